@@ -1,0 +1,3 @@
+package conformance
+
+import _ "github.com/mattermost/mattermost/server/public/plugin"

@@ -1,0 +1,52 @@
+// Bundles src/index.tsx into dist/main.js: one minified IIFE, no sourcemap.
+// Host libraries are NOT bundled: imports of them resolve to the globals that
+// Mattermost puts on `window` (see webapp/channels/src/plugins/export.ts).
+import {build} from 'esbuild';
+import {fileURLToPath} from 'node:url';
+import path from 'node:path';
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+
+// import specifier -> window global provided by the Mattermost webapp
+const HOST_GLOBALS = {
+    react: 'React',
+    'react-dom': 'ReactDOM',
+    redux: 'Redux',
+    'react-redux': 'ReactRedux',
+    'react-intl': 'ReactIntl',
+    'react-router-dom': 'ReactRouterDom',
+    'prop-types': 'PropTypes',
+};
+
+const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+const hostGlobalsPlugin = {
+    name: 'host-globals',
+    setup(b) {
+        const filter = new RegExp(`^(${Object.keys(HOST_GLOBALS).map(escapeRe).join('|')})$`);
+        b.onResolve({filter}, (args) => ({path: args.path, namespace: 'host-global'}));
+        b.onLoad({filter: /.*/, namespace: 'host-global'}, (args) => ({
+            contents: `module.exports = window[${JSON.stringify(HOST_GLOBALS[args.path])}];`,
+            loader: 'js',
+        }));
+    },
+};
+
+await build({
+    absWorkingDir: root,
+    entryPoints: ['src/index.tsx'],
+    outfile: 'dist/main.js',
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: ['es2020'],
+    minify: true,
+    sourcemap: false,
+    legalComments: 'none',
+    jsx: 'transform',
+    jsxFactory: 'React.createElement',
+    jsxFragment: 'React.Fragment',
+    define: {'process.env.NODE_ENV': '"production"'},
+    plugins: [hostGlobalsPlugin],
+    logLevel: 'info',
+});
