@@ -262,3 +262,21 @@ impl Decode for AutocompleteArgData {
         Ok(())
     }
 }
+
+/// `plugin.ErrorString`: how a Go `error` that is not an AppError crosses the plugin RPC
+/// (registered as `*plugin.ErrorString`; `Code` names sentinel errors such as `io.EOF`).
+#[derive(gobwire::Gob, Default, Debug, Clone, PartialEq)]
+#[gob(name = "ErrorString")]
+pub struct ErrorString {
+    pub code: i64,
+    pub err: String,
+}
+
+impl ErrorString {
+    pub const INTERFACE_NAME: &'static str = "*plugin.ErrorString";
+
+    /// A Go `error` value carrying `message`.
+    pub fn interface(message: impl Into<String>) -> gobwire::Result<Interface> {
+        Interface::new(Self::INTERFACE_NAME, &Self { code: 0, err: message.into() })
+    }
+}

@@ -17,6 +17,8 @@ pub mod gob_json;
 pub use command::*;
 pub use props::Props;
 pub use social::*;
+#[cfg(feature = "gob")]
+pub use gob_json::ErrorString;
 
 model! {
     /// A `*model.AppError`: the server's (and a plugin's) typed error.

@@ -1,1 +1,247 @@
+//! Mattermost's server-plugin protocol, plugin side.
+//!
+//! Transport, handshake, yamux and the MuxBroker come from the `goplugin` crate; gob and net/rpc
+//! from `gobwire` and `go-netrpc` (why: docs/ARCHITECTURE.md). This crate adds what is
+//! Mattermost's own: the handshake constants, the hook argument structs, dispatch of each hook
+//! RPC to a [`Hooks`] implementation, and the ServeHTTP streams.
 
+pub mod http;
+pub mod wire;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use go_netrpc::{Server, ServiceError};
+use goplugin::{HandshakeConfig, MuxBroker, ServeConfig};
+use mm_model::{AppError, ChannelMember, CommandArgs, CommandResponse, Context, ErrorString, Post, Reaction, User};
+
+pub use http::{HttpRequest, HttpResponse};
+use wire::*;
+
+/// Mattermost's go-plugin handshake (`server/public/plugin/api.go`).
+pub const MAGIC_COOKIE_KEY: &str = "MATTERMOST_PLUGIN";
+pub const MAGIC_COOKIE_VALUE: &str = "Securely message teams, anywhere.";
+
+/// Largest request body ServeHTTP reads; a longer one is answered 413 without reaching the logic.
+pub const MAX_REQUEST_BODY: usize = 32 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProtocolError {
+    #[error(transparent)]
+    Rpc(#[from] go_netrpc::Error),
+    #[error(transparent)]
+    Broker(#[from] goplugin::broker::BrokerError),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Serve(#[from] goplugin::ServeError),
+}
+
+/// The hooks this plugin answers, as async methods. The protocol layer decodes each hook RPC,
+/// calls the matching method and encodes its answer; nothing here knows what the plugin does.
+pub trait Hooks: Send + Sync + 'static {
+    /// Hook names in Mattermost's spelling. Only these are advertised to the server.
+    fn implemented(&self) -> impl Future<Output = Result<Vec<String>, String>> + Send;
+    /// `api` is a net/rpc client on the API stream the server offered.
+    fn on_activate(&self, api: go_netrpc::Client) -> impl Future<Output = Result<(), String>> + Send;
+    fn on_deactivate(&self) -> impl Future<Output = Result<(), String>> + Send;
+    fn on_configuration_change(&self) -> impl Future<Output = Result<(), String>> + Send;
+    fn execute_command(&self, ctx: Context, args: CommandArgs) -> impl Future<Output = Result<CommandResponse, AppError>> + Send;
+    fn serve_http(&self, ctx: Context, request: HttpRequest) -> impl Future<Output = HttpResponse> + Send;
+    fn message_has_been_posted(&self, ctx: Context, post: Post) -> impl Future<Output = ()> + Send;
+    fn message_has_been_updated(&self, ctx: Context, new_post: Post, old_post: Post) -> impl Future<Output = ()> + Send;
+    fn reaction_has_been_added(&self, ctx: Context, reaction: Reaction) -> impl Future<Output = ()> + Send;
+    fn user_has_joined_channel(&self, ctx: Context, member: ChannelMember, actor: Option<User>) -> impl Future<Output = ()> + Send;
+    fn on_plugin_cluster_event(&self, ctx: Context, id: String, data: Vec<u8>) -> impl Future<Output = ()> + Send;
+}
+
+/// Every hook name this protocol layer can dispatch. [`Hooks::implemented`] must be a subset.
+pub const DISPATCHED_HOOKS: &[&str] = &[
+    "OnActivate",
+    "OnDeactivate",
+    "OnConfigurationChange",
+    "ExecuteCommand",
+    "ServeHTTP",
+    "MessageHasBeenPosted",
+    "MessageHasBeenUpdated",
+    "ReactionHasBeenAdded",
+    "UserHasJoinedChannel",
+    "OnPluginClusterEvent",
+];
+
+/// Serves `hooks` to the Mattermost server that launched this process. Prints the handshake
+/// line at once and returns when the server says `Control.Quit` (or the connection ends).
+pub async fn serve<H: Hooks>(hooks: Arc<H>) -> Result<(), ProtocolError> {
+    let config = ServeConfig::new(handshake()).plugin("hooks", move |broker: MuxBroker| {
+        Ok::<_, String>(hooks_server(hooks.clone(), broker))
+    });
+    goplugin::serve(config).await?;
+    Ok(())
+}
+
+pub fn handshake() -> HandshakeConfig {
+    HandshakeConfig {
+        protocol_version: 1,
+        magic_cookie_key: MAGIC_COOKIE_KEY.into(),
+        magic_cookie_value: MAGIC_COOKIE_VALUE.into(),
+    }
+}
+
+/// A Go `error` value for a hook result (`*plugin.ErrorString`), `None` on success.
+fn go_error(result: Result<(), String>) -> ErrorReturn {
+    ErrorReturn {
+        a: result.err().and_then(|msg| ErrorString::interface(msg).ok()),
+    }
+}
+
+/// The net/rpc server for the dispensed "hooks" object: service `Plugin`, one method a hook.
+pub fn hooks_server<H: Hooks>(hooks: Arc<H>, broker: MuxBroker) -> Server {
+    let mut s = Server::new();
+
+    let h = hooks.clone();
+    s.register("Plugin.Implemented", move |_: Empty| {
+        let h = h.clone();
+        async move {
+            let mut names = h.implemented().await.map_err(ServiceError)?;
+            names.retain(|n| DISPATCHED_HOOKS.contains(&n.as_str()));
+            Ok::<_, ServiceError>(names)
+        }
+    });
+
+    let (h, b) = (hooks.clone(), broker.clone());
+    s.register("Plugin.OnActivate", move |args: OnActivateArgs| {
+        let (h, b) = (h.clone(), b.clone());
+        async move {
+            // Dial both streams the server reserved, within its 5 s accept window, as Go
+            // plugins do; we do not use the database driver, but an undialled id logs an error.
+            let api = b.dial(args.api_mux_id).await.map_err(|e| ServiceError(e.to_string()))?;
+            let driver = b.dial(args.driver_mux_id).await;
+            drop(driver);
+            Ok::<_, ServiceError>(go_error(h.on_activate(go_netrpc::Client::new(api)).await))
+        }
+    });
+
+    let h = hooks.clone();
+    s.register("Plugin.OnDeactivate", move |_: Empty| {
+        let h = h.clone();
+        async move { Ok::<_, ServiceError>(go_error(h.on_deactivate().await)) }
+    });
+
+    let h = hooks.clone();
+    s.register("Plugin.OnConfigurationChange", move |_: Empty| {
+        let h = h.clone();
+        async move { Ok::<_, ServiceError>(go_error(h.on_configuration_change().await)) }
+    });
+
+    let h = hooks.clone();
+    s.register("Plugin.ExecuteCommand", move |args: ExecuteCommandArgs| {
+        let h = h.clone();
+        async move {
+            let result = h
+                .execute_command(args.a.unwrap_or_default(), args.b.unwrap_or_default())
+                .await;
+            Ok::<_, ServiceError>(match result {
+                Ok(resp) => ExecuteCommandReturns { a: Some(resp), b: None },
+                Err(err) => ExecuteCommandReturns { a: None, b: Some(err) },
+            })
+        }
+    });
+
+    let (h, b) = (hooks.clone(), broker.clone());
+    s.register("Plugin.ServeHTTP", move |args: ServeHttpArgs| {
+        let (h, b) = (h.clone(), b.clone());
+        async move {
+            serve_http(&*h, &b, args).await.map_err(|e| ServiceError(e.to_string()))?;
+            Ok::<_, ServiceError>(Empty {})
+        }
+    });
+
+    let h = hooks.clone();
+    s.register("Plugin.MessageHasBeenPosted", move |args: ContextPostArgs| {
+        let h = h.clone();
+        async move {
+            h.message_has_been_posted(args.a.unwrap_or_default(), args.b.unwrap_or_default()).await;
+            Ok::<_, ServiceError>(Empty {})
+        }
+    });
+
+    let h = hooks.clone();
+    s.register("Plugin.MessageHasBeenUpdated", move |args: ContextPostPostArgs| {
+        let h = h.clone();
+        async move {
+            h.message_has_been_updated(
+                args.a.unwrap_or_default(),
+                args.b.unwrap_or_default(),
+                args.c.unwrap_or_default(),
+            )
+            .await;
+            Ok::<_, ServiceError>(Empty {})
+        }
+    });
+
+    let h = hooks.clone();
+    s.register("Plugin.ReactionHasBeenAdded", move |args: ContextReactionArgs| {
+        let h = h.clone();
+        async move {
+            h.reaction_has_been_added(args.a.unwrap_or_default(), args.b.unwrap_or_default()).await;
+            Ok::<_, ServiceError>(Empty {})
+        }
+    });
+
+    let h = hooks.clone();
+    s.register("Plugin.UserHasJoinedChannel", move |args: ContextMemberActorArgs| {
+        let h = h.clone();
+        async move {
+            h.user_has_joined_channel(args.a.unwrap_or_default(), args.b.unwrap_or_default(), args.c)
+                .await;
+            Ok::<_, ServiceError>(Empty {})
+        }
+    });
+
+    let h = hooks;
+    s.register("Plugin.OnPluginClusterEvent", move |args: ContextClusterEventArgs| {
+        let h = h.clone();
+        async move {
+            h.on_plugin_cluster_event(args.a.unwrap_or_default(), args.b.id, args.b.data).await;
+            Ok::<_, ServiceError>(Empty {})
+        }
+    });
+
+    s
+}
+
+async fn serve_http<H: Hooks>(hooks: &H, broker: &MuxBroker, args: ServeHttpArgs) -> Result<(), ProtocolError> {
+    // Dial first: the server's accept on both ids gives up after 5 s (protocol.md §7.5).
+    let writer_stream = broker.dial(args.response_writer_stream).await?;
+    let writer = go_netrpc::Client::new(writer_stream);
+    let mut body_stream = match args.request_body_stream {
+        0 => None,
+        id => Some(broker.dial(id).await?),
+    };
+    let req = args.request.unwrap_or_default();
+    let body = match body_stream.as_mut() {
+        None => Ok(Vec::new()),
+        Some(stream) => http::read_body(stream, MAX_REQUEST_BODY).await?,
+    };
+    drop(body_stream);
+    let response = match body {
+        Err(http::BodyTooLarge) => HttpResponse::json(
+            413,
+            &format!(r#"{{"error":"request body is larger than {} MiB"}}"#, MAX_REQUEST_BODY >> 20),
+        ),
+        Ok(body) => {
+            let url = String::from_utf8_lossy(&req.url.0).into_owned();
+            let mut headers: Vec<(String, String)> = req
+                .header
+                .into_iter()
+                .flat_map(|(k, vs)| vs.into_iter().map(move |v| (k.clone(), v)))
+                .collect();
+            headers.sort();
+            let request = HttpRequest { method: req.method, url, headers, body };
+            hooks.serve_http(args.context.unwrap_or_default(), request).await
+        }
+    };
+    let written = http::write_response(&writer, &response).await;
+    let _ = writer.close().await;
+    written
+}

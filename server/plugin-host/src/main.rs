@@ -1,1 +1,94 @@
-fn main(){}
+//! The executable Mattermost launches for the Incident Response plugin.
+//!
+//! Composition root: it prints the go-plugin handshake at once (Mattermost allows 3 s), compiles
+//! the plugin logic (a wasm component next to this executable) in the background, and serves
+//! every hook by running it in the guest. Errors stop at this edge as log lines and error answers.
+
+mod hooks;
+mod log;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use wasm_host::GuestLimits;
+
+use crate::hooks::{GuestSlot, HostHooks};
+
+/// The plugin logic's file name, in the same folder as this executable.
+const GUEST_FILE: &str = "incident.wasm";
+
+fn main() -> ExitCode {
+    if std::env::var(mm_protocol::MAGIC_COOKIE_KEY).ok().as_deref() != Some(mm_protocol::MAGIC_COOKIE_VALUE) {
+        eprintln!(
+            "This is the server part of the Incident Response plugin for Mattermost; Mattermost \
+             starts it. To use it, upload the plugin bundle in System Console > Plugins."
+        );
+        return ExitCode::FAILURE;
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            log::error(&format!("cannot start the async runtime: {e}"));
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            log::error(&format!("{e:#}"));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> anyhow::Result<()> {
+    let guest_path = guest_path().context("cannot locate the plugin logic module")?;
+    let limits = limits_from_env();
+    let slot = GuestSlot::new();
+    let loader = slot.clone();
+    let handle = tokio::runtime::Handle::current();
+    // Compile off the async threads and after `serve` has printed the handshake line.
+    tokio::task::spawn_blocking(move || {
+        let loaded = wasm_host::GuestRuntime::load(&guest_path, limits, handle);
+        if let Err(e) = &loaded {
+            log::error(&e.to_string());
+        }
+        loader.set(loaded.map_err(|e| e.to_string()));
+    });
+    mm_protocol::serve(Arc::new(HostHooks::new(slot)))
+        .await
+        .context("plugin protocol")?;
+    Ok(())
+}
+
+fn guest_path() -> anyhow::Result<PathBuf> {
+    let exe = std::env::current_exe()?;
+    let dir = exe.parent().context("the executable has no folder")?;
+    Ok(dir.join(GUEST_FILE))
+}
+
+/// Limits can be lowered for tests and raised for big installations without a rebuild.
+fn limits_from_env() -> GuestLimits {
+    let mut limits = GuestLimits::default();
+    if let Some(ms) = env_number("INCIDENT_HOOK_TIMEOUT_MS") {
+        limits.call_timeout = Duration::from_millis(ms);
+    }
+    if let Some(mb) = env_number("INCIDENT_GUEST_MEMORY_MB") {
+        limits.memory_bytes = usize::try_from(mb).unwrap_or(usize::MAX).saturating_mul(1 << 20);
+    }
+    limits
+}
+
+fn env_number(name: &str) -> Option<u64> {
+    let raw = std::env::var(name).ok()?;
+    match raw.trim().parse() {
+        Ok(n) if n > 0 => Some(n),
+        _ => {
+            log::warn(&format!("ignoring {name}={raw:?}: not a positive number"));
+            None
+        }
+    }
+}

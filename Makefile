@@ -1,0 +1,62 @@
+# Incident Response for Mattermost — build, test, bundle.
+# `make dist` builds the installable bundle; `make test` runs every test; see README.md.
+
+SHELL := /bin/bash
+CARGO ?= cargo
+GO ?= go
+NPM ?= npm
+
+ID := $(shell python3 -c 'import json;print(json.load(open("plugin.json"))["id"])')
+VERSION := $(shell python3 -c 'import json;print(json.load(open("plugin.json"))["version"])')
+BUNDLE := dist/$(ID)-$(VERSION).tar.gz
+GUEST := target/wasm32-wasip2/wasm/incident_guest.wasm
+FAULTY_GUEST := target/wasm32-wasip2/wasm/faulty_guest.wasm
+
+.PHONY: all dist host guest webapp test test-rust test-webapp test-conformance bench fuzz deploy setup clean
+
+all: dist
+
+## Toolchain parts a fresh machine lacks (idempotent).
+setup:
+	rustup target add wasm32-wasip2
+	cd webapp && $(NPM) ci --no-audit --no-fund
+
+host:
+	$(CARGO) build --release -p plugin-host
+
+guest:
+	$(CARGO) build --profile wasm --target wasm32-wasip2 -p incident-guest -p faulty-guest
+
+webapp:
+	cd webapp && $(NPM) run build
+
+dist: host guest webapp
+	./build/bundle.sh
+
+## Every test: Rust unit and protocol tests, webapp in Chromium, then the Go conformance
+## suite driving the bundle through Mattermost's own plugin host code.
+test: test-rust dist test-webapp test-conformance
+
+test-rust:
+	$(CARGO) test --workspace --exclude faulty-guest
+
+test-webapp: webapp
+	cd webapp && $(NPM) test
+
+test-conformance: dist guest
+	cd tests/conformance && BUNDLE_TGZ=$(CURDIR)/$(BUNDLE) FAULTY_GUEST_WASM=$(CURDIR)/$(FAULTY_GUEST) $(GO) test -count=1 -timeout 20m ./...
+
+bench: dist
+	cd tests/conformance && BUNDLE_TGZ=$(CURDIR)/$(BUNDLE) $(GO) run ./cmd/bench
+
+fuzz:
+	./build/fuzz.sh
+
+## Upload and enable the bundle on a running server:
+##   MM_SERVICESETTINGS_SITEURL=https://chat.example.com MM_ADMIN_TOKEN=... make deploy
+deploy: dist
+	./build/deploy.sh $(BUNDLE) $(ID)
+
+clean:
+	$(CARGO) clean
+	rm -rf dist webapp/dist

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Assembles the installable bundle from built parts: dist/<id>-<version>.tar.gz with one
+# top-level folder, as Mattermost's plugin upload expects (protocol.md §8.2).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+host=${HOST_BIN:-target/release/plugin-host}
+guest=${GUEST_WASM:-target/wasm32-wasip2/wasm/incident_guest.wasm}
+webapp=webapp/dist/main.js
+
+id=$(python3 -c 'import json;print(json.load(open("plugin.json"))["id"])')
+version=$(python3 -c 'import json;print(json.load(open("plugin.json"))["version"])')
+for f in "$host" "$guest" "$webapp"; do
+  [ -f "$f" ] || { echo "bundle: missing $f (run make dist)" >&2; exit 1; }
+done
+
+stage=dist/stage/$id
+rm -rf dist/stage && mkdir -p "$stage/server/dist" "$stage/webapp/dist"
+cp plugin.json "$stage/"
+cp -r assets "$stage/"
+install -m 0755 "$host" "$stage/server/dist/plugin-linux-amd64"
+install -m 0644 "$guest" "$stage/server/dist/incident.wasm"
+install -m 0644 "$webapp" "$stage/webapp/dist/main.js"
+
+out=dist/$id-$version.tar.gz
+tar --sort=name --owner=0 --group=0 --numeric-owner -C dist/stage -czf "$out" "$id"
+echo "bundle: $out ($(du -h "$out" | cut -f1))"

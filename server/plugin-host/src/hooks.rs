@@ -1,0 +1,141 @@
+//! Every hook, run in the guest on a blocking thread, with guest failures turned into the
+//! error answers Mattermost expects.
+
+use std::sync::Arc;
+
+use mm_api::ApiClient;
+use mm_model::{AppError, ChannelMember, CommandArgs, CommandResponse, Context, Post, Reaction, User};
+use mm_protocol::{HttpRequest, HttpResponse};
+use tokio::sync::watch;
+use wasm_host::GuestRuntime;
+
+use crate::log;
+
+type Loaded = Result<Arc<GuestRuntime>, String>;
+
+/// The guest, once compiled. Hooks that arrive earlier wait for it.
+#[derive(Clone)]
+pub struct GuestSlot {
+    tx: Arc<watch::Sender<Option<Loaded>>>,
+}
+
+impl GuestSlot {
+    pub fn new() -> Self {
+        Self { tx: Arc::new(watch::channel(None).0) }
+    }
+
+    pub fn set(&self, loaded: Loaded) {
+        self.tx.send_replace(Some(loaded));
+    }
+
+    async fn get(&self) -> Loaded {
+        let mut rx = self.tx.subscribe();
+        match rx.wait_for(Option::is_some).await {
+            Ok(v) => v.clone().unwrap_or_else(|| Err("the plugin logic was not loaded".into())),
+            Err(_) => Err("the plugin logic loader stopped".into()),
+        }
+    }
+}
+
+pub struct HostHooks {
+    guest: GuestSlot,
+}
+
+impl HostHooks {
+    pub fn new(guest: GuestSlot) -> Self {
+        Self { guest }
+    }
+
+    /// Runs `f` against the guest on a blocking thread (guest calls block on API round trips).
+    async fn run<R: Send + 'static>(
+        &self,
+        hook: &'static str,
+        f: impl FnOnce(&GuestRuntime) -> Result<R, wasm_host::GuestError> + Send + 'static,
+    ) -> Result<R, String> {
+        let guest = self.guest.get().await?;
+        let outcome = tokio::task::spawn_blocking(move || f(&guest))
+            .await
+            .map_err(|e| format!("{hook}: the plugin logic thread failed: {e}"))?;
+        outcome.map_err(|e| {
+            let message = format!("{hook}: {e}");
+            log::error(&message);
+            message
+        })
+    }
+}
+
+fn guest_failed(message: String) -> AppError {
+    AppError {
+        id: "plugin.incident_response.logic_failed".into(),
+        message: "Incident Response could not complete this request; the error was logged.".into(),
+        detailed_error: message,
+        status_code: 500,
+        where_: "ExecuteCommand".into(),
+        ..AppError::default()
+    }
+}
+
+impl mm_protocol::Hooks for HostHooks {
+    async fn implemented(&self) -> Result<Vec<String>, String> {
+        let mut names = self.run("Implemented", |g| g.implemented()).await?;
+        // OnActivate is always called by the server; advertising it is harmless and honest.
+        names.retain(|n| mm_protocol::DISPATCHED_HOOKS.contains(&n.as_str()));
+        Ok(names)
+    }
+
+    async fn on_activate(&self, api: go_netrpc::Client) -> Result<(), String> {
+        let guest = self.guest.get().await?;
+        guest.set_api(ApiClient::new(api));
+        self.run("OnActivate", |g| g.on_activate()).await??;
+        log::info("Incident Response activated");
+        Ok(())
+    }
+
+    async fn on_deactivate(&self) -> Result<(), String> {
+        self.run("OnDeactivate", |g| g.on_deactivate()).await?
+    }
+
+    async fn on_configuration_change(&self) -> Result<(), String> {
+        self.run("OnConfigurationChange", |g| g.on_configuration_change()).await?
+    }
+
+    async fn execute_command(&self, ctx: Context, args: CommandArgs) -> Result<CommandResponse, AppError> {
+        self.run("ExecuteCommand", move |g| g.execute_command(&ctx, &args))
+            .await
+            .map_err(guest_failed)?
+    }
+
+    async fn serve_http(&self, ctx: Context, request: HttpRequest) -> HttpResponse {
+        let user_id = request.header("Mattermost-User-Id").map(str::to_owned);
+        let outcome = self
+            .run("ServeHTTP", move |g| g.serve_http(&ctx, user_id.as_deref(), &request))
+            .await;
+        outcome.unwrap_or_else(|_| {
+            HttpResponse::json(500, r#"{"error":"Incident Response could not complete this request; the error was logged."}"#)
+        })
+    }
+
+    async fn message_has_been_posted(&self, ctx: Context, post: Post) {
+        let _ = self.run("MessageHasBeenPosted", move |g| g.message_has_been_posted(&ctx, &post)).await;
+    }
+
+    async fn message_has_been_updated(&self, ctx: Context, new_post: Post, old_post: Post) {
+        let _ = self
+            .run("MessageHasBeenUpdated", move |g| g.message_has_been_updated(&ctx, &new_post, &old_post))
+            .await;
+    }
+
+    async fn reaction_has_been_added(&self, ctx: Context, reaction: Reaction) {
+        let _ = self.run("ReactionHasBeenAdded", move |g| g.reaction_has_been_added(&ctx, &reaction)).await;
+    }
+
+    async fn user_has_joined_channel(&self, ctx: Context, member: ChannelMember, actor: Option<User>) {
+        let _ = self
+            .run("UserHasJoinedChannel", move |g| g.user_has_joined_channel(&ctx, &member, actor.as_ref()))
+            .await;
+    }
+
+    async fn on_plugin_cluster_event(&self, ctx: Context, id: String, data: Vec<u8>) {
+        let _ = self.run("OnPluginClusterEvent", move |g| g.on_plugin_cluster_event(&ctx, &id, &data)).await;
+    }
+}

@@ -1,0 +1,252 @@
+// Command bench measures the plugin through the same Mattermost plugin
+// package the conformance tests use. Not part of `go test`.
+//
+//	cd tests/conformance && BUNDLE_TGZ=/abs/incident-response-0.1.0.tar.gz go run ./cmd/bench
+//
+// It prints one "key: value" line per metric:
+//
+//	handshake_ms            exec of the plugin binary to its first stdout line (median of 10)
+//	activate_ms             env.Activate wall time (median of 5 activate/deactivate cycles)
+//	execute_command_p50_us  /incident ping latency over 2,000 calls
+//	execute_command_p99_us
+//	serve_http_1mib_ms      POST /api/v0/echo with 1 MiB (median of 20)
+//	idle_rss_kib            VmRSS of the plugin process after activation and 2 s idle
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"flag"
+	"fmt"
+	"math/rand"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/mattermost/mattermost/server/public/model"
+
+	"incidentresponse/tests/conformance/harness"
+)
+
+const pluginID = "incident-response"
+
+func main() {
+	logFile := flag.String("log", "", "also write the host/plugin log to this file")
+	handshakeRuns := flag.Int("handshake-runs", 10, "handshake measurements")
+	activateRuns := flag.Int("activate-runs", 5, "activate/deactivate cycles")
+	commandCalls := flag.Int("command-calls", 2000, "/incident ping calls")
+	httpRuns := flag.Int("http-runs", 20, "1 MiB echo requests")
+	flag.Parse()
+
+	bundle := os.Getenv(harness.EnvBundle)
+	if bundle == "" {
+		fatal(nil, "%s is not set: it must name the plugin bundle incident-response-<version>.tar.gz", harness.EnvBundle)
+	}
+	bundle, _ = filepath.Abs(bundle)
+
+	work, err := os.MkdirTemp("", "incident-bench-")
+	if err != nil {
+		fatal(nil, "%v", err)
+	}
+	defer os.RemoveAll(work)
+	workDir = work
+
+	h, err := harness.New(work, *logFile)
+	if err != nil {
+		fatal(nil, "harness: %v", err)
+	}
+	defer h.Close()
+	inst, _, err := h.Install(bundle)
+	if err != nil {
+		fatal(h, "installing %s: %v", bundle, err)
+	}
+	if inst.ID != pluginID {
+		fatal(h, "plugin.json id is %q, want %q", inst.ID, pluginID)
+	}
+	if missing, total := harness.UnimplementedAPIMethods(); len(missing) > 0 {
+		fmt.Fprintf(os.Stderr, "note: the fake plugin.API leaves %d of %d methods unimplemented\n", len(missing), total)
+	}
+
+	// handshake_ms
+	var hs []float64
+	for i := 0; i < *handshakeRuns; i++ {
+		d, err := handshake(inst.Executable)
+		if err != nil {
+			fatal(h, "handshake run %d: %v", i+1, err)
+		}
+		hs = append(hs, ms(d))
+	}
+	fmt.Printf("handshake_ms: %.2f\n", median(hs))
+
+	// activate_ms
+	var acts []float64
+	for i := 0; i < *activateRuns; i++ {
+		d, err := h.Activate(pluginID)
+		if err != nil {
+			fatal(h, "activation %d: %v", i+1, err)
+		}
+		acts = append(acts, ms(d))
+		if i < *activateRuns-1 {
+			if !h.Env.Deactivate(pluginID) {
+				fatal(h, "Deactivate returned false")
+			}
+		}
+	}
+	fmt.Printf("activate_ms: %.2f\n", median(acts))
+
+	hooks, err := h.Hooks(pluginID)
+	if err != nil {
+		fatal(h, "HooksForPlugin: %v", err)
+	}
+	seed := inst.API.Seed()
+	args := func() *model.CommandArgs {
+		return &model.CommandArgs{Command: "/incident ping", UserId: seed.UserID, ChannelId: seed.ChannelID, TeamId: seed.TeamID}
+	}
+
+	// execute_command_p50_us / p99
+	for i := 0; i < 50; i++ { // warm-up
+		if _, err := harness.ExecuteCommand(hooks, args(), 30*time.Second); err != nil {
+			fatal(h, "warm-up: %v", err)
+		}
+	}
+	lat := make([]float64, 0, *commandCalls)
+	for i := 0; i < *commandCalls; i++ {
+		res, err := harness.ExecuteCommand(hooks, args(), 30*time.Second)
+		if err != nil {
+			fatal(h, "ping %d: %v", i, err)
+		}
+		if res.AppErr != nil || res.Response == nil || !strings.Contains(res.Response.Text, inst.Manifest.Version) {
+			fatal(h, "ping %d: wrong answer: response %+v, AppError %v", i, res.Response, res.AppErr)
+		}
+		lat = append(lat, float64(res.Elapsed.Nanoseconds())/1e3)
+	}
+	sort.Float64s(lat)
+	fmt.Printf("execute_command_p50_us: %.1f\n", percentile(lat, 50))
+	fmt.Printf("execute_command_p99_us: %.1f\n", percentile(lat, 99))
+
+	// serve_http_1mib_ms
+	body := make([]byte, 1<<20)
+	rand.New(rand.NewSource(1)).Read(body)
+	var echo []float64
+	for i := 0; i < *httpRuns; i++ {
+		req := harness.NewPluginRequest(http.MethodPost, "/api/v0/echo", bytes.NewReader(body), seed.UserID)
+		req.Header.Set("Content-Type", "application/octet-stream")
+		rec, d, err := harness.ServeHTTP(hooks, req, 60*time.Second)
+		if err != nil {
+			fatal(h, "echo %d: %v", i, err)
+		}
+		if rec.Code != http.StatusOK || !bytes.Equal(rec.Body.Bytes(), body) {
+			fatal(h, "echo %d: status %d, %d bytes back (sent %d), equal=%v", i, rec.Code, rec.Body.Len(), len(body), bytes.Equal(rec.Body.Bytes(), body))
+		}
+		echo = append(echo, ms(d))
+	}
+	fmt.Printf("serve_http_1mib_ms: %.2f\n", median(echo))
+
+	// idle_rss_kib: a fresh activation, then 2 s idle.
+	h.Env.Deactivate(pluginID)
+	if _, err := h.Activate(pluginID); err != nil {
+		fatal(h, "re-activation: %v", err)
+	}
+	time.Sleep(2 * time.Second)
+	pid, err := h.PluginPID(inst)
+	if err != nil {
+		fatal(h, "%v", err)
+	}
+	rss, err := harness.VmRSSKiB(pid)
+	if err != nil {
+		fatal(h, "%v", err)
+	}
+	fmt.Printf("idle_rss_kib: %d\n", rss)
+}
+
+// handshake execs the plugin the way go-plugin does and times the first
+// stdout line; the process is killed afterwards.
+func handshake(exe string) (time.Duration, error) {
+	cmd := exec.Command(exe)
+	cmd.Env = append(os.Environ(),
+		"MATTERMOST_PLUGIN=Securely message teams, anywhere.",
+		"PLUGIN_MIN_PORT=10000",
+		"PLUGIN_MAX_PORT=25000",
+		"PLUGIN_PROTOCOL_VERSIONS=1",
+	)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return 0, err
+	}
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return 0, err
+	}
+	defer func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	}()
+	type lineOrErr struct {
+		line string
+		err  error
+	}
+	ch := make(chan lineOrErr, 1)
+	go func() {
+		line, err := bufio.NewReader(out).ReadString('\n')
+		ch <- lineOrErr{line, err}
+	}()
+	select {
+	case r := <-ch:
+		d := time.Since(start)
+		if r.err != nil {
+			return 0, fmt.Errorf("reading the handshake line: %v (stderr: %q)", r.err, stderr.String())
+		}
+		if parts := strings.Split(strings.TrimSpace(r.line), "|"); len(parts) < 5 || parts[0] != "1" || parts[1] != "1" {
+			return 0, fmt.Errorf("unexpected handshake line %q", r.line)
+		}
+		return d, nil
+	case <-time.After(10 * time.Second):
+		return 0, fmt.Errorf("no handshake line within 10 s (stderr: %q)", stderr.String())
+	}
+}
+
+func ms(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e6 }
+
+func median(xs []float64) float64 {
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	n := len(s)
+	if n == 0 {
+		return 0
+	}
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
+// percentile uses the nearest-rank method on sorted xs.
+func percentile(sorted []float64, p float64) float64 {
+	if len(sorted) == 0 {
+		return 0
+	}
+	rank := int(p/100*float64(len(sorted)) + 0.999999)
+	rank = max(1, min(rank, len(sorted)))
+	return sorted[rank-1]
+}
+
+var workDir string
+
+func fatal(h *harness.Harness, format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "bench: "+format+"\n", args...)
+	if h != nil {
+		h.FlushLogs()
+		fmt.Fprintf(os.Stderr, "---- host / plugin log (tail) ----\n%s\n", h.Logs.Tail(32<<10))
+		h.Close()
+	}
+	if workDir != "" {
+		os.RemoveAll(workDir)
+	}
+	os.Exit(1)
+}

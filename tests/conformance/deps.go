@@ -1,3 +1,0 @@
-package conformance
-
-import _ "github.com/mattermost/mattermost/server/public/plugin"
