@@ -12,7 +12,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use go_netrpc::{Server, ServiceError};
-use goplugin::{HandshakeConfig, MuxBroker, ServeConfig};
+use goplugin::{HandshakeConfig, MuxBroker};
 use mm_model::{AppError, ChannelMember, CommandArgs, CommandResponse, Context, ErrorString, Post, Reaction, User};
 
 pub use http::{HttpRequest, HttpResponse};
@@ -33,8 +33,6 @@ pub enum ProtocolError {
     Broker(#[from] goplugin::broker::BrokerError),
     #[error(transparent)]
     Io(#[from] std::io::Error),
-    #[error(transparent)]
-    Serve(#[from] goplugin::ServeError),
 }
 
 /// The hooks this plugin answers, as async methods. The protocol layer decodes each hook RPC,
@@ -69,14 +67,82 @@ pub const DISPATCHED_HOOKS: &[&str] = &[
     "OnPluginClusterEvent",
 ];
 
-/// Serves `hooks` to the Mattermost server that launched this process. Prints the handshake
-/// line at once and returns when the server says `Control.Quit` (or the connection ends).
+/// How long the server has to connect after the handshake line before we give up.
+const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Serves `hooks` to the Mattermost server that launched this process: listens on a fresh unix
+/// socket, prints the handshake line, serves the one connection Mattermost makes, and returns
+/// when that connection ends — by `Control.Quit` (`Ok`) or because it broke (`Err`). Unlike a
+/// generic go-plugin server it does not wait for further connections: Mattermost never makes a
+/// second one, so a broken connection means this process is done and should exit.
 pub async fn serve<H: Hooks>(hooks: Arc<H>) -> Result<(), ProtocolError> {
-    let config = ServeConfig::new(handshake()).plugin("hooks", move |broker: MuxBroker| {
-        Ok::<_, String>(hooks_server(hooks.clone(), broker))
+    let (listener, path) = bind_socket()?;
+    let cleanup = SocketFile(path.clone());
+    {
+        use std::io::Write as _;
+        let line = format!("1|1|unix|{}|netrpc|\n", path.display());
+        let mut out = std::io::stdout().lock();
+        out.write_all(line.as_bytes())?;
+        out.flush()?;
+    }
+    // Like Go plugins, ignore Ctrl-C sent to the server's process group: the server shuts
+    // plugins down itself, in order, with Control.Quit.
+    tokio::spawn(async {
+        while tokio::signal::ctrl_c().await.is_ok() {}
     });
-    goplugin::serve(config).await?;
-    Ok(())
+    let (conn, _) = tokio::time::timeout(CONNECT_TIMEOUT, listener.accept())
+        .await
+        .map_err(|_| std::io::Error::new(std::io::ErrorKind::TimedOut, "the server never connected"))??;
+    drop(listener);
+    drop(cleanup);
+
+    let mut plugins: std::collections::HashMap<String, Arc<dyn goplugin::PluginServer>> = std::collections::HashMap::new();
+    plugins.insert(
+        "hooks".into(),
+        Arc::new(move |broker: MuxBroker| Ok::<_, String>(hooks_server(hooks.clone(), broker))),
+    );
+    let (done, _done_rx) = tokio::sync::watch::channel(false);
+    let mut stdio = None;
+    let served = goplugin::rpc::serve_conn(
+        conn,
+        goplugin::yamux::Config::default(),
+        Arc::new(plugins),
+        done,
+        |s| stdio = Some(s),
+    )
+    .await;
+    drop(stdio);
+    served.map_err(|e| std::io::Error::other(e.to_string()).into())
+}
+
+/// A unix socket in `$PLUGIN_UNIX_SOCKET_DIR` or the temp dir, as go-plugin makes it.
+fn bind_socket() -> Result<(tokio::net::UnixListener, std::path::PathBuf), ProtocolError> {
+    let dir = std::env::var_os("PLUGIN_UNIX_SOCKET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir);
+    let pid = std::process::id();
+    for attempt in 0..100u32 {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let path = dir.join(format!("plugin{pid}-{nanos:x}-{attempt}"));
+        match tokio::net::UnixListener::bind(&path) {
+            Ok(l) => return Ok((l, path)),
+            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(std::io::Error::other("cannot create a unique plugin socket").into())
+}
+
+/// Removes the socket file when the listener is no longer needed.
+struct SocketFile(std::path::PathBuf);
+
+impl Drop for SocketFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
 }
 
 pub fn handshake() -> HandshakeConfig {
