@@ -28,6 +28,7 @@ fn main() -> ExitCode {
         );
         return ExitCode::FAILURE;
     }
+    watch_parent();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -62,6 +63,24 @@ async fn run() -> anyhow::Result<()> {
         .await
         .context("plugin protocol")?;
     Ok(())
+}
+
+/// Exits if the server that started us goes away without saying Quit (killed, crashed): we
+/// are then reparented, and nobody will ever call us again.
+fn watch_parent() {
+    let parent = std::os::unix::process::parent_id();
+    let spawned = std::thread::Builder::new().name("parent-watch".into()).spawn(move || {
+        loop {
+            std::thread::sleep(Duration::from_secs(1));
+            if std::os::unix::process::parent_id() != parent {
+                log::warn("the Mattermost server process is gone; exiting");
+                std::process::exit(0);
+            }
+        }
+    });
+    if let Err(e) = spawned {
+        log::warn(&format!("cannot watch the server process: {e}"));
+    }
 }
 
 fn guest_path() -> anyhow::Result<PathBuf> {
