@@ -28,6 +28,7 @@ fn main() -> ExitCode {
         );
         return ExitCode::FAILURE;
     }
+    exit_on_panic();
     watch_parent();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
@@ -63,6 +64,16 @@ async fn run() -> anyhow::Result<()> {
         .await
         .context("plugin protocol")?;
     Ok(())
+}
+
+/// A panic in the host (not the guest: guest faults are traps, handled per call) would leave a
+/// task dead and the process half-working, answering health checks but not hooks. Log it and
+/// exit instead, so Mattermost sees the plugin stop and restarts it.
+fn exit_on_panic() {
+    std::panic::set_hook(Box::new(|info| {
+        log::error(&format!("internal error, exiting so that Mattermost restarts the plugin: {info}"));
+        std::process::exit(2);
+    }));
 }
 
 /// Exits if the server that started us goes away without saying Quit (killed, crashed): we
