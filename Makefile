@@ -16,18 +16,18 @@ FAULTY_GUEST := target/wasm32-wasip2/wasm/faulty_guest.wasm
 
 all: dist
 
-## Toolchain parts a fresh machine lacks (idempotent).
+## Toolchain parts a fresh machine lacks (idempotent): Debian chromium, the wasm32-wasip2
+## Rust target, webapp npm packages, Go modules.
 setup:
-	rustup target add wasm32-wasip2
-	cd webapp && $(NPM) ci --no-audit --no-fund
+	./build/setup.sh
 
-host:
+host: setup
 	$(CARGO) build --release -p plugin-host
 
-guest:
+guest: setup
 	$(CARGO) build --profile wasm --target wasm32-wasip2 -p incident-guest -p faulty-guest
 
-webapp:
+webapp: setup
 	cd webapp && $(NPM) run build
 
 dist: host guest webapp
@@ -35,9 +35,9 @@ dist: host guest webapp
 
 ## Every test: Rust unit and protocol tests, webapp in Chromium, then the Go conformance
 ## suite driving the bundle through Mattermost's own plugin host code.
-test: test-rust dist test-webapp test-conformance
+test: setup test-rust dist test-webapp test-conformance
 
-test-rust:
+test-rust: guest
 	$(CARGO) test --workspace --exclude faulty-guest
 
 test-webapp: webapp

@@ -38,6 +38,7 @@ const (
 )
 
 func TestMain(m *testing.M) {
+	harness.SilenceGlobalLogger()
 	// go-plugin passes the parent's environment to the plugin process.
 	if os.Getenv(harness.EnvHookTimeout) == "" {
 		os.Setenv(harness.EnvHookTimeout, "2000")

@@ -333,3 +333,12 @@ func NewPluginRequest(method, path string, body io.Reader, userID string) *http.
 	}
 	return req
 }
+
+// SilenceGlobalLogger points mlog's package-level logger, which the plugin environment uses for
+// a few lines ("Plugin activated") and which otherwise prints to stdout, at a logger with no
+// targets, so benchmark figures and test output stay readable.
+func SilenceGlobalLogger() {
+	if l, err := mlog.NewLogger(); err == nil {
+		mlog.InitGlobalLogger(l)
+	}
+}

@@ -35,6 +35,7 @@ import (
 const pluginID = "incident-response"
 
 func main() {
+	harness.SilenceGlobalLogger()
 	logFile := flag.String("log", "", "also write the host/plugin log to this file")
 	handshakeRuns := flag.Int("handshake-runs", 10, "handshake measurements")
 	activateRuns := flag.Int("activate-runs", 5, "activate/deactivate cycles")

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what building and testing need and a fresh machine lacks. Idempotent and quick when
+# everything is there; `make test` and `make dist` run it first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v chromium >/dev/null || need_apt+=(chromium)
+command -v python3 >/dev/null || need_apt+=(python3)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "setup: installing ${need_apt[*]} (Debian packages)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+  else
+    echo "setup: please install these Debian packages: ${need_apt[*]}" >&2
+    exit 1
+  fi
+fi
+
+if ! rustup target list --installed | grep -qx wasm32-wasip2; then
+  echo "setup: adding the wasm32-wasip2 Rust target"
+  rustup target add wasm32-wasip2
+fi
+
+# Reinstall webapp packages when the lock file changed since the last install.
+if [ ! -f webapp/node_modules/.package-lock.json ] || [ webapp/package-lock.json -nt webapp/node_modules/.package-lock.json ]; then
+  echo "setup: installing webapp packages (npm ci)"
+  (cd webapp && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+(cd tests/conformance && go mod download)
