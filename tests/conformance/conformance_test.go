@@ -412,14 +412,8 @@ func TestServeHTTP(t *testing.T) {
 // AppError; the host process survives and the next call works.
 func TestFaultIsolation(t *testing.T) {
 	t.Parallel()
-	faulty := requireFile(t, harness.EnvFaultyGuest, "the faulty guest .wasm")
-	f := newFixture(t)
-	inst, err := f.h.InstallVariant(f.inst, faultyPluginID, faulty)
-	if err != nil {
-		t.Fatalf("making the faulty plugin dir: %v", err)
-	}
+	f, inst, hooks := activateFixtureGuest(t)
 	t.Logf("%s=%s", harness.EnvHookTimeout, os.Getenv(harness.EnvHookTimeout))
-	hooks := f.activate(t, inst)
 	pid := f.pid(t, inst)
 
 	registered := false

@@ -77,10 +77,8 @@ fn guest_failed(message: String) -> AppError {
 
 impl mm_protocol::Hooks for HostHooks {
     async fn implemented(&self) -> Result<Vec<String>, String> {
-        let mut names = self.run("Implemented", |g| g.implemented()).await?;
-        // OnActivate is always called by the server; advertising it is harmless and honest.
-        names.retain(|n| mm_protocol::DISPATCHED_HOOKS.contains(&n.as_str()));
-        Ok(names)
+        // The guest's own list; mm-protocol drops names it cannot dispatch.
+        self.run("Implemented", |g| g.implemented()).await
     }
 
     async fn on_activate(&self, api: go_netrpc::Client) -> Result<(), String> {
