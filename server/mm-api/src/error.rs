@@ -8,7 +8,7 @@ use mm_model::ErrorString;
 pub enum ApiError {
     /// The server refused, with its own typed error.
     #[error("{method}: {error}")]
-    App { method: &'static str, error: AppError },
+    App { method: &'static str, error: Box<AppError> },
     /// The server returned a plain Go `error`.
     #[error("{method}: {message}")]
     Remote { method: &'static str, message: String },
@@ -31,7 +31,7 @@ impl ApiError {
     /// The AppError, if the server sent one.
     pub fn app_error(&self) -> Option<&AppError> {
         match self {
-            ApiError::App { error, .. } => Some(error),
+            ApiError::App { error, .. } => Some(error.as_ref()),
             _ => None,
         }
     }
@@ -41,7 +41,7 @@ impl ApiError {
         let err = err?;
         Some(match err.name.as_str() {
             "*model.AppError" => match err.downcast::<AppError>() {
-                Ok(error) => ApiError::App { method, error },
+                Ok(error) => ApiError::App { method, error: Box::new(error) },
                 Err(e) => ApiError::Remote { method, message: format!("unreadable AppError: {e}") },
             },
             "*plugin.ErrorString" => match err.downcast::<ErrorString>() {

@@ -58,7 +58,7 @@ impl ApiClient {
     {
         let ret: Ret2<Option<T>, Option<AppError>> = self.call(method, args).await?;
         match ret.b {
-            Some(error) => Err(ApiError::App { method, error }),
+            Some(error) => Err(ApiError::App { method, error: Box::new(error) }),
             None => Ok(ret.a.unwrap_or_default()),
         }
     }
@@ -66,7 +66,7 @@ impl ApiClient {
     /// Calls returning only `*model.AppError`.
     async fn call_app_only<A: Encode>(&self, method: &'static str, args: &A) -> Res<()> {
         let ret: Ret1<Option<AppError>> = self.call(method, args).await?;
-        ret.a.map_or(Ok(()), |error| Err(ApiError::App { method, error }))
+        ret.a.map_or(Ok(()), |error| Err(ApiError::App { method, error: Box::new(error) }))
     }
 
     /// Calls returning only a Go `error`.
@@ -191,7 +191,7 @@ impl ApiClient {
     pub async fn get_users_in_channel(&self, channel_id: &str, sort_by: &str, page: i64, per_page: i64) -> Res<Vec<User>> {
         let args = Args4 { a: channel_id, b: sort_by, c: page, d: per_page };
         let r: Ret2<Vec<User>, Option<AppError>> = self.call("GetUsersInChannel", &args).await?;
-        r.b.map_or(Ok(r.a), |error| Err(ApiError::App { method: "GetUsersInChannel", error }))
+        r.b.map_or(Ok(r.a), |error| Err(ApiError::App { method: "GetUsersInChannel", error: Box::new(error) }))
     }
 
     pub async fn get_team(&self, team_id: &str) -> Res<Team> {
@@ -247,7 +247,7 @@ impl ApiClient {
     pub async fn kv_get(&self, key: &str) -> Res<Option<Vec<u8>>> {
         let r: Ret2<Vec<u8>, Option<AppError>> = self.call("KVGet", &Args1 { a: key }).await?;
         match r.b {
-            Some(error) => Err(ApiError::App { method: "KVGet", error }),
+            Some(error) => Err(ApiError::App { method: "KVGet", error: Box::new(error) }),
             None => Ok((!r.a.is_empty()).then_some(r.a)),
         }
     }
@@ -264,7 +264,7 @@ impl ApiClient {
     pub async fn kv_compare_and_set(&self, key: &str, old_value: Option<&[u8]>, new_value: &[u8]) -> Res<bool> {
         let args = Args3 { a: key, b: old_value.unwrap_or_default().to_vec(), c: new_value.to_vec() };
         let r: Ret2<bool, Option<AppError>> = self.call("KVCompareAndSet", &args).await?;
-        r.b.map_or(Ok(r.a), |error| Err(ApiError::App { method: "KVCompareAndSet", error }))
+        r.b.map_or(Ok(r.a), |error| Err(ApiError::App { method: "KVCompareAndSet", error: Box::new(error) }))
     }
 
     pub async fn kv_set_with_options(&self, key: &str, value: &[u8], atomic: bool, old_value: Option<&[u8]>, expire_in_seconds: i64) -> Res<bool> {
@@ -275,6 +275,6 @@ impl ApiClient {
         };
         let args = Args3 { a: key, b: value.to_vec(), c: options };
         let r: Ret2<bool, Option<AppError>> = self.call("KVSetWithOptions", &args).await?;
-        r.b.map_or(Ok(r.a), |error| Err(ApiError::App { method: "KVSetWithOptions", error }))
+        r.b.map_or(Ok(r.a), |error| Err(ApiError::App { method: "KVSetWithOptions", error: Box::new(error) }))
     }
 }

@@ -66,7 +66,7 @@ fn mutate(rng: &mut Rng, seed: &[u8]) -> Vec<u8> {
 #[test]
 fn mutated_hook_arguments_never_panic() {
     let ctx = Some(Context { session_id: "s".into(), ..Context::default() });
-    let seeds = vec![
+    let seeds = [
         Encoder::new()
             .encode(&ExecuteCommandArgs {
                 a: ctx.clone(),

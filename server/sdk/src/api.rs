@@ -13,7 +13,7 @@ use crate::wit::mattermost::plugin::{api as host, types};
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
     /// The server refused (`*model.AppError`).
-    App(AppError),
+    App(Box<AppError>),
     /// The call did not reach the server, or its answer was unreadable.
     Transport(String),
     /// The host could not read what we passed.
@@ -45,14 +45,14 @@ impl std::error::Error for ApiError {}
 impl From<types::ApiError> for ApiError {
     fn from(e: types::ApiError) -> Self {
         match e {
-            types::ApiError::App(a) => ApiError::App(AppError {
+            types::ApiError::App(a) => ApiError::App(Box::new(AppError {
                 id: a.id,
                 message: a.message,
                 detailed_error: a.detailed_error,
                 status_code: i64::from(a.status_code),
                 where_: a.where_,
                 ..AppError::default()
-            }),
+            })),
             types::ApiError::Transport(m) => ApiError::Transport(m),
             types::ApiError::InvalidArgument(m) => ApiError::InvalidArgument(m),
         }

@@ -97,6 +97,9 @@ pub trait Plugin: Default + 'static {
         Ok(())
     }
 
+    /// Mirrors Mattermost's `(*CommandResponse, *AppError)`; a plain `AppError` keeps plugin
+    /// code simple, and one error per command is no cost worth boxing for.
+    #[allow(clippy::result_large_err)]
     fn execute_command(&self, _api: &Api, _ctx: &Context, args: &CommandArgs) -> Result<CommandResponse, AppError> {
         Err(AppError::new(
             "plugin.command.not_implemented",

@@ -62,13 +62,16 @@ pub(crate) fn http_response_from_guest(r: wit::HttpResponse) -> HttpResponse {
 
 fn to_wit(e: ApiError) -> wit::ApiError {
     match e {
-        ApiError::App { error, .. } => wit::ApiError::App(wit::AppError {
+        ApiError::App { error, .. } => {
+            let error = *error;
+            wit::ApiError::App(wit::AppError {
             id: error.id,
             message: error.message,
             detailed_error: error.detailed_error,
             status_code: i32::try_from(error.status_code).unwrap_or(500),
             where_: error.where_,
-        }),
+            })
+        }
         other => wit::ApiError::Transport(other.to_string()),
     }
 }

@@ -34,7 +34,10 @@ fn limits() -> GuestLimits {
 #[test]
 fn implemented_lists_the_guest_hooks() {
     let (_rt, guest) = runtime(limits());
-    assert_eq!(guest.implemented().expect("implemented"), vec!["OnActivate", "ExecuteCommand"]);
+    let hooks = guest.implemented().expect("implemented");
+    assert_eq!(hooks.len(), 10, "{hooks:?}");
+    assert_eq!(&hooks[..4], &["OnActivate", "OnDeactivate", "OnConfigurationChange", "ExecuteCommand"]);
+    assert!(hooks.contains(&"ServeHTTP".to_owned()));
 }
 
 #[test]
