@@ -39,11 +39,12 @@ impl GuestSlot {
 
 pub struct HostHooks {
     guest: GuestSlot,
+    plugin_id: String,
 }
 
 impl HostHooks {
-    pub fn new(guest: GuestSlot) -> Self {
-        Self { guest }
+    pub fn new(guest: GuestSlot, plugin_id: String) -> Self {
+        Self { guest, plugin_id }
     }
 
     /// Runs `f` against the guest on a blocking thread (guest calls block on API round trips).
@@ -83,7 +84,13 @@ impl mm_protocol::Hooks for HostHooks {
 
     async fn on_activate(&self, api: go_netrpc::Client) -> Result<(), String> {
         let guest = self.guest.get().await?;
-        guest.set_api(ApiClient::new(api));
+        let api = ApiClient::new(api);
+        guest.set_api(api.clone());
+        let store = crate::data::open_store(&api, &self.plugin_id).await.map_err(|e| {
+            log::error(&e);
+            e
+        })?;
+        guest.set_store(store);
         self.run("OnActivate", |g| g.on_activate()).await??;
         log::info("Incident Response activated");
         Ok(())

@@ -4,6 +4,7 @@
 //! the plugin logic (a wasm component next to this executable) in the background, and serves
 //! every hook by running it in the guest. Errors stop at this edge as log lines and error answers.
 
+mod data;
 mod hooks;
 mod log;
 
@@ -60,7 +61,8 @@ async fn run() -> anyhow::Result<()> {
         }
         loader.set(loaded.map_err(|e| e.to_string()));
     });
-    mm_protocol::serve(Arc::new(HostHooks::new(slot)))
+    let plugin_id = data::plugin_id(&guest_dir()?);
+    mm_protocol::serve(Arc::new(HostHooks::new(slot, plugin_id)))
         .await
         .context("plugin protocol")?;
     Ok(())
@@ -94,10 +96,14 @@ fn watch_parent() {
     }
 }
 
-fn guest_path() -> anyhow::Result<PathBuf> {
+/// The folder of this executable: `<bundle>/server/dist`.
+fn guest_dir() -> anyhow::Result<PathBuf> {
     let exe = std::env::current_exe()?;
-    let dir = exe.parent().context("the executable has no folder")?;
-    Ok(dir.join(GUEST_FILE))
+    Ok(exe.parent().context("the executable has no folder")?.to_path_buf())
+}
+
+fn guest_path() -> anyhow::Result<PathBuf> {
+    Ok(guest_dir()?.join(GUEST_FILE))
 }
 
 /// Limits can be lowered for tests and raised for big installations without a rebuild.

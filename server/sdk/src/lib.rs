@@ -26,8 +26,10 @@ mod api;
 #[doc(hidden)]
 pub mod dispatch;
 mod http;
+pub mod store;
 
 pub use api::{Api, ApiError, LogLevel};
+pub use store::Store;
 pub use http::{HttpRequest, HttpResponse};
 pub use mm_model as model;
 use mm_model::{AppError, ChannelMember, CommandArgs, CommandResponse, Context, Post, Reaction, User};

@@ -8,12 +8,14 @@
 
 mod limits;
 mod state;
+mod store;
 mod v0_1;
 
 use std::path::Path;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
+use host_store::SqliteStore;
 use mm_api::ApiClient;
 use mm_model::{AppError, ChannelMember, CommandArgs, CommandResponse, Context, Post, Reaction, User};
 use mm_protocol::{HttpRequest, HttpResponse};
@@ -71,6 +73,7 @@ pub struct GuestRuntime {
     pre: v0_1::PluginPre<HostState>,
     limits: GuestLimits,
     api: RwLock<Option<ApiClient>>,
+    store: RwLock<Option<Arc<SqliteStore>>>,
     runtime: tokio::runtime::Handle,
 }
 
@@ -113,13 +116,27 @@ impl GuestRuntime {
             })
             .map_err(|e| GuestError::Instantiate(e.to_string()))?;
 
-        Ok(Arc::new(Self { engine, pre, limits, api: RwLock::new(None), runtime }))
+        Ok(Arc::new(Self {
+            engine,
+            pre,
+            limits,
+            api: RwLock::new(None),
+            store: RwLock::new(None),
+            runtime,
+        }))
     }
 
     /// Hands the connected Mattermost API to the guest's imports (from OnActivate on).
     pub fn set_api(&self, api: ApiClient) {
         if let Ok(mut slot) = self.api.write() {
             *slot = Some(api);
+        }
+    }
+
+    /// Hands the plugin's database to the guest's `store` imports.
+    pub fn set_store(&self, store: Arc<SqliteStore>) {
+        if let Ok(mut slot) = self.store.write() {
+            *slot = Some(store);
         }
     }
 
@@ -133,7 +150,8 @@ impl GuestRuntime {
         f: impl FnOnce(&v0_1::Plugin, &mut Store<HostState>) -> wasmtime::Result<R>,
     ) -> Result<R, GuestError> {
         let api = self.api.read().ok().and_then(|a| a.clone());
-        let state = HostState::new(api, self.runtime.clone(), self.limits);
+        let store = self.store.read().ok().and_then(|s| s.clone());
+        let state = HostState::new(api, store, self.runtime.clone(), self.limits);
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.limiter);
         let ticks = (self.limits.call_timeout.as_millis() / EPOCH_TICK.as_millis()).max(1) as u64;

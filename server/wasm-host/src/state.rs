@@ -2,7 +2,9 @@
 
 use std::future::Future;
 
+use host_store::SqliteStore;
 use mm_api::{ApiClient, ApiError};
+use std::sync::Arc;
 use wasmtime::component::ResourceTable;
 use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
@@ -14,12 +16,18 @@ pub struct HostState {
     table: ResourceTable,
     pub(crate) limiter: MemoryCap,
     api: Option<ApiClient>,
+    pub(crate) store: Option<Arc<SqliteStore>>,
     runtime: tokio::runtime::Handle,
     limits: GuestLimits,
 }
 
 impl HostState {
-    pub(crate) fn new(api: Option<ApiClient>, runtime: tokio::runtime::Handle, limits: GuestLimits) -> Self {
+    pub(crate) fn new(
+        api: Option<ApiClient>,
+        store: Option<Arc<SqliteStore>>,
+        runtime: tokio::runtime::Handle,
+        limits: GuestLimits,
+    ) -> Self {
         // No files, no network, no environment: the guest reaches the world only through the
         // typed API. Its stderr (panic messages) goes to ours, which the server logs.
         let wasi = WasiCtxBuilder::new().inherit_stderr().build();
@@ -28,6 +36,7 @@ impl HostState {
             table: ResourceTable::new(),
             limiter: MemoryCap::new(limits.memory_bytes),
             api,
+            store,
             runtime,
             limits,
         }

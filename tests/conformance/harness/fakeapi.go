@@ -972,6 +972,8 @@ func (f *FakeAPI) buildConfig() *model.Config {
 	cfg.SetDefaults()
 	cfg.ServiceSettings.SiteURL = model.NewPointer("http://localhost:8065")
 	cfg.PluginSettings.Directory = model.NewPointer(filepath.Dir(f.bundlePath))
+	// Per harness, like a server's own data folder, so parallel tests never share a database.
+	cfg.FileSettings.Directory = model.NewPointer(filepath.Join(filepath.Dir(filepath.Dir(f.bundlePath)), "data"))
 	return cfg
 }
 
