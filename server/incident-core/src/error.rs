@@ -1,0 +1,138 @@
+//! Domain errors: each carries a message fit to show a user, and a [`ErrorKind`] that maps onto
+//! an HTTP status so the REST layer and the slash commands need no table of their own.
+
+use crate::checklist::{ItemRef, ItemState};
+
+/// What kind of failure, independent of transport.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// The input is malformed or out of bounds (HTTP 400).
+    Invalid,
+    /// The thing addressed does not exist (HTTP 404).
+    NotFound,
+    /// The request is well-formed but conflicts with the current state (HTTP 409).
+    Conflict,
+}
+
+impl ErrorKind {
+    pub fn http_status(self) -> u16 {
+        match self {
+            ErrorKind::Invalid => 400,
+            ErrorKind::NotFound => 404,
+            ErrorKind::Conflict => 409,
+        }
+    }
+}
+
+/// Everything a domain operation can refuse. Display texts are complete sentences for users.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DomainError {
+    #[error("Invalid incident name: {0}")]
+    InvalidName(String),
+    #[error("Invalid summary: {0}")]
+    InvalidSummary(String),
+    #[error("Invalid title: {0}")]
+    InvalidTitle(String),
+    #[error("Invalid description: {0}")]
+    InvalidDescription(String),
+    #[error("Missing {0}.")]
+    MissingField(&'static str),
+    #[error("Position {position} is out of range: choose 1 to {max}.")]
+    InvalidPosition { position: usize, max: usize },
+    #[error("The checklist is full: at most {max} items.")]
+    TooManyItems { max: usize },
+    #[error("The checklist is full: at most {max} sections.")]
+    TooManySections { max: usize },
+    #[error("Invalid channel name template: {0}")]
+    InvalidTemplate(String),
+    #[error("Invalid playbook: {0}")]
+    InvalidPlaybook(String),
+    #[error("Cannot import the playbook: {0}")]
+    InvalidImport(String),
+
+    #[error("There is no checklist item {0}.")]
+    NoSuchItem(ItemRef),
+    #[error("There is no checklist section \"{0}\".")]
+    NoSuchSection(String),
+
+    #[error("This incident has ended; it can no longer be changed.")]
+    IncidentEnded,
+    #[error("That user is already the commander.")]
+    AlreadyCommander,
+    #[error("That item is already {0}.")]
+    ItemAlreadyInState(ItemState),
+    #[error("Nothing to change: {0}")]
+    NoChange(String),
+}
+
+impl DomainError {
+    pub fn kind(&self) -> ErrorKind {
+        use DomainError::*;
+        match self {
+            InvalidName(_) | InvalidSummary(_) | InvalidTitle(_) | InvalidDescription(_)
+            | MissingField(_) | InvalidPosition { .. } | TooManyItems { .. }
+            | TooManySections { .. } | InvalidTemplate(_) | InvalidPlaybook(_)
+            | InvalidImport(_) => ErrorKind::Invalid,
+            NoSuchItem(_) | NoSuchSection(_) => ErrorKind::NotFound,
+            IncidentEnded | AlreadyCommander | ItemAlreadyInState(_) | NoChange(_) => {
+                ErrorKind::Conflict
+            }
+        }
+    }
+
+    /// A stable machine-readable code for API clients (the message may be reworded).
+    pub fn code(&self) -> &'static str {
+        use DomainError::*;
+        match self {
+            InvalidName(_) => "invalid_name",
+            InvalidSummary(_) => "invalid_summary",
+            InvalidTitle(_) => "invalid_title",
+            InvalidDescription(_) => "invalid_description",
+            MissingField(_) => "missing_field",
+            InvalidPosition { .. } => "invalid_position",
+            TooManyItems { .. } => "too_many_items",
+            TooManySections { .. } => "too_many_sections",
+            InvalidTemplate(_) => "invalid_template",
+            InvalidPlaybook(_) => "invalid_playbook",
+            InvalidImport(_) => "invalid_import",
+            NoSuchItem(_) => "no_such_item",
+            NoSuchSection(_) => "no_such_section",
+            IncidentEnded => "incident_ended",
+            AlreadyCommander => "already_commander",
+            ItemAlreadyInState(_) => "item_already_in_state",
+            NoChange(_) => "no_change",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_map_to_http_statuses() {
+        assert_eq!(DomainError::InvalidName("x".into()).kind().http_status(), 400);
+        assert_eq!(DomainError::NoSuchItem(ItemRef::Number(7)).kind().http_status(), 404);
+        assert_eq!(DomainError::NoSuchSection("Triage".into()).kind(), ErrorKind::NotFound);
+        assert_eq!(DomainError::IncidentEnded.kind().http_status(), 409);
+        assert_eq!(DomainError::AlreadyCommander.kind(), ErrorKind::Conflict);
+        assert_eq!(DomainError::InvalidImport("x".into()).kind(), ErrorKind::Invalid);
+    }
+
+    #[test]
+    fn messages_are_sentences_for_users() {
+        assert_eq!(
+            DomainError::NoSuchItem(ItemRef::Number(7)).to_string(),
+            "There is no checklist item 7."
+        );
+        assert_eq!(
+            DomainError::ItemAlreadyInState(ItemState::Done).to_string(),
+            "That item is already done."
+        );
+        assert_eq!(
+            DomainError::InvalidPosition { position: 9, max: 3 }.to_string(),
+            "Position 9 is out of range: choose 1 to 3."
+        );
+        assert_eq!(DomainError::IncidentEnded.code(), "incident_ended");
+    }
+}

@@ -1,0 +1,212 @@
+//! The incident itself: starting one (optionally from a playbook), changing the commander,
+//! ending it. Checklist mutations live in `items.rs`, addressing in `checklist.rs`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::checklist::{ChecklistItem, ChecklistSection};
+use crate::error::DomainError;
+use crate::ids::IdGen;
+use crate::limits::{MAX_NAME_CHARS, MAX_TEXT_CHARS};
+use crate::playbook::Playbook;
+use crate::text;
+use crate::timeline::{TimelineEvent, TimelineEventKind};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IncidentState {
+    #[default]
+    Active,
+    Ended,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Incident {
+    pub id: String,
+    pub team_id: String,
+    /// Per-team sequence number, shown as `INC-0042` (see [`Incident::reference`]).
+    pub number: u32,
+    pub name: String,
+    #[serde(default)]
+    pub summary: String,
+    pub channel_id: String,
+    pub commander_id: String,
+    pub reporter_id: String,
+    #[serde(default)]
+    pub playbook_id: Option<String>,
+    pub created_at: i64,
+    #[serde(default)]
+    pub ended_at: Option<i64>,
+    #[serde(default)]
+    pub state: IncidentState,
+    #[serde(default)]
+    pub checklists: Vec<ChecklistSection>,
+    #[serde(default)]
+    pub timeline: Vec<TimelineEvent>,
+}
+
+/// What the caller has decided before an incident exists: the store allocates `id` and
+/// `number`, Mattermost creates the channel, and the reporter is who asked.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct StartIncident {
+    pub id: String,
+    pub team_id: String,
+    pub number: u32,
+    pub name: String,
+    #[serde(default)]
+    pub summary: String,
+    pub channel_id: String,
+    pub commander_id: String,
+    pub reporter_id: String,
+}
+
+/// Normalises an incident name (trim, collapse whitespace) and checks it: 1 to 100 characters,
+/// no control characters. Emoji and right-to-left scripts are welcome. Call it before creating
+/// the channel, so a bad name fails before anything exists.
+pub fn validate_incident_name(raw: &str) -> Result<String, DomainError> {
+    text::single_line(raw, MAX_NAME_CHARS).map_err(DomainError::InvalidName)
+}
+
+/// Reads what a user types to name an incident: `INC-0042`, `inc-42`, `#42` or `42`.
+pub fn parse_reference(text: &str) -> Option<u32> {
+    let text = text.trim();
+    let digits = match text.get(..4) {
+        Some(prefix) if prefix.eq_ignore_ascii_case("inc-") => text.get(4..).unwrap_or_default(),
+        _ => text.strip_prefix('#').unwrap_or(text),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+fn require(value: &str, what: &'static str) -> Result<(), DomainError> {
+    if value.trim().is_empty() { Err(DomainError::MissingField(what)) } else { Ok(()) }
+}
+
+impl Incident {
+    /// Starts an incident, copying the playbook's checklist (fresh ids, default assignees
+    /// become assignees). The reporter is recorded as the actor of the first timeline event.
+    pub fn start(
+        request: StartIncident,
+        playbook: Option<&Playbook>,
+        ids: &mut dyn IdGen,
+        now_ms: i64,
+    ) -> Result<Incident, DomainError> {
+        require(&request.id, "incident id")?;
+        require(&request.team_id, "team id")?;
+        require(&request.channel_id, "channel id")?;
+        require(&request.commander_id, "commander")?;
+        require(&request.reporter_id, "reporter")?;
+        let name = validate_incident_name(&request.name)?;
+        let summary =
+            text::multi_line(&request.summary, MAX_TEXT_CHARS).map_err(DomainError::InvalidSummary)?;
+        if let Some(playbook) = playbook {
+            if playbook.team_id != request.team_id {
+                return Err(DomainError::InvalidPlaybook(
+                    "it belongs to another team.".to_string(),
+                ));
+            }
+            playbook.validate()?;
+        }
+
+        let checklists = playbook.map(|p| copy_checklists(p, ids)).unwrap_or_default();
+        let mut incident = Incident {
+            id: request.id,
+            team_id: request.team_id,
+            number: request.number,
+            name: name.clone(),
+            summary,
+            channel_id: request.channel_id,
+            commander_id: request.commander_id,
+            reporter_id: request.reporter_id,
+            playbook_id: playbook.map(|p| p.id.clone()),
+            created_at: now_ms,
+            ended_at: None,
+            state: IncidentState::Active,
+            checklists,
+            timeline: Vec::new(),
+        };
+        let reporter = incident.reporter_id.clone();
+        incident.record(
+            &reporter,
+            now_ms,
+            TimelineEventKind::IncidentStarted { name, playbook: playbook.map(|p| p.title.clone()) },
+        );
+        Ok(incident)
+    }
+
+    /// `INC-0042`: at least four digits, more once past 9999.
+    pub fn reference(&self) -> String {
+        format!("INC-{:04}", self.number)
+    }
+
+    pub fn is_active(&self) -> bool {
+        self.state == IncidentState::Active
+    }
+
+    /// How long it ran (or has run so far); never negative, whatever the clocks say.
+    pub fn duration_ms(&self, now_ms: i64) -> i64 {
+        (self.ended_at.unwrap_or(now_ms) - self.created_at).max(0)
+    }
+
+    pub fn end(&mut self, actor_id: &str, now_ms: i64) -> Result<(), DomainError> {
+        self.check_mutable(actor_id)?;
+        self.state = IncidentState::Ended;
+        self.ended_at = Some(now_ms);
+        self.record(actor_id, now_ms, TimelineEventKind::IncidentEnded);
+        Ok(())
+    }
+
+    pub fn change_commander(
+        &mut self,
+        actor_id: &str,
+        new_commander_id: &str,
+        now_ms: i64,
+    ) -> Result<(), DomainError> {
+        self.check_mutable(actor_id)?;
+        require(new_commander_id, "new commander")?;
+        if new_commander_id == self.commander_id {
+            return Err(DomainError::AlreadyCommander);
+        }
+        let from = std::mem::replace(&mut self.commander_id, new_commander_id.to_string());
+        self.record(
+            actor_id,
+            now_ms,
+            TimelineEventKind::CommanderChanged { from, to: new_commander_id.to_string() },
+        );
+        Ok(())
+    }
+
+    /// The checks every mutation starts with: someone did it, and the incident is still open.
+    pub(crate) fn check_mutable(&self, actor_id: &str) -> Result<(), DomainError> {
+        require(actor_id, "actor")?;
+        if self.state == IncidentState::Ended {
+            return Err(DomainError::IncidentEnded);
+        }
+        Ok(())
+    }
+}
+
+fn copy_checklists(playbook: &Playbook, ids: &mut dyn IdGen) -> Vec<ChecklistSection> {
+    playbook
+        .checklists
+        .iter()
+        .map(|section| ChecklistSection {
+            id: ids.new_id(),
+            title: section.title.clone(),
+            items: section
+                .items
+                .iter()
+                .map(|template| ChecklistItem {
+                    description: template.description.clone(),
+                    assignee_id: template.default_assignee_id.clone(),
+                    command: template.command.clone(),
+                    ..ChecklistItem::new(ids.new_id(), template.title.clone())
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

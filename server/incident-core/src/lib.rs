@@ -1,0 +1,50 @@
+//! Incident Response's domain model: incidents, their checklists and timelines, and playbooks.
+//!
+//! Pure and deterministic on purpose: no I/O, no clock, no randomness, no Mattermost types. Time
+//! comes in as `now_ms` (Unix milliseconds) and new ids from an [`IdGen`], so the same inputs
+//! always give the same documents. That lets the guest (wasm32-wasip2) and the host share this
+//! code, and lets every rule be unit-tested without a server.
+//!
+//! Every operation validates first and changes nothing when it fails; every successful mutation
+//! of an [`Incident`] appends exactly one [`TimelineEvent`], so the timeline is a complete audit
+//! of who did what and when.
+
+pub mod checklist;
+pub mod defaults;
+pub mod error;
+pub mod filter;
+pub mod ids;
+pub mod incident;
+mod items;
+pub mod naming;
+pub mod playbook;
+pub mod render;
+mod text;
+pub mod timeline;
+mod time_fmt;
+
+pub use checklist::{
+    ChecklistItem, ChecklistProgress, ChecklistSection, ItemChange, ItemChangeKind, ItemRef,
+    ItemState,
+};
+pub use error::{DomainError, ErrorKind};
+pub use filter::IncidentFilter;
+pub use ids::{IdGen, SequentialIds};
+pub use incident::{Incident, IncidentState, StartIncident, parse_reference, validate_incident_name};
+pub use playbook::{Playbook, PlaybookItem, PlaybookSection};
+pub use timeline::{TimelineEvent, TimelineEventKind};
+
+/// Limits shared by incidents and playbooks, so a playbook that validates can always be started.
+pub mod limits {
+    /// Incident names, playbook titles and section titles.
+    pub const MAX_NAME_CHARS: usize = 100;
+    /// Checklist item titles.
+    pub const MAX_ITEM_TITLE_CHARS: usize = 200;
+    /// Incident summaries, item and playbook descriptions: long enough for a paragraph or two,
+    /// short enough to fit in one Mattermost post with the rest of the intro.
+    pub const MAX_TEXT_CHARS: usize = 4000;
+    /// Sections in one checklist (incident or playbook).
+    pub const MAX_SECTIONS: usize = 50;
+    /// Items across all sections of one checklist (incident or playbook).
+    pub const MAX_ITEMS: usize = 200;
+}

@@ -1,0 +1,303 @@
+//! Playbooks: reusable incident templates (checklist, channel naming, who may use and edit them)
+//! and their portable JSON form for import/export between servers.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::error::DomainError;
+use crate::limits::{MAX_ITEMS, MAX_ITEM_TITLE_CHARS, MAX_NAME_CHARS, MAX_SECTIONS, MAX_TEXT_CHARS};
+use crate::naming;
+use crate::text;
+
+/// `format` of an exported playbook, so an import can tell ours from any other JSON.
+pub const EXPORT_FORMAT: &str = "incident-response-playbook";
+/// The export version this code writes and reads. Bump it when the portable form changes
+/// incompatibly; older versions stay readable.
+pub const EXPORT_VERSION: u64 = 1;
+/// Imports larger than this are refused before parsing: 200 items at the text limits fit well
+/// within it.
+pub const MAX_IMPORT_BYTES: usize = 4 * 1024 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Playbook {
+    pub id: String,
+    pub team_id: String,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub checklists: Vec<PlaybookSection>,
+    /// See [`naming::channel_name`]; empty means [`naming::DEFAULT_CHANNEL_NAME_TEMPLATE`].
+    #[serde(default)]
+    pub channel_name_template: String,
+    #[serde(default)]
+    pub private_channel: bool,
+    #[serde(default)]
+    pub default_commander_id: Option<String>,
+    #[serde(default)]
+    pub announcement_channel_ids: Vec<String>,
+    /// Who may start incidents from it; empty means every member of the team.
+    #[serde(default)]
+    pub member_ids: Vec<String>,
+    /// Who may edit it besides team and system admins.
+    #[serde(default)]
+    pub editor_ids: Vec<String>,
+    pub created_at: i64,
+    #[serde(default)]
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PlaybookSection {
+    pub title: String,
+    #[serde(default)]
+    pub items: Vec<PlaybookItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PlaybookItem {
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub default_assignee_id: Option<String>,
+    #[serde(default)]
+    pub command: Option<String>,
+}
+
+impl Playbook {
+    /// Checks the limits shared with incidents (so any valid playbook can be started) and the
+    /// channel name template.
+    pub fn validate(&self) -> Result<(), DomainError> {
+        let invalid = DomainError::InvalidPlaybook;
+        text::single_line(&self.title, MAX_NAME_CHARS)
+            .map_err(|reason| invalid(format!("the title: {reason}")))?;
+        text::multi_line(&self.description, MAX_TEXT_CHARS)
+            .map_err(|reason| invalid(format!("the description: {reason}")))?;
+        naming::validate_template(&self.channel_name_template)?;
+        if self.checklists.len() > MAX_SECTIONS {
+            return Err(invalid(format!(
+                "it has {} sections; the limit is {MAX_SECTIONS}.",
+                self.checklists.len()
+            )));
+        }
+        let items = self.item_count();
+        if items > MAX_ITEMS {
+            return Err(invalid(format!("it has {items} items; the limit is {MAX_ITEMS}.")));
+        }
+        for (s, section) in self.checklists.iter().enumerate() {
+            let section_number = s + 1;
+            text::single_line(&section.title, MAX_NAME_CHARS)
+                .map_err(|reason| invalid(format!("section {section_number}'s title: {reason}")))?;
+            for (i, item) in section.items.iter().enumerate() {
+                let at = format!("section {section_number}, item {}", i + 1);
+                text::single_line(&item.title, MAX_ITEM_TITLE_CHARS)
+                    .map_err(|reason| invalid(format!("{at}'s title: {reason}")))?;
+                text::multi_line(&item.description, MAX_TEXT_CHARS)
+                    .map_err(|reason| invalid(format!("{at}'s description: {reason}")))?;
+                if let Some(command) = &item.command {
+                    validate_command(command)
+                        .map_err(|reason| invalid(format!("{at}'s command: {reason}")))?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A copy with titles trimmed and whitespace collapsed, descriptions trimmed and blank
+    /// commands removed; validated. What create, update and import store.
+    pub fn normalised(&self) -> Result<Playbook, DomainError> {
+        let single = |s: &str, max| text::single_line(s, max).unwrap_or_else(|_| s.to_string());
+        let multi = |s: &str| text::multi_line(s, MAX_TEXT_CHARS).unwrap_or_else(|_| s.to_string());
+        let clean = Playbook {
+            title: single(&self.title, MAX_NAME_CHARS),
+            description: multi(&self.description),
+            channel_name_template: self.channel_name_template.trim().to_string(),
+            checklists: self
+                .checklists
+                .iter()
+                .map(|section| PlaybookSection {
+                    title: single(&section.title, MAX_NAME_CHARS),
+                    items: section
+                        .items
+                        .iter()
+                        .map(|item| PlaybookItem {
+                            title: single(&item.title, MAX_ITEM_TITLE_CHARS),
+                            description: multi(&item.description),
+                            default_assignee_id: non_blank(&item.default_assignee_id),
+                            command: non_blank(&item.command),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            default_commander_id: non_blank(&self.default_commander_id),
+            ..self.clone()
+        };
+        // Normalising never makes invalid text valid (it only trims), so validating the clean
+        // copy reports the same problems the original has.
+        clean.validate()?;
+        Ok(clean)
+    }
+
+    pub fn item_count(&self) -> usize {
+        self.checklists.iter().map(|s| s.items.len()).sum()
+    }
+
+    /// Whether this user may start incidents from it (team membership is the caller's check).
+    pub fn may_use(&self, user_id: &str) -> bool {
+        self.member_ids.is_empty() || self.member_ids.iter().any(|id| id == user_id)
+    }
+
+    /// Whether this user may edit it; team and system admins always may.
+    pub fn may_edit(&self, user_id: &str, is_team_or_system_admin: bool) -> bool {
+        is_team_or_system_admin || self.editor_ids.iter().any(|id| id == user_id)
+    }
+}
+
+fn non_blank(value: &Option<String>) -> Option<String> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string)
+}
+
+/// A suggested slash command: one line, starting with `/`.
+fn validate_command(command: &str) -> Result<(), String> {
+    let command = text::single_line(command, MAX_ITEM_TITLE_CHARS)?;
+    if !command.starts_with('/') {
+        return Err("it must start with \"/\".".to_string());
+    }
+    Ok(())
+}
+
+/// The portable form: `{"format":"incident-response-playbook","version":1,"playbook":{...}}`.
+/// Ids, team, timestamps, people and channels are left out: they mean nothing on another
+/// server or team.
+pub fn export_json(playbook: &Playbook) -> String {
+    let checklists: Vec<Value> = playbook
+        .checklists
+        .iter()
+        .map(|section| {
+            let items: Vec<Value> = section
+                .items
+                .iter()
+                .map(|item| {
+                    json!({"title": item.title, "description": item.description, "command": item.command})
+                })
+                .collect();
+            json!({"title": section.title, "items": items})
+        })
+        .collect();
+    let envelope = json!({
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "playbook": {
+            "title": playbook.title,
+            "description": playbook.description,
+            "channel_name_template": playbook.channel_name_template,
+            "private_channel": playbook.private_channel,
+            "checklists": checklists,
+        },
+    });
+    // `{:#}` is serde_json's pretty form: exports are read and diffed by people.
+    format!("{envelope:#}")
+}
+
+#[derive(Deserialize)]
+struct PortablePlaybook {
+    title: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    channel_name_template: String,
+    #[serde(default)]
+    private_channel: bool,
+    #[serde(default)]
+    checklists: Vec<PortableSection>,
+}
+
+#[derive(Deserialize)]
+struct PortableSection {
+    title: String,
+    #[serde(default)]
+    items: Vec<PortableItem>,
+}
+
+#[derive(Deserialize)]
+struct PortableItem {
+    title: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    command: Option<String>,
+}
+
+/// Reads an export into a new playbook of `team_id`, normalised and validated. Unknown fields
+/// are ignored (a later minor addition should not break an older reader); an unknown format or
+/// a newer version is refused with a message saying so.
+pub fn import_json(json: &str, id: &str, team_id: &str, now_ms: i64) -> Result<Playbook, DomainError> {
+    let invalid = DomainError::InvalidImport;
+    if json.len() > MAX_IMPORT_BYTES {
+        return Err(invalid(format!(
+            "the file has {} bytes; the limit is {MAX_IMPORT_BYTES}.",
+            json.len()
+        )));
+    }
+    let envelope: Value =
+        serde_json::from_str(json).map_err(|e| invalid(format!("it is not valid JSON ({e}).")))?;
+    let format = envelope.get("format").and_then(Value::as_str);
+    if format != Some(EXPORT_FORMAT) {
+        return Err(invalid(format!(
+            "it is not an Incident Response playbook export (expected \"format\": \"{EXPORT_FORMAT}\")."
+        )));
+    }
+    match envelope.get("version").and_then(Value::as_u64) {
+        Some(EXPORT_VERSION) => {}
+        Some(version) if version > EXPORT_VERSION => {
+            return Err(invalid(format!(
+                "it is format version {version}, newer than this plugin reads ({EXPORT_VERSION}); upgrade the plugin."
+            )));
+        }
+        _ => return Err(invalid("it has no supported \"version\" (expected 1).".to_string())),
+    }
+    let body = envelope
+        .get("playbook")
+        .ok_or_else(|| invalid("it has no \"playbook\" object.".to_string()))?;
+    let portable = PortablePlaybook::deserialize(body)
+        .map_err(|e| invalid(format!("the playbook is malformed: {e}.")))?;
+    if id.trim().is_empty() {
+        return Err(DomainError::MissingField("playbook id"));
+    }
+    if team_id.trim().is_empty() {
+        return Err(DomainError::MissingField("team id"));
+    }
+    Playbook {
+        id: id.to_string(),
+        team_id: team_id.to_string(),
+        title: portable.title,
+        description: portable.description,
+        checklists: portable
+            .checklists
+            .into_iter()
+            .map(|section| PlaybookSection {
+                title: section.title,
+                items: section
+                    .items
+                    .into_iter()
+                    .map(|item| PlaybookItem {
+                        title: item.title,
+                        description: item.description,
+                        default_assignee_id: None,
+                        command: item.command,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        channel_name_template: portable.channel_name_template,
+        private_channel: portable.private_channel,
+        created_at: now_ms,
+        updated_at: now_ms,
+        ..Playbook::default()
+    }
+    .normalised()
+}
+
+#[cfg(test)]
+mod tests;

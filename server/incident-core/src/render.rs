@@ -1,0 +1,199 @@
+//! Markdown for Mattermost posts and ephemeral replies.
+//!
+//! Users appear as `@username`, found through a lookup the caller provides (the domain only
+//! knows user ids). User-typed text is passed through as Markdown, except that `@channel`,
+//! `@all` and `@here` are defused: the bot posts on a user's behalf and must not let an item
+//! title notify a whole channel that the user could not notify themselves.
+
+use crate::checklist::{ChecklistItem, ItemState};
+use crate::incident::{Incident, IncidentState};
+use crate::time_fmt;
+use crate::timeline::{TimelineEvent, TimelineEventKind};
+
+/// Maps a user id to a username (without `@`), or `None` when unknown.
+pub type Usernames<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// The first post in a new incident channel: who leads, what happened, what to do.
+pub fn intro_post(incident: &Incident, commander_username: &str, usernames: Usernames<'_>) -> String {
+    let mut post = format!(
+        "#### {} · {}\nIncident commander: @{}\n",
+        incident.reference(),
+        safe(&incident.name),
+        commander_username.trim_start_matches('@')
+    );
+    if !incident.summary.is_empty() {
+        for line in incident.summary.lines() {
+            post.push_str(&format!("> {}\n", safe(line)));
+        }
+    }
+    post.push('\n');
+    if incident.item_count() == 0 {
+        post.push_str("No checklist yet: add items with `/incident checkadd <section> <item>`.\n");
+    } else {
+        let progress = incident.progress();
+        post.push_str(&format!("**Checklist** ({} of {} done)\n", progress.done, progress.total));
+        post.push_str(&checklist_markdown(incident, usernames));
+        post.push_str("\nCheck an item with `/incident check <number>`; see `/incident help` for more.\n");
+    }
+    post
+}
+
+/// The checklist, one line per item, numbered across sections as the commands address them:
+/// `☐ 1. Page the on-call · @alice`, `☑` when done, `⊘ ~~title~~ (skipped)` when skipped.
+pub fn checklist_markdown(incident: &Incident, usernames: Usernames<'_>) -> String {
+    let mut out = String::new();
+    let mut number = 0;
+    for section in &incident.checklists {
+        out.push_str(&format!("**{}**\n", safe(&section.title)));
+        if section.items.is_empty() {
+            out.push_str("_(no items)_\n");
+        }
+        for item in &section.items {
+            number += 1;
+            out.push_str(&item_line(number, item, usernames));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn item_line(number: usize, item: &ChecklistItem, usernames: Usernames<'_>) -> String {
+    let title = safe(&item.title);
+    let mut line = match item.state {
+        ItemState::Open => format!("☐ {number}. {title}"),
+        ItemState::Done => format!("☑ {number}. {title}"),
+        ItemState::Skipped => format!("⊘ {number}. ~~{title}~~ (skipped)"),
+    };
+    if let Some(assignee) = &item.assignee_id {
+        line.push_str(&format!(" · {}", mention(assignee, usernames)));
+    }
+    line
+}
+
+/// The `/incident info` reply: name, reference, state, commander, duration, progress.
+pub fn info_text(incident: &Incident, now_ms: i64, usernames: Usernames<'_>) -> String {
+    let state = match (incident.state, incident.ended_at) {
+        (IncidentState::Ended, Some(at)) => format!("ended {}", time_fmt::utc_timestamp(at)),
+        (IncidentState::Ended, None) => "ended".to_string(),
+        (IncidentState::Active, _) => "active".to_string(),
+    };
+    let progress = incident.progress();
+    let mut checklist = format!("{} of {} done", progress.done, progress.total);
+    if progress.skipped > 0 {
+        checklist.push_str(&format!(", {} skipped", progress.skipped));
+    }
+    format!(
+        "**{} · {}**\nState: {state}\nCommander: {}\nStarted: {}\nDuration: {}\nChecklist: {checklist}\n",
+        incident.reference(),
+        safe(&incident.name),
+        mention(&incident.commander_id, usernames),
+        time_fmt::utc_timestamp(incident.created_at),
+        time_fmt::duration(incident.duration_ms(now_ms)),
+    )
+}
+
+/// One line for the incident channel saying who did what, e.g. `@alice checked 3. Page the
+/// on-call`. Items are numbered as they are in `incident` now (the event's own item, when it
+/// still exists), so call it right after the mutation.
+pub fn change_message(incident: &Incident, event: &TimelineEvent, usernames: Usernames<'_>) -> String {
+    let item = |item_id: &str, title: &str| match incident.item_number_of(item_id) {
+        Some(number) => format!("{number}. {}", safe(title)),
+        None => safe(title),
+    };
+    let section_of = |item_id: &str| {
+        incident.items().find(|(_, _, i)| i.id == item_id).map(|(_, section, _)| safe(&section.title))
+    };
+    describe(event, usernames, &item, &section_of)
+}
+
+/// The whole timeline, oldest first, one line per event with its UTC time. Items are named by
+/// title only: their numbers have changed since.
+pub fn timeline_markdown(incident: &Incident, usernames: Usernames<'_>) -> String {
+    let item = |_: &str, title: &str| safe(title);
+    let no_section = |_: &str| None;
+    incident
+        .timeline
+        .iter()
+        .map(|event| {
+            format!(
+                "- `{}` {}\n",
+                time_fmt::utc_timestamp(event.at),
+                describe(event, usernames, &item, &no_section)
+            )
+        })
+        .collect()
+}
+
+/// "<actor> <did what>". `item` names an item from its id and title; `section_of` finds the
+/// section an item is in now, if known.
+fn describe(
+    event: &TimelineEvent,
+    usernames: Usernames<'_>,
+    item: &dyn Fn(&str, &str) -> String,
+    section_of: &dyn Fn(&str) -> Option<String>,
+) -> String {
+    use TimelineEventKind::*;
+    let actor = mention(&event.actor_id, usernames);
+    let what = match &event.kind {
+        IncidentStarted { name, playbook: Some(playbook) } => {
+            format!("started the incident {} from the playbook {}", safe(name), safe(playbook))
+        }
+        IncidentStarted { name, playbook: None } => format!("started the incident {}", safe(name)),
+        CommanderChanged { from, to } => format!(
+            "changed the commander from {} to {}",
+            mention(from, usernames),
+            mention(to, usernames)
+        ),
+        ItemChecked { item_id, title } => format!("checked {}", item(item_id, title)),
+        ItemUnchecked { item_id, title } => format!("unchecked {}", item(item_id, title)),
+        ItemSkipped { item_id, title } => format!("skipped {}", item(item_id, title)),
+        ItemRestored { item_id, title } => format!("restored {}", item(item_id, title)),
+        ItemAdded { item_id, title, section } => {
+            format!("added {} to {}", item(item_id, title), safe(section))
+        }
+        ItemRemoved { title, .. } => format!("removed {}", safe(title)),
+        ItemAssigned { item_id, title, assignee: Some(assignee) } => {
+            format!("assigned {} to {}", item(item_id, title), mention(assignee, usernames))
+        }
+        ItemAssigned { item_id, title, assignee: None } => format!("unassigned {}", item(item_id, title)),
+        ItemRenamed { item_id, from, to } => {
+            format!("renamed {} (was {})", item(item_id, to), safe(from))
+        }
+        ItemMoved { item_id, title } => match section_of(item_id) {
+            Some(section) => format!("moved {} to {section}", item(item_id, title)),
+            None => format!("moved {}", item(item_id, title)),
+        },
+        IncidentEnded => "ended the incident".to_string(),
+    };
+    format!("{actor} {what}")
+}
+
+fn mention(user_id: &str, usernames: Usernames<'_>) -> String {
+    match usernames(user_id) {
+        Some(username) => format!("@{}", username.trim_start_matches('@')),
+        None => "(unknown user)".to_string(),
+    }
+}
+
+/// Defuses channel-wide mentions in user text by putting a zero-width space after the `@`.
+fn safe(text: &str) -> String {
+    const WIDE: [&str; 3] = ["channel", "all", "here"];
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('@') {
+        out.push_str(rest.get(..=at).unwrap_or_default());
+        rest = rest.get(at + 1..).unwrap_or_default();
+        let word_len = rest.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-' || c == '.'))
+            .unwrap_or(rest.len());
+        // Mattermost ignores trailing punctuation after a mention ("@channel." is @channel).
+        let word = rest.get(..word_len).unwrap_or_default().trim_end_matches(['.', '-', '_']);
+        if WIDE.iter().any(|wide| word.eq_ignore_ascii_case(wide)) {
+            out.push('\u{200B}');
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests;
