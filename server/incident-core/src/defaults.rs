@@ -23,30 +23,81 @@ or its reputation is at risk. An incident lead coordinates from discovery to res
 lead keeps the team, stakeholders and users informed."
             .to_string(),
         checklists: vec![
-            section("Triage", &[
-                ("Assign an incident lead", "Pick someone by expertise, availability and knowledge of the problem. They coordinate the incident until it is resolved; make them the commander with `/incident commander @user`."),
-                ("Assign a comms lead", "They communicate the incident and its status to the team, community channels and key stakeholders, and usually organise the review."),
-                ("Assess severity (P1–P4)", "P1 is the most severe (for example malicious code shipped), P4 the least (a blocking bug in one component). Decide early; revisit as you learn more."),
-                ("Start the incident report", "Record the impact, severity and a timeline of events as you go. If there is no time during the incident, complete it at the earliest opportunity."),
-            ]),
-            section("Communicate", &[
-                ("Let the team know", "Post a short summary of the incident in the team channel, with @here so everyone is aware that incidents take priority over other work."),
-                ("Inform stakeholders", "Tell senior management as soon as possible, especially for P1 and P2, with a summary of the incident. They advise whether to escalate further."),
-                ("Decide whether to inform users", "Tell users when they need to act or when it is a security issue. Not always: drawing attention to a defaced website can increase the impact. If in doubt, let them know."),
-                ("Post a status update", "Say what is known, what is being done and when the next update will come. Repeat as things change."),
-            ]),
-            section("Resolve", &[
-                ("Find the root cause", ""),
-                ("Mitigate the impact", "Look for ways to reduce the impact within working hours while the fix is found, such as advising users to use a previous version."),
-                ("Confirm the incident is resolved", "Resolved means the primary negative impact on the service is gone, even if clean-up remains."),
-                ("Post a final status update", ""),
-            ]),
-            section("Follow up", &[
-                ("Write the incident report", "Complete the report: impact, severity, timeline and actions taken."),
-                ("Schedule the incident review", "As soon as possible after resolution, ideally with everyone involved. Aim to establish the root cause and agree actions to prevent or mitigate a recurrence."),
-                ("Create issues for the review's actions", "File each action as an issue in the repository it belongs to, and fold them into the next work cycle."),
-                ("Add the incident to the monthly incident review", ""),
-            ]),
+            section(
+                "Triage",
+                &[
+                    (
+                        "Assign an incident lead",
+                        "Pick someone by expertise, availability and knowledge of the problem. They coordinate the incident until it is resolved; make them the commander with `/incident commander @user`.",
+                    ),
+                    (
+                        "Assign a comms lead",
+                        "They communicate the incident and its status to the team, community channels and key stakeholders, and usually organise the review.",
+                    ),
+                    (
+                        "Assess severity (P1–P4)",
+                        "P1 is the most severe (for example malicious code shipped), P4 the least (a blocking bug in one component). Decide early; revisit as you learn more.",
+                    ),
+                    (
+                        "Start the incident report",
+                        "Record the impact, severity and a timeline of events as you go. If there is no time during the incident, complete it at the earliest opportunity.",
+                    ),
+                ],
+            ),
+            section(
+                "Communicate",
+                &[
+                    (
+                        "Let the team know",
+                        "Post a short summary of the incident in the team channel, with @here so everyone is aware that incidents take priority over other work.",
+                    ),
+                    (
+                        "Inform stakeholders",
+                        "Tell senior management as soon as possible, especially for P1 and P2, with a summary of the incident. They advise whether to escalate further.",
+                    ),
+                    (
+                        "Decide whether to inform users",
+                        "Tell users when they need to act or when it is a security issue. Not always: drawing attention to a defaced website can increase the impact. If in doubt, let them know.",
+                    ),
+                    (
+                        "Post a status update",
+                        "Say what is known, what is being done and when the next update will come. Repeat as things change.",
+                    ),
+                ],
+            ),
+            section(
+                "Resolve",
+                &[
+                    ("Find the root cause", ""),
+                    (
+                        "Mitigate the impact",
+                        "Look for ways to reduce the impact within working hours while the fix is found, such as advising users to use a previous version.",
+                    ),
+                    (
+                        "Confirm the incident is resolved",
+                        "Resolved means the primary negative impact on the service is gone, even if clean-up remains.",
+                    ),
+                    ("Post a final status update", ""),
+                ],
+            ),
+            section(
+                "Follow up",
+                &[
+                    (
+                        "Write the incident report",
+                        "Complete the report: impact, severity, timeline and actions taken.",
+                    ),
+                    (
+                        "Schedule the incident review",
+                        "As soon as possible after resolution, ideally with everyone involved. Aim to establish the root cause and agree actions to prevent or mitigate a recurrence.",
+                    ),
+                    (
+                        "Create issues for the review's actions",
+                        "File each action as an issue in the repository it belongs to, and fold them into the next work cycle.",
+                    ),
+                    ("Add the incident to the monthly incident review", ""),
+                ],
+            ),
         ],
         channel_name_template: "inc-{number}-{name}".to_string(),
         private_channel: false,
@@ -66,31 +117,73 @@ malicious code, data exposure. Runs in a private channel; keep the circle small 
 is contained."
             .to_string(),
         checklists: vec![
-            section("Contain", &[
-                ("Assign an incident lead", "Make them the commander with `/incident commander @user`."),
-                ("Preserve evidence", "Before changing anything, keep logs, snapshots and copies of affected artefacts, with times noted."),
-                ("Contain the threat", "Isolate affected systems, disable compromised accounts, take down or block malicious resources."),
-                ("Rotate affected credentials", "Passwords, tokens and keys that were or could have been exposed, including platform accounts such as package registries."),
-            ]),
-            section("Assess", &[
-                ("Assess severity (P1–P4)", ""),
-                ("Determine the scope and entry point", "Which systems, accounts, versions and time window are affected, and how the attacker got in."),
-                ("Assess whether personal data is affected", "Whose data, what kind, and whether it was read, changed or lost. This decides who must be notified and how quickly."),
-            ]),
-            section("Eradicate", &[
-                ("Remove the cause", "Malicious code, backdoors, rogue accounts; patch the vulnerability that let it in."),
-                ("Check for persistence", "Look for anything the attacker left behind to regain access."),
-            ]),
-            section("Recover", &[
-                ("Restore affected systems", "From known-good sources, then monitor them closely."),
-                ("Confirm the threat is gone", ""),
-            ]),
-            section("Notify", &[
-                ("Inform stakeholders", "Senior management and the security team, with a summary of the incident."),
-                ("Notify the data protection officer if needed", "If personal data is affected; a personal data breach may have to be reported to the regulator within 72 hours."),
-                ("Decide whether to inform users", "Especially if they need to act, for example by upgrading or rotating their own credentials."),
-                ("Write the incident report and schedule the review", ""),
-            ]),
+            section(
+                "Contain",
+                &[
+                    ("Assign an incident lead", "Make them the commander with `/incident commander @user`."),
+                    (
+                        "Preserve evidence",
+                        "Before changing anything, keep logs, snapshots and copies of affected artefacts, with times noted.",
+                    ),
+                    (
+                        "Contain the threat",
+                        "Isolate affected systems, disable compromised accounts, take down or block malicious resources.",
+                    ),
+                    (
+                        "Rotate affected credentials",
+                        "Passwords, tokens and keys that were or could have been exposed, including platform accounts such as package registries.",
+                    ),
+                ],
+            ),
+            section(
+                "Assess",
+                &[
+                    ("Assess severity (P1–P4)", ""),
+                    (
+                        "Determine the scope and entry point",
+                        "Which systems, accounts, versions and time window are affected, and how the attacker got in.",
+                    ),
+                    (
+                        "Assess whether personal data is affected",
+                        "Whose data, what kind, and whether it was read, changed or lost. This decides who must be notified and how quickly.",
+                    ),
+                ],
+            ),
+            section(
+                "Eradicate",
+                &[
+                    (
+                        "Remove the cause",
+                        "Malicious code, backdoors, rogue accounts; patch the vulnerability that let it in.",
+                    ),
+                    ("Check for persistence", "Look for anything the attacker left behind to regain access."),
+                ],
+            ),
+            section(
+                "Recover",
+                &[
+                    ("Restore affected systems", "From known-good sources, then monitor them closely."),
+                    ("Confirm the threat is gone", ""),
+                ],
+            ),
+            section(
+                "Notify",
+                &[
+                    (
+                        "Inform stakeholders",
+                        "Senior management and the security team, with a summary of the incident.",
+                    ),
+                    (
+                        "Notify the data protection officer if needed",
+                        "If personal data is affected; a personal data breach may have to be reported to the regulator within 72 hours.",
+                    ),
+                    (
+                        "Decide whether to inform users",
+                        "Especially if they need to act, for example by upgrading or rotating their own credentials.",
+                    ),
+                    ("Write the incident report and schedule the review", ""),
+                ],
+            ),
         ],
         channel_name_template: "sec-{number}-{name}".to_string(),
         private_channel: true,
@@ -181,7 +274,10 @@ mod tests {
         ] {
             assert!(titles.contains(&expected), "missing {expected}");
         }
-        assert_eq!(naming::channel_name(&security.channel_name_template, 7, "npm token leak"), "sec-0007-npm-token-leak");
+        assert_eq!(
+            naming::channel_name(&security.channel_name_template, 7, "npm token leak"),
+            "sec-0007-npm-token-leak"
+        );
     }
 
     #[test]

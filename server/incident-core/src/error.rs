@@ -69,14 +69,19 @@ impl DomainError {
     pub fn kind(&self) -> ErrorKind {
         use DomainError::*;
         match self {
-            InvalidName(_) | InvalidSummary(_) | InvalidTitle(_) | InvalidDescription(_)
-            | MissingField(_) | InvalidPosition { .. } | TooManyItems { .. }
-            | TooManySections { .. } | InvalidTemplate(_) | InvalidPlaybook(_)
+            InvalidName(_)
+            | InvalidSummary(_)
+            | InvalidTitle(_)
+            | InvalidDescription(_)
+            | MissingField(_)
+            | InvalidPosition { .. }
+            | TooManyItems { .. }
+            | TooManySections { .. }
+            | InvalidTemplate(_)
+            | InvalidPlaybook(_)
             | InvalidImport(_) => ErrorKind::Invalid,
             NoSuchItem(_) | NoSuchSection(_) => ErrorKind::NotFound,
-            IncidentEnded | AlreadyCommander | ItemAlreadyInState(_) | NoChange(_) => {
-                ErrorKind::Conflict
-            }
+            IncidentEnded | AlreadyCommander | ItemAlreadyInState(_) | NoChange(_) => ErrorKind::Conflict,
         }
     }
 
@@ -121,10 +126,7 @@ mod tests {
 
     #[test]
     fn messages_are_sentences_for_users() {
-        assert_eq!(
-            DomainError::NoSuchItem(ItemRef::Number(7)).to_string(),
-            "There is no checklist item 7."
-        );
+        assert_eq!(DomainError::NoSuchItem(ItemRef::Number(7)).to_string(), "There is no checklist item 7.");
         assert_eq!(
             DomainError::ItemAlreadyInState(ItemState::Done).to_string(),
             "That item is already done."

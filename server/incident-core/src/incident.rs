@@ -102,9 +102,7 @@ impl Incident {
             text::multi_line(&request.summary, MAX_TEXT_CHARS).map_err(DomainError::InvalidSummary)?;
         if let Some(playbook) = playbook {
             if playbook.team_id != request.team_id {
-                return Err(DomainError::InvalidPlaybook(
-                    "it belongs to another team.".to_string(),
-                ));
+                return Err(DomainError::InvalidPlaybook("it belongs to another team.".to_string()));
             }
             playbook.validate()?;
         }

@@ -9,7 +9,7 @@ use crate::checklist::{ChecklistItem, ChecklistSection, ItemChange, ItemChangeKi
 use crate::error::DomainError;
 use crate::ids::IdGen;
 use crate::incident::Incident;
-use crate::limits::{MAX_ITEMS, MAX_ITEM_TITLE_CHARS, MAX_NAME_CHARS, MAX_SECTIONS};
+use crate::limits::{MAX_ITEM_TITLE_CHARS, MAX_ITEMS, MAX_NAME_CHARS, MAX_SECTIONS};
 use crate::text;
 use crate::timeline::TimelineEventKind;
 
@@ -201,12 +201,18 @@ impl Incident {
         let target = self.item_at_mut(at);
         let (item_id, title) = (target.id.clone(), target.title.clone());
         let (change, kind) = match (target.state, next) {
-            (_, ItemState::Done) => (ItemChangeKind::Checked, TimelineEventKind::ItemChecked { item_id, title }),
-            (_, ItemState::Skipped) => (ItemChangeKind::Skipped, TimelineEventKind::ItemSkipped { item_id, title }),
+            (_, ItemState::Done) => {
+                (ItemChangeKind::Checked, TimelineEventKind::ItemChecked { item_id, title })
+            }
+            (_, ItemState::Skipped) => {
+                (ItemChangeKind::Skipped, TimelineEventKind::ItemSkipped { item_id, title })
+            }
             (ItemState::Skipped, ItemState::Open) => {
                 (ItemChangeKind::Restored, TimelineEventKind::ItemRestored { item_id, title })
             }
-            (_, ItemState::Open) => (ItemChangeKind::Unchecked, TimelineEventKind::ItemUnchecked { item_id, title }),
+            (_, ItemState::Open) => {
+                (ItemChangeKind::Unchecked, TimelineEventKind::ItemUnchecked { item_id, title })
+            }
         };
         target.state = next;
         // Completion fields describe the current completion only; earlier ones are in history.

@@ -19,13 +19,14 @@ mod items;
 pub mod naming;
 pub mod playbook;
 pub mod render;
+#[cfg(test)]
+mod test_support;
 mod text;
-pub mod timeline;
 mod time_fmt;
+pub mod timeline;
 
 pub use checklist::{
-    ChecklistItem, ChecklistProgress, ChecklistSection, ItemChange, ItemChangeKind, ItemRef,
-    ItemState,
+    ChecklistItem, ChecklistProgress, ChecklistSection, ItemChange, ItemChangeKind, ItemRef, ItemState,
 };
 pub use error::{DomainError, ErrorKind};
 pub use filter::IncidentFilter;

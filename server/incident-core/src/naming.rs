@@ -89,9 +89,7 @@ pub fn validate_template(template: &str) -> Result<(), DomainError> {
             Some(placeholder) => rest = tail.get(placeholder.len()..).unwrap_or_default(),
             None => {
                 let shown: String = tail.chars().take(20).collect();
-                return invalid(format!(
-                    "unknown placeholder at \"{shown}\"; use {{number}} and {{name}}."
-                ));
+                return invalid(format!("unknown placeholder at \"{shown}\"; use {{number}} and {{name}}."));
             }
         }
     }

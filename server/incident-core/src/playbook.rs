@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::error::DomainError;
-use crate::limits::{MAX_ITEMS, MAX_ITEM_TITLE_CHARS, MAX_NAME_CHARS, MAX_SECTIONS, MAX_TEXT_CHARS};
+use crate::limits::{MAX_ITEM_TITLE_CHARS, MAX_ITEMS, MAX_NAME_CHARS, MAX_SECTIONS, MAX_TEXT_CHARS};
 use crate::naming;
 use crate::text;
 
@@ -235,10 +235,7 @@ struct PortableItem {
 pub fn import_json(json: &str, id: &str, team_id: &str, now_ms: i64) -> Result<Playbook, DomainError> {
     let invalid = DomainError::InvalidImport;
     if json.len() > MAX_IMPORT_BYTES {
-        return Err(invalid(format!(
-            "the file has {} bytes; the limit is {MAX_IMPORT_BYTES}.",
-            json.len()
-        )));
+        return Err(invalid(format!("the file has {} bytes; the limit is {MAX_IMPORT_BYTES}.", json.len())));
     }
     let envelope: Value =
         serde_json::from_str(json).map_err(|e| invalid(format!("it is not valid JSON ({e}).")))?;
@@ -257,9 +254,8 @@ pub fn import_json(json: &str, id: &str, team_id: &str, now_ms: i64) -> Result<P
         }
         _ => return Err(invalid("it has no supported \"version\" (expected 1).".to_string())),
     }
-    let body = envelope
-        .get("playbook")
-        .ok_or_else(|| invalid("it has no \"playbook\" object.".to_string()))?;
+    let body =
+        envelope.get("playbook").ok_or_else(|| invalid("it has no \"playbook\" object.".to_string()))?;
     let portable = PortablePlaybook::deserialize(body)
         .map_err(|e| invalid(format!("the playbook is malformed: {e}.")))?;
     if id.trim().is_empty() {

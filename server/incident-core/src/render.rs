@@ -139,11 +139,9 @@ fn describe(
             format!("started the incident {} from the playbook {}", safe(name), safe(playbook))
         }
         IncidentStarted { name, playbook: None } => format!("started the incident {}", safe(name)),
-        CommanderChanged { from, to } => format!(
-            "changed the commander from {} to {}",
-            mention(from, usernames),
-            mention(to, usernames)
-        ),
+        CommanderChanged { from, to } => {
+            format!("changed the commander from {} to {}", mention(from, usernames), mention(to, usernames))
+        }
         ItemChecked { item_id, title } => format!("checked {}", item(item_id, title)),
         ItemUnchecked { item_id, title } => format!("unchecked {}", item(item_id, title)),
         ItemSkipped { item_id, title } => format!("skipped {}", item(item_id, title)),
@@ -183,7 +181,8 @@ fn safe(text: &str) -> String {
     while let Some(at) = rest.find('@') {
         out.push_str(rest.get(..=at).unwrap_or_default());
         rest = rest.get(at + 1..).unwrap_or_default();
-        let word_len = rest.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-' || c == '.'))
+        let word_len = rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-' || c == '.'))
             .unwrap_or(rest.len());
         // Mattermost ignores trailing punctuation after a mention ("@channel." is @channel).
         let word = rest.get(..word_len).unwrap_or_default().trim_end_matches(['.', '-', '_']);

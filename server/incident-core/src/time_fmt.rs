@@ -19,7 +19,8 @@ pub(crate) fn utc_timestamp(ms: i64) -> String {
 /// `2d 3h 4m`, `5m 6s` under an hour, `7s` under a minute; the two largest units only.
 pub(crate) fn duration(ms: i64) -> String {
     let seconds = ms.max(0) / 1000;
-    let units = [(seconds / 86_400, "d"), (seconds / 3600 % 24, "h"), (seconds / 60 % 60, "m"), (seconds % 60, "s")];
+    let units =
+        [(seconds / 86_400, "d"), (seconds / 3600 % 24, "h"), (seconds / 60 % 60, "m"), (seconds % 60, "s")];
     let parts: Vec<String> = units
         .iter()
         .skip_while(|(value, _)| *value == 0)

@@ -134,8 +134,7 @@ mod tests {
 
     #[test]
     fn unit_kinds_and_optional_fields_read_back() {
-        let ended: TimelineEventKind =
-            serde_json::from_str(r#"{"type":"incident_ended"}"#).expect("ended");
+        let ended: TimelineEventKind = serde_json::from_str(r#"{"type":"incident_ended"}"#).expect("ended");
         assert_eq!(ended, TimelineEventKind::IncidentEnded);
         let started: TimelineEventKind =
             serde_json::from_str(r#"{"type":"incident_started","name":"x"}"#).expect("started");

@@ -1,24 +1,57 @@
-//! The `/incident` slash command.
+//! The `/incident` slash command: parsing, and answers for the caller.
 
-use mattermost_plugin_sdk::Api;
-use mattermost_plugin_sdk::model::{AutocompleteData, Command, CommandArgs, CommandResponse};
+use incident_core::{IncidentFilter, IncidentState, ItemRef, render};
+use mattermost_plugin_sdk::model::{AutocompleteData, Command, CommandResponse};
 
+use crate::db::Database;
+use crate::platform::Mattermost;
+use crate::service::{Service, ServiceError, StartRequest, short};
 use crate::VERSION;
 
 pub const TRIGGER: &str = "incident";
 
-/// Subcommands this version answers, with their help text. Autocomplete and help are built
-/// from this one list, so they never offer something that is not there.
-const SUBCOMMANDS: &[(&str, &str, &str)] = &[
-    ("ping", "", "Check that Incident Response is running and show its version"),
-    ("help", "", "Show the available commands"),
+/// Subcommands with usage and help. Autocomplete and `/incident help` come from this one list,
+/// so they never offer something that is not there.
+pub const SUBCOMMANDS: &[(&str, &str, &str)] = &[
+    ("start", "[name]", "Start an incident; without a name, a form asks for the details"),
+    ("end", "[INC-0042]", "End the incident"),
+    ("list", "[active|ended|all]", "List the team's incidents"),
+    ("info", "[INC-0042]", "Show the incident's details and checklist"),
+    ("commander", "@user [INC-0042]", "Hand the incident to a new commander"),
+    ("check", "<item> [INC-0042]", "Check or uncheck a checklist item by its number"),
+    ("checkadd", "<section> <text>", "Add an item to a checklist section (quote a section with spaces)"),
+    ("checkremove", "<item> [INC-0042]", "Remove a checklist item"),
+    ("assign", "<item> @user [INC-0042]", "Assign a checklist item"),
+    ("playbooks", "", "List the team's playbooks"),
+    ("ping", "", "Check that Incident Response is running"),
+    ("help", "", "Show this help"),
 ];
 
-/// The command as registered on activation, autocomplete included.
+/// The command as registered on activation. Arguments that name incidents, items, playbooks
+/// and users are fetched from the plugin as the user types (`/api/v0/autocomplete/...`).
 pub fn registration() -> Command {
     let mut tree = AutocompleteData::new(TRIGGER, "[command]", "Run incidents: start, track and end them");
     for (name, hint, help) in SUBCOMMANDS {
-        tree = tree.with_sub_command(AutocompleteData::new(name, hint, help));
+        let mut sub = AutocompleteData::new(name, hint, help);
+        match *name {
+            "end" | "info" => {
+                sub = sub.with_dynamic_arg("incident", "Incident", "api/v0/autocomplete/incidents", false);
+            }
+            "check" | "checkremove" | "assign" => {
+                sub = sub.with_dynamic_arg("item", "Checklist item", "api/v0/autocomplete/items", true);
+            }
+            "commander" => {
+                sub = sub.with_text_arg("user", "The new commander", "@username", true);
+            }
+            "start" => {
+                sub = sub.with_text_arg("name", "Name of the incident", "name", false);
+            }
+            "list" => {
+                sub = sub.with_dynamic_arg("state", "Which incidents", "api/v0/autocomplete/states", false);
+            }
+            _ => {}
+        }
+        tree = tree.with_sub_command(sub);
     }
     Command {
         trigger: TRIGGER.to_owned(),
@@ -32,79 +65,210 @@ pub fn registration() -> Command {
     }
 }
 
-/// Answers one `/incident ...` invocation. Bad input gets an ephemeral explanation.
-pub fn execute(api: &Api, args: &CommandArgs) -> CommandResponse {
-    let mut words = args.command.split_whitespace();
-    let _trigger = words.next();
-    match words.next() {
-        Some("ping") => ping(&api.get_server_version()),
-        None | Some("help") => help(),
-        Some(other) => CommandResponse::ephemeral(format!(
-            "Unknown command `{}`. {}",
-            truncate(other, 64),
-            "Type `/incident help` to see what is available."
-        )),
+/// Splits arguments on spaces, keeping "double quoted" runs together.
+pub fn tokenize(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    for c in text.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            c if c.is_whitespace() && !quoted => {
+                if !current.is_empty() {
+                    out.push(std::mem::take(&mut current));
+                }
+            }
+            c => current.push(c),
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// Who typed the command, and where.
+pub struct Invocation<'a> {
+    pub user_id: &'a str,
+    pub team_id: &'a str,
+    pub channel_id: &'a str,
+    pub trigger_id: &'a str,
+}
+
+/// What the caller sees, or a form to open.
+pub enum Outcome {
+    Reply(CommandResponse),
+    /// `/incident start` without a name: open the start form.
+    OpenStartDialog,
+}
+
+fn reply(text: impl Into<String>) -> Outcome {
+    Outcome::Reply(CommandResponse::ephemeral(text))
+}
+
+/// Takes a leading `INC-…` reference off the arguments, if there is one.
+fn take_reference(args: &mut Vec<String>) -> Option<String> {
+    let i = args.iter().position(|a| a.len() > 4 && a[..4].eq_ignore_ascii_case("inc-"))?;
+    Some(args.remove(i))
+}
+
+fn item_number(arg: Option<&String>) -> Result<ItemRef, ServiceError> {
+    match arg {
+        Some(a) if a.bytes().all(|b| b.is_ascii_digit()) && !a.is_empty() => Ok(ItemRef::parse(a)),
+        Some(a) => Err(ServiceError::Invalid(format!("`{}` is not an item number; see `/incident info`.", short(a)))),
+        None => Err(ServiceError::Invalid("Which item? Give its number from `/incident info`.".into())),
     }
 }
 
-fn ping(server_version: &str) -> CommandResponse {
-    CommandResponse::ephemeral(format!(
-        "Incident Response {VERSION} is running (host interface {}, Mattermost {}).",
-        mattermost_plugin_sdk::INTERFACE_VERSION,
-        if server_version.is_empty() { "version unknown" } else { server_version }
-    ))
+pub fn execute<M: Mattermost, D: Database>(service: &mut Service<'_, M, D>, at: &Invocation<'_>, command: &str) -> Outcome {
+    let mut words = tokenize(command);
+    if !words.is_empty() {
+        words.remove(0); // the trigger
+    }
+    let sub = if words.is_empty() { String::from("help") } else { words.remove(0).to_lowercase() };
+    match run(service, at, &sub, words) {
+        Ok(outcome) => outcome,
+        Err(e) => reply(match e {
+            ServiceError::Internal(m) => format!("Something went wrong: {m}"),
+            other => other.to_string(),
+        }),
+    }
 }
 
-fn help() -> CommandResponse {
+fn run<M: Mattermost, D: Database>(
+    service: &mut Service<'_, M, D>,
+    at: &Invocation<'_>,
+    sub: &str,
+    mut args: Vec<String>,
+) -> Result<Outcome, ServiceError> {
+    let user = at.user_id;
+    let usernames = |id: &str| service.mm.user(id).map(|u| u.username);
+    match sub {
+        "ping" => Ok(reply(format!(
+            "Incident Response {VERSION} is running (host interface {}).",
+            mattermost_plugin_sdk::INTERFACE_VERSION
+        ))),
+        "help" => Ok(reply(help())),
+        "start" => {
+            if args.is_empty() {
+                return if at.trigger_id.is_empty() {
+                    Err(ServiceError::Invalid("Give the incident a name: `/incident start <name>`.".into()))
+                } else {
+                    Ok(Outcome::OpenStartDialog)
+                };
+            }
+            let request = StartRequest { team_id: at.team_id.to_owned(), name: args.join(" "), ..StartRequest::default() };
+            let incident = service.start(user, request)?;
+            let channel = service.mm.channel(&incident.channel_id).map(|c| c.name).unwrap_or_default();
+            Ok(reply(format!("Started {} **{}** in ~{channel}.", incident.reference(), incident.name)))
+        }
+        "end" => {
+            let reference = take_reference(&mut args);
+            let target = service.incident_for_command(user, at.team_id, at.channel_id, reference.as_deref())?;
+            let incident = service.end(user, &target.value.id)?;
+            Ok(reply(format!("Ended {} **{}**.", incident.reference(), incident.name)))
+        }
+        "info" => {
+            let reference = take_reference(&mut args);
+            let target = service.incident_for_command(user, at.team_id, at.channel_id, reference.as_deref())?;
+            Ok(reply(render::info_text(&target.value, service.now, &usernames)))
+        }
+        "list" => {
+            let state = match args.first().map(|s| s.to_lowercase()).as_deref() {
+                None | Some("active") => Some(IncidentState::Active),
+                Some("ended") => Some(IncidentState::Ended),
+                Some("all") => None,
+                Some(other) => return Err(ServiceError::Invalid(format!("List `active`, `ended` or `all`, not `{}`.", short(other)))),
+            };
+            let filter = IncidentFilter { team_id: Some(at.team_id.to_owned()), state, ..IncidentFilter::default() };
+            let (incidents, total) = service.list(user, &filter, 0, 20)?;
+            if incidents.is_empty() {
+                return Ok(reply("No incidents to show."));
+            }
+            let mut text = format!("#### Incidents ({} of {total})\n", incidents.len());
+            for i in &incidents {
+                let commander = usernames(&i.commander_id).unwrap_or_default();
+                let channel = service.mm.channel(&i.channel_id).map(|c| c.name).unwrap_or_default();
+                let state = if i.is_active() { "active" } else { "ended" };
+                text.push_str(&format!("- {} **{}** ({state}) ~{channel}, commander @{commander}\n", i.reference(), i.name));
+            }
+            Ok(reply(text))
+        }
+        "commander" => {
+            let reference = take_reference(&mut args);
+            let name = args.first().ok_or_else(|| ServiceError::Invalid("Who? `/incident commander @user`.".into()))?;
+            let new = service
+                .mm
+                .user_by_username(name)
+                .ok_or_else(|| ServiceError::Invalid(format!("There is no user {}.", short(name))))?;
+            let target = service.incident_for_command(user, at.team_id, at.channel_id, reference.as_deref())?;
+            let incident = service.change_commander(user, &target.value.id, &new.id)?;
+            Ok(reply(format!("@{} is now the commander of {}.", new.username, incident.reference())))
+        }
+        "check" | "checkremove" => {
+            let reference = take_reference(&mut args);
+            let item = item_number(args.first())?;
+            let target = service.incident_for_command(user, at.team_id, at.channel_id, reference.as_deref())?;
+            let actor = user.to_owned();
+            if sub == "check" {
+                let (_, state) = service.change(user, &target.value.id, |i, _, now| i.toggle_item(&actor, item.clone(), now))?;
+                Ok(reply(format!("Item is now {}.", format!("{state:?}").to_lowercase())))
+            } else {
+                service.change(user, &target.value.id, |i, _, now| i.remove_item(&actor, item.clone(), now))?;
+                Ok(reply("Item removed."))
+            }
+        }
+        "checkadd" => {
+            let reference = take_reference(&mut args);
+            if args.len() < 2 {
+                return Err(ServiceError::Invalid("Usage: `/incident checkadd <section> <text>`.".into()));
+            }
+            let section = args.remove(0);
+            let title = args.join(" ");
+            let target = service.incident_for_command(user, at.team_id, at.channel_id, reference.as_deref())?;
+            let actor = user.to_owned();
+            service.change(user, &target.value.id, |i, ids, now| i.add_item(&actor, &section, &title, ids, now))?;
+            Ok(reply(format!("Added to {section}.")))
+        }
+        "assign" => {
+            let reference = take_reference(&mut args);
+            let item = item_number(args.first())?;
+            let name = args.get(1).ok_or_else(|| ServiceError::Invalid("Assign to whom? `/incident assign <item> @user`.".into()))?;
+            let assignee = service
+                .mm
+                .user_by_username(name)
+                .ok_or_else(|| ServiceError::Invalid(format!("There is no user {}.", short(name))))?;
+            let target = service.incident_for_command(user, at.team_id, at.channel_id, reference.as_deref())?;
+            service.item_assignee_check(&target.value, Some(&assignee.id))?;
+            let actor = user.to_owned();
+            let to = Some(assignee.id.clone());
+            service.change(user, &target.value.id, |i, _, now| i.assign_item(&actor, item.clone(), to.clone(), now))?;
+            Ok(reply(format!("Assigned to @{}.", assignee.username)))
+        }
+        "playbooks" => {
+            let playbooks = service.playbooks(user, at.team_id)?;
+            if playbooks.is_empty() {
+                return Ok(reply("This team has no playbooks."));
+            }
+            let mut text = String::from("#### Playbooks\n");
+            for p in &playbooks {
+                text.push_str(&format!("- **{}** ({} items): {}\n", p.title, p.item_count(), p.description));
+            }
+            Ok(reply(text))
+        }
+        other => Err(ServiceError::Invalid(format!(
+            "Unknown command `{}`. Type `/incident help` to see what is available.",
+            short(other)
+        ))),
+    }
+}
+
+pub fn help() -> String {
     let mut text = String::from("#### Incident Response\n");
     for (name, hint, help) in SUBCOMMANDS {
         let usage = if hint.is_empty() { format!("/{TRIGGER} {name}") } else { format!("/{TRIGGER} {name} {hint}") };
         text.push_str(&format!("- `{usage}`: {help}\n"));
     }
-    CommandResponse::ephemeral(text)
-}
-
-fn truncate(s: &str, max_chars: usize) -> String {
-    match s.char_indices().nth(max_chars) {
-        Some((i, _)) => format!("{}…", &s[..i]),
-        None => s.to_owned(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ping_names_the_version() {
-        let r = ping("10.11.0");
-        assert_eq!(r.response_type, "ephemeral");
-        assert!(r.text.contains(VERSION), "{}", r.text);
-        assert!(r.text.contains("10.11.0"));
-        assert!(ping("").text.contains("version unknown"));
-    }
-
-    #[test]
-    fn autocomplete_offers_exactly_the_subcommands() {
-        let cmd = registration();
-        assert!(cmd.auto_complete);
-        let tree = cmd.autocomplete_data.expect("autocomplete data");
-        let names: Vec<&str> = tree.sub_commands.iter().map(|s| s.trigger.as_str()).collect();
-        assert_eq!(names, vec!["ping", "help"]);
-    }
-
-    #[test]
-    fn help_lists_every_subcommand() {
-        let text = help().text;
-        for (name, _, _) in SUBCOMMANDS {
-            assert!(text.contains(&format!("/incident {name}")), "{text}");
-        }
-    }
-
-    #[test]
-    fn long_unknown_words_are_cut() {
-        let long = "x".repeat(10_000);
-        assert_eq!(truncate(&long, 64).chars().count(), 65);
-        assert_eq!(truncate("مرحبا", 64), "مرحبا");
-    }
+    text.push_str("\nInside an incident channel the incident is implicit; elsewhere name it, e.g. `INC-0042`.");
+    text
 }

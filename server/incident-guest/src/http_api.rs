@@ -1,76 +1,240 @@
-//! The plugin's REST API under `/plugins/incident-response/api/v0/`.
+//! The REST API under `/plugins/incident-response/api/v0/` (docs/api.md). JSON in and out;
+//! every route but health needs the `Mattermost-User-Id` the server sets for a logged-in user.
 
+use incident_core::{Incident, IncidentFilter, IncidentState, ItemRef, ItemState, Playbook};
+use mattermost_plugin_sdk::model::AutocompleteSuggestion;
 use mattermost_plugin_sdk::{HttpRequest, HttpResponse};
-use serde_json::json;
+use serde_json::{Value, json};
 
-use crate::{PLUGIN_ID, VERSION};
+use crate::db::Database;
+use crate::dialog;
+use crate::platform::Mattermost;
+use crate::service::{Service, ServiceError, StartRequest};
+use crate::{PLUGIN_ID, VERSION, with_service};
 
-pub fn route(request: &HttpRequest) -> HttpResponse {
-    // The server sets Mattermost-User-Id only for an authenticated session (and strips any
-    // client-sent copy), so its absence means an anonymous request.
-    if request.user_id.is_none() {
-        return HttpResponse::error(401, "not authenticated: log in to Mattermost");
+type Reply = Result<HttpResponse, ServiceError>;
+
+fn fail(e: &ServiceError) -> HttpResponse {
+    HttpResponse::error(e.http_status(), &e.to_string())
+}
+
+/// An incident as the API shows it: the stored document plus its human reference.
+pub fn incident_json(incident: &Incident) -> Value {
+    let mut v = serde_json::to_value(incident).unwrap_or(Value::Null);
+    if let Value::Object(map) = &mut v {
+        map.insert("reference".into(), incident.reference().into());
     }
-    match (request.method.as_str(), request.path()) {
-        ("GET", "/api/v0/health") => HttpResponse::json(
-            200,
-            &json!({
-                "status": "ok",
-                "plugin_id": PLUGIN_ID,
-                "version": VERSION,
-                "interface": mattermost_plugin_sdk::INTERFACE_VERSION,
-            }),
-        ),
-        ("POST", "/api/v0/echo") => {
-            let content_type = request.header("Content-Type").unwrap_or("application/octet-stream");
-            HttpResponse::bytes(200, content_type, request.body.clone())
+    v
+}
+
+fn body<T: serde::de::DeserializeOwned>(request: &HttpRequest) -> Result<T, ServiceError> {
+    serde_json::from_slice(&request.body).map_err(|e| ServiceError::Invalid(format!("The request body is not valid JSON for this call: {e}")))
+}
+
+/// `%xx` and `+` decoding of one query value.
+fn decode(raw: &str) -> String {
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                match u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16) {
+                    Ok(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
         }
-        (_, "/api/v0/health" | "/api/v0/echo") => HttpResponse::error(405, "method not allowed"),
-        (_, path) => HttpResponse::error(404, &format!("no such endpoint: {}", path.chars().take(200).collect::<String>())),
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn query(request: &HttpRequest, key: &str) -> Option<String> {
+    request.query(key).map(decode).filter(|v| !v.is_empty())
+}
+
+fn number(request: &HttpRequest, key: &str, default: usize, max: usize) -> Result<usize, ServiceError> {
+    match query(request, key) {
+        None => Ok(default),
+        Some(v) => v
+            .parse::<usize>()
+            .map(|n| n.min(max))
+            .map_err(|_| ServiceError::Invalid(format!("`{key}` must be a whole number."))),
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+fn millis(request: &HttpRequest, key: &str) -> Result<Option<i64>, ServiceError> {
+    query(request, key)
+        .map(|v| v.parse::<i64>().map_err(|_| ServiceError::Invalid(format!("`{key}` must be Unix milliseconds."))))
+        .transpose()
+}
 
-    fn req(method: &str, url: &str, user: Option<&str>) -> HttpRequest {
-        HttpRequest {
-            method: method.into(),
-            url: url.into(),
-            user_id: user.map(str::to_owned),
-            ..HttpRequest::default()
+pub fn route<M: Mattermost, D: Database>(mm: &M, db: &D, request: &HttpRequest) -> HttpResponse {
+    let Some(user) = request.user_id.clone() else {
+        return HttpResponse::error(401, "not authenticated: log in to Mattermost");
+    };
+    let path: Vec<&str> = request.path().trim_matches('/').split('/').collect();
+    let method = request.method.as_str();
+    let outcome = with_service(mm, db, |s| dispatch(s, &user, method, &path, request));
+    outcome.unwrap_or_else(|e| fail(&e))
+}
+
+fn dispatch<M: Mattermost, D: Database>(s: &mut Service<'_, M, D>, user: &str, method: &str, path: &[&str], request: &HttpRequest) -> Reply {
+    let ok = |v: Value| Ok(HttpResponse::json(200, &v));
+    match (method, path) {
+        ("GET", ["api", "v0", "health"]) => ok(json!({"status": "ok", "plugin_id": PLUGIN_ID, "version": VERSION,
+            "interface": mattermost_plugin_sdk::INTERFACE_VERSION})),
+        ("POST", ["api", "v0", "echo"]) => {
+            let content_type = request.header("Content-Type").unwrap_or("application/octet-stream");
+            Ok(HttpResponse::bytes(200, content_type, request.body.clone()))
         }
-    }
 
-    #[test]
-    fn anonymous_requests_get_401_json() {
-        let r = route(&req("GET", "/api/v0/health", None));
-        assert_eq!(r.status, 401);
-        let body: serde_json::Value = serde_json::from_slice(&r.body).expect("json");
-        assert!(body["error"].is_string());
-    }
+        // --- incidents --------------------------------------------------------------------
+        ("GET", ["api", "v0", "incidents"]) => {
+            let state = match query(request, "state").as_deref() {
+                None | Some("all") => None,
+                Some("active") => Some(IncidentState::Active),
+                Some("ended") => Some(IncidentState::Ended),
+                Some(_) => return Err(ServiceError::Invalid("`state` is active, ended or all.".into())),
+            };
+            let filter = IncidentFilter {
+                team_id: Some(query(request, "team_id").ok_or_else(|| ServiceError::Invalid("`team_id` is required.".into()))?),
+                state,
+                commander_id: query(request, "commander_id"),
+                created_after: millis(request, "created_after")?,
+                created_before: millis(request, "created_before")?,
+                text: query(request, "q"),
+            };
+            let page = number(request, "page", 0, 100_000)?;
+            let per_page = number(request, "per_page", 20, 200)?.max(1);
+            let (items, total) = s.list(user, &filter, page, per_page)?;
+            ok(json!({"items": items.iter().map(incident_json).collect::<Vec<_>>(), "total": total,
+                "page": page, "per_page": per_page}))
+        }
+        ("POST", ["api", "v0", "incidents"]) => {
+            let incident = s.start(user, body::<StartRequest>(request)?)?;
+            Ok(HttpResponse::json(201, &incident_json(&incident)))
+        }
+        ("GET", ["api", "v0", "incidents", id]) => ok(incident_json(&s.incident(user, id)?.value)),
+        ("POST", ["api", "v0", "incidents", id, "end"]) => ok(incident_json(&s.end(user, id)?)),
+        ("POST", ["api", "v0", "incidents", id, "commander"]) => {
+            let b: Value = body(request)?;
+            let new = b.get("user_id").and_then(Value::as_str).ok_or_else(|| ServiceError::Invalid("`user_id` is required.".into()))?;
+            ok(incident_json(&s.change_commander(user, id, new)?))
+        }
+        ("POST", ["api", "v0", "incidents", id, "items"]) => {
+            let b: Value = body(request)?;
+            let section = b.get("section").and_then(Value::as_str).unwrap_or_default().to_owned();
+            let title = b.get("title").and_then(Value::as_str).unwrap_or_default().to_owned();
+            let actor = user.to_owned();
+            let (incident, item_id) = s.change(user, id, |i, ids, now| i.add_item(&actor, &section, &title, ids, now))?;
+            let mut v = incident_json(&incident);
+            v["item_id"] = item_id.into();
+            Ok(HttpResponse::json(201, &v))
+        }
+        ("DELETE", ["api", "v0", "incidents", id, "items", item]) => {
+            let (actor, item) = (user.to_owned(), ItemRef::Id((*item).to_owned()));
+            ok(incident_json(&s.change(user, id, |i, _, now| i.remove_item(&actor, item.clone(), now))?.0))
+        }
+        ("PATCH", ["api", "v0", "incidents", id, "items", item]) => ok(incident_json(&patch_item(s, user, id, item, request)?)),
+        ("POST", ["api", "v0", "incidents", id, "items", item, "move"]) => {
+            let b: Value = body(request)?;
+            let section = b.get("section").and_then(Value::as_str).unwrap_or_default().to_owned();
+            let position = b.get("position").and_then(Value::as_u64).unwrap_or(1) as usize;
+            let (actor, item) = (user.to_owned(), ItemRef::Id((*item).to_owned()));
+            ok(incident_json(&s.change(user, id, |i, _, now| i.move_item(&actor, item.clone(), &section, position, now))?.0))
+        }
 
-    #[test]
-    fn health_reports_version() {
-        let r = route(&req("GET", "/api/v0/health?verbose=1", Some("u1")));
-        assert_eq!(r.status, 200);
-        let body: serde_json::Value = serde_json::from_slice(&r.body).expect("json");
-        assert_eq!(body["status"], "ok");
-        assert_eq!(body["version"], VERSION);
-    }
+        // --- playbooks --------------------------------------------------------------------
+        ("GET", ["api", "v0", "playbooks"]) => {
+            let team = query(request, "team_id").ok_or_else(|| ServiceError::Invalid("`team_id` is required.".into()))?;
+            ok(json!({"items": s.playbooks(user, &team)?}))
+        }
+        ("POST", ["api", "v0", "playbooks"]) => Ok(HttpResponse::json(201, &s.create_playbook(user, body::<Playbook>(request)?)?)),
+        ("POST", ["api", "v0", "playbooks", "import"]) => {
+            let team = query(request, "team_id").ok_or_else(|| ServiceError::Invalid("`team_id` is required.".into()))?;
+            let text = String::from_utf8_lossy(&request.body).into_owned();
+            Ok(HttpResponse::json(201, &s.import_playbook(user, &team, &text)?))
+        }
+        ("GET", ["api", "v0", "playbooks", id]) => ok(serde_json::to_value(s.playbook(user, id)?.value).unwrap_or(Value::Null)),
+        ("PUT", ["api", "v0", "playbooks", id]) => ok(serde_json::to_value(s.update_playbook(user, id, body::<Playbook>(request)?)?).unwrap_or(Value::Null)),
+        ("DELETE", ["api", "v0", "playbooks", id]) => {
+            s.delete_playbook(user, id)?;
+            Ok(HttpResponse { status: 204, headers: Vec::new(), body: Vec::new() })
+        }
+        ("GET", ["api", "v0", "playbooks", id, "export"]) => {
+            let playbook = s.playbook(user, id)?.value;
+            Ok(HttpResponse::bytes(200, "application/json", incident_core::playbook::export_json(&playbook).into_bytes()))
+        }
 
-    #[test]
-    fn echo_returns_the_body() {
-        let mut r = req("POST", "/api/v0/echo", Some("u1"));
-        r.body = vec![1, 2, 3];
-        let resp = route(&r);
-        assert_eq!((resp.status, resp.body), (200, vec![1, 2, 3]));
-    }
+        // --- the start form and autocomplete ------------------------------------------------
+        ("POST", ["api", "v0", "dialogs", "start"]) => {
+            let b: Value = body(request)?;
+            if b.get("cancelled").and_then(Value::as_bool) == Some(true) {
+                return ok(json!({}));
+            }
+            let outcome = dialog::start_request(&b).and_then(|r| s.start(user, r));
+            // A refused submission keeps the form open with the reason (status 200, as the
+            // server expects from dialog endpoints).
+            ok(match outcome {
+                Ok(_) => json!({}),
+                Err(e) => dialog::errors_response(&e),
+            })
+        }
+        ("GET", ["api", "v0", "autocomplete", what]) => ok(serde_json::to_value(autocomplete(s, user, what, request)?).unwrap_or(Value::Null)),
 
-    #[test]
-    fn unknown_and_wrong_method() {
-        assert_eq!(route(&req("GET", "/api/v0/nope", Some("u1"))).status, 404);
-        assert_eq!(route(&req("DELETE", "/api/v0/health", Some("u1"))).status, 405);
+        (_, ["api", "v0", "health" | "echo"]) => Ok(HttpResponse::error(405, "method not allowed")),
+        _ => Ok(HttpResponse::error(404, &format!("no such endpoint: {}", request.path().chars().take(200).collect::<String>()))),
+    }
+}
+
+fn patch_item<M: Mattermost, D: Database>(s: &mut Service<'_, M, D>, user: &str, id: &str, item: &str, request: &HttpRequest) -> Result<Incident, ServiceError> {
+    let b: Value = body(request)?;
+    let item = ItemRef::Id(item.to_owned());
+    let actor = user.to_owned();
+    let mut incident = None;
+    if let Some(state) = b.get("state") {
+        let state: ItemState = serde_json::from_value(state.clone())
+            .map_err(|_| ServiceError::Invalid("`state` is open, done or skipped.".into()))?;
+        incident = Some(s.change(user, id, |i, _, now| i.set_item_state(&actor, item.clone(), state.clone(), now))?.0);
+    }
+    if let Some(title) = b.get("title").and_then(Value::as_str) {
+        incident = Some(s.change(user, id, |i, _, now| i.rename_item(&actor, item.clone(), title, now))?.0);
+    }
+    if let Some(assignee) = b.get("assignee_id") {
+        let assignee = assignee.as_str().filter(|a| !a.is_empty()).map(str::to_owned);
+        let current = s.incident(user, id)?.value;
+        s.item_assignee_check(&current, assignee.as_deref())?;
+        incident = Some(s.change(user, id, |i, _, now| i.assign_item(&actor, item.clone(), assignee.clone(), now))?.0);
+    }
+    incident.ok_or_else(|| ServiceError::Invalid("Nothing to change: send state, title or assignee_id.".into()))
+}
+
+/// Suggestions for the slash command's dynamic arguments. The server calls these with the
+/// typing user's id and `team_id`, `channel_id`, `user_input` in the query.
+fn autocomplete<M: Mattermost, D: Database>(s: &mut Service<'_, M, D>, user: &str, what: &str, request: &HttpRequest) -> Result<Vec<AutocompleteSuggestion>, ServiceError> {
+    let team = query(request, "team_id").unwrap_or_default();
+    let channel = query(request, "channel_id").unwrap_or_default();
+    let suggestion = |item: String, hint: String, help: String| AutocompleteSuggestion { item, hint, help_text: help };
+    match what {
+        "states" => Ok(["active", "ended", "all"].iter().map(|s| suggestion((*s).into(), String::new(), format!("{s} incidents"))).collect()),
+        "incidents" => {
+            let filter = IncidentFilter { team_id: Some(team), state: Some(IncidentState::Active), ..IncidentFilter::default() };
+            Ok(s.list(user, &filter, 0, 25)?.0.iter().map(|i| suggestion(i.reference(), i.name.clone(), String::new())).collect())
+        }
+        "items" => {
+            let incident = s.incident_for_command(user, &team, &channel, None)?.value;
+            Ok(incident
+                .items()
+                .map(|(n, section, item)| suggestion(n.to_string(), item.title.clone(), section.title.clone()))
+                .collect())
+        }
+        _ => Err(ServiceError::NotFound("No such suggestion list.".into())),
     }
 }

@@ -1,15 +1,37 @@
 //! Incident Response's plugin logic. Built for `wasm32-wasip2` and run by the host's wasmtime;
-//! also compiles natively so its logic is unit-tested without wasm.
+//! also compiles natively so its logic is unit-tested without wasm, against the same SQLite.
 
 mod command;
+mod db;
+mod dialog;
 mod http_api;
+mod ids;
+mod platform;
+mod repo;
+mod service;
 
-use mattermost_plugin_sdk::model::{AppError, CommandArgs, CommandResponse, Context};
-use mattermost_plugin_sdk::{Api, Hook, HttpRequest, HttpResponse, LogLevel, Plugin};
+use mattermost_plugin_sdk::model::{AppError, Bot, CommandArgs, CommandResponse, Context};
+use mattermost_plugin_sdk::{Api, Hook, HttpRequest, HttpResponse, LogLevel, Plugin, Store};
+
+use crate::db::Database;
+use crate::platform::{Mattermost, ServerApi};
+use crate::repo::Repo;
+use crate::service::Service;
 
 /// The plugin version, which `plugin.json` must match (checked by a test).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub const PLUGIN_ID: &str = "incident-response";
+const BOT_ID_KEY: &str = "bot_user_id";
+
+/// Builds the service for one hook call: everything it needs is fetched fresh, since each call
+/// runs in a new instance.
+pub(crate) fn with_service<M: Mattermost, D: Database, R>(mm: &M, db: &D, f: impl FnOnce(&mut Service<'_, M, D>) -> R) -> R {
+    let repo = Repo::new(db);
+    let bot_id = repo.meta(BOT_ID_KEY).ok().flatten().unwrap_or_default();
+    let mut ids = ids::RandomIds;
+    let mut service = Service { mm, repo, ids: &mut ids, now: ids::now_ms(), bot_id };
+    f(&mut service)
+}
 
 #[derive(Default)]
 pub struct IncidentResponse;
@@ -18,6 +40,16 @@ impl Plugin for IncidentResponse {
     const HOOKS: &'static [Hook] = &[Hook::OnActivate, Hook::ExecuteCommand, Hook::ServeHttp];
 
     fn on_activate(&self, api: &Api) -> Result<(), String> {
+        let repo = Repo::new(&Store);
+        repo.migrate().map_err(|e| format!("cannot prepare the database: {e}"))?;
+        let bot = Bot {
+            username: "incident".into(),
+            display_name: "Incident Response".into(),
+            description: "Posts incident updates on behalf of Incident Response.".into(),
+            ..Bot::default()
+        };
+        let bot_id = api.ensure_bot_user(&bot).map_err(|e| format!("cannot create the bot account: {e}"))?;
+        repo.set_meta(BOT_ID_KEY, &bot_id).map_err(|e| format!("cannot save the bot id: {e}"))?;
         api.register_command(&command::registration())
             .map_err(|e| format!("cannot register /{}: {e}", command::TRIGGER))?;
         api.log(LogLevel::Info, "Incident Response activated", &[("version", VERSION)]);
@@ -25,11 +57,25 @@ impl Plugin for IncidentResponse {
     }
 
     fn execute_command(&self, api: &Api, _ctx: &Context, args: &CommandArgs) -> Result<CommandResponse, AppError> {
-        Ok(command::execute(api, args))
+        let mm = ServerApi(*api);
+        let at = command::Invocation {
+            user_id: &args.user_id,
+            team_id: &args.team_id,
+            channel_id: &args.channel_id,
+            trigger_id: &args.trigger_id,
+        };
+        let outcome = with_service(&mm, &Store, |s| command::execute(s, &at, &args.command));
+        Ok(match outcome {
+            command::Outcome::Reply(r) => r,
+            command::Outcome::OpenStartDialog => match dialog::open_start(api, &mm, &Store, args) {
+                Ok(()) => CommandResponse::default(),
+                Err(e) => CommandResponse::ephemeral(format!("Cannot open the form: {e}")),
+            },
+        })
     }
 
-    fn serve_http(&self, _api: &Api, _ctx: &Context, request: &HttpRequest) -> HttpResponse {
-        http_api::route(request)
+    fn serve_http(&self, api: &Api, _ctx: &Context, request: &HttpRequest) -> HttpResponse {
+        http_api::route(&ServerApi(*api), &Store, request)
     }
 }
 

@@ -99,6 +99,18 @@ impl Statement {
         self.0.expect_changes = Some(n);
         self
     }
+
+    pub fn sql(&self) -> &str {
+        &self.0.sql
+    }
+
+    pub fn params(&self) -> &[Value] {
+        &self.0.params
+    }
+
+    pub fn expected_changes(&self) -> Option<u64> {
+        self.0.expect_changes
+    }
 }
 
 /// Rows of a query, with typed access by column name.

@@ -1,0 +1,162 @@
+use super::*;
+use crate::ids::SequentialIds;
+use crate::test_support::{T0, incident, request, usernames};
+
+#[test]
+fn intro_post_names_the_commander_and_shows_the_checklist() {
+    let mut incident = incident();
+    incident.toggle_item("alice", 2, T0).expect("check");
+    incident.set_item_state("alice", 5, ItemState::Skipped, T0).expect("skip");
+    let post = intro_post(&incident, "alice_u", &usernames);
+    assert_eq!(
+        post,
+        "#### INC-0042 · Database down\n\
+         Incident commander: @alice_u\n\
+         > Primary database unreachable\n\
+         \n\
+         **Checklist** (1 of 5 done)\n\
+         **Triage**\n\
+         ☐ 1. Page the on-call · @carol_u\n\
+         ☑ 2. Assess severity\n\
+         **Resolve**\n\
+         ☐ 3. Find the cause\n\
+         ☐ 4. Post an update\n\
+         ⊘ 5. ~~Write the report~~ (skipped)\n\
+         \n\
+         Check an item with `/incident check <number>`; see `/incident help` for more.\n"
+    );
+}
+
+#[test]
+fn intro_post_without_checklist_or_summary() {
+    let mut start = request("Quiet");
+    start.summary = String::new();
+    let incident = Incident::start(start, None, &mut SequentialIds::new("x"), T0).expect("start");
+    let post = intro_post(&incident, "@alice_u", &usernames);
+    assert_eq!(
+        post,
+        "#### INC-0042 · Quiet\nIncident commander: @alice_u\n\n\
+         No checklist yet: add items with `/incident checkadd <section> <item>`.\n"
+    );
+}
+
+#[test]
+fn multi_line_summaries_stay_quoted() {
+    let mut start = request("x");
+    start.summary = "line one\nline two".into();
+    let incident = Incident::start(start, None, &mut SequentialIds::new("x"), T0).expect("start");
+    assert!(intro_post(&incident, "a", &usernames).contains("> line one\n> line two\n"));
+}
+
+#[test]
+fn unknown_users_and_empty_sections() {
+    let mut incident = incident();
+    incident.assign_item("alice", 3, Some("stranger".into()), T0).expect("assign");
+    incident.checklists.push(crate::ChecklistSection {
+        id: "e".into(),
+        title: "Later".into(),
+        items: vec![],
+    });
+    let markdown = checklist_markdown(&incident, &usernames);
+    assert!(markdown.contains("☐ 3. Find the cause · (unknown user)\n"), "{markdown}");
+    assert!(markdown.ends_with("**Later**\n_(no items)_\n"), "{markdown}");
+}
+
+#[test]
+fn channel_wide_mentions_are_defused() {
+    assert_eq!(safe("ping @channel now"), "ping @\u{200B}channel now");
+    assert_eq!(safe("@ALL."), "@\u{200B}ALL.");
+    assert_eq!(safe("@here, @here"), "@\u{200B}here, @\u{200B}here");
+    assert_eq!(safe("ask @alice and @allison"), "ask @alice and @allison");
+    assert_eq!(safe("mail a@here.example"), "mail a@here.example");
+    assert_eq!(safe("trailing @"), "trailing @");
+    assert_eq!(safe("🔥@channel🔥"), "🔥@\u{200B}channel🔥");
+    let mut incident = incident();
+    incident.rename_item("alice", 1, "Tell @channel", T0).expect("rename");
+    assert!(checklist_markdown(&incident, &usernames).contains("Tell @\u{200B}channel"));
+}
+
+#[test]
+fn info_text_for_active_and_ended_incidents() {
+    let mut incident = incident();
+    incident.toggle_item("alice", 1, T0).expect("check");
+    incident.set_item_state("alice", 2, ItemState::Skipped, T0).expect("skip");
+    assert_eq!(
+        info_text(&incident, T0 + 3_900_000, &usernames),
+        "**INC-0042 · Database down**\nState: active\nCommander: @alice_u\n\
+         Started: 2024-05-01 13:04:05 UTC\nDuration: 1h 5m\nChecklist: 1 of 5 done, 1 skipped\n"
+    );
+    incident.end("alice", T0 + 60_000).expect("end");
+    let info = info_text(&incident, T0 + 999_999_999, &usernames);
+    assert!(info.contains("State: ended 2024-05-01 13:05:05 UTC\n"), "{info}");
+    assert!(info.contains("Duration: 1m\n"), "{info}");
+}
+
+#[test]
+fn change_messages() {
+    let mut incident = incident();
+    let mut ids = SequentialIds::new("n");
+    let mut said = Vec::new();
+    let mut say = |incident: &Incident| {
+        let event = incident.last_event().expect("event");
+        said.push(change_message(incident, event, &usernames));
+    };
+    say(&incident);
+    incident.toggle_item("alice", 3, T0).expect("check");
+    say(&incident);
+    incident.toggle_item("alice", 3, T0).expect("uncheck");
+    say(&incident);
+    incident.set_item_state("bob", 4, ItemState::Skipped, T0).expect("skip");
+    say(&incident);
+    incident.set_item_state("bob", 4, ItemState::Open, T0).expect("restore");
+    say(&incident);
+    incident.add_item("carol", "Resolve", "Call the vendor", &mut ids, T0).expect("add");
+    say(&incident);
+    incident.assign_item("alice", 6, Some("dave".into()), T0).expect("assign");
+    say(&incident);
+    incident.assign_item("alice", 6, None, T0).expect("unassign");
+    say(&incident);
+    incident.rename_item("alice", 6, "Call the DB vendor", T0).expect("rename");
+    say(&incident);
+    incident.move_item("alice", 6, "Triage", 1, T0).expect("move");
+    say(&incident);
+    incident.remove_item("alice", 1, T0).expect("remove");
+    say(&incident);
+    incident.change_commander("alice", "dave", T0).expect("commander");
+    say(&incident);
+    incident.end("dave", T0).expect("end");
+    say(&incident);
+    assert_eq!(
+        said,
+        [
+            "@bob_u started the incident Database down from the playbook Service incident",
+            "@alice_u checked 3. Find the cause",
+            "@alice_u unchecked 3. Find the cause",
+            "@bob_u skipped 4. Post an update",
+            "@bob_u restored 4. Post an update",
+            "@carol_u added 6. Call the vendor to Resolve",
+            "@alice_u assigned 6. Call the vendor to @dave_u",
+            "@alice_u unassigned 6. Call the vendor",
+            "@alice_u renamed 6. Call the DB vendor (was Call the vendor)",
+            "@alice_u moved 1. Call the DB vendor to Triage",
+            "@alice_u removed Call the DB vendor",
+            "@alice_u changed the commander from @alice_u to @dave_u",
+            "@dave_u ended the incident",
+        ]
+    );
+}
+
+#[test]
+fn timeline_lists_every_event_with_time_and_actor() {
+    let mut incident = incident();
+    incident.toggle_item("alice", 3, T0 + 61_000).expect("check");
+    incident.remove_item("carol", 3, T0 + 122_000).expect("remove");
+    incident.end("stranger", T0 + 183_000).expect("end");
+    assert_eq!(
+        timeline_markdown(&incident, &usernames),
+        "- `2024-05-01 13:04:05 UTC` @bob_u started the incident Database down from the playbook Service incident\n\
+         - `2024-05-01 13:05:06 UTC` @alice_u checked Find the cause\n\
+         - `2024-05-01 13:06:07 UTC` @carol_u removed Find the cause\n\
+         - `2024-05-01 13:07:08 UTC` (unknown user) ended the incident\n"
+    );
+}

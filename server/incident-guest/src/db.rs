@@ -1,0 +1,97 @@
+//! The database as the incident logic needs it: a consumer-defined interface, implemented by
+//! the SDK's host-backed `Store` in the plugin and by a native SQLite in tests.
+
+use mattermost_plugin_sdk::Store;
+use mattermost_plugin_sdk::store::{Rows, Statement, StoreError, Value};
+
+pub trait Database {
+    fn query(&self, sql: &str, params: &[Value]) -> Result<Rows, StoreError>;
+    fn execute(&self, statements: Vec<Statement>) -> Result<Vec<u64>, StoreError>;
+    fn migrate(&self, migrations: &[&str]) -> Result<u32, StoreError>;
+}
+
+impl Database for Store {
+    fn query(&self, sql: &str, params: &[Value]) -> Result<Rows, StoreError> {
+        Store::query(self, sql, params)
+    }
+
+    fn execute(&self, statements: Vec<Statement>) -> Result<Vec<u64>, StoreError> {
+        Store::execute(self, statements)
+    }
+
+    fn migrate(&self, migrations: &[&str]) -> Result<u32, StoreError> {
+        Store::migrate(self, migrations)
+    }
+}
+
+/// The same SQLite the host runs, natively, so repository tests run the production SQL.
+#[cfg(test)]
+pub mod native {
+    use super::*;
+    use host_store::{SqliteStore, StoreValue};
+
+    pub struct NativeDb(pub SqliteStore);
+
+    impl NativeDb {
+        pub fn new() -> Self {
+            NativeDb(SqliteStore::open_in_memory().expect("in-memory sqlite"))
+        }
+    }
+
+    fn to_host(v: &Value) -> StoreValue {
+        match v {
+            Value::Null => StoreValue::Null,
+            Value::Integer(i) => StoreValue::Integer(*i),
+            Value::Real(f) => StoreValue::Real(*f),
+            Value::Text(s) => StoreValue::Text(s.clone()),
+            Value::Blob(b) => StoreValue::Blob(b.clone()),
+        }
+    }
+
+    fn from_host(v: StoreValue) -> Value {
+        match v {
+            StoreValue::Null => Value::Null,
+            StoreValue::Integer(i) => Value::Integer(i),
+            StoreValue::Real(f) => Value::Real(f),
+            StoreValue::Text(s) => Value::Text(s),
+            StoreValue::Blob(b) => Value::Blob(b),
+        }
+    }
+
+    fn err(e: host_store::StoreError) -> StoreError {
+        match e {
+            host_store::StoreError::Constraint(m) => StoreError::Constraint(m),
+            host_store::StoreError::Conflict(m) => StoreError::Conflict(m),
+            host_store::StoreError::Invalid(m) => StoreError::Invalid(m),
+            host_store::StoreError::Unavailable(m) => StoreError::Unavailable(m),
+        }
+    }
+
+    impl Database for NativeDb {
+        fn query(&self, sql: &str, params: &[Value]) -> Result<Rows, StoreError> {
+            let params: Vec<StoreValue> = params.iter().map(to_host).collect();
+            let rows = self.0.query(sql, &params).map_err(err)?;
+            Ok(Rows {
+                columns: rows.columns,
+                rows: rows.rows.into_iter().map(|r| r.into_iter().map(from_host).collect()).collect(),
+            })
+        }
+
+        fn execute(&self, statements: Vec<Statement>) -> Result<Vec<u64>, StoreError> {
+            let statements: Vec<host_store::Statement> = statements
+                .iter()
+                .map(|s| host_store::Statement {
+                    sql: s.sql().to_owned(),
+                    params: s.params().iter().map(to_host).collect(),
+                    expect_changes: s.expected_changes(),
+                })
+                .collect();
+            self.0.execute(&statements).map_err(err)
+        }
+
+        fn migrate(&self, migrations: &[&str]) -> Result<u32, StoreError> {
+            let owned: Vec<String> = migrations.iter().map(|m| (*m).to_owned()).collect();
+            self.0.migrate(&owned).map_err(err)
+        }
+    }
+}

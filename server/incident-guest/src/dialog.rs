@@ -1,0 +1,101 @@
+//! The "start an incident" form, opened by `/incident start` without a name, and its
+//! submission (posted by the server to `/api/v0/dialogs/start`).
+
+use mattermost_plugin_sdk::Api;
+use mattermost_plugin_sdk::model::{CommandArgs, Dialog, DialogElement, DialogOption, OpenDialogRequest};
+use serde_json::{Value, json};
+
+use crate::db::Database;
+use crate::platform::Mattermost;
+use crate::service::{ServiceError, StartRequest};
+use crate::{PLUGIN_ID, with_service};
+
+pub const START_CALLBACK: &str = "start_incident";
+
+pub fn open_start<M: Mattermost, D: Database>(api: &Api, mm: &M, db: &D, args: &CommandArgs) -> Result<(), String> {
+    let playbooks = with_service(mm, db, |s| s.playbooks(&args.user_id, &args.team_id)).map_err(|e| e.to_string())?;
+    let mut options = vec![DialogOption { text: "No playbook".into(), value: String::new() }];
+    options.extend(playbooks.iter().map(|p| DialogOption { text: p.title.clone(), value: p.id.clone() }));
+    let text = |name: &str, display: &str, optional: bool, help: &str| DialogElement {
+        name: name.into(),
+        display_name: display.into(),
+        element_type: "text".into(),
+        optional,
+        help_text: help.into(),
+        max_length: 100,
+        ..DialogElement::default()
+    };
+    let request = OpenDialogRequest {
+        trigger_id: args.trigger_id.clone(),
+        url: format!("/plugins/{PLUGIN_ID}/api/v0/dialogs/start"),
+        dialog: Dialog {
+            callback_id: START_CALLBACK.into(),
+            title: "Start an incident".into(),
+            submit_label: "Start".into(),
+            state: args.team_id.clone(),
+            elements: vec![
+                text("name", "Name", false, "What is happening, in a few words."),
+                DialogElement {
+                    name: "summary".into(),
+                    display_name: "Summary".into(),
+                    element_type: "textarea".into(),
+                    optional: true,
+                    max_length: 4000,
+                    ..DialogElement::default()
+                },
+                DialogElement {
+                    name: "playbook".into(),
+                    display_name: "Playbook".into(),
+                    element_type: "select".into(),
+                    optional: true,
+                    options,
+                    ..DialogElement::default()
+                },
+                text("channel_name", "Channel name", true, "Defaults to the playbook's, like inc-0042-name."),
+                DialogElement {
+                    name: "private".into(),
+                    display_name: "Private channel".into(),
+                    element_type: "bool".into(),
+                    optional: true,
+                    ..DialogElement::default()
+                },
+            ],
+            ..Dialog::default()
+        },
+    };
+    api.open_interactive_dialog(&request).map_err(|e| e.to_string())
+}
+
+/// Turns a dialog submission (`model.SubmitDialogRequest` JSON) into a start request. The
+/// submitting user comes from the authenticated request, never from the body.
+pub fn start_request(body: &Value) -> Result<StartRequest, ServiceError> {
+    let submission = body.get("submission").cloned().unwrap_or(Value::Null);
+    let text = |key: &str| submission.get(key).and_then(Value::as_str).unwrap_or_default().trim().to_owned();
+    let team_id = body
+        .get("team_id")
+        .and_then(Value::as_str)
+        .filter(|t| !t.is_empty())
+        .or_else(|| body.get("state").and_then(Value::as_str))
+        .unwrap_or_default()
+        .to_owned();
+    Ok(StartRequest {
+        team_id,
+        name: text("name"),
+        summary: text("summary"),
+        playbook_id: Some(text("playbook")).filter(|p| !p.is_empty()),
+        channel_name: Some(text("channel_name")).filter(|c| !c.is_empty()),
+        private: submission.get("private").and_then(|p| p.as_bool().or_else(|| p.as_str().map(|s| s == "true"))),
+        ..StartRequest::default()
+    })
+}
+
+/// A failed submission keeps the form open with the message under the field it concerns.
+pub fn errors_response(e: &ServiceError) -> Value {
+    let field = match e {
+        ServiceError::Invalid(m) if m.to_lowercase().contains("name") && !m.contains("channel") => "name",
+        ServiceError::Invalid(m) if m.to_lowercase().contains("channel") => "channel_name",
+        ServiceError::Invalid(m) if m.to_lowercase().contains("playbook") => "playbook",
+        _ => "",
+    };
+    if field.is_empty() { json!({ "error": e.to_string() }) } else { json!({ "errors": { field: e.to_string() } }) }
+}

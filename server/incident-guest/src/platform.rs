@@ -1,0 +1,111 @@
+//! Mattermost as the incident logic needs it: a small interface defined here, by its consumer
+//! (Playbooks' `bot.Poster` style), implemented over the SDK's `Api` in the plugin and by a
+//! recording fake in tests. The logic never knows which.
+
+use mattermost_plugin_sdk::{Api, ApiError};
+use mattermost_plugin_sdk::model::{Channel, Post, Props, User, WebsocketBroadcast};
+
+/// Settings an admin sets in System Console (plugin.json `settings_schema`).
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// "members" (any team member), "team_admins" or "system_admins".
+    #[serde(rename = "whomaystart")]
+    pub who_may_start: String,
+    /// New incident channels are private unless a playbook or the starter says otherwise.
+    #[serde(rename = "privatechannels")]
+    pub private_channels: bool,
+    /// A channel (id) every new incident is announced in, besides the playbook's.
+    #[serde(rename = "announcementchannel")]
+    pub announcement_channel: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self { who_may_start: "members".into(), private_channels: false, announcement_channel: String::new() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ChannelError {
+    NameTaken,
+    Other(String),
+}
+
+pub trait Mattermost {
+    fn user(&self, id: &str) -> Option<User>;
+    fn user_by_username(&self, username: &str) -> Option<User>;
+    fn is_team_member(&self, team_id: &str, user_id: &str) -> bool;
+    fn is_team_admin(&self, team_id: &str, user_id: &str) -> bool;
+    fn is_system_admin(&self, user_id: &str) -> bool;
+    fn is_channel_member(&self, channel_id: &str, user_id: &str) -> bool;
+    fn channel(&self, channel_id: &str) -> Option<Channel>;
+    fn create_channel(&self, channel: &Channel) -> Result<Channel, ChannelError>;
+    fn add_channel_member(&self, channel_id: &str, user_id: &str) -> Result<(), String>;
+    fn create_post(&self, post: &Post) -> Result<Post, String>;
+    /// A websocket event to the users of a channel (the webapp's panels listen for it).
+    fn publish(&self, event: &str, payload: &serde_json::Value, channel_id: &str);
+    fn settings(&self) -> Settings;
+}
+
+/// The real thing, over the plugin API.
+pub struct ServerApi(pub Api);
+
+impl Mattermost for ServerApi {
+    fn user(&self, id: &str) -> Option<User> {
+        self.0.get_user(id).ok().filter(|u| u.delete_at == 0)
+    }
+
+    fn user_by_username(&self, username: &str) -> Option<User> {
+        self.0.get_user_by_username(username.trim_start_matches('@')).ok().filter(|u| u.delete_at == 0)
+    }
+
+    fn is_team_member(&self, team_id: &str, user_id: &str) -> bool {
+        self.0.get_team_member(team_id, user_id).is_ok_and(|m| m.delete_at == 0)
+    }
+
+    fn is_team_admin(&self, team_id: &str, user_id: &str) -> bool {
+        self.0.has_permission_to_team(user_id, team_id, "manage_team")
+    }
+
+    fn is_system_admin(&self, user_id: &str) -> bool {
+        self.0.has_permission_to(user_id, "manage_system")
+    }
+
+    fn is_channel_member(&self, channel_id: &str, user_id: &str) -> bool {
+        self.0.get_channel_member(channel_id, user_id).is_ok()
+    }
+
+    fn channel(&self, channel_id: &str) -> Option<Channel> {
+        self.0.get_channel(channel_id).ok()
+    }
+
+    fn create_channel(&self, channel: &Channel) -> Result<Channel, ChannelError> {
+        self.0.create_channel(channel).map_err(|e| match &e {
+            // The server refuses a taken name with "store.sql_channel.save_channel.exists.app_error".
+            ApiError::App(app) if app.id.contains("exists") => ChannelError::NameTaken,
+            _ => ChannelError::Other(e.to_string()),
+        })
+    }
+
+    fn add_channel_member(&self, channel_id: &str, user_id: &str) -> Result<(), String> {
+        self.0.add_channel_member(channel_id, user_id).map(|_| ()).map_err(|e| e.to_string())
+    }
+
+    fn create_post(&self, post: &Post) -> Result<Post, String> {
+        self.0.create_post(post).map_err(|e| e.to_string())
+    }
+
+    fn publish(&self, event: &str, payload: &serde_json::Value, channel_id: &str) {
+        let mut props = Props::default();
+        if let serde_json::Value::Object(map) = payload {
+            props.0 = map.clone();
+        }
+        let broadcast = WebsocketBroadcast { channel_id: channel_id.to_owned(), ..WebsocketBroadcast::default() };
+        let _ = self.0.publish_websocket_event(event, &props, &broadcast);
+    }
+
+    fn settings(&self) -> Settings {
+        self.0.load_plugin_configuration().unwrap_or_default()
+    }
+}

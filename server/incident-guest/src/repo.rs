@@ -1,0 +1,321 @@
+//! Incidents and playbooks in the plugin's SQLite database.
+//!
+//! Each incident and playbook is a JSON document (the domain type, serde) plus the columns
+//! lists and permissions filter on. Writes are optimistic: every row has a `revision`, and an
+//! update only applies to the revision that was read, so two people checking items at the same
+//! moment cannot overwrite each other (the loser retries on fresh data).
+
+use incident_core::{Incident, IncidentFilter, IncidentState, Playbook};
+use mattermost_plugin_sdk::store::{Rows, Statement, StoreError, Value};
+
+use crate::db::Database;
+
+/// Released migrations are never edited; a schema change appends one.
+pub const MIGRATIONS: &[&str] = &[
+    "CREATE TABLE playbooks (
+        id TEXT PRIMARY KEY,
+        team_id TEXT NOT NULL,
+        title TEXT NOT NULL,
+        doc TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        revision INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE INDEX playbooks_by_team ON playbooks (team_id, title);
+    CREATE TABLE incidents (
+        id TEXT PRIMARY KEY,
+        team_id TEXT NOT NULL,
+        number INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('starting', 'active', 'ended')),
+        commander_id TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        playbook_id TEXT REFERENCES playbooks (id) ON DELETE SET NULL,
+        created_at INTEGER NOT NULL,
+        ended_at INTEGER,
+        doc TEXT NOT NULL,
+        revision INTEGER NOT NULL DEFAULT 1,
+        UNIQUE (team_id, number)
+    );
+    CREATE INDEX incidents_by_channel ON incidents (channel_id);
+    CREATE INDEX incidents_by_team ON incidents (team_id, state, created_at);
+    CREATE TABLE seeded_teams (team_id TEXT PRIMARY KEY, seeded_at INTEGER NOT NULL);
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum RepoError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("stored data is unreadable: {0}")]
+    Corrupt(String),
+}
+
+impl RepoError {
+    pub fn is_conflict(&self) -> bool {
+        matches!(self, RepoError::Store(StoreError::Conflict(_)))
+    }
+}
+
+type Result<T> = std::result::Result<T, RepoError>;
+
+/// A document with the revision it was read at.
+#[derive(Debug, Clone)]
+pub struct Versioned<T> {
+    pub value: T,
+    pub revision: i64,
+}
+
+fn state_text(state: &IncidentState) -> &'static str {
+    match state {
+        IncidentState::Active => "active",
+        IncidentState::Ended => "ended",
+    }
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(|e| RepoError::Corrupt(e.to_string()))
+}
+
+fn incidents_from(rows: &Rows) -> Result<Vec<Versioned<Incident>>> {
+    (0..rows.len())
+        .map(|i| {
+            let doc = rows.text(i, "doc")?;
+            let mut value: Incident = serde_json::from_str(&doc).map_err(|e| RepoError::Corrupt(e.to_string()))?;
+            value.number = u32::try_from(rows.integer(i, "number")?).unwrap_or(0);
+            Ok(Versioned { value, revision: rows.integer(i, "revision")? })
+        })
+        .collect()
+}
+
+fn playbooks_from(rows: &Rows) -> Result<Vec<Versioned<Playbook>>> {
+    (0..rows.len())
+        .map(|i| {
+            let doc = rows.text(i, "doc")?;
+            let value: Playbook = serde_json::from_str(&doc).map_err(|e| RepoError::Corrupt(e.to_string()))?;
+            Ok(Versioned { value, revision: rows.integer(i, "revision")? })
+        })
+        .collect()
+}
+
+pub struct Repo<'a, D: Database> {
+    db: &'a D,
+}
+
+impl<'a, D: Database> Repo<'a, D> {
+    pub fn new(db: &'a D) -> Self {
+        Self { db }
+    }
+
+    pub fn migrate(&self) -> Result<u32> {
+        Ok(self.db.migrate(MIGRATIONS)?)
+    }
+
+    // --- incidents ------------------------------------------------------------------------
+
+    /// Reserves the team's next incident number before anything else exists (the channel name
+    /// may contain it). The row stays invisible ("starting") until [`Repo::activate_incident`].
+    pub fn reserve_incident(&self, id: &str, team_id: &str, name: &str, reporter_id: &str, now: i64) -> Result<u32> {
+        self.db.execute(vec![Statement::new(
+            "INSERT INTO incidents (id, team_id, number, name, state, commander_id, channel_id, created_at, doc)
+             VALUES (?1, ?2, (SELECT COALESCE(MAX(number), 0) + 1 FROM incidents WHERE team_id = ?2),
+                     ?3, 'starting', ?4, '', ?5, '{}')",
+            vec![id.into(), team_id.into(), name.into(), reporter_id.into(), now.into()],
+        )])?;
+        let rows = self.db.query("SELECT number FROM incidents WHERE id = ?", &[id.into()])?;
+        Ok(u32::try_from(rows.integer(0, "number")?).unwrap_or(0))
+    }
+
+    /// Undoes a reservation whose start failed.
+    pub fn release_reservation(&self, id: &str) -> Result<()> {
+        self.db.execute(vec![Statement::new("DELETE FROM incidents WHERE id = ? AND state = 'starting'", vec![id.into()])])?;
+        Ok(())
+    }
+
+    pub fn activate_incident(&self, incident: &Incident) -> Result<()> {
+        self.db.execute(vec![
+            Statement::new(
+                "UPDATE incidents SET name = ?, state = 'active', commander_id = ?, channel_id = ?, playbook_id = ?,
+                     created_at = ?, doc = ?, revision = revision + 1
+                 WHERE id = ? AND state = 'starting'",
+                vec![
+                    (&incident.name).into(),
+                    (&incident.commander_id).into(),
+                    (&incident.channel_id).into(),
+                    incident.playbook_id.clone().into(),
+                    incident.created_at.into(),
+                    to_json(incident)?.into(),
+                    (&incident.id).into(),
+                ],
+            )
+            .expect_changes(1),
+        ])?;
+        Ok(())
+    }
+
+    /// Saves a changed incident if nobody saved it since `revision` was read.
+    pub fn save_incident(&self, incident: &Incident, revision: i64) -> Result<()> {
+        self.db.execute(vec![
+            Statement::new(
+                "UPDATE incidents SET name = ?, state = ?, commander_id = ?, ended_at = ?, doc = ?,
+                     revision = revision + 1
+                 WHERE id = ? AND revision = ?",
+                vec![
+                    (&incident.name).into(),
+                    state_text(&incident.state).into(),
+                    (&incident.commander_id).into(),
+                    incident.ended_at.into(),
+                    to_json(incident)?.into(),
+                    (&incident.id).into(),
+                    revision.into(),
+                ],
+            )
+            .expect_changes(1),
+        ])?;
+        Ok(())
+    }
+
+    const INCIDENT_COLUMNS: &'static str = "doc, number, revision";
+
+    pub fn incident(&self, id: &str) -> Result<Option<Versioned<Incident>>> {
+        let sql = format!("SELECT {} FROM incidents WHERE id = ? AND state != 'starting'", Self::INCIDENT_COLUMNS);
+        Ok(incidents_from(&self.db.query(&sql, &[id.into()])?)?.into_iter().next())
+    }
+
+    pub fn incident_by_channel(&self, channel_id: &str) -> Result<Option<Versioned<Incident>>> {
+        let sql = format!("SELECT {} FROM incidents WHERE channel_id = ? AND state != 'starting'", Self::INCIDENT_COLUMNS);
+        Ok(incidents_from(&self.db.query(&sql, &[channel_id.into()])?)?.into_iter().next())
+    }
+
+    pub fn incident_by_number(&self, team_id: &str, number: u32) -> Result<Option<Versioned<Incident>>> {
+        let sql = format!(
+            "SELECT {} FROM incidents WHERE team_id = ? AND number = ? AND state != 'starting'",
+            Self::INCIDENT_COLUMNS
+        );
+        Ok(incidents_from(&self.db.query(&sql, &[team_id.into(), number.into()])?)?.into_iter().next())
+    }
+
+    /// Newest first. The SQL narrows by the indexed columns; the domain's own
+    /// [`IncidentFilter::matches`] decides text matches, so both paths mean the same thing.
+    pub fn list_incidents(&self, filter: &IncidentFilter, offset: usize, limit: usize) -> Result<(Vec<Incident>, usize)> {
+        let mut sql = format!("SELECT {} FROM incidents WHERE state != 'starting'", Self::INCIDENT_COLUMNS);
+        let mut params: Vec<Value> = Vec::new();
+        if let Some(team) = &filter.team_id {
+            sql.push_str(" AND team_id = ?");
+            params.push(team.into());
+        }
+        if let Some(state) = &filter.state {
+            sql.push_str(" AND state = ?");
+            params.push(state_text(state).into());
+        }
+        if let Some(commander) = &filter.commander_id {
+            sql.push_str(" AND commander_id = ?");
+            params.push(commander.into());
+        }
+        if let Some(after) = filter.created_after {
+            sql.push_str(" AND created_at >= ?");
+            params.push(after.into());
+        }
+        if let Some(before) = filter.created_before {
+            sql.push_str(" AND created_at < ?");
+            params.push(before.into());
+        }
+        sql.push_str(" ORDER BY created_at DESC, number DESC LIMIT 5000");
+        let all: Vec<Incident> = incidents_from(&self.db.query(&sql, &params)?)?
+            .into_iter()
+            .map(|v| v.value)
+            .filter(|i| filter.matches(i))
+            .collect();
+        let total = all.len();
+        Ok((all.into_iter().skip(offset).take(limit).collect(), total))
+    }
+
+    // --- playbooks ------------------------------------------------------------------------
+
+    pub fn insert_playbook(&self, playbook: &Playbook) -> Result<()> {
+        self.db.execute(vec![Statement::new(
+            "INSERT INTO playbooks (id, team_id, title, doc, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+            vec![
+                (&playbook.id).into(),
+                (&playbook.team_id).into(),
+                (&playbook.title).into(),
+                to_json(playbook)?.into(),
+                playbook.created_at.into(),
+                playbook.updated_at.into(),
+            ],
+        )])?;
+        Ok(())
+    }
+
+    pub fn save_playbook(&self, playbook: &Playbook, revision: i64) -> Result<()> {
+        self.db.execute(vec![
+            Statement::new(
+                "UPDATE playbooks SET title = ?, doc = ?, updated_at = ?, revision = revision + 1
+                 WHERE id = ? AND revision = ?",
+                vec![
+                    (&playbook.title).into(),
+                    to_json(playbook)?.into(),
+                    playbook.updated_at.into(),
+                    (&playbook.id).into(),
+                    revision.into(),
+                ],
+            )
+            .expect_changes(1),
+        ])?;
+        Ok(())
+    }
+
+    pub fn delete_playbook(&self, id: &str) -> Result<bool> {
+        let counts = self.db.execute(vec![Statement::new("DELETE FROM playbooks WHERE id = ?", vec![id.into()])])?;
+        Ok(counts.first().copied().unwrap_or(0) == 1)
+    }
+
+    pub fn playbook(&self, id: &str) -> Result<Option<Versioned<Playbook>>> {
+        let rows = self.db.query("SELECT doc, revision FROM playbooks WHERE id = ?", &[id.into()])?;
+        Ok(playbooks_from(&rows)?.into_iter().next())
+    }
+
+    pub fn playbooks(&self, team_id: &str) -> Result<Vec<Playbook>> {
+        let rows = self.db.query(
+            "SELECT doc, revision FROM playbooks WHERE team_id = ? ORDER BY title COLLATE NOCASE, id",
+            &[team_id.into()],
+        )?;
+        Ok(playbooks_from(&rows)?.into_iter().map(|v| v.value).collect())
+    }
+
+    /// Gives a team the default playbooks, once: a team that deleted them keeps them deleted.
+    pub fn seed_team(&self, team_id: &str, playbooks: &[Playbook], now: i64) -> Result<bool> {
+        let mut statements = vec![Statement::new(
+            "INSERT INTO seeded_teams (team_id, seeded_at) VALUES (?, ?)",
+            vec![team_id.into(), now.into()],
+        )];
+        for p in playbooks {
+            statements.push(Statement::new(
+                "INSERT INTO playbooks (id, team_id, title, doc, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                vec![(&p.id).into(), (&p.team_id).into(), (&p.title).into(), to_json(p)?.into(), now.into(), now.into()],
+            ));
+        }
+        match self.db.execute(statements) {
+            Ok(_) => Ok(true),
+            Err(StoreError::Constraint(_)) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub fn is_seeded(&self, team_id: &str) -> Result<bool> {
+        Ok(!self.db.query("SELECT 1 AS x FROM seeded_teams WHERE team_id = ?", &[team_id.into()])?.is_empty())
+    }
+
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        let rows = self.db.query("SELECT value FROM meta WHERE key = ?", &[key.into()])?;
+        if rows.is_empty() { Ok(None) } else { Ok(Some(rows.text(0, "value")?)) }
+    }
+
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        self.db.execute(vec![Statement::new(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            vec![key.into(), value.into()],
+        )])?;
+        Ok(())
+    }
+}

@@ -1,0 +1,464 @@
+//! What users can do with incidents and playbooks, with who may do it. Slash commands and the
+//! REST API both call this; it calls the domain (incident-core), the repository and
+//! Mattermost, through interfaces.
+
+use incident_core::{
+    DomainError, ErrorKind, IdGen, Incident, IncidentFilter, Playbook, StartIncident, naming, render,
+    validate_incident_name,
+};
+use mattermost_plugin_sdk::model::{Channel, Post};
+
+use crate::db::Database;
+use crate::platform::{ChannelError, Mattermost};
+use crate::repo::{Repo, RepoError, Versioned};
+
+/// A failure a user can act on, with its HTTP status.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ServiceError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl ServiceError {
+    pub fn http_status(&self) -> u16 {
+        match self {
+            ServiceError::Invalid(_) => 400,
+            ServiceError::Forbidden(_) => 403,
+            ServiceError::NotFound(_) => 404,
+            ServiceError::Conflict(_) => 409,
+            ServiceError::Internal(_) => 500,
+        }
+    }
+}
+
+impl From<DomainError> for ServiceError {
+    fn from(e: DomainError) -> Self {
+        match e.kind() {
+            ErrorKind::Invalid => ServiceError::Invalid(e.to_string()),
+            ErrorKind::NotFound => ServiceError::NotFound(e.to_string()),
+            ErrorKind::Conflict => ServiceError::Conflict(e.to_string()),
+        }
+    }
+}
+
+impl From<RepoError> for ServiceError {
+    fn from(e: RepoError) -> Self {
+        ServiceError::Internal(format!("storage: {e}"))
+    }
+}
+
+pub type Result<T> = std::result::Result<T, ServiceError>;
+
+/// Websocket event the webapp listens for (the server prefixes `custom_<plugin id>_`).
+pub const EVENT_INCIDENT_UPDATED: &str = "incident_updated";
+
+/// How many times an edit is retried when someone else saved the incident first.
+const SAVE_ATTEMPTS: usize = 5;
+
+/// What starting an incident takes; everything but the name is optional.
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(default)]
+pub struct StartRequest {
+    pub team_id: String,
+    pub name: String,
+    pub summary: String,
+    pub playbook_id: Option<String>,
+    pub commander_id: Option<String>,
+    pub channel_name: Option<String>,
+    pub private: Option<bool>,
+}
+
+pub struct Service<'a, M: Mattermost, D: Database> {
+    pub mm: &'a M,
+    pub repo: Repo<'a, D>,
+    pub ids: &'a mut dyn IdGen,
+    pub now: i64,
+    pub bot_id: String,
+}
+
+impl<M: Mattermost, D: Database> Service<'_, M, D> {
+    // --- who may do what -----------------------------------------------------------------
+
+    fn is_admin(&self, team_id: &str, user_id: &str) -> bool {
+        self.mm.is_system_admin(user_id) || self.mm.is_team_admin(team_id, user_id)
+    }
+
+    /// Members of the incident channel, team and system admins; any team member when the
+    /// channel is public. Private incidents stay hidden from everyone else.
+    pub fn may_view(&self, incident: &Incident, user_id: &str) -> bool {
+        if self.mm.is_channel_member(&incident.channel_id, user_id) || self.is_admin(&incident.team_id, user_id) {
+            return true;
+        }
+        self.mm.is_team_member(&incident.team_id, user_id)
+            && self.mm.channel(&incident.channel_id).is_some_and(|c| c.channel_type == "O")
+    }
+
+    /// Changing an incident takes being in its channel (or an admin).
+    fn require_change(&self, incident: &Incident, user_id: &str) -> Result<()> {
+        if self.mm.is_channel_member(&incident.channel_id, user_id) || self.is_admin(&incident.team_id, user_id) {
+            return Ok(());
+        }
+        if self.may_view(incident, user_id) {
+            return Err(ServiceError::Forbidden(format!(
+                "Join ~{} to change {}.",
+                self.mm.channel(&incident.channel_id).map(|c| c.name).unwrap_or_default(),
+                incident.reference()
+            )));
+        }
+        Err(ServiceError::NotFound("No such incident.".into()))
+    }
+
+    fn require_team_member(&self, team_id: &str, user_id: &str) -> Result<()> {
+        if team_id.is_empty() {
+            return Err(ServiceError::Invalid("A team is required.".into()));
+        }
+        if self.mm.is_team_member(team_id, user_id) || self.mm.is_system_admin(user_id) {
+            Ok(())
+        } else {
+            Err(ServiceError::Forbidden("You are not a member of this team.".into()))
+        }
+    }
+
+    fn require_may_start(&self, team_id: &str, user_id: &str) -> Result<()> {
+        self.require_team_member(team_id, user_id)?;
+        let allowed = match self.mm.settings().who_may_start.as_str() {
+            "system_admins" => self.mm.is_system_admin(user_id),
+            "team_admins" => self.is_admin(team_id, user_id),
+            _ => true,
+        };
+        if allowed { Ok(()) } else { Err(ServiceError::Forbidden("Only admins may start incidents on this server.".into())) }
+    }
+
+    // --- reading ---------------------------------------------------------------------------
+
+    pub fn incident(&self, user_id: &str, id: &str) -> Result<Versioned<Incident>> {
+        let found = self.repo.incident(id)?.filter(|v| self.may_view(&v.value, user_id));
+        found.ok_or_else(|| ServiceError::NotFound("No such incident.".into()))
+    }
+
+    /// The incident a slash command means: the one whose channel it was typed in, or the one
+    /// its reference names (`INC-0042`, `42`) in the command's team.
+    pub fn incident_for_command(&self, user_id: &str, team_id: &str, channel_id: &str, reference: Option<&str>) -> Result<Versioned<Incident>> {
+        let found = match reference {
+            Some(r) => {
+                let number = incident_core::parse_reference(r)
+                    .ok_or_else(|| ServiceError::Invalid(format!("`{}` is not an incident reference like INC-0042.", short(r))))?;
+                self.repo.incident_by_number(team_id, number)?
+            }
+            None => self.repo.incident_by_channel(channel_id)?,
+        };
+        match found {
+            Some(v) if self.may_view(&v.value, user_id) => Ok(v),
+            Some(_) | None if reference.is_some() => {
+                Err(ServiceError::NotFound(format!("There is no incident {} in this team.", short(reference.unwrap_or_default()))))
+            }
+            _ => Err(ServiceError::Invalid(
+                "This channel is not an incident channel: run the command in one, or name the incident (INC-0042).".into(),
+            )),
+        }
+    }
+
+    pub fn list(&self, user_id: &str, filter: &IncidentFilter, page: usize, per_page: usize) -> Result<(Vec<Incident>, usize)> {
+        let team = filter.team_id.clone().unwrap_or_default();
+        self.require_team_member(&team, user_id)?;
+        let (all, _) = self.repo.list_incidents(filter, 0, usize::MAX)?;
+        let visible: Vec<Incident> = if self.is_admin(&team, user_id) {
+            all
+        } else {
+            all.into_iter().filter(|i| self.may_view(i, user_id)).collect()
+        };
+        let total = visible.len();
+        Ok((visible.into_iter().skip(page.saturating_mul(per_page)).take(per_page).collect(), total))
+    }
+
+    // --- starting --------------------------------------------------------------------------
+
+    pub fn start(&mut self, user_id: &str, request: StartRequest) -> Result<Incident> {
+        self.require_may_start(&request.team_id, user_id)?;
+        let name = validate_incident_name(&request.name)?;
+        self.ensure_seeded(&request.team_id)?;
+        let playbook = match &request.playbook_id {
+            Some(id) if !id.is_empty() => Some(self.usable_playbook(user_id, &request.team_id, id)?),
+            _ => None,
+        };
+        let commander_id = match request.commander_id.as_deref().filter(|c| !c.is_empty()) {
+            Some(c) => c.to_owned(),
+            None => playbook.as_ref().and_then(|p| p.default_commander_id.clone()).unwrap_or_else(|| user_id.to_owned()),
+        };
+        if !self.mm.is_team_member(&request.team_id, &commander_id) {
+            return Err(ServiceError::Invalid("The commander must be a member of the team.".into()));
+        }
+        if let Some(template) = &request.channel_name {
+            naming::validate_template(template)?;
+        }
+        // Dry run of the domain's own checks (summary, playbook) before anything exists.
+        Incident::start(
+            StartIncident {
+                id: "check".into(),
+                team_id: request.team_id.clone(),
+                number: 1,
+                name: name.clone(),
+                summary: request.summary.clone(),
+                channel_id: "check".into(),
+                commander_id: commander_id.clone(),
+                reporter_id: user_id.to_owned(),
+            },
+            playbook.as_ref(),
+            self.ids,
+            self.now,
+        )?;
+
+        let id = self.ids.new_id();
+        let number = self.repo.reserve_incident(&id, &request.team_id, &name, user_id, self.now)?;
+        match self.create_incident(user_id, &request, &id, number, &name, &commander_id, playbook.as_ref()) {
+            Ok(incident) => Ok(incident),
+            Err(e) => {
+                let _ = self.repo.release_reservation(&id);
+                Err(e)
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn create_incident(
+        &mut self,
+        user_id: &str,
+        request: &StartRequest,
+        id: &str,
+        number: u32,
+        name: &str,
+        commander_id: &str,
+        playbook: Option<&Playbook>,
+    ) -> Result<Incident> {
+        let template = request
+            .channel_name
+            .clone()
+            .or_else(|| playbook.map(|p| p.channel_name_template.clone()))
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| "inc-{number}-{name}".to_owned());
+        let private = request
+            .private
+            .or_else(|| playbook.map(|p| p.private_channel))
+            .unwrap_or_else(|| self.mm.settings().private_channels);
+        let channel = self.create_channel(&request.team_id, &template, number, name, private)?;
+        for member in [user_id, commander_id, self.bot_id.as_str()] {
+            if !member.is_empty() {
+                self.mm
+                    .add_channel_member(&channel.id, member)
+                    .map_err(|e| ServiceError::Internal(format!("cannot add a member to the incident channel: {e}")))?;
+            }
+        }
+        let incident = Incident::start(
+            StartIncident {
+                id: id.to_owned(),
+                team_id: request.team_id.clone(),
+                number,
+                name: name.to_owned(),
+                summary: request.summary.clone(),
+                channel_id: channel.id.clone(),
+                commander_id: commander_id.to_owned(),
+                reporter_id: user_id.to_owned(),
+            },
+            playbook,
+            self.ids,
+            self.now,
+        )?;
+        self.repo.activate_incident(&incident)?;
+
+        let usernames = |id: &str| self.mm.user(id).map(|u| u.username);
+        let commander = usernames(commander_id).unwrap_or_default();
+        self.post(&channel.id, render::intro_post(&incident, &commander, &usernames));
+        let mut announce: Vec<String> = playbook.map(|p| p.announcement_channel_ids.clone()).unwrap_or_default();
+        let default_channel = self.mm.settings().announcement_channel;
+        if !default_channel.is_empty() && !announce.contains(&default_channel) {
+            announce.push(default_channel);
+        }
+        for target in announce {
+            self.post(
+                &target,
+                format!("{} **{}** started: ~{} (commander @{commander})", incident.reference(), incident.name, channel.name),
+            );
+        }
+        self.mm.publish(EVENT_INCIDENT_UPDATED, &serde_json::json!({ "incident_id": incident.id }), &incident.channel_id);
+        Ok(incident)
+    }
+
+    fn create_channel(&self, team_id: &str, template: &str, number: u32, name: &str, private: bool) -> Result<Channel> {
+        let base = naming::channel_name(template, number, name);
+        let display: String = format!("INC-{number:04} {name}").chars().take(64).collect();
+        for attempt in 1..=20 {
+            let wanted = Channel {
+                team_id: team_id.to_owned(),
+                name: naming::unique_channel_name(&base, attempt),
+                display_name: display.clone(),
+                channel_type: if private { "P".into() } else { "O".into() },
+                purpose: format!("Incident INC-{number:04}: {name}").chars().take(250).collect(),
+                ..Channel::default()
+            };
+            match self.mm.create_channel(&wanted) {
+                Ok(channel) => return Ok(channel),
+                Err(ChannelError::NameTaken) => continue,
+                Err(ChannelError::Other(e)) => return Err(ServiceError::Internal(format!("cannot create the channel: {e}"))),
+            }
+        }
+        Err(ServiceError::Conflict(format!("Every channel name like {base} is taken; choose another name.")))
+    }
+
+    fn post(&self, channel_id: &str, message: String) {
+        let post = Post { channel_id: channel_id.to_owned(), user_id: self.bot_id.clone(), message, ..Post::default() };
+        // A lost announcement must not undo the change it reports; it is visible in the log.
+        let _ = self.mm.create_post(&post);
+    }
+
+    // --- changing --------------------------------------------------------------------------
+
+    /// Loads, checks, applies `change` and saves — again on fresh data if someone else saved
+    /// first — then tells the channel and open panels. `change` must be a pure domain call.
+    pub fn change<T>(
+        &mut self,
+        user_id: &str,
+        incident_id: &str,
+        mut change: impl FnMut(&mut Incident, &mut dyn IdGen, i64) -> std::result::Result<T, DomainError>,
+    ) -> Result<(Incident, T)> {
+        for _ in 0..SAVE_ATTEMPTS {
+            let Versioned { value: mut incident, revision } = self.incident(user_id, incident_id)?;
+            self.require_change(&incident, user_id)?;
+            let out = change(&mut incident, self.ids, self.now)?;
+            match self.repo.save_incident(&incident, revision) {
+                Ok(()) => {
+                    if let Some(event) = incident.timeline.last() {
+                        let usernames = |id: &str| self.mm.user(id).map(|u| u.username);
+                        self.post(&incident.channel_id, render::change_message(&incident, event, &usernames));
+                    }
+                    self.mm.publish(EVENT_INCIDENT_UPDATED, &serde_json::json!({ "incident_id": incident.id }), &incident.channel_id);
+                    return Ok((incident, out));
+                }
+                Err(e) if e.is_conflict() => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(ServiceError::Conflict("The incident is being changed by others; try again.".into()))
+    }
+
+    pub fn end(&mut self, user_id: &str, incident_id: &str) -> Result<Incident> {
+        let actor = user_id.to_owned();
+        Ok(self.change(user_id, incident_id, |i, _, now| i.end(&actor, now))?.0)
+    }
+
+    pub fn change_commander(&mut self, user_id: &str, incident_id: &str, new_commander: &str) -> Result<Incident> {
+        let current = self.incident(user_id, incident_id)?.value;
+        if !self.mm.is_team_member(&current.team_id, new_commander) {
+            return Err(ServiceError::Invalid("The new commander must be a member of the team.".into()));
+        }
+        let actor = user_id.to_owned();
+        let new = new_commander.to_owned();
+        let (incident, ()) = self.change(user_id, incident_id, |i, _, now| i.change_commander(&actor, &new, now))?;
+        if !self.mm.is_channel_member(&incident.channel_id, new_commander) {
+            let _ = self.mm.add_channel_member(&incident.channel_id, new_commander);
+        }
+        Ok(incident)
+    }
+
+    pub fn item_assignee_check(&self, incident: &Incident, assignee: Option<&str>) -> Result<()> {
+        match assignee {
+            Some(a) if !self.mm.is_team_member(&incident.team_id, a) => {
+                Err(ServiceError::Invalid("Items can only be assigned to members of the team.".into()))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    // --- playbooks -------------------------------------------------------------------------
+
+    pub fn ensure_seeded(&mut self, team_id: &str) -> Result<()> {
+        if !self.repo.is_seeded(team_id)? {
+            let defaults = incident_core::defaults::default_playbooks(team_id, self.ids, self.now);
+            self.repo.seed_team(team_id, &defaults, self.now)?;
+        }
+        Ok(())
+    }
+
+    pub fn playbooks(&mut self, user_id: &str, team_id: &str) -> Result<Vec<Playbook>> {
+        self.require_team_member(team_id, user_id)?;
+        self.ensure_seeded(team_id)?;
+        let admin = self.is_admin(team_id, user_id);
+        Ok(self.repo.playbooks(team_id)?.into_iter().filter(|p| admin || p.may_use(user_id)).collect())
+    }
+
+    fn usable_playbook(&self, user_id: &str, team_id: &str, id: &str) -> Result<Playbook> {
+        let playbook = self.playbook(user_id, id)?.value;
+        if playbook.team_id != team_id {
+            return Err(ServiceError::Invalid("That playbook belongs to another team.".into()));
+        }
+        Ok(playbook)
+    }
+
+    pub fn playbook(&self, user_id: &str, id: &str) -> Result<Versioned<Playbook>> {
+        let found = self.repo.playbook(id)?.filter(|v| {
+            self.mm.is_team_member(&v.value.team_id, user_id) && (v.value.may_use(user_id) || self.is_admin(&v.value.team_id, user_id))
+        });
+        found.ok_or_else(|| ServiceError::NotFound("No such playbook.".into()))
+    }
+
+    pub fn create_playbook(&mut self, user_id: &str, mut playbook: Playbook) -> Result<Playbook> {
+        self.require_team_member(&playbook.team_id, user_id)?;
+        self.ensure_seeded(&playbook.team_id)?;
+        playbook.id = self.ids.new_id();
+        playbook.created_at = self.now;
+        playbook.updated_at = self.now;
+        let playbook = playbook.normalised()?;
+        self.repo.insert_playbook(&playbook)?;
+        Ok(playbook)
+    }
+
+    pub fn update_playbook(&mut self, user_id: &str, id: &str, mut update: Playbook) -> Result<Playbook> {
+        let Versioned { value: current, revision } = self.playbook(user_id, id)?;
+        if !current.may_edit(user_id, self.is_admin(&current.team_id, user_id)) {
+            return Err(ServiceError::Forbidden("You may not edit this playbook.".into()));
+        }
+        update.id = current.id;
+        update.team_id = current.team_id;
+        update.created_at = current.created_at;
+        update.updated_at = self.now;
+        let update = update.normalised()?;
+        match self.repo.save_playbook(&update, revision) {
+            Ok(()) => Ok(update),
+            Err(e) if e.is_conflict() => Err(ServiceError::Conflict("The playbook was changed meanwhile; reload it.".into())),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub fn delete_playbook(&mut self, user_id: &str, id: &str) -> Result<()> {
+        let current = self.playbook(user_id, id)?.value;
+        if !current.may_edit(user_id, self.is_admin(&current.team_id, user_id)) {
+            return Err(ServiceError::Forbidden("You may not delete this playbook.".into()));
+        }
+        self.repo.delete_playbook(id)?;
+        Ok(())
+    }
+
+    pub fn import_playbook(&mut self, user_id: &str, team_id: &str, json: &str) -> Result<Playbook> {
+        self.require_team_member(team_id, user_id)?;
+        self.ensure_seeded(team_id)?;
+        let id = self.ids.new_id();
+        let playbook = incident_core::playbook::import_json(json, &id, team_id, self.now)?;
+        self.repo.insert_playbook(&playbook)?;
+        Ok(playbook)
+    }
+}
+
+/// At most 40 characters of user input in a message.
+pub fn short(s: &str) -> String {
+    match s.char_indices().nth(40) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_owned(),
+    }
+}
