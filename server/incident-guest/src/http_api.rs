@@ -31,6 +31,18 @@ fn body<T: serde::de::DeserializeOwned>(request: &HttpRequest) -> Result<T, Serv
     serde_json::from_slice(&request.body).map_err(|e| ServiceError::Invalid(format!("The request body is not valid JSON for this call: {e}")))
 }
 
+/// A playbook as a client sends it: the server assigns id and times, so they may be left out.
+fn playbook_body(request: &HttpRequest) -> Result<Playbook, ServiceError> {
+    let mut v: Value = body(request)?;
+    let Value::Object(map) = &mut v else {
+        return Err(ServiceError::Invalid("A playbook is a JSON object.".into()));
+    };
+    for (key, default) in [("id", json!("")), ("team_id", json!("")), ("created_at", json!(0)), ("updated_at", json!(0))] {
+        map.entry(key).or_insert(default);
+    }
+    serde_json::from_value(v).map_err(|e| ServiceError::Invalid(format!("Not a valid playbook: {e}")))
+}
+
 /// `%xx` and `+` decoding of one query value.
 fn decode(raw: &str) -> String {
     let bytes = raw.as_bytes();
@@ -156,14 +168,14 @@ fn dispatch<M: Mattermost, D: Database>(s: &mut Service<'_, M, D>, user: &str, m
             let team = query(request, "team_id").ok_or_else(|| ServiceError::Invalid("`team_id` is required.".into()))?;
             ok(json!({"items": s.playbooks(user, &team)?}))
         }
-        ("POST", ["api", "v0", "playbooks"]) => Ok(HttpResponse::json(201, &s.create_playbook(user, body::<Playbook>(request)?)?)),
+        ("POST", ["api", "v0", "playbooks"]) => Ok(HttpResponse::json(201, &s.create_playbook(user, playbook_body(request)?)?)),
         ("POST", ["api", "v0", "playbooks", "import"]) => {
             let team = query(request, "team_id").ok_or_else(|| ServiceError::Invalid("`team_id` is required.".into()))?;
             let text = String::from_utf8_lossy(&request.body).into_owned();
             Ok(HttpResponse::json(201, &s.import_playbook(user, &team, &text)?))
         }
         ("GET", ["api", "v0", "playbooks", id]) => ok(serde_json::to_value(s.playbook(user, id)?.value).unwrap_or(Value::Null)),
-        ("PUT", ["api", "v0", "playbooks", id]) => ok(serde_json::to_value(s.update_playbook(user, id, body::<Playbook>(request)?)?).unwrap_or(Value::Null)),
+        ("PUT", ["api", "v0", "playbooks", id]) => ok(serde_json::to_value(s.update_playbook(user, id, playbook_body(request)?)?).unwrap_or(Value::Null)),
         ("DELETE", ["api", "v0", "playbooks", id]) => {
             s.delete_playbook(user, id)?;
             Ok(HttpResponse { status: 204, headers: Vec::new(), body: Vec::new() })

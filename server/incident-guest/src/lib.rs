@@ -10,6 +10,11 @@ mod platform;
 mod repo;
 mod service;
 
+#[cfg(test)]
+mod fake;
+#[cfg(test)]
+mod scenarios;
+
 use mattermost_plugin_sdk::model::{AppError, Bot, CommandArgs, CommandResponse, Context};
 use mattermost_plugin_sdk::{Api, Hook, HttpRequest, HttpResponse, LogLevel, Plugin, Store};
 

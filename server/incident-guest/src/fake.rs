@@ -1,0 +1,109 @@
+//! A recording, in-memory Mattermost for the logic's native tests.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+
+use mattermost_plugin_sdk::model::{Channel, Post, User};
+
+use crate::platform::{ChannelError, Mattermost, Settings};
+
+#[derive(Default)]
+pub struct FakeMattermost {
+    pub users: Vec<User>,
+    pub team_members: HashSet<(String, String)>,
+    pub system_admins: HashSet<String>,
+    pub channels: RefCell<HashMap<String, Channel>>,
+    pub channel_members: RefCell<HashSet<(String, String)>>,
+    pub posts: RefCell<Vec<Post>>,
+    pub events: RefCell<Vec<(String, serde_json::Value, String)>>,
+    pub settings: Settings,
+}
+
+pub const TEAM: &str = "team1";
+
+impl FakeMattermost {
+    /// A team with alice (member), bob (member), root (system admin); carol is on no team.
+    pub fn new() -> Self {
+        let mut fake = FakeMattermost::default();
+        for name in ["alice", "bob", "root", "carol"] {
+            fake.users.push(User { id: format!("u-{name}"), username: name.into(), ..User::default() });
+            if name != "carol" {
+                fake.team_members.insert((TEAM.into(), format!("u-{name}")));
+            }
+        }
+        fake.system_admins.insert("u-root".into());
+        fake.channels.borrow_mut().insert(
+            "town".into(),
+            Channel { id: "town".into(), team_id: TEAM.into(), name: "town-square".into(), channel_type: "O".into(), ..Channel::default() },
+        );
+        fake
+    }
+
+    pub fn posts_in(&self, channel_id: &str) -> Vec<String> {
+        self.posts.borrow().iter().filter(|p| p.channel_id == channel_id).map(|p| p.message.clone()).collect()
+    }
+
+    pub fn channel_count(&self) -> usize {
+        self.channels.borrow().len()
+    }
+}
+
+impl Mattermost for FakeMattermost {
+    fn user(&self, id: &str) -> Option<User> {
+        self.users.iter().find(|u| u.id == id).cloned()
+    }
+
+    fn user_by_username(&self, username: &str) -> Option<User> {
+        let name = username.trim_start_matches('@');
+        self.users.iter().find(|u| u.username == name).cloned()
+    }
+
+    fn is_team_member(&self, team_id: &str, user_id: &str) -> bool {
+        self.team_members.contains(&(team_id.to_owned(), user_id.to_owned()))
+    }
+
+    fn is_team_admin(&self, _team_id: &str, user_id: &str) -> bool {
+        self.system_admins.contains(user_id)
+    }
+
+    fn is_system_admin(&self, user_id: &str) -> bool {
+        self.system_admins.contains(user_id)
+    }
+
+    fn is_channel_member(&self, channel_id: &str, user_id: &str) -> bool {
+        self.channel_members.borrow().contains(&(channel_id.to_owned(), user_id.to_owned()))
+    }
+
+    fn channel(&self, channel_id: &str) -> Option<Channel> {
+        self.channels.borrow().get(channel_id).cloned()
+    }
+
+    fn create_channel(&self, channel: &Channel) -> Result<Channel, ChannelError> {
+        let mut channels = self.channels.borrow_mut();
+        if channels.values().any(|c| c.team_id == channel.team_id && c.name == channel.name) {
+            return Err(ChannelError::NameTaken);
+        }
+        let mut created = channel.clone();
+        created.id = format!("ch-{}", channels.len() + 1);
+        channels.insert(created.id.clone(), created.clone());
+        Ok(created)
+    }
+
+    fn add_channel_member(&self, channel_id: &str, user_id: &str) -> Result<(), String> {
+        self.channel_members.borrow_mut().insert((channel_id.to_owned(), user_id.to_owned()));
+        Ok(())
+    }
+
+    fn create_post(&self, post: &Post) -> Result<Post, String> {
+        self.posts.borrow_mut().push(post.clone());
+        Ok(post.clone())
+    }
+
+    fn publish(&self, event: &str, payload: &serde_json::Value, channel_id: &str) {
+        self.events.borrow_mut().push((event.to_owned(), payload.clone(), channel_id.to_owned()));
+    }
+
+    fn settings(&self) -> Settings {
+        self.settings.clone()
+    }
+}

@@ -1,0 +1,256 @@
+//! The logic end to end, natively: commands and REST against the real SQL (in-memory SQLite)
+//! and a fake Mattermost.
+
+use incident_core::IncidentState;
+use mattermost_plugin_sdk::HttpRequest;
+use serde_json::{Value, json};
+
+use crate::command::{self, Invocation, Outcome};
+use crate::db::native::NativeDb;
+use crate::fake::{FakeMattermost, TEAM};
+use crate::repo::Repo;
+use crate::platform::Mattermost;
+use crate::{http_api, with_service};
+
+struct World {
+    mm: FakeMattermost,
+    db: NativeDb,
+}
+
+impl World {
+    fn new() -> Self {
+        let db = NativeDb::new();
+        Repo::new(&db).migrate().expect("migrate");
+        Repo::new(&db).set_meta("bot_user_id", "u-bot").expect("bot");
+        World { mm: FakeMattermost::new(), db }
+    }
+
+    fn cmd(&self, user: &str, channel: &str, text: &str) -> String {
+        let at = Invocation { user_id: user, team_id: TEAM, channel_id: channel, trigger_id: "" };
+        match with_service(&self.mm, &self.db, |s| command::execute(s, &at, text)) {
+            Outcome::Reply(r) => r.text,
+            Outcome::OpenStartDialog => "<dialog>".into(),
+        }
+    }
+
+    fn http(&self, user: Option<&str>, method: &str, url: &str, body: Value) -> (u16, Value) {
+        let request = HttpRequest {
+            method: method.into(),
+            url: url.into(),
+            headers: Vec::new(),
+            body: if body.is_null() { Vec::new() } else { body.to_string().into_bytes() },
+            user_id: user.map(str::to_owned),
+        };
+        let r = http_api::route(&self.mm, &self.db, &request);
+        (r.status, serde_json::from_slice(&r.body).unwrap_or(Value::Null))
+    }
+
+    fn start(&self, user: &str, name: &str) -> Value {
+        let (status, v) = self.http(Some(user), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": name}));
+        assert_eq!(status, 201, "{v}");
+        v
+    }
+}
+
+#[test]
+fn start_by_command_creates_channel_posts_intro_and_numbers_per_team() {
+    let w = World::new();
+    let text = w.cmd("u-alice", "town", "/incident start Database down");
+    assert!(text.contains("INC-0001"), "{text}");
+    let channel = w.mm.channels.borrow().values().find(|c| c.name == "inc-0001-database-down").cloned().expect("channel");
+    assert!(w.mm.is_channel_member(&channel.id, "u-alice") && w.mm.is_channel_member(&channel.id, "u-bot"));
+    let intro = w.mm.posts_in(&channel.id);
+    assert_eq!(intro.len(), 1);
+    assert!(intro[0].contains("alice"), "{}", intro[0]);
+    assert_eq!(w.mm.events.borrow().len(), 1);
+    assert!(w.cmd("u-bob", "town", "/incident start Second").contains("INC-0002"));
+}
+
+#[test]
+fn checklist_work_in_the_incident_channel() {
+    let w = World::new();
+    let (_, playbooks) = w.http(Some("u-alice"), "GET", &format!("/api/v0/playbooks?team_id={TEAM}"), Value::Null);
+    let playbook = playbooks["items"][0]["id"].as_str().expect("default playbook").to_owned();
+    let (status, inc) = w.http(Some("u-alice"), "POST", "/api/v0/incidents",
+        json!({"team_id": TEAM, "name": "API errors", "playbook_id": playbook}));
+    assert_eq!(status, 201, "{inc}");
+    let ch = inc["channel_id"].as_str().expect("channel").to_owned();
+    let id = inc["id"].as_str().expect("id").to_owned();
+
+    assert!(w.cmd("u-alice", &ch, "/incident check 1").contains("done"));
+    assert!(w.cmd("u-alice", &ch, "/incident check 1").contains("open"));
+    assert!(w.cmd("u-alice", &ch, "/incident checkadd \"Follow up\" Write the report").contains("Added"));
+    assert!(w.cmd("u-alice", &ch, "/incident assign 2 @bob").contains("@bob"));
+    assert!(w.cmd("u-alice", &ch, "/incident checkremove 3").contains("removed"));
+    assert!(w.cmd("u-alice", &ch, "/incident commander @bob").contains("@bob is now the commander"));
+    assert!(w.cmd("u-alice", &ch, "/incident info").contains("API errors"));
+    assert!(w.cmd("u-bob", &ch, "/incident end").contains("Ended"));
+
+    let (_, done) = w.http(Some("u-alice"), "GET", &format!("/api/v0/incidents/{id}"), Value::Null);
+    assert_eq!(done["state"], "ended");
+    assert_eq!(done["commander_id"], "u-bob");
+    let timeline = done["timeline"].as_array().expect("timeline");
+    assert_eq!(timeline.len(), 1 + 7, "{timeline:?}");
+    assert!(timeline.iter().all(|e| e["actor_id"].is_string() && e["at"].as_i64().unwrap_or(0) > 0));
+    // One channel post per change, after the intro.
+    assert_eq!(w.mm.posts_in(&ch).len(), 1 + 7);
+    // Ended: further changes are refused and change nothing.
+    let before = done.clone();
+    let refused = w.cmd("u-alice", &ch, "/incident check 1");
+    assert!(refused.to_lowercase().contains("ended"), "{refused}");
+    let (_, after) = w.http(Some("u-alice"), "GET", &format!("/api/v0/incidents/{id}"), Value::Null);
+    assert_eq!(before, after);
+}
+
+#[test]
+fn rest_item_operations_and_errors() {
+    let w = World::new();
+    let inc = w.start("u-alice", "Queue backlog");
+    let id = inc["id"].as_str().expect("id");
+    let (status, v) = w.http(Some("u-alice"), "POST", &format!("/api/v0/incidents/{id}/items"), json!({"section": "Triage", "title": "Look at graphs"}));
+    assert_eq!(status, 201, "{v}");
+    let item = v["item_id"].as_str().expect("item id").to_owned();
+    let (status, v) = w.http(Some("u-alice"), "PATCH", &format!("/api/v0/incidents/{id}/items/{item}"), json!({"state": "done"}));
+    assert_eq!(status, 200, "{v}");
+    let done = &v["checklists"][0]["items"][0];
+    assert_eq!(done["state"], "done");
+    assert_eq!(done["completed_by"], "u-alice");
+    assert!(done["completed_at"].is_i64());
+    let (status, _) = w.http(Some("u-alice"), "PATCH", &format!("/api/v0/incidents/{id}/items/{item}"), json!({"state": "done"}));
+    assert_eq!(status, 409, "same state again is a conflict");
+    let (status, _) = w.http(Some("u-alice"), "PATCH", &format!("/api/v0/incidents/{id}/items/{item}"), json!({"state": "bogus"}));
+    assert_eq!(status, 400);
+    let (status, _) = w.http(Some("u-alice"), "PATCH", &format!("/api/v0/incidents/{id}/items/{item}"), json!({"assignee_id": "u-carol"}));
+    assert_eq!(status, 400, "carol is not on the team");
+    let (status, _) = w.http(Some("u-alice"), "DELETE", &format!("/api/v0/incidents/{id}/items/nope"), Value::Null);
+    assert_eq!(status, 404);
+    let (status, _) = w.http(Some("u-alice"), "POST", &format!("/api/v0/incidents/{id}/items"), json!("not an object"));
+    assert_eq!(status, 400);
+    let (status, _) = w.http(Some("u-alice"), "POST", &format!("/api/v0/incidents/{id}/end"), Value::Null);
+    assert_eq!(status, 200);
+    let (status, _) = w.http(Some("u-alice"), "POST", &format!("/api/v0/incidents/{id}/end"), Value::Null);
+    assert_eq!(status, 409);
+}
+
+#[test]
+fn permissions() {
+    let w = World::new();
+    let (status, _) = w.http(None, "GET", &format!("/api/v0/incidents?team_id={TEAM}"), Value::Null);
+    assert_eq!(status, 401);
+    let (status, _) = w.http(Some("u-carol"), "GET", &format!("/api/v0/incidents?team_id={TEAM}"), Value::Null);
+    assert_eq!(status, 403);
+    let (status, _) = w.http(Some("u-carol"), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": "x"}));
+    assert_eq!(status, 403);
+
+    let (status, private) = w.http(Some("u-alice"), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": "Secret", "private": true}));
+    assert_eq!(status, 201);
+    let id = private["id"].as_str().expect("id");
+    let (status, _) = w.http(Some("u-bob"), "GET", &format!("/api/v0/incidents/{id}"), Value::Null);
+    assert_eq!(status, 404, "private incidents are hidden from non-members");
+    let (_, list) = w.http(Some("u-bob"), "GET", &format!("/api/v0/incidents?team_id={TEAM}"), Value::Null);
+    assert_eq!(list["total"], 0);
+    let (status, _) = w.http(Some("u-bob"), "POST", &format!("/api/v0/incidents/{id}/end"), Value::Null);
+    assert_eq!(status, 404);
+    let (status, _) = w.http(Some("u-root"), "GET", &format!("/api/v0/incidents/{id}"), Value::Null);
+    assert_eq!(status, 200, "system admins see everything");
+
+    let public = w.start("u-alice", "Public one");
+    let pid = public["id"].as_str().expect("id");
+    let (status, _) = w.http(Some("u-bob"), "GET", &format!("/api/v0/incidents/{pid}"), Value::Null);
+    assert_eq!(status, 200, "public incidents are visible to the team");
+    let (status, v) = w.http(Some("u-bob"), "POST", &format!("/api/v0/incidents/{pid}/end"), Value::Null);
+    assert_eq!(status, 403, "but only channel members change them: {v}");
+    let text = w.cmd("u-bob", "town", &format!("/incident end {}", public["reference"].as_str().expect("ref")));
+    assert!(text.contains("Join"), "{text}");
+}
+
+#[test]
+fn bad_input_changes_nothing() {
+    let w = World::new();
+    assert!(w.cmd("u-alice", "town", "/incident frobnicate").contains("Unknown command"));
+    assert!(w.cmd("u-alice", "town", "/incident check").contains("Which item"));
+    assert!(w.cmd("u-alice", "town", "/incident commander").contains("Who?"));
+    assert!(w.cmd("u-alice", "town", "/incident info INC-9999").contains("no incident INC-9999"));
+    assert!(w.cmd("u-alice", "town", "/incident info").contains("not an incident channel"));
+    let channels = w.mm.channel_count();
+    let long = "x".repeat(10_000);
+    let text = w.cmd("u-alice", "town", &format!("/incident start {long}"));
+    assert!(text.contains("100"), "{}", &text[..text.len().min(200)]);
+    let (status, _) = w.http(Some("u-alice"), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": long}));
+    assert_eq!(status, 400);
+    assert_eq!(w.mm.channel_count(), channels, "no channel for a refused start");
+    let (_, list) = w.http(Some("u-alice"), "GET", &format!("/api/v0/incidents?team_id={TEAM}&state=all"), Value::Null);
+    assert_eq!(list["total"], 0, "and no incident");
+    // The next incident still gets number 1: the refused ones reserved nothing.
+    let ok = w.start("u-alice", "🔥 قاعدة البيانات down");
+    assert_eq!(ok["reference"], "INC-0001");
+    let name = w.mm.channel(ok["channel_id"].as_str().expect("ch")).expect("channel").name;
+    assert!(incident_core::naming::is_valid_channel_name(&name), "{name}");
+}
+
+#[test]
+fn duplicate_channel_names_get_a_suffix() {
+    let w = World::new();
+    w.mm.create_channel(&mattermost_plugin_sdk::model::Channel {
+        team_id: TEAM.into(),
+        name: "inc-0001-outage".into(),
+        ..Default::default()
+    })
+    .expect("pre-existing channel");
+    let inc = w.start("u-alice", "Outage");
+    let name = w.mm.channel(inc["channel_id"].as_str().expect("ch")).expect("channel").name;
+    assert_eq!(name, "inc-0001-outage-2");
+}
+
+#[test]
+fn listing_filters_and_pages() {
+    let w = World::new();
+    for name in ["One", "Two", "Three"] {
+        w.start("u-alice", name);
+    }
+    let first = w.start("u-bob", "Four by bob");
+    w.http(Some("u-bob"), "POST", &format!("/api/v0/incidents/{}/end", first["id"].as_str().expect("id")), Value::Null);
+    let get = |q: &str| w.http(Some("u-alice"), "GET", &format!("/api/v0/incidents?team_id={TEAM}&{q}"), Value::Null).1;
+    assert_eq!(get("state=active")["total"], 3);
+    assert_eq!(get("state=ended")["total"], 1);
+    assert_eq!(get("state=all")["total"], 4);
+    assert_eq!(get("commander_id=u-bob")["total"], 1);
+    assert_eq!(get("q=tWo")["total"], 1);
+    assert_eq!(get("q=INC-0002")["items"][0]["name"], "Two");
+    let page = get("state=all&per_page=1&page=1");
+    assert_eq!(page["items"].as_array().map(Vec::len), Some(1));
+    assert_eq!(page["total"], 4);
+    let (status, _) = w.http(Some("u-alice"), "GET", &format!("/api/v0/incidents?team_id={TEAM}&page=x"), Value::Null);
+    assert_eq!(status, 400);
+    assert!(w.cmd("u-alice", "town", "/incident list ended").contains("Four by bob"));
+    let _ = IncidentState::Active;
+}
+
+#[test]
+fn playbooks_crud_and_import_export() {
+    let w = World::new();
+    let (_, list) = w.http(Some("u-alice"), "GET", &format!("/api/v0/playbooks?team_id={TEAM}"), Value::Null);
+    assert_eq!(list["items"].as_array().map(Vec::len), Some(2), "two defaults");
+    let (status, created) = w.http(Some("u-alice"), "POST", "/api/v0/playbooks", json!({
+        "team_id": TEAM, "title": "Payments", "description": "d", "checklists": [{"title": "Go", "items": [{"title": "Call bank"}]}],
+        "channel_name_template": "pay-{number}", "private_channel": true, "editor_ids": ["u-alice"]
+    }));
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_str().expect("id");
+    let (status, _) = w.http(Some("u-bob"), "PUT", &format!("/api/v0/playbooks/{id}"), created.clone());
+    assert_eq!(status, 403, "bob is no editor");
+    let mut renamed = created.clone();
+    renamed["title"] = "Payments v2".into();
+    let (status, v) = w.http(Some("u-alice"), "PUT", &format!("/api/v0/playbooks/{id}"), renamed);
+    assert_eq!((status, v["title"].as_str()), (200, Some("Payments v2")));
+    let request = HttpRequest { method: "GET".into(), url: format!("/api/v0/playbooks/{id}/export"), user_id: Some("u-alice".into()), ..HttpRequest::default() };
+    let exported = http_api::route(&w.mm, &w.db, &request).body;
+    let import = HttpRequest { method: "POST".into(), url: format!("/api/v0/playbooks/import?team_id={TEAM}"), body: exported, user_id: Some("u-alice".into()), ..HttpRequest::default() };
+    let imported = http_api::route(&w.mm, &w.db, &import);
+    assert_eq!(imported.status, 201);
+    let (status, _) = w.http(Some("u-alice"), "DELETE", &format!("/api/v0/playbooks/{id}"), Value::Null);
+    assert_eq!(status, 204);
+    let (status, _) = w.http(Some("u-alice"), "GET", &format!("/api/v0/playbooks/{id}"), Value::Null);
+    assert_eq!(status, 404);
+    assert!(w.cmd("u-alice", "town", "/incident playbooks").contains("Payments v2"));
+}
