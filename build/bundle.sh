@@ -14,8 +14,12 @@ for f in "$host" "$guest" "$webapp"; do
   [ -f "$f" ] || { echo "bundle: missing $f (run make dist)" >&2; exit 1; }
 done
 
-stage=dist/stage/$id
-rm -rf dist/stage && mkdir -p "$stage/server/dist" "$stage/webapp/dist"
+# A private staging folder and an atomic rename, so two builds at once cannot mix files.
+mkdir -p dist
+root=$(mktemp -d dist/.stage.XXXXXX)
+trap 'rm -rf "$root"' EXIT
+stage=$root/$id
+mkdir -p "$stage/server/dist" "$stage/webapp/dist"
 cp plugin.json "$stage/"
 cp -r assets "$stage/"
 install -m 0755 "$host" "$stage/server/dist/plugin-linux-amd64"
@@ -23,5 +27,6 @@ install -m 0644 "$guest" "$stage/server/dist/incident.wasm"
 install -m 0644 "$webapp" "$stage/webapp/dist/main.js"
 
 out=dist/$id-$version.tar.gz
-tar --sort=name --owner=0 --group=0 --numeric-owner -C dist/stage -czf "$out" "$id"
+tar --sort=name --owner=0 --group=0 --numeric-owner -C "$root" -czf "$root/bundle.tar.gz" "$id"
+mv "$root/bundle.tar.gz" "$out"
 echo "bundle: $out ($(du -h "$out" | cut -f1))"
