@@ -6,7 +6,7 @@ use mattermost_plugin_sdk::model::{AutocompleteData, Command, CommandResponse};
 use crate::db::Database;
 use crate::platform::Mattermost;
 use crate::service::{Service, ServiceError, StartRequest, short};
-use crate::VERSION;
+use crate::{PLUGIN_ID, VERSION};
 
 pub const TRIGGER: &str = "incident";
 
@@ -27,6 +27,14 @@ pub const SUBCOMMANDS: &[(&str, &str, &str)] = &[
     ("help", "", "Show this help"),
 ];
 
+// Arguments are positional: Mattermost treats a named argument as a `--flag`.
+
+/// Where the server fetches suggestions for a dynamic argument; it must name the plugin
+/// (`/plugins/<id>/…`), which the server strips before calling our ServeHTTP.
+fn autocomplete_url(list: &str) -> String {
+    format!("/plugins/{PLUGIN_ID}/api/v0/autocomplete/{list}")
+}
+
 /// The command as registered on activation. Arguments that name incidents, items, playbooks
 /// and users are fetched from the plugin as the user types (`/api/v0/autocomplete/...`).
 pub fn registration() -> Command {
@@ -35,19 +43,19 @@ pub fn registration() -> Command {
         let mut sub = AutocompleteData::new(name, hint, help);
         match *name {
             "end" | "info" => {
-                sub = sub.with_dynamic_arg("incident", "Incident", "api/v0/autocomplete/incidents", false);
+                sub = sub.with_dynamic_arg("", "Incident", &autocomplete_url("incidents"), false);
             }
             "check" | "checkremove" | "assign" => {
-                sub = sub.with_dynamic_arg("item", "Checklist item", "api/v0/autocomplete/items", true);
+                sub = sub.with_dynamic_arg("", "Checklist item", &autocomplete_url("items"), true);
             }
             "commander" => {
-                sub = sub.with_text_arg("user", "The new commander", "@username", true);
+                sub = sub.with_text_arg("", "The new commander", "@username", true);
             }
             "start" => {
-                sub = sub.with_text_arg("name", "Name of the incident", "name", false);
+                sub = sub.with_text_arg("", "Name of the incident", "name", false);
             }
             "list" => {
-                sub = sub.with_dynamic_arg("state", "Which incidents", "api/v0/autocomplete/states", false);
+                sub = sub.with_dynamic_arg("", "Which incidents", &autocomplete_url("states"), false);
             }
             _ => {}
         }
@@ -271,4 +279,39 @@ pub fn help() -> String {
     }
     text.push_str("\nInside an incident channel the incident is implicit; elsewhere name it, e.g. `INC-0042`.");
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_keep_words_together() {
+        assert_eq!(tokenize(r#"/incident checkadd "Follow up" Write  report"#), vec!["/incident", "checkadd", "Follow up", "Write", "report"]);
+        assert_eq!(tokenize("  "), Vec::<String>::new());
+    }
+
+    #[test]
+    fn autocomplete_offers_every_subcommand_with_plugin_urls() {
+        let tree = registration().autocomplete_data.expect("autocomplete");
+        let names: Vec<&str> = tree.sub_commands.iter().map(|s| s.trigger.as_str()).collect();
+        let expected: Vec<&str> = SUBCOMMANDS.iter().map(|(n, _, _)| *n).collect();
+        assert_eq!(names, expected);
+        let check = tree.sub_commands.iter().find(|s| s.trigger == "check").expect("check");
+        match &check.arguments[0].data {
+            mattermost_plugin_sdk::model::AutocompleteArgData::DynamicList { fetch_url } => {
+                assert_eq!(fetch_url, "/plugins/incident-response/api/v0/autocomplete/items");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(check.arguments.iter().all(|a| a.name.is_empty()), "positional arguments");
+    }
+
+    #[test]
+    fn help_lists_every_subcommand() {
+        let text = help();
+        for (name, _, _) in SUBCOMMANDS {
+            assert!(text.contains(&format!("/incident {name}")), "{text}");
+        }
+    }
 }
