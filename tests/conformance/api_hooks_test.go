@@ -48,7 +48,7 @@ func TestAPIProbe(t *testing.T) {
 		"CreateChannel", "GetChannelByName", "UpdateChannel", "AddChannelMember", "EnsureBotUser",
 		"GetDirectChannel", "CreatePost", "GetPost", "UpdatePost", "GetPostThread", "SendEphemeralPost",
 		"DeletePost", "PublishWebSocketEvent", "PublishPluginClusterEvent", "OpenInteractiveDialog",
-		"KVSet", "KVGet", "KVCompareAndSet", "KVSetWithOptions", "KVDelete", "UnregisterCommand"}
+		"KVSet", "KVGet", "KVCompareAndSet", "KVSetWithOptions", "KVDelete", "UnregisterCommand", "SetProfileImage"}
 	seen := map[string]bool{}
 	for _, line := range lines {
 		name, outcome, _ := strings.Cut(line, ": ")

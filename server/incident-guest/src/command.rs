@@ -27,7 +27,9 @@ pub const SUBCOMMANDS: &[(&str, &str, &str)] = &[
     ("help", "", "Show this help"),
 ];
 
-// Arguments are positional: Mattermost treats a named argument as a `--flag`.
+// Arguments are positional: Mattermost treats a named argument as a `--flag`, and refuses an
+// optional positional one, so all are marked required; that only shapes the suggestions, and
+// the command itself still accepts `/incident end` inside an incident channel.
 
 /// Where the server fetches suggestions for a dynamic argument; it must name the plugin
 /// (`/plugins/<id>/…`), which the server strips before calling our ServeHTTP.
@@ -43,7 +45,7 @@ pub fn registration() -> Command {
         let mut sub = AutocompleteData::new(name, hint, help);
         match *name {
             "end" | "info" => {
-                sub = sub.with_dynamic_arg("", "Incident", &autocomplete_url("incidents"), false);
+                sub = sub.with_dynamic_arg("", "Incident (implicit in its channel)", &autocomplete_url("incidents"), true);
             }
             "check" | "checkremove" | "assign" => {
                 sub = sub.with_dynamic_arg("", "Checklist item", &autocomplete_url("items"), true);
@@ -52,10 +54,10 @@ pub fn registration() -> Command {
                 sub = sub.with_text_arg("", "The new commander", "@username", true);
             }
             "start" => {
-                sub = sub.with_text_arg("", "Name of the incident", "name", false);
+                sub = sub.with_text_arg("", "Name of the incident (a form opens without one)", "name", true);
             }
             "list" => {
-                sub = sub.with_dynamic_arg("", "Which incidents", &autocomplete_url("states"), false);
+                sub = sub.with_dynamic_arg("", "Which incidents (default: active)", &autocomplete_url("states"), true);
             }
             _ => {}
         }

@@ -94,6 +94,10 @@ impl Mattermost for FakeMattermost {
         Ok(())
     }
 
+    fn add_team_member(&self, _team_id: &str, _user_id: &str) -> Result<(), String> {
+        Ok(())
+    }
+
     fn create_post(&self, post: &Post) -> Result<Post, String> {
         self.posts.borrow_mut().push(post.clone());
         Ok(post.clone())

@@ -1,7 +1,7 @@
 //! The REST API under `/plugins/incident-response/api/v0/` (docs/api.md). JSON in and out;
 //! every route but health needs the `Mattermost-User-Id` the server sets for a logged-in user.
 
-use incident_core::{Incident, IncidentFilter, IncidentState, ItemRef, ItemState, Playbook};
+use incident_core::{DomainError, Incident, IncidentFilter, IncidentState, ItemRef, ItemState, Playbook};
 use mattermost_plugin_sdk::model::AutocompleteSuggestion;
 use mattermost_plugin_sdk::{HttpRequest, HttpResponse};
 use serde_json::{Value, json};
@@ -145,7 +145,15 @@ fn dispatch<M: Mattermost, D: Database>(s: &mut Service<'_, M, D>, user: &str, m
             let section = b.get("section").and_then(Value::as_str).unwrap_or_default().to_owned();
             let title = b.get("title").and_then(Value::as_str).unwrap_or_default().to_owned();
             let actor = user.to_owned();
-            let (incident, item_id) = s.change(user, id, |i, ids, now| i.add_item(&actor, &section, &title, ids, now))?;
+            let (incident, item_id) = s.change(user, id, |i, ids, now| {
+                // Without a section, the item goes to the first one (or a new "Checklist").
+                let section = if section.trim().is_empty() {
+                    i.checklists.first().map_or_else(|| "Checklist".to_owned(), |c| c.title.clone())
+                } else {
+                    section.clone()
+                };
+                i.add_item(&actor, &section, &title, ids, now)
+            })?;
             let mut v = incident_json(&incident);
             v["item_id"] = item_id.into();
             Ok(HttpResponse::json(201, &v))
@@ -206,26 +214,59 @@ fn dispatch<M: Mattermost, D: Database>(s: &mut Service<'_, M, D>, user: &str, m
     }
 }
 
+/// Sets any of an item's state, title and assignee in one change: all of them or, if one is
+/// refused, none. A field already at the asked value is left alone; asking nothing new is 409.
 fn patch_item<M: Mattermost, D: Database>(s: &mut Service<'_, M, D>, user: &str, id: &str, item: &str, request: &HttpRequest) -> Result<Incident, ServiceError> {
     let b: Value = body(request)?;
+    let invalid = |m: &str| ServiceError::Invalid(m.to_owned());
+    let state: Option<ItemState> = match b.get("state") {
+        None => None,
+        Some(v) => Some(serde_json::from_value(v.clone()).map_err(|_| invalid("`state` is open, done or skipped."))?),
+    };
+    let title: Option<String> = match b.get("title") {
+        None => None,
+        Some(Value::String(t)) => Some(t.clone()),
+        Some(_) => return Err(invalid("`title` is text.")),
+    };
+    let assignee: Option<Option<String>> = match b.get("assignee_id") {
+        None => None,
+        Some(Value::Null) => Some(None),
+        Some(Value::String(a)) => Some(Some(a.clone()).filter(|a| !a.is_empty())),
+        Some(_) => return Err(invalid("`assignee_id` is a user id or null.")),
+    };
+    if state.is_none() && title.is_none() && assignee.is_none() {
+        return Err(invalid("Nothing to change: send state, title or assignee_id."));
+    }
+    if let Some(Some(a)) = &assignee {
+        let current = s.incident(user, id)?.value;
+        s.item_assignee_check(&current, Some(a))?;
+    }
     let item = ItemRef::Id(item.to_owned());
     let actor = user.to_owned();
-    let mut incident = None;
-    if let Some(state) = b.get("state") {
-        let state: ItemState = serde_json::from_value(state.clone())
-            .map_err(|_| ServiceError::Invalid("`state` is open, done or skipped.".into()))?;
-        incident = Some(s.change(user, id, |i, _, now| i.set_item_state(&actor, item.clone(), state.clone(), now))?.0);
-    }
-    if let Some(title) = b.get("title").and_then(Value::as_str) {
-        incident = Some(s.change(user, id, |i, _, now| i.rename_item(&actor, item.clone(), title, now))?.0);
-    }
-    if let Some(assignee) = b.get("assignee_id") {
-        let assignee = assignee.as_str().filter(|a| !a.is_empty()).map(str::to_owned);
-        let current = s.incident(user, id)?.value;
-        s.item_assignee_check(&current, assignee.as_deref())?;
-        incident = Some(s.change(user, id, |i, _, now| i.assign_item(&actor, item.clone(), assignee.clone(), now))?.0);
-    }
-    incident.ok_or_else(|| ServiceError::Invalid("Nothing to change: send state, title or assignee_id.".into()))
+    let (incident, ()) = s.change(user, id, |i, _, now| {
+        let current = i.item(&item).cloned().ok_or_else(|| DomainError::NoSuchItem(item.clone()))?;
+        let mut changed = false;
+        if let Some(t) = &title
+            && t.as_str() != current.title
+        {
+            i.rename_item(&actor, item.clone(), t, now)?;
+            changed = true;
+        }
+        if let Some(st) = &state
+            && *st != current.state
+        {
+            i.set_item_state(&actor, item.clone(), st.clone(), now)?;
+            changed = true;
+        }
+        if let Some(a) = &assignee
+            && *a != current.assignee_id
+        {
+            i.assign_item(&actor, item.clone(), a.clone(), now)?;
+            changed = true;
+        }
+        if changed { Ok(()) } else { Err(DomainError::NoChange("The item already is as asked.".into())) }
+    })?;
+    Ok(incident)
 }
 
 /// Suggestions for the slash command's dynamic arguments. The server calls these with the

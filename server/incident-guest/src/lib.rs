@@ -27,6 +27,10 @@ use crate::service::Service;
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub const PLUGIN_ID: &str = "incident-response";
 const BOT_ID_KEY: &str = "bot_user_id";
+const BOT_ICON_KEY: &str = "bot_icon_version";
+/// Bump when assets/bot-icon.png changes.
+const BOT_ICON_VERSION: &str = "1";
+const BOT_ICON: &[u8] = include_bytes!("../../../assets/bot-icon.png");
 
 /// Builds the service for one hook call: everything it needs is fetched fresh, since each call
 /// runs in a new instance.
@@ -55,6 +59,15 @@ impl Plugin for IncidentResponse {
         };
         let bot_id = api.ensure_bot_user(&bot).map_err(|e| format!("cannot create the bot account: {e}"))?;
         repo.set_meta(BOT_ID_KEY, &bot_id).map_err(|e| format!("cannot save the bot id: {e}"))?;
+        // The picture is set once per icon version, not on every activation.
+        if repo.meta(BOT_ICON_KEY).ok().flatten().as_deref() != Some(BOT_ICON_VERSION) {
+            match api.set_profile_image(&bot_id, BOT_ICON) {
+                Ok(()) => {
+                    let _ = repo.set_meta(BOT_ICON_KEY, BOT_ICON_VERSION);
+                }
+                Err(e) => api.log(LogLevel::Warn, "cannot set the bot's picture", &[("error", &e.to_string())]),
+            }
+        }
         api.register_command(&command::registration())
             .map_err(|e| format!("cannot register /{}: {e}", command::TRIGGER))?;
         api.log(LogLevel::Info, "Incident Response activated", &[("version", VERSION)]);

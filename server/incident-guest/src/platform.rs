@@ -42,6 +42,8 @@ pub trait Mattermost {
     fn channel(&self, channel_id: &str) -> Option<Channel>;
     fn create_channel(&self, channel: &Channel) -> Result<Channel, ChannelError>;
     fn add_channel_member(&self, channel_id: &str, user_id: &str) -> Result<(), String>;
+    /// Joins a user (the bot) to a team; already a member is success.
+    fn add_team_member(&self, team_id: &str, user_id: &str) -> Result<(), String>;
     fn create_post(&self, post: &Post) -> Result<Post, String>;
     /// A websocket event to the users of a channel (the webapp's panels listen for it).
     fn publish(&self, event: &str, payload: &serde_json::Value, channel_id: &str);
@@ -90,6 +92,13 @@ impl Mattermost for ServerApi {
 
     fn add_channel_member(&self, channel_id: &str, user_id: &str) -> Result<(), String> {
         self.0.add_channel_member(channel_id, user_id).map(|_| ()).map_err(|e| e.to_string())
+    }
+
+    fn add_team_member(&self, team_id: &str, user_id: &str) -> Result<(), String> {
+        if self.is_team_member(team_id, user_id) {
+            return Ok(());
+        }
+        self.0.create_team_member(team_id, user_id).map(|_| ()).map_err(|e| e.to_string())
     }
 
     fn create_post(&self, post: &Post) -> Result<Post, String> {

@@ -248,6 +248,13 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             .private
             .or_else(|| playbook.map(|p| p.private_channel))
             .unwrap_or_else(|| self.mm.settings().private_channels);
+        // The bot posts in the channel, so it must be on the team first (Mattermost refuses a
+        // channel member who is not a team member).
+        if !self.bot_id.is_empty() {
+            self.mm
+                .add_team_member(&request.team_id, &self.bot_id)
+                .map_err(|e| ServiceError::Internal(format!("cannot add the bot to the team: {e}")))?;
+        }
         let channel = self.create_channel(&request.team_id, &template, number, name, private)?;
         for member in [user_id, commander_id, self.bot_id.as_str()] {
             if !member.is_empty() {
@@ -331,11 +338,12 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         for _ in 0..SAVE_ATTEMPTS {
             let Versioned { value: mut incident, revision } = self.incident(user_id, incident_id)?;
             self.require_change(&incident, user_id)?;
+            let before = incident.timeline.len();
             let out = change(&mut incident, self.ids, self.now)?;
             match self.repo.save_incident(&incident, revision) {
                 Ok(()) => {
-                    if let Some(event) = incident.timeline.last() {
-                        let usernames = |id: &str| self.mm.user(id).map(|u| u.username);
+                    let usernames = |id: &str| self.mm.user(id).map(|u| u.username);
+                    for event in &incident.timeline[before.min(incident.timeline.len())..] {
                         self.post(&incident.channel_id, render::change_message(&incident, event, &usernames));
                     }
                     self.mm.publish(EVENT_INCIDENT_UPDATED, &serde_json::json!({ "incident_id": incident.id }), &incident.channel_id);
@@ -402,10 +410,15 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     }
 
     pub fn playbook(&self, user_id: &str, id: &str) -> Result<Versioned<Playbook>> {
-        let found = self.repo.playbook(id)?.filter(|v| {
-            self.mm.is_team_member(&v.value.team_id, user_id) && (v.value.may_use(user_id) || self.is_admin(&v.value.team_id, user_id))
-        });
-        found.ok_or_else(|| ServiceError::NotFound("No such playbook.".into()))
+        let Some(found) = self.repo.playbook(id)? else {
+            return Err(ServiceError::NotFound("No such playbook.".into()));
+        };
+        self.require_team_member(&found.value.team_id, user_id)?;
+        if found.value.may_use(user_id) || self.is_admin(&found.value.team_id, user_id) {
+            Ok(found)
+        } else {
+            Err(ServiceError::NotFound("No such playbook.".into()))
+        }
     }
 
     pub fn create_playbook(&mut self, user_id: &str, mut playbook: Playbook) -> Result<Playbook> {

@@ -202,6 +202,10 @@ impl ApiClient {
         self.call_app("GetTeamMember", &Args2 { a: team_id, b: user_id }).await
     }
 
+    pub async fn create_team_member(&self, team_id: &str, user_id: &str) -> Res<TeamMember> {
+        self.call_app("CreateTeamMember", &Args2 { a: team_id, b: user_id }).await
+    }
+
     pub async fn has_permission_to(&self, user_id: &str, permission_id: &str) -> Res<bool> {
         let perm = Permission { id: permission_id.to_owned() };
         let r: Ret1<bool> = self.call("HasPermissionTo", &Args2 { a: user_id, b: perm }).await?;
@@ -224,6 +228,10 @@ impl ApiClient {
     pub async fn ensure_bot_user(&self, bot: &Bot) -> Res<String> {
         let r: Ret2<String, GoError> = self.call("EnsureBotUser", &Args1 { a: bot }).await?;
         ApiError::from_go_error("EnsureBotUser", r.b).map_or(Ok(r.a), Err)
+    }
+
+    pub async fn set_profile_image(&self, user_id: &str, image: &[u8]) -> Res<()> {
+        self.call_app_only("SetProfileImage", &Args2 { a: user_id, b: image.to_vec() }).await
     }
 
     pub async fn publish_websocket_event(&self, event: &str, payload: &Props, broadcast: &WebsocketBroadcast) -> Res<()> {

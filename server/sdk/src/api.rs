@@ -14,6 +14,8 @@ use crate::wit::mattermost::plugin::{api as host, types};
 pub enum ApiError {
     /// The server refused (`*model.AppError`).
     App(Box<AppError>),
+    /// The server refused with a plain error message.
+    Remote(String),
     /// The call did not reach the server, or its answer was unreadable.
     Transport(String),
     /// The host could not read what we passed.
@@ -34,6 +36,7 @@ impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ApiError::App(e) => write!(f, "{e}"),
+            ApiError::Remote(m) => write!(f, "{m}"),
             ApiError::Transport(m) => write!(f, "Mattermost API unavailable: {m}"),
             ApiError::InvalidArgument(m) => write!(f, "invalid API argument: {m}"),
         }
@@ -53,6 +56,7 @@ impl From<types::ApiError> for ApiError {
                 where_: a.where_,
                 ..AppError::default()
             })),
+            types::ApiError::Remote(m) => ApiError::Remote(m),
             types::ApiError::Transport(m) => ApiError::Transport(m),
             types::ApiError::InvalidArgument(m) => ApiError::InvalidArgument(m),
         }
@@ -192,6 +196,11 @@ impl Api {
         dec(host::get_team_member(team_id, user_id))
     }
 
+    /// Adds a user (or bot) to a team.
+    pub fn create_team_member(&self, team_id: &str, user_id: &str) -> Result<TeamMember> {
+        dec(host::create_team_member(team_id, user_id))
+    }
+
     /// Permission ids as Mattermost names them ("manage_system", "create_public_channel", ...).
     pub fn has_permission_to(&self, user_id: &str, permission_id: &str) -> bool {
         host::has_permission_to(user_id, permission_id)
@@ -208,6 +217,11 @@ impl Api {
     /// Creates the bot if it does not exist; returns its user id.
     pub fn ensure_bot_user(&self, bot: &Bot) -> Result<String> {
         Ok(host::ensure_bot_user(&enc(bot)?)?)
+    }
+
+    /// A PNG or JPEG as the user's (or bot's) profile picture.
+    pub fn set_profile_image(&self, user_id: &str, image: &[u8]) -> Result<()> {
+        Ok(host::set_profile_image(user_id, image)?)
     }
 
     /// The server prefixes `event` with `custom_<plugin id>_`.

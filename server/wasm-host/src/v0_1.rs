@@ -72,6 +72,7 @@ fn to_wit(e: ApiError) -> wit::ApiError {
             where_: error.where_,
             })
         }
+        ApiError::Remote { method, message } => wit::ApiError::Remote(format!("{method}: {message}")),
         other => wit::ApiError::Transport(other.to_string()),
     }
 }
@@ -231,6 +232,10 @@ impl mattermost::plugin::api::Host for HostState {
         self.model_call("GetTeamMember", |api| async move { api.get_team_member(&team_id, &user_id).await })
     }
 
+    fn create_team_member(&mut self, team_id: String, user_id: String) -> R<String> {
+        self.model_call("CreateTeamMember", |api| async move { api.create_team_member(&team_id, &user_id).await })
+    }
+
     fn has_permission_to(&mut self, user_id: String, permission_id: String) -> bool {
         // A failed check is a denial: never grant on error.
         self.block_on("HasPermissionTo", |api| async move { api.has_permission_to(&user_id, &permission_id).await })
@@ -254,6 +259,10 @@ impl mattermost::plugin::api::Host for HostState {
     fn ensure_bot_user(&mut self, bot: String) -> R<String> {
         let bot: Bot = parse("bot", &bot)?;
         self.block_on("EnsureBotUser", |api| async move { api.ensure_bot_user(&bot).await }).map_err(to_wit)
+    }
+
+    fn set_profile_image(&mut self, user_id: String, image: Vec<u8>) -> R<()> {
+        self.unit_call("SetProfileImage", |api| async move { api.set_profile_image(&user_id, &image).await })
     }
 
     fn publish_websocket_event(&mut self, event: String, payload: String, broadcast: String) {
