@@ -142,18 +142,15 @@ fn dispatch<M: Mattermost, D: Database>(s: &mut Service<'_, M, D>, user: &str, m
         }
         ("POST", ["api", "v0", "incidents", id, "items"]) => {
             let b: Value = body(request)?;
-            let section = b.get("section").and_then(Value::as_str).unwrap_or_default().to_owned();
+            // A section is a title or a 1-based number, sent as text or as a JSON number.
+            let section = match b.get("section") {
+                Some(Value::Number(n)) => n.to_string(),
+                Some(Value::String(t)) => t.clone(),
+                _ => String::new(),
+            };
             let title = b.get("title").and_then(Value::as_str).unwrap_or_default().to_owned();
             let actor = user.to_owned();
-            let (incident, item_id) = s.change(user, id, |i, ids, now| {
-                // Without a section, the item goes to the first one (or a new "Checklist").
-                let section = if section.trim().is_empty() {
-                    i.checklists.first().map_or_else(|| "Checklist".to_owned(), |c| c.title.clone())
-                } else {
-                    section.clone()
-                };
-                i.add_item(&actor, &section, &title, ids, now)
-            })?;
+            let (incident, item_id) = s.change(user, id, |i, ids, now| i.add_item(&actor, &section, &title, ids, now))?;
             let mut v = incident_json(&incident);
             v["item_id"] = item_id.into();
             Ok(HttpResponse::json(201, &v))
@@ -165,7 +162,11 @@ fn dispatch<M: Mattermost, D: Database>(s: &mut Service<'_, M, D>, user: &str, m
         ("PATCH", ["api", "v0", "incidents", id, "items", item]) => ok(incident_json(&patch_item(s, user, id, item, request)?)),
         ("POST", ["api", "v0", "incidents", id, "items", item, "move"]) => {
             let b: Value = body(request)?;
-            let section = b.get("section").and_then(Value::as_str).unwrap_or_default().to_owned();
+            let section = match b.get("section") {
+                Some(Value::Number(n)) => n.to_string(),
+                Some(Value::String(t)) => t.clone(),
+                _ => String::new(),
+            };
             let position = b.get("position").and_then(Value::as_u64).unwrap_or(1) as usize;
             let (actor, item) = (user.to_owned(), ItemRef::Id((*item).to_owned()));
             ok(incident_json(&s.change(user, id, |i, _, now| i.move_item(&actor, item.clone(), &section, position, now))?.0))

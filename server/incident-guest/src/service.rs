@@ -410,11 +410,14 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     }
 
     pub fn playbook(&self, user_id: &str, id: &str) -> Result<Versioned<Playbook>> {
+        // Outside the team: 403, as for everything of a team. A team member the playbook is not
+        // shared with is not told it exists.
         let Some(found) = self.repo.playbook(id)? else {
             return Err(ServiceError::NotFound("No such playbook.".into()));
         };
-        self.require_team_member(&found.value.team_id, user_id)?;
-        if found.value.may_use(user_id) || self.is_admin(&found.value.team_id, user_id) {
+        let team = &found.value.team_id;
+        self.require_team_member(team, user_id)?;
+        if found.value.may_use(user_id) || self.is_admin(team, user_id) {
             Ok(found)
         } else {
             Err(ServiceError::NotFound("No such playbook.".into()))
