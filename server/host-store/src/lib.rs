@@ -118,7 +118,7 @@ impl SqliteStore {
         if !stmt.readonly() {
             return Err(StoreError::Invalid("query takes read-only statements; use execute to write".into()));
         }
-        let columns: Vec<String> = stmt.column_names().into_iter().map(str::to_owned).collect();
+        let columns: Vec<String> = stmt.column_names().map(str::to_owned).collect();
         let width = columns.len();
         let mut out = Rows { columns, rows: Vec::new() };
         let mut rows = stmt.query(params_from_iter(params.iter().map(to_sql)))?;

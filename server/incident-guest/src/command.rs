@@ -107,13 +107,13 @@ pub struct Invocation<'a> {
 
 /// What the caller sees, or a form to open.
 pub enum Outcome {
-    Reply(CommandResponse),
+    Reply(Box<CommandResponse>),
     /// `/incident start` without a name: open the start form.
     OpenStartDialog,
 }
 
 fn reply(text: impl Into<String>) -> Outcome {
-    Outcome::Reply(CommandResponse::ephemeral(text))
+    Outcome::Reply(Box::new(CommandResponse::ephemeral(text)))
 }
 
 /// Takes a leading `INC-…` reference off the arguments, if there is one.

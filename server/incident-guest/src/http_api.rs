@@ -256,7 +256,7 @@ fn patch_item<M: Mattermost, D: Database>(s: &mut Service<'_, M, D>, user: &str,
         if let Some(st) = &state
             && *st != current.state
         {
-            i.set_item_state(&actor, item.clone(), st.clone(), now)?;
+            i.set_item_state(&actor, item.clone(), *st, now)?;
             changed = true;
         }
         if let Some(a) = &assignee

@@ -84,7 +84,7 @@ impl Plugin for IncidentResponse {
         };
         let outcome = with_service(&mm, &Store, |s| command::execute(s, &at, &args.command));
         Ok(match outcome {
-            command::Outcome::Reply(r) => r,
+            command::Outcome::Reply(r) => *r,
             command::Outcome::OpenStartDialog => match dialog::open_start(api, &mm, &Store, args) {
                 Ok(()) => CommandResponse::default(),
                 Err(e) => CommandResponse::ephemeral(format!("Cannot open the form: {e}")),

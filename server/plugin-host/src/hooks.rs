@@ -86,10 +86,7 @@ impl mm_protocol::Hooks for HostHooks {
         let guest = self.guest.get().await?;
         let api = ApiClient::new(api);
         guest.set_api(api.clone());
-        let store = crate::data::open_store(&api, &self.plugin_id).await.map_err(|e| {
-            log::error(&e);
-            e
-        })?;
+        let store = crate::data::open_store(&api, &self.plugin_id).await.inspect_err(|e| log::error(e))?;
         guest.set_store(store);
         self.run("OnActivate", |g| g.on_activate()).await??;
         log::info("Incident Response activated");
