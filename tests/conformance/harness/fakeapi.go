@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/mattermost/mattermost/server/public/plugin"
@@ -61,6 +62,7 @@ type FakeAPI struct {
 	channels       map[string]*model.Channel
 	channelMembers map[string]*model.ChannelMember // key channel/user
 	posts          map[string]*model.Post
+	postOrder      []string // post ids in creation order
 	ephemeral      []*model.Post
 	kv             map[string]kvEntry
 	pluginConfig   map[string]any
@@ -281,6 +283,7 @@ func (f *FakeAPI) CreatePost(post *model.Post) (*model.Post, *model.AppError) {
 	}
 	p.UpdateAt = p.CreateAt
 	f.posts[p.Id] = p
+	f.postOrder = append(f.postOrder, p.Id)
 	ch.LastPostAt = p.CreateAt
 	ch.TotalMsgCount++
 	if p.RootId == "" {
@@ -420,11 +423,24 @@ func (f *FakeAPI) CreateChannel(channel *model.Channel) (*model.Channel, *model.
 	if c.Type != model.ChannelTypeOpen && c.Type != model.ChannelTypePrivate {
 		return nil, appErr("CreateChannel", "model.channel.is_valid.type.app_error", "Invalid type.", http.StatusBadRequest)
 	}
+	// What the server's Channel.PreSave and Channel.IsValid do before the store sees it.
+	c.Name = model.SanitizeUnicode(c.Name)
+	c.DisplayName = model.SanitizeUnicode(c.DisplayName)
 	if !model.IsValidChannelIdentifier(c.Name) {
 		return nil, appErr("CreateChannel", "model.channel.is_valid.2_or_more.app_error", "Name must be 2 or more lowercase alphanumeric characters.", http.StatusBadRequest)
 	}
-	if c.DisplayName == "" {
+	if c.DisplayName == "" || utf8.RuneCountInString(c.DisplayName) > model.ChannelDisplayNameMaxRunes {
 		return nil, appErr("CreateChannel", "model.channel.is_valid.display_name.app_error", "Invalid display name.", http.StatusBadRequest)
+	}
+	if utf8.RuneCountInString(c.Header) > model.ChannelHeaderMaxRunes {
+		return nil, appErr("CreateChannel", "model.channel.is_valid.header.app_error", "Invalid header.", http.StatusBadRequest)
+	}
+	if utf8.RuneCountInString(c.Purpose) > model.ChannelPurposeMaxRunes {
+		return nil, appErr("CreateChannel", "model.channel.is_valid.purpose.app_error", "Invalid purpose.", http.StatusBadRequest)
+	}
+	// Channels.Name is VARCHAR(64): the database refuses a longer name.
+	if len(c.Name) > model.ChannelNameMaxLength {
+		return nil, appErr("CreateChannel", "app.channel.create_channel.internal_error", "Unable to save channel.", http.StatusInternalServerError)
 	}
 	if _, ok := f.teams[c.TeamId]; !ok {
 		return nil, notFound("CreateChannel", "team", c.TeamId)
@@ -531,13 +547,19 @@ func (f *FakeAPI) AddChannelMember(channelID, userID string) (*model.ChannelMemb
 	if c.Type == model.ChannelTypeDirect || c.Type == model.ChannelTypeGroup {
 		return nil, appErr("AddChannelMember", "api.channel.add_user_to_channel.type.app_error", "Can not add user to this channel type.", http.StatusBadRequest)
 	}
-	if _, ok := f.teamMembers[c.TeamId+"/"+userID]; !ok {
-		return nil, appErr("AddChannelMember", "api.channel.add_user.to.channel.failed.deleted.app_error", "Failed to add user to channel because they have been removed from the team.", http.StatusForbidden)
-	}
+	// app.AddChannelMember: an existing membership is returned as is; otherwise the user must be
+	// an active member of the channel's team (AddUserToChannel's team member integrity check).
 	key := channelID + "/" + userID
 	if m, ok := f.channelMembers[key]; ok {
 		cp := *m
 		return &cp, nil
+	}
+	tm, ok := f.teamMembers[c.TeamId+"/"+userID]
+	if !ok {
+		return nil, appErr("AddChannelMember", "app.team.get_member.missing.app_error", "No team member found for that user ID and team ID.", http.StatusNotFound)
+	}
+	if tm.DeleteAt > 0 {
+		return nil, appErr("AddChannelMember", "api.channel.add_user.to.channel.failed.deleted.app_error", "Failed to add user to channel because they have been removed from the team.", http.StatusBadRequest)
 	}
 	m := newChannelMember(channelID, userID)
 	f.channelMembers[key] = m
@@ -740,8 +762,8 @@ func (f *FakeAPI) createBotLocked(bot *model.Bot) (*model.Bot, *model.AppError) 
 	u.BotDescription = b.Description
 	f.users[u.Id] = u
 	f.bots[u.Id] = &b
-	// Bots join the seeded team, as a plugin-created bot usually gets added.
-	f.teamMembers[f.seed.TeamID+"/"+u.Id] = &model.TeamMember{TeamId: f.seed.TeamID, UserId: u.Id, Roles: model.TeamUserRoleId, SchemeUser: true, CreateAt: now}
+	// Like a real server, a new bot is on no team: a plugin adds it (CreateTeamMember) before
+	// adding it to a channel, or AddChannelMember refuses it.
 	cp := b
 	return &cp, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/gob"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/mattermost/mattermost/server/public/model"
@@ -18,8 +19,25 @@ func TestFakeChannelsAndPosts(t *testing.T) {
 	if aerr != nil {
 		t.Fatalf("CreateChannel: %v", aerr)
 	}
-	if _, aerr := f.CreateChannel(&model.Channel{TeamId: s.TeamID, Name: "inc-1", DisplayName: "again", Type: model.ChannelTypeOpen}); aerr == nil || aerr.StatusCode != http.StatusBadRequest {
-		t.Fatalf("duplicate CreateChannel: %v, want a 400 AppError", aerr)
+	// Exactly what the server answers for a taken team+name (app.CreateChannel on store.ErrConflict).
+	if _, aerr := f.CreateChannel(&model.Channel{TeamId: s.TeamID, Name: "inc-1", DisplayName: "again", Type: model.ChannelTypeOpen}); aerr == nil ||
+		aerr.StatusCode != http.StatusBadRequest || aerr.Id != "store.sql_channel.save_channel.exists.app_error" {
+		t.Fatalf("duplicate CreateChannel: %v, want a 400 AppError store.sql_channel.save_channel.exists.app_error", aerr)
+	}
+	// The same name in another team is fine.
+	other := f.AddTeam("dev", "Dev")
+	if _, aerr := f.CreateChannel(&model.Channel{TeamId: other, Name: "inc-1", DisplayName: "Incident 1", Type: model.ChannelTypeOpen}); aerr != nil {
+		t.Fatalf("CreateChannel with a name taken only in another team: %v", aerr)
+	}
+	for _, bad := range []*model.Channel{
+		{TeamId: s.TeamID, Name: strings.Repeat("a", 65), DisplayName: "long", Type: model.ChannelTypeOpen},
+		{TeamId: s.TeamID, Name: "inc-2", DisplayName: strings.Repeat("é", 65), Type: model.ChannelTypeOpen},
+		{TeamId: s.TeamID, Name: "inc-3", DisplayName: "x", Purpose: strings.Repeat("p", 251), Type: model.ChannelTypeOpen},
+		{TeamId: s.TeamID, Name: "Inc-4", DisplayName: "x", Type: model.ChannelTypeOpen},
+	} {
+		if _, aerr := f.CreateChannel(bad); aerr == nil {
+			t.Errorf("CreateChannel(name %q, display %d runes, purpose %d runes) succeeded; the server refuses it", bad.Name, len([]rune(bad.DisplayName)), len([]rune(bad.Purpose)))
+		}
 	}
 	if got, aerr := f.GetChannelByName(s.TeamID, "inc-1", false); aerr != nil || got.Id != ch.Id {
 		t.Fatalf("GetChannelByName: %v %v", got, aerr)
@@ -122,5 +140,50 @@ func TestFakeAnswersGobEncode(t *testing.T) {
 	var dest map[string]any
 	if err := f.LoadPluginConfiguration(&dest); err != nil {
 		t.Fatalf("LoadPluginConfiguration: %v", err)
+	}
+}
+
+func TestFakeScenarioHelpers(t *testing.T) {
+	f := NewFakeAPI(nil, "")
+	s := f.Seed()
+	dev := f.AddTeam("dev", "Dev")
+	bob := f.AddUser("bob", s.TeamID)
+	if _, aerr := f.GetTeamMember(s.TeamID, bob); aerr != nil {
+		t.Fatalf("bob is not a member of the seeded team: %v", aerr)
+	}
+	if _, aerr := f.GetTeamMember(dev, bob); aerr == nil {
+		t.Fatalf("bob must not be a member of dev")
+	}
+	if m, aerr := f.CreateTeamMember(dev, bob); aerr != nil || m.TeamId != dev {
+		t.Fatalf("CreateTeamMember: %v %v", m, aerr)
+	}
+	if _, aerr := f.CreateTeamMember(dev, bob); aerr != nil {
+		t.Fatalf("CreateTeamMember again must return the membership: %v", aerr)
+	}
+	if _, aerr := f.CreateTeamMember(model.NewId(), bob); aerr == nil || aerr.StatusCode != http.StatusNotFound {
+		t.Fatalf("CreateTeamMember in an unknown team: %v", aerr)
+	}
+	ch, _ := f.CreateChannel(&model.Channel{TeamId: s.TeamID, Name: "room", DisplayName: "Room", Type: model.ChannelTypeOpen})
+	// Like the server: only members of the channel's team can be added to it.
+	devRoom, _ := f.CreateChannel(&model.Channel{TeamId: dev, Name: "room", DisplayName: "Room", Type: model.ChannelTypeOpen})
+	carol := f.AddUser("carol")
+	if _, aerr := f.AddChannelMember(devRoom.Id, carol); aerr == nil || aerr.StatusCode != http.StatusNotFound || aerr.Id != "app.team.get_member.missing.app_error" {
+		t.Fatalf("AddChannelMember of a user not on the team: %v, want 404 app.team.get_member.missing.app_error", aerr)
+	}
+	for _, m := range []string{"one", "two", "three"} {
+		if _, aerr := f.CreatePost(&model.Post{ChannelId: ch.Id, UserId: bob, Message: m}); aerr != nil {
+			t.Fatal(aerr)
+		}
+	}
+	posts := f.ChannelPosts(ch.Id)
+	if len(posts) != 3 || posts[0].Message != "one" || posts[2].Message != "three" {
+		t.Fatalf("ChannelPosts: %v", posts)
+	}
+	if f.IsChannelMember(ch.Id, bob) {
+		t.Fatal("bob is not in the channel yet")
+	}
+	f.JoinChannel(ch.Id, bob)
+	if !f.IsChannelMember(ch.Id, bob) || len(f.ChannelMemberIDs(ch.Id)) != 1 {
+		t.Fatalf("JoinChannel: members %v", f.ChannelMemberIDs(ch.Id))
 	}
 }
