@@ -40,8 +40,9 @@ test: setup test-rust dist test-webapp test-conformance
 test-rust: guest
 	$(CARGO) test --workspace --exclude faulty-guest
 
-test-webapp: webapp
-	cd webapp && $(NPM) test
+## The webapp's Chromium tests drive the real plugin (tests/conformance/cmd/devserver).
+test-webapp: dist
+	cd webapp && BUNDLE_TGZ=$(CURDIR)/$(BUNDLE) $(NPM) test
 
 test-conformance: dist guest
 	cd tests/conformance && BUNDLE_TGZ=$(CURDIR)/$(BUNDLE) FAULTY_GUEST_WASM=$(CURDIR)/$(FAULTY_GUEST) $(GO) test -count=1 -timeout 20m ./...

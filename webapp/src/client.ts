@@ -1,23 +1,103 @@
 import {id as pluginId} from './manifest';
+import type {Incident, IncidentList, ItemState, User} from './types/incident';
 
-export const apiBase = `/plugins/${pluginId}/api/v0`;
-
-export interface HealthResult {
-    ok: boolean;
-    status: number;
-    body: unknown;
+// Mattermost may live under a subpath (https://example.com/chat); the host puts it on
+// window.basename. Every URL we build starts with it.
+function basePath(): string {
+    const b = (window as unknown as {basename?: unknown}).basename;
+    return typeof b === 'string' ? b.replace(/\/+$/, '') : '';
 }
 
-// GET the server half's health endpoint. The X-Requested-With header is what
-// Mattermost's own Client4 sends; it marks the request as an XHR-style call.
-export async function fetchHealth(signal?: AbortSignal): Promise<HealthResult> {
-    const response = await fetch(`${apiBase}/health`, {
-        method: 'GET',
-        headers: {'X-Requested-With': 'XMLHttpRequest'},
-        credentials: 'same-origin',
-        signal,
-    });
-    const contentType = response.headers.get('Content-Type') ?? '';
-    const body: unknown = contentType.includes('application/json') ? await response.json() : await response.text();
-    return {ok: response.ok, status: response.status, body};
+export const apiBase = () => `${basePath()}/plugins/${pluginId}/api/v0`;
+
+export function userImageURL(userId: string): string {
+    return `${basePath()}/api/v4/users/${encodeURIComponent(userId)}/image`;
+}
+
+// An error to show people: the server's own words when it gave some.
+export class ApiError extends Error {
+    constructor(message: string, public readonly status: number) {
+        super(message);
+        this.name = 'ApiError';
+    }
+}
+
+function csrfToken(): string {
+    const m = document.cookie.match(/(?:^|;\s*)MMCSRF=([^;]*)/);
+    return m ? decodeURIComponent(m[1]) : '';
+}
+
+// Like the host's Client4: the session cookie, X-Requested-With, and X-CSRF-Token on writes
+// (without it Mattermost passes a cookie-authenticated write to the plugin as anonymous).
+async function request<T>(url: string, method = 'GET', body?: unknown, signal?: AbortSignal): Promise<T> {
+    const headers: Record<string, string> = {'X-Requested-With': 'XMLHttpRequest', Accept: 'application/json'};
+    if (method !== 'GET') {
+        const token = csrfToken();
+        if (token) {
+            headers['X-CSRF-Token'] = token;
+        }
+    }
+    if (body !== undefined) {
+        headers['Content-Type'] = 'application/json';
+    }
+    let response: Response;
+    try {
+        response = await fetch(url, {
+            method,
+            headers,
+            credentials: 'same-origin',
+            body: body === undefined ? undefined : JSON.stringify(body),
+            signal,
+        });
+    } catch (e) {
+        if ((e as {name?: string})?.name === 'AbortError') {
+            throw e;
+        }
+        throw new ApiError('Could not reach the server. Check your connection and try again.', 0);
+    }
+    const text = await response.text();
+    let data: unknown = null;
+    if (text) {
+        try {
+            data = JSON.parse(text);
+        } catch {
+            data = null;
+        }
+    }
+    if (!response.ok) {
+        const fromServer = (data as {error?: unknown; message?: unknown} | null);
+        const message = typeof fromServer?.error === 'string' && fromServer.error.trim() ? fromServer.error :
+            typeof fromServer?.message === 'string' && fromServer.message.trim() ? fromServer.message :
+                `The request failed (HTTP ${response.status}).`;
+        throw new ApiError(message, response.status);
+    }
+    return data as T;
+}
+
+const enc = encodeURIComponent;
+
+export function listActiveIncidents(teamId: string, signal?: AbortSignal): Promise<IncidentList> {
+    return request<IncidentList>(`${apiBase()}/incidents?team_id=${enc(teamId)}&state=active&per_page=200`, 'GET', undefined, signal);
+}
+
+export function getIncident(id: string, signal?: AbortSignal): Promise<Incident> {
+    return request<Incident>(`${apiBase()}/incidents/${enc(id)}`, 'GET', undefined, signal);
+}
+
+export function setItemState(id: string, itemId: string, state: ItemState): Promise<Incident> {
+    return request<Incident>(`${apiBase()}/incidents/${enc(id)}/items/${enc(itemId)}`, 'PATCH', {state});
+}
+
+// section: a 1-based section number, or a title (a new section is created for a new title).
+export function addItem(id: string, section: number | string, title: string): Promise<Incident & {item_id: string}> {
+    return request<Incident & {item_id: string}>(`${apiBase()}/incidents/${enc(id)}/items`, 'POST', {section, title});
+}
+
+export function endIncident(id: string): Promise<Incident> {
+    return request<Incident>(`${apiBase()}/incidents/${enc(id)}/end`, 'POST');
+}
+
+// The host's own REST API, for people's names.
+export function getUser(userId: string): Promise<User> {
+    return request<User>(`${basePath()}/api/v4/users/${enc(userId)}`);
 }

@@ -1,10 +1,16 @@
 import React from 'react';
 
-import {fetchHealth} from './client';
+import {RHSView} from './components/rhs';
+import {IncidentEvents} from './events';
 import {id as pluginId} from './manifest';
-import type {PluginClass, PluginRegistry, Store} from './types/mattermost';
+import {injectStyles, removeStyles} from './styles';
+import type {PluginClass, PluginRegistry, Store, WebSocketMessage} from './types/mattermost';
+import {clearUserCache} from './users';
 
 const LABEL = 'Incident Response';
+
+// The server publishes "incident_updated"; Mattermost prefixes custom_<plugin id>_.
+export const WS_INCIDENT_UPDATED = `custom_${pluginId}_incident_updated`;
 
 // A small flame-in-a-circle icon. It draws with currentColor so it follows the
 // host theme; the accessible name comes from aria-label.
@@ -28,45 +34,47 @@ function IncidentIcon(): React.ReactElement {
 }
 
 export default class Plugin implements PluginClass {
-    private inFlight = new Set<AbortController>();
+    private events = new IncidentEvents();
 
-    public initialize(registry: PluginRegistry, _store: Store): void {
+    public initialize(registry: PluginRegistry, store: Store): void {
+        injectStyles();
+        const events = this.events;
+
+        function IncidentsRHS(): React.ReactElement {
+            return (
+                <RHSView
+                    store={store}
+                    events={events}
+                />
+            );
+        }
+        const rhs = registry.registerRightHandSidebarComponent(IncidentsRHS, 'Incidents');
+
         registry.registerChannelHeaderButtonAction(
             <IncidentIcon/>,
             () => {
-                this.checkHealth();
+                store.dispatch(rhs.toggleRHSPlugin);
             },
             LABEL,
             LABEL,
         );
+
+        registry.registerWebSocketEventHandler(WS_INCIDENT_UPDATED, (msg: WebSocketMessage) => {
+            const id = msg?.data?.incident_id;
+            events.emit({incidentId: typeof id === 'string' && id ? id : undefined});
+        });
+        if (typeof registry.registerReconnectHandler === 'function') {
+            // Events may have been missed while disconnected: refetch whatever is shown.
+            registry.registerReconnectHandler(() => events.emit({}));
+        }
     }
 
     public uninitialize(): void {
-        // Mattermost removes our registered components itself; we only cancel
-        // requests still running so nothing logs after we are gone.
-        for (const controller of this.inFlight) {
-            controller.abort();
-        }
-        this.inFlight.clear();
-    }
-
-    private checkHealth(): void {
-        const controller = new AbortController();
-        this.inFlight.add(controller);
-        fetchHealth(controller.signal).then(
-            (result) => {
-                // eslint-disable-next-line no-console
-                console.log(`[${pluginId}] health: HTTP ${result.status}`, result.body);
-            },
-            (err: unknown) => {
-                if (!controller.signal.aborted) {
-                    // eslint-disable-next-line no-console
-                    console.error(`[${pluginId}] health check failed:`, err);
-                }
-            },
-        ).finally(() => {
-            this.inFlight.delete(controller);
-        });
+        // Mattermost drops our components and websocket handlers itself; we remove what we
+        // added to the page and forget cached people.
+        this.events.clear();
+        removeStyles();
+        clearUserCache();
     }
 }
 

@@ -46,6 +46,15 @@ const HARNESS_HTML = `<!doctype html>
                 var args = Array.prototype.slice.call(arguments);
                 var compId = 'component-' + (h.nextId++);
                 h.registryCalls.push({name: name, args: args, id: compId});
+                if (name === 'registerRightHandSidebarComponent') {
+                    // Like Mattermost: redux actions that show, hide or toggle this RHS.
+                    return {
+                        id: compId,
+                        showRHSPlugin: {type: 'SHOW_RHS_PLUGIN', pluggableId: compId},
+                        hideRHSPlugin: {type: 'HIDE_RHS_PLUGIN', pluggableId: compId},
+                        toggleRHSPlugin: {type: 'TOGGLE_RHS_PLUGIN', pluggableId: compId},
+                    };
+                }
                 return compId;
             };
         },
@@ -53,7 +62,7 @@ const HARNESS_HTML = `<!doctype html>
     var state = {entities: {channels: {currentChannelId: 'channel-1'}}};
     h.store = {
         getState: function () { return state; },
-        dispatch: function (a) { return a; },
+        dispatch: function (a) { h.dispatched = (h.dispatched || []).concat([a]); return a; },
         subscribe: function () { return function () {}; },
     };
     h.loadPlugin = function (id, src) {
@@ -213,22 +222,28 @@ describe('webapp bundle in Chromium', {timeout: 60_000}, () => {
         assert.deepEqual(header[0].texts, ['Incident Response', 'Incident Response']);
     });
 
-    test('the icon renders with an accessible name and the action calls the health endpoint', async () => {
+    test('an RHS and the incident websocket handler are registered', async () => {
+        const calls = await page.evaluate(() => window.__harness.registryCalls.map((c) => ({
+            name: c.name,
+            argTypes: c.args.map((a) => typeof a),
+            first: typeof c.args[0] === 'string' ? c.args[0] : null,
+            title: typeof c.args[1] === 'string' ? c.args[1] : null,
+        })));
+        const rhs = calls.filter((c) => c.name === 'registerRightHandSidebarComponent');
+        assert.equal(rhs.length, 1, JSON.stringify(calls));
+        assert.deepEqual(rhs[0].argTypes, ['function', 'string']);
+        assert.equal(rhs[0].title, 'Incidents');
+        const ws = calls.filter((c) => c.name === 'registerWebSocketEventHandler');
+        assert.deepEqual(ws.map((c) => [c.first, c.argTypes[1]]), [[`custom_${PLUGIN_ID}_incident_updated`, 'function']]);
+    });
+
+    test('the icon renders with an accessible name and the button toggles the RHS', async () => {
         await page.evaluate(() => window.__harness.renderHeaderButtons());
         await page.getByRole('img', {name: 'Incident Response'}).waitFor({state: 'visible'});
-
-        const logged = page.waitForEvent('console', {predicate: (m) => m.text().includes('health: HTTP 200')});
-        const healthRequest = page.waitForRequest((r) => r.url() === srv.origin + HEALTH_PATH);
         await page.getByRole('button', {name: 'Incident Response'}).click();
-        const req = await healthRequest;
-        await logged;
-
-        assert.equal(req.method(), 'GET');
-        const seen = srv.requests.filter((r) => r.url === HEALTH_PATH);
-        assert.equal(seen.length, 1);
-        assert.equal(seen[0].method, 'GET');
-        assert.equal(seen[0].headers['x-requested-with'], 'XMLHttpRequest');
-        assert.ok(consoleLogs.some((t) => t.includes(`[${PLUGIN_ID}] health: HTTP 200`)), consoleLogs.join('\n'));
+        const dispatched = await page.evaluate(() => window.__harness.dispatched || []);
+        const rhsId = await page.evaluate(() => window.__harness.registryCalls.find((c) => c.name === 'registerRightHandSidebarComponent').id);
+        assert.deepEqual(dispatched, [{type: 'TOGGLE_RHS_PLUGIN', pluggableId: rhsId}]);
     });
 
     test('uninitialize runs without throwing', async () => {
@@ -242,7 +257,7 @@ describe('webapp bundle in Chromium', {timeout: 60_000}, () => {
         assert.deepEqual(pageErrors, []);
         assert.deepEqual(consoleErrors, []);
         const unexpected = srv.requests.filter((r) => ![
-            '/', '/vendor/react.js', '/vendor/react-dom.js', BUNDLE_PATH, HEALTH_PATH,
+            '/', '/vendor/react.js', '/vendor/react-dom.js', BUNDLE_PATH,
         ].includes(r.url));
         assert.deepEqual(unexpected.map((r) => r.url), []);
     });

@@ -1,7 +1,7 @@
 // Minimal typings for the parts of the Mattermost webapp plugin API we use.
 // Registry: mattermost/mattermost webapp/channels/src/plugins/registry.ts
 
-import type {ReactNode} from 'react';
+import type {ComponentType, ReactNode} from 'react';
 
 export interface Channel {
     id: string;
@@ -16,6 +16,22 @@ export interface ChannelMembership {
 
 export type ChannelHeaderButtonAction = (channel: Channel, channelMember?: ChannelMembership) => void;
 
+// What the host passes to a websocket event handler.
+export interface WebSocketMessage<T = Record<string, unknown>> {
+    event: string;
+    data: T;
+    broadcast?: {channel_id?: string; team_id?: string; user_id?: string};
+    seq?: number;
+}
+
+// registerRightHandSidebarComponent answers redux actions for the host's store.
+export interface RHSRegistration {
+    id: string;
+    showRHSPlugin: unknown;
+    hideRHSPlugin: unknown;
+    toggleRHSPlugin: unknown;
+}
+
 export interface PluginRegistry {
     // Returns the generated component id.
     registerChannelHeaderButtonAction(
@@ -24,6 +40,11 @@ export interface PluginRegistry {
         dropdownText: ReactNode,
         tooltipText: ReactNode,
     ): string;
+    registerRightHandSidebarComponent(component: ComponentType<Record<string, unknown>>, title: ReactNode): RHSRegistration;
+    registerWebSocketEventHandler(event: string, handler: (msg: WebSocketMessage) => void): void;
+    unregisterWebSocketEventHandler?(event: string): void;
+    registerReconnectHandler?(handler: () => void): void;
+    unregisterReconnectHandler?(): void;
     unregisterComponent(componentId: string): void;
 }
 

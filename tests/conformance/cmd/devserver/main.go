@@ -1,0 +1,464 @@
+// Command devserver runs the real plugin bundle under the conformance harness (Mattermost's own
+// plugin host code and the in-memory fake plugin.API) and puts a small HTTP server in front of
+// it that plays the Mattermost server for a browser: the webapp's requests to
+// /plugins/incident-response/... reach the plugin's ServeHTTP hook exactly as Mattermost would
+// hand them over. It exists for the webapp's browser tests (webapp/test/rhs.test.mjs) and for
+// looking at the webapp by hand. Not part of `go test`.
+//
+//	cd tests/conformance && BUNDLE_TGZ=/abs/incident-response-0.1.0.tar.gz go run ./cmd/devserver -addr 127.0.0.1:8065 -static DIR
+//
+// The first line on stdout is the base URL (http://127.0.0.1:<port>); everything else goes to
+// stderr. It stops cleanly (deactivating the plugin) on SIGTERM or SIGINT, and when its stdin
+// reaches end of file (unless -watch-stdin=false), so a test that spawns it with a pipe cannot
+// leave it behind.
+//
+// # People
+//
+// The fake server is seeded with team "ops", its channel town-square, and three users:
+// "sysadmin" (system and team admin, in town-square), "alice" (team member, in town-square) and
+// "bob" (team member, in no channel).
+//
+// # Who is logged in
+//
+// Mattermost sets the header Mattermost-User-Id from the session and strips any copy the client
+// sent. Here the session is one of, first match wins:
+//
+//   - header  X-Test-User: <username>   (like a bearer token: no CSRF check)
+//   - query   ?test_user=<username>     (like access_token: removed before the plugin sees it)
+//   - cookie  MMTESTUSER=<username>     (like the MMAUTHTOKEN session cookie, for browsers)
+//
+// An unknown username, or none, passes the request through unauthenticated (no
+// Mattermost-User-Id), as Mattermost does. For cookie sessions the CSRF rule of Mattermost's
+// plugin_requests.go applies to every method but GET: the X-CSRF-Token header must equal the
+// MMCSRF cookie; with -strict-csrf=false an "X-Requested-With: XMLHttpRequest" header alone is
+// also accepted (Mattermost's non-strict mode). A failed check makes the request anonymous.
+// GET /test/login?user=<username> sets both cookies (MMTESTUSER and a fresh MMCSRF).
+//
+// # Routes
+//
+//	/plugins/incident-response/...  the plugin's ServeHTTP, prefix stripped, Mattermost-User-Id set
+//	GET  /api/v4/users/{id}          the user (sanitised), like Mattermost's REST API; needs a session
+//	GET  /api/v4/users/{id}/image    a generated SVG avatar
+//	GET  /api/v4/users/me            the session's user
+//	GET  /test/seed                  {"team_id","team_name","town_square_id","site_url","users":{"alice":{"id","username"},...}}
+//	GET  /test/login?user=alice      sets the session cookies, answers the user
+//	POST /test/command               {"user":"alice","command":"/incident start X","channel_id"?,"team_id"?}
+//	                                 runs hooks.ExecuteCommand as that user in that channel (default
+//	                                 town-square) and answers {"text","response_type","goto_location","error"}
+//	GET  /test/events?since=N        websocket events the plugin published, as a browser would get
+//	                                 them: {"events":[{"event":"custom_incident-response_…","data":{…},
+//	                                 "broadcast":{…}}],"next":M}
+//	anything else                    files from -static DIR (when given), never cached
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/mattermost/mattermost/server/public/model"
+	"github.com/mattermost/mattermost/server/public/plugin"
+
+	"incidentresponse/tests/conformance/harness"
+)
+
+const (
+	pluginID     = "incident-response"
+	pluginPrefix = "/plugins/" + pluginID
+	hookTimeout  = 60 * time.Second
+	maxBody      = 16 << 20
+)
+
+type server struct {
+	h          *harness.Harness
+	api        *harness.FakeAPI
+	hooks      plugin.Hooks
+	seed       harness.Seed
+	strictCSRF bool
+	siteURL    string
+
+	mu    sync.Mutex
+	users map[string]string // username -> id
+}
+
+func main() {
+	harness.SilenceGlobalLogger()
+	addr := flag.String("addr", "127.0.0.1:0", "listen address (port 0 picks a free one)")
+	static := flag.String("static", "", "serve files from this directory for paths the server does not handle")
+	logFile := flag.String("log", "", "also write the host/plugin log to this file")
+	strict := flag.Bool("strict-csrf", true, "cookie sessions need X-CSRF-Token = MMCSRF cookie on non-GET requests")
+	watchStdin := flag.Bool("watch-stdin", true, "exit when stdin reaches end of file")
+	flag.Parse()
+
+	bundle := os.Getenv(harness.EnvBundle)
+	if bundle == "" {
+		fatalf("%s is not set: it must name the plugin bundle incident-response-<version>.tar.gz", harness.EnvBundle)
+	}
+	bundle, _ = filepath.Abs(bundle)
+
+	work, err := os.MkdirTemp("", "incident-devserver-")
+	if err != nil {
+		fatalf("%v", err)
+	}
+	defer os.RemoveAll(work)
+
+	h, err := harness.New(work, *logFile)
+	if err != nil {
+		fatalf("harness: %v", err)
+	}
+	defer h.Close()
+	inst, _, err := h.Install(bundle)
+	if err != nil {
+		h.Close()
+		fatalf("installing %s: %v", bundle, err)
+	}
+	if inst.ID != pluginID {
+		h.Close()
+		fatalf("plugin.json id is %q, want %q", inst.ID, pluginID)
+	}
+	api := inst.API
+	seed := api.Seed()
+	bob := api.AddUser("bob", seed.TeamID)
+	if _, err := h.Activate(pluginID); err != nil {
+		logs := h.Logs.Tail(16 << 10)
+		h.Close()
+		fatalf("%v\n%s", err, logs)
+	}
+	hooks, err := h.Hooks(pluginID)
+	if err != nil {
+		h.Close()
+		fatalf("HooksForPlugin: %v", err)
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		h.Close()
+		fatalf("listen %s: %v", *addr, err)
+	}
+	s := &server{
+		h: h, api: api, hooks: hooks, seed: seed, strictCSRF: *strict,
+		siteURL: "http://" + ln.Addr().String(),
+		users:   map[string]string{"sysadmin": seed.AdminID, "alice": seed.UserID, "bob": bob},
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc(pluginPrefix+"/", s.servePlugin)
+	mux.HandleFunc("/api/v4/users/", s.serveUsers)
+	mux.HandleFunc("/test/seed", s.serveSeed)
+	mux.HandleFunc("/test/login", s.serveLogin)
+	mux.HandleFunc("/test/command", s.serveCommand)
+	mux.HandleFunc("/test/events", s.serveEvents)
+	if *static != "" {
+		files := http.FileServer(http.Dir(*static))
+		mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Cache-Control", "no-store")
+			files.ServeHTTP(w, r)
+		}))
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+
+	fmt.Println(s.siteURL)
+	fmt.Fprintf(os.Stderr, "devserver: %s serves %s (team ops %s; users sysadmin, alice, bob)\n", s.siteURL, filepath.Base(bundle), seed.TeamID)
+
+	stop := make(chan string, 2)
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)
+	go func() { stop <- (<-sig).String() }()
+	if *watchStdin {
+		go func() {
+			_, _ = io.Copy(io.Discard, bufio.NewReader(os.Stdin))
+			stop <- "stdin closed"
+		}()
+	}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			stop <- "serve: " + err.Error()
+		}
+	}()
+
+	why := <-stop
+	fmt.Fprintf(os.Stderr, "devserver: stopping (%s)\n", why)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	_ = srv.Shutdown(ctx)
+	cancel()
+	h.Close()
+}
+
+func fatalf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "devserver: "+format+"\n", args...)
+	os.Exit(1)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func writeErr(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, map[string]string{"error": msg})
+}
+
+func (s *server) userID(username string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.users[strings.TrimPrefix(strings.TrimSpace(username), "@")]
+}
+
+// session resolves who is logged in, the way Mattermost's ServePluginRequest does (see the
+// package comment); "" means anonymous.
+func (s *server) session(r *http.Request) string {
+	if u := r.Header.Get("X-Test-User"); u != "" {
+		return s.userID(u)
+	}
+	if u := r.URL.Query().Get("test_user"); u != "" {
+		return s.userID(u)
+	}
+	c, err := r.Cookie("MMTESTUSER")
+	if err != nil || c.Value == "" {
+		return ""
+	}
+	id := s.userID(c.Value)
+	if id == "" || r.Method == http.MethodGet {
+		return id
+	}
+	if token := r.Header.Get("X-CSRF-Token"); token != "" {
+		if csrf, err := r.Cookie("MMCSRF"); err == nil && csrf.Value != "" && csrf.Value == token {
+			return id
+		}
+		return ""
+	}
+	if !s.strictCSRF && r.Header.Get("X-Requested-With") == "XMLHttpRequest" {
+		return id
+	}
+	return ""
+}
+
+func (s *server) servePlugin(w http.ResponseWriter, r *http.Request) {
+	userID := s.session(r)
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err != nil || len(body) > maxBody {
+		writeErr(w, http.StatusBadRequest, "request body unreadable or too large")
+		return
+	}
+	path := strings.TrimPrefix(r.URL.Path, pluginPrefix)
+	if path == "" {
+		path = "/"
+	}
+	q := r.URL.Query()
+	q.Del("test_user")
+	target := path
+	if enc := q.Encode(); enc != "" {
+		target += "?" + enc
+	}
+	req := harness.NewPluginRequest(r.Method, target, strings.NewReader(string(body)), "")
+	for k, vs := range r.Header {
+		switch http.CanonicalHeaderKey(k) {
+		case "Mattermost-User-Id", "Mattermost-Plugin-Id", "Cookie", "Referer", "X-Test-User", "Authorization":
+			continue
+		}
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
+	if userID != "" {
+		req.Header.Set("Mattermost-User-Id", userID)
+	}
+	rec, _, err := harness.ServeHTTP(s.hooks, req, hookTimeout)
+	if err != nil {
+		writeErr(w, http.StatusGatewayTimeout, err.Error())
+		return
+	}
+	for k, vs := range rec.Header() {
+		for _, v := range vs {
+			w.Header().Add(k, v)
+		}
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(rec.Code)
+	_, _ = w.Write(rec.Body.Bytes())
+}
+
+type userJSON struct {
+	ID        string `json:"id"`
+	Username  string `json:"username"`
+	FirstName string `json:"first_name"`
+	LastName  string `json:"last_name"`
+	Nickname  string `json:"nickname"`
+	Email     string `json:"email,omitempty"`
+	IsBot     bool   `json:"is_bot"`
+	Roles     string `json:"roles"`
+	Locale    string `json:"locale"`
+}
+
+func (s *server) serveUsers(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet {
+		writeErr(w, http.StatusMethodNotAllowed, "method not allowed")
+		return
+	}
+	me := s.session(r)
+	rest := strings.TrimPrefix(r.URL.Path, "/api/v4/users/")
+	id, sub, _ := strings.Cut(rest, "/")
+	if id == "me" {
+		id = me
+	}
+	if sub == "image" {
+		// Mattermost serves avatars to any logged-in user; <img> requests carry the cookie.
+		s.serveAvatar(w, id)
+		return
+	}
+	if me == "" {
+		writeErr(w, http.StatusUnauthorized, "Invalid or expired session, please login again.")
+		return
+	}
+	if sub != "" {
+		writeErr(w, http.StatusNotFound, "not found")
+		return
+	}
+	u, aerr := s.api.GetUser(id)
+	if aerr != nil {
+		writeErr(w, http.StatusNotFound, "Unable to find the user.")
+		return
+	}
+	writeJSON(w, http.StatusOK, userJSON{ID: u.Id, Username: u.Username, FirstName: u.FirstName, LastName: u.LastName,
+		Nickname: u.Nickname, IsBot: u.IsBot, Roles: u.Roles, Locale: u.Locale})
+}
+
+// serveAvatar draws the kind of initials avatar Mattermost generates for users without a picture.
+func (s *server) serveAvatar(w http.ResponseWriter, id string) {
+	letter := "?"
+	if u, aerr := s.api.GetUser(id); aerr == nil && u.Username != "" {
+		letter = strings.ToUpper(u.Username[:1])
+	}
+	hsh := fnv.New32a()
+	_, _ = hsh.Write([]byte(id))
+	palette := []string{"#1c58d9", "#3db887", "#d24b4e", "#ffbc1f", "#7a5ad8", "#28a5b3", "#e46b2c"}
+	color := palette[int(hsh.Sum32())%len(palette)]
+	w.Header().Set("Content-Type", "image/svg+xml")
+	w.Header().Set("Cache-Control", "no-store")
+	fmt.Fprintf(w, `<svg xmlns="http://www.w3.org/2000/svg" width="128" height="128" viewBox="0 0 128 128">`+
+		`<rect width="128" height="128" fill="%s"/><text x="64" y="84" font-family="sans-serif" font-size="60" `+
+		`font-weight="600" fill="#fff" text-anchor="middle">%s</text></svg>`, color, letter)
+}
+
+type seedUser struct {
+	ID       string `json:"id"`
+	Username string `json:"username"`
+}
+
+func (s *server) serveSeed(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	users := map[string]seedUser{}
+	for name, id := range s.users {
+		users[name] = seedUser{ID: id, Username: name}
+	}
+	s.mu.Unlock()
+	teamName := ""
+	if t, aerr := s.api.GetTeam(s.seed.TeamID); aerr == nil {
+		teamName = t.Name
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"team_id": s.seed.TeamID, "team_name": teamName, "town_square_id": s.seed.ChannelID,
+		"site_url": s.siteURL, "plugin_id": pluginID, "users": users,
+	})
+}
+
+func (s *server) serveLogin(w http.ResponseWriter, r *http.Request) {
+	name := r.URL.Query().Get("user")
+	id := s.userID(name)
+	if id == "" {
+		writeErr(w, http.StatusNotFound, "no such user: "+name)
+		return
+	}
+	buf := make([]byte, 16)
+	_, _ = rand.Read(buf)
+	http.SetCookie(w, &http.Cookie{Name: "MMTESTUSER", Value: name, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, &http.Cookie{Name: "MMCSRF", Value: hex.EncodeToString(buf), Path: "/", SameSite: http.SameSiteLaxMode})
+	writeJSON(w, http.StatusOK, seedUser{ID: id, Username: name})
+}
+
+func (s *server) serveCommand(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		writeErr(w, http.StatusMethodNotAllowed, "POST a JSON body")
+		return
+	}
+	var in struct {
+		User      string `json:"user"`
+		Command   string `json:"command"`
+		ChannelID string `json:"channel_id"`
+		TeamID    string `json:"team_id"`
+	}
+	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&in); err != nil {
+		writeErr(w, http.StatusBadRequest, "body: "+err.Error())
+		return
+	}
+	userID := s.userID(in.User)
+	if userID == "" {
+		writeErr(w, http.StatusBadRequest, "no such user: "+in.User)
+		return
+	}
+	if in.ChannelID == "" {
+		in.ChannelID = s.seed.ChannelID
+	}
+	if in.TeamID == "" {
+		in.TeamID = s.seed.TeamID
+		if c := s.api.Channel(in.ChannelID); c != nil && c.TeamId != "" {
+			in.TeamID = c.TeamId
+		}
+	}
+	args := &model.CommandArgs{Command: in.Command, UserId: userID, TeamId: in.TeamID, ChannelId: in.ChannelID,
+		SiteURL: s.siteURL, TriggerId: model.NewId()}
+	res, err := harness.ExecuteCommand(s.hooks, args, hookTimeout)
+	if err != nil {
+		writeErr(w, http.StatusGatewayTimeout, err.Error())
+		return
+	}
+	out := map[string]any{"text": "", "response_type": "", "goto_location": "", "error": nil}
+	if res.Response != nil {
+		out["text"] = res.Response.Text
+		out["response_type"] = res.Response.ResponseType
+		out["goto_location"] = res.Response.GotoLocation
+	}
+	if res.AppErr != nil {
+		out["error"] = res.AppErr.Error()
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *server) serveEvents(w http.ResponseWriter, r *http.Request) {
+	since, _ := strconv.Atoi(r.URL.Query().Get("since"))
+	all := s.api.WebSocketEvents()
+	if since < 0 || since > len(all) {
+		since = len(all)
+	}
+	events := []map[string]any{}
+	for _, e := range all[since:] {
+		b := map[string]any{}
+		if e.Broadcast != nil {
+			b = map[string]any{"channel_id": e.Broadcast.ChannelId, "user_id": e.Broadcast.UserId, "team_id": e.Broadcast.TeamId}
+		}
+		data := e.Payload
+		if data == nil {
+			data = map[string]any{}
+		}
+		events = append(events, map[string]any{"event": "custom_" + pluginID + "_" + e.Event, "data": data, "broadcast": b})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"events": events, "next": len(all)})
+}

@@ -1,0 +1,300 @@
+import React from 'react';
+
+import type {ChecklistItem, ChecklistSection, ItemState} from '../types/incident';
+
+import {Ago, CLS, UserName} from './common';
+
+interface SectionProps {
+    section: ChecklistSection;
+    index: number; // 0-based
+    readOnly: boolean;
+    now: number;
+    busyItem: string;
+    onSetState: (item: ChecklistItem, state: ItemState) => void;
+    onAdd: (sectionNumber: number, title: string) => Promise<boolean>;
+}
+
+// The item's last completion: the current one while it is done, else the latest "checked" in its
+// history (unchecking clears completed_at but keeps the history).
+function lastCompletion(item: ChecklistItem): {by: string; at: number; current: boolean} | null {
+    if (item.state === 'done' && item.completed_by && item.completed_at) {
+        return {by: item.completed_by, at: item.completed_at, current: true};
+    }
+    for (let i = item.history.length - 1; i >= 0; i--) {
+        const h = item.history[i];
+        if (h.change?.type === 'checked') {
+            return {by: h.actor_id, at: h.at, current: false};
+        }
+    }
+    return null;
+}
+
+function Item({item, readOnly, now, busy, onSetState}: {
+    item: ChecklistItem;
+    readOnly: boolean;
+    now: number;
+    busy: boolean;
+    onSetState: (item: ChecklistItem, state: ItemState) => void;
+}): React.ReactElement {
+    const inputId = `${CLS}-item-${item.id}`;
+    const metaId = `${inputId}-meta`;
+    const done = lastCompletion(item);
+    const skipped = item.state === 'skipped';
+    return (
+        <li className={`${CLS}-item${item.state === 'done' ? ` ${CLS}-item--done` : ''}${skipped ? ` ${CLS}-item--skipped` : ''}`}>
+            <input
+                id={inputId}
+                type='checkbox'
+                className={`${CLS}-checkbox`}
+                checked={item.state === 'done'}
+                disabled={readOnly}
+                aria-busy={busy || undefined}
+                aria-describedby={done || skipped || item.assignee_id ? metaId : undefined}
+                onChange={(e) => {
+                    // Kept focusable while saving (a disabled control drops keyboard focus).
+                    if (!busy) {
+                        onSetState(item, e.target.checked ? 'done' : 'open');
+                    }
+                }}
+            />
+            <div className={`${CLS}-item__body`}>
+                <label
+                    htmlFor={inputId}
+                    className={`${CLS}-item__title`}
+                >
+                    {item.title}
+                </label>
+                {(done || skipped || item.assignee_id) && (
+                    <div
+                        id={metaId}
+                        className={`${CLS}-item__meta`}
+                    >
+                        {skipped && <span className={`${CLS}-tag`}>{'Skipped'}</span>}
+                        {done && (
+                            <span>
+                                {done.current ? 'Done by ' : 'Last done by '}
+                                <UserName
+                                    userId={done.by}
+                                    avatar={false}
+                                />
+                                {' '}
+                                <Ago
+                                    at={done.at}
+                                    now={now}
+                                />
+                            </span>
+                        )}
+                        {item.assignee_id && (
+                            <span>
+                                {'Assigned to '}
+                                <UserName
+                                    userId={item.assignee_id}
+                                    avatar={false}
+                                />
+                            </span>
+                        )}
+                    </div>
+                )}
+            </div>
+        </li>
+    );
+}
+
+function AddItemForm({sectionTitle, onAdd, onClose}: {
+    sectionTitle: string;
+    onAdd: (title: string) => Promise<boolean>;
+    onClose: () => void;
+}): React.ReactElement {
+    const [title, setTitle] = React.useState('');
+    const [saving, setSaving] = React.useState(false);
+    const inputRef = React.useRef<HTMLInputElement>(null);
+    React.useEffect(() => {
+        inputRef.current?.focus();
+    }, []);
+    const submit = async (e: React.FormEvent) => {
+        e.preventDefault();
+        const t = title.trim();
+        if (!t || saving) {
+            return;
+        }
+        setSaving(true);
+        const ok = await onAdd(t);
+        setSaving(false);
+        if (ok) {
+            setTitle('');
+            inputRef.current?.focus();
+        }
+    };
+    return (
+        <form
+            className={`${CLS}-add-form`}
+            onSubmit={submit}
+            onKeyDown={(e) => {
+                if (e.key === 'Escape') {
+                    e.stopPropagation();
+                    onClose();
+                }
+            }}
+        >
+            <input
+                ref={inputRef}
+                className={`${CLS}-input`}
+                type='text'
+                value={title}
+                maxLength={500}
+                aria-label={`New item in ${sectionTitle}`}
+                placeholder='Describe the task'
+                onChange={(e) => setTitle(e.target.value)}
+                disabled={saving}
+            />
+            <div className={`${CLS}-add-form__actions`}>
+                <button
+                    type='button'
+                    className={`${CLS}-button ${CLS}-button--tertiary ${CLS}-button--small`}
+                    onClick={onClose}
+                >
+                    {'Cancel'}
+                </button>
+                <button
+                    type='submit'
+                    className={`${CLS}-button ${CLS}-button--primary ${CLS}-button--small`}
+                    disabled={!title.trim() || saving}
+                >
+                    {saving ? 'Adding…' : 'Add'}
+                </button>
+            </div>
+        </form>
+    );
+}
+
+export function ChecklistSectionView({section, index, readOnly, now, busyItem, onSetState, onAdd}: SectionProps): React.ReactElement {
+    const [expanded, setExpanded] = React.useState(true);
+    const [adding, setAdding] = React.useState(false);
+    const addButtonRef = React.useRef<HTMLButtonElement>(null);
+    const headingId = `${CLS}-section-${section.id}`;
+    const listId = `${headingId}-items`;
+    const done = section.items.filter((i) => i.state !== 'open').length;
+    const close = () => {
+        setAdding(false);
+        window.setTimeout(() => addButtonRef.current?.focus(), 0);
+    };
+    return (
+        <section
+            className={`${CLS}-section`}
+            aria-labelledby={headingId}
+        >
+            <h3 className={`${CLS}-section__heading`}>
+                <button
+                    type='button'
+                    id={headingId}
+                    className={`${CLS}-section__toggle`}
+                    aria-expanded={expanded}
+                    aria-controls={listId}
+                    onClick={() => setExpanded(!expanded)}
+                >
+                    <span
+                        className={`${CLS}-chevron${expanded ? ` ${CLS}-chevron--open` : ''}`}
+                        aria-hidden='true'
+                    />
+                    <span className={`${CLS}-section__title`}>{section.title}</span>
+                    <span className={`${CLS}-muted ${CLS}-small`}>{`${done}/${section.items.length}`}</span>
+                </button>
+            </h3>
+            <div
+                id={listId}
+                hidden={!expanded}
+            >
+                {section.items.length > 0 ? (
+                    <ul className={`${CLS}-items`}>
+                        {section.items.map((item) => (
+                            <Item
+                                key={item.id}
+                                item={item}
+                                readOnly={readOnly}
+                                now={now}
+                                busy={busyItem === item.id}
+                                onSetState={onSetState}
+                            />
+                        ))}
+                    </ul>
+                ) : (
+                    <p className={`${CLS}-muted ${CLS}-small ${CLS}-items-empty`}>{'No items.'}</p>
+                )}
+                {!readOnly && (adding ? (
+                    <AddItemForm
+                        sectionTitle={section.title}
+                        onAdd={(title) => onAdd(index + 1, title)}
+                        onClose={close}
+                    />
+                ) : (
+                    <button
+                        ref={addButtonRef}
+                        type='button'
+                        className={`${CLS}-link-button ${CLS}-add-item`}
+                        aria-label={`Add item to ${section.title}`}
+                        onClick={() => setAdding(true)}
+                    >
+                        <span aria-hidden='true'>{'+'}</span>{'Add item'}
+                    </button>
+                ))}
+            </div>
+        </section>
+    );
+}
+
+// For an incident without any checklist yet: the first item names its section.
+export function NewSectionForm({onAdd}: {onAdd: (section: string, title: string) => Promise<boolean>}): React.ReactElement {
+    const [section, setSection] = React.useState('Tasks');
+    const [title, setTitle] = React.useState('');
+    const [saving, setSaving] = React.useState(false);
+    const submit = async (e: React.FormEvent) => {
+        e.preventDefault();
+        if (!section.trim() || !title.trim() || saving) {
+            return;
+        }
+        setSaving(true);
+        const ok = await onAdd(section.trim(), title.trim());
+        setSaving(false);
+        if (ok) {
+            setTitle('');
+        }
+    };
+    return (
+        <form
+            className={`${CLS}-add-form`}
+            onSubmit={submit}
+            aria-label='Add the first checklist item'
+        >
+            <label className={`${CLS}-field`}>
+                <span className={`${CLS}-small ${CLS}-muted`}>{'Section'}</span>
+                <input
+                    className={`${CLS}-input`}
+                    type='text'
+                    value={section}
+                    onChange={(e) => setSection(e.target.value)}
+                    disabled={saving}
+                />
+            </label>
+            <label className={`${CLS}-field`}>
+                <span className={`${CLS}-small ${CLS}-muted`}>{'Item'}</span>
+                <input
+                    className={`${CLS}-input`}
+                    type='text'
+                    value={title}
+                    placeholder='Describe the task'
+                    onChange={(e) => setTitle(e.target.value)}
+                    disabled={saving}
+                />
+            </label>
+            <div className={`${CLS}-add-form__actions`}>
+                <button
+                    type='submit'
+                    className={`${CLS}-button ${CLS}-button--primary ${CLS}-button--small`}
+                    disabled={!section.trim() || !title.trim() || saving}
+                >
+                    {'Add item'}
+                </button>
+            </div>
+        </form>
+    );
+}

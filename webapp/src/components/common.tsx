@@ -1,0 +1,74 @@
+import React from 'react';
+
+import {userImageURL} from '../client';
+import {ago, fullDate, isoDate} from '../time';
+import {displayUsername, useUser} from '../users';
+
+export const CLS = 'IncidentResponse';
+
+export function Avatar({userId, size = 20}: {userId: string; size?: number}): React.ReactElement {
+    return (
+        <img
+            className={`${CLS}-avatar`}
+            src={userImageURL(userId)}
+            width={size}
+            height={size}
+            alt=''
+            aria-hidden='true'
+            loading='lazy'
+        />
+    );
+}
+
+// "@alice" with the avatar; falls back to the id when the host does not know the user.
+export function UserName({userId, avatar = true}: {userId: string; avatar?: boolean}): React.ReactElement {
+    const user = useUser(userId);
+    return (
+        <span className={`${CLS}-user`}>
+            {avatar && <Avatar userId={userId}/>}
+            <span className={`${CLS}-user__name`}>{displayUsername(userId, user)}</span>
+        </span>
+    );
+}
+
+export function Ago({at, now}: {at: number; now: number}): React.ReactElement {
+    return (
+        <time
+            dateTime={isoDate(at)}
+            title={fullDate(at)}
+        >
+            {ago(at, now)}
+        </time>
+    );
+}
+
+export function ErrorBanner({message, onDismiss}: {message: string; onDismiss?: () => void}): React.ReactElement {
+    return (
+        <div
+            className={`${CLS}-error`}
+            role='alert'
+        >
+            <span className={`${CLS}-error__text`}>{message}</span>
+            {onDismiss && (
+                <button
+                    type='button'
+                    className={`${CLS}-link-button`}
+                    onClick={onDismiss}
+                >
+                    {'Dismiss'}
+                </button>
+            )}
+        </div>
+    );
+}
+
+export function errorMessage(e: unknown): string {
+    if (e instanceof Error && e.message) {
+        return e.message;
+    }
+    return 'Something went wrong. Try again.';
+}
+
+export function isAbort(e: unknown): boolean {
+    return (e as {name?: string})?.name === 'AbortError';
+}

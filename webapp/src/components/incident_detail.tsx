@@ -1,0 +1,327 @@
+import React from 'react';
+
+import {addItem, endIncident, getIncident, setItemState} from '../client';
+import type {IncidentEvents} from '../events';
+import type {ChecklistItem, Incident, ItemState} from '../types/incident';
+
+import {ChecklistSectionView, NewSectionForm} from './checklist';
+import {Ago, CLS, ErrorBanner, UserName, errorMessage, isAbort} from './common';
+
+interface Props {
+    incidentId: string;
+    initial: Incident | null;
+    events: IncidentEvents;
+    now: number;
+    onBack: () => void;
+}
+
+function EndConfirm({incident, ending, onConfirm, onCancel}: {
+    incident: Incident;
+    ending: boolean;
+    onConfirm: () => void;
+    onCancel: () => void;
+}): React.ReactElement {
+    const cancelRef = React.useRef<HTMLButtonElement>(null);
+    React.useEffect(() => {
+        cancelRef.current?.focus();
+    }, []);
+    const titleId = `${CLS}-end-title`;
+    const descId = `${CLS}-end-desc`;
+    return (
+        <div
+            className={`${CLS}-confirm`}
+            role='alertdialog'
+            aria-modal='false'
+            aria-labelledby={titleId}
+            aria-describedby={descId}
+            onKeyDown={(e) => {
+                if (e.key === 'Escape') {
+                    e.stopPropagation();
+                    onCancel();
+                }
+            }}
+        >
+            <h3
+                id={titleId}
+                className={`${CLS}-confirm__title`}
+            >
+                {`End ${incident.reference}?`}
+            </h3>
+            <p
+                id={descId}
+                className={`${CLS}-confirm__text`}
+            >
+                {'The incident is marked ended for everyone. Its channel and timeline stay available.'}
+            </p>
+            <div className={`${CLS}-confirm__actions`}>
+                <button
+                    ref={cancelRef}
+                    type='button'
+                    className={`${CLS}-button ${CLS}-button--tertiary`}
+                    onClick={onCancel}
+                    disabled={ending}
+                >
+                    {'Cancel'}
+                </button>
+                <button
+                    type='button'
+                    className={`${CLS}-button ${CLS}-button--danger`}
+                    onClick={onConfirm}
+                    disabled={ending}
+                >
+                    {ending ? 'Ending…' : 'End incident'}
+                </button>
+            </div>
+        </div>
+    );
+}
+
+export function IncidentDetail({incidentId, initial, events, now, onBack}: Props): React.ReactElement {
+    const [incident, setIncident] = React.useState<Incident | null>(initial && initial.id === incidentId ? initial : null);
+    const [loadError, setLoadError] = React.useState('');
+    const [actionError, setActionError] = React.useState('');
+    const [busyItem, setBusyItem] = React.useState('');
+    const [confirming, setConfirming] = React.useState(false);
+    const [ending, setEnding] = React.useState(false);
+    const endButtonRef = React.useRef<HTMLButtonElement>(null);
+    const mounted = React.useRef(true);
+    const seq = React.useRef(0);
+
+    React.useEffect(() => {
+        mounted.current = true;
+        return () => {
+            mounted.current = false;
+        };
+    }, []);
+
+    // Every answer carries the whole incident; the newest request wins.
+    const accept = React.useCallback((inc: Incident, mySeq: number) => {
+        if (mounted.current && mySeq === seq.current) {
+            setIncident(inc);
+        }
+    }, []);
+
+    const reload = React.useCallback((signal?: AbortSignal) => {
+        const mySeq = ++seq.current;
+        getIncident(incidentId, signal).then(
+            (inc) => {
+                accept(inc, mySeq);
+                if (mounted.current) {
+                    setLoadError('');
+                }
+            },
+            (e) => {
+                if (!isAbort(e) && mounted.current && mySeq === seq.current) {
+                    setLoadError(errorMessage(e));
+                }
+            },
+        );
+    }, [incidentId, accept]);
+
+    React.useEffect(() => {
+        const controller = new AbortController();
+        reload(controller.signal);
+        const unsubscribe = events.subscribe((e) => {
+            if (!e.incidentId || e.incidentId === incidentId) {
+                reload();
+            }
+        });
+        return () => {
+            controller.abort();
+            unsubscribe();
+        };
+    }, [incidentId, events, reload]);
+
+    // optimistic: what to show while the request runs (the answer replaces it; a refusal puts
+    // back what was shown before).
+    const change = async (what: () => Promise<Incident>, optimistic?: Incident): Promise<boolean> => {
+        const mySeq = ++seq.current;
+        const before = incident;
+        if (optimistic) {
+            setIncident(optimistic);
+        }
+        try {
+            const inc = await what();
+            accept(inc, mySeq);
+            if (mounted.current) {
+                setActionError('');
+            }
+            return true;
+        } catch (e) {
+            if (mounted.current) {
+                setActionError(errorMessage(e));
+                if (optimistic && before && mySeq === seq.current) {
+                    setIncident(before);
+                }
+            }
+            // Someone else may have changed it first: show what is true now.
+            reload();
+            return false;
+        }
+    };
+
+    const onSetState = async (item: ChecklistItem, state: ItemState) => {
+        setBusyItem(item.id);
+        const optimistic = incident ? {
+            ...incident,
+            checklists: incident.checklists.map((s) => ({
+                ...s,
+                items: s.items.map((i) => (i.id === item.id ? {...i, state} : i)),
+            })),
+        } : undefined;
+        await change(() => setItemState(incidentId, item.id, state), optimistic);
+        if (mounted.current) {
+            setBusyItem('');
+        }
+    };
+
+    const onEnd = async () => {
+        setEnding(true);
+        const ok = await change(() => endIncident(incidentId));
+        if (mounted.current) {
+            setEnding(false);
+            setConfirming(false);
+            if (!ok) {
+                window.setTimeout(() => endButtonRef.current?.focus(), 0);
+            }
+        }
+    };
+
+    const back = (
+        <button
+            type='button'
+            className={`${CLS}-back`}
+            onClick={onBack}
+        >
+            <span
+                className={`${CLS}-chevron ${CLS}-chevron--back`}
+                aria-hidden='true'
+            />
+            {'All incidents'}
+        </button>
+    );
+
+    if (!incident) {
+        return (
+            <div className={`${CLS}-detail`}>
+                <div className={`${CLS}-toolbar`}>{back}</div>
+                <div className={`${CLS}-pad`}>
+                    {loadError ? <ErrorBanner message={loadError}/> : (
+                        <p
+                            className={`${CLS}-muted`}
+                            role='status'
+                        >
+                            {'Loading incident…'}
+                        </p>
+                    )}
+                </div>
+            </div>
+        );
+    }
+
+    const ended = incident.state === 'ended';
+    const items = incident.checklists.reduce((n, s) => n + s.items.length, 0);
+    const doneCount = incident.checklists.reduce((n, s) => n + s.items.filter((i) => i.state !== 'open').length, 0);
+    return (
+        <div className={`${CLS}-detail`}>
+            <div className={`${CLS}-toolbar`}>{back}</div>
+            <div className={`${CLS}-scroll`}>
+                <header className={`${CLS}-detail__header`}>
+                    <div className={`${CLS}-card__top`}>
+                        <span className={`${CLS}-ref`}>{incident.reference}</span>
+                        <span className={`${CLS}-badge ${ended ? `${CLS}-badge--ended` : `${CLS}-badge--active`}`}>
+                            {ended ? 'Ended' : 'In progress'}
+                        </span>
+                    </div>
+                    <h2 className={`${CLS}-detail__name`}>{incident.name}</h2>
+                </header>
+                {actionError && (
+                    <div className={`${CLS}-pad`}>
+                        <ErrorBanner
+                            message={actionError}
+                            onDismiss={() => setActionError('')}
+                        />
+                    </div>
+                )}
+                {loadError && !actionError && (
+                    <div className={`${CLS}-pad`}>
+                        <ErrorBanner message={loadError}/>
+                    </div>
+                )}
+                <dl className={`${CLS}-props`}>
+                    <dt>{'Commander'}</dt>
+                    <dd><UserName userId={incident.commander_id}/></dd>
+                    <dt>{'Started'}</dt>
+                    <dd>
+                        <Ago
+                            at={incident.created_at}
+                            now={now}
+                        />
+                    </dd>
+                    {ended && incident.ended_at && (
+                        <>
+                            <dt>{'Ended'}</dt>
+                            <dd>
+                                <Ago
+                                    at={incident.ended_at}
+                                    now={now}
+                                />
+                            </dd>
+                        </>
+                    )}
+                    <dt>{'Summary'}</dt>
+                    <dd className={incident.summary ? `${CLS}-summary` : `${CLS}-muted`}>
+                        {incident.summary || 'No summary yet.'}
+                    </dd>
+                </dl>
+                <div className={`${CLS}-checklists`}>
+                    <h2 className={`${CLS}-subheading`}>
+                        {'Checklist'}
+                        {items > 0 && <span className={`${CLS}-muted ${CLS}-small`}>{`${doneCount} of ${items} done`}</span>}
+                    </h2>
+                    {incident.checklists.map((section, index) => (
+                        <ChecklistSectionView
+                            key={section.id}
+                            section={section}
+                            index={index}
+                            readOnly={ended}
+                            now={now}
+                            busyItem={busyItem}
+                            onSetState={onSetState}
+                            onAdd={(sectionNumber, title) => change(() => addItem(incidentId, sectionNumber, title))}
+                        />
+                    ))}
+                    {incident.checklists.length === 0 && (
+                        ended ? <p className={`${CLS}-muted ${CLS}-pad`}>{'No checklist.'}</p> : (
+                            <NewSectionForm onAdd={(section, title) => change(() => addItem(incidentId, section, title))}/>
+                        )
+                    )}
+                </div>
+            </div>
+            {!ended && (
+                <div className={`${CLS}-footer`}>
+                    {confirming ? (
+                        <EndConfirm
+                            incident={incident}
+                            ending={ending}
+                            onConfirm={onEnd}
+                            onCancel={() => {
+                                setConfirming(false);
+                                window.setTimeout(() => endButtonRef.current?.focus(), 0);
+                            }}
+                        />
+                    ) : (
+                        <button
+                            ref={endButtonRef}
+                            type='button'
+                            className={`${CLS}-button ${CLS}-button--danger-outline`}
+                            onClick={() => setConfirming(true)}
+                        >
+                            {'End incident'}
+                        </button>
+                    )}
+                </div>
+            )}
+        </div>
+    );
+}

@@ -1,0 +1,111 @@
+import React from 'react';
+
+import type {Incident} from '../types/incident';
+
+import {Ago, CLS, ErrorBanner, UserName} from './common';
+
+interface Props {
+    incidents: Incident[] | null;
+    error: string;
+    now: number;
+    onOpen: (incident: Incident) => void;
+    onRetry: () => void;
+}
+
+function progress(incident: Incident): {done: number; total: number} {
+    let done = 0;
+    let total = 0;
+    for (const s of incident.checklists) {
+        for (const i of s.items) {
+            total++;
+            if (i.state !== 'open') {
+                done++;
+            }
+        }
+    }
+    return {done, total};
+}
+
+export function IncidentList({incidents, error, now, onOpen, onRetry}: Props): React.ReactElement {
+    const headingId = `${CLS}-list-heading`;
+    return (
+        <div className={`${CLS}-list`}>
+            <h2
+                id={headingId}
+                className={`${CLS}-heading`}
+            >
+                {'Active incidents'}
+                {incidents && <span className={`${CLS}-count`}>{incidents.length}</span>}
+            </h2>
+            {error && (
+                <div className={`${CLS}-pad`}>
+                    <ErrorBanner message={error}/>
+                    <button
+                        type='button'
+                        className={`${CLS}-button ${CLS}-button--tertiary`}
+                        onClick={onRetry}
+                    >
+                        {'Try again'}
+                    </button>
+                </div>
+            )}
+            {!incidents && !error && (
+                <p
+                    className={`${CLS}-muted ${CLS}-pad`}
+                    role='status'
+                >
+                    {'Loading incidents…'}
+                </p>
+            )}
+            {incidents && incidents.length === 0 && (
+                <div className={`${CLS}-empty`}>
+                    <p className={`${CLS}-empty__title`}>{'No active incidents'}</p>
+                    <p className={`${CLS}-muted`}>
+                        {'Start one with '}<code>{'/incident start'}</code>{' in any channel.'}
+                    </p>
+                </div>
+            )}
+            {incidents && incidents.length > 0 && (
+                <ul
+                    className={`${CLS}-cards`}
+                    aria-labelledby={headingId}
+                >
+                    {incidents.map((inc) => {
+                        const p = progress(inc);
+                        return (
+                            <li key={inc.id}>
+                                <button
+                                    type='button'
+                                    className={`${CLS}-card`}
+                                    onClick={() => onOpen(inc)}
+                                >
+                                    <span className={`${CLS}-card__top`}>
+                                        <span className={`${CLS}-ref`}>{inc.reference}</span>
+                                        <span className={`${CLS}-muted ${CLS}-small`}>
+                                            {'Started '}<Ago
+                                                at={inc.created_at}
+                                                now={now}
+                                            />
+                                        </span>
+                                    </span>
+                                    <span className={`${CLS}-card__name`}>{inc.name}</span>
+                                    <span className={`${CLS}-card__meta`}>
+                                        <span className={`${CLS}-small`}>
+                                            <span className={`${CLS}-muted`}>{'Commander '}</span>
+                                            <UserName userId={inc.commander_id}/>
+                                        </span>
+                                        {p.total > 0 && (
+                                            <span className={`${CLS}-muted ${CLS}-small`}>
+                                                {`${p.done}/${p.total} done`}
+                                            </span>
+                                        )}
+                                    </span>
+                                </button>
+                            </li>
+                        );
+                    })}
+                </ul>
+            )}
+        </div>
+    );
+}

@@ -1,0 +1,106 @@
+import React from 'react';
+
+import {listActiveIncidents} from '../client';
+import type {IncidentEvents} from '../events';
+import {currentChannelId, currentTeamId, useHostState, useNow} from '../host';
+import type {Incident} from '../types/incident';
+import type {Store} from '../types/mattermost';
+
+import {CLS, errorMessage, isAbort} from './common';
+import {IncidentDetail} from './incident_detail';
+import {IncidentList} from './incident_list';
+
+interface Props {
+    store: Store;
+    events: IncidentEvents;
+}
+
+// The right-hand sidebar: the team's active incidents, and one incident's detail. Opened from an
+// incident's channel it shows that incident first.
+export function RHSView({store, events}: Props): React.ReactElement {
+    const teamId = useHostState(store, currentTeamId);
+    const channelId = useHostState(store, currentChannelId);
+    const now = useNow();
+    const [incidents, setIncidents] = React.useState<Incident[] | null>(null);
+    const [listError, setListError] = React.useState('');
+    const [selected, setSelected] = React.useState<{id: string; initial: Incident | null} | null>(null);
+    const seq = React.useRef(0);
+    // The channel whose incident was opened for the user (or that they navigated away from), so
+    // "back" is not undone by the next refresh.
+    const autoOpenedFor = React.useRef('');
+
+    const load = React.useCallback((signal?: AbortSignal) => {
+        if (!teamId) {
+            setIncidents([]);
+            return;
+        }
+        const mySeq = ++seq.current;
+        listActiveIncidents(teamId, signal).then(
+            (list) => {
+                if (mySeq === seq.current) {
+                    setIncidents(list.items);
+                    setListError('');
+                }
+            },
+            (e) => {
+                if (!isAbort(e) && mySeq === seq.current) {
+                    setListError(errorMessage(e));
+                }
+            },
+        );
+    }, [teamId]);
+
+    React.useEffect(() => {
+        const controller = new AbortController();
+        setIncidents(null);
+        setListError('');
+        load(controller.signal);
+        const unsubscribe = events.subscribe(() => load());
+        return () => {
+            controller.abort();
+            unsubscribe();
+        };
+    }, [load, events]);
+
+    React.useEffect(() => {
+        if (!incidents || !channelId || autoOpenedFor.current === channelId) {
+            return;
+        }
+        const here = incidents.find((i) => i.channel_id === channelId);
+        if (here) {
+            autoOpenedFor.current = channelId;
+            setSelected({id: here.id, initial: here});
+        }
+    }, [incidents, channelId]);
+
+    return (
+        <div
+            className={`${CLS}-rhs`}
+            role='region'
+            aria-label='Incidents'
+        >
+            {selected ? (
+                <IncidentDetail
+                    key={selected.id}
+                    incidentId={selected.id}
+                    initial={selected.initial}
+                    events={events}
+                    now={now}
+                    onBack={() => {
+                        autoOpenedFor.current = channelId;
+                        setSelected(null);
+                        load();
+                    }}
+                />
+            ) : (
+                <IncidentList
+                    incidents={incidents}
+                    error={listError}
+                    now={now}
+                    onOpen={(inc) => setSelected({id: inc.id, initial: inc})}
+                    onRetry={() => load()}
+                />
+            )}
+        </div>
+    );
+}

@@ -1,0 +1,128 @@
+import {CLS} from './components/common';
+
+// Plain CSS on the host's theme variables (Mattermost sets them on :root from the user's theme),
+// with the default "denim" values as fallbacks. Every class is prefixed with the plugin's.
+const fg = 'var(--center-channel-color, #3f4350)';
+const fgRGB = 'var(--center-channel-color-rgb, 63, 67, 80)';
+const bg = 'var(--center-channel-bg, #ffffff)';
+const btn = 'var(--button-bg, #1c58d9)';
+const btnRGB = 'var(--button-bg-rgb, 28, 88, 217)';
+const btnFg = 'var(--button-color, #ffffff)';
+const err = 'var(--error-text, #d24b4e)';
+const errRGB = 'var(--error-text-color-rgb, 210, 75, 78)';
+const okRGB = 'var(--online-indicator-rgb, 6, 214, 160)';
+const c = `.${CLS}`;
+
+export const css = `
+${c}-rhs{display:flex;flex-direction:column;height:100%;min-height:0;background:${bg};color:${fg};font-size:14px;line-height:20px;box-sizing:border-box}
+${c}-rhs *,${c}-rhs *::before,${c}-rhs *::after{box-sizing:border-box}
+${c}-rhs :focus-visible{outline:2px solid ${btn};outline-offset:1px}
+${c}-list,${c}-detail{display:flex;flex-direction:column;min-height:0;flex:1}
+${c}-list{overflow-y:auto}
+${c}-scroll{overflow-y:auto;flex:1;min-height:0}
+${c}-pad{padding:0 16px 12px}
+${c}-muted{color:rgba(${fgRGB},0.64)}
+${c}-small{font-size:12px;line-height:16px}
+${c}-heading{display:flex;align-items:center;gap:8px;margin:0;padding:16px 16px 8px;font-size:14px;line-height:20px;font-weight:600;color:${fg}}
+${c}-subheading{display:flex;align-items:baseline;justify-content:space-between;gap:8px;margin:0;padding:16px 16px 4px;font-size:12px;line-height:16px;font-weight:600;letter-spacing:.02em;text-transform:uppercase;color:rgba(${fgRGB},0.64)}
+${c}-subheading ${c}-small{text-transform:none;letter-spacing:0;font-weight:400}
+${c}-count{display:inline-flex;align-items:center;justify-content:center;min-width:20px;height:20px;padding:0 6px;border-radius:10px;background:rgba(${fgRGB},0.08);color:rgba(${fgRGB},0.72);font-size:11px;font-weight:600}
+${c}-cards{list-style:none;margin:0;padding:0 12px 16px;display:flex;flex-direction:column;gap:8px}
+${c}-card{display:flex;flex-direction:column;gap:4px;width:100%;padding:12px 14px;text-align:left;font:inherit;color:inherit;background:${bg};border:1px solid rgba(${fgRGB},0.16);border-radius:4px;cursor:pointer;transition:box-shadow .15s ease,border-color .15s ease}
+${c}-card:hover{border-color:rgba(${fgRGB},0.24);box-shadow:0 2px 3px rgba(0,0,0,0.08)}
+${c}-card__top{display:flex;align-items:center;justify-content:space-between;gap:8px}
+${c}-card__name{font-size:14px;line-height:20px;font-weight:600;color:${fg};overflow-wrap:anywhere}
+${c}-card__meta{display:flex;align-items:center;justify-content:space-between;gap:8px;flex-wrap:wrap}
+${c}-card__meta > span{display:inline-flex;align-items:center;gap:6px}
+${c}-ref{font-size:12px;line-height:16px;font-weight:600;color:rgba(${fgRGB},0.64);font-variant-numeric:tabular-nums}
+${c}-user{display:inline-flex;align-items:center;gap:6px;vertical-align:middle;color:${fg}}
+${c}-user__name{font-weight:600}
+${c}-item__meta ${c}-user__name{font-weight:400}
+${c}-avatar{width:20px;height:20px;border-radius:50%;flex:none;background:rgba(${fgRGB},0.08);object-fit:cover}
+${c}-empty{padding:32px 24px;text-align:center}
+${c}-empty__title{margin:0 0 4px;font-weight:600}
+${c}-empty p{margin:0 0 4px}
+${c}-empty code{font-size:12px;padding:1px 4px;border-radius:3px;background:rgba(${fgRGB},0.08);color:${fg}}
+${c}-toolbar{display:flex;align-items:center;padding:8px 8px;border-bottom:1px solid rgba(${fgRGB},0.08);flex:none}
+${c}-back{display:inline-flex;align-items:center;gap:6px;height:32px;padding:0 10px;border:0;border-radius:4px;background:transparent;color:rgba(${fgRGB},0.72);font:inherit;font-size:12px;font-weight:600;cursor:pointer}
+${c}-back:hover{background:rgba(${fgRGB},0.08);color:${fg}}
+${c}-chevron{display:inline-block;width:7px;height:7px;border-right:2px solid currentColor;border-bottom:2px solid currentColor;transform:rotate(-45deg);transition:transform .15s ease;flex:none;margin:0 2px}
+${c}-chevron--open{transform:rotate(45deg)}
+${c}-chevron--back{transform:rotate(135deg)}
+${c}-detail__header{padding:16px 16px 4px}
+${c}-detail__name{margin:4px 0 0;font-size:18px;line-height:24px;font-weight:600;color:${fg};overflow-wrap:anywhere}
+${c}-badge{display:inline-flex;align-items:center;height:20px;padding:0 8px;border-radius:10px;font-size:11px;font-weight:600;line-height:20px;text-transform:uppercase;letter-spacing:.02em}
+${c}-badge--active{background:rgba(${btnRGB},0.12);color:${btn}}
+${c}-badge--ended{background:rgba(${okRGB},0.16);color:${fg}}
+${c}-props{display:grid;grid-template-columns:max-content 1fr;gap:8px 16px;margin:8px 0 0;padding:8px 16px 12px;border-bottom:1px solid rgba(${fgRGB},0.08)}
+${c}-props dt{color:rgba(${fgRGB},0.64);font-size:12px;line-height:20px}
+${c}-props dd{margin:0;min-width:0;overflow-wrap:anywhere}
+${c}-summary{white-space:pre-wrap}
+${c}-checklists{padding-bottom:16px}
+${c}-section{margin:0 8px}
+${c}-section__heading{margin:0;font-size:14px;font-weight:600}
+${c}-section__toggle{display:flex;align-items:center;gap:8px;width:100%;padding:8px;border:0;border-radius:4px;background:transparent;color:${fg};font:inherit;font-weight:600;text-align:left;cursor:pointer}
+${c}-section__toggle:hover{background:rgba(${fgRGB},0.08)}
+${c}-section__toggle ${c}-chevron{color:rgba(${fgRGB},0.56)}
+${c}-section__title{flex:1;min-width:0;overflow-wrap:anywhere}
+${c}-items{list-style:none;margin:0;padding:0}
+${c}-items-empty{margin:0;padding:4px 8px 4px 32px}
+${c}-item{display:flex;align-items:flex-start;gap:10px;padding:6px 8px 6px 10px;border-radius:4px}
+${c}-item:hover{background:rgba(${fgRGB},0.04)}
+${c}-checkbox{appearance:none;-webkit-appearance:none;flex:none;width:16px;height:16px;margin:2px 0 0;border:1px solid rgba(${fgRGB},0.32);border-radius:4px;background:${bg} center/12px 12px no-repeat;cursor:pointer}
+${c}-checkbox:hover:not(:disabled){border-color:rgba(${fgRGB},0.48)}
+${c}-checkbox:checked{border-color:${btn};background-color:${btn};background-image:url("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 12 12'%3E%3Cpath d='M2.5 6.2l2.3 2.3 4.7-4.9' fill='none' stroke='white' stroke-width='1.8' stroke-linecap='round' stroke-linejoin='round'/%3E%3C/svg%3E")}
+${c}-checkbox:disabled{cursor:default;opacity:.64}
+${c}-checkbox[aria-busy=true]{opacity:.64}
+${c}-item__body{flex:1;min-width:0}
+${c}-item__title{display:block;cursor:pointer;overflow-wrap:anywhere}
+${c}-item--done ${c}-item__title{color:rgba(${fgRGB},0.64);text-decoration:line-through;text-decoration-color:rgba(${fgRGB},0.48)}
+${c}-item--skipped ${c}-item__title{color:rgba(${fgRGB},0.56);text-decoration:line-through}
+${c}-item__meta{display:flex;flex-wrap:wrap;gap:4px 12px;margin-top:2px;font-size:12px;line-height:16px;color:rgba(${fgRGB},0.64)}
+${c}-item__meta ${c}-user{color:rgba(${fgRGB},0.72);vertical-align:baseline}
+${c}-tag{display:inline-block;padding:0 6px;border-radius:4px;background:rgba(${fgRGB},0.08);font-weight:600}
+${c}-link-button{display:inline-flex;align-items:center;gap:4px;padding:4px 8px;border:0;border-radius:4px;background:transparent;color:${btn};font:inherit;font-size:12px;font-weight:600;cursor:pointer}
+${c}-link-button:hover{background:rgba(${btnRGB},0.08)}
+${c}-add-item{margin:2px 0 8px 28px}
+${c}-add-form{display:flex;flex-direction:column;gap:8px;margin:4px 8px 12px 36px}
+${c}-checklists > ${c}-add-form{margin:8px 16px}
+${c}-field{display:flex;flex-direction:column;gap:4px}
+${c}-input{width:100%;height:32px;padding:0 10px;border:1px solid rgba(${fgRGB},0.16);border-radius:4px;background:${bg};color:${fg};font:inherit}
+${c}-input:hover{border-color:rgba(${fgRGB},0.48)}
+${c}-input:focus,${c}-input:focus-visible{outline:none;border-color:${btn};box-shadow:inset 0 0 0 1px ${btn}}
+${c}-input::placeholder{color:rgba(${fgRGB},0.48)}
+${c}-add-form__actions,${c}-confirm__actions{display:flex;justify-content:flex-end;gap:8px}
+${c}-button{display:inline-flex;align-items:center;justify-content:center;height:32px;padding:0 16px;border:0;border-radius:4px;font:inherit;font-size:12px;font-weight:600;cursor:pointer;white-space:nowrap}
+${c}-button:disabled{opacity:.48;cursor:not-allowed}
+${c}-button--small{height:28px;padding:0 12px}
+${c}-button--primary{background:${btn};color:${btnFg}}
+${c}-button--primary:hover:not(:disabled){background:linear-gradient(rgba(0,0,0,0.08),rgba(0,0,0,0.08)),${btn}}
+${c}-button--tertiary{background:rgba(${btnRGB},0.08);color:${btn}}
+${c}-button--tertiary:hover:not(:disabled){background:rgba(${btnRGB},0.12)}
+${c}-button--danger{background:${err};color:#fff}
+${c}-button--danger:hover:not(:disabled){background:linear-gradient(rgba(0,0,0,0.08),rgba(0,0,0,0.08)),${err}}
+${c}-button--danger-outline{width:100%;background:transparent;color:${err};border:1px solid rgba(${errRGB},0.48)}
+${c}-button--danger-outline:hover:not(:disabled){background:rgba(${errRGB},0.08)}
+${c}-footer{flex:none;padding:12px 16px;border-top:1px solid rgba(${fgRGB},0.08);background:${bg}}
+${c}-confirm__title{margin:0 0 4px;font-size:14px;font-weight:600}
+${c}-confirm__text{margin:0 0 12px;color:rgba(${fgRGB},0.72);font-size:12px;line-height:16px}
+${c}-error{display:flex;align-items:flex-start;justify-content:space-between;gap:8px;margin:8px 0;padding:8px 12px;border-radius:4px;background:rgba(${errRGB},0.08);border:1px solid rgba(${errRGB},0.24);color:${fg};font-size:12px;line-height:16px}
+${c}-error__text::before{content:"";display:inline-block;width:8px;height:8px;margin-right:8px;border-radius:50%;background:${err};vertical-align:1px}
+${c}-list ${c}-pad ${c}-button{margin-top:4px}
+`;
+
+export const STYLE_ELEMENT_ID = `${CLS}-styles`;
+
+export function injectStyles(): void {
+    if (document.getElementById(STYLE_ELEMENT_ID)) {
+        return;
+    }
+    const el = document.createElement('style');
+    el.id = STYLE_ELEMENT_ID;
+    el.textContent = css;
+    document.head.appendChild(el);
+}
+
+export function removeStyles(): void {
+    document.getElementById(STYLE_ELEMENT_ID)?.remove();
+}

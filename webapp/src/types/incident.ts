@@ -1,0 +1,61 @@
+// The REST API's JSON (docs/api.md). Times are Unix milliseconds.
+
+export type ItemState = 'open' | 'done' | 'skipped';
+
+export interface ItemChange {
+    at: number;
+    actor_id: string;
+    change: {type: string; [key: string]: unknown};
+}
+
+export interface ChecklistItem {
+    id: string;
+    title: string;
+    description: string;
+    state: ItemState;
+    assignee_id: string | null;
+    command: string | null;
+    last_changed_by: string | null;
+    last_changed_at: number | null;
+    completed_at: number | null;
+    completed_by: string | null;
+    history: ItemChange[];
+}
+
+export interface ChecklistSection {
+    id: string;
+    title: string;
+    items: ChecklistItem[];
+}
+
+export interface Incident {
+    id: string;
+    reference: string;
+    number: number;
+    team_id: string;
+    name: string;
+    summary: string;
+    channel_id: string;
+    commander_id: string;
+    reporter_id: string;
+    playbook_id: string | null;
+    created_at: number;
+    ended_at: number | null;
+    state: 'active' | 'ended';
+    checklists: ChecklistSection[];
+}
+
+export interface IncidentList {
+    items: Incident[];
+    total: number;
+    page: number;
+    per_page: number;
+}
+
+export interface User {
+    id: string;
+    username: string;
+    first_name?: string;
+    last_name?: string;
+    nickname?: string;
+}

@@ -1,0 +1,511 @@
+// The RHS in real Chromium against the REAL plugin: tests/conformance/cmd/devserver runs the
+// built bundle (BUNDLE_TGZ) under Mattermost's plugin host code and serves, on one origin, the
+// plugin's HTTP API (with Mattermost-User-Id set from a test session cookie, CSRF checked like
+// Mattermost), the host's /api/v4/users, and the harness page below, which plays the Mattermost
+// webapp: React 18 on window, a redux-like store with the current team and channel, and a
+// registry that renders the registered RHS and keeps the registered websocket handlers.
+//
+// Needs dist/main.js (`npm run build`) and BUNDLE_TGZ naming the plugin bundle (`make test`
+// sets it); without BUNDLE_TGZ the suite is skipped. Screenshots go to webapp/test-output/.
+import {after, before, describe, test} from 'node:test';
+import assert from 'node:assert/strict';
+import {spawn, execFileSync} from 'node:child_process';
+import {copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+
+import {chromium} from 'playwright-core';
+
+const PLUGIN_ID = 'incident-response';
+const API = `/plugins/${PLUGIN_ID}/api/v0`;
+const BUNDLE_URL = `/static/plugins/${PLUGIN_ID}/main.js`;
+const WS_EVENT = `custom_${PLUGIN_ID}_incident_updated`;
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const BUNDLE_TGZ = process.env.BUNDLE_TGZ || '';
+
+const webappDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const repoDir = path.resolve(webappDir, '..');
+const conformanceDir = path.join(repoDir, 'tests', 'conformance');
+const distMain = path.join(webappDir, 'dist', 'main.js');
+const outDir = path.join(webappDir, 'test-output');
+
+// Mattermost's built-in themes, as the CSS variables the host sets on :root.
+const THEMES = {
+    denim: {
+        'center-channel-bg': '#ffffff', 'center-channel-bg-rgb': '255, 255, 255',
+        'center-channel-color': '#3f4350', 'center-channel-color-rgb': '63, 67, 80',
+        'button-bg': '#1c58d9', 'button-bg-rgb': '28, 88, 217', 'button-color': '#ffffff', 'button-color-rgb': '255, 255, 255',
+        'link-color': '#386fe5', 'error-text': '#d24b4e', 'error-text-color-rgb': '210, 75, 78',
+        'online-indicator': '#3db887', 'online-indicator-rgb': '61, 184, 135',
+        'sidebar-bg': '#1e325c', 'sidebar-text': '#ffffff', 'sidebar-header-bg': '#192a4d',
+    },
+    onyx: {
+        'center-channel-bg': '#191b1f', 'center-channel-bg-rgb': '25, 27, 31',
+        'center-channel-color': '#e3e4e8', 'center-channel-color-rgb': '227, 228, 232',
+        'button-bg': '#4a7ce8', 'button-bg-rgb': '74, 124, 232', 'button-color': '#ffffff', 'button-color-rgb': '255, 255, 255',
+        'link-color': '#5d89ea', 'error-text': '#da6c6e', 'error-text-color-rgb': '218, 108, 110',
+        'online-indicator': '#3db887', 'online-indicator-rgb': '61, 184, 135',
+        'sidebar-bg': '#202228', 'sidebar-text': '#ffffff', 'sidebar-header-bg': '#24272d',
+    },
+};
+
+// The host page. Order as in Mattermost: host globals, then the plugin's script; on load,
+// plugin.initialize(registry, store).
+const HARNESS_HTML = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Incident Response RHS harness</title>
+<link rel="icon" href="data:,">
+<style>
+  html, body { margin: 0; height: 100%; }
+  body { font-family: "Open Sans", "Liberation Sans", Arial, sans-serif; font-size: 14px; background: var(--center-channel-bg); color: var(--center-channel-color); -webkit-font-smoothing: antialiased; }
+  #app { display: flex; height: 100vh; }
+  #lhs { width: 240px; background: var(--sidebar-bg); color: var(--sidebar-text); flex: none; }
+  #lhs h1 { margin: 0; padding: 14px 16px; font-size: 16px; background: var(--sidebar-header-bg); }
+  #lhs p { margin: 0; padding: 6px 16px; opacity: .64; }
+  #center { flex: 1; display: flex; flex-direction: column; min-width: 0; }
+  #channel-header { height: 62px; display: flex; align-items: center; justify-content: space-between; padding: 0 16px; border-bottom: 1px solid rgba(var(--center-channel-color-rgb), .12); }
+  #channel-header strong { font-size: 16px; }
+  #channel-header button { width: 32px; height: 32px; border: 0; border-radius: 4px; background: transparent; color: rgba(var(--center-channel-color-rgb), .56); cursor: pointer; display: inline-flex; align-items: center; justify-content: center; }
+  #channel-header button[aria-pressed=true] { background: rgba(var(--button-bg-rgb), .08); color: var(--button-bg); }
+  #sidebar-right { width: 400px; flex: none; display: flex; flex-direction: column; border-left: 1px solid rgba(var(--center-channel-color-rgb), .12); background: var(--center-channel-bg); }
+  #sidebar-right[hidden] { display: none; }
+  .sidebar--right__header { height: 62px; flex: none; display: flex; align-items: center; justify-content: space-between; padding: 0 12px 0 16px; border-bottom: 1px solid rgba(var(--center-channel-color-rgb), .12); }
+  .sidebar--right__title { font-size: 16px; font-weight: 600; line-height: 24px; }
+  .sidebar--right__header button { width: 32px; height: 32px; border: 0; background: transparent; border-radius: 4px; color: rgba(var(--center-channel-color-rgb), .56); font-size: 18px; cursor: pointer; }
+  #rhsContainer { flex: 1; min-height: 0; display: flex; flex-direction: column; }
+</style>
+<script src="/vendor/react.js"></script>
+<script src="/vendor/react-dom.js"></script>
+<script>
+(function () {
+    var h = window.__harness = {initError: null, wsHandlers: {}, reconnectHandlers: [], headerButtons: [], rhs: null, nextId: 1, actions: []};
+    window.plugins = {};
+    window.registerPlugin = function (id, plugin) { window.plugins[id] = plugin; };
+
+    // A redux-like store: the host state the plugin reads, plus views.rhs.
+    var state = {entities: {teams: {currentTeamId: ''}, channels: {currentChannelId: ''}, users: {currentUserId: ''}}, views: {rhs: {pluggableId: '', open: false}}};
+    var listeners = [];
+    function reduce(s, a) {
+        var rhs = s.views.rhs;
+        switch (a && a.type) {
+        case 'SHOW_RHS_PLUGIN': rhs = {pluggableId: a.pluggableId, open: true}; break;
+        case 'HIDE_RHS_PLUGIN': rhs = {pluggableId: '', open: false}; break;
+        case 'TOGGLE_RHS_PLUGIN': rhs = rhs.open && rhs.pluggableId === a.pluggableId ? {pluggableId: '', open: false} : {pluggableId: a.pluggableId, open: true}; break;
+        case 'SET_CURRENT': return Object.assign({}, s, {entities: {
+            teams: {currentTeamId: a.teamId}, channels: {currentChannelId: a.channelId}, users: {currentUserId: a.userId}}});
+        default: return s;
+        }
+        return Object.assign({}, s, {views: {rhs: rhs}});
+    }
+    h.store = {
+        getState: function () { return state; },
+        dispatch: function (a) { h.actions.push(a); state = reduce(state, a); listeners.slice().forEach(function (l) { l(); }); return a; },
+        subscribe: function (l) { listeners.push(l); return function () { listeners = listeners.filter(function (x) { return x !== l; }); }; },
+    };
+
+    h.registry = {
+        registerRightHandSidebarComponent: function (component, title) {
+            if (component && typeof component === 'object' && !title) { title = component.title; component = component.component; }
+            var id = 'rhs-' + (h.nextId++);
+            h.rhs = {id: id, component: component, title: title};
+            return {id: id, showRHSPlugin: {type: 'SHOW_RHS_PLUGIN', pluggableId: id},
+                hideRHSPlugin: {type: 'HIDE_RHS_PLUGIN', pluggableId: id}, toggleRHSPlugin: {type: 'TOGGLE_RHS_PLUGIN', pluggableId: id}};
+        },
+        registerChannelHeaderButtonAction: function (icon, action, dropdownText, tooltipText) {
+            var id = 'header-' + (h.nextId++);
+            h.headerButtons.push({id: id, icon: icon, action: action, tooltipText: tooltipText});
+            return id;
+        },
+        registerWebSocketEventHandler: function (event, handler) { h.wsHandlers[event] = handler; },
+        unregisterWebSocketEventHandler: function (event) { delete h.wsHandlers[event]; },
+        registerReconnectHandler: function (handler) { h.reconnectHandlers.push(handler); },
+        unregisterReconnectHandler: function () { h.reconnectHandlers = []; },
+        unregisterComponent: function () {},
+    };
+
+    // The host's chrome: channel header with the plugin buttons, RHS with its header.
+    function Shell() {
+        var e = React.createElement;
+        var s = React.useState(h.store.getState()); var st = s[0]; var set = s[1];
+        React.useEffect(function () { return h.store.subscribe(function () { set(h.store.getState()); }); }, []);
+        var rhsOpen = st.views.rhs.open && h.rhs && st.views.rhs.pluggableId === h.rhs.id;
+        var channel = {id: st.entities.channels.currentChannelId, name: 'town-square'};
+        return e(React.Fragment, null,
+            e('nav', {id: 'lhs', 'aria-label': 'Channels'}, e('h1', null, 'Ops'), e('p', null, '# town-square')),
+            e('main', {id: 'center'},
+                e('header', {id: 'channel-header'}, e('strong', null, 'Town Square'),
+                    e('div', {role: 'toolbar', 'aria-label': 'Channel header'}, h.headerButtons.map(function (b) {
+                        return e('button', {key: b.id, type: 'button', 'aria-label': b.tooltipText, 'aria-pressed': !!rhsOpen,
+                            onClick: function () { b.action(channel, {channel_id: channel.id, user_id: st.entities.users.currentUserId}); }}, b.icon);
+                    })))),
+            e('aside', {id: 'sidebar-right', hidden: !rhsOpen, 'aria-label': 'Right sidebar'},
+                rhsOpen && e('div', {className: 'sidebar--right__header'},
+                    e('span', {className: 'sidebar--right__title'}, h.rhs.title),
+                    e('button', {type: 'button', 'aria-label': 'Close', onClick: function () { h.store.dispatch({type: 'HIDE_RHS_PLUGIN'}); }}, '\\u00d7')),
+                rhsOpen && e('div', {id: 'rhsContainer', className: 'sidebar-right__body'}, e(h.rhs.component, {theme: {}}))));
+    }
+
+    h.boot = function (seed, userId) {
+        h.store.dispatch({type: 'SET_CURRENT', teamId: seed.team_id, channelId: seed.town_square_id, userId: userId});
+        return new Promise(function (resolve, reject) {
+            var script = document.createElement('script');
+            script.id = 'plugin_${PLUGIN_ID}';
+            script.defer = true;
+            script.src = '${BUNDLE_URL}';
+            script.onerror = function () { reject(new Error('failed to load the bundle')); };
+            script.onload = function () {
+                try {
+                    window.plugins['${PLUGIN_ID}'].initialize(h.registry, h.store);
+                } catch (err) { h.initError = String(err && err.stack || err); }
+                ReactDOM.createRoot(document.getElementById('app')).render(React.createElement(Shell));
+                resolve();
+            };
+            document.head.appendChild(script);
+        });
+    };
+    // What the host does when the server pushes an event to this client.
+    h.ws = function (msg) {
+        var handler = h.wsHandlers[msg.event];
+        if (!handler) { throw new Error('no handler registered for ' + msg.event); }
+        handler(msg);
+    };
+    h.setTheme = function (vars) {
+        Object.keys(vars).forEach(function (k) { document.documentElement.style.setProperty('--' + k, vars[k]); });
+    };
+})();
+</script>
+</head>
+<body>
+<div id="app"></div>
+</body>
+</html>`;
+
+function devserverBinary(dir) {
+    const bin = path.join(dir, 'devserver');
+    execFileSync('go', ['build', '-o', bin, './cmd/devserver'], {cwd: conformanceDir, stdio: ['ignore', 'inherit', 'inherit']});
+    return bin;
+}
+
+function startDevserver(bin, staticDir) {
+    const child = spawn(bin, ['-addr', '127.0.0.1:0', '-static', staticDir], {
+        env: {...process.env, BUNDLE_TGZ: path.resolve(BUNDLE_TGZ)},
+        stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+        stderr += d;
+        if (stderr.length > 200_000) { stderr = stderr.slice(-100_000); }
+    });
+    const origin = new Promise((resolve, reject) => {
+        let out = '';
+        const timer = setTimeout(() => reject(new Error(`devserver printed no URL in 60 s:\n${stderr}`)), 60_000);
+        child.stdout.on('data', (d) => {
+            out += d;
+            const nl = out.indexOf('\n');
+            if (nl >= 0) {
+                clearTimeout(timer);
+                resolve(out.slice(0, nl).trim());
+            }
+        });
+        child.once('exit', (code) => {
+            clearTimeout(timer);
+            reject(new Error(`devserver exited (${code}) before serving:\n${stderr}`));
+        });
+    });
+    return {child, origin, stderr: () => stderr};
+}
+
+const skip = BUNDLE_TGZ ? false : 'BUNDLE_TGZ is unset: it must name the plugin bundle (dist/incident-response-<version>.tar.gz); `make test` sets it';
+if (skip) {
+    // eslint-disable-next-line no-console
+    console.log(`# rhs.test.mjs skipped: ${skip}`);
+}
+
+describe('RHS against the real plugin in Chromium', {skip, timeout: 300_000}, () => {
+    let work;
+    let server;
+    let origin;
+    let seed;
+    let context;
+    let page;
+    const pageErrors = [];
+    const consoleErrors = [];
+
+    // Calls the plugin's REST API as a user (the way Mattermost hands it over), from Node.
+    async function api(user, method, p, body) {
+        const res = await fetch(origin + API + p, {
+            method,
+            headers: {'X-Test-User': user, 'X-Requested-With': 'XMLHttpRequest', ...(body ? {'Content-Type': 'application/json'} : {})},
+            body: body ? JSON.stringify(body) : undefined,
+        });
+        const data = await res.json().catch(() => null);
+        return {status: res.status, data};
+    }
+    async function command(user, text, channelId) {
+        const res = await fetch(origin + '/test/command', {method: 'POST', body: JSON.stringify({user, command: text, channel_id: channelId || ''})});
+        const out = await res.json();
+        assert.equal(res.status, 200, JSON.stringify(out));
+        assert.equal(out.error, null, `${text}: ${out.error}`);
+        return out.text;
+    }
+    async function eventsSince(n) {
+        return (await fetch(`${origin}/test/events?since=${n}`)).json();
+    }
+    const item = (inc, title) => inc.checklists.flatMap((s) => s.items).find((i) => i.title === title);
+    // The checklist row (li) of the item with this title.
+    const row = (region, title) => region.locator('li').filter({has: page.getByRole('checkbox', {name: title, exact: true})});
+    const text = async (locator) => (await locator.textContent()).replace(/\s+/g, ' ').trim();
+    async function until(fn, what, ms = 10_000) {
+        const end = Date.now() + ms;
+        while (!(await fn())) {
+            if (Date.now() > end) { throw new Error(what); }
+            await new Promise((r) => setTimeout(r, 50));
+        }
+    }
+    async function shot(name) {
+        mkdirSync(outDir, {recursive: true});
+        await page.waitForFunction(() => Array.from(document.images).every((i) => i.complete));
+        await page.screenshot({path: path.join(outDir, `${name}.png`)});
+    }
+
+    before(async () => {
+        assert.ok(existsSync(distMain), `${distMain} is missing: run \`npm run build\` first`);
+        assert.ok(existsSync(BUNDLE_TGZ), `BUNDLE_TGZ=${BUNDLE_TGZ} does not exist`);
+        assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}: install it with \`apt-get install -y chromium\``);
+        work = mkdtempSync(path.join(tmpdir(), 'ir-rhs-'));
+        const staticDir = path.join(work, 'static');
+        mkdirSync(path.join(staticDir, 'vendor'), {recursive: true});
+        mkdirSync(path.join(staticDir, 'static', 'plugins', PLUGIN_ID), {recursive: true});
+        writeFileSync(path.join(staticDir, 'index.html'), HARNESS_HTML);
+        copyFileSync(path.join(webappDir, 'node_modules/react/umd/react.development.js'), path.join(staticDir, 'vendor', 'react.js'));
+        copyFileSync(path.join(webappDir, 'node_modules/react-dom/umd/react-dom.development.js'), path.join(staticDir, 'vendor', 'react-dom.js'));
+        copyFileSync(distMain, path.join(staticDir, 'static', 'plugins', PLUGIN_ID, 'main.js'));
+
+        server = startDevserver(devserverBinary(work), staticDir);
+        origin = await server.origin;
+        seed = await (await fetch(origin + '/test/seed')).json();
+
+        const userDataDir = path.join(work, 'chromium');
+        context = await chromium.launchPersistentContext(userDataDir, {
+            executablePath: CHROMIUM,
+            headless: true,
+            timeout: 30_000,
+            viewport: {width: 1100, height: 760},
+            args: [
+                '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+                '--disable-background-networking', '--disable-component-update', '--disable-sync',
+            ],
+        });
+        context.setDefaultTimeout(10_000);
+        await context.route('**/*', (route) => {
+            const url = route.request().url();
+            return url.startsWith(origin + '/') || url.startsWith('data:') ? route.continue() : route.abort();
+        });
+        page = context.pages()[0] ?? await context.newPage();
+        page.on('pageerror', (err) => pageErrors.push(String(err)));
+        page.on('console', (msg) => {
+            if (msg.type() === 'error') { consoleErrors.push(msg.text()); }
+        });
+        // Log in as alice: the session and CSRF cookies, as Mattermost sets them.
+        const login = await page.goto(origin + '/test/login?user=alice');
+        assert.equal(login.status(), 200);
+        await page.goto(origin + '/', {waitUntil: 'load'});
+        await page.evaluate(([s, u]) => window.__harness.boot(s, u), [seed, seed.users.alice.id]);
+        assert.equal(await page.evaluate(() => window.__harness.initError), null);
+        await page.evaluate((t) => window.__harness.setTheme(t), THEMES.denim);
+    });
+
+    after(async () => {
+        await context?.close().catch(() => {});
+        if (server) {
+            const exited = new Promise((resolve) => server.child.once('exit', resolve));
+            server.child.kill('SIGTERM');
+            await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+            if (server.child.exitCode === null) { server.child.kill('SIGKILL'); }
+        }
+        if (work) { rmSync(work, {recursive: true, force: true}); }
+    });
+
+    let incA; // started by slash command, checklist added by commands
+    let incB; // started by REST from the Service incident playbook
+
+    test('incidents started the way users do appear in the RHS list', async () => {
+        const reply = await command('alice', '/incident start Database down');
+        assert.match(reply, /INC-0001/);
+        const list = await api('alice', 'GET', `/incidents?team_id=${seed.team_id}&state=active`);
+        assert.equal(list.status, 200);
+        incA = list.data.items.find((i) => i.name === 'Database down');
+        assert.ok(incA, JSON.stringify(list.data));
+        await command('alice', '/incident checkadd Triage Page the database on-call', incA.channel_id);
+        await command('alice', '/incident checkadd Triage Confirm which services are affected', incA.channel_id);
+        await command('alice', '/incident checkadd "Stop the bleeding" Put checkout in read-only mode', incA.channel_id);
+        incA = (await api('alice', 'GET', `/incidents/${incA.id}`)).data;
+        assert.equal(incA.checklists.length, 2);
+
+        const playbooks = await api('sysadmin', 'GET', `/playbooks?team_id=${seed.team_id}`);
+        const service = playbooks.data.items.find((p) => p.title === 'Service incident');
+        const created = await api('sysadmin', 'POST', '/incidents', {
+            team_id: seed.team_id, name: 'Checkout latency above 2 s', playbook_id: service.id,
+            summary: 'p99 latency of /checkout rose from 300 ms to 2.4 s after the 14:05 deploy.',
+        });
+        assert.equal(created.status, 201, JSON.stringify(created.data));
+        incB = created.data;
+
+        // The channel-header button opens the RHS (the host's toggle action).
+        await page.getByRole('button', {name: 'Incident Response'}).click();
+        const region = page.getByRole('region', {name: 'Incidents'});
+        await region.waitFor();
+        await region.getByRole('heading', {name: /Active incidents/}).waitFor();
+        const cardA = region.getByRole('button', {name: /INC-0001.*Database down/});
+        const cardB = region.getByRole('button', {name: /INC-0002.*Checkout latency/});
+        await cardA.waitFor();
+        await cardB.waitFor();
+        await cardA.getByText('@alice').waitFor();
+        await cardB.getByText('@sysadmin').waitFor();
+        assert.match(await cardA.innerText(), /just now/);
+        assert.match(await cardA.innerText(), /0\/3 done/);
+        await shot('rhs-list-light');
+
+        // Toggle closes and reopens it.
+        await page.getByRole('button', {name: 'Incident Response'}).click();
+        await region.waitFor({state: 'detached'});
+        await page.getByRole('button', {name: 'Incident Response'}).click();
+        await cardA.waitFor();
+    });
+
+    test('detail: check an item, add an item, see the server agree', async () => {
+        const region = page.getByRole('region', {name: 'Incidents'});
+        await region.getByRole('button', {name: /INC-0001.*Database down/}).click();
+        await region.getByRole('heading', {name: 'Database down', level: 2}).waitFor();
+        await region.getByText('No summary yet.').waitFor();
+        const triage = region.getByRole('button', {name: /^Triage \d/});
+        assert.equal(await triage.getAttribute('aria-expanded'), 'true');
+        assert.equal(await triage.innerText(), 'Triage\n0/2');
+
+        const box = region.getByRole('checkbox', {name: 'Page the database on-call'});
+        assert.equal(await box.isChecked(), false);
+        await box.check();
+        await region.getByText(/Done by/).waitFor();
+        assert.match(await text(row(region, 'Page the database on-call')), /Done by @alice\s+just now/);
+        const afterCheck = await api('alice', 'GET', `/incidents/${incA.id}`);
+        const checked = item(afterCheck.data, 'Page the database on-call');
+        assert.equal(checked.state, 'done');
+        assert.equal(checked.completed_by, seed.users.alice.id);
+
+        // Add an item at the end of "Stop the bleeding", from the keyboard.
+        await region.getByRole('button', {name: 'Add item to Stop the bleeding'}).click();
+        const input = region.getByRole('textbox', {name: 'New item in Stop the bleeding'});
+        await input.fill('Fail over to the replica');
+        await input.press('Enter');
+        await region.getByRole('checkbox', {name: 'Fail over to the replica'}).waitFor();
+        await input.press('Escape');
+        await region.getByRole('button', {name: 'Add item to Stop the bleeding'}).waitFor();
+        const afterAdd = await api('alice', 'GET', `/incidents/${incA.id}`);
+        const section = afterAdd.data.checklists.find((s) => s.title === 'Stop the bleeding');
+        assert.deepEqual(section.items.map((i) => i.title), ['Put checkout in read-only mode', 'Fail over to the replica']);
+
+        // Uncheck keeps the last completion visible.
+        await box.uncheck();
+        await region.getByText(/Last done by @alice/).waitFor();
+        assert.equal(item((await api('alice', 'GET', `/incidents/${incA.id}`)).data, 'Page the database on-call').state, 'open');
+        await box.check();
+        await region.getByText(/^Done by/).first().waitFor();
+    });
+
+    test('live update: another user changes the incident, the websocket event refreshes the detail', async () => {
+        const region = page.getByRole('region', {name: 'Incidents'});
+        const target = item(incA, 'Confirm which services are affected');
+        const mark = (await eventsSince(0)).next;
+        const patched = await api('sysadmin', 'PATCH', `/incidents/${incA.id}/items/${target.id}`, {state: 'done'});
+        assert.equal(patched.status, 200, JSON.stringify(patched.data));
+
+        // Nothing has told the page yet.
+        const box = region.getByRole('checkbox', {name: 'Confirm which services are affected'});
+        assert.equal(await box.isChecked(), false);
+
+        // The events the plugin published for this change, delivered as the host would.
+        const {events} = await eventsSince(mark);
+        assert.ok(events.length >= 1, 'the plugin published no websocket event');
+        for (const ev of events) {
+            assert.equal(ev.event, WS_EVENT);
+            assert.equal(ev.data.incident_id, incA.id);
+            await page.evaluate((msg) => window.__harness.ws(msg), ev);
+        }
+        await until(() => box.isChecked(), 'the detail did not show the change after the websocket event');
+        assert.match(await text(row(region, 'Confirm which services are affected')), /Done by @sysadmin/);
+        await shot('rhs-detail-light');
+        await page.evaluate((t) => window.__harness.setTheme(t), THEMES.onyx);
+        await shot('rhs-detail-dark');
+        await page.evaluate((t) => window.__harness.setTheme(t), THEMES.denim);
+    });
+
+    test('end the incident with confirmation', async () => {
+        const region = page.getByRole('region', {name: 'Incidents'});
+        await region.getByRole('button', {name: 'End incident'}).click();
+        const dialog = region.getByRole('alertdialog', {name: 'End INC-0001?'});
+        await dialog.waitFor();
+        // Escape cancels; focus starts on Cancel.
+        assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Cancel');
+        await page.keyboard.press('Escape');
+        await dialog.waitFor({state: 'detached'});
+        assert.equal((await api('alice', 'GET', `/incidents/${incA.id}`)).data.state, 'active');
+
+        await region.getByRole('button', {name: 'End incident'}).click();
+        await dialog.getByRole('button', {name: 'End incident'}).click();
+        await region.getByText('Ended', {exact: true}).first().waitFor();
+        assert.equal(await region.getByRole('checkbox', {name: 'Page the database on-call'}).isDisabled(), true);
+        assert.equal(await region.getByRole('button', {name: 'End incident'}).count(), 0);
+        const ended = await api('alice', 'GET', `/incidents/${incA.id}`);
+        assert.equal(ended.data.state, 'ended');
+        assert.ok(ended.data.ended_at);
+
+        await region.getByRole('button', {name: 'All incidents'}).click();
+        await region.getByRole('button', {name: /INC-0002/}).waitFor();
+        // Back refetches the list; the ended incident leaves it.
+        await region.getByRole('button', {name: /INC-0001/}).waitFor({state: 'detached'});
+    });
+
+    test('a refusal from the server is shown in its own words', async () => {
+        // INC-0002 runs in a public channel alice is not in: she may read it but not change it.
+        const region = page.getByRole('region', {name: 'Incidents'});
+        await region.getByRole('button', {name: /INC-0002/}).click();
+        await region.getByRole('heading', {name: 'Checkout latency above 2 s', level: 2}).waitFor();
+        await region.getByText(/p99 latency of \/checkout/).waitFor();
+        await shot('rhs-detail-playbook-light');
+        const first = incB.checklists[0].items[0];
+        const refusal = await api('alice', 'PATCH', `/incidents/${incB.id}/items/${first.id}`, {state: 'done'});
+        assert.equal(refusal.status, 403);
+        assert.ok(refusal.data.error);
+        await region.getByRole('checkbox', {name: first.title}).click();
+        const alert = region.getByRole('alert');
+        await alert.waitFor();
+        assert.ok((await alert.innerText()).includes(refusal.data.error), `alert "${await alert.innerText()}" lacks "${refusal.data.error}"`);
+        await shot('rhs-error-light');
+        await until(async () => !(await region.getByRole('checkbox', {name: first.title}).isChecked()), 'the refused check was not undone');
+        assert.equal(item((await api('sysadmin', 'GET', `/incidents/${incB.id}`)).data, first.title).state, 'open');
+        await alert.getByRole('button', {name: 'Dismiss'}).click();
+        await alert.waitFor({state: 'detached'});
+
+        await region.getByRole('button', {name: 'All incidents'}).click();
+        await region.getByRole('button', {name: /INC-0002/}).waitFor();
+    });
+
+    test('list in the dark theme', async () => {
+        await command('alice', '/incident start Search index lagging');
+        await page.evaluate((msg) => window.__harness.ws(msg), {event: WS_EVENT, data: {incident_id: 'x'}});
+        const region = page.getByRole('region', {name: 'Incidents'});
+        await region.getByRole('button', {name: /Search index lagging/}).waitFor();
+        await page.evaluate((t) => window.__harness.setTheme(t), THEMES.onyx);
+        await shot('rhs-list-dark');
+        await page.evaluate((t) => window.__harness.setTheme(t), THEMES.denim);
+    });
+
+    test('no page errors or console errors', () => {
+        assert.deepEqual(pageErrors, []);
+        // The one refusal above is logged by Chromium as a failed resource load (403).
+        assert.deepEqual(consoleErrors.filter((t) => !/status of 403/.test(t)), []);
+    });
+});
