@@ -49,6 +49,9 @@ test-conformance: dist guest
 
 bench: dist
 	cd tests/conformance && BUNDLE_TGZ=$(CURDIR)/$(BUNDLE) $(GO) run ./cmd/bench
+	@echo "webapp_main_js_bytes: $$(stat -c %s webapp/dist/main.js)"
+	@echo "guest_wasm_bytes: $$(stat -c %s $(GUEST))"
+	@echo "bundle_bytes: $$(stat -c %s $(BUNDLE))"
 
 fuzz:
 	./build/fuzz.sh
