@@ -1,5 +1,5 @@
 import {id as pluginId} from './manifest';
-import type {Incident, IncidentList, ItemState, User} from './types/incident';
+import type {Incident, IncidentList, ItemState, Playbook, User} from './types/incident';
 
 // Mattermost may live under a subpath (https://example.com/chat); the host puts it on
 // window.basename. Every URL we build starts with it.
@@ -98,6 +98,44 @@ export function endIncident(id: string): Promise<Incident> {
 }
 
 // The host's own REST API, for people's names.
+export {basePath};
+
 export function getUser(userId: string): Promise<User> {
     return request<User>(`${basePath()}/api/v4/users/${enc(userId)}`);
+}
+
+export function setCommander(id: string, userId: string): Promise<Incident> {
+    return request<Incident>(`${apiBase()}/incidents/${enc(id)}/commander`, 'POST', {user_id: userId});
+}
+
+// assigneeId null unassigns.
+export function setAssignee(id: string, itemId: string, assigneeId: string | null): Promise<Incident> {
+    return request<Incident>(`${apiBase()}/incidents/${enc(id)}/items/${enc(itemId)}`, 'PATCH', {assignee_id: assigneeId});
+}
+
+export function removeItem(id: string, itemId: string): Promise<Incident> {
+    return request<Incident>(`${apiBase()}/incidents/${enc(id)}/items/${enc(itemId)}`, 'DELETE');
+}
+
+export function listPlaybooks(teamId: string, signal?: AbortSignal): Promise<{items: Playbook[]}> {
+    return request<{items: Playbook[]}>(`${apiBase()}/playbooks?team_id=${enc(teamId)}`, 'GET', undefined, signal);
+}
+
+export interface StartIncidentRequest {
+    team_id: string;
+    name: string;
+    summary?: string;
+    playbook_id?: string;
+    channel_name?: string;
+    private?: boolean;
+}
+
+export function startIncident(body: StartIncidentRequest): Promise<Incident> {
+    return request<Incident>(`${apiBase()}/incidents`, 'POST', body);
+}
+
+// The host's user autocomplete (what Mattermost's own pickers use).
+export function autocompleteUsers(teamId: string, name: string, signal?: AbortSignal): Promise<{users: User[]}> {
+    return request<{users: User[]}>(
+        `${basePath()}/api/v4/users/autocomplete?in_team=${enc(teamId)}&name=${enc(name)}&limit=25`, 'GET', undefined, signal);
 }

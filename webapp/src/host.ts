@@ -5,9 +5,18 @@ import type {Store} from './types/mattermost';
 // The parts of the host's redux state we read. Internal to Mattermost, so read in one place.
 interface HostState {
     entities?: {
-        teams?: {currentTeamId?: string};
+        teams?: {currentTeamId?: string; teams?: Record<string, {id: string; name?: string}>};
         channels?: {currentChannelId?: string};
+        posts?: {posts?: Record<string, HostPost>};
+        general?: {config?: {SiteURL?: string}};
     };
+}
+
+export interface HostPost {
+    id: string;
+    message?: string;
+    type?: string;
+    channel_id?: string;
 }
 
 export function currentTeamId(state: unknown): string {
@@ -16,6 +25,20 @@ export function currentTeamId(state: unknown): string {
 
 export function currentChannelId(state: unknown): string {
     return (state as HostState)?.entities?.channels?.currentChannelId ?? '';
+}
+
+export function getPost(state: unknown, postId: string): HostPost | undefined {
+    return (state as HostState)?.entities?.posts?.posts?.[postId];
+}
+
+// Mattermost's permalink for a post: <site URL>/<team name>/pl/<post id>. Falls back to this
+// page's origin and subpath when the config has no SiteURL.
+export function postPermalink(state: unknown, postId: string, basePath: string): string {
+    const s = state as HostState;
+    const teamId = currentTeamId(state);
+    const teamName = s?.entities?.teams?.teams?.[teamId]?.name || '';
+    const site = (s?.entities?.general?.config?.SiteURL || `${window.location.origin}${basePath}`).replace(/\/+$/, '');
+    return teamName ? `${site}/${teamName}/pl/${postId}` : `${site}/_redirect/pl/${postId}`;
 }
 
 // Subscribe to the host store without react-redux (its context differs between host versions).

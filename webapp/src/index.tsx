@@ -1,10 +1,14 @@
 import React from 'react';
 
+import {basePath} from './client';
 import {RHSView} from './components/rhs';
+import {StartIncidentModal} from './components/start_modal';
 import {IncidentEvents} from './events';
+import {getPost, postPermalink} from './host';
 import {id as pluginId} from './manifest';
 import {injectStyles, removeStyles} from './styles';
 import type {PluginClass, PluginRegistry, Store, WebSocketMessage} from './types/mattermost';
+import {PluginUI} from './ui';
 import {clearUserCache} from './users';
 
 const LABEL = 'Incident Response';
@@ -33,22 +37,80 @@ function IncidentIcon(): React.ReactElement {
     );
 }
 
+// The App Bar takes an image URL: the icon above, drawn in the App Bar's grey.
+const APP_BAR_ICON = 'data:image/svg+xml,' + encodeURIComponent(
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" fill="#808080">' +
+    '<path d="M12 2C6.48 2 2 6.48 2 12s4.48 10 10 10 10-4.48 10-10S17.52 2 12 2zm0 18c-4.41 0-8-3.59-8-8s3.59-8 8-8 8 3.59 8 8-3.59 8-8 8z"/>' +
+    '<path d="M12.5 6.5c.3 2-1 3-2 4.2-.9 1-1.5 2-1.5 3.3a3 3 0 0 0 6 0c0-1.6-.9-2.4-1.2-3.6-.2.9-.7 1.4-1.3 1.6.4-1.8.4-3.8 0-5.5z"/></svg>');
+
+const START_FROM_POST = 'Start incident from this message';
+
+// The summary a post's incident starts with: its text, then where it came from.
+export function summaryFromPost(message: string, permalink: string): string {
+    const text = message.trim();
+    return text ? `${text}\n\nStarted from ${permalink}` : `Started from ${permalink}`;
+}
+
 export default class Plugin implements PluginClass {
     private events = new IncidentEvents();
+    private ui = new PluginUI();
 
     public initialize(registry: PluginRegistry, store: Store): void {
         injectStyles();
         const events = this.events;
+        const ui = this.ui;
 
         function IncidentsRHS(): React.ReactElement {
             return (
                 <RHSView
                     store={store}
                     events={events}
+                    ui={ui}
                 />
             );
         }
         const rhs = registry.registerRightHandSidebarComponent(IncidentsRHS, 'Incidents');
+
+        // The start form lives at the root; after a start, the RHS opens on the new incident.
+        function StartModalRoot(): React.ReactElement {
+            return (
+                <StartIncidentModal
+                    store={store}
+                    ui={ui}
+                    onStarted={(incident) => {
+                        ui.showIncident(incident.id);
+                        store.dispatch(rhs.showRHSPlugin);
+                    }}
+                />
+            );
+        }
+        if (typeof registry.registerRootComponent === 'function') {
+            registry.registerRootComponent(StartModalRoot);
+        }
+        if (typeof registry.registerChannelHeaderMenuAction === 'function') {
+            registry.registerChannelHeaderMenuAction('Start incident', () => ui.openStart(), () => true);
+        }
+        if (typeof registry.registerPostDropdownMenuAction === 'function') {
+            registry.registerPostDropdownMenuAction(
+                START_FROM_POST,
+                (postId: string) => {
+                    const state = store.getState();
+                    const post = getPost(state, postId);
+                    const link = postPermalink(state, postId, basePath());
+                    ui.openStart({summary: summaryFromPost(post?.message ?? '', link), postLink: link});
+                },
+                (postId: string) => {
+                    const post = getPost(store.getState(), postId);
+                    return Boolean(post) && !(post?.type ?? '').startsWith('system_');
+                },
+            );
+        }
+        // App Bar (Mattermost 7+): an icon that toggles the same RHS. Internal API: feature-detect it.
+        if (typeof registry.registerAppBarComponent === 'function') {
+            registry.registerAppBarComponent(APP_BAR_ICON, () => {
+                store.dispatch(rhs.toggleRHSPlugin);
+            }, LABEL);
+        }
 
         registry.registerChannelHeaderButtonAction(
             <IncidentIcon/>,
@@ -73,6 +135,7 @@ export default class Plugin implements PluginClass {
         // Mattermost drops our components and websocket handlers itself; we remove what we
         // added to the page and forget cached people.
         this.events.clear();
+        this.ui.clear();
         removeStyles();
         clearUserCache();
     }

@@ -16,7 +16,28 @@ const c = `.${CLS}`;
 export const css = `
 ${c}-rhs{display:flex;flex-direction:column;height:100%;min-height:0;background:${bg};color:${fg};font-size:14px;line-height:20px;box-sizing:border-box}
 ${c}-rhs *,${c}-rhs *::before,${c}-rhs *::after{box-sizing:border-box}
-${c}-rhs :focus-visible{outline:2px solid ${btn};outline-offset:1px}
+${c}-rhs :focus-visible,${c}-backdrop :focus-visible{outline:2px solid ${btn};outline-offset:1px}
+${c}-backdrop{position:fixed;inset:0;z-index:1050;display:flex;align-items:flex-start;justify-content:center;padding:64px 16px;overflow-y:auto;background:rgba(0,0,0,0.64);font-size:14px;line-height:20px;box-sizing:border-box}
+${c}-backdrop *,${c}-backdrop *::before,${c}-backdrop *::after{box-sizing:border-box}
+${c}-modal{width:100%;max-width:600px;border-radius:12px;background:${bg};color:${fg};border:1px solid rgba(${fgRGB},0.16);box-shadow:0 20px 32px rgba(0,0,0,0.12)}
+${c}-modal__header{display:flex;align-items:center;justify-content:space-between;padding:24px 32px 8px}
+${c}-modal__title{margin:0;font-size:22px;line-height:28px;font-weight:600;color:${fg}}
+${c}-modal ${c}-modal__close{opacity:1;width:32px;height:32px;font-size:22px;line-height:32px}
+${c}-modal__body{display:flex;flex-direction:column;gap:16px;padding:16px 32px}
+${c}-modal__footer{display:flex;justify-content:flex-end;gap:8px;padding:16px 32px 24px}
+${c}-modal__footer ${c}-button{height:40px;padding:0 20px;font-size:14px}
+${c}-modal__source{margin:-8px 0 0}
+${c}-modal__hint{margin:-12px 0 0 24px}
+${c}-modal__source a{color:var(--link-color, #386fe5)}
+${c}-modal ${c}-input{height:40px}
+${c}-label{font-size:14px;line-height:20px;font-weight:600;color:${fg}}
+${c}-textarea{height:auto!important;min-height:80px;padding:8px 10px;resize:vertical;line-height:20px}
+${c}-select{padding-right:8px}
+${c}-check-field{display:flex;align-items:center;gap:8px;cursor:pointer}
+${c}-check-field ${c}-checkbox{margin:0}
+${c}-field-error{color:${err}}
+${c}-list__header{display:flex;align-items:center;justify-content:space-between;gap:8px;padding:12px 16px 8px}
+${c}-list__header ${c}-heading{padding:0}
 ${c}-list,${c}-detail{display:flex;flex-direction:column;min-height:0;flex:1}
 ${c}-list{overflow-y:auto}
 ${c}-scroll{overflow-y:auto;flex:1;min-height:0}
@@ -109,6 +130,28 @@ ${c}-confirm__text{margin:0 0 12px;color:rgba(${fgRGB},0.72);font-size:12px;line
 ${c}-error{display:flex;align-items:flex-start;justify-content:space-between;gap:8px;margin:8px 0;padding:8px 12px;border-radius:4px;background:rgba(${errRGB},0.08);border:1px solid rgba(${errRGB},0.24);color:${fg};font-size:12px;line-height:16px}
 ${c}-error__text::before{content:"";display:inline-block;width:8px;height:8px;margin-right:8px;border-radius:50%;background:${err};vertical-align:1px}
 ${c}-list ${c}-pad ${c}-button{margin-top:4px}
+${c}-sr-only{position:absolute!important;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}
+${c}-commander{display:flex;align-items:center;flex-wrap:wrap;gap:4px 8px}
+${c}-commander ${c}-link-button{padding:0 6px;height:20px}
+${c}-commander ${c}-picker{flex:1;min-width:0}
+${c}-picker{position:relative;display:flex;flex-direction:column;gap:4px;width:100%}
+${c}-picker__row{display:flex;gap:8px;align-items:center}
+${c}-picker__list{list-style:none;margin:0;padding:4px 0;max-height:220px;overflow-y:auto;border:1px solid rgba(${fgRGB},0.16);border-radius:4px;background:${bg};box-shadow:0 8px 24px rgba(0,0,0,0.12)}
+${c}-picker__list[hidden]{display:none}
+${c}-picker__option{display:flex;align-items:center;gap:8px;padding:6px 12px;cursor:pointer;color:${fg};min-width:0}
+${c}-picker__option > span{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+${c}-picker__option--active{background:rgba(${btnRGB},0.08);box-shadow:inset 2px 0 0 ${btn}}
+${c}-picker__status{min-height:16px}
+${c}-item__panel{margin-top:6px}
+${c}-item__actions{display:flex;flex-wrap:wrap;gap:4px;margin-left:-8px}
+${c}-item__panel${c}-confirm{padding:8px 10px;border:1px solid rgba(${errRGB},0.32);border-radius:4px;background:rgba(${errRGB},0.04)}
+${c}-item__panel ${c}-confirm__text{margin:0 0 8px;color:${fg}}
+${c}-link-button--danger{color:${err}}
+${c}-link-button--danger:hover{background:rgba(${errRGB},0.08)}
+${c}-icon-button{flex:none;width:24px;height:24px;padding:0;border:0;border-radius:4px;background:transparent;color:rgba(${fgRGB},0.56);font:inherit;font-size:16px;line-height:24px;cursor:pointer;opacity:0}
+${c}-item:hover ${c}-icon-button,${c}-icon-button:focus-visible,${c}-icon-button--on{opacity:1}
+${c}-icon-button:hover,${c}-icon-button--on{background:rgba(${fgRGB},0.08);color:${fg}}
+@media (hover:none){${c}-icon-button{opacity:1}}
 `;
 
 export const STYLE_ELEMENT_ID = `${CLS}-styles`;

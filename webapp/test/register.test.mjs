@@ -237,6 +237,53 @@ describe('webapp bundle in Chromium', {timeout: 60_000}, () => {
         assert.deepEqual(ws.map((c) => [c.first, c.argTypes[1]]), [[`custom_${PLUGIN_ID}_incident_updated`, 'function']]);
     });
 
+    test('entry points: start form at the root, channel menu, post menu, App Bar icon', async () => {
+        const calls = await page.evaluate(() => window.__harness.registryCalls.map((c) => ({
+            name: c.name,
+            argTypes: c.args.map((a) => typeof a),
+            first: typeof c.args[0] === 'string' ? c.args[0].slice(0, 40) : null,
+            tooltip: typeof c.args[2] === 'string' ? c.args[2] : null,
+        })));
+        const byName = (n) => calls.filter((c) => c.name === n);
+        assert.deepEqual(byName('registerRootComponent').map((c) => c.argTypes), [['function']]);
+        assert.deepEqual(byName('registerChannelHeaderMenuAction').map((c) => [c.first, ...c.argTypes.slice(1)]),
+            [['Start incident', 'function', 'function']]);
+        assert.deepEqual(byName('registerPostDropdownMenuAction').map((c) => [c.first, ...c.argTypes.slice(1)]),
+            [['Start incident from this message', 'function', 'function']]);
+        const appBar = byName('registerAppBarComponent');
+        assert.equal(appBar.length, 1, JSON.stringify(calls));
+        assert.match(appBar[0].first, /^data:image\/svg\+xml,/);
+        assert.deepEqual(appBar[0].argTypes, ['string', 'function', 'string']);
+        assert.equal(appBar[0].tooltip, 'Incident Response');
+    });
+
+    test('a host without the optional registry methods still gets the RHS and header button', async () => {
+        const result = await page.evaluate((id) => {
+            const calls = [];
+            const rec = (name) => (...args) => {
+                calls.push(name);
+                return name === 'registerRightHandSidebarComponent' ?
+                    {id: 'x', showRHSPlugin: {}, hideRHSPlugin: {}, toggleRHSPlugin: {}} : 'id-' + calls.length;
+            };
+            const registry = {};
+            for (const n of ['registerRightHandSidebarComponent', 'registerChannelHeaderButtonAction',
+                'registerWebSocketEventHandler', 'unregisterComponent']) {
+                registry[n] = rec(n);
+            }
+            const store = {getState: () => ({}), dispatch: (a) => a, subscribe: () => () => {}};
+            try {
+                const plugin = new window.plugins[id].constructor();
+                plugin.initialize(registry, store);
+                plugin.uninitialize();
+                return {calls, error: null};
+            } catch (e) {
+                return {calls, error: String(e)};
+            }
+        }, PLUGIN_ID);
+        assert.equal(result.error, null);
+        assert.deepEqual(result.calls, ['registerRightHandSidebarComponent', 'registerChannelHeaderButtonAction', 'registerWebSocketEventHandler']);
+    });
+
     test('the icon renders with an accessible name and the button toggles the RHS', async () => {
         await page.evaluate(() => window.__harness.renderHeaderButtons());
         await page.getByRole('img', {name: 'Incident Response'}).waitFor({state: 'visible'});

@@ -2,8 +2,10 @@
 // built bundle (BUNDLE_TGZ) under Mattermost's plugin host code and serves, on one origin, the
 // plugin's HTTP API (with Mattermost-User-Id set from a test session cookie, CSRF checked like
 // Mattermost), the host's /api/v4/users, and the harness page below, which plays the Mattermost
-// webapp: React 18 on window, a redux-like store with the current team and channel, and a
-// registry that renders the registered RHS and keeps the registered websocket handlers.
+// webapp: React 18 on window, a redux-like store with the current team and channel (and posts,
+// team names and the site URL, for permalinks), and a registry that renders the registered RHS,
+// root components (the start form) and channel-menu items, and keeps the registered websocket
+// handlers and post-menu actions (h.postMenu / h.clickPostAction play the post's "..." menu).
 //
 // Needs dist/main.js (`npm run build`) and BUNDLE_TGZ naming the plugin bundle (`make test`
 // sets it); without BUNDLE_TGZ the suite is skipped. Screenshots go to webapp/test-output/.
@@ -68,6 +70,7 @@ const HARNESS_HTML = `<!doctype html>
   #center { flex: 1; display: flex; flex-direction: column; min-width: 0; }
   #channel-header { height: 62px; display: flex; align-items: center; justify-content: space-between; padding: 0 16px; border-bottom: 1px solid rgba(var(--center-channel-color-rgb), .12); }
   #channel-header strong { font-size: 16px; }
+  #channel-header button.menu-item { width: auto; padding: 0 8px; font: inherit; font-size: 12px; }
   #channel-header button { width: 32px; height: 32px; border: 0; border-radius: 4px; background: transparent; color: rgba(var(--center-channel-color-rgb), .56); cursor: pointer; display: inline-flex; align-items: center; justify-content: center; }
   #channel-header button[aria-pressed=true] { background: rgba(var(--button-bg-rgb), .08); color: var(--button-bg); }
   #sidebar-right { width: 400px; flex: none; display: flex; flex-direction: column; border-left: 1px solid rgba(var(--center-channel-color-rgb), .12); background: var(--center-channel-bg); }
@@ -81,12 +84,14 @@ const HARNESS_HTML = `<!doctype html>
 <script src="/vendor/react-dom.js"></script>
 <script>
 (function () {
-    var h = window.__harness = {initError: null, wsHandlers: {}, reconnectHandlers: [], headerButtons: [], rhs: null, nextId: 1, actions: []};
+    var h = window.__harness = {initError: null, wsHandlers: {}, reconnectHandlers: [], headerButtons: [], rhs: null, nextId: 1, actions: [],
+        roots: [], postActions: [], headerMenu: [], appBar: []};
     window.plugins = {};
     window.registerPlugin = function (id, plugin) { window.plugins[id] = plugin; };
 
     // A redux-like store: the host state the plugin reads, plus views.rhs.
-    var state = {entities: {teams: {currentTeamId: ''}, channels: {currentChannelId: ''}, users: {currentUserId: ''}}, views: {rhs: {pluggableId: '', open: false}}};
+    var state = {entities: {teams: {currentTeamId: '', teams: {}}, channels: {currentChannelId: ''}, users: {currentUserId: ''},
+        posts: {posts: {}}, general: {config: {}}}, views: {rhs: {pluggableId: '', open: false}}};
     var listeners = [];
     function reduce(s, a) {
         var rhs = s.views.rhs;
@@ -94,8 +99,11 @@ const HARNESS_HTML = `<!doctype html>
         case 'SHOW_RHS_PLUGIN': rhs = {pluggableId: a.pluggableId, open: true}; break;
         case 'HIDE_RHS_PLUGIN': rhs = {pluggableId: '', open: false}; break;
         case 'TOGGLE_RHS_PLUGIN': rhs = rhs.open && rhs.pluggableId === a.pluggableId ? {pluggableId: '', open: false} : {pluggableId: a.pluggableId, open: true}; break;
-        case 'SET_CURRENT': return Object.assign({}, s, {entities: {
-            teams: {currentTeamId: a.teamId}, channels: {currentChannelId: a.channelId}, users: {currentUserId: a.userId}}});
+        case 'SET_CURRENT': return Object.assign({}, s, {entities: Object.assign({}, s.entities, {
+            teams: {currentTeamId: a.teamId, teams: a.teams || {}}, channels: {currentChannelId: a.channelId}, users: {currentUserId: a.userId},
+            general: {config: {SiteURL: a.siteURL || ''}}})});
+        case 'RECEIVED_POST': var posts = Object.assign({}, s.entities.posts.posts); posts[a.data.id] = a.data;
+            return Object.assign({}, s, {entities: Object.assign({}, s.entities, {posts: {posts: posts}})});
         default: return s;
         }
         return Object.assign({}, s, {views: {rhs: rhs}});
@@ -123,7 +131,26 @@ const HARNESS_HTML = `<!doctype html>
         unregisterWebSocketEventHandler: function (event) { delete h.wsHandlers[event]; },
         registerReconnectHandler: function (handler) { h.reconnectHandlers.push(handler); },
         unregisterReconnectHandler: function () { h.reconnectHandlers = []; },
+        registerRootComponent: function (component) { var id = 'root-' + (h.nextId++); h.roots.push({id: id, component: component}); return id; },
+        registerPostDropdownMenuAction: function (text, action, filter) {
+            var id = 'post-' + (h.nextId++); h.postActions.push({id: id, text: text, action: action, filter: filter}); return id;
+        },
+        registerChannelHeaderMenuAction: function (text, action, shouldRender) {
+            var id = 'menu-' + (h.nextId++); h.headerMenu.push({id: id, text: text, action: action, shouldRender: shouldRender}); return id;
+        },
+        registerAppBarComponent: function (iconUrl, action, tooltipText) {
+            var id = 'appbar-' + (h.nextId++); h.appBar.push({id: id, iconUrl: iconUrl, action: action, tooltipText: tooltipText}); return id;
+        },
         unregisterComponent: function () {},
+    };
+    // The host's post "..." menu for one post: the plugin's actions whose filter accepts it.
+    h.postMenu = function (postId) {
+        return h.postActions.filter(function (a) { return !a.filter || a.filter(postId); }).map(function (a) { return a.text; });
+    };
+    h.clickPostAction = function (postId, text) {
+        var a = h.postActions.filter(function (x) { return x.text === text && (!x.filter || x.filter(postId)); })[0];
+        if (!a) { throw new Error('no post action ' + text + ' for ' + postId); }
+        a.action(postId);
     };
 
     // The host's chrome: channel header with the plugin buttons, RHS with its header.
@@ -140,16 +167,20 @@ const HARNESS_HTML = `<!doctype html>
                     e('div', {role: 'toolbar', 'aria-label': 'Channel header'}, h.headerButtons.map(function (b) {
                         return e('button', {key: b.id, type: 'button', 'aria-label': b.tooltipText, 'aria-pressed': !!rhsOpen,
                             onClick: function () { b.action(channel, {channel_id: channel.id, user_id: st.entities.users.currentUserId}); }}, b.icon);
+                    }), h.headerMenu.filter(function (m) { return !m.shouldRender || m.shouldRender(st); }).map(function (m) {
+                        return e('button', {key: m.id, type: 'button', className: 'menu-item', onClick: function () { m.action(channel.id); }}, m.text);
                     })))),
             e('aside', {id: 'sidebar-right', hidden: !rhsOpen, 'aria-label': 'Right sidebar'},
                 rhsOpen && e('div', {className: 'sidebar--right__header'},
                     e('span', {className: 'sidebar--right__title'}, h.rhs.title),
                     e('button', {type: 'button', 'aria-label': 'Close', onClick: function () { h.store.dispatch({type: 'HIDE_RHS_PLUGIN'}); }}, '\\u00d7')),
-                rhsOpen && e('div', {id: 'rhsContainer', className: 'sidebar-right__body'}, e(h.rhs.component, {theme: {}}))));
+                rhsOpen && e('div', {id: 'rhsContainer', className: 'sidebar-right__body'}, e(h.rhs.component, {theme: {}}))),
+            h.roots.map(function (r) { return e(r.component, {key: r.id, theme: {}}); }));
     }
 
     h.boot = function (seed, userId) {
-        h.store.dispatch({type: 'SET_CURRENT', teamId: seed.team_id, channelId: seed.town_square_id, userId: userId});
+        var teams = {}; teams[seed.team_id] = {id: seed.team_id, name: seed.team_name};
+        h.store.dispatch({type: 'SET_CURRENT', teamId: seed.team_id, channelId: seed.town_square_id, userId: userId, teams: teams, siteURL: seed.site_url});
         return new Promise(function (resolve, reject) {
             var script = document.createElement('script');
             script.id = 'plugin_${PLUGIN_ID}';
@@ -503,9 +534,243 @@ describe('RHS against the real plugin in Chromium', {skip, timeout: 300_000}, ()
         await page.evaluate((t) => window.__harness.setTheme(t), THEMES.denim);
     });
 
+    // INC-0003 ("Search index lagging"), started by alice above: she commands it and is in its channel.
+    async function openIncident(name) {
+        const region = page.getByRole('region', {name: 'Incidents'});
+        if (await region.getByRole('button', {name: 'All incidents'}).count()) {
+            await region.getByRole('button', {name: 'All incidents'}).click();
+        }
+        await region.getByRole('button', {name: new RegExp(name)}).click();
+        await region.getByRole('heading', {name, level: 2}).waitFor();
+        return region;
+    }
+    async function incidentNamed(name) {
+        const list = await api('sysadmin', 'GET', `/incidents?team_id=${seed.team_id}&state=all&per_page=200`);
+        return list.data.items.find((i) => i.name === name);
+    }
+    const focused = () => page.evaluate(() => {
+        const el = document.activeElement;
+        return el ? (el.getAttribute('aria-label') || el.textContent || '').trim() : '';
+    });
+
+    test('change the commander with the user picker, from the keyboard', async () => {
+        const region = await openIncident('Search index lagging');
+        const inc = await incidentNamed('Search index lagging');
+        assert.equal(inc.commander_id, seed.users.alice.id);
+        const props = region.locator('dl');
+        await props.getByText('@alice').waitFor();
+
+        await region.getByRole('button', {name: 'Change commander'}).click();
+        const box = region.getByRole('combobox', {name: 'New commander'});
+        await box.waitFor();
+        assert.equal(await focused(), 'New commander');
+        const list = region.getByRole('listbox', {name: 'New commander'});
+        // Everyone on the team but the current commander, from the host's autocomplete.
+        await list.getByRole('option', {name: '@bob'}).waitFor();
+        const names = async () => (await list.getByRole('option').allInnerTexts()).map((t) => t.split('\n')[0]);
+        assert.deepEqual(await names(), ['@bob', '@sysadmin']);
+        assert.match(await list.getByRole('option', {name: '@sysadmin'}).innerText(), /Sys Admin/);
+        assert.equal(await box.getAttribute('aria-expanded'), 'true');
+        // Arrow keys move the active option (aria-activedescendant), wrapping around.
+        assert.equal(await list.getByRole('option', {name: '@bob'}).getAttribute('aria-selected'), 'true');
+        await box.press('ArrowDown');
+        assert.equal(await list.getByRole('option', {name: '@sysadmin'}).getAttribute('aria-selected'), 'true');
+        assert.equal(await box.getAttribute('aria-activedescendant'), await list.getByRole('option', {name: '@sysadmin'}).getAttribute('id'));
+        await box.press('ArrowDown');
+        assert.equal(await list.getByRole('option', {name: '@bob'}).getAttribute('aria-selected'), 'true');
+        await box.press('ArrowUp');
+        assert.equal(await list.getByRole('option', {name: '@sysadmin'}).getAttribute('aria-selected'), 'true');
+        await shot('picker-light');
+        await page.evaluate((t) => window.__harness.setTheme(t), THEMES.onyx);
+        await shot('picker-dark');
+        await page.evaluate((t) => window.__harness.setTheme(t), THEMES.denim);
+
+        // Typing narrows the list; a name nobody has says so.
+        await box.fill('zz');
+        await region.getByText('No one matches “zz”.').waitFor();
+        assert.equal(await box.getAttribute('aria-expanded'), 'false');
+        // Escape cancels and gives focus back to the button.
+        await box.press('Escape');
+        await box.waitFor({state: 'detached'});
+        await until(async () => (await focused()) === 'Change commander', 'focus did not return to "Change commander"');
+        assert.equal((await api('alice', 'GET', `/incidents/${inc.id}`)).data.commander_id, seed.users.alice.id);
+
+        await page.keyboard.press('Enter');
+        await box.waitFor();
+        await box.fill('bo');
+        await until(async () => (await names()).join() === '@bob', 'the picker did not narrow to @bob');
+        await box.press('Enter');
+        await box.waitFor({state: 'detached'});
+        await props.getByText('@bob').waitFor();
+        const after = (await api('alice', 'GET', `/incidents/${inc.id}`)).data;
+        assert.equal(after.commander_id, seed.users.bob.id);
+        await until(async () => (await focused()) === 'Change commander', 'focus did not return to "Change commander"');
+    });
+
+    test('assign, unassign and remove an item', async () => {
+        const inc = await incidentNamed('Search index lagging');
+        for (const title of ['Rebuild the search index', 'Tell support about stale results']) {
+            const added = await api('alice', 'POST', `/incidents/${inc.id}/items`, {section: 'Recovery', title});
+            assert.equal(added.status, 201, JSON.stringify(added.data));
+        }
+        await page.evaluate((msg) => window.__harness.ws(msg), {event: WS_EVENT, data: {incident_id: inc.id}});
+        const region = page.getByRole('region', {name: 'Incidents'});
+        await region.getByRole('checkbox', {name: 'Rebuild the search index'}).waitFor();
+        const rebuild = row(region, 'Rebuild the search index');
+
+        // Assign, picking with the mouse this time.
+        const toggle = region.getByRole('button', {name: 'Actions for Rebuild the search index'});
+        await toggle.click();
+        assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+        await region.getByRole('group', {name: 'Actions for Rebuild the search index'}).getByRole('button', {name: 'Assign…'}).click();
+        const box = region.getByRole('combobox', {name: 'Assign “Rebuild the search index” to'});
+        await box.fill('sys');
+        await region.getByRole('option', {name: '@sysadmin'}).click();
+        await box.waitFor({state: 'detached'});
+        await rebuild.getByText('Assigned to @sysadmin').waitFor();
+        let now = (await api('alice', 'GET', `/incidents/${inc.id}`)).data;
+        assert.equal(item(now, 'Rebuild the search index').assignee_id, seed.users.sysadmin.id);
+        await shot('rhs-assigned-light');
+
+        // Unassign.
+        await toggle.click();
+        await region.getByRole('button', {name: 'Unassign'}).click();
+        await until(async () => !(await text(rebuild)).includes('Assigned to'), 'the assignee stayed on screen');
+        now = (await api('alice', 'GET', `/incidents/${inc.id}`)).data;
+        assert.equal(item(now, 'Rebuild the search index').assignee_id, null);
+
+        // Remove asks first; Escape keeps the item.
+        const other = 'Tell support about stale results';
+        await region.getByRole('button', {name: `Actions for ${other}`}).click();
+        await region.getByRole('button', {name: 'Remove…'}).click();
+        const confirm = region.getByRole('alertdialog', {name: `Remove “${other}” from the checklist?`});
+        await confirm.waitFor();
+        assert.equal(await focused(), 'Cancel');
+        await shot('rhs-remove-confirm-light');
+        await page.keyboard.press('Escape');
+        await confirm.waitFor({state: 'detached'});
+        assert.ok(item((await api('alice', 'GET', `/incidents/${inc.id}`)).data, other));
+        await region.getByRole('button', {name: `Actions for ${other}`}).click();
+        await region.getByRole('button', {name: 'Remove…'}).click();
+        await confirm.getByRole('button', {name: 'Remove item'}).click();
+        await region.getByRole('checkbox', {name: other}).waitFor({state: 'detached'});
+        now = (await api('alice', 'GET', `/incidents/${inc.id}`)).data;
+        assert.equal(item(now, other), undefined);
+        assert.ok(item(now, 'Rebuild the search index'));
+    });
+
+    test('a refused commander change is shown in the server\'s words', async () => {
+        // alice is not in INC-0002's channel.
+        const region = await openIncident('Checkout latency above 2 s');
+        const refusal = await api('alice', 'POST', `/incidents/${incB.id}/commander`, {user_id: seed.users.bob.id});
+        assert.equal(refusal.status, 403);
+        await region.getByRole('button', {name: 'Change commander'}).click();
+        const box = region.getByRole('combobox', {name: 'New commander'});
+        await box.fill('bob');
+        await region.getByRole('option', {name: '@bob'}).waitFor();
+        await box.press('Enter');
+        const alert = region.getByRole('alert');
+        await alert.waitFor();
+        assert.ok((await alert.innerText()).includes(refusal.data.error), `alert "${await alert.innerText()}" lacks "${refusal.data.error}"`);
+        // The picker stays open for another try; Escape closes it.
+        await box.press('Escape');
+        await box.waitFor({state: 'detached'});
+        assert.equal((await api('sysadmin', 'GET', `/incidents/${incB.id}`)).data.commander_id, seed.users.sysadmin.id);
+        await alert.getByRole('button', {name: 'Dismiss'}).click();
+    });
+
+    test('start an incident from the modal: validation from the server, then success', async () => {
+        const region = page.getByRole('region', {name: 'Incidents'});
+        await region.getByRole('button', {name: 'All incidents'}).click();
+        await region.getByRole('button', {name: 'Start incident'}).click();
+        const dialog = page.getByRole('dialog', {name: 'Start an incident'});
+        await dialog.waitFor();
+        assert.equal(await page.evaluate(() => document.activeElement.tagName), 'INPUT');
+        const playbook = dialog.getByRole('combobox', {name: 'Playbook'});
+        await until(async () => (await playbook.inputValue()) !== '', 'the playbooks did not load');
+        const playbooks = (await api('alice', 'GET', `/playbooks?team_id=${seed.team_id}`)).data.items;
+        assert.deepEqual((await playbook.locator('option').allInnerTexts()).slice(0, playbooks.length), playbooks.map((p) => p.title));
+        await shot('start-modal-light');
+        await page.evaluate((t) => window.__harness.setTheme(t), THEMES.onyx);
+        await shot('start-modal-dark');
+        await page.evaluate((t) => window.__harness.setTheme(t), THEMES.denim);
+
+        // A name over the limit: the server refuses, the form says why and keeps its input.
+        const longName = 'Disk usage on every database replica is climbing towards the limit, and nobody knows why. '.repeat(2).trim();
+        assert.ok(longName.length > 100);
+        const refusal = await api('alice', 'POST', '/incidents', {team_id: seed.team_id, name: longName});
+        assert.equal(refusal.status, 400);
+        await dialog.getByRole('textbox', {name: 'Name', exact: true}).fill(longName);
+        await dialog.getByRole('button', {name: 'Start incident'}).click();
+        const alert = dialog.getByRole('alert');
+        await alert.waitFor();
+        assert.ok((await alert.innerText()).includes(refusal.data.error), `alert "${await alert.innerText()}" lacks "${refusal.data.error}"`);
+        await shot('start-modal-error-light');
+
+        const security = playbooks.find((p) => p.title !== playbooks[0].title);
+        await dialog.getByRole('textbox', {name: 'Name', exact: true}).fill('Login failures spike');
+        await dialog.getByRole('textbox', {name: 'Summary'}).fill('401s on /login tripled since 09:40.');
+        await playbook.selectOption({label: security.title});
+        await dialog.getByRole('textbox', {name: 'Channel name'}).fill('Login Failures');
+        const priv = dialog.getByRole('checkbox', {name: 'Private channel'});
+        if (!(await priv.isChecked())) { await priv.check(); }
+        await dialog.getByRole('button', {name: 'Start incident'}).click();
+        await dialog.waitFor({state: 'detached'});
+        // The RHS shows the new incident.
+        await region.getByRole('heading', {name: 'Login failures spike', level: 2}).waitFor();
+        await region.getByText('401s on /login tripled since 09:40.').waitFor();
+        const started = await incidentNamed('Login failures spike');
+        assert.ok(started);
+        assert.equal(started.playbook_id, security.id);
+        assert.equal(started.reporter_id, seed.users.alice.id);
+        assert.equal(started.summary, '401s on /login tripled since 09:40.');
+        assert.ok(started.checklists.length > 0);
+        await shot('rhs-started-light');
+    });
+
+    test('the channel menu opens the same form; Escape closes it', async () => {
+        const opener = page.getByRole('button', {name: 'Start incident'}).and(page.locator('.menu-item'));
+        await opener.click();
+        const dialog = page.getByRole('dialog', {name: 'Start an incident'});
+        await dialog.waitFor();
+        // Tab stays inside the dialog.
+        for (let i = 0; i < 12; i++) { await page.keyboard.press('Tab'); }
+        assert.ok(await page.evaluate(() => !!document.activeElement.closest('[role=dialog]')));
+        await page.keyboard.press('Escape');
+        await dialog.waitFor({state: 'detached'});
+        await until(() => opener.evaluate((el) => el === document.activeElement), 'focus did not return to the menu item');
+    });
+
+    test('post menu: start an incident from a message, with its text and a link to it', async () => {
+        const postId = 'p0st1d0000000000000000000a';
+        const message = 'Customers report checkout errors: about 5% of payments fail since 10:02.';
+        await page.evaluate(([id, msg, ch]) => {
+            const h = window.__harness;
+            h.store.dispatch({type: 'RECEIVED_POST', data: {id, message: msg, type: '', channel_id: ch}});
+            h.store.dispatch({type: 'RECEIVED_POST', data: {id: 'sys0000000000000000000000a', message: 'alice joined', type: 'system_join_channel', channel_id: ch}});
+        }, [postId, message, seed.town_square_id]);
+        assert.deepEqual(await page.evaluate((id) => window.__harness.postMenu(id), postId), ['Start incident from this message']);
+        assert.deepEqual(await page.evaluate(() => window.__harness.postMenu('sys0000000000000000000000a')), []);
+
+        await page.evaluate((id) => window.__harness.clickPostAction(id, 'Start incident from this message'), postId);
+        const dialog = page.getByRole('dialog', {name: 'Start an incident'});
+        await dialog.waitFor();
+        const permalink = `${seed.site_url}/${seed.team_name}/pl/${postId}`;
+        assert.equal(await dialog.getByRole('textbox', {name: 'Summary'}).inputValue(), `${message}\n\nStarted from ${permalink}`);
+        assert.equal(await dialog.getByRole('link', {name: 'this message'}).getAttribute('href'), permalink);
+        await dialog.getByRole('textbox', {name: 'Name', exact: true}).fill('Payments failing');
+        await shot('start-from-post-light');
+        await dialog.getByRole('textbox', {name: 'Name', exact: true}).press('Enter');
+        await dialog.waitFor({state: 'detached'});
+        const region = page.getByRole('region', {name: 'Incidents'});
+        await region.getByRole('heading', {name: 'Payments failing', level: 2}).waitFor();
+        const started = await incidentNamed('Payments failing');
+        assert.equal(started.summary, `${message}\n\nStarted from ${permalink}`);
+    });
+
     test('no page errors or console errors', () => {
         assert.deepEqual(pageErrors, []);
-        // The one refusal above is logged by Chromium as a failed resource load (403).
-        assert.deepEqual(consoleErrors.filter((t) => !/status of 403/.test(t)), []);
+        // The refusals above are logged by Chromium as failed resource loads (400, 403).
+        assert.deepEqual(consoleErrors.filter((t) => !/status of 40[03]/.test(t)), []);
     });
 });

@@ -1,8 +1,16 @@
 import React from 'react';
 
-import type {ChecklistItem, ChecklistSection, ItemState} from '../types/incident';
+import type {ChecklistItem, ChecklistSection, ItemState, User} from '../types/incident';
 
 import {Ago, CLS, UserName} from './common';
+import {UserPicker} from './user_picker';
+
+// Assign (a user id) or unassign (null), and remove; each resolves to whether the server agreed.
+export interface ItemActions {
+    teamId: string;
+    onAssign: (item: ChecklistItem, userId: string | null) => Promise<boolean>;
+    onRemove: (item: ChecklistItem) => Promise<boolean>;
+}
 
 interface SectionProps {
     section: ChecklistSection;
@@ -12,6 +20,7 @@ interface SectionProps {
     busyItem: string;
     onSetState: (item: ChecklistItem, state: ItemState) => void;
     onAdd: (sectionNumber: number, title: string) => Promise<boolean>;
+    actions: ItemActions;
 }
 
 // The item's last completion: the current one while it is done, else the latest "checked" in its
@@ -29,13 +38,145 @@ function lastCompletion(item: ChecklistItem): {by: string; at: number; current: 
     return null;
 }
 
-function Item({item, readOnly, now, busy, onSetState}: {
+type Mode = 'closed' | 'menu' | 'assign' | 'remove';
+
+// The item's actions, behind a disclosure button so the list stays quiet: assign (with the user
+// picker), unassign, remove (after a confirmation).
+function ItemActionsPanel({item, mode, setMode, actions, toggleRef}: {
+    item: ChecklistItem;
+    mode: Mode;
+    setMode: (m: Mode) => void;
+    actions: ItemActions;
+    toggleRef: React.RefObject<HTMLButtonElement>;
+}): React.ReactElement | null {
+    const [saving, setSaving] = React.useState(false);
+    const firstRef = React.useRef<HTMLButtonElement>(null);
+    React.useEffect(() => {
+        if (mode === 'menu' || mode === 'remove') {
+            firstRef.current?.focus();
+        }
+    }, [mode]);
+    const close = () => {
+        setMode('closed');
+        window.setTimeout(() => toggleRef.current?.focus(), 0);
+    };
+    const run = async (what: () => Promise<boolean>) => {
+        setSaving(true);
+        const ok = await what();
+        setSaving(false);
+        if (ok) {
+            close();
+        }
+    };
+    const onEscape = (e: React.KeyboardEvent) => {
+        if (e.key === 'Escape') {
+            e.stopPropagation();
+            close();
+        }
+    };
+    if (mode === 'assign') {
+        return (
+            <div className={`${CLS}-item__panel`}>
+                <UserPicker
+                    teamId={actions.teamId}
+                    label={`Assign “${item.title}” to`}
+                    excludeIds={item.assignee_id ? [item.assignee_id] : []}
+                    busy={saving}
+                    onPick={(u: User) => run(() => actions.onAssign(item, u.id))}
+                    onCancel={close}
+                />
+            </div>
+        );
+    }
+    if (mode === 'remove') {
+        const titleId = `${CLS}-remove-${item.id}`;
+        return (
+            <div
+                className={`${CLS}-item__panel ${CLS}-confirm`}
+                role='alertdialog'
+                aria-modal='false'
+                aria-labelledby={titleId}
+                onKeyDown={onEscape}
+            >
+                <p
+                    id={titleId}
+                    className={`${CLS}-confirm__text`}
+                >
+                    {`Remove “${item.title}” from the checklist?`}
+                </p>
+                <div className={`${CLS}-confirm__actions`}>
+                    <button
+                        ref={firstRef}
+                        type='button'
+                        className={`${CLS}-button ${CLS}-button--tertiary ${CLS}-button--small`}
+                        onClick={close}
+                        disabled={saving}
+                    >
+                        {'Cancel'}
+                    </button>
+                    <button
+                        type='button'
+                        className={`${CLS}-button ${CLS}-button--danger ${CLS}-button--small`}
+                        onClick={() => run(() => actions.onRemove(item))}
+                        disabled={saving}
+                    >
+                        {saving ? 'Removing…' : 'Remove item'}
+                    </button>
+                </div>
+            </div>
+        );
+    }
+    if (mode === 'menu') {
+        return (
+            <div
+                className={`${CLS}-item__panel ${CLS}-item__actions`}
+                role='group'
+                aria-label={`Actions for ${item.title}`}
+                onKeyDown={onEscape}
+            >
+                <button
+                    ref={firstRef}
+                    type='button'
+                    className={`${CLS}-link-button`}
+                    onClick={() => setMode('assign')}
+                    disabled={saving}
+                >
+                    {item.assignee_id ? 'Reassign…' : 'Assign…'}
+                </button>
+                {item.assignee_id && (
+                    <button
+                        type='button'
+                        className={`${CLS}-link-button`}
+                        onClick={() => run(() => actions.onAssign(item, null))}
+                        disabled={saving}
+                    >
+                        {'Unassign'}
+                    </button>
+                )}
+                <button
+                    type='button'
+                    className={`${CLS}-link-button ${CLS}-link-button--danger`}
+                    onClick={() => setMode('remove')}
+                    disabled={saving}
+                >
+                    {'Remove…'}
+                </button>
+            </div>
+        );
+    }
+    return null;
+}
+
+function Item({item, readOnly, now, busy, onSetState, actions}: {
     item: ChecklistItem;
     readOnly: boolean;
     now: number;
     busy: boolean;
     onSetState: (item: ChecklistItem, state: ItemState) => void;
+    actions: ItemActions;
 }): React.ReactElement {
+    const [mode, setMode] = React.useState<Mode>('closed');
+    const toggleRef = React.useRef<HTMLButtonElement>(null);
     const inputId = `${CLS}-item-${item.id}`;
     const metaId = `${inputId}-meta`;
     const done = lastCompletion(item);
@@ -95,7 +236,28 @@ function Item({item, readOnly, now, busy, onSetState}: {
                         )}
                     </div>
                 )}
+                {!readOnly && (
+                    <ItemActionsPanel
+                        item={item}
+                        mode={mode}
+                        setMode={setMode}
+                        actions={actions}
+                        toggleRef={toggleRef}
+                    />
+                )}
             </div>
+            {!readOnly && (
+                <button
+                    ref={toggleRef}
+                    type='button'
+                    className={`${CLS}-icon-button${mode === 'closed' ? '' : ` ${CLS}-icon-button--on`}`}
+                    aria-label={`Actions for ${item.title}`}
+                    aria-expanded={mode !== 'closed'}
+                    onClick={() => setMode(mode === 'closed' ? 'menu' : 'closed')}
+                >
+                    <span aria-hidden='true'>{'\u22ef'}</span>
+                </button>
+            )}
         </li>
     );
 }
@@ -167,7 +329,7 @@ function AddItemForm({sectionTitle, onAdd, onClose}: {
     );
 }
 
-export function ChecklistSectionView({section, index, readOnly, now, busyItem, onSetState, onAdd}: SectionProps): React.ReactElement {
+export function ChecklistSectionView({section, index, readOnly, now, busyItem, onSetState, onAdd, actions}: SectionProps): React.ReactElement {
     const [expanded, setExpanded] = React.useState(true);
     const [adding, setAdding] = React.useState(false);
     const addButtonRef = React.useRef<HTMLButtonElement>(null);
@@ -214,6 +376,7 @@ export function ChecklistSectionView({section, index, readOnly, now, busyItem, o
                                 now={now}
                                 busy={busyItem === item.id}
                                 onSetState={onSetState}
+                                actions={actions}
                             />
                         ))}
                     </ul>

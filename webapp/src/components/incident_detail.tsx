@@ -1,11 +1,12 @@
 import React from 'react';
 
-import {addItem, endIncident, getIncident, setItemState} from '../client';
+import {addItem, endIncident, getIncident, removeItem, setAssignee, setCommander, setItemState} from '../client';
 import type {IncidentEvents} from '../events';
 import type {ChecklistItem, Incident, ItemState} from '../types/incident';
 
 import {ChecklistSectionView, NewSectionForm} from './checklist';
 import {Ago, CLS, ErrorBanner, UserName, errorMessage, isAbort} from './common';
+import {UserPicker} from './user_picker';
 
 interface Props {
     incidentId: string;
@@ -83,6 +84,9 @@ export function IncidentDetail({incidentId, initial, events, now, onBack}: Props
     const [busyItem, setBusyItem] = React.useState('');
     const [confirming, setConfirming] = React.useState(false);
     const [ending, setEnding] = React.useState(false);
+    const [changingCommander, setChangingCommander] = React.useState(false);
+    const [savingCommander, setSavingCommander] = React.useState(false);
+    const commanderButtonRef = React.useRef<HTMLButtonElement>(null);
     const endButtonRef = React.useRef<HTMLButtonElement>(null);
     const mounted = React.useRef(true);
     const seq = React.useRef(0);
@@ -187,6 +191,21 @@ export function IncidentDetail({incidentId, initial, events, now, onBack}: Props
         }
     };
 
+    const closeCommander = () => {
+        setChangingCommander(false);
+        window.setTimeout(() => commanderButtonRef.current?.focus(), 0);
+    };
+    const onCommander = async (userId: string) => {
+        setSavingCommander(true);
+        const ok = await change(() => setCommander(incidentId, userId));
+        if (mounted.current) {
+            setSavingCommander(false);
+            if (ok) {
+                closeCommander();
+            }
+        }
+    };
+
     const back = (
         <button
             type='button'
@@ -220,6 +239,11 @@ export function IncidentDetail({incidentId, initial, events, now, onBack}: Props
     }
 
     const ended = incident.state === 'ended';
+    const itemActions = {
+        teamId: incident.team_id,
+        onAssign: (item: ChecklistItem, userId: string | null) => change(() => setAssignee(incidentId, item.id, userId)),
+        onRemove: (item: ChecklistItem) => change(() => removeItem(incidentId, item.id)),
+    };
     const items = incident.checklists.reduce((n, s) => n + s.items.length, 0);
     const doneCount = incident.checklists.reduce((n, s) => n + s.items.filter((i) => i.state !== 'open').length, 0);
     return (
@@ -250,7 +274,33 @@ export function IncidentDetail({incidentId, initial, events, now, onBack}: Props
                 )}
                 <dl className={`${CLS}-props`}>
                     <dt>{'Commander'}</dt>
-                    <dd><UserName userId={incident.commander_id}/></dd>
+                    <dd className={`${CLS}-commander`}>
+                        {changingCommander ? (
+                            <UserPicker
+                                teamId={incident.team_id}
+                                label='New commander'
+                                excludeIds={[incident.commander_id]}
+                                busy={savingCommander}
+                                onPick={(u) => onCommander(u.id)}
+                                onCancel={closeCommander}
+                            />
+                        ) : (
+                            <>
+                                <UserName userId={incident.commander_id}/>
+                                {!ended && (
+                                    <button
+                                        ref={commanderButtonRef}
+                                        type='button'
+                                        className={`${CLS}-link-button`}
+                                        aria-label='Change commander'
+                                        onClick={() => setChangingCommander(true)}
+                                    >
+                                        {'Change'}
+                                    </button>
+                                )}
+                            </>
+                        )}
+                    </dd>
                     <dt>{'Started'}</dt>
                     <dd>
                         <Ago
@@ -289,6 +339,7 @@ export function IncidentDetail({incidentId, initial, events, now, onBack}: Props
                             busyItem={busyItem}
                             onSetState={onSetState}
                             onAdd={(sectionNumber, title) => change(() => addItem(incidentId, sectionNumber, title))}
+                            actions={itemActions}
                         />
                     ))}
                     {incident.checklists.length === 0 && (

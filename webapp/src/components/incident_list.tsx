@@ -10,6 +10,7 @@ interface Props {
     now: number;
     onOpen: (incident: Incident) => void;
     onRetry: () => void;
+    onStart: () => void;
 }
 
 function progress(incident: Incident): {done: number; total: number} {
@@ -26,17 +27,27 @@ function progress(incident: Incident): {done: number; total: number} {
     return {done, total};
 }
 
-export function IncidentList({incidents, error, now, onOpen, onRetry}: Props): React.ReactElement {
+export function IncidentList({incidents, error, now, onOpen, onRetry, onStart}: Props): React.ReactElement {
     const headingId = `${CLS}-list-heading`;
     return (
         <div className={`${CLS}-list`}>
-            <h2
-                id={headingId}
-                className={`${CLS}-heading`}
-            >
-                {'Active incidents'}
-                {incidents && <span className={`${CLS}-count`}>{incidents.length}</span>}
-            </h2>
+            <div className={`${CLS}-list__header`}>
+                <h2
+                    id={headingId}
+                    className={`${CLS}-heading`}
+                >
+                    {'Active incidents'}
+                    {incidents && <span className={`${CLS}-count`}>{incidents.length}</span>}
+                </h2>
+                <button
+                    type='button'
+                    className={`${CLS}-button ${CLS}-button--primary ${CLS}-button--small`}
+                    aria-haspopup='dialog'
+                    onClick={onStart}
+                >
+                    {'Start incident'}
+                </button>
+            </div>
             {error && (
                 <div className={`${CLS}-pad`}>
                     <ErrorBanner message={error}/>

@@ -5,6 +5,7 @@ import type {IncidentEvents} from '../events';
 import {currentChannelId, currentTeamId, useHostState, useNow} from '../host';
 import type {Incident} from '../types/incident';
 import type {Store} from '../types/mattermost';
+import type {PluginUI} from '../ui';
 
 import {CLS, errorMessage, isAbort} from './common';
 import {IncidentDetail} from './incident_detail';
@@ -13,11 +14,12 @@ import {IncidentList} from './incident_list';
 interface Props {
     store: Store;
     events: IncidentEvents;
+    ui: PluginUI;
 }
 
 // The right-hand sidebar: the team's active incidents, and one incident's detail. Opened from an
 // incident's channel it shows that incident first.
-export function RHSView({store, events}: Props): React.ReactElement {
+export function RHSView({store, events, ui}: Props): React.ReactElement {
     const teamId = useHostState(store, currentTeamId);
     const channelId = useHostState(store, currentChannelId);
     const now = useNow();
@@ -62,6 +64,19 @@ export function RHSView({store, events}: Props): React.ReactElement {
         };
     }, [load, events]);
 
+    // An incident someone asked to see (one just started): show it, and refresh the list behind it.
+    React.useEffect(() => {
+        const take = () => {
+            const id = ui.takeIncidentToShow();
+            if (id) {
+                setSelected({id, initial: null});
+                load();
+            }
+        };
+        take();
+        return ui.subscribe(take);
+    }, [ui, load]);
+
     React.useEffect(() => {
         if (!incidents || !channelId || autoOpenedFor.current === channelId) {
             return;
@@ -99,6 +114,7 @@ export function RHSView({store, events}: Props): React.ReactElement {
                     now={now}
                     onOpen={(inc) => setSelected({id: inc.id, initial: inc})}
                     onRetry={() => load()}
+                    onStart={() => ui.openStart()}
                 />
             )}
         </div>

@@ -58,4 +58,14 @@ export interface User {
     first_name?: string;
     last_name?: string;
     nickname?: string;
+    is_bot?: boolean;
+}
+
+export interface Playbook {
+    id: string;
+    team_id: string;
+    title: string;
+    description: string;
+    private_channel: boolean;
+    channel_name_template: string;
 }

@@ -46,6 +46,11 @@ export interface PluginRegistry {
     registerReconnectHandler?(handler: () => void): void;
     unregisterReconnectHandler?(): void;
     unregisterComponent(componentId: string): void;
+    // Not in every host version: feature-detect before calling.
+    registerRootComponent?(component: ComponentType<Record<string, unknown>>): string;
+    registerChannelHeaderMenuAction?(text: ReactNode, action: (channelId: string) => void, shouldRender?: (state: unknown) => boolean): string;
+    registerPostDropdownMenuAction?(text: ReactNode, action: (postId: string) => void, filter?: (postId: string) => boolean): string;
+    registerAppBarComponent?(iconUrl: string, action: (channel?: Channel, member?: ChannelMembership) => void, tooltipText: ReactNode): string | {id: string};
 }
 
 export interface Store {

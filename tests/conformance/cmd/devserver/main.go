@@ -40,6 +40,10 @@
 //	GET  /api/v4/users/{id}          the user (sanitised), like Mattermost's REST API; needs a session
 //	GET  /api/v4/users/{id}/image    a generated SVG avatar
 //	GET  /api/v4/users/me            the session's user
+//	GET  /api/v4/users/autocomplete?in_team=T&name=X[&limit=N]
+//	                                 {"users":[...]}: users of team T (all users without in_team)
+//	                                 whose username, first/last name or nickname starts with X
+//	                                 (case-insensitive; "@" ignored), sorted by username; needs a session
 //	GET  /test/seed                  {"team_id","team_name","town_square_id","site_url","users":{"alice":{"id","username"},...}}
 //	GET  /test/login?user=alice      sets the session cookies, answers the user
 //	POST /test/command               {"user":"alice","command":"/incident start X","channel_id"?,"team_id"?}
@@ -67,6 +71,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -319,6 +324,14 @@ func (s *server) serveUsers(w http.ResponseWriter, r *http.Request) {
 	if id == "me" {
 		id = me
 	}
+	if id == "autocomplete" && sub == "" {
+		if me == "" {
+			writeErr(w, http.StatusUnauthorized, "Invalid or expired session, please login again.")
+			return
+		}
+		s.serveAutocomplete(w, r)
+		return
+	}
 	if sub == "image" {
 		// Mattermost serves avatars to any logged-in user; <img> requests carry the cookie.
 		s.serveAvatar(w, id)
@@ -339,6 +352,51 @@ func (s *server) serveUsers(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, userJSON{ID: u.Id, Username: u.Username, FirstName: u.FirstName, LastName: u.LastName,
 		Nickname: u.Nickname, IsBot: u.IsBot, Roles: u.Roles, Locale: u.Locale})
+}
+
+// serveAutocomplete answers like Mattermost's GET /api/v4/users/autocomplete, over the fake's
+// users this server knows by name.
+func (s *server) serveAutocomplete(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	teamID := q.Get("in_team")
+	term := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(q.Get("name")), "@"))
+	limit, err := strconv.Atoi(q.Get("limit"))
+	if err != nil || limit <= 0 || limit > 100 {
+		limit = 100
+	}
+	s.mu.Lock()
+	ids := make([]string, 0, len(s.users))
+	for _, id := range s.users {
+		ids = append(ids, id)
+	}
+	s.mu.Unlock()
+	users := []userJSON{}
+	for _, id := range ids {
+		u, aerr := s.api.GetUser(id)
+		if aerr != nil || u.DeleteAt != 0 {
+			continue
+		}
+		if teamID != "" {
+			if m, aerr := s.api.GetTeamMember(teamID, id); aerr != nil || m.DeleteAt != 0 {
+				continue
+			}
+		}
+		match := term == ""
+		for _, f := range []string{u.Username, u.FirstName, u.LastName, u.Nickname} {
+			if f != "" && strings.HasPrefix(strings.ToLower(f), term) {
+				match = true
+			}
+		}
+		if match {
+			users = append(users, userJSON{ID: u.Id, Username: u.Username, FirstName: u.FirstName, LastName: u.LastName,
+				Nickname: u.Nickname, IsBot: u.IsBot, Roles: u.Roles, Locale: u.Locale})
+		}
+	}
+	sort.Slice(users, func(i, j int) bool { return users[i].Username < users[j].Username })
+	if len(users) > limit {
+		users = users[:limit]
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"users": users})
 }
 
 // serveAvatar draws the kind of initials avatar Mattermost generates for users without a picture.

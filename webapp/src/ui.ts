@@ -1,0 +1,56 @@
+// Requests between the plugin's entry points and its views: "open the start form" (from the
+// RHS, the channel menu, a post's menu) and "show this incident in the RHS" (after starting one).
+export interface StartRequest {
+    summary?: string;
+    // The post the incident was started from: a permalink shown in the form.
+    postLink?: string;
+}
+
+type Listener = () => void;
+
+export class PluginUI {
+    private listeners = new Set<Listener>();
+    startRequest: StartRequest | null = null;
+    // Set until the RHS takes it.
+    incidentToShow: string | null = null;
+
+    subscribe(l: Listener): () => void {
+        this.listeners.add(l);
+        return () => {
+            this.listeners.delete(l);
+        };
+    }
+
+    private changed(): void {
+        for (const l of Array.from(this.listeners)) {
+            l();
+        }
+    }
+
+    openStart(req: StartRequest = {}): void {
+        this.startRequest = {...req};
+        this.changed();
+    }
+
+    closeStart(): void {
+        this.startRequest = null;
+        this.changed();
+    }
+
+    showIncident(id: string): void {
+        this.incidentToShow = id;
+        this.changed();
+    }
+
+    takeIncidentToShow(): string | null {
+        const id = this.incidentToShow;
+        this.incidentToShow = null;
+        return id;
+    }
+
+    clear(): void {
+        this.listeners.clear();
+        this.startRequest = null;
+        this.incidentToShow = null;
+    }
+}
