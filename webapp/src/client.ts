@@ -1,5 +1,5 @@
 import {id as pluginId} from './manifest';
-import type {Incident, IncidentList, ItemState, Playbook, User} from './types/incident';
+import type {Incident, IncidentFilters, IncidentList, ItemState, Playbook, User} from './types/incident';
 
 // Mattermost may live under a subpath (https://example.com/chat); the host puts it on
 // window.basename. Every URL we build starts with it.
@@ -78,6 +78,17 @@ const enc = encodeURIComponent;
 
 export function listActiveIncidents(teamId: string, signal?: AbortSignal): Promise<IncidentList> {
     return request<IncidentList>(`${apiBase()}/incidents?team_id=${enc(teamId)}&state=active&per_page=200`, 'GET', undefined, signal);
+}
+
+// The team's incidents, newest first, one page at a time.
+export function listIncidents(teamId: string, filters: IncidentFilters, signal?: AbortSignal): Promise<IncidentList> {
+    const params = new URLSearchParams({team_id: teamId});
+    for (const [k, v] of Object.entries(filters)) {
+        if (v !== undefined && v !== '' && v !== null) {
+            params.set(k, String(v));
+        }
+    }
+    return request<IncidentList>(`${apiBase()}/incidents?${params.toString()}`, 'GET', undefined, signal);
 }
 
 export function getIncident(id: string, signal?: AbortSignal): Promise<Incident> {

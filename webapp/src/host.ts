@@ -23,6 +23,30 @@ export function currentTeamId(state: unknown): string {
     return (state as HostState)?.entities?.teams?.currentTeamId ?? '';
 }
 
+export function currentTeamName(state: unknown): string {
+    const s = state as HostState;
+    const teamId = currentTeamId(state);
+    return s?.entities?.teams?.teams?.[teamId]?.name || '';
+}
+
+// Where registerNeedsTeamRoute('/incidents') is served: /<team>/<plugin id>/incidents, below
+// the host's router basename (the subpath, when Mattermost lives under one).
+export function incidentsPagePath(teamName: string, pluginId: string): string {
+    return `/${encodeURIComponent(teamName)}/${pluginId}/incidents`;
+}
+
+// Navigate inside the host's single-page app when it exposes its history (WebappUtils), so the
+// page opens without a reload. Answers false when the caller should follow the link instead.
+export function navigateInHost(path: string): boolean {
+    const history = (window as unknown as {WebappUtils?: {browserHistory?: {push?: (p: string) => void}}})
+        .WebappUtils?.browserHistory;
+    if (typeof history?.push === 'function') {
+        history.push(path);
+        return true;
+    }
+    return false;
+}
+
 export function currentChannelId(state: unknown): string {
     return (state as HostState)?.entities?.channels?.currentChannelId ?? '';
 }

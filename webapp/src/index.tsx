@@ -1,6 +1,7 @@
 import React from 'react';
 
 import {basePath} from './client';
+import {IncidentsPage} from './components/incidents_page';
 import {RHSView} from './components/rhs';
 import {StartIncidentModal} from './components/start_modal';
 import {IncidentEvents} from './events';
@@ -104,6 +105,18 @@ export default class Plugin implements PluginClass {
                     return Boolean(post) && !(post?.type ?? '').startsWith('system_');
                 },
             );
+        }
+        // The incidents page, at /<team>/<plugin id>/incidents.
+        function IncidentsRoute(): React.ReactElement {
+            return (
+                <IncidentsPage
+                    store={store}
+                    events={events}
+                />
+            );
+        }
+        if (typeof registry.registerNeedsTeamRoute === 'function') {
+            registry.registerNeedsTeamRoute('/incidents', IncidentsRoute);
         }
         // App Bar (Mattermost 7+): an icon that toggles the same RHS. Internal API: feature-detect it.
         if (typeof registry.registerAppBarComponent === 'function') {

@@ -152,6 +152,57 @@ ${c}-icon-button{flex:none;width:24px;height:24px;padding:0;border:0;border-radi
 ${c}-item:hover ${c}-icon-button,${c}-icon-button:focus-visible,${c}-icon-button--on{opacity:1}
 ${c}-icon-button:hover,${c}-icon-button--on{background:rgba(${fgRGB},0.08);color:${fg}}
 @media (hover:none){${c}-icon-button{opacity:1}}
+${c}-list__all{margin-left:auto;font-size:12px;font-weight:600;color:var(--link-color, #386fe5);text-decoration:none;white-space:nowrap}
+${c}-list__all:hover{text-decoration:underline}
+${c}-page{display:flex;gap:0;width:100%;height:100%;min-height:0;overflow:hidden;background:${bg};color:${fg};font-size:14px;line-height:20px;box-sizing:border-box;grid-area:center}
+${c}-page *,${c}-page *::before,${c}-page *::after{box-sizing:border-box}
+${c}-page :focus-visible{outline:2px solid ${btn};outline-offset:1px}
+${c}-page__main{flex:1;min-width:0;overflow:auto;padding:20px 24px}
+${c}-page__header{display:flex;align-items:center;justify-content:space-between;margin-bottom:12px}
+${c}-page__title{margin:0;font-size:22px;line-height:28px;font-weight:600;color:${fg}}
+${c}-page__filters{display:flex;flex-wrap:wrap;align-items:flex-end;gap:12px;margin-bottom:12px}
+${c}-page__field{display:flex;flex-direction:column;gap:4px;min-width:140px}
+${c}-page__field--grow{flex:1;min-width:200px}
+${c}-page__field--commander{min-width:200px;position:relative}
+${c}-page__field--commander ${c}-picker__list{position:absolute;top:100%;left:0;right:0;z-index:10}
+${c}-page__label{font-size:12px;line-height:16px;font-weight:600;color:rgba(${fgRGB},0.72)}
+${c}-page__commander{display:flex;align-items:center;gap:4px}
+${c}-page__choose{text-align:left;cursor:pointer;min-width:140px}
+${c}-page__table-wrap{overflow-x:auto;border:1px solid rgba(${fgRGB},0.16);border-radius:4px}
+${c}-page__table{width:100%;border-collapse:collapse;font-size:14px}
+${c}-page__caption{caption-side:top;text-align:left;padding:10px 12px;font-weight:600;border-bottom:1px solid rgba(${fgRGB},0.16)}
+${c}-page__table th,${c}-page__table td{padding:8px 12px;text-align:left;vertical-align:middle;border-bottom:1px solid rgba(${fgRGB},0.08)}
+${c}-page__table thead th{font-size:12px;line-height:16px;font-weight:600;color:rgba(${fgRGB},0.64);background:rgba(${fgRGB},0.04);white-space:nowrap}
+${c}-page__table tbody tr{cursor:pointer}
+${c}-page__table tbody tr:hover{background:rgba(${fgRGB},0.04)}
+${c}-page__table tbody tr${c}-page__row--selected{background:rgba(${btnRGB},0.08);box-shadow:inset 3px 0 0 ${btn}}
+${c}-page__table tbody th{font-weight:400}
+${c}-page__name{padding:0;border:0;background:transparent;font:inherit;font-weight:600;color:${fg};text-align:left;cursor:pointer}
+${c}-page__name:hover{color:var(--link-color, #386fe5);text-decoration:underline}
+${c}-page__none{text-align:center!important;padding:24px!important}
+${c}-page__pager{display:flex;align-items:center;justify-content:flex-end;gap:12px;margin-top:12px}
+${c}-page__detail{flex:none;width:440px;max-width:50%;overflow-y:auto;padding:20px 24px;border-left:1px solid rgba(${fgRGB},0.16);background:${bg}}
+${c}-page__detail-top{display:flex;align-items:flex-start;justify-content:space-between;gap:8px}
+${c}-page__detail-title:focus{outline:none}
+${c}-page__detail-title{display:flex;flex-direction:column;gap:2px;margin:0;font-size:18px;line-height:24px;font-weight:600;color:${fg}}
+${c}-page__facts{display:grid;grid-template-columns:auto 1fr;gap:6px 16px;margin:16px 0 0}
+${c}-page__facts dt{font-size:12px;font-weight:600;color:rgba(${fgRGB},0.64)}
+${c}-page__facts dd{margin:0}
+${c}-page__h3{margin:20px 0 8px;font-size:12px;line-height:16px;font-weight:600;letter-spacing:.02em;text-transform:uppercase;color:rgba(${fgRGB},0.64)}
+${c}-page__h4{margin:12px 0 4px;font-size:14px;font-weight:600;color:${fg}}
+${c}-page__summary{margin:0;white-space:pre-wrap;overflow-wrap:anywhere}
+${c}-page__items{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:8px}
+${c}-page__item{padding:8px 10px;border:1px solid rgba(${fgRGB},0.12);border-radius:4px}
+${c}-page__item-top{display:flex;flex-wrap:wrap;align-items:baseline;gap:4px 8px}
+${c}-page__item-title{font-weight:600;overflow-wrap:anywhere}
+${c}-page__item-state{font-size:11px;font-weight:600;text-transform:uppercase;letter-spacing:.02em;padding:0 6px;border-radius:8px;background:rgba(${fgRGB},0.08);color:rgba(${fgRGB},0.72)}
+${c}-page__item-state--done{background:rgba(${okRGB},0.16);color:${fg}}
+${c}-page__history{margin:6px 0 0;padding-left:18px;color:rgba(${fgRGB},0.80)}
+p${c}-page__history{padding-left:0}
+${c}-page__timeline{list-style:none;margin:0;padding:0 0 0 12px;border-left:2px solid rgba(${fgRGB},0.16)}
+${c}-page__timeline li{position:relative;display:flex;flex-direction:column;padding:0 0 12px 12px}
+${c}-page__timeline li::before{content:"";position:absolute;left:-19px;top:6px;width:10px;height:10px;border-radius:50%;background:${bg};border:2px solid ${btn}}
+${c}-page ${c}-user__name{font-weight:600}
 `;
 
 export const STYLE_ELEMENT_ID = `${CLS}-styles`;

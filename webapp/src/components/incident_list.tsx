@@ -11,6 +11,9 @@ interface Props {
     onOpen: (incident: Incident) => void;
     onRetry: () => void;
     onStart: () => void;
+    // The incidents page; empty when the team is not known yet.
+    allIncidentsHref?: string;
+    onAllIncidents?: (e: React.MouseEvent<HTMLAnchorElement>) => void;
 }
 
 function progress(incident: Incident): {done: number; total: number} {
@@ -27,7 +30,7 @@ function progress(incident: Incident): {done: number; total: number} {
     return {done, total};
 }
 
-export function IncidentList({incidents, error, now, onOpen, onRetry, onStart}: Props): React.ReactElement {
+export function IncidentList({incidents, error, now, onOpen, onRetry, onStart, allIncidentsHref, onAllIncidents}: Props): React.ReactElement {
     const headingId = `${CLS}-list-heading`;
     return (
         <div className={`${CLS}-list`}>
@@ -39,6 +42,15 @@ export function IncidentList({incidents, error, now, onOpen, onRetry, onStart}: 
                     {'Active incidents'}
                     {incidents && <span className={`${CLS}-count`}>{incidents.length}</span>}
                 </h2>
+                {allIncidentsHref && (
+                    <a
+                        className={`${CLS}-list__all`}
+                        href={allIncidentsHref}
+                        onClick={onAllIncidents}
+                    >
+                        {'All incidents'}
+                    </a>
+                )}
                 <button
                     type='button'
                     className={`${CLS}-button ${CLS}-button--primary ${CLS}-button--small`}

@@ -1,8 +1,9 @@
 import React from 'react';
 
-import {listActiveIncidents} from '../client';
+import {basePath, listActiveIncidents} from '../client';
 import type {IncidentEvents} from '../events';
-import {currentChannelId, currentTeamId, useHostState, useNow} from '../host';
+import {currentChannelId, currentTeamId, currentTeamName, incidentsPagePath, navigateInHost, useHostState, useNow} from '../host';
+import {id as pluginId} from '../manifest';
 import type {Incident} from '../types/incident';
 import type {Store} from '../types/mattermost';
 import type {PluginUI} from '../ui';
@@ -22,6 +23,8 @@ interface Props {
 export function RHSView({store, events, ui}: Props): React.ReactElement {
     const teamId = useHostState(store, currentTeamId);
     const channelId = useHostState(store, currentChannelId);
+    const teamName = useHostState(store, currentTeamName);
+    const pagePath = teamName ? incidentsPagePath(teamName, pluginId) : '';
     const now = useNow();
     const [incidents, setIncidents] = React.useState<Incident[] | null>(null);
     const [listError, setListError] = React.useState('');
@@ -115,6 +118,12 @@ export function RHSView({store, events, ui}: Props): React.ReactElement {
                     onOpen={(inc) => setSelected({id: inc.id, initial: inc})}
                     onRetry={() => load()}
                     onStart={() => ui.openStart()}
+                    allIncidentsHref={pagePath ? basePath() + pagePath : ''}
+                    onAllIncidents={(e) => {
+                        if (pagePath && navigateInHost(pagePath)) {
+                            e.preventDefault();
+                        }
+                    }}
                 />
             )}
         </div>

@@ -43,6 +43,25 @@ export interface Incident {
     ended_at: number | null;
     state: 'active' | 'ended';
     checklists: ChecklistSection[];
+    // Oldest first. The list answers may carry it too; the detail always does.
+    timeline?: TimelineEvent[];
+}
+
+export interface TimelineEvent {
+    id: string;
+    at: number;
+    actor_id: string;
+    kind: {type: string; [key: string]: unknown};
+}
+
+export interface IncidentFilters {
+    state?: 'active' | 'ended' | 'all';
+    q?: string;
+    commander_id?: string;
+    created_after?: number;
+    created_before?: number;
+    page?: number;
+    per_page?: number;
 }
 
 export interface IncidentList {

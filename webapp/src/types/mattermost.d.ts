@@ -50,6 +50,8 @@ export interface PluginRegistry {
     registerRootComponent?(component: ComponentType<Record<string, unknown>>): string;
     registerChannelHeaderMenuAction?(text: ReactNode, action: (channelId: string) => void, shouldRender?: (state: unknown) => boolean): string;
     registerPostDropdownMenuAction?(text: ReactNode, action: (postId: string) => void, filter?: (postId: string) => boolean): string;
+    // Served at /<team>/<plugin id>/<route>.
+    registerNeedsTeamRoute?(route: string, component: ComponentType<Record<string, unknown>>): string;
     registerAppBarComponent?(iconUrl: string, action: (channel?: Channel, member?: ChannelMembership) => void, tooltipText: ReactNode): string | {id: string};
 }
 

@@ -2,8 +2,9 @@
 // plugin host code and the in-memory fake plugin.API) and puts a small HTTP server in front of
 // it that plays the Mattermost server for a browser: the webapp's requests to
 // /plugins/incident-response/... reach the plugin's ServeHTTP hook exactly as Mattermost would
-// hand them over. It exists for the webapp's browser tests (webapp/test/rhs.test.mjs) and for
-// looking at the webapp by hand. Not part of `go test`.
+// hand them over. It exists for the webapp's browser tests (webapp/test/rhs.test.mjs and
+// webapp/test/incidents_page.test.mjs) and for looking at the webapp by hand. Not part of
+// `go test`.
 //
 //	cd tests/conformance && BUNDLE_TGZ=/abs/incident-response-0.1.0.tar.gz go run ./cmd/devserver -addr 127.0.0.1:8065 -static DIR
 //
