@@ -9,44 +9,20 @@
 // Screenshots go to webapp/test-output/incidents-page-*.png.
 import {after, before, describe, test} from 'node:test';
 import assert from 'node:assert/strict';
-import {spawn, execFileSync} from 'node:child_process';
 import {copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
 
 import {chromium} from 'playwright-core';
 
-const PLUGIN_ID = 'incident-response';
-const API = `/plugins/${PLUGIN_ID}/api/v0`;
-const BUNDLE_URL = `/static/plugins/${PLUGIN_ID}/main.js`;
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const BUNDLE_TGZ = process.env.BUNDLE_TGZ || '';
+import {
+    API, BUNDLE_TGZ, BUNDLE_URL, CHROMIUM, PLUGIN_ID, THEMES, devserverBinary, distMain, outDir, skipReason,
+    startDevserver, webappDir,
+} from '../test-support/devserver.mjs';
 
-const webappDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const repoDir = path.resolve(webappDir, '..');
-const conformanceDir = path.join(repoDir, 'tests', 'conformance');
-const distMain = path.join(webappDir, 'dist', 'main.js');
-const outDir = path.join(webappDir, 'test-output');
 
-const THEMES = {
-    denim: {
-        'center-channel-bg': '#ffffff', 'center-channel-bg-rgb': '255, 255, 255',
-        'center-channel-color': '#3f4350', 'center-channel-color-rgb': '63, 67, 80',
-        'button-bg': '#1c58d9', 'button-bg-rgb': '28, 88, 217', 'button-color': '#ffffff', 'button-color-rgb': '255, 255, 255',
-        'link-color': '#386fe5', 'error-text': '#d24b4e', 'error-text-color-rgb': '210, 75, 78',
-        'online-indicator': '#3db887', 'online-indicator-rgb': '61, 184, 135',
-        'sidebar-bg': '#1e325c', 'sidebar-text': '#ffffff', 'sidebar-header-bg': '#192a4d',
-    },
-    onyx: {
-        'center-channel-bg': '#191b1f', 'center-channel-bg-rgb': '25, 27, 31',
-        'center-channel-color': '#e3e4e8', 'center-channel-color-rgb': '227, 228, 232',
-        'button-bg': '#4a7ce8', 'button-bg-rgb': '74, 124, 232', 'button-color': '#ffffff', 'button-color-rgb': '255, 255, 255',
-        'link-color': '#5d89ea', 'error-text': '#da6c6e', 'error-text-color-rgb': '218, 108, 110',
-        'online-indicator': '#3db887', 'online-indicator-rgb': '61, 184, 135',
-        'sidebar-bg': '#202228', 'sidebar-text': '#ffffff', 'sidebar-header-bg': '#24272d',
-    },
-};
+
+
 
 const HARNESS_HTML = `<!doctype html>
 <html lang="en">
@@ -140,42 +116,7 @@ const HARNESS_HTML = `<!doctype html>
 </body>
 </html>`;
 
-function devserverBinary(dir) {
-    const bin = path.join(dir, 'devserver');
-    execFileSync('go', ['build', '-o', bin, './cmd/devserver'], {cwd: conformanceDir, stdio: ['ignore', 'inherit', 'inherit']});
-    return bin;
-}
-
-function startDevserver(bin, staticDir) {
-    const child = spawn(bin, ['-addr', '127.0.0.1:0', '-static', staticDir], {
-        env: {...process.env, BUNDLE_TGZ: path.resolve(BUNDLE_TGZ)},
-        stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d) => {
-        stderr += d;
-        if (stderr.length > 200_000) { stderr = stderr.slice(-100_000); }
-    });
-    const origin = new Promise((resolve, reject) => {
-        let out = '';
-        const timer = setTimeout(() => reject(new Error(`devserver printed no URL in 60 s:\n${stderr}`)), 60_000);
-        child.stdout.on('data', (d) => {
-            out += d;
-            const nl = out.indexOf('\n');
-            if (nl >= 0) {
-                clearTimeout(timer);
-                resolve(out.slice(0, nl).trim());
-            }
-        });
-        child.once('exit', (code) => {
-            clearTimeout(timer);
-            reject(new Error(`devserver exited (${code}) before serving:\n${stderr}`));
-        });
-    });
-    return {child, origin};
-}
-
-const skip = BUNDLE_TGZ ? false : 'BUNDLE_TGZ is unset: it must name the plugin bundle; `make test` sets it';
+const skip = skipReason;
 if (skip) {
     // eslint-disable-next-line no-console
     console.log(`# incidents_page.test.mjs skipped: ${skip}`);
