@@ -73,3 +73,17 @@ export function startDevserver(bin, staticDir) {
     return {child, origin, stderr: () => stderr};
 }
 
+
+/**
+ * Focus moves a tick after the event that causes it (the components focus in an effect or a
+ * zero timeout, as React does), so read it until it settles, then compare.
+ */
+export async function settledFocus(page, read, expected, timeoutMs = 5000) {
+    const deadline = Date.now() + timeoutMs;
+    let got = await page.evaluate(read);
+    while (got !== expected && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+        got = await page.evaluate(read);
+    }
+    return got;
+}

@@ -17,7 +17,7 @@ import {chromium} from 'playwright-core';
 
 import {
     API, BUNDLE_TGZ, BUNDLE_URL, CHROMIUM, PLUGIN_ID, THEMES, devserverBinary, distMain, outDir, skipReason,
-    startDevserver, webappDir,
+    settledFocus, startDevserver, webappDir,
 } from '../test-support/devserver.mjs';
 
 
@@ -294,7 +294,7 @@ describe('incidents page against the real plugin in Chromium', {skip, timeout: 3
         await page.getByRole('option', {name: /@sysadmin/}).waitFor();
         await picker.press('Enter');
         await expectRows(['Checkout latency above 2 s'], 'commander sysadmin');
-        assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), 'Commander: @sysadmin. Change');
+        assert.equal(await settledFocus(page, () => document.activeElement.getAttribute('aria-label'), 'Commander: @sysadmin. Change'), 'Commander: @sysadmin. Change');
         await page.getByRole('button', {name: 'Clear'}).click();
         await expectRows(['Login errors for SSO users', 'Checkout latency above 2 s', 'Database down'], 'commander cleared');
 
@@ -324,7 +324,7 @@ describe('incidents page against the real plugin in Chromium', {skip, timeout: 3
         const heading = detail.getByRole('heading', {level: 2});
         await heading.waitFor();
         assert.match(await text(heading), /INC-0002 Checkout latency above 2 s/);
-        assert.equal(await page.evaluate(() => document.activeElement.tagName), 'H2');
+        assert.equal(await settledFocus(page, () => document.activeElement.tagName, 'H2'), 'H2');
         await detail.getByText('No summary yet.').waitFor();
 
         const timeline = detail.getByRole('list', {name: 'Timeline'});
@@ -367,7 +367,7 @@ describe('incidents page against the real plugin in Chromium', {skip, timeout: 3
         // Escape closes the detail and gives focus back to the row.
         await page.keyboard.press('Escape');
         await detail.waitFor({state: 'detached'});
-        assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Database down');
+        assert.equal(await settledFocus(page, () => document.activeElement.textContent, 'Database down'), 'Database down');
     });
 
     test('live: another user\'s change reaches the open detail and the list through the websocket event', async () => {

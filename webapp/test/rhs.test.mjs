@@ -19,7 +19,7 @@ import {chromium} from 'playwright-core';
 
 import {
     API, BUNDLE_TGZ, BUNDLE_URL, CHROMIUM, PLUGIN_ID, THEMES, devserverBinary, distMain, outDir, skipReason,
-    startDevserver, webappDir,
+    settledFocus, startDevserver, webappDir,
 } from '../test-support/devserver.mjs';
 
 const WS_EVENT = `custom_${PLUGIN_ID}_incident_updated`;
@@ -419,7 +419,7 @@ describe('RHS against the real plugin in Chromium', {skip, timeout: 300_000}, ()
         const dialog = region.getByRole('alertdialog', {name: 'End INC-0001?'});
         await dialog.waitFor();
         // Escape cancels; focus starts on Cancel.
-        assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Cancel');
+        assert.equal(await settledFocus(page, () => document.activeElement.textContent, 'Cancel'), 'Cancel');
         await page.keyboard.press('Escape');
         await dialog.waitFor({state: 'detached'});
         assert.equal((await api('alice', 'GET', `/incidents/${incA.id}`)).data.state, 'active');
@@ -503,7 +503,7 @@ describe('RHS against the real plugin in Chromium', {skip, timeout: 300_000}, ()
         await region.getByRole('button', {name: 'Change commander'}).click();
         const box = region.getByRole('combobox', {name: 'New commander'});
         await box.waitFor();
-        assert.equal(await focused(), 'New commander');
+        await until(async () => (await focused()) === 'New commander', 'focus did not reach the picker');
         const list = region.getByRole('listbox', {name: 'New commander'});
         // Everyone on the team but the current commander, from the host's autocomplete.
         await list.getByRole('option', {name: '@bob'}).waitFor();
@@ -585,7 +585,7 @@ describe('RHS against the real plugin in Chromium', {skip, timeout: 300_000}, ()
         await region.getByRole('button', {name: 'Remove…'}).click();
         const confirm = region.getByRole('alertdialog', {name: `Remove “${other}” from the checklist?`});
         await confirm.waitFor();
-        assert.equal(await focused(), 'Cancel');
+        await until(async () => (await focused()) === 'Cancel', 'focus did not reach Cancel');
         await shot('rhs-remove-confirm-light');
         await page.keyboard.press('Escape');
         await confirm.waitFor({state: 'detached'});
@@ -625,7 +625,7 @@ describe('RHS against the real plugin in Chromium', {skip, timeout: 300_000}, ()
         await region.getByRole('button', {name: 'Start incident'}).click();
         const dialog = page.getByRole('dialog', {name: 'Start an incident'});
         await dialog.waitFor();
-        assert.equal(await page.evaluate(() => document.activeElement.tagName), 'INPUT');
+        assert.equal(await settledFocus(page, () => document.activeElement.tagName, 'INPUT'), 'INPUT');
         const playbook = dialog.getByRole('combobox', {name: 'Playbook'});
         await until(async () => (await playbook.inputValue()) !== '', 'the playbooks did not load');
         const playbooks = (await api('alice', 'GET', `/playbooks?team_id=${seed.team_id}`)).data.items;
@@ -675,7 +675,7 @@ describe('RHS against the real plugin in Chromium', {skip, timeout: 300_000}, ()
         await dialog.waitFor();
         // Tab stays inside the dialog.
         for (let i = 0; i < 12; i++) { await page.keyboard.press('Tab'); }
-        assert.ok(await page.evaluate(() => !!document.activeElement.closest('[role=dialog]')));
+        assert.equal(await settledFocus(page, () => !!document.activeElement.closest('[role=dialog]'), true), true);
         await page.keyboard.press('Escape');
         await dialog.waitFor({state: 'detached'});
         await until(() => opener.evaluate((el) => el === document.activeElement), 'focus did not return to the menu item');
