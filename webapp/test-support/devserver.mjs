@@ -1,5 +1,6 @@
 // Shared by the Chromium suites that drive the real plugin through tests/conformance/cmd/devserver:
 // paths, Mattermost's two reference themes, and starting the dev server.
+import assert from 'node:assert/strict';
 import {spawn, execFileSync} from 'node:child_process';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -86,4 +87,28 @@ export async function settledFocus(page, read, expected, timeoutMs = 5000) {
         got = await page.evaluate(read);
     }
     return got;
+}
+
+/**
+ * REST and slash-command calls to the dev server as a named test user; `origin` is read at call
+ * time because the server's address is known only once it has started.
+ */
+export function devserverClient(origin) {
+    async function api(user, method, p, body) {
+        const res = await fetch(origin() + API + p, {
+            method,
+            headers: {'X-Test-User': user, 'X-Requested-With': 'XMLHttpRequest', ...(body ? {'Content-Type': 'application/json'} : {})},
+            body: body ? JSON.stringify(body) : undefined,
+        });
+        const data = await res.json().catch(() => null);
+        return {status: res.status, data};
+    }
+    async function command(user, text, channelId) {
+        const res = await fetch(origin() + '/test/command', {method: 'POST', body: JSON.stringify({user, command: text, channel_id: channelId || ''})});
+        const out = await res.json();
+        assert.equal(res.status, 200, JSON.stringify(out));
+        assert.equal(out.error, null, `${text}: ${out.error}`);
+        return out.text;
+    }
+    return {api, command};
 }

@@ -17,7 +17,7 @@ import {chromium} from 'playwright-core';
 
 import {
     API, BUNDLE_TGZ, BUNDLE_URL, CHROMIUM, PLUGIN_ID, THEMES, devserverBinary, distMain, outDir, skipReason,
-    settledFocus, startDevserver, webappDir,
+    devserverClient, settledFocus, startDevserver, webappDir,
 } from '../test-support/devserver.mjs';
 
 
@@ -132,22 +132,7 @@ describe('incidents page against the real plugin in Chromium', {skip, timeout: 3
     const pageErrors = [];
     const consoleErrors = [];
 
-    async function api(user, method, p, body) {
-        const res = await fetch(origin + API + p, {
-            method,
-            headers: {'X-Test-User': user, 'X-Requested-With': 'XMLHttpRequest', ...(body ? {'Content-Type': 'application/json'} : {})},
-            body: body ? JSON.stringify(body) : undefined,
-        });
-        const data = await res.json().catch(() => null);
-        return {status: res.status, data};
-    }
-    async function command(user, text, channelId) {
-        const res = await fetch(origin + '/test/command', {method: 'POST', body: JSON.stringify({user, command: text, channel_id: channelId || ''})});
-        const out = await res.json();
-        assert.equal(res.status, 200, JSON.stringify(out));
-        assert.equal(out.error, null, `${text}: ${out.error}`);
-        return out.text;
-    }
+    const {api, command} = devserverClient(() => origin);
     const text = async (locator) => (await locator.textContent()).replace(/\s+/g, ' ').trim();
     async function shot(name) {
         mkdirSync(outDir, {recursive: true});

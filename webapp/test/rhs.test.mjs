@@ -19,7 +19,7 @@ import {chromium} from 'playwright-core';
 
 import {
     API, BUNDLE_TGZ, BUNDLE_URL, CHROMIUM, PLUGIN_ID, THEMES, devserverBinary, distMain, outDir, skipReason,
-    settledFocus, startDevserver, webappDir,
+    devserverClient, settledFocus, startDevserver, webappDir,
 } from '../test-support/devserver.mjs';
 
 const WS_EVENT = `custom_${PLUGIN_ID}_incident_updated`;
@@ -206,22 +206,7 @@ describe('RHS against the real plugin in Chromium', {skip, timeout: 300_000}, ()
     const consoleErrors = [];
 
     // Calls the plugin's REST API as a user (the way Mattermost hands it over), from Node.
-    async function api(user, method, p, body) {
-        const res = await fetch(origin + API + p, {
-            method,
-            headers: {'X-Test-User': user, 'X-Requested-With': 'XMLHttpRequest', ...(body ? {'Content-Type': 'application/json'} : {})},
-            body: body ? JSON.stringify(body) : undefined,
-        });
-        const data = await res.json().catch(() => null);
-        return {status: res.status, data};
-    }
-    async function command(user, text, channelId) {
-        const res = await fetch(origin + '/test/command', {method: 'POST', body: JSON.stringify({user, command: text, channel_id: channelId || ''})});
-        const out = await res.json();
-        assert.equal(res.status, 200, JSON.stringify(out));
-        assert.equal(out.error, null, `${text}: ${out.error}`);
-        return out.text;
-    }
+    const {api, command} = devserverClient(() => origin);
     async function eventsSince(n) {
         return (await fetch(`${origin}/test/events?since=${n}`)).json();
     }
