@@ -150,3 +150,8 @@ export function autocompleteUsers(teamId: string, name: string, signal?: AbortSi
     return request<{users: User[]}>(
         `${basePath()}/api/v4/users/autocomplete?in_team=${enc(teamId)}&name=${enc(name)}&limit=25`, 'GET', undefined, signal);
 }
+
+// "Add to incident timeline": copies a post (as it reads now) onto the incident's timeline.
+export function addPostToTimeline(id: string, postId: string, note: string): Promise<Incident> {
+    return request<Incident>(`${apiBase()}/incidents/${enc(id)}/timeline`, 'POST', {post_id: postId, note});
+}

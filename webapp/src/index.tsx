@@ -4,6 +4,7 @@ import {basePath} from './client';
 import {IncidentsPage} from './components/incidents_page';
 import {RHSView} from './components/rhs';
 import {StartIncidentModal} from './components/start_modal';
+import {AddToTimelineModal} from './components/timeline_modal';
 import {IncidentEvents} from './events';
 import {getPost, postPermalink} from './host';
 import {id as pluginId} from './manifest';
@@ -45,6 +46,7 @@ const APP_BAR_ICON = 'data:image/svg+xml,' + encodeURIComponent(
     '<path d="M12.5 6.5c.3 2-1 3-2 4.2-.9 1-1.5 2-1.5 3.3a3 3 0 0 0 6 0c0-1.6-.9-2.4-1.2-3.6-.2.9-.7 1.4-1.3 1.6.4-1.8.4-3.8 0-5.5z"/></svg>');
 
 const START_FROM_POST = 'Start incident from this message';
+const ADD_TO_TIMELINE = 'Add to incident timeline';
 
 // The summary a post's incident starts with: its text, then where it came from.
 export function summaryFromPost(message: string, permalink: string): string {
@@ -58,6 +60,11 @@ export default class Plugin implements PluginClass {
 
     public initialize(registry: PluginRegistry, store: Store): void {
         injectStyles();
+        // Post-menu actions are for people's messages, not system messages.
+        const isUserPost = (postId: string) => {
+            const post = getPost(store.getState(), postId);
+            return Boolean(post) && !(post?.type ?? '').startsWith('system_');
+        };
         const events = this.events;
         const ui = this.ui;
 
@@ -72,21 +79,28 @@ export default class Plugin implements PluginClass {
         }
         const rhs = registry.registerRightHandSidebarComponent(IncidentsRHS, 'Incidents');
 
-        // The start form lives at the root; after a start, the RHS opens on the new incident.
-        function StartModalRoot(): React.ReactElement {
+        // The forms live at the root: starting an incident (after a start, the RHS opens on the
+        // new incident) and adding a post to a timeline.
+        function PluginRoot(): React.ReactElement {
             return (
-                <StartIncidentModal
-                    store={store}
-                    ui={ui}
-                    onStarted={(incident) => {
-                        ui.showIncident(incident.id);
-                        store.dispatch(rhs.showRHSPlugin);
-                    }}
-                />
+                <>
+                    <StartIncidentModal
+                        store={store}
+                        ui={ui}
+                        onStarted={(incident) => {
+                            ui.showIncident(incident.id);
+                            store.dispatch(rhs.showRHSPlugin);
+                        }}
+                    />
+                    <AddToTimelineModal
+                        store={store}
+                        ui={ui}
+                    />
+                </>
             );
         }
         if (typeof registry.registerRootComponent === 'function') {
-            registry.registerRootComponent(StartModalRoot);
+            registry.registerRootComponent(PluginRoot);
         }
         if (typeof registry.registerChannelHeaderMenuAction === 'function') {
             registry.registerChannelHeaderMenuAction('Start incident', () => ui.openStart(), () => true);
@@ -100,10 +114,15 @@ export default class Plugin implements PluginClass {
                     const link = postPermalink(state, postId, basePath());
                     ui.openStart({summary: summaryFromPost(post?.message ?? '', link), postLink: link});
                 },
+                isUserPost,
+            );
+            registry.registerPostDropdownMenuAction(
+                ADD_TO_TIMELINE,
                 (postId: string) => {
                     const post = getPost(store.getState(), postId);
-                    return Boolean(post) && !(post?.type ?? '').startsWith('system_');
+                    ui.openTimeline({postId, channelId: post?.channel_id ?? '', message: post?.message ?? ''});
                 },
+                isUserPost,
             );
         }
         // The incidents page, at /<team>/<plugin id>/incidents.

@@ -30,6 +30,10 @@ ${c}-modal__source{margin:-8px 0 0}
 ${c}-modal__hint{margin:-12px 0 0 24px}
 ${c}-modal__source a{color:var(--link-color, #386fe5)}
 ${c}-modal ${c}-input{height:40px}
+${c}-modal__quote{margin:0;display:flex;flex-direction:column;gap:4px}
+${c}-quote{margin:0;padding:8px 12px;border-left:3px solid rgba(${fgRGB},0.24);background:rgba(${fgRGB},0.04);white-space:pre-wrap;overflow-wrap:anywhere;max-height:160px;overflow-y:auto;color:${fg}}
+${c}-toast{position:fixed;left:50%;bottom:24px;transform:translateX(-50%);z-index:1060;max-width:min(480px,90vw);padding:10px 16px;border-radius:4px;background:${fg};color:${bg};font-size:14px;line-height:20px;box-shadow:0 8px 24px rgba(0,0,0,0.2)}
+${c}-toast:empty{padding:0;box-shadow:none;background:transparent}
 ${c}-label{font-size:14px;line-height:20px;font-weight:600;color:${fg}}
 ${c}-textarea{height:auto!important;min-height:80px;padding:8px 10px;resize:vertical;line-height:20px}
 ${c}-select{padding-right:8px}

@@ -6,11 +6,22 @@ export interface StartRequest {
     postLink?: string;
 }
 
+// A post to put on an incident's timeline (the post menu's "Add to incident timeline").
+export interface TimelineRequest {
+    postId: string;
+    // Where the post is: an incident channel's incident is preselected.
+    channelId: string;
+    message: string;
+}
+
 type Listener = () => void;
 
 export class PluginUI {
     private listeners = new Set<Listener>();
     startRequest: StartRequest | null = null;
+    timelineRequest: TimelineRequest | null = null;
+    // A short confirmation shown for a few seconds ("Added to INC-0003's timeline").
+    notice: string | null = null;
     // Set until the RHS takes it.
     incidentToShow: string | null = null;
 
@@ -37,6 +48,21 @@ export class PluginUI {
         this.changed();
     }
 
+    openTimeline(req: TimelineRequest): void {
+        this.timelineRequest = {...req};
+        this.changed();
+    }
+
+    closeTimeline(): void {
+        this.timelineRequest = null;
+        this.changed();
+    }
+
+    notify(text: string | null): void {
+        this.notice = text;
+        this.changed();
+    }
+
     showIncident(id: string): void {
         this.incidentToShow = id;
         this.changed();
@@ -51,6 +77,8 @@ export class PluginUI {
     clear(): void {
         this.listeners.clear();
         this.startRequest = null;
+        this.timelineRequest = null;
+        this.notice = null;
         this.incidentToShow = null;
     }
 }

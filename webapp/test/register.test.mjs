@@ -249,7 +249,7 @@ describe('webapp bundle in Chromium', {timeout: 60_000}, () => {
         assert.deepEqual(byName('registerChannelHeaderMenuAction').map((c) => [c.first, ...c.argTypes.slice(1)]),
             [['Start incident', 'function', 'function']]);
         assert.deepEqual(byName('registerPostDropdownMenuAction').map((c) => [c.first, ...c.argTypes.slice(1)]),
-            [['Start incident from this message', 'function', 'function']]);
+            [['Start incident from this message', 'function', 'function'], ['Add to incident timeline', 'function', 'function']]);
         const appBar = byName('registerAppBarComponent');
         assert.equal(appBar.length, 1, JSON.stringify(calls));
         assert.match(appBar[0].first, /^data:image\/svg\+xml,/);

@@ -674,7 +674,8 @@ describe('RHS against the real plugin in Chromium', {skip, timeout: 300_000}, ()
             h.store.dispatch({type: 'RECEIVED_POST', data: {id, message: msg, type: '', channel_id: ch}});
             h.store.dispatch({type: 'RECEIVED_POST', data: {id: 'sys0000000000000000000000a', message: 'alice joined', type: 'system_join_channel', channel_id: ch}});
         }, [postId, message, seed.town_square_id]);
-        assert.deepEqual(await page.evaluate((id) => window.__harness.postMenu(id), postId), ['Start incident from this message']);
+        assert.deepEqual(await page.evaluate((id) => window.__harness.postMenu(id), postId),
+            ['Start incident from this message', 'Add to incident timeline']);
         assert.deepEqual(await page.evaluate(() => window.__harness.postMenu('sys0000000000000000000000a')), []);
 
         await page.evaluate((id) => window.__harness.clickPostAction(id, 'Start incident from this message'), postId);
@@ -693,9 +694,53 @@ describe('RHS against the real plugin in Chromium', {skip, timeout: 300_000}, ()
         assert.equal(started.summary, `${message}\n\nStarted from ${permalink}`);
     });
 
+    test('post menu: add another user\'s message to an incident\'s timeline, with a note', async () => {
+        await command('alice', '/incident start Cache stampede');
+        const target = await incidentNamed('Cache stampede');
+        const res = await fetch(`${origin}/test/post`, {method: 'POST', body: JSON.stringify({user: 'bob', message: 'Hit ratio fell to 3% at 10:02'})});
+        assert.equal(res.status, 200);
+        const post = await res.json();
+        await page.evaluate((p) => window.__harness.store.dispatch({type: 'RECEIVED_POST', data: p}), post);
+        assert.deepEqual(await page.evaluate((id) => window.__harness.postMenu(id), post.id),
+            ['Start incident from this message', 'Add to incident timeline']);
+
+        await page.evaluate((id) => window.__harness.clickPostAction(id, 'Add to incident timeline'), post.id);
+        const dialog = page.getByRole('dialog', {name: 'Add to incident timeline'});
+        await dialog.waitFor();
+        assert.equal(await text(dialog.locator('blockquote')), 'Hit ratio fell to 3% at 10:02');
+        const select = dialog.getByRole('combobox', {name: 'Incident'});
+        const listed = () => until(async () => (await select.locator('option', {hasText: target.reference}).count()) === 1, 'the incident is listed');
+        await listed();
+        await select.selectOption({label: `${target.reference} Cache stampede`});
+        await dialog.getByRole('textbox', {name: 'Note'}).fill('First sign of the stampede');
+        await shot('add-to-timeline-light');
+        await dialog.getByRole('button', {name: 'Add to timeline'}).click();
+        await dialog.waitFor({state: 'detached'});
+        await page.getByRole('status').filter({hasText: `Added to the timeline of ${target.reference} Cache stampede.`}).waitFor();
+
+        const after1 = (await api('alice', 'GET', `/incidents/${target.id}`)).data;
+        const last = after1.timeline[after1.timeline.length - 1];
+        assert.equal(last.actor_id, seed.users.alice.id);
+        assert.deepEqual({...last.kind, posted_at: undefined}, {type: 'post_added', post_id: post.id, author_id: seed.users.bob.id,
+            posted_at: undefined, excerpt: 'Hit ratio fell to 3% at 10:02', note: 'First sign of the stampede'});
+        assert.equal(last.kind.posted_at, post.create_at);
+
+        // The same message twice: the server's refusal, in words, and nothing changes.
+        await page.evaluate((id) => window.__harness.clickPostAction(id, 'Add to incident timeline'), post.id);
+        await dialog.waitFor();
+        await listed();
+        await select.selectOption({label: `${target.reference} Cache stampede`});
+        await dialog.getByRole('button', {name: 'Add to timeline'}).click();
+        await dialog.getByRole('alert').filter({hasText: 'That message is already on this incident\'s timeline.'}).waitFor();
+        await page.keyboard.press('Escape');
+        await dialog.waitFor({state: 'detached'});
+        const after2 = (await api('alice', 'GET', `/incidents/${target.id}`)).data;
+        assert.equal(after2.timeline.length, after1.timeline.length);
+    });
+
     test('no page errors or console errors', () => {
         assert.deepEqual(pageErrors, []);
         // The refusals above are logged by Chromium as failed resource loads (400, 403).
-        assert.deepEqual(consoleErrors.filter((t) => !/status of 40[03]/.test(t)), []);
+        assert.deepEqual(consoleErrors.filter((t) => !/status of 40[039]/.test(t)), []);
     });
 });

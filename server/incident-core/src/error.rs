@@ -49,6 +49,8 @@ pub enum DomainError {
     InvalidPlaybook(String),
     #[error("Cannot import the playbook: {0}")]
     InvalidImport(String),
+    #[error("Invalid note: {0}")]
+    InvalidNote(String),
 
     #[error("There is no checklist item {0}.")]
     NoSuchItem(ItemRef),
@@ -63,6 +65,8 @@ pub enum DomainError {
     ItemAlreadyInState(ItemState),
     #[error("Nothing to change: {0}")]
     NoChange(String),
+    #[error("That message is already on this incident's timeline.")]
+    PostAlreadyAdded,
 }
 
 impl DomainError {
@@ -79,9 +83,10 @@ impl DomainError {
             | TooManySections { .. }
             | InvalidTemplate(_)
             | InvalidPlaybook(_)
-            | InvalidImport(_) => ErrorKind::Invalid,
+            | InvalidImport(_)
+            | InvalidNote(_) => ErrorKind::Invalid,
             NoSuchItem(_) | NoSuchSection(_) => ErrorKind::NotFound,
-            IncidentEnded | AlreadyCommander | ItemAlreadyInState(_) | NoChange(_) => ErrorKind::Conflict,
+            IncidentEnded | AlreadyCommander | ItemAlreadyInState(_) | NoChange(_) | PostAlreadyAdded => ErrorKind::Conflict,
         }
     }
 
@@ -100,12 +105,14 @@ impl DomainError {
             InvalidTemplate(_) => "invalid_template",
             InvalidPlaybook(_) => "invalid_playbook",
             InvalidImport(_) => "invalid_import",
+            InvalidNote(_) => "invalid_note",
             NoSuchItem(_) => "no_such_item",
             NoSuchSection(_) => "no_such_section",
             IncidentEnded => "incident_ended",
             AlreadyCommander => "already_commander",
             ItemAlreadyInState(_) => "item_already_in_state",
             NoChange(_) => "no_change",
+            PostAlreadyAdded => "post_already_added",
         }
     }
 }

@@ -79,7 +79,7 @@ pub fn parse_reference(text: &str) -> Option<u32> {
     digits.parse().ok()
 }
 
-fn require(value: &str, what: &'static str) -> Result<(), DomainError> {
+pub(crate) fn require(value: &str, what: &'static str) -> Result<(), DomainError> {
     if value.trim().is_empty() { Err(DomainError::MissingField(what)) } else { Ok(()) }
 }
 

@@ -33,7 +33,7 @@ pub use filter::IncidentFilter;
 pub use ids::{IdGen, SequentialIds};
 pub use incident::{Incident, IncidentState, StartIncident, parse_reference, validate_incident_name};
 pub use playbook::{Playbook, PlaybookItem, PlaybookSection};
-pub use timeline::{TimelineEvent, TimelineEventKind};
+pub use timeline::{TimelineEvent, TimelineEventKind, TimelinePost};
 
 /// Limits shared by incidents and playbooks, so a playbook that validates can always be started.
 pub mod limits {

@@ -162,8 +162,24 @@ fn describe(
             None => format!("moved {}", item(item_id, title)),
         },
         IncidentEnded => "ended the incident".to_string(),
+        PostAdded { author_id, note, .. } if note.is_empty() => {
+            format!("added a message by {} to the timeline", mention(author_id, usernames))
+        }
+        PostAdded { author_id, note, .. } => {
+            format!("added a message by {} to the timeline: {}", mention(author_id, usernames), safe(&one_line(note)))
+        }
     };
     format!("{actor} {what}")
+}
+
+/// A note shown inline: its first line, cut to 200 characters.
+fn one_line(text: &str) -> String {
+    let first = text.lines().next().unwrap_or_default();
+    match first.char_indices().nth(200) {
+        Some((at, _)) => format!("{}…", first.get(..at).unwrap_or_default()),
+        None if text.lines().nth(1).is_some() => format!("{first} …"),
+        None => first.to_string(),
+    }
 }
 
 fn mention(user_id: &str, usernames: Usernames<'_>) -> String {

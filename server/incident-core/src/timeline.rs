@@ -4,7 +4,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::incident::Incident;
+use crate::error::DomainError;
+use crate::incident::{Incident, require};
+use crate::limits::MAX_TEXT_CHARS;
+use crate::text;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TimelineEvent {
@@ -73,6 +76,33 @@ pub enum TimelineEventKind {
         title: String,
     },
     IncidentEnded,
+    /// A chat message someone put on the timeline ("Add to incident timeline"), copied as it
+    /// read then, so the timeline keeps it if the post is edited or deleted later.
+    PostAdded {
+        post_id: String,
+        /// Who wrote the message (not who added it: that is the event's actor).
+        author_id: String,
+        /// When the message was posted, Unix milliseconds.
+        posted_at: i64,
+        /// The message text, cut to [`MAX_POST_EXCERPT_CHARS`].
+        excerpt: String,
+        /// Why it matters, in the adder's words; may be empty.
+        #[serde(default)]
+        note: String,
+    },
+}
+
+/// How much of a message the timeline keeps: enough for the report to quote it.
+pub const MAX_POST_EXCERPT_CHARS: usize = 1000;
+
+/// A message being added to the timeline, as the caller read it from Mattermost.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimelinePost {
+    pub post_id: String,
+    pub author_id: String,
+    pub posted_at: i64,
+    pub message: String,
+    pub note: String,
 }
 
 impl TimelineEventKind {
@@ -89,7 +119,7 @@ impl TimelineEventKind {
             | ItemAssigned { item_id, .. }
             | ItemRenamed { item_id, .. }
             | ItemMoved { item_id, .. } => Some(item_id),
-            IncidentStarted { .. } | CommanderChanged { .. } | IncidentEnded => None,
+            IncidentStarted { .. } | CommanderChanged { .. } | IncidentEnded | PostAdded { .. } => None,
         }
     }
 }
@@ -100,11 +130,44 @@ impl Incident {
         self.timeline.last()
     }
 
+    /// Puts a chat message on the timeline. Allowed after the incident has ended too: the
+    /// timeline is still being completed for the review. Each message is added once.
+    pub fn add_post(&mut self, actor_id: &str, now_ms: i64, post: TimelinePost) -> Result<(), DomainError> {
+        require(actor_id, "actor")?;
+        require(&post.post_id, "message")?;
+        let note = text::multi_line(&post.note, MAX_TEXT_CHARS).map_err(DomainError::InvalidNote)?;
+        let already = self.timeline.iter().any(|e| matches!(&e.kind, TimelineEventKind::PostAdded { post_id, .. } if *post_id == post.post_id));
+        if already {
+            return Err(DomainError::PostAlreadyAdded);
+        }
+        let excerpt = excerpt(&post.message);
+        self.record(
+            actor_id,
+            now_ms,
+            TimelineEventKind::PostAdded { post_id: post.post_id, author_id: post.author_id, posted_at: post.posted_at, excerpt, note },
+        );
+        Ok(())
+    }
+
     /// Appends one event. Only called after validation has passed, as the last step of a
     /// mutation.
     pub(crate) fn record(&mut self, actor_id: &str, now_ms: i64, kind: TimelineEventKind) {
         let id = format!("{}-{}", self.id, self.timeline.len() + 1);
         self.timeline.push(TimelineEvent { id, at: now_ms, actor_id: actor_id.to_string(), kind });
+    }
+}
+
+/// The message cut to [`MAX_POST_EXCERPT_CHARS`] characters (with an ellipsis when cut), line
+/// endings unified; a message with no text (only files) says so.
+fn excerpt(message: &str) -> String {
+    let unified = message.replace("\r\n", "\n").replace('\r', "\n");
+    let text = unified.trim();
+    if text.is_empty() {
+        return "(a message without text)".to_string();
+    }
+    match text.char_indices().nth(MAX_POST_EXCERPT_CHARS) {
+        Some((at, _)) => format!("{}…", text.get(..at).unwrap_or_default()),
+        None => text.to_string(),
     }
 }
 
@@ -146,5 +209,71 @@ mod tests {
         let kind = TimelineEventKind::ItemRenamed { item_id: "a".into(), from: "x".into(), to: "y".into() };
         assert_eq!(kind.item_id(), Some("a"));
         assert_eq!(TimelineEventKind::IncidentEnded.item_id(), None);
+    }
+
+    fn post(id: &str, message: &str, note: &str) -> TimelinePost {
+        TimelinePost { post_id: id.into(), author_id: "bob".into(), posted_at: 7, message: message.into(), note: note.into() }
+    }
+
+    #[test]
+    fn a_post_is_added_once_with_its_author_time_and_note() {
+        let mut incident = crate::test_support::incident();
+        let before = incident.timeline.len();
+        incident.add_post("alice", 100, post("p1", "  DB failover done\r\n", " primary is back ")).expect("add");
+        assert_eq!(incident.timeline.len(), before + 1);
+        let event = incident.last_event().expect("event");
+        assert_eq!((event.actor_id.as_str(), event.at), ("alice", 100));
+        assert_eq!(
+            event.kind,
+            TimelineEventKind::PostAdded {
+                post_id: "p1".into(),
+                author_id: "bob".into(),
+                posted_at: 7,
+                excerpt: "DB failover done".into(),
+                note: "primary is back".into(),
+            }
+        );
+        let again = incident.add_post("carol", 101, post("p1", "x", ""));
+        assert_eq!(again, Err(DomainError::PostAlreadyAdded));
+        assert_eq!(incident.timeline.len(), before + 1, "a refused add changes nothing");
+    }
+
+    #[test]
+    fn posts_can_be_added_after_the_incident_ended() {
+        let mut incident = crate::test_support::incident();
+        incident.end("alice", 50).expect("end");
+        incident.add_post("alice", 60, post("p2", "root cause found", "")).expect("add after end");
+        assert!(matches!(incident.last_event().map(|e| &e.kind), Some(TimelineEventKind::PostAdded { .. })));
+    }
+
+    #[test]
+    fn long_messages_are_cut_and_empty_ones_say_so() {
+        let mut incident = crate::test_support::incident();
+        let long = "é".repeat(MAX_POST_EXCERPT_CHARS + 5);
+        incident.add_post("alice", 1, post("p3", &long, "")).expect("long");
+        incident.add_post("alice", 2, post("p4", "   ", "")).expect("empty");
+        let excerpts: Vec<&str> = incident
+            .timeline
+            .iter()
+            .filter_map(|e| match &e.kind {
+                TimelineEventKind::PostAdded { excerpt, .. } => Some(excerpt.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(excerpts[0].chars().count(), MAX_POST_EXCERPT_CHARS + 1);
+        assert!(excerpts[0].ends_with('…'));
+        assert_eq!(excerpts[1], "(a message without text)");
+    }
+
+    #[test]
+    fn bad_notes_and_missing_ids_are_refused_and_change_nothing() {
+        let mut incident = crate::test_support::incident();
+        let before = incident.clone();
+        let too_long = "x".repeat(MAX_TEXT_CHARS + 1);
+        assert!(matches!(incident.add_post("alice", 1, post("p5", "m", &too_long)), Err(DomainError::InvalidNote(_))));
+        assert!(matches!(incident.add_post("alice", 1, post("p5", "m", "bell\u{7}")), Err(DomainError::InvalidNote(_))));
+        assert_eq!(incident.add_post("alice", 1, post(" ", "m", "")), Err(DomainError::MissingField("message")));
+        assert_eq!(incident.add_post("", 1, post("p5", "m", "")), Err(DomainError::MissingField("actor")));
+        assert_eq!(incident, before);
     }
 }

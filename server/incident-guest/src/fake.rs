@@ -99,8 +99,17 @@ impl Mattermost for FakeMattermost {
     }
 
     fn create_post(&self, post: &Post) -> Result<Post, String> {
-        self.posts.borrow_mut().push(post.clone());
-        Ok(post.clone())
+        let mut posts = self.posts.borrow_mut();
+        let mut created = post.clone();
+        if created.id.is_empty() {
+            created.id = format!("p-{}", posts.len() + 1);
+        }
+        posts.push(created.clone());
+        Ok(created)
+    }
+
+    fn post(&self, post_id: &str) -> Option<Post> {
+        self.posts.borrow().iter().find(|p| p.id == post_id && p.delete_at == 0).cloned()
     }
 
     fn publish(&self, event: &str, payload: &serde_json::Value, channel_id: &str) {

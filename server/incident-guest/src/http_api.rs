@@ -155,6 +155,19 @@ fn dispatch<M: Mattermost, D: Database>(s: &mut Service<'_, M, D>, user: &str, m
             v["item_id"] = item_id.into();
             Ok(HttpResponse::json(201, &v))
         }
+        ("POST", ["api", "v0", "incidents", id, "timeline"]) => {
+            let b: Value = body(request)?;
+            let text = |key: &str| match b.get(key) {
+                None | Some(Value::Null) => Ok(String::new()),
+                Some(Value::String(t)) => Ok(t.clone()),
+                Some(_) => Err(ServiceError::Invalid(format!("`{key}` is text."))),
+            };
+            let post_id = text("post_id")?;
+            if post_id.trim().is_empty() {
+                return Err(ServiceError::Invalid("`post_id` names the message to add.".into()));
+            }
+            ok(incident_json(&s.add_post_to_timeline(user, id, &post_id, &text("note")?)?))
+        }
         ("DELETE", ["api", "v0", "incidents", id, "items", item]) => {
             let (actor, item) = (user.to_owned(), ItemRef::Id((*item).to_owned()));
             ok(incident_json(&s.change(user, id, |i, _, now| i.remove_item(&actor, item.clone(), now))?.0))

@@ -45,6 +45,8 @@ pub trait Mattermost {
     /// Joins a user (the bot) to a team; already a member is success.
     fn add_team_member(&self, team_id: &str, user_id: &str) -> Result<(), String>;
     fn create_post(&self, post: &Post) -> Result<Post, String>;
+    /// A post that exists and is not deleted.
+    fn post(&self, post_id: &str) -> Option<Post>;
     /// A websocket event to the users of a channel (the webapp's panels listen for it).
     fn publish(&self, event: &str, payload: &serde_json::Value, channel_id: &str);
     fn settings(&self) -> Settings;
@@ -103,6 +105,10 @@ impl Mattermost for ServerApi {
 
     fn create_post(&self, post: &Post) -> Result<Post, String> {
         self.0.create_post(post).map_err(|e| e.to_string())
+    }
+
+    fn post(&self, post_id: &str) -> Option<Post> {
+        self.0.get_post(post_id).ok().filter(|p| p.delete_at == 0)
     }
 
     fn publish(&self, event: &str, payload: &serde_json::Value, channel_id: &str) {

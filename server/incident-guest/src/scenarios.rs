@@ -254,3 +254,62 @@ fn playbooks_crud_and_import_export() {
     assert_eq!(status, 404);
     assert!(w.cmd("u-alice", "town", "/incident playbooks").contains("Payments v2"));
 }
+
+#[test]
+fn messages_are_added_to_the_timeline_by_rest_once_and_only_by_readers() {
+    let w = World::new();
+    let inc = w.start("u-alice", "Queue backlog");
+    let id = inc["id"].as_str().expect("id").to_owned();
+    let ch = inc["channel_id"].as_str().expect("channel").to_owned();
+    // bob writes in town square; a private channel nobody but carol reads holds another post.
+    let town_post = w.mm.create_post(&mattermost_plugin_sdk::model::Post {
+        channel_id: "town".into(), user_id: "u-bob".into(), message: "Consumers are stuck since 10:02".into(), create_at: 42,
+        ..Default::default()
+    }).expect("post");
+    w.mm.channels.borrow_mut().insert("secret".into(), mattermost_plugin_sdk::model::Channel {
+        id: "secret".into(), team_id: TEAM.into(), name: "secret".into(), channel_type: "P".into(), ..Default::default()
+    });
+    let secret_post = w.mm.create_post(&mattermost_plugin_sdk::model::Post {
+        channel_id: "secret".into(), user_id: "u-carol".into(), message: "hidden".into(), ..Default::default()
+    }).expect("post");
+    let url = format!("/api/v0/incidents/{id}/timeline");
+    let posts_before = w.mm.posts_in(&ch).len();
+
+    let (status, v) = w.http(Some("u-alice"), "POST", &url, json!({"post_id": town_post.id, "note": "first symptom"}));
+    assert_eq!(status, 200, "{v}");
+    let last = v["timeline"].as_array().and_then(|t| t.last()).cloned().expect("event");
+    assert_eq!(last["actor_id"], "u-alice");
+    assert_eq!(last["kind"], json!({"type": "post_added", "post_id": town_post.id, "author_id": "u-bob", "posted_at": 42,
+        "excerpt": "Consumers are stuck since 10:02", "note": "first symptom"}));
+    let said = w.mm.posts_in(&ch);
+    assert_eq!(said.len(), posts_before + 1);
+    assert!(said[said.len() - 1].contains("added a message by @bob to the timeline: first symptom"), "{said:?}");
+
+    // Refusals change nothing: twice, unreadable, unknown, missing, wrong type, outsiders.
+    let events = |w: &World| w.http(Some("u-alice"), "GET", &format!("/api/v0/incidents/{id}"), Value::Null).1["timeline"]
+        .as_array().map(Vec::len).unwrap_or(0);
+    let count = events(&w);
+    for (user, body, want) in [
+        ("u-alice", json!({"post_id": town_post.id}), 409),
+        ("u-alice", json!({"post_id": secret_post.id}), 404),
+        ("u-alice", json!({"post_id": "nope"}), 404),
+        ("u-alice", json!({"note": "x"}), 400),
+        ("u-alice", json!({"post_id": 5}), 400),
+        ("u-alice", json!({"post_id": town_post.id.clone() + "x", "note": "x"}), 404),
+        ("u-carol", json!({"post_id": town_post.id}), 404),
+    ] {
+        let (status, v) = w.http(Some(user), "POST", &url, body.clone());
+        assert_eq!(status, want, "{user} {body}: {v}");
+        assert!(v["error"].as_str().is_some_and(|e| !e.is_empty()), "{v}");
+    }
+    assert_eq!(events(&w), count);
+    assert_eq!(w.mm.posts_in(&ch).len(), posts_before + 1);
+
+    // After the end, the timeline can still be completed.
+    assert_eq!(w.http(Some("u-alice"), "POST", &format!("/api/v0/incidents/{id}/end"), Value::Null).0, 200);
+    let late = w.mm.create_post(&mattermost_plugin_sdk::model::Post {
+        channel_id: ch.clone(), user_id: "u-alice".into(), message: "Root cause: a stuck lock".into(), ..Default::default()
+    }).expect("post");
+    let (status, v) = w.http(Some("u-alice"), "POST", &url, json!({"post_id": late.id}));
+    assert_eq!(status, 200, "{v}");
+}

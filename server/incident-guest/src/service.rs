@@ -3,7 +3,7 @@
 //! Mattermost, through interfaces.
 
 use incident_core::{
-    DomainError, ErrorKind, IdGen, Incident, IncidentFilter, Playbook, StartIncident, naming, render,
+    DomainError, ErrorKind, IdGen, Incident, IncidentFilter, Playbook, StartIncident, TimelinePost, naming, render,
     validate_incident_name,
 };
 use mattermost_plugin_sdk::model::{Channel, Post};
@@ -373,6 +373,36 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             let _ = self.mm.add_channel_member(&incident.channel_id, new_commander);
         }
         Ok(incident)
+    }
+
+    /// "Add to incident timeline": copies a message the user can read onto the timeline.
+    pub fn add_post_to_timeline(&mut self, user_id: &str, incident_id: &str, post_id: &str, note: &str) -> Result<Incident> {
+        let not_found = || ServiceError::NotFound("No such message.".into());
+        let post = self.mm.post(post_id.trim()).ok_or_else(not_found)?;
+        if !self.may_read_channel(&post.channel_id, user_id) {
+            return Err(not_found());
+        }
+        if post.post_type.starts_with("system_") {
+            return Err(ServiceError::Invalid("System messages cannot be added to the timeline.".into()));
+        }
+        let actor = user_id.to_owned();
+        let entry = TimelinePost {
+            post_id: post.id,
+            author_id: post.user_id,
+            posted_at: post.create_at,
+            message: post.message,
+            note: note.to_owned(),
+        };
+        Ok(self.change(user_id, incident_id, |i, _, now| i.add_post(&actor, now, entry.clone()))?.0)
+    }
+
+    /// Members read a channel; anyone on the team reads its public channels.
+    fn may_read_channel(&self, channel_id: &str, user_id: &str) -> bool {
+        self.mm.is_channel_member(channel_id, user_id)
+            || self
+                .mm
+                .channel(channel_id)
+                .is_some_and(|c| c.channel_type == "O" && self.mm.is_team_member(&c.team_id, user_id))
     }
 
     pub fn item_assignee_check(&self, incident: &Incident, assignee: Option<&str>) -> Result<()> {

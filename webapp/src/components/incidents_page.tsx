@@ -111,6 +111,13 @@ export function TimelineWords({kind}: {kind: TimelineEvent['kind']}): React.Reac
         return <>{'moved '}<Quoted text={kind.title}/></>;
     case 'incident_ended':
         return <>{'ended the incident'}</>;
+    case 'post_added':
+        return (
+            <>
+                {'added a message by '}<Who userId={kind.author_id}/>{' to the timeline: '}<Quoted text={kind.excerpt}/>
+                {kind.note ? <>{' — '}<span className={`${CLS}-page__note`}>{String(kind.note)}</span></> : null}
+            </>
+        );
     default:
         return <>{`made a change (${kind.type.replace(/_/g, ' ')})`}</>;
     }

@@ -126,6 +126,17 @@ fn change_messages() {
     say(&incident);
     incident.end("dave", T0).expect("end");
     say(&incident);
+    let post = |id: &str, note: &str| crate::TimelinePost {
+        post_id: id.into(),
+        author_id: "carol".into(),
+        posted_at: T0,
+        message: "failover done".into(),
+        note: note.into(),
+    };
+    incident.add_post("alice", T0, post("p1", "")).expect("add post");
+    say(&incident);
+    incident.add_post("alice", T0, post("p2", "ping @channel now\nsecond line")).expect("add post with note");
+    say(&incident);
     assert_eq!(
         said,
         [
@@ -142,6 +153,8 @@ fn change_messages() {
             "@alice_u removed Call the DB vendor",
             "@alice_u changed the commander from @alice_u to @dave_u",
             "@dave_u ended the incident",
+            "@alice_u added a message by @carol_u to the timeline",
+            "@alice_u added a message by @carol_u to the timeline: ping @\u{200B}channel now …",
         ]
     );
 }

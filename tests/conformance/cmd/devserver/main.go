@@ -50,6 +50,8 @@
 //	POST /test/command               {"user":"alice","command":"/incident start X","channel_id"?,"team_id"?}
 //	                                 runs hooks.ExecuteCommand as that user in that channel (default
 //	                                 town-square) and answers {"text","response_type","goto_location","error"}
+//	POST /test/post                  {"user":"bob","message":"…","channel_id"?} posts as that user (default
+//	                                 town-square) and answers the post, as a browser's store would hold it
 //	GET  /test/events?since=N        websocket events the plugin published, as a browser would get
 //	                                 them: {"events":[{"event":"custom_incident-response_…","data":{…},
 //	                                 "broadcast":{…}}],"next":M}
@@ -170,6 +172,7 @@ func main() {
 	mux.HandleFunc("/test/login", s.serveLogin)
 	mux.HandleFunc("/test/command", s.serveCommand)
 	mux.HandleFunc("/test/events", s.serveEvents)
+	mux.HandleFunc("/test/post", s.servePost)
 	if *static != "" {
 		files := http.FileServer(http.Dir(*static))
 		mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -451,6 +454,36 @@ func (s *server) serveLogin(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{Name: "MMTESTUSER", Value: name, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
 	http.SetCookie(w, &http.Cookie{Name: "MMCSRF", Value: hex.EncodeToString(buf), Path: "/", SameSite: http.SameSiteLaxMode})
 	writeJSON(w, http.StatusOK, seedUser{ID: id, Username: name})
+}
+
+func (s *server) servePost(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		writeErr(w, http.StatusMethodNotAllowed, "POST a JSON body")
+		return
+	}
+	var in struct {
+		User      string `json:"user"`
+		Message   string `json:"message"`
+		ChannelID string `json:"channel_id"`
+	}
+	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&in); err != nil {
+		writeErr(w, http.StatusBadRequest, "body: "+err.Error())
+		return
+	}
+	userID := s.userID(in.User)
+	if userID == "" {
+		writeErr(w, http.StatusBadRequest, "no such user: "+in.User)
+		return
+	}
+	if in.ChannelID == "" {
+		in.ChannelID = s.seed.ChannelID
+	}
+	post, aerr := s.api.CreatePost(&model.Post{UserId: userID, ChannelId: in.ChannelID, Message: in.Message})
+	if aerr != nil {
+		writeErr(w, aerr.StatusCode, aerr.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, post)
 }
 
 func (s *server) serveCommand(w http.ResponseWriter, r *http.Request) {

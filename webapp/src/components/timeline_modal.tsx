@@ -1,0 +1,194 @@
+import React from 'react';
+
+import {addPostToTimeline, listActiveIncidents} from '../client';
+import {currentChannelId, currentTeamId, useHostState} from '../host';
+import type {Incident} from '../types/incident';
+import type {Store} from '../types/mattermost';
+import type {PluginUI, TimelineRequest} from '../ui';
+
+import {CLS, errorMessage, isAbort} from './common';
+import {ModalForm} from './modal';
+
+const PREVIEW_CHARS = 300;
+
+function preview(message: string): string {
+    const text = message.trim();
+    if (!text) {
+        return '(a message without text)';
+    }
+    return text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS)}…` : text;
+}
+
+// Which incident to preselect: the one whose channel holds the post, else the one whose channel
+// is open, else the newest.
+export function preselect(incidents: Incident[], postChannelId: string, openChannelId: string): string {
+    const inChannel = (channelId: string) => incidents.find((i) => i.channel_id === channelId)?.id;
+    return inChannel(postChannelId) || inChannel(openChannelId) || incidents[0]?.id || '';
+}
+
+function TimelineForm({teamId, openChannelId, request, onClose, onAdded}: {
+    teamId: string;
+    openChannelId: string;
+    request: TimelineRequest;
+    onClose: () => void;
+    onAdded: (incident: Incident) => void;
+}): React.ReactElement {
+    const [incidents, setIncidents] = React.useState<Incident[] | null>(null);
+    const [incidentId, setIncidentId] = React.useState('');
+    const [note, setNote] = React.useState('');
+    const [saving, setSaving] = React.useState(false);
+    const [error, setError] = React.useState('');
+    const selectRef = React.useRef<HTMLSelectElement>(null);
+    const mounted = React.useRef(true);
+
+    React.useEffect(() => {
+        mounted.current = true;
+        return () => {
+            mounted.current = false;
+        };
+    }, []);
+
+    React.useEffect(() => {
+        const controller = new AbortController();
+        listActiveIncidents(teamId, controller.signal).then(
+            (res) => {
+                const items = res.items || [];
+                setIncidents(items);
+                setIncidentId(preselect(items, request.channelId, openChannelId));
+            },
+            (e) => {
+                if (!isAbort(e)) {
+                    setIncidents([]);
+                    setError(`Incidents could not be loaded: ${errorMessage(e)}`);
+                }
+            },
+        );
+        return () => controller.abort();
+    }, [teamId, request.channelId, openChannelId]);
+
+    const submit = async () => {
+        if (!incidentId) {
+            setError('Choose an incident.');
+            selectRef.current?.focus();
+            return;
+        }
+        setSaving(true);
+        setError('');
+        try {
+            onAdded(await addPostToTimeline(incidentId, request.postId, note.trim()));
+        } catch (err) {
+            if (mounted.current) {
+                setError(errorMessage(err));
+                setSaving(false);
+            }
+        }
+    };
+
+    const id = `${CLS}-timeline-add`;
+    const none = incidents !== null && incidents.length === 0;
+    return (
+        <ModalForm
+            id={id}
+            title='Add to incident timeline'
+            busy={saving}
+            error={error}
+            submitLabel='Add to timeline'
+            busyLabel='Adding…'
+            onClose={onClose}
+            onSubmit={submit}
+            initialFocus={selectRef}
+        >
+            <figure className={`${CLS}-modal__quote`}>
+                <figcaption className={`${CLS}-label`}>{'Message'}</figcaption>
+                <blockquote className={`${CLS}-quote`}>{preview(request.message)}</blockquote>
+            </figure>
+            <label className={`${CLS}-field`}>
+                <span className={`${CLS}-label`}>{'Incident'}</span>
+                <select
+                    ref={selectRef}
+                    className={`${CLS}-input ${CLS}-select`}
+                    value={incidentId}
+                    onChange={(e) => setIncidentId(e.target.value)}
+                    disabled={saving || incidents === null || none}
+                    aria-describedby={none ? `${id}-none` : undefined}
+                >
+                    {incidents === null && <option value=''>{'Loading incidents…'}</option>}
+                    {(incidents || []).map((i) => (
+                        <option
+                            key={i.id}
+                            value={i.id}
+                        >
+                            {`${i.reference} ${i.name}`}
+                        </option>
+                    ))}
+                </select>
+                {none && (
+                    <span
+                        id={`${id}-none`}
+                        className={`${CLS}-small ${CLS}-muted`}
+                    >
+                        {'This team has no active incident.'}
+                    </span>
+                )}
+            </label>
+            <label className={`${CLS}-field`}>
+                <span className={`${CLS}-label`}>{'Note'}</span>
+                <textarea
+                    className={`${CLS}-input ${CLS}-textarea`}
+                    value={note}
+                    rows={3}
+                    placeholder='Why it matters (optional)'
+                    onChange={(e) => setNote(e.target.value)}
+                    disabled={saving}
+                />
+            </label>
+        </ModalForm>
+    );
+}
+
+// Registered as a root component: the form while a post is being added, and a short notice after.
+export function AddToTimelineModal({store, ui}: {store: Store; ui: PluginUI}): React.ReactElement | null {
+    const teamId = useHostState(store, currentTeamId);
+    const openChannelId = useHostState(store, currentChannelId);
+    const [request, setRequest] = React.useState<TimelineRequest | null>(ui.timelineRequest);
+    const [notice, setNotice] = React.useState<string | null>(ui.notice);
+    React.useEffect(() => {
+        const update = () => {
+            setRequest(ui.timelineRequest);
+            setNotice(ui.notice);
+        };
+        update();
+        return ui.subscribe(update);
+    }, [ui]);
+    React.useEffect(() => {
+        if (!notice) {
+            return undefined;
+        }
+        const t = window.setTimeout(() => ui.notify(null), 5000);
+        return () => window.clearTimeout(t);
+    }, [notice, ui]);
+    return (
+        <>
+            {request && teamId && (
+                <TimelineForm
+                    key={request.postId}
+                    teamId={teamId}
+                    openChannelId={openChannelId}
+                    request={request}
+                    onClose={() => ui.closeTimeline()}
+                    onAdded={(incident) => {
+                        ui.closeTimeline();
+                        ui.notify(`Added to the timeline of ${incident.reference} ${incident.name}.`);
+                    }}
+                />
+            )}
+            <div
+                className={`${CLS}-toast`}
+                role='status'
+                aria-live='polite'
+            >
+                {notice}
+            </div>
+        </>
+    );
+}
