@@ -19,6 +19,7 @@ import {
     API, BUNDLE_TGZ, BUNDLE_URL, CHROMIUM, PLUGIN_ID, THEMES, devserverBinary, distMain, outDir, skipReason,
     devserverClient, settledFocus, startDevserver, webappDir,
 } from '../test-support/devserver.mjs';
+import {HOST_MOUNT_JS, REACT_VERSIONS, buildHostGlobals, screenshotName} from '../test-support/host-globals.mjs';
 
 
 
@@ -39,11 +40,11 @@ const HARNESS_HTML = `<!doctype html>
   #center { flex: 1; display: flex; min-width: 0; min-height: 0; }
   #sidebar-right { width: 400px; flex: none; display: flex; flex-direction: column; border-left: 1px solid rgba(var(--center-channel-color-rgb), .12); }
 </style>
-<script src="/vendor/react.js"></script>
-<script src="/vendor/react-dom.js"></script>
+<script src="/vendor/host.js"></script>
 <script>
 (function () {
     var h = window.__harness = {initError: null, routes: {}, rhs: null, wsHandlers: {}, nextId: 1, pushed: [], showRHS: false};
+${HOST_MOUNT_JS}
     window.plugins = {};
     window.registerPlugin = function (id, plugin) { window.plugins[id] = plugin; };
     window.WebappUtils = {browserHistory: {push: function (p) { h.pushed.push(p); }}};
@@ -99,7 +100,7 @@ const HARNESS_HTML = `<!doctype html>
             script.onerror = function () { reject(new Error('failed to load the bundle')); };
             script.onload = function () {
                 try { window.plugins['${PLUGIN_ID}'].initialize(h.registry, h.store); } catch (err) { h.initError = String(err && err.stack || err); }
-                ReactDOM.createRoot(document.getElementById('app')).render(React.createElement(Shell));
+                h.mount(Shell);
                 resolve();
             };
             document.head.appendChild(script);
@@ -122,320 +123,324 @@ if (skip) {
     console.log(`# incidents_page.test.mjs skipped: ${skip}`);
 }
 
-describe('incidents page against the real plugin in Chromium', {skip, timeout: 300_000}, () => {
-    let work;
-    let server;
-    let origin;
-    let seed;
-    let context;
-    let page;
-    const pageErrors = [];
-    const consoleErrors = [];
+for (const react of REACT_VERSIONS) {
+    describe(`incidents page against the real plugin in Chromium (React ${react})`, {skip, timeout: 300_000}, () => {
+        let work;
+        let server;
+        let origin;
+        let seed;
+        let context;
+        let page;
+        const pageErrors = [];
+        const consoleErrors = [];
 
-    const {api, command} = devserverClient(() => origin);
-    const text = async (locator) => (await locator.textContent()).replace(/\s+/g, ' ').trim();
-    async function shot(name) {
-        mkdirSync(outDir, {recursive: true});
-        await page.waitForFunction(() => Array.from(document.images).every((i) => i.complete));
-        await page.screenshot({path: path.join(outDir, `${name}.png`)});
-    }
-    async function open(query = '') {
-        await page.goto(origin + '/' + query, {waitUntil: 'load'});
-        await page.evaluate(([s, u]) => window.__harness.boot(s, u), [seed, seed.users.alice.id]);
-        assert.equal(await page.evaluate(() => window.__harness.initError), null);
-        await page.evaluate((t) => window.__harness.setTheme(t), THEMES.denim);
-    }
-    const table = () => page.getByRole('table', {name: /Incidents of this team/});
-    const bodyRows = () => table().locator('tbody tr');
-    const caption = () => table().locator('caption');
-    async function rowNames() {
-        return bodyRows().locator('th[scope=row]').allInnerTexts();
-    }
-    async function expectRows(names, what) {
-        const end = Date.now() + 10_000;
-        let got;
-        while (Date.now() < end) {
-            got = await rowNames();
-            if (JSON.stringify(got) === JSON.stringify(names)) { return; }
-            await new Promise((r) => setTimeout(r, 50));
+        const {api, command} = devserverClient(() => origin);
+        const text = async (locator) => (await locator.textContent()).replace(/\s+/g, ' ').trim();
+        async function shot(name) {
+            mkdirSync(outDir, {recursive: true});
+            await page.waitForFunction(() => Array.from(document.images).every((i) => i.complete));
+            const file = screenshotName(name, react);
+            if (file) {
+                await page.screenshot({path: path.join(outDir, `${file}.png`)});
+            }
         }
-        assert.deepEqual(got, names, what);
-    }
-
-    let incA; let incB; let incC;
-
-    before(async () => {
-        assert.ok(existsSync(distMain), `${distMain} is missing: run \`npm run build\` first`);
-        assert.ok(existsSync(BUNDLE_TGZ), `BUNDLE_TGZ=${BUNDLE_TGZ} does not exist`);
-        assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}`);
-        work = mkdtempSync(path.join(tmpdir(), 'ir-page-'));
-        const staticDir = path.join(work, 'static');
-        mkdirSync(path.join(staticDir, 'vendor'), {recursive: true});
-        mkdirSync(path.join(staticDir, 'static', 'plugins', PLUGIN_ID), {recursive: true});
-        writeFileSync(path.join(staticDir, 'index.html'), HARNESS_HTML);
-        copyFileSync(path.join(webappDir, 'node_modules/react/umd/react.development.js'), path.join(staticDir, 'vendor', 'react.js'));
-        copyFileSync(path.join(webappDir, 'node_modules/react-dom/umd/react-dom.development.js'), path.join(staticDir, 'vendor', 'react-dom.js'));
-        copyFileSync(distMain, path.join(staticDir, 'static', 'plugins', PLUGIN_ID, 'main.js'));
-
-        server = startDevserver(devserverBinary(work), staticDir);
-        origin = await server.origin;
-        seed = await (await fetch(origin + '/test/seed')).json();
-
-        context = await chromium.launchPersistentContext(path.join(work, 'chromium'), {
-            executablePath: CHROMIUM,
-            headless: true,
-            timeout: 30_000,
-            viewport: {width: 1400, height: 820},
-            args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-                '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-        });
-        context.setDefaultTimeout(10_000);
-        await context.route('**/*', (route) => {
-            const url = route.request().url();
-            return url.startsWith(origin + '/') || url.startsWith('data:') ? route.continue() : route.abort();
-        });
-        page = context.pages()[0] ?? await context.newPage();
-        page.on('pageerror', (err) => pageErrors.push(String(err)));
-        page.on('console', (msg) => {
-            if (msg.type() === 'error') { consoleErrors.push(msg.text()); }
-        });
-        assert.equal((await page.goto(origin + '/test/login?user=alice')).status(), 200);
-
-        // Three incidents the way users start them; one ended, one with checked items and a new
-        // commander.
-        await command('alice', '/incident start Database down');
-        await command('alice', '/incident start Checkout latency above 2 s');
-        await command('alice', '/incident start Login errors for SSO users');
-        const list = await api('alice', 'GET', `/incidents?team_id=${seed.team_id}&state=all`);
-        assert.equal(list.data.total, 3, JSON.stringify(list.data));
-        [incC, incB, incA] = list.data.items; // newest first
-        assert.equal(incA.name, 'Database down');
-        await command('alice', '/incident end', incA.channel_id);
-        let r = await api('alice', 'POST', `/incidents/${incB.id}/items`, {section: 'Triage', title: 'Page the payments on-call'});
-        assert.equal(r.status, 201, JSON.stringify(r.data));
-        const itemId = r.data.item_id;
-        r = await api('alice', 'POST', `/incidents/${incB.id}/items`, {section: 'Triage', title: 'Roll back the 14:05 deploy'});
-        assert.equal(r.status, 201);
-        r = await api('alice', 'PATCH', `/incidents/${incB.id}/items/${itemId}`, {state: 'done'});
-        assert.equal(r.status, 200, JSON.stringify(r.data));
-        r = await api('alice', 'POST', `/incidents/${incB.id}/commander`, {user_id: seed.users.sysadmin.id});
-        assert.equal(r.status, 200, JSON.stringify(r.data));
-        incB = (await api('alice', 'GET', `/incidents/${incB.id}`)).data;
-
-        await open();
-    });
-
-    after(async () => {
-        await context?.close().catch(() => {});
-        if (server) {
-            const exited = new Promise((resolve) => server.child.once('exit', resolve));
-            server.child.kill('SIGTERM');
-            await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-            if (server.child.exitCode === null) { server.child.kill('SIGKILL'); }
+        async function open(query = '') {
+            await page.goto(origin + '/' + query, {waitUntil: 'load'});
+            await page.evaluate(([s, u]) => window.__harness.boot(s, u), [seed, seed.users.alice.id]);
+            assert.equal(await page.evaluate(() => window.__harness.initError), null);
+            await page.evaluate((t) => window.__harness.setTheme(t), THEMES.denim);
         }
-        if (work) { rmSync(work, {recursive: true, force: true}); }
-    });
-
-    test('the route is registered and the table lists every incident, accessibly', async () => {
-        assert.deepEqual(await page.evaluate(() => Object.keys(window.__harness.routes)), ['/incidents']);
-        await page.getByRole('heading', {name: 'Incidents', level: 1}).waitFor();
-        await expectRows(['Login errors for SSO users', 'Checkout latency above 2 s', 'Database down'], 'state=all lists all 3');
-        assert.match(await text(caption()), /1–3 of 3/);
-        assert.deepEqual(await table().locator('thead th[scope=col]').allInnerTexts(),
-            ['Reference', 'Name', 'State', 'Commander', 'Started', 'Duration / ended']);
-        const rowA = bodyRows().filter({hasText: 'Database down'});
-        assert.match(await text(rowA), /INC-0001.*Database down.*Ended.*@alice/);
-        assert.match(await text(rowA), /ended/);
-        const rowB = bodyRows().filter({hasText: 'Checkout latency'});
-        await rowB.getByText('@sysadmin').waitFor();
-        assert.match(await text(rowB), /Active.*ongoing/);
-        await shot('incidents-page-list-light');
-    });
-
-    test('filters: state, text search, commander picker, dates', async () => {
-        const state = page.getByRole('combobox', {name: 'State'});
-        await state.selectOption('ended');
-        await expectRows(['Database down'], 'ended shows 1');
-        assert.match(await text(caption()), /1–1 of 1/);
-        await state.selectOption('active');
-        await expectRows(['Login errors for SSO users', 'Checkout latency above 2 s'], 'active shows 2');
-        await state.selectOption('all');
-        await expectRows(['Login errors for SSO users', 'Checkout latency above 2 s', 'Database down'], 'all again');
-
-        const search = page.getByRole('searchbox', {name: 'Search'});
-        await search.fill('checkout');
-        await expectRows(['Checkout latency above 2 s'], 'search by name');
-        await search.fill('INC-0003');
-        await expectRows(['Login errors for SSO users'], 'search by reference');
-        await search.fill('no such thing');
-        await page.getByText('No incidents match these filters.').waitFor();
-        await search.fill('');
-        await expectRows(['Login errors for SSO users', 'Checkout latency above 2 s', 'Database down'], 'search cleared');
-
-        // The commander filter uses the user picker, from the keyboard.
-        await page.getByRole('button', {name: 'Commander: anyone. Choose'}).click();
-        const picker = page.getByRole('combobox', {name: 'Filter by commander'});
-        await picker.fill('sys');
-        await page.getByRole('option', {name: /@sysadmin/}).waitFor();
-        await picker.press('Enter');
-        await expectRows(['Checkout latency above 2 s'], 'commander sysadmin');
-        assert.equal(await settledFocus(page, () => document.activeElement.getAttribute('aria-label'), 'Commander: @sysadmin. Change'), 'Commander: @sysadmin. Change');
-        await page.getByRole('button', {name: 'Clear'}).click();
-        await expectRows(['Login errors for SSO users', 'Checkout latency above 2 s', 'Database down'], 'commander cleared');
-
-        const day = (offset) => {
-            const d = new Date(Date.now() + offset * 86_400_000);
-            return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-        };
-        const from = page.getByLabel('Started from');
-        const to = page.getByLabel('Started to');
-        await from.fill(day(1));
-        await page.getByText('No incidents match these filters.').waitFor();
-        await from.fill(day(0));
-        await to.fill(day(0));
-        await expectRows(['Login errors for SSO users', 'Checkout latency above 2 s', 'Database down'], 'today');
-        await to.fill(day(-1));
-        await page.getByText('No incidents match these filters.').waitFor();
-        await from.fill('');
-        await to.fill('');
-        await expectRows(['Login errors for SSO users', 'Checkout latency above 2 s', 'Database down'], 'dates cleared');
-    });
-
-    test('select an incident: summary, commander, item history and the whole timeline in order', async () => {
-        // From the keyboard: Tab to the row's name button, Enter.
-        await page.getByRole('button', {name: 'Checkout latency above 2 s'}).focus();
-        await page.keyboard.press('Enter');
-        const detail = page.getByRole('region', {name: 'Incident detail'});
-        const heading = detail.getByRole('heading', {level: 2});
-        await heading.waitFor();
-        assert.match(await text(heading), /INC-0002 Checkout latency above 2 s/);
-        assert.equal(await settledFocus(page, () => document.activeElement.tagName, 'H2'), 'H2');
-        await detail.getByText('No summary yet.').waitFor();
-
-        const timeline = detail.getByRole('list', {name: 'Timeline'});
-        const events = timeline.locator(':scope > li');
-        assert.equal(await events.count(), incB.timeline.length);
-        assert.ok(incB.timeline.length >= 5, JSON.stringify(incB.timeline));
-        const expected = [
-            /@alice started the incident “Checkout latency above 2 s”/,
-            /@alice added “Page the payments on-call” to “Triage”/,
-            /@alice added “Roll back the 14:05 deploy” to “Triage”/,
-            /@alice checked “Page the payments on-call”/,
-            /@alice changed the commander from @alice to @sysadmin/,
-        ];
-        assert.deepEqual(incB.timeline.map((e) => e.kind.type),
-            ['incident_started', 'item_added', 'item_added', 'item_checked', 'commander_changed']);
-        await timeline.getByText('@sysadmin').waitFor();
-        for (let i = 0; i < expected.length; i++) {
-            const t = await text(events.nth(i));
-            assert.match(t, expected[i], `event ${i}: ${t}`);
-            // Local time of the event, as the browser formats it.
-            const when = await events.nth(i).locator('time').getAttribute('datetime');
-            assert.equal(when, new Date(incB.timeline[i].at).toISOString());
+        const table = () => page.getByRole('table', {name: /Incidents of this team/});
+        const bodyRows = () => table().locator('tbody tr');
+        const caption = () => table().locator('caption');
+        async function rowNames() {
+            return bodyRows().locator('th[scope=row]').allInnerTexts();
+        }
+        async function expectRows(names, what) {
+            const end = Date.now() + 10_000;
+            let got;
+            while (Date.now() < end) {
+                got = await rowNames();
+                if (JSON.stringify(got) === JSON.stringify(names)) { return; }
+                await new Promise((r) => setTimeout(r, 50));
+            }
+            assert.deepEqual(got, names, what);
         }
 
-        const history = detail.getByRole('list', {name: 'History of Page the payments on-call'});
-        await history.getByText('@alice').waitFor();
-        assert.match(await text(history), /@alice checked it · /);
-        const facts = detail.locator('dl');
-        await facts.getByText('@sysadmin').waitFor();
-        assert.match(await text(facts), /Active.*Commander.*@sysadmin.*Started.*by @alice.*Active for/);
-        await shot('incidents-page-detail-light');
+        let incA; let incB; let incC;
 
-        // The ended one reads as ended, with its duration.
-        await page.getByRole('button', {name: 'Database down'}).click();
-        await detail.getByRole('heading', {name: /INC-0001 Database down/}).waitFor();
-        assert.match(await text(detail.locator('dl')), /Ended.*lasted/);
-        const lastEvent = detail.getByRole('list', {name: 'Timeline'}).locator(':scope > li').last();
-        assert.match(await text(lastEvent), /@alice ended the incident/);
+        before(async () => {
+            assert.ok(existsSync(distMain), `${distMain} is missing: run \`npm run build\` first`);
+            assert.ok(existsSync(BUNDLE_TGZ), `BUNDLE_TGZ=${BUNDLE_TGZ} does not exist`);
+            assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}`);
+            work = mkdtempSync(path.join(tmpdir(), 'ir-page-'));
+            const staticDir = path.join(work, 'static');
+            mkdirSync(path.join(staticDir, 'vendor'), {recursive: true});
+            mkdirSync(path.join(staticDir, 'static', 'plugins', PLUGIN_ID), {recursive: true});
+            writeFileSync(path.join(staticDir, 'index.html'), HARNESS_HTML);
+            await buildHostGlobals(react, path.join(staticDir, 'vendor'));
+            copyFileSync(distMain, path.join(staticDir, 'static', 'plugins', PLUGIN_ID, 'main.js'));
 
-        // Escape closes the detail and gives focus back to the row.
-        await page.keyboard.press('Escape');
-        await detail.waitFor({state: 'detached'});
-        assert.equal(await settledFocus(page, () => document.activeElement.textContent, 'Database down'), 'Database down');
-    });
+            server = startDevserver(devserverBinary(work), staticDir);
+            origin = await server.origin;
+            seed = await (await fetch(origin + '/test/seed')).json();
 
-    test('live: another user\'s change reaches the open detail and the list through the websocket event', async () => {
-        await page.getByRole('button', {name: 'Checkout latency above 2 s'}).click();
-        const detail = page.getByRole('region', {name: 'Incident detail'});
-        const events = detail.getByRole('list', {name: 'Timeline'}).locator(':scope > li');
-        await detail.getByRole('heading', {name: /INC-0002/}).waitFor();
-        const before = await events.count();
-        const roll = incB.checklists.flatMap((s) => s.items).find((i) => i.title === 'Roll back the 14:05 deploy');
-        const r = await api('sysadmin', 'PATCH', `/incidents/${incB.id}/items/${roll.id}`, {state: 'skipped'});
-        assert.equal(r.status, 200, JSON.stringify(r.data));
-        await page.evaluate((id) => window.__harness.wsHandlers[`custom_incident-response_incident_updated`](
-            {event: 'custom_incident-response_incident_updated', data: {incident_id: id}}), incB.id);
-        await page.waitForFunction((n) => document.querySelectorAll('[aria-label="Timeline"] > li').length === n + 1, before);
-        assert.match(await text(events.last()), /@sysadmin skipped “Roll back the 14:05 deploy”/);
-        const history = detail.getByRole('list', {name: 'History of Roll back the 14:05 deploy'});
-        await history.getByText('@sysadmin').waitFor();
-        assert.match(await text(history), /@sysadmin skipped it/);
-        incB = r.data;
-        await detail.getByRole('button', {name: 'Close'}).click();
-        await detail.waitFor({state: 'detached'});
-    });
+            context = await chromium.launchPersistentContext(path.join(work, 'chromium'), {
+                executablePath: CHROMIUM,
+                headless: true,
+                timeout: 30_000,
+                viewport: {width: 1400, height: 820},
+                args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+                    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+            });
+            context.setDefaultTimeout(10_000);
+            await context.route('**/*', (route) => {
+                const url = route.request().url();
+                return url.startsWith(origin + '/') || url.startsWith('data:') ? route.continue() : route.abort();
+            });
+            page = context.pages()[0] ?? await context.newPage();
+            page.on('pageerror', (err) => pageErrors.push(String(err)));
+            page.on('console', (msg) => {
+                if (msg.type() === 'error') { consoleErrors.push(msg.text()); }
+            });
+            assert.equal((await page.goto(origin + '/test/login?user=alice')).status(), 200);
 
-    test('dark theme: list and detail', async () => {
-        await page.evaluate((t) => window.__harness.setTheme(t), THEMES.onyx);
-        await page.getByRole('button', {name: 'Checkout latency above 2 s'}).click();
-        const detail = page.getByRole('region', {name: 'Incident detail'});
-        await detail.getByRole('list', {name: 'Timeline'}).getByText('@sysadmin').first().waitFor();
-        await shot('incidents-page-detail-dark');
-        await detail.getByRole('button', {name: 'Close'}).click();
-        await detail.waitFor({state: 'detached'});
-        await shot('incidents-page-list-dark');
-        const colors = await page.evaluate(() => {
-            const c = getComputedStyle(document.querySelector('.IncidentResponse-page'));
-            return [c.color, c.backgroundColor];
+            // Three incidents the way users start them; one ended, one with checked items and a new
+            // commander.
+            await command('alice', '/incident start Database down');
+            await command('alice', '/incident start Checkout latency above 2 s');
+            await command('alice', '/incident start Login errors for SSO users');
+            const list = await api('alice', 'GET', `/incidents?team_id=${seed.team_id}&state=all`);
+            assert.equal(list.data.total, 3, JSON.stringify(list.data));
+            [incC, incB, incA] = list.data.items; // newest first
+            assert.equal(incA.name, 'Database down');
+            await command('alice', '/incident end', incA.channel_id);
+            let r = await api('alice', 'POST', `/incidents/${incB.id}/items`, {section: 'Triage', title: 'Page the payments on-call'});
+            assert.equal(r.status, 201, JSON.stringify(r.data));
+            const itemId = r.data.item_id;
+            r = await api('alice', 'POST', `/incidents/${incB.id}/items`, {section: 'Triage', title: 'Roll back the 14:05 deploy'});
+            assert.equal(r.status, 201);
+            r = await api('alice', 'PATCH', `/incidents/${incB.id}/items/${itemId}`, {state: 'done'});
+            assert.equal(r.status, 200, JSON.stringify(r.data));
+            r = await api('alice', 'POST', `/incidents/${incB.id}/commander`, {user_id: seed.users.sysadmin.id});
+            assert.equal(r.status, 200, JSON.stringify(r.data));
+            incB = (await api('alice', 'GET', `/incidents/${incB.id}`)).data;
+
+            await open();
         });
-        assert.deepEqual(colors, ['rgb(227, 228, 232)', 'rgb(25, 27, 31)']);
-        await page.evaluate((t) => window.__harness.setTheme(t), THEMES.denim);
-    });
 
-    test('a server error is shown in its words', async () => {
-        const bogus = await api('alice', 'GET', '/incidents?team_id=nosuchteam0000000000000000');
-        assert.ok(bogus.status >= 400 && bogus.data?.error, JSON.stringify(bogus));
-        await page.evaluate(([s, u]) => window.__harness.store.dispatch({type: 'SET_CURRENT', teamId: 'nosuchteam0000000000000000',
-            channelId: s.town_square_id, userId: u, teams: {}}), [seed, seed.users.alice.id]);
-        const alert = page.getByRole('alert');
-        await alert.waitFor();
-        assert.equal(await text(alert), bogus.data.error);
-        await page.evaluate(([s, u]) => {
-            const teams = {}; teams[s.team_id] = {id: s.team_id, name: s.team_name};
-            window.__harness.store.dispatch({type: 'SET_CURRENT', teamId: s.team_id, channelId: s.town_square_id, userId: u, teams});
-        }, [seed, seed.users.alice.id]);
-        await alert.waitFor({state: 'detached'});
-        await expectRows(['Login errors for SSO users', 'Checkout latency above 2 s', 'Database down'], 'back');
-    });
+        after(async () => {
+            await context?.close().catch(() => {});
+            if (server) {
+                const exited = new Promise((resolve) => server.child.once('exit', resolve));
+                server.child.kill('SIGTERM');
+                await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+                if (server.child.exitCode === null) { server.child.kill('SIGKILL'); }
+            }
+            if (work) { rmSync(work, {recursive: true, force: true}); }
+        });
 
-    test('the RHS links to the page', async () => {
-        await page.evaluate(() => window.__harness.setShowRHS(true));
-        const link = page.getByRole('link', {name: 'All incidents'});
-        assert.equal(await link.getAttribute('href'), `/${seed.team_name}/${PLUGIN_ID}/incidents`);
-        await link.click();
-        assert.deepEqual(await page.evaluate(() => window.__harness.pushed), [`/${seed.team_name}/${PLUGIN_ID}/incidents`]);
-        await page.evaluate(() => window.__harness.setShowRHS(false));
-    });
+        test('the route is registered and the table lists every incident, accessibly', async () => {
+            assert.deepEqual(await page.evaluate(() => Object.keys(window.__harness.routes)), ['/incidents']);
+            await page.getByRole('heading', {name: 'Incidents', level: 1}).waitFor();
+            await expectRows(['Login errors for SSO users', 'Checkout latency above 2 s', 'Database down'], 'state=all lists all 3');
+            assert.match(await text(caption()), /1–3 of 3/);
+            assert.deepEqual(await table().locator('thead th[scope=col]').allInnerTexts(),
+                ['Reference', 'Name', 'State', 'Commander', 'Started', 'Duration / ended']);
+            const rowA = bodyRows().filter({hasText: 'Database down'});
+            assert.match(await text(rowA), /INC-0001.*Database down.*Ended.*@alice/);
+            assert.match(await text(rowA), /ended/);
+            const rowB = bodyRows().filter({hasText: 'Checkout latency'});
+            await rowB.getByText('@sysadmin').waitFor();
+            assert.match(await text(rowB), /Active.*ongoing/);
+            await shot('incidents-page-list-light');
+        });
 
-    test('paging: ?per_page=2 gives two pages with next and previous', async () => {
-        await open('?per_page=2');
-        await expectRows(['Login errors for SSO users', 'Checkout latency above 2 s'], 'page 1');
-        assert.match(await text(caption()), /1–2 of 3/);
-        const prev = page.getByRole('button', {name: 'Previous'});
-        const next = page.getByRole('button', {name: 'Next'});
-        assert.equal(await prev.isDisabled(), true);
-        await page.getByText('Page 1 of 2').waitFor();
-        await next.click();
-        await expectRows(['Database down'], 'page 2');
-        assert.match(await text(caption()), /3–3 of 3/);
-        assert.equal(await next.isDisabled(), true);
-        await prev.click();
-        await expectRows(['Login errors for SSO users', 'Checkout latency above 2 s'], 'page 1 again');
-    });
+        test('filters: state, text search, commander picker, dates', async () => {
+            const state = page.getByRole('combobox', {name: 'State'});
+            await state.selectOption('ended');
+            await expectRows(['Database down'], 'ended shows 1');
+            assert.match(await text(caption()), /1–1 of 1/);
+            await state.selectOption('active');
+            await expectRows(['Login errors for SSO users', 'Checkout latency above 2 s'], 'active shows 2');
+            await state.selectOption('all');
+            await expectRows(['Login errors for SSO users', 'Checkout latency above 2 s', 'Database down'], 'all again');
 
-    test('no page errors or console errors', () => {
-        assert.deepEqual(pageErrors, []);
-        assert.deepEqual(consoleErrors.filter((t) => !/status of 40[034]/.test(t)), []);
+            const search = page.getByRole('searchbox', {name: 'Search'});
+            await search.fill('checkout');
+            await expectRows(['Checkout latency above 2 s'], 'search by name');
+            await search.fill('INC-0003');
+            await expectRows(['Login errors for SSO users'], 'search by reference');
+            await search.fill('no such thing');
+            await page.getByText('No incidents match these filters.').waitFor();
+            await search.fill('');
+            await expectRows(['Login errors for SSO users', 'Checkout latency above 2 s', 'Database down'], 'search cleared');
+
+            // The commander filter uses the user picker, from the keyboard.
+            await page.getByRole('button', {name: 'Commander: anyone. Choose'}).click();
+            const picker = page.getByRole('combobox', {name: 'Filter by commander'});
+            await picker.fill('sys');
+            await page.getByRole('option', {name: /@sysadmin/}).waitFor();
+            await picker.press('Enter');
+            await expectRows(['Checkout latency above 2 s'], 'commander sysadmin');
+            assert.equal(await settledFocus(page, () => document.activeElement.getAttribute('aria-label'), 'Commander: @sysadmin. Change'), 'Commander: @sysadmin. Change');
+            await page.getByRole('button', {name: 'Clear'}).click();
+            await expectRows(['Login errors for SSO users', 'Checkout latency above 2 s', 'Database down'], 'commander cleared');
+
+            const day = (offset) => {
+                const d = new Date(Date.now() + offset * 86_400_000);
+                return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+            };
+            const from = page.getByLabel('Started from');
+            const to = page.getByLabel('Started to');
+            await from.fill(day(1));
+            await page.getByText('No incidents match these filters.').waitFor();
+            await from.fill(day(0));
+            await to.fill(day(0));
+            await expectRows(['Login errors for SSO users', 'Checkout latency above 2 s', 'Database down'], 'today');
+            await to.fill(day(-1));
+            await page.getByText('No incidents match these filters.').waitFor();
+            await from.fill('');
+            await to.fill('');
+            await expectRows(['Login errors for SSO users', 'Checkout latency above 2 s', 'Database down'], 'dates cleared');
+        });
+
+        test('select an incident: summary, commander, item history and the whole timeline in order', async () => {
+            // From the keyboard: Tab to the row's name button, Enter.
+            await page.getByRole('button', {name: 'Checkout latency above 2 s'}).focus();
+            await page.keyboard.press('Enter');
+            const detail = page.getByRole('region', {name: 'Incident detail'});
+            const heading = detail.getByRole('heading', {level: 2});
+            await heading.waitFor();
+            assert.match(await text(heading), /INC-0002 Checkout latency above 2 s/);
+            assert.equal(await settledFocus(page, () => document.activeElement.tagName, 'H2'), 'H2');
+            await detail.getByText('No summary yet.').waitFor();
+
+            const timeline = detail.getByRole('list', {name: 'Timeline'});
+            const events = timeline.locator(':scope > li');
+            assert.equal(await events.count(), incB.timeline.length);
+            assert.ok(incB.timeline.length >= 5, JSON.stringify(incB.timeline));
+            const expected = [
+                /@alice started the incident “Checkout latency above 2 s”/,
+                /@alice added “Page the payments on-call” to “Triage”/,
+                /@alice added “Roll back the 14:05 deploy” to “Triage”/,
+                /@alice checked “Page the payments on-call”/,
+                /@alice changed the commander from @alice to @sysadmin/,
+            ];
+            assert.deepEqual(incB.timeline.map((e) => e.kind.type),
+                ['incident_started', 'item_added', 'item_added', 'item_checked', 'commander_changed']);
+            await timeline.getByText('@sysadmin').waitFor();
+            for (let i = 0; i < expected.length; i++) {
+                const t = await text(events.nth(i));
+                assert.match(t, expected[i], `event ${i}: ${t}`);
+                // Local time of the event, as the browser formats it.
+                const when = await events.nth(i).locator('time').getAttribute('datetime');
+                assert.equal(when, new Date(incB.timeline[i].at).toISOString());
+            }
+
+            const history = detail.getByRole('list', {name: 'History of Page the payments on-call'});
+            await history.getByText('@alice').waitFor();
+            assert.match(await text(history), /@alice checked it · /);
+            const facts = detail.locator('dl');
+            await facts.getByText('@sysadmin').waitFor();
+            assert.match(await text(facts), /Active.*Commander.*@sysadmin.*Started.*by @alice.*Active for/);
+            await shot('incidents-page-detail-light');
+
+            // The ended one reads as ended, with its duration.
+            await page.getByRole('button', {name: 'Database down'}).click();
+            await detail.getByRole('heading', {name: /INC-0001 Database down/}).waitFor();
+            assert.match(await text(detail.locator('dl')), /Ended.*lasted/);
+            const lastEvent = detail.getByRole('list', {name: 'Timeline'}).locator(':scope > li').last();
+            assert.match(await text(lastEvent), /@alice ended the incident/);
+
+            // Escape closes the detail and gives focus back to the row.
+            await page.keyboard.press('Escape');
+            await detail.waitFor({state: 'detached'});
+            assert.equal(await settledFocus(page, () => document.activeElement.textContent, 'Database down'), 'Database down');
+        });
+
+        test('live: another user\'s change reaches the open detail and the list through the websocket event', async () => {
+            await page.getByRole('button', {name: 'Checkout latency above 2 s'}).click();
+            const detail = page.getByRole('region', {name: 'Incident detail'});
+            const events = detail.getByRole('list', {name: 'Timeline'}).locator(':scope > li');
+            await detail.getByRole('heading', {name: /INC-0002/}).waitFor();
+            const before = await events.count();
+            const roll = incB.checklists.flatMap((s) => s.items).find((i) => i.title === 'Roll back the 14:05 deploy');
+            const r = await api('sysadmin', 'PATCH', `/incidents/${incB.id}/items/${roll.id}`, {state: 'skipped'});
+            assert.equal(r.status, 200, JSON.stringify(r.data));
+            await page.evaluate((id) => window.__harness.wsHandlers[`custom_incident-response_incident_updated`](
+                {event: 'custom_incident-response_incident_updated', data: {incident_id: id}}), incB.id);
+            await page.waitForFunction((n) => document.querySelectorAll('[aria-label="Timeline"] > li').length === n + 1, before);
+            assert.match(await text(events.last()), /@sysadmin skipped “Roll back the 14:05 deploy”/);
+            const history = detail.getByRole('list', {name: 'History of Roll back the 14:05 deploy'});
+            await history.getByText('@sysadmin').waitFor();
+            assert.match(await text(history), /@sysadmin skipped it/);
+            incB = r.data;
+            await detail.getByRole('button', {name: 'Close'}).click();
+            await detail.waitFor({state: 'detached'});
+        });
+
+        test('dark theme: list and detail', async () => {
+            await page.evaluate((t) => window.__harness.setTheme(t), THEMES.onyx);
+            await page.getByRole('button', {name: 'Checkout latency above 2 s'}).click();
+            const detail = page.getByRole('region', {name: 'Incident detail'});
+            await detail.getByRole('list', {name: 'Timeline'}).getByText('@sysadmin').first().waitFor();
+            await shot('incidents-page-detail-dark');
+            await detail.getByRole('button', {name: 'Close'}).click();
+            await detail.waitFor({state: 'detached'});
+            await shot('incidents-page-list-dark');
+            const colors = await page.evaluate(() => {
+                const c = getComputedStyle(document.querySelector('.IncidentResponse-page'));
+                return [c.color, c.backgroundColor];
+            });
+            assert.deepEqual(colors, ['rgb(227, 228, 232)', 'rgb(25, 27, 31)']);
+            await page.evaluate((t) => window.__harness.setTheme(t), THEMES.denim);
+        });
+
+        test('a server error is shown in its words', async () => {
+            const bogus = await api('alice', 'GET', '/incidents?team_id=nosuchteam0000000000000000');
+            assert.ok(bogus.status >= 400 && bogus.data?.error, JSON.stringify(bogus));
+            await page.evaluate(([s, u]) => window.__harness.store.dispatch({type: 'SET_CURRENT', teamId: 'nosuchteam0000000000000000',
+                channelId: s.town_square_id, userId: u, teams: {}}), [seed, seed.users.alice.id]);
+            const alert = page.getByRole('alert');
+            await alert.waitFor();
+            assert.equal(await text(alert), bogus.data.error);
+            await page.evaluate(([s, u]) => {
+                const teams = {}; teams[s.team_id] = {id: s.team_id, name: s.team_name};
+                window.__harness.store.dispatch({type: 'SET_CURRENT', teamId: s.team_id, channelId: s.town_square_id, userId: u, teams});
+            }, [seed, seed.users.alice.id]);
+            await alert.waitFor({state: 'detached'});
+            await expectRows(['Login errors for SSO users', 'Checkout latency above 2 s', 'Database down'], 'back');
+        });
+
+        test('the RHS links to the page', async () => {
+            await page.evaluate(() => window.__harness.setShowRHS(true));
+            const link = page.getByRole('link', {name: 'All incidents'});
+            assert.equal(await link.getAttribute('href'), `/${seed.team_name}/${PLUGIN_ID}/incidents`);
+            await link.click();
+            assert.deepEqual(await page.evaluate(() => window.__harness.pushed), [`/${seed.team_name}/${PLUGIN_ID}/incidents`]);
+            await page.evaluate(() => window.__harness.setShowRHS(false));
+        });
+
+        test('paging: ?per_page=2 gives two pages with next and previous', async () => {
+            await open('?per_page=2');
+            await expectRows(['Login errors for SSO users', 'Checkout latency above 2 s'], 'page 1');
+            assert.match(await text(caption()), /1–2 of 3/);
+            const prev = page.getByRole('button', {name: 'Previous'});
+            const next = page.getByRole('button', {name: 'Next'});
+            assert.equal(await prev.isDisabled(), true);
+            await page.getByText('Page 1 of 2').waitFor();
+            await next.click();
+            await expectRows(['Database down'], 'page 2');
+            assert.match(await text(caption()), /3–3 of 3/);
+            assert.equal(await next.isDisabled(), true);
+            await prev.click();
+            await expectRows(['Login errors for SSO users', 'Checkout latency above 2 s'], 'page 1 again');
+        });
+
+        test('no page errors or console errors', () => {
+            assert.deepEqual(pageErrors, []);
+            assert.deepEqual(consoleErrors.filter((t) => !/status of 40[034]/.test(t)), []);
+        });
     });
-});
+}

@@ -11,6 +11,8 @@ import {fileURLToPath} from 'node:url';
 
 import {chromium} from 'playwright-core';
 
+import {REACT_VERSIONS, buildHostGlobals} from '../test-support/host-globals.mjs';
+
 const PLUGIN_ID = 'incident-response';
 const HEALTH_PATH = `/plugins/${PLUGIN_ID}/api/v0/health`;
 const BUNDLE_PATH = `/static/plugins/${PLUGIN_ID}/main.js`;
@@ -18,7 +20,6 @@ const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 const webappDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const distMain = path.join(webappDir, 'dist', 'main.js');
-const nodeModules = path.join(webappDir, 'node_modules');
 
 // The page the "host" serves. Like Mattermost: host globals first, then the
 // plugin script is appended with `defer`; on load, initialize(registry, store).
@@ -28,8 +29,7 @@ const HARNESS_HTML = `<!doctype html>
 <meta charset="utf-8">
 <title>incident-response harness</title>
 <link rel="icon" href="data:,">
-<script src="/vendor/react.js"></script>
-<script src="/vendor/react-dom.js"></script>
+<script src="/vendor/host.js"></script>
 <script>
 (function () {
     var h = window.__harness = {registerPluginCalls: [], registryCalls: [], initialized: false, initError: null, nextId: 1};
@@ -93,12 +93,16 @@ const HARNESS_HTML = `<!doctype html>
         var buttons = h.registryCalls.filter(function (c) { return c.name === 'registerChannelHeaderButtonAction'; });
         var channel = {id: 'channel-1', name: 'town-square'};
         var member = {channel_id: 'channel-1', user_id: 'user-1'};
-        var root = ReactDOM.createRoot(document.getElementById('channel-header'));
-        ReactDOM.flushSync(function () {
-            root.render(e('div', {role: 'toolbar', 'aria-label': 'Channel header'}, buttons.map(function (c) {
-                return e('button', {key: c.id, type: 'button', 'aria-label': c.args[3], onClick: function () { c.args[1](channel, member); }}, c.args[0]);
-            })));
-        });
+        var tree = e('div', {role: 'toolbar', 'aria-label': 'Channel header'}, buttons.map(function (c) {
+            return e('button', {key: c.id, type: 'button', 'aria-label': c.args[3], onClick: function () { c.args[1](channel, member); }}, c.args[0]);
+        }));
+        var el = document.getElementById('channel-header');
+        if (ReactDOM.createRoot) {
+            var root = ReactDOM.createRoot(el);
+            ReactDOM.flushSync(function () { root.render(tree); });
+        } else {
+            ReactDOM.render(tree, el); // React 17: synchronous
+        }
     };
 })();
 </script>
@@ -108,7 +112,7 @@ const HARNESS_HTML = `<!doctype html>
 </body>
 </html>`;
 
-function startServer() {
+function startServer(hostJs) {
     const requests = [];
     const server = http.createServer((req, res) => {
         requests.push({method: req.method, url: req.url, headers: req.headers});
@@ -119,10 +123,8 @@ function startServer() {
         switch (req.url) {
         case '/':
             return send(200, 'text/html; charset=utf-8', HARNESS_HTML);
-        case '/vendor/react.js':
-            return send(200, 'text/javascript', readFileSync(path.join(nodeModules, 'react/umd/react.development.js')));
-        case '/vendor/react-dom.js':
-            return send(200, 'text/javascript', readFileSync(path.join(nodeModules, 'react-dom/umd/react-dom.development.js')));
+        case '/vendor/host.js':
+            return send(200, 'text/javascript', readFileSync(hostJs));
         case BUNDLE_PATH:
             return send(200, 'text/javascript', readFileSync(distMain));
         case HEALTH_PATH:
@@ -143,169 +145,175 @@ test('dist/main.js has been built', () => {
     assert.ok(existsSync(distMain), missingBundle);
 });
 
-describe('webapp bundle in Chromium', {timeout: 60_000}, () => {
-    let srv;
-    let userDataDir;
-    let context;
-    let page;
-    const consoleErrors = [];
-    const consoleLogs = [];
-    const pageErrors = [];
+for (const react of REACT_VERSIONS) {
+    describe(`webapp bundle in Chromium (React ${react})`, {timeout: 60_000}, () => {
+        let srv;
+        let userDataDir;
+        let context;
+        let page;
+        const consoleErrors = [];
+        const consoleLogs = [];
+        const pageErrors = [];
 
-    before(async () => {
-        if (!existsSync(distMain)) {
-            throw new Error(missingBundle);
-        }
-        if (!existsSync(CHROMIUM)) {
-            throw new Error(`Chromium not found at ${CHROMIUM}: install it with \`apt-get install -y chromium\`.`);
-        }
-        srv = await startServer();
-        userDataDir = mkdtempSync(path.join(tmpdir(), 'ir-webapp-chromium-'));
-        context = await chromium.launchPersistentContext(userDataDir, {
-            executablePath: CHROMIUM,
-            headless: true,
-            timeout: 30_000,
-            args: [
-                '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-                '--disable-background-networking', '--disable-component-update', '--disable-sync',
-            ],
-        });
-        context.setDefaultTimeout(10_000);
-        // Only our own test server may be reached.
-        await context.route('**/*', (route) => {
-            const url = route.request().url();
-            return url.startsWith(srv.origin + '/') || url.startsWith('data:') ? route.continue() : route.abort();
-        });
-        page = context.pages()[0] ?? await context.newPage();
-        page.on('console', (msg) => {
-            if (msg.type() === 'error') { consoleErrors.push(msg.text()); }
-            if (msg.type() === 'log') { consoleLogs.push(msg.text()); }
-        });
-        page.on('pageerror', (err) => pageErrors.push(String(err)));
-        await page.goto(srv.origin + '/', {waitUntil: 'load'});
-        await page.evaluate(([id, src]) => window.__harness.loadPlugin(id, src), [PLUGIN_ID, BUNDLE_PATH]);
-    });
-
-    after(async () => {
-        await context?.close().catch(() => {});
-        if (srv) { await new Promise((resolve) => srv.server.close(resolve)); }
-        if (userDataDir) { rmSync(userDataDir, {recursive: true, force: true}); }
-    });
-
-    test('bundle contains no copy of React', () => {
-        const src = readFileSync(distMain, 'utf8');
-        for (const marker of ['__SECRET_INTERNALS', 'ReactCurrentOwner', 'react.production', 'jsx-runtime']) {
-            assert.ok(!src.includes(marker), `dist/main.js contains "${marker}"; React must come from window.React`);
-        }
-    });
-
-    test('registerPlugin is called exactly once with the plugin id', async () => {
-        const calls = await page.evaluate(() => window.__harness.registerPluginCalls);
-        assert.deepEqual(calls, [PLUGIN_ID]);
-    });
-
-    test('initialize runs without throwing', async () => {
-        const h = await page.evaluate(() => ({initialized: window.__harness.initialized, initError: window.__harness.initError}));
-        assert.equal(h.initError, null);
-        assert.equal(h.initialized, true);
-    });
-
-    test('a channel header button is registered', async () => {
-        const calls = await page.evaluate(() => window.__harness.registryCalls.map((c) => ({
-            name: c.name,
-            argTypes: c.args.map((a) => typeof a),
-            texts: c.args.filter((a) => typeof a === 'string'),
-        })));
-        const header = calls.filter((c) => c.name === 'registerChannelHeaderButtonAction');
-        assert.equal(header.length, 1, `registry calls: ${JSON.stringify(calls)}`);
-        assert.deepEqual(header[0].argTypes, ['object', 'function', 'string', 'string']);
-        assert.deepEqual(header[0].texts, ['Incident Response', 'Incident Response']);
-    });
-
-    test('an RHS and the incident websocket handler are registered', async () => {
-        const calls = await page.evaluate(() => window.__harness.registryCalls.map((c) => ({
-            name: c.name,
-            argTypes: c.args.map((a) => typeof a),
-            first: typeof c.args[0] === 'string' ? c.args[0] : null,
-            title: typeof c.args[1] === 'string' ? c.args[1] : null,
-        })));
-        const rhs = calls.filter((c) => c.name === 'registerRightHandSidebarComponent');
-        assert.equal(rhs.length, 1, JSON.stringify(calls));
-        assert.deepEqual(rhs[0].argTypes, ['function', 'string']);
-        assert.equal(rhs[0].title, 'Incidents');
-        const ws = calls.filter((c) => c.name === 'registerWebSocketEventHandler');
-        assert.deepEqual(ws.map((c) => [c.first, c.argTypes[1]]), [[`custom_${PLUGIN_ID}_incident_updated`, 'function']]);
-    });
-
-    test('entry points: start form at the root, channel menu, post menu, App Bar icon', async () => {
-        const calls = await page.evaluate(() => window.__harness.registryCalls.map((c) => ({
-            name: c.name,
-            argTypes: c.args.map((a) => typeof a),
-            first: typeof c.args[0] === 'string' ? c.args[0].slice(0, 40) : null,
-            tooltip: typeof c.args[2] === 'string' ? c.args[2] : null,
-        })));
-        const byName = (n) => calls.filter((c) => c.name === n);
-        assert.deepEqual(byName('registerRootComponent').map((c) => c.argTypes), [['function']]);
-        assert.deepEqual(byName('registerChannelHeaderMenuAction').map((c) => [c.first, ...c.argTypes.slice(1)]),
-            [['Start incident', 'function', 'function']]);
-        assert.deepEqual(byName('registerPostDropdownMenuAction').map((c) => [c.first, ...c.argTypes.slice(1)]),
-            [['Start incident from this message', 'function', 'function'], ['Add to incident timeline', 'function', 'function']]);
-        const appBar = byName('registerAppBarComponent');
-        assert.equal(appBar.length, 1, JSON.stringify(calls));
-        assert.match(appBar[0].first, /^data:image\/svg\+xml,/);
-        assert.deepEqual(appBar[0].argTypes, ['string', 'function', 'string']);
-        assert.equal(appBar[0].tooltip, 'Incident Response');
-    });
-
-    test('a host without the optional registry methods still gets the RHS and header button', async () => {
-        const result = await page.evaluate((id) => {
-            const calls = [];
-            const rec = (name) => (...args) => {
-                calls.push(name);
-                return name === 'registerRightHandSidebarComponent' ?
-                    {id: 'x', showRHSPlugin: {}, hideRHSPlugin: {}, toggleRHSPlugin: {}} : 'id-' + calls.length;
-            };
-            const registry = {};
-            for (const n of ['registerRightHandSidebarComponent', 'registerChannelHeaderButtonAction',
-                'registerWebSocketEventHandler', 'unregisterComponent']) {
-                registry[n] = rec(n);
+        before(async () => {
+            if (!existsSync(distMain)) {
+                throw new Error(missingBundle);
             }
-            const store = {getState: () => ({}), dispatch: (a) => a, subscribe: () => () => {}};
-            try {
-                const plugin = new window.plugins[id].constructor();
-                plugin.initialize(registry, store);
-                plugin.uninitialize();
-                return {calls, error: null};
-            } catch (e) {
-                return {calls, error: String(e)};
+            if (!existsSync(CHROMIUM)) {
+                throw new Error(`Chromium not found at ${CHROMIUM}: install it with \`apt-get install -y chromium\`.`);
             }
-        }, PLUGIN_ID);
-        assert.equal(result.error, null);
-        assert.deepEqual(result.calls, ['registerRightHandSidebarComponent', 'registerChannelHeaderButtonAction', 'registerWebSocketEventHandler']);
-    });
+            userDataDir = mkdtempSync(path.join(tmpdir(), 'ir-webapp-chromium-'));
+            srv = await startServer(await buildHostGlobals(react, path.join(userDataDir, 'vendor')));
+            context = await chromium.launchPersistentContext(userDataDir, {
+                executablePath: CHROMIUM,
+                headless: true,
+                timeout: 30_000,
+                args: [
+                    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+                    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+                ],
+            });
+            context.setDefaultTimeout(10_000);
+            // Only our own test server may be reached.
+            await context.route('**/*', (route) => {
+                const url = route.request().url();
+                return url.startsWith(srv.origin + '/') || url.startsWith('data:') ? route.continue() : route.abort();
+            });
+            page = context.pages()[0] ?? await context.newPage();
+            page.on('console', (msg) => {
+                if (msg.type() === 'error') { consoleErrors.push(msg.text()); }
+                if (msg.type() === 'log') { consoleLogs.push(msg.text()); }
+            });
+            page.on('pageerror', (err) => pageErrors.push(String(err)));
+            await page.goto(srv.origin + '/', {waitUntil: 'load'});
+            await page.evaluate(([id, src]) => window.__harness.loadPlugin(id, src), [PLUGIN_ID, BUNDLE_PATH]);
+        });
 
-    test('the icon renders with an accessible name and the button toggles the RHS', async () => {
-        await page.evaluate(() => window.__harness.renderHeaderButtons());
-        await page.getByRole('img', {name: 'Incident Response'}).waitFor({state: 'visible'});
-        await page.getByRole('button', {name: 'Incident Response'}).click();
-        const dispatched = await page.evaluate(() => window.__harness.dispatched || []);
-        const rhsId = await page.evaluate(() => window.__harness.registryCalls.find((c) => c.name === 'registerRightHandSidebarComponent').id);
-        assert.deepEqual(dispatched, [{type: 'TOGGLE_RHS_PLUGIN', pluggableId: rhsId}]);
-    });
+        after(async () => {
+            await context?.close().catch(() => {});
+            if (srv) { await new Promise((resolve) => srv.server.close(resolve)); }
+            if (userDataDir) { rmSync(userDataDir, {recursive: true, force: true}); }
+        });
 
-    test('uninitialize runs without throwing', async () => {
-        const err = await page.evaluate((id) => {
-            try { window.plugins[id].uninitialize(); return null; } catch (e) { return String(e); }
-        }, PLUGIN_ID);
-        assert.equal(err, null);
-    });
+        test('bundle contains no copy of React', () => {
+            const src = readFileSync(distMain, 'utf8');
+            for (const marker of ['__SECRET_INTERNALS', 'ReactCurrentOwner', 'react.production', 'jsx-runtime']) {
+                assert.ok(!src.includes(marker), `dist/main.js contains "${marker}"; React must come from window.React`);
+            }
+        });
 
-    test('no console errors or page errors', () => {
-        assert.deepEqual(pageErrors, []);
-        assert.deepEqual(consoleErrors, []);
-        const unexpected = srv.requests.filter((r) => ![
-            '/', '/vendor/react.js', '/vendor/react-dom.js', BUNDLE_PATH,
-        ].includes(r.url));
-        assert.deepEqual(unexpected.map((r) => r.url), []);
+        test(`the page runs React ${react}, and the bundle uses it`, async () => {
+            assert.equal(await page.evaluate(() => window.React.version.split('.')[0]), String(react));
+        });
+
+        test('registerPlugin is called exactly once with the plugin id', async () => {
+            const calls = await page.evaluate(() => window.__harness.registerPluginCalls);
+            assert.deepEqual(calls, [PLUGIN_ID]);
+        });
+
+        test('initialize runs without throwing', async () => {
+            const h = await page.evaluate(() => ({initialized: window.__harness.initialized, initError: window.__harness.initError}));
+            assert.equal(h.initError, null);
+            assert.equal(h.initialized, true);
+        });
+
+        test('a channel header button is registered', async () => {
+            const calls = await page.evaluate(() => window.__harness.registryCalls.map((c) => ({
+                name: c.name,
+                argTypes: c.args.map((a) => typeof a),
+                texts: c.args.filter((a) => typeof a === 'string'),
+            })));
+            const header = calls.filter((c) => c.name === 'registerChannelHeaderButtonAction');
+            assert.equal(header.length, 1, `registry calls: ${JSON.stringify(calls)}`);
+            assert.deepEqual(header[0].argTypes, ['object', 'function', 'string', 'string']);
+            assert.deepEqual(header[0].texts, ['Incident Response', 'Incident Response']);
+        });
+
+        test('an RHS and the incident websocket handler are registered', async () => {
+            const calls = await page.evaluate(() => window.__harness.registryCalls.map((c) => ({
+                name: c.name,
+                argTypes: c.args.map((a) => typeof a),
+                first: typeof c.args[0] === 'string' ? c.args[0] : null,
+                title: typeof c.args[1] === 'string' ? c.args[1] : null,
+            })));
+            const rhs = calls.filter((c) => c.name === 'registerRightHandSidebarComponent');
+            assert.equal(rhs.length, 1, JSON.stringify(calls));
+            assert.deepEqual(rhs[0].argTypes, ['function', 'string']);
+            assert.equal(rhs[0].title, 'Incidents');
+            const ws = calls.filter((c) => c.name === 'registerWebSocketEventHandler');
+            assert.deepEqual(ws.map((c) => [c.first, c.argTypes[1]]), [[`custom_${PLUGIN_ID}_incident_updated`, 'function']]);
+        });
+
+        test('entry points: start form at the root, channel menu, post menu, App Bar icon', async () => {
+            const calls = await page.evaluate(() => window.__harness.registryCalls.map((c) => ({
+                name: c.name,
+                argTypes: c.args.map((a) => typeof a),
+                first: typeof c.args[0] === 'string' ? c.args[0].slice(0, 40) : null,
+                tooltip: typeof c.args[2] === 'string' ? c.args[2] : null,
+            })));
+            const byName = (n) => calls.filter((c) => c.name === n);
+            assert.deepEqual(byName('registerRootComponent').map((c) => c.argTypes), [['function']]);
+            assert.deepEqual(byName('registerChannelHeaderMenuAction').map((c) => [c.first, ...c.argTypes.slice(1)]),
+                [['Start incident', 'function', 'function']]);
+            assert.deepEqual(byName('registerPostDropdownMenuAction').map((c) => [c.first, ...c.argTypes.slice(1)]),
+                [['Start incident from this message', 'function', 'function'], ['Add to incident timeline', 'function', 'function']]);
+            const appBar = byName('registerAppBarComponent');
+            assert.equal(appBar.length, 1, JSON.stringify(calls));
+            assert.match(appBar[0].first, /^data:image\/svg\+xml,/);
+            assert.deepEqual(appBar[0].argTypes, ['string', 'function', 'string']);
+            assert.equal(appBar[0].tooltip, 'Incident Response');
+        });
+
+        test('a host without the optional registry methods still gets the RHS and header button', async () => {
+            const result = await page.evaluate((id) => {
+                const calls = [];
+                const rec = (name) => (...args) => {
+                    calls.push(name);
+                    return name === 'registerRightHandSidebarComponent' ?
+                        {id: 'x', showRHSPlugin: {}, hideRHSPlugin: {}, toggleRHSPlugin: {}} : 'id-' + calls.length;
+                };
+                const registry = {};
+                for (const n of ['registerRightHandSidebarComponent', 'registerChannelHeaderButtonAction',
+                    'registerWebSocketEventHandler', 'unregisterComponent']) {
+                    registry[n] = rec(n);
+                }
+                const store = {getState: () => ({}), dispatch: (a) => a, subscribe: () => () => {}};
+                try {
+                    const plugin = new window.plugins[id].constructor();
+                    plugin.initialize(registry, store);
+                    plugin.uninitialize();
+                    return {calls, error: null};
+                } catch (e) {
+                    return {calls, error: String(e)};
+                }
+            }, PLUGIN_ID);
+            assert.equal(result.error, null);
+            assert.deepEqual(result.calls, ['registerRightHandSidebarComponent', 'registerChannelHeaderButtonAction', 'registerWebSocketEventHandler']);
+        });
+
+        test('the icon renders with an accessible name and the button toggles the RHS', async () => {
+            await page.evaluate(() => window.__harness.renderHeaderButtons());
+            await page.getByRole('img', {name: 'Incident Response'}).waitFor({state: 'visible'});
+            await page.getByRole('button', {name: 'Incident Response'}).click();
+            const dispatched = await page.evaluate(() => window.__harness.dispatched || []);
+            const rhsId = await page.evaluate(() => window.__harness.registryCalls.find((c) => c.name === 'registerRightHandSidebarComponent').id);
+            assert.deepEqual(dispatched, [{type: 'TOGGLE_RHS_PLUGIN', pluggableId: rhsId}]);
+        });
+
+        test('uninitialize runs without throwing', async () => {
+            const err = await page.evaluate((id) => {
+                try { window.plugins[id].uninitialize(); return null; } catch (e) { return String(e); }
+            }, PLUGIN_ID);
+            assert.equal(err, null);
+        });
+
+        test('no console errors or page errors', () => {
+            assert.deepEqual(pageErrors, []);
+            assert.deepEqual(consoleErrors, []);
+            const unexpected = srv.requests.filter((r) => ![
+                '/', '/vendor/host.js', BUNDLE_PATH,
+            ].includes(r.url));
+            assert.deepEqual(unexpected.map((r) => r.url), []);
+        });
     });
-});
+}

@@ -21,6 +21,7 @@ import {
     API, BUNDLE_TGZ, BUNDLE_URL, CHROMIUM, PLUGIN_ID, THEMES, devserverBinary, distMain, outDir, skipReason,
     devserverClient, settledFocus, startDevserver, webappDir,
 } from '../test-support/devserver.mjs';
+import {HOST_MOUNT_JS, REACT_VERSIONS, buildHostGlobals, screenshotName} from '../test-support/host-globals.mjs';
 
 const WS_EVENT = `custom_${PLUGIN_ID}_incident_updated`;
 
@@ -55,14 +56,14 @@ const HARNESS_HTML = `<!doctype html>
   .sidebar--right__header button { width: 32px; height: 32px; border: 0; background: transparent; border-radius: 4px; color: rgba(var(--center-channel-color-rgb), .56); font-size: 18px; cursor: pointer; }
   #rhsContainer { flex: 1; min-height: 0; display: flex; flex-direction: column; }
 </style>
-<script src="/vendor/react.js"></script>
-<script src="/vendor/react-dom.js"></script>
+<script src="/vendor/host.js"></script>
 <script>
 (function () {
     var h = window.__harness = {initError: null, wsHandlers: {}, reconnectHandlers: [], headerButtons: [], rhs: null, nextId: 1, actions: [],
         roots: [], postActions: [], headerMenu: [], appBar: []};
     window.plugins = {};
     window.registerPlugin = function (id, plugin) { window.plugins[id] = plugin; };
+${HOST_MOUNT_JS}
 
     // A redux-like store: the host state the plugin reads, plus views.rhs.
     var state = {entities: {teams: {currentTeamId: '', teams: {}}, channels: {currentChannelId: ''}, users: {currentUserId: ''},
@@ -166,7 +167,7 @@ const HARNESS_HTML = `<!doctype html>
                 try {
                     window.plugins['${PLUGIN_ID}'].initialize(h.registry, h.store);
                 } catch (err) { h.initError = String(err && err.stack || err); }
-                ReactDOM.createRoot(document.getElementById('app')).render(React.createElement(Shell));
+                h.mount(Shell);
                 resolve();
             };
             document.head.appendChild(script);
@@ -195,552 +196,556 @@ if (skip) {
     console.log(`# rhs.test.mjs skipped: ${skip}`);
 }
 
-describe('RHS against the real plugin in Chromium', {skip, timeout: 300_000}, () => {
-    let work;
-    let server;
-    let origin;
-    let seed;
-    let context;
-    let page;
-    const pageErrors = [];
-    const consoleErrors = [];
+for (const react of REACT_VERSIONS) {
+    describe(`RHS against the real plugin in Chromium (React ${react})`, {skip, timeout: 300_000}, () => {
+        let work;
+        let server;
+        let origin;
+        let seed;
+        let context;
+        let page;
+        const pageErrors = [];
+        const consoleErrors = [];
 
-    // Calls the plugin's REST API as a user (the way Mattermost hands it over), from Node.
-    const {api, command} = devserverClient(() => origin);
-    async function eventsSince(n) {
-        return (await fetch(`${origin}/test/events?since=${n}`)).json();
-    }
-    const item = (inc, title) => inc.checklists.flatMap((s) => s.items).find((i) => i.title === title);
-    // The checklist row (li) of the item with this title.
-    const row = (region, title) => region.locator('li').filter({has: page.getByRole('checkbox', {name: title, exact: true})});
-    const text = async (locator) => (await locator.textContent()).replace(/\s+/g, ' ').trim();
-    async function until(fn, what, ms = 10_000) {
-        const end = Date.now() + ms;
-        while (!(await fn())) {
-            if (Date.now() > end) { throw new Error(what); }
-            await new Promise((r) => setTimeout(r, 50));
+        // Calls the plugin's REST API as a user (the way Mattermost hands it over), from Node.
+        const {api, command} = devserverClient(() => origin);
+        async function eventsSince(n) {
+            return (await fetch(`${origin}/test/events?since=${n}`)).json();
         }
-    }
-    async function shot(name) {
-        mkdirSync(outDir, {recursive: true});
-        await page.waitForFunction(() => Array.from(document.images).every((i) => i.complete));
-        await page.screenshot({path: path.join(outDir, `${name}.png`)});
-    }
-
-    before(async () => {
-        assert.ok(existsSync(distMain), `${distMain} is missing: run \`npm run build\` first`);
-        assert.ok(existsSync(BUNDLE_TGZ), `BUNDLE_TGZ=${BUNDLE_TGZ} does not exist`);
-        assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}: install it with \`apt-get install -y chromium\``);
-        work = mkdtempSync(path.join(tmpdir(), 'ir-rhs-'));
-        const staticDir = path.join(work, 'static');
-        mkdirSync(path.join(staticDir, 'vendor'), {recursive: true});
-        mkdirSync(path.join(staticDir, 'static', 'plugins', PLUGIN_ID), {recursive: true});
-        writeFileSync(path.join(staticDir, 'index.html'), HARNESS_HTML);
-        copyFileSync(path.join(webappDir, 'node_modules/react/umd/react.development.js'), path.join(staticDir, 'vendor', 'react.js'));
-        copyFileSync(path.join(webappDir, 'node_modules/react-dom/umd/react-dom.development.js'), path.join(staticDir, 'vendor', 'react-dom.js'));
-        copyFileSync(distMain, path.join(staticDir, 'static', 'plugins', PLUGIN_ID, 'main.js'));
-
-        server = startDevserver(devserverBinary(work), staticDir);
-        origin = await server.origin;
-        seed = await (await fetch(origin + '/test/seed')).json();
-
-        const userDataDir = path.join(work, 'chromium');
-        context = await chromium.launchPersistentContext(userDataDir, {
-            executablePath: CHROMIUM,
-            headless: true,
-            timeout: 30_000,
-            viewport: {width: 1100, height: 760},
-            args: [
-                '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-                '--disable-background-networking', '--disable-component-update', '--disable-sync',
-            ],
-        });
-        context.setDefaultTimeout(10_000);
-        await context.route('**/*', (route) => {
-            const url = route.request().url();
-            return url.startsWith(origin + '/') || url.startsWith('data:') ? route.continue() : route.abort();
-        });
-        page = context.pages()[0] ?? await context.newPage();
-        page.on('pageerror', (err) => pageErrors.push(String(err)));
-        page.on('console', (msg) => {
-            if (msg.type() === 'error') { consoleErrors.push(msg.text()); }
-        });
-        // Log in as alice: the session and CSRF cookies, as Mattermost sets them.
-        const login = await page.goto(origin + '/test/login?user=alice');
-        assert.equal(login.status(), 200);
-        await page.goto(origin + '/', {waitUntil: 'load'});
-        await page.evaluate(([s, u]) => window.__harness.boot(s, u), [seed, seed.users.alice.id]);
-        assert.equal(await page.evaluate(() => window.__harness.initError), null);
-        await page.evaluate((t) => window.__harness.setTheme(t), THEMES.denim);
-    });
-
-    after(async () => {
-        await context?.close().catch(() => {});
-        if (server) {
-            const exited = new Promise((resolve) => server.child.once('exit', resolve));
-            server.child.kill('SIGTERM');
-            await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-            if (server.child.exitCode === null) { server.child.kill('SIGKILL'); }
+        const item = (inc, title) => inc.checklists.flatMap((s) => s.items).find((i) => i.title === title);
+        // The checklist row (li) of the item with this title.
+        const row = (region, title) => region.locator('li').filter({has: page.getByRole('checkbox', {name: title, exact: true})});
+        const text = async (locator) => (await locator.textContent()).replace(/\s+/g, ' ').trim();
+        async function until(fn, what, ms = 10_000) {
+            const end = Date.now() + ms;
+            while (!(await fn())) {
+                if (Date.now() > end) { throw new Error(what); }
+                await new Promise((r) => setTimeout(r, 50));
+            }
         }
-        if (work) { rmSync(work, {recursive: true, force: true}); }
-    });
-
-    let incA; // started by slash command, checklist added by commands
-    let incB; // started by REST from the Service incident playbook
-
-    test('incidents started the way users do appear in the RHS list', async () => {
-        const reply = await command('alice', '/incident start Database down');
-        assert.match(reply, /INC-0001/);
-        const list = await api('alice', 'GET', `/incidents?team_id=${seed.team_id}&state=active`);
-        assert.equal(list.status, 200);
-        incA = list.data.items.find((i) => i.name === 'Database down');
-        assert.ok(incA, JSON.stringify(list.data));
-        await command('alice', '/incident checkadd Triage Page the database on-call', incA.channel_id);
-        await command('alice', '/incident checkadd Triage Confirm which services are affected', incA.channel_id);
-        await command('alice', '/incident checkadd "Stop the bleeding" Put checkout in read-only mode', incA.channel_id);
-        incA = (await api('alice', 'GET', `/incidents/${incA.id}`)).data;
-        assert.equal(incA.checklists.length, 2);
-
-        const playbooks = await api('sysadmin', 'GET', `/playbooks?team_id=${seed.team_id}`);
-        const service = playbooks.data.items.find((p) => p.title === 'Service incident');
-        const created = await api('sysadmin', 'POST', '/incidents', {
-            team_id: seed.team_id, name: 'Checkout latency above 2 s', playbook_id: service.id,
-            summary: 'p99 latency of /checkout rose from 300 ms to 2.4 s after the 14:05 deploy.',
-        });
-        assert.equal(created.status, 201, JSON.stringify(created.data));
-        incB = created.data;
-
-        // The channel-header button opens the RHS (the host's toggle action).
-        await page.getByRole('button', {name: 'Incident Response'}).click();
-        const region = page.getByRole('region', {name: 'Incidents'});
-        await region.waitFor();
-        await region.getByRole('heading', {name: /Active incidents/}).waitFor();
-        const cardA = region.getByRole('button', {name: /INC-0001.*Database down/});
-        const cardB = region.getByRole('button', {name: /INC-0002.*Checkout latency/});
-        await cardA.waitFor();
-        await cardB.waitFor();
-        await cardA.getByText('@alice').waitFor();
-        await cardB.getByText('@sysadmin').waitFor();
-        assert.match(await cardA.innerText(), /just now/);
-        assert.match(await cardA.innerText(), /0\/3 done/);
-        await shot('rhs-list-light');
-
-        // Toggle closes and reopens it.
-        await page.getByRole('button', {name: 'Incident Response'}).click();
-        await region.waitFor({state: 'detached'});
-        await page.getByRole('button', {name: 'Incident Response'}).click();
-        await cardA.waitFor();
-    });
-
-    test('detail: check an item, add an item, see the server agree', async () => {
-        const region = page.getByRole('region', {name: 'Incidents'});
-        await region.getByRole('button', {name: /INC-0001.*Database down/}).click();
-        await region.getByRole('heading', {name: 'Database down', level: 2}).waitFor();
-        await region.getByText('No summary yet.').waitFor();
-        const triage = region.getByRole('button', {name: /^Triage \d/});
-        assert.equal(await triage.getAttribute('aria-expanded'), 'true');
-        assert.equal(await triage.innerText(), 'Triage\n0/2');
-
-        const box = region.getByRole('checkbox', {name: 'Page the database on-call'});
-        assert.equal(await box.isChecked(), false);
-        await box.check();
-        await region.getByText(/Done by/).waitFor();
-        assert.match(await text(row(region, 'Page the database on-call')), /Done by @alice\s+just now/);
-        const afterCheck = await api('alice', 'GET', `/incidents/${incA.id}`);
-        const checked = item(afterCheck.data, 'Page the database on-call');
-        assert.equal(checked.state, 'done');
-        assert.equal(checked.completed_by, seed.users.alice.id);
-
-        // Add an item at the end of "Stop the bleeding", from the keyboard.
-        await region.getByRole('button', {name: 'Add item to Stop the bleeding'}).click();
-        const input = region.getByRole('textbox', {name: 'New item in Stop the bleeding'});
-        await input.fill('Fail over to the replica');
-        await input.press('Enter');
-        await region.getByRole('checkbox', {name: 'Fail over to the replica'}).waitFor();
-        await input.press('Escape');
-        await region.getByRole('button', {name: 'Add item to Stop the bleeding'}).waitFor();
-        const afterAdd = await api('alice', 'GET', `/incidents/${incA.id}`);
-        const section = afterAdd.data.checklists.find((s) => s.title === 'Stop the bleeding');
-        assert.deepEqual(section.items.map((i) => i.title), ['Put checkout in read-only mode', 'Fail over to the replica']);
-
-        // Uncheck keeps the last completion visible.
-        await box.uncheck();
-        await region.getByText(/Last done by @alice/).waitFor();
-        assert.equal(item((await api('alice', 'GET', `/incidents/${incA.id}`)).data, 'Page the database on-call').state, 'open');
-        await box.check();
-        await region.getByText(/^Done by/).first().waitFor();
-    });
-
-    test('live update: another user changes the incident, the websocket event refreshes the detail', async () => {
-        const region = page.getByRole('region', {name: 'Incidents'});
-        const target = item(incA, 'Confirm which services are affected');
-        const mark = (await eventsSince(0)).next;
-        const patched = await api('sysadmin', 'PATCH', `/incidents/${incA.id}/items/${target.id}`, {state: 'done'});
-        assert.equal(patched.status, 200, JSON.stringify(patched.data));
-
-        // Nothing has told the page yet.
-        const box = region.getByRole('checkbox', {name: 'Confirm which services are affected'});
-        assert.equal(await box.isChecked(), false);
-
-        // The events the plugin published for this change, delivered as the host would.
-        const {events} = await eventsSince(mark);
-        assert.ok(events.length >= 1, 'the plugin published no websocket event');
-        for (const ev of events) {
-            assert.equal(ev.event, WS_EVENT);
-            assert.equal(ev.data.incident_id, incA.id);
-            await page.evaluate((msg) => window.__harness.ws(msg), ev);
+        async function shot(name) {
+            mkdirSync(outDir, {recursive: true});
+            await page.waitForFunction(() => Array.from(document.images).every((i) => i.complete));
+            const file = screenshotName(name, react);
+            if (file) {
+                await page.screenshot({path: path.join(outDir, `${file}.png`)});
+            }
         }
-        await until(() => box.isChecked(), 'the detail did not show the change after the websocket event');
-        assert.match(await text(row(region, 'Confirm which services are affected')), /Done by @sysadmin/);
-        await shot('rhs-detail-light');
-        await page.evaluate((t) => window.__harness.setTheme(t), THEMES.onyx);
-        await shot('rhs-detail-dark');
-        await page.evaluate((t) => window.__harness.setTheme(t), THEMES.denim);
-    });
 
-    test('end the incident with confirmation', async () => {
-        const region = page.getByRole('region', {name: 'Incidents'});
-        await region.getByRole('button', {name: 'End incident'}).click();
-        const dialog = region.getByRole('alertdialog', {name: 'End INC-0001?'});
-        await dialog.waitFor();
-        // Escape cancels; focus starts on Cancel.
-        assert.equal(await settledFocus(page, () => document.activeElement.textContent, 'Cancel'), 'Cancel');
-        await page.keyboard.press('Escape');
-        await dialog.waitFor({state: 'detached'});
-        assert.equal((await api('alice', 'GET', `/incidents/${incA.id}`)).data.state, 'active');
+        before(async () => {
+            assert.ok(existsSync(distMain), `${distMain} is missing: run \`npm run build\` first`);
+            assert.ok(existsSync(BUNDLE_TGZ), `BUNDLE_TGZ=${BUNDLE_TGZ} does not exist`);
+            assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}: install it with \`apt-get install -y chromium\``);
+            work = mkdtempSync(path.join(tmpdir(), 'ir-rhs-'));
+            const staticDir = path.join(work, 'static');
+            mkdirSync(path.join(staticDir, 'vendor'), {recursive: true});
+            mkdirSync(path.join(staticDir, 'static', 'plugins', PLUGIN_ID), {recursive: true});
+            writeFileSync(path.join(staticDir, 'index.html'), HARNESS_HTML);
+            await buildHostGlobals(react, path.join(staticDir, 'vendor'));
+            copyFileSync(distMain, path.join(staticDir, 'static', 'plugins', PLUGIN_ID, 'main.js'));
 
-        await region.getByRole('button', {name: 'End incident'}).click();
-        await dialog.getByRole('button', {name: 'End incident'}).click();
-        await region.getByText('Ended', {exact: true}).first().waitFor();
-        assert.equal(await region.getByRole('checkbox', {name: 'Page the database on-call'}).isDisabled(), true);
-        assert.equal(await region.getByRole('button', {name: 'End incident'}).count(), 0);
-        const ended = await api('alice', 'GET', `/incidents/${incA.id}`);
-        assert.equal(ended.data.state, 'ended');
-        assert.ok(ended.data.ended_at);
+            server = startDevserver(devserverBinary(work), staticDir);
+            origin = await server.origin;
+            seed = await (await fetch(origin + '/test/seed')).json();
 
-        await region.getByRole('button', {name: 'All incidents'}).click();
-        await region.getByRole('button', {name: /INC-0002/}).waitFor();
-        // Back refetches the list; the ended incident leaves it.
-        await region.getByRole('button', {name: /INC-0001/}).waitFor({state: 'detached'});
-    });
+            const userDataDir = path.join(work, 'chromium');
+            context = await chromium.launchPersistentContext(userDataDir, {
+                executablePath: CHROMIUM,
+                headless: true,
+                timeout: 30_000,
+                viewport: {width: 1100, height: 760},
+                args: [
+                    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+                    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+                ],
+            });
+            context.setDefaultTimeout(10_000);
+            await context.route('**/*', (route) => {
+                const url = route.request().url();
+                return url.startsWith(origin + '/') || url.startsWith('data:') ? route.continue() : route.abort();
+            });
+            page = context.pages()[0] ?? await context.newPage();
+            page.on('pageerror', (err) => pageErrors.push(String(err)));
+            page.on('console', (msg) => {
+                if (msg.type() === 'error') { consoleErrors.push(msg.text()); }
+            });
+            // Log in as alice: the session and CSRF cookies, as Mattermost sets them.
+            const login = await page.goto(origin + '/test/login?user=alice');
+            assert.equal(login.status(), 200);
+            await page.goto(origin + '/', {waitUntil: 'load'});
+            await page.evaluate(([s, u]) => window.__harness.boot(s, u), [seed, seed.users.alice.id]);
+            assert.equal(await page.evaluate(() => window.__harness.initError), null);
+            await page.evaluate((t) => window.__harness.setTheme(t), THEMES.denim);
+        });
 
-    test('a refusal from the server is shown in its own words', async () => {
-        // INC-0002 runs in a public channel alice is not in: she may read it but not change it.
-        const region = page.getByRole('region', {name: 'Incidents'});
-        await region.getByRole('button', {name: /INC-0002/}).click();
-        await region.getByRole('heading', {name: 'Checkout latency above 2 s', level: 2}).waitFor();
-        await region.getByText(/p99 latency of \/checkout/).waitFor();
-        await shot('rhs-detail-playbook-light');
-        const first = incB.checklists[0].items[0];
-        const refusal = await api('alice', 'PATCH', `/incidents/${incB.id}/items/${first.id}`, {state: 'done'});
-        assert.equal(refusal.status, 403);
-        assert.ok(refusal.data.error);
-        await region.getByRole('checkbox', {name: first.title}).click();
-        const alert = region.getByRole('alert');
-        await alert.waitFor();
-        assert.ok((await alert.innerText()).includes(refusal.data.error), `alert "${await alert.innerText()}" lacks "${refusal.data.error}"`);
-        await shot('rhs-error-light');
-        await until(async () => !(await region.getByRole('checkbox', {name: first.title}).isChecked()), 'the refused check was not undone');
-        assert.equal(item((await api('sysadmin', 'GET', `/incidents/${incB.id}`)).data, first.title).state, 'open');
-        await alert.getByRole('button', {name: 'Dismiss'}).click();
-        await alert.waitFor({state: 'detached'});
+        after(async () => {
+            await context?.close().catch(() => {});
+            if (server) {
+                const exited = new Promise((resolve) => server.child.once('exit', resolve));
+                server.child.kill('SIGTERM');
+                await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+                if (server.child.exitCode === null) { server.child.kill('SIGKILL'); }
+            }
+            if (work) { rmSync(work, {recursive: true, force: true}); }
+        });
 
-        await region.getByRole('button', {name: 'All incidents'}).click();
-        await region.getByRole('button', {name: /INC-0002/}).waitFor();
-    });
+        let incA; // started by slash command, checklist added by commands
+        let incB; // started by REST from the Service incident playbook
 
-    test('list in the dark theme', async () => {
-        await command('alice', '/incident start Search index lagging');
-        await page.evaluate((msg) => window.__harness.ws(msg), {event: WS_EVENT, data: {incident_id: 'x'}});
-        const region = page.getByRole('region', {name: 'Incidents'});
-        await region.getByRole('button', {name: /Search index lagging/}).waitFor();
-        await page.evaluate((t) => window.__harness.setTheme(t), THEMES.onyx);
-        await shot('rhs-list-dark');
-        await page.evaluate((t) => window.__harness.setTheme(t), THEMES.denim);
-    });
+        test('incidents started the way users do appear in the RHS list', async () => {
+            const reply = await command('alice', '/incident start Database down');
+            assert.match(reply, /INC-0001/);
+            const list = await api('alice', 'GET', `/incidents?team_id=${seed.team_id}&state=active`);
+            assert.equal(list.status, 200);
+            incA = list.data.items.find((i) => i.name === 'Database down');
+            assert.ok(incA, JSON.stringify(list.data));
+            await command('alice', '/incident checkadd Triage Page the database on-call', incA.channel_id);
+            await command('alice', '/incident checkadd Triage Confirm which services are affected', incA.channel_id);
+            await command('alice', '/incident checkadd "Stop the bleeding" Put checkout in read-only mode', incA.channel_id);
+            incA = (await api('alice', 'GET', `/incidents/${incA.id}`)).data;
+            assert.equal(incA.checklists.length, 2);
 
-    // INC-0003 ("Search index lagging"), started by alice above: she commands it and is in its channel.
-    async function openIncident(name) {
-        const region = page.getByRole('region', {name: 'Incidents'});
-        if (await region.getByRole('button', {name: 'All incidents'}).count()) {
+            const playbooks = await api('sysadmin', 'GET', `/playbooks?team_id=${seed.team_id}`);
+            const service = playbooks.data.items.find((p) => p.title === 'Service incident');
+            const created = await api('sysadmin', 'POST', '/incidents', {
+                team_id: seed.team_id, name: 'Checkout latency above 2 s', playbook_id: service.id,
+                summary: 'p99 latency of /checkout rose from 300 ms to 2.4 s after the 14:05 deploy.',
+            });
+            assert.equal(created.status, 201, JSON.stringify(created.data));
+            incB = created.data;
+
+            // The channel-header button opens the RHS (the host's toggle action).
+            await page.getByRole('button', {name: 'Incident Response'}).click();
+            const region = page.getByRole('region', {name: 'Incidents'});
+            await region.waitFor();
+            await region.getByRole('heading', {name: /Active incidents/}).waitFor();
+            const cardA = region.getByRole('button', {name: /INC-0001.*Database down/});
+            const cardB = region.getByRole('button', {name: /INC-0002.*Checkout latency/});
+            await cardA.waitFor();
+            await cardB.waitFor();
+            await cardA.getByText('@alice').waitFor();
+            await cardB.getByText('@sysadmin').waitFor();
+            assert.match(await cardA.innerText(), /just now/);
+            assert.match(await cardA.innerText(), /0\/3 done/);
+            await shot('rhs-list-light');
+
+            // Toggle closes and reopens it.
+            await page.getByRole('button', {name: 'Incident Response'}).click();
+            await region.waitFor({state: 'detached'});
+            await page.getByRole('button', {name: 'Incident Response'}).click();
+            await cardA.waitFor();
+        });
+
+        test('detail: check an item, add an item, see the server agree', async () => {
+            const region = page.getByRole('region', {name: 'Incidents'});
+            await region.getByRole('button', {name: /INC-0001.*Database down/}).click();
+            await region.getByRole('heading', {name: 'Database down', level: 2}).waitFor();
+            await region.getByText('No summary yet.').waitFor();
+            const triage = region.getByRole('button', {name: /^Triage \d/});
+            assert.equal(await triage.getAttribute('aria-expanded'), 'true');
+            assert.equal(await triage.innerText(), 'Triage\n0/2');
+
+            const box = region.getByRole('checkbox', {name: 'Page the database on-call'});
+            assert.equal(await box.isChecked(), false);
+            await box.check();
+            await region.getByText(/Done by/).waitFor();
+            assert.match(await text(row(region, 'Page the database on-call')), /Done by @alice\s+just now/);
+            const afterCheck = await api('alice', 'GET', `/incidents/${incA.id}`);
+            const checked = item(afterCheck.data, 'Page the database on-call');
+            assert.equal(checked.state, 'done');
+            assert.equal(checked.completed_by, seed.users.alice.id);
+
+            // Add an item at the end of "Stop the bleeding", from the keyboard.
+            await region.getByRole('button', {name: 'Add item to Stop the bleeding'}).click();
+            const input = region.getByRole('textbox', {name: 'New item in Stop the bleeding'});
+            await input.fill('Fail over to the replica');
+            await input.press('Enter');
+            await region.getByRole('checkbox', {name: 'Fail over to the replica'}).waitFor();
+            await input.press('Escape');
+            await region.getByRole('button', {name: 'Add item to Stop the bleeding'}).waitFor();
+            const afterAdd = await api('alice', 'GET', `/incidents/${incA.id}`);
+            const section = afterAdd.data.checklists.find((s) => s.title === 'Stop the bleeding');
+            assert.deepEqual(section.items.map((i) => i.title), ['Put checkout in read-only mode', 'Fail over to the replica']);
+
+            // Uncheck keeps the last completion visible.
+            await box.uncheck();
+            await region.getByText(/Last done by @alice/).waitFor();
+            assert.equal(item((await api('alice', 'GET', `/incidents/${incA.id}`)).data, 'Page the database on-call').state, 'open');
+            await box.check();
+            await region.getByText(/^Done by/).first().waitFor();
+        });
+
+        test('live update: another user changes the incident, the websocket event refreshes the detail', async () => {
+            const region = page.getByRole('region', {name: 'Incidents'});
+            const target = item(incA, 'Confirm which services are affected');
+            const mark = (await eventsSince(0)).next;
+            const patched = await api('sysadmin', 'PATCH', `/incidents/${incA.id}/items/${target.id}`, {state: 'done'});
+            assert.equal(patched.status, 200, JSON.stringify(patched.data));
+
+            // Nothing has told the page yet.
+            const box = region.getByRole('checkbox', {name: 'Confirm which services are affected'});
+            assert.equal(await box.isChecked(), false);
+
+            // The events the plugin published for this change, delivered as the host would.
+            const {events} = await eventsSince(mark);
+            assert.ok(events.length >= 1, 'the plugin published no websocket event');
+            for (const ev of events) {
+                assert.equal(ev.event, WS_EVENT);
+                assert.equal(ev.data.incident_id, incA.id);
+                await page.evaluate((msg) => window.__harness.ws(msg), ev);
+            }
+            await until(() => box.isChecked(), 'the detail did not show the change after the websocket event');
+            assert.match(await text(row(region, 'Confirm which services are affected')), /Done by @sysadmin/);
+            await shot('rhs-detail-light');
+            await page.evaluate((t) => window.__harness.setTheme(t), THEMES.onyx);
+            await shot('rhs-detail-dark');
+            await page.evaluate((t) => window.__harness.setTheme(t), THEMES.denim);
+        });
+
+        test('end the incident with confirmation', async () => {
+            const region = page.getByRole('region', {name: 'Incidents'});
+            await region.getByRole('button', {name: 'End incident'}).click();
+            const dialog = region.getByRole('alertdialog', {name: 'End INC-0001?'});
+            await dialog.waitFor();
+            // Escape cancels; focus starts on Cancel.
+            assert.equal(await settledFocus(page, () => document.activeElement.textContent, 'Cancel'), 'Cancel');
+            await page.keyboard.press('Escape');
+            await dialog.waitFor({state: 'detached'});
+            assert.equal((await api('alice', 'GET', `/incidents/${incA.id}`)).data.state, 'active');
+
+            await region.getByRole('button', {name: 'End incident'}).click();
+            await dialog.getByRole('button', {name: 'End incident'}).click();
+            await region.getByText('Ended', {exact: true}).first().waitFor();
+            assert.equal(await region.getByRole('checkbox', {name: 'Page the database on-call'}).isDisabled(), true);
+            assert.equal(await region.getByRole('button', {name: 'End incident'}).count(), 0);
+            const ended = await api('alice', 'GET', `/incidents/${incA.id}`);
+            assert.equal(ended.data.state, 'ended');
+            assert.ok(ended.data.ended_at);
+
             await region.getByRole('button', {name: 'All incidents'}).click();
+            await region.getByRole('button', {name: /INC-0002/}).waitFor();
+            // Back refetches the list; the ended incident leaves it.
+            await region.getByRole('button', {name: /INC-0001/}).waitFor({state: 'detached'});
+        });
+
+        test('a refusal from the server is shown in its own words', async () => {
+            // INC-0002 runs in a public channel alice is not in: she may read it but not change it.
+            const region = page.getByRole('region', {name: 'Incidents'});
+            await region.getByRole('button', {name: /INC-0002/}).click();
+            await region.getByRole('heading', {name: 'Checkout latency above 2 s', level: 2}).waitFor();
+            await region.getByText(/p99 latency of \/checkout/).waitFor();
+            await shot('rhs-detail-playbook-light');
+            const first = incB.checklists[0].items[0];
+            const refusal = await api('alice', 'PATCH', `/incidents/${incB.id}/items/${first.id}`, {state: 'done'});
+            assert.equal(refusal.status, 403);
+            assert.ok(refusal.data.error);
+            await region.getByRole('checkbox', {name: first.title}).click();
+            const alert = region.getByRole('alert');
+            await alert.waitFor();
+            assert.ok((await alert.innerText()).includes(refusal.data.error), `alert "${await alert.innerText()}" lacks "${refusal.data.error}"`);
+            await shot('rhs-error-light');
+            await until(async () => !(await region.getByRole('checkbox', {name: first.title}).isChecked()), 'the refused check was not undone');
+            assert.equal(item((await api('sysadmin', 'GET', `/incidents/${incB.id}`)).data, first.title).state, 'open');
+            await alert.getByRole('button', {name: 'Dismiss'}).click();
+            await alert.waitFor({state: 'detached'});
+
+            await region.getByRole('button', {name: 'All incidents'}).click();
+            await region.getByRole('button', {name: /INC-0002/}).waitFor();
+        });
+
+        test('list in the dark theme', async () => {
+            await command('alice', '/incident start Search index lagging');
+            await page.evaluate((msg) => window.__harness.ws(msg), {event: WS_EVENT, data: {incident_id: 'x'}});
+            const region = page.getByRole('region', {name: 'Incidents'});
+            await region.getByRole('button', {name: /Search index lagging/}).waitFor();
+            await page.evaluate((t) => window.__harness.setTheme(t), THEMES.onyx);
+            await shot('rhs-list-dark');
+            await page.evaluate((t) => window.__harness.setTheme(t), THEMES.denim);
+        });
+
+        // INC-0003 ("Search index lagging"), started by alice above: she commands it and is in its channel.
+        async function openIncident(name) {
+            const region = page.getByRole('region', {name: 'Incidents'});
+            if (await region.getByRole('button', {name: 'All incidents'}).count()) {
+                await region.getByRole('button', {name: 'All incidents'}).click();
+            }
+            await region.getByRole('button', {name: new RegExp(name)}).click();
+            await region.getByRole('heading', {name, level: 2}).waitFor();
+            return region;
         }
-        await region.getByRole('button', {name: new RegExp(name)}).click();
-        await region.getByRole('heading', {name, level: 2}).waitFor();
-        return region;
-    }
-    async function incidentNamed(name) {
-        const list = await api('sysadmin', 'GET', `/incidents?team_id=${seed.team_id}&state=all&per_page=200`);
-        return list.data.items.find((i) => i.name === name);
-    }
-    const focused = () => page.evaluate(() => {
-        const el = document.activeElement;
-        return el ? (el.getAttribute('aria-label') || el.textContent || '').trim() : '';
-    });
-
-    test('change the commander with the user picker, from the keyboard', async () => {
-        const region = await openIncident('Search index lagging');
-        const inc = await incidentNamed('Search index lagging');
-        assert.equal(inc.commander_id, seed.users.alice.id);
-        const props = region.locator('dl');
-        await props.getByText('@alice').waitFor();
-
-        await region.getByRole('button', {name: 'Change commander'}).click();
-        const box = region.getByRole('combobox', {name: 'New commander'});
-        await box.waitFor();
-        await until(async () => (await focused()) === 'New commander', 'focus did not reach the picker');
-        const list = region.getByRole('listbox', {name: 'New commander'});
-        // Everyone on the team but the current commander, from the host's autocomplete.
-        await list.getByRole('option', {name: '@bob'}).waitFor();
-        const names = async () => (await list.getByRole('option').allInnerTexts()).map((t) => t.split('\n')[0]);
-        assert.deepEqual(await names(), ['@bob', '@sysadmin']);
-        assert.match(await list.getByRole('option', {name: '@sysadmin'}).innerText(), /Sys Admin/);
-        assert.equal(await box.getAttribute('aria-expanded'), 'true');
-        // Arrow keys move the active option (aria-activedescendant), wrapping around.
-        assert.equal(await list.getByRole('option', {name: '@bob'}).getAttribute('aria-selected'), 'true');
-        await box.press('ArrowDown');
-        assert.equal(await list.getByRole('option', {name: '@sysadmin'}).getAttribute('aria-selected'), 'true');
-        assert.equal(await box.getAttribute('aria-activedescendant'), await list.getByRole('option', {name: '@sysadmin'}).getAttribute('id'));
-        await box.press('ArrowDown');
-        assert.equal(await list.getByRole('option', {name: '@bob'}).getAttribute('aria-selected'), 'true');
-        await box.press('ArrowUp');
-        assert.equal(await list.getByRole('option', {name: '@sysadmin'}).getAttribute('aria-selected'), 'true');
-        await shot('picker-light');
-        await page.evaluate((t) => window.__harness.setTheme(t), THEMES.onyx);
-        await shot('picker-dark');
-        await page.evaluate((t) => window.__harness.setTheme(t), THEMES.denim);
-
-        // Typing narrows the list; a name nobody has says so.
-        await box.fill('zz');
-        await region.getByText('No one matches “zz”.').waitFor();
-        assert.equal(await box.getAttribute('aria-expanded'), 'false');
-        // Escape cancels and gives focus back to the button.
-        await box.press('Escape');
-        await box.waitFor({state: 'detached'});
-        await until(async () => (await focused()) === 'Change commander', 'focus did not return to "Change commander"');
-        assert.equal((await api('alice', 'GET', `/incidents/${inc.id}`)).data.commander_id, seed.users.alice.id);
-
-        await page.keyboard.press('Enter');
-        await box.waitFor();
-        await box.fill('bo');
-        await until(async () => (await names()).join() === '@bob', 'the picker did not narrow to @bob');
-        await box.press('Enter');
-        await box.waitFor({state: 'detached'});
-        await props.getByText('@bob').waitFor();
-        const after = (await api('alice', 'GET', `/incidents/${inc.id}`)).data;
-        assert.equal(after.commander_id, seed.users.bob.id);
-        await until(async () => (await focused()) === 'Change commander', 'focus did not return to "Change commander"');
-    });
-
-    test('assign, unassign and remove an item', async () => {
-        const inc = await incidentNamed('Search index lagging');
-        for (const title of ['Rebuild the search index', 'Tell support about stale results']) {
-            const added = await api('alice', 'POST', `/incidents/${inc.id}/items`, {section: 'Recovery', title});
-            assert.equal(added.status, 201, JSON.stringify(added.data));
+        async function incidentNamed(name) {
+            const list = await api('sysadmin', 'GET', `/incidents?team_id=${seed.team_id}&state=all&per_page=200`);
+            return list.data.items.find((i) => i.name === name);
         }
-        await page.evaluate((msg) => window.__harness.ws(msg), {event: WS_EVENT, data: {incident_id: inc.id}});
-        const region = page.getByRole('region', {name: 'Incidents'});
-        await region.getByRole('checkbox', {name: 'Rebuild the search index'}).waitFor();
-        const rebuild = row(region, 'Rebuild the search index');
+        const focused = () => page.evaluate(() => {
+            const el = document.activeElement;
+            return el ? (el.getAttribute('aria-label') || el.textContent || '').trim() : '';
+        });
 
-        // Assign, picking with the mouse this time.
-        const toggle = region.getByRole('button', {name: 'Actions for Rebuild the search index'});
-        await toggle.click();
-        assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
-        await region.getByRole('group', {name: 'Actions for Rebuild the search index'}).getByRole('button', {name: 'Assign…'}).click();
-        const box = region.getByRole('combobox', {name: 'Assign “Rebuild the search index” to'});
-        await box.fill('sys');
-        await region.getByRole('option', {name: '@sysadmin'}).click();
-        await box.waitFor({state: 'detached'});
-        await rebuild.getByText('Assigned to @sysadmin').waitFor();
-        let now = (await api('alice', 'GET', `/incidents/${inc.id}`)).data;
-        assert.equal(item(now, 'Rebuild the search index').assignee_id, seed.users.sysadmin.id);
-        await shot('rhs-assigned-light');
+        test('change the commander with the user picker, from the keyboard', async () => {
+            const region = await openIncident('Search index lagging');
+            const inc = await incidentNamed('Search index lagging');
+            assert.equal(inc.commander_id, seed.users.alice.id);
+            const props = region.locator('dl');
+            await props.getByText('@alice').waitFor();
 
-        // Unassign.
-        await toggle.click();
-        await region.getByRole('button', {name: 'Unassign'}).click();
-        await until(async () => !(await text(rebuild)).includes('Assigned to'), 'the assignee stayed on screen');
-        now = (await api('alice', 'GET', `/incidents/${inc.id}`)).data;
-        assert.equal(item(now, 'Rebuild the search index').assignee_id, null);
+            await region.getByRole('button', {name: 'Change commander'}).click();
+            const box = region.getByRole('combobox', {name: 'New commander'});
+            await box.waitFor();
+            await until(async () => (await focused()) === 'New commander', 'focus did not reach the picker');
+            const list = region.getByRole('listbox', {name: 'New commander'});
+            // Everyone on the team but the current commander, from the host's autocomplete.
+            await list.getByRole('option', {name: '@bob'}).waitFor();
+            const names = async () => (await list.getByRole('option').allInnerTexts()).map((t) => t.split('\n')[0]);
+            assert.deepEqual(await names(), ['@bob', '@sysadmin']);
+            assert.match(await list.getByRole('option', {name: '@sysadmin'}).innerText(), /Sys Admin/);
+            assert.equal(await box.getAttribute('aria-expanded'), 'true');
+            // Arrow keys move the active option (aria-activedescendant), wrapping around.
+            assert.equal(await list.getByRole('option', {name: '@bob'}).getAttribute('aria-selected'), 'true');
+            await box.press('ArrowDown');
+            assert.equal(await list.getByRole('option', {name: '@sysadmin'}).getAttribute('aria-selected'), 'true');
+            assert.equal(await box.getAttribute('aria-activedescendant'), await list.getByRole('option', {name: '@sysadmin'}).getAttribute('id'));
+            await box.press('ArrowDown');
+            assert.equal(await list.getByRole('option', {name: '@bob'}).getAttribute('aria-selected'), 'true');
+            await box.press('ArrowUp');
+            assert.equal(await list.getByRole('option', {name: '@sysadmin'}).getAttribute('aria-selected'), 'true');
+            await shot('picker-light');
+            await page.evaluate((t) => window.__harness.setTheme(t), THEMES.onyx);
+            await shot('picker-dark');
+            await page.evaluate((t) => window.__harness.setTheme(t), THEMES.denim);
 
-        // Remove asks first; Escape keeps the item.
-        const other = 'Tell support about stale results';
-        await region.getByRole('button', {name: `Actions for ${other}`}).click();
-        await region.getByRole('button', {name: 'Remove…'}).click();
-        const confirm = region.getByRole('alertdialog', {name: `Remove “${other}” from the checklist?`});
-        await confirm.waitFor();
-        await until(async () => (await focused()) === 'Cancel', 'focus did not reach Cancel');
-        await shot('rhs-remove-confirm-light');
-        await page.keyboard.press('Escape');
-        await confirm.waitFor({state: 'detached'});
-        assert.ok(item((await api('alice', 'GET', `/incidents/${inc.id}`)).data, other));
-        await region.getByRole('button', {name: `Actions for ${other}`}).click();
-        await region.getByRole('button', {name: 'Remove…'}).click();
-        await confirm.getByRole('button', {name: 'Remove item'}).click();
-        await region.getByRole('checkbox', {name: other}).waitFor({state: 'detached'});
-        now = (await api('alice', 'GET', `/incidents/${inc.id}`)).data;
-        assert.equal(item(now, other), undefined);
-        assert.ok(item(now, 'Rebuild the search index'));
+            // Typing narrows the list; a name nobody has says so.
+            await box.fill('zz');
+            await region.getByText('No one matches “zz”.').waitFor();
+            assert.equal(await box.getAttribute('aria-expanded'), 'false');
+            // Escape cancels and gives focus back to the button.
+            await box.press('Escape');
+            await box.waitFor({state: 'detached'});
+            await until(async () => (await focused()) === 'Change commander', 'focus did not return to "Change commander"');
+            assert.equal((await api('alice', 'GET', `/incidents/${inc.id}`)).data.commander_id, seed.users.alice.id);
+
+            await page.keyboard.press('Enter');
+            await box.waitFor();
+            await box.fill('bo');
+            await until(async () => (await names()).join() === '@bob', 'the picker did not narrow to @bob');
+            await box.press('Enter');
+            await box.waitFor({state: 'detached'});
+            await props.getByText('@bob').waitFor();
+            const after = (await api('alice', 'GET', `/incidents/${inc.id}`)).data;
+            assert.equal(after.commander_id, seed.users.bob.id);
+            await until(async () => (await focused()) === 'Change commander', 'focus did not return to "Change commander"');
+        });
+
+        test('assign, unassign and remove an item', async () => {
+            const inc = await incidentNamed('Search index lagging');
+            for (const title of ['Rebuild the search index', 'Tell support about stale results']) {
+                const added = await api('alice', 'POST', `/incidents/${inc.id}/items`, {section: 'Recovery', title});
+                assert.equal(added.status, 201, JSON.stringify(added.data));
+            }
+            await page.evaluate((msg) => window.__harness.ws(msg), {event: WS_EVENT, data: {incident_id: inc.id}});
+            const region = page.getByRole('region', {name: 'Incidents'});
+            await region.getByRole('checkbox', {name: 'Rebuild the search index'}).waitFor();
+            const rebuild = row(region, 'Rebuild the search index');
+
+            // Assign, picking with the mouse this time.
+            const toggle = region.getByRole('button', {name: 'Actions for Rebuild the search index'});
+            await toggle.click();
+            assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+            await region.getByRole('group', {name: 'Actions for Rebuild the search index'}).getByRole('button', {name: 'Assign…'}).click();
+            const box = region.getByRole('combobox', {name: 'Assign “Rebuild the search index” to'});
+            await box.fill('sys');
+            await region.getByRole('option', {name: '@sysadmin'}).click();
+            await box.waitFor({state: 'detached'});
+            await rebuild.getByText('Assigned to @sysadmin').waitFor();
+            let now = (await api('alice', 'GET', `/incidents/${inc.id}`)).data;
+            assert.equal(item(now, 'Rebuild the search index').assignee_id, seed.users.sysadmin.id);
+            await shot('rhs-assigned-light');
+
+            // Unassign.
+            await toggle.click();
+            await region.getByRole('button', {name: 'Unassign'}).click();
+            await until(async () => !(await text(rebuild)).includes('Assigned to'), 'the assignee stayed on screen');
+            now = (await api('alice', 'GET', `/incidents/${inc.id}`)).data;
+            assert.equal(item(now, 'Rebuild the search index').assignee_id, null);
+
+            // Remove asks first; Escape keeps the item.
+            const other = 'Tell support about stale results';
+            await region.getByRole('button', {name: `Actions for ${other}`}).click();
+            await region.getByRole('button', {name: 'Remove…'}).click();
+            const confirm = region.getByRole('alertdialog', {name: `Remove “${other}” from the checklist?`});
+            await confirm.waitFor();
+            await until(async () => (await focused()) === 'Cancel', 'focus did not reach Cancel');
+            await shot('rhs-remove-confirm-light');
+            await page.keyboard.press('Escape');
+            await confirm.waitFor({state: 'detached'});
+            assert.ok(item((await api('alice', 'GET', `/incidents/${inc.id}`)).data, other));
+            await region.getByRole('button', {name: `Actions for ${other}`}).click();
+            await region.getByRole('button', {name: 'Remove…'}).click();
+            await confirm.getByRole('button', {name: 'Remove item'}).click();
+            await region.getByRole('checkbox', {name: other}).waitFor({state: 'detached'});
+            now = (await api('alice', 'GET', `/incidents/${inc.id}`)).data;
+            assert.equal(item(now, other), undefined);
+            assert.ok(item(now, 'Rebuild the search index'));
+        });
+
+        test('a refused commander change is shown in the server\'s words', async () => {
+            // alice is not in INC-0002's channel.
+            const region = await openIncident('Checkout latency above 2 s');
+            const refusal = await api('alice', 'POST', `/incidents/${incB.id}/commander`, {user_id: seed.users.bob.id});
+            assert.equal(refusal.status, 403);
+            await region.getByRole('button', {name: 'Change commander'}).click();
+            const box = region.getByRole('combobox', {name: 'New commander'});
+            await box.fill('bob');
+            await region.getByRole('option', {name: '@bob'}).waitFor();
+            await box.press('Enter');
+            const alert = region.getByRole('alert');
+            await alert.waitFor();
+            assert.ok((await alert.innerText()).includes(refusal.data.error), `alert "${await alert.innerText()}" lacks "${refusal.data.error}"`);
+            // The picker stays open for another try; Escape closes it.
+            await box.press('Escape');
+            await box.waitFor({state: 'detached'});
+            assert.equal((await api('sysadmin', 'GET', `/incidents/${incB.id}`)).data.commander_id, seed.users.sysadmin.id);
+            await alert.getByRole('button', {name: 'Dismiss'}).click();
+        });
+
+        test('start an incident from the modal: validation from the server, then success', async () => {
+            const region = page.getByRole('region', {name: 'Incidents'});
+            await region.getByRole('button', {name: 'All incidents'}).click();
+            await region.getByRole('button', {name: 'Start incident'}).click();
+            const dialog = page.getByRole('dialog', {name: 'Start an incident'});
+            await dialog.waitFor();
+            assert.equal(await settledFocus(page, () => document.activeElement.tagName, 'INPUT'), 'INPUT');
+            const playbook = dialog.getByRole('combobox', {name: 'Playbook'});
+            await until(async () => (await playbook.inputValue()) !== '', 'the playbooks did not load');
+            const playbooks = (await api('alice', 'GET', `/playbooks?team_id=${seed.team_id}`)).data.items;
+            assert.deepEqual((await playbook.locator('option').allInnerTexts()).slice(0, playbooks.length), playbooks.map((p) => p.title));
+            await shot('start-modal-light');
+            await page.evaluate((t) => window.__harness.setTheme(t), THEMES.onyx);
+            await shot('start-modal-dark');
+            await page.evaluate((t) => window.__harness.setTheme(t), THEMES.denim);
+
+            // A name over the limit: the server refuses, the form says why and keeps its input.
+            const longName = 'Disk usage on every database replica is climbing towards the limit, and nobody knows why. '.repeat(2).trim();
+            assert.ok(longName.length > 100);
+            const refusal = await api('alice', 'POST', '/incidents', {team_id: seed.team_id, name: longName});
+            assert.equal(refusal.status, 400);
+            await dialog.getByRole('textbox', {name: 'Name', exact: true}).fill(longName);
+            await dialog.getByRole('button', {name: 'Start incident'}).click();
+            const alert = dialog.getByRole('alert');
+            await alert.waitFor();
+            assert.ok((await alert.innerText()).includes(refusal.data.error), `alert "${await alert.innerText()}" lacks "${refusal.data.error}"`);
+            await shot('start-modal-error-light');
+
+            const security = playbooks.find((p) => p.title !== playbooks[0].title);
+            await dialog.getByRole('textbox', {name: 'Name', exact: true}).fill('Login failures spike');
+            await dialog.getByRole('textbox', {name: 'Summary'}).fill('401s on /login tripled since 09:40.');
+            await playbook.selectOption({label: security.title});
+            await dialog.getByRole('textbox', {name: 'Channel name'}).fill('Login Failures');
+            const priv = dialog.getByRole('checkbox', {name: 'Private channel'});
+            if (!(await priv.isChecked())) { await priv.check(); }
+            await dialog.getByRole('button', {name: 'Start incident'}).click();
+            await dialog.waitFor({state: 'detached'});
+            // The RHS shows the new incident.
+            await region.getByRole('heading', {name: 'Login failures spike', level: 2}).waitFor();
+            await region.getByText('401s on /login tripled since 09:40.').waitFor();
+            const started = await incidentNamed('Login failures spike');
+            assert.ok(started);
+            assert.equal(started.playbook_id, security.id);
+            assert.equal(started.reporter_id, seed.users.alice.id);
+            assert.equal(started.summary, '401s on /login tripled since 09:40.');
+            assert.ok(started.checklists.length > 0);
+            await shot('rhs-started-light');
+        });
+
+        test('the channel menu opens the same form; Escape closes it', async () => {
+            const opener = page.getByRole('button', {name: 'Start incident'}).and(page.locator('.menu-item'));
+            await opener.click();
+            const dialog = page.getByRole('dialog', {name: 'Start an incident'});
+            await dialog.waitFor();
+            // Tab stays inside the dialog.
+            for (let i = 0; i < 12; i++) { await page.keyboard.press('Tab'); }
+            assert.equal(await settledFocus(page, () => !!document.activeElement.closest('[role=dialog]'), true), true);
+            await page.keyboard.press('Escape');
+            await dialog.waitFor({state: 'detached'});
+            await until(() => opener.evaluate((el) => el === document.activeElement), 'focus did not return to the menu item');
+        });
+
+        test('post menu: start an incident from a message, with its text and a link to it', async () => {
+            const postId = 'p0st1d0000000000000000000a';
+            const message = 'Customers report checkout errors: about 5% of payments fail since 10:02.';
+            await page.evaluate(([id, msg, ch]) => {
+                const h = window.__harness;
+                h.store.dispatch({type: 'RECEIVED_POST', data: {id, message: msg, type: '', channel_id: ch}});
+                h.store.dispatch({type: 'RECEIVED_POST', data: {id: 'sys0000000000000000000000a', message: 'alice joined', type: 'system_join_channel', channel_id: ch}});
+            }, [postId, message, seed.town_square_id]);
+            assert.deepEqual(await page.evaluate((id) => window.__harness.postMenu(id), postId),
+                ['Start incident from this message', 'Add to incident timeline']);
+            assert.deepEqual(await page.evaluate(() => window.__harness.postMenu('sys0000000000000000000000a')), []);
+
+            await page.evaluate((id) => window.__harness.clickPostAction(id, 'Start incident from this message'), postId);
+            const dialog = page.getByRole('dialog', {name: 'Start an incident'});
+            await dialog.waitFor();
+            const permalink = `${seed.site_url}/${seed.team_name}/pl/${postId}`;
+            assert.equal(await dialog.getByRole('textbox', {name: 'Summary'}).inputValue(), `${message}\n\nStarted from ${permalink}`);
+            assert.equal(await dialog.getByRole('link', {name: 'this message'}).getAttribute('href'), permalink);
+            await dialog.getByRole('textbox', {name: 'Name', exact: true}).fill('Payments failing');
+            await shot('start-from-post-light');
+            await dialog.getByRole('textbox', {name: 'Name', exact: true}).press('Enter');
+            await dialog.waitFor({state: 'detached'});
+            const region = page.getByRole('region', {name: 'Incidents'});
+            await region.getByRole('heading', {name: 'Payments failing', level: 2}).waitFor();
+            const started = await incidentNamed('Payments failing');
+            assert.equal(started.summary, `${message}\n\nStarted from ${permalink}`);
+        });
+
+        test('post menu: add another user\'s message to an incident\'s timeline, with a note', async () => {
+            await command('alice', '/incident start Cache stampede');
+            const target = await incidentNamed('Cache stampede');
+            const res = await fetch(`${origin}/test/post`, {method: 'POST', body: JSON.stringify({user: 'bob', message: 'Hit ratio fell to 3% at 10:02'})});
+            assert.equal(res.status, 200);
+            const post = await res.json();
+            await page.evaluate((p) => window.__harness.store.dispatch({type: 'RECEIVED_POST', data: p}), post);
+            assert.deepEqual(await page.evaluate((id) => window.__harness.postMenu(id), post.id),
+                ['Start incident from this message', 'Add to incident timeline']);
+
+            await page.evaluate((id) => window.__harness.clickPostAction(id, 'Add to incident timeline'), post.id);
+            const dialog = page.getByRole('dialog', {name: 'Add to incident timeline'});
+            await dialog.waitFor();
+            assert.equal(await text(dialog.locator('blockquote')), 'Hit ratio fell to 3% at 10:02');
+            const select = dialog.getByRole('combobox', {name: 'Incident'});
+            const listed = () => until(async () => (await select.locator('option', {hasText: target.reference}).count()) === 1, 'the incident is listed');
+            await listed();
+            await select.selectOption({label: `${target.reference} Cache stampede`});
+            await dialog.getByRole('textbox', {name: 'Note'}).fill('First sign of the stampede');
+            await shot('add-to-timeline-light');
+            await dialog.getByRole('button', {name: 'Add to timeline'}).click();
+            await dialog.waitFor({state: 'detached'});
+            await page.getByRole('status').filter({hasText: `Added to the timeline of ${target.reference} Cache stampede.`}).waitFor();
+
+            const after1 = (await api('alice', 'GET', `/incidents/${target.id}`)).data;
+            const last = after1.timeline[after1.timeline.length - 1];
+            assert.equal(last.actor_id, seed.users.alice.id);
+            assert.deepEqual({...last.kind, posted_at: undefined}, {type: 'post_added', post_id: post.id, author_id: seed.users.bob.id,
+                posted_at: undefined, excerpt: 'Hit ratio fell to 3% at 10:02', note: 'First sign of the stampede'});
+            assert.equal(last.kind.posted_at, post.create_at);
+
+            // The same message twice: the server's refusal, in words, and nothing changes.
+            await page.evaluate((id) => window.__harness.clickPostAction(id, 'Add to incident timeline'), post.id);
+            await dialog.waitFor();
+            await listed();
+            await select.selectOption({label: `${target.reference} Cache stampede`});
+            await dialog.getByRole('button', {name: 'Add to timeline'}).click();
+            await dialog.getByRole('alert').filter({hasText: 'That message is already on this incident\'s timeline.'}).waitFor();
+            await page.keyboard.press('Escape');
+            await dialog.waitFor({state: 'detached'});
+            const after2 = (await api('alice', 'GET', `/incidents/${target.id}`)).data;
+            assert.equal(after2.timeline.length, after1.timeline.length);
+        });
+
+        test('no page errors or console errors', () => {
+            assert.deepEqual(pageErrors, []);
+            // The refusals above are logged by Chromium as failed resource loads (400, 403).
+            assert.deepEqual(consoleErrors.filter((t) => !/status of 40[039]/.test(t)), []);
+        });
     });
-
-    test('a refused commander change is shown in the server\'s words', async () => {
-        // alice is not in INC-0002's channel.
-        const region = await openIncident('Checkout latency above 2 s');
-        const refusal = await api('alice', 'POST', `/incidents/${incB.id}/commander`, {user_id: seed.users.bob.id});
-        assert.equal(refusal.status, 403);
-        await region.getByRole('button', {name: 'Change commander'}).click();
-        const box = region.getByRole('combobox', {name: 'New commander'});
-        await box.fill('bob');
-        await region.getByRole('option', {name: '@bob'}).waitFor();
-        await box.press('Enter');
-        const alert = region.getByRole('alert');
-        await alert.waitFor();
-        assert.ok((await alert.innerText()).includes(refusal.data.error), `alert "${await alert.innerText()}" lacks "${refusal.data.error}"`);
-        // The picker stays open for another try; Escape closes it.
-        await box.press('Escape');
-        await box.waitFor({state: 'detached'});
-        assert.equal((await api('sysadmin', 'GET', `/incidents/${incB.id}`)).data.commander_id, seed.users.sysadmin.id);
-        await alert.getByRole('button', {name: 'Dismiss'}).click();
-    });
-
-    test('start an incident from the modal: validation from the server, then success', async () => {
-        const region = page.getByRole('region', {name: 'Incidents'});
-        await region.getByRole('button', {name: 'All incidents'}).click();
-        await region.getByRole('button', {name: 'Start incident'}).click();
-        const dialog = page.getByRole('dialog', {name: 'Start an incident'});
-        await dialog.waitFor();
-        assert.equal(await settledFocus(page, () => document.activeElement.tagName, 'INPUT'), 'INPUT');
-        const playbook = dialog.getByRole('combobox', {name: 'Playbook'});
-        await until(async () => (await playbook.inputValue()) !== '', 'the playbooks did not load');
-        const playbooks = (await api('alice', 'GET', `/playbooks?team_id=${seed.team_id}`)).data.items;
-        assert.deepEqual((await playbook.locator('option').allInnerTexts()).slice(0, playbooks.length), playbooks.map((p) => p.title));
-        await shot('start-modal-light');
-        await page.evaluate((t) => window.__harness.setTheme(t), THEMES.onyx);
-        await shot('start-modal-dark');
-        await page.evaluate((t) => window.__harness.setTheme(t), THEMES.denim);
-
-        // A name over the limit: the server refuses, the form says why and keeps its input.
-        const longName = 'Disk usage on every database replica is climbing towards the limit, and nobody knows why. '.repeat(2).trim();
-        assert.ok(longName.length > 100);
-        const refusal = await api('alice', 'POST', '/incidents', {team_id: seed.team_id, name: longName});
-        assert.equal(refusal.status, 400);
-        await dialog.getByRole('textbox', {name: 'Name', exact: true}).fill(longName);
-        await dialog.getByRole('button', {name: 'Start incident'}).click();
-        const alert = dialog.getByRole('alert');
-        await alert.waitFor();
-        assert.ok((await alert.innerText()).includes(refusal.data.error), `alert "${await alert.innerText()}" lacks "${refusal.data.error}"`);
-        await shot('start-modal-error-light');
-
-        const security = playbooks.find((p) => p.title !== playbooks[0].title);
-        await dialog.getByRole('textbox', {name: 'Name', exact: true}).fill('Login failures spike');
-        await dialog.getByRole('textbox', {name: 'Summary'}).fill('401s on /login tripled since 09:40.');
-        await playbook.selectOption({label: security.title});
-        await dialog.getByRole('textbox', {name: 'Channel name'}).fill('Login Failures');
-        const priv = dialog.getByRole('checkbox', {name: 'Private channel'});
-        if (!(await priv.isChecked())) { await priv.check(); }
-        await dialog.getByRole('button', {name: 'Start incident'}).click();
-        await dialog.waitFor({state: 'detached'});
-        // The RHS shows the new incident.
-        await region.getByRole('heading', {name: 'Login failures spike', level: 2}).waitFor();
-        await region.getByText('401s on /login tripled since 09:40.').waitFor();
-        const started = await incidentNamed('Login failures spike');
-        assert.ok(started);
-        assert.equal(started.playbook_id, security.id);
-        assert.equal(started.reporter_id, seed.users.alice.id);
-        assert.equal(started.summary, '401s on /login tripled since 09:40.');
-        assert.ok(started.checklists.length > 0);
-        await shot('rhs-started-light');
-    });
-
-    test('the channel menu opens the same form; Escape closes it', async () => {
-        const opener = page.getByRole('button', {name: 'Start incident'}).and(page.locator('.menu-item'));
-        await opener.click();
-        const dialog = page.getByRole('dialog', {name: 'Start an incident'});
-        await dialog.waitFor();
-        // Tab stays inside the dialog.
-        for (let i = 0; i < 12; i++) { await page.keyboard.press('Tab'); }
-        assert.equal(await settledFocus(page, () => !!document.activeElement.closest('[role=dialog]'), true), true);
-        await page.keyboard.press('Escape');
-        await dialog.waitFor({state: 'detached'});
-        await until(() => opener.evaluate((el) => el === document.activeElement), 'focus did not return to the menu item');
-    });
-
-    test('post menu: start an incident from a message, with its text and a link to it', async () => {
-        const postId = 'p0st1d0000000000000000000a';
-        const message = 'Customers report checkout errors: about 5% of payments fail since 10:02.';
-        await page.evaluate(([id, msg, ch]) => {
-            const h = window.__harness;
-            h.store.dispatch({type: 'RECEIVED_POST', data: {id, message: msg, type: '', channel_id: ch}});
-            h.store.dispatch({type: 'RECEIVED_POST', data: {id: 'sys0000000000000000000000a', message: 'alice joined', type: 'system_join_channel', channel_id: ch}});
-        }, [postId, message, seed.town_square_id]);
-        assert.deepEqual(await page.evaluate((id) => window.__harness.postMenu(id), postId),
-            ['Start incident from this message', 'Add to incident timeline']);
-        assert.deepEqual(await page.evaluate(() => window.__harness.postMenu('sys0000000000000000000000a')), []);
-
-        await page.evaluate((id) => window.__harness.clickPostAction(id, 'Start incident from this message'), postId);
-        const dialog = page.getByRole('dialog', {name: 'Start an incident'});
-        await dialog.waitFor();
-        const permalink = `${seed.site_url}/${seed.team_name}/pl/${postId}`;
-        assert.equal(await dialog.getByRole('textbox', {name: 'Summary'}).inputValue(), `${message}\n\nStarted from ${permalink}`);
-        assert.equal(await dialog.getByRole('link', {name: 'this message'}).getAttribute('href'), permalink);
-        await dialog.getByRole('textbox', {name: 'Name', exact: true}).fill('Payments failing');
-        await shot('start-from-post-light');
-        await dialog.getByRole('textbox', {name: 'Name', exact: true}).press('Enter');
-        await dialog.waitFor({state: 'detached'});
-        const region = page.getByRole('region', {name: 'Incidents'});
-        await region.getByRole('heading', {name: 'Payments failing', level: 2}).waitFor();
-        const started = await incidentNamed('Payments failing');
-        assert.equal(started.summary, `${message}\n\nStarted from ${permalink}`);
-    });
-
-    test('post menu: add another user\'s message to an incident\'s timeline, with a note', async () => {
-        await command('alice', '/incident start Cache stampede');
-        const target = await incidentNamed('Cache stampede');
-        const res = await fetch(`${origin}/test/post`, {method: 'POST', body: JSON.stringify({user: 'bob', message: 'Hit ratio fell to 3% at 10:02'})});
-        assert.equal(res.status, 200);
-        const post = await res.json();
-        await page.evaluate((p) => window.__harness.store.dispatch({type: 'RECEIVED_POST', data: p}), post);
-        assert.deepEqual(await page.evaluate((id) => window.__harness.postMenu(id), post.id),
-            ['Start incident from this message', 'Add to incident timeline']);
-
-        await page.evaluate((id) => window.__harness.clickPostAction(id, 'Add to incident timeline'), post.id);
-        const dialog = page.getByRole('dialog', {name: 'Add to incident timeline'});
-        await dialog.waitFor();
-        assert.equal(await text(dialog.locator('blockquote')), 'Hit ratio fell to 3% at 10:02');
-        const select = dialog.getByRole('combobox', {name: 'Incident'});
-        const listed = () => until(async () => (await select.locator('option', {hasText: target.reference}).count()) === 1, 'the incident is listed');
-        await listed();
-        await select.selectOption({label: `${target.reference} Cache stampede`});
-        await dialog.getByRole('textbox', {name: 'Note'}).fill('First sign of the stampede');
-        await shot('add-to-timeline-light');
-        await dialog.getByRole('button', {name: 'Add to timeline'}).click();
-        await dialog.waitFor({state: 'detached'});
-        await page.getByRole('status').filter({hasText: `Added to the timeline of ${target.reference} Cache stampede.`}).waitFor();
-
-        const after1 = (await api('alice', 'GET', `/incidents/${target.id}`)).data;
-        const last = after1.timeline[after1.timeline.length - 1];
-        assert.equal(last.actor_id, seed.users.alice.id);
-        assert.deepEqual({...last.kind, posted_at: undefined}, {type: 'post_added', post_id: post.id, author_id: seed.users.bob.id,
-            posted_at: undefined, excerpt: 'Hit ratio fell to 3% at 10:02', note: 'First sign of the stampede'});
-        assert.equal(last.kind.posted_at, post.create_at);
-
-        // The same message twice: the server's refusal, in words, and nothing changes.
-        await page.evaluate((id) => window.__harness.clickPostAction(id, 'Add to incident timeline'), post.id);
-        await dialog.waitFor();
-        await listed();
-        await select.selectOption({label: `${target.reference} Cache stampede`});
-        await dialog.getByRole('button', {name: 'Add to timeline'}).click();
-        await dialog.getByRole('alert').filter({hasText: 'That message is already on this incident\'s timeline.'}).waitFor();
-        await page.keyboard.press('Escape');
-        await dialog.waitFor({state: 'detached'});
-        const after2 = (await api('alice', 'GET', `/incidents/${target.id}`)).data;
-        assert.equal(after2.timeline.length, after1.timeline.length);
-    });
-
-    test('no page errors or console errors', () => {
-        assert.deepEqual(pageErrors, []);
-        // The refusals above are logged by Chromium as failed resource loads (400, 403).
-        assert.deepEqual(consoleErrors.filter((t) => !/status of 40[039]/.test(t)), []);
-    });
-});
+}

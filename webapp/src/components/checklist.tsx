@@ -2,7 +2,7 @@ import React from 'react';
 
 import type {ChecklistItem, ChecklistSection, ItemState, User} from '../types/incident';
 
-import {Ago, CLS, UserName} from './common';
+import {Ago, CLS, UserName, useMounted} from './common';
 import {UserPicker} from './user_picker';
 
 // Assign (a user id) or unassign (null), and remove; each resolves to whether the server agreed.
@@ -51,6 +51,7 @@ function ItemActionsPanel({item, mode, setMode, actions, toggleRef}: {
 }): React.ReactElement | null {
     const [saving, setSaving] = React.useState(false);
     const firstRef = React.useRef<HTMLButtonElement>(null);
+    const mounted = useMounted();
     React.useEffect(() => {
         if (mode === 'menu' || mode === 'remove') {
             firstRef.current?.focus();
@@ -63,6 +64,9 @@ function ItemActionsPanel({item, mode, setMode, actions, toggleRef}: {
     const run = async (what: () => Promise<boolean>) => {
         setSaving(true);
         const ok = await what();
+        if (!mounted.current) {
+            return;
+        }
         setSaving(false);
         if (ok) {
             close();
@@ -270,6 +274,7 @@ function AddItemForm({sectionTitle, onAdd, onClose}: {
     const [title, setTitle] = React.useState('');
     const [saving, setSaving] = React.useState(false);
     const inputRef = React.useRef<HTMLInputElement>(null);
+    const mounted = useMounted();
     React.useEffect(() => {
         inputRef.current?.focus();
     }, []);
@@ -281,6 +286,9 @@ function AddItemForm({sectionTitle, onAdd, onClose}: {
         }
         setSaving(true);
         const ok = await onAdd(t);
+        if (!mounted.current) {
+            return;
+        }
         setSaving(false);
         if (ok) {
             setTitle('');
@@ -410,6 +418,7 @@ export function NewSectionForm({onAdd}: {onAdd: (section: string, title: string)
     const [section, setSection] = React.useState('Tasks');
     const [title, setTitle] = React.useState('');
     const [saving, setSaving] = React.useState(false);
+    const mounted = useMounted();
     const submit = async (e: React.FormEvent) => {
         e.preventDefault();
         if (!section.trim() || !title.trim() || saving) {
@@ -417,6 +426,9 @@ export function NewSectionForm({onAdd}: {onAdd: (section: string, title: string)
         }
         setSaving(true);
         const ok = await onAdd(section.trim(), title.trim());
+        if (!mounted.current) {
+            return;
+        }
         setSaving(false);
         if (ok) {
             setTitle('');

@@ -72,3 +72,16 @@ export function errorMessage(e: unknown): string {
 export function isAbort(e: unknown): boolean {
     return (e as {name?: string})?.name === 'AbortError';
 }
+
+// False once the component has unmounted: code that resumes after a request checks it before
+// touching state (the row it belongs to may have been removed by that very request).
+export function useMounted(): React.MutableRefObject<boolean> {
+    const mounted = React.useRef(true);
+    React.useEffect(() => {
+        mounted.current = true;
+        return () => {
+            mounted.current = false;
+        };
+    }, []);
+    return mounted;
+}
