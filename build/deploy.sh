@@ -10,7 +10,10 @@ api=${MM_SERVICESETTINGS_SITEURL%/}/api/v4
 auth=(-H "Authorization: Bearer $MM_ADMIN_TOKEN")
 
 echo "deploy: uploading $bundle"
-curl -fsS "${auth[@]}" -F "plugin=@$bundle" -F force=true "$api/plugins" >/dev/null
+# curl -F reads `,` and `;` in a file name as field syntax unless the name is quoted.
+quoted=${bundle//\\/\\\\}
+quoted=${quoted//\"/\\\"}
+curl -sS --fail-with-body "${auth[@]}" -F "plugin=@\"$quoted\"" -F force=true "$api/plugins" >/dev/null
 echo "deploy: enabling $id"
-curl -fsS "${auth[@]}" -X POST "$api/plugins/$id/enable" >/dev/null
+curl -sS --fail-with-body "${auth[@]}" -X POST "$api/plugins/$id/enable" >/dev/null
 echo "deploy: done"

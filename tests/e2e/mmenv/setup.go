@@ -1,0 +1,161 @@
+package mmenv
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mattermost/mattermost/server/public/model"
+)
+
+// PluginID is our plugin's id (plugin.json).
+const PluginID = "incident-response"
+
+// Person is a user we created, logged in.
+type Person struct {
+	User     *model.User
+	Password string
+	Client   *model.Client4 // authenticated with the session token
+}
+
+// Token is the person's session token.
+func (p *Person) Token() string { return p.Client.AuthToken }
+
+func randomToken() string {
+	b := make([]byte, 12)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(b)
+}
+
+// RandomPassword is a password Mattermost's default policy accepts.
+func RandomPassword() string { return "Pw-" + randomToken() }
+
+// CreateUser signs a user up through the API (the first one becomes system admin) and logs
+// them in.
+func (e *Env) CreateUser(ctx context.Context, username, password string) (*Person, error) {
+	anon := model.NewAPIv4Client(e.URL)
+	u, _, err := anon.CreateUser(ctx, &model.User{
+		Username: username,
+		Email:    username + "@example.com",
+		Password: password,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("creating user %s: %w", username, err)
+	}
+	return e.Login(ctx, u.Username, password)
+}
+
+// Login logs a user in with their password: a real session token.
+func (e *Env) Login(ctx context.Context, username, password string) (*Person, error) {
+	c := model.NewAPIv4Client(e.URL)
+	u, _, err := c.Login(ctx, username, password)
+	if err != nil {
+		return nil, fmt.Errorf("logging in %s: %w", username, err)
+	}
+	return &Person{User: u, Password: password, Client: c}, nil
+}
+
+// Deploy installs a bundle and enables it with build/deploy.sh, the way `make deploy` does
+// (MM_SERVICESETTINGS_SITEURL and MM_ADMIN_TOKEN), then waits until the plugin runs.
+func (e *Env) Deploy(ctx context.Context, admin *Person, repoDir, bundle string) (string, error) {
+	cmd := exec.CommandContext(ctx, filepath.Join(repoDir, "build", "deploy.sh"), bundle, PluginID)
+	cmd.Env = append(os.Environ(), "MM_SERVICESETTINGS_SITEURL="+e.URL, "MM_ADMIN_TOKEN="+admin.Token())
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return string(out), fmt.Errorf("build/deploy.sh: %v\n%s", err, out)
+	}
+	return string(out), e.WaitPluginRunning(ctx, admin, 60*time.Second)
+}
+
+// WaitPluginRunning waits until the server reports our plugin running (state 2).
+func (e *Env) WaitPluginRunning(ctx context.Context, admin *Person, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	var last string
+	for {
+		statuses, _, err := admin.Client.GetPluginStatuses(ctx)
+		if err == nil {
+			last = "not listed"
+			for _, s := range statuses {
+				if s.PluginId == PluginID {
+					last = fmt.Sprintf("state %d %s", s.State, s.Error)
+					if s.State == model.PluginStateRunning {
+						return nil
+					}
+				}
+			}
+		} else {
+			last = err.Error()
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("plugin %s not running after %s (%s); server log tail:\n%s", PluginID, limit, last, e.LogTail(30))
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// PluginProcesses lists the pids of running plugin executables unpacked below this server's
+// plugin folder (read from /proc/<pid>/exe; a replaced file reads "… (deleted)").
+func (e *Env) PluginProcesses() []int {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil
+	}
+	prefix := filepath.Clean(e.PluginDir) + string(filepath.Separator)
+	var pids []int
+	for _, ent := range entries {
+		pid, err := strconv.Atoi(ent.Name())
+		if err != nil {
+			continue
+		}
+		link, err := os.Readlink(filepath.Join("/proc", ent.Name(), "exe"))
+		if err != nil {
+			continue
+		}
+		link = strings.TrimSuffix(link, " (deleted)")
+		if strings.HasPrefix(link, prefix) && filepath.Base(link) == "plugin-linux-amd64" {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
+
+// DatabasePath is where the plugin keeps its SQLite file: the server's data folder, not the
+// plugin folder (which an upgrade replaces).
+func (e *Env) DatabasePath() string {
+	return filepath.Join(e.DataDir, "plugins", PluginID, "incident-response.db")
+}
+
+// SchemaVersion reads SQLite's user_version (the plugin's migration count) from the database
+// header: bytes 60–63, big-endian. Read it while the plugin is stopped: closing the database
+// checkpoints the write-ahead log into the main file.
+func (e *Env) SchemaVersion() (uint32, error) {
+	f, err := os.Open(e.DatabasePath())
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	header := make([]byte, 100)
+	if _, err := f.ReadAt(header, 0); err != nil {
+		return 0, err
+	}
+	if string(header[:16]) != "SQLite format 3\x00" {
+		return 0, fmt.Errorf("%s is not an SQLite database", e.DatabasePath())
+	}
+	if wal, err := os.Stat(e.DatabasePath() + "-wal"); err == nil && wal.Size() > 0 {
+		return 0, fmt.Errorf("%s has an unmerged write-ahead log (%d bytes): the plugin still has it open", e.DatabasePath(), wal.Size())
+	}
+	return uint32(header[60])<<24 | uint32(header[61])<<16 | uint32(header[62])<<8 | uint32(header[63]), nil
+}

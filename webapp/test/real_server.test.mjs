@@ -1,0 +1,180 @@
+// The webapp in real Chromium against a REAL Mattermost server (built and started by tests/e2e,
+// which passes its URL and the users' logins in E2E_MM_*): our main.js as the server serves it
+// from the installed bundle, in a host page on the server's own origin, logged in the way the
+// web client logs in (session and CSRF cookies). So routing, authentication, CSRF and the
+// websocket are Mattermost's own. Skipped, with the reason printed, unless E2E_MM_URL is set;
+// `make e2e` runs it from tests/e2e, which fails unless it passes.
+import {after, before, describe, test} from 'node:test';
+import assert from 'node:assert/strict';
+import {existsSync, mkdirSync, mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+
+import {chromium} from 'playwright-core';
+
+import {CHROMIUM, outDir} from '../test-support/devserver.mjs';
+import {
+    API, HARNESS_PATH, ORIGIN, PLUGIN_ID, TEAM, USERS, call, installHarness, login, skipReason,
+} from '../test-support/realserver.mjs';
+
+if (skipReason) {
+    // eslint-disable-next-line no-console
+    console.log(`# real_server.test.mjs skipped: ${skipReason}`);
+}
+
+describe('webapp against a real Mattermost server', {skip: skipReason, timeout: 240_000}, () => {
+    let work;
+    let context;
+    let page;
+    let aliceToken;
+    let bobToken;
+    let incident;
+    const pageErrors = [];
+
+    const byTitle = (inc, title) => inc.checklists.flatMap((s) => s.items).find((i) => i.title === title);
+    const region = () => page.getByRole('region', {name: 'Incidents'});
+    async function until(fn, what, ms = 15_000) {
+        const end = Date.now() + ms;
+        while (!(await fn())) {
+            if (Date.now() > end) { throw new Error(what); }
+            await new Promise((r) => setTimeout(r, 100));
+        }
+    }
+    // A fetch from inside the page: same origin, the browser's cookies.
+    const pageFetch = (method, p, body, headers) => page.evaluate(async ([m, u, b, hd]) => {
+        const res = await fetch(u, {method: m, headers: hd, body: b, credentials: 'same-origin'});
+        return {status: res.status, text: await res.text()};
+    }, [method, p, body, headers]);
+
+    before(async () => {
+        assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}`);
+        for (const name of ['alice', 'bob']) {
+            assert.ok(USERS[name]?.password, `E2E_MM_USERS has no login for ${name}`);
+        }
+        aliceToken = await login(USERS.alice);
+        bobToken = await login(USERS.bob);
+
+        work = mkdtempSync(path.join(tmpdir(), 'ir-real-'));
+        context = await chromium.launchPersistentContext(path.join(work, 'chromium'), {
+            executablePath: CHROMIUM,
+            headless: true,
+            timeout: 30_000,
+            viewport: {width: 1100, height: 760},
+            args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+                '--disable-component-update', '--disable-sync'],
+        });
+        context.setDefaultTimeout(15_000);
+        // The host page is served by the server itself (from its static folder); requests to
+        // anywhere else are refused, so nothing leaves the machine.
+        installHarness();
+        await context.route('**/*', (route) => {
+            const url = new URL(route.request().url());
+            return url.host === new URL(ORIGIN).host || url.protocol === 'data:' ? route.continue() : route.abort();
+        });
+        page = context.pages()[0] ?? await context.newPage();
+        page.on('pageerror', (err) => pageErrors.push(String(err)));
+        page.on('console', (msg) => {
+            // eslint-disable-next-line no-console
+            if (msg.type() === 'error') { console.log(`# page console: ${msg.text()}`); }
+        });
+
+        const loaded = await page.goto(ORIGIN + HARNESS_PATH, {waitUntil: 'load'});
+        assert.equal(loaded.status(), 200, `the server did not serve ${HARNESS_PATH}`);
+        // Log in as the web client does: the server sets MMAUTHTOKEN (HttpOnly) and MMCSRF.
+        const res = await pageFetch('POST', '/api/v4/users/login',
+            JSON.stringify({login_id: USERS.alice.username, password: USERS.alice.password}),
+            {'Content-Type': 'application/json', 'X-Requested-With': 'XMLHttpRequest'});
+        assert.equal(res.status, 200, res.text);
+        const cookies = (await context.cookies(ORIGIN)).map((c) => c.name);
+        assert.ok(cookies.includes('MMAUTHTOKEN') && cookies.includes('MMCSRF'), `cookies after login: ${cookies}`);
+
+        // Our main.js, where the server says it is: the manifest names /static/<id>/<file>, and
+        // the server serves plugin webapp files below /static/plugins/, as the web client loads them.
+        const webapp = await pageFetch('GET', '/api/v4/plugins/webapp', undefined, {'X-Requested-With': 'XMLHttpRequest'});
+        assert.equal(webapp.status, 200, webapp.text);
+        const manifest = JSON.parse(webapp.text).find((m) => m.id === PLUGIN_ID);
+        assert.ok(manifest?.webapp?.bundle_path, `no webapp bundle for ${PLUGIN_ID}: ${webapp.text}`);
+        await page.evaluate(() => window.__harness.connect());
+        const bundleUrl = '/static/plugins/' + manifest.webapp.bundle_path.replace(/^\/static\//, '');
+        await page.evaluate(([url, team, channelId, userId]) => window.__harness.boot(url, team, channelId, userId),
+            [bundleUrl, {id: TEAM.id, name: TEAM.name}, TEAM.channel_id, USERS.alice.id]);
+        assert.equal(await page.evaluate(() => window.__harness.initError), null);
+        assert.ok(await page.evaluate((ev) => Boolean(window.__harness.wsHandlers[ev]), `custom_${PLUGIN_ID}_incident_updated`),
+            'the plugin registered no handler for its websocket event');
+
+        // An incident for these tests: started by alice with bob as commander (so both are in
+        // its channel), three items.
+        const started = await call(aliceToken, 'POST', '/incidents', {team_id: TEAM.id, name: 'Search index lagging', commander_id: USERS.bob.id});
+        assert.equal(started.status, 201, JSON.stringify(started.data));
+        incident = started.data;
+        for (const title of ['Check the indexer queue', 'Pause bulk imports', 'Reindex the last hour']) {
+            const added = await call(aliceToken, 'POST', `/incidents/${incident.id}/items`, {section: 'Triage', title});
+            assert.equal(added.status, 201, JSON.stringify(added.data));
+        }
+    });
+
+    after(async () => {
+        await context?.close().catch(() => {});
+        if (work) { rmSync(work, {recursive: true, force: true}); }
+    });
+
+    test('the channel-header button opens the incident list, served by the real server', async () => {
+        await page.getByRole('button', {name: 'Incident Response'}).click();
+        await region().waitFor();
+        const card = region().getByRole('button', {name: new RegExp(`${incident.reference}.*Search index lagging`)});
+        await card.waitFor();
+        await card.getByText(`@${USERS.bob.username}`).waitFor();
+    });
+
+    test('detail: checking an item is a real write (cookie and CSRF token) the server keeps', async () => {
+        await region().getByRole('button', {name: new RegExp(`${incident.reference}.*Search index lagging`)}).click();
+        await region().getByRole('heading', {name: 'Search index lagging', level: 2}).waitFor();
+        const box = region().getByRole('checkbox', {name: 'Check the indexer queue'});
+        assert.equal(await box.isChecked(), false);
+        await box.check();
+        await region().getByText(/Done by/).waitFor();
+        const now = await call(bobToken, 'GET', `/incidents/${incident.id}`);
+        const item = byTitle(now.data, 'Check the indexer queue');
+        assert.equal(item.state, 'done');
+        assert.equal(item.completed_by, USERS.alice.id);
+    });
+
+    test('live: bob changes the incident, the server pushes the event over the real websocket', async () => {
+        const box = region().getByRole('checkbox', {name: 'Pause bulk imports'});
+        assert.equal(await box.isChecked(), false);
+        const target = byTitle((await call(bobToken, 'GET', `/incidents/${incident.id}`)).data, 'Pause bulk imports');
+        const patched = await call(bobToken, 'PATCH', `/incidents/${incident.id}/items/${target.id}`, {state: 'done'});
+        assert.equal(patched.status, 200, JSON.stringify(patched.data));
+        await until(() => box.isChecked(), 'the detail did not follow the websocket event');
+        assert.ok((await page.evaluate(() => window.__harness.wsEvents)).includes(`custom_${PLUGIN_ID}_incident_updated`));
+        mkdirSync(outDir, {recursive: true});
+        await page.screenshot({path: path.join(outDir, 'real-server-detail.png')});
+    });
+
+    test('CSRF: a cookie-authenticated write without X-CSRF-Token reaches the plugin as nobody', async () => {
+        const url = `${API}/incidents/${incident.id}/items`;
+        const body = JSON.stringify({section: 'Triage', title: 'Written without a CSRF token'});
+        // (Without X-Requested-With: by default Mattermost still takes that header instead of the
+        // token, a deprecated fallback; tests/e2e checks it with strict enforcement on.)
+        const bare = await pageFetch('POST', url, body, {'Content-Type': 'application/json'});
+        assert.equal(bare.status, 401, bare.text);
+        const after = await call(aliceToken, 'GET', `/incidents/${incident.id}`);
+        assert.equal(byTitle(after.data, 'Written without a CSRF token'), undefined);
+        // The same request with the token from the MMCSRF cookie, as main.js sends it.
+        const token = await page.evaluate(() => decodeURIComponent((document.cookie.match(/(?:^|;\s*)MMCSRF=([^;]*)/) || [])[1] || ''));
+        assert.ok(token, 'no MMCSRF cookie visible to the page');
+        const withToken = await pageFetch('POST', url, JSON.stringify({section: 'Triage', title: 'Written with the CSRF token'}),
+            {'Content-Type': 'application/json', 'X-Requested-With': 'XMLHttpRequest', 'X-CSRF-Token': token});
+        assert.equal(withToken.status, 201, withToken.text);
+    });
+
+    test('end the incident from the sidebar', async () => {
+        await region().getByRole('button', {name: 'End incident'}).click();
+        const dialog = region().getByRole('alertdialog', {name: `End ${incident.reference}?`});
+        await dialog.getByRole('button', {name: 'End incident'}).click();
+        await region().getByText('Ended', {exact: true}).first().waitFor();
+        const ended = await call(bobToken, 'GET', `/incidents/${incident.id}`);
+        assert.equal(ended.data.state, 'ended');
+        assert.deepEqual(pageErrors, []);
+    });
+});
