@@ -1,5 +1,5 @@
 import {id as pluginId} from './manifest';
-import type {Incident, IncidentFilters, IncidentList, ItemState, Playbook, User} from './types/incident';
+import type {Channel, Incident, IncidentFilters, IncidentList, ItemState, Playbook, User} from './types/incident';
 
 // Mattermost may live under a subpath (https://example.com/chat); the host puts it on
 // window.basename. Every URL we build starts with it.
@@ -154,4 +154,44 @@ export function autocompleteUsers(teamId: string, name: string, signal?: AbortSi
 // "Add to incident timeline": copies a post (as it reads now) onto the incident's timeline.
 export function addPostToTimeline(id: string, postId: string, note: string): Promise<Incident> {
     return request<Incident>(`${apiBase()}/incidents/${enc(id)}/timeline`, 'POST', {post_id: postId, note});
+}
+
+// --- playbooks ---------------------------------------------------------------------------
+
+export type PlaybookDraft = Omit<Playbook, 'id' | 'created_at' | 'updated_at'>;
+
+export function getPlaybook(id: string, signal?: AbortSignal): Promise<Playbook> {
+    return request<Playbook>(`${apiBase()}/playbooks/${enc(id)}`, 'GET', undefined, signal);
+}
+
+export function createPlaybook(draft: PlaybookDraft): Promise<Playbook> {
+    return request<Playbook>(`${apiBase()}/playbooks`, 'POST', draft);
+}
+
+export function updatePlaybook(id: string, draft: PlaybookDraft): Promise<Playbook> {
+    return request<Playbook>(`${apiBase()}/playbooks/${enc(id)}`, 'PUT', draft);
+}
+
+export function deletePlaybook(id: string): Promise<unknown> {
+    return request<unknown>(`${apiBase()}/playbooks/${enc(id)}`, 'DELETE');
+}
+
+// The portable form: no ids, people or channels (docs/api.md).
+export function exportPlaybook(id: string): Promise<unknown> {
+    return request<unknown>(`${apiBase()}/playbooks/${enc(id)}/export`);
+}
+
+export function importPlaybook(teamId: string, exported: unknown): Promise<Playbook> {
+    return request<Playbook>(`${apiBase()}/playbooks/import?team_id=${enc(teamId)}`, 'POST', exported);
+}
+
+// --- the host's channels ------------------------------------------------------------------
+
+export function getChannel(id: string, signal?: AbortSignal): Promise<Channel> {
+    return request<Channel>(`${basePath()}/api/v4/channels/${enc(id)}`, 'GET', undefined, signal);
+}
+
+// The host's channel search for a team (Mattermost answers its public channels).
+export function autocompleteChannels(teamId: string, name: string, signal?: AbortSignal): Promise<Channel[]> {
+    return request<Channel[]>(`${basePath()}/api/v4/teams/${enc(teamId)}/channels/autocomplete?name=${enc(name)}`, 'GET', undefined, signal);
 }

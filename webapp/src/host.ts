@@ -35,6 +35,11 @@ export function incidentsPagePath(teamName: string, pluginId: string): string {
     return `/${encodeURIComponent(teamName)}/${pluginId}/incidents`;
 }
 
+// The playbooks page, beside the incidents page: /<team>/<plugin id>/playbooks.
+export function playbooksPagePath(teamName: string, pluginId: string): string {
+    return `/${encodeURIComponent(teamName)}/${pluginId}/playbooks`;
+}
+
 // Navigate inside the host's single-page app when it exposes its history (WebappUtils), so the
 // page opens without a reload. Answers false when the caller should follow the link instead.
 export function navigateInHost(path: string): boolean {

@@ -2,6 +2,7 @@ import React from 'react';
 
 import {basePath} from './client';
 import {IncidentsPage} from './components/incidents_page';
+import {PlaybooksPage} from './components/playbooks_page';
 import {RHSView} from './components/rhs';
 import {StartIncidentModal} from './components/start_modal';
 import {AddToTimelineModal} from './components/timeline_modal';
@@ -134,8 +135,13 @@ export default class Plugin implements PluginClass {
                 />
             );
         }
+        // The playbooks page, at /<team>/<plugin id>/playbooks.
+        function PlaybooksRoute(): React.ReactElement {
+            return <PlaybooksPage store={store}/>;
+        }
         if (typeof registry.registerNeedsTeamRoute === 'function') {
             registry.registerNeedsTeamRoute('/incidents', IncidentsRoute);
+            registry.registerNeedsTeamRoute('/playbooks', PlaybooksRoute);
         }
         // App Bar (Mattermost 7+): an icon that toggles the same RHS. Internal API: feature-detect it.
         if (typeof registry.registerAppBarComponent === 'function') {

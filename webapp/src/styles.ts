@@ -161,6 +161,38 @@ ${c}-list__all:hover{text-decoration:underline}
 ${c}-page{display:flex;gap:0;width:100%;height:100%;min-height:0;overflow:hidden;background:${bg};color:${fg};font-size:14px;line-height:20px;box-sizing:border-box;grid-area:center}
 ${c}-page *,${c}-page *::before,${c}-page *::after{box-sizing:border-box}
 ${c}-page :focus-visible{outline:2px solid ${btn};outline-offset:1px}
+${c}-page__nav{display:flex;gap:4px;margin:-4px 0 12px;border-bottom:1px solid rgba(${fgRGB},0.12)}
+${c}-page__tab{padding:8px 12px;margin-bottom:-1px;font-weight:600;color:rgba(${fgRGB},0.64);text-decoration:none;border-bottom:2px solid transparent}
+${c}-page__tab:hover{color:${fg}}
+${c}-page__tab--current{color:${btn};border-bottom-color:${btn}}
+${c}-page__actions{display:flex;gap:8px}
+${c}-page__notice:empty{display:none}
+${c}-page__notice{margin:0 0 8px;color:rgba(${fgRGB},0.72)}
+${c}-page__clamp{max-width:48ch;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+${c}-page__code{font-family:Menlo,Consolas,monospace;font-size:12px;padding:1px 4px;border-radius:3px;background:rgba(${fgRGB},0.06)}
+${c}-page__row-actions{display:flex;gap:4px;margin-left:-8px}
+${c}-page__confirm{display:flex;flex-wrap:wrap;align-items:center;gap:8px}
+${c}-editor{display:flex;flex-direction:column;gap:16px;max-width:820px}
+${c}-editor__group{display:flex;flex-direction:column;gap:12px;margin:0;padding:0;border:0;min-width:0}
+${c}-editor__group > legend{padding:0;margin:8px 0 4px}
+${c}-editor input${c}-input{height:36px}
+${c}-editor__section{display:flex;flex-direction:column;gap:8px;padding:12px 14px;border:1px solid rgba(${fgRGB},0.16);border-radius:4px}
+${c}-editor__items{margin:0;padding:0 0 0 20px;display:flex;flex-direction:column;gap:10px}
+${c}-editor__item{padding-left:4px}
+${c}-editor__row{display:flex;align-items:flex-end;gap:8px}
+${c}-editor__grow{flex:1;min-width:0}
+${c}-editor__moves{display:flex;gap:2px;padding-bottom:6px}
+${c}-editor__moves ${c}-icon-button:disabled{opacity:.32;cursor:default}
+${c}-editor__item-extra{display:flex;flex-wrap:wrap;align-items:flex-end;gap:8px 16px;margin-top:6px}
+${c}-editor input${c}-input--small{height:30px;font-size:13px}
+${c}-editor__person{display:flex;flex-wrap:wrap;align-items:center;gap:8px;min-height:30px}
+${c}-editor__person ${c}-picker{min-width:280px}
+${c}-editor__chips{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:6px}
+${c}-editor__chip{display:inline-flex;align-items:center;gap:4px;padding:2px 4px 2px 10px;border-radius:12px;background:rgba(${fgRGB},0.08)}
+${c}-editor__footer{display:flex;justify-content:flex-end;gap:8px;padding:8px 0 24px;border-top:1px solid rgba(${fgRGB},0.12)}
+${c}-channel-search{display:flex;flex-direction:column;gap:4px;max-width:420px}
+${c}-channel-search__results{list-style:none;margin:0;padding:4px 0;border:1px solid rgba(${fgRGB},0.16);border-radius:4px}
+${c}-channel-search__results li{padding:0 4px}
 ${c}-page__main{flex:1;min-width:0;overflow:auto;padding:20px 24px}
 ${c}-page__header{display:flex;align-items:center;justify-content:space-between;margin-bottom:12px}
 ${c}-page__title{margin:0;font-size:22px;line-height:28px;font-weight:600;color:${fg}}

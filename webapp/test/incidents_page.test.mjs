@@ -1,6 +1,6 @@
 // The incidents page (registerNeedsTeamRoute('/incidents')) in real Chromium against the REAL
 // plugin, served by tests/conformance/cmd/devserver like rhs.test.mjs. The harness page plays
-// the Mattermost webapp: React 18 on window, a redux-like store with the current team, a registry
+// the Mattermost webapp (test-support/page_harness.mjs): React 17, 18 or 19 on window, a redux-like store with the current team, a registry
 // that keeps what the plugin registers, and a shell that renders the registered needs-team route
 // in the centre (and, on demand, the RHS, for its "All incidents" link). window.WebappUtils has a
 // recording browserHistory, as the host's router would.
@@ -9,7 +9,7 @@
 // Screenshots go to webapp/test-output/incidents-page-*.png.
 import {after, before, describe, test} from 'node:test';
 import assert from 'node:assert/strict';
-import {copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 
@@ -19,103 +19,8 @@ import {
     API, BUNDLE_TGZ, BUNDLE_URL, CHROMIUM, PLUGIN_ID, THEMES, devserverBinary, distMain, outDir, skipReason,
     devserverClient, settledFocus, startDevserver, webappDir,
 } from '../test-support/devserver.mjs';
-import {HOST_MOUNT_JS, REACT_VERSIONS, buildHostGlobals, screenshotName} from '../test-support/host-globals.mjs';
-
-
-
-
-
-const HARNESS_HTML = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>Incident Response page harness</title>
-<link rel="icon" href="data:,">
-<style>
-  html, body { margin: 0; height: 100%; }
-  body { font-family: "Open Sans", "Liberation Sans", Arial, sans-serif; font-size: 14px; background: var(--center-channel-bg); color: var(--center-channel-color); -webkit-font-smoothing: antialiased; }
-  #app { display: flex; height: 100vh; }
-  #lhs { width: 200px; background: var(--sidebar-bg); color: var(--sidebar-text); flex: none; }
-  #lhs h1 { margin: 0; padding: 14px 16px; font-size: 16px; background: var(--sidebar-header-bg); }
-  #center { flex: 1; display: flex; min-width: 0; min-height: 0; }
-  #sidebar-right { width: 400px; flex: none; display: flex; flex-direction: column; border-left: 1px solid rgba(var(--center-channel-color-rgb), .12); }
-</style>
-<script src="/vendor/host.js"></script>
-<script>
-(function () {
-    var h = window.__harness = {initError: null, routes: {}, rhs: null, wsHandlers: {}, nextId: 1, pushed: [], showRHS: false};
-${HOST_MOUNT_JS}
-    window.plugins = {};
-    window.registerPlugin = function (id, plugin) { window.plugins[id] = plugin; };
-    window.WebappUtils = {browserHistory: {push: function (p) { h.pushed.push(p); }}};
-    var state = {entities: {teams: {currentTeamId: '', teams: {}}, channels: {currentChannelId: ''}, users: {currentUserId: ''},
-        posts: {posts: {}}, general: {config: {}}}, views: {rhs: {pluggableId: '', open: false}}};
-    var listeners = [];
-    h.store = {
-        getState: function () { return state; },
-        dispatch: function (a) {
-            if (a && a.type === 'SET_CURRENT') {
-                state = Object.assign({}, state, {entities: Object.assign({}, state.entities, {
-                    teams: {currentTeamId: a.teamId, teams: a.teams || {}}, channels: {currentChannelId: a.channelId}, users: {currentUserId: a.userId}})});
-            }
-            listeners.slice().forEach(function (l) { l(); });
-            return a;
-        },
-        subscribe: function (l) { listeners.push(l); return function () { listeners = listeners.filter(function (x) { return x !== l; }); }; },
-    };
-    h.registry = new Proxy({}, {
-        get: function (target, name) {
-            if (typeof name !== 'string') { return undefined; }
-            return function (a, b) {
-                var id = 'c-' + (h.nextId++);
-                if (name === 'registerRightHandSidebarComponent') {
-                    h.rhs = a;
-                    return {id: id, showRHSPlugin: {type: 'SHOW'}, hideRHSPlugin: {type: 'HIDE'}, toggleRHSPlugin: {type: 'TOGGLE'}};
-                }
-                if (name === 'registerNeedsTeamRoute') { h.routes[a] = b; }
-                if (name === 'registerWebSocketEventHandler') { h.wsHandlers[a] = b; }
-                return id;
-            };
-        },
-    });
-    var rerender = function () {};
-    h.setShowRHS = function (v) { h.showRHS = v; rerender(); };
-    function Shell() {
-        var e = React.createElement;
-        var s = React.useState(0); var bump = s[1];
-        React.useEffect(function () { rerender = function () { bump(function (n) { return n + 1; }); }; }, []);
-        var Page = h.routes['/incidents'];
-        return e(React.Fragment, null,
-            e('nav', {id: 'lhs', 'aria-label': 'Channels'}, e('h1', null, 'Ops')),
-            e('main', {id: 'center'}, Page ? e(Page, {}) : 'no route'),
-            h.showRHS && h.rhs && e('aside', {id: 'sidebar-right', 'aria-label': 'Right sidebar'}, e(h.rhs, {})));
-    }
-    h.boot = function (seed, userId) {
-        var teams = {}; teams[seed.team_id] = {id: seed.team_id, name: seed.team_name};
-        h.store.dispatch({type: 'SET_CURRENT', teamId: seed.team_id, channelId: seed.town_square_id, userId: userId, teams: teams});
-        return new Promise(function (resolve, reject) {
-            var script = document.createElement('script');
-            script.defer = true;
-            script.src = '${BUNDLE_URL}';
-            script.onerror = function () { reject(new Error('failed to load the bundle')); };
-            script.onload = function () {
-                try { window.plugins['${PLUGIN_ID}'].initialize(h.registry, h.store); } catch (err) { h.initError = String(err && err.stack || err); }
-                h.mount(Shell);
-                resolve();
-            };
-            document.head.appendChild(script);
-        });
-    };
-    h.setTheme = function (vars) {
-        Object.keys(vars).forEach(function (k) { document.documentElement.style.setProperty('--' + k, vars[k]); });
-    };
-})();
-</script>
-</head>
-<body>
-<div id="app"></div>
-</body>
-</html>`;
+import {HARNESS_HTML} from '../test-support/page_harness.mjs';
+import {REACT_VERSIONS, buildHostGlobals, screenshotName} from '../test-support/host-globals.mjs';
 
 const skip = skipReason;
 if (skip) {
@@ -241,7 +146,7 @@ for (const react of REACT_VERSIONS) {
         });
 
         test('the route is registered and the table lists every incident, accessibly', async () => {
-            assert.deepEqual(await page.evaluate(() => Object.keys(window.__harness.routes)), ['/incidents']);
+            assert.deepEqual(await page.evaluate(() => Object.keys(window.__harness.routes)), ['/incidents', '/playbooks']);
             await page.getByRole('heading', {name: 'Incidents', level: 1}).waitFor();
             await expectRows(['Login errors for SSO users', 'Checkout latency above 2 s', 'Database down'], 'state=all lists all 3');
             assert.match(await text(caption()), /1–3 of 3/);
@@ -436,6 +341,147 @@ for (const react of REACT_VERSIONS) {
             assert.equal(await next.isDisabled(), true);
             await prev.click();
             await expectRows(['Login errors for SSO users', 'Checkout latency above 2 s'], 'page 1 again');
+        });
+
+        // --- the playbooks page -------------------------------------------------------------
+        const pbTable = () => page.getByRole('table', {name: /playbook/i});
+        const pbRow = (title) => pbTable().locator('tbody tr').filter({has: page.getByRole('button', {name: `Edit “${title}”`, exact: true})});
+        const editor = () => page.getByRole('form', {name: /playbook/});
+        async function playbookNamed(title) {
+            const r = await api('alice', 'GET', `/playbooks?team_id=${seed.team_id}`);
+            return r.data.items.filter((p) => p.title === title);
+        }
+        async function openPlaybooks() {
+            await open();
+            await page.evaluate(() => window.__harness.setRoute('/playbooks'));
+            await page.getByRole('heading', {name: 'Playbooks', level: 1}).waitFor();
+        }
+
+        test('playbooks page: the team\'s playbooks, and links between the pages', async () => {
+            await openPlaybooks();
+            await pbRow('Service incident').waitFor();
+            await pbRow('Security incident').waitFor();
+            assert.match(await text(pbTable().locator('caption')), /^2 playbooks$/);
+            assert.match(await text(pbRow('Security incident')), /sections?, \d+ items.*sec-\{number\}-\{name\}.*Private/);
+            const nav = page.getByRole('navigation', {name: 'Incident Response pages'});
+            assert.equal(await nav.getByRole('link', {name: 'Playbooks'}).getAttribute('aria-current'), 'page');
+            const before = await page.evaluate(() => window.__harness.pushed.length);
+            await nav.getByRole('link', {name: 'Incidents'}).click();
+            assert.deepEqual(await page.evaluate((n) => window.__harness.pushed.slice(n), before), [`/${seed.team_name}/${PLUGIN_ID}/incidents`]);
+        });
+
+        test('playbook editor: a new playbook with sections, items, default people, channel settings', async () => {
+            await openPlaybooks();
+            await page.getByRole('button', {name: 'New playbook'}).click();
+            const form = editor();
+            await form.getByRole('heading', {name: 'New playbook'}).waitFor();
+            // Without a title nothing is sent.
+            await form.getByRole('button', {name: 'Save playbook'}).click();
+            await form.getByRole('alert').filter({hasText: 'Give the playbook a title.'}).waitFor();
+            assert.equal((await playbookNamed('Database failover')).length, 0);
+
+            await form.getByRole('textbox', {name: 'Title', exact: true}).fill('Database failover');
+            await form.getByRole('textbox', {name: 'Description'}).fill('When the primary database is lost.');
+            await form.getByRole('textbox', {name: 'Channel name template'}).fill('db-{number}-{name}');
+            await form.getByRole('checkbox', {name: 'Private channel'}).check();
+            await form.getByRole('group', {name: 'Default commander'}).getByRole('button', {name: 'Choose'}).click();
+            const commander = form.getByRole('combobox', {name: 'Default commander'});
+            await commander.fill('bob');
+            await page.getByRole('option', {name: /@bob/}).waitFor();
+            await commander.press('Enter');
+            await form.getByRole('group', {name: 'Default commander'}).getByText('@bob').waitFor();
+            await form.getByRole('searchbox', {name: 'Add an announcement channel'}).fill('ann');
+            await form.getByRole('button', {name: 'Add ~Announcements'}).click();
+            await form.getByRole('group', {name: 'Announce new incidents in'}).getByText('~Announcements').waitFor();
+
+            await form.getByRole('textbox', {name: 'Section 1 title'}).fill('Failover');
+            await form.getByRole('textbox', {name: 'Failover: item 1'}).fill('Point the app at the new primary');
+            await form.getByRole('button', {name: '+ Add an item to Failover'}).click();
+            await form.getByRole('textbox', {name: 'Failover: item 2'}).fill('Promote the replica');
+            await form.getByRole('button', {name: 'Move Promote the replica up'}).click();
+            assert.equal(await form.getByRole('textbox', {name: 'Failover: item 1'}).inputValue(), 'Promote the replica');
+            await form.getByRole('textbox', {name: 'Slash command for Promote the replica'}).fill('/dbctl promote');
+            await form.getByRole('button', {name: 'Default assignee for Point the app at the new primary'}).click();
+            const assignee = form.getByRole('combobox', {name: 'Default assignee for Point the app at the new primary'});
+            await assignee.fill('ali');
+            await page.getByRole('option', {name: /@alice/}).waitFor();
+            await assignee.press('Enter');
+            await form.getByRole('button', {name: 'Add a section'}).click();
+            await form.getByRole('textbox', {name: 'Section 2 title'}).fill('Follow-up');
+            await form.getByRole('textbox', {name: 'Follow-up: item 1'}).fill('Write the review');
+            await shot('playbook-editor-light');
+            await form.getByRole('button', {name: 'Save playbook'}).click();
+
+            await page.getByRole('status').filter({hasText: 'Saved “Database failover”.'}).waitFor();
+            assert.match(await text(pbRow('Database failover')), /Database failover.*2 sections, 3 items.*db-\{number\}-\{name\}.*Private/);
+            const [saved] = await playbookNamed('Database failover');
+            const channels = await (await fetch(`${origin}/api/v4/teams/${seed.team_id}/channels/autocomplete?name=ann`,
+                {headers: {'X-Test-User': 'alice'}})).json();
+            assert.equal(saved.description, 'When the primary database is lost.');
+            assert.equal(saved.channel_name_template, 'db-{number}-{name}');
+            assert.equal(saved.private_channel, true);
+            assert.equal(saved.default_commander_id, seed.users.bob.id);
+            assert.deepEqual(saved.announcement_channel_ids, [channels[0].id]);
+            assert.deepEqual(saved.checklists.map((c) => [c.title, c.items.map((i) => [i.title, i.command, i.default_assignee_id])]), [
+                ['Failover', [['Promote the replica', '/dbctl promote', null], ['Point the app at the new primary', null, seed.users.alice.id]]],
+                ['Follow-up', [['Write the review', null, null]]],
+            ]);
+
+            // What the editor saved is what an incident starts with.
+            const started = await api('alice', 'POST', '/incidents', {team_id: seed.team_id, name: 'Primary lost', playbook_id: saved.id});
+            assert.equal(started.status, 201, JSON.stringify(started.data));
+            assert.equal(started.data.commander_id, seed.users.bob.id);
+            assert.deepEqual(started.data.checklists.map((c) => c.title), ['Failover', 'Follow-up']);
+            await command('alice', '/incident end', started.data.channel_id);
+        });
+
+        test('playbook editor: the server\'s refusal is shown in its words and nothing changes; Cancel leaves it', async () => {
+            await openPlaybooks();
+            await page.getByRole('button', {name: 'Edit “Database failover”'}).click();
+            const form = editor();
+            await form.getByRole('heading', {name: 'Edit playbook'}).waitFor();
+            assert.equal(await form.getByRole('textbox', {name: 'Title', exact: true}).inputValue(), 'Database failover');
+            await form.getByRole('textbox', {name: 'Channel name template'}).fill('db-{bogus}');
+            await form.getByRole('button', {name: 'Save playbook'}).click();
+            await form.getByRole('alert').filter({hasText: 'unknown placeholder'}).waitFor();
+            await form.getByRole('button', {name: 'Cancel'}).click();
+            await pbRow('Database failover').waitFor();
+            assert.equal((await playbookNamed('Database failover'))[0].channel_name_template, 'db-{number}-{name}');
+        });
+
+        test('playbooks: export to a file, import it back, refuse a file that is not JSON, delete with confirmation', async () => {
+            await openPlaybooks();
+            const [download] = await Promise.all([
+                page.waitForEvent('download'),
+                page.getByRole('button', {name: 'Export “Database failover”'}).click(),
+            ]);
+            assert.equal(download.suggestedFilename(), 'database-failover.playbook.json');
+            const file = path.join(work, 'export.json');
+            await download.saveAs(file);
+            const exported = JSON.parse(readFileSync(file, 'utf8'));
+            assert.equal(exported.format, 'incident-response-playbook');
+            assert.equal(exported.playbook.title, 'Database failover');
+
+            const input = page.getByLabel('Playbook file to import');
+            await input.setInputFiles(file);
+            await page.getByRole('status').filter({hasText: 'Imported “Database failover”.'}).waitFor();
+            assert.equal((await playbookNamed('Database failover')).length, 2);
+            await input.setInputFiles({name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a playbook')});
+            await page.getByRole('alert').filter({hasText: '“notes.txt” is not a playbook export: it is not JSON.'}).waitFor();
+            assert.equal((await playbookNamed('Database failover')).length, 2);
+
+            const copies = pbTable().locator('tbody tr').filter({hasText: 'Database failover'});
+            await copies.nth(1).getByRole('button', {name: 'Delete “Database failover”'}).click();
+            const confirm = page.getByRole('group', {name: 'Confirm deleting “Database failover”'});
+            await confirm.getByRole('button', {name: 'Cancel'}).click();
+            assert.equal((await playbookNamed('Database failover')).length, 2);
+            await copies.nth(1).getByRole('button', {name: 'Delete “Database failover”'}).click();
+            await confirm.getByRole('button', {name: 'Delete'}).click();
+            await page.getByRole('status').filter({hasText: 'Deleted “Database failover”.'}).waitFor();
+            assert.equal((await playbookNamed('Database failover')).length, 1);
+            await page.evaluate((t) => window.__harness.setTheme(t), THEMES.onyx);
+            await shot('playbooks-list-dark');
+            await page.evaluate((t) => window.__harness.setTheme(t), THEMES.denim);
         });
 
         test('no page errors or console errors', () => {

@@ -233,9 +233,10 @@ fn playbooks_crud_and_import_export() {
     assert_eq!(list["items"].as_array().map(Vec::len), Some(2), "two defaults");
     let (status, created) = w.http(Some("u-alice"), "POST", "/api/v0/playbooks", json!({
         "team_id": TEAM, "title": "Payments", "description": "d", "checklists": [{"title": "Go", "items": [{"title": "Call bank"}]}],
-        "channel_name_template": "pay-{number}", "private_channel": true, "editor_ids": ["u-alice"]
+        "channel_name_template": "pay-{number}", "private_channel": true
     }));
     assert_eq!(status, 201, "{created}");
+    assert_eq!(created["editor_ids"], json!(["u-alice"]), "the creator may edit it");
     let id = created["id"].as_str().expect("id");
     let (status, _) = w.http(Some("u-bob"), "PUT", &format!("/api/v0/playbooks/{id}"), created.clone());
     assert_eq!(status, 403, "bob is no editor");
@@ -246,8 +247,11 @@ fn playbooks_crud_and_import_export() {
     let request = HttpRequest { method: "GET".into(), url: format!("/api/v0/playbooks/{id}/export"), user_id: Some("u-alice".into()), ..HttpRequest::default() };
     let exported = http_api::route(&w.mm, &w.db, &request).body;
     let import = HttpRequest { method: "POST".into(), url: format!("/api/v0/playbooks/import?team_id={TEAM}"), body: exported, user_id: Some("u-alice".into()), ..HttpRequest::default() };
-    let imported = http_api::route(&w.mm, &w.db, &import);
+    let import_by_bob = HttpRequest { user_id: Some("u-bob".into()), ..import.clone() };
+    let imported = http_api::route(&w.mm, &w.db, &import_by_bob);
     assert_eq!(imported.status, 201);
+    let copy: Value = serde_json::from_slice(&imported.body).expect("json");
+    assert_eq!(copy["editor_ids"], json!(["u-bob"]), "who imports may edit the copy");
     let (status, _) = w.http(Some("u-alice"), "DELETE", &format!("/api/v0/playbooks/{id}"), Value::Null);
     assert_eq!(status, 204);
     let (status, _) = w.http(Some("u-alice"), "GET", &format!("/api/v0/playbooks/{id}"), Value::Null);

@@ -460,6 +460,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         playbook.id = self.ids.new_id();
         playbook.created_at = self.now;
         playbook.updated_at = self.now;
+        add_editor(&mut playbook, user_id);
         let playbook = playbook.normalised()?;
         self.repo.insert_playbook(&playbook)?;
         Ok(playbook)
@@ -495,9 +496,17 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         self.require_team_member(team_id, user_id)?;
         self.ensure_seeded(team_id)?;
         let id = self.ids.new_id();
-        let playbook = incident_core::playbook::import_json(json, &id, team_id, self.now)?;
+        let mut playbook = incident_core::playbook::import_json(json, &id, team_id, self.now)?;
+        add_editor(&mut playbook, user_id);
         self.repo.insert_playbook(&playbook)?;
         Ok(playbook)
+    }
+}
+
+/// Whoever creates or imports a playbook may edit it afterwards (besides admins).
+fn add_editor(playbook: &mut Playbook, user_id: &str) {
+    if !playbook.editor_ids.iter().any(|e| e == user_id) {
+        playbook.editor_ids.push(user_id.to_owned());
     }
 }
 

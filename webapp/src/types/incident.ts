@@ -80,11 +80,41 @@ export interface User {
     is_bot?: boolean;
 }
 
+export interface PlaybookItem {
+    title: string;
+    description: string;
+    default_assignee_id: string | null;
+    command: string | null;
+}
+
+export interface PlaybookSection {
+    title: string;
+    items: PlaybookItem[];
+}
+
 export interface Playbook {
     id: string;
     team_id: string;
     title: string;
     description: string;
-    private_channel: boolean;
+    checklists: PlaybookSection[];
     channel_name_template: string;
+    private_channel: boolean;
+    default_commander_id: string | null;
+    announcement_channel_ids: string[];
+    // Who may use it (empty: the whole team) and who may edit it besides admins.
+    member_ids: string[];
+    editor_ids: string[];
+    created_at: number;
+    updated_at: number;
+}
+
+// A Mattermost channel, as the host's REST API answers it (the fields we show).
+export interface Channel {
+    id: string;
+    team_id: string;
+    name: string;
+    display_name: string;
+    type: string;
+    delete_at?: number;
 }

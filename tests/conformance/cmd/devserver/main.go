@@ -45,6 +45,10 @@
 //	                                 {"users":[...]}: users of team T (all users without in_team)
 //	                                 whose username, first/last name or nickname starts with X
 //	                                 (case-insensitive; "@" ignored), sorted by username; needs a session
+//	GET  /api/v4/channels/{id}       the channel, to members and (public ones) to the team; needs a session
+//	GET  /api/v4/teams/{id}/channels/autocomplete?name=X
+//	                                 the team's public channels whose name or display name starts with X
+//	                                 (case-insensitive), by display name, at most 50; needs a session
 //	GET  /test/seed                  {"team_id","team_name","town_square_id","site_url","users":{"alice":{"id","username"},...}}
 //	GET  /test/login?user=alice      sets the session cookies, answers the user
 //	POST /test/command               {"user":"alice","command":"/incident start X","channel_id"?,"team_id"?}
@@ -144,6 +148,12 @@ func main() {
 	api := inst.API
 	seed := api.Seed()
 	bob := api.AddUser("bob", seed.TeamID)
+	// A second public channel, for playbooks' announcement channels.
+	if _, aerr := api.CreateChannel(&model.Channel{TeamId: seed.TeamID, Name: "announcements", DisplayName: "Announcements",
+		Type: model.ChannelTypeOpen, CreatorId: seed.AdminID}); aerr != nil {
+		h.Close()
+		fatalf("create the announcements channel: %v", aerr)
+	}
 	if _, err := h.Activate(pluginID); err != nil {
 		logs := h.Logs.Tail(16 << 10)
 		h.Close()
@@ -168,6 +178,8 @@ func main() {
 	mux := http.NewServeMux()
 	mux.HandleFunc(pluginPrefix+"/", s.servePlugin)
 	mux.HandleFunc("/api/v4/users/", s.serveUsers)
+	mux.HandleFunc("/api/v4/channels/", s.serveChannel)
+	mux.HandleFunc("/api/v4/teams/", s.serveTeamChannels)
 	mux.HandleFunc("/test/seed", s.serveSeed)
 	mux.HandleFunc("/test/login", s.serveLogin)
 	mux.HandleFunc("/test/command", s.serveCommand)
@@ -454,6 +466,58 @@ func (s *server) serveLogin(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{Name: "MMTESTUSER", Value: name, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
 	http.SetCookie(w, &http.Cookie{Name: "MMCSRF", Value: hex.EncodeToString(buf), Path: "/", SameSite: http.SameSiteLaxMode})
 	writeJSON(w, http.StatusOK, seedUser{ID: id, Username: name})
+}
+
+func (s *server) serveChannel(w http.ResponseWriter, r *http.Request) {
+	me := s.session(r)
+	if me == "" {
+		writeErr(w, http.StatusUnauthorized, "Invalid or expired session, please login again.")
+		return
+	}
+	id := strings.TrimPrefix(r.URL.Path, "/api/v4/channels/")
+	c := s.api.Channel(id)
+	if r.Method != http.MethodGet || strings.Contains(id, "/") || c == nil {
+		writeErr(w, http.StatusNotFound, "Unable to find the channel.")
+		return
+	}
+	_, notMember := s.api.GetChannelMember(c.Id, me)
+	if notMember != nil && c.Type != model.ChannelTypeOpen {
+		writeErr(w, http.StatusForbidden, "You do not have the appropriate permissions.")
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}
+
+func (s *server) serveTeamChannels(w http.ResponseWriter, r *http.Request) {
+	me := s.session(r)
+	if me == "" {
+		writeErr(w, http.StatusUnauthorized, "Invalid or expired session, please login again.")
+		return
+	}
+	teamID, rest, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/api/v4/teams/"), "/")
+	if r.Method != http.MethodGet || rest != "channels/autocomplete" {
+		writeErr(w, http.StatusNotFound, "not found")
+		return
+	}
+	if _, aerr := s.api.GetTeamMember(teamID, me); aerr != nil {
+		writeErr(w, http.StatusForbidden, "You do not have the appropriate permissions.")
+		return
+	}
+	name := strings.ToLower(strings.TrimSpace(r.URL.Query().Get("name")))
+	out := []*model.Channel{}
+	for _, c := range s.api.TeamChannels(teamID) {
+		if c.Type != model.ChannelTypeOpen || c.DeleteAt != 0 {
+			continue
+		}
+		if strings.HasPrefix(strings.ToLower(c.Name), name) || strings.HasPrefix(strings.ToLower(c.DisplayName), name) {
+			out = append(out, c)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return strings.ToLower(out[i].DisplayName) < strings.ToLower(out[j].DisplayName) })
+	if len(out) > 50 {
+		out = out[:50]
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (s *server) servePost(w http.ResponseWriter, r *http.Request) {
