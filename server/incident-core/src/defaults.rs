@@ -292,6 +292,7 @@ mod tests {
                 channel_id: "c1".into(),
                 commander_id: "u1".into(),
                 reporter_id: "u1".into(),
+                ..StartIncident::default()
             };
             let incident = Incident::start(request, Some(&playbook), &mut SequentialIds::new("x"), 5)
                 .expect("start from default playbook");

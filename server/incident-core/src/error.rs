@@ -51,6 +51,10 @@ pub enum DomainError {
     InvalidImport(String),
     #[error("Invalid note: {0}")]
     InvalidNote(String),
+    #[error("There is no {kind} \"{name}\"; choose one of {known}.")]
+    UnknownLevel { kind: &'static str, name: String, known: String },
+    #[error("Invalid status update: {0}")]
+    InvalidUpdate(String),
 
     #[error("There is no checklist item {0}.")]
     NoSuchItem(ItemRef),
@@ -67,6 +71,8 @@ pub enum DomainError {
     NoChange(String),
     #[error("That message is already on this incident's timeline.")]
     PostAlreadyAdded,
+    #[error("This incident is active; only ended incidents can be reopened.")]
+    NotEnded,
 }
 
 impl DomainError {
@@ -84,9 +90,11 @@ impl DomainError {
             | InvalidTemplate(_)
             | InvalidPlaybook(_)
             | InvalidImport(_)
-            | InvalidNote(_) => ErrorKind::Invalid,
+            | InvalidNote(_)
+            | UnknownLevel { .. }
+            | InvalidUpdate(_) => ErrorKind::Invalid,
             NoSuchItem(_) | NoSuchSection(_) => ErrorKind::NotFound,
-            IncidentEnded | AlreadyCommander | ItemAlreadyInState(_) | NoChange(_) | PostAlreadyAdded => ErrorKind::Conflict,
+            IncidentEnded | AlreadyCommander | ItemAlreadyInState(_) | NoChange(_) | PostAlreadyAdded | NotEnded => ErrorKind::Conflict,
         }
     }
 
@@ -106,6 +114,8 @@ impl DomainError {
             InvalidPlaybook(_) => "invalid_playbook",
             InvalidImport(_) => "invalid_import",
             InvalidNote(_) => "invalid_note",
+            UnknownLevel { .. } => "unknown_level",
+            InvalidUpdate(_) => "invalid_update",
             NoSuchItem(_) => "no_such_item",
             NoSuchSection(_) => "no_such_section",
             IncidentEnded => "incident_ended",
@@ -113,6 +123,7 @@ impl DomainError {
             ItemAlreadyInState(_) => "item_already_in_state",
             NoChange(_) => "no_change",
             PostAlreadyAdded => "post_already_added",
+            NotEnded => "not_ended",
         }
     }
 }

@@ -63,6 +63,7 @@ mod tests {
             channel_id: "ch".into(),
             commander_id: commander.into(),
             reporter_id: commander.into(),
+            ..StartIncident::default()
         };
         Incident::start(request, None, &mut SequentialIds::new("id"), at).expect("start")
     }

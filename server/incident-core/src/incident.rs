@@ -42,6 +42,26 @@ pub struct Incident {
     pub checklists: Vec<ChecklistSection>,
     #[serde(default)]
     pub timeline: Vec<TimelineEvent>,
+    /// A severity of the team's [`Conduct`](crate::conduct::Conduct) (empty for incidents from
+    /// before severities existed).
+    #[serde(default)]
+    pub severity: String,
+    /// A status of the lifecycle; the last one ends the incident.
+    #[serde(default)]
+    pub status: String,
+    /// Who holds which role besides the commander.
+    #[serde(default)]
+    pub roles: Vec<RoleAssignment>,
+    /// Status updates, oldest first.
+    #[serde(default)]
+    pub updates: Vec<crate::lifecycle::StatusUpdate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleAssignment {
+    pub role: String,
+    pub user_id: String,
+    pub assigned_at: i64,
 }
 
 /// What the caller has decided before an incident exists: the store allocates `id` and
@@ -57,6 +77,11 @@ pub struct StartIncident {
     pub channel_id: String,
     pub commander_id: String,
     pub reporter_id: String,
+    /// Where it starts; the service fills both from the team's conduct.
+    #[serde(default)]
+    pub severity: String,
+    #[serde(default)]
+    pub status: String,
 }
 
 /// Normalises an incident name (trim, collapse whitespace) and checks it: 1 to 100 characters,
@@ -123,6 +148,10 @@ impl Incident {
             state: IncidentState::Active,
             checklists,
             timeline: Vec::new(),
+            severity: request.severity.trim().to_string(),
+            status: request.status.trim().to_string(),
+            roles: Vec::new(),
+            updates: Vec::new(),
         };
         let reporter = incident.reporter_id.clone();
         incident.record(

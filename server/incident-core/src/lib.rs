@@ -6,15 +6,17 @@
 //! code, and lets every rule be unit-tested without a server.
 //!
 //! Every operation validates first and changes nothing when it fails; every successful mutation
-//! of an [`Incident`] appends exactly one [`TimelineEvent`], so the timeline is a complete audit
-//! of who did what and when.
+//! of an [`Incident`] appends one [`TimelineEvent`] (two when it also resolves the incident: the
+//! status change, then the end), so the timeline is a complete audit of who did what and when.
 
 pub mod checklist;
+pub mod conduct;
 pub mod defaults;
 pub mod error;
 pub mod filter;
 pub mod ids;
 pub mod incident;
+pub mod lifecycle;
 mod items;
 pub mod naming;
 pub mod playbook;
@@ -31,7 +33,7 @@ pub use checklist::{
 pub use error::{DomainError, ErrorKind};
 pub use filter::IncidentFilter;
 pub use ids::{IdGen, SequentialIds};
-pub use incident::{Incident, IncidentState, StartIncident, parse_reference, validate_incident_name};
+pub use incident::{Incident, IncidentState, RoleAssignment, StartIncident, parse_reference, validate_incident_name};
 pub use playbook::{Playbook, PlaybookItem, PlaybookSection};
 pub use timeline::{TimelineEvent, TimelineEventKind, TimelinePost};
 

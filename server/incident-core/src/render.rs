@@ -162,6 +162,22 @@ fn describe(
             None => format!("moved {}", item(item_id, title)),
         },
         IncidentEnded => "ended the incident".to_string(),
+        SeverityChanged { from, to } if from.is_empty() => format!("set the severity to {}", safe(to)),
+        SeverityChanged { from, to } => format!("changed the severity from {} to {}", safe(from), safe(to)),
+        StatusChanged { from, to } if from.is_empty() => format!("set the status to {}", safe(to)),
+        StatusChanged { from, to } => format!("changed the status from {} to {}", safe(from), safe(to)),
+        RoleAssigned { role, from: None, to: Some(to) } => {
+            format!("made {} the {}", mention(to, usernames), safe(role))
+        }
+        RoleAssigned { role, from: Some(from), to: Some(to) } => {
+            format!("made {} the {} (was {})", mention(to, usernames), safe(role), mention(from, usernames))
+        }
+        RoleAssigned { role, from: Some(from), to: None } => {
+            format!("took the {} role from {}", safe(role), mention(from, usernames))
+        }
+        RoleAssigned { role, from: None, to: None } => format!("left the {} role empty", safe(role)),
+        UpdatePosted { status, .. } => format!("posted a status update ({})", safe(status)),
+        IncidentReopened => "reopened the incident".to_string(),
         PostAdded { author_id, note, .. } if note.is_empty() => {
             format!("added a message by {} to the timeline", mention(author_id, usernames))
         }

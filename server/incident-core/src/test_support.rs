@@ -16,6 +16,7 @@ pub fn request(name: &str) -> StartIncident {
         channel_id: "chan1".into(),
         commander_id: "alice".into(),
         reporter_id: "bob".into(),
+        ..StartIncident::default()
     }
 }
 

@@ -76,6 +76,28 @@ pub enum TimelineEventKind {
         title: String,
     },
     IncidentEnded,
+    SeverityChanged {
+        from: String,
+        to: String,
+    },
+    StatusChanged {
+        from: String,
+        to: String,
+    },
+    /// A role given, taken back (`to: None`) or passed on.
+    RoleAssigned {
+        role: String,
+        #[serde(default)]
+        from: Option<String>,
+        #[serde(default)]
+        to: Option<String>,
+    },
+    /// A status update was posted; the update itself is in `Incident::updates`.
+    UpdatePosted {
+        update_id: String,
+        status: String,
+    },
+    IncidentReopened,
     /// A chat message someone put on the timeline ("Add to incident timeline"), copied as it
     /// read then, so the timeline keeps it if the post is edited or deleted later.
     PostAdded {
@@ -119,7 +141,15 @@ impl TimelineEventKind {
             | ItemAssigned { item_id, .. }
             | ItemRenamed { item_id, .. }
             | ItemMoved { item_id, .. } => Some(item_id),
-            IncidentStarted { .. } | CommanderChanged { .. } | IncidentEnded | PostAdded { .. } => None,
+            IncidentStarted { .. }
+            | CommanderChanged { .. }
+            | IncidentEnded
+            | PostAdded { .. }
+            | SeverityChanged { .. }
+            | StatusChanged { .. }
+            | RoleAssigned { .. }
+            | UpdatePosted { .. }
+            | IncidentReopened => None,
         }
     }
 }

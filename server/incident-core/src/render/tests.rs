@@ -133,6 +133,22 @@ fn change_messages() {
         message: "failover done".into(),
         note: note.into(),
     };
+    let conduct = crate::conduct::Conduct::default();
+    incident.reopen("alice", &conduct, T0).expect("reopen");
+    say(&incident);
+    incident.change_severity("alice", &conduct, "P2", T0).expect("severity");
+    say(&incident);
+    incident.change_status("alice", &conduct, "Identified", T0).expect("status");
+    say(&incident);
+    incident.assign_role("alice", &conduct, "Comms lead", Some("bob"), T0).expect("role");
+    say(&incident);
+    incident.assign_role("alice", &conduct, "Comms lead", Some("carol"), T0).expect("role");
+    say(&incident);
+    incident.assign_role("alice", &conduct, "Comms lead", None, T0).expect("role");
+    say(&incident);
+    let draft = crate::lifecycle::UpdateDraft { message: "Rolled back".into(), ..Default::default() };
+    incident.post_update("bob", &conduct, &draft, &mut ids, T0).expect("update");
+    say(&incident);
     incident.add_post("alice", T0, post("p1", "")).expect("add post");
     say(&incident);
     incident.add_post("alice", T0, post("p2", "ping @channel now\nsecond line")).expect("add post with note");
@@ -153,6 +169,13 @@ fn change_messages() {
             "@alice_u removed Call the DB vendor",
             "@alice_u changed the commander from @alice_u to @dave_u",
             "@dave_u ended the incident",
+            "@alice_u reopened the incident",
+            "@alice_u set the severity to P2",
+            "@alice_u changed the status from Investigating to Identified",
+            "@alice_u made @bob_u the Comms lead",
+            "@alice_u made @carol_u the Comms lead (was @bob_u)",
+            "@alice_u took the Comms lead role from @carol_u",
+            "@bob_u posted a status update (Identified)",
             "@alice_u added a message by @carol_u to the timeline",
             "@alice_u added a message by @carol_u to the timeline: ping @\u{200B}channel now …",
         ]

@@ -1,0 +1,186 @@
+//! How a team runs incidents, as the admin configures it: severity levels, the status
+//! lifecycle and the roles besides the commander. Each list is a [`Level`] list written one per
+//! line in the System Console (`Name: description`), with the defaults below when left empty.
+//!
+//! Severities are listed most severe first (P1 before P4); incidents start at the last (least
+//! severe). Statuses are listed in lifecycle order: the first is where an incident starts, the
+//! last resolves it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::text;
+
+/// One severity, status or role: a short name and what it means.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Level {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// The three configured lists, each non-empty, names unique ignoring case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conduct {
+    pub severities: Vec<Level>,
+    pub statuses: Vec<Level>,
+    pub roles: Vec<Level>,
+}
+
+/// A level name: what an admin can type and a user can find again.
+const MAX_LEVEL_NAME_CHARS: usize = 40;
+const MAX_LEVEL_DESCRIPTION_CHARS: usize = 500;
+const MAX_LEVELS: usize = 20;
+
+pub const DEFAULT_SEVERITIES: &str = "\
+P1: Critical. A complete outage, or a security breach affecting users or their data (for example, malicious code in a released package). Inform senior management at once.
+P2: Major. A core function is unavailable or badly degraded for many users, or a credible security threat (for example, a malicious package pretending to be ours). Inform senior management.
+P3: Significant. Part of a service is down or degraded with a workaround (for example, the documentation website is down).
+P4: Minor. A bug that blocks some users in one component, with little wider impact.";
+
+pub const DEFAULT_STATUSES: &str = "\
+Investigating: We know something is wrong and are finding out what.
+Identified: We know the cause and are working on a fix.
+Monitoring: A fix is in place; we are watching that it holds.
+Resolved: The incident is over.";
+
+pub const DEFAULT_ROLES: &str = "\
+Comms lead: Keeps the team, stakeholders and users informed: posts status updates and answers questions, so the commander can focus.
+Technical lead: Leads the investigation and the fix, and decides on technical risks.";
+
+impl Default for Conduct {
+    fn default() -> Self {
+        // The defaults are constants checked by a test, so parsing them cannot fail.
+        let parse = |text: &str| parse_levels(text, "default").unwrap_or_default();
+        Conduct { severities: parse(DEFAULT_SEVERITIES), statuses: parse(DEFAULT_STATUSES), roles: parse(DEFAULT_ROLES) }
+    }
+}
+
+impl Conduct {
+    /// From the three System Console texts; an empty text means the default list. Statuses
+    /// need at least two (a start and a resolution).
+    pub fn from_settings(severities: &str, statuses: &str, roles: &str) -> Result<Conduct, String> {
+        let or_default = |text: &str, default: &str| if text.trim().is_empty() { default.to_string() } else { text.to_string() };
+        let conduct = Conduct {
+            severities: parse_levels(&or_default(severities, DEFAULT_SEVERITIES), "severities")?,
+            statuses: parse_levels(&or_default(statuses, DEFAULT_STATUSES), "statuses")?,
+            roles: parse_levels(&or_default(roles, DEFAULT_ROLES), "roles")?,
+        };
+        if conduct.statuses.len() < 2 {
+            return Err("statuses: list at least two, the first where incidents start and the last that resolves them.".into());
+        }
+        Ok(conduct)
+    }
+
+    /// Where incidents start: the least severe level.
+    pub fn initial_severity(&self) -> &str {
+        self.severities.last().map(|l| l.name.as_str()).unwrap_or_default()
+    }
+
+    pub fn initial_status(&self) -> &str {
+        self.statuses.first().map(|l| l.name.as_str()).unwrap_or_default()
+    }
+
+    /// The status that resolves (ends) an incident.
+    pub fn final_status(&self) -> &str {
+        self.statuses.last().map(|l| l.name.as_str()).unwrap_or_default()
+    }
+
+    pub fn severity(&self, name: &str) -> Option<&Level> {
+        find(&self.severities, name)
+    }
+
+    pub fn status(&self, name: &str) -> Option<&Level> {
+        find(&self.statuses, name)
+    }
+
+    pub fn role(&self, name: &str) -> Option<&Level> {
+        find(&self.roles, name)
+    }
+
+    /// 0 for the most severe level; None for a name not (or no longer) configured.
+    pub fn severity_rank(&self, name: &str) -> Option<usize> {
+        self.severities.iter().position(|l| l.name.eq_ignore_ascii_case(name.trim()))
+    }
+}
+
+fn find<'a>(levels: &'a [Level], name: &str) -> Option<&'a Level> {
+    let name = name.trim();
+    levels.iter().find(|l| l.name.eq_ignore_ascii_case(name))
+}
+
+/// `Name: description` per line; blank lines and lines starting with `#` are skipped. The
+/// error names the list and the line.
+pub fn parse_levels(text: &str, list: &str) -> Result<Vec<Level>, String> {
+    let mut levels: Vec<Level> = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let at = |reason: String| format!("{list}, line {}: {reason}", n + 1);
+        let (name, description) = match line.split_once(':') {
+            Some((name, description)) => (name, description),
+            None => (line, ""),
+        };
+        let name = text::single_line(name, MAX_LEVEL_NAME_CHARS).map_err(|r| at(format!("the name: {r}")))?;
+        let description =
+            text::multi_line(description, MAX_LEVEL_DESCRIPTION_CHARS).map_err(|r| at(format!("the description: {r}")))?;
+        if levels.iter().any(|l| l.name.eq_ignore_ascii_case(&name)) {
+            return Err(at(format!("\"{name}\" is listed twice.")));
+        }
+        levels.push(Level { name, description });
+        if levels.len() > MAX_LEVELS {
+            return Err(format!("{list}: at most {MAX_LEVELS} entries."));
+        }
+    }
+    if levels.is_empty() {
+        return Err(format!("{list}: list at least one."));
+    }
+    Ok(levels)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_parse_and_follow_gov_uk() {
+        let c = Conduct::default();
+        let names = |l: &[Level]| l.iter().map(|x| x.name.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&c.severities), ["P1", "P2", "P3", "P4"]);
+        assert_eq!(names(&c.statuses), ["Investigating", "Identified", "Monitoring", "Resolved"]);
+        assert_eq!(names(&c.roles), ["Comms lead", "Technical lead"]);
+        assert_eq!((c.initial_severity(), c.initial_status(), c.final_status()), ("P4", "Investigating", "Resolved"));
+        assert!(c.severities[0].description.starts_with("Critical."));
+        assert_eq!(Conduct::from_settings("", " ", ""), Ok(c));
+    }
+
+    #[test]
+    fn admins_write_one_level_per_line() {
+        let c = Conduct::from_settings("SEV1: all hands\n\n# comment\nSEV2\nSEV3: minor", "Open: new\nClosed: done", "Scribe: notes")
+            .expect("parse");
+        assert_eq!(c.severities.len(), 3);
+        assert_eq!(c.severities[1], Level { name: "SEV2".into(), description: String::new() });
+        assert_eq!(c.severity_rank("sev1"), Some(0));
+        assert_eq!(c.severity("  sev3 ").map(|l| l.name.as_str()), Some("SEV3"));
+        assert_eq!(c.severity_rank("P1"), None);
+        assert_eq!(c.role("scribe").map(|l| l.description.as_str()), Some("notes"));
+    }
+
+    #[test]
+    fn bad_lists_are_refused_with_the_line() {
+        assert_eq!(
+            Conduct::from_settings("P1: a\np1: again", "", ""),
+            Err("severities, line 2: \"p1\" is listed twice.".into())
+        );
+        assert_eq!(
+            Conduct::from_settings("", "Only", ""),
+            Err("statuses: list at least two, the first where incidents start and the last that resolves them.".into())
+        );
+        let long = format!("{}: x", "n".repeat(41));
+        assert!(Conduct::from_settings(&long, "", "").is_err_and(|e| e.starts_with("severities, line 1: the name")));
+        assert_eq!(parse_levels("# only a comment", "roles"), Err("roles: list at least one.".into()));
+        let many: String = (0..21).map(|i| format!("L{i}\n")).collect();
+        assert_eq!(parse_levels(&many, "roles"), Err("roles: at most 20 entries.".into()));
+    }
+}
