@@ -48,6 +48,8 @@ type incident struct {
 	CreatedAt   int64     `json:"created_at"`
 	EndedAt     *int64    `json:"ended_at"`
 	State       string    `json:"state"`
+	Severity    string    `json:"severity"`
+	Status      string    `json:"status"`
 	Checklists  []section `json:"checklists"`
 	Timeline    []event   `json:"timeline"`
 	ItemID      string    `json:"item_id"` // only in POST .../items answers
@@ -472,6 +474,26 @@ func (s *scenario) changed(t *testing.T, what string, m mark, inc incident, kind
 		t.Errorf("%s: websocket event broadcast %+v, want the incident channel %s", what, b, inc.ChannelID)
 	}
 	return ev
+}
+
+// resolved checks an end since m: ending sets the final status first, so the timeline grows by
+// two (status_changed to Resolved, then incident_ended) and the channel by two posts, with one
+// websocket event for the whole change. It returns the end event.
+func (s *scenario) resolved(t *testing.T, what string, m mark, inc incident, actor string, postHas ...string) event {
+	t.Helper()
+	if len(inc.Timeline) == m.events+2 {
+		ev := inc.Timeline[m.events]
+		to, _ := ev.Kind["to"].(string)
+		if ev.kind() != "status_changed" || to != "Resolved" || ev.ActorID != actor {
+			t.Errorf("%s: first new event %v by %s, want status_changed to Resolved by %s", what, ev.Kind, s.name(ev.ActorID), s.name(actor))
+		}
+		if inc.Status != "Resolved" {
+			t.Errorf("%s: status %q, want Resolved", what, inc.Status)
+		}
+	}
+	m.events++
+	m.posts++
+	return s.changed(t, what, m, inc, "incident_ended", actor, postHas...)
 }
 
 // snapshot is everything a refused request must leave as it was.
@@ -915,16 +937,16 @@ func TestIncidentChecklistByCommand(t *testing.T) {
 	reply, m = run(s.admin, "/incident end")
 	replyHas(t, "/incident end", reply, "INC-0001")
 	inc = s.get(t, s.alice, inc.ID)
-	s.changed(t, "/incident end", m, inc, "incident_ended", s.admin, "@sysadmin", "ended")
+	s.resolved(t, "/incident end", m, inc, s.admin, "@sysadmin", "ended")
 	if inc.State != "ended" || inc.EndedAt == nil || *inc.EndedAt < m.at-1 {
 		t.Errorf("after /incident end: state %q ended_at %v", inc.State, deref(inc.EndedAt))
 	}
 	replyHas(t, "/incident info after end", s.cmd(t, s.alice, s.team, ch, "/incident info"), "ended")
 
 	// The whole story, one event per change, each naming its actor with a time.
-	s.checkTimeline(t, inc, []string{"alice", "alice", "alice", "alice", "alice", "alice", "alice", "alice", "sysadmin"})
-	if n := len(s.botPosts(ch)); n != 9 {
-		t.Errorf("the channel has %d bot posts, want the intro and 8 change posts", n)
+	s.checkTimeline(t, inc, []string{"alice", "alice", "alice", "alice", "alice", "alice", "alice", "alice", "sysadmin", "sysadmin"})
+	if n := len(s.botPosts(ch)); n != 10 {
+		t.Errorf("the channel has %d bot posts, want the intro and 9 change posts (ending is the final status, then the end)", n)
 	}
 }
 
@@ -949,7 +971,12 @@ func TestIncidentChecklistByREST(t *testing.T) {
 		s.ok(t, user, method, path, body, want, &got)
 		fresh := s.get(t, s.alice, inc.ID)
 		what := method + " " + strings.TrimPrefix(path, base) + " " + fmt.Sprint(body)
-		s.changed(t, what, m, fresh, kind, user, postHas...)
+		if kind == "incident_ended" {
+			s.resolved(t, what, m, fresh, user, postHas...)
+			actors = append(actors, s.name(user)) // the status change before the end
+		} else {
+			s.changed(t, what, m, fresh, kind, user, postHas...)
+		}
 		if got.ID != inc.ID || len(got.Timeline) != len(fresh.Timeline) {
 			t.Errorf("%s answered %s with %d events; GET has %d", what, got.Reference, len(got.Timeline), len(fresh.Timeline))
 		}
@@ -1133,9 +1160,9 @@ func TestIncidentList(t *testing.T) {
 	if past.State != "ended" || past.EndedAt == nil || *past.EndedAt < inc1.CreatedAt {
 		t.Errorf("ended incident: state %q ended_at %v", past.State, deref(past.EndedAt))
 	}
-	s.checkTimeline(t, past, []string{"alice", "alice"})
-	if past.Timeline[1].kind() != "incident_ended" {
-		t.Errorf("last event %v, want incident_ended", past.Timeline[1].Kind)
+	s.checkTimeline(t, past, []string{"alice", "alice", "alice"})
+	if past.Timeline[2].kind() != "incident_ended" {
+		t.Errorf("last event %v, want incident_ended", past.Timeline[2].Kind)
 	}
 
 	// By command.
@@ -1265,7 +1292,9 @@ func TestPlaybooks(t *testing.T) {
 	}
 	var imported playbook
 	s.ok(t, s.bob, http.MethodPost, "/api/v0/playbooks/import?team_id="+s.team, r.Body, http.StatusCreated, &imported)
-	if imported.ID == "" || imported.ID == created.ID || imported.TeamID != s.team || len(imported.EditorIDs) != 0 || len(imported.AnnouncementChannelIDs) != 0 {
+	// Nobody's ids travel with an export; who imports it may edit the copy.
+	if imported.ID == "" || imported.ID == created.ID || imported.TeamID != s.team || len(imported.AnnouncementChannelIDs) != 0 ||
+		len(imported.EditorIDs) != 1 || imported.EditorIDs[0] != s.bob {
 		t.Errorf("import: %+v", imported)
 	}
 	if imported.Title != updated.Title || imported.Description != updated.Description ||

@@ -156,10 +156,8 @@ impl Incident {
             Some(name) => level(&conduct.statuses, conduct.status(name), "status", name)?.name.clone(),
             None => self.status.clone(),
         };
-        if let Some(next) = draft.next_update_at {
-            if next <= now_ms {
-                return Err(invalid("the next update must be in the future.".to_string()));
-            }
+        if draft.next_update_at.is_some_and(|next| next <= now_ms) {
+            return Err(invalid("the next update must be in the future.".to_string()));
         }
         let id = ids.new_id();
         self.updates.push(StatusUpdate {

@@ -82,14 +82,62 @@ pub fn info_text(incident: &Incident, now_ms: i64, usernames: Usernames<'_>) -> 
     if progress.skipped > 0 {
         checklist.push_str(&format!(", {} skipped", progress.skipped));
     }
-    format!(
-        "**{} · {}**\nState: {state}\nCommander: {}\nStarted: {}\nDuration: {}\nChecklist: {checklist}\n",
+    let mut text = format!(
+        "**{} · {}**\nState: {state}\n",
         incident.reference(),
         safe(&incident.name),
-        mention(&incident.commander_id, usernames),
+    );
+    if !incident.severity.is_empty() || !incident.status.is_empty() {
+        text.push_str(&format!("{}\n", channel_header(incident)));
+    }
+    text.push_str(&format!("Commander: {}\n", mention(&incident.commander_id, usernames)));
+    for role in &incident.roles {
+        text.push_str(&format!("{}: {}\n", safe(&role.role), mention(&role.user_id, usernames)));
+    }
+    text.push_str(&format!(
+        "Started: {}\nDuration: {}\nChecklist: {checklist}\n",
         time_fmt::utc_timestamp(incident.created_at),
         time_fmt::duration(incident.duration_ms(now_ms)),
-    )
+    ));
+    if let Some(update) = incident.last_update() {
+        text.push_str(&format!("Last update: {} by {}\n", time_fmt::utc_timestamp(update.at), mention(&update.author_id, usernames)));
+    }
+    text
+}
+
+/// The incident channel's header: `Severity: P2 | Status: Identified`.
+pub fn channel_header(incident: &Incident) -> String {
+    let mut parts = Vec::new();
+    if !incident.severity.is_empty() {
+        parts.push(format!("Severity: {}", safe(&incident.severity)));
+    }
+    if !incident.status.is_empty() {
+        parts.push(format!("Status: {}", safe(&incident.status)));
+    }
+    parts.join(" | ")
+}
+
+/// A status update as posted in the incident and announcement channels.
+pub fn status_update_post(incident: &Incident, update: &crate::lifecycle::StatusUpdate, usernames: Usernames<'_>) -> String {
+    let mut post = format!(
+        "#### Status update · {} {}\n**Status:** {} · **Severity:** {} · by {}\n",
+        incident.reference(),
+        safe(&incident.name),
+        safe(&update.status),
+        if update.severity.is_empty() { "not set".to_string() } else { safe(&update.severity) },
+        mention(&update.author_id, usernames),
+    );
+    if !update.impact.is_empty() {
+        post.push_str(&format!("**Impact:** {}\n", safe(&update.impact)));
+    }
+    post.push('\n');
+    for line in update.message.lines() {
+        post.push_str(&format!("{}\n", safe(line)));
+    }
+    if let Some(next) = update.next_update_at {
+        post.push_str(&format!("\n_Next update by {}._\n", time_fmt::utc_timestamp(next)));
+    }
+    post
 }
 
 /// One line for the incident channel saying who did what, e.g. `@alice checked 3. Page the

@@ -22,6 +22,12 @@ pub const SUBCOMMANDS: &[(&str, &str, &str)] = &[
     ("checkadd", "<section> <text>", "Add an item to a checklist section (quote a section with spaces)"),
     ("checkremove", "<item> [INC-0042]", "Remove a checklist item"),
     ("assign", "<item> @user [INC-0042]", "Assign a checklist item"),
+    ("severity", "[level] [INC-0042]", "Show the severity levels, or raise or lower the incident's"),
+    ("status", "[status] [INC-0042]", "Show the statuses, or move the incident on (the last one resolves it)"),
+    ("update", "<message>", "Post a status update in the channel and the announcement channels"),
+    ("role", "<role> @user|none [INC-0042]", "Give a role (or take it back with none)"),
+    ("claim", "<role> [INC-0042]", "Take a role yourself"),
+    ("reopen", "[INC-0042]", "Reopen a resolved incident"),
     ("playbooks", "", "List the team's playbooks"),
     ("ping", "", "Check that Incident Response is running"),
     ("help", "", "Show this help"),
@@ -58,6 +64,21 @@ pub fn registration() -> Command {
             }
             "list" => {
                 sub = sub.with_dynamic_arg("", "Which incidents (default: active)", &autocomplete_url("states"), true);
+            }
+            "severity" => {
+                sub = sub.with_dynamic_arg("", "Severity level", &autocomplete_url("severities"), true);
+            }
+            "status" => {
+                sub = sub.with_dynamic_arg("", "Status", &autocomplete_url("statuses"), true);
+            }
+            "role" | "claim" => {
+                sub = sub.with_dynamic_arg("", "Role", &autocomplete_url("roles"), true);
+            }
+            "update" => {
+                sub = sub.with_text_arg("", "What happened and what is next", "message", true);
+            }
+            "reopen" => {
+                sub = sub.with_dynamic_arg("", "Incident (implicit in its channel)", &autocomplete_url("incidents"), true);
             }
             _ => {}
         }
@@ -254,6 +275,75 @@ fn run<M: Mattermost, D: Database>(
             let to = Some(assignee.id.clone());
             service.change(user, &target.value.id, |i, _, now| i.assign_item(&actor, item.clone(), to.clone(), now))?;
             Ok(reply(format!("Assigned to @{}.", assignee.username)))
+        }
+        "severity" | "status" => {
+            let reference = take_reference(&mut args);
+            let conduct = service.conduct()?;
+            let levels = if sub == "severity" { &conduct.severities } else { &conduct.statuses };
+            if args.is_empty() {
+                let mut text = format!("#### {}\n", if sub == "severity" { "Severity levels" } else { "Statuses" });
+                for l in levels {
+                    text.push_str(&format!("- **{}**: {}\n", l.name, l.description));
+                }
+                text.push_str(&format!("\nSet one with `/incident {sub} <name>` in an incident channel."));
+                return Ok(reply(text));
+            }
+            let name = args.join(" ");
+            let target = service.incident_for_command(user, at.team_id, at.channel_id, reference.as_deref())?;
+            let incident = if sub == "severity" {
+                service.change_severity(user, &target.value.id, &name)?
+            } else {
+                service.change_status(user, &target.value.id, &name)?
+            };
+            Ok(reply(format!("{} is now {}.", incident.reference(), render::channel_header(&incident))))
+        }
+        "reopen" => {
+            let reference = take_reference(&mut args);
+            let target = service.incident_for_command(user, at.team_id, at.channel_id, reference.as_deref())?;
+            let incident = service.reopen(user, &target.value.id)?;
+            Ok(reply(format!("Reopened {} **{}**.", incident.reference(), incident.name)))
+        }
+        "role" | "claim" => {
+            let reference = take_reference(&mut args);
+            let holder = if sub == "claim" {
+                Some(user.to_owned())
+            } else {
+                let last = args.pop().ok_or_else(|| ServiceError::Invalid("Usage: `/incident role <role> @user` (or `none`).".into()))?;
+                match last.to_lowercase().as_str() {
+                    "none" | "nobody" => None,
+                    _ if last.starts_with('@') => Some(
+                        service.mm.user_by_username(&last).ok_or_else(|| ServiceError::Invalid(format!("There is no user {}.", short(&last))))?.id,
+                    ),
+                    _ => return Err(ServiceError::Invalid("End with the person: `/incident role <role> @user` (or `none`).".into())),
+                }
+            };
+            let role = args.join(" ");
+            if role.trim().is_empty() {
+                let known = service.conduct()?.roles.iter().map(|l| l.name.clone()).collect::<Vec<_>>().join(", ");
+                return Err(ServiceError::Invalid(format!("Which role? One of {known}.")));
+            }
+            let target = service.incident_for_command(user, at.team_id, at.channel_id, reference.as_deref())?;
+            let incident = service.assign_role(user, &target.value.id, &role, holder.as_deref())?;
+            let shown = incident.roles.iter().find(|r| r.role.eq_ignore_ascii_case(role.trim())).map(|r| r.role.clone()).unwrap_or(role);
+            Ok(reply(match holder {
+                Some(h) => format!("@{} is now the {shown} of {}.", usernames(&h).unwrap_or_default(), incident.reference()),
+                None => format!("Nobody is the {shown} of {} now.", incident.reference()),
+            }))
+        }
+        "update" => {
+            // A reference only counts first: the message itself may mention other incidents.
+            let reference = match args.first() {
+                Some(a) if incident_core::parse_reference(a).is_some() && a.to_lowercase().starts_with("inc-") => Some(args.remove(0)),
+                _ => None,
+            };
+            let message = args.join(" ");
+            if message.trim().is_empty() {
+                return Err(ServiceError::Invalid("Write the update: `/incident update <what happened and what is next>`.".into()));
+            }
+            let target = service.incident_for_command(user, at.team_id, at.channel_id, reference.as_deref())?;
+            let draft = incident_core::lifecycle::UpdateDraft { message, ..Default::default() };
+            let incident = service.post_update(user, &target.value.id, &draft)?;
+            Ok(reply(format!("Update posted for {}.", incident.reference())))
         }
         "playbooks" => {
             let playbooks = service.playbooks(user, at.team_id)?;

@@ -16,6 +16,8 @@ pub struct FakeMattermost {
     pub channel_members: RefCell<HashSet<(String, String)>>,
     pub posts: RefCell<Vec<Post>>,
     pub events: RefCell<Vec<(String, serde_json::Value, String)>>,
+    /// Direct messages: (to user, text).
+    pub dms: RefCell<Vec<(String, String)>>,
     pub settings: Settings,
 }
 
@@ -106,6 +108,18 @@ impl Mattermost for FakeMattermost {
         }
         posts.push(created.clone());
         Ok(created)
+    }
+
+    fn set_channel_header(&self, channel_id: &str, header: &str) -> Result<(), String> {
+        let mut channels = self.channels.borrow_mut();
+        let channel = channels.get_mut(channel_id).ok_or_else(|| format!("no channel {channel_id}"))?;
+        channel.header = header.to_owned();
+        Ok(())
+    }
+
+    fn direct_message(&self, _bot_id: &str, user_id: &str, message: &str) -> Result<(), String> {
+        self.dms.borrow_mut().push((user_id.to_owned(), message.to_owned()));
+        Ok(())
     }
 
     fn post(&self, post_id: &str) -> Option<Post> {

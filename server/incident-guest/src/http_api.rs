@@ -97,6 +97,14 @@ pub fn route<M: Mattermost, D: Database>(mm: &M, db: &D, request: &HttpRequest) 
     outcome.unwrap_or_else(|e| fail(&e))
 }
 
+/// A non-empty text field of a JSON body.
+fn required_text(body: &Value, key: &str) -> std::result::Result<String, ServiceError> {
+    match body.get(key) {
+        Some(Value::String(t)) if !t.trim().is_empty() => Ok(t.clone()),
+        _ => Err(ServiceError::Invalid(format!("`{key}` is required."))),
+    }
+}
+
 fn dispatch<M: Mattermost, D: Database>(s: &mut Service<'_, M, D>, user: &str, method: &str, path: &[&str], request: &HttpRequest) -> Reply {
     let ok = |v: Value| Ok(HttpResponse::json(200, &v));
     match (method, path) {
@@ -155,6 +163,30 @@ fn dispatch<M: Mattermost, D: Database>(s: &mut Service<'_, M, D>, user: &str, m
             v["item_id"] = item_id.into();
             Ok(HttpResponse::json(201, &v))
         }
+        ("POST", ["api", "v0", "incidents", id, "severity"]) => {
+            let b: Value = body(request)?;
+            ok(incident_json(&s.change_severity(user, id, required_text(&b, "severity")?.as_str())?))
+        }
+        ("POST", ["api", "v0", "incidents", id, "status"]) => {
+            let b: Value = body(request)?;
+            ok(incident_json(&s.change_status(user, id, required_text(&b, "status")?.as_str())?))
+        }
+        ("POST", ["api", "v0", "incidents", id, "reopen"]) => ok(incident_json(&s.reopen(user, id)?)),
+        ("POST", ["api", "v0", "incidents", id, "roles"]) => {
+            let b: Value = body(request)?;
+            let role = required_text(&b, "role")?;
+            let holder = match b.get("user_id") {
+                None | Some(Value::Null) => None,
+                Some(Value::String(u)) if !u.is_empty() => Some(u.clone()),
+                Some(_) => return Err(ServiceError::Invalid("`user_id` is a user id or null.".into())),
+            };
+            ok(incident_json(&s.assign_role(user, id, &role, holder.as_deref())?))
+        }
+        ("POST", ["api", "v0", "incidents", id, "updates"]) => {
+            let draft: incident_core::lifecycle::UpdateDraft = body(request)?;
+            Ok(HttpResponse::json(201, &incident_json(&s.post_update(user, id, &draft)?)))
+        }
+        ("GET", ["api", "v0", "conduct"]) => ok(serde_json::to_value(s.conduct()?).unwrap_or(Value::Null)),
         ("POST", ["api", "v0", "incidents", id, "timeline"]) => {
             let b: Value = body(request)?;
             let text = |key: &str| match b.get(key) {
@@ -290,6 +322,18 @@ fn autocomplete<M: Mattermost, D: Database>(s: &mut Service<'_, M, D>, user: &st
     let channel = query(request, "channel_id").unwrap_or_default();
     let suggestion = |item: String, hint: String, help: String| AutocompleteSuggestion { item, hint, help_text: help };
     match what {
+        "severities" | "statuses" | "roles" => {
+            let conduct = s.conduct()?;
+            let levels = match what {
+                "severities" => conduct.severities,
+                "statuses" => conduct.statuses,
+                _ => conduct.roles,
+            };
+            Ok(levels.into_iter().map(|l| {
+                let short_help: String = l.description.chars().take(80).collect();
+                suggestion(l.name.clone(), String::new(), short_help)
+            }).collect())
+        }
         "states" => Ok(["active", "ended", "all"].iter().map(|s| suggestion((*s).into(), String::new(), format!("{s} incidents"))).collect()),
         "incidents" => {
             let filter = IncidentFilter { team_id: Some(team), state: Some(IncidentState::Active), ..IncidentFilter::default() };

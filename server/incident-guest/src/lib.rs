@@ -8,6 +8,7 @@ mod http_api;
 mod ids;
 mod platform;
 mod repo;
+mod running;
 mod service;
 
 #[cfg(test)]

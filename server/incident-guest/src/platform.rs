@@ -18,11 +18,27 @@ pub struct Settings {
     /// A channel (id) every new incident is announced in, besides the playbook's.
     #[serde(rename = "announcementchannel")]
     pub announcement_channel: String,
+    /// One `Name: description` per line, most severe first; empty means P1–P4.
+    #[serde(rename = "severities")]
+    pub severities: String,
+    /// The status lifecycle, one per line; the last one resolves.
+    #[serde(rename = "statuses")]
+    pub statuses: String,
+    /// Roles besides the commander, one per line.
+    #[serde(rename = "roles")]
+    pub roles: String,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { who_may_start: "members".into(), private_channels: false, announcement_channel: String::new() }
+        Self {
+            who_may_start: "members".into(),
+            private_channels: false,
+            announcement_channel: String::new(),
+            severities: String::new(),
+            statuses: String::new(),
+            roles: String::new(),
+        }
     }
 }
 
@@ -47,6 +63,10 @@ pub trait Mattermost {
     fn create_post(&self, post: &Post) -> Result<Post, String>;
     /// A post that exists and is not deleted.
     fn post(&self, post_id: &str) -> Option<Post>;
+    /// Sets a channel's header (the incident channel shows severity and status there).
+    fn set_channel_header(&self, channel_id: &str, header: &str) -> Result<(), String>;
+    /// A direct message from the bot to a user.
+    fn direct_message(&self, bot_id: &str, user_id: &str, message: &str) -> Result<(), String>;
     /// A websocket event to the users of a channel (the webapp's panels listen for it).
     fn publish(&self, event: &str, payload: &serde_json::Value, channel_id: &str);
     fn settings(&self) -> Settings;
@@ -109,6 +129,21 @@ impl Mattermost for ServerApi {
 
     fn post(&self, post_id: &str) -> Option<Post> {
         self.0.get_post(post_id).ok().filter(|p| p.delete_at == 0)
+    }
+
+    fn set_channel_header(&self, channel_id: &str, header: &str) -> Result<(), String> {
+        let mut channel = self.0.get_channel(channel_id).map_err(|e| e.to_string())?;
+        if channel.header == header {
+            return Ok(());
+        }
+        channel.header = header.to_owned();
+        self.0.update_channel(&channel).map(|_| ()).map_err(|e| e.to_string())
+    }
+
+    fn direct_message(&self, bot_id: &str, user_id: &str, message: &str) -> Result<(), String> {
+        let channel = self.0.get_direct_channel(bot_id, user_id).map_err(|e| e.to_string())?;
+        let post = Post { channel_id: channel.id, user_id: bot_id.to_owned(), message: message.to_owned(), ..Post::default() };
+        self.0.create_post(&post).map(|_| ()).map_err(|e| e.to_string())
     }
 
     fn publish(&self, event: &str, payload: &serde_json::Value, channel_id: &str) {

@@ -90,10 +90,11 @@ fn checklist_work_in_the_incident_channel() {
     assert_eq!(done["state"], "ended");
     assert_eq!(done["commander_id"], "u-bob");
     let timeline = done["timeline"].as_array().expect("timeline");
-    assert_eq!(timeline.len(), 1 + 7, "{timeline:?}");
+    // Seven changes; ending is two events (the final status, then the end).
+    assert_eq!(timeline.len(), 1 + 7 + 1, "{timeline:?}");
     assert!(timeline.iter().all(|e| e["actor_id"].is_string() && e["at"].as_i64().unwrap_or(0) > 0));
-    // One channel post per change, after the intro.
-    assert_eq!(w.mm.posts_in(&ch).len(), 1 + 7);
+    // One channel post per event, after the intro.
+    assert_eq!(w.mm.posts_in(&ch).len(), 1 + 7 + 1);
     // Ended: further changes are refused and change nothing.
     let before = done.clone();
     let refused = w.cmd("u-alice", &ch, "/incident check 1");
@@ -316,4 +317,73 @@ fn messages_are_added_to_the_timeline_by_rest_once_and_only_by_readers() {
     }).expect("post");
     let (status, v) = w.http(Some("u-alice"), "POST", &url, json!({"post_id": late.id}));
     assert_eq!(status, 200, "{v}");
+}
+
+#[test]
+fn severity_status_roles_and_updates_by_command_and_rest() {
+    let w = World::new();
+    let inc = w.start("u-alice", "Checkout errors");
+    let id = inc["id"].as_str().expect("id").to_owned();
+    let ch = inc["channel_id"].as_str().expect("channel").to_owned();
+    assert_eq!((inc["severity"].as_str(), inc["status"].as_str()), (Some("P4"), Some("Investigating")));
+    let header = || w.mm.channels.borrow().get(&ch).map(|c| c.header.clone()).unwrap_or_default();
+    assert_eq!(header(), "Severity: P4 | Status: Investigating");
+
+    // By command, in the channel.
+    assert!(w.cmd("u-alice", &ch, "/incident severity").contains("**P1**: Critical."));
+    assert_eq!(w.cmd("u-alice", &ch, "/incident severity p2"), "INC-0001 is now Severity: P2 | Status: Investigating.");
+    assert_eq!(header(), "Severity: P2 | Status: Investigating");
+    assert!(w.mm.posts_in(&ch).iter().any(|p| p == "@alice changed the severity from P4 to P2"));
+    assert_eq!(w.cmd("u-alice", &ch, "/incident severity sev9"), "There is no severity \"sev9\"; choose one of P1, P2, P3, P4.");
+    assert_eq!(w.cmd("u-alice", &ch, "/incident status identified"), "INC-0001 is now Severity: P2 | Status: Identified.");
+    assert_eq!(w.cmd("u-alice", &ch, "/incident role comms lead @bob"), "@bob is now the Comms lead of INC-0001.");
+    assert!(w.mm.is_channel_member(&ch, "u-bob"), "the role holder joins the channel");
+    let dms = w.mm.dms.borrow().clone();
+    assert_eq!(dms.len(), 1);
+    assert_eq!(dms[0].0, "u-bob");
+    assert!(dms[0].1.starts_with("You are now the **Comms lead** of INC-0001 **Checkout errors**"), "{}", dms[0].1);
+    assert_eq!(w.cmd("u-bob", &ch, "/incident claim technical lead"), "@bob is now the Technical lead of INC-0001.");
+    assert_eq!(w.cmd("u-alice", &ch, "/incident role Comms lead none"), "Nobody is the Comms lead of INC-0001 now.");
+    assert_eq!(w.cmd("u-alice", &ch, "/incident role Comms lead @nobody_here"), "There is no user @nobody_here.");
+    assert_eq!(w.cmd("u-alice", &ch, "/incident update Rolled back the deploy; see INC-0007 too"), "Update posted for INC-0001.");
+    let update_post = w.mm.posts_in(&ch).into_iter().rev().find(|p| p.starts_with("#### Status update")).expect("update posted");
+    assert!(update_post.contains("**Status:** Identified · **Severity:** P2 · by @alice"), "{update_post}");
+    assert!(update_post.contains("Rolled back the deploy; see INC-0007 too"), "{update_post}");
+
+    // By REST: a structured update that resolves, then reopening.
+    let url = |what: &str| format!("/api/v0/incidents/{id}/{what}");
+    let (status, v) = w.http(Some("u-alice"), "POST", &url("updates"), json!({"status": "monitoring", "impact": "none now", "message": "Watching", "next_update_at": 9_999_999_999_999_i64}));
+    assert_eq!(status, 201, "{v}");
+    assert_eq!(v["updates"].as_array().map(Vec::len), Some(2));
+    assert_eq!(v["status"], "Monitoring");
+    let (status, v) = w.http(Some("u-alice"), "POST", &url("status"), json!({"status": "Resolved"}));
+    assert_eq!((status, v["state"].as_str()), (200, Some("ended")), "{v}");
+    assert_eq!(header(), "Severity: P2 | Status: Resolved");
+    let (status, v) = w.http(Some("u-alice"), "POST", &url("severity"), json!({"severity": "P1"}));
+    assert_eq!(status, 409, "ended incidents keep their severity: {v}");
+    let (status, v) = w.http(Some("u-alice"), "POST", &url("reopen"), Value::Null);
+    assert_eq!((status, v["state"].as_str(), v["status"].as_str()), (200, Some("active"), Some("Investigating")), "{v}");
+    let (status, _) = w.http(Some("u-alice"), "POST", &url("reopen"), Value::Null);
+    assert_eq!(status, 409);
+    let (status, v) = w.http(Some("u-alice"), "POST", &url("roles"), json!({"role": "Technical lead", "user_id": "u-carol"}));
+    assert_eq!(status, 400, "carol is not on the team: {v}");
+    let (status, v) = w.http(Some("u-alice"), "GET", "/api/v0/conduct", Value::Null);
+    assert_eq!((status, v["statuses"][3]["name"].as_str()), (200, Some("Resolved")));
+    let (_, list) = w.http(Some("u-alice"), "GET", "/api/v0/autocomplete/severities", Value::Null);
+    assert_eq!(list[0]["Item"], "P1");
+
+    // `/incident end` resolves.
+    assert!(w.cmd("u-alice", &ch, "/incident end").starts_with("Ended INC-0001"));
+    let (_, v) = w.http(Some("u-alice"), "GET", &format!("/api/v0/incidents/{id}"), Value::Null);
+    assert_eq!((v["state"].as_str(), v["status"].as_str()), (Some("ended"), Some("Resolved")));
+}
+
+#[test]
+fn a_bad_conduct_setting_is_reported_and_blocks_nothing_else() {
+    let mut w = World::new();
+    w.mm.settings.statuses = "Only one".into();
+    let text = w.cmd("u-alice", "town", "/incident start Bad settings");
+    assert!(text.contains("the plugin's settings are invalid (statuses: list at least two"), "{text}");
+    assert_eq!(w.mm.channel_count(), 1, "nothing was created");
+    assert!(w.cmd("u-alice", "town", "/incident playbooks").contains("Service incident"));
 }

@@ -63,6 +63,12 @@ pub const EVENT_INCIDENT_UPDATED: &str = "incident_updated";
 /// How many times an edit is retried when someone else saved the incident first.
 const SAVE_ATTEMPTS: usize = 5;
 
+/// Where a new incident starts in the team's conduct.
+struct Opening {
+    severity: String,
+    status: String,
+}
+
 /// What starting an incident takes; everything but the name is optional.
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
 #[serde(default)]
@@ -74,6 +80,8 @@ pub struct StartRequest {
     pub commander_id: Option<String>,
     pub channel_name: Option<String>,
     pub private: Option<bool>,
+    /// A configured severity; the least severe when absent.
+    pub severity: Option<String>,
 }
 
 pub struct Service<'a, M: Mattermost, D: Database> {
@@ -199,6 +207,19 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         if let Some(template) = &request.channel_name {
             naming::validate_template(template)?;
         }
+        let conduct = self.conduct()?;
+        let severity = match request.severity.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(name) => conduct
+                .severity(name)
+                .map(|l| l.name.clone())
+                .ok_or_else(|| ServiceError::Invalid(format!(
+                    "There is no severity \"{}\"; choose one of {}.",
+                    short(name),
+                    conduct.severities.iter().map(|l| l.name.as_str()).collect::<Vec<_>>().join(", ")
+                )))?,
+            None => conduct.initial_severity().to_owned(),
+        };
+        let status = conduct.initial_status().to_owned();
         // Dry run of the domain's own checks (summary, playbook) before anything exists.
         Incident::start(
             StartIncident {
@@ -210,6 +231,8 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                 channel_id: "check".into(),
                 commander_id: commander_id.clone(),
                 reporter_id: user_id.to_owned(),
+                severity: severity.clone(),
+                status: status.clone(),
             },
             playbook.as_ref(),
             self.ids,
@@ -218,7 +241,8 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
 
         let id = self.ids.new_id();
         let number = self.repo.reserve_incident(&id, &request.team_id, &name, user_id, self.now)?;
-        match self.create_incident(user_id, &request, &id, number, &name, &commander_id, playbook.as_ref()) {
+        let opening = Opening { severity, status };
+        match self.create_incident(user_id, &request, &id, number, &name, &commander_id, playbook.as_ref(), &opening) {
             Ok(incident) => Ok(incident),
             Err(e) => {
                 let _ = self.repo.release_reservation(&id);
@@ -237,6 +261,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         name: &str,
         commander_id: &str,
         playbook: Option<&Playbook>,
+        opening: &Opening,
     ) -> Result<Incident> {
         let template = request
             .channel_name
@@ -273,12 +298,15 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                 channel_id: channel.id.clone(),
                 commander_id: commander_id.to_owned(),
                 reporter_id: user_id.to_owned(),
+                severity: opening.severity.clone(),
+                status: opening.status.clone(),
             },
             playbook,
             self.ids,
             self.now,
         )?;
         self.repo.activate_incident(&incident)?;
+        self.show_in_header(&incident);
 
         let usernames = |id: &str| self.mm.user(id).map(|u| u.username);
         let commander = usernames(commander_id).unwrap_or_default();
@@ -319,7 +347,16 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         Err(ServiceError::Conflict(format!("Every channel name like {base} is taken; choose another name.")))
     }
 
-    fn post(&self, channel_id: &str, message: String) {
+    /// Severity and status in the incident channel's header. A failure is not the user's:
+    /// the change it reflects has been saved.
+    pub(crate) fn show_in_header(&self, incident: &Incident) {
+        let header = render::channel_header(incident);
+        if !header.is_empty() {
+            let _ = self.mm.set_channel_header(&incident.channel_id, &header);
+        }
+    }
+
+    pub(crate) fn post(&self, channel_id: &str, message: String) {
         let post = Post { channel_id: channel_id.to_owned(), user_id: self.bot_id.clone(), message, ..Post::default() };
         // A lost announcement must not undo the change it reports; it is visible in the log.
         let _ = self.mm.create_post(&post);
@@ -339,9 +376,13 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             let Versioned { value: mut incident, revision } = self.incident(user_id, incident_id)?;
             self.require_change(&incident, user_id)?;
             let before = incident.timeline.len();
+            let header_before = render::channel_header(&incident);
             let out = change(&mut incident, self.ids, self.now)?;
             match self.repo.save_incident(&incident, revision) {
                 Ok(()) => {
+                    if render::channel_header(&incident) != header_before {
+                        self.show_in_header(&incident);
+                    }
                     let usernames = |id: &str| self.mm.user(id).map(|u| u.username);
                     for event in &incident.timeline[before.min(incident.timeline.len())..] {
                         self.post(&incident.channel_id, render::change_message(&incident, event, &usernames));
@@ -356,9 +397,11 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         Err(ServiceError::Conflict("The incident is being changed by others; try again.".into()))
     }
 
+    /// Ending is resolving: the final status, then the end.
     pub fn end(&mut self, user_id: &str, incident_id: &str) -> Result<Incident> {
         let actor = user_id.to_owned();
-        Ok(self.change(user_id, incident_id, |i, _, now| i.end(&actor, now))?.0)
+        let conduct = self.conduct()?;
+        Ok(self.change(user_id, incident_id, |i, _, now| i.resolve(&actor, &conduct, now))?.0)
     }
 
     pub fn change_commander(&mut self, user_id: &str, incident_id: &str, new_commander: &str) -> Result<Incident> {

@@ -196,3 +196,30 @@ fn timeline_lists_every_event_with_time_and_actor() {
          - `2024-05-01 13:07:08 UTC` (unknown user) ended the incident\n"
     );
 }
+
+#[test]
+fn header_and_status_update_post() {
+    let mut incident = incident();
+    let conduct = crate::conduct::Conduct::default();
+    assert_eq!(channel_header(&incident), "");
+    incident.change_severity("alice", &conduct, "P2", T0).expect("severity");
+    incident.change_status("alice", &conduct, "Identified", T0).expect("status");
+    assert_eq!(channel_header(&incident), "Severity: P2 | Status: Identified");
+    let draft = crate::lifecycle::UpdateDraft {
+        status: None,
+        impact: "5% of checkouts fail @all".into(),
+        message: "Rolled back.\nWatching errors.".into(),
+        next_update_at: Some(T0 + 1_800_000),
+    };
+    let mut ids = SequentialIds::new("u");
+    incident.post_update("bob", &conduct, &draft, &mut ids, T0).expect("update");
+    let update = incident.last_update().expect("update").clone();
+    assert_eq!(
+        status_update_post(&incident, &update, &usernames),
+        "#### Status update · INC-0042 Database down\n**Status:** Identified · **Severity:** P2 · by @bob_u\n\
+         **Impact:** 5% of checkouts fail @\u{200B}all\n\nRolled back.\nWatching errors.\n\n_Next update by 2024-05-01 13:34:05 UTC._\n"
+    );
+    let info = info_text(&incident, T0, &usernames);
+    assert!(info.contains("Severity: P2 | Status: Identified\nCommander: @alice_u\n"), "{info}");
+    assert!(info.contains("Last update: 2024-05-01 13:04:05 UTC by @bob_u"), "{info}");
+}

@@ -1,0 +1,101 @@
+//! Running an incident well (severity, status, roles, status updates, reopening), on top of
+//! [`Service::change`]: the domain checks and records, this adds what Mattermost should see —
+//! the channel header, the role holder in the channel with a direct message, the update posted
+//! where people follow it.
+
+use incident_core::conduct::Conduct;
+use incident_core::lifecycle::UpdateDraft;
+use incident_core::{Incident, render};
+
+use crate::db::Database;
+use crate::platform::Mattermost;
+use crate::service::{Result, Service, ServiceError};
+
+impl<M: Mattermost, D: Database> Service<'_, M, D> {
+    /// The team's severities, statuses and roles from the plugin's settings.
+    pub fn conduct(&self) -> Result<Conduct> {
+        let s = self.mm.settings();
+        Conduct::from_settings(&s.severities, &s.statuses, &s.roles).map_err(|e| {
+            ServiceError::Internal(format!(
+                "the plugin's settings are invalid ({e}); a system admin can fix them in System Console > Plugins > Incident Response"
+            ))
+        })
+    }
+
+    pub fn change_severity(&mut self, user_id: &str, incident_id: &str, severity: &str) -> Result<Incident> {
+        let conduct = self.conduct()?;
+        let actor = user_id.to_owned();
+        Ok(self.change(user_id, incident_id, |i, _, now| i.change_severity(&actor, &conduct, severity, now))?.0)
+    }
+
+    pub fn change_status(&mut self, user_id: &str, incident_id: &str, status: &str) -> Result<Incident> {
+        let conduct = self.conduct()?;
+        let actor = user_id.to_owned();
+        Ok(self.change(user_id, incident_id, |i, _, now| i.change_status(&actor, &conduct, status, now))?.0)
+    }
+
+    pub fn reopen(&mut self, user_id: &str, incident_id: &str) -> Result<Incident> {
+        let conduct = self.conduct()?;
+        let actor = user_id.to_owned();
+        Ok(self.change(user_id, incident_id, |i, _, now| i.reopen(&actor, &conduct, now))?.0)
+    }
+
+    /// Gives a role (or takes it back with `None`). The new holder joins the channel and gets
+    /// a direct message saying what the role asks of them.
+    pub fn assign_role(&mut self, user_id: &str, incident_id: &str, role: &str, holder: Option<&str>) -> Result<Incident> {
+        let conduct = self.conduct()?;
+        let current = self.incident(user_id, incident_id)?.value;
+        if holder.is_some_and(|h| !self.mm.is_team_member(&current.team_id, h)) {
+            return Err(ServiceError::Invalid("Roles can only go to members of the team.".into()));
+        }
+        let actor = user_id.to_owned();
+        let (incident, ()) = self.change(user_id, incident_id, |i, _, now| i.assign_role(&actor, &conduct, role, holder, now))?;
+        if let (Some(h), Some(level)) = (holder, conduct.role(role)) {
+            if !self.mm.is_channel_member(&incident.channel_id, h) {
+                let _ = self.mm.add_channel_member(&incident.channel_id, h);
+            }
+            if !self.bot_id.is_empty() {
+                let channel = self.mm.channel(&incident.channel_id).map(|c| c.name).unwrap_or_default();
+                let message = format!(
+                    "You are now the **{}** of {} **{}** (~{channel}).\n\n{}",
+                    level.name,
+                    incident.reference(),
+                    incident.name,
+                    level.description
+                );
+                let _ = self.mm.direct_message(&self.bot_id, h, message.trim_end());
+            }
+        }
+        Ok(incident)
+    }
+
+    /// Posts a status update in the incident channel and the announcement channels.
+    pub fn post_update(&mut self, user_id: &str, incident_id: &str, draft: &UpdateDraft) -> Result<Incident> {
+        let conduct = self.conduct()?;
+        let actor = user_id.to_owned();
+        let (incident, _) = self.change(user_id, incident_id, |i, ids, now| i.post_update(&actor, &conduct, draft, ids, now))?;
+        if let Some(update) = incident.last_update() {
+            let usernames = |id: &str| self.mm.user(id).map(|u| u.username);
+            let post = render::status_update_post(&incident, update, &usernames);
+            self.post(&incident.channel_id, post.clone());
+            for channel in self.announcement_channels(&incident)? {
+                self.post(&channel, post.clone());
+            }
+        }
+        Ok(incident)
+    }
+
+    /// The playbook's announcement channels and the plugin-wide one, each once.
+    pub fn announcement_channels(&self, incident: &Incident) -> Result<Vec<String>> {
+        let mut out: Vec<String> = match &incident.playbook_id {
+            Some(id) => self.repo.playbook(id)?.map(|p| p.value.announcement_channel_ids).unwrap_or_default(),
+            None => Vec::new(),
+        };
+        let default_channel = self.mm.settings().announcement_channel;
+        if !default_channel.is_empty() && !out.contains(&default_channel) {
+            out.push(default_channel);
+        }
+        out.retain(|c| *c != incident.channel_id);
+        Ok(out)
+    }
+}

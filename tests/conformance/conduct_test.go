@@ -1,0 +1,131 @@
+package conformance
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/mattermost/mattermost/server/public/model"
+)
+
+// Running an incident well (issue 5 of 7): severity, status lifecycle, roles and status updates,
+// by slash command and REST through Mattermost's plugin host; the channel header, the role
+// holder's membership and direct message, and the update posts are checked on the server side.
+func TestIncidentConduct(t *testing.T) {
+	s := newScenario(t)
+	inc := s.start(t, s.alice, map[string]any{"team_id": s.team, "name": "Checkout errors"})
+	if inc.Severity != "P4" || inc.Status != "Investigating" {
+		t.Fatalf("a new incident is %q/%q, want P4/Investigating", inc.Severity, inc.Status)
+	}
+	ch := inc.ChannelID
+	header := func() string {
+		c := s.api.Channel(ch)
+		if c == nil {
+			t.Fatalf("no incident channel")
+		}
+		return c.Header
+	}
+	if h := header(); h != "Severity: P4 | Status: Investigating" {
+		t.Errorf("header after start %q", h)
+	}
+	run := func(user, text string, want ...string) {
+		t.Helper()
+		replyHas(t, text, s.cmd(t, user, s.team, ch, text), want...)
+	}
+
+	run(s.alice, "/incident severity", "**P1**: Critical.", "**P4**: Minor.")
+	m := s.mark(s.get(t, s.alice, inc.ID))
+	run(s.alice, "/incident severity P2", "Severity: P2 | Status: Investigating")
+	s.changed(t, "/incident severity P2", m, s.get(t, s.alice, inc.ID), "severity_changed", s.alice, "@alice", "from P4 to P2")
+	if h := header(); h != "Severity: P2 | Status: Investigating" {
+		t.Errorf("header after severity %q", h)
+	}
+	before := s.snapshot(t, inc.ID)
+	run(s.alice, "/incident severity SEV1", `There is no severity "SEV1"; choose one of P1, P2, P3, P4.`)
+	s.unchanged(t, "/incident severity SEV1", before, inc.ID)
+
+	m = s.mark(s.get(t, s.alice, inc.ID))
+	run(s.alice, "/incident status identified", "Status: Identified")
+	s.changed(t, "/incident status identified", m, s.get(t, s.alice, inc.ID), "status_changed", s.alice, "from Investigating to Identified")
+
+	// A role: bob is not in the channel; giving him the role brings him in and tells him why.
+	dmsBefore := len(s.api.Calls("GetDirectChannel"))
+	m = s.mark(s.get(t, s.alice, inc.ID))
+	run(s.alice, "/incident role comms lead @bob", "@bob is now the Comms lead of INC-0001.")
+	s.changed(t, "/incident role", m, s.get(t, s.alice, inc.ID), "role_assigned", s.alice, "made @bob the Comms lead")
+	if !s.api.IsChannelMember(ch, s.bob) {
+		t.Errorf("the Comms lead was not added to the channel")
+	}
+	if len(s.api.Calls("GetDirectChannel")) != dmsBefore+1 {
+		t.Errorf("no direct message channel opened for the role holder")
+	}
+	var told bool
+	for _, c := range s.api.TeamChannels("") { // direct channels belong to no team
+		if c.Name != model.GetDMNameFromIds(s.bot, s.bob) {
+			continue
+		}
+		for _, p := range s.api.ChannelPosts(c.Id) {
+			if p.UserId == s.bot && strings.Contains(p.Message, "You are now the **Comms lead** of INC-0001") {
+				told = true
+			}
+		}
+	}
+	if !told {
+		t.Errorf("bob got no direct message explaining the role")
+	}
+	run(s.bob, "/incident claim technical lead", "@bob is now the Technical lead of INC-0001.")
+
+	// A status update by REST: posted in the channel with status, severity, impact and the next time.
+	m = s.mark(s.get(t, s.alice, inc.ID))
+	var updated incident
+	s.ok(t, s.bob, http.MethodPost, "/api/v0/incidents/"+inc.ID+"/updates",
+		map[string]any{"status": "Monitoring", "impact": "5% of checkouts fail", "message": "Rolled back the 14:05 deploy.", "next_update_at": nowMs() + 30*60*1000},
+		http.StatusCreated, &updated)
+	if updated.Status != "Monitoring" {
+		t.Errorf("status after the update %q", updated.Status)
+	}
+	posts := s.api.ChannelPosts(ch)
+	if len(posts) < 2 {
+		t.Fatalf("no posts")
+	}
+	var updatePost string
+	for _, p := range posts[m.posts:] {
+		if strings.HasPrefix(p.Message, "#### Status update") {
+			updatePost = p.Message
+		}
+	}
+	for _, want := range []string{"**Status:** Monitoring · **Severity:** P2 · by @bob", "**Impact:** 5% of checkouts fail", "Rolled back the 14:05 deploy.", "_Next update by "} {
+		if !strings.Contains(updatePost, want) {
+			t.Errorf("update post %q lacks %q", updatePost, want)
+		}
+	}
+	before = s.snapshot(t, inc.ID)
+	s.fails(t, s.bob, http.MethodPost, "/api/v0/incidents/"+inc.ID+"/updates", map[string]any{"message": "  "}, http.StatusBadRequest)
+	s.fails(t, s.bob, http.MethodPost, "/api/v0/incidents/"+inc.ID+"/updates", map[string]any{"message": "x", "next_update_at": 1}, http.StatusBadRequest)
+	s.fails(t, s.carol, http.MethodPost, "/api/v0/incidents/"+inc.ID+"/updates", map[string]any{"message": "x"}, http.StatusNotFound)
+	s.unchanged(t, "refused updates", before, inc.ID)
+
+	// The final status resolves; an ended incident can be reopened, once.
+	var got incident
+	s.ok(t, s.alice, http.MethodPost, "/api/v0/incidents/"+inc.ID+"/status", map[string]any{"status": "resolved"}, http.StatusOK, &got)
+	if got.State != "ended" || got.Status != "Resolved" || header() != "Severity: P2 | Status: Resolved" {
+		t.Errorf("after Resolved: %s/%s, header %q", got.State, got.Status, header())
+	}
+	s.fails(t, s.alice, http.MethodPost, "/api/v0/incidents/"+inc.ID+"/severity", map[string]any{"severity": "P1"}, http.StatusConflict)
+	run(s.alice, "/incident reopen", "Reopened INC-0001")
+	got = s.get(t, s.alice, inc.ID)
+	if got.State != "active" || got.Status != "Investigating" || got.EndedAt != nil {
+		t.Errorf("after reopen: %s/%s ended_at %v", got.State, got.Status, deref(got.EndedAt))
+	}
+	s.fails(t, s.alice, http.MethodPost, "/api/v0/incidents/"+inc.ID+"/reopen", nil, http.StatusConflict)
+
+	var conduct struct {
+		Severities []struct{ Name, Description string } `json:"severities"`
+		Statuses   []struct{ Name string }              `json:"statuses"`
+		Roles      []struct{ Name string }              `json:"roles"`
+	}
+	s.ok(t, s.bob, http.MethodGet, "/api/v0/conduct", nil, http.StatusOK, &conduct)
+	if len(conduct.Severities) != 4 || len(conduct.Statuses) != 4 || len(conduct.Roles) != 2 {
+		t.Errorf("conduct %+v", conduct)
+	}
+}
