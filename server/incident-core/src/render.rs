@@ -117,6 +117,27 @@ pub fn channel_header(incident: &Incident) -> String {
     parts.join(" | ")
 }
 
+/// The incident's post in the digest channel, edited in place as it changes: severity,
+/// status, commander, the latest update; struck through once resolved.
+pub fn digest_post(incident: &Incident, channel_name: &str, usernames: Usernames<'_>) -> String {
+    let title = format!("{} · {}", incident.reference(), safe(&incident.name));
+    let mut post = if incident.is_active() { format!("#### {title}\n") } else { format!("#### ~~{title}~~ (resolved)\n") };
+    let header = channel_header(incident);
+    if !header.is_empty() {
+        post.push_str(&format!("{header} | "));
+    }
+    post.push_str(&format!("Commander: {}", mention(&incident.commander_id, usernames)));
+    if !channel_name.is_empty() {
+        post.push_str(&format!(" | ~{channel_name}"));
+    }
+    post.push('\n');
+    if let Some(update) = incident.last_update() {
+        let first_line = update.message.lines().next().unwrap_or_default();
+        post.push_str(&format!("> **Latest update** ({}): {}\n", time_fmt::utc_timestamp(update.at), safe(first_line)));
+    }
+    post
+}
+
 /// A status update as posted in the incident and announcement channels.
 pub fn status_update_post(incident: &Incident, update: &crate::lifecycle::StatusUpdate, usernames: Usernames<'_>) -> String {
     let mut post = format!(

@@ -110,6 +110,13 @@ impl Mattermost for FakeMattermost {
         Ok(created)
     }
 
+    fn update_post(&self, post_id: &str, message: &str) -> Result<(), String> {
+        let mut posts = self.posts.borrow_mut();
+        let post = posts.iter_mut().find(|p| p.id == post_id && p.delete_at == 0).ok_or_else(|| format!("no post {post_id}"))?;
+        post.message = message.to_owned();
+        Ok(())
+    }
+
     fn set_channel_header(&self, channel_id: &str, header: &str) -> Result<(), String> {
         let mut channels = self.channels.borrow_mut();
         let channel = channels.get_mut(channel_id).ok_or_else(|| format!("no channel {channel_id}"))?;

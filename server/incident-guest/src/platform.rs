@@ -27,6 +27,9 @@ pub struct Settings {
     /// Roles besides the commander, one per line.
     #[serde(rename = "roles")]
     pub roles: String,
+    /// A channel (id) with one post per incident, edited in place as it changes.
+    #[serde(rename = "digestchannel")]
+    pub digest_channel: String,
 }
 
 impl Default for Settings {
@@ -38,6 +41,7 @@ impl Default for Settings {
             severities: String::new(),
             statuses: String::new(),
             roles: String::new(),
+            digest_channel: String::new(),
         }
     }
 }
@@ -63,6 +67,8 @@ pub trait Mattermost {
     fn create_post(&self, post: &Post) -> Result<Post, String>;
     /// A post that exists and is not deleted.
     fn post(&self, post_id: &str) -> Option<Post>;
+    /// Replaces a post's message (the digest post is edited in place).
+    fn update_post(&self, post_id: &str, message: &str) -> Result<(), String>;
     /// Sets a channel's header (the incident channel shows severity and status there).
     fn set_channel_header(&self, channel_id: &str, header: &str) -> Result<(), String>;
     /// A direct message from the bot to a user.
@@ -129,6 +135,15 @@ impl Mattermost for ServerApi {
 
     fn post(&self, post_id: &str) -> Option<Post> {
         self.0.get_post(post_id).ok().filter(|p| p.delete_at == 0)
+    }
+
+    fn update_post(&self, post_id: &str, message: &str) -> Result<(), String> {
+        let mut post = self.0.get_post(post_id).map_err(|e| e.to_string())?;
+        if post.delete_at != 0 {
+            return Err("the post was deleted".into());
+        }
+        post.message = message.to_owned();
+        self.0.update_post(&post).map(|_| ()).map_err(|e| e.to_string())
     }
 
     fn set_channel_header(&self, channel_id: &str, header: &str) -> Result<(), String> {

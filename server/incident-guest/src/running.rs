@@ -85,6 +85,34 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         Ok(incident)
     }
 
+    /// Creates or edits the incident's post in the digest channel, when one is configured. The
+    /// post id is kept per incident and channel, so a new digest channel gets a new post.
+    pub(crate) fn refresh_digest(&self, incident: &Incident) {
+        let digest = self.mm.settings().digest_channel;
+        if digest.trim().is_empty() || self.bot_id.is_empty() {
+            return;
+        }
+        let channel = self.mm.channel(&incident.channel_id).map(|c| c.name).unwrap_or_default();
+        let usernames = |id: &str| self.mm.user(id).map(|u| u.username);
+        let message = render::digest_post(incident, &channel, &usernames);
+        let key = format!("digest:{}:{digest}", incident.id);
+        if let Ok(Some(post_id)) = self.repo.meta(&key)
+            && self.mm.update_post(&post_id, &message).is_ok()
+        {
+            return;
+        }
+        // First time, or the post is gone: a new one.
+        let post = mattermost_plugin_sdk::model::Post {
+            channel_id: digest,
+            user_id: self.bot_id.clone(),
+            message,
+            ..Default::default()
+        };
+        if let Ok(created) = self.mm.create_post(&post) {
+            let _ = self.repo.set_meta(&key, &created.id);
+        }
+    }
+
     /// The playbook's announcement channels and the plugin-wide one, each once.
     pub fn announcement_channels(&self, incident: &Incident) -> Result<Vec<String>> {
         let mut out: Vec<String> = match &incident.playbook_id {

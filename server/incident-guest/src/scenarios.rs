@@ -387,3 +387,30 @@ fn a_bad_conduct_setting_is_reported_and_blocks_nothing_else() {
     assert_eq!(w.mm.channel_count(), 1, "nothing was created");
     assert!(w.cmd("u-alice", "town", "/incident playbooks").contains("Service incident"));
 }
+
+#[test]
+fn the_digest_channel_has_one_post_per_incident_edited_in_place() {
+    let mut w = World::new();
+    w.mm.channels.borrow_mut().insert("digest".into(), mattermost_plugin_sdk::model::Channel {
+        id: "digest".into(), team_id: TEAM.into(), name: "incidents".into(), channel_type: "O".into(), ..Default::default()
+    });
+    w.mm.settings.digest_channel = "digest".into();
+    let inc = w.start("u-alice", "Queue backlog");
+    let ch = inc["channel_id"].as_str().expect("channel").to_owned();
+    assert_eq!(w.mm.posts_in("digest").len(), 1);
+    assert!(w.mm.posts_in("digest")[0].contains("Severity: P4 | Status: Investigating | Commander: @alice"), "{:?}", w.mm.posts_in("digest"));
+    w.cmd("u-alice", &ch, "/incident severity P1");
+    w.cmd("u-alice", &ch, "/incident update Consumers restarted");
+    w.cmd("u-alice", &ch, "/incident commander @bob");
+    let digest = w.mm.posts_in("digest");
+    assert_eq!(digest.len(), 1, "edited in place, not reposted: {digest:?}");
+    assert!(digest[0].contains("Severity: P1 | Status: Investigating | Commander: @bob"), "{}", digest[0]);
+    assert!(digest[0].contains("**Latest update**") && digest[0].contains("Consumers restarted"), "{}", digest[0]);
+    w.cmd("u-alice", &ch, "/incident end");
+    let digest = w.mm.posts_in("digest");
+    assert_eq!(digest.len(), 1);
+    assert!(digest[0].starts_with("#### ~~INC-0001 · Queue backlog~~ (resolved)"), "{}", digest[0]);
+    // A second incident gets its own post.
+    w.start("u-bob", "Disk full");
+    assert_eq!(w.mm.posts_in("digest").len(), 2);
+}

@@ -323,6 +323,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             );
         }
         self.mm.publish(EVENT_INCIDENT_UPDATED, &serde_json::json!({ "incident_id": incident.id }), &incident.channel_id);
+        self.refresh_digest(&incident);
         Ok(incident)
     }
 
@@ -388,6 +389,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                         self.post(&incident.channel_id, render::change_message(&incident, event, &usernames));
                     }
                     self.mm.publish(EVENT_INCIDENT_UPDATED, &serde_json::json!({ "incident_id": incident.id }), &incident.channel_id);
+                    self.refresh_digest(&incident);
                     return Ok((incident, out));
                 }
                 Err(e) if e.is_conflict() => continue,

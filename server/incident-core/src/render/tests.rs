@@ -223,3 +223,23 @@ fn header_and_status_update_post() {
     assert!(info.contains("Severity: P2 | Status: Identified\nCommander: @alice_u\n"), "{info}");
     assert!(info.contains("Last update: 2024-05-01 13:04:05 UTC by @bob_u"), "{info}");
 }
+
+#[test]
+fn digest_post_follows_the_incident() {
+    let mut incident = incident();
+    let conduct = crate::conduct::Conduct::default();
+    incident.severity = "P4".into();
+    incident.status = "Investigating".into();
+    assert_eq!(
+        digest_post(&incident, "inc-0042-database-down", &usernames),
+        "#### INC-0042 · Database down\nSeverity: P4 | Status: Investigating | Commander: @alice_u | ~inc-0042-database-down\n"
+    );
+    let draft = crate::lifecycle::UpdateDraft { message: "Failing over.\nMore soon.".into(), ..Default::default() };
+    incident.post_update("bob", &conduct, &draft, &mut SequentialIds::new("u"), T0).expect("update");
+    incident.change_status("bob", &conduct, "Resolved", T0 + 1).expect("resolve");
+    assert_eq!(
+        digest_post(&incident, "inc-0042-database-down", &usernames),
+        "#### ~~INC-0042 · Database down~~ (resolved)\nSeverity: P4 | Status: Resolved | Commander: @alice_u | ~inc-0042-database-down\n\
+         > **Latest update** (2024-05-01 13:04:05 UTC): Failing over.\n"
+    );
+}
