@@ -119,6 +119,30 @@ func TestIncidentConduct(t *testing.T) {
 	}
 	s.fails(t, s.alice, http.MethodPost, "/api/v0/incidents/"+inc.ID+"/reopen", nil, http.StatusConflict)
 
+	// The digest channel: one post for the incident, edited in place.
+	digest, aerr := s.api.CreateChannel(&model.Channel{TeamId: s.team, Name: "incident-digest", DisplayName: "Incident digest",
+		Type: model.ChannelTypeOpen, CreatorId: s.admin})
+	if aerr != nil {
+		t.Fatalf("digest channel: %v", aerr)
+	}
+	s.api.SetPluginSetting("DigestChannel", digest.Id)
+	run(s.alice, "/incident severity P1", "Severity: P1")
+	run(s.alice, "/incident update Failing over to the standby", "Update posted")
+	run(s.alice, "/incident end", "Ended INC-0001")
+	dposts := s.api.ChannelPosts(digest.Id)
+	if len(dposts) != 1 {
+		t.Fatalf("digest channel has %d posts, want one edited in place", len(dposts))
+	}
+	msg := dposts[0].Message
+	for _, want := range []string{"~~INC-0001 · Checkout errors~~ (resolved)", "Severity: P1 | Status: Resolved", "Failing over to the standby"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("digest post %q lacks %q", msg, want)
+		}
+	}
+	if dposts[0].UserId != s.bot || len(s.api.Calls("UpdatePost")) < 2 {
+		t.Errorf("digest post by %s, %d UpdatePost calls", s.name(dposts[0].UserId), len(s.api.Calls("UpdatePost")))
+	}
+
 	var conduct struct {
 		Severities []struct{ Name, Description string } `json:"severities"`
 		Statuses   []struct{ Name string }              `json:"statuses"`
