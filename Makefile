@@ -12,7 +12,7 @@ BUNDLE := dist/$(ID)-$(VERSION).tar.gz
 GUEST := target/wasm32-wasip2/wasm/incident_guest.wasm
 FAULTY_GUEST := target/wasm32-wasip2/wasm/faulty_guest.wasm
 
-.PHONY: all dist host guest webapp test test-rust test-webapp test-conformance bench fuzz deploy setup clean
+.PHONY: all dist host guest webapp test test-rust test-webapp test-conformance e2e run setup-e2e bench fuzz deploy setup clean
 
 all: dist
 
@@ -46,6 +46,21 @@ test-webapp: dist
 
 test-conformance: dist guest
 	cd tests/conformance && BUNDLE_TGZ=$(CURDIR)/$(BUNDLE) FAULTY_GUEST_WASM=$(CURDIR)/$(FAULTY_GUEST) $(GO) test -count=1 -timeout 20m ./...
+
+## End to end on a real Mattermost server (tests/e2e): builds the server from its Go module
+## (minutes the first time; then Go's build cache), a private PostgreSQL on loopback, the bundle
+## uploaded and enabled, the incident lifecycle by several users, restart, disable/enable,
+## upgrade, and the webapp in Chromium against it.
+e2e: setup-e2e dist
+	cd tests/e2e && BUNDLE_TGZ=$(CURDIR)/$(BUNDLE) $(GO) test -count=1 -timeout 30m ./...
+
+## A local Mattermost with the plugin installed, a demo team and users; prints the URL and
+## logins; Ctrl-C stops it (MM_RUN_PORT, default 8065).
+run: setup-e2e dist
+	./build/run.sh $(BUNDLE)
+
+setup-e2e:
+	./build/setup.sh e2e
 
 bench: dist
 	cd tests/conformance && BUNDLE_TGZ=$(CURDIR)/$(BUNDLE) $(GO) run ./cmd/bench

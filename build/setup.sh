@@ -7,6 +7,11 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v chromium >/dev/null || need_apt+=(chromium)
 command -v python3 >/dev/null || need_apt+=(python3)
+# `setup.sh e2e` (make e2e, make run): PostgreSQL's server programs, for the private cluster the
+# real Mattermost server uses.
+if [ "${1:-}" = e2e ] && ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
+  need_apt+=(postgresql)
+fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "setup: installing ${need_apt[*]} (Debian packages)"
@@ -30,3 +35,6 @@ if [ ! -f webapp/node_modules/.package-lock.json ] || [ webapp/package-lock.json
 fi
 
 (cd tests/conformance && go mod download)
+if [ "${1:-}" = e2e ]; then
+  (cd tests/e2e && go mod download)
+fi

@@ -1,10 +1,11 @@
 // For the Chromium suite that runs against a REAL Mattermost server (tests/e2e starts one and
 // passes it in E2E_MM_* variables): the server, the users' logins, REST calls with session
 // tokens, and a host page that plays the Mattermost webapp on the server's own origin.
-import {copyFileSync, mkdirSync, writeFileSync} from 'node:fs';
+import {mkdirSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 
-import {API, PLUGIN_ID, webappDir} from './devserver.mjs';
+import {API, PLUGIN_ID} from './devserver.mjs';
+import {HOST_MOUNT_JS, buildHostGlobals} from './host-globals.mjs';
 
 export {API, PLUGIN_ID};
 
@@ -21,8 +22,8 @@ export const TEAM = ORIGIN ? JSON.parse(process.env.E2E_MM_TEAM || '{}') : {};
 export const skipReason = ORIGIN ? false :
     'E2E_MM_URL is unset: this suite needs the real Mattermost server that tests/e2e starts (`make e2e`)';
 
-const REACT_UMD = path.join(webappDir, 'node_modules/react/umd/react.development.js');
-const REACT_DOM_UMD = path.join(webappDir, 'node_modules/react-dom/umd/react-dom.development.js');
+/** The React major the server's own web client ships (Mattermost 11: React 18). */
+export const SERVER_REACT = 18;
 
 /** Logs in through the REST API; answers the session token (the `Token` header). */
 export async function login(user) {
@@ -52,26 +53,26 @@ export async function call(token, method, p, body) {
 /**
  * The host page. tests/e2e names the folder the server serves below /static/ (its client
  * folder; there is no web client in it) in E2E_MM_STATIC_DIR; installHarness writes the page and
- * React there, so the page really comes from the server's origin. It provides what Mattermost's
- * webapp gives a plugin: React on window, a redux-like store with the current team, channel and
- * user, and a registry that renders the registered right-hand sidebar and channel-header
- * buttons. Unlike a mock it keeps a real websocket to the server (authenticated by the session
- * cookie) and hands each event to the handler the plugin registered for it.
+ * the host globals there, so the page really comes from the server's origin. It provides what
+ * Mattermost's webapp gives a plugin: React, ReactDOM and ReactIntl on window (the React major
+ * the server's web client ships), a redux-like store with the current team, channel and user,
+ * and a registry that renders the registered right-hand sidebar and channel-header buttons.
+ * Unlike a mock it keeps a real websocket to the server (authenticated by the session cookie)
+ * and hands each event to the handler the plugin registered for it.
  */
 export const STATIC_DIR = process.env.E2E_MM_STATIC_DIR || '';
 const HARNESS_DIR = 'incident-response-e2e';
 export const HARNESS_PATH = `/static/${HARNESS_DIR}/harness.html`;
 const VENDOR_PATH = `/static/${HARNESS_DIR}/`;
 
-export function installHarness() {
+export async function installHarness() {
     if (!STATIC_DIR) {
         throw new Error('E2E_MM_STATIC_DIR is unset: tests/e2e sets it to the folder the server serves as /static/');
     }
     const dir = path.join(STATIC_DIR, HARNESS_DIR);
     mkdirSync(dir, {recursive: true});
+    await buildHostGlobals(SERVER_REACT, dir); // host.js: React, ReactDOM, ReactIntl on window
     writeFileSync(path.join(dir, 'harness.html'), harnessHtml());
-    copyFileSync(REACT_UMD, path.join(dir, 'react.js'));
-    copyFileSync(REACT_DOM_UMD, path.join(dir, 'react-dom.js'));
 }
 
 export function harnessHtml() {
@@ -89,11 +90,11 @@ export function harnessHtml() {
   #sidebar-right { width: 400px; display: flex; flex-direction: column; border-left: 1px solid #ddd; }
   #sidebar-right[hidden] { display: none; }
 </style>
-<script src="${VENDOR_PATH}react.js"></script>
-<script src="${VENDOR_PATH}react-dom.js"></script>
+<script src="${VENDOR_PATH}host.js"></script>
 <script>
 (function () {
     var h = window.__harness = {initError: null, wsHandlers: {}, wsEvents: [], wsOpen: false, headerButtons: [], rhs: null, nextId: 1};
+    ${HOST_MOUNT_JS}
     window.plugins = {};
     window.registerPlugin = function (id, plugin) { window.plugins[id] = plugin; };
 
@@ -189,7 +190,7 @@ export function harnessHtml() {
                 try {
                     window.plugins['${PLUGIN_ID}'].initialize(h.registry, h.store);
                 } catch (err) { h.initError = String(err && err.stack || err); }
-                ReactDOM.createRoot(document.getElementById('app')).render(React.createElement(Shell));
+                h.mount(Shell);
                 resolve();
             };
             document.head.appendChild(script);

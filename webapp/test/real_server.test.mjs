@@ -66,7 +66,7 @@ describe('webapp against a real Mattermost server', {skip: skipReason, timeout: 
         context.setDefaultTimeout(15_000);
         // The host page is served by the server itself (from its static folder); requests to
         // anywhere else are refused, so nothing leaves the machine.
-        installHarness();
+        await installHarness();
         await context.route('**/*', (route) => {
             const url = new URL(route.request().url());
             return url.host === new URL(ORIGIN).host || url.protocol === 'data:' ? route.continue() : route.abort();
