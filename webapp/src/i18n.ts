@@ -79,6 +79,9 @@ function formatArgument(arg: string, values: MessageValues): string {
     return formatDefault(chosen.replace(/#/g, String(n)), values);
 }
 
+/** The default messages, formatted: for code that has no `t` from useT. */
+export const english: Translate = (_id, defaultMessage, values) => formatDefault(defaultMessage, values);
+
 // The host's IntlContext; a context nobody provides when the host has no react-intl.
 const HostIntl: React.Context<unknown> = (ReactIntl as unknown as {IntlContext?: React.Context<unknown>}).IntlContext ??
     React.createContext<unknown>(null);
@@ -92,4 +95,29 @@ export function useT(): Translate {
         }
         return formatDefault(defaultMessage, values);
     }, [intl]);
+}
+
+// Messages with React elements inside (a user name, a link, a <time>): the whole sentence is one
+// message, so a translation can put the elements anywhere. The message is formatted with
+// slots(...) as the values of those placeholders, which leaves a marker where each goes, and
+// fill(...) replaces the markers by the elements:
+//   fill(t('checklist.assignedTo', 'Assigned to {user}', slots('user')), {user: <UserName …/>})
+const SLOT_OPEN = '\uE000';
+const SLOT_CLOSE = '\uE001';
+const SLOT_RE = /\uE000([^\uE000\uE001]*)\uE001/;
+
+/** The values that mark where the named elements go in a formatted message. */
+export function slots(...names: string[]): MessageValues {
+    const values: MessageValues = {};
+    for (const name of names) {
+        values[name] = `${SLOT_OPEN}${name}${SLOT_CLOSE}`;
+    }
+    return values;
+}
+
+/** The formatted message with each slot's marker replaced by its element (nothing if none is given). */
+export function fill(text: string, elements: Record<string, React.ReactNode>): React.ReactElement {
+    // With a capturing group, split leaves the slot names at the odd indices.
+    const parts = text.split(SLOT_RE).map((part, i) => (i % 2 ? elements[part] ?? null : part));
+    return React.createElement(React.Fragment, null, ...parts);
 }

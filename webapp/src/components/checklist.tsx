@@ -1,5 +1,6 @@
 import React from 'react';
 
+import {fill, slots, useT} from '../i18n';
 import type {ChecklistItem, ChecklistSection, ItemState, User} from '../types/incident';
 
 import {Ago, CLS, UserName, useMounted} from './common';
@@ -49,6 +50,7 @@ function ItemActionsPanel({item, mode, setMode, actions, toggleRef}: {
     actions: ItemActions;
     toggleRef: React.RefObject<HTMLButtonElement>;
 }): React.ReactElement | null {
+    const t = useT();
     const [saving, setSaving] = React.useState(false);
     const firstRef = React.useRef<HTMLButtonElement>(null);
     const mounted = useMounted();
@@ -83,7 +85,7 @@ function ItemActionsPanel({item, mode, setMode, actions, toggleRef}: {
             <div className={`${CLS}-item__panel`}>
                 <UserPicker
                     teamId={actions.teamId}
-                    label={`Assign “${item.title}” to`}
+                    label={t('checklist.assignLabel', 'Assign “{title}” to', {title: item.title})}
                     excludeIds={item.assignee_id ? [item.assignee_id] : []}
                     busy={saving}
                     onPick={(u: User) => run(() => actions.onAssign(item, u.id))}
@@ -106,7 +108,7 @@ function ItemActionsPanel({item, mode, setMode, actions, toggleRef}: {
                     id={titleId}
                     className={`${CLS}-confirm__text`}
                 >
-                    {`Remove “${item.title}” from the checklist?`}
+                    {t('checklist.removeConfirm', 'Remove “{title}” from the checklist?', {title: item.title})}
                 </p>
                 <div className={`${CLS}-confirm__actions`}>
                     <button
@@ -116,7 +118,7 @@ function ItemActionsPanel({item, mode, setMode, actions, toggleRef}: {
                         onClick={close}
                         disabled={saving}
                     >
-                        {'Cancel'}
+                        {t('common.cancel', 'Cancel')}
                     </button>
                     <button
                         type='button'
@@ -124,7 +126,7 @@ function ItemActionsPanel({item, mode, setMode, actions, toggleRef}: {
                         onClick={() => run(() => actions.onRemove(item))}
                         disabled={saving}
                     >
-                        {saving ? 'Removing…' : 'Remove item'}
+                        {saving ? t('checklist.removing', 'Removing…') : t('checklist.removeItem', 'Remove item')}
                     </button>
                 </div>
             </div>
@@ -135,7 +137,7 @@ function ItemActionsPanel({item, mode, setMode, actions, toggleRef}: {
             <div
                 className={`${CLS}-item__panel ${CLS}-item__actions`}
                 role='group'
-                aria-label={`Actions for ${item.title}`}
+                aria-label={t('checklist.itemActions', 'Actions for {title}', {title: item.title})}
                 onKeyDown={onEscape}
             >
                 <button
@@ -145,7 +147,7 @@ function ItemActionsPanel({item, mode, setMode, actions, toggleRef}: {
                     onClick={() => setMode('assign')}
                     disabled={saving}
                 >
-                    {item.assignee_id ? 'Reassign…' : 'Assign…'}
+                    {item.assignee_id ? t('checklist.reassign', 'Reassign…') : t('checklist.assign', 'Assign…')}
                 </button>
                 {item.assignee_id && (
                     <button
@@ -154,7 +156,7 @@ function ItemActionsPanel({item, mode, setMode, actions, toggleRef}: {
                         onClick={() => run(() => actions.onAssign(item, null))}
                         disabled={saving}
                     >
-                        {'Unassign'}
+                        {t('checklist.unassign', 'Unassign')}
                     </button>
                 )}
                 <button
@@ -163,7 +165,7 @@ function ItemActionsPanel({item, mode, setMode, actions, toggleRef}: {
                     onClick={() => setMode('remove')}
                     disabled={saving}
                 >
-                    {'Remove…'}
+                    {t('checklist.remove', 'Remove…')}
                 </button>
             </div>
         );
@@ -179,6 +181,7 @@ function Item({item, readOnly, now, busy, onSetState, actions}: {
     onSetState: (item: ChecklistItem, state: ItemState) => void;
     actions: ItemActions;
 }): React.ReactElement {
+    const t = useT();
     const [mode, setMode] = React.useState<Mode>('closed');
     const toggleRef = React.useRef<HTMLButtonElement>(null);
     const inputId = `${CLS}-item-${item.id}`;
@@ -214,28 +217,36 @@ function Item({item, readOnly, now, busy, onSetState, actions}: {
                         id={metaId}
                         className={`${CLS}-item__meta`}
                     >
-                        {skipped && <span className={`${CLS}-tag`}>{'Skipped'}</span>}
+                        {skipped && <span className={`${CLS}-tag`}>{t('itemState.skipped', 'Skipped')}</span>}
                         {done && (
                             <span>
-                                {done.current ? 'Done by ' : 'Last done by '}
-                                <UserName
-                                    userId={done.by}
-                                    avatar={false}
-                                />
-                                {' '}
-                                <Ago
-                                    at={done.at}
-                                    now={now}
-                                />
+                                {fill(done.current ? t('checklist.doneBy', 'Done by {user} {ago}', slots('user', 'ago')) :
+                                    t('checklist.lastDoneBy', 'Last done by {user} {ago}', slots('user', 'ago')), {
+                                    user: (
+                                        <UserName
+                                            userId={done.by}
+                                            avatar={false}
+                                        />
+                                    ),
+                                    ago: (
+                                        <Ago
+                                            at={done.at}
+                                            now={now}
+                                        />
+                                    ),
+                                })}
                             </span>
                         )}
                         {item.assignee_id && (
                             <span>
-                                {'Assigned to '}
-                                <UserName
-                                    userId={item.assignee_id}
-                                    avatar={false}
-                                />
+                                {fill(t('checklist.assignedTo', 'Assigned to {user}', slots('user')), {
+                                    user: (
+                                        <UserName
+                                            userId={item.assignee_id}
+                                            avatar={false}
+                                        />
+                                    ),
+                                })}
                             </span>
                         )}
                     </div>
@@ -255,7 +266,7 @@ function Item({item, readOnly, now, busy, onSetState, actions}: {
                     ref={toggleRef}
                     type='button'
                     className={`${CLS}-icon-button${mode === 'closed' ? '' : ` ${CLS}-icon-button--on`}`}
-                    aria-label={`Actions for ${item.title}`}
+                    aria-label={t('checklist.itemActions', 'Actions for {title}', {title: item.title})}
                     aria-expanded={mode !== 'closed'}
                     onClick={() => setMode(mode === 'closed' ? 'menu' : 'closed')}
                 >
@@ -271,6 +282,7 @@ function AddItemForm({sectionTitle, onAdd, onClose}: {
     onAdd: (title: string) => Promise<boolean>;
     onClose: () => void;
 }): React.ReactElement {
+    const t = useT();
     const [title, setTitle] = React.useState('');
     const [saving, setSaving] = React.useState(false);
     const inputRef = React.useRef<HTMLInputElement>(null);
@@ -280,12 +292,12 @@ function AddItemForm({sectionTitle, onAdd, onClose}: {
     }, []);
     const submit = async (e: React.FormEvent) => {
         e.preventDefault();
-        const t = title.trim();
-        if (!t || saving) {
+        const trimmed = title.trim();
+        if (!trimmed || saving) {
             return;
         }
         setSaving(true);
-        const ok = await onAdd(t);
+        const ok = await onAdd(trimmed);
         if (!mounted.current) {
             return;
         }
@@ -312,8 +324,8 @@ function AddItemForm({sectionTitle, onAdd, onClose}: {
                 type='text'
                 value={title}
                 maxLength={500}
-                aria-label={`New item in ${sectionTitle}`}
-                placeholder='Describe the task'
+                aria-label={t('checklist.newItemLabel', 'New item in {section}', {section: sectionTitle})}
+                placeholder={t('checklist.taskPlaceholder', 'Describe the task')}
                 onChange={(e) => setTitle(e.target.value)}
                 disabled={saving}
             />
@@ -323,14 +335,14 @@ function AddItemForm({sectionTitle, onAdd, onClose}: {
                     className={`${CLS}-button ${CLS}-button--tertiary ${CLS}-button--small`}
                     onClick={onClose}
                 >
-                    {'Cancel'}
+                    {t('common.cancel', 'Cancel')}
                 </button>
                 <button
                     type='submit'
                     className={`${CLS}-button ${CLS}-button--primary ${CLS}-button--small`}
                     disabled={!title.trim() || saving}
                 >
-                    {saving ? 'Adding…' : 'Add'}
+                    {saving ? t('common.adding', 'Adding…') : t('checklist.add', 'Add')}
                 </button>
             </div>
         </form>
@@ -338,6 +350,7 @@ function AddItemForm({sectionTitle, onAdd, onClose}: {
 }
 
 export function ChecklistSectionView({section, index, readOnly, now, busyItem, onSetState, onAdd, actions}: SectionProps): React.ReactElement {
+    const t = useT();
     const [expanded, setExpanded] = React.useState(true);
     const [adding, setAdding] = React.useState(false);
     const addButtonRef = React.useRef<HTMLButtonElement>(null);
@@ -367,7 +380,7 @@ export function ChecklistSectionView({section, index, readOnly, now, busyItem, o
                         aria-hidden='true'
                     />
                     <span className={`${CLS}-section__title`}>{section.title}</span>
-                    <span className={`${CLS}-muted ${CLS}-small`}>{`${done}/${section.items.length}`}</span>
+                    <span className={`${CLS}-muted ${CLS}-small`}>{t('checklist.sectionProgress', '{done}/{total}', {done, total: section.items.length})}</span>
                 </button>
             </h3>
             <div
@@ -389,7 +402,7 @@ export function ChecklistSectionView({section, index, readOnly, now, busyItem, o
                         ))}
                     </ul>
                 ) : (
-                    <p className={`${CLS}-muted ${CLS}-small ${CLS}-items-empty`}>{'No items.'}</p>
+                    <p className={`${CLS}-muted ${CLS}-small ${CLS}-items-empty`}>{t('common.noItems', 'No items.')}</p>
                 )}
                 {!readOnly && (adding ? (
                     <AddItemForm
@@ -402,10 +415,10 @@ export function ChecklistSectionView({section, index, readOnly, now, busyItem, o
                         ref={addButtonRef}
                         type='button'
                         className={`${CLS}-link-button ${CLS}-add-item`}
-                        aria-label={`Add item to ${section.title}`}
+                        aria-label={t('checklist.addItemTo', 'Add item to {section}', {section: section.title})}
                         onClick={() => setAdding(true)}
                     >
-                        <span aria-hidden='true'>{'+'}</span>{'Add item'}
+                        <span aria-hidden='true'>{'+'}</span>{t('checklist.addItem', 'Add item')}
                     </button>
                 ))}
             </div>
@@ -415,7 +428,8 @@ export function ChecklistSectionView({section, index, readOnly, now, busyItem, o
 
 // For an incident without any checklist yet: the first item names its section.
 export function NewSectionForm({onAdd}: {onAdd: (section: string, title: string) => Promise<boolean>}): React.ReactElement {
-    const [section, setSection] = React.useState('Tasks');
+    const t = useT();
+    const [section, setSection] = React.useState(() => t('checklist.defaultSection', 'Tasks'));
     const [title, setTitle] = React.useState('');
     const [saving, setSaving] = React.useState(false);
     const mounted = useMounted();
@@ -438,10 +452,10 @@ export function NewSectionForm({onAdd}: {onAdd: (section: string, title: string)
         <form
             className={`${CLS}-add-form`}
             onSubmit={submit}
-            aria-label='Add the first checklist item'
+            aria-label={t('checklist.firstItemForm', 'Add the first checklist item')}
         >
             <label className={`${CLS}-field`}>
-                <span className={`${CLS}-small ${CLS}-muted`}>{'Section'}</span>
+                <span className={`${CLS}-small ${CLS}-muted`}>{t('checklist.section', 'Section')}</span>
                 <input
                     className={`${CLS}-input`}
                     type='text'
@@ -451,12 +465,12 @@ export function NewSectionForm({onAdd}: {onAdd: (section: string, title: string)
                 />
             </label>
             <label className={`${CLS}-field`}>
-                <span className={`${CLS}-small ${CLS}-muted`}>{'Item'}</span>
+                <span className={`${CLS}-small ${CLS}-muted`}>{t('checklist.item', 'Item')}</span>
                 <input
                     className={`${CLS}-input`}
                     type='text'
                     value={title}
-                    placeholder='Describe the task'
+                    placeholder={t('checklist.taskPlaceholder', 'Describe the task')}
                     onChange={(e) => setTitle(e.target.value)}
                     disabled={saving}
                 />
@@ -467,7 +481,7 @@ export function NewSectionForm({onAdd}: {onAdd: (section: string, title: string)
                     className={`${CLS}-button ${CLS}-button--primary ${CLS}-button--small`}
                     disabled={!section.trim() || !title.trim() || saving}
                 >
-                    {'Add item'}
+                    {t('checklist.addItem', 'Add item')}
                 </button>
             </div>
         </form>

@@ -1,6 +1,8 @@
 import React from 'react';
 
 import {userImageURL} from '../client';
+import {english, useT} from '../i18n';
+import type {Translate} from '../i18n';
 import {ago, fullDate, isoDate} from '../time';
 import {displayUsername, useUser} from '../users';
 
@@ -32,17 +34,19 @@ export function UserName({userId, avatar = true}: {userId: string; avatar?: bool
 }
 
 export function Ago({at, now}: {at: number; now: number}): React.ReactElement {
+    const t = useT();
     return (
         <time
             dateTime={isoDate(at)}
             title={fullDate(at)}
         >
-            {ago(at, now)}
+            {ago(at, now, t)}
         </time>
     );
 }
 
 export function ErrorBanner({message, onDismiss}: {message: string; onDismiss?: () => void}): React.ReactElement {
+    const t = useT();
     return (
         <div
             className={`${CLS}-error`}
@@ -55,18 +59,20 @@ export function ErrorBanner({message, onDismiss}: {message: string; onDismiss?: 
                     className={`${CLS}-link-button`}
                     onClick={onDismiss}
                 >
-                    {'Dismiss'}
+                    {t('common.dismiss', 'Dismiss')}
                 </button>
             )}
         </div>
     );
 }
 
-export function errorMessage(e: unknown): string {
+// The error's own message (the server's words), else a generic one in the user's language (in
+// English for a caller that passes no t).
+export function errorMessage(e: unknown, t: Translate = english): string {
     if (e instanceof Error && e.message) {
         return e.message;
     }
-    return 'Something went wrong. Try again.';
+    return t('common.somethingWentWrong', 'Something went wrong. Try again.');
 }
 
 export function isAbort(e: unknown): boolean {

@@ -2,6 +2,7 @@ import React from 'react';
 
 import {addItem, endIncident, getIncident, removeItem, setAssignee, setCommander, setItemState} from '../client';
 import type {IncidentEvents} from '../events';
+import {useT} from '../i18n';
 import type {ChecklistItem, Incident, ItemState} from '../types/incident';
 
 import {ChecklistSectionView, NewSectionForm} from './checklist';
@@ -22,6 +23,7 @@ function EndConfirm({incident, ending, onConfirm, onCancel}: {
     onConfirm: () => void;
     onCancel: () => void;
 }): React.ReactElement {
+    const t = useT();
     const cancelRef = React.useRef<HTMLButtonElement>(null);
     React.useEffect(() => {
         cancelRef.current?.focus();
@@ -46,13 +48,13 @@ function EndConfirm({incident, ending, onConfirm, onCancel}: {
                 id={titleId}
                 className={`${CLS}-confirm__title`}
             >
-                {`End ${incident.reference}?`}
+                {t('detail.endConfirmTitle', 'End {reference}?', {reference: incident.reference})}
             </h3>
             <p
                 id={descId}
                 className={`${CLS}-confirm__text`}
             >
-                {'The incident is marked ended for everyone. Its channel and timeline stay available.'}
+                {t('detail.endConfirmText', 'The incident is marked ended for everyone. Its channel and timeline stay available.')}
             </p>
             <div className={`${CLS}-confirm__actions`}>
                 <button
@@ -62,7 +64,7 @@ function EndConfirm({incident, ending, onConfirm, onCancel}: {
                     onClick={onCancel}
                     disabled={ending}
                 >
-                    {'Cancel'}
+                    {t('common.cancel', 'Cancel')}
                 </button>
                 <button
                     type='button'
@@ -70,7 +72,7 @@ function EndConfirm({incident, ending, onConfirm, onCancel}: {
                     onClick={onConfirm}
                     disabled={ending}
                 >
-                    {ending ? 'Ending…' : 'End incident'}
+                    {ending ? t('detail.ending', 'Ending…') : t('detail.endIncident', 'End incident')}
                 </button>
             </div>
         </div>
@@ -78,6 +80,7 @@ function EndConfirm({incident, ending, onConfirm, onCancel}: {
 }
 
 export function IncidentDetail({incidentId, initial, events, now, onBack}: Props): React.ReactElement {
+    const t = useT();
     const [incident, setIncident] = React.useState<Incident | null>(initial && initial.id === incidentId ? initial : null);
     const [loadError, setLoadError] = React.useState('');
     const [actionError, setActionError] = React.useState('');
@@ -116,11 +119,11 @@ export function IncidentDetail({incidentId, initial, events, now, onBack}: Props
             },
             (e) => {
                 if (!isAbort(e) && mounted.current && mySeq === seq.current) {
-                    setLoadError(errorMessage(e));
+                    setLoadError(errorMessage(e, t));
                 }
             },
         );
-    }, [incidentId, accept]);
+    }, [incidentId, accept, t]);
 
     React.useEffect(() => {
         const controller = new AbortController();
@@ -153,7 +156,7 @@ export function IncidentDetail({incidentId, initial, events, now, onBack}: Props
             return true;
         } catch (e) {
             if (mounted.current) {
-                setActionError(errorMessage(e));
+                setActionError(errorMessage(e, t));
                 if (optimistic && before && mySeq === seq.current) {
                     setIncident(before);
                 }
@@ -216,7 +219,7 @@ export function IncidentDetail({incidentId, initial, events, now, onBack}: Props
                 className={`${CLS}-chevron ${CLS}-chevron--back`}
                 aria-hidden='true'
             />
-            {'All incidents'}
+            {t('detail.back', 'All incidents')}
         </button>
     );
 
@@ -230,7 +233,7 @@ export function IncidentDetail({incidentId, initial, events, now, onBack}: Props
                             className={`${CLS}-muted`}
                             role='status'
                         >
-                            {'Loading incident…'}
+                            {t('detail.loading', 'Loading incident…')}
                         </p>
                     )}
                 </div>
@@ -254,7 +257,7 @@ export function IncidentDetail({incidentId, initial, events, now, onBack}: Props
                     <div className={`${CLS}-card__top`}>
                         <span className={`${CLS}-ref`}>{incident.reference}</span>
                         <span className={`${CLS}-badge ${ended ? `${CLS}-badge--ended` : `${CLS}-badge--active`}`}>
-                            {ended ? 'Ended' : 'In progress'}
+                            {ended ? t('incidentState.ended', 'Ended') : t('detail.inProgress', 'In progress')}
                         </span>
                     </div>
                     <h2 className={`${CLS}-detail__name`}>{incident.name}</h2>
@@ -273,12 +276,12 @@ export function IncidentDetail({incidentId, initial, events, now, onBack}: Props
                     </div>
                 )}
                 <dl className={`${CLS}-props`}>
-                    <dt>{'Commander'}</dt>
+                    <dt>{t('field.commander', 'Commander')}</dt>
                     <dd className={`${CLS}-commander`}>
                         {changingCommander ? (
                             <UserPicker
                                 teamId={incident.team_id}
-                                label='New commander'
+                                label={t('detail.newCommander', 'New commander')}
                                 excludeIds={[incident.commander_id]}
                                 busy={savingCommander}
                                 onPick={(u) => onCommander(u.id)}
@@ -292,16 +295,16 @@ export function IncidentDetail({incidentId, initial, events, now, onBack}: Props
                                         ref={commanderButtonRef}
                                         type='button'
                                         className={`${CLS}-link-button`}
-                                        aria-label='Change commander'
+                                        aria-label={t('detail.changeCommander', 'Change commander')}
                                         onClick={() => setChangingCommander(true)}
                                     >
-                                        {'Change'}
+                                        {t('detail.change', 'Change')}
                                     </button>
                                 )}
                             </>
                         )}
                     </dd>
-                    <dt>{'Started'}</dt>
+                    <dt>{t('field.started', 'Started')}</dt>
                     <dd>
                         <Ago
                             at={incident.created_at}
@@ -310,7 +313,7 @@ export function IncidentDetail({incidentId, initial, events, now, onBack}: Props
                     </dd>
                     {ended && incident.ended_at && (
                         <>
-                            <dt>{'Ended'}</dt>
+                            <dt>{t('field.ended', 'Ended')}</dt>
                             <dd>
                                 <Ago
                                     at={incident.ended_at}
@@ -319,15 +322,15 @@ export function IncidentDetail({incidentId, initial, events, now, onBack}: Props
                             </dd>
                         </>
                     )}
-                    <dt>{'Summary'}</dt>
+                    <dt>{t('field.summary', 'Summary')}</dt>
                     <dd className={incident.summary ? `${CLS}-summary` : `${CLS}-muted`}>
-                        {incident.summary || 'No summary yet.'}
+                        {incident.summary || t('field.noSummary', 'No summary yet.')}
                     </dd>
                 </dl>
                 <div className={`${CLS}-checklists`}>
                     <h2 className={`${CLS}-subheading`}>
-                        {'Checklist'}
-                        {items > 0 && <span className={`${CLS}-muted ${CLS}-small`}>{`${doneCount} of ${items} done`}</span>}
+                        {t('field.checklist', 'Checklist')}
+                        {items > 0 && <span className={`${CLS}-muted ${CLS}-small`}>{t('detail.progress', '{done} of {total} done', {done: doneCount, total: items})}</span>}
                     </h2>
                     {incident.checklists.map((section, index) => (
                         <ChecklistSectionView
@@ -343,7 +346,7 @@ export function IncidentDetail({incidentId, initial, events, now, onBack}: Props
                         />
                     ))}
                     {incident.checklists.length === 0 && (
-                        ended ? <p className={`${CLS}-muted ${CLS}-pad`}>{'No checklist.'}</p> : (
+                        ended ? <p className={`${CLS}-muted ${CLS}-pad`}>{t('detail.noChecklist', 'No checklist.')}</p> : (
                             <NewSectionForm onAdd={(section, title) => change(() => addItem(incidentId, section, title))}/>
                         )
                     )}
@@ -368,7 +371,7 @@ export function IncidentDetail({incidentId, initial, events, now, onBack}: Props
                             className={`${CLS}-button ${CLS}-button--danger-outline`}
                             onClick={() => setConfirming(true)}
                         >
-                            {'End incident'}
+                            {t('detail.endIncident', 'End incident')}
                         </button>
                     )}
                 </div>

@@ -1,5 +1,6 @@
 import React from 'react';
 
+import {fill, slots, useT} from '../i18n';
 import type {Incident} from '../types/incident';
 
 import {Ago, CLS, ErrorBanner, UserName} from './common';
@@ -31,6 +32,7 @@ function progress(incident: Incident): {done: number; total: number} {
 }
 
 export function IncidentList({incidents, error, now, onOpen, onRetry, onStart, allIncidentsHref, onAllIncidents}: Props): React.ReactElement {
+    const t = useT();
     const headingId = `${CLS}-list-heading`;
     return (
         <div className={`${CLS}-list`}>
@@ -39,7 +41,7 @@ export function IncidentList({incidents, error, now, onOpen, onRetry, onStart, a
                     id={headingId}
                     className={`${CLS}-heading`}
                 >
-                    {'Active incidents'}
+                    {t('rhs.listTitle', 'Active incidents')}
                     {incidents && <span className={`${CLS}-count`}>{incidents.length}</span>}
                 </h2>
                 {allIncidentsHref && (
@@ -48,7 +50,7 @@ export function IncidentList({incidents, error, now, onOpen, onRetry, onStart, a
                         href={allIncidentsHref}
                         onClick={onAllIncidents}
                     >
-                        {'All incidents'}
+                        {t('rhs.allIncidents', 'All incidents')}
                     </a>
                 )}
                 <button
@@ -57,7 +59,7 @@ export function IncidentList({incidents, error, now, onOpen, onRetry, onStart, a
                     aria-haspopup='dialog'
                     onClick={onStart}
                 >
-                    {'Start incident'}
+                    {t('rhs.startIncident', 'Start incident')}
                 </button>
             </div>
             {error && (
@@ -68,7 +70,7 @@ export function IncidentList({incidents, error, now, onOpen, onRetry, onStart, a
                         className={`${CLS}-button ${CLS}-button--tertiary`}
                         onClick={onRetry}
                     >
-                        {'Try again'}
+                        {t('common.tryAgain', 'Try again')}
                     </button>
                 </div>
             )}
@@ -77,14 +79,16 @@ export function IncidentList({incidents, error, now, onOpen, onRetry, onStart, a
                     className={`${CLS}-muted ${CLS}-pad`}
                     role='status'
                 >
-                    {'Loading incidents…'}
+                    {t('common.loadingIncidents', 'Loading incidents…')}
                 </p>
             )}
             {incidents && incidents.length === 0 && (
                 <div className={`${CLS}-empty`}>
-                    <p className={`${CLS}-empty__title`}>{'No active incidents'}</p>
+                    <p className={`${CLS}-empty__title`}>{t('rhs.emptyTitle', 'No active incidents')}</p>
                     <p className={`${CLS}-muted`}>
-                        {'Start one with '}<code>{'/incident start'}</code>{' in any channel.'}
+                        {fill(t('rhs.emptyHint', 'Start one with {command} in any channel.', slots('command')), {
+                            command: <code>{'/incident start'}</code>,
+                        })}
                     </p>
                 </div>
             )}
@@ -105,21 +109,25 @@ export function IncidentList({incidents, error, now, onOpen, onRetry, onStart, a
                                     <span className={`${CLS}-card__top`}>
                                         <span className={`${CLS}-ref`}>{inc.reference}</span>
                                         <span className={`${CLS}-muted ${CLS}-small`}>
-                                            {'Started '}<Ago
-                                                at={inc.created_at}
-                                                now={now}
-                                            />
+                                            {fill(t('rhs.cardStarted', 'Started {ago}', slots('ago')), {
+                                                ago: (
+                                                    <Ago
+                                                        at={inc.created_at}
+                                                        now={now}
+                                                    />
+                                                ),
+                                            })}
                                         </span>
                                     </span>
                                     <span className={`${CLS}-card__name`}>{inc.name}</span>
                                     <span className={`${CLS}-card__meta`}>
                                         <span className={`${CLS}-small`}>
-                                            <span className={`${CLS}-muted`}>{'Commander '}</span>
+                                            <span className={`${CLS}-muted`}>{`${t('field.commander', 'Commander')} `}</span>
                                             <UserName userId={inc.commander_id}/>
                                         </span>
                                         {p.total > 0 && (
                                             <span className={`${CLS}-muted ${CLS}-small`}>
-                                                {`${p.done}/${p.total} done`}
+                                                {t('rhs.cardProgress', '{done}/{total} done', {done: p.done, total: p.total})}
                                             </span>
                                         )}
                                     </span>

@@ -3,7 +3,9 @@ import React from 'react';
 import {getIncident, listIncidents} from '../client';
 import type {IncidentEvents} from '../events';
 import {currentTeamId, useHostState, useNow} from '../host';
-import {fullDate, isoDate} from '../time';
+import {fill, slots, useT} from '../i18n';
+import type {Translate} from '../i18n';
+import {duration, fullDate, isoDate} from '../time';
 import type {ChecklistItem, Incident, IncidentFilters, IncidentList, ItemChange, TimelineEvent, User} from '../types/incident';
 import type {Store} from '../types/mattermost';
 
@@ -23,25 +25,6 @@ export const DEFAULT_PER_PAGE = 20;
 function perPageFromLocation(): number {
     const n = Number(new URLSearchParams(window.location.search).get('per_page'));
     return Number.isInteger(n) && n >= 1 && n <= 200 ? n : DEFAULT_PER_PAGE;
-}
-
-// "2 h 5 min", "3 days 4 h", "45 s".
-export function duration(ms: number): string {
-    const s = Math.max(0, Math.round(ms / 1000));
-    if (s < 60) {
-        return `${s} s`;
-    }
-    const m = Math.floor(s / 60);
-    if (m < 60) {
-        return `${m} min`;
-    }
-    const h = Math.floor(m / 60);
-    if (h < 24) {
-        return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
-    }
-    const d = Math.floor(h / 24);
-    const days = d === 1 ? '1 day' : `${d} days`;
-    return h % 24 ? `${days} ${h % 24} h` : days;
 }
 
 // A yyyy-mm-dd from a date input, as local midnight in ms; plusDays moves it.
@@ -69,120 +52,150 @@ function LocalTime({at}: {at: number}): React.ReactElement {
 }
 
 function Quoted({text}: {text: unknown}): React.ReactElement {
-    return <span className={`${CLS}-page__quote`}>{`“${String(text ?? '')}”`}</span>;
+    const t = useT();
+    return <span className={`${CLS}-page__quote`}>{t('page.quoted', '“{text}”', {text: String(text ?? '')})}</span>;
 }
 
 function Who({userId}: {userId: unknown}): React.ReactElement {
+    const t = useT();
     return typeof userId === 'string' && userId ? <UserName
         userId={userId}
         avatar={false}
-    /> : <span>{'someone'}</span>;
+    /> : <span>{t('page.someone', 'someone')}</span>;
 }
 
-// One timeline event in words, after its actor: "checked “Page the on-call”".
-export function TimelineWords({kind}: {kind: TimelineEvent['kind']}): React.ReactElement {
+// One timeline event in words, with its actor first in English: "@alice checked “Page the on-call”".
+export function TimelineWords({actor, kind}: {actor: React.ReactNode; kind: TimelineEvent['kind']}): React.ReactElement {
+    const t = useT();
+    const q = (text: unknown) => <Quoted text={text}/>;
+    const who = (userId: unknown) => <Who userId={userId}/>;
     switch (kind.type) {
     case 'incident_started':
-        return (
-            <>
-                {'started the incident '}<Quoted text={kind.name}/>
-                {kind.playbook ? <>{' from the playbook '}<Quoted text={kind.playbook}/></> : null}
-            </>
-        );
+        return kind.playbook ? fill(t('timeline.startedFromPlaybook', '{actor} started the incident {name} from the playbook {playbook}',
+            slots('actor', 'name', 'playbook')), {actor, name: q(kind.name), playbook: q(kind.playbook)}) :
+            fill(t('timeline.started', '{actor} started the incident {name}', slots('actor', 'name')), {actor, name: q(kind.name)});
     case 'commander_changed':
-        return <>{'changed the commander from '}<Who userId={kind.from}/>{' to '}<Who userId={kind.to}/></>;
+        return fill(t('timeline.commanderChanged', '{actor} changed the commander from {from} to {to}', slots('actor', 'from', 'to')),
+            {actor, from: who(kind.from), to: who(kind.to)});
     case 'item_checked':
-        return <>{'checked '}<Quoted text={kind.title}/></>;
+        return fill(t('timeline.itemChecked', '{actor} checked {title}', slots('actor', 'title')), {actor, title: q(kind.title)});
     case 'item_unchecked':
-        return <>{'unchecked '}<Quoted text={kind.title}/></>;
+        return fill(t('timeline.itemUnchecked', '{actor} unchecked {title}', slots('actor', 'title')), {actor, title: q(kind.title)});
     case 'item_skipped':
-        return <>{'skipped '}<Quoted text={kind.title}/></>;
+        return fill(t('timeline.itemSkipped', '{actor} skipped {title}', slots('actor', 'title')), {actor, title: q(kind.title)});
     case 'item_restored':
-        return <>{'restored '}<Quoted text={kind.title}/></>;
+        return fill(t('timeline.itemRestored', '{actor} restored {title}', slots('actor', 'title')), {actor, title: q(kind.title)});
     case 'item_added':
-        return <>{'added '}<Quoted text={kind.title}/>{' to '}<Quoted text={kind.section}/></>;
+        return fill(t('timeline.itemAdded', '{actor} added {title} to {section}', slots('actor', 'title', 'section')),
+            {actor, title: q(kind.title), section: q(kind.section)});
     case 'item_removed':
-        return <>{'removed '}<Quoted text={kind.title}/></>;
+        return fill(t('timeline.itemRemoved', '{actor} removed {title}', slots('actor', 'title')), {actor, title: q(kind.title)});
     case 'item_assigned':
-        return kind.assignee ? <>{'assigned '}<Quoted text={kind.title}/>{' to '}<Who userId={kind.assignee}/></> : <>{'unassigned '}<Quoted text={kind.title}/></>;
+        return kind.assignee ? fill(t('timeline.itemAssigned', '{actor} assigned {title} to {assignee}', slots('actor', 'title', 'assignee')),
+            {actor, title: q(kind.title), assignee: who(kind.assignee)}) :
+            fill(t('timeline.itemUnassigned', '{actor} unassigned {title}', slots('actor', 'title')), {actor, title: q(kind.title)});
     case 'item_renamed':
-        return <>{'renamed '}<Quoted text={kind.from}/>{' to '}<Quoted text={kind.to}/></>;
+        return fill(t('timeline.itemRenamed', '{actor} renamed {from} to {to}', slots('actor', 'from', 'to')),
+            {actor, from: q(kind.from), to: q(kind.to)});
     case 'item_moved':
-        return <>{'moved '}<Quoted text={kind.title}/></>;
+        return fill(t('timeline.itemMoved', '{actor} moved {title}', slots('actor', 'title')), {actor, title: q(kind.title)});
     case 'incident_ended':
-        return <>{'ended the incident'}</>;
-    case 'post_added':
-        return (
-            <>
-                {'added a message by '}<Who userId={kind.author_id}/>{' to the timeline: '}<Quoted text={kind.excerpt}/>
-                {kind.note ? <>{' — '}<span className={`${CLS}-page__note`}>{String(kind.note)}</span></> : null}
-            </>
-        );
+        return fill(t('timeline.ended', '{actor} ended the incident', slots('actor')), {actor});
+    case 'post_added': {
+        const parts = {actor, author: who(kind.author_id), excerpt: q(kind.excerpt)};
+        return kind.note ? fill(t('timeline.postAddedWithNote', '{actor} added a message by {author} to the timeline: {excerpt} — {note}',
+            slots('actor', 'author', 'excerpt', 'note')), {...parts, note: <span className={`${CLS}-page__note`}>{String(kind.note)}</span>}) :
+            fill(t('timeline.postAdded', '{actor} added a message by {author} to the timeline: {excerpt}', slots('actor', 'author', 'excerpt')), parts);
+    }
     default:
-        return <>{`made a change (${kind.type.replace(/_/g, ' ')})`}</>;
+        return fill(t('timeline.other', '{actor} made a change ({type})', {...slots('actor'), type: kind.type.replace(/_/g, ' ')}), {actor});
     }
 }
 
-function HistoryWords({change}: {change: ItemChange['change']}): React.ReactElement {
+// One change in an item's history, with its actor first in English: "@alice checked it".
+function HistoryWords({actor, change}: {actor: React.ReactNode; change: ItemChange['change']}): React.ReactElement {
+    const t = useT();
     switch (change.type) {
     case 'checked':
-        return <>{'checked it'}</>;
+        return fill(t('history.checked', '{actor} checked it', slots('actor')), {actor});
     case 'unchecked':
-        return <>{'unchecked it'}</>;
+        return fill(t('history.unchecked', '{actor} unchecked it', slots('actor')), {actor});
     case 'skipped':
-        return <>{'skipped it'}</>;
+        return fill(t('history.skipped', '{actor} skipped it', slots('actor')), {actor});
     case 'restored':
-        return <>{'restored it'}</>;
+        return fill(t('history.restored', '{actor} restored it', slots('actor')), {actor});
     case 'assigned':
-        return change.to ? <>{'assigned it to '}<Who userId={change.to}/></> : <>{'unassigned it'}</>;
+        return change.to ? fill(t('history.assigned', '{actor} assigned it to {user}', slots('actor', 'user')), {actor, user: <Who userId={change.to}/>}) :
+            fill(t('history.unassigned', '{actor} unassigned it', slots('actor')), {actor});
     case 'renamed':
-        return <>{'renamed it from '}<Quoted text={change.from}/>{' to '}<Quoted text={change.to}/></>;
+        return fill(t('history.renamed', '{actor} renamed it from {from} to {to}', slots('actor', 'from', 'to')),
+            {actor, from: <Quoted text={change.from}/>, to: <Quoted text={change.to}/>});
     case 'moved':
-        return <>{'moved it'}</>;
+        return fill(t('history.moved', '{actor} moved it', slots('actor')), {actor});
     default:
-        return <>{`changed it (${change.type.replace(/_/g, ' ')})`}</>;
+        return fill(t('history.other', '{actor} changed it ({type})', {...slots('actor'), type: change.type.replace(/_/g, ' ')}), {actor});
     }
 }
 
-const ITEM_STATE_WORDS: Record<string, string> = {open: 'Open', done: 'Done', skipped: 'Skipped'};
+function itemStateWord(state: string, t: Translate): string {
+    switch (state) {
+    case 'open':
+        return t('itemState.open', 'Open');
+    case 'done':
+        return t('itemState.done', 'Done');
+    case 'skipped':
+        return t('itemState.skipped', 'Skipped');
+    default:
+        return state;
+    }
+}
 
 function ItemWithHistory({item}: {item: ChecklistItem}): React.ReactElement {
+    const t = useT();
     return (
         <li className={`${CLS}-page__item`}>
             <div className={`${CLS}-page__item-top`}>
-                <span className={`${CLS}-page__item-state ${CLS}-page__item-state--${item.state}`}>{ITEM_STATE_WORDS[item.state] ?? item.state}</span>
+                <span className={`${CLS}-page__item-state ${CLS}-page__item-state--${item.state}`}>{itemStateWord(item.state, t)}</span>
                 <span className={`${CLS}-page__item-title`}>{item.title}</span>
                 {item.assignee_id && (
-                    <span className={`${CLS}-small ${CLS}-muted`}>{'Assignee '}<UserName
-                        userId={item.assignee_id}
-                        avatar={false}
-                    /></span>
+                    <span className={`${CLS}-small ${CLS}-muted`}>{fill(t('page.itemAssignee', 'Assignee {user}', slots('user')), {
+                        user: (
+                            <UserName
+                                userId={item.assignee_id}
+                                avatar={false}
+                            />
+                        ),
+                    })}</span>
                 )}
             </div>
             {item.history.length > 0 ? (
                 <ol
                     className={`${CLS}-page__history`}
-                    aria-label={`History of ${item.title}`}
+                    aria-label={t('page.itemHistory', 'History of {title}', {title: item.title})}
                 >
                     {item.history.map((h, i) => (
                         <li
                             key={i}
                             className={`${CLS}-small`}
                         >
-                            <Who userId={h.actor_id}/>{' '}<HistoryWords change={h.change}/>
+                            <HistoryWords
+                                actor={<Who userId={h.actor_id}/>}
+                                change={h.change}
+                            />
                             <span className={`${CLS}-muted`}>{' · '}<LocalTime at={h.at}/></span>
                         </li>
                     ))}
                 </ol>
             ) : (
-                <p className={`${CLS}-page__history ${CLS}-small ${CLS}-muted`}>{'No changes yet.'}</p>
+                <p className={`${CLS}-page__history ${CLS}-small ${CLS}-muted`}>{t('page.noChanges', 'No changes yet.')}</p>
             )}
         </li>
     );
 }
 
 function StateBadge({state}: {state: Incident['state']}): React.ReactElement {
-    return <span className={`${CLS}-badge ${CLS}-badge--${state}`}>{state === 'active' ? 'Active' : 'Ended'}</span>;
+    const t = useT();
+    return <span className={`${CLS}-badge ${CLS}-badge--${state}`}>{state === 'active' ? t('incidentState.active', 'Active') : t('incidentState.ended', 'Ended')}</span>;
 }
 
 function PageDetail({incidentId, events, now, onClose}: {
@@ -191,6 +204,7 @@ function PageDetail({incidentId, events, now, onClose}: {
     now: number;
     onClose: () => void;
 }): React.ReactElement {
+    const t = useT();
     const [incident, setIncident] = React.useState<Incident | null>(null);
     const [error, setError] = React.useState('');
     const headingRef = React.useRef<HTMLHeadingElement>(null);
@@ -205,7 +219,7 @@ function PageDetail({incidentId, events, now, onClose}: {
             },
             (e) => {
                 if (!isAbort(e)) {
-                    setError(errorMessage(e));
+                    setError(errorMessage(e, t));
                 }
             },
         );
@@ -222,7 +236,7 @@ function PageDetail({incidentId, events, now, onClose}: {
             controller.abort();
             unsubscribe();
         };
-    }, [incidentId, events]);
+    }, [incidentId, events, t]);
 
     React.useEffect(() => {
         if (incident && !focused.current) {
@@ -235,7 +249,7 @@ function PageDetail({incidentId, events, now, onClose}: {
     return (
         <section
             className={`${CLS}-page__detail`}
-            aria-label='Incident detail'
+            aria-label={t('page.detailLabel', 'Incident detail')}
             onKeyDown={(e) => {
                 if (e.key === 'Escape') {
                     e.stopPropagation();
@@ -260,41 +274,45 @@ function PageDetail({incidentId, events, now, onClose}: {
                     className={`${CLS}-button ${CLS}-button--tertiary ${CLS}-button--small`}
                     onClick={onClose}
                 >
-                    {'Close'}
+                    {t('common.close', 'Close')}
                 </button>
             </div>
             {error && <ErrorBanner message={error}/>}
             {!incident && !error && <p
                 className={`${CLS}-muted`}
                 role='status'
-            >{'Loading the incident…'}</p>}
+            >{t('page.loadingIncident', 'Loading the incident…')}</p>}
             {incident && (
                 <>
                     <dl className={`${CLS}-page__facts`}>
-                        <dt>{'State'}</dt>
+                        <dt>{t('field.state', 'State')}</dt>
                         <dd><StateBadge state={incident.state}/></dd>
-                        <dt>{'Commander'}</dt>
+                        <dt>{t('field.commander', 'Commander')}</dt>
                         <dd><UserName userId={incident.commander_id}/></dd>
-                        <dt>{'Started'}</dt>
-                        <dd><LocalTime at={incident.created_at}/>{' by '}<Who userId={incident.reporter_id}/></dd>
-                        <dt>{incident.ended_at ? 'Ended' : 'Duration'}</dt>
+                        <dt>{t('field.started', 'Started')}</dt>
+                        <dd>{fill(t('page.startedBy', '{time} by {user}', slots('time', 'user')), {
+                            time: <LocalTime at={incident.created_at}/>,
+                            user: <Who userId={incident.reporter_id}/>,
+                        })}</dd>
+                        <dt>{incident.ended_at ? t('field.ended', 'Ended') : t('page.duration', 'Duration')}</dt>
                         <dd>
-                            {incident.ended_at ? (
-                                <><LocalTime at={incident.ended_at}/>{` (lasted ${duration(incident.ended_at - incident.created_at)})`}</>
-                            ) : `Active for ${duration(now - incident.created_at)}`}
+                            {incident.ended_at ? fill(t('page.endedLasted', '{time} (lasted {duration})', {
+                                ...slots('time'),
+                                duration: duration(incident.ended_at - incident.created_at, t),
+                            }), {time: <LocalTime at={incident.ended_at}/>}) : t('page.activeFor', 'Active for {duration}', {duration: duration(now - incident.created_at, t)})}
                         </dd>
                     </dl>
-                    <h3 className={`${CLS}-page__h3`}>{'Summary'}</h3>
-                    <p className={`${CLS}-page__summary${incident.summary ? '' : ` ${CLS}-muted`}`}>{incident.summary || 'No summary yet.'}</p>
-                    <h3 className={`${CLS}-page__h3`}>{'Checklist'}</h3>
-                    {incident.checklists.length === 0 && <p className={`${CLS}-muted`}>{'No checklist items.'}</p>}
+                    <h3 className={`${CLS}-page__h3`}>{t('field.summary', 'Summary')}</h3>
+                    <p className={`${CLS}-page__summary${incident.summary ? '' : ` ${CLS}-muted`}`}>{incident.summary || t('field.noSummary', 'No summary yet.')}</p>
+                    <h3 className={`${CLS}-page__h3`}>{t('field.checklist', 'Checklist')}</h3>
+                    {incident.checklists.length === 0 && <p className={`${CLS}-muted`}>{t('page.noChecklistItems', 'No checklist items.')}</p>}
                     {incident.checklists.map((section) => (
                         <div
                             key={section.id}
                             className={`${CLS}-page__section`}
                         >
                             <h4 className={`${CLS}-page__h4`}>{section.title}</h4>
-                            {section.items.length === 0 ? <p className={`${CLS}-muted ${CLS}-small`}>{'No items.'}</p> : (
+                            {section.items.length === 0 ? <p className={`${CLS}-muted ${CLS}-small`}>{t('common.noItems', 'No items.')}</p> : (
                                 <ul
                                     className={`${CLS}-page__items`}
                                     aria-label={section.title}
@@ -307,16 +325,21 @@ function PageDetail({incidentId, events, now, onClose}: {
                             )}
                         </div>
                     ))}
-                    <h3 className={`${CLS}-page__h3`}>{'Timeline'}</h3>
-                    {timeline.length === 0 ? <p className={`${CLS}-muted`}>{'No events yet.'}</p> : (
+                    <h3 className={`${CLS}-page__h3`}>{t('page.timeline', 'Timeline')}</h3>
+                    {timeline.length === 0 ? <p className={`${CLS}-muted`}>{t('page.noEvents', 'No events yet.')}</p> : (
                         <ol
                             className={`${CLS}-page__timeline`}
-                            aria-label='Timeline'
+                            aria-label={t('page.timeline', 'Timeline')}
                         >
                             {timeline.map((ev) => (
                                 <li key={ev.id}>
                                     <span className={`${CLS}-muted ${CLS}-small ${CLS}-page__when`}><LocalTime at={ev.at}/></span>
-                                    <span><Who userId={ev.actor_id}/>{' '}<TimelineWords kind={ev.kind}/></span>
+                                    <span>
+                                        <TimelineWords
+                                            actor={<Who userId={ev.actor_id}/>}
+                                            kind={ev.kind}
+                                        />
+                                    </span>
                                 </li>
                             ))}
                         </ol>
@@ -330,6 +353,7 @@ function PageDetail({incidentId, events, now, onClose}: {
 // The incidents page (registerNeedsTeamRoute('/incidents')): every incident of the team with
 // filters and paging, and one incident's full record beside the table.
 export function IncidentsPage({store, events}: Props): React.ReactElement {
+    const t = useT();
     const teamId = useHostState(store, currentTeamId);
     const now = useNow();
     const [perPage] = React.useState(perPageFromLocation);
@@ -351,8 +375,8 @@ export function IncidentsPage({store, events}: Props): React.ReactElement {
 
     // Search as the user types, after a pause.
     React.useEffect(() => {
-        const t = window.setTimeout(() => setQ(search.trim()), 250);
-        return () => window.clearTimeout(t);
+        const timer = window.setTimeout(() => setQ(search.trim()), 250);
+        return () => window.clearTimeout(timer);
     }, [search]);
 
     // Any filter change goes back to the first page.
@@ -385,13 +409,13 @@ export function IncidentsPage({store, events}: Props): React.ReactElement {
             },
             (e) => {
                 if (!isAbort(e)) {
-                    setError(errorMessage(e));
+                    setError(errorMessage(e, t));
                     setLoading(false);
                 }
             },
         );
         return () => controller.abort();
-    }, [teamId, stateFilter, q, commander, from, to, page, perPage, reloads]);
+    }, [teamId, stateFilter, q, commander, from, to, page, perPage, reloads, t]);
 
     const total = list?.total ?? 0;
     const pages = Math.max(1, Math.ceil(total / perPage));
@@ -414,35 +438,35 @@ export function IncidentsPage({store, events}: Props): React.ReactElement {
         >
             <div className={`${CLS}-page__main`}>
                 <header className={`${CLS}-page__header`}>
-                    <h1 className={`${CLS}-page__title`}>{'Incidents'}</h1>
+                    <h1 className={`${CLS}-page__title`}>{t('page.title', 'Incidents')}</h1>
                 </header>
                 <form
                     className={`${CLS}-page__filters`}
                     role='search'
-                    aria-label='Filter incidents'
+                    aria-label={t('page.filters.label', 'Filter incidents')}
                     onSubmit={(e) => {
                         e.preventDefault();
                         setQ(search.trim());
                     }}
                 >
                     <label className={`${CLS}-page__field`}>
-                        <span className={`${CLS}-page__label`}>{'State'}</span>
+                        <span className={`${CLS}-page__label`}>{t('field.state', 'State')}</span>
                         <select
                             className={`${CLS}-input ${CLS}-select`}
                             value={stateFilter}
                             onChange={(e) => setStateFilter(e.target.value as StateFilter)}
                         >
-                            <option value='all'>{'All'}</option>
-                            <option value='active'>{'Active'}</option>
-                            <option value='ended'>{'Ended'}</option>
+                            <option value='all'>{t('page.filters.all', 'All')}</option>
+                            <option value='active'>{t('incidentState.active', 'Active')}</option>
+                            <option value='ended'>{t('incidentState.ended', 'Ended')}</option>
                         </select>
                     </label>
                     <label className={`${CLS}-page__field ${CLS}-page__field--grow`}>
-                        <span className={`${CLS}-page__label`}>{'Search'}</span>
+                        <span className={`${CLS}-page__label`}>{t('page.filters.search', 'Search')}</span>
                         <input
                             className={`${CLS}-input`}
                             type='search'
-                            placeholder='Name, summary or reference'
+                            placeholder={t('page.filters.searchPlaceholder', 'Name, summary or reference')}
                             value={search}
                             onChange={(e) => setSearch(e.target.value)}
                         />
@@ -451,11 +475,11 @@ export function IncidentsPage({store, events}: Props): React.ReactElement {
                         <span
                             className={`${CLS}-page__label`}
                             id={`${CLS}-page-commander-label`}
-                        >{'Commander'}</span>
+                        >{t('field.commander', 'Commander')}</span>
                         {picking ? (
                             <UserPicker
                                 teamId={teamId}
-                                label='Filter by commander'
+                                label={t('page.filters.commanderPicker', 'Filter by commander')}
                                 onPick={(u) => {
                                     setCommander(u);
                                     setPicking(false);
@@ -472,10 +496,11 @@ export function IncidentsPage({store, events}: Props): React.ReactElement {
                                     ref={chooseRef}
                                     type='button'
                                     className={`${CLS}-input ${CLS}-page__choose`}
-                                    aria-label={commander ? `Commander: @${commander.username}. Change` : 'Commander: anyone. Choose'}
+                                    aria-label={commander ? t('page.filters.commanderChange', 'Commander: @{username}. Change', {username: commander.username}) :
+                                        t('page.filters.commanderChoose', 'Commander: anyone. Choose')}
                                     onClick={() => setPicking(true)}
                                 >
-                                    {commander ? `@${commander.username}` : 'Anyone'}
+                                    {commander ? `@${commander.username}` : t('page.filters.anyone', 'Anyone')}
                                 </button>
                                 {commander && (
                                     <button
@@ -483,14 +508,14 @@ export function IncidentsPage({store, events}: Props): React.ReactElement {
                                         className={`${CLS}-link-button`}
                                         onClick={() => setCommander(null)}
                                     >
-                                        {'Clear'}
+                                        {t('page.filters.clear', 'Clear')}
                                     </button>
                                 )}
                             </div>
                         )}
                     </div>
                     <label className={`${CLS}-page__field`}>
-                        <span className={`${CLS}-page__label`}>{'Started from'}</span>
+                        <span className={`${CLS}-page__label`}>{t('page.filters.from', 'Started from')}</span>
                         <input
                             className={`${CLS}-input`}
                             type='date'
@@ -499,7 +524,7 @@ export function IncidentsPage({store, events}: Props): React.ReactElement {
                         />
                     </label>
                     <label className={`${CLS}-page__field`}>
-                        <span className={`${CLS}-page__label`}>{'Started to'}</span>
+                        <span className={`${CLS}-page__label`}>{t('page.filters.to', 'Started to')}</span>
                         <input
                             className={`${CLS}-input`}
                             type='date'
@@ -519,22 +544,23 @@ export function IncidentsPage({store, events}: Props): React.ReactElement {
                             id={captionId}
                             className={`${CLS}-page__caption`}
                         >
-                            {'Incidents of this team, newest first'}
+                            {t('page.caption', 'Incidents of this team, newest first')}
                             <span
                                 className={`${CLS}-muted ${CLS}-small`}
                                 role='status'
                             >
-                                {list ? ` · ${total === 0 ? 'none match' : `${first}–${last} of ${total}`}` : ' · loading…'}
+                                {' · '}{list ? (total === 0 ? t('page.noneMatch', 'none match') : t('page.range', '{first}–{last} of {total}', {first, last, total})) :
+                                    t('page.loading', 'loading…')}
                             </span>
                         </caption>
                         <thead>
                             <tr>
-                                <th scope='col'>{'Reference'}</th>
-                                <th scope='col'>{'Name'}</th>
-                                <th scope='col'>{'State'}</th>
-                                <th scope='col'>{'Commander'}</th>
-                                <th scope='col'>{'Started'}</th>
-                                <th scope='col'>{'Duration / ended'}</th>
+                                <th scope='col'>{t('page.column.reference', 'Reference')}</th>
+                                <th scope='col'>{t('field.name', 'Name')}</th>
+                                <th scope='col'>{t('field.state', 'State')}</th>
+                                <th scope='col'>{t('field.commander', 'Commander')}</th>
+                                <th scope='col'>{t('field.started', 'Started')}</th>
+                                <th scope='col'>{t('page.column.duration', 'Duration / ended')}</th>
                             </tr>
                         </thead>
                         <tbody>
@@ -544,7 +570,7 @@ export function IncidentsPage({store, events}: Props): React.ReactElement {
                                         colSpan={6}
                                         className={`${CLS}-muted ${CLS}-page__none`}
                                     >
-                                        {'No incidents match these filters.'}
+                                        {t('page.noIncidents', 'No incidents match these filters.')}
                                     </td>
                                 </tr>
                             )}
@@ -580,8 +606,10 @@ export function IncidentsPage({store, events}: Props): React.ReactElement {
                                     <td><LocalTime at={inc.created_at}/></td>
                                     <td>
                                         {inc.ended_at ? (
-                                            <>{duration(inc.ended_at - inc.created_at)}<span className={`${CLS}-muted ${CLS}-small`}>{' · ended '}<LocalTime at={inc.ended_at}/></span></>
-                                        ) : <>{duration(now - inc.created_at)}<span className={`${CLS}-muted ${CLS}-small`}>{' · ongoing'}</span></>}
+                                            <>{duration(inc.ended_at - inc.created_at, t)}<span className={`${CLS}-muted ${CLS}-small`}>{' · '}{fill(t('page.endedAt', 'ended {time}', slots('time')), {
+                                                time: <LocalTime at={inc.ended_at}/>,
+                                            })}</span></>
+                                        ) : <>{duration(now - inc.created_at, t)}<span className={`${CLS}-muted ${CLS}-small`}>{' · '}{t('page.ongoing', 'ongoing')}</span></>}
                                     </td>
                                 </tr>
                             ))}
@@ -590,7 +618,7 @@ export function IncidentsPage({store, events}: Props): React.ReactElement {
                 </div>
                 <nav
                     className={`${CLS}-page__pager`}
-                    aria-label='Pages'
+                    aria-label={t('page.pager.label', 'Pages')}
                 >
                     <button
                         type='button'
@@ -598,16 +626,16 @@ export function IncidentsPage({store, events}: Props): React.ReactElement {
                         disabled={page === 0}
                         onClick={() => setPage((p) => Math.max(0, p - 1))}
                     >
-                        {'Previous'}
+                        {t('page.pager.previous', 'Previous')}
                     </button>
-                    <span className={`${CLS}-small`}>{`Page ${page + 1} of ${pages}`}</span>
+                    <span className={`${CLS}-small`}>{t('page.pager.position', 'Page {page} of {pages}', {page: page + 1, pages})}</span>
                     <button
                         type='button'
                         className={`${CLS}-button ${CLS}-button--tertiary ${CLS}-button--small`}
                         disabled={page + 1 >= pages}
                         onClick={() => setPage((p) => p + 1)}
                     >
-                        {'Next'}
+                        {t('page.pager.next', 'Next')}
                     </button>
                 </nav>
             </div>

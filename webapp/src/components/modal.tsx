@@ -1,5 +1,7 @@
 import React from 'react';
 
+import {useT} from '../i18n';
+
 import {CLS} from './common';
 
 const FOCUSABLE = 'a[href],button:not([disabled]),input:not([disabled]),select:not([disabled]),textarea:not([disabled]),[tabindex]:not([tabindex="-1"])';
@@ -24,6 +26,7 @@ interface Props {
 // the close button, Cancel or a click outside, shows the server's error in words, and gives focus
 // back to whatever opened it.
 export function ModalForm({id, title, busy, error, submitLabel, busyLabel, onClose, onSubmit, initialFocus, children}: Props): React.ReactElement {
+    const t = useT();
     const dialogRef = React.useRef<HTMLDivElement>(null);
 
     React.useEffect(() => {
@@ -117,7 +120,7 @@ export function ModalForm({id, title, busy, error, submitLabel, busyLabel, onClo
                         <button
                             type='button'
                             className={`${CLS}-icon-button ${CLS}-modal__close`}
-                            aria-label='Close'
+                            aria-label={t('common.close', 'Close')}
                             onClick={onClose}
                             disabled={busy}
                         >
@@ -143,7 +146,7 @@ export function ModalForm({id, title, busy, error, submitLabel, busyLabel, onClo
                             onClick={onClose}
                             disabled={busy}
                         >
-                            {'Cancel'}
+                            {t('common.cancel', 'Cancel')}
                         </button>
                         <button
                             type='submit'

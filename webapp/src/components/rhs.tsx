@@ -3,6 +3,7 @@ import React from 'react';
 import {basePath, listActiveIncidents} from '../client';
 import type {IncidentEvents} from '../events';
 import {currentChannelId, currentTeamId, currentTeamName, incidentsPagePath, navigateInHost, useHostState, useNow} from '../host';
+import {useT} from '../i18n';
 import {id as pluginId} from '../manifest';
 import type {Incident} from '../types/incident';
 import type {Store} from '../types/mattermost';
@@ -21,6 +22,7 @@ interface Props {
 // The right-hand sidebar: the team's active incidents, and one incident's detail. Opened from an
 // incident's channel it shows that incident first.
 export function RHSView({store, events, ui}: Props): React.ReactElement {
+    const t = useT();
     const teamId = useHostState(store, currentTeamId);
     const channelId = useHostState(store, currentChannelId);
     const teamName = useHostState(store, currentTeamName);
@@ -49,11 +51,11 @@ export function RHSView({store, events, ui}: Props): React.ReactElement {
             },
             (e) => {
                 if (!isAbort(e) && mySeq === seq.current) {
-                    setListError(errorMessage(e));
+                    setListError(errorMessage(e, t));
                 }
             },
         );
-    }, [teamId]);
+    }, [teamId, t]);
 
     React.useEffect(() => {
         const controller = new AbortController();
@@ -95,7 +97,7 @@ export function RHSView({store, events, ui}: Props): React.ReactElement {
         <div
             className={`${CLS}-rhs`}
             role='region'
-            aria-label='Incidents'
+            aria-label={t('rhs.label', 'Incidents')}
         >
             {selected ? (
                 <IncidentDetail

@@ -3,6 +3,7 @@ import React from 'react';
 import {listPlaybooks, startIncident} from '../client';
 import type {StartIncidentRequest} from '../client';
 import {currentTeamId, useHostState} from '../host';
+import {fill, slots, useT} from '../i18n';
 import type {Incident, Playbook} from '../types/incident';
 import type {Store} from '../types/mattermost';
 import type {PluginUI, StartRequest} from '../ui';
@@ -22,6 +23,7 @@ function StartForm({teamId, request, onClose, onStarted}: {
     onClose: () => void;
     onStarted: (incident: Incident) => void;
 }): React.ReactElement {
+    const t = useT();
     const [name, setName] = React.useState('');
     const [summary, setSummary] = React.useState(request.summary || '');
     const [playbooks, setPlaybooks] = React.useState<Playbook[] | null>(null);
@@ -55,12 +57,12 @@ function StartForm({teamId, request, onClose, onStarted}: {
             (e) => {
                 if (!isAbort(e)) {
                     setPlaybooks([]);
-                    setPlaybooksError(errorMessage(e));
+                    setPlaybooksError(errorMessage(e, t));
                 }
             },
         );
         return () => controller.abort();
-    }, [teamId]);
+    }, [teamId, t]);
 
     // The playbook decides the channel's default privacy until the user says otherwise.
     React.useEffect(() => {
@@ -71,7 +73,7 @@ function StartForm({teamId, request, onClose, onStarted}: {
 
     const submit = async () => {
         if (!name.trim()) {
-            setError('Give the incident a name.');
+            setError(t('startForm.nameRequired', 'Give the incident a name.'));
             nameRef.current?.focus();
             return;
         }
@@ -96,7 +98,7 @@ function StartForm({teamId, request, onClose, onStarted}: {
             onStarted(incident);
         } catch (err) {
             if (mounted.current) {
-                setError(errorMessage(err));
+                setError(errorMessage(err, t));
                 setSaving(false);
             }
         }
@@ -106,17 +108,17 @@ function StartForm({teamId, request, onClose, onStarted}: {
     return (
         <ModalForm
             id={id}
-            title='Start an incident'
+            title={t('startForm.title', 'Start an incident')}
             busy={saving}
             error={error}
-            submitLabel='Start incident'
-            busyLabel='Starting…'
+            submitLabel={t('startForm.submit', 'Start incident')}
+            busyLabel={t('startForm.starting', 'Starting…')}
             onClose={onClose}
             onSubmit={submit}
             initialFocus={nameRef}
         >
             <label className={`${CLS}-field`}>
-                <span className={`${CLS}-label`}>{'Name'}<span aria-hidden='true'>{' *'}</span></span>
+                <span className={`${CLS}-label`}>{t('field.name', 'Name')}<span aria-hidden='true'>{' *'}</span></span>
                 <input
                     ref={nameRef}
                     className={`${CLS}-input`}
@@ -125,37 +127,39 @@ function StartForm({teamId, request, onClose, onStarted}: {
                     required={true}
                     aria-required='true'
                     aria-invalid={error && !name.trim() ? true : undefined}
-                    placeholder='What is happening?'
+                    placeholder={t('startForm.namePlaceholder', 'What is happening?')}
                     onChange={(e) => setName(e.target.value)}
                     disabled={saving}
                 />
             </label>
             <label className={`${CLS}-field`}>
-                <span className={`${CLS}-label`}>{'Summary'}</span>
+                <span className={`${CLS}-label`}>{t('field.summary', 'Summary')}</span>
                 <textarea
                     className={`${CLS}-input ${CLS}-textarea`}
                     value={summary}
                     rows={4}
-                    placeholder='What do we know so far? (optional)'
+                    placeholder={t('startForm.summaryPlaceholder', 'What do we know so far? (optional)')}
                     onChange={(e) => setSummary(e.target.value)}
                     disabled={saving}
                 />
             </label>
             {request.postLink && (
                 <p className={`${CLS}-small ${CLS}-muted ${CLS}-modal__source`}>
-                    {'Started from '}
-                    <a
-                        href={request.postLink}
-                        target='_blank'
-                        rel='noopener noreferrer'
-                    >
-                        {'this message'}
-                    </a>
-                    {'; its link is in the summary.'}
+                    {fill(t('startForm.source', 'Started from {message}; its link is in the summary.', slots('message')), {
+                        message: (
+                            <a
+                                href={request.postLink}
+                                target='_blank'
+                                rel='noopener noreferrer'
+                            >
+                                {t('startForm.sourceLink', 'this message')}
+                            </a>
+                        ),
+                    })}
                 </p>
             )}
             <label className={`${CLS}-field`}>
-                <span className={`${CLS}-label`}>{'Playbook'}</span>
+                <span className={`${CLS}-label`}>{t('startForm.playbook', 'Playbook')}</span>
                 <select
                     className={`${CLS}-input ${CLS}-select`}
                     value={playbookId}
@@ -163,7 +167,7 @@ function StartForm({teamId, request, onClose, onStarted}: {
                     disabled={saving || playbooks === null}
                     aria-describedby={playbooksError ? `${id}-pb-error` : undefined}
                 >
-                    {playbooks === null && <option value=''>{'Loading playbooks…'}</option>}
+                    {playbooks === null && <option value=''>{t('startForm.loadingPlaybooks', 'Loading playbooks…')}</option>}
                     {(playbooks || []).map((p) => (
                         <option
                             key={p.id}
@@ -172,24 +176,24 @@ function StartForm({teamId, request, onClose, onStarted}: {
                             {p.title}
                         </option>
                     ))}
-                    {playbooks !== null && <option value=''>{'No playbook (empty checklist)'}</option>}
+                    {playbooks !== null && <option value=''>{t('startForm.noPlaybook', 'No playbook (empty checklist)')}</option>}
                 </select>
                 {playbooksError && (
                     <span
                         id={`${id}-pb-error`}
                         className={`${CLS}-small ${CLS}-field-error`}
                     >
-                        {`Playbooks could not be loaded: ${playbooksError}`}
+                        {t('startForm.playbooksError', 'Playbooks could not be loaded: {error}', {error: playbooksError})}
                     </span>
                 )}
             </label>
             <label className={`${CLS}-field`}>
-                <span className={`${CLS}-label`}>{'Channel name'}</span>
+                <span className={`${CLS}-label`}>{t('startForm.channelName', 'Channel name')}</span>
                 <input
                     className={`${CLS}-input`}
                     type='text'
                     value={channelName}
-                    placeholder='Optional: made from the name'
+                    placeholder={t('startForm.channelNamePlaceholder', 'Optional: made from the name')}
                     onChange={(e) => setChannelName(e.target.value)}
                     disabled={saving}
                     aria-describedby={`${id}-channel-hint`}
@@ -198,7 +202,7 @@ function StartForm({teamId, request, onClose, onStarted}: {
                     id={`${id}-channel-hint`}
                     className={`${CLS}-small ${CLS}-muted`}
                 >
-                    {'A new channel is created for the incident.'}
+                    {t('startForm.channelHint', 'A new channel is created for the incident.')}
                 </span>
             </label>
             <label className={`${CLS}-check-field`}>
@@ -213,14 +217,14 @@ function StartForm({teamId, request, onClose, onStarted}: {
                     disabled={saving}
                     aria-describedby={!privateTouched && !playbookId ? `${id}-private-hint` : undefined}
                 />
-                <span>{'Private channel'}</span>
+                <span>{t('startForm.private', 'Private channel')}</span>
             </label>
             {!privateTouched && !playbookId && (
                 <span
                     id={`${id}-private-hint`}
                     className={`${CLS}-small ${CLS}-muted ${CLS}-modal__hint`}
                 >
-                    {'Left unticked, the plugin’s setting in the System Console decides.'}
+                    {t('startForm.privateHint', 'Left unticked, the plugin’s setting in the System Console decides.')}
                 </span>
             )}
         </ModalForm>

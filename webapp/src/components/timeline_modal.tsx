@@ -2,6 +2,8 @@ import React from 'react';
 
 import {addPostToTimeline, listActiveIncidents} from '../client';
 import {currentChannelId, currentTeamId, useHostState} from '../host';
+import {useT} from '../i18n';
+import type {Translate} from '../i18n';
 import type {Incident} from '../types/incident';
 import type {Store} from '../types/mattermost';
 import type {PluginUI, TimelineRequest} from '../ui';
@@ -11,10 +13,10 @@ import {ModalForm} from './modal';
 
 const PREVIEW_CHARS = 300;
 
-function preview(message: string): string {
+function preview(message: string, t: Translate): string {
     const text = message.trim();
     if (!text) {
-        return '(a message without text)';
+        return t('timelineForm.emptyMessage', '(a message without text)');
     }
     return text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS)}…` : text;
 }
@@ -33,6 +35,7 @@ function TimelineForm({teamId, openChannelId, request, onClose, onAdded}: {
     onClose: () => void;
     onAdded: (incident: Incident) => void;
 }): React.ReactElement {
+    const t = useT();
     const [incidents, setIncidents] = React.useState<Incident[] | null>(null);
     const [incidentId, setIncidentId] = React.useState('');
     const [note, setNote] = React.useState('');
@@ -59,16 +62,16 @@ function TimelineForm({teamId, openChannelId, request, onClose, onAdded}: {
             (e) => {
                 if (!isAbort(e)) {
                     setIncidents([]);
-                    setError(`Incidents could not be loaded: ${errorMessage(e)}`);
+                    setError(t('timelineForm.incidentsError', 'Incidents could not be loaded: {error}', {error: errorMessage(e, t)}));
                 }
             },
         );
         return () => controller.abort();
-    }, [teamId, request.channelId, openChannelId]);
+    }, [teamId, request.channelId, openChannelId, t]);
 
     const submit = async () => {
         if (!incidentId) {
-            setError('Choose an incident.');
+            setError(t('timelineForm.chooseIncident', 'Choose an incident.'));
             selectRef.current?.focus();
             return;
         }
@@ -78,7 +81,7 @@ function TimelineForm({teamId, openChannelId, request, onClose, onAdded}: {
             onAdded(await addPostToTimeline(incidentId, request.postId, note.trim()));
         } catch (err) {
             if (mounted.current) {
-                setError(errorMessage(err));
+                setError(errorMessage(err, t));
                 setSaving(false);
             }
         }
@@ -89,21 +92,21 @@ function TimelineForm({teamId, openChannelId, request, onClose, onAdded}: {
     return (
         <ModalForm
             id={id}
-            title='Add to incident timeline'
+            title={t('timelineForm.title', 'Add to incident timeline')}
             busy={saving}
             error={error}
-            submitLabel='Add to timeline'
-            busyLabel='Adding…'
+            submitLabel={t('timelineForm.submit', 'Add to timeline')}
+            busyLabel={t('common.adding', 'Adding…')}
             onClose={onClose}
             onSubmit={submit}
             initialFocus={selectRef}
         >
             <figure className={`${CLS}-modal__quote`}>
-                <figcaption className={`${CLS}-label`}>{'Message'}</figcaption>
-                <blockquote className={`${CLS}-quote`}>{preview(request.message)}</blockquote>
+                <figcaption className={`${CLS}-label`}>{t('timelineForm.message', 'Message')}</figcaption>
+                <blockquote className={`${CLS}-quote`}>{preview(request.message, t)}</blockquote>
             </figure>
             <label className={`${CLS}-field`}>
-                <span className={`${CLS}-label`}>{'Incident'}</span>
+                <span className={`${CLS}-label`}>{t('timelineForm.incident', 'Incident')}</span>
                 <select
                     ref={selectRef}
                     className={`${CLS}-input ${CLS}-select`}
@@ -112,7 +115,7 @@ function TimelineForm({teamId, openChannelId, request, onClose, onAdded}: {
                     disabled={saving || incidents === null || none}
                     aria-describedby={none ? `${id}-none` : undefined}
                 >
-                    {incidents === null && <option value=''>{'Loading incidents…'}</option>}
+                    {incidents === null && <option value=''>{t('common.loadingIncidents', 'Loading incidents…')}</option>}
                     {(incidents || []).map((i) => (
                         <option
                             key={i.id}
@@ -127,17 +130,17 @@ function TimelineForm({teamId, openChannelId, request, onClose, onAdded}: {
                         id={`${id}-none`}
                         className={`${CLS}-small ${CLS}-muted`}
                     >
-                        {'This team has no active incident.'}
+                        {t('timelineForm.noIncident', 'This team has no active incident.')}
                     </span>
                 )}
             </label>
             <label className={`${CLS}-field`}>
-                <span className={`${CLS}-label`}>{'Note'}</span>
+                <span className={`${CLS}-label`}>{t('timelineForm.note', 'Note')}</span>
                 <textarea
                     className={`${CLS}-input ${CLS}-textarea`}
                     value={note}
                     rows={3}
-                    placeholder='Why it matters (optional)'
+                    placeholder={t('timelineForm.notePlaceholder', 'Why it matters (optional)')}
                     onChange={(e) => setNote(e.target.value)}
                     disabled={saving}
                 />
@@ -148,6 +151,7 @@ function TimelineForm({teamId, openChannelId, request, onClose, onAdded}: {
 
 // Registered as a root component: the form while a post is being added, and a short notice after.
 export function AddToTimelineModal({store, ui}: {store: Store; ui: PluginUI}): React.ReactElement | null {
+    const t = useT();
     const teamId = useHostState(store, currentTeamId);
     const openChannelId = useHostState(store, currentChannelId);
     const [request, setRequest] = React.useState<TimelineRequest | null>(ui.timelineRequest);
@@ -164,8 +168,8 @@ export function AddToTimelineModal({store, ui}: {store: Store; ui: PluginUI}): R
         if (!notice) {
             return undefined;
         }
-        const t = window.setTimeout(() => ui.notify(null), 5000);
-        return () => window.clearTimeout(t);
+        const timer = window.setTimeout(() => ui.notify(null), 5000);
+        return () => window.clearTimeout(timer);
     }, [notice, ui]);
     return (
         <>
@@ -178,7 +182,7 @@ export function AddToTimelineModal({store, ui}: {store: Store; ui: PluginUI}): R
                     onClose={() => ui.closeTimeline()}
                     onAdded={(incident) => {
                         ui.closeTimeline();
-                        ui.notify(`Added to the timeline of ${incident.reference} ${incident.name}.`);
+                        ui.notify(t('timelineForm.added', 'Added to the timeline of {reference} {name}.', {reference: incident.reference, name: incident.name}));
                     }}
                 />
             )}

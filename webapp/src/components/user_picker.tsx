@@ -1,6 +1,7 @@
 import React from 'react';
 
 import {autocompleteUsers} from '../client';
+import {useT} from '../i18n';
 import type {User} from '../types/incident';
 
 import {Avatar, CLS, errorMessage, isAbort} from './common';
@@ -24,6 +25,7 @@ function fullName(u: User): string {
 // A type-ahead over the host's user autocomplete, as a WAI-ARIA combobox: the text box keeps
 // focus; ArrowDown/ArrowUp move through the options, Enter picks, Escape cancels.
 export function UserPicker({teamId, label, excludeIds = [], busy = false, onPick, onCancel}: Props): React.ReactElement {
+    const t = useT();
     const [baseId] = React.useState(() => `${CLS}-picker-${nextPickerId++}`);
     const [term, setTerm] = React.useState('');
     const [users, setUsers] = React.useState<User[] | null>(null);
@@ -49,7 +51,7 @@ export function UserPicker({teamId, label, excludeIds = [], busy = false, onPick
                 },
                 (e) => {
                     if (!isAbort(e)) {
-                        setError(errorMessage(e));
+                        setError(errorMessage(e, t));
                         setUsers([]);
                     }
                 },
@@ -59,7 +61,7 @@ export function UserPicker({teamId, label, excludeIds = [], busy = false, onPick
             window.clearTimeout(timer);
             controller.abort();
         };
-    }, [teamId, term, exclude]);
+    }, [teamId, term, exclude, t]);
 
     const listId = `${baseId}-list`;
     const optionId = (i: number) => `${baseId}-opt-${i}`;
@@ -109,11 +111,11 @@ export function UserPicker({teamId, label, excludeIds = [], busy = false, onPick
     if (error) {
         status = error;
     } else if (users === null) {
-        status = 'Searching…';
+        status = t('picker.searching', 'Searching…');
     } else if (users.length === 0) {
-        status = term.trim() ? `No one matches “${term.trim()}”.` : 'No one to choose.';
+        status = term.trim() ? t('picker.noMatch', 'No one matches “{term}”.', {term: term.trim()}) : t('picker.noOne', 'No one to choose.');
     } else {
-        status = `${users.length} ${users.length === 1 ? 'person' : 'people'} found. Use the arrow keys and Enter to choose.`;
+        status = t('picker.found', '{count, plural, one {# person} other {# people}} found. Use the arrow keys and Enter to choose.', {count: users.length});
     }
 
     return (
@@ -133,7 +135,7 @@ export function UserPicker({teamId, label, excludeIds = [], busy = false, onPick
                     aria-busy={busy || undefined}
                     autoComplete='off'
                     spellCheck={false}
-                    placeholder='Type a name'
+                    placeholder={t('picker.placeholder', 'Type a name')}
                     value={term}
                     onChange={(e) => setTerm(e.target.value)}
                     onKeyDown={onKeyDown}
@@ -143,7 +145,7 @@ export function UserPicker({teamId, label, excludeIds = [], busy = false, onPick
                     className={`${CLS}-button ${CLS}-button--tertiary ${CLS}-button--small`}
                     onClick={onCancel}
                 >
-                    {'Cancel'}
+                    {t('common.cancel', 'Cancel')}
                 </button>
             </div>
             <ul
