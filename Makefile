@@ -33,9 +33,10 @@ webapp: setup
 dist: host guest webapp
 	./build/bundle.sh
 
-## Every test: Rust unit and protocol tests, webapp in Chromium, then the Go conformance
-## suite driving the bundle through Mattermost's own plugin host code.
-test: setup test-rust dist test-webapp test-conformance
+## Every test: Rust unit and protocol tests, webapp in Chromium, the Go conformance suite
+## driving the bundle through Mattermost's own plugin host code, then end to end on a real
+## Mattermost server.
+test: setup test-rust dist test-webapp test-conformance e2e
 
 test-rust: guest
 	$(CARGO) test --workspace --exclude faulty-guest
