@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
 )
@@ -151,5 +152,53 @@ func TestIncidentConduct(t *testing.T) {
 	s.ok(t, s.bob, http.MethodGet, "/api/v0/conduct", nil, http.StatusOK, &conduct)
 	if len(conduct.Severities) != 4 || len(conduct.Statuses) != 4 || len(conduct.Roles) != 2 {
 		t.Errorf("conduct %+v", conduct)
+	}
+}
+
+// The host calls the guest's timed work on its own timer (INCIDENT_TICK_SECONDS): an update that
+// promises the next one shortly makes a reminder appear in the channel, once, with buttons that
+// call the plugin back.
+func TestUpdateReminderFromTheTimer(t *testing.T) {
+	t.Setenv("INCIDENT_TICK_SECONDS", "1")
+	s := newScenario(t)
+	inc := s.start(t, s.alice, map[string]any{"team_id": s.team, "name": "Slow checkout"})
+	s.ok(t, s.alice, http.MethodPost, "/api/v0/incidents/"+inc.ID+"/updates",
+		map[string]any{"message": "Looking into it.", "next_update_at": nowMs() + 1500}, http.StatusCreated, nil)
+	reminders := func() []*model.Post {
+		var out []*model.Post
+		for _, p := range s.api.ChannelPosts(inc.ChannelID) {
+			if strings.Contains(p.Message, "Time for a status update on INC-0001") {
+				out = append(out, p)
+			}
+		}
+		return out
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for len(reminders()) == 0 && time.Now().Before(deadline) {
+		time.Sleep(200 * time.Millisecond)
+	}
+	got := reminders()
+	if len(got) != 1 {
+		t.Fatalf("%d reminders after the promised time, want 1", len(got))
+	}
+	time.Sleep(2500 * time.Millisecond) // two more ticks: still one
+	if n := len(reminders()); n != 1 {
+		t.Errorf("%d reminders after more ticks, want 1", n)
+	}
+	if got[0].UserId != s.bot || !strings.HasPrefix(got[0].Message, "@alice ") {
+		t.Errorf("reminder %q by %s", got[0].Message, s.name(got[0].UserId))
+	}
+	attachments, _ := got[0].GetProp("attachments").([]any)
+	if len(attachments) != 1 {
+		t.Fatalf("reminder props %v", got[0].GetProps())
+	}
+	var answer map[string]string
+	s.ok(t, s.alice, http.MethodPost, "/api/v0/actions/reminders",
+		map[string]any{"user_id": s.alice, "context": map[string]any{"incident_id": inc.ID, "action": "off"}}, http.StatusOK, &answer)
+	if !strings.Contains(answer["ephemeral_text"], "are off") {
+		t.Errorf("stop button answered %v", answer)
+	}
+	if last := s.get(t, s.alice, inc.ID).lastEvent(); last.kind() != "reminders_set" {
+		t.Errorf("last event %v, want reminders_set", last.Kind)
 	}
 }

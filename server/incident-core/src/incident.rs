@@ -55,6 +55,12 @@ pub struct Incident {
     /// Status updates, oldest first.
     #[serde(default)]
     pub updates: Vec<crate::lifecycle::StatusUpdate>,
+    /// No update reminders before this time.
+    #[serde(default)]
+    pub reminders_snoozed_until: Option<i64>,
+    /// Reminders stopped for this incident.
+    #[serde(default)]
+    pub reminders_off: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -152,6 +158,8 @@ impl Incident {
             status: request.status.trim().to_string(),
             roles: Vec::new(),
             updates: Vec::new(),
+            reminders_snoozed_until: None,
+            reminders_off: false,
         };
         let reporter = incident.reporter_id.clone();
         incident.record(

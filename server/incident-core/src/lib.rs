@@ -20,6 +20,7 @@ pub mod lifecycle;
 mod items;
 pub mod naming;
 pub mod playbook;
+pub mod reminders;
 pub mod render;
 #[cfg(test)]
 mod test_support;

@@ -247,6 +247,9 @@ fn describe(
         RoleAssigned { role, from: None, to: None } => format!("left the {} role empty", safe(role)),
         UpdatePosted { status, .. } => format!("posted a status update ({})", safe(status)),
         IncidentReopened => "reopened the incident".to_string(),
+        RemindersSnoozed { until } => format!("snoozed update reminders until {}", time_fmt::utc_timestamp(*until)),
+        RemindersSet { on: true } => "turned update reminders back on".to_string(),
+        RemindersSet { on: false } => "stopped update reminders".to_string(),
         PostAdded { author_id, note, .. } if note.is_empty() => {
             format!("added a message by {} to the timeline", mention(author_id, usernames))
         }

@@ -98,6 +98,12 @@ pub enum TimelineEventKind {
         status: String,
     },
     IncidentReopened,
+    RemindersSnoozed {
+        until: i64,
+    },
+    RemindersSet {
+        on: bool,
+    },
     /// A chat message someone put on the timeline ("Add to incident timeline"), copied as it
     /// read then, so the timeline keeps it if the post is edited or deleted later.
     PostAdded {
@@ -149,7 +155,9 @@ impl TimelineEventKind {
             | StatusChanged { .. }
             | RoleAssigned { .. }
             | UpdatePosted { .. }
-            | IncidentReopened => None,
+            | IncidentReopened
+            | RemindersSnoozed { .. }
+            | RemindersSet { .. } => None,
         }
     }
 }

@@ -28,6 +28,7 @@ pub const SUBCOMMANDS: &[(&str, &str, &str)] = &[
     ("role", "<role> @user|none [INC-0042]", "Give a role (or take it back with none)"),
     ("claim", "<role> [INC-0042]", "Take a role yourself"),
     ("reopen", "[INC-0042]", "Reopen a resolved incident"),
+    ("reminders", "snooze|off|on [INC-0042]", "Snooze update reminders for 30 minutes, or stop or restart them"),
     ("playbooks", "", "List the team's playbooks"),
     ("ping", "", "Check that Incident Response is running"),
     ("help", "", "Show this help"),
@@ -296,6 +297,15 @@ fn run<M: Mattermost, D: Database>(
                 service.change_status(user, &target.value.id, &name)?
             };
             Ok(reply(format!("{} is now {}.", incident.reference(), render::channel_header(&incident))))
+        }
+        "reminders" => {
+            let reference = take_reference(&mut args);
+            let what = args.first().map(|a| a.to_lowercase()).unwrap_or_default();
+            if what.is_empty() {
+                return Err(ServiceError::Invalid("`/incident reminders snooze`, `off` or `on`.".into()));
+            }
+            let target = service.incident_for_command(user, at.team_id, at.channel_id, reference.as_deref())?;
+            Ok(reply(service.reminders_action(user, &target.value.id, &what)?))
         }
         "reopen" => {
             let reference = take_reference(&mut args);

@@ -18,6 +18,7 @@ pub struct FakeMattermost {
     pub events: RefCell<Vec<(String, serde_json::Value, String)>>,
     /// Direct messages: (to user, text).
     pub dms: RefCell<Vec<(String, String)>>,
+    pub claims: RefCell<HashSet<String>>,
     pub settings: Settings,
 }
 
@@ -108,6 +109,10 @@ impl Mattermost for FakeMattermost {
         }
         posts.push(created.clone());
         Ok(created)
+    }
+
+    fn claim_once(&self, key: &str, _ttl_seconds: i64) -> bool {
+        self.claims.borrow_mut().insert(key.to_owned())
     }
 
     fn update_post(&self, post_id: &str, message: &str) -> Result<(), String> {

@@ -186,6 +186,17 @@ fn dispatch<M: Mattermost, D: Database>(s: &mut Service<'_, M, D>, user: &str, m
             let draft: incident_core::lifecycle::UpdateDraft = body(request)?;
             Ok(HttpResponse::json(201, &incident_json(&s.post_update(user, id, &draft)?)))
         }
+        // A reminder's buttons: Mattermost posts the button's context for the user who clicked.
+        ("POST", ["api", "v0", "actions", "reminders"]) => {
+            let b: Value = body(request)?;
+            let context = b.get("context").cloned().unwrap_or(Value::Null);
+            let text = |k: &str| context.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
+            let answer = match s.reminders_action(user, &text("incident_id"), &text("action")) {
+                Ok(said) => said,
+                Err(e) => e.to_string(),
+            };
+            ok(json!({ "ephemeral_text": answer }))
+        }
         ("GET", ["api", "v0", "conduct"]) => ok(serde_json::to_value(s.conduct()?).unwrap_or(Value::Null)),
         ("POST", ["api", "v0", "incidents", id, "timeline"]) => {
             let b: Value = body(request)?;

@@ -9,6 +9,7 @@ mod ids;
 mod platform;
 mod repo;
 mod running;
+mod scheduled;
 mod service;
 
 #[cfg(test)]
@@ -47,7 +48,7 @@ pub(crate) fn with_service<M: Mattermost, D: Database, R>(mm: &M, db: &D, f: imp
 pub struct IncidentResponse;
 
 impl Plugin for IncidentResponse {
-    const HOOKS: &'static [Hook] = &[Hook::OnActivate, Hook::ExecuteCommand, Hook::ServeHttp];
+    const HOOKS: &'static [Hook] = &[Hook::OnActivate, Hook::ExecuteCommand, Hook::ServeHttp, Hook::RunScheduled];
 
     fn on_activate(&self, api: &Api) -> Result<(), String> {
         let repo = Repo::new(&Store);
@@ -95,6 +96,12 @@ impl Plugin for IncidentResponse {
 
     fn serve_http(&self, api: &Api, _ctx: &Context, request: &HttpRequest) -> HttpResponse {
         http_api::route(&ServerApi(*api), &Store, request)
+    }
+
+    fn run_scheduled(&self, api: &Api) {
+        if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.send_due_reminders()) {
+            api.log(LogLevel::Error, "reminders failed", &[("error", &e.to_string())]);
+        }
     }
 }
 

@@ -30,6 +30,12 @@ pub struct Settings {
     /// A channel (id) with one post per incident, edited in place as it changes.
     #[serde(rename = "digestchannel")]
     pub digest_channel: String,
+    /// `Severity: minutes` per line: how often status updates are due.
+    #[serde(rename = "updatereminders")]
+    pub update_reminders: String,
+    /// Days after which an active incident is nudged daily; 0 for never.
+    #[serde(rename = "staleincidentdays")]
+    pub stale_incident_days: String,
 }
 
 impl Default for Settings {
@@ -42,6 +48,8 @@ impl Default for Settings {
             statuses: String::new(),
             roles: String::new(),
             digest_channel: String::new(),
+            update_reminders: String::new(),
+            stale_incident_days: String::new(),
         }
     }
 }
@@ -67,6 +75,9 @@ pub trait Mattermost {
     fn create_post(&self, post: &Post) -> Result<Post, String>;
     /// A post that exists and is not deleted.
     fn post(&self, post_id: &str) -> Option<Post>;
+    /// True for the first caller across all plugin processes to claim `key` (Mattermost's
+    /// key-value store, atomically); the claim lapses after `ttl_seconds`.
+    fn claim_once(&self, key: &str, ttl_seconds: i64) -> bool;
     /// Replaces a post's message (the digest post is edited in place).
     fn update_post(&self, post_id: &str, message: &str) -> Result<(), String>;
     /// Sets a channel's header (the incident channel shows severity and status there).
@@ -135,6 +146,10 @@ impl Mattermost for ServerApi {
 
     fn post(&self, post_id: &str) -> Option<Post> {
         self.0.get_post(post_id).ok().filter(|p| p.delete_at == 0)
+    }
+
+    fn claim_once(&self, key: &str, ttl_seconds: i64) -> bool {
+        self.0.kv_set_with_options(key, b"1", true, None, ttl_seconds).unwrap_or(false)
     }
 
     fn update_post(&self, post_id: &str, message: &str) -> Result<(), String> {

@@ -414,3 +414,51 @@ fn the_digest_channel_has_one_post_per_incident_edited_in_place() {
     w.start("u-bob", "Disk full");
     assert_eq!(w.mm.posts_in("digest").len(), 2);
 }
+
+#[test]
+fn reminders_are_posted_once_when_due_and_can_be_snoozed_or_stopped() {
+    let w = World::new();
+    let inc = w.start("u-alice", "Payments down");
+    let id = inc["id"].as_str().expect("id").to_owned();
+    let ch = inc["channel_id"].as_str().expect("channel").to_owned();
+    let created = inc["created_at"].as_i64().expect("created");
+    w.cmd("u-alice", &ch, "/incident severity P1");
+    let remind_at = |now: i64| {
+        let repo = Repo::new(&w.db);
+        let mut ids = crate::ids::RandomIds;
+        let mut s = crate::service::Service { mm: &w.mm, repo, ids: &mut ids, now, bot_id: "u-bot".into() };
+        s.send_due_reminders().expect("reminders")
+    };
+    let reminders = || w.mm.posts.borrow().iter().filter(|p| p.channel_id == ch && p.message.contains("Time for a status update")).cloned().collect::<Vec<_>>();
+    assert_eq!(remind_at(created + 29 * 60_000), 0);
+    assert_eq!(remind_at(created + 31 * 60_000), 1);
+    assert_eq!(remind_at(created + 32 * 60_000), 0, "posted once, however often the timer runs");
+    let posted = reminders();
+    assert_eq!(posted.len(), 1);
+    assert!(posted[0].message.starts_with("@alice Time for a status update on INC-0001"), "{}", posted[0].message);
+    let buttons = &posted[0].props.0["attachments"][0]["actions"];
+    assert_eq!(buttons[0]["integration"]["url"], "/plugins/incident-response/api/v0/actions/reminders");
+    assert_eq!(buttons[0]["integration"]["context"], json!({"incident_id": id, "action": "snooze"}));
+
+    // The snooze button, as Mattermost calls it for the user who clicked.
+    let (status, v) = w.http(Some("u-alice"), "POST", "/api/v0/actions/reminders", json!({"context": {"incident_id": id, "action": "snooze"}}));
+    assert_eq!(status, 200);
+    assert!(v["ephemeral_text"].as_str().is_some_and(|t| t.contains("snoozed for 30 minutes")), "{v}");
+    let (status, v) = w.http(Some("u-carol"), "POST", "/api/v0/actions/reminders", json!({"context": {"incident_id": id, "action": "off"}}));
+    assert_eq!((status, v["ephemeral_text"].as_str()), (200, Some("No such incident.")), "outsiders cannot stop them");
+
+    // An update resets the clock; `off` stops reminders; the end silences them for good.
+    w.cmd("u-alice", &ch, "/incident update Card payments recovering");
+    assert_eq!(w.cmd("u-alice", &ch, "/incident reminders off"), "Update reminders for INC-0001 are off; `/incident reminders on` brings them back.");
+    let far = ids_now() + 3 * 3_600_000;
+    assert_eq!(remind_at(far), 0);
+    assert_eq!(w.cmd("u-alice", &ch, "/incident reminders on"), "Update reminders for INC-0001 are on.");
+    assert_eq!(remind_at(far), 1);
+    assert_eq!(w.cmd("u-alice", &ch, "/incident reminders later"), "Reminders: `snooze`, `off` or `on`, not `later`.");
+    w.cmd("u-alice", &ch, "/incident end");
+    assert_eq!(remind_at(far + 3_600_000), 0);
+}
+
+fn ids_now() -> i64 {
+    crate::ids::now_ms()
+}

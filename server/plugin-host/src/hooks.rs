@@ -40,11 +40,55 @@ impl GuestSlot {
 pub struct HostHooks {
     guest: GuestSlot,
     plugin_id: String,
+    /// The timer calling the guest's `RunScheduled` while the plugin is active.
+    ticker: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
+}
+
+/// How often `RunScheduled` runs: `INCIDENT_TICK_SECONDS` (1 to 3600), else a minute.
+fn tick_period() -> std::time::Duration {
+    let seconds = std::env::var("INCIDENT_TICK_SECONDS")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .filter(|s| (1..=3600).contains(s))
+        .unwrap_or(60);
+    std::time::Duration::from_secs(seconds)
 }
 
 impl HostHooks {
     pub fn new(guest: GuestSlot, plugin_id: String) -> Self {
-        Self { guest, plugin_id }
+        Self { guest, plugin_id, ticker: std::sync::Mutex::new(None) }
+    }
+
+    /// Starts (or restarts) the timer when the guest has timed work. A slow run delays the
+    /// next one rather than piling up; a failed run is logged and the timer goes on.
+    fn start_ticker(&self, guest: Arc<GuestRuntime>) {
+        let task = tokio::spawn(async move {
+            let mut interval = tokio::time::interval(tick_period());
+            interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            interval.tick().await; // the first tick is immediate; activation has just run
+            loop {
+                interval.tick().await;
+                let g = guest.clone();
+                match tokio::task::spawn_blocking(move || g.run_scheduled()).await {
+                    Ok(Ok(())) => {}
+                    Ok(Err(e)) => log::error(&format!("RunScheduled: {e}")),
+                    Err(e) => log::error(&format!("RunScheduled: the plugin logic thread failed: {e}")),
+                }
+            }
+        });
+        if let Ok(mut slot) = self.ticker.lock() {
+            if let Some(old) = slot.replace(task) {
+                old.abort();
+            }
+        }
+    }
+
+    fn stop_ticker(&self) {
+        if let Ok(mut slot) = self.ticker.lock() {
+            if let Some(task) = slot.take() {
+                task.abort();
+            }
+        }
     }
 
     /// Runs `f` against the guest on a blocking thread (guest calls block on API round trips).
@@ -89,11 +133,15 @@ impl mm_protocol::Hooks for HostHooks {
         let store = crate::data::open_store(&api, &self.plugin_id).await.inspect_err(|e| log::error(e))?;
         guest.set_store(store);
         self.run("OnActivate", |g| g.on_activate()).await??;
+        if self.run("Implemented", |g| g.implemented()).await?.iter().any(|h| h == "RunScheduled") {
+            self.start_ticker(guest);
+        }
         log::info("Incident Response activated");
         Ok(())
     }
 
     async fn on_deactivate(&self) -> Result<(), String> {
+        self.stop_ticker();
         self.run("OnDeactivate", |g| g.on_deactivate()).await?
     }
 

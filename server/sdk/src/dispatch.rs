@@ -116,3 +116,7 @@ pub fn on_plugin_cluster_event<P: Plugin>(context: &str, id: &str, data: &[u8]) 
         Err(m) => log_bad_input("OnPluginClusterEvent", &m),
     }
 }
+
+pub fn run_scheduled<P: Plugin>() {
+    P::default().run_scheduled(&Api)
+}

@@ -62,6 +62,8 @@ pub enum Hook {
     ReactionHasBeenAdded,
     UserHasJoinedChannel,
     OnPluginClusterEvent,
+    /// Timed work, about once a minute (not a Mattermost hook; see the WIT file).
+    RunScheduled,
 }
 
 impl Hook {
@@ -78,6 +80,7 @@ impl Hook {
             Hook::ReactionHasBeenAdded => "ReactionHasBeenAdded",
             Hook::UserHasJoinedChannel => "UserHasJoinedChannel",
             Hook::OnPluginClusterEvent => "OnPluginClusterEvent",
+            Hook::RunScheduled => "RunScheduled",
         }
     }
 }
@@ -123,6 +126,8 @@ pub trait Plugin: Default + 'static {
     fn user_has_joined_channel(&self, _api: &Api, _ctx: &Context, _member: &ChannelMember, _actor: Option<&User>) {}
 
     fn on_plugin_cluster_event(&self, _api: &Api, _ctx: &Context, _id: &str, _data: &[u8]) {}
+
+    fn run_scheduled(&self, _api: &Api) {}
 }
 
 /// Exports a [`Plugin`] implementation as the component's hooks.
@@ -184,6 +189,9 @@ macro_rules! export_plugin {
                 data: ::std::vec::Vec<u8>,
             ) {
                 $crate::dispatch::on_plugin_cluster_event::<$plugin>(&context, &id, &data)
+            }
+            fn run_scheduled() {
+                $crate::dispatch::run_scheduled::<$plugin>()
             }
         }
 

@@ -220,6 +220,10 @@ impl GuestRuntime {
         let ctx = to_json(ctx)?;
         self.call(|p, s| p.hooks().call_on_plugin_cluster_event(s, &ctx, id, data))
     }
+
+    pub fn run_scheduled(&self) -> Result<(), GuestError> {
+        self.call(|p, s| p.hooks().call_run_scheduled(s))
+    }
 }
 
 /// Names the guest's imported interface versions and refuses ones this host does not link,

@@ -1,0 +1,108 @@
+//! Timed work, run by the host about once a minute (`RunScheduled`): update reminders and
+//! nudges for long-running incidents. Each reminder is claimed in Mattermost's key-value store
+//! first, so several plugin processes (a cluster) post it once.
+
+use incident_core::reminders::{self, Reminder, ReminderPolicy};
+use incident_core::{Incident, IncidentFilter, IncidentState};
+use mattermost_plugin_sdk::model::{Post, Props};
+use serde_json::json;
+
+use crate::PLUGIN_ID;
+use crate::db::Database;
+use crate::platform::Mattermost;
+use crate::service::{Result, Service, ServiceError};
+
+/// Claims outlive any reminder they guard.
+const CLAIM_TTL_SECONDS: i64 = 8 * 24 * 3600;
+pub const SNOOZE_MINUTES: i64 = 30;
+
+impl<M: Mattermost, D: Database> Service<'_, M, D> {
+    pub fn reminder_policy(&self) -> Result<ReminderPolicy> {
+        let s = self.mm.settings();
+        ReminderPolicy::from_settings(&s.update_reminders, &s.stale_incident_days).map_err(|e| {
+            ServiceError::Internal(format!(
+                "the plugin's settings are invalid ({e}); a system admin can fix them in System Console > Plugins > Incident Response"
+            ))
+        })
+    }
+
+    /// Posts every reminder that is due and not yet posted; answers how many were posted.
+    pub fn send_due_reminders(&mut self) -> Result<usize> {
+        let policy = self.reminder_policy()?;
+        let filter = IncidentFilter { state: Some(IncidentState::Active), ..IncidentFilter::default() };
+        let (active, _) = self.repo.list_incidents(&filter, 0, usize::MAX)?;
+        let mut sent = 0;
+        for incident in active {
+            for reminder in reminders::due(&incident, &policy, self.now) {
+                if self.mm.claim_once(&format!("reminder:{}:{}", incident.id, reminder.key()), CLAIM_TTL_SECONDS) {
+                    self.post_reminder(&incident, &reminder);
+                    sent += 1;
+                }
+            }
+        }
+        Ok(sent)
+    }
+
+    fn post_reminder(&self, incident: &Incident, reminder: &Reminder) {
+        let commander = self.mm.user(&incident.commander_id).map(|u| format!("@{}", u.username)).unwrap_or_default();
+        let (message, actions) = match reminder {
+            Reminder::UpdateDue { last_at, .. } => {
+                let minutes = (self.now - last_at).max(0) / 60_000;
+                (
+                    format!(
+                        "{commander} Time for a status update on {}: the last one was {minutes} min ago. \
+                         Post one with `/incident update <what happened and what is next>`.",
+                        incident.reference()
+                    ),
+                    vec![action("Snooze 30 min", "snooze", &incident.id), action("Stop reminders", "off", &incident.id)],
+                )
+            }
+            Reminder::Stale { days } => (
+                format!(
+                    "{commander} {} has been active for {days} days. If it is over, resolve it with `/incident end`; \
+                     if not, post an update so everyone knows it is still being worked on.",
+                    incident.reference()
+                ),
+                Vec::new(),
+            ),
+        };
+        let mut props = Props::default();
+        if !actions.is_empty() {
+            props.0.insert("attachments".into(), json!([{ "actions": actions }]));
+        }
+        let post = Post { channel_id: incident.channel_id.clone(), user_id: self.bot_id.clone(), message, props, ..Post::default() };
+        let _ = self.mm.create_post(&post);
+    }
+
+    /// A button on a reminder (`POST /api/v0/actions/reminders`) or `/incident reminders`.
+    pub fn reminders_action(&mut self, user_id: &str, incident_id: &str, what: &str) -> Result<String> {
+        let actor = user_id.to_owned();
+        let (incident, ()) = match what {
+            "snooze" => {
+                let until = self.now + SNOOZE_MINUTES * 60_000;
+                self.change(user_id, incident_id, |i, _, now| i.snooze_reminders(&actor, until, now))?
+            }
+            "off" => self.change(user_id, incident_id, |i, _, now| i.set_reminders(&actor, false, now))?,
+            "on" => self.change(user_id, incident_id, |i, _, now| i.set_reminders(&actor, true, now))?,
+            other => return Err(ServiceError::Invalid(format!("Reminders: `snooze`, `off` or `on`, not `{}`.", crate::service::short(other)))),
+        };
+        Ok(match what {
+            "snooze" => format!("Update reminders for {} are snoozed for {SNOOZE_MINUTES} minutes.", incident.reference()),
+            "off" => format!("Update reminders for {} are off; `/incident reminders on` brings them back.", incident.reference()),
+            _ => format!("Update reminders for {} are on.", incident.reference()),
+        })
+    }
+}
+
+/// An interactive button that calls the plugin back with what was asked.
+fn action(name: &str, what: &str, incident_id: &str) -> serde_json::Value {
+    json!({
+        "id": format!("reminder{what}"),
+        "name": name,
+        "type": "button",
+        "integration": {
+            "url": format!("/plugins/{PLUGIN_ID}/api/v0/actions/reminders"),
+            "context": { "incident_id": incident_id, "action": what },
+        },
+    })
+}
