@@ -1,5 +1,5 @@
 import {id as pluginId} from './manifest';
-import type {Channel, Incident, IncidentFilters, IncidentList, ItemState, Playbook, User} from './types/incident';
+import type {Channel, Conduct, Incident, IncidentFilters, IncidentList, ItemState, Playbook, User} from './types/incident';
 
 // Mattermost may live under a subpath (https://example.com/chat); the host puts it on
 // window.basename. Every URL we build starts with it.
@@ -194,4 +194,38 @@ export function getChannel(id: string, signal?: AbortSignal): Promise<Channel> {
 // The host's channel search for a team (Mattermost answers its public channels).
 export function autocompleteChannels(teamId: string, name: string, signal?: AbortSignal): Promise<Channel[]> {
     return request<Channel[]>(`${basePath()}/api/v4/teams/${enc(teamId)}/channels/autocomplete?name=${enc(name)}`, 'GET', undefined, signal);
+}
+
+// --- running the incident ------------------------------------------------------------------
+
+export function getConduct(signal?: AbortSignal): Promise<Conduct> {
+    return request<Conduct>(`${apiBase()}/conduct`, 'GET', undefined, signal);
+}
+
+export function setSeverity(id: string, severity: string): Promise<Incident> {
+    return request<Incident>(`${apiBase()}/incidents/${enc(id)}/severity`, 'POST', {severity});
+}
+
+export function setStatus(id: string, status: string): Promise<Incident> {
+    return request<Incident>(`${apiBase()}/incidents/${enc(id)}/status`, 'POST', {status});
+}
+
+export function reopenIncident(id: string): Promise<Incident> {
+    return request<Incident>(`${apiBase()}/incidents/${enc(id)}/reopen`, 'POST');
+}
+
+// userId null takes the role back.
+export function assignRole(id: string, role: string, userId: string | null): Promise<Incident> {
+    return request<Incident>(`${apiBase()}/incidents/${enc(id)}/roles`, 'POST', {role, user_id: userId});
+}
+
+export interface UpdateDraft {
+    message: string;
+    status?: string;
+    impact?: string;
+    next_update_at?: number;
+}
+
+export function postStatusUpdate(id: string, draft: UpdateDraft): Promise<Incident> {
+    return request<Incident>(`${apiBase()}/incidents/${enc(id)}/updates`, 'POST', draft);
 }

@@ -52,6 +52,10 @@ export function navigateInHost(path: string): boolean {
     return false;
 }
 
+export function currentUserId(state: unknown): string {
+    return (state as {entities?: {users?: {currentUserId?: string}}})?.entities?.users?.currentUserId ?? '';
+}
+
 export function currentChannelId(state: unknown): string {
     return (state as HostState)?.entities?.channels?.currentChannelId ?? '';
 }

@@ -161,6 +161,22 @@ ${c}-list__all:hover{text-decoration:underline}
 ${c}-page{display:flex;gap:0;width:100%;height:100%;min-height:0;overflow:hidden;background:${bg};color:${fg};font-size:14px;line-height:20px;box-sizing:border-box;grid-area:center}
 ${c}-page *,${c}-page *::before,${c}-page *::after{box-sizing:border-box}
 ${c}-page :focus-visible{outline:2px solid ${btn};outline-offset:1px}
+${c}-sev{display:inline-block;margin-left:6px;padding:0 6px;border-radius:8px;background:rgba(${errRGB},0.12);color:${fg};font-size:11px;line-height:16px;font-weight:700}
+${c}-status-text{margin-left:6px;font-weight:400}
+${c}-conduct{display:flex;flex-direction:column;gap:10px;padding:4px 16px 12px;border-bottom:1px solid rgba(${fgRGB},0.08)}
+${c}-conduct__row{display:flex;gap:12px}
+${c}-conduct__field{display:flex;flex-direction:column;gap:2px;flex:1;min-width:0}
+${c}-rhs select${c}-conduct__select{height:32px}
+${c}-conduct__roles{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:6px}
+${c}-conduct__role{display:flex;flex-wrap:wrap;align-items:center;gap:4px 8px}
+${c}-conduct__role-name{font-weight:600;min-width:110px}
+${c}-conduct__holder{display:inline-flex;flex-wrap:wrap;align-items:center;gap:4px}
+${c}-conduct__update{display:flex;flex-direction:column;gap:4px;align-items:flex-start}
+${c}-conduct__update h3{margin:0}
+${c}-conduct__last{align-self:stretch;padding:6px 10px;border-left:3px solid rgba(${btnRGB},0.48);background:rgba(${fgRGB},0.04)}
+${c}-conduct__last p{margin:0}
+${c}-update-form{align-self:stretch;display:flex;flex-direction:column;gap:8px;padding:10px;border:1px solid rgba(${fgRGB},0.16);border-radius:4px}
+${c}-update-form__actions{display:flex;justify-content:flex-end;gap:8px}
 ${c}-page__nav{display:flex;gap:4px;margin:-4px 0 12px;border-bottom:1px solid rgba(${fgRGB},0.12)}
 ${c}-page__tab{padding:8px 12px;margin-bottom:-1px;font-weight:600;color:rgba(${fgRGB},0.64);text-decoration:none;border-bottom:2px solid transparent}
 ${c}-page__tab:hover{color:${fg}}

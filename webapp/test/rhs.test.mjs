@@ -402,6 +402,52 @@ for (const react of REACT_VERSIONS) {
             await page.evaluate((t) => window.__harness.setTheme(t), THEMES.denim);
         });
 
+        test('severity, status, roles and a status update from the detail', async () => {
+            const region = page.getByRole('region', {name: 'Incidents'});
+            const panel = region.getByRole('region', {name: 'Severity, status and roles'});
+            const severity = panel.getByRole('combobox', {name: 'Severity'});
+            await until(async () => (await severity.inputValue()) === 'P4', 'a new incident starts at P4');
+            await severity.selectOption('P2');
+            await until(async () => (await api('alice', 'GET', `/incidents/${incA.id}`)).data.severity === 'P2', 'the server has P2');
+            await panel.getByRole('combobox', {name: 'Status'}).selectOption('Identified');
+            await until(async () => (await api('alice', 'GET', `/incidents/${incA.id}`)).data.status === 'Identified', 'the server has Identified');
+
+            await panel.getByRole('button', {name: 'Claim the Comms lead role'}).click();
+            await until(async () => (await api('alice', 'GET', `/incidents/${incA.id}`)).data.roles?.some((r) => r.role === 'Comms lead' && r.user_id === seed.users.alice.id), 'alice is the Comms lead');
+            await panel.getByRole('button', {name: 'Assign the Technical lead role'}).click();
+            const picker = panel.getByRole('combobox', {name: 'Give the Technical lead role to'});
+            await picker.fill('bob');
+            await page.getByRole('option', {name: /@bob/}).waitFor();
+            await picker.press('Enter');
+            await panel.getByRole('listitem').filter({hasText: 'Technical lead'}).getByText('@bob').waitFor();
+
+            await panel.getByRole('button', {name: 'Post update'}).click();
+            const form = panel.getByRole('form', {name: 'Post a status update'});
+            await form.getByRole('combobox', {name: 'Status'}).selectOption('Monitoring');
+            await form.getByRole('textbox', {name: 'Impact'}).fill('Reads slow for 10% of users');
+            await form.getByRole('textbox', {name: 'Update'}).fill('Failed over to the replica; watching latency.');
+            await shot('rhs-update-form-light');
+            await form.getByRole('button', {name: 'Post update'}).click();
+            await form.waitFor({state: 'detached'});
+            await panel.getByText('Failed over to the replica; watching latency.').waitFor();
+            const after = (await api('alice', 'GET', `/incidents/${incA.id}`)).data;
+            assert.equal(after.status, 'Monitoring');
+            const update = after.updates[after.updates.length - 1];
+            assert.deepEqual([update.author_id, update.impact, update.message, update.severity],
+                [seed.users.alice.id, 'Reads slow for 10% of users', 'Failed over to the replica; watching latency.', 'P2']);
+            assert.ok(update.next_update_at > update.at, 'the default promise of a next update');
+            assert.match(await text(region.getByRole('listitem').filter({hasText: 'Technical lead'})), /Technical lead.*@bob/);
+            await shot('rhs-conduct-light');
+
+            // A refusal in words: posting an empty update.
+            await panel.getByRole('button', {name: 'Post update'}).click();
+            await form.getByRole('button', {name: 'Post update'}).click();
+            await region.getByRole('alert').filter({hasText: 'write what has happened and what is next'}).waitFor();
+            await form.getByRole('button', {name: 'Cancel'}).click();
+            assert.equal((await api('alice', 'GET', `/incidents/${incA.id}`)).data.updates.length, after.updates.length);
+            await region.getByRole('button', {name: 'Dismiss'}).click();
+        });
+
         test('end the incident with confirmation', async () => {
             const region = page.getByRole('region', {name: 'Incidents'});
             await region.getByRole('button', {name: 'End incident'}).click();
@@ -420,6 +466,7 @@ for (const react of REACT_VERSIONS) {
             assert.equal(await region.getByRole('button', {name: 'End incident'}).count(), 0);
             const ended = await api('alice', 'GET', `/incidents/${incA.id}`);
             assert.equal(ended.data.state, 'ended');
+            assert.equal(ended.data.status, 'Resolved', 'ending resolves');
             assert.ok(ended.data.ended_at);
 
             await region.getByRole('button', {name: 'All incidents'}).click();

@@ -124,7 +124,8 @@ for (const react of REACT_VERSIONS) {
             const started = card.locator('time');
             assert.equal(await started.textContent(), 'à l’instant');
             const text = await card.textContent();
-            assert.match(text, /INC-0001à l’instant \(début\)Database down/);
+            // The reference carries the severity and status chips (P4, Investigating).
+            assert.match(text, /INC-0001P4Investigatingà l’instant \(début\)Database down/);
             assert.doesNotMatch(text, /Started|just now/);
             // Untranslated: "Commander" stays English.
             assert.match(text, /Commander @alice/);

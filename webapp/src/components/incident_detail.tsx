@@ -1,12 +1,13 @@
 import React from 'react';
 
-import {addItem, endIncident, getIncident, removeItem, setAssignee, setCommander, setItemState} from '../client';
+import {addItem, endIncident, getIncident, removeItem, reopenIncident, setAssignee, setCommander, setItemState} from '../client';
 import type {IncidentEvents} from '../events';
 import {useT} from '../i18n';
 import type {ChecklistItem, Incident, ItemState} from '../types/incident';
 
 import {ChecklistSectionView, NewSectionForm} from './checklist';
 import {Ago, CLS, ErrorBanner, UserName, errorMessage, isAbort} from './common';
+import {ConductPanel} from './conduct_panel';
 import {UserPicker} from './user_picker';
 
 interface Props {
@@ -14,6 +15,8 @@ interface Props {
     initial: Incident | null;
     events: IncidentEvents;
     now: number;
+    // Who is looking: "Claim" gives a role to them.
+    myUserId?: string;
     onBack: () => void;
 }
 
@@ -79,7 +82,7 @@ function EndConfirm({incident, ending, onConfirm, onCancel}: {
     );
 }
 
-export function IncidentDetail({incidentId, initial, events, now, onBack}: Props): React.ReactElement {
+export function IncidentDetail({incidentId, initial, events, now, myUserId, onBack}: Props): React.ReactElement {
     const t = useT();
     const [incident, setIncident] = React.useState<Incident | null>(initial && initial.id === incidentId ? initial : null);
     const [loadError, setLoadError] = React.useState('');
@@ -275,6 +278,12 @@ export function IncidentDetail({incidentId, initial, events, now, onBack}: Props
                         <ErrorBanner message={loadError}/>
                     </div>
                 )}
+                <ConductPanel
+                    incident={incident}
+                    now={now}
+                    myUserId={myUserId ?? ''}
+                    onChange={(what) => change(what)}
+                />
                 <dl className={`${CLS}-props`}>
                     <dt>{t('field.commander', 'Commander')}</dt>
                     <dd className={`${CLS}-commander`}>
@@ -352,6 +361,17 @@ export function IncidentDetail({incidentId, initial, events, now, onBack}: Props
                     )}
                 </div>
             </div>
+            {ended && (
+                <div className={`${CLS}-footer`}>
+                    <button
+                        type='button'
+                        className={`${CLS}-button ${CLS}-button--tertiary`}
+                        onClick={() => change(() => reopenIncident(incidentId))}
+                    >
+                        {t('detail.reopen', 'Reopen incident')}
+                    </button>
+                </div>
+            )}
             {!ended && (
                 <div className={`${CLS}-footer`}>
                     {confirming ? (

@@ -107,7 +107,11 @@ export function IncidentList({incidents, error, now, onOpen, onRetry, onStart, a
                                     onClick={() => onOpen(inc)}
                                 >
                                     <span className={`${CLS}-card__top`}>
-                                        <span className={`${CLS}-ref`}>{inc.reference}</span>
+                                        <span className={`${CLS}-ref`}>
+                                            {inc.reference}
+                                            {inc.severity && <span className={`${CLS}-sev`}>{inc.severity}</span>}
+                                            {inc.status && <span className={`${CLS}-status-text`}>{inc.status}</span>}
+                                        </span>
                                         <span className={`${CLS}-muted ${CLS}-small`}>
                                             {fill(t('rhs.cardStarted', 'Started {ago}', slots('ago')), {
                                                 ago: (

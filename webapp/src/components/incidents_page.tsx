@@ -10,6 +10,7 @@ import type {ChecklistItem, Incident, IncidentFilters, IncidentList, ItemChange,
 import type {Store} from '../types/mattermost';
 
 import {CLS, ErrorBanner, UserName, errorMessage, isAbort} from './common';
+import {PageNav} from './page_nav';
 import {UserPicker} from './user_picker';
 
 interface Props {
@@ -107,6 +108,27 @@ export function TimelineWords({actor, kind}: {actor: React.ReactNode; kind: Time
             slots('actor', 'author', 'excerpt', 'note')), {...parts, note: <span className={`${CLS}-page__note`}>{String(kind.note)}</span>}) :
             fill(t('timeline.postAdded', '{actor} added a message by {author} to the timeline: {excerpt}', slots('actor', 'author', 'excerpt')), parts);
     }
+    case 'severity_changed':
+        return fill(t('timeline.severityChanged', '{actor} changed the severity from {from} to {to}', slots('actor', 'from', 'to')),
+            {actor, from: q(kind.from || '—'), to: q(kind.to)});
+    case 'status_changed':
+        return fill(t('timeline.statusChanged', '{actor} changed the status from {from} to {to}', slots('actor', 'from', 'to')),
+            {actor, from: q(kind.from || '—'), to: q(kind.to)});
+    case 'role_assigned':
+        if (kind.to) {
+            return fill(t('timeline.roleAssigned', '{actor} made {user} the {role}', slots('actor', 'user', 'role')),
+                {actor, user: who(kind.to), role: q(kind.role)});
+        }
+        return fill(t('timeline.roleCleared', '{actor} left the {role} role empty', slots('actor', 'role')), {actor, role: q(kind.role)});
+    case 'update_posted':
+        return fill(t('timeline.updatePosted', '{actor} posted a status update ({status})', slots('actor', 'status')), {actor, status: q(kind.status)});
+    case 'incident_reopened':
+        return fill(t('timeline.reopened', '{actor} reopened the incident', slots('actor')), {actor});
+    case 'reminders_snoozed':
+        return fill(t('timeline.remindersSnoozed', '{actor} snoozed update reminders', slots('actor')), {actor});
+    case 'reminders_set':
+        return kind.on ? fill(t('timeline.remindersOn', '{actor} turned update reminders back on', slots('actor')), {actor}) :
+            fill(t('timeline.remindersOff', '{actor} stopped update reminders', slots('actor')), {actor});
     default:
         return fill(t('timeline.other', '{actor} made a change ({type})', {...slots('actor'), type: kind.type.replace(/_/g, ' ')}), {actor});
     }
@@ -437,6 +459,10 @@ export function IncidentsPage({store, events}: Props): React.ReactElement {
             style={{colorScheme: themeColorScheme()}}
         >
             <div className={`${CLS}-page__main`}>
+                <PageNav
+                    store={store}
+                    current='incidents'
+                />
                 <header className={`${CLS}-page__header`}>
                     <h1 className={`${CLS}-page__title`}>{t('page.title', 'Incidents')}</h1>
                 </header>

@@ -2,7 +2,7 @@ import React from 'react';
 
 import {basePath, listActiveIncidents} from '../client';
 import type {IncidentEvents} from '../events';
-import {currentChannelId, currentTeamId, currentTeamName, incidentsPagePath, navigateInHost, useHostState, useNow} from '../host';
+import {currentChannelId, currentTeamId, currentTeamName, currentUserId, incidentsPagePath, navigateInHost, useHostState, useNow} from '../host';
 import {useT} from '../i18n';
 import {id as pluginId} from '../manifest';
 import type {Incident} from '../types/incident';
@@ -25,6 +25,7 @@ export function RHSView({store, events, ui}: Props): React.ReactElement {
     const t = useT();
     const teamId = useHostState(store, currentTeamId);
     const channelId = useHostState(store, currentChannelId);
+    const myUserId = useHostState(store, currentUserId);
     const teamName = useHostState(store, currentTeamName);
     const pagePath = teamName ? incidentsPagePath(teamName, pluginId) : '';
     const now = useNow();
@@ -106,6 +107,7 @@ export function RHSView({store, events, ui}: Props): React.ReactElement {
                     initial={selected.initial}
                     events={events}
                     now={now}
+                    myUserId={myUserId}
                     onBack={() => {
                         autoOpenedFor.current = channelId;
                         setSelected(null);

@@ -45,6 +45,42 @@ export interface Incident {
     checklists: ChecklistSection[];
     // Oldest first. The list answers may carry it too; the detail always does.
     timeline?: TimelineEvent[];
+    // Names from the team's conduct; empty for incidents from before they existed.
+    severity?: string;
+    status?: string;
+    roles?: RoleAssignment[];
+    updates?: StatusUpdate[];
+    reminders_off?: boolean;
+}
+
+export interface RoleAssignment {
+    role: string;
+    user_id: string;
+    assigned_at: number;
+}
+
+export interface StatusUpdate {
+    id: string;
+    at: number;
+    author_id: string;
+    status: string;
+    severity: string;
+    impact: string;
+    message: string;
+    next_update_at: number | null;
+}
+
+// A severity, status or role as the admin configured it.
+export interface Level {
+    name: string;
+    description: string;
+}
+
+// Severities most severe first; statuses in lifecycle order (the last resolves).
+export interface Conduct {
+    severities: Level[];
+    statuses: Level[];
+    roles: Level[];
 }
 
 export interface TimelineEvent {
