@@ -28,6 +28,8 @@ pub const SUBCOMMANDS: &[(&str, &str, &str)] = &[
     ("role", "<role> @user|none [INC-0042]", "Give a role (or take it back with none)"),
     ("claim", "<role> [INC-0042]", "Take a role yourself"),
     ("reopen", "[INC-0042]", "Reopen a resolved incident"),
+    ("follow", "[INC-0042]", "Get the incident's status updates by direct message"),
+    ("unfollow", "[INC-0042]", "Stop getting its status updates"),
     ("reminders", "snooze|off|on [INC-0042]", "Snooze update reminders for 30 minutes, or stop or restart them"),
     ("playbooks", "", "List the team's playbooks"),
     ("ping", "", "Check that Incident Response is running"),
@@ -78,7 +80,7 @@ pub fn registration() -> Command {
             "update" => {
                 sub = sub.with_text_arg("", "What happened and what is next", "message", true);
             }
-            "reopen" => {
+            "reopen" | "follow" | "unfollow" => {
                 sub = sub.with_dynamic_arg("", "Incident (implicit in its channel)", &autocomplete_url("incidents"), true);
             }
             _ => {}
@@ -297,6 +299,11 @@ fn run<M: Mattermost, D: Database>(
                 service.change_status(user, &target.value.id, &name)?
             };
             Ok(reply(format!("{} is now {}.", incident.reference(), render::channel_header(&incident))))
+        }
+        "follow" | "unfollow" => {
+            let reference = take_reference(&mut args);
+            let target = service.incident_for_command(user, at.team_id, at.channel_id, reference.as_deref())?;
+            Ok(reply(service.set_following(user, &target.value.id, sub == "follow")?))
         }
         "reminders" => {
             let reference = take_reference(&mut args);

@@ -197,6 +197,9 @@ fn dispatch<M: Mattermost, D: Database>(s: &mut Service<'_, M, D>, user: &str, m
             };
             ok(json!({ "ephemeral_text": answer }))
         }
+        ("GET", ["api", "v0", "incidents", id, "followers"]) => ok(json!({ "user_ids": s.followers(user, id)? })),
+        ("PUT", ["api", "v0", "incidents", id, "followers", "me"]) => ok(json!({ "message": s.set_following(user, id, true)? })),
+        ("DELETE", ["api", "v0", "incidents", id, "followers", "me"]) => ok(json!({ "message": s.set_following(user, id, false)? })),
         ("GET", ["api", "v0", "conduct"]) => ok(serde_json::to_value(s.conduct()?).unwrap_or(Value::Null)),
         ("POST", ["api", "v0", "incidents", id, "timeline"]) => {
             let b: Value = body(request)?;

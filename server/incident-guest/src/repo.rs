@@ -41,6 +41,13 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX incidents_by_team ON incidents (team_id, state, created_at);
     CREATE TABLE seeded_teams (team_id TEXT PRIMARY KEY, seeded_at INTEGER NOT NULL);
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+    // 2: people who follow an incident get its status updates by direct message.
+    "CREATE TABLE followers (
+        incident_id TEXT NOT NULL REFERENCES incidents (id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL,
+        since INTEGER NOT NULL,
+        PRIMARY KEY (incident_id, user_id)
+    );",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -304,6 +311,31 @@ impl<'a, D: Database> Repo<'a, D> {
 
     pub fn is_seeded(&self, team_id: &str) -> Result<bool> {
         Ok(!self.db.query("SELECT 1 AS x FROM seeded_teams WHERE team_id = ?", &[team_id.into()])?.is_empty())
+    }
+
+    // --- followers --------------------------------------------------------------------------
+
+    /// Answers false when the user already followed it.
+    pub fn follow(&self, incident_id: &str, user_id: &str, now: i64) -> Result<bool> {
+        let changed = self.db.execute(vec![Statement::new(
+            "INSERT INTO followers (incident_id, user_id, since) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            vec![incident_id.into(), user_id.into(), now.into()],
+        )])?;
+        Ok(changed.first().copied().unwrap_or(0) > 0)
+    }
+
+    /// Answers false when the user did not follow it.
+    pub fn unfollow(&self, incident_id: &str, user_id: &str) -> Result<bool> {
+        let changed = self.db.execute(vec![Statement::new(
+            "DELETE FROM followers WHERE incident_id = ? AND user_id = ?",
+            vec![incident_id.into(), user_id.into()],
+        )])?;
+        Ok(changed.first().copied().unwrap_or(0) > 0)
+    }
+
+    pub fn followers(&self, incident_id: &str) -> Result<Vec<String>> {
+        let rows = self.db.query("SELECT user_id FROM followers WHERE incident_id = ? ORDER BY since, user_id", &[incident_id.into()])?;
+        (0..rows.len()).map(|i| Ok(rows.text(i, "user_id")?)).collect()
     }
 
     pub fn meta(&self, key: &str) -> Result<Option<String>> {

@@ -81,8 +81,35 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             for channel in self.announcement_channels(&incident)? {
                 self.post(&channel, post.clone());
             }
+            if !self.bot_id.is_empty() {
+                for follower in self.repo.followers(&incident.id)? {
+                    // Followers who can no longer see the incident (left a private channel) hear nothing.
+                    if follower != user_id && self.may_view(&incident, &follower) {
+                        let _ = self.mm.direct_message(&self.bot_id, &follower, &post);
+                    }
+                }
+            }
         }
         Ok(incident)
+    }
+
+    /// Following an incident: its status updates by direct message. Anyone who may see the
+    /// incident may follow it.
+    pub fn set_following(&mut self, user_id: &str, incident_id: &str, follow: bool) -> Result<String> {
+        let incident = self.incident(user_id, incident_id)?.value;
+        let changed =
+            if follow { self.repo.follow(&incident.id, user_id, self.now)? } else { self.repo.unfollow(&incident.id, user_id)? };
+        Ok(match (follow, changed) {
+            (true, true) => format!("You follow {} now: its status updates come to you by direct message.", incident.reference()),
+            (true, false) => format!("You already follow {}.", incident.reference()),
+            (false, true) => format!("You no longer follow {}.", incident.reference()),
+            (false, false) => format!("You were not following {}.", incident.reference()),
+        })
+    }
+
+    pub fn followers(&self, user_id: &str, incident_id: &str) -> Result<Vec<String>> {
+        let incident = self.incident(user_id, incident_id)?.value;
+        Ok(self.repo.followers(&incident.id)?)
     }
 
     /// Creates or edits the incident's post in the digest channel, when one is configured. The

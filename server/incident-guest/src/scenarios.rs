@@ -462,3 +462,28 @@ fn reminders_are_posted_once_when_due_and_can_be_snoozed_or_stopped() {
 fn ids_now() -> i64 {
     crate::ids::now_ms()
 }
+
+#[test]
+fn followers_get_status_updates_by_direct_message() {
+    let w = World::new();
+    let inc = w.start("u-alice", "Search is slow");
+    let id = inc["id"].as_str().expect("id").to_owned();
+    let ch = inc["channel_id"].as_str().expect("channel").to_owned();
+    assert_eq!(w.cmd("u-bob", "town", "/incident follow INC-0001"), "You follow INC-0001 now: its status updates come to you by direct message.");
+    assert_eq!(w.cmd("u-bob", "town", "/incident follow INC-0001"), "You already follow INC-0001.");
+    let (status, v) = w.http(Some("u-alice"), "PUT", &format!("/api/v0/incidents/{id}/followers/me"), Value::Null);
+    assert_eq!(status, 200, "{v}");
+    let (status, _) = w.http(Some("u-carol"), "PUT", &format!("/api/v0/incidents/{id}/followers/me"), Value::Null);
+    assert_eq!(status, 404, "outsiders cannot follow");
+    let (_, v) = w.http(Some("u-alice"), "GET", &format!("/api/v0/incidents/{id}/followers"), Value::Null);
+    assert_eq!(v["user_ids"], json!(["u-bob", "u-alice"]));
+
+    w.cmd("u-alice", &ch, "/incident update Reindexing");
+    let dms = w.mm.dms.borrow().clone();
+    assert_eq!(dms.len(), 1, "bob hears it; alice wrote it: {dms:?}");
+    assert_eq!(dms[0].0, "u-bob");
+    assert!(dms[0].1.starts_with("#### Status update · INC-0001 Search is slow") && dms[0].1.contains("Reindexing"), "{}", dms[0].1);
+    assert_eq!(w.cmd("u-bob", "town", "/incident unfollow INC-0001"), "You no longer follow INC-0001.");
+    w.cmd("u-alice", &ch, "/incident update Done reindexing");
+    assert_eq!(w.mm.dms.borrow().len(), 1);
+}
