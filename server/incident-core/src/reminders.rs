@@ -12,6 +12,7 @@ const DAY_MS: i64 = 24 * 60 * MINUTE_MS;
 /// GOV.UK: update stakeholders often for P1 and P2.
 pub const DEFAULT_UPDATE_INTERVALS: &str = "P1: 30\nP2: 30";
 pub const DEFAULT_STALE_DAYS: i64 = 7;
+pub const DEFAULT_ROLE_NUDGE_MINUTES: i64 = 15;
 
 /// How often updates are due per severity, and after how long an active incident is nudged.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,18 +21,25 @@ pub struct ReminderPolicy {
     pub intervals: Vec<(String, i64)>,
     /// 0: no nudges for long-running incidents.
     pub stale_after_days: i64,
+    /// Roles still empty this long after the start are nudged once; 0: never.
+    pub role_nudge_minutes: i64,
 }
 
 impl Default for ReminderPolicy {
     fn default() -> Self {
-        ReminderPolicy::from_settings("", "").unwrap_or(ReminderPolicy { intervals: Vec::new(), stale_after_days: DEFAULT_STALE_DAYS })
+        ReminderPolicy::from_settings("", "", "").unwrap_or(ReminderPolicy {
+            intervals: Vec::new(),
+            stale_after_days: DEFAULT_STALE_DAYS,
+            role_nudge_minutes: DEFAULT_ROLE_NUDGE_MINUTES,
+        })
     }
 }
 
 impl ReminderPolicy {
     /// `intervals`: `Severity: minutes` per line (empty: P1 and P2 every 30 minutes; `none`: no
     /// update reminders). `stale_days`: a whole number of days, 0 for none (empty: 7).
-    pub fn from_settings(intervals: &str, stale_days: &str) -> Result<ReminderPolicy, String> {
+    /// `role_minutes`: minutes before empty roles are nudged, 0 for never (empty: 15).
+    pub fn from_settings(intervals: &str, stale_days: &str, role_minutes: &str) -> Result<ReminderPolicy, String> {
         let text = if intervals.trim().is_empty() { DEFAULT_UPDATE_INTERVALS } else { intervals };
         let mut out = Vec::new();
         if !text.trim().eq_ignore_ascii_case("none") {
@@ -57,7 +65,15 @@ impl ReminderPolicy {
                 .filter(|d| (0..=365).contains(d))
                 .ok_or_else(|| "stale incident days: a whole number from 0 (off) to 365.".to_string())?,
         };
-        Ok(ReminderPolicy { intervals: out, stale_after_days })
+        let role_nudge_minutes = match role_minutes.trim() {
+            "" => DEFAULT_ROLE_NUDGE_MINUTES,
+            minutes => minutes
+                .parse::<i64>()
+                .ok()
+                .filter(|m| (0..=7 * 24 * 60).contains(m))
+                .ok_or_else(|| "role nudge minutes: a whole number from 0 (off) to 10080.".to_string())?,
+        };
+        Ok(ReminderPolicy { intervals: out, stale_after_days, role_nudge_minutes })
     }
 
     pub fn interval_ms(&self, severity: &str) -> Option<i64> {
@@ -71,6 +87,8 @@ pub enum Reminder {
     UpdateDue { due_at: i64, last_at: i64 },
     /// Active for `days` whole days.
     Stale { days: i64 },
+    /// Nobody holds this role yet.
+    RoleUnfilled { role: String },
 }
 
 impl Reminder {
@@ -80,12 +98,14 @@ impl Reminder {
         match self {
             Reminder::UpdateDue { due_at, .. } => format!("update:{due_at}"),
             Reminder::Stale { days } => format!("stale:{days}"),
+            Reminder::RoleUnfilled { role } => format!("role:{}", role.to_lowercase()),
         }
     }
 }
 
-/// What is due for this incident now, the update reminder first.
-pub fn due(incident: &Incident, policy: &ReminderPolicy, now_ms: i64) -> Vec<Reminder> {
+/// What is due for this incident now, the update reminder first. `roles` are the configured
+/// role names.
+pub fn due(incident: &Incident, policy: &ReminderPolicy, roles: &[String], now_ms: i64) -> Vec<Reminder> {
     let mut out = Vec::new();
     if !incident.is_active() || incident.reminders_off {
         return out;
@@ -102,6 +122,11 @@ pub fn due(incident: &Incident, policy: &ReminderPolicy, now_ms: i64) -> Vec<Rem
         let due_at = due_at.max(incident.reminders_snoozed_until.unwrap_or(0));
         if now_ms >= due_at {
             out.push(Reminder::UpdateDue { due_at, last_at });
+        }
+    }
+    if policy.role_nudge_minutes > 0 && now_ms - incident.created_at >= policy.role_nudge_minutes * MINUTE_MS {
+        for role in roles.iter().filter(|r| incident.role_holder(r).is_none()) {
+            out.push(Reminder::RoleUnfilled { role: role.clone() });
         }
     }
     if policy.stale_after_days > 0 {
@@ -157,29 +182,29 @@ mod tests {
         let p = ReminderPolicy::default();
         assert_eq!(p.intervals, [("P1".to_string(), 30), ("P2".to_string(), 30)]);
         assert_eq!((p.interval_ms("p2"), p.interval_ms("P3"), p.stale_after_days), (Some(30 * MINUTE_MS), None, 7));
-        assert_eq!(ReminderPolicy::from_settings("none", "0").map(|p| (p.intervals.len(), p.stale_after_days)), Ok((0, 0)));
-        assert_eq!(ReminderPolicy::from_settings("P1 30", ""), Err("update reminders, line 1: write `Severity: minutes`.".into()));
-        assert_eq!(ReminderPolicy::from_settings("P1: soon", ""), Err("update reminders, line 1: the minutes are not a whole number.".into()));
-        assert!(ReminderPolicy::from_settings("P1: 0", "").is_err());
-        assert!(ReminderPolicy::from_settings("", "-1").is_err());
+        assert_eq!(ReminderPolicy::from_settings("none", "0", "0").map(|p| (p.intervals.len(), p.stale_after_days)), Ok((0, 0)));
+        assert_eq!(ReminderPolicy::from_settings("P1 30", "", ""), Err("update reminders, line 1: write `Severity: minutes`.".into()));
+        assert_eq!(ReminderPolicy::from_settings("P1: soon", "", ""), Err("update reminders, line 1: the minutes are not a whole number.".into()));
+        assert!(ReminderPolicy::from_settings("P1: 0", "", "").is_err());
+        assert!(ReminderPolicy::from_settings("", "-1", "").is_err());
     }
 
     #[test]
     fn an_update_is_due_per_severity_after_the_last_one() {
         let policy = ReminderPolicy::default();
         let p1 = at("P1");
-        assert_eq!(due(&p1, &policy, T0 + 29 * MINUTE_MS), []);
-        let r = due(&p1, &policy, T0 + 30 * MINUTE_MS);
+        assert_eq!(due(&p1, &policy, &[], T0 + 29 * MINUTE_MS), []);
+        let r = due(&p1, &policy, &[], T0 + 30 * MINUTE_MS);
         assert_eq!(r, [Reminder::UpdateDue { due_at: T0 + 30 * MINUTE_MS, last_at: T0 }]);
         assert_eq!(r[0].key(), format!("update:{}", T0 + 30 * MINUTE_MS));
-        assert_eq!(due(&at("P4"), &policy, T0 + 300 * MINUTE_MS), [], "P4 has no interval");
+        assert_eq!(due(&at("P4"), &policy, &[], T0 + 300 * MINUTE_MS), [], "P4 has no interval");
 
         // An update moves the next due time; a promised time earlier than the interval wins.
         let mut i = at("P1");
         let draft = UpdateDraft { message: "m".into(), next_update_at: Some(T0 + 20 * MINUTE_MS), ..Default::default() };
         i.post_update("bob", &Conduct::default(), &draft, &mut SequentialIds::new("u"), T0 + 10 * MINUTE_MS).expect("update");
-        assert_eq!(due(&i, &policy, T0 + 19 * MINUTE_MS), []);
-        assert_eq!(due(&i, &policy, T0 + 20 * MINUTE_MS), [Reminder::UpdateDue { due_at: T0 + 20 * MINUTE_MS, last_at: T0 + 10 * MINUTE_MS }]);
+        assert_eq!(due(&i, &policy, &[], T0 + 19 * MINUTE_MS), []);
+        assert_eq!(due(&i, &policy, &[], T0 + 20 * MINUTE_MS), [Reminder::UpdateDue { due_at: T0 + 20 * MINUTE_MS, last_at: T0 + 10 * MINUTE_MS }]);
     }
 
     #[test]
@@ -187,27 +212,41 @@ mod tests {
         let policy = ReminderPolicy::default();
         let mut i = at("P1");
         i.snooze_reminders("alice", T0 + 60 * MINUTE_MS, T0 + 31 * MINUTE_MS).expect("snooze");
-        assert_eq!(due(&i, &policy, T0 + 45 * MINUTE_MS), []);
-        assert_eq!(due(&i, &policy, T0 + 60 * MINUTE_MS).len(), 1);
+        assert_eq!(due(&i, &policy, &[], T0 + 45 * MINUTE_MS), []);
+        assert_eq!(due(&i, &policy, &[], T0 + 60 * MINUTE_MS).len(), 1);
         i.set_reminders("alice", false, T0 + 61 * MINUTE_MS).expect("off");
-        assert_eq!(due(&i, &policy, T0 + 600 * MINUTE_MS), []);
+        assert_eq!(due(&i, &policy, &[], T0 + 600 * MINUTE_MS), []);
         assert_eq!(i.set_reminders("alice", false, T0), Err(DomainError::NoChange("reminders are already off.".into())));
         i.set_reminders("alice", true, T0 + 601 * MINUTE_MS).expect("on");
-        assert_eq!(due(&i, &policy, T0 + 602 * MINUTE_MS).len(), 1);
+        assert_eq!(due(&i, &policy, &[], T0 + 602 * MINUTE_MS).len(), 1);
         assert!(i.snooze_reminders("alice", T0, T0 + 1).is_err(), "the past");
         i.end("alice", T0 + 700 * MINUTE_MS).expect("end");
-        assert_eq!(due(&i, &policy, T0 + 800 * MINUTE_MS), []);
+        assert_eq!(due(&i, &policy, &[], T0 + 800 * MINUTE_MS), []);
         let kinds: Vec<_> = i.timeline.iter().map(|e| e.kind.clone()).collect();
         assert!(kinds.contains(&TimelineEventKind::RemindersSnoozed { until: T0 + 60 * MINUTE_MS }));
         assert!(kinds.contains(&TimelineEventKind::RemindersSet { on: false }));
     }
 
     #[test]
+    fn empty_roles_are_nudged_after_a_while() {
+        let policy = ReminderPolicy { intervals: Vec::new(), stale_after_days: 0, role_nudge_minutes: 15 };
+        let roles = ["Comms lead".to_string(), "Technical lead".to_string()];
+        let mut i = at("P3");
+        assert_eq!(due(&i, &policy, &roles, T0 + 14 * MINUTE_MS), []);
+        i.assign_role("alice", &Conduct::default(), "Comms lead", Some("bob"), T0 + MINUTE_MS).expect("role");
+        let r = due(&i, &policy, &roles, T0 + 15 * MINUTE_MS);
+        assert_eq!(r, [Reminder::RoleUnfilled { role: "Technical lead".into() }]);
+        assert_eq!(r[0].key(), "role:technical lead");
+        assert!(ReminderPolicy::from_settings("", "", "soon").is_err());
+        assert_eq!(ReminderPolicy::default().role_nudge_minutes, 15);
+    }
+
+    #[test]
     fn long_running_incidents_are_nudged_once_a_day() {
-        let policy = ReminderPolicy { intervals: Vec::new(), stale_after_days: 7 };
+        let policy = ReminderPolicy { intervals: Vec::new(), stale_after_days: 7, role_nudge_minutes: 0 };
         let i = at("P3");
-        assert_eq!(due(&i, &policy, T0 + 7 * DAY_MS - 1), []);
-        assert_eq!(due(&i, &policy, T0 + 7 * DAY_MS), [Reminder::Stale { days: 7 }]);
-        assert_eq!(due(&i, &policy, T0 + 8 * DAY_MS + 5)[0].key(), "stale:8");
+        assert_eq!(due(&i, &policy, &[], T0 + 7 * DAY_MS - 1), []);
+        assert_eq!(due(&i, &policy, &[], T0 + 7 * DAY_MS), [Reminder::Stale { days: 7 }]);
+        assert_eq!(due(&i, &policy, &[], T0 + 8 * DAY_MS + 5)[0].key(), "stale:8");
     }
 }

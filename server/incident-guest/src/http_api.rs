@@ -200,6 +200,18 @@ fn dispatch<M: Mattermost, D: Database>(s: &mut Service<'_, M, D>, user: &str, m
         ("GET", ["api", "v0", "incidents", id, "followers"]) => ok(json!({ "user_ids": s.followers(user, id)? })),
         ("PUT", ["api", "v0", "incidents", id, "followers", "me"]) => ok(json!({ "message": s.set_following(user, id, true)? })),
         ("DELETE", ["api", "v0", "incidents", id, "followers", "me"]) => ok(json!({ "message": s.set_following(user, id, false)? })),
+        // "Claim <role>" buttons (intro post, role nudges): the role goes to whoever clicked.
+        ("POST", ["api", "v0", "actions", "claim"]) => {
+            let b: Value = body(request)?;
+            let context = b.get("context").cloned().unwrap_or(Value::Null);
+            let text = |k: &str| context.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
+            let role = text("role");
+            let answer = match s.assign_role(user, &text("incident_id"), &role, Some(user)) {
+                Ok(incident) => format!("You are now the {role} of {}.", incident.reference()),
+                Err(e) => e.to_string(),
+            };
+            ok(json!({ "ephemeral_text": answer }))
+        }
         ("GET", ["api", "v0", "conduct"]) => ok(serde_json::to_value(s.conduct()?).unwrap_or(Value::Null)),
         ("POST", ["api", "v0", "incidents", id, "timeline"]) => {
             let b: Value = body(request)?;

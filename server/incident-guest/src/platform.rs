@@ -36,6 +36,9 @@ pub struct Settings {
     /// Days after which an active incident is nudged daily; 0 for never.
     #[serde(rename = "staleincidentdays")]
     pub stale_incident_days: String,
+    /// Minutes after the start at which empty roles are nudged; 0 for never.
+    #[serde(rename = "rolenudgeminutes")]
+    pub role_nudge_minutes: String,
 }
 
 impl Default for Settings {
@@ -50,6 +53,7 @@ impl Default for Settings {
             digest_channel: String::new(),
             update_reminders: String::new(),
             stale_incident_days: String::new(),
+            role_nudge_minutes: String::new(),
         }
     }
 }

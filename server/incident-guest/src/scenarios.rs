@@ -417,7 +417,9 @@ fn the_digest_channel_has_one_post_per_incident_edited_in_place() {
 
 #[test]
 fn reminders_are_posted_once_when_due_and_can_be_snoozed_or_stopped() {
-    let w = World::new();
+    let mut w = World::new();
+    w.mm.settings.role_nudge_minutes = "0".into(); // update reminders only
+    let w = w;
     let inc = w.start("u-alice", "Payments down");
     let id = inc["id"].as_str().expect("id").to_owned();
     let ch = inc["channel_id"].as_str().expect("channel").to_owned();
@@ -476,7 +478,9 @@ fn followers_get_status_updates_by_direct_message() {
     let (status, _) = w.http(Some("u-carol"), "PUT", &format!("/api/v0/incidents/{id}/followers/me"), Value::Null);
     assert_eq!(status, 404, "outsiders cannot follow");
     let (_, v) = w.http(Some("u-alice"), "GET", &format!("/api/v0/incidents/{id}/followers"), Value::Null);
-    assert_eq!(v["user_ids"], json!(["u-bob", "u-alice"]));
+    let mut followers: Vec<String> = serde_json::from_value(v["user_ids"].clone()).expect("ids");
+    followers.sort();
+    assert_eq!(followers, ["u-alice", "u-bob"]);
 
     w.cmd("u-alice", &ch, "/incident update Reindexing");
     let dms = w.mm.dms.borrow().clone();
@@ -486,4 +490,36 @@ fn followers_get_status_updates_by_direct_message() {
     assert_eq!(w.cmd("u-bob", "town", "/incident unfollow INC-0001"), "You no longer follow INC-0001.");
     w.cmd("u-alice", &ch, "/incident update Done reindexing");
     assert_eq!(w.mm.dms.borrow().len(), 1);
+}
+
+#[test]
+fn roles_can_be_claimed_from_the_intro_post_and_empty_ones_are_nudged() {
+    let w = World::new();
+    let inc = w.start("u-alice", "Login loop");
+    let id = inc["id"].as_str().expect("id").to_owned();
+    let ch = inc["channel_id"].as_str().expect("channel").to_owned();
+    let created = inc["created_at"].as_i64().expect("created");
+    let intro = w.mm.posts.borrow().iter().find(|p| p.channel_id == ch).cloned().expect("intro");
+    let buttons = &intro.props.0["attachments"][0]["actions"];
+    assert_eq!(buttons[0]["name"], "Claim Comms lead");
+    assert_eq!(buttons[1]["integration"]["context"], json!({"incident_id": id, "role": "Technical lead"}));
+
+    // bob, who has joined the channel, clicks "Claim Comms lead"; Mattermost calls the
+    // button's URL for him. Outsiders are told to join first.
+    let (_, outside) = w.http(Some("u-bob"), "POST", "/api/v0/actions/claim", json!({"context": {"incident_id": id, "role": "Comms lead"}}));
+    assert_eq!(outside["ephemeral_text"], "Join ~inc-0001-login-loop to change INC-0001.");
+    w.mm.add_channel_member(&ch, "u-bob").expect("join");
+    let (status, v) = w.http(Some("u-bob"), "POST", "/api/v0/actions/claim", json!({"context": {"incident_id": id, "role": "Comms lead"}}));
+    assert_eq!((status, v["ephemeral_text"].as_str()), (200, Some("You are now the Comms lead of INC-0001.")));
+    let (_, again) = w.http(Some("u-bob"), "POST", "/api/v0/actions/claim", json!({"context": {"incident_id": id, "role": "Comms lead"}}));
+    assert_eq!(again["ephemeral_text"], "Nothing to change: that user is already the Comms lead.");
+
+    // 15 minutes in, the Technical lead is still empty: one nudge, with a claim button.
+    let repo = Repo::new(&w.db);
+    let mut ids = crate::ids::RandomIds;
+    let mut s = crate::service::Service { mm: &w.mm, repo, ids: &mut ids, now: created + 16 * 60_000, bot_id: "u-bot".into() };
+    assert_eq!(s.send_due_reminders().expect("reminders"), 1);
+    assert_eq!(s.send_due_reminders().expect("reminders"), 0, "once");
+    let nudge = w.mm.posts.borrow().iter().rev().find(|p| p.message.contains("Nobody is the **Technical lead**")).cloned().expect("nudge");
+    assert_eq!(nudge.props.0["attachments"][0]["actions"][0]["name"], "Claim Technical lead");
 }

@@ -19,7 +19,7 @@ pub const SNOOZE_MINUTES: i64 = 30;
 impl<M: Mattermost, D: Database> Service<'_, M, D> {
     pub fn reminder_policy(&self) -> Result<ReminderPolicy> {
         let s = self.mm.settings();
-        ReminderPolicy::from_settings(&s.update_reminders, &s.stale_incident_days).map_err(|e| {
+        ReminderPolicy::from_settings(&s.update_reminders, &s.stale_incident_days, &s.role_nudge_minutes).map_err(|e| {
             ServiceError::Internal(format!(
                 "the plugin's settings are invalid ({e}); a system admin can fix them in System Console > Plugins > Incident Response"
             ))
@@ -29,11 +29,12 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     /// Posts every reminder that is due and not yet posted; answers how many were posted.
     pub fn send_due_reminders(&mut self) -> Result<usize> {
         let policy = self.reminder_policy()?;
+        let roles: Vec<String> = self.conduct()?.roles.into_iter().map(|r| r.name).collect();
         let filter = IncidentFilter { state: Some(IncidentState::Active), ..IncidentFilter::default() };
         let (active, _) = self.repo.list_incidents(&filter, 0, usize::MAX)?;
         let mut sent = 0;
         for incident in active {
-            for reminder in reminders::due(&incident, &policy, self.now) {
+            for reminder in reminders::due(&incident, &policy, &roles, self.now) {
                 if self.mm.claim_once(&format!("reminder:{}:{}", incident.id, reminder.key()), CLAIM_TTL_SECONDS) {
                     self.post_reminder(&incident, &reminder);
                     sent += 1;
@@ -57,6 +58,14 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                     vec![action("Snooze 30 min", "snooze", &incident.id), action("Stop reminders", "off", &incident.id)],
                 )
             }
+            Reminder::RoleUnfilled { role } => (
+                format!(
+                    "{commander} Nobody is the **{role}** of {} yet. Claim it with the button or `/incident claim {role}`, \
+                     or give it with `/incident role {role} @user`.",
+                    incident.reference()
+                ),
+                vec![claim_button(role, &incident.id)],
+            ),
             Reminder::Stale { days } => (
                 format!(
                     "{commander} {} has been active for {days} days. If it is over, resolve it with `/incident end`; \
@@ -92,6 +101,19 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             _ => format!("Update reminders for {} are on.", incident.reference()),
         })
     }
+}
+
+/// A button that gives a role to whoever clicks it (on the intro post and role nudges).
+pub fn claim_button(role: &str, incident_id: &str) -> serde_json::Value {
+    json!({
+        "id": format!("claim{}", role.chars().filter(char::is_ascii_alphanumeric).collect::<String>()),
+        "name": format!("Claim {role}"),
+        "type": "button",
+        "integration": {
+            "url": format!("/plugins/{PLUGIN_ID}/api/v0/actions/claim"),
+            "context": { "incident_id": incident_id, "role": role },
+        },
+    })
 }
 
 /// An interactive button that calls the plugin back with what was asked.

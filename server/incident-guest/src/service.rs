@@ -310,7 +310,18 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
 
         let usernames = |id: &str| self.mm.user(id).map(|u| u.username);
         let commander = usernames(commander_id).unwrap_or_default();
-        self.post(&channel.id, render::intro_post(&incident, &commander, &usernames));
+        let roles = self.conduct().map(|c| c.roles).unwrap_or_default();
+        let mut intro = Post {
+            channel_id: channel.id.clone(),
+            user_id: self.bot_id.clone(),
+            message: render::intro_post(&incident, &commander, &usernames),
+            ..Post::default()
+        };
+        if !roles.is_empty() {
+            let buttons: Vec<serde_json::Value> = roles.iter().map(|r| crate::scheduled::claim_button(&r.name, &incident.id)).collect();
+            intro.props.0.insert("attachments".into(), serde_json::json!([{ "text": "Roles: claim one to help run the incident.", "actions": buttons }]));
+        }
+        let _ = self.mm.create_post(&intro);
         let mut announce: Vec<String> = playbook.map(|p| p.announcement_channel_ids.clone()).unwrap_or_default();
         let default_channel = self.mm.settings().announcement_channel;
         if !default_channel.is_empty() && !announce.contains(&default_channel) {
