@@ -21,6 +21,7 @@ mod items;
 pub mod naming;
 pub mod playbook;
 pub mod reminders;
+pub mod stakeholders;
 pub mod render;
 #[cfg(test)]
 mod test_support;

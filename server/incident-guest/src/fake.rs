@@ -81,6 +81,10 @@ impl Mattermost for FakeMattermost {
         self.channels.borrow().get(channel_id).cloned()
     }
 
+    fn channel_by_name(&self, team_id: &str, name: &str) -> Option<Channel> {
+        self.channels.borrow().values().find(|c| c.team_id == team_id && c.name == name).cloned()
+    }
+
     fn create_channel(&self, channel: &Channel) -> Result<Channel, ChannelError> {
         let mut channels = self.channels.borrow_mut();
         if channels.values().any(|c| c.team_id == channel.team_id && c.name == channel.name) {

@@ -39,6 +39,9 @@ pub struct Settings {
     /// Minutes after the start at which empty roles are nudged; 0 for never.
     #[serde(rename = "rolenudgeminutes")]
     pub role_nudge_minutes: String,
+    /// `Severity: ~channel @user` per line: who hears of incidents at that severity.
+    #[serde(rename = "stakeholders")]
+    pub stakeholders: String,
 }
 
 impl Default for Settings {
@@ -54,6 +57,7 @@ impl Default for Settings {
             update_reminders: String::new(),
             stale_incident_days: String::new(),
             role_nudge_minutes: String::new(),
+            stakeholders: String::new(),
         }
     }
 }
@@ -72,6 +76,7 @@ pub trait Mattermost {
     fn is_system_admin(&self, user_id: &str) -> bool;
     fn is_channel_member(&self, channel_id: &str, user_id: &str) -> bool;
     fn channel(&self, channel_id: &str) -> Option<Channel>;
+    fn channel_by_name(&self, team_id: &str, name: &str) -> Option<Channel>;
     fn create_channel(&self, channel: &Channel) -> Result<Channel, ChannelError>;
     fn add_channel_member(&self, channel_id: &str, user_id: &str) -> Result<(), String>;
     /// Joins a user (the bot) to a team; already a member is success.
@@ -123,6 +128,10 @@ impl Mattermost for ServerApi {
 
     fn channel(&self, channel_id: &str) -> Option<Channel> {
         self.0.get_channel(channel_id).ok()
+    }
+
+    fn channel_by_name(&self, team_id: &str, name: &str) -> Option<Channel> {
+        self.0.get_channel_by_name(team_id, name, false).ok()
     }
 
     fn create_channel(&self, channel: &Channel) -> Result<Channel, ChannelError> {

@@ -4,6 +4,7 @@
 //! where people follow it.
 
 use incident_core::conduct::Conduct;
+use incident_core::stakeholders::{self, Stakeholders, parse_stakeholders};
 use incident_core::lifecycle::UpdateDraft;
 use incident_core::{Incident, render};
 
@@ -24,8 +25,51 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
 
     pub fn change_severity(&mut self, user_id: &str, incident_id: &str, severity: &str) -> Result<Incident> {
         let conduct = self.conduct()?;
+        let rules = self.stakeholder_rules()?;
         let actor = user_id.to_owned();
-        Ok(self.change(user_id, incident_id, |i, _, now| i.change_severity(&actor, &conduct, severity, now))?.0)
+        let incident = self.change(user_id, incident_id, |i, _, now| i.change_severity(&actor, &conduct, severity, now))?.0;
+        self.notify_stakeholders(&incident, &rules);
+        Ok(incident)
+    }
+
+    pub fn stakeholder_rules(&self) -> Result<Vec<Stakeholders>> {
+        parse_stakeholders(&self.mm.settings().stakeholders).map_err(|e| {
+            ServiceError::Internal(format!(
+                "the plugin's settings are invalid ({e}); a system admin can fix them in System Console > Plugins > Incident Response"
+            ))
+        })
+    }
+
+    /// Tells the stakeholders of the incident's severity: a post in each of their channels, and
+    /// their people added to the incident channel. Names that do not resolve are skipped (an
+    /// admin's typo must not stop the incident).
+    pub(crate) fn notify_stakeholders(&self, incident: &Incident, rules: &[Stakeholders]) {
+        let Some(rule) = stakeholders::for_severity(rules, &incident.severity) else {
+            return;
+        };
+        let channel = self.mm.channel(&incident.channel_id).map(|c| c.name).unwrap_or_default();
+        let commander = self.mm.user(&incident.commander_id).map(|u| u.username).unwrap_or_default();
+        for name in &rule.channels {
+            if let Some(target) = self.mm.channel_by_name(&incident.team_id, name) {
+                self.post(
+                    &target.id,
+                    format!(
+                        "{} **{}** is {}: ~{channel} (commander @{commander})",
+                        incident.reference(),
+                        incident.name,
+                        incident.severity
+                    ),
+                );
+            }
+        }
+        for name in &rule.users {
+            if let Some(user) = self.mm.user_by_username(name)
+                && self.mm.is_team_member(&incident.team_id, &user.id)
+                && !self.mm.is_channel_member(&incident.channel_id, &user.id)
+            {
+                let _ = self.mm.add_channel_member(&incident.channel_id, &user.id);
+            }
+        }
     }
 
     pub fn change_status(&mut self, user_id: &str, incident_id: &str, status: &str) -> Result<Incident> {

@@ -523,3 +523,25 @@ fn roles_can_be_claimed_from_the_intro_post_and_empty_ones_are_nudged() {
     let nudge = w.mm.posts.borrow().iter().rev().find(|p| p.message.contains("Nobody is the **Technical lead**")).cloned().expect("nudge");
     assert_eq!(nudge.props.0["attachments"][0]["actions"][0]["name"], "Claim Technical lead");
 }
+
+#[test]
+fn stakeholders_of_a_severity_hear_of_it_on_start_and_when_raised() {
+    let mut w = World::new();
+    w.mm.channels.borrow_mut().insert("lead".into(), mattermost_plugin_sdk::model::Channel {
+        id: "lead".into(), team_id: TEAM.into(), name: "leadership".into(), channel_type: "O".into(), ..Default::default()
+    });
+    w.mm.settings.stakeholders = "P1: ~leadership ~no-such-channel @bob @nobody\nP4: ~leadership".into();
+    let inc = w.start("u-alice", "Data leak");
+    let ch = inc["channel_id"].as_str().expect("channel").to_owned();
+    assert_eq!(w.mm.posts_in("lead"), ["INC-0001 **Data leak** is P4: ~inc-0001-data-leak (commander @alice)"]);
+    assert!(!w.mm.is_channel_member(&ch, "u-bob"));
+    w.cmd("u-alice", &ch, "/incident severity P1");
+    assert_eq!(w.mm.posts_in("lead").len(), 2);
+    assert!(w.mm.is_channel_member(&ch, "u-bob"), "P1 brings bob in");
+    w.cmd("u-alice", &ch, "/incident severity P2");
+    assert_eq!(w.mm.posts_in("lead").len(), 2, "P2 has no stakeholders");
+
+    w.mm.settings.stakeholders = "P1 ~leadership".into();
+    let text = w.cmd("u-alice", "town", "/incident start Another");
+    assert!(text.contains("stakeholders, line 1: write `Severity: ~channel @user ...`."), "{text}");
+}

@@ -67,6 +67,7 @@ const SAVE_ATTEMPTS: usize = 5;
 struct Opening {
     severity: String,
     status: String,
+    stakeholders: Vec<incident_core::stakeholders::Stakeholders>,
 }
 
 /// What starting an incident takes; everything but the name is optional.
@@ -241,7 +242,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
 
         let id = self.ids.new_id();
         let number = self.repo.reserve_incident(&id, &request.team_id, &name, user_id, self.now)?;
-        let opening = Opening { severity, status };
+        let opening = Opening { severity, status, stakeholders: self.stakeholder_rules()? };
         match self.create_incident(user_id, &request, &id, number, &name, &commander_id, playbook.as_ref(), &opening) {
             Ok(incident) => Ok(incident),
             Err(e) => {
@@ -335,6 +336,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         }
         self.mm.publish(EVENT_INCIDENT_UPDATED, &serde_json::json!({ "incident_id": incident.id }), &incident.channel_id);
         self.refresh_digest(&incident);
+        self.notify_stakeholders(&incident, &opening.stakeholders);
         Ok(incident)
     }
 
