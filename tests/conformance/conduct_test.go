@@ -7,6 +7,9 @@ import (
 	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
+	"github.com/mattermost/mattermost/server/public/plugin"
+
+	"incidentresponse/tests/conformance/harness"
 )
 
 // Running an incident well (issue 5 of 7): severity, status lifecycle, roles and status updates,
@@ -200,5 +203,38 @@ func TestUpdateReminderFromTheTimer(t *testing.T) {
 	}
 	if last := s.get(t, s.alice, inc.ID).lastEvent(); last.kind() != "reminders_set" {
 		t.Errorf("last event %v, want reminders_set", last.Kind)
+	}
+}
+
+// Declaring from chat through the real hooks: Mattermost calls MessageHasBeenPosted for every
+// post and ReactionHasBeenAdded for every reaction; a playbook keyword, or the declare emoji,
+// makes the plugin offer (ephemerally, to that person) to start an incident.
+func TestDeclareFromChat(t *testing.T) {
+	s := newScenario(t)
+	var pb playbook
+	s.ok(t, s.alice, http.MethodPost, "/api/v0/playbooks",
+		map[string]any{"team_id": s.team, "title": "Outage", "keywords": []string{"outage"}}, http.StatusCreated, &pb)
+	ctx := &plugin.Context{RequestId: "req-declare"}
+	post, aerr := s.api.CreatePost(&model.Post{ChannelId: s.town, UserId: s.alice, Message: "Total outage in EU"})
+	if aerr != nil {
+		t.Fatalf("post: %v", aerr)
+	}
+	ephemerals := func() []harness.Call { return s.api.Calls("SendEphemeralPost") }
+	before := len(ephemerals())
+	s.hooks.MessageHasBeenPosted(ctx, post)
+	calls := ephemerals()
+	if len(calls) != before+1 {
+		t.Fatalf("%d ephemeral offers after a keyword, want 1", len(calls)-before)
+	}
+	offer, _ := calls[len(calls)-1].Args[1].(*model.Post)
+	if calls[len(calls)-1].Args[0] != s.alice || offer == nil || !strings.Contains(offer.Message, "Start one with the **Outage** playbook?") {
+		t.Errorf("offer %v", calls[len(calls)-1].Args)
+	}
+	quiet, _ := s.api.CreatePost(&model.Post{ChannelId: s.town, UserId: s.alice, Message: "coffee?"})
+	s.hooks.MessageHasBeenPosted(ctx, quiet)
+	s.hooks.ReactionHasBeenAdded(ctx, &model.Reaction{UserId: s.admin, PostId: quiet.Id, EmojiName: "rotating_light", ChannelId: s.town})
+	calls = ephemerals()
+	if len(calls) != before+2 || calls[len(calls)-1].Args[0] != s.admin {
+		t.Errorf("after the declare emoji: %d offers (want %d), last to %v", len(calls)-before, 2, calls[len(calls)-1].Args[0])
 	}
 }

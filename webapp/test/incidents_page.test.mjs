@@ -382,6 +382,7 @@ for (const react of REACT_VERSIONS) {
 
             await form.getByRole('textbox', {name: 'Title', exact: true}).fill('Database failover');
             await form.getByRole('textbox', {name: 'Description'}).fill('When the primary database is lost.');
+            await form.getByRole('textbox', {name: 'Keywords'}).fill('database down, Replication lag ');
             await form.getByRole('textbox', {name: 'Channel name template'}).fill('db-{number}-{name}');
             await form.getByRole('checkbox', {name: 'Private channel'}).check();
             await form.getByRole('group', {name: 'Default commander'}).getByRole('button', {name: 'Choose'}).click();
@@ -418,6 +419,7 @@ for (const react of REACT_VERSIONS) {
             const channels = await (await fetch(`${origin}/api/v4/teams/${seed.team_id}/channels/autocomplete?name=ann`,
                 {headers: {'X-Test-User': 'alice'}})).json();
             assert.equal(saved.description, 'When the primary database is lost.');
+            assert.deepEqual(saved.keywords, ['database down', 'replication lag']);
             assert.equal(saved.channel_name_template, 'db-{number}-{name}');
             assert.equal(saved.private_channel, true);
             assert.equal(saved.default_commander_id, seed.users.bob.id);

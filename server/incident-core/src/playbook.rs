@@ -18,6 +18,23 @@ pub const EXPORT_VERSION: u64 = 1;
 /// within it.
 pub const MAX_IMPORT_BYTES: usize = 4 * 1024 * 1024;
 
+const MAX_KEYWORDS: usize = 20;
+const MAX_KEYWORD_CHARS: usize = 40;
+
+/// The first keyword of any of `playbooks` that `message` contains as whole words (any case),
+/// with its playbook: "the api is DOWN" matches "down", "downtime" does not.
+pub fn keyword_match<'a>(playbooks: &'a [Playbook], message: &str) -> Option<(&'a Playbook, &'a str)> {
+    let words: Vec<String> =
+        message.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+    playbooks.iter().find_map(|p| {
+        p.keywords.iter().find_map(|k| {
+            let wanted: Vec<&str> = k.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+            let hit = !wanted.is_empty() && words.windows(wanted.len()).any(|w| w.iter().zip(&wanted).all(|(a, b)| a == b));
+            hit.then_some((p, k.as_str()))
+        })
+    })
+}
+
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Playbook {
     pub id: String,
@@ -42,6 +59,9 @@ pub struct Playbook {
     /// Who may edit it besides team and system admins.
     #[serde(default)]
     pub editor_ids: Vec<String>,
+    /// Words that, posted in a channel, suggest starting an incident with this playbook.
+    #[serde(default)]
+    pub keywords: Vec<String>,
     pub created_at: i64,
     #[serde(default)]
     pub updated_at: i64,
@@ -101,6 +121,18 @@ impl Playbook {
                 }
             }
         }
+        if self.keywords.len() > MAX_KEYWORDS {
+            return Err(invalid(format!("it has {} keywords; the limit is {MAX_KEYWORDS}.", self.keywords.len())));
+        }
+        for keyword in &self.keywords {
+            let chars = keyword.trim().chars().count();
+            if !(2..=MAX_KEYWORD_CHARS).contains(&chars) || keyword.chars().any(char::is_control) {
+                return Err(invalid(format!(
+                    "the keyword \"{}\" must be 2 to {MAX_KEYWORD_CHARS} characters of text.",
+                    keyword.chars().take(MAX_KEYWORD_CHARS).collect::<String>()
+                )));
+            }
+        }
         Ok(())
     }
 
@@ -131,6 +163,16 @@ impl Playbook {
                 })
                 .collect(),
             default_commander_id: non_blank(&self.default_commander_id),
+            keywords: {
+                let mut words: Vec<String> = Vec::new();
+                for k in &self.keywords {
+                    let k = k.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+                    if !k.is_empty() && !words.contains(&k) {
+                        words.push(k);
+                    }
+                }
+                words
+            },
             ..self.clone()
         };
         // Normalising never makes invalid text valid (it only trims), so validating the clean
@@ -193,6 +235,7 @@ pub fn export_json(playbook: &Playbook) -> String {
             "description": playbook.description,
             "channel_name_template": playbook.channel_name_template,
             "private_channel": playbook.private_channel,
+            "keywords": playbook.keywords,
             "checklists": checklists,
         },
     });
@@ -209,6 +252,8 @@ struct PortablePlaybook {
     channel_name_template: String,
     #[serde(default)]
     private_channel: bool,
+    #[serde(default)]
+    keywords: Vec<String>,
     #[serde(default)]
     checklists: Vec<PortableSection>,
 }
@@ -288,6 +333,7 @@ pub fn import_json(json: &str, id: &str, team_id: &str, now_ms: i64) -> Result<P
             .collect(),
         channel_name_template: portable.channel_name_template,
         private_channel: portable.private_channel,
+        keywords: portable.keywords,
         created_at: now_ms,
         updated_at: now_ms,
         ..Playbook::default()

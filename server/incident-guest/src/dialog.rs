@@ -1,8 +1,7 @@
 //! The "start an incident" form, opened by `/incident start` without a name, and its
 //! submission (posted by the server to `/api/v0/dialogs/start`).
 
-use mattermost_plugin_sdk::Api;
-use mattermost_plugin_sdk::model::{CommandArgs, Dialog, DialogElement, DialogOption, OpenDialogRequest};
+use mattermost_plugin_sdk::model::{Dialog, DialogElement, DialogOption, OpenDialogRequest};
 use serde_json::{Value, json};
 
 use crate::db::Database;
@@ -12,8 +11,17 @@ use crate::{PLUGIN_ID, with_service};
 
 pub const START_CALLBACK: &str = "start_incident";
 
-pub fn open_start<M: Mattermost, D: Database>(api: &Api, mm: &M, db: &D, args: &CommandArgs) -> Result<(), String> {
-    let playbooks = with_service(mm, db, |s| s.playbooks(&args.user_id, &args.team_id)).map_err(|e| e.to_string())?;
+/// Who opens the form, where, and what it starts with (from a message: its text and playbook).
+pub struct StartForm<'a> {
+    pub user_id: &'a str,
+    pub team_id: &'a str,
+    pub trigger_id: &'a str,
+    pub summary: String,
+    pub playbook_id: String,
+}
+
+pub fn open_start<M: Mattermost, D: Database>(mm: &M, db: &D, form: &StartForm<'_>) -> Result<(), String> {
+    let playbooks = with_service(mm, db, |s| s.playbooks(form.user_id, form.team_id)).map_err(|e| e.to_string())?;
     let mut options = vec![DialogOption { text: "No playbook".into(), value: String::new() }];
     options.extend(playbooks.iter().map(|p| DialogOption { text: p.title.clone(), value: p.id.clone() }));
     let text = |name: &str, display: &str, optional: bool, help: &str| DialogElement {
@@ -26,13 +34,13 @@ pub fn open_start<M: Mattermost, D: Database>(api: &Api, mm: &M, db: &D, args: &
         ..DialogElement::default()
     };
     let request = OpenDialogRequest {
-        trigger_id: args.trigger_id.clone(),
+        trigger_id: form.trigger_id.to_owned(),
         url: format!("/plugins/{PLUGIN_ID}/api/v0/dialogs/start"),
         dialog: Dialog {
             callback_id: START_CALLBACK.into(),
             title: "Start an incident".into(),
             submit_label: "Start".into(),
-            state: args.team_id.clone(),
+            state: form.team_id.to_owned(),
             elements: vec![
                 text("name", "Name", false, "What is happening, in a few words."),
                 DialogElement {
@@ -41,6 +49,7 @@ pub fn open_start<M: Mattermost, D: Database>(api: &Api, mm: &M, db: &D, args: &
                     element_type: "textarea".into(),
                     optional: true,
                     max_length: 4000,
+                    default: form.summary.chars().take(4000).collect(),
                     ..DialogElement::default()
                 },
                 DialogElement {
@@ -48,6 +57,7 @@ pub fn open_start<M: Mattermost, D: Database>(api: &Api, mm: &M, db: &D, args: &
                     display_name: "Playbook".into(),
                     element_type: "select".into(),
                     optional: true,
+                    default: form.playbook_id.clone(),
                     options,
                     ..DialogElement::default()
                 },
@@ -63,7 +73,7 @@ pub fn open_start<M: Mattermost, D: Database>(api: &Api, mm: &M, db: &D, args: &
             ..Dialog::default()
         },
     };
-    api.open_interactive_dialog(&request).map_err(|e| e.to_string())
+    mm.open_dialog(&request)
 }
 
 /// Turns a dialog submission (`model.SubmitDialogRequest` JSON) into a start request. The

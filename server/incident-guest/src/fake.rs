@@ -3,7 +3,7 @@
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
-use mattermost_plugin_sdk::model::{Channel, Post, User};
+use mattermost_plugin_sdk::model::{Channel, OpenDialogRequest, Post, User};
 
 use crate::platform::{ChannelError, Mattermost, Settings};
 
@@ -19,6 +19,9 @@ pub struct FakeMattermost {
     /// Direct messages: (to user, text).
     pub dms: RefCell<Vec<(String, String)>>,
     pub claims: RefCell<HashSet<String>>,
+    /// Ephemeral posts: (to user, post).
+    pub ephemerals: RefCell<Vec<(String, Post)>>,
+    pub dialogs: RefCell<Vec<OpenDialogRequest>>,
     pub settings: Settings,
 }
 
@@ -130,6 +133,19 @@ impl Mattermost for FakeMattermost {
         let mut channels = self.channels.borrow_mut();
         let channel = channels.get_mut(channel_id).ok_or_else(|| format!("no channel {channel_id}"))?;
         channel.header = header.to_owned();
+        Ok(())
+    }
+
+    fn permalink(&self, _team_id: &str, post_id: &str) -> String {
+        format!("https://chat.example.com/ops/pl/{post_id}")
+    }
+
+    fn ephemeral(&self, user_id: &str, post: &Post) {
+        self.ephemerals.borrow_mut().push((user_id.to_owned(), post.clone()));
+    }
+
+    fn open_dialog(&self, request: &OpenDialogRequest) -> Result<(), String> {
+        self.dialogs.borrow_mut().push(request.clone());
         Ok(())
     }
 

@@ -212,6 +212,24 @@ fn dispatch<M: Mattermost, D: Database>(s: &mut Service<'_, M, D>, user: &str, m
             };
             ok(json!({ "ephemeral_text": answer }))
         }
+        // The offers' buttons ("Start incident", "Not an incident"); Mattermost sends the
+        // button's context and a trigger id for opening the form.
+        ("POST", ["api", "v0", "actions", "declare"]) => {
+            let b: Value = body(request)?;
+            let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
+            let context = b.get("context").cloned().unwrap_or(Value::Null);
+            let answer = match s.declare_from_post(user, &text(&b, "trigger_id"), &text(&context, "post_id"), &text(&context, "playbook_id")) {
+                Ok(_) => json!({}),
+                Err(e) => json!({ "ephemeral_text": e.to_string() }),
+            };
+            ok(answer)
+        }
+        ("POST", ["api", "v0", "actions", "ignore"]) => {
+            let b: Value = body(request)?;
+            let thread = b.get("context").and_then(|c| c.get("thread_id")).and_then(Value::as_str).unwrap_or_default().to_owned();
+            let answer = s.ignore_thread(&thread).unwrap_or_else(|e| e.to_string());
+            ok(json!({ "ephemeral_text": answer }))
+        }
         ("GET", ["api", "v0", "conduct"]) => ok(serde_json::to_value(s.conduct()?).unwrap_or(Value::Null)),
         ("POST", ["api", "v0", "incidents", id, "timeline"]) => {
             let b: Value = body(request)?;

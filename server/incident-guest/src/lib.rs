@@ -3,6 +3,7 @@
 
 mod command;
 mod db;
+mod declare;
 mod dialog;
 mod http_api;
 mod ids;
@@ -48,7 +49,7 @@ pub(crate) fn with_service<M: Mattermost, D: Database, R>(mm: &M, db: &D, f: imp
 pub struct IncidentResponse;
 
 impl Plugin for IncidentResponse {
-    const HOOKS: &'static [Hook] = &[Hook::OnActivate, Hook::ExecuteCommand, Hook::ServeHttp, Hook::RunScheduled];
+    const HOOKS: &'static [Hook] = &[Hook::OnActivate, Hook::ExecuteCommand, Hook::ServeHttp, Hook::RunScheduled, Hook::MessageHasBeenPosted, Hook::ReactionHasBeenAdded];
 
     fn on_activate(&self, api: &Api) -> Result<(), String> {
         let repo = Repo::new(&Store);
@@ -87,7 +88,13 @@ impl Plugin for IncidentResponse {
         let outcome = with_service(&mm, &Store, |s| command::execute(s, &at, &args.command));
         Ok(match outcome {
             command::Outcome::Reply(r) => *r,
-            command::Outcome::OpenStartDialog => match dialog::open_start(api, &mm, &Store, args) {
+            command::Outcome::OpenStartDialog => match dialog::open_start(&mm, &Store, &dialog::StartForm {
+                user_id: &args.user_id,
+                team_id: &args.team_id,
+                trigger_id: &args.trigger_id,
+                summary: String::new(),
+                playbook_id: String::new(),
+            }) {
                 Ok(()) => CommandResponse::default(),
                 Err(e) => CommandResponse::ephemeral(format!("Cannot open the form: {e}")),
             },
@@ -96,6 +103,18 @@ impl Plugin for IncidentResponse {
 
     fn serve_http(&self, api: &Api, _ctx: &Context, request: &HttpRequest) -> HttpResponse {
         http_api::route(&ServerApi(*api), &Store, request)
+    }
+
+    fn message_has_been_posted(&self, api: &Api, _ctx: &Context, post: &mattermost_plugin_sdk::model::Post) {
+        if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.offer_from_keywords(post)) {
+            api.log(LogLevel::Warn, "keyword suggestion failed", &[("error", &e.to_string())]);
+        }
+    }
+
+    fn reaction_has_been_added(&self, api: &Api, _ctx: &Context, reaction: &mattermost_plugin_sdk::model::Reaction) {
+        if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.offer_from_reaction(reaction)) {
+            api.log(LogLevel::Warn, "declare-by-reaction failed", &[("error", &e.to_string())]);
+        }
     }
 
     fn run_scheduled(&self, api: &Api) {

@@ -3,7 +3,7 @@
 //! recording fake in tests. The logic never knows which.
 
 use mattermost_plugin_sdk::{Api, ApiError};
-use mattermost_plugin_sdk::model::{Channel, Post, Props, User, WebsocketBroadcast};
+use mattermost_plugin_sdk::model::{Channel, OpenDialogRequest, Post, Props, User, WebsocketBroadcast};
 
 /// Settings an admin sets in System Console (plugin.json `settings_schema`).
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
@@ -24,6 +24,9 @@ pub struct Settings {
     /// The status lifecycle, one per line; the last one resolves.
     #[serde(rename = "statuses")]
     pub statuses: String,
+    /// The emoji (its name) that offers to start an incident from a message; empty: off.
+    #[serde(rename = "declareemoji")]
+    pub declare_emoji: String,
     /// Roles besides the commander, one per line.
     #[serde(rename = "roles")]
     pub roles: String,
@@ -53,6 +56,7 @@ impl Default for Settings {
             severities: String::new(),
             statuses: String::new(),
             roles: String::new(),
+            declare_emoji: "rotating_light".into(),
             digest_channel: String::new(),
             update_reminders: String::new(),
             stale_incident_days: String::new(),
@@ -91,6 +95,12 @@ pub trait Mattermost {
     fn update_post(&self, post_id: &str, message: &str) -> Result<(), String>;
     /// Sets a channel's header (the incident channel shows severity and status there).
     fn set_channel_header(&self, channel_id: &str, header: &str) -> Result<(), String>;
+    /// `<site URL>/<team name>/pl/<post id>`, Mattermost's link to a post; empty if unknown.
+    fn permalink(&self, team_id: &str, post_id: &str) -> String;
+    /// A post only `user_id` sees, in a channel, from the bot.
+    fn ephemeral(&self, user_id: &str, post: &Post);
+    /// Opens an interactive dialog for the user whose action carried the trigger id.
+    fn open_dialog(&self, request: &OpenDialogRequest) -> Result<(), String>;
     /// A direct message from the bot to a user.
     fn direct_message(&self, bot_id: &str, user_id: &str, message: &str) -> Result<(), String>;
     /// A websocket event to the users of a channel (the webapp's panels listen for it).
@@ -181,6 +191,22 @@ impl Mattermost for ServerApi {
         }
         channel.header = header.to_owned();
         self.0.update_channel(&channel).map(|_| ()).map_err(|e| e.to_string())
+    }
+
+    fn permalink(&self, team_id: &str, post_id: &str) -> String {
+        let site = self.0.get_config().ok().and_then(|c| c["ServiceSettings"]["SiteURL"].as_str().map(str::to_owned)).unwrap_or_default();
+        match self.0.get_team(team_id) {
+            Ok(team) if !site.is_empty() => format!("{}/{}/pl/{post_id}", site.trim_end_matches('/'), team.name),
+            _ => String::new(),
+        }
+    }
+
+    fn ephemeral(&self, user_id: &str, post: &Post) {
+        let _ = self.0.send_ephemeral_post(user_id, post);
+    }
+
+    fn open_dialog(&self, request: &OpenDialogRequest) -> Result<(), String> {
+        self.0.open_interactive_dialog(request).map_err(|e| e.to_string())
     }
 
     fn direct_message(&self, bot_id: &str, user_id: &str, message: &str) -> Result<(), String> {

@@ -114,6 +114,10 @@ impl<'a, D: Database> Repo<'a, D> {
         Self { db }
     }
 
+    pub fn db(&self) -> &'a D {
+        self.db
+    }
+
     pub fn migrate(&self) -> Result<u32> {
         Ok(self.db.migrate(MIGRATIONS)?)
     }

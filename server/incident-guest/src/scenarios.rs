@@ -545,3 +545,64 @@ fn stakeholders_of_a_severity_hear_of_it_on_start_and_when_raised() {
     let text = w.cmd("u-alice", "town", "/incident start Another");
     assert!(text.contains("stakeholders, line 1: write `Severity: ~channel @user ...`."), "{text}");
 }
+
+#[test]
+fn keywords_and_the_declare_emoji_offer_to_start_an_incident() {
+    let w = World::new();
+    // A playbook with keywords (the defaults have none).
+    let (status, pb) = w.http(Some("u-alice"), "POST", "/api/v0/playbooks", json!({
+        "team_id": TEAM, "title": "Outage", "keywords": ["Outage", "site down"], "checklists": []
+    }));
+    assert_eq!(status, 201, "{pb}");
+    let pb_id = pb["id"].as_str().expect("id").to_owned();
+    let post = |user: &str, message: &str, root: &str| {
+        let p = w.mm.create_post(&mattermost_plugin_sdk::model::Post {
+            channel_id: "town".into(), user_id: user.into(), message: message.into(), root_id: root.into(), ..Default::default()
+        }).expect("post");
+        let offered = with_service(&w.mm, &w.db, |s| s.offer_from_keywords(&p)).expect("hook");
+        (p, offered)
+    };
+    let (_, offered) = post("u-bob", "lunch at noon?", "");
+    assert!(!offered);
+    let (root, offered) = post("u-bob", "Is the SITE DOWN for everyone?", "");
+    assert!(offered);
+    let (to, offer) = w.mm.ephemerals.borrow().last().cloned().expect("offer");
+    assert_eq!(to, "u-bob");
+    assert_eq!(offer.message, "This sounds like an incident (\u{201c}site down\u{201d}). Start one with the **Outage** playbook?");
+    assert_eq!(offer.root_id, root.id, "in the thread");
+    let actions = offer.props.0["attachments"][0]["actions"].clone();
+    assert_eq!(actions[0]["integration"]["context"], json!({"post_id": root.id, "playbook_id": pb_id}));
+
+    // "Start incident": the form opens with the message, its author and link, and the playbook.
+    w.mm.add_channel_member("town", "u-bob").expect("member");
+    let (status, v) = w.http(Some("u-bob"), "POST", "/api/v0/actions/declare",
+        json!({"trigger_id": "trig1", "context": {"post_id": root.id, "playbook_id": pb_id}}));
+    assert_eq!((status, v), (200, json!({})));
+    let dialog = w.mm.dialogs.borrow().last().cloned().expect("dialog");
+    assert_eq!(dialog.trigger_id, "trig1");
+    let summary = dialog.dialog.elements.iter().find(|e| e.name == "summary").expect("summary");
+    assert_eq!(summary.default, format!("Is the SITE DOWN for everyone?\n\n(From a message by @bob: https://chat.example.com/ops/pl/{})", root.id));
+    assert_eq!(dialog.dialog.elements.iter().find(|e| e.name == "playbook").map(|e| e.default.clone()), Some(pb_id.clone()));
+
+    // "Not an incident": no more offers in that thread; other threads still get them.
+    let (_, v) = w.http(Some("u-bob"), "POST", "/api/v0/actions/ignore", json!({"context": {"thread_id": root.id}}));
+    assert_eq!(v["ephemeral_text"], "Got it: no more incident suggestions in this thread.");
+    assert!(!post("u-alice", "still an outage here", &root.id).1);
+    assert!(post("u-alice", "outage in EU too", "").1);
+    // Never in incident channels, never for the bot.
+    let inc = w.start("u-alice", "Real outage");
+    let ch = inc["channel_id"].as_str().expect("channel").to_owned();
+    let in_incident = w.mm.create_post(&mattermost_plugin_sdk::model::Post { channel_id: ch, user_id: "u-alice".into(), message: "outage".into(), ..Default::default() }).expect("post");
+    assert!(!with_service(&w.mm, &w.db, |s| s.offer_from_keywords(&in_incident)).expect("hook"));
+
+    // The declare emoji on any message offers the same, to whoever reacted.
+    let before = w.mm.ephemerals.borrow().len();
+    let reaction = |emoji: &str| mattermost_plugin_sdk::model::Reaction {
+        user_id: "u-alice".into(), post_id: root.id.clone(), emoji_name: emoji.into(), channel_id: "town".into(), ..Default::default()
+    };
+    assert!(!with_service(&w.mm, &w.db, |s| s.offer_from_reaction(&reaction("thumbsup"))).expect("hook"));
+    assert!(with_service(&w.mm, &w.db, |s| s.offer_from_reaction(&reaction("rotating_light"))).expect("hook"));
+    let ephemerals = w.mm.ephemerals.borrow();
+    assert_eq!(ephemerals.len(), before + 1);
+    assert_eq!((ephemerals[before].0.as_str(), ephemerals[before].1.message.as_str()), ("u-alice", "Start an incident from this message?"));
+}

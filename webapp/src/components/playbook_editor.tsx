@@ -22,7 +22,7 @@ function toDraft(teamId: string, p: Playbook | null): PlaybookDraft {
     if (!p) {
         return {team_id: teamId, title: '', description: '', checklists: [{title: 'Tasks', items: [blankItem()]}],
             channel_name_template: '', private_channel: false, default_commander_id: null, announcement_channel_ids: [],
-            member_ids: [], editor_ids: []};
+            member_ids: [], editor_ids: [], keywords: []};
     }
     // Members and editors are kept as they are: this form does not edit them.
     const {id: _id, created_at: _c, updated_at: _u, ...rest} = p;
@@ -48,6 +48,7 @@ export function PlaybookEditor({teamId, playbook, onDone}: Props): React.ReactEl
     const mounted = useMounted();
     const [draft, setDraft] = React.useState<PlaybookDraft>(() => toDraft(teamId, playbook));
     const [picking, setPicking] = React.useState<Picking>(null);
+    const [keywords, setKeywords] = React.useState(() => (playbook?.keywords ?? []).join(', '));
     const [saving, setSaving] = React.useState(false);
     const [error, setError] = React.useState('');
     const headingRef = React.useRef<HTMLHeadingElement>(null);
@@ -80,6 +81,7 @@ export function PlaybookEditor({teamId, playbook, onDone}: Props): React.ReactEl
         setError('');
         const body: PlaybookDraft = {
             ...draft,
+            keywords: keywords.split(',').map((k) => k.trim()).filter(Boolean),
             checklists: draft.checklists.map((s) => ({
                 ...s,
                 items: s.items.map((i) => ({...i, command: i.command?.trim() ? i.command.trim() : null})),
@@ -147,6 +149,22 @@ export function PlaybookEditor({teamId, playbook, onDone}: Props): React.ReactEl
                         value={draft.description}
                         onChange={(e) => set({description: e.target.value})}
                     />
+                </label>
+                <label className={`${CLS}-field`}>
+                    <span className={`${CLS}-label`}>{t('editor.keywords', 'Keywords')}</span>
+                    <input
+                        className={`${CLS}-input`}
+                        value={keywords}
+                        placeholder={t('editor.keywordsPlaceholder', 'outage, site down')}
+                        aria-describedby={`${id}-keywords-hint`}
+                        onChange={(e) => setKeywords(e.target.value)}
+                    />
+                    <span
+                        id={`${id}-keywords-hint`}
+                        className={`${CLS}-small ${CLS}-muted`}
+                    >
+                        {t('editor.keywordsHint', 'Comma-separated. A message with one of them offers its poster to start an incident with this playbook.')}
+                    </span>
                 </label>
             </div>
 

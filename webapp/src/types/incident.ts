@@ -141,6 +141,8 @@ export interface Playbook {
     // Who may use it (empty: the whole team) and who may edit it besides admins.
     member_ids: string[];
     editor_ids: string[];
+    // Words that, posted in a channel, suggest starting an incident with this playbook.
+    keywords?: string[];
     created_at: number;
     updated_at: number;
 }

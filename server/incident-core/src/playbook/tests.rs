@@ -248,3 +248,22 @@ fn playbook_json_reads_old_documents() {
         serde_json::from_str(&serde_json::to_string(&playbook()).expect("json")).expect("back");
     assert_eq!(round, playbook());
 }
+
+#[test]
+fn keywords_are_kept_lowercase_once_and_match_whole_words() {
+    let mut p = crate::test_support::playbook();
+    p.keywords = vec!["  Outage ".into(), "outage".into(), "Database  DOWN".into()];
+    let p = p.normalised().expect("valid");
+    assert_eq!(p.keywords, ["outage", "database down"]);
+    let list = [p];
+    assert_eq!(keyword_match(&list, "We have an OUTAGE!").map(|(_, k)| k), Some("outage"));
+    assert_eq!(keyword_match(&list, "the database is down"), None, "words in order, together");
+    assert_eq!(keyword_match(&list, "database down since 10:02").map(|(_, k)| k), Some("database down"));
+    assert_eq!(keyword_match(&list, "outages happen"), None);
+    let mut bad = crate::test_support::playbook();
+    bad.keywords = vec!["x".into()];
+    assert!(bad.validate().is_err());
+    let exported = export_json(&list[0]);
+    let back = import_json(&exported, "p2", "team1", 5).expect("import");
+    assert_eq!(back.keywords, list[0].keywords);
+}
