@@ -1,8 +1,11 @@
 package conformance
 
 import (
+	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -237,4 +240,74 @@ func TestDeclareFromChat(t *testing.T) {
 	if len(calls) != before+2 || calls[len(calls)-1].Args[0] != s.admin {
 		t.Errorf("after the declare emoji: %d offers (want %d), last to %v", len(calls)-before, 2, calls[len(calls)-1].Args[0])
 	}
+}
+
+// Outgoing webhooks from the real plugin process to a real HTTP receiver: the start is posted
+// at once; a delivery the receiver refuses is retried by the host's timer until it succeeds.
+func TestWebhooksReachAReceiver(t *testing.T) {
+	t.Setenv("INCIDENT_TICK_SECONDS", "1")
+	type delivery struct {
+		Event    string   `json:"event"`
+		Incident incident `json:"incident"`
+		Header   string
+	}
+	var mu sync.Mutex
+	var got []delivery
+	refuse := 1 // the first severity_changed is answered 500
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var d delivery
+		if err := json.NewDecoder(r.Body).Decode(&d); err != nil {
+			http.Error(w, "bad json", http.StatusBadRequest)
+			return
+		}
+		d.Header = r.Header.Get("X-Incident-Response-Event")
+		mu.Lock()
+		defer mu.Unlock()
+		got = append(got, d)
+		if d.Event == "severity_changed" && refuse > 0 {
+			refuse--
+			http.Error(w, "try later", http.StatusInternalServerError)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer receiver.Close()
+
+	s := newScenario(t)
+	s.api.SetPluginSetting("Webhooks", receiver.URL+"/incidents")
+	inc := s.start(t, s.alice, map[string]any{"team_id": s.team, "name": "Hooked"})
+	s.ok(t, s.alice, http.MethodPost, "/api/v0/incidents/"+inc.ID+"/severity", map[string]any{"severity": "P1"}, http.StatusOK, nil)
+	events := func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		var out []string
+		for _, d := range got {
+			out = append(out, d.Event)
+		}
+		return out
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for len(events()) < 3 && time.Now().Before(deadline) {
+		time.Sleep(200 * time.Millisecond)
+	}
+	if e := events(); len(e) != 3 || e[0] != "incident_started" || e[1] != "severity_changed" || e[2] != "severity_changed" {
+		t.Fatalf("receiver got %v, want the start, then the severity change twice (refused, retried)", e)
+	}
+	mu.Lock()
+	first := got[0]
+	mu.Unlock()
+	if first.Header != "incident_started" || first.Incident.ID != inc.ID || first.Incident.Reference != "INC-0001" {
+		t.Errorf("start delivery %+v", first)
+	}
+	var log struct {
+		Items []struct {
+			Event, State string
+			Attempts     int
+		} `json:"items"`
+	}
+	s.ok(t, s.admin, http.MethodGet, "/api/v0/webhooks/deliveries", nil, http.StatusOK, &log)
+	if len(log.Items) != 2 || log.Items[0].Event != "severity_changed" || log.Items[0].State != "delivered" || log.Items[0].Attempts != 2 {
+		t.Errorf("delivery log %+v", log.Items)
+	}
+	s.fails(t, s.alice, http.MethodGet, "/api/v0/webhooks/deliveries", nil, http.StatusForbidden)
 }

@@ -22,6 +22,11 @@ pub struct FakeMattermost {
     /// Ephemeral posts: (to user, post).
     pub ephemerals: RefCell<Vec<(String, Post)>>,
     pub dialogs: RefCell<Vec<OpenDialogRequest>>,
+    /// Webhook calls (url, body); per URL, the answers to give in order, then `webhook_default`
+    /// (200 unless set).
+    pub webhook_calls: RefCell<Vec<(String, serde_json::Value)>>,
+    pub webhook_answers: RefCell<HashMap<String, std::collections::VecDeque<Result<u16, String>>>>,
+    pub webhook_default: RefCell<Option<Result<u16, String>>>,
     pub settings: Settings,
 }
 
@@ -138,6 +143,13 @@ impl Mattermost for FakeMattermost {
 
     fn permalink(&self, _team_id: &str, post_id: &str) -> String {
         format!("https://chat.example.com/ops/pl/{post_id}")
+    }
+
+    fn http_post(&self, url: &str, _headers: &[(String, String)], body: &[u8], _timeout_ms: u32) -> Result<u16, String> {
+        let value = serde_json::from_slice(body).unwrap_or(serde_json::Value::Null);
+        self.webhook_calls.borrow_mut().push((url.to_owned(), value));
+        let queued = self.webhook_answers.borrow_mut().get_mut(url).and_then(|q| q.pop_front());
+        queued.or_else(|| self.webhook_default.borrow().clone()).unwrap_or(Ok(200))
     }
 
     fn ephemeral(&self, user_id: &str, post: &Post) {

@@ -230,6 +230,7 @@ fn dispatch<M: Mattermost, D: Database>(s: &mut Service<'_, M, D>, user: &str, m
             let answer = s.ignore_thread(&thread).unwrap_or_else(|e| e.to_string());
             ok(json!({ "ephemeral_text": answer }))
         }
+        ("GET", ["api", "v0", "webhooks", "deliveries"]) => ok(s.webhook_log(user, 100)?),
         ("GET", ["api", "v0", "conduct"]) => ok(serde_json::to_value(s.conduct()?).unwrap_or(Value::Null)),
         ("POST", ["api", "v0", "incidents", id, "timeline"]) => {
             let b: Value = body(request)?;

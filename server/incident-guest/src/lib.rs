@@ -12,6 +12,7 @@ mod repo;
 mod running;
 mod scheduled;
 mod service;
+mod webhooks;
 
 #[cfg(test)]
 mod fake;
@@ -120,6 +121,9 @@ impl Plugin for IncidentResponse {
     fn run_scheduled(&self, api: &Api) {
         if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.send_due_reminders()) {
             api.log(LogLevel::Error, "reminders failed", &[("error", &e.to_string())]);
+        }
+        if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.deliver_webhooks()) {
+            api.log(LogLevel::Error, "webhook deliveries failed", &[("error", &e.to_string())]);
         }
     }
 }

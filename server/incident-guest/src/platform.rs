@@ -42,6 +42,9 @@ pub struct Settings {
     /// Minutes after the start at which empty roles are nudged; 0 for never.
     #[serde(rename = "rolenudgeminutes")]
     pub role_nudge_minutes: String,
+    /// Outgoing webhook URLs, one per line.
+    #[serde(rename = "webhooks")]
+    pub webhooks: String,
     /// `Severity: ~channel @user` per line: who hears of incidents at that severity.
     #[serde(rename = "stakeholders")]
     pub stakeholders: String,
@@ -62,6 +65,7 @@ impl Default for Settings {
             stale_incident_days: String::new(),
             role_nudge_minutes: String::new(),
             stakeholders: String::new(),
+            webhooks: String::new(),
         }
     }
 }
@@ -97,6 +101,8 @@ pub trait Mattermost {
     fn set_channel_header(&self, channel_id: &str, header: &str) -> Result<(), String>;
     /// `<site URL>/<team name>/pl/<post id>`, Mattermost's link to a post; empty if unknown.
     fn permalink(&self, team_id: &str, post_id: &str) -> String;
+    /// One outgoing webhook call: the status code, or why there was none.
+    fn http_post(&self, url: &str, headers: &[(String, String)], body: &[u8], timeout_ms: u32) -> Result<u16, String>;
     /// A post only `user_id` sees, in a channel, from the bot.
     fn ephemeral(&self, user_id: &str, post: &Post);
     /// Opens an interactive dialog for the user whose action carried the trigger id.
@@ -199,6 +205,10 @@ impl Mattermost for ServerApi {
             Ok(team) if !site.is_empty() => format!("{}/{}/pl/{post_id}", site.trim_end_matches('/'), team.name),
             _ => String::new(),
         }
+    }
+
+    fn http_post(&self, url: &str, headers: &[(String, String)], body: &[u8], timeout_ms: u32) -> Result<u16, String> {
+        mattermost_plugin_sdk::outbound::http_post(url, headers, body, timeout_ms)
     }
 
     fn ephemeral(&self, user_id: &str, post: &Post) {

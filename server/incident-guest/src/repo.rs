@@ -48,6 +48,22 @@ pub const MIGRATIONS: &[&str] = &[
         since INTEGER NOT NULL,
         PRIMARY KEY (incident_id, user_id)
     );",
+    // 3: outgoing webhook deliveries: the queue, and the log admins read.
+    "CREATE TABLE webhook_deliveries (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        url TEXT NOT NULL,
+        event TEXT NOT NULL,
+        incident_id TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_at INTEGER NOT NULL,
+        last_status INTEGER,
+        last_error TEXT NOT NULL DEFAULT '',
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+    );
+    CREATE INDEX webhook_deliveries_due ON webhook_deliveries (state, next_at);",
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -606,3 +606,66 @@ fn keywords_and_the_declare_emoji_offer_to_start_an_incident() {
     assert_eq!(ephemerals.len(), before + 1);
     assert_eq!((ephemerals[before].0.as_str(), ephemerals[before].1.message.as_str()), ("u-alice", "Start an incident from this message?"));
 }
+
+#[test]
+fn webhooks_are_queued_delivered_retried_and_logged() {
+    let mut w = World::new();
+    w.mm.settings.webhooks = "https://hooks.example.com/a\n# a comment\nhttps://hooks.example.com/b".into();
+    // b refuses the start, then answers 503 once.
+    w.mm.webhook_answers.borrow_mut().insert("https://hooks.example.com/b".into(), [Err("connection refused".to_string()), Ok(503)].into());
+    let w = w;
+    let inc = w.start("u-alice", "Webhook test");
+    let ch = inc["channel_id"].as_str().expect("channel").to_owned();
+    {
+        let calls = w.mm.webhook_calls.borrow();
+        assert_eq!(calls.len(), 2, "one start event to each URL");
+        assert_eq!(calls[0].0, "https://hooks.example.com/a");
+        assert_eq!(calls[0].1["event"], "incident_started");
+        assert_eq!(calls[0].1["incident"]["reference"], "INC-0001");
+    }
+    // The severity change is sent to both; b's start retry is due at once and goes along (503).
+    w.cmd("u-alice", &ch, "/incident severity P2");
+    assert_eq!(w.mm.webhook_calls.borrow().len(), 5);
+    w.cmd("u-alice", &ch, "/incident checkadd Triage Look"); // not a webhook event
+    assert_eq!(w.mm.webhook_calls.borrow().len(), 5);
+
+    let log = |w: &World| w.http(Some("u-root"), "GET", "/api/v0/webhooks/deliveries", Value::Null).1;
+    let rows = |v: &Value| -> Vec<(String, String, String, i64)> {
+        v["items"].as_array().expect("items").iter().map(|d| (
+            d["event"].as_str().unwrap_or_default().to_owned(),
+            d["url"].as_str().unwrap_or_default().trim_start_matches("https://hooks.example.com/").to_owned(),
+            d["state"].as_str().unwrap_or_default().to_owned(),
+            d["attempts"].as_i64().unwrap_or(0),
+        )).collect()
+    };
+    let first = log(&w);
+    let s = |a: &str, b: &str, c: &str, n: i64| (a.to_string(), b.to_string(), c.to_string(), n);
+    assert_eq!(rows(&first), [
+        s("severity_changed", "b", "delivered", 1),
+        s("severity_changed", "a", "delivered", 1),
+        s("incident_started", "b", "pending", 2),
+        s("incident_started", "a", "delivered", 1),
+    ]);
+    assert_eq!(first["items"][2]["last_status"], 503);
+    assert_eq!(first["items"][2]["last_error"], "the receiver answered 503");
+    let (status, _) = w.http(Some("u-alice"), "GET", "/api/v0/webhooks/deliveries", Value::Null);
+    assert_eq!(status, 403, "the log is for system admins");
+
+    // The timer retries what is due; after the last attempt a delivery is failed, not lost.
+    let run_at = |now: i64| {
+        let repo = Repo::new(&w.db);
+        let mut ids = crate::ids::RandomIds;
+        let s = crate::service::Service { mm: &w.mm, repo, ids: &mut ids, now, bot_id: "u-bot".into() };
+        s.deliver_webhooks().expect("deliver")
+    };
+    let now = crate::ids::now_ms();
+    assert_eq!(run_at(now + 1_000), 0, "not due yet: a minute after the second try");
+    assert_eq!(run_at(now + 61_000), 1);
+    *w.mm.webhook_default.borrow_mut() = Some(Ok(500));
+    w.cmd("u-alice", &ch, "/incident status Identified");
+    for minutes in [1, 7, 13, 60, 120] {
+        run_at(crate::ids::now_ms() + minutes * 60_000);
+    }
+    let failed: Vec<(String, String, String, i64)> = rows(&log(&w)).into_iter().filter(|r| r.2 == "failed").collect();
+    assert_eq!(failed, [s("status_changed", "b", "failed", 5), s("status_changed", "a", "failed", 5)], "four retries after the first try, then failed");
+}

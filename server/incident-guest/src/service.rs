@@ -337,6 +337,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         self.mm.publish(EVENT_INCIDENT_UPDATED, &serde_json::json!({ "incident_id": incident.id }), &incident.channel_id);
         self.refresh_digest(&incident);
         self.notify_stakeholders(&incident, &opening.stakeholders);
+        self.queue_webhooks(&incident, 0);
         Ok(incident)
     }
 
@@ -403,6 +404,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                     }
                     self.mm.publish(EVENT_INCIDENT_UPDATED, &serde_json::json!({ "incident_id": incident.id }), &incident.channel_id);
                     self.refresh_digest(&incident);
+                    self.queue_webhooks(&incident, before);
                     return Ok((incident, out));
                 }
                 Err(e) if e.is_conflict() => continue,

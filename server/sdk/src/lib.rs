@@ -26,6 +26,7 @@ mod api;
 #[doc(hidden)]
 pub mod dispatch;
 mod http;
+pub mod outbound;
 pub mod store;
 
 pub use api::{Api, ApiError, LogLevel};

@@ -7,6 +7,7 @@
 //! in the server (KV store, posts) or, later, in the host's SQLite store — never in guest memory.
 
 mod limits;
+mod outbound;
 mod state;
 mod store;
 mod v0_1;
