@@ -24,7 +24,7 @@ pub const SUBCOMMANDS: &[(&str, &str, &str)] = &[
     ("assign", "<item> @user [INC-0042]", "Assign a checklist item"),
     ("severity", "[level] [INC-0042]", "Show the severity levels, or raise or lower the incident's"),
     ("status", "[status] [INC-0042]", "Show the statuses, or move the incident on (the last one resolves it)"),
-    ("update", "<message>", "Post a status update in the channel and the announcement channels"),
+    ("update", "[message]", "Post a status update in the channel and the announcement channels (a form without a message)"),
     ("role", "<role> @user|none [INC-0042]", "Give a role (or take it back with none)"),
     ("claim", "<role> [INC-0042]", "Take a role yourself"),
     ("reopen", "[INC-0042]", "Reopen a resolved incident"),
@@ -354,10 +354,16 @@ fn run<M: Mattermost, D: Database>(
                 _ => None,
             };
             let message = args.join(" ");
-            if message.trim().is_empty() {
-                return Err(ServiceError::Invalid("Write the update: `/incident update <what happened and what is next>`.".into()));
-            }
             let target = service.incident_for_command(user, at.team_id, at.channel_id, reference.as_deref())?;
+            if message.trim().is_empty() {
+                if at.trigger_id.is_empty() {
+                    return Err(ServiceError::Invalid("Write the update: `/incident update <what happened and what is next>`.".into()));
+                }
+                let statuses: Vec<String> = service.conduct()?.statuses.into_iter().map(|l| l.name).collect();
+                crate::dialog::open_update(service.mm, &target.value, &statuses, at.trigger_id)
+                    .map_err(|e| ServiceError::Internal(format!("cannot open the form: {e}")))?;
+                return Ok(Outcome::Reply(Box::default()));
+            }
             let draft = incident_core::lifecycle::UpdateDraft { message, ..Default::default() };
             let incident = service.post_update(user, &target.value.id, &draft)?;
             Ok(reply(format!("Update posted for {}.", incident.reference())))

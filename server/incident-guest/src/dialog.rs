@@ -109,3 +109,73 @@ pub fn errors_response(e: &ServiceError) -> Value {
     };
     if field.is_empty() { json!({ "error": e.to_string() }) } else { json!({ "errors": { field: e.to_string() } }) }
 }
+
+pub const UPDATE_CALLBACK: &str = "status_update";
+
+/// The "post a status update" form (`/incident update` without a message): status, impact,
+/// the update, and when the next one is due.
+pub fn open_update<M: Mattermost>(mm: &M, incident: &incident_core::Incident, statuses: &[String], trigger_id: &str) -> Result<(), String> {
+    let option = |text: &str, value: &str| DialogOption { text: text.into(), value: value.into() };
+    let request = OpenDialogRequest {
+        trigger_id: trigger_id.to_owned(),
+        url: format!("/plugins/{PLUGIN_ID}/api/v0/dialogs/update"),
+        dialog: Dialog {
+            callback_id: UPDATE_CALLBACK.into(),
+            title: format!("Status update · {}", incident.reference()).chars().take(24).collect(),
+            submit_label: "Post".into(),
+            state: incident.id.clone(),
+            elements: vec![
+                DialogElement {
+                    name: "status".into(),
+                    display_name: "Status".into(),
+                    element_type: "select".into(),
+                    default: incident.status.clone(),
+                    options: statuses.iter().map(|s| option(s, s)).collect(),
+                    ..DialogElement::default()
+                },
+                DialogElement {
+                    name: "impact".into(),
+                    display_name: "Impact".into(),
+                    element_type: "text".into(),
+                    optional: true,
+                    max_length: 500,
+                    help_text: "Who is affected, and how.".into(),
+                    ..DialogElement::default()
+                },
+                DialogElement {
+                    name: "message".into(),
+                    display_name: "Update".into(),
+                    element_type: "textarea".into(),
+                    max_length: 4000,
+                    help_text: "What happened, and what is next.".into(),
+                    ..DialogElement::default()
+                },
+                DialogElement {
+                    name: "next".into(),
+                    display_name: "Next update in".into(),
+                    element_type: "select".into(),
+                    optional: true,
+                    default: "30".into(),
+                    options: vec![option("No promise", "0"), option("15 minutes", "15"), option("30 minutes", "30"), option("1 hour", "60"), option("2 hours", "120")],
+                    ..DialogElement::default()
+                },
+            ],
+            ..Dialog::default()
+        },
+    };
+    mm.open_dialog(&request)
+}
+
+/// The update form's submission, for the incident named in its state.
+pub fn update_draft(body: &Value, now_ms: i64) -> (String, incident_core::lifecycle::UpdateDraft) {
+    let submission = body.get("submission").cloned().unwrap_or(Value::Null);
+    let text = |key: &str| submission.get(key).and_then(Value::as_str).unwrap_or_default().trim().to_owned();
+    let minutes: i64 = text("next").parse().unwrap_or(0);
+    let draft = incident_core::lifecycle::UpdateDraft {
+        status: Some(text("status")).filter(|s| !s.is_empty()),
+        impact: text("impact"),
+        message: text("message"),
+        next_update_at: (minutes > 0).then(|| now_ms + minutes * 60_000),
+    };
+    (body.get("state").and_then(Value::as_str).unwrap_or_default().to_owned(), draft)
+}

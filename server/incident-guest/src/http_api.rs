@@ -298,6 +298,30 @@ fn dispatch<M: Mattermost, D: Database>(s: &mut Service<'_, M, D>, user: &str, m
                 Err(e) => dialog::errors_response(&e),
             })
         }
+        ("POST", ["api", "v0", "dialogs", "update"]) => {
+            let b: Value = body(request)?;
+            if b.get("cancelled").and_then(Value::as_bool) == Some(true) {
+                return ok(json!({}));
+            }
+            let (incident_id, draft) = dialog::update_draft(&b, s.now);
+            ok(match s.post_update(user, &incident_id, &draft) {
+                Ok(_) => json!({}),
+                // The form keeps the reason under the field it concerns.
+                Err(ServiceError::Invalid(m)) => {
+                    let field = if m.contains("There is no status") {
+                        "status"
+                    } else if m.contains("the impact:") {
+                        "impact"
+                    } else if m.contains("next update") {
+                        "next"
+                    } else {
+                        "message"
+                    };
+                    json!({ "errors": { field: m } })
+                }
+                Err(e) => json!({ "error": e.to_string() }),
+            })
+        }
         ("GET", ["api", "v0", "autocomplete", what]) => ok(serde_json::to_value(autocomplete(s, user, what, request)?).unwrap_or(Value::Null)),
 
         (_, ["api", "v0", "health" | "echo"]) => Ok(HttpResponse::error(405, "method not allowed")),

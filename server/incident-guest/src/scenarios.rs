@@ -669,3 +669,32 @@ fn webhooks_are_queued_delivered_retried_and_logged() {
     let failed: Vec<(String, String, String, i64)> = rows(&log(&w)).into_iter().filter(|r| r.2 == "failed").collect();
     assert_eq!(failed, [s("status_changed", "b", "failed", 5), s("status_changed", "a", "failed", 5)], "four retries after the first try, then failed");
 }
+
+#[test]
+fn the_update_form_opens_from_the_command_and_posts_its_submission() {
+    let w = World::new();
+    let inc = w.start("u-alice", "Form update");
+    let id = inc["id"].as_str().expect("id").to_owned();
+    let ch = inc["channel_id"].as_str().expect("channel").to_owned();
+    let at = Invocation { user_id: "u-alice", team_id: TEAM, channel_id: &ch, trigger_id: "trig9" };
+    match with_service(&w.mm, &w.db, |s| command::execute(s, &at, "/incident update")) {
+        Outcome::Reply(r) => assert_eq!(r.text, ""),
+        Outcome::OpenStartDialog => panic!("the start form"),
+    }
+    let form = w.mm.dialogs.borrow().last().cloned().expect("form");
+    assert_eq!((form.trigger_id.as_str(), form.dialog.state.as_str()), ("trig9", id.as_str()));
+    let status = form.dialog.elements.iter().find(|e| e.name == "status").expect("status");
+    assert_eq!(status.default, "Investigating");
+    assert_eq!(status.options.len(), 4);
+
+    let submit = |submission: Value| w.http(Some("u-alice"), "POST", "/api/v0/dialogs/update", json!({"state": id, "submission": submission}));
+    assert_eq!(submit(json!({"status": "Identified", "message": "  "})).1, json!({"errors": {"message": "Invalid status update: write what has happened and what is next."}}));
+    assert_eq!(submit(json!({"status": "Nope", "message": "x"})).1["errors"]["status"], "There is no status \"Nope\"; choose one of Investigating, Identified, Monitoring, Resolved.");
+    assert_eq!(submit(json!({"status": "Identified", "impact": "EU users", "message": "Cause found", "next": "15"})), (200, json!({})));
+    let (_, v) = w.http(Some("u-alice"), "GET", &format!("/api/v0/incidents/{id}"), Value::Null);
+    let update = &v["updates"][0];
+    assert_eq!((update["status"].as_str(), update["impact"].as_str(), update["message"].as_str()), (Some("Identified"), Some("EU users"), Some("Cause found")));
+    assert!(update["next_update_at"].as_i64().unwrap_or(0) > update["at"].as_i64().unwrap_or(0) + 14 * 60_000);
+    // Without a trigger id (a REST caller), the command asks for the text instead.
+    assert!(w.cmd("u-alice", &ch, "/incident update").starts_with("Write the update"));
+}
