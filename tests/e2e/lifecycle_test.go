@@ -46,6 +46,8 @@ func run(m *testing.M) int {
 		fmt.Fprintf(os.Stderr, "e2e: BUNDLE_TGZ: %v\n", err)
 		return 1
 	}
+	// The plugin's timer, every 2 s instead of a minute (the plugin process inherits it).
+	os.Setenv("INCIDENT_TICK_SECONDS", "2")
 	logf := func(format string, args ...any) {
 		fmt.Fprintf(os.Stderr, "e2e %s: %s\n", time.Now().Format("15:04:05"), fmt.Sprintf(format, args...))
 	}
@@ -100,9 +102,11 @@ func TestLifecycle(t *testing.T) {
 		{"commands and REST work the checklist as different users", stepChecklist},
 		{"cookie-authenticated writes need the CSRF token", stepCSRF},
 		{"REST starts an incident from a playbook", stepRESTStart},
+		{"severity, status and an update: channel header and digest post edited in place", stepRunIncident},
 		{"end by command; lists by state", stepEnd},
 		{"webapp main.js in Chromium against this server", stepBrowser},
 		{"server restart: incidents intact, one new plugin process", stepRestart},
+		{"a promised update's reminder comes after a restart, once", stepReminderAfterRestart},
 		{"disable and re-enable: no orphan process, state intact", stepDisableEnable},
 		{"upload a newer version over it: data kept, schema at least as new", stepUpgrade},
 	}
