@@ -33,6 +33,7 @@ func TestAPIProbe(t *testing.T) {
 	t.Parallel()
 	_, inst, hooks := activateFixtureGuest(t)
 	s := inst.API.Seed()
+	inst.API.AddGroup("probe-group", s.UserID)
 	res, err := harness.ExecuteCommand(hooks, &model.CommandArgs{Command: "/faulty api", UserId: s.UserID, ChannelId: s.ChannelID, TeamId: s.TeamID}, 30*time.Second)
 	if err != nil {
 		t.Fatalf("/faulty api: %v", err)
@@ -43,7 +44,7 @@ func TestAPIProbe(t *testing.T) {
 	t.Logf("probe report:\n%s", res.Response.Text)
 	lines := strings.Split(res.Response.Text, "\n")
 	want := []string{"LogInfo", "GetServerVersion", "GetBundlePath", "GetConfig", "LoadPluginConfiguration",
-		"GetUser", "GetUserByUsername", "GetTeam", "GetTeamMember", "GetChannel", "GetChannelMember",
+		"GetUser", "GetUserByUsername", "GetTeam", "GetGroupByName", "GetGroupMemberUsers", "GetTeamMember", "GetChannel", "GetChannelMember",
 		"GetUsersInChannel", "HasPermissionTo", "HasPermissionToTeam", "HasPermissionToChannel",
 		"CreateChannel", "GetChannelByName", "UpdateChannel", "AddChannelMember", "EnsureBotUser",
 		"GetDirectChannel", "CreatePost", "GetPost", "UpdatePost", "GetPostThread", "SendEphemeralPost",

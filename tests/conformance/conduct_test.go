@@ -311,3 +311,30 @@ func TestWebhooksReachAReceiver(t *testing.T) {
 	}
 	s.fails(t, s.alice, http.MethodGet, "/api/v0/webhooks/deliveries", nil, http.StatusForbidden)
 }
+
+// Stakeholders of a severity, through the plugin host: a channel told and a user group's members
+// brought into the incident channel when an incident starts at that severity.
+func TestStakeholdersOfASeverity(t *testing.T) {
+	s := newScenario(t)
+	lead, aerr := s.api.CreateChannel(&model.Channel{TeamId: s.team, Name: "leadership", DisplayName: "Leadership",
+		Type: model.ChannelTypeOpen, CreatorId: s.admin})
+	if aerr != nil {
+		t.Fatalf("channel: %v", aerr)
+	}
+	s.api.AddGroup("sre", s.bob)
+	s.api.SetPluginSetting("Stakeholders", "P1: ~leadership @sre")
+	inc := s.start(t, s.alice, map[string]any{"team_id": s.team, "name": "Breach", "severity": "p1"})
+	if inc.Severity != "P1" {
+		t.Fatalf("started at %q, want P1", inc.Severity)
+	}
+	posts := s.api.ChannelPosts(lead.Id)
+	if len(posts) != 1 || !strings.Contains(posts[0].Message, "INC-0001 **Breach** is P1") {
+		t.Errorf("leadership posts: %d %v", len(posts), posts)
+	}
+	if !s.api.IsChannelMember(inc.ChannelID, s.bob) {
+		t.Errorf("the @sre group's member bob was not brought in")
+	}
+	if len(s.api.Calls("GetGroupMemberUsers")) == 0 {
+		t.Errorf("the group's members were never asked for")
+	}
+}

@@ -19,6 +19,8 @@ pub struct FakeMattermost {
     /// Direct messages: (to user, text).
     pub dms: RefCell<Vec<(String, String)>>,
     pub claims: RefCell<HashSet<String>>,
+    /// User groups: name -> member ids.
+    pub groups: HashMap<String, Vec<String>>,
     /// Ephemeral posts: (to user, post).
     pub ephemerals: RefCell<Vec<(String, Post)>>,
     pub dialogs: RefCell<Vec<OpenDialogRequest>>,
@@ -91,6 +93,10 @@ impl Mattermost for FakeMattermost {
 
     fn channel_by_name(&self, team_id: &str, name: &str) -> Option<Channel> {
         self.channels.borrow().values().find(|c| c.team_id == team_id && c.name == name).cloned()
+    }
+
+    fn group_members(&self, name: &str, limit: usize) -> Option<Vec<String>> {
+        self.groups.get(name).map(|m| m.iter().take(limit).cloned().collect())
     }
 
     fn create_channel(&self, channel: &Channel) -> Result<Channel, ChannelError> {

@@ -85,6 +85,8 @@ pub trait Mattermost {
     fn is_channel_member(&self, channel_id: &str, user_id: &str) -> bool;
     fn channel(&self, channel_id: &str) -> Option<Channel>;
     fn channel_by_name(&self, team_id: &str, name: &str) -> Option<Channel>;
+    /// The members (user ids) of a user group, by the group's name; at most `limit`.
+    fn group_members(&self, name: &str, limit: usize) -> Option<Vec<String>>;
     fn create_channel(&self, channel: &Channel) -> Result<Channel, ChannelError>;
     fn add_channel_member(&self, channel_id: &str, user_id: &str) -> Result<(), String>;
     /// Joins a user (the bot) to a team; already a member is success.
@@ -148,6 +150,21 @@ impl Mattermost for ServerApi {
 
     fn channel_by_name(&self, team_id: &str, name: &str) -> Option<Channel> {
         self.0.get_channel_by_name(team_id, name, false).ok()
+    }
+
+    fn group_members(&self, name: &str, limit: usize) -> Option<Vec<String>> {
+        let group = self.0.get_group_by_name(name).ok().filter(|g| g.delete_at == 0)?;
+        let mut out = Vec::new();
+        for page in 0..10 {
+            let users = self.0.get_group_member_users(&group.id, page, 100).ok()?;
+            let last = users.len() < 100;
+            out.extend(users.into_iter().filter(|u| u.delete_at == 0).map(|u| u.id));
+            if last || out.len() >= limit {
+                break;
+            }
+        }
+        out.truncate(limit);
+        Some(out)
     }
 
     fn create_channel(&self, channel: &Channel) -> Result<Channel, ChannelError> {

@@ -12,6 +12,9 @@ use crate::db::Database;
 use crate::platform::Mattermost;
 use crate::service::{Result, Service, ServiceError};
 
+/// A stakeholder group brings at most this many people into an incident channel.
+const MAX_GROUP_INVITES: usize = 200;
+
 impl<M: Mattermost, D: Database> Service<'_, M, D> {
     /// The team's severities, statuses and roles from the plugin's settings.
     pub fn conduct(&self) -> Result<Conduct> {
@@ -62,12 +65,17 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                 );
             }
         }
+        // `@name` is a person, or else a user group (its members, up to a bound).
+        let mut people: Vec<String> = Vec::new();
         for name in &rule.users {
-            if let Some(user) = self.mm.user_by_username(name)
-                && self.mm.is_team_member(&incident.team_id, &user.id)
-                && !self.mm.is_channel_member(&incident.channel_id, &user.id)
-            {
-                let _ = self.mm.add_channel_member(&incident.channel_id, &user.id);
+            match self.mm.user_by_username(name) {
+                Some(user) => people.push(user.id),
+                None => people.extend(self.mm.group_members(name, MAX_GROUP_INVITES).unwrap_or_default()),
+            }
+        }
+        for user_id in people {
+            if self.mm.is_team_member(&incident.team_id, &user_id) && !self.mm.is_channel_member(&incident.channel_id, &user_id) {
+                let _ = self.mm.add_channel_member(&incident.channel_id, &user_id);
             }
         }
     }

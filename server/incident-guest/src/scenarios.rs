@@ -530,7 +530,8 @@ fn stakeholders_of_a_severity_hear_of_it_on_start_and_when_raised() {
     w.mm.channels.borrow_mut().insert("lead".into(), mattermost_plugin_sdk::model::Channel {
         id: "lead".into(), team_id: TEAM.into(), name: "leadership".into(), channel_type: "O".into(), ..Default::default()
     });
-    w.mm.settings.stakeholders = "P1: ~leadership ~no-such-channel @bob @nobody\nP4: ~leadership".into();
+    w.mm.settings.stakeholders = "P1: ~leadership ~no-such-channel @bob @nobody @sre\nP4: ~leadership".into();
+    w.mm.groups.insert("sre".into(), vec!["u-root".into(), "u-carol".into()]);
     let inc = w.start("u-alice", "Data leak");
     let ch = inc["channel_id"].as_str().expect("channel").to_owned();
     assert_eq!(w.mm.posts_in("lead"), ["INC-0001 **Data leak** is P4: ~inc-0001-data-leak (commander @alice)"]);
@@ -538,6 +539,8 @@ fn stakeholders_of_a_severity_hear_of_it_on_start_and_when_raised() {
     w.cmd("u-alice", &ch, "/incident severity P1");
     assert_eq!(w.mm.posts_in("lead").len(), 2);
     assert!(w.mm.is_channel_member(&ch, "u-bob"), "P1 brings bob in");
+    assert!(w.mm.is_channel_member(&ch, "u-root"), "and the @sre group's members");
+    assert!(!w.mm.is_channel_member(&ch, "u-carol"), "who are on the team");
     w.cmd("u-alice", &ch, "/incident severity P2");
     assert_eq!(w.mm.posts_in("lead").len(), 2, "P2 has no stakeholders");
 

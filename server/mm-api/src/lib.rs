@@ -9,7 +9,7 @@ mod wire;
 
 use gobwire::{Decode, Dynamic, Encode, Interface};
 use mm_model::{
-    AppError, Bot, Channel, ChannelMember, Command, OpenDialogRequest, Post, PostList, Props, Team,
+    AppError, Bot, Channel, ChannelMember, Command, Group, OpenDialogRequest, Post, PostList, Props, Team,
     TeamMember, User, WebsocketBroadcast,
 };
 
@@ -192,6 +192,16 @@ impl ApiClient {
         let args = Args4 { a: channel_id, b: sort_by, c: page, d: per_page };
         let r: Ret2<Vec<User>, Option<AppError>> = self.call("GetUsersInChannel", &args).await?;
         r.b.map_or(Ok(r.a), |error| Err(ApiError::App { method: "GetUsersInChannel", error: Box::new(error) }))
+    }
+
+    pub async fn get_group_by_name(&self, name: &str) -> Res<Group> {
+        self.call_app("GetGroupByName", &Args1 { a: name }).await
+    }
+
+    pub async fn get_group_member_users(&self, group_id: &str, page: i64, per_page: i64) -> Res<Vec<User>> {
+        let args = Args3 { a: group_id, b: page, c: per_page };
+        let r: Ret2<Vec<User>, Option<AppError>> = self.call("GetGroupMemberUsers", &args).await?;
+        r.b.map_or(Ok(r.a), |error| Err(ApiError::App { method: "GetGroupMemberUsers", error: Box::new(error) }))
     }
 
     pub async fn get_team(&self, team_id: &str) -> Res<Team> {

@@ -126,6 +126,19 @@ model! {
 }
 
 model! {
+    /// `model.Group` (custom user groups and LDAP groups), the fields we read. Go's pointer
+    /// fields (`Name`) arrive as values; a missing one reads as empty.
+    pub struct Group {
+        pub id: String,
+        pub name: String,
+        pub display_name: String,
+        pub source: String,
+        pub delete_at: i64,
+        pub allow_reference: bool,
+    }
+}
+
+model! {
     pub struct Reaction {
         pub user_id: String,
         pub post_id: String,

@@ -1,7 +1,7 @@
 //! The typed Mattermost plugin API, as a guest calls it.
 
 use mm_model::{
-    AppError, Bot, Channel, ChannelMember, Command, OpenDialogRequest, Post, PostList, Props, Team,
+    AppError, Bot, Channel, ChannelMember, Command, Group, OpenDialogRequest, Post, PostList, Props, Team,
     TeamMember, User, WebsocketBroadcast,
 };
 use serde::Serialize;
@@ -186,6 +186,14 @@ impl Api {
 
     pub fn get_users_in_channel(&self, channel_id: &str, sort_by: &str, page: i32, per_page: i32) -> Result<Vec<User>> {
         dec(host::get_users_in_channel(channel_id, sort_by, page, per_page))
+    }
+
+    pub fn get_group_by_name(&self, name: &str) -> Result<Group> {
+        dec(host::get_group_by_name(name))
+    }
+
+    pub fn get_group_member_users(&self, group_id: &str, page: i32, per_page: i32) -> Result<Vec<User>> {
+        dec(host::get_group_member_users(group_id, page, per_page))
     }
 
     pub fn get_team(&self, team_id: &str) -> Result<Team> {

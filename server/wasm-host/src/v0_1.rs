@@ -224,6 +224,16 @@ impl mattermost::plugin::api::Host for HostState {
         })
     }
 
+    fn get_group_by_name(&mut self, name: String) -> R<String> {
+        self.model_call("GetGroupByName", |api| async move { api.get_group_by_name(&name).await })
+    }
+
+    fn get_group_member_users(&mut self, group_id: String, page: i32, per_page: i32) -> R<String> {
+        self.model_call("GetGroupMemberUsers", |api| async move {
+            api.get_group_member_users(&group_id, i64::from(page), i64::from(per_page)).await
+        })
+    }
+
     fn get_team(&mut self, team_id: String) -> R<String> {
         self.model_call("GetTeam", |api| async move { api.get_team(&team_id).await })
     }

@@ -59,6 +59,8 @@ type FakeAPI struct {
 	bots           map[string]*model.Bot // by user id
 	teams          map[string]*model.Team
 	teamMembers    map[string]*model.TeamMember // key team/user
+	groups         map[string]*model.Group      // by id
+	groupMembers   map[string][]string          // group id -> user ids
 	channels       map[string]*model.Channel
 	channelMembers map[string]*model.ChannelMember // key channel/user
 	posts          map[string]*model.Post
@@ -90,6 +92,8 @@ func NewFakeAPI(logger *mlog.Logger, bundlePath string) *FakeAPI {
 		bots:           map[string]*model.Bot{},
 		teams:          map[string]*model.Team{},
 		teamMembers:    map[string]*model.TeamMember{},
+		groups:         map[string]*model.Group{},
+		groupMembers:   map[string][]string{},
 		channels:       map[string]*model.Channel{},
 		channelMembers: map[string]*model.ChannelMember{},
 		posts:          map[string]*model.Post{},

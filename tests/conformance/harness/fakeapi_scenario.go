@@ -164,3 +164,49 @@ func (f *FakeAPI) CreateTeamMember(teamID, userID string) (*model.TeamMember, *m
 	cp := *m
 	return &cp, nil
 }
+
+// AddGroup creates a custom user group with these members and returns its id.
+func (f *FakeAPI) AddGroup(name string, userIDs ...string) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	now := model.GetMillis()
+	g := &model.Group{Id: model.NewId(), Name: model.NewPointer(name), DisplayName: name, Source: model.GroupSourceCustom,
+		RemoteId: model.NewPointer(model.NewId()), CreateAt: now, UpdateAt: now, AllowReference: true}
+	f.groups[g.Id] = g
+	f.groupMembers[g.Id] = append([]string(nil), userIDs...)
+	return g.Id
+}
+
+// GetGroupByName answers like the server: the live group with that name, or 404.
+func (f *FakeAPI) GetGroupByName(name string) (*model.Group, *model.AppError) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("GetGroupByName", name)
+	for _, g := range f.groups {
+		if g.Name != nil && *g.Name == name && g.DeleteAt == 0 {
+			c := *g
+			return &c, nil
+		}
+	}
+	return nil, notFound("GetGroupByName", "group", name)
+}
+
+// GetGroupMemberUsers answers one page of a group's members (an unknown group has none).
+func (f *FakeAPI) GetGroupMemberUsers(groupID string, page, perPage int) ([]*model.User, *model.AppError) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("GetGroupMemberUsers", groupID, page, perPage)
+	ids := f.groupMembers[groupID]
+	out := []*model.User{}
+	for i, id := range ids {
+		if perPage > 0 && (i < page*perPage || i >= (page+1)*perPage) {
+			continue
+		}
+		if u, ok := f.users[id]; ok {
+			c := *u
+			c.Sanitize(map[string]bool{})
+			out = append(out, &c)
+		}
+	}
+	return out, nil
+}
