@@ -55,11 +55,17 @@ pub enum DomainError {
     UnknownLevel { kind: &'static str, name: String, known: String },
     #[error("Invalid status update: {0}")]
     InvalidUpdate(String),
+    #[error("Invalid time: {0}")]
+    InvalidTime(String),
+    #[error("Invalid follow-up action: {0}")]
+    InvalidAction(String),
 
     #[error("There is no checklist item {0}.")]
     NoSuchItem(ItemRef),
     #[error("There is no checklist section \"{0}\".")]
     NoSuchSection(String),
+    #[error("There is no timeline event {0}.")]
+    NoSuchEvent(String),
 
     #[error("This incident has ended; it can no longer be changed.")]
     IncidentEnded,
@@ -92,8 +98,10 @@ impl DomainError {
             | InvalidImport(_)
             | InvalidNote(_)
             | UnknownLevel { .. }
-            | InvalidUpdate(_) => ErrorKind::Invalid,
-            NoSuchItem(_) | NoSuchSection(_) => ErrorKind::NotFound,
+            | InvalidUpdate(_)
+            | InvalidTime(_)
+            | InvalidAction(_) => ErrorKind::Invalid,
+            NoSuchItem(_) | NoSuchSection(_) | NoSuchEvent(_) => ErrorKind::NotFound,
             IncidentEnded | AlreadyCommander | ItemAlreadyInState(_) | NoChange(_) | PostAlreadyAdded | NotEnded => ErrorKind::Conflict,
         }
     }
@@ -116,8 +124,11 @@ impl DomainError {
             InvalidNote(_) => "invalid_note",
             UnknownLevel { .. } => "unknown_level",
             InvalidUpdate(_) => "invalid_update",
+            InvalidTime(_) => "invalid_time",
+            InvalidAction(_) => "invalid_action",
             NoSuchItem(_) => "no_such_item",
             NoSuchSection(_) => "no_such_section",
+            NoSuchEvent(_) => "no_such_event",
             IncidentEnded => "incident_ended",
             AlreadyCommander => "already_commander",
             ItemAlreadyInState(_) => "item_already_in_state",

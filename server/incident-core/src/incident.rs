@@ -61,6 +61,11 @@ pub struct Incident {
     /// Reminders stopped for this incident.
     #[serde(default)]
     pub reminders_off: bool,
+    /// When customers were affected, as the team recorded it.
+    #[serde(default)]
+    pub impact_started_at: Option<i64>,
+    #[serde(default)]
+    pub impact_ended_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -160,6 +165,8 @@ impl Incident {
             updates: Vec::new(),
             reminders_snoozed_until: None,
             reminders_off: false,
+            impact_started_at: None,
+            impact_ended_at: None,
         };
         let reporter = incident.reporter_id.clone();
         incident.record(

@@ -9,6 +9,7 @@
 //! of an [`Incident`] appends one [`TimelineEvent`] (two when it also resolves the incident: the
 //! status change, then the end), so the timeline is a complete audit of who did what and when.
 
+pub mod actions;
 pub mod checklist;
 pub mod conduct;
 pub mod defaults;
@@ -16,6 +17,7 @@ pub mod error;
 pub mod filter;
 pub mod ids;
 pub mod incident;
+pub mod learning;
 pub mod lifecycle;
 mod items;
 pub mod naming;

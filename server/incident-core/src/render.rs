@@ -250,6 +250,11 @@ fn describe(
         RemindersSnoozed { until } => format!("snoozed update reminders until {}", time_fmt::utc_timestamp(*until)),
         RemindersSet { on: true } => "turned update reminders back on".to_string(),
         RemindersSet { on: false } => "stopped update reminders".to_string(),
+        NoteAdded { text, category, .. } => format!("added a {} to the timeline: {}", category.label(), safe(&one_line(text))),
+        NoteEdited { to, .. } => format!("edited a timeline note: {}", safe(&one_line(to))),
+        EventHidden { .. } => "hid an event from the timeline".to_string(),
+        ImpactStarted { at } => format!("recorded that customer impact started at {}", time_fmt::utc_timestamp(*at)),
+        ImpactEnded { at } => format!("recorded that customer impact ended at {}", time_fmt::utc_timestamp(*at)),
         PostAdded { author_id, note, .. } if note.is_empty() => {
             format!("added a message by {} to the timeline", mention(author_id, usernames))
         }

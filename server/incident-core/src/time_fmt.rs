@@ -31,6 +31,30 @@ pub(crate) fn duration(ms: i64) -> String {
     if parts.is_empty() { "0s".to_string() } else { parts.join(" ") }
 }
 
+/// `2026-12-01` (a UTC day) to its first millisecond; None for anything else.
+pub(crate) fn parse_utc_date(text: &str) -> Option<i64> {
+    let mut parts = text.trim().split('-');
+    let (y, m, d) = (parts.next()?.parse::<i64>().ok()?, parts.next()?.parse::<i64>().ok()?, parts.next()?.parse::<i64>().ok()?);
+    if parts.next().is_some() || !(1970..=9999).contains(&y) || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    // Howard Hinnant's `days_from_civil`, the inverse of `civil_from_days`.
+    let y2 = if m <= 2 { y - 1 } else { y };
+    let era = y2.div_euclid(400);
+    let year_of_era = y2 - era * 400;
+    let day_of_year = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    let days = era * 146_097 + day_of_era - 719_468;
+    // 2026-02-31 is not a day: it must read back as itself.
+    (civil_from_days(days) == (y, m, d)).then_some(days * MS_PER_DAY)
+}
+
+/// `2026-12-01`.
+pub(crate) fn utc_date(ms: i64) -> String {
+    let (year, month, day) = civil_from_days(ms.div_euclid(MS_PER_DAY));
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
 /// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian calendar
 /// (Howard Hinnant's `civil_from_days`).
 fn civil_from_days(days: i64) -> (i64, i64, i64) {
@@ -62,6 +86,16 @@ mod tests {
     fn extreme_timestamps_do_not_panic() {
         let _ = utc_timestamp(i64::MAX);
         let _ = utc_timestamp(i64::MIN);
+    }
+
+    #[test]
+    fn dates_read_and_write() {
+        assert_eq!(parse_utc_date("2024-05-01"), Some(1_714_521_600_000));
+        assert_eq!(parse_utc_date("2000-02-29").map(utc_date).as_deref(), Some("2000-02-29"));
+        assert_eq!(parse_utc_date("2026-02-31"), None);
+        assert_eq!(parse_utc_date("2026-13-01"), None);
+        assert_eq!(parse_utc_date("tomorrow"), None);
+        assert_eq!(parse_utc_date("2026-1-2-3"), None);
     }
 
     #[test]

@@ -117,7 +117,67 @@ pub enum TimelineEventKind {
         /// Why it matters, in the adder's words; may be empty.
         #[serde(default)]
         note: String,
+        #[serde(default)]
+        category: EntryCategory,
     },
+    /// A line written straight onto the timeline (`/incident timeline add`), possibly about an
+    /// earlier moment (`happened_at`).
+    NoteAdded {
+        text: String,
+        #[serde(default)]
+        category: EntryCategory,
+        #[serde(default)]
+        happened_at: Option<i64>,
+    },
+    /// A note's text changed; the old text stays here.
+    NoteEdited {
+        event_id: String,
+        from: String,
+        to: String,
+    },
+    /// An event left out of the timeline as shown and reported (it stays in the record).
+    EventHidden {
+        event_id: String,
+    },
+    /// When customers started or stopped being affected (separate from start and end).
+    ImpactStarted {
+        at: i64,
+    },
+    ImpactEnded {
+        at: i64,
+    },
+}
+
+/// What an entry added by hand is: a decision log and key events, as reviews want them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryCategory {
+    #[default]
+    Note,
+    KeyEvent,
+    Decision,
+    Hypothesis,
+}
+
+impl EntryCategory {
+    pub fn parse(word: &str) -> Option<EntryCategory> {
+        match word.trim().to_lowercase().replace(['-', ' '], "_").as_str() {
+            "note" => Some(EntryCategory::Note),
+            "key_event" | "key" | "event" => Some(EntryCategory::KeyEvent),
+            "decision" => Some(EntryCategory::Decision),
+            "hypothesis" => Some(EntryCategory::Hypothesis),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            EntryCategory::Note => "note",
+            EntryCategory::KeyEvent => "key event",
+            EntryCategory::Decision => "decision",
+            EntryCategory::Hypothesis => "hypothesis",
+        }
+    }
 }
 
 /// How much of a message the timeline keeps: enough for the report to quote it.
@@ -131,6 +191,7 @@ pub struct TimelinePost {
     pub posted_at: i64,
     pub message: String,
     pub note: String,
+    pub category: EntryCategory,
 }
 
 impl TimelineEventKind {
@@ -157,7 +218,12 @@ impl TimelineEventKind {
             | UpdatePosted { .. }
             | IncidentReopened
             | RemindersSnoozed { .. }
-            | RemindersSet { .. } => None,
+            | RemindersSet { .. }
+            | NoteAdded { .. }
+            | NoteEdited { .. }
+            | EventHidden { .. }
+            | ImpactStarted { .. }
+            | ImpactEnded { .. } => None,
         }
     }
 }
@@ -182,7 +248,14 @@ impl Incident {
         self.record(
             actor_id,
             now_ms,
-            TimelineEventKind::PostAdded { post_id: post.post_id, author_id: post.author_id, posted_at: post.posted_at, excerpt, note },
+            TimelineEventKind::PostAdded {
+                post_id: post.post_id,
+                author_id: post.author_id,
+                posted_at: post.posted_at,
+                excerpt,
+                note,
+                category: post.category,
+            },
         );
         Ok(())
     }
@@ -250,7 +323,14 @@ mod tests {
     }
 
     fn post(id: &str, message: &str, note: &str) -> TimelinePost {
-        TimelinePost { post_id: id.into(), author_id: "bob".into(), posted_at: 7, message: message.into(), note: note.into() }
+        TimelinePost {
+            post_id: id.into(),
+            author_id: "bob".into(),
+            posted_at: 7,
+            message: message.into(),
+            note: note.into(),
+            category: EntryCategory::Note,
+        }
     }
 
     #[test]
@@ -269,6 +349,7 @@ mod tests {
                 posted_at: 7,
                 excerpt: "DB failover done".into(),
                 note: "primary is back".into(),
+                category: EntryCategory::Note,
             }
         );
         let again = incident.add_post("carol", 101, post("p1", "x", ""));

@@ -452,6 +452,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             posted_at: post.create_at,
             message: post.message,
             note: note.to_owned(),
+            category: incident_core::timeline::EntryCategory::Note,
         };
         Ok(self.change(user_id, incident_id, |i, _, now| i.add_post(&actor, now, entry.clone()))?.0)
     }

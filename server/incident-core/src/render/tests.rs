@@ -132,6 +132,7 @@ fn change_messages() {
         posted_at: T0,
         message: "failover done".into(),
         note: note.into(),
+        category: crate::timeline::EntryCategory::Note,
     };
     let conduct = crate::conduct::Conduct::default();
     incident.reopen("alice", &conduct, T0).expect("reopen");
