@@ -56,10 +56,10 @@ impl Incident {
             _ => None,
         })?;
         for e in &self.timeline {
-            if let TimelineEventKind::NoteEdited { event_id: edited, to, .. } = &e.kind {
-                if edited == event_id {
-                    current = to.clone();
-                }
+            if let TimelineEventKind::NoteEdited { event_id: edited, to, .. } = &e.kind
+                && edited == event_id
+            {
+                current = to.clone();
             }
         }
         Some(current)

@@ -18,6 +18,7 @@ pub mod filter;
 pub mod ids;
 pub mod incident;
 pub mod learning;
+pub mod metrics;
 pub mod lifecycle;
 mod items;
 pub mod naming;

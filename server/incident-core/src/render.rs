@@ -303,5 +303,8 @@ fn safe(text: &str) -> String {
     out
 }
 
+mod report;
+pub use report::report_markdown;
+
 #[cfg(test)]
 mod tests;

@@ -244,3 +244,63 @@ fn digest_post_follows_the_incident() {
          > **Latest update** (2024-05-01 13:04:05 UTC): Failing over.\n"
     );
 }
+
+/// A scripted incident, start to review, rendered as the report and compared with the golden
+/// file `render/golden/report.md` (`UPDATE_GOLDEN=1 cargo test` rewrites it; read the diff).
+#[test]
+fn report_matches_the_golden_file() {
+    use crate::actions::{ActionDraft, ActionKind, FollowUpAction};
+    use crate::conduct::Conduct;
+    use crate::lifecycle::UpdateDraft;
+    use crate::timeline::EntryCategory;
+    let conduct = Conduct::default();
+    let minute = 60_000;
+    let mut ids = SequentialIds::new("g");
+    let mut i = incident(); // "Database down", reported by bob at T0, commander alice
+    i.severity = "P4".into();
+    i.status = "Investigating".into();
+    i.start_impact("alice", T0 - 5 * minute, T0 + minute).expect("impact start");
+    i.change_severity("alice", &conduct, "P2", T0 + 2 * minute).expect("severity");
+    i.assign_role("alice", &conduct, "Comms lead", Some("carol"), T0 + 3 * minute).expect("role");
+    i.toggle_item("alice", 1, T0 + 4 * minute).expect("check");
+    i.add_note("alice", "Replication lag is the cause", EntryCategory::Hypothesis, None, T0 + 6 * minute).expect("hypothesis");
+    let decision = i.add_note("alice", "Fail over", EntryCategory::Decision, None, T0 + 8 * minute).expect("decision");
+    i.edit_note("alice", &decision, "Fail over to the standby", T0 + 9 * minute).expect("edit");
+    let noise = i.add_note("bob", "coffee", EntryCategory::KeyEvent, None, T0 + 10 * minute).expect("noise");
+    i.hide_event("alice", &noise, T0 + 11 * minute).expect("hide");
+    let post = crate::TimelinePost {
+        post_id: "p1".into(),
+        author_id: "dave".into(),
+        posted_at: T0 + 12 * minute,
+        message: "Standby promoted, writes flowing".into(),
+        note: String::new(),
+        category: EntryCategory::KeyEvent,
+    };
+    i.add_post("alice", T0 + 13 * minute, post).expect("post");
+    let draft = UpdateDraft {
+        status: Some("Monitoring".into()),
+        impact: "Writes failed for 20 minutes".into(),
+        message: "Failed over; watching replication.".into(),
+        next_update_at: Some(T0 + 45 * minute),
+    };
+    i.post_update("carol", &conduct, &draft, &mut ids, T0 + 15 * minute).expect("update");
+    i.end_impact("alice", T0 + 14 * minute, T0 + 16 * minute).expect("impact end");
+    i.resolve("alice", &conduct, T0 + 30 * minute).expect("resolve");
+    let actions = vec![
+        FollowUpAction::new("a1", &i.id, &i.team_id, "alice", &ActionDraft {
+            text: "Alert on replication lag | over 30 s".into(),
+            owner_id: Some("bob".into()),
+            due_at: Some(1_717_200_000_000),
+            kind: ActionKind::Detective,
+        }, T0 + 40 * minute).expect("action"),
+        FollowUpAction::new("a2", &i.id, &i.team_id, "alice", &ActionDraft { text: "Rehearse failover quarterly".into(), ..ActionDraft::default() }, T0 + 41 * minute).expect("action"),
+    ];
+    let got = report_markdown(&i, &actions, &usernames);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/render/golden/report.md");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(path.parent().expect("dir")).expect("mkdir");
+        std::fs::write(&path, &got).expect("write golden");
+    }
+    let want = std::fs::read_to_string(&path).expect("the golden file exists (UPDATE_GOLDEN=1 writes it)");
+    assert_eq!(got, want, "the report differs from {}", path.display());
+}
