@@ -155,7 +155,7 @@ mod tests {
         let mut i = incident();
         let id = i.add_note("alice", "noise", EntryCategory::Note, None, T0).expect("note");
         i.hide_event("alice", &id, T0 + 1).expect("hide");
-        assert_eq!(i.hidden_events(), [id.clone()]);
+        assert_eq!(i.hidden_events(), std::slice::from_ref(&id));
         assert!(i.timeline.iter().any(|e| e.id == id));
         assert_eq!(i.hide_event("alice", &id, T0 + 2), Err(DomainError::NoChange("that event is already hidden.".into())));
     }
