@@ -152,8 +152,10 @@ export function autocompleteUsers(teamId: string, name: string, signal?: AbortSi
 }
 
 // "Add to incident timeline": copies a post (as it reads now) onto the incident's timeline.
-export function addPostToTimeline(id: string, postId: string, note: string): Promise<Incident> {
-    return request<Incident>(`${apiBase()}/incidents/${enc(id)}/timeline`, 'POST', {post_id: postId, note});
+export type EntryCategory = 'note' | 'key_event' | 'decision' | 'hypothesis';
+
+export function addPostToTimeline(id: string, postId: string, note: string, category: EntryCategory = 'note'): Promise<Incident> {
+    return request<Incident>(`${apiBase()}/incidents/${enc(id)}/timeline`, 'POST', {post_id: postId, note, category});
 }
 
 // --- playbooks ---------------------------------------------------------------------------

@@ -764,6 +764,7 @@ for (const react of REACT_VERSIONS) {
             await listed();
             await select.selectOption({label: `${target.reference} Cache stampede`});
             await dialog.getByRole('textbox', {name: 'Note'}).fill('First sign of the stampede');
+            await dialog.getByRole('combobox', {name: 'Kind'}).selectOption('key_event');
             await shot('add-to-timeline-light');
             await dialog.getByRole('button', {name: 'Add to timeline'}).click();
             await dialog.waitFor({state: 'detached'});
@@ -773,7 +774,7 @@ for (const react of REACT_VERSIONS) {
             const last = after1.timeline[after1.timeline.length - 1];
             assert.equal(last.actor_id, seed.users.alice.id);
             assert.deepEqual({...last.kind, posted_at: undefined}, {type: 'post_added', post_id: post.id, author_id: seed.users.bob.id,
-                posted_at: undefined, excerpt: 'Hit ratio fell to 3% at 10:02', note: 'First sign of the stampede'});
+                posted_at: undefined, excerpt: 'Hit ratio fell to 3% at 10:02', note: 'First sign of the stampede', category: 'key_event'});
             assert.equal(last.kind.posted_at, post.create_at);
 
             // The same message twice: the server's refusal, in words, and nothing changes.

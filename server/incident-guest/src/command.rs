@@ -31,6 +31,15 @@ pub const SUBCOMMANDS: &[(&str, &str, &str)] = &[
     ("follow", "[INC-0042]", "Get the incident's status updates by direct message"),
     ("unfollow", "[INC-0042]", "Stop getting its status updates"),
     ("reminders", "snooze|off|on [INC-0042]", "Snooze update reminders for 30 minutes, or stop or restart them"),
+    ("timeline", "add [15m ago] <text>", "Add a line to the timeline (allowed after the end)"),
+    ("decision", "<text>", "Record a decision in the timeline's decision log"),
+    ("hypothesis", "<text>", "Record a hypothesis"),
+    ("keyevent", "[15m ago] <text>", "Record a key event"),
+    ("impact", "start|end [15m ago]", "Record when customers started or stopped being affected"),
+    ("action", "<text> [@owner] [due 2026-12-01] [detective|preventive|corrective]", "Add a follow-up action"),
+    ("actions", "[INC-0042]", "List the incident's follow-up actions"),
+    ("report", "[INC-0042]", "Publish the incident report in the channel and announcement channels"),
+    ("transcript", "[INC-0042]", "Where to download the channel transcript and the report"),
     ("playbooks", "", "List the team's playbooks"),
     ("ping", "", "Check that Incident Response is running"),
     ("help", "", "Show this help"),
@@ -136,7 +145,7 @@ pub enum Outcome {
     OpenStartDialog,
 }
 
-fn reply(text: impl Into<String>) -> Outcome {
+pub(crate) fn reply(text: impl Into<String>) -> Outcome {
     Outcome::Reply(Box::new(CommandResponse::ephemeral(text)))
 }
 
@@ -367,6 +376,9 @@ fn run<M: Mattermost, D: Database>(
             let draft = incident_core::lifecycle::UpdateDraft { message, ..Default::default() };
             let incident = service.post_update(user, &target.value.id, &draft)?;
             Ok(reply(format!("Update posted for {}.", incident.reference())))
+        }
+        "timeline" | "decision" | "hypothesis" | "keyevent" | "impact" | "action" | "actions" | "report" | "transcript" => {
+            crate::command_learning::run(service, at, sub, args)
         }
         "playbooks" => {
             let playbooks = service.playbooks(user, at.team_id)?;

@@ -27,7 +27,7 @@ pub fn incident_json(incident: &Incident) -> Value {
     v
 }
 
-fn body<T: serde::de::DeserializeOwned>(request: &HttpRequest) -> Result<T, ServiceError> {
+pub(crate) fn body<T: serde::de::DeserializeOwned>(request: &HttpRequest) -> Result<T, ServiceError> {
     serde_json::from_slice(&request.body).map_err(|e| ServiceError::Invalid(format!("The request body is not valid JSON for this call: {e}")))
 }
 
@@ -67,7 +67,7 @@ fn decode(raw: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-fn query(request: &HttpRequest, key: &str) -> Option<String> {
+pub(crate) fn query(request: &HttpRequest, key: &str) -> Option<String> {
     request.query(key).map(decode).filter(|v| !v.is_empty())
 }
 
@@ -107,6 +107,9 @@ fn required_text(body: &Value, key: &str) -> std::result::Result<String, Service
 
 fn dispatch<M: Mattermost, D: Database>(s: &mut Service<'_, M, D>, user: &str, method: &str, path: &[&str], request: &HttpRequest) -> Reply {
     let ok = |v: Value| Ok(HttpResponse::json(200, &v));
+    if let Some(reply) = crate::http_learning::dispatch(s, user, method, path, request) {
+        return reply;
+    }
     match (method, path) {
         ("GET", ["api", "v0", "health"]) => ok(json!({"status": "ok", "plugin_id": PLUGIN_ID, "version": VERSION,
             "interface": mattermost_plugin_sdk::INTERFACE_VERSION})),
@@ -243,7 +246,12 @@ fn dispatch<M: Mattermost, D: Database>(s: &mut Service<'_, M, D>, user: &str, m
             if post_id.trim().is_empty() {
                 return Err(ServiceError::Invalid("`post_id` names the message to add.".into()));
             }
-            ok(incident_json(&s.add_post_to_timeline(user, id, &post_id, &text("note")?)?))
+            let category = match text("category")?.as_str() {
+                "" => incident_core::timeline::EntryCategory::Note,
+                c => incident_core::timeline::EntryCategory::parse(c)
+                    .ok_or_else(|| ServiceError::Invalid("`category` is note, key_event, decision or hypothesis.".into()))?,
+            };
+            ok(incident_json(&s.add_post_to_timeline(user, id, &post_id, &text("note")?, category)?))
         }
         ("DELETE", ["api", "v0", "incidents", id, "items", item]) => {
             let (actor, item) = (user.to_owned(), ItemRef::Id((*item).to_owned()));

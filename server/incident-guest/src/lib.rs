@@ -2,13 +2,17 @@
 //! also compiles natively so its logic is unit-tested without wasm, against the same SQLite.
 
 mod command;
+mod command_learning;
 mod db;
 mod declare;
 mod dialog;
 mod http_api;
+mod http_learning;
 mod ids;
+mod learning;
 mod platform;
 mod repo;
+mod repo_learning;
 mod running;
 mod scheduled;
 mod service;
@@ -50,7 +54,7 @@ pub(crate) fn with_service<M: Mattermost, D: Database, R>(mm: &M, db: &D, f: imp
 pub struct IncidentResponse;
 
 impl Plugin for IncidentResponse {
-    const HOOKS: &'static [Hook] = &[Hook::OnActivate, Hook::ExecuteCommand, Hook::ServeHttp, Hook::RunScheduled, Hook::MessageHasBeenPosted, Hook::ReactionHasBeenAdded];
+    const HOOKS: &'static [Hook] = &[Hook::OnActivate, Hook::ExecuteCommand, Hook::ServeHttp, Hook::RunScheduled, Hook::MessageHasBeenPosted, Hook::MessageHasBeenUpdated, Hook::ReactionHasBeenAdded];
 
     fn on_activate(&self, api: &Api) -> Result<(), String> {
         let repo = Repo::new(&Store);
@@ -107,8 +111,17 @@ impl Plugin for IncidentResponse {
     }
 
     fn message_has_been_posted(&self, api: &Api, _ctx: &Context, post: &mattermost_plugin_sdk::model::Post) {
+        if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.capture_post(post)) {
+            api.log(LogLevel::Warn, "transcript capture failed", &[("error", &e.to_string())]);
+        }
         if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.offer_from_keywords(post)) {
             api.log(LogLevel::Warn, "keyword suggestion failed", &[("error", &e.to_string())]);
+        }
+    }
+
+    fn message_has_been_updated(&self, api: &Api, _ctx: &Context, new_post: &mattermost_plugin_sdk::model::Post, _old: &mattermost_plugin_sdk::model::Post) {
+        if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.capture_edit(new_post)) {
+            api.log(LogLevel::Warn, "transcript edit capture failed", &[("error", &e.to_string())]);
         }
     }
 

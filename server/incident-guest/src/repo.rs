@@ -64,6 +64,32 @@ pub const MIGRATIONS: &[&str] = &[
         updated_at INTEGER NOT NULL
     );
     CREATE INDEX webhook_deliveries_due ON webhook_deliveries (state, next_at);",
+    // 4: follow-up actions (outlive their incident) and the incident channels' messages.
+    "CREATE TABLE follow_up_actions (
+        id TEXT PRIMARY KEY,
+        incident_id TEXT NOT NULL REFERENCES incidents (id) ON DELETE CASCADE,
+        team_id TEXT NOT NULL,
+        state TEXT NOT NULL,
+        owner_id TEXT,
+        due_at INTEGER,
+        doc TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        revision INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE INDEX follow_up_actions_by_team ON follow_up_actions (team_id, state, due_at);
+    CREATE INDEX follow_up_actions_by_incident ON follow_up_actions (incident_id, created_at);
+    CREATE TABLE channel_messages (
+        post_id TEXT PRIMARY KEY,
+        incident_id TEXT NOT NULL REFERENCES incidents (id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL,
+        root_id TEXT NOT NULL DEFAULT '',
+        message TEXT NOT NULL,
+        original_message TEXT NOT NULL,
+        create_at INTEGER NOT NULL,
+        edit_at INTEGER NOT NULL DEFAULT 0,
+        delete_at INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX channel_messages_by_incident ON channel_messages (incident_id, create_at);",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -87,6 +113,10 @@ type Result<T> = std::result::Result<T, RepoError>;
 pub struct Versioned<T> {
     pub value: T,
     pub revision: i64,
+}
+
+pub(crate) fn to_json_pub<T: serde::Serialize>(v: &T) -> Result<String> {
+    to_json(v)
 }
 
 fn state_text(state: &IncidentState) -> &'static str {
@@ -361,6 +391,11 @@ impl<'a, D: Database> Repo<'a, D> {
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
         let rows = self.db.query("SELECT value FROM meta WHERE key = ?", &[key.into()])?;
         if rows.is_empty() { Ok(None) } else { Ok(Some(rows.text(0, "value")?)) }
+    }
+
+    pub fn delete_meta(&self, key: &str) -> Result<()> {
+        self.db.execute(vec![Statement::new("DELETE FROM meta WHERE key = ?", vec![key.into()])])?;
+        Ok(())
     }
 
     pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {

@@ -285,7 +285,7 @@ fn messages_are_added_to_the_timeline_by_rest_once_and_only_by_readers() {
     let last = v["timeline"].as_array().and_then(|t| t.last()).cloned().expect("event");
     assert_eq!(last["actor_id"], "u-alice");
     assert_eq!(last["kind"], json!({"type": "post_added", "post_id": town_post.id, "author_id": "u-bob", "posted_at": 42,
-        "excerpt": "Consumers are stuck since 10:02", "note": "first symptom"}));
+        "excerpt": "Consumers are stuck since 10:02", "note": "first symptom", "category": "note"}));
     let said = w.mm.posts_in(&ch);
     assert_eq!(said.len(), posts_before + 1);
     assert!(said[said.len() - 1].contains("added a message by @bob to the timeline: first symptom"), "{said:?}");
@@ -700,4 +700,80 @@ fn the_update_form_opens_from_the_command_and_posts_its_submission() {
     assert!(update["next_update_at"].as_i64().unwrap_or(0) > update["at"].as_i64().unwrap_or(0) + 14 * 60_000);
     // Without a trigger id (a REST caller), the command asks for the text instead.
     assert!(w.cmd("u-alice", &ch, "/incident update").starts_with("Write the update"));
+}
+
+#[test]
+fn learning_capture_notes_impact_actions_report_and_transcript() {
+    let w = World::new();
+    let inc = w.start("u-alice", "Queue stuck");
+    let id = inc["id"].as_str().expect("id").to_owned();
+    let ch = inc["channel_id"].as_str().expect("channel").to_owned();
+    w.mm.add_channel_member(&ch, "u-bob").expect("join");
+
+    // Capture: a message, a thread reply and an edit, as the hooks deliver them.
+    let post = |user: &str, message: &str, root: &str| {
+        let p = w.mm.create_post(&mattermost_plugin_sdk::model::Post {
+            channel_id: ch.clone(), user_id: user.into(), message: message.into(), root_id: root.into(), create_at: crate::ids::now_ms(), ..Default::default()
+        }).expect("post");
+        assert!(with_service(&w.mm, &w.db, |s| s.capture_post(&p)).expect("capture"));
+        p
+    };
+    let root = post("u-bob", "Consumers are stuck", "");
+    post("u-alice", "Restarting them", &root.id);
+    let mut edited = root.clone();
+    edited.message = "Consumers are stuck since 10:02".into();
+    edited.edit_at = crate::ids::now_ms();
+    assert!(with_service(&w.mm, &w.db, |s| s.capture_edit(&edited)).expect("edit"));
+    let elsewhere = w.mm.create_post(&mattermost_plugin_sdk::model::Post { channel_id: "town".into(), user_id: "u-bob".into(), message: "lunch".into(), ..Default::default() }).expect("post");
+    assert!(!with_service(&w.mm, &w.db, |s| s.capture_post(&elsewhere)).expect("not an incident channel"));
+    let (status, t) = w.http(Some("u-alice"), "GET", &format!("/api/v0/incidents/{id}/transcript"), Value::Null);
+    assert_eq!(status, 200);
+    let messages = t["messages"].as_array().expect("messages");
+    assert_eq!(messages.len(), 2);
+    assert_eq!((messages[0]["message"].as_str(), messages[0]["original_message"].as_str()), (Some("Consumers are stuck since 10:02"), Some("Consumers are stuck")));
+    assert_eq!(messages[1]["root_id"], root.id.as_str());
+    let md = http_api::route(&w.mm, &w.db, &HttpRequest {
+        method: "GET".into(), url: format!("/api/v0/incidents/{id}/transcript?format=md"), user_id: Some("u-alice".into()), ..HttpRequest::default()
+    });
+    let md = String::from_utf8(md.body).expect("utf8");
+    assert!(md.contains("@bob (edited): Consumers are stuck since 10:02") && md.contains("↳"), "{md}");
+
+    // Notes, decision log, impact window by command.
+    assert_eq!(w.cmd("u-alice", &ch, "/incident decision Restart the consumers"), "Added to the timeline of INC-0001 as a decision.");
+    assert_eq!(w.cmd("u-alice", &ch, "/incident keyevent 20m ago Queue depth alarm"), "Added to the timeline of INC-0001 as a key event.");
+    assert!(w.cmd("u-alice", &ch, "/incident impact start 25m ago").starts_with("Customer impact start recorded for INC-0001"));
+    assert!(w.cmd("u-alice", &ch, "/incident impact end").starts_with("Customer impact end recorded"));
+    assert_eq!(w.cmd("u-alice", &ch, "/incident impact later"), "`/incident impact start|end [15m ago]`: when customers started or stopped being affected.");
+    assert!(w.cmd("u-alice", &ch, "/incident timeline add").contains("Invalid note"), "empty");
+
+    // Follow-up actions by command and REST; listed across the team; outsiders see none.
+    assert_eq!(w.cmd("u-alice", &ch, "/incident action Alert on queue depth @bob due 2030-01-15 detective"),
+        "Follow-up action added to INC-0001: Alert on queue depth (detective).");
+    assert!(w.cmd("u-alice", &ch, "/incident action Fix it due someday").contains("is not a date"));
+    let (status, a) = w.http(Some("u-bob"), "POST", &format!("/api/v0/incidents/{id}/actions"), json!({"text": "Document the restart", "kind": "corrective"}));
+    assert_eq!(status, 201, "{a}");
+    let action_id = a["id"].as_str().expect("id").to_owned();
+    let (status, done) = w.http(Some("u-bob"), "PATCH", &format!("/api/v0/actions/{action_id}"), json!({"state": "done"}));
+    assert_eq!((status, done["state"].as_str()), (200, Some("done")), "{done}");
+    let (_, open) = w.http(Some("u-alice"), "GET", &format!("/api/v0/actions?team_id={TEAM}"), Value::Null);
+    assert_eq!(open["items"].as_array().map(Vec::len), Some(1), "one open action across the team: {open}");
+    let (status, _) = w.http(Some("u-carol"), "GET", &format!("/api/v0/actions?team_id={TEAM}"), Value::Null);
+    assert_eq!(status, 403);
+    assert!(w.cmd("u-alice", &ch, "/incident actions").contains("Alert on queue depth (detective, open) · @bob"));
+
+    // The report: generated from all of that; edited and published.
+    w.cmd("u-alice", &ch, "/incident end");
+    let (status, r) = w.http(Some("u-bob"), "GET", &format!("/api/v0/incidents/{id}/report"), Value::Null);
+    assert_eq!(status, 200);
+    let report = r["markdown"].as_str().expect("markdown").to_owned();
+    for want in ["# INC-0001 · Queue stuck — incident report", "## Impact\n\nCustomers were affected from", "**Decision** Restart the consumers",
+        "**Key event** Queue depth alarm", "| Alert on queue depth | detective | @bob | 2030-01-15 | open |", "## Metrics"] {
+        assert!(report.contains(want), "report lacks {want:?}:\n{report}");
+    }
+    assert!(r["metrics"]["time_to_mitigate_ms"].as_i64().unwrap_or(0) >= 25 * 60_000 - 5_000, "{}", r["metrics"]);
+    let (status, _) = w.http(Some("u-alice"), "PUT", &format!("/api/v0/incidents/{id}/report"), json!({"markdown": "# Edited report"}));
+    assert_eq!(status, 200);
+    let before = w.mm.posts_in(&ch).len();
+    assert!(w.cmd("u-alice", &ch, "/incident report").starts_with("Published the report of INC-0001"));
+    assert_eq!(w.mm.posts_in(&ch)[before..], ["# Edited report\n".to_string()]);
 }

@@ -436,7 +436,14 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     }
 
     /// "Add to incident timeline": copies a message the user can read onto the timeline.
-    pub fn add_post_to_timeline(&mut self, user_id: &str, incident_id: &str, post_id: &str, note: &str) -> Result<Incident> {
+    pub fn add_post_to_timeline(
+        &mut self,
+        user_id: &str,
+        incident_id: &str,
+        post_id: &str,
+        note: &str,
+        category: incident_core::timeline::EntryCategory,
+    ) -> Result<Incident> {
         let not_found = || ServiceError::NotFound("No such message.".into());
         let post = self.mm.post(post_id.trim()).ok_or_else(not_found)?;
         if !self.may_read_channel(&post.channel_id, user_id) {
@@ -452,7 +459,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             posted_at: post.create_at,
             message: post.message,
             note: note.to_owned(),
-            category: incident_core::timeline::EntryCategory::Note,
+            category,
         };
         Ok(self.change(user_id, incident_id, |i, _, now| i.add_post(&actor, now, entry.clone()))?.0)
     }

@@ -1,6 +1,7 @@
 import React from 'react';
 
 import {addPostToTimeline, listActiveIncidents} from '../client';
+import type {EntryCategory} from '../client';
 import {currentChannelId, currentTeamId, useHostState} from '../host';
 import {useT} from '../i18n';
 import type {Translate} from '../i18n';
@@ -39,6 +40,7 @@ function TimelineForm({teamId, openChannelId, request, onClose, onAdded}: {
     const [incidents, setIncidents] = React.useState<Incident[] | null>(null);
     const [incidentId, setIncidentId] = React.useState('');
     const [note, setNote] = React.useState('');
+    const [category, setCategory] = React.useState<EntryCategory>('note');
     const [saving, setSaving] = React.useState(false);
     const [error, setError] = React.useState('');
     const selectRef = React.useRef<HTMLSelectElement>(null);
@@ -78,7 +80,7 @@ function TimelineForm({teamId, openChannelId, request, onClose, onAdded}: {
         setSaving(true);
         setError('');
         try {
-            onAdded(await addPostToTimeline(incidentId, request.postId, note.trim()));
+            onAdded(await addPostToTimeline(incidentId, request.postId, note.trim(), category));
         } catch (err) {
             if (mounted.current) {
                 setError(errorMessage(err, t));
@@ -133,6 +135,20 @@ function TimelineForm({teamId, openChannelId, request, onClose, onAdded}: {
                         {t('timelineForm.noIncident', 'This team has no active incident.')}
                     </span>
                 )}
+            </label>
+            <label className={`${CLS}-field`}>
+                <span className={`${CLS}-label`}>{t('timelineForm.category', 'Kind')}</span>
+                <select
+                    className={`${CLS}-input ${CLS}-select`}
+                    value={category}
+                    onChange={(e) => setCategory(e.target.value as EntryCategory)}
+                    disabled={saving}
+                >
+                    <option value='note'>{t('timelineForm.kindNote', 'Note')}</option>
+                    <option value='key_event'>{t('timelineForm.kindKeyEvent', 'Key event')}</option>
+                    <option value='decision'>{t('timelineForm.kindDecision', 'Decision')}</option>
+                    <option value='hypothesis'>{t('timelineForm.kindHypothesis', 'Hypothesis')}</option>
+                </select>
             </label>
             <label className={`${CLS}-field`}>
                 <span className={`${CLS}-label`}>{t('timelineForm.note', 'Note')}</span>

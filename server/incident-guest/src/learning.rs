@@ -1,0 +1,241 @@
+//! Learning from an incident, in the service: notes and the decision log, the impact window,
+//! follow-up actions, the channel transcript (captured as people write), the report and
+//! metrics. Permissions follow the incident's: members of its channel (and admins) change it,
+//! whoever may see it reads it.
+
+use incident_core::actions::{ActionDraft, ActionState, FollowUpAction};
+use incident_core::metrics::{IncidentMetrics, metrics};
+use incident_core::timeline::EntryCategory;
+use incident_core::{Incident, render};
+use mattermost_plugin_sdk::model::Post;
+
+use crate::db::Database;
+use crate::platform::Mattermost;
+use crate::repo::Versioned;
+use crate::repo_learning::ChannelMessage;
+use crate::service::{Result, Service, ServiceError};
+
+/// `15m ago`, `2h ago` at the start of some words: the moment meant, and the words left.
+pub fn leading_time_ago(words: &[String], now_ms: i64) -> (Option<i64>, Vec<String>) {
+    if words.len() >= 2 && words[1].eq_ignore_ascii_case("ago") {
+        let w = words[0].to_lowercase();
+        let (number, unit) = w.split_at(w.len().saturating_sub(1));
+        if let Ok(n) = number.parse::<i64>() {
+            let ms = match unit {
+                "m" => Some(n * 60_000),
+                "h" => Some(n * 3_600_000),
+                _ => None,
+            };
+            if let Some(ms) = ms.filter(|ms| (0..=7 * 86_400_000).contains(ms)) {
+                return (Some(now_ms - ms), words[2..].to_vec());
+            }
+        }
+    }
+    (None, words.to_vec())
+}
+
+impl<M: Mattermost, D: Database> Service<'_, M, D> {
+    pub fn add_note(&mut self, user_id: &str, incident_id: &str, text: &str, category: EntryCategory, happened_at: Option<i64>) -> Result<Incident> {
+        let actor = user_id.to_owned();
+        Ok(self.change(user_id, incident_id, |i, _, now| i.add_note(&actor, text, category, happened_at, now))?.0)
+    }
+
+    pub fn edit_note(&mut self, user_id: &str, incident_id: &str, event_id: &str, text: &str) -> Result<Incident> {
+        let actor = user_id.to_owned();
+        Ok(self.change(user_id, incident_id, |i, _, now| i.edit_note(&actor, event_id, text, now))?.0)
+    }
+
+    pub fn hide_event(&mut self, user_id: &str, incident_id: &str, event_id: &str) -> Result<Incident> {
+        let actor = user_id.to_owned();
+        Ok(self.change(user_id, incident_id, |i, _, now| i.hide_event(&actor, event_id, now))?.0)
+    }
+
+    /// `start: true` records when customer impact began, else when it ended.
+    pub fn set_impact(&mut self, user_id: &str, incident_id: &str, start: bool, at: i64) -> Result<Incident> {
+        let actor = user_id.to_owned();
+        Ok(self
+            .change(user_id, incident_id, |i, _, now| if start { i.start_impact(&actor, at, now) } else { i.end_impact(&actor, at, now) })?
+            .0)
+    }
+
+    // --- follow-up actions -----------------------------------------------------------------
+
+    pub fn add_action(&mut self, user_id: &str, incident_id: &str, draft: &ActionDraft) -> Result<FollowUpAction> {
+        let incident = self.incident(user_id, incident_id)?.value;
+        self.require_member_or_admin(&incident, user_id)?;
+        if draft.owner_id.as_ref().is_some_and(|owner| !self.mm.is_team_member(&incident.team_id, owner)) {
+            return Err(ServiceError::Invalid("The owner must be a member of the team.".into()));
+        }
+        let id = self.ids.new_id();
+        let action = FollowUpAction::new(&id, &incident.id, &incident.team_id, user_id, draft, self.now)?;
+        self.repo.insert_action(&action)?;
+        Ok(action)
+    }
+
+    /// Moves an action (done, dropped, open again), or changes its text, owner or due day.
+    pub fn update_action(&mut self, user_id: &str, action_id: &str, patch: &ActionPatch) -> Result<FollowUpAction> {
+        let not_found = || ServiceError::NotFound("No such follow-up action.".into());
+        let Versioned { value: mut action, revision } = self.repo.action(action_id)?.ok_or_else(not_found)?;
+        let incident = self.incident(user_id, &action.incident_id).map_err(|_| not_found())?.value;
+        self.require_member_or_admin(&incident, user_id)?;
+        if let Some(state) = patch.state {
+            action.set_state(state, self.now)?;
+        }
+        if let Some(text) = &patch.text {
+            action.text = FollowUpAction::new(&action.id, &action.incident_id, &action.team_id, &action.author_id, &ActionDraft { text: text.clone(), ..ActionDraft::default() }, self.now)?.text;
+        }
+        if let Some(owner) = &patch.owner_id {
+            if owner.as_ref().is_some_and(|o| !self.mm.is_team_member(&incident.team_id, o)) {
+                return Err(ServiceError::Invalid("The owner must be a member of the team.".into()));
+            }
+            action.owner_id = owner.clone();
+        }
+        if let Some(due) = patch.due_at {
+            action.due_at = due;
+        }
+        action.updated_at = self.now;
+        match self.repo.save_action(&action, revision) {
+            Ok(()) => Ok(action),
+            Err(e) if e.is_conflict() => Err(ServiceError::Conflict("The action was changed meanwhile; reload it.".into())),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub fn incident_actions(&self, user_id: &str, incident_id: &str) -> Result<Vec<FollowUpAction>> {
+        let incident = self.incident(user_id, incident_id)?.value;
+        Ok(self.repo.incident_actions(&incident.id)?)
+    }
+
+    /// The team's actions the user may see (those of incidents they may see).
+    pub fn team_actions(&self, user_id: &str, team_id: &str, open_only: bool) -> Result<Vec<FollowUpAction>> {
+        if !self.mm.is_team_member(team_id, user_id) && !self.mm.is_system_admin(user_id) {
+            return Err(ServiceError::Forbidden("You are not a member of this team.".into()));
+        }
+        let mut visible = Vec::new();
+        for action in self.repo.team_actions(team_id, open_only)? {
+            if self.incident(user_id, &action.incident_id).is_ok() {
+                visible.push(action);
+            }
+        }
+        Ok(visible)
+    }
+
+    fn require_member_or_admin(&self, incident: &Incident, user_id: &str) -> Result<()> {
+        if self.mm.is_channel_member(&incident.channel_id, user_id) || self.mm.is_system_admin(user_id) || self.mm.is_team_admin(&incident.team_id, user_id) {
+            Ok(())
+        } else {
+            Err(ServiceError::Forbidden("Join the incident channel to change its follow-up actions.".into()))
+        }
+    }
+
+    // --- report, metrics, transcript ---------------------------------------------------------
+
+    pub fn report(&self, user_id: &str, incident_id: &str) -> Result<(String, IncidentMetrics)> {
+        let incident = self.incident(user_id, incident_id)?.value;
+        let actions = self.repo.incident_actions(&incident.id)?;
+        let usernames = |id: &str| self.mm.user(id).map(|u| u.username);
+        let edited = self.repo.meta(&report_key(&incident.id))?;
+        let markdown = edited.unwrap_or_else(|| render::report_markdown(&incident, &actions, &usernames));
+        Ok((markdown, metrics(&incident)))
+    }
+
+    /// Keeps an edited report (the webapp's editor); empty text goes back to the generated one.
+    pub fn save_report(&mut self, user_id: &str, incident_id: &str, markdown: &str) -> Result<()> {
+        let incident = self.incident(user_id, incident_id)?.value;
+        self.require_member_or_admin(&incident, user_id)?;
+        if markdown.chars().count() > 60_000 {
+            return Err(ServiceError::Invalid("The report is longer than 60,000 characters.".into()));
+        }
+        self.repo.set_meta(&report_key(&incident.id), markdown.trim())?;
+        if markdown.trim().is_empty() {
+            self.repo.delete_meta(&report_key(&incident.id))?;
+        }
+        Ok(())
+    }
+
+    /// Posts the report in the incident channel and the announcement channels (split into
+    /// posts Mattermost accepts).
+    pub fn publish_report(&mut self, user_id: &str, incident_id: &str) -> Result<usize> {
+        let incident = self.incident(user_id, incident_id)?.value;
+        self.require_member_or_admin(&incident, user_id)?;
+        let (markdown, _) = self.report(user_id, incident_id)?;
+        let mut channels = vec![incident.channel_id.clone()];
+        channels.extend(self.announcement_channels(&incident)?);
+        for channel in &channels {
+            for part in split_for_posts(&markdown, 15_000) {
+                self.post(channel, part);
+            }
+        }
+        Ok(channels.len())
+    }
+
+    pub fn transcript(&self, user_id: &str, incident_id: &str) -> Result<(Incident, Vec<ChannelMessage>)> {
+        let incident = self.incident(user_id, incident_id)?.value;
+        Ok((incident.clone(), self.repo.transcript(&incident.id)?))
+    }
+
+    /// MessageHasBeenPosted: messages by people in an incident channel are kept.
+    pub fn capture_post(&mut self, post: &Post) -> Result<bool> {
+        if !post.post_type.is_empty() || post.user_id == self.bot_id || post.user_id.is_empty() {
+            return Ok(false);
+        }
+        let Some(incident) = self.repo.incident_by_channel(&post.channel_id)? else {
+            return Ok(false);
+        };
+        let message = ChannelMessage {
+            post_id: post.id.clone(),
+            user_id: post.user_id.clone(),
+            root_id: post.root_id.clone(),
+            message: post.message.clone(),
+            original_message: post.message.clone(),
+            create_at: post.create_at,
+            edit_at: post.edit_at,
+        };
+        self.repo.capture_message(&incident.value.id, &message)?;
+        Ok(true)
+    }
+
+    /// MessageHasBeenUpdated: the kept message follows the edit.
+    pub fn capture_edit(&mut self, post: &Post) -> Result<bool> {
+        Ok(self.repo.capture_edit(&post.id, &post.message, post.edit_at.max(post.update_at))?)
+    }
+}
+
+/// A change to a follow-up action; `None` leaves a field as it is (`owner_id: Some(None)`
+/// removes the owner).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ActionPatch {
+    pub state: Option<ActionState>,
+    pub text: Option<String>,
+    #[serde(deserialize_with = "some_option")]
+    pub owner_id: Option<Option<String>>,
+    #[serde(deserialize_with = "some_option")]
+    pub due_at: Option<Option<i64>>,
+}
+
+/// A present JSON field becomes `Some(value)`, `null` included (`Some(None)`).
+fn some_option<'de, T: serde::Deserialize<'de>, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<Option<T>>, D::Error> {
+    Ok(Some(<Option<T> as serde::Deserialize>::deserialize(d)?))
+}
+
+fn report_key(incident_id: &str) -> String {
+    format!("report:{incident_id}")
+}
+
+/// Splits Markdown at line ends into parts of at most `max` characters.
+pub fn split_for_posts(markdown: &str, max: usize) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    for line in markdown.lines() {
+        if current.chars().count() + line.chars().count() + 1 > max && !current.is_empty() {
+            parts.push(std::mem::take(&mut current));
+        }
+        current.push_str(&line.chars().take(max).collect::<String>());
+        current.push('\n');
+    }
+    if !current.trim().is_empty() {
+        parts.push(current);
+    }
+    parts
+}
