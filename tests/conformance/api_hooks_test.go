@@ -108,6 +108,9 @@ func TestEventHooks(t *testing.T) {
 
 	hooks.MessageHasBeenPosted(ctx, post)
 	hooks.MessageHasBeenUpdated(ctx, edited, post)
+	deleted := post.Clone()
+	deleted.DeleteAt = 1234
+	hooks.MessageHasBeenDeleted(ctx, deleted)
 	hooks.ReactionHasBeenAdded(ctx, &model.Reaction{UserId: s.UserID, PostId: post.Id, EmojiName: "eyes"})
 	admin, _ := inst.API.GetUser(s.AdminID)
 	hooks.UserHasJoinedChannel(ctx, &model.ChannelMember{ChannelId: s.ChannelID, UserId: s.UserID}, admin)
@@ -135,6 +138,9 @@ func TestEventHooks(t *testing.T) {
 	}
 	if v := record("MessageHasBeenUpdated"); v["new"] != "second" || v["old"] != post.Message {
 		t.Errorf("MessageHasBeenUpdated: %v", v)
+	}
+	if v := record("MessageHasBeenDeleted"); v["id"] != post.Id || v["delete_at"] != float64(1234) {
+		t.Errorf("MessageHasBeenDeleted: %v", v)
 	}
 	if v := record("ReactionHasBeenAdded"); v["emoji"] != "eyes" || v["post_id"] != post.Id {
 		t.Errorf("ReactionHasBeenAdded: %v", v)

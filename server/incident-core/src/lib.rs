@@ -26,6 +26,7 @@ pub mod playbook;
 pub mod reminders;
 pub mod stakeholders;
 pub mod render;
+pub mod reports;
 #[cfg(test)]
 mod test_support;
 mod text;

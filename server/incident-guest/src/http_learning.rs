@@ -85,6 +85,18 @@ pub fn dispatch<M: Mattermost, D: Database>(
             let open_only = query_param(request, "state").as_deref() != Some("all");
             ok(json!({ "items": s.team_actions(user, &team, open_only)? }))
         })(),
+        ("GET", ["api", "v0", "reports"]) => (|| {
+            let team = query_param(request, "team_id").ok_or_else(|| ServiceError::Invalid("`team_id` is required.".into()))?;
+            let period = match query_param(request, "period").as_deref() {
+                None => incident_core::reports::Period::Month,
+                Some(p) => incident_core::reports::Period::parse(p).ok_or_else(|| ServiceError::Invalid("`period` is week or month.".into()))?,
+            };
+            let periods = match query_param(request, "periods") {
+                None => 6,
+                Some(n) => n.parse::<usize>().ok().filter(|n| (1..=104).contains(n)).ok_or_else(|| ServiceError::Invalid("`periods` is 1 to 104.".into()))?,
+            };
+            ok(serde_json::to_value(s.team_report(user, &team, period, periods)?).unwrap_or(Value::Null))
+        })(),
         ("GET", ["api", "v0", "incidents", id, "report"]) => (|| {
             let (markdown, metrics) = s.report(user, id)?;
             ok(json!({ "markdown": markdown, "metrics": metrics }))

@@ -128,6 +128,24 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         }
     }
 
+    // --- reports across incidents ------------------------------------------------------------
+
+    /// The team report over the incidents the user may see.
+    pub fn team_report(&self, user_id: &str, team_id: &str, period: incident_core::reports::Period, periods: usize) -> Result<incident_core::reports::TeamReport> {
+        if !self.mm.is_team_member(team_id, user_id) && !self.mm.is_system_admin(user_id) {
+            return Err(ServiceError::Forbidden("You are not a member of this team.".into()));
+        }
+        let filter = incident_core::IncidentFilter { team_id: Some(team_id.to_owned()), ..Default::default() };
+        let (all, _) = self.repo.list_incidents(&filter, 0, usize::MAX)?;
+        let admin = self.mm.is_system_admin(user_id) || self.mm.is_team_admin(team_id, user_id);
+        let visible: Vec<Incident> = all.into_iter().filter(|i| admin || self.may_view(i, user_id)).collect();
+        let ids: std::collections::HashSet<&str> = visible.iter().map(|i| i.id.as_str()).collect();
+        let actions: Vec<FollowUpAction> = self.repo.team_actions(team_id, false)?.into_iter().filter(|a| ids.contains(a.incident_id.as_str())).collect();
+        let playbooks = self.repo.playbooks(team_id)?;
+        let title = |id: &str| playbooks.iter().find(|p| p.id == id).map(|p| p.title.clone());
+        Ok(incident_core::reports::team_report(&visible, &actions, &title, period, periods, self.now))
+    }
+
     // --- report, metrics, transcript ---------------------------------------------------------
 
     pub fn report(&self, user_id: &str, incident_id: &str) -> Result<(String, IncidentMetrics)> {
@@ -193,6 +211,11 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         };
         self.repo.capture_message(&incident.value.id, &message)?;
         Ok(true)
+    }
+
+    /// MessageHasBeenDeleted: a deleted message leaves the transcript, text and all.
+    pub fn capture_delete(&mut self, post: &Post) -> Result<bool> {
+        Ok(self.repo.capture_delete(&post.id, post.delete_at)?)
     }
 
     /// MessageHasBeenUpdated: the kept message follows the edit.

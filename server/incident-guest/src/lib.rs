@@ -54,7 +54,7 @@ pub(crate) fn with_service<M: Mattermost, D: Database, R>(mm: &M, db: &D, f: imp
 pub struct IncidentResponse;
 
 impl Plugin for IncidentResponse {
-    const HOOKS: &'static [Hook] = &[Hook::OnActivate, Hook::ExecuteCommand, Hook::ServeHttp, Hook::RunScheduled, Hook::MessageHasBeenPosted, Hook::MessageHasBeenUpdated, Hook::ReactionHasBeenAdded];
+    const HOOKS: &'static [Hook] = &[Hook::OnActivate, Hook::ExecuteCommand, Hook::ServeHttp, Hook::RunScheduled, Hook::MessageHasBeenPosted, Hook::MessageHasBeenUpdated, Hook::MessageHasBeenDeleted, Hook::ReactionHasBeenAdded];
 
     fn on_activate(&self, api: &Api) -> Result<(), String> {
         let repo = Repo::new(&Store);
@@ -116,6 +116,12 @@ impl Plugin for IncidentResponse {
         }
         if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.offer_from_keywords(post)) {
             api.log(LogLevel::Warn, "keyword suggestion failed", &[("error", &e.to_string())]);
+        }
+    }
+
+    fn message_has_been_deleted(&self, api: &Api, _ctx: &Context, post: &mattermost_plugin_sdk::model::Post) {
+        if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.capture_delete(post)) {
+            api.log(LogLevel::Warn, "transcript delete capture failed", &[("error", &e.to_string())]);
         }
     }
 

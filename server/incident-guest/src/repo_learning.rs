@@ -126,6 +126,15 @@ impl<D: Database> Repo<'_, D> {
         Ok(changed.first().copied().unwrap_or(0) > 0)
     }
 
+    /// A deletion: the message leaves the transcript (the record keeps that it was deleted).
+    pub fn capture_delete(&self, post_id: &str, delete_at: i64) -> Result<bool> {
+        let changed = self.db().execute(vec![Statement::new(
+            "UPDATE channel_messages SET delete_at = ?, message = '', original_message = '' WHERE post_id = ?",
+            vec![delete_at.max(1).into(), post_id.into()],
+        )])?;
+        Ok(changed.first().copied().unwrap_or(0) > 0)
+    }
+
     pub fn transcript(&self, incident_id: &str) -> Result<Vec<ChannelMessage>> {
         let rows = self.db().query(
             "SELECT post_id, user_id, root_id, message, original_message, create_at, edit_at FROM channel_messages

@@ -724,6 +724,10 @@ fn learning_capture_notes_impact_actions_report_and_transcript() {
     edited.message = "Consumers are stuck since 10:02".into();
     edited.edit_at = crate::ids::now_ms();
     assert!(with_service(&w.mm, &w.db, |s| s.capture_edit(&edited)).expect("edit"));
+    let gone = post("u-bob", "wrong channel, sorry", "");
+    let mut deleted = gone.clone();
+    deleted.delete_at = crate::ids::now_ms();
+    assert!(with_service(&w.mm, &w.db, |s| s.capture_delete(&deleted)).expect("delete"));
     let elsewhere = w.mm.create_post(&mattermost_plugin_sdk::model::Post { channel_id: "town".into(), user_id: "u-bob".into(), message: "lunch".into(), ..Default::default() }).expect("post");
     assert!(!with_service(&w.mm, &w.db, |s| s.capture_post(&elsewhere)).expect("not an incident channel"));
     let (status, t) = w.http(Some("u-alice"), "GET", &format!("/api/v0/incidents/{id}/transcript"), Value::Null);
@@ -776,4 +780,29 @@ fn learning_capture_notes_impact_actions_report_and_transcript() {
     let before = w.mm.posts_in(&ch).len();
     assert!(w.cmd("u-alice", &ch, "/incident report").starts_with("Published the report of INC-0001"));
     assert_eq!(w.mm.posts_in(&ch)[before..], ["# Edited report\n".to_string()]);
+}
+
+#[test]
+fn the_reports_api_counts_what_the_reader_may_see() {
+    let w = World::new();
+    let a = w.start("u-alice", "First");
+    w.start("u-bob", "Second");
+    let ch = a["channel_id"].as_str().expect("channel").to_owned();
+    w.cmd("u-alice", &ch, "/incident severity P1");
+    w.cmd("u-alice", &ch, "/incident action Add alerting");
+    w.cmd("u-alice", &ch, "/incident end");
+    let (status, r) = w.http(Some("u-alice"), "GET", &format!("/api/v0/reports?team_id={TEAM}&period=week&periods=2"), Value::Null);
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["period"], "week");
+    assert_eq!(r["buckets"].as_array().map(Vec::len), Some(2));
+    assert_eq!(r["buckets"][1]["incidents"], 2);
+    assert_eq!(r["by_severity"], json!({"P1": 1, "P4": 1}));
+    assert_eq!((r["open_actions"].as_i64(), r["overdue_actions"].as_i64()), (Some(1), Some(0)));
+    assert!(r["buckets"][1]["mean_time_to_resolve_ms"].is_number());
+    for (query, want) in [("period=year", 400), ("periods=0", 400), ("", 200)] {
+        let (status, v) = w.http(Some("u-alice"), "GET", &format!("/api/v0/reports?team_id={TEAM}&{query}"), Value::Null);
+        assert_eq!(status, want, "{query}: {v}");
+    }
+    let (status, _) = w.http(Some("u-carol"), "GET", &format!("/api/v0/reports?team_id={TEAM}"), Value::Null);
+    assert_eq!(status, 403);
 }

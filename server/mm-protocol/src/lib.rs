@@ -47,6 +47,7 @@ pub trait Hooks: Send + Sync + 'static {
     fn execute_command(&self, ctx: Context, args: CommandArgs) -> impl Future<Output = Result<CommandResponse, AppError>> + Send;
     fn serve_http(&self, ctx: Context, request: HttpRequest) -> impl Future<Output = HttpResponse> + Send;
     fn message_has_been_posted(&self, ctx: Context, post: Post) -> impl Future<Output = ()> + Send;
+    fn message_has_been_deleted(&self, ctx: Context, post: Post) -> impl Future<Output = ()> + Send;
     fn message_has_been_updated(&self, ctx: Context, new_post: Post, old_post: Post) -> impl Future<Output = ()> + Send;
     fn reaction_has_been_added(&self, ctx: Context, reaction: Reaction) -> impl Future<Output = ()> + Send;
     fn user_has_joined_channel(&self, ctx: Context, member: ChannelMember, actor: Option<User>) -> impl Future<Output = ()> + Send;
@@ -61,6 +62,7 @@ pub const DISPATCHED_HOOKS: &[&str] = &[
     "ExecuteCommand",
     "ServeHTTP",
     "MessageHasBeenPosted",
+    "MessageHasBeenDeleted",
     "MessageHasBeenUpdated",
     "ReactionHasBeenAdded",
     "UserHasJoinedChannel",
@@ -227,6 +229,15 @@ pub fn hooks_server<H: Hooks>(hooks: Arc<H>, broker: MuxBroker) -> Server {
         let h = h.clone();
         async move {
             h.message_has_been_posted(args.a.unwrap_or_default(), args.b.unwrap_or_default()).await;
+            Ok::<_, ServiceError>(Empty {})
+        }
+    });
+
+    let h = hooks.clone();
+    s.register("Plugin.MessageHasBeenDeleted", move |args: ContextPostArgs| {
+        let h = h.clone();
+        async move {
+            h.message_has_been_deleted(args.a.unwrap_or_default(), args.b.unwrap_or_default()).await;
             Ok::<_, ServiceError>(Empty {})
         }
     });

@@ -138,6 +138,7 @@ impl mm_protocol::Hooks for TwoHooks {
         HttpResponse::json(404, "{}")
     }
     async fn message_has_been_posted(&self, _: Context, _: Post) {}
+    async fn message_has_been_deleted(&self, _: Context, _: Post) {}
     async fn message_has_been_updated(&self, _: Context, _: Post, _: Post) {}
     async fn reaction_has_been_added(&self, _: Context, _: Reaction) {}
     async fn user_has_joined_channel(&self, _: Context, _: ChannelMember, _: Option<User>) {}

@@ -76,18 +76,18 @@ impl HostHooks {
                 }
             }
         });
-        if let Ok(mut slot) = self.ticker.lock() {
-            if let Some(old) = slot.replace(task) {
-                old.abort();
-            }
+        if let Ok(mut slot) = self.ticker.lock()
+            && let Some(old) = slot.replace(task)
+        {
+            old.abort();
         }
     }
 
     fn stop_ticker(&self) {
-        if let Ok(mut slot) = self.ticker.lock() {
-            if let Some(task) = slot.take() {
-                task.abort();
-            }
+        if let Ok(mut slot) = self.ticker.lock()
+            && let Some(task) = slot.take()
+        {
+            task.abort();
         }
     }
 
@@ -167,6 +167,10 @@ impl mm_protocol::Hooks for HostHooks {
 
     async fn message_has_been_posted(&self, ctx: Context, post: Post) {
         let _ = self.run("MessageHasBeenPosted", move |g| g.message_has_been_posted(&ctx, &post)).await;
+    }
+
+    async fn message_has_been_deleted(&self, ctx: Context, post: Post) {
+        let _ = self.run("MessageHasBeenDeleted", move |g| g.message_has_been_deleted(&ctx, &post)).await;
     }
 
     async fn message_has_been_updated(&self, ctx: Context, new_post: Post, old_post: Post) {

@@ -75,6 +75,13 @@ pub fn serve_http<P: Plugin>(context: &str, user_id: Option<String>, request: Wi
     response.into_wit()
 }
 
+pub fn message_has_been_deleted<P: Plugin>(context: &str, post: &str) {
+    match parse::<Context>("context", context).and_then(|c| Ok((c, parse::<mm_model::Post>("post", post)?))) {
+        Ok((ctx, post)) => P::default().message_has_been_deleted(&Api, &ctx, &post),
+        Err(m) => log_bad_input("MessageHasBeenDeleted", &m),
+    }
+}
+
 pub fn message_has_been_posted<P: Plugin>(context: &str, post: &str) {
     match parse::<Context>("context", context).and_then(|c| Ok((c, parse::<mm_model::Post>("post", post)?))) {
         Ok((ctx, post)) => P::default().message_has_been_posted(&Api, &ctx, &post),

@@ -59,6 +59,7 @@ pub enum Hook {
     ExecuteCommand,
     ServeHttp,
     MessageHasBeenPosted,
+    MessageHasBeenDeleted,
     MessageHasBeenUpdated,
     ReactionHasBeenAdded,
     UserHasJoinedChannel,
@@ -77,6 +78,7 @@ impl Hook {
             Hook::ExecuteCommand => "ExecuteCommand",
             Hook::ServeHttp => "ServeHTTP",
             Hook::MessageHasBeenPosted => "MessageHasBeenPosted",
+            Hook::MessageHasBeenDeleted => "MessageHasBeenDeleted",
             Hook::MessageHasBeenUpdated => "MessageHasBeenUpdated",
             Hook::ReactionHasBeenAdded => "ReactionHasBeenAdded",
             Hook::UserHasJoinedChannel => "UserHasJoinedChannel",
@@ -119,6 +121,8 @@ pub trait Plugin: Default + 'static {
     }
 
     fn message_has_been_posted(&self, _api: &Api, _ctx: &Context, _post: &Post) {}
+
+    fn message_has_been_deleted(&self, _api: &Api, _ctx: &Context, _post: &Post) {}
 
     fn message_has_been_updated(&self, _api: &Api, _ctx: &Context, _new_post: &Post, _old_post: &Post) {}
 
@@ -166,6 +170,9 @@ macro_rules! export_plugin {
             }
             fn message_has_been_posted(context: ::std::string::String, post: ::std::string::String) {
                 $crate::dispatch::message_has_been_posted::<$plugin>(&context, &post)
+            }
+            fn message_has_been_deleted(context: ::std::string::String, post: ::std::string::String) {
+                $crate::dispatch::message_has_been_deleted::<$plugin>(&context, &post)
             }
             fn message_has_been_updated(
                 context: ::std::string::String,

@@ -201,6 +201,11 @@ impl GuestRuntime {
         self.call(|p, s| p.hooks().call_message_has_been_posted(s, &ctx, &post))
     }
 
+    pub fn message_has_been_deleted(&self, ctx: &Context, post: &Post) -> Result<(), GuestError> {
+        let (ctx, post) = (to_json(ctx)?, to_json(post)?);
+        self.call(|p, s| p.hooks().call_message_has_been_deleted(s, &ctx, &post))
+    }
+
     pub fn message_has_been_updated(&self, ctx: &Context, new_post: &Post, old_post: &Post) -> Result<(), GuestError> {
         let (ctx, new_post, old_post) = (to_json(ctx)?, to_json(new_post)?, to_json(old_post)?);
         self.call(|p, s| p.hooks().call_message_has_been_updated(s, &ctx, &new_post, &old_post))
