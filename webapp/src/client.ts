@@ -231,3 +231,81 @@ export interface UpdateDraft {
 export function postStatusUpdate(id: string, draft: UpdateDraft): Promise<Incident> {
     return request<Incident>(`${apiBase()}/incidents/${enc(id)}/updates`, 'POST', draft);
 }
+
+// --- learning from the incident ------------------------------------------------------------
+
+export interface FollowUpAction {
+    id: string;
+    incident_id: string;
+    team_id: string;
+    text: string;
+    owner_id: string | null;
+    due_at: number | null;
+    kind: 'detective' | 'preventive' | 'corrective' | 'other';
+    state: 'open' | 'done' | 'dropped';
+    author_id: string;
+    created_at: number;
+    updated_at: number;
+    done_at: number | null;
+}
+
+export interface IncidentReport {
+    markdown: string;
+    metrics: Record<string, unknown>;
+}
+
+export function listIncidentActions(id: string, signal?: AbortSignal): Promise<{items: FollowUpAction[]}> {
+    return request<{items: FollowUpAction[]}>(`${apiBase()}/incidents/${enc(id)}/actions`, 'GET', undefined, signal);
+}
+
+export function addIncidentAction(id: string, body: {text: string; kind?: string; due_at?: number | null}): Promise<FollowUpAction> {
+    return request<FollowUpAction>(`${apiBase()}/incidents/${enc(id)}/actions`, 'POST', body);
+}
+
+export function updateAction(actionId: string, patch: {state?: string}): Promise<FollowUpAction> {
+    return request<FollowUpAction>(`${apiBase()}/actions/${enc(actionId)}`, 'PATCH', patch);
+}
+
+export function addNote(id: string, text: string, category: EntryCategory): Promise<Incident> {
+    return request<Incident>(`${apiBase()}/incidents/${enc(id)}/notes`, 'POST', {text, category});
+}
+
+export function getReport(id: string, signal?: AbortSignal): Promise<IncidentReport> {
+    return request<IncidentReport>(`${apiBase()}/incidents/${enc(id)}/report`, 'GET', undefined, signal);
+}
+
+export function saveReport(id: string, markdown: string): Promise<IncidentReport> {
+    return request<IncidentReport>(`${apiBase()}/incidents/${enc(id)}/report`, 'PUT', {markdown});
+}
+
+export function publishReport(id: string): Promise<{channels: number}> {
+    return request<{channels: number}>(`${apiBase()}/incidents/${enc(id)}/report/publish`, 'POST');
+}
+
+export interface ReportBucket {
+    start: number;
+    label: string;
+    incidents: number;
+    by_severity: Record<string, number>;
+    mean_time_to_first_update_ms: number | null;
+    mean_time_to_mitigate_ms: number | null;
+    mean_time_to_resolve_ms: number | null;
+}
+
+export interface TeamReport {
+    period: 'week' | 'month';
+    buckets: ReportBucket[];
+    by_severity: Record<string, number>;
+    by_playbook: Array<[string, number]>;
+    open_actions: number;
+    overdue_actions: number;
+    monthly_review: Array<{incident_id: string; reference: string; name: string; severity: string; ended_at: number | null; duration_ms: number; open_actions: number}>;
+}
+
+export function getTeamReport(teamId: string, period: 'week' | 'month', periods: number, signal?: AbortSignal): Promise<TeamReport> {
+    return request<TeamReport>(`${apiBase()}/reports?team_id=${enc(teamId)}&period=${period}&periods=${periods}`, 'GET', undefined, signal);
+}
+
+export function listTeamActions(teamId: string, signal?: AbortSignal): Promise<{items: FollowUpAction[]}> {
+    return request<{items: FollowUpAction[]}>(`${apiBase()}/actions?team_id=${enc(teamId)}`, 'GET', undefined, signal);
+}

@@ -35,6 +35,11 @@ export function incidentsPagePath(teamName: string, pluginId: string): string {
     return `/${encodeURIComponent(teamName)}/${pluginId}/incidents`;
 }
 
+// The reports page: /<team>/<plugin id>/reports.
+export function reportsPagePath(teamName: string, pluginId: string): string {
+    return `/${encodeURIComponent(teamName)}/${pluginId}/reports`;
+}
+
 // The playbooks page, beside the incidents page: /<team>/<plugin id>/playbooks.
 export function playbooksPagePath(teamName: string, pluginId: string): string {
     return `/${encodeURIComponent(teamName)}/${pluginId}/playbooks`;

@@ -3,6 +3,7 @@ import React from 'react';
 import {basePath} from './client';
 import {IncidentsPage} from './components/incidents_page';
 import {PlaybooksPage} from './components/playbooks_page';
+import {ReportsPage} from './components/reports_page';
 import {RHSView} from './components/rhs';
 import {StartIncidentModal} from './components/start_modal';
 import {AddToTimelineModal} from './components/timeline_modal';
@@ -139,9 +140,13 @@ export default class Plugin implements PluginClass {
         function PlaybooksRoute(): React.ReactElement {
             return <PlaybooksPage store={store}/>;
         }
+        function ReportsRoute(): React.ReactElement {
+            return <ReportsPage store={store}/>;
+        }
         if (typeof registry.registerNeedsTeamRoute === 'function') {
             registry.registerNeedsTeamRoute('/incidents', IncidentsRoute);
             registry.registerNeedsTeamRoute('/playbooks', PlaybooksRoute);
+            registry.registerNeedsTeamRoute('/reports', ReportsRoute);
         }
         // App Bar (Mattermost 7+): an icon that toggles the same RHS. Internal API: feature-detect it.
         if (typeof registry.registerAppBarComponent === 'function') {

@@ -177,6 +177,25 @@ ${c}-conduct__last{align-self:stretch;padding:6px 10px;border-left:3px solid rgb
 ${c}-conduct__last p{margin:0}
 ${c}-update-form{align-self:stretch;display:flex;flex-direction:column;gap:8px;padding:10px;border:1px solid rgba(${fgRGB},0.16);border-radius:4px}
 ${c}-update-form__actions{display:flex;justify-content:flex-end;gap:8px}
+${c}-report{display:flex;flex-direction:column;gap:8px}
+${c}-report__row{display:flex;flex-wrap:wrap;align-items:center;gap:6px}
+${c}-report__row ${c}-input{flex:1;min-width:140px;height:32px}
+${c}-report__row ${c}-report__kind{flex:none;width:auto;min-width:110px}
+${c}-report__row ${c}-report__due{flex:none;width:150px;min-width:0}
+${c}-report__actions{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:4px}
+${c}-report__actions li{display:flex;flex-wrap:wrap;align-items:center;gap:4px}
+${c}-report__done{text-decoration:line-through;color:rgba(${fgRGB},0.64)}
+${c}-report__editor{display:flex;flex-direction:column;gap:6px}
+${c}-report__md{font-family:Menlo,Consolas,monospace;font-size:12px;line-height:18px;min-height:240px}
+${c}-chart{display:block;width:100%;max-width:480px;height:auto}
+${c}-chart text{fill:rgba(${fgRGB},0.72);font-size:11px}
+${c}-chart__bar{fill:${btn}}
+${c}-reports__grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:16px;margin-top:12px;align-items:start}
+${c}-reports__card--wide{grid-column:1 / -1}
+${c}-reports__card ${c}-page__table th{white-space:nowrap}
+${c}-reports__card{padding:12px 14px;border:1px solid rgba(${fgRGB},0.16);border-radius:4px}
+${c}-reports__card h2{margin:0 0 8px;font-size:14px;font-weight:600}
+${c}-reports__big{font-size:28px;line-height:32px;font-weight:600}
 ${c}-page__nav{display:flex;gap:4px;margin:-4px 0 12px;border-bottom:1px solid rgba(${fgRGB},0.12)}
 ${c}-page__tab{padding:8px 12px;margin-bottom:-1px;font-weight:600;color:rgba(${fgRGB},0.64);text-decoration:none;border-bottom:2px solid transparent}
 ${c}-page__tab:hover{color:${fg}}

@@ -146,7 +146,7 @@ for (const react of REACT_VERSIONS) {
         });
 
         test('the route is registered and the table lists every incident, accessibly', async () => {
-            assert.deepEqual(await page.evaluate(() => Object.keys(window.__harness.routes)), ['/incidents', '/playbooks']);
+            assert.deepEqual(await page.evaluate(() => Object.keys(window.__harness.routes)), ['/incidents', '/playbooks', '/reports']);
             await page.getByRole('heading', {name: 'Incidents', level: 1}).waitFor();
             await expectRows(['Login errors for SSO users', 'Checkout latency above 2 s', 'Database down'], 'state=all lists all 3');
             assert.match(await text(caption()), /1–3 of 3/);
@@ -483,6 +483,73 @@ for (const react of REACT_VERSIONS) {
             assert.equal((await playbookNamed('Database failover')).length, 1);
             await page.evaluate((t) => window.__harness.setTheme(t), THEMES.onyx);
             await shot('playbooks-list-dark');
+            await page.evaluate((t) => window.__harness.setTheme(t), THEMES.denim);
+        });
+
+        test('report and follow-up: a decision, an action, the report edited and published', async () => {
+            await open();
+            await page.getByRole('button', {name: 'Database down'}).click();
+            const detail = page.getByRole('region', {name: 'Incident detail'});
+            const section = detail.getByRole('region', {name: 'Report and follow-up'});
+            await section.waitFor();
+            await section.getByRole('combobox', {name: 'Kind of entry'}).selectOption('decision');
+            await section.getByRole('textbox', {name: 'Timeline entry'}).fill('Fail over to the replica');
+            await section.getByRole('button', {name: 'Add', exact: true}).click();
+            await detail.getByRole('list', {name: 'Timeline'}).getByText('“Fail over to the replica”').waitFor();
+
+            await section.getByRole('textbox', {name: 'New action'}).fill('Alert on replication lag');
+            await section.getByRole('combobox', {name: 'Type'}).selectOption('detective');
+            await section.getByLabel('Due').fill('2030-01-15');
+            await section.getByRole('button', {name: 'Add action'}).click();
+            const action = section.getByRole('checkbox', {name: 'Alert on replication lag'});
+            await action.waitFor();
+            assert.match(await text(section.getByRole('list', {name: 'Follow-up actions'})), /Alert on replication lag detective · due 2030-01-15/);
+            await action.click(); // checked once the server has it
+            const actions = async () => (await api('alice', 'GET', `/incidents/${incA.id}/actions`)).data.items;
+            const until = async (fn, what) => {
+                const end = Date.now() + 10_000;
+                while (!(await fn())) {
+                    if (Date.now() > end) { throw new Error(what); }
+                    await new Promise((r) => setTimeout(r, 50));
+                }
+            };
+            await until(async () => (await actions())[0]?.state === 'done', 'the action is done on the server');
+            await until(() => action.isChecked(), 'the box shows it');
+
+            await section.getByRole('button', {name: 'Open the report'}).click();
+            const md = section.getByRole('textbox', {name: 'Report (Markdown)'});
+            await md.waitFor();
+            const generated = await md.inputValue();
+            assert.match(generated, /^# INC-0001 · Database down — incident report/);
+            assert.match(generated, /\*\*Decision\*\* Fail over to the replica/);
+            assert.match(generated, /\| Alert on replication lag \| detective \| — \| 2030-01-15 \| done \|/);
+            await shot('incidents-page-report-light');
+            await md.fill(`${generated}\n## Lessons\n\nPractise failovers.\n`);
+            await section.getByRole('button', {name: 'Save'}).click();
+            await section.getByRole('status').filter({hasText: 'Report saved.'}).waitFor();
+            assert.match((await api('alice', 'GET', `/incidents/${incA.id}/report`)).data.markdown, /## Lessons\n\nPractise failovers\./);
+            await section.getByRole('button', {name: 'Publish'}).click();
+            await section.getByRole('status').filter({hasText: /Published in 1 channel\./}).waitFor();
+        });
+
+        test('reports page: incidents per month and week, times, actions, review list, light and dark', async () => {
+            await open();
+            await page.evaluate(() => window.__harness.setRoute('/reports'));
+            await page.getByRole('heading', {name: 'Reports', level: 1}).waitFor();
+            const chart = page.getByRole('img', {name: /^Incidents per period\./});
+            await chart.waitFor();
+            const month = new Date().toISOString().slice(0, 7);
+            assert.match(await chart.getAttribute('aria-label'), new RegExp(`${month}: [1-9]`));
+            const byPeriod = page.getByRole('region', {name: 'By period'});
+            const lastRow = byPeriod.locator('tbody tr').last();
+            assert.equal(await text(lastRow.locator('th')), month);  // a month's label is its YYYY-MM
+            assert.ok(Number(await text(lastRow.locator('td').first())) >= 1, 'this month counts its incidents');
+            await page.getByRole('region', {name: 'Open follow-up actions'}).waitFor();
+            await shot('reports-page-light');
+            await page.getByRole('combobox', {name: 'Per'}).selectOption('week');
+            await page.getByRole('img', {name: /week|Incidents per period\..*\d{4}-\d{2}-\d{2}/}).first().waitFor();
+            await page.evaluate((t) => window.__harness.setTheme(t), THEMES.onyx);
+            await shot('reports-page-dark');
             await page.evaluate((t) => window.__harness.setTheme(t), THEMES.denim);
         });
 

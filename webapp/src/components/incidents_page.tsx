@@ -11,6 +11,7 @@ import type {Store} from '../types/mattermost';
 
 import {CLS, ErrorBanner, UserName, errorMessage, isAbort} from './common';
 import {PageNav} from './page_nav';
+import {ReportSection} from './report_section';
 import {UserPicker} from './user_picker';
 
 interface Props {
@@ -108,6 +109,19 @@ export function TimelineWords({actor, kind}: {actor: React.ReactNode; kind: Time
             slots('actor', 'author', 'excerpt', 'note')), {...parts, note: <span className={`${CLS}-page__note`}>{String(kind.note)}</span>}) :
             fill(t('timeline.postAdded', '{actor} added a message by {author} to the timeline: {excerpt}', slots('actor', 'author', 'excerpt')), parts);
     }
+    case 'note_added': {
+        const label = {key_event: t('timeline.kindKeyEvent', 'key event'), decision: t('timeline.kindDecision', 'decision'),
+            hypothesis: t('timeline.kindHypothesis', 'hypothesis')}[String(kind.category)] ?? t('timeline.kindNote', 'note');
+        return fill(t('timeline.noteAdded', '{actor} added a {kind}: {text}', {...slots('actor', 'text'), kind: label}), {actor, text: q(kind.text)});
+    }
+    case 'note_edited':
+        return fill(t('timeline.noteEdited', '{actor} edited a note to {text}', slots('actor', 'text')), {actor, text: q(kind.to)});
+    case 'impact_started':
+        return fill(t('timeline.impactStarted', '{actor} recorded the start of customer impact at {time}', slots('actor', 'time')),
+            {actor, time: <LocalTime at={Number(kind.at)}/>});
+    case 'impact_ended':
+        return fill(t('timeline.impactEnded', '{actor} recorded the end of customer impact at {time}', slots('actor', 'time')),
+            {actor, time: <LocalTime at={Number(kind.at)}/>});
     case 'severity_changed':
         return fill(t('timeline.severityChanged', '{actor} changed the severity from {from} to {to}', slots('actor', 'from', 'to')),
             {actor, from: q(kind.from || '—'), to: q(kind.to)});
@@ -267,7 +281,12 @@ function PageDetail({incidentId, events, now, onClose}: {
         }
     }, [incident]);
 
-    const timeline = (incident?.timeline ?? []).slice().sort((a, b) => a.at - b.at);
+    // Hidden events (and the hiding itself) stay in the record but not in the shown timeline.
+    const hidden = new Set((incident?.timeline ?? []).filter((e) => e.kind.type === 'event_hidden').map((e) => String(e.kind.event_id)));
+    const timeline = (incident?.timeline ?? []).filter((e) => !hidden.has(e.id) && e.kind.type !== 'event_hidden').slice().sort((a, b) => a.at - b.at);
+    const reload = () => {
+        getIncident(incidentId).then((inc) => setIncident(inc), (e) => setError(errorMessage(e, t)));
+    };
     return (
         <section
             className={`${CLS}-page__detail`}
@@ -326,6 +345,10 @@ function PageDetail({incidentId, events, now, onClose}: {
                     </dl>
                     <h3 className={`${CLS}-page__h3`}>{t('field.summary', 'Summary')}</h3>
                     <p className={`${CLS}-page__summary${incident.summary ? '' : ` ${CLS}-muted`}`}>{incident.summary || t('field.noSummary', 'No summary yet.')}</p>
+                    <ReportSection
+                        incident={incident}
+                        onChanged={reload}
+                    />
                     <h3 className={`${CLS}-page__h3`}>{t('field.checklist', 'Checklist')}</h3>
                     {incident.checklists.length === 0 && <p className={`${CLS}-muted`}>{t('page.noChecklistItems', 'No checklist items.')}</p>}
                     {incident.checklists.map((section) => (

@@ -1,7 +1,7 @@
 import React from 'react';
 
 import {basePath} from '../client';
-import {currentTeamName, incidentsPagePath, navigateInHost, playbooksPagePath, useHostState} from '../host';
+import {currentTeamName, incidentsPagePath, navigateInHost, playbooksPagePath, reportsPagePath, useHostState} from '../host';
 import {useT} from '../i18n';
 import {id as pluginId} from '../manifest';
 import type {Store} from '../types/mattermost';
@@ -10,7 +10,7 @@ import {CLS} from './common';
 
 // Links between the plugin's pages (incidents, playbooks). Inside Mattermost they navigate
 // through the host's router; elsewhere they are plain links.
-export function PageNav({store, current}: {store: Store; current: 'incidents' | 'playbooks'}): React.ReactElement | null {
+export function PageNav({store, current}: {store: Store; current: 'incidents' | 'playbooks' | 'reports'}): React.ReactElement | null {
     const t = useT();
     const teamName = useHostState(store, currentTeamName);
     if (!teamName) {
@@ -19,6 +19,7 @@ export function PageNav({store, current}: {store: Store; current: 'incidents' | 
     const pages = [
         {key: 'incidents', label: t('nav.incidents', 'Incidents'), path: incidentsPagePath(teamName, pluginId)},
         {key: 'playbooks', label: t('nav.playbooks', 'Playbooks'), path: playbooksPagePath(teamName, pluginId)},
+        {key: 'reports', label: t('nav.reports', 'Reports'), path: reportsPagePath(teamName, pluginId)},
     ];
     return (
         <nav
