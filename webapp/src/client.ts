@@ -309,3 +309,12 @@ export function getTeamReport(teamId: string, period: 'week' | 'month', periods:
 export function listTeamActions(teamId: string, signal?: AbortSignal): Promise<{items: FollowUpAction[]}> {
     return request<{items: FollowUpAction[]}>(`${apiBase()}/actions?team_id=${enc(teamId)}`, 'GET', undefined, signal);
 }
+
+// Leaves a timeline entry out of the shown timeline and the report (the record keeps it).
+export function hideEvent(id: string, eventId: string): Promise<Incident> {
+    return request<Incident>(`${apiBase()}/incidents/${enc(id)}/events/${enc(eventId)}/hide`, 'POST');
+}
+
+export function transcriptURL(id: string, format: 'md' | 'json'): string {
+    return `${apiBase()}/incidents/${enc(id)}/transcript?format=${format}`;
+}

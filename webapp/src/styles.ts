@@ -177,6 +177,7 @@ ${c}-conduct__last{align-self:stretch;padding:6px 10px;border-left:3px solid rgb
 ${c}-conduct__last p{margin:0}
 ${c}-update-form{align-self:stretch;display:flex;flex-direction:column;gap:8px;padding:10px;border:1px solid rgba(${fgRGB},0.16);border-radius:4px}
 ${c}-update-form__actions{display:flex;justify-content:flex-end;gap:8px}
+${c}-page__hide{margin-left:6px;font-size:12px}
 ${c}-report{display:flex;flex-direction:column;gap:8px}
 ${c}-report__row{display:flex;flex-wrap:wrap;align-items:center;gap:6px}
 ${c}-report__row ${c}-input{flex:1;min-width:140px;height:32px}

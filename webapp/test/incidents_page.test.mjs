@@ -530,6 +530,21 @@ for (const react of REACT_VERSIONS) {
             assert.match((await api('alice', 'GET', `/incidents/${incA.id}/report`)).data.markdown, /## Lessons\n\nPractise failovers\./);
             await section.getByRole('button', {name: 'Publish'}).click();
             await section.getByRole('status').filter({hasText: /Published in 1 channel\./}).waitFor();
+            await page.evaluate((t) => window.__harness.setTheme(t), THEMES.onyx);
+            await shot('incidents-page-report-dark');
+            await page.evaluate((t) => window.__harness.setTheme(t), THEMES.denim);
+
+            // The transcript downloads from the same REST call, as the logged-in user.
+            const href = await section.getByRole('link', {name: 'Download (Markdown)'}).getAttribute('href');
+            const transcript = await page.evaluate(async (u) => (await fetch(u)).text(), href);
+            assert.match(transcript, /^# INC-0001 · Database down — channel transcript/);
+
+            // Hiding an entry: gone from the shown timeline, kept in the record.
+            const timeline = detail.getByRole('list', {name: 'Timeline'});
+            await timeline.locator('li').filter({hasText: 'Fail over to the replica'}).getByRole('button', {name: 'Hide this entry from the timeline'}).click();
+            await until(async () => (await timeline.getByText('“Fail over to the replica”').count()) === 0, 'the entry is hidden');
+            const record = (await api('alice', 'GET', `/incidents/${incA.id}`)).data.timeline;
+            assert.ok(record.some((e) => e.kind.type === 'note_added') && record.some((e) => e.kind.type === 'event_hidden'));
         });
 
         test('reports page: incidents per month and week, times, actions, review list, light and dark', async () => {

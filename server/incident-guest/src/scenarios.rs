@@ -767,6 +767,8 @@ fn learning_capture_notes_impact_actions_report_and_transcript() {
 
     // The report: generated from all of that; edited and published.
     w.cmd("u-alice", &ch, "/incident end");
+    let ended = w.mm.posts_in(&ch).last().cloned().unwrap_or_default();
+    assert!(ended.starts_with("@alice ended the incident\n\nINC-0001 is resolved. Its report is ready to review"), "{ended}");
     let (status, r) = w.http(Some("u-bob"), "GET", &format!("/api/v0/incidents/{id}/report"), Value::Null);
     assert_eq!(status, 200);
     let report = r["markdown"].as_str().expect("markdown").to_owned();

@@ -391,6 +391,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             let Versioned { value: mut incident, revision } = self.incident(user_id, incident_id)?;
             self.require_change(&incident, user_id)?;
             let before = incident.timeline.len();
+            let was_active = incident.is_active();
             let header_before = render::channel_header(&incident);
             let out = change(&mut incident, self.ids, self.now)?;
             match self.repo.save_incident(&incident, revision) {
@@ -400,7 +401,16 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                     }
                     let usernames = |id: &str| self.mm.user(id).map(|u| u.username);
                     for event in &incident.timeline[before.min(incident.timeline.len())..] {
-                        self.post(&incident.channel_id, render::change_message(&incident, event, &usernames));
+                        let mut message = render::change_message(&incident, event, &usernames);
+                        if was_active && matches!(event.kind, incident_core::TimelineEventKind::IncidentEnded) {
+                            // The report is generated from the record; say where to review it.
+                            message.push_str(&format!(
+                                "\n\n{} is resolved. Its report is ready to review on the incidents page (Report and follow-up), \
+                                 or publish it as generated with `/incident report`; add follow-up actions with `/incident action`.",
+                                incident.reference()
+                            ));
+                        }
+                        self.post(&incident.channel_id, message);
                     }
                     self.mm.publish(EVENT_INCIDENT_UPDATED, &serde_json::json!({ "incident_id": incident.id }), &incident.channel_id);
                     self.refresh_digest(&incident);

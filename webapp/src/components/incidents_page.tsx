@@ -1,6 +1,6 @@
 import React from 'react';
 
-import {getIncident, listIncidents} from '../client';
+import {getIncident, hideEvent, listIncidents} from '../client';
 import type {IncidentEvents} from '../events';
 import {currentTeamId, useHostState, useNow} from '../host';
 import {fill, slots, useT} from '../i18n';
@@ -385,6 +385,16 @@ function PageDetail({incidentId, events, now, onClose}: {
                                             kind={ev.kind}
                                         />
                                     </span>
+                                    {(ev.kind.type === 'note_added' || ev.kind.type === 'post_added') && (
+                                        <button
+                                            type='button'
+                                            className={`${CLS}-link-button ${CLS}-page__hide`}
+                                            aria-label={t('page.hideEvent', 'Hide this entry from the timeline')}
+                                            onClick={() => hideEvent(incident.id, ev.id).then(reload, (e) => setError(errorMessage(e, t)))}
+                                        >
+                                            {t('page.hide', 'Hide')}
+                                        </button>
+                                    )}
                                 </li>
                             ))}
                         </ol>

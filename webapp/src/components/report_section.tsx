@@ -1,6 +1,6 @@
 import React from 'react';
 
-import {addIncidentAction, addNote, getReport, listIncidentActions, publishReport, saveReport, updateAction} from '../client';
+import {addIncidentAction, addNote, getReport, listIncidentActions, publishReport, saveReport, transcriptURL, updateAction} from '../client';
 import type {EntryCategory, FollowUpAction} from '../client';
 import {useT} from '../i18n';
 import {duration} from '../time';
@@ -203,6 +203,23 @@ export function ReportSection({incident, onChanged}: {incident: Incident; onChan
                 </button>
             </form>
 
+            <h4 className={`${CLS}-page__h4`}>{t('report.transcript', 'Channel transcript')}</h4>
+            <div className={`${CLS}-report__row`}>
+                <a
+                    className={`${CLS}-button ${CLS}-button--tertiary ${CLS}-button--small`}
+                    href={transcriptURL(incident.id, 'md')}
+                    download={`${incident.reference.toLowerCase()}-transcript.md`}
+                >
+                    {t('report.transcriptMd', 'Download (Markdown)')}
+                </a>
+                <a
+                    className={`${CLS}-button ${CLS}-button--tertiary ${CLS}-button--small`}
+                    href={transcriptURL(incident.id, 'json')}
+                    download={`${incident.reference.toLowerCase()}-transcript.json`}
+                >
+                    {t('report.transcriptJson', 'Download (JSON)')}
+                </a>
+            </div>
             <h4 className={`${CLS}-page__h4`}>{t('report.report', 'Incident report')}</h4>
             {report === null ? (
                 <button
