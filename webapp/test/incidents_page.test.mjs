@@ -515,6 +515,9 @@ for (const react of REACT_VERSIONS) {
             };
             await until(async () => (await actions())[0]?.state === 'done', 'the action is done on the server');
             await until(() => action.isChecked(), 'the box shows it');
+            await action.click(); // and open again: it stays a follow-up to do
+            await until(async () => (await actions())[0]?.state === 'open', 'open again on the server');
+            await until(async () => !(await action.isChecked()), 'the box shows it open');
 
             await section.getByRole('button', {name: 'Open the report'}).click();
             const md = section.getByRole('textbox', {name: 'Report (Markdown)'});
@@ -522,7 +525,7 @@ for (const react of REACT_VERSIONS) {
             const generated = await md.inputValue();
             assert.match(generated, /^# INC-0001 · Database down — incident report/);
             assert.match(generated, /\*\*Decision\*\* Fail over to the replica/);
-            assert.match(generated, /\| Alert on replication lag \| detective \| — \| 2030-01-15 \| done \|/);
+            assert.match(generated, /\| Alert on replication lag \| detective \| — \| 2030-01-15 \| open \|/);
             await shot('incidents-page-report-light');
             await md.fill(`${generated}\n## Lessons\n\nPractise failovers.\n`);
             await section.getByRole('button', {name: 'Save'}).click();
@@ -559,7 +562,9 @@ for (const react of REACT_VERSIONS) {
             const lastRow = byPeriod.locator('tbody tr').last();
             assert.equal(await text(lastRow.locator('th')), month);  // a month's label is its YYYY-MM
             assert.ok(Number(await text(lastRow.locator('td').first())) >= 1, 'this month counts its incidents');
-            await page.getByRole('region', {name: 'Open follow-up actions'}).waitFor();
+            const openActions = page.getByRole('region', {name: 'Open follow-up actions'});
+            await openActions.getByRole('list', {name: 'Open actions, due soonest first'}).waitFor();
+            assert.match(await text(openActions), /Alert on replication lag/, 'the action opened again above is listed');
             await shot('reports-page-light');
             await page.getByRole('combobox', {name: 'Per'}).selectOption('week');
             await page.getByRole('img', {name: /week|Incidents per period\..*\d{4}-\d{2}-\d{2}/}).first().waitFor();

@@ -1,7 +1,7 @@
 import React from 'react';
 
-import {getTeamReport} from '../client';
-import type {ReportBucket, TeamReport} from '../client';
+import {getTeamReport, listTeamActions} from '../client';
+import type {FollowUpAction, ReportBucket, TeamReport} from '../client';
 import {currentTeamId, useHostState} from '../host';
 import {useT} from '../i18n';
 import {duration} from '../time';
@@ -75,6 +75,16 @@ export function ReportsPage({store}: {store: Store}): React.ReactElement {
     const [period, setPeriod] = React.useState<'week' | 'month'>('month');
     const [report, setReport] = React.useState<TeamReport | null>(null);
     const [error, setError] = React.useState('');
+    const [actions, setActions] = React.useState<FollowUpAction[]>([]);
+
+    React.useEffect(() => {
+        if (!teamId) {
+            return undefined;
+        }
+        const controller = new AbortController();
+        listTeamActions(teamId, controller.signal).then((r) => setActions(r.items || []), () => setActions([]));
+        return () => controller.abort();
+    }, [teamId]);
 
     React.useEffect(() => {
         if (!teamId) {
@@ -193,6 +203,16 @@ export function ReportsPage({store}: {store: Store}): React.ReactElement {
                             <h2 id={`${CLS}-r-actions`}>{t('reports.actions', 'Open follow-up actions')}</h2>
                             <p className={`${CLS}-reports__big`}>{report.open_actions}</p>
                             <p className={`${CLS}-small ${CLS}-muted`}>{t('reports.overdue', '{count, plural, =0 {none overdue} one {# overdue} other {# overdue}}', {count: report.overdue_actions})}</p>
+                            {actions.length > 0 && (
+                                <ul aria-label={t('reports.actionList', 'Open actions, due soonest first')}>
+                                    {actions.slice(0, 20).map((a) => (
+                                        <li key={a.id}>
+                                            {a.text}
+                                            <span className={`${CLS}-muted ${CLS}-small`}>{` · ${a.kind}${a.due_at ? ` · ${new Date(a.due_at).toISOString().slice(0, 10)}` : ''}`}</span>
+                                        </li>
+                                    ))}
+                                </ul>
+                            )}
                         </section>
                         <section
                             className={`${CLS}-reports__card`}
