@@ -112,3 +112,68 @@ export function devserverClient(origin) {
     }
     return {api, command};
 }
+
+/**
+ * A harness for one suite: a work folder with the harness page, the host globals for React
+ * `react` and the built main.js, served by a fresh dev server. Answers {work, server, origin, seed}.
+ */
+export async function startHarness(react, html, prefix) {
+    const {existsSync, mkdirSync, mkdtempSync, writeFileSync, copyFileSync} = await import('node:fs');
+    const {tmpdir} = await import('node:os');
+    const {buildHostGlobals} = await import('./host-globals.mjs');
+    assert.ok(existsSync(distMain), `${distMain} is missing: run \`npm run build\` first`);
+    assert.ok(existsSync(BUNDLE_TGZ), `BUNDLE_TGZ=${BUNDLE_TGZ} does not exist`);
+    assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}: install it with \`apt-get install -y chromium\``);
+    const work = mkdtempSync(path.join(tmpdir(), prefix));
+    const staticDir = path.join(work, 'static');
+    mkdirSync(path.join(staticDir, 'vendor'), {recursive: true});
+    mkdirSync(path.join(staticDir, 'static', 'plugins', PLUGIN_ID), {recursive: true});
+    writeFileSync(path.join(staticDir, 'index.html'), html);
+    await buildHostGlobals(react, path.join(staticDir, 'vendor'));
+    copyFileSync(distMain, path.join(staticDir, 'static', 'plugins', PLUGIN_ID, 'main.js'));
+    const server = startDevserver(devserverBinary(work), staticDir);
+    const origin = await server.origin;
+    const seed = await (await fetch(origin + '/test/seed')).json();
+    return {work, server, origin, seed};
+}
+
+/**
+ * Debian Chromium on a fresh profile in `work`, headless, reaching only `origin` (and data:
+ * URLs); page errors and console errors are collected (into the arrays given) for the suite's
+ * last check.
+ */
+export async function launchChromium(work, origin, viewport, pageErrors = [], consoleErrors = []) {
+    const {chromium} = await import('playwright-core');
+    const context = await chromium.launchPersistentContext(path.join(work, 'chromium'), {
+        executablePath: CHROMIUM,
+        headless: true,
+        timeout: 30_000,
+        viewport,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+            '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    context.setDefaultTimeout(10_000);
+    await context.route('**/*', (route) => {
+        const url = route.request().url();
+        return url.startsWith(origin + '/') || url.startsWith('data:') ? route.continue() : route.abort();
+    });
+    const page = context.pages()[0] ?? await context.newPage();
+    page.on('pageerror', (err) => pageErrors.push(String(err)));
+    page.on('console', (msg) => {
+        if (msg.type() === 'error') { consoleErrors.push(msg.text()); }
+    });
+    return {context, page, pageErrors, consoleErrors};
+}
+
+/** Closes the browser, stops the dev server (TERM, then KILL after 10 s) and removes `work`. */
+export async function stopHarness({context, server, work}) {
+    const {rmSync} = await import('node:fs');
+    await context?.close().catch(() => {});
+    if (server) {
+        const exited = new Promise((resolve) => server.child.once('exit', resolve));
+        server.child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+        if (server.child.exitCode === null) { server.child.kill('SIGKILL'); }
+    }
+    if (work) { rmSync(work, {recursive: true, force: true}); }
+}

@@ -9,18 +9,15 @@
 // Screenshots go to webapp/test-output/incidents-page-*.png.
 import {after, before, describe, test} from 'node:test';
 import assert from 'node:assert/strict';
-import {copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {mkdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 
-import {chromium} from 'playwright-core';
-
 import {
-    API, BUNDLE_TGZ, BUNDLE_URL, CHROMIUM, PLUGIN_ID, THEMES, devserverBinary, distMain, outDir, skipReason,
-    devserverClient, settledFocus, startDevserver, webappDir,
+    PLUGIN_ID, THEMES, outDir, skipReason,
+    devserverClient, settledFocus, startHarness, launchChromium, stopHarness,
 } from '../test-support/devserver.mjs';
 import {HARNESS_HTML} from '../test-support/page_harness.mjs';
-import {REACT_VERSIONS, buildHostGlobals, screenshotName} from '../test-support/host-globals.mjs';
+import {REACT_VERSIONS, screenshotName} from '../test-support/host-globals.mjs';
 
 const skip = skipReason;
 if (skip) {
@@ -75,39 +72,8 @@ for (const react of REACT_VERSIONS) {
         let incA; let incB; let incC;
 
         before(async () => {
-            assert.ok(existsSync(distMain), `${distMain} is missing: run \`npm run build\` first`);
-            assert.ok(existsSync(BUNDLE_TGZ), `BUNDLE_TGZ=${BUNDLE_TGZ} does not exist`);
-            assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}`);
-            work = mkdtempSync(path.join(tmpdir(), 'ir-page-'));
-            const staticDir = path.join(work, 'static');
-            mkdirSync(path.join(staticDir, 'vendor'), {recursive: true});
-            mkdirSync(path.join(staticDir, 'static', 'plugins', PLUGIN_ID), {recursive: true});
-            writeFileSync(path.join(staticDir, 'index.html'), HARNESS_HTML);
-            await buildHostGlobals(react, path.join(staticDir, 'vendor'));
-            copyFileSync(distMain, path.join(staticDir, 'static', 'plugins', PLUGIN_ID, 'main.js'));
-
-            server = startDevserver(devserverBinary(work), staticDir);
-            origin = await server.origin;
-            seed = await (await fetch(origin + '/test/seed')).json();
-
-            context = await chromium.launchPersistentContext(path.join(work, 'chromium'), {
-                executablePath: CHROMIUM,
-                headless: true,
-                timeout: 30_000,
-                viewport: {width: 1400, height: 820},
-                args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-                    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-            });
-            context.setDefaultTimeout(10_000);
-            await context.route('**/*', (route) => {
-                const url = route.request().url();
-                return url.startsWith(origin + '/') || url.startsWith('data:') ? route.continue() : route.abort();
-            });
-            page = context.pages()[0] ?? await context.newPage();
-            page.on('pageerror', (err) => pageErrors.push(String(err)));
-            page.on('console', (msg) => {
-                if (msg.type() === 'error') { consoleErrors.push(msg.text()); }
-            });
+            ({work, server, origin, seed} = await startHarness(react, HARNESS_HTML, 'ir-page-'));
+            ({context, page} = await launchChromium(work, origin, {width: 1400, height: 820}, pageErrors, consoleErrors));
             assert.equal((await page.goto(origin + '/test/login?user=alice')).status(), 200);
 
             // Three incidents the way users start them; one ended, one with checked items and a new
@@ -134,16 +100,7 @@ for (const react of REACT_VERSIONS) {
             await open();
         });
 
-        after(async () => {
-            await context?.close().catch(() => {});
-            if (server) {
-                const exited = new Promise((resolve) => server.child.once('exit', resolve));
-                server.child.kill('SIGTERM');
-                await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-                if (server.child.exitCode === null) { server.child.kill('SIGKILL'); }
-            }
-            if (work) { rmSync(work, {recursive: true, force: true}); }
-        });
+        after(() => stopHarness({context, server, work}));
 
         test('the route is registered and the table lists every incident, accessibly', async () => {
             assert.deepEqual(await page.evaluate(() => Object.keys(window.__harness.routes)), ['/incidents', '/playbooks', '/reports']);

@@ -11,17 +11,14 @@
 // sets it); without BUNDLE_TGZ the suite is skipped. Screenshots go to webapp/test-output/.
 import {after, before, describe, test} from 'node:test';
 import assert from 'node:assert/strict';
-import {copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {mkdirSync} from 'node:fs';
 import path from 'node:path';
 
-import {chromium} from 'playwright-core';
-
 import {
-    API, BUNDLE_TGZ, BUNDLE_URL, CHROMIUM, PLUGIN_ID, THEMES, devserverBinary, distMain, outDir, skipReason,
-    devserverClient, settledFocus, startDevserver, webappDir,
+    BUNDLE_URL, PLUGIN_ID, THEMES, outDir, skipReason,
+    devserverClient, settledFocus, startHarness, launchChromium, stopHarness,
 } from '../test-support/devserver.mjs';
-import {HOST_MOUNT_JS, REACT_VERSIONS, buildHostGlobals, screenshotName} from '../test-support/host-globals.mjs';
+import {HOST_MOUNT_JS, REACT_VERSIONS, screenshotName} from '../test-support/host-globals.mjs';
 
 const WS_EVENT = `custom_${PLUGIN_ID}_incident_updated`;
 
@@ -233,42 +230,8 @@ for (const react of REACT_VERSIONS) {
         }
 
         before(async () => {
-            assert.ok(existsSync(distMain), `${distMain} is missing: run \`npm run build\` first`);
-            assert.ok(existsSync(BUNDLE_TGZ), `BUNDLE_TGZ=${BUNDLE_TGZ} does not exist`);
-            assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}: install it with \`apt-get install -y chromium\``);
-            work = mkdtempSync(path.join(tmpdir(), 'ir-rhs-'));
-            const staticDir = path.join(work, 'static');
-            mkdirSync(path.join(staticDir, 'vendor'), {recursive: true});
-            mkdirSync(path.join(staticDir, 'static', 'plugins', PLUGIN_ID), {recursive: true});
-            writeFileSync(path.join(staticDir, 'index.html'), HARNESS_HTML);
-            await buildHostGlobals(react, path.join(staticDir, 'vendor'));
-            copyFileSync(distMain, path.join(staticDir, 'static', 'plugins', PLUGIN_ID, 'main.js'));
-
-            server = startDevserver(devserverBinary(work), staticDir);
-            origin = await server.origin;
-            seed = await (await fetch(origin + '/test/seed')).json();
-
-            const userDataDir = path.join(work, 'chromium');
-            context = await chromium.launchPersistentContext(userDataDir, {
-                executablePath: CHROMIUM,
-                headless: true,
-                timeout: 30_000,
-                viewport: {width: 1100, height: 760},
-                args: [
-                    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-                    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-                ],
-            });
-            context.setDefaultTimeout(10_000);
-            await context.route('**/*', (route) => {
-                const url = route.request().url();
-                return url.startsWith(origin + '/') || url.startsWith('data:') ? route.continue() : route.abort();
-            });
-            page = context.pages()[0] ?? await context.newPage();
-            page.on('pageerror', (err) => pageErrors.push(String(err)));
-            page.on('console', (msg) => {
-                if (msg.type() === 'error') { consoleErrors.push(msg.text()); }
-            });
+            ({work, server, origin, seed} = await startHarness(react, HARNESS_HTML, 'ir-rhs-'));
+            ({context, page} = await launchChromium(work, origin, {width: 1100, height: 760}, pageErrors, consoleErrors));
             // Log in as alice: the session and CSRF cookies, as Mattermost sets them.
             const login = await page.goto(origin + '/test/login?user=alice');
             assert.equal(login.status(), 200);
@@ -278,16 +241,7 @@ for (const react of REACT_VERSIONS) {
             await page.evaluate((t) => window.__harness.setTheme(t), THEMES.denim);
         });
 
-        after(async () => {
-            await context?.close().catch(() => {});
-            if (server) {
-                const exited = new Promise((resolve) => server.child.once('exit', resolve));
-                server.child.kill('SIGTERM');
-                await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-                if (server.child.exitCode === null) { server.child.kill('SIGKILL'); }
-            }
-            if (work) { rmSync(work, {recursive: true, force: true}); }
-        });
+        after(() => stopHarness({context, server, work}));
 
         let incA; // started by slash command, checklist added by commands
         let incB; // started by REST from the Service incident playbook

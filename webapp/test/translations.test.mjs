@@ -8,16 +8,9 @@
 // other Chromium suites; skipped without BUNDLE_TGZ.
 import {after, before, describe, test} from 'node:test';
 import assert from 'node:assert/strict';
-import {copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
-import path from 'node:path';
 
-import {chromium} from 'playwright-core';
-
-import {
-    BUNDLE_TGZ, CHROMIUM, PLUGIN_ID, THEMES, devserverBinary, devserverClient, distMain, skipReason, startDevserver,
-} from '../test-support/devserver.mjs';
-import {REACT_VERSIONS, buildHostGlobals} from '../test-support/host-globals.mjs';
+import {THEMES, devserverClient, launchChromium, skipReason, startHarness, stopHarness} from '../test-support/devserver.mjs';
+import {REACT_VERSIONS} from '../test-support/host-globals.mjs';
 import {HARNESS_HTML} from '../test-support/page_harness.mjs';
 
 const FRENCH = {
@@ -48,39 +41,9 @@ for (const react of REACT_VERSIONS) {
         const {command} = devserverClient(() => origin);
 
         before(async () => {
-            assert.ok(existsSync(distMain), `${distMain} is missing: run \`npm run build\` first`);
-            assert.ok(existsSync(BUNDLE_TGZ), `BUNDLE_TGZ=${BUNDLE_TGZ} does not exist`);
-            assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}`);
-            work = mkdtempSync(path.join(tmpdir(), 'ir-i18n-'));
-            const staticDir = path.join(work, 'static');
-            mkdirSync(path.join(staticDir, 'vendor'), {recursive: true});
-            mkdirSync(path.join(staticDir, 'static', 'plugins', PLUGIN_ID), {recursive: true});
-            writeFileSync(path.join(staticDir, 'index.html'), HARNESS_HTML);
-            await buildHostGlobals(react, path.join(staticDir, 'vendor'));
-            copyFileSync(distMain, path.join(staticDir, 'static', 'plugins', PLUGIN_ID, 'main.js'));
-
-            server = startDevserver(devserverBinary(work), staticDir);
-            origin = await server.origin;
-            const seed = await (await fetch(origin + '/test/seed')).json();
-
-            context = await chromium.launchPersistentContext(path.join(work, 'chromium'), {
-                executablePath: CHROMIUM,
-                headless: true,
-                timeout: 30_000,
-                viewport: {width: 1400, height: 820},
-                args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-                    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-            });
-            context.setDefaultTimeout(10_000);
-            await context.route('**/*', (route) => {
-                const url = route.request().url();
-                return url.startsWith(origin + '/') || url.startsWith('data:') ? route.continue() : route.abort();
-            });
-            page = context.pages()[0] ?? await context.newPage();
-            page.on('pageerror', (err) => pageErrors.push(String(err)));
-            page.on('console', (msg) => {
-                if (msg.type() === 'error') { consoleErrors.push(msg.text()); }
-            });
+            let seed;
+            ({work, server, origin, seed} = await startHarness(react, HARNESS_HTML, 'ir-i18n-'));
+            ({context, page} = await launchChromium(work, origin, {width: 1400, height: 820}, pageErrors, consoleErrors));
             assert.equal((await page.goto(origin + '/test/login?user=alice')).status(), 200);
             await command('alice', '/incident start Database down');
 
@@ -96,16 +59,7 @@ for (const react of REACT_VERSIONS) {
             await page.evaluate((t) => window.__harness.setTheme(t), THEMES.denim);
         });
 
-        after(async () => {
-            await context?.close().catch(() => {});
-            if (server) {
-                const exited = new Promise((resolve) => server.child.once('exit', resolve));
-                server.child.kill('SIGTERM');
-                await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-                if (server.child.exitCode === null) { server.child.kill('SIGKILL'); }
-            }
-            if (work) { rmSync(work, {recursive: true, force: true}); }
-        });
+        after(() => stopHarness({context, server, work}));
 
         test('the RHS shows the translated messages in French and the others in English', async () => {
             // Untranslated: the region's name stays English.
