@@ -91,3 +91,43 @@ export function useMounted(): React.MutableRefObject<boolean> {
     }, []);
     return mounted;
 }
+
+/**
+ * Runs one user action at a time: `busy` while it runs, then its words in `notice` (and
+ * `onDone`, e.g. to reload) or the server's refusal in `error`. State is left alone once the
+ * component has unmounted.
+ */
+export function useAction(t: Translate, onDone?: () => void): {
+    busy: boolean;
+    error: string;
+    notice: string;
+    setError: (e: string) => void;
+    setNotice: (n: string) => void;
+    act: (what: () => Promise<string>) => Promise<void>;
+} {
+    const mounted = useMounted();
+    const [busy, setBusy] = React.useState(false);
+    const [error, setError] = React.useState('');
+    const [notice, setNotice] = React.useState('');
+    const act = async (what: () => Promise<string>) => {
+        setBusy(true);
+        setError('');
+        setNotice('');
+        try {
+            const said = await what();
+            if (mounted.current) {
+                setNotice(said);
+                onDone?.();
+            }
+        } catch (e) {
+            if (mounted.current) {
+                setError(errorMessage(e, t));
+            }
+        } finally {
+            if (mounted.current) {
+                setBusy(false);
+            }
+        }
+    };
+    return {busy, error, notice, setError, setNotice, act};
+}

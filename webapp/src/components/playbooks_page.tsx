@@ -6,7 +6,7 @@ import {useT} from '../i18n';
 import type {Playbook} from '../types/incident';
 import type {Store} from '../types/mattermost';
 
-import {CLS, ErrorBanner, errorMessage, isAbort, useMounted} from './common';
+import {CLS, ErrorBanner, errorMessage, isAbort, useAction} from './common';
 import {PageNav} from './page_nav';
 import {PlaybookEditor} from './playbook_editor';
 
@@ -35,14 +35,11 @@ type Editing = {playbook: Playbook | null} | null;
 export function PlaybooksPage({store}: {store: Store}): React.ReactElement {
     const t = useT();
     const teamId = useHostState(store, currentTeamId);
-    const mounted = useMounted();
     const [playbooks, setPlaybooks] = React.useState<Playbook[] | null>(null);
-    const [error, setError] = React.useState('');
-    const [notice, setNotice] = React.useState('');
     const [editing, setEditing] = React.useState<Editing>(null);
     const [confirming, setConfirming] = React.useState<string | null>(null);
-    const [busy, setBusy] = React.useState(false);
     const [reloads, setReloads] = React.useState(0);
+    const {busy, error, notice, setError, setNotice, act} = useAction(t, () => setReloads((n) => n + 1));
     const fileRef = React.useRef<HTMLInputElement>(null);
     const newRef = React.useRef<HTMLButtonElement>(null);
 
@@ -66,26 +63,6 @@ export function PlaybooksPage({store}: {store: Store}): React.ReactElement {
         return () => controller.abort();
     }, [teamId, reloads]);
 
-    const act = async (what: () => Promise<string>) => {
-        setBusy(true);
-        setError('');
-        setNotice('');
-        try {
-            const said = await what();
-            if (mounted.current) {
-                setNotice(said);
-                setReloads((n) => n + 1);
-            }
-        } catch (e) {
-            if (mounted.current) {
-                setError(errorMessage(e));
-            }
-        } finally {
-            if (mounted.current) {
-                setBusy(false);
-            }
-        }
-    };
 
     const onExport = (p: Playbook) => act(async () => {
         download(exportFileName(p.title), await exportPlaybook(p.id));

@@ -6,7 +6,7 @@ import {useT} from '../i18n';
 import {duration} from '../time';
 import type {Incident} from '../types/incident';
 
-import {CLS, ErrorBanner, UserName, errorMessage, isAbort, useMounted} from './common';
+import {CLS, ErrorBanner, UserName, errorMessage, isAbort, useAction} from './common';
 
 const KINDS = ['detective', 'preventive', 'corrective', 'other'] as const;
 
@@ -14,11 +14,7 @@ const KINDS = ['detective', 'preventive', 'corrective', 'other'] as const;
 // the timeline, follow-up actions, and the report (generated, editable, published, downloaded).
 export function ReportSection({incident, onChanged}: {incident: Incident; onChanged: () => void}): React.ReactElement {
     const t = useT();
-    const mounted = useMounted();
     const [actions, setActions] = React.useState<FollowUpAction[] | null>(null);
-    const [error, setError] = React.useState('');
-    const [notice, setNotice] = React.useState('');
-    const [busy, setBusy] = React.useState(false);
     const [actionText, setActionText] = React.useState('');
     const [actionKind, setActionKind] = React.useState<string>('other');
     const [actionDue, setActionDue] = React.useState('');
@@ -26,6 +22,7 @@ export function ReportSection({incident, onChanged}: {incident: Incident; onChan
     const [noteKind, setNoteKind] = React.useState<EntryCategory>('decision');
     const [report, setReport] = React.useState<string | null>(null);
     const [reloads, setReloads] = React.useState(0);
+    const {busy, error, notice, setError, act} = useAction(t, () => setReloads((n) => n + 1));
 
     React.useEffect(() => {
         const controller = new AbortController();
@@ -36,26 +33,6 @@ export function ReportSection({incident, onChanged}: {incident: Incident; onChan
         return () => controller.abort();
     }, [incident.id, reloads, t]);
 
-    const act = async (what: () => Promise<string>) => {
-        setBusy(true);
-        setError('');
-        setNotice('');
-        try {
-            const said = await what();
-            if (mounted.current) {
-                setNotice(said);
-                setReloads((n) => n + 1);
-            }
-        } catch (e) {
-            if (mounted.current) {
-                setError(errorMessage(e, t));
-            }
-        } finally {
-            if (mounted.current) {
-                setBusy(false);
-            }
-        }
-    };
 
     const impact = incident as Incident & {impact_started_at?: number | null; impact_ended_at?: number | null};
     const id = `${CLS}-report-${incident.id}`;

@@ -8,7 +8,7 @@ import type {Incident, Playbook} from '../types/incident';
 import type {Store} from '../types/mattermost';
 import type {PluginUI, StartRequest} from '../ui';
 
-import {CLS, errorMessage, isAbort} from './common';
+import {CLS, errorMessage, isAbort, useMounted} from './common';
 import {ModalForm} from './modal';
 
 interface Props {
@@ -35,14 +35,7 @@ function StartForm({teamId, request, onClose, onStarted}: {
     const [saving, setSaving] = React.useState(false);
     const [error, setError] = React.useState('');
     const nameRef = React.useRef<HTMLInputElement>(null);
-    const mounted = React.useRef(true);
-
-    React.useEffect(() => {
-        mounted.current = true;
-        return () => {
-            mounted.current = false;
-        };
-    }, []);
+    const mounted = useMounted();
 
     React.useEffect(() => {
         const controller = new AbortController();

@@ -9,7 +9,7 @@ import type {Incident} from '../types/incident';
 import type {Store} from '../types/mattermost';
 import type {PluginUI, TimelineRequest} from '../ui';
 
-import {CLS, errorMessage, isAbort} from './common';
+import {CLS, errorMessage, isAbort, useMounted} from './common';
 import {ModalForm} from './modal';
 
 const PREVIEW_CHARS = 300;
@@ -44,14 +44,7 @@ function TimelineForm({teamId, openChannelId, request, onClose, onAdded}: {
     const [saving, setSaving] = React.useState(false);
     const [error, setError] = React.useState('');
     const selectRef = React.useRef<HTMLSelectElement>(null);
-    const mounted = React.useRef(true);
-
-    React.useEffect(() => {
-        mounted.current = true;
-        return () => {
-            mounted.current = false;
-        };
-    }, []);
+    const mounted = useMounted();
 
     React.useEffect(() => {
         const controller = new AbortController();
