@@ -35,9 +35,11 @@ fn limits() -> GuestLimits {
 fn implemented_lists_the_guest_hooks() {
     let (_rt, guest) = runtime(limits());
     let hooks = guest.implemented().expect("implemented");
-    assert_eq!(hooks.len(), 10, "{hooks:?}");
+    assert_eq!(hooks.len(), 11, "{hooks:?}");
     assert_eq!(&hooks[..4], &["OnActivate", "OnDeactivate", "OnConfigurationChange", "ExecuteCommand"]);
-    assert!(hooks.contains(&"ServeHTTP".to_owned()));
+    for hook in ["ServeHTTP", "MessageHasBeenDeleted", "OnPluginClusterEvent"] {
+        assert!(hooks.contains(&hook.to_owned()), "{hook} missing from {hooks:?}");
+    }
 }
 
 #[test]
