@@ -338,3 +338,41 @@ func TestStakeholdersOfASeverity(t *testing.T) {
 		t.Errorf("the group's members were never asked for")
 	}
 }
+
+// Followers, the status update form and the claim button through the plugin host: bob follows,
+// alice posts an update through the form's submission, bob gets it by direct message; a "Claim"
+// button click gives the role to whoever clicked.
+func TestFollowersFormAndClaimButton(t *testing.T) {
+	s := newScenario(t)
+	inc := s.start(t, s.alice, map[string]any{"team_id": s.team, "name": "Search slow"})
+	replyHas(t, "/incident follow", s.cmd(t, s.bob, s.team, s.town, "/incident follow INC-0001"), "You follow INC-0001 now")
+	var out map[string]any
+	s.ok(t, s.alice, http.MethodPost, "/api/v0/dialogs/update", map[string]any{
+		"state": inc.ID, "submission": map[string]any{"status": "Identified", "impact": "EU", "message": "Reindexing", "next": "30"},
+	}, http.StatusOK, &out)
+	if len(out) != 0 {
+		t.Fatalf("the form was refused: %v", out)
+	}
+	var told bool
+	for _, c := range s.api.TeamChannels("") {
+		if c.Name != model.GetDMNameFromIds(s.bot, s.bob) {
+			continue
+		}
+		for _, p := range s.api.ChannelPosts(c.Id) {
+			told = told || strings.Contains(p.Message, "#### Status update · INC-0001 Search slow") && strings.Contains(p.Message, "Reindexing")
+		}
+	}
+	if !told {
+		t.Errorf("bob, a follower, got no direct message with the update")
+	}
+	s.ok(t, s.alice, http.MethodPost, "/api/v0/dialogs/update", map[string]any{"state": inc.ID, "submission": map[string]any{"message": " "}}, http.StatusOK, &out)
+	if errs, _ := out["errors"].(map[string]any); errs["message"] == nil {
+		t.Errorf("an empty update was not refused under its field: %v", out)
+	}
+	var answer map[string]string
+	s.ok(t, s.alice, http.MethodPost, "/api/v0/actions/claim",
+		map[string]any{"context": map[string]any{"incident_id": inc.ID, "role": "Technical lead"}}, http.StatusOK, &answer)
+	if answer["ephemeral_text"] != "You are now the Technical lead of INC-0001." {
+		t.Errorf("claim button answered %v", answer)
+	}
+}
