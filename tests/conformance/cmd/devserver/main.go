@@ -520,27 +520,37 @@ func (s *server) serveTeamChannels(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-func (s *server) servePost(w http.ResponseWriter, r *http.Request) {
+// actAs reads a test action's JSON body into in (which names a "user" and a "channel_id") and
+// answers the user's id and the channel (town-square when none is given), or writes the error.
+func (s *server) actAs(w http.ResponseWriter, r *http.Request, in any, user func() string, channel *string) (string, bool) {
 	if r.Method != http.MethodPost {
 		writeErr(w, http.StatusMethodNotAllowed, "POST a JSON body")
-		return
+		return "", false
 	}
+	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(in); err != nil {
+		writeErr(w, http.StatusBadRequest, "body: "+err.Error())
+		return "", false
+	}
+	userID := s.userID(user())
+	if userID == "" {
+		writeErr(w, http.StatusBadRequest, "no such user: "+user())
+		return "", false
+	}
+	if *channel == "" {
+		*channel = s.seed.ChannelID
+	}
+	return userID, true
+}
+
+func (s *server) servePost(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		User      string `json:"user"`
 		Message   string `json:"message"`
 		ChannelID string `json:"channel_id"`
 	}
-	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&in); err != nil {
-		writeErr(w, http.StatusBadRequest, "body: "+err.Error())
+	userID, ok := s.actAs(w, r, &in, func() string { return in.User }, &in.ChannelID)
+	if !ok {
 		return
-	}
-	userID := s.userID(in.User)
-	if userID == "" {
-		writeErr(w, http.StatusBadRequest, "no such user: "+in.User)
-		return
-	}
-	if in.ChannelID == "" {
-		in.ChannelID = s.seed.ChannelID
 	}
 	post, aerr := s.api.CreatePost(&model.Post{UserId: userID, ChannelId: in.ChannelID, Message: in.Message})
 	if aerr != nil {
@@ -551,27 +561,15 @@ func (s *server) servePost(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) serveCommand(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		writeErr(w, http.StatusMethodNotAllowed, "POST a JSON body")
-		return
-	}
 	var in struct {
 		User      string `json:"user"`
 		Command   string `json:"command"`
 		ChannelID string `json:"channel_id"`
 		TeamID    string `json:"team_id"`
 	}
-	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&in); err != nil {
-		writeErr(w, http.StatusBadRequest, "body: "+err.Error())
+	userID, ok := s.actAs(w, r, &in, func() string { return in.User }, &in.ChannelID)
+	if !ok {
 		return
-	}
-	userID := s.userID(in.User)
-	if userID == "" {
-		writeErr(w, http.StatusBadRequest, "no such user: "+in.User)
-		return
-	}
-	if in.ChannelID == "" {
-		in.ChannelID = s.seed.ChannelID
 	}
 	if in.TeamID == "" {
 		in.TeamID = s.seed.TeamID
