@@ -84,12 +84,11 @@ pub struct ActionDraft {
 
 impl FollowUpAction {
     pub fn new(id: &str, incident_id: &str, team_id: &str, author_id: &str, draft: &ActionDraft, now_ms: i64) -> Result<Self, DomainError> {
-        let text = text::single_line(&draft.text, MAX_ITEM_TITLE_CHARS).map_err(DomainError::InvalidAction)?;
         Ok(FollowUpAction {
             id: id.to_string(),
             incident_id: incident_id.to_string(),
             team_id: team_id.to_string(),
-            text,
+            text: action_text(&draft.text)?,
             owner_id: draft.owner_id.clone().filter(|o| !o.trim().is_empty()),
             due_at: draft.due_at,
             kind: draft.kind,
@@ -99,6 +98,13 @@ impl FollowUpAction {
             updated_at: now_ms,
             done_at: None,
         })
+    }
+
+    /// A new wording, checked as a new action's is.
+    pub fn set_text(&mut self, text: &str, now_ms: i64) -> Result<(), DomainError> {
+        self.text = action_text(text)?;
+        self.updated_at = now_ms;
+        Ok(())
     }
 
     pub fn set_state(&mut self, state: ActionState, now_ms: i64) -> Result<(), DomainError> {
@@ -114,6 +120,10 @@ impl FollowUpAction {
     pub fn is_overdue(&self, now_ms: i64) -> bool {
         self.state == ActionState::Open && self.due_at.is_some_and(|due| now_ms >= due + 86_400_000)
     }
+}
+
+fn action_text(raw: &str) -> Result<String, DomainError> {
+    text::single_line(raw, MAX_ITEM_TITLE_CHARS).map_err(DomainError::InvalidAction)
 }
 
 /// `/incident action <text> [@owner] [due 2026-12-01] [detective|preventive|corrective]`: the

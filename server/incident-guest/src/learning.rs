@@ -82,7 +82,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             action.set_state(state, self.now)?;
         }
         if let Some(text) = &patch.text {
-            action.text = FollowUpAction::new(&action.id, &action.incident_id, &action.team_id, &action.author_id, &ActionDraft { text: text.clone(), ..ActionDraft::default() }, self.now)?.text;
+            action.set_text(text, self.now)?;
         }
         if let Some(owner) = &patch.owner_id {
             if owner.as_ref().is_some_and(|o| !self.mm.is_team_member(&incident.team_id, o)) {

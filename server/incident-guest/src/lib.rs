@@ -111,12 +111,17 @@ impl Plugin for IncidentResponse {
     }
 
     fn message_has_been_posted(&self, api: &Api, _ctx: &Context, post: &mattermost_plugin_sdk::model::Post) {
-        if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.capture_post(post)) {
-            api.log(LogLevel::Warn, "transcript capture failed", &[("error", &e.to_string())]);
-        }
-        if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.offer_from_keywords(post)) {
-            api.log(LogLevel::Warn, "keyword suggestion failed", &[("error", &e.to_string())]);
-        }
+        // Called for every post on the server: one service; an incident channel's message is
+        // kept, any other may get a keyword offer.
+        with_service(&ServerApi(*api), &Store, |s| match s.capture_post(post) {
+            Ok(true) => {}
+            Ok(false) => {
+                if let Err(e) = s.offer_from_keywords(post) {
+                    api.log(LogLevel::Warn, "keyword suggestion failed", &[("error", &e.to_string())]);
+                }
+            }
+            Err(e) => api.log(LogLevel::Warn, "transcript capture failed", &[("error", &e.to_string())]),
+        });
     }
 
     fn message_has_been_deleted(&self, api: &Api, _ctx: &Context, post: &mattermost_plugin_sdk::model::Post) {

@@ -10,7 +10,7 @@ use incident_core::{Incident, render};
 
 use crate::db::Database;
 use crate::platform::Mattermost;
-use crate::service::{Result, Service, ServiceError};
+use crate::service::{Result, Service, ServiceError, invalid_settings};
 
 /// A stakeholder group brings at most this many people into an incident channel.
 const MAX_GROUP_INVITES: usize = 200;
@@ -19,11 +19,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     /// The team's severities, statuses and roles from the plugin's settings.
     pub fn conduct(&self) -> Result<Conduct> {
         let s = self.mm.settings();
-        Conduct::from_settings(&s.severities, &s.statuses, &s.roles).map_err(|e| {
-            ServiceError::Internal(format!(
-                "the plugin's settings are invalid ({e}); a system admin can fix them in System Console > Plugins > Incident Response"
-            ))
-        })
+        Conduct::from_settings(&s.severities, &s.statuses, &s.roles).map_err(invalid_settings)
     }
 
     pub fn change_severity(&mut self, user_id: &str, incident_id: &str, severity: &str) -> Result<Incident> {
@@ -36,11 +32,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     }
 
     pub fn stakeholder_rules(&self) -> Result<Vec<Stakeholders>> {
-        parse_stakeholders(&self.mm.settings().stakeholders).map_err(|e| {
-            ServiceError::Internal(format!(
-                "the plugin's settings are invalid ({e}); a system admin can fix them in System Console > Plugins > Incident Response"
-            ))
-        })
+        parse_stakeholders(&self.mm.settings().stakeholders).map_err(invalid_settings)
     }
 
     /// Tells the stakeholders of the incident's severity: a post in each of their channels, and

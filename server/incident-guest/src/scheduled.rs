@@ -10,7 +10,7 @@ use serde_json::json;
 use crate::PLUGIN_ID;
 use crate::db::Database;
 use crate::platform::Mattermost;
-use crate::service::{Result, Service, ServiceError};
+use crate::service::{Result, Service, ServiceError, invalid_settings};
 
 /// Claims outlive any reminder they guard.
 const CLAIM_TTL_SECONDS: i64 = 8 * 24 * 3600;
@@ -19,11 +19,7 @@ pub const SNOOZE_MINUTES: i64 = 30;
 impl<M: Mattermost, D: Database> Service<'_, M, D> {
     pub fn reminder_policy(&self) -> Result<ReminderPolicy> {
         let s = self.mm.settings();
-        ReminderPolicy::from_settings(&s.update_reminders, &s.stale_incident_days, &s.role_nudge_minutes).map_err(|e| {
-            ServiceError::Internal(format!(
-                "the plugin's settings are invalid ({e}); a system admin can fix them in System Console > Plugins > Incident Response"
-            ))
-        })
+        ReminderPolicy::from_settings(&s.update_reminders, &s.stale_incident_days, &s.role_nudge_minutes).map_err(invalid_settings)
     }
 
     /// Posts every reminder that is due and not yet posted; answers how many were posted.

@@ -57,6 +57,13 @@ impl From<RepoError> for ServiceError {
 
 pub type Result<T> = std::result::Result<T, ServiceError>;
 
+/// A System Console setting that does not parse: the calls that need it fail with where to fix it.
+pub fn invalid_settings(reason: impl std::fmt::Display) -> ServiceError {
+    ServiceError::Internal(format!(
+        "the plugin's settings are invalid ({reason}); a system admin can fix them in System Console > Plugins > Incident Response"
+    ))
+}
+
 /// Websocket event the webapp listens for (the server prefixes `custom_<plugin id>_`).
 pub const EVENT_INCIDENT_UPDATED: &str = "incident_updated";
 
@@ -323,12 +330,8 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             intro.props.0.insert("attachments".into(), serde_json::json!([{ "text": "Roles: claim one to help run the incident.", "actions": buttons }]));
         }
         let _ = self.mm.create_post(&intro);
-        let mut announce: Vec<String> = playbook.map(|p| p.announcement_channel_ids.clone()).unwrap_or_default();
-        let default_channel = self.mm.settings().announcement_channel;
-        if !default_channel.is_empty() && !announce.contains(&default_channel) {
-            announce.push(default_channel);
-        }
-        for target in announce {
+        // Announcements are best effort, like every bot post: a failure must not undo the start.
+        for target in self.announcement_channels(&incident).unwrap_or_default() {
             self.post(
                 &target,
                 format!("{} **{}** started: ~{} (commander @{commander})", incident.reference(), incident.name, channel.name),

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use crate::db::Database;
 use crate::http_api::incident_json;
 use crate::platform::Mattermost;
-use crate::service::{Result, Service, ServiceError};
+use crate::service::{Result, Service, ServiceError, invalid_settings};
 use crate::{PLUGIN_ID, VERSION};
 
 /// Delays before the 2nd, 3rd... attempt; after the last, the delivery is marked failed.
@@ -42,10 +42,7 @@ pub fn webhook_urls(setting: &str) -> Result<Vec<String>> {
         }
         let lower = url.to_ascii_lowercase();
         if !(lower.starts_with("https://") || lower.starts_with("http://")) || url.contains(char::is_whitespace) {
-            return Err(ServiceError::Internal(format!(
-                "the plugin's settings are invalid (webhooks, line {}: not an http or https URL); a system admin can fix them in System Console > Plugins > Incident Response",
-                n + 1
-            )));
+            return Err(invalid_settings(format_args!("webhooks, line {}: not an http or https URL", n + 1)));
         }
         out.push(url.to_owned());
     }

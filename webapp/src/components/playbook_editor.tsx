@@ -6,7 +6,7 @@ import {useT} from '../i18n';
 import type {Playbook, PlaybookItem, PlaybookSection} from '../types/incident';
 
 import {ChannelName, ChannelSearch} from './channel_search';
-import {CLS, UserName, errorMessage, useMounted} from './common';
+import {CLS, ErrorBanner, UserName, errorMessage, useMounted} from './common';
 import {UserPicker} from './user_picker';
 
 interface Props {
@@ -383,14 +383,7 @@ export function PlaybookEditor({teamId, playbook, onDone}: Props): React.ReactEl
                 </button>
             </fieldset>
 
-            {error && (
-                <div
-                    className={`${CLS}-error`}
-                    role='alert'
-                >
-                    <span className={`${CLS}-error__text`}>{error}</span>
-                </div>
-            )}
+            {error && <ErrorBanner message={error}/>}
             <div className={`${CLS}-editor__footer`}>
                 <button
                     type='button'
