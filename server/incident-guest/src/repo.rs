@@ -334,7 +334,7 @@ impl<'a, D: Database> Repo<'a, D> {
 
     pub fn playbooks(&self, team_id: &str) -> Result<Vec<Playbook>> {
         let rows = self.db.query(
-            "SELECT doc, revision FROM playbooks WHERE team_id = ? ORDER BY title COLLATE NOCASE, id",
+            "SELECT doc, revision FROM playbooks WHERE team_id = ? ORDER BY lower(title), id",
             &[team_id.into()],
         )?;
         Ok(playbooks_from(&rows)?.into_iter().map(|v| v.value).collect())

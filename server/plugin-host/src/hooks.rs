@@ -126,11 +126,12 @@ impl mm_protocol::Hooks for HostHooks {
         self.run("Implemented", |g| g.implemented()).await
     }
 
-    async fn on_activate(&self, api: go_netrpc::Client) -> Result<(), String> {
+    async fn on_activate(&self, api: go_netrpc::Client, driver: Option<go_netrpc::Client>) -> Result<(), String> {
         let guest = self.guest.get().await?;
         let api = ApiClient::new(api);
         guest.set_api(api.clone());
-        let store = crate::data::open_store(&api, &self.plugin_id).await.inspect_err(|e| log::error(e))?;
+        let driver = driver.map(mm_api::DriverClient::new);
+        let store = crate::data::open_store(&api, driver, &self.plugin_id).await.inspect_err(|e| log::error(e))?;
         guest.set_store(store);
         self.run("OnActivate", |g| g.on_activate()).await??;
         if self.run("Implemented", |g| g.implemented()).await?.iter().any(|h| h == "RunScheduled") {
