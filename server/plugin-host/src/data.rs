@@ -60,9 +60,19 @@ pub async fn open_store(api: &ApiClient, driver: Option<DriverClient>, plugin_id
         .map_err(|e| format!("cannot read the plugin's settings: {e}"))?;
     let config = api.get_config().await.map_err(|e| format!("cannot read the server configuration: {e}"))?;
     match backend(&settings)? {
+        Backend::Sqlite if clustered(&config) => Err(
+            "Mattermost runs as a cluster (ClusterSettings.Enable), and each server would keep its own incidents \
+             in its own file. Set \"Where incidents are stored\" to \"Mattermost's database\" in System Console > \
+             Plugins > Incident Response, then enable the plugin again."
+                .into(),
+        ),
         Backend::Sqlite => open_sqlite(&config, plugin_id).await,
         Backend::Database => open_shared(&config, driver, plugin_id),
     }
+}
+
+fn clustered(config: &serde_json::Value) -> bool {
+    config.pointer("/ClusterSettings/Enable").and_then(|v| v.as_bool()).unwrap_or(false)
 }
 
 async fn open_sqlite(config: &serde_json::Value, plugin_id: &str) -> Result<Arc<dyn Store>, String> {
@@ -114,5 +124,12 @@ mod tests {
         assert_eq!(backend(&serde_json::json!({"storagebackend": "database"})), Ok(Backend::Database));
         let err = backend(&serde_json::json!({"storagebackend": "mysql"})).unwrap_err();
         assert!(err.contains("must be \"sqlite\" or \"database\""), "{err}");
+    }
+
+    #[test]
+    fn a_cluster_is_recognised_from_the_server_configuration() {
+        assert!(clustered(&serde_json::json!({"ClusterSettings": {"Enable": true}})));
+        assert!(!clustered(&serde_json::json!({"ClusterSettings": {"Enable": false}})));
+        assert!(!clustered(&serde_json::json!({})));
     }
 }
