@@ -75,4 +75,6 @@ pub trait Store: Send + Sync {
     fn migrate(&self, migrations: &[String]) -> Result<u32, StoreError>;
     /// Where the data is, for the log and error messages.
     fn describe(&self) -> String;
+    /// Lets go of idle connections (the plugin is being deactivated).
+    fn close_idle(&self) {}
 }

@@ -283,6 +283,13 @@ impl Store for SharedDbStore {
     fn describe(&self) -> String {
         format!("schema \"{}\" of {}", self.schema, self.connector.describe())
     }
+
+    fn close_idle(&self) {
+        let idle = std::mem::take(&mut *self.idle.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+        for session in idle {
+            session.close();
+        }
+    }
 }
 
 fn migrate_in(session: &mut dyn SqlSession, schema: &str, migrations: &[String], target: i64) -> Result<u32, TxError> {
