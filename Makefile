@@ -54,9 +54,11 @@ test-conformance: dist guest
 ## End to end on a real Mattermost server (tests/e2e): builds the server from its Go module
 ## (minutes the first time; then Go's build cache), a private PostgreSQL on loopback, the bundle
 ## uploaded and enabled, the incident lifecycle by several users, restart, disable/enable,
-## upgrade, and the webapp in Chromium against it.
+## upgrade, and the webapp in Chromium against it; run twice, once per storage backend (the
+## plugin's SQLite file, then its schema in the server's PostgreSQL).
 e2e: setup-e2e dist
 	cd tests/e2e && BUNDLE_TGZ=$(CURDIR)/$(BUNDLE) $(GO) test -count=1 -timeout 30m ./...
+	cd tests/e2e && E2E_STORAGE_BACKEND=database BUNDLE_TGZ=$(CURDIR)/$(BUNDLE) $(GO) test -count=1 -timeout 30m ./...
 
 ## A local Mattermost with the plugin installed, a demo team and users; prints the URL and
 ## logins; Ctrl-C stops it (MM_RUN_PORT, default 8065).

@@ -581,7 +581,15 @@ func stepDisableEnable(t *testing.T, ctx context.Context, w *world) {
 		t.Fatalf("schema version %d after migrations", v)
 	}
 	w.schema = v
-	t.Logf("database %s at schema version %d", env.DatabasePath(), v)
+	if mmenv.StorageBackend() == "database" {
+		// The data went to the server's database: no per-server file may have appeared.
+		if _, err := os.Stat(env.DatabasePath()); !os.IsNotExist(err) {
+			t.Fatalf("StorageBackend database, yet %s exists (err %v)", env.DatabasePath(), err)
+		}
+		t.Logf("schema incident_response of the server's database at version %d", v)
+	} else {
+		t.Logf("database %s at schema version %d", env.DatabasePath(), v)
+	}
 
 	if _, err := w.admin.Client.EnablePlugin(ctx, mmenv.PluginID); err != nil {
 		t.Fatal(err)

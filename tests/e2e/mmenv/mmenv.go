@@ -237,6 +237,7 @@ func (e *Env) writeConfig(port int) error {
 			"AutomaticPrepackagedPlugins": false,
 			"RequirePluginSignature":      false,
 			"EnableHealthCheck":           true,
+			"Plugins":                     map[string]any{PluginID: map[string]any{"storagebackend": StorageBackend()}},
 		},
 		"LogSettings": map[string]any{
 			"EnableConsole":     true,

@@ -3,6 +3,7 @@ package mmenv
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"fmt"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	_ "github.com/lib/pq" // the plugin's schema in the server's database
 	"github.com/mattermost/mattermost/server/public/model"
 )
 
@@ -138,10 +140,39 @@ func (e *Env) DatabasePath() string {
 	return filepath.Join(e.DataDir, "plugins", PluginID, "incident-response.db")
 }
 
-// SchemaVersion reads SQLite's user_version (the plugin's migration count) from the database
+// StorageBackend is the plugin's StorageBackend setting the tests run with: E2E_STORAGE_BACKEND
+// ("sqlite", the default, or "database": the plugin's schema in the server's PostgreSQL).
+func StorageBackend() string {
+	if b := os.Getenv("E2E_STORAGE_BACKEND"); b != "" {
+		return b
+	}
+	return "sqlite"
+}
+
+// SchemaVersion is the plugin's migration count, from whichever store StorageBackend names.
+func (e *Env) SchemaVersion() (uint32, error) {
+	if StorageBackend() == "database" {
+		return e.sharedSchemaVersion()
+	}
+	return e.sqliteSchemaVersion()
+}
+
+// sharedSchemaVersion reads the version row of the plugin's schema in the server's database.
+func (e *Env) sharedSchemaVersion() (uint32, error) {
+	db, err := sql.Open("postgres", e.pg.dsn("mattermost"))
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	var v uint32
+	err = db.QueryRow("SELECT version FROM incident_response.schema_version").Scan(&v)
+	return v, err
+}
+
+// sqliteSchemaVersion reads SQLite's user_version (the plugin's migration count) from the database
 // header: bytes 60–63, big-endian. Read it while the plugin is stopped: closing the database
 // checkpoints the write-ahead log into the main file.
-func (e *Env) SchemaVersion() (uint32, error) {
+func (e *Env) sqliteSchemaVersion() (uint32, error) {
 	f, err := os.Open(e.DatabasePath())
 	if err != nil {
 		return 0, err
