@@ -183,6 +183,16 @@ func (h *Harness) Install(tgz string) (*Installed, string, error) {
 	return inst, top, err
 }
 
+// InstallBuilt installs a plugin from its manifest file and server executable (see
+// LayOutPlugin).
+func (h *Harness) InstallBuilt(manifestPath, executable string) (*Installed, error) {
+	dir, m, err := LayOutPlugin(manifestPath, executable, h.PluginDir)
+	if err != nil {
+		return nil, err
+	}
+	return h.register(dir, m)
+}
+
 // InstallVariant copies an installed plugin under a new id, optionally
 // replacing its wasm guest.
 func (h *Harness) InstallVariant(src *Installed, newID, guestWasm string) (*Installed, error) {
