@@ -3,10 +3,13 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"incidentresponse/tests/conformance/harness"
@@ -106,6 +109,7 @@ func compare(h *harness.Harness, ours, base *harness.Installed, pings, starts in
 			}
 		}
 	}
+	sameCalls(a, b)
 	channelsBefore := []int{len(a.inst.API.TeamChannels(a.client.team)), len(b.inst.API.TeamChannels(b.client.team))}
 	la, lb, err = interleave(starts, 50, a.start, b.start)
 	if err != nil {
@@ -119,6 +123,31 @@ func compare(h *harness.Harness, ours, base *harness.Installed, pings, starts in
 	printLatencies("start", la, lb)
 	printRSS(h, "start_rss_kib", a, b)
 	h.Env.Deactivate(base.ID)
+}
+
+// sameCalls records one /incident start on each side and prints how many plugin API calls each
+// made; when the sequences differ (beyond the baseline's KV calls, which stand for our SQLite
+// writes) it says how on stderr, because the ratios then compare different work.
+func sameCalls(a, b *side) {
+	var seqs [2][]string
+	for i, s := range []*side{a, b} {
+		before := len(s.inst.API.CallNames())
+		if _, err := s.start(); err != nil {
+			fatal(s.h, "%v", err)
+		}
+		seqs[i] = s.inst.API.CallNames()[before:]
+	}
+	fmt.Printf("start_api_calls: %d\n", len(seqs[0]))
+	fmt.Printf("baseline_start_api_calls: %d\n", len(seqs[1]))
+	var base []string
+	for _, name := range seqs[1] {
+		if !strings.HasPrefix(name, "KV") {
+			base = append(base, name)
+		}
+	}
+	if !slices.Equal(seqs[0], base) {
+		fmt.Fprintf(os.Stderr, "note: the baseline's /incident start no longer makes our API calls:\n  ours:     %v\n  baseline: %v\n", seqs[0], seqs[1])
+	}
 }
 
 // interleave makes n calls of each function in blocks, alternating which side goes first.

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
@@ -52,19 +50,10 @@ func (c client) command(user, channel, text, want string) (string, time.Duration
 // rest sends one request as user; the answer must have status want and, when out is not nil,
 // decode into out as JSON.
 func (c client) rest(user, method, path string, body any, want int, out any) (time.Duration, error) {
-	var rd io.Reader
-	if body != nil {
-		j, err := json.Marshal(body)
-		if err != nil {
-			return 0, err
-		}
-		rd = bytes.NewReader(j)
+	req, err := harness.NewClientRequest(method, path, body, user)
+	if err != nil {
+		return 0, err
 	}
-	req := harness.NewPluginRequest(method, path, rd, user)
-	if rd != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	req.Header.Set("X-Requested-With", "XMLHttpRequest")
 	rec, d, err := harness.ServeHTTP(c.hooks, req, callTimeout)
 	if err != nil {
 		return d, err

@@ -8,6 +8,7 @@ import (
 	"os"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -18,6 +19,7 @@ import (
 // and every check is a valid change (a PATCH to the state an item already has is a 409).
 type loader struct {
 	c       client
+	role    string // responder, admin or reader: figures are also given per role
 	user    string
 	town    string
 	writer  bool
@@ -124,25 +126,27 @@ func listPath(team, state string, page, perPage int) string {
 	return "/api/v0/incidents?" + q.Encode()
 }
 
-// loadResult collects latencies per kind and the first few errors, from all clients.
+// loadResult collects latencies per kind and per role and the first few errors, from all clients.
 type loadResult struct {
 	mu     sync.Mutex
-	lat    map[string][]float64
+	lat    map[string][]float64 // by kind, and by "role_" + role
 	errors int
 	first  []string
 }
 
-func (r *loadResult) add(kind string, d time.Duration, err error) {
+func (r *loadResult) add(kind, role string, d time.Duration, err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if err != nil {
 		r.errors++
 		if len(r.first) < 5 {
-			r.first = append(r.first, kind+": "+err.Error())
+			r.first = append(r.first, fmt.Sprintf("%s as %s after %s: %v", kind, role, d.Round(time.Millisecond), err))
 		}
 		return
 	}
-	r.lat[kind] = append(r.lat[kind], float64(d.Nanoseconds())/1e3)
+	us := float64(d.Nanoseconds()) / 1e3
+	r.lat[kind] = append(r.lat[kind], us)
+	r.lat["role_"+role] = append(r.lat["role_"+role], us)
 }
 
 // runLoad runs the clients until the duration is over and prints the figures. It returns the
@@ -158,7 +162,7 @@ func runLoad(loaders []*loader, duration time.Duration) int {
 			for time.Now().Before(deadline) {
 				kind := l.pick()
 				d, err := l.do(kind)
-				res.add(kind, d, err)
+				res.add(kind, l.role, d, err)
 			}
 		}(l)
 	}
@@ -167,7 +171,9 @@ func runLoad(loaders []*loader, duration time.Duration) int {
 	var all []float64
 	kinds := make([]string, 0, len(res.lat))
 	for k, v := range res.lat {
-		all = append(all, v...)
+		if !strings.HasPrefix(k, "role_") {
+			all = append(all, v...)
+		}
 		kinds = append(kinds, k)
 		sort.Float64s(v)
 	}

@@ -22,6 +22,7 @@
 //	ping_p50_us, _p99_us    /incident ping over 2,000 calls each (-ping-calls)
 //	start_p50_us, _p99_us   /incident start <name> over 500 calls each (-start-calls), after 5 warm-ups
 //	start_rss_kib           VmRSS after those starts
+//	start_api_calls         plugin API calls one start makes (the baseline's include its 3 KV calls)
 //
 // At scale, our plugin alone in a fresh harness:
 //
@@ -34,6 +35,8 @@
 //	load_requests, load_errors, load_requests_per_s, load_p50_us, load_p99_us   over all requests
 //	load_<kind>_requests, _p50_us, _p99_us   per kind: rest_list_page50, rest_list_active, cmd_list,
 //	                        rest_get, cmd_info, rest_check (PATCH an item), cmd_update (load.go has the mix)
+//	load_role_<role>_requests, _p50_us, _p99_us   per role: responder (in every incident channel),
+//	                        admin (system admin, in none), reader (team member, in none; reads only)
 //	load_rss_kib            VmRSS of our plugin process after the load
 package main
 
@@ -95,18 +98,8 @@ func main() {
 	defer os.RemoveAll(work)
 	workDir = work
 
-	h, err := harness.New(work, *logFile)
-	if err != nil {
-		fatal(nil, "harness: %v", err)
-	}
+	h, inst := installBundle(work, *logFile, bundle)
 	defer h.Close()
-	inst, _, err := h.Install(bundle)
-	if err != nil {
-		fatal(h, "installing %s: %v", bundle, err)
-	}
-	if inst.ID != pluginID {
-		fatal(h, "plugin.json id is %q, want %q", inst.ID, pluginID)
-	}
 	if missing, total := harness.UnimplementedAPIMethods(); len(missing) > 0 {
 		fmt.Fprintf(os.Stderr, "note: the fake plugin.API leaves %d of %d methods unimplemented\n", len(missing), total)
 	}
@@ -208,6 +201,22 @@ func main() {
 		fatal(nil, "%d load requests failed", failed)
 	}
 	fmt.Fprintf(os.Stderr, "scale phase took %s\n", time.Since(began).Round(time.Second))
+}
+
+// installBundle makes a harness in dir and installs our bundle in it.
+func installBundle(dir, logFile, bundle string) (*harness.Harness, *harness.Installed) {
+	h, err := harness.New(dir, logFile)
+	if err != nil {
+		fatal(nil, "harness: %v", err)
+	}
+	inst, _, err := h.Install(bundle)
+	if err != nil {
+		fatal(h, "installing %s: %v", bundle, err)
+	}
+	if inst.ID != pluginID {
+		fatal(h, "plugin.json id is %q, want %q", inst.ID, pluginID)
+	}
+	return h, inst
 }
 
 // handshake execs the plugin the way go-plugin does and times the first

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"sort"
+	"strings"
 	"time"
 
 	"incidentresponse/tests/conformance/harness"
@@ -20,15 +21,8 @@ type scaleConfig struct {
 // and a fresh database): seeding through the REST API, a list page of 50 on a quiet plugin, then
 // the clients' mix. It returns the number of failed load requests.
 func scale(bundle, workDir, logFile string, cfg scaleConfig) int {
-	h, err := harness.New(workDir, logFile)
-	if err != nil {
-		fatal(nil, "harness: %v", err)
-	}
+	h, inst := installBundle(workDir, logFile, bundle)
 	defer h.Close()
-	inst, _, err := h.Install(bundle)
-	if err != nil {
-		fatal(h, "installing %s: %v", bundle, err)
-	}
 	ids := inst.API.Seed()
 	bob := inst.API.AddUser("bob", ids.TeamID)
 	if _, err := h.Activate(inst.ID); err != nil {
@@ -84,6 +78,9 @@ func scale(bundle, workDir, logFile string, cfg scaleConfig) int {
 	fmt.Printf("load_clients: %d\n", len(loaders))
 	fmt.Printf("load_seconds: %.0f\n", cfg.duration.Seconds())
 	errors := runLoad(loaders, cfg.duration)
+	if errors > 0 {
+		printPluginErrors(h)
+	}
 	pid, err := h.PluginPID(inst)
 	if err != nil {
 		fatal(h, "%v", err)
@@ -100,9 +97,10 @@ func scale(bundle, workDir, logFile string, cfg scaleConfig) int {
 // The writers share the active incidents out between them.
 func newLoaders(c client, ids harness.Seed, bob string, actives []incidentDoc, pages int, cfg scaleConfig) []*loader {
 	users := []string{ids.UserID, ids.UserID, ids.AdminID, bob}
+	roles := []string{"responder", "responder", "admin", "reader"}
 	var loaders, writers []*loader
 	for i := 0; i < cfg.clients; i++ {
-		l := &loader{c: c, user: users[i%4], town: ids.ChannelID, writer: i%4 != 3, actives: actives,
+		l := &loader{c: c, role: roles[i%4], user: users[i%4], town: ids.ChannelID, writer: i%4 != 3, actives: actives,
 			pages: pages, active: cfg.active, rng: rand.New(rand.NewSource(int64(i + 1)))}
 		loaders = append(loaders, l)
 		if l.writer {
@@ -121,4 +119,19 @@ func newLoaders(c client, ids harness.Seed, bob string, actives []incidentDoc, p
 		w.owned = append(w.owned, o)
 	}
 	return loaders
+}
+
+// printPluginErrors shows why the plugin failed requests: the host logs each failed hook call as
+// "<Hook>: <why>" (plugin-host's hooks.rs), which reaches the harness's log through go-plugin.
+func printPluginErrors(h *harness.Harness) {
+	h.FlushLogs()
+	var lines []string
+	for _, line := range strings.Split(h.Logs.String(), "\n") {
+		if strings.Contains(line, "ServeHTTP: ") || strings.Contains(line, "ExecuteCommand: ") {
+			lines = append(lines, clip(line))
+		}
+	}
+	for _, line := range lines[max(0, len(lines)-5):] {
+		fmt.Fprintf(os.Stderr, "plugin log: %s\n", line)
+	}
 }
