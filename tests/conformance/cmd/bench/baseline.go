@@ -121,6 +121,12 @@ func compare(h *harness.Harness, ours, base *harness.Installed, pings, starts in
 		}
 	}
 	printLatencies("start", la, lb)
+	fsyncs, err := fsyncTimes(h.WorkDir, 50)
+	if err != nil {
+		fatal(h, "fsync: %v", err)
+	}
+	fmt.Printf("disk_fsync_p50_us: %.1f\n", percentile(fsyncs, 50))
+	fmt.Printf("disk_fsync_p99_us: %.1f\n", percentile(fsyncs, 99))
 	printRSS(h, "start_rss_kib", a, b)
 	h.Env.Deactivate(base.ID)
 }
@@ -148,6 +154,33 @@ func sameCalls(a, b *side) {
 	if !slices.Equal(seqs[0], base) {
 		fmt.Fprintf(os.Stderr, "note: the baseline's /incident start no longer makes our API calls:\n  ours:     %v\n  baseline: %v\n", seqs[0], seqs[1])
 	}
+}
+
+// fsyncTimes times n appends of 4 KiB, each made durable, in dir: the disk cost inside our start
+// figures. Ours commits two SQLite transactions per start (WAL, synchronous=FULL: a WAL fsync
+// each) to the data folder under dir; the baseline's three KV calls land in the fake server's
+// memory, where a real server would write them to its database.
+func fsyncTimes(dir string, n int) ([]float64, error) {
+	f, err := os.CreateTemp(dir, "fsync-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	block := make([]byte, 4096)
+	out := make([]float64, 0, n)
+	for i := 0; i < n; i++ {
+		began := time.Now()
+		if _, err := f.Write(block); err != nil {
+			return nil, err
+		}
+		if err := f.Sync(); err != nil {
+			return nil, err
+		}
+		out = append(out, float64(time.Since(began).Nanoseconds())/1e3)
+	}
+	sort.Float64s(out)
+	return out, nil
 }
 
 // interleave makes n calls of each function in blocks, alternating which side goes first.
