@@ -34,6 +34,8 @@
 //	list_total_reported     "total" of GET /api/v0/incidents?state=all (pages are measured within it)
 //	list_page50_p50_us, _p99_us  GET /api/v0/incidents?state=all&page=P&per_page=50 on the quiet
 //	                        plugin, random P, 50 calls (-list-runs), as a responder
+//	list_page50_api_calls   plugin API calls one such page made (the permission checks)
+//	list_page50_reader_us, list_page50_reader_api_calls   one page as a team member in no incident channel
 //	load_clients, load_seconds   the concurrent clients (-load-clients) and how long they ran (-load-seconds)
 //	load_requests, load_errors, load_requests_per_s, load_p50_us, load_p99_us   over all requests
 //	load_<kind>_requests, _p50_us, _p99_us   per kind: rest_list_page50, rest_list_active, cmd_list,
