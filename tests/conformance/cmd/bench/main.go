@@ -16,7 +16,8 @@
 //	serve_http_1mib_ms      POST /api/v0/echo with 1 MiB (median of 20)
 //
 // Against the Go baseline, both plugins active side by side, measured in alternating blocks;
-// each figure comes as <key> (ours), baseline_<key> and <key without _us/_kib>_ratio (ours / baseline):
+// the RSS and latency figures come as <key> (ours), baseline_<key> and
+// <key without _us/_kib>_ratio (ours / baseline):
 //
 //	idle_rss_kib            VmRSS of the plugin process after a fresh activation and 2 s idle
 //	ping_p50_us, _p99_us    /incident ping over 2,000 calls each (-ping-calls)
@@ -25,7 +26,8 @@
 //	disk_fsync_p50_us, _p99_us  a 4 KiB append made durable in the work folder (50 times): ours
 //	                        commits twice per start (SQLite, synchronous=FULL); the baseline's KV
 //	                        writes go to the fake server's memory, so this cost is ours alone here
-//	start_api_calls         plugin API calls one start makes (the baseline's include its 3 KV calls)
+//	start_api_calls         plugin API calls one start makes, and baseline_start_api_calls (which
+//	                        counts its 3 KV calls); stderr says so if the sequences differ otherwise
 //
 // At scale, our plugin alone in a fresh harness:
 //
