@@ -35,6 +35,7 @@ if [ ! -f webapp/node_modules/.package-lock.json ] || [ webapp/package-lock.json
 fi
 
 (cd tests/conformance && go mod download)
+(cd tests/gobaseline && go mod download)
 if [ "${1:-}" = e2e ]; then
   (cd tests/e2e && go mod download)
 fi

@@ -11,7 +11,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"mime"
 	"net/http"
 	"net/url"
@@ -242,25 +241,10 @@ func (r httpResult) String() string {
 // (sent as is), or anything else (sent as JSON).
 func (s *scenario) rest(t *testing.T, user, method, path string, body any) httpResult {
 	t.Helper()
-	var rd io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		rd = strings.NewReader(b)
-	case []byte:
-		rd = bytes.NewReader(b)
-	default:
-		j, err := json.Marshal(b)
-		if err != nil {
-			t.Fatalf("marshal: %v", err)
-		}
-		rd = bytes.NewReader(j)
+	req, err := harness.NewClientRequest(method, path, body, user)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
 	}
-	req := harness.NewPluginRequest(method, path, rd, user)
-	if rd != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	req.Header.Set("X-Requested-With", "XMLHttpRequest")
 	rec, _, err := harness.ServeHTTP(s.hooks, req, callTimeout)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, path, err)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/mattermost/mattermost/server/public/model"
@@ -215,4 +216,38 @@ func MakeVariant(srcDir, pluginDir, newID, guestWasm string) (string, *model.Man
 		return "", nil, fmt.Errorf("rewritten manifest has id %q, want %q", m.Id, newID)
 	}
 	return dst, m, nil
+}
+
+// LayOutPlugin builds an installed plugin directory from a manifest file and a server
+// executable, as an unpacked bundle would have them: pluginDir/<id>/plugin.json and the
+// executable where the manifest names it for this OS/arch. It is how the benchmark installs the
+// Go baseline plugin it has just built, without a bundle step in between.
+func LayOutPlugin(manifestPath, executable, pluginDir string) (string, *model.Manifest, error) {
+	raw, err := os.ReadFile(manifestPath)
+	if err != nil {
+		return "", nil, err
+	}
+	var m model.Manifest
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return "", nil, fmt.Errorf("%s: %w", manifestPath, err)
+	}
+	if m.Id == "" {
+		return "", nil, fmt.Errorf("%s: no plugin id", manifestPath)
+	}
+	exe := m.GetExecutableForRuntime(runtime.GOOS, runtime.GOARCH)
+	if exe == "" {
+		return "", nil, fmt.Errorf("%s names no server executable for %s/%s", manifestPath, runtime.GOOS, runtime.GOARCH)
+	}
+	dir := filepath.Join(pluginDir, m.Id)
+	target := filepath.Join(dir, filepath.Clean(exe))
+	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+		return "", nil, err
+	}
+	if err := copyFile(manifestPath, filepath.Join(dir, "plugin.json"), 0o644); err != nil {
+		return "", nil, err
+	}
+	if err := copyFile(executable, target, 0o755); err != nil {
+		return "", nil, err
+	}
+	return dir, &m, nil
 }

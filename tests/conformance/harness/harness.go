@@ -5,7 +5,9 @@
 package harness
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -183,6 +186,16 @@ func (h *Harness) Install(tgz string) (*Installed, string, error) {
 	return inst, top, err
 }
 
+// InstallBuilt installs a plugin from its manifest file and server executable (see
+// LayOutPlugin).
+func (h *Harness) InstallBuilt(manifestPath, executable string) (*Installed, error) {
+	dir, m, err := LayOutPlugin(manifestPath, executable, h.PluginDir)
+	if err != nil {
+		return nil, err
+	}
+	return h.register(dir, m)
+}
+
 // InstallVariant copies an installed plugin under a new id, optionally
 // replacing its wasm guest.
 func (h *Harness) InstallVariant(src *Installed, newID, guestWasm string) (*Installed, error) {
@@ -332,6 +345,32 @@ func NewPluginRequest(method, path string, body io.Reader, userID string) *http.
 		req.Header.Set("Mattermost-User-Id", userID)
 	}
 	return req
+}
+
+// NewClientRequest is NewPluginRequest for a request as the webapp's client sends it:
+// X-Requested-With set, and body nil (none), a string or []byte (sent as is) or anything else
+// (sent as JSON); a body comes with Content-Type application/json.
+func NewClientRequest(method, path string, body any, userID string) (*http.Request, error) {
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		j, err := json.Marshal(b)
+		if err != nil {
+			return nil, err
+		}
+		rd = bytes.NewReader(j)
+	}
+	req := NewPluginRequest(method, path, rd, userID)
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("X-Requested-With", "XMLHttpRequest")
+	return req, nil
 }
 
 // SilenceGlobalLogger points mlog's package-level logger, which the plugin environment uses for

@@ -1,16 +1,50 @@
-// Command bench measures the plugin through the same Mattermost plugin
-// package the conformance tests use. Not part of `go test`.
+// Command bench measures the plugin through the same Mattermost plugin package the
+// conformance tests use, next to a Go baseline plugin (tests/gobaseline) built and run in the
+// same run. Not part of `go test`; a wrong answer anywhere stops it with exit status 1, and so
+// does any failed request of the load phase.
 //
 //	cd tests/conformance && BUNDLE_TGZ=/abs/incident-response-0.1.0.tar.gz go run ./cmd/bench
+//	go run ./cmd/bench -load-seconds 5 -stored 1000   # a quick run
 //
-// It prints one "key: value" line per metric:
+// It prints one "key: value" line per metric. Latencies are wall times of one hook call as the
+// server makes it (hooks.ExecuteCommand or hooks.ServeHTTP), nearest-rank percentiles.
 //
 //	handshake_ms            exec of the plugin binary to its first stdout line (median of 10)
 //	activate_ms             env.Activate wall time (median of 5 activate/deactivate cycles)
-//	execute_command_p50_us  /incident ping latency over 2,000 calls
+//	execute_command_p50_us  /incident ping latency over 2,000 calls (-command-calls)
 //	execute_command_p99_us
 //	serve_http_1mib_ms      POST /api/v0/echo with 1 MiB (median of 20)
-//	idle_rss_kib            VmRSS of the plugin process after activation and 2 s idle
+//
+// Against the Go baseline, both plugins active side by side, measured in alternating blocks;
+// the RSS and latency figures come as <key> (ours), baseline_<key> and
+// <key without _us/_kib>_ratio (ours / baseline):
+//
+//	idle_rss_kib            VmRSS of the plugin process after a fresh activation and 2 s idle
+//	ping_p50_us, _p99_us    /incident ping over 2,000 calls each (-ping-calls)
+//	start_p50_us, _p99_us   /incident start <name> over 500 calls each (-start-calls), after 5 warm-ups
+//	start_rss_kib           VmRSS after those starts
+//	disk_fsync_p50_us, _p99_us  a 4 KiB append made durable in the work folder (50 times): ours
+//	                        commits twice per start (SQLite, synchronous=FULL); the baseline's KV
+//	                        writes go to the fake server's memory, so this cost is ours alone here
+//	start_api_calls         plugin API calls one start makes, and baseline_start_api_calls (which
+//	                        counts its 3 KV calls); stderr says so if the sequences differ otherwise
+//
+// At scale, our plugin alone in a fresh harness:
+//
+//	seed_incidents, seed_active, seed_s   incidents stored through POST /api/v0/incidents (and /end
+//	                        for the ended ones), how many stay active, and how long seeding took
+//	list_total_reported     "total" of GET /api/v0/incidents?state=all (pages are measured within it)
+//	list_page50_p50_us, _p99_us  GET /api/v0/incidents?state=all&page=P&per_page=50 on the quiet
+//	                        plugin, random P, 50 calls (-list-runs), as a responder
+//	list_page50_api_calls   plugin API calls one such page made (the permission checks)
+//	list_page50_reader_us, list_page50_reader_api_calls   one page as a team member in no incident channel
+//	load_clients, load_seconds   the concurrent clients (-load-clients) and how long they ran (-load-seconds)
+//	load_requests, load_errors, load_requests_per_s, load_p50_us, load_p99_us   over all requests
+//	load_<kind>_requests, _p50_us, _p99_us   per kind: rest_list_page50, rest_list_active, cmd_list,
+//	                        rest_get, cmd_info, rest_check (PATCH an item), cmd_update (load.go has the mix)
+//	load_role_<role>_requests, _p50_us, _p99_us   per role: responder (in every incident channel),
+//	                        admin (system admin, in none), reader (team member, in none; reads only)
+//	load_rss_kib            VmRSS of our plugin process after the load
 package main
 
 import (
@@ -41,7 +75,22 @@ func main() {
 	activateRuns := flag.Int("activate-runs", 5, "activate/deactivate cycles")
 	commandCalls := flag.Int("command-calls", 2000, "/incident ping calls")
 	httpRuns := flag.Int("http-runs", 20, "1 MiB echo requests")
+	pingCalls := flag.Int("ping-calls", 2000, "/incident ping calls per plugin, against the baseline")
+	startCalls := flag.Int("start-calls", 500, "/incident start calls per plugin, against the baseline")
+	baselineDir := flag.String("baseline-dir", "../gobaseline", "the Go baseline plugin's source (its own module)")
+	goTool := flag.String("go", "go", "the go command that builds the baseline")
+	var sc scaleConfig
+	flag.IntVar(&sc.stored, "stored", 10000, "incidents to seed for the load phase")
+	flag.IntVar(&sc.active, "active", 200, "of which active")
+	flag.IntVar(&sc.clients, "load-clients", 8, "concurrent load clients")
+	flag.IntVar(&sc.seedWorkers, "seed-workers", 2, "concurrent seeding requests")
+	flag.IntVar(&sc.listRuns, "list-runs", 50, "list pages of 50 measured on the quiet plugin")
+	loadSeconds := flag.Float64("load-seconds", 60, "how long the load clients run")
 	flag.Parse()
+	sc.duration = time.Duration(*loadSeconds * float64(time.Second))
+	if sc.stored < 50 || sc.active < sc.clients || sc.active > sc.stored || sc.clients < 1 || sc.seedWorkers < 1 || sc.duration <= 0 {
+		fatal(nil, "need -stored >= 50, -load-clients >= 1, -load-clients <= -active <= -stored, -seed-workers >= 1, -load-seconds > 0")
+	}
 
 	bundle := os.Getenv(harness.EnvBundle)
 	if bundle == "" {
@@ -56,18 +105,8 @@ func main() {
 	defer os.RemoveAll(work)
 	workDir = work
 
-	h, err := harness.New(work, *logFile)
-	if err != nil {
-		fatal(nil, "harness: %v", err)
-	}
+	h, inst := installBundle(work, *logFile, bundle)
 	defer h.Close()
-	inst, _, err := h.Install(bundle)
-	if err != nil {
-		fatal(h, "installing %s: %v", bundle, err)
-	}
-	if inst.ID != pluginID {
-		fatal(h, "plugin.json id is %q, want %q", inst.ID, pluginID)
-	}
 	if missing, total := harness.UnimplementedAPIMethods(); len(missing) > 0 {
 		fmt.Fprintf(os.Stderr, "note: the fake plugin.API leaves %d of %d methods unimplemented\n", len(missing), total)
 	}
@@ -147,21 +186,44 @@ func main() {
 	}
 	fmt.Printf("serve_http_1mib_ms: %.2f\n", median(echo))
 
-	// idle_rss_kib: a fresh activation, then 2 s idle.
-	h.Env.Deactivate(pluginID)
-	if _, err := h.Activate(pluginID); err != nil {
-		fatal(h, "re-activation: %v", err)
-	}
-	time.Sleep(2 * time.Second)
-	pid, err := h.PluginPID(inst)
+	// Against the Go baseline.
+	exe, manifest, err := buildBaseline(*goTool, *baselineDir, work)
 	if err != nil {
-		fatal(h, "%v", err)
+		fatal(h, "building the baseline: %v", err)
 	}
-	rss, err := harness.VmRSSKiB(pid)
+	base, err := h.InstallBuilt(manifest, exe)
 	if err != nil {
-		fatal(h, "%v", err)
+		fatal(h, "installing the baseline: %v", err)
 	}
-	fmt.Printf("idle_rss_kib: %d\n", rss)
+	compare(h, inst, base, *pingCalls, *startCalls)
+	h.Close()
+
+	// At scale.
+	loadLog := ""
+	if *logFile != "" {
+		loadLog = *logFile + ".load"
+	}
+	began := time.Now()
+	if failed := scale(bundle, filepath.Join(work, "scale"), loadLog, sc); failed > 0 {
+		fatal(nil, "%d load requests failed", failed)
+	}
+	fmt.Fprintf(os.Stderr, "scale phase took %s\n", time.Since(began).Round(time.Second))
+}
+
+// installBundle makes a harness in dir and installs our bundle in it.
+func installBundle(dir, logFile, bundle string) (*harness.Harness, *harness.Installed) {
+	h, err := harness.New(dir, logFile)
+	if err != nil {
+		fatal(nil, "harness: %v", err)
+	}
+	inst, _, err := h.Install(bundle)
+	if err != nil {
+		fatal(h, "installing %s: %v", bundle, err)
+	}
+	if inst.ID != pluginID {
+		fatal(h, "plugin.json id is %q, want %q", inst.ID, pluginID)
+	}
+	return h, inst
 }
 
 // handshake execs the plugin the way go-plugin does and times the first

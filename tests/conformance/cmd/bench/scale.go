@@ -1,0 +1,150 @@
+package main
+
+import (
+	"fmt"
+	"math/rand"
+	"net/http"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"incidentresponse/tests/conformance/harness"
+)
+
+type scaleConfig struct {
+	stored, active, clients, seedWorkers, listRuns int
+	duration                                       time.Duration
+}
+
+// scale measures our plugin holding many incidents, in a harness of its own (a fresh fake server
+// and a fresh database): seeding through the REST API, a list page of 50 on a quiet plugin, then
+// the clients' mix. It returns the number of failed load requests.
+func scale(bundle, workDir, logFile string, cfg scaleConfig) int {
+	h, inst := installBundle(workDir, logFile, bundle)
+	defer h.Close()
+	ids := inst.API.Seed()
+	bob := inst.API.AddUser("bob", ids.TeamID)
+	if _, err := h.Activate(inst.ID); err != nil {
+		fatal(h, "%v", err)
+	}
+	hooks, err := h.Hooks(inst.ID)
+	if err != nil {
+		fatal(h, "HooksForPlugin: %v", err)
+	}
+	c := client{hooks: hooks, team: ids.TeamID}
+
+	began := time.Now()
+	actives, err := seed(c, ids.UserID, cfg.stored, cfg.active, cfg.seedWorkers)
+	if err != nil {
+		fatal(h, "seeding: %v", err)
+	}
+	fmt.Printf("seed_incidents: %d\n", cfg.stored)
+	fmt.Printf("seed_active: %d\n", cfg.active)
+	fmt.Printf("seed_s: %.1f\n", time.Since(began).Seconds())
+
+	var first incidentPage
+	if _, err := c.rest(ids.UserID, http.MethodGet, listPath(c.team, "all", 0, 50), nil, http.StatusOK, &first); err != nil {
+		fatal(h, "%v", err)
+	}
+	fmt.Printf("list_total_reported: %d\n", first.Total)
+	if first.Total != cfg.stored {
+		fmt.Fprintf(os.Stderr, "note: the incident list reports %d incidents of %d stored; pages are measured within what it reports\n", first.Total, cfg.stored)
+	}
+	pages := first.Total / 50
+	if pages == 0 {
+		fatal(h, "the list reports %d incidents: not one full page of 50", first.Total)
+	}
+
+	// A page of 50 on the quiet plugin, as alice (a responder, in every incident channel).
+	listPage := func(user string, page int) (time.Duration, int) {
+		before := len(inst.API.CallNames())
+		var got incidentPage
+		d, err := c.rest(user, http.MethodGet, listPath(c.team, "all", page, 50), nil, http.StatusOK, &got)
+		if err == nil && len(got.Items) != 50 {
+			err = fmt.Errorf("a list page of 50 answered %d items", len(got.Items))
+		}
+		if err != nil {
+			fatal(h, "list page: %v", err)
+		}
+		return d, len(inst.API.CallNames()) - before
+	}
+	rng := rand.New(rand.NewSource(7))
+	lat := make([]float64, 0, cfg.listRuns)
+	calls := 0
+	for i := 0; i < cfg.listRuns; i++ {
+		var d time.Duration
+		d, calls = listPage(ids.UserID, rng.Intn(pages))
+		lat = append(lat, float64(d.Nanoseconds())/1e3)
+	}
+	sort.Float64s(lat)
+	fmt.Printf("list_page50_p50_us: %.1f\n", percentile(lat, 50))
+	fmt.Printf("list_page50_p99_us: %.1f\n", percentile(lat, 99))
+	fmt.Printf("list_page50_api_calls: %d\n", calls)
+	// Once as bob, who is in no incident channel: each incident's permission check costs more
+	// API calls for him (the figures per role in the load show the same).
+	d, calls := listPage(bob, 0)
+	fmt.Printf("list_page50_reader_us: %.1f\n", float64(d.Nanoseconds())/1e3)
+	fmt.Printf("list_page50_reader_api_calls: %d\n", calls)
+
+	loaders := newLoaders(c, ids, bob, actives, pages, cfg)
+	fmt.Printf("load_clients: %d\n", len(loaders))
+	fmt.Printf("load_seconds: %.0f\n", cfg.duration.Seconds())
+	errors := runLoad(loaders, cfg.duration)
+	if errors > 0 {
+		printPluginErrors(h)
+	}
+	pid, err := h.PluginPID(inst)
+	if err != nil {
+		fatal(h, "%v", err)
+	}
+	rss, err := harness.VmRSSKiB(pid)
+	if err != nil {
+		fatal(h, "%v", err)
+	}
+	fmt.Printf("load_rss_kib: %d\n", rss)
+	return errors
+}
+
+// newLoaders makes the clients: by client number modulo 4, alice, alice, the system admin, bob.
+// The writers share the active incidents out between them.
+func newLoaders(c client, ids harness.Seed, bob string, actives []incidentDoc, pages int, cfg scaleConfig) []*loader {
+	users := []string{ids.UserID, ids.UserID, ids.AdminID, bob}
+	roles := []string{"responder", "responder", "admin", "reader"}
+	var loaders, writers []*loader
+	for i := 0; i < cfg.clients; i++ {
+		l := &loader{c: c, role: roles[i%4], user: users[i%4], town: ids.ChannelID, writer: i%4 != 3, actives: actives,
+			pages: pages, active: cfg.active, rng: rand.New(rand.NewSource(int64(i + 1)))}
+		loaders = append(loaders, l)
+		if l.writer {
+			writers = append(writers, l)
+		}
+	}
+	for i, inc := range actives {
+		o := &ownedIncident{doc: inc, done: map[string]bool{}}
+		for _, s := range inc.Checklists {
+			for _, it := range s.Items {
+				o.items = append(o.items, it.ID)
+				o.done[it.ID] = it.State == "done"
+			}
+		}
+		w := writers[i%len(writers)]
+		w.owned = append(w.owned, o)
+	}
+	return loaders
+}
+
+// printPluginErrors shows why the plugin failed requests: the host logs each failed hook call as
+// "<Hook>: <why>" (plugin-host's hooks.rs), which reaches the harness's log through go-plugin.
+func printPluginErrors(h *harness.Harness) {
+	h.FlushLogs()
+	var lines []string
+	for _, line := range strings.Split(h.Logs.String(), "\n") {
+		if strings.Contains(line, "ServeHTTP: ") || strings.Contains(line, "ExecuteCommand: ") {
+			lines = append(lines, clip(line))
+		}
+	}
+	for _, line := range lines[max(0, len(lines)-5):] {
+		fmt.Fprintf(os.Stderr, "plugin log: %s\n", line)
+	}
+}
