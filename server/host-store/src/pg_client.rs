@@ -38,9 +38,11 @@ fn sql_error(e: postgres::Error) -> SqlError {
     if e.is_closed() {
         return SqlError::connection(e.to_string());
     }
-    // The message as lib/pq would word it, so classification is tested on the same text.
-    let message = e.as_db_error().map_or_else(|| e.to_string(), |db| format!("pq: {}", db.message()));
-    SqlError::from_message(message)
+    // Classified by SQLSTATE, as the driver RPC's errors are (mm-api reads lib/pq's code).
+    match e.as_db_error() {
+        Some(db) => SqlError::from_sqlstate(db.code().code(), format!("pq: {}", db.message())),
+        None => SqlError::from_message(e.to_string()),
+    }
 }
 
 /// A parameter sent the way lib/pq sends it (as text the server converts), so that what the

@@ -51,6 +51,20 @@ impl SqlError {
         Self { kind, message }
     }
 
+    /// Classifies by SQLSTATE when the driver sent one: class 23 is a constraint, 40001
+    /// (serialization failure) and 40P01 (deadlock) mean run it again.
+    pub fn from_sqlstate(code: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        let kind = match code {
+            "40001" | "40P01" => SqlErrorKind::Retry,
+            c if c.starts_with("23") => SqlErrorKind::Constraint,
+            // Class 08: connection exceptions.
+            c if c.starts_with("08") => SqlErrorKind::Connection,
+            _ => return Self::from_message(format!("{message} (SQLSTATE {code})")),
+        };
+        Self { kind, message: format!("{message} (SQLSTATE {code})") }
+    }
+
     pub fn connection(message: impl Into<String>) -> Self {
         Self { kind: SqlErrorKind::Connection, message: message.into() }
     }
@@ -77,7 +91,7 @@ pub trait SqlConnector: Send + Sync {
 }
 
 /// How often a transaction PostgreSQL aborted for a conflict is run again.
-const RETRIES: u32 = 8;
+const RETRIES: u32 = 12;
 /// Idle connections kept for the next transaction.
 const IDLE_CONNECTIONS: usize = 4;
 
@@ -141,8 +155,11 @@ impl SharedDbStore {
         let mut last = String::new();
         for attempt in 0..RETRIES {
             if attempt > 0 {
-                // Spread the contenders out a little: 2, 4, 8 ... ms.
-                std::thread::sleep(Duration::from_millis(1 << attempt.min(6)));
+                // Spread the contenders out: up to 2, 4, 8 … 64 ms, at a point that differs per
+                // process and moment, so two servers do not collide again in step.
+                let cap = 1u64 << attempt.min(6);
+                let spread = u64::from(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos()));
+                std::thread::sleep(Duration::from_millis(1 + spread % cap));
             }
             let mut session = self.session().map_err(|e| unavailable(&self.connector.describe(), &e))?;
             let outcome = self.attempt(session.as_mut(), read_only, &mut work);
@@ -326,4 +343,20 @@ fn migrate_in(session: &mut dyn SqlSession, schema: &str, migrations: &[String],
     session.execute("UPDATE schema_version SET version = $1", &[StoreValue::Integer(target)])?;
     session.commit()?;
     u32::try_from(target).map_err(|_| TxError::Store(StoreError::Invalid("too many migrations".into())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlstates_decide_retry_constraint_and_connection() {
+        assert_eq!(SqlError::from_sqlstate("40001", "pq: could not serialize").kind, SqlErrorKind::Retry);
+        assert_eq!(SqlError::from_sqlstate("40P01", "pq: deadlock detected").kind, SqlErrorKind::Retry);
+        assert_eq!(SqlError::from_sqlstate("23505", "pq: duplicate key").kind, SqlErrorKind::Constraint);
+        assert_eq!(SqlError::from_sqlstate("08006", "pq: connection failure").kind, SqlErrorKind::Connection);
+        let other = SqlError::from_sqlstate("42601", "pq: syntax error");
+        assert_eq!(other.kind, SqlErrorKind::Other);
+        assert!(other.message.contains("SQLSTATE 42601"), "{}", other.message);
+    }
 }

@@ -68,7 +68,7 @@ pub fn invalid_settings(reason: impl std::fmt::Display) -> ServiceError {
 pub const EVENT_INCIDENT_UPDATED: &str = "incident_updated";
 
 /// How many times an edit is retried when someone else saved the incident first.
-const SAVE_ATTEMPTS: usize = 5;
+const SAVE_ATTEMPTS: usize = 12;
 
 /// Where a new incident starts in the team's conduct.
 struct Opening {

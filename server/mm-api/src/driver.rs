@@ -29,9 +29,9 @@ pub enum DriverValue {
 /// Why a driver call failed.
 #[derive(Debug, thiserror::Error)]
 pub enum DriverError {
-    /// The database refused the statement; the message is the database driver's.
+    /// The database refused the statement: its SQLSTATE (when the driver sent one) and message.
     #[error("{method}: {message}")]
-    Database { method: &'static str, message: String },
+    Database { method: &'static str, code: Option<String>, message: String },
     /// The connection is no longer usable (`driver.ErrBadConn`).
     #[error("{method}: the database connection is gone")]
     BadConnection { method: &'static str },
@@ -39,6 +39,18 @@ pub enum DriverError {
     #[error(transparent)]
     Api(#[from] ApiError),
 }
+
+/// lib/pq's `*pq.Error`, which Mattermost passes through its driver RPC as it is (it registers
+/// the type with gob): the SQLSTATE and the server's message.
+#[derive(Gob, Default)]
+#[gob(name = "Error")]
+struct PqError {
+    code: String,
+    message: String,
+    detail: String,
+}
+
+const PQ_ERROR_NAME: &str = "*pq.Error";
 
 /// `database/sql/driver.NamedValue`.
 #[derive(Gob, Default)]
@@ -280,9 +292,21 @@ fn check(method: &'static str, err: GoError) -> Res<()> {
     if error_code(&err) == Some(CODE_BAD_CONN) {
         return Err(DriverError::BadConnection { method });
     }
+    if let Some(e) = err.as_ref().filter(|e| e.name == PQ_ERROR_NAME) {
+        return Err(match e.downcast::<PqError>() {
+            Ok(pq) => {
+                let mut message = format!("pq: {}", pq.message);
+                if !pq.detail.is_empty() {
+                    message = format!("{message} ({})", pq.detail);
+                }
+                DriverError::Database { method, code: Some(pq.code), message }
+            }
+            Err(e) => DriverError::Database { method, code: None, message: format!("unreadable database error: {e}") },
+        });
+    }
     match ApiError::from_go_error(method, err) {
         None => Ok(()),
-        Some(ApiError::Remote { message, .. }) => Err(DriverError::Database { method, message }),
+        Some(ApiError::Remote { message, .. }) => Err(DriverError::Database { method, code: None, message }),
         Some(other) => Err(DriverError::Api(other)),
     }
 }
@@ -297,6 +321,36 @@ mod tests {
         assert_eq!(bytes_value("NUMERIC", b"2.5".to_vec()), DriverValue::Float(2.5));
         assert_eq!(bytes_value("BYTEA", vec![0, 255]), DriverValue::Bytes(vec![0, 255]));
         assert_eq!(bytes_value("UUID", b"abc".to_vec()), DriverValue::Text("abc".into()));
+    }
+
+    /// A `*pq.Error` as Mattermost's server sends it (gob, registered type), read back with its
+    /// SQLSTATE: without it a serialization failure could not be told from a typo.
+    #[test]
+    fn postgres_errors_keep_their_sqlstate() {
+        #[derive(Gob, Default)]
+        #[gob(name = "Error")]
+        struct FullPqError {
+            severity: String,
+            code: String,
+            message: String,
+            detail: String,
+            constraint: String,
+        }
+        let sent = FullPqError {
+            severity: "ERROR".into(),
+            code: "40001".into(),
+            message: "could not serialize access due to concurrent update".into(),
+            detail: String::new(),
+            constraint: String::new(),
+        };
+        let err = Some(Interface::new(PQ_ERROR_NAME, &sent).expect("encode"));
+        match check("ConnExec", err) {
+            Err(DriverError::Database { code, message, .. }) => {
+                assert_eq!(code.as_deref(), Some("40001"));
+                assert_eq!(message, "pq: could not serialize access due to concurrent update");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -26,7 +26,8 @@ fn call<T>(runtime: &Handle, f: impl Future<Output = Result<T, DriverError>>) ->
     runtime.block_on(async {
         match tokio::time::timeout(CALL_TIMEOUT, f).await {
             Ok(Ok(v)) => Ok(v),
-            Ok(Err(DriverError::Database { message, .. })) => Err(SqlError::from_message(message)),
+            Ok(Err(DriverError::Database { code: Some(code), message, .. })) => Err(SqlError::from_sqlstate(&code, message)),
+            Ok(Err(DriverError::Database { code: None, message, .. })) => Err(SqlError::from_message(message)),
             Ok(Err(e)) => Err(SqlError::connection(e.to_string())),
             Err(_) => Err(SqlError::connection(format!("the database did not answer within {CALL_TIMEOUT:?}"))),
         }
