@@ -28,6 +28,14 @@ type Person struct {
 // Token is the person's session token.
 func (p *Person) Token() string { return p.Client.AuthToken }
 
+// On is the same person, with the same session, talking to another server of the same
+// installation (a cluster node): sessions live in the shared database.
+func (p *Person) On(url string) *Person {
+	c := model.NewAPIv4Client(url)
+	c.SetToken(p.Token())
+	return &Person{User: p.User, Password: p.Password, Client: c}
+}
+
 func randomToken() string {
 	b := make([]byte, 12)
 	if _, err := rand.Read(b); err != nil {
@@ -158,4 +166,19 @@ func (e *Env) SchemaVersion() (uint32, error) {
 		return 0, fmt.Errorf("%s has an unmerged write-ahead log (%d bytes): the plugin still has it open", e.DatabasePath(), wal.Size())
 	}
 	return uint32(header[60])<<24 | uint32(header[61])<<16 | uint32(header[62])<<8 | uint32(header[63]), nil
+}
+
+// ParentPid reads a process's parent from /proc/<pid>/stat ("pid (comm) state ppid ..."; the
+// command name may hold spaces, so count from the last parenthesis).
+func ParentPid(pid int) (int, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	s := string(b)
+	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(fields) < 2 {
+		return 0, fmt.Errorf("/proc/%d/stat: %q", pid, s)
+	}
+	return strconv.Atoi(fields[1])
 }
