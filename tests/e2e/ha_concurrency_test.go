@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"strings"
 	"sync"
@@ -158,6 +159,8 @@ func runWorkers(w *haWorld, workers [][]haOp) (int, int, []error) {
 					var se *statusError
 					if err != nil && errors.As(err, &se) && se.status == http.StatusConflict && strings.Contains(se.body, "try again") && time.Now().Before(deadline) {
 						retries.Add(1)
+						// A short random pause, so the losers do not collide again in step.
+						time.Sleep(time.Duration(rand.IntN(50)) * time.Millisecond)
 						continue
 					}
 					if err != nil {
