@@ -43,47 +43,24 @@ type Cluster struct {
 
 // StartCluster builds the server if needed and starts PostgreSQL; AddNode starts the nodes.
 func StartCluster(ctx context.Context, opts Options) (*Cluster, error) {
-	logf := opts.Logf
-	if logf == nil {
-		logf = func(string, ...any) {}
-	}
-	c := &Cluster{opts: opts, logf: logf}
+	c := &Cluster{opts: opts, logf: opts.logger()}
 	ok := false
 	defer func() {
 		if !ok {
 			c.Stop()
 		}
 	}()
-	builder := &Env{opts: opts, logf: logf}
+	builder := &Env{opts: opts, logf: c.logf}
 	if err := builder.build(ctx); err != nil {
 		return nil, err
 	}
 	c.mattermost = builder.Mattermost
-	work := opts.WorkDir
-	if work == "" {
-		d, err := os.MkdirTemp("", "ir-e2e-ha-")
-		if err != nil {
-			return nil, err
-		}
-		work = d
-	}
-	work, err := filepath.Abs(work)
-	if err != nil {
+	var err error
+	if c.WorkDir, c.pg, err = workAndPostgres(ctx, opts, "ir-e2e-ha-"); err != nil {
 		return nil, err
 	}
-	c.WorkDir = work
-	c.DataDir = filepath.Join(work, "data") + "/"
+	c.DataDir = filepath.Join(c.WorkDir, "data") + "/"
 	if err := os.MkdirAll(c.DataDir, 0o755); err != nil {
-		return nil, err
-	}
-	pgPort := opts.PGPort
-	if pgPort == 0 {
-		if pgPort, err = FreePort(); err != nil {
-			return nil, err
-		}
-	}
-	logf("postgres: starting a private cluster on 127.0.0.1:%d", pgPort)
-	if c.pg, err = startPostgres(ctx, pgPort, filepath.Join(work, "postgres.log")); err != nil {
 		return nil, err
 	}
 	// The first node to start finds no configuration in the database and stores these
@@ -92,7 +69,7 @@ func StartCluster(ctx context.Context, opts Options) (*Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.defaultsPath = filepath.Join(work, "config-defaults.json")
+	c.defaultsPath = filepath.Join(c.WorkDir, "config-defaults.json")
 	if err := os.WriteFile(c.defaultsPath, b, 0o600); err != nil {
 		return nil, err
 	}

@@ -63,11 +63,7 @@ type Env struct {
 // Start builds the server if needed, starts PostgreSQL and Mattermost, and waits until the
 // server answers /api/v4/system/ping. On error everything started is stopped again.
 func Start(ctx context.Context, opts Options) (*Env, error) {
-	logf := opts.Logf
-	if logf == nil {
-		logf = func(string, ...any) {}
-	}
-	e := &Env{opts: opts, logf: logf}
+	e := &Env{opts: opts, logf: opts.logger()}
 	ok := false
 	defer func() {
 		if !ok {
@@ -78,37 +74,15 @@ func Start(ctx context.Context, opts Options) (*Env, error) {
 	if err := e.build(ctx); err != nil {
 		return nil, err
 	}
-	work := opts.WorkDir
-	if work == "" {
-		d, err := os.MkdirTemp("", "ir-e2e-")
-		if err != nil {
-			return nil, err
-		}
-		work = d
-	}
-	work, err := filepath.Abs(work)
-	if err != nil {
+	var err error
+	if e.WorkDir, e.pg, err = workAndPostgres(ctx, opts, "ir-e2e-"); err != nil {
 		return nil, err
 	}
-	e.WorkDir = work
 	for _, d := range []string{"config", "data", "plugins", "client/plugins", "logs"} {
-		if err := os.MkdirAll(filepath.Join(work, d), 0o755); err != nil {
+		if err := os.MkdirAll(filepath.Join(e.WorkDir, d), 0o755); err != nil {
 			return nil, err
 		}
 	}
-
-	pgPort := opts.PGPort
-	if pgPort == 0 {
-		if pgPort, err = FreePort(); err != nil {
-			return nil, err
-		}
-	}
-	logf("postgres: starting a private cluster on 127.0.0.1:%d", pgPort)
-	t0 := time.Now()
-	if e.pg, err = startPostgres(ctx, pgPort, filepath.Join(work, "postgres.log")); err != nil {
-		return nil, err
-	}
-	logf("postgres: ready in %.1fs", time.Since(t0).Seconds())
 
 	port := opts.Port
 	if port == 0 {
@@ -127,6 +101,48 @@ func Start(ctx context.Context, opts Options) (*Env, error) {
 	}
 	ok = true
 	return e, nil
+}
+
+func (o Options) logger() func(string, ...any) {
+	if o.Logf == nil {
+		return func(string, ...any) {}
+	}
+	return o.Logf
+}
+
+// workAndPostgres makes the work folder (opts.WorkDir, else a fresh temporary one named
+// prefix…) and starts PostgreSQL, logging to postgres.log there.
+func workAndPostgres(ctx context.Context, opts Options, prefix string) (string, *postgres, error) {
+	work := opts.WorkDir
+	if work == "" {
+		d, err := os.MkdirTemp("", prefix)
+		if err != nil {
+			return "", nil, err
+		}
+		work = d
+	}
+	work, err := filepath.Abs(work)
+	if err != nil {
+		return "", nil, err
+	}
+	if err := os.MkdirAll(work, 0o755); err != nil {
+		return "", nil, err
+	}
+	port := opts.PGPort
+	if port == 0 {
+		if port, err = FreePort(); err != nil {
+			return "", nil, err
+		}
+	}
+	logf := opts.logger()
+	logf("postgres: starting a private cluster on 127.0.0.1:%d", port)
+	t0 := time.Now()
+	pg, err := startPostgres(ctx, port, filepath.Join(work, "postgres.log"))
+	if err != nil {
+		return "", nil, err
+	}
+	logf("postgres: ready in %.1fs", time.Since(t0).Seconds())
+	return work, pg, nil
 }
 
 // build compiles the server (and mmctl) from the module pinned in go.mod. Go's build cache
