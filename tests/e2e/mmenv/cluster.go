@@ -65,7 +65,12 @@ func StartCluster(ctx context.Context, opts Options) (*Cluster, error) {
 	}
 	// The first node to start finds no configuration in the database and stores these
 	// defaults there (MM_CUSTOM_DEFAULTS_PATH); later nodes read what is stored.
-	b, err := json.MarshalIndent(sharedConfig(c.pg.dsn("mattermost"), c.DataDir), "", "  ")
+	cfg := sharedConfig(c.pg.dsn("mattermost"), c.DataDir)
+	// What an admin of a high-availability installation sets. Without a licence the server has
+	// no cluster implementation, so this changes nothing in Mattermost itself; plugins read it
+	// to know they run on several servers.
+	cfg["ClusterSettings"] = map[string]any{"Enable": true, "ClusterName": "ir-e2e-ha"}
+	b, err := json.MarshalIndent(cfg, "", "  ")
 	if err != nil {
 		return nil, err
 	}

@@ -75,17 +75,33 @@ func (e *Env) Login(ctx context.Context, username, password string) (*Person, er
 // Deploy installs a bundle and enables it with build/deploy.sh, the way `make deploy` does
 // (MM_SERVICESETTINGS_SITEURL and MM_ADMIN_TOKEN), then waits until the plugin runs.
 func (e *Env) Deploy(ctx context.Context, admin *Person, repoDir, bundle string) (string, error) {
+	out, err := e.Upload(ctx, admin, repoDir, bundle)
+	if err != nil {
+		return out, err
+	}
+	return out, e.WaitPluginRunning(ctx, admin, 60*time.Second)
+}
+
+// Upload is Deploy without waiting: enabling succeeds whether or not the plugin then starts.
+func (e *Env) Upload(ctx context.Context, admin *Person, repoDir, bundle string) (string, error) {
 	cmd := exec.CommandContext(ctx, filepath.Join(repoDir, "build", "deploy.sh"), bundle, PluginID)
 	cmd.Env = append(os.Environ(), "MM_SERVICESETTINGS_SITEURL="+e.URL, "MM_ADMIN_TOKEN="+admin.Token())
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return string(out), fmt.Errorf("build/deploy.sh: %v\n%s", err, out)
 	}
-	return string(out), e.WaitPluginRunning(ctx, admin, 60*time.Second)
+	return string(out), nil
 }
 
-// WaitPluginRunning waits until the server reports our plugin running (state 2).
+// WaitPluginRunning waits until the server reports our plugin running.
 func (e *Env) WaitPluginRunning(ctx context.Context, admin *Person, limit time.Duration) error {
+	_, err := e.WaitPluginState(ctx, admin, model.PluginStateRunning, limit)
+	return err
+}
+
+// WaitPluginState waits until this server reports our plugin in state (model.PluginState*),
+// and answers the status (with the error of a failed start).
+func (e *Env) WaitPluginState(ctx context.Context, admin *Person, state int, limit time.Duration) (*model.PluginStatus, error) {
 	deadline := time.Now().Add(limit)
 	var last string
 	for {
@@ -95,8 +111,8 @@ func (e *Env) WaitPluginRunning(ctx context.Context, admin *Person, limit time.D
 			for _, s := range statuses {
 				if s.PluginId == PluginID {
 					last = fmt.Sprintf("state %d %s", s.State, s.Error)
-					if s.State == model.PluginStateRunning {
-						return nil
+					if s.State == state {
+						return s, nil
 					}
 				}
 			}
@@ -104,11 +120,11 @@ func (e *Env) WaitPluginRunning(ctx context.Context, admin *Person, limit time.D
 			last = err.Error()
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("plugin %s not running after %s (%s); server log tail:\n%s", PluginID, limit, last, e.LogTail(30))
+			return nil, fmt.Errorf("plugin %s not in state %d after %s (%s); server log tail:\n%s", PluginID, state, limit, last, e.LogTail(30))
 		}
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
+			return nil, ctx.Err()
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
