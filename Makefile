@@ -38,8 +38,11 @@ dist: host guest webapp
 ## Mattermost server.
 test: setup test-rust dist test-webapp test-conformance e2e
 
+## Rust tests beside a private PostgreSQL (build/with-postgres.sh): the shared-database store's
+## own tests, then the plugin logic's tests once on SQLite and once on PostgreSQL.
 test-rust: guest
-	$(CARGO) test --workspace --exclude faulty-guest
+	./build/with-postgres.sh $(CARGO) test --workspace --exclude faulty-guest --features host-store/pg-client
+	INCIDENT_TEST_BACKEND=postgres ./build/with-postgres.sh $(CARGO) test -p incident-guest
 
 ## The webapp's Chromium tests drive the real plugin (tests/conformance/cmd/devserver).
 test-webapp: dist

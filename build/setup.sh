@@ -7,9 +7,9 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v chromium >/dev/null || need_apt+=(chromium)
 command -v python3 >/dev/null || need_apt+=(python3)
-# `setup.sh e2e` (make e2e, make run): PostgreSQL's server programs, for the private cluster the
-# real Mattermost server uses.
-if [ "${1:-}" = e2e ] && ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
+# PostgreSQL's server programs: the Rust tests of the shared-database store run against a
+# private cluster (build/with-postgres.sh), and so does the real Mattermost server (make e2e).
+if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
   need_apt+=(postgresql)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then

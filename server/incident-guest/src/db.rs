@@ -24,17 +24,33 @@ impl Database for Store {
     }
 }
 
-/// The same SQLite the host runs, natively, so repository tests run the production SQL.
+/// The host's own stores, natively, so the tests run the production SQL on either backend:
+/// SQLite in memory by default, or with `INCIDENT_TEST_BACKEND=postgres` a fresh schema of the
+/// PostgreSQL that `INCIDENT_TEST_PG` names (`make test-rust` runs the tests both ways).
 #[cfg(test)]
 pub mod native {
     use super::*;
-    use host_store::{SqliteStore, StoreValue};
+    use host_store::pg_client::PgClientConnector;
+    use host_store::{SharedDbStore, SqliteStore, Store as HostStore, StoreValue};
+    use std::sync::atomic::{AtomicU32, Ordering};
 
-    pub struct NativeDb(pub SqliteStore);
+    pub struct NativeDb(Box<dyn HostStore>);
 
     impl NativeDb {
         pub fn new() -> Self {
-            NativeDb(SqliteStore::open_in_memory().expect("in-memory sqlite"))
+            match std::env::var("INCIDENT_TEST_BACKEND").as_deref() {
+                Ok("postgres") => NativeDb(Box::new(Self::postgres())),
+                Ok("sqlite") | Err(_) => NativeDb(Box::new(SqliteStore::open_in_memory().expect("in-memory sqlite"))),
+                Ok(other) => panic!("INCIDENT_TEST_BACKEND={other:?}: use sqlite or postgres"),
+            }
+        }
+
+        fn postgres() -> SharedDbStore {
+            static NEXT: AtomicU32 = AtomicU32::new(0);
+            let url = std::env::var("INCIDENT_TEST_PG")
+                .expect("INCIDENT_TEST_BACKEND=postgres needs INCIDENT_TEST_PG (build/with-postgres.sh sets it)");
+            let schema = format!("guest_test_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
+            SharedDbStore::new(Box::new(PgClientConnector::new(url)), &schema)
         }
     }
 

@@ -13,6 +13,7 @@ mod learning;
 mod platform;
 mod repo;
 mod repo_learning;
+mod repo_list;
 mod running;
 mod scheduled;
 mod service;
@@ -148,6 +149,9 @@ impl Plugin for IncidentResponse {
         }
         if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.deliver_webhooks()) {
             api.log(LogLevel::Error, "webhook deliveries failed", &[("error", &e.to_string())]);
+        }
+        if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.backfill_list_columns()) {
+            api.log(LogLevel::Error, "filling in the incident list columns failed", &[("error", &e.to_string())]);
         }
     }
 }

@@ -90,6 +90,10 @@ pub const MIGRATIONS: &[&str] = &[
         delete_at INTEGER NOT NULL DEFAULT 0
     );
     CREATE INDEX channel_messages_by_incident ON channel_messages (incident_id, create_at);",
+    // 5: what listing a page in SQL needs (repo_list.rs); NULL until filled in.
+    "ALTER TABLE incidents ADD COLUMN search_text TEXT;
+    ALTER TABLE incidents ADD COLUMN private INTEGER;
+    CREATE INDEX incidents_by_team_created ON incidents (team_id, created_at);",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -119,7 +123,7 @@ pub(crate) fn to_json_pub<T: serde::Serialize>(v: &T) -> Result<String> {
     to_json(v)
 }
 
-fn state_text(state: &IncidentState) -> &'static str {
+pub(crate) fn state_text(state: &IncidentState) -> &'static str {
     match state {
         IncidentState::Active => "active",
         IncidentState::Ended => "ended",
@@ -130,7 +134,7 @@ fn to_json<T: serde::Serialize>(v: &T) -> Result<String> {
     serde_json::to_string(v).map_err(|e| RepoError::Corrupt(e.to_string()))
 }
 
-fn incidents_from(rows: &Rows) -> Result<Vec<Versioned<Incident>>> {
+pub(crate) fn incidents_from(rows: &Rows) -> Result<Vec<Versioned<Incident>>> {
     (0..rows.len())
         .map(|i| {
             let doc = rows.text(i, "doc")?;
@@ -189,11 +193,11 @@ impl<'a, D: Database> Repo<'a, D> {
         Ok(())
     }
 
-    pub fn activate_incident(&self, incident: &Incident) -> Result<()> {
+    pub fn activate_incident(&self, incident: &Incident, private: bool) -> Result<()> {
         self.db.execute(vec![
             Statement::new(
                 "UPDATE incidents SET name = ?, state = 'active', commander_id = ?, channel_id = ?, playbook_id = ?,
-                     created_at = ?, doc = ?, revision = revision + 1
+                     created_at = ?, doc = ?, search_text = ?, private = ?, revision = revision + 1
                  WHERE id = ? AND state = 'starting'",
                 vec![
                     (&incident.name).into(),
@@ -202,6 +206,8 @@ impl<'a, D: Database> Repo<'a, D> {
                     incident.playbook_id.clone().into(),
                     incident.created_at.into(),
                     to_json(incident)?.into(),
+                    crate::repo_list::search_text(incident).into(),
+                    i64::from(private).into(),
                     (&incident.id).into(),
                 ],
             )
@@ -214,7 +220,7 @@ impl<'a, D: Database> Repo<'a, D> {
     pub fn save_incident(&self, incident: &Incident, revision: i64) -> Result<()> {
         self.db.execute(vec![
             Statement::new(
-                "UPDATE incidents SET name = ?, state = ?, commander_id = ?, ended_at = ?, doc = ?,
+                "UPDATE incidents SET name = ?, state = ?, commander_id = ?, ended_at = ?, doc = ?, search_text = ?,
                      revision = revision + 1
                  WHERE id = ? AND revision = ?",
                 vec![
@@ -223,6 +229,7 @@ impl<'a, D: Database> Repo<'a, D> {
                     (&incident.commander_id).into(),
                     incident.ended_at.into(),
                     to_json(incident)?.into(),
+                    crate::repo_list::search_text(incident).into(),
                     (&incident.id).into(),
                     revision.into(),
                 ],
@@ -334,7 +341,7 @@ impl<'a, D: Database> Repo<'a, D> {
 
     pub fn playbooks(&self, team_id: &str) -> Result<Vec<Playbook>> {
         let rows = self.db.query(
-            "SELECT doc, revision FROM playbooks WHERE team_id = ? ORDER BY title COLLATE NOCASE, id",
+            "SELECT doc, revision FROM playbooks WHERE team_id = ? ORDER BY lower(title), id",
             &[team_id.into()],
         )?;
         Ok(playbooks_from(&rows)?.into_iter().map(|v| v.value).collect())

@@ -227,6 +227,51 @@ fn listing_filters_and_pages() {
     let _ = IncidentState::Active;
 }
 
+/// Pages come from SQL with privacy applied before paging: bob (team member, in no incident
+/// channel) pages through public incidents only, and the totals agree; `%` in the text filter
+/// is a character, not a wildcard.
+#[test]
+fn pages_hide_private_incidents_before_counting() {
+    let w = World::new();
+    for n in 0..7 {
+        let private = n % 3 == 0; // 0, 3, 6
+        let (status, v) = w.http(Some("u-alice"), "POST", "/api/v0/incidents",
+            json!({"team_id": TEAM, "name": format!("Outage {n} 100%"), "private": private}));
+        assert_eq!(status, 201, "{v}");
+    }
+    let list = |who: &str, q: &str| w.http(Some(who), "GET", &format!("/api/v0/incidents?team_id={TEAM}&{q}"), Value::Null).1;
+    let names = |v: &Value| v["items"].as_array().map(|a| a.iter().map(|i| i["name"].as_str().unwrap_or("").to_owned()).collect::<Vec<_>>()).unwrap_or_default();
+    assert_eq!(list("u-alice", "per_page=50")["total"], 7, "alice is in every channel");
+    assert_eq!(list("u-root", "per_page=50")["total"], 7, "admins see everything");
+    let first = list("u-bob", "per_page=2&page=0");
+    let second = list("u-bob", "per_page=2&page=1");
+    assert_eq!(first["total"], 4);
+    assert_eq!(names(&first), ["Outage 5 100%", "Outage 4 100%"]);
+    assert_eq!(names(&second), ["Outage 2 100%", "Outage 1 100%"]);
+    assert_eq!(list("u-bob", "q=100%25")["total"], 4);
+    assert_eq!(list("u-bob", "q=5%25")["total"], 0, "a literal %, not a wildcard (as one, 5% would match Outage 5)");
+}
+
+/// Incidents stored before the list columns existed are listed (as private until checked)
+/// and filled in by the timer, a batch at a time.
+#[test]
+fn incidents_stored_before_the_list_columns_are_filled_in() {
+    use mattermost_plugin_sdk::store::Statement;
+    let w = World::new();
+    w.start("u-alice", "Legacy public");
+    let (_, secret) = w.http(Some("u-alice"), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": "Legacy secret", "private": true}));
+    assert!(secret["id"].is_string(), "{secret}");
+    crate::db::Database::execute(&w.db, vec![Statement::new("UPDATE incidents SET search_text = NULL, private = NULL", vec![])]).expect("forget");
+    let total = |who: &str, q: &str| w.http(Some(who), "GET", &format!("/api/v0/incidents?team_id={TEAM}&{q}"), Value::Null).1["total"].clone();
+    assert_eq!(total("u-bob", ""), 0, "unknown rows are checked like private ones");
+    assert_eq!(total("u-alice", "q=legacy"), 2, "the name stands in for the search text");
+    let filled = with_service(&w.mm, &w.db, |s| s.backfill_list_columns()).expect("backfill");
+    assert_eq!(filled, 2);
+    assert_eq!(with_service(&w.mm, &w.db, |s| s.backfill_list_columns()).expect("again"), 0);
+    assert_eq!(total("u-bob", ""), 1, "the public one is public again");
+    assert_eq!(total("u-alice", "q=inc-0002"), 1, "the reference is searchable again");
+}
+
 #[test]
 fn playbooks_crud_and_import_export() {
     let w = World::new();

@@ -22,6 +22,12 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         ReminderPolicy::from_settings(&s.update_reminders, &s.stale_incident_days, &s.role_nudge_minutes).map_err(invalid_settings)
     }
 
+    /// Fills in the list columns of incidents stored before they existed, a batch a tick
+    /// (repo_list.rs); answers how many it filled.
+    pub fn backfill_list_columns(&mut self) -> Result<usize> {
+        Ok(self.repo.backfill_list_columns(|channel_id| self.mm.channel(channel_id).map(|c| c.channel_type == "P"))?)
+    }
+
     /// Posts every reminder that is due and not yet posted; answers how many were posted.
     pub fn send_due_reminders(&mut self) -> Result<usize> {
         let policy = self.reminder_policy()?;

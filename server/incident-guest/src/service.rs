@@ -185,14 +185,19 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     pub fn list(&self, user_id: &str, filter: &IncidentFilter, page: usize, per_page: usize) -> Result<(Vec<Incident>, usize)> {
         let team = filter.team_id.clone().unwrap_or_default();
         self.require_team_member(&team, user_id)?;
-        let (all, _) = self.repo.list_incidents(filter, 0, usize::MAX)?;
-        let visible: Vec<Incident> = if self.is_admin(&team, user_id) {
-            all
-        } else {
-            all.into_iter().filter(|i| self.may_view(i, user_id)).collect()
-        };
-        let total = visible.len();
-        Ok((visible.into_iter().skip(page.saturating_mul(per_page)).take(per_page).collect(), total))
+        let offset = page.saturating_mul(per_page);
+        if self.is_admin(&team, user_id) {
+            return Ok(self.repo.incident_page(filter, None, offset, per_page)?);
+        }
+        // Public incidents are visible to the team; private ones (usually few) are checked.
+        let visible: Vec<String> = self
+            .repo
+            .unchecked_incidents(filter)?
+            .into_iter()
+            .filter(|u| self.mm.is_channel_member(&u.channel_id, user_id))
+            .map(|u| u.id)
+            .collect();
+        Ok(self.repo.incident_page(filter, Some(&visible), offset, per_page)?)
     }
 
     // --- starting --------------------------------------------------------------------------
@@ -313,7 +318,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             self.ids,
             self.now,
         )?;
-        self.repo.activate_incident(&incident)?;
+        self.repo.activate_incident(&incident, channel.channel_type == "P")?;
         self.show_in_header(&incident);
 
         let usernames = |id: &str| self.mm.user(id).map(|u| u.username);

@@ -4,6 +4,7 @@
 //! OnActivate (protocol.md §6). Server errors come back as [`ApiError`] values, never panics:
 //! `*model.AppError` results as [`ApiError::App`], Go `error` results as [`ApiError::Remote`].
 
+mod driver;
 mod error;
 mod wire;
 
@@ -13,6 +14,7 @@ use mm_model::{
     TeamMember, User, WebsocketBroadcast,
 };
 
+pub use driver::{DriverClient, DriverError, DriverValue, QueryResult};
 pub use error::ApiError;
 use wire::*;
 

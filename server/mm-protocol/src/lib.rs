@@ -40,8 +40,9 @@ pub enum ProtocolError {
 pub trait Hooks: Send + Sync + 'static {
     /// Hook names in Mattermost's spelling. Only these are advertised to the server.
     fn implemented(&self) -> impl Future<Output = Result<Vec<String>, String>> + Send;
-    /// `api` is a net/rpc client on the API stream the server offered.
-    fn on_activate(&self, api: go_netrpc::Client) -> impl Future<Output = Result<(), String>> + Send;
+    /// `api` is a net/rpc client on the API stream the server offered; `driver` one on its
+    /// database driver stream (`None` if dialling it failed).
+    fn on_activate(&self, api: go_netrpc::Client, driver: Option<go_netrpc::Client>) -> impl Future<Output = Result<(), String>> + Send;
     fn on_deactivate(&self) -> impl Future<Output = Result<(), String>> + Send;
     fn on_configuration_change(&self) -> impl Future<Output = Result<(), String>> + Send;
     fn execute_command(&self, ctx: Context, args: CommandArgs) -> impl Future<Output = Result<CommandResponse, AppError>> + Send;
@@ -181,11 +182,11 @@ pub fn hooks_server<H: Hooks>(hooks: Arc<H>, broker: MuxBroker) -> Server {
         let (h, b) = (h.clone(), b.clone());
         async move {
             // Dial both streams the server reserved, within its 5 s accept window, as Go
-            // plugins do; we do not use the database driver, but an undialled id logs an error.
+            // plugins do (an undialled id logs an error). The driver is only needed when the
+            // data lives in Mattermost's database, so failing to reach it is not fatal here.
             let api = b.dial(args.api_mux_id).await.map_err(|e| ServiceError(e.to_string()))?;
-            let driver = b.dial(args.driver_mux_id).await;
-            drop(driver);
-            Ok::<_, ServiceError>(go_error(h.on_activate(go_netrpc::Client::new(api)).await))
+            let driver = b.dial(args.driver_mux_id).await.ok().map(go_netrpc::Client::new);
+            Ok::<_, ServiceError>(go_error(h.on_activate(go_netrpc::Client::new(api), driver).await))
         }
     });
 

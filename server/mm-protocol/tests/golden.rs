@@ -122,7 +122,7 @@ impl mm_protocol::Hooks for TwoHooks {
     async fn implemented(&self) -> Result<Vec<String>, String> {
         Ok(vec!["OnActivate".into(), "ExecuteCommand".into(), "NotAHook".into()])
     }
-    async fn on_activate(&self, _api: go_netrpc::Client) -> Result<(), String> {
+    async fn on_activate(&self, _api: go_netrpc::Client, _driver: Option<go_netrpc::Client>) -> Result<(), String> {
         Ok(())
     }
     async fn on_deactivate(&self) -> Result<(), String> {

@@ -42,6 +42,8 @@ pub struct HostHooks {
     plugin_id: String,
     /// The timer calling the guest's `RunScheduled` while the plugin is active.
     ticker: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
+    /// The store opened at activation, to let go of its connections at deactivation.
+    store: std::sync::Mutex<Option<Arc<dyn host_store::Store>>>,
 }
 
 /// How often `RunScheduled` runs: `INCIDENT_TICK_SECONDS` (1 to 3600), else a minute.
@@ -56,7 +58,7 @@ fn tick_period() -> std::time::Duration {
 
 impl HostHooks {
     pub fn new(guest: GuestSlot, plugin_id: String) -> Self {
-        Self { guest, plugin_id, ticker: std::sync::Mutex::new(None) }
+        Self { guest, plugin_id, ticker: std::sync::Mutex::new(None), store: std::sync::Mutex::new(None) }
     }
 
     /// Starts (or restarts) the timer when the guest has timed work. A slow run delays the
@@ -126,12 +128,16 @@ impl mm_protocol::Hooks for HostHooks {
         self.run("Implemented", |g| g.implemented()).await
     }
 
-    async fn on_activate(&self, api: go_netrpc::Client) -> Result<(), String> {
+    async fn on_activate(&self, api: go_netrpc::Client, driver: Option<go_netrpc::Client>) -> Result<(), String> {
         let guest = self.guest.get().await?;
         let api = ApiClient::new(api);
         guest.set_api(api.clone());
-        let store = crate::data::open_store(&api, &self.plugin_id).await.inspect_err(|e| log::error(e))?;
-        guest.set_store(store);
+        let driver = driver.map(mm_api::DriverClient::new);
+        let store = crate::data::open_store(&api, driver, &self.plugin_id).await.inspect_err(|e| log::error(e))?;
+        guest.set_store(store.clone());
+        if let Ok(mut slot) = self.store.lock() {
+            *slot = Some(store);
+        }
         self.run("OnActivate", |g| g.on_activate()).await??;
         if self.run("Implemented", |g| g.implemented()).await?.iter().any(|h| h == "RunScheduled") {
             self.start_ticker(guest);
@@ -142,7 +148,13 @@ impl mm_protocol::Hooks for HostHooks {
 
     async fn on_deactivate(&self) -> Result<(), String> {
         self.stop_ticker();
-        self.run("OnDeactivate", |g| g.on_deactivate()).await?
+        let result = self.run("OnDeactivate", |g| g.on_deactivate()).await?;
+        if let Some(store) = self.store.lock().ok().and_then(|mut s| s.take()) {
+            // Mattermost closes a stopped plugin's connections too; giving them back now keeps
+            // its pool whole while the process lingers.
+            let _ = tokio::task::spawn_blocking(move || store.close_idle()).await;
+        }
+        result
     }
 
     async fn on_configuration_change(&self) -> Result<(), String> {

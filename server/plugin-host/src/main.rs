@@ -5,6 +5,7 @@
 //! every hook by running it in the guest. Errors stop at this edge as log lines and error answers.
 
 mod data;
+mod db_driver;
 mod hooks;
 mod log;
 

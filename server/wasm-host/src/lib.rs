@@ -16,7 +16,7 @@ use std::path::Path;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use host_store::SqliteStore;
+use host_store::Store as DataStore;
 use mm_api::ApiClient;
 use mm_model::{AppError, ChannelMember, CommandArgs, CommandResponse, Context, Post, Reaction, User};
 use mm_protocol::{HttpRequest, HttpResponse};
@@ -74,7 +74,7 @@ pub struct GuestRuntime {
     pre: v0_1::PluginPre<HostState>,
     limits: GuestLimits,
     api: RwLock<Option<ApiClient>>,
-    store: RwLock<Option<Arc<SqliteStore>>>,
+    store: RwLock<Option<Arc<dyn DataStore>>>,
     runtime: tokio::runtime::Handle,
 }
 
@@ -135,7 +135,7 @@ impl GuestRuntime {
     }
 
     /// Hands the plugin's database to the guest's `store` imports.
-    pub fn set_store(&self, store: Arc<SqliteStore>) {
+    pub fn set_store(&self, store: Arc<dyn DataStore>) {
         if let Ok(mut slot) = self.store.write() {
             *slot = Some(store);
         }

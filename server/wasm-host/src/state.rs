@@ -2,7 +2,7 @@
 
 use std::future::Future;
 
-use host_store::SqliteStore;
+use host_store::Store as DataStore;
 use mm_api::{ApiClient, ApiError};
 use std::sync::Arc;
 use wasmtime::component::ResourceTable;
@@ -16,7 +16,7 @@ pub struct HostState {
     table: ResourceTable,
     pub(crate) limiter: MemoryCap,
     api: Option<ApiClient>,
-    pub(crate) store: Option<Arc<SqliteStore>>,
+    pub(crate) store: Option<Arc<dyn DataStore>>,
     runtime: tokio::runtime::Handle,
     limits: GuestLimits,
 }
@@ -24,7 +24,7 @@ pub struct HostState {
 impl HostState {
     pub(crate) fn new(
         api: Option<ApiClient>,
-        store: Option<Arc<SqliteStore>>,
+        store: Option<Arc<dyn DataStore>>,
         runtime: tokio::runtime::Handle,
         limits: GuestLimits,
     ) -> Self {

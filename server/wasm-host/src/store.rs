@@ -1,4 +1,5 @@
-//! Host side of the `store` interface: the guest's SQL runs against the plugin's SQLite file.
+//! Host side of the `store` interface: the guest's SQL runs against the plugin's database
+//! (its SQLite file, or its schema in Mattermost's database).
 
 use host_store::{Rows, Statement, StoreError, StoreValue};
 
@@ -42,7 +43,7 @@ fn rows_out(r: Rows) -> wit::Rows {
 }
 
 impl HostState {
-    fn store(&self) -> Result<&host_store::SqliteStore, wit::StoreError> {
+    fn store(&self) -> Result<&dyn host_store::Store, wit::StoreError> {
         self.store
             .as_deref()
             .ok_or_else(|| wit::StoreError::Unavailable("the database is opened at activation".into()))

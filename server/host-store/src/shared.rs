@@ -1,0 +1,329 @@
+//! The plugin's data in Mattermost's own PostgreSQL database, so that every server of a cluster
+//! (each running its own plugin process) sees the same incidents.
+//!
+//! The tables live in a schema of their own (named after the plugin), never next to
+//! Mattermost's. Every query and batch is one transaction that starts with
+//! `SET LOCAL search_path`, which ends with the transaction: the connection goes back to
+//! Mattermost's pool exactly as it came. Batches run SERIALIZABLE, so two servers changing the
+//! same incident behave as if one went first; PostgreSQL aborts the other, and the whole batch
+//! is retried (nothing of it was committed). The `revision` preconditions then decide, as on
+//! SQLite.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use crate::dialect::{migration_to_postgres, statement_to_postgres};
+use crate::{MAX_ROWS, Rows, Statement, Store, StoreError, StoreValue};
+
+/// Why a database call failed, as far as the store needs to know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SqlErrorKind {
+    /// A constraint refused the change.
+    Constraint,
+    /// A serialization failure or deadlock: the transaction may simply be run again.
+    Retry,
+    /// The connection is broken; take another one.
+    Connection,
+    /// Anything else: wrong SQL, no permission, ...
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct SqlError {
+    pub kind: SqlErrorKind,
+    pub message: String,
+}
+
+impl SqlError {
+    /// Classifies a PostgreSQL error by its message (Mattermost's driver RPC carries only the
+    /// text, e.g. `pq: could not serialize access due to concurrent update`).
+    pub fn from_message(message: impl Into<String>) -> Self {
+        let message = message.into();
+        let lower = message.to_ascii_lowercase();
+        let kind = if lower.contains("could not serialize access") || lower.contains("deadlock detected") {
+            SqlErrorKind::Retry
+        } else if lower.contains("violates") && lower.contains("constraint") {
+            SqlErrorKind::Constraint
+        } else {
+            SqlErrorKind::Other
+        };
+        Self { kind, message }
+    }
+
+    pub fn connection(message: impl Into<String>) -> Self {
+        Self { kind: SqlErrorKind::Connection, message: message.into() }
+    }
+}
+
+/// One database connection, used by one transaction at a time. Implemented over Mattermost's
+/// driver RPC in the plugin, and over a direct PostgreSQL client in tests.
+pub trait SqlSession: Send {
+    fn begin(&mut self, read_only: bool, serializable: bool) -> Result<(), SqlError>;
+    /// Runs one statement; `params` may be empty, and then `sql` may hold several statements.
+    fn execute(&mut self, sql: &str, params: &[StoreValue]) -> Result<u64, SqlError>;
+    /// Runs a query; at most `max_rows` rows, and `true` if there were more.
+    fn query(&mut self, sql: &str, params: &[StoreValue], max_rows: usize) -> Result<(Rows, bool), SqlError>;
+    fn commit(&mut self) -> Result<(), SqlError>;
+    fn rollback(&mut self) -> Result<(), SqlError>;
+    /// Gives the connection back (to Mattermost's pool).
+    fn close(self: Box<Self>);
+}
+
+pub trait SqlConnector: Send + Sync {
+    fn connect(&self) -> Result<Box<dyn SqlSession>, SqlError>;
+    /// Where the database is, without credentials.
+    fn describe(&self) -> String;
+}
+
+/// How often a transaction PostgreSQL aborted for a conflict is run again.
+const RETRIES: u32 = 8;
+/// Idle connections kept for the next transaction.
+const IDLE_CONNECTIONS: usize = 4;
+
+pub struct SharedDbStore {
+    connector: Box<dyn SqlConnector>,
+    schema: String,
+    idle: Mutex<Vec<Box<dyn SqlSession>>>,
+}
+
+/// Failures inside a transaction: retry the database's, stop at the store's own.
+enum TxError {
+    Sql(SqlError),
+    Store(StoreError),
+}
+
+impl From<SqlError> for TxError {
+    fn from(e: SqlError) -> Self {
+        TxError::Sql(e)
+    }
+}
+
+impl SharedDbStore {
+    /// `namespace` names the schema (the plugin id); anything but `[a-z0-9_]` becomes `_`.
+    pub fn new(connector: Box<dyn SqlConnector>, namespace: &str) -> Self {
+        let schema: String = namespace
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+            .collect();
+        Self { connector, schema, idle: Mutex::new(Vec::new()) }
+    }
+
+    pub fn schema(&self) -> &str {
+        &self.schema
+    }
+
+    fn session(&self) -> Result<Box<dyn SqlSession>, SqlError> {
+        let pooled = self.idle.lock().unwrap_or_else(std::sync::PoisonError::into_inner).pop();
+        match pooled {
+            Some(s) => Ok(s),
+            None => self.connector.connect(),
+        }
+    }
+
+    fn give_back(&self, session: Box<dyn SqlSession>) {
+        let mut idle = self.idle.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if idle.len() < IDLE_CONNECTIONS {
+            idle.push(session);
+        } else {
+            drop(idle);
+            session.close();
+        }
+    }
+
+    /// Runs `work` in a transaction on the plugin's schema, again if PostgreSQL aborted it for
+    /// a conflict or the connection broke before the commit.
+    fn transaction<T>(
+        &self,
+        read_only: bool,
+        mut work: impl FnMut(&mut dyn SqlSession) -> Result<T, TxError>,
+    ) -> Result<T, StoreError> {
+        let mut last = String::new();
+        for attempt in 0..RETRIES {
+            if attempt > 0 {
+                // Spread the contenders out a little: 2, 4, 8 ... ms.
+                std::thread::sleep(Duration::from_millis(1 << attempt.min(6)));
+            }
+            let mut session = self.session().map_err(|e| unavailable(&self.connector.describe(), &e))?;
+            let outcome = self.attempt(session.as_mut(), read_only, &mut work);
+            match outcome {
+                Ok(value) => {
+                    self.give_back(session);
+                    return Ok(value);
+                }
+                Err(Attempt::Failed(e, clean)) => {
+                    if clean {
+                        self.give_back(session);
+                    } else {
+                        session.close();
+                    }
+                    match e {
+                        TxError::Store(e) => return Err(e),
+                        TxError::Sql(e) if matches!(e.kind, SqlErrorKind::Retry | SqlErrorKind::Connection) => {
+                            last = e.message;
+                        }
+                        TxError::Sql(e) => return Err(store_error(&self.connector.describe(), e)),
+                    }
+                }
+                Err(Attempt::CommitUnknown(e)) => {
+                    session.close();
+                    // The commit may or may not have happened: say so rather than run it twice.
+                    return Err(StoreError::Unavailable(format!(
+                        "the database connection broke while committing; the change may not be saved: {e}"
+                    )));
+                }
+            }
+        }
+        Err(StoreError::Unavailable(format!(
+            "the database stayed busy with conflicting changes after {RETRIES} attempts: {last}"
+        )))
+    }
+
+    fn attempt<T>(
+        &self,
+        session: &mut dyn SqlSession,
+        read_only: bool,
+        work: &mut impl FnMut(&mut dyn SqlSession) -> Result<T, TxError>,
+    ) -> Result<T, Attempt> {
+        session.begin(read_only, !read_only).map_err(|e| Attempt::Failed(e.into(), false))?;
+        let body = session
+            .execute(&format!("SET LOCAL search_path TO \"{}\"", self.schema), &[])
+            .map_err(TxError::from)
+            .and_then(|_| work(session));
+        match body {
+            Ok(value) => match session.commit() {
+                Ok(()) => Ok(value),
+                Err(e) if e.kind == SqlErrorKind::Connection => Err(Attempt::CommitUnknown(e)),
+                // PostgreSQL reports serialization failures of SERIALIZABLE at commit too;
+                // then nothing was committed.
+                Err(e) => Err(Attempt::Failed(e.into(), true)),
+            },
+            Err(e) => {
+                let clean = session.rollback().is_ok();
+                Err(Attempt::Failed(e, clean))
+            }
+        }
+    }
+}
+
+enum Attempt {
+    /// The transaction did not commit; `true` if the session is still usable.
+    Failed(TxError, bool),
+    CommitUnknown(SqlError),
+}
+
+fn unavailable(place: &str, e: &SqlError) -> StoreError {
+    StoreError::Unavailable(format!("cannot reach {place}: {e}"))
+}
+
+fn store_error(place: &str, e: SqlError) -> StoreError {
+    match e.kind {
+        SqlErrorKind::Constraint => StoreError::Constraint(e.message),
+        SqlErrorKind::Connection => unavailable(place, &e),
+        SqlErrorKind::Retry | SqlErrorKind::Other => StoreError::Invalid(e.message),
+    }
+}
+
+impl Store for SharedDbStore {
+    fn query(&self, sql: &str, params: &[StoreValue]) -> Result<Rows, StoreError> {
+        let sql = statement_to_postgres(sql);
+        self.transaction(true, |s| {
+            let (rows, more) = s.query(&sql, params, MAX_ROWS)?;
+            if more {
+                return Err(TxError::Store(StoreError::Invalid(format!("more than {MAX_ROWS} rows; add a LIMIT"))));
+            }
+            Ok(rows)
+        })
+    }
+
+    fn execute(&self, statements: &[Statement]) -> Result<Vec<u64>, StoreError> {
+        let translated: Vec<String> = statements.iter().map(|s| statement_to_postgres(&s.sql)).collect();
+        self.transaction(false, |s| {
+            let mut counts = Vec::with_capacity(statements.len());
+            for (i, (statement, sql)) in statements.iter().zip(&translated).enumerate() {
+                let changed = s.execute(sql, &statement.params)?;
+                if let Some(expected) = statement.expect_changes
+                    && changed != expected
+                {
+                    return Err(TxError::Store(StoreError::Conflict(format!(
+                        "statement {} changed {changed} rows, expected {expected}",
+                        i + 1
+                    ))));
+                }
+                counts.push(changed);
+            }
+            Ok(counts)
+        })
+    }
+
+    /// Like SQLite's: migration `n` moves the schema from version `n` to `n + 1`. The version
+    /// is a row in the plugin's schema. An advisory lock makes servers starting together take
+    /// turns, so each migration runs once; all pending ones commit together.
+    fn migrate(&self, migrations: &[String]) -> Result<u32, StoreError> {
+        let target = i64::try_from(migrations.len()).map_err(|_| StoreError::Invalid("too many migrations".into()))?;
+        let schema = self.schema.clone();
+        // Not read-only, and READ COMMITTED is what `begin(false, true)` would not give: the
+        // version must be read after the lock is held, which a serializable snapshot taken at
+        // the lock statement would not see. So this transaction is run by hand.
+        let mut session = self.session().map_err(|e| unavailable(&self.connector.describe(), &e))?;
+        let result = migrate_in(session.as_mut(), &schema, migrations, target);
+        match &result {
+            Ok(_) => self.give_back(session),
+            Err(_) => {
+                let clean = session.rollback().is_ok();
+                if clean { self.give_back(session) } else { session.close() }
+            }
+        }
+        result.map_err(|e| match e {
+            TxError::Store(e) => e,
+            TxError::Sql(e) => StoreError::Invalid(format!("migrating the schema \"{schema}\" failed: {}", e.message)),
+        })
+    }
+
+    fn describe(&self) -> String {
+        format!("schema \"{}\" of {}", self.schema, self.connector.describe())
+    }
+
+    fn close_idle(&self) {
+        let idle = std::mem::take(&mut *self.idle.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+        for session in idle {
+            session.close();
+        }
+    }
+}
+
+fn migrate_in(session: &mut dyn SqlSession, schema: &str, migrations: &[String], target: i64) -> Result<u32, TxError> {
+    session.begin(false, false)?;
+    session.execute("SELECT pg_advisory_xact_lock(hashtext($1))", &[StoreValue::Text(format!("{schema}.migrate"))])?;
+    session.execute(
+        &format!(
+            "CREATE SCHEMA IF NOT EXISTS \"{schema}\";
+             SET LOCAL search_path TO \"{schema}\";
+             CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)"
+        ),
+        &[],
+    )?;
+    let (rows, _) = session.query("SELECT version FROM schema_version", &[], 2)?;
+    let current = match rows.rows.first().and_then(|r| r.first()) {
+        Some(StoreValue::Integer(v)) => *v,
+        Some(other) => return Err(TxError::Store(StoreError::Invalid(format!("unreadable schema version {other:?}")))),
+        None => {
+            session.execute("INSERT INTO schema_version (version) VALUES (0)", &[])?;
+            0
+        }
+    };
+    if current > target {
+        return Err(TxError::Store(StoreError::Invalid(format!(
+            "the database is at schema version {current}, newer than this plugin's {target}; \
+             install the newer plugin version again"
+        ))));
+    }
+    for (n, sql) in migrations.iter().enumerate().skip(usize::try_from(current).unwrap_or(usize::MAX)) {
+        session.execute(&migration_to_postgres(sql), &[]).map_err(|e| {
+            TxError::Store(StoreError::Invalid(format!("migration {} failed: {}", n + 1, e.message)))
+        })?;
+    }
+    session.execute("UPDATE schema_version SET version = $1", &[StoreValue::Integer(target)])?;
+    session.commit()?;
+    u32::try_from(target).map_err(|_| TxError::Store(StoreError::Invalid("too many migrations".into())))
+}

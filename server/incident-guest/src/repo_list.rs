@@ -1,0 +1,137 @@
+//! Listing incidents a page at a time, in SQL, so that a team with thousands of incidents pays
+//! for one page, not for all of them.
+//!
+//! Two columns (migration 5) make the filters expressible in SQL: `search_text`, the
+//! lower-cased name, summary and reference the text filter searches, and `private`, whether the
+//! incident's channel is private (then only its members and admins see it). Rows stored before
+//! migration 5 have both NULL until [`Repo::backfill_list_columns`] fills them in; meanwhile
+//! their name stands in for the text, and they are treated as private (checked one by one).
+
+use incident_core::{Incident, IncidentFilter};
+use mattermost_plugin_sdk::store::{Statement, Value};
+
+use crate::db::Database;
+use crate::repo::{Repo, RepoError, incidents_from, state_text};
+
+type Result<T> = std::result::Result<T, RepoError>;
+
+/// What the text filter searches, as stored in `search_text`.
+pub fn search_text(incident: &Incident) -> String {
+    format!("{}\n{}\n{}", incident.name, incident.summary, incident.reference()).to_lowercase()
+}
+
+/// An incident whose visibility needs a membership check: private, or not yet known.
+pub struct Unchecked {
+    pub id: String,
+    pub channel_id: String,
+}
+
+/// The WHERE clause of the filter, shared by the page, its count and the private candidates.
+fn filter_sql(filter: &IncidentFilter) -> (String, Vec<Value>) {
+    let mut sql = String::from("state != 'starting'");
+    let mut params: Vec<Value> = Vec::new();
+    let mut add = |clause: &str, value: Value| {
+        sql.push_str(clause);
+        params.push(value);
+    };
+    if let Some(team) = &filter.team_id {
+        add(" AND team_id = ?", team.into());
+    }
+    if let Some(state) = &filter.state {
+        add(" AND state = ?", state_text(state).into());
+    }
+    if let Some(commander) = &filter.commander_id {
+        add(" AND commander_id = ?", commander.into());
+    }
+    if let Some(after) = filter.created_after {
+        add(" AND created_at >= ?", after.into());
+    }
+    if let Some(before) = filter.created_before {
+        add(" AND created_at < ?", before.into());
+    }
+    let needle = filter.text.as_deref().map(|t| t.trim().to_lowercase()).unwrap_or_default();
+    if !needle.is_empty() {
+        let pattern = format!("%{}%", like_escape(&needle));
+        sql.push_str(
+            " AND (search_text LIKE ? ESCAPE '\\' OR (search_text IS NULL AND lower(name) LIKE ? ESCAPE '\\'))",
+        );
+        params.push(pattern.clone().into());
+        params.push(pattern.into());
+    }
+    (sql, params)
+}
+
+fn like_escape(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+/// Rows per backfill step: small enough for one hook's time.
+const BACKFILL_BATCH: i64 = 200;
+
+impl<D: Database> Repo<'_, D> {
+    /// Incidents matching `filter` that are private or not known to be public: the caller
+    /// decides which of them a person may see.
+    pub fn unchecked_incidents(&self, filter: &IncidentFilter) -> Result<Vec<Unchecked>> {
+        let (clause, params) = filter_sql(filter);
+        let sql = format!("SELECT id, channel_id FROM incidents WHERE {clause} AND (private IS NULL OR private != 0) LIMIT 10000");
+        let rows = self.db().query(&sql, &params)?;
+        (0..rows.len())
+            .map(|i| Ok(Unchecked { id: rows.text(i, "id")?, channel_id: rows.text(i, "channel_id")? }))
+            .collect()
+    }
+
+    /// One page, newest first, of the incidents matching `filter`; with `visible` set, only
+    /// public ones and those `visible` names. Returns the page and how many match in all.
+    pub fn incident_page(
+        &self,
+        filter: &IncidentFilter,
+        visible: Option<&[String]>,
+        offset: usize,
+        limit: usize,
+    ) -> Result<(Vec<Incident>, usize)> {
+        let (mut clause, mut params) = filter_sql(filter);
+        if let Some(ids) = visible {
+            clause.push_str(" AND (private = 0");
+            if !ids.is_empty() {
+                clause.push_str(" OR id IN (");
+                clause.push_str(&vec!["?"; ids.len()].join(", "));
+                clause.push(')');
+                params.extend(ids.iter().map(Value::from));
+            }
+            clause.push(')');
+        }
+        let counted = self.db().query(&format!("SELECT COUNT(*) AS n FROM incidents WHERE {clause}"), &params)?;
+        let total = usize::try_from(counted.integer(0, "n")?).unwrap_or(0);
+        let mut page_params = params;
+        page_params.push(i64::try_from(limit).unwrap_or(i64::MAX).into());
+        page_params.push(i64::try_from(offset).unwrap_or(i64::MAX).into());
+        let sql = format!(
+            "SELECT doc, number, revision FROM incidents WHERE {clause} ORDER BY created_at DESC, number DESC LIMIT ? OFFSET ?"
+        );
+        let page = incidents_from(&self.db().query(&sql, &page_params)?)?.into_iter().map(|v| v.value).collect();
+        Ok((page, total))
+    }
+
+    /// Fills `search_text` and `private` of up to one batch of incidents stored before they
+    /// existed; `is_private` looks the channel up. Returns how many rows it filled.
+    pub fn backfill_list_columns(&self, is_private: impl Fn(&str) -> Option<bool>) -> Result<usize> {
+        let rows = self.db().query(
+            "SELECT doc, number, revision FROM incidents WHERE state != 'starting' AND (search_text IS NULL OR private IS NULL) LIMIT ?",
+            &[BACKFILL_BATCH.into()],
+        )?;
+        let mut statements = Vec::new();
+        for incident in incidents_from(&rows)?.into_iter().map(|v| v.value) {
+            // A channel that cannot be looked up counts as private: shown to admins only.
+            let private = i64::from(is_private(&incident.channel_id).unwrap_or(true));
+            statements.push(Statement::new(
+                "UPDATE incidents SET search_text = ?, private = ? WHERE id = ?",
+                vec![search_text(&incident).into(), private.into(), (&incident.id).into()],
+            ));
+        }
+        let filled = statements.len();
+        if filled > 0 {
+            self.db().execute(statements)?;
+        }
+        Ok(filled)
+    }
+}
