@@ -80,27 +80,37 @@ func TestHA(t *testing.T) {
 					t.Logf("node %s: server log tail:\n%s\nplugin log lines:\n%s", n.name, n.env.LogTail(30), pluginLog(n.env.LogPath, 30))
 				}
 			}
+			// The database's side of a failed statement: the error and the statement.
+			t.Logf("PostgreSQL errors:\n%s", logLines(filepath.Join(work, "postgres.log"), 20, "ERROR:", "DETAIL:", "STATEMENT:"))
 			return
 		}
 	}
 }
 
-// pluginLog is the last n lines of a server log that came from our plugin.
-func pluginLog(path string, n int) string {
+// logLines is the last n lines of a log file that contain one of the markers.
+func logLines(path string, n int, markers ...string) string {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return err.Error()
 	}
 	var lines []string
 	for _, l := range strings.Split(string(b), "\n") {
-		if strings.Contains(l, `"plugin_id":"`+mmenv.PluginID+`"`) {
-			lines = append(lines, l)
+		for _, m := range markers {
+			if strings.Contains(l, m) {
+				lines = append(lines, l)
+				break
+			}
 		}
 	}
 	if len(lines) > n {
 		lines = lines[len(lines)-n:]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// pluginLog is the last n lines of a server log that came from our plugin.
+func pluginLog(path string, n int) string {
+	return logLines(path, n, `"plugin_id":"`+mmenv.PluginID+`"`)
 }
 
 func stepHANodeA(t *testing.T, ctx context.Context, w *haWorld) {
