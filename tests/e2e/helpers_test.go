@@ -35,17 +35,31 @@ var httpClient = &http.Client{Timeout: 30 * time.Second}
 // token>) and decodes a JSON answer into out when given. It returns the status and raw body.
 func call(t *testing.T, p *mmenv.Person, method, path string, body, out any) (int, string) {
 	t.Helper()
+	req, err := pluginRequest(p, method, path, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return do(t, httpClient, req, out)
+}
+
+// pluginRequest builds a request to the plugin's REST API as p. It goes to the server p's
+// client talks to (a cluster node in TestHA), or to env without a user.
+func pluginRequest(p *mmenv.Person, method, path string, body any) (*http.Request, error) {
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 		rd = bytes.NewReader(b)
 	}
-	req, err := http.NewRequest(method, env.URL+apiBase+path, rd)
+	base := env.URL
+	if p != nil {
+		base = p.Client.URL
+	}
+	req, err := http.NewRequest(method, base+apiBase+path, rd)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	if p != nil {
 		req.Header.Set("Authorization", "Bearer "+p.Token())
@@ -53,7 +67,7 @@ func call(t *testing.T, p *mmenv.Person, method, path string, body, out any) (in
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	return do(t, httpClient, req, out)
+	return req, nil
 }
 
 func do(t *testing.T, c *http.Client, req *http.Request, out any) (int, string) {
@@ -106,10 +120,11 @@ func command(t *testing.T, p *mmenv.Person, channelID, text string) string {
 // ---- the plugin's JSON ----
 
 type item struct {
-	ID          string  `json:"id"`
-	Title       string  `json:"title"`
-	State       string  `json:"state"`
-	CompletedBy *string `json:"completed_by"`
+	ID          string            `json:"id"`
+	Title       string            `json:"title"`
+	State       string            `json:"state"`
+	CompletedBy *string           `json:"completed_by"`
+	History     []json.RawMessage `json:"history"`
 }
 
 type incident struct {

@@ -30,7 +30,7 @@ func stepRunIncident(t *testing.T, ctx context.Context, w *world) {
 	if err != nil {
 		t.Fatalf("digest channel: %v", err)
 	}
-	setPluginSetting(t, ctx, w, "digestchannel", digest.Id)
+	setPluginSetting(t, ctx, w.admin, "digestchannel", digest.Id)
 
 	if reply := command(t, w.carol, inc.ChannelID, "/incident severity P2"); !strings.Contains(reply, "Severity: P2 | Status: Investigating") {
 		t.Fatalf("/incident severity P2: %q", reply)
@@ -108,9 +108,11 @@ func stepReminderAfterRestart(t *testing.T, ctx context.Context, w *world) {
 	}
 }
 
-func setPluginSetting(t *testing.T, ctx context.Context, w *world, key, value string) {
+// setPluginSetting stores one of our settings (keys in lower case, as Mattermost keeps them)
+// through the server admin talks to.
+func setPluginSetting(t *testing.T, ctx context.Context, admin *mmenv.Person, key, value string) {
 	t.Helper()
-	cfg, _, err := w.admin.Client.GetConfig(ctx)
+	cfg, _, err := admin.Client.GetConfig(ctx)
 	if err != nil {
 		t.Fatalf("GetConfig: %v", err)
 	}
@@ -121,7 +123,7 @@ func setPluginSetting(t *testing.T, ctx context.Context, w *world, key, value st
 		cfg.PluginSettings.Plugins[mmenv.PluginID] = map[string]any{}
 	}
 	cfg.PluginSettings.Plugins[mmenv.PluginID][key] = value
-	if _, _, err := w.admin.Client.UpdateConfig(ctx, cfg); err != nil {
+	if _, _, err := admin.Client.UpdateConfig(ctx, cfg); err != nil {
 		t.Fatalf("UpdateConfig: %v", err)
 	}
 }

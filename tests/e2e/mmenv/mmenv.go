@@ -43,7 +43,7 @@ type Options struct {
 type Env struct {
 	URL         string // http://127.0.0.1:<port>
 	WorkDir     string
-	ConfigPath  string
+	ConfigPath  string // config.json; empty for a cluster node, whose configuration is in the database
 	DataDir     string // FileSettings.Directory
 	PluginDir   string // PluginSettings.Directory
 	LogPath     string // the server's stdout and stderr
@@ -52,21 +52,18 @@ type Env struct {
 	Mmctl       string // the mmctl binary, when built
 	Version     string // what the server reports (X-Version-Id)
 
-	opts   Options
-	pg     *postgres
-	server *exec.Cmd
-	exited chan error
-	logf   func(string, ...any)
+	opts     Options
+	pg       *postgres // nil for a cluster node: the Cluster owns PostgreSQL
+	extraEnv []string  // a cluster node's MM_CONFIG and per-node settings
+	server   *exec.Cmd
+	exited   chan error
+	logf     func(string, ...any)
 }
 
 // Start builds the server if needed, starts PostgreSQL and Mattermost, and waits until the
 // server answers /api/v4/system/ping. On error everything started is stopped again.
 func Start(ctx context.Context, opts Options) (*Env, error) {
-	logf := opts.Logf
-	if logf == nil {
-		logf = func(string, ...any) {}
-	}
-	e := &Env{opts: opts, logf: logf}
+	e := &Env{opts: opts, logf: opts.logger()}
 	ok := false
 	defer func() {
 		if !ok {
@@ -77,37 +74,15 @@ func Start(ctx context.Context, opts Options) (*Env, error) {
 	if err := e.build(ctx); err != nil {
 		return nil, err
 	}
-	work := opts.WorkDir
-	if work == "" {
-		d, err := os.MkdirTemp("", "ir-e2e-")
-		if err != nil {
-			return nil, err
-		}
-		work = d
-	}
-	work, err := filepath.Abs(work)
-	if err != nil {
+	var err error
+	if e.WorkDir, e.pg, err = workAndPostgres(ctx, opts, "ir-e2e-"); err != nil {
 		return nil, err
 	}
-	e.WorkDir = work
 	for _, d := range []string{"config", "data", "plugins", "client/plugins", "logs"} {
-		if err := os.MkdirAll(filepath.Join(work, d), 0o755); err != nil {
+		if err := os.MkdirAll(filepath.Join(e.WorkDir, d), 0o755); err != nil {
 			return nil, err
 		}
 	}
-
-	pgPort := opts.PGPort
-	if pgPort == 0 {
-		if pgPort, err = FreePort(); err != nil {
-			return nil, err
-		}
-	}
-	logf("postgres: starting a private cluster on 127.0.0.1:%d", pgPort)
-	t0 := time.Now()
-	if e.pg, err = startPostgres(ctx, pgPort, filepath.Join(work, "postgres.log")); err != nil {
-		return nil, err
-	}
-	logf("postgres: ready in %.1fs", time.Since(t0).Seconds())
 
 	port := opts.Port
 	if port == 0 {
@@ -115,7 +90,6 @@ func Start(ctx context.Context, opts Options) (*Env, error) {
 			return nil, err
 		}
 	}
-	e.URL = fmt.Sprintf("http://127.0.0.1:%d", port)
 	if err := e.writeConfig(port); err != nil {
 		return nil, err
 	}
@@ -127,6 +101,48 @@ func Start(ctx context.Context, opts Options) (*Env, error) {
 	}
 	ok = true
 	return e, nil
+}
+
+func (o Options) logger() func(string, ...any) {
+	if o.Logf == nil {
+		return func(string, ...any) {}
+	}
+	return o.Logf
+}
+
+// workAndPostgres makes the work folder (opts.WorkDir, else a fresh temporary one named
+// prefix…) and starts PostgreSQL, logging to postgres.log there.
+func workAndPostgres(ctx context.Context, opts Options, prefix string) (string, *postgres, error) {
+	work := opts.WorkDir
+	if work == "" {
+		d, err := os.MkdirTemp("", prefix)
+		if err != nil {
+			return "", nil, err
+		}
+		work = d
+	}
+	work, err := filepath.Abs(work)
+	if err != nil {
+		return "", nil, err
+	}
+	if err := os.MkdirAll(work, 0o755); err != nil {
+		return "", nil, err
+	}
+	port := opts.PGPort
+	if port == 0 {
+		if port, err = FreePort(); err != nil {
+			return "", nil, err
+		}
+	}
+	logf := opts.logger()
+	logf("postgres: starting a private cluster on 127.0.0.1:%d", port)
+	t0 := time.Now()
+	pg, err := startPostgres(ctx, port, filepath.Join(work, "postgres.log"))
+	if err != nil {
+		return "", nil, err
+	}
+	logf("postgres: ready in %.1fs", time.Since(t0).Seconds())
+	return work, pg, nil
 }
 
 // build compiles the server (and mmctl) from the module pinned in go.mod. Go's build cache
@@ -208,30 +224,34 @@ func (e *Env) linkResources(ctx context.Context) error {
 func (e *Env) writeConfig(port int) error {
 	e.ConfigPath = filepath.Join(e.WorkDir, "config", "config.json")
 	e.DataDir = filepath.Join(e.WorkDir, "data") + "/"
-	e.PluginDir = filepath.Join(e.WorkDir, "plugins")
-	e.LocalSocket = filepath.Join(e.WorkDir, "mattermost_local.socket")
-	cfg := map[string]any{
+	cfg := sharedConfig(e.pg.dsn("mattermost"), e.DataDir)
+	for _, s := range e.nodeSettings(port) {
+		cfg[s.section].(map[string]any)[s.key] = s.value
+	}
+	b, err := json.MarshalIndent(cfg, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(e.ConfigPath, b, 0o600)
+}
+
+// sharedConfig is the configuration every server of one installation shares: its database,
+// its file store, and our choices (plugin uploads on, signatures off, no e-mail...).
+func sharedConfig(dsn, dataDir string) map[string]any {
+	return map[string]any{
 		"ServiceSettings": map[string]any{
-			"SiteURL":                 e.URL,
-			"ListenAddress":           fmt.Sprintf("127.0.0.1:%d", port),
-			"EnableLocalMode":         true,
-			"LocalModeSocketLocation": e.LocalSocket,
-			"EnableUserAccessTokens":  true,
-			"EnableSecurityFixAlert":  false,
-			"EnableDeveloper":         false,
+			"EnableLocalMode":        true,
+			"EnableUserAccessTokens": true,
+			"EnableSecurityFixAlert": false,
+			"EnableDeveloper":        false,
 		},
 		"TeamSettings":  map[string]any{"EnableOpenServer": true, "MaxUsersPerTeam": 100},
 		"EmailSettings": map[string]any{"SendEmailNotifications": false, "RequireEmailVerification": false},
-		"SqlSettings": map[string]any{
-			"DriverName": "postgres",
-			"DataSource": e.pg.dsn("mattermost"),
-		},
-		"FileSettings": map[string]any{"Directory": e.DataDir},
+		"SqlSettings":   map[string]any{"DriverName": "postgres", "DataSource": dsn},
+		"FileSettings":  map[string]any{"Directory": dataDir},
 		"PluginSettings": map[string]any{
 			"Enable":                      true,
 			"EnableUploads":               true,
-			"Directory":                   e.PluginDir,
-			"ClientDirectory":             filepath.Join(e.WorkDir, "client", "plugins"),
 			"EnableMarketplace":           false,
 			"EnableRemoteMarketplace":     false,
 			"AutomaticPrepackagedPlugins": false,
@@ -244,17 +264,35 @@ func (e *Env) writeConfig(port int) error {
 			"ConsoleLevel":      "INFO",
 			"ConsoleJson":       true,
 			"EnableFile":        true,
-			"FileLocation":      filepath.Join(e.WorkDir, "logs"),
 			"EnableDiagnostics": false,
 		},
-		"NotificationLogSettings": map[string]any{"FileLocation": filepath.Join(e.WorkDir, "logs")},
+		"NotificationLogSettings": map[string]any{},
 		"AnnouncementSettings":    map[string]any{"AdminNoticesEnabled": false, "UserNoticesEnabled": false},
 	}
-	b, err := json.MarshalIndent(cfg, "", "  ")
-	if err != nil {
-		return err
+}
+
+// setting is one configuration value that belongs to one server process, not to the
+// installation: its address, its local-mode socket, its plugin folders and its log folder.
+type setting struct {
+	section, key string
+	value        any
+}
+
+// nodeSettings sets URL, PluginDir, LocalSocket (below WorkDir) and says where they go.
+func (e *Env) nodeSettings(port int) []setting {
+	e.URL = fmt.Sprintf("http://127.0.0.1:%d", port)
+	e.PluginDir = filepath.Join(e.WorkDir, "plugins")
+	e.LocalSocket = filepath.Join(e.WorkDir, "mattermost_local.socket")
+	logs := filepath.Join(e.WorkDir, "logs")
+	return []setting{
+		{"ServiceSettings", "SiteURL", e.URL},
+		{"ServiceSettings", "ListenAddress", fmt.Sprintf("127.0.0.1:%d", port)},
+		{"ServiceSettings", "LocalModeSocketLocation", e.LocalSocket},
+		{"PluginSettings", "Directory", e.PluginDir},
+		{"PluginSettings", "ClientDirectory", filepath.Join(e.WorkDir, "client", "plugins")},
+		{"LogSettings", "FileLocation", logs},
+		{"NotificationLogSettings", "FileLocation", logs},
 	}
-	return os.WriteFile(e.ConfigPath, b, 0o600)
 }
 
 // StartServer starts the server process and waits for it to answer.
@@ -267,13 +305,17 @@ func (e *Env) StartServer(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	cmd := exec.Command(e.Mattermost, "server", "--config", e.ConfigPath)
+	args := []string{"server"}
+	if e.ConfigPath != "" {
+		args = append(args, "--config", e.ConfigPath)
+	}
+	cmd := exec.Command(e.Mattermost, args...)
 	cmd.Dir = e.WorkDir
 	cmd.Stdout = logFile
 	cmd.Stderr = logFile
 	// Dies with us if we are killed; its plugin processes follow their server.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
-	cmd.Env = append(os.Environ(), "MM_LOGSETTINGS_CONSOLELEVEL=INFO")
+	cmd.Env = append(append(os.Environ(), "MM_LOGSETTINGS_CONSOLELEVEL=INFO"), e.extraEnv...)
 	t0 := time.Now()
 	if err := cmd.Start(); err != nil {
 		logFile.Close()

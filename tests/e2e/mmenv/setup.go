@@ -30,6 +30,14 @@ type Person struct {
 // Token is the person's session token.
 func (p *Person) Token() string { return p.Client.AuthToken }
 
+// On is the same person, with the same session, talking to another server of the same
+// installation (a cluster node): sessions live in the shared database.
+func (p *Person) On(url string) *Person {
+	c := model.NewAPIv4Client(url)
+	c.SetToken(p.Token())
+	return &Person{User: p.User, Password: p.Password, Client: c}
+}
+
 func randomToken() string {
 	b := make([]byte, 12)
 	if _, err := rand.Read(b); err != nil {
@@ -69,17 +77,33 @@ func (e *Env) Login(ctx context.Context, username, password string) (*Person, er
 // Deploy installs a bundle and enables it with build/deploy.sh, the way `make deploy` does
 // (MM_SERVICESETTINGS_SITEURL and MM_ADMIN_TOKEN), then waits until the plugin runs.
 func (e *Env) Deploy(ctx context.Context, admin *Person, repoDir, bundle string) (string, error) {
+	out, err := e.Upload(ctx, admin, repoDir, bundle)
+	if err != nil {
+		return out, err
+	}
+	return out, e.WaitPluginRunning(ctx, admin, 60*time.Second)
+}
+
+// Upload is Deploy without waiting: enabling succeeds whether or not the plugin then starts.
+func (e *Env) Upload(ctx context.Context, admin *Person, repoDir, bundle string) (string, error) {
 	cmd := exec.CommandContext(ctx, filepath.Join(repoDir, "build", "deploy.sh"), bundle, PluginID)
 	cmd.Env = append(os.Environ(), "MM_SERVICESETTINGS_SITEURL="+e.URL, "MM_ADMIN_TOKEN="+admin.Token())
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return string(out), fmt.Errorf("build/deploy.sh: %v\n%s", err, out)
 	}
-	return string(out), e.WaitPluginRunning(ctx, admin, 60*time.Second)
+	return string(out), nil
 }
 
-// WaitPluginRunning waits until the server reports our plugin running (state 2).
+// WaitPluginRunning waits until the server reports our plugin running.
 func (e *Env) WaitPluginRunning(ctx context.Context, admin *Person, limit time.Duration) error {
+	_, err := e.WaitPluginState(ctx, admin, model.PluginStateRunning, limit)
+	return err
+}
+
+// WaitPluginState waits until this server reports our plugin in state (model.PluginState*),
+// and answers the status (with the error of a failed start).
+func (e *Env) WaitPluginState(ctx context.Context, admin *Person, state int, limit time.Duration) (*model.PluginStatus, error) {
 	deadline := time.Now().Add(limit)
 	var last string
 	for {
@@ -89,8 +113,8 @@ func (e *Env) WaitPluginRunning(ctx context.Context, admin *Person, limit time.D
 			for _, s := range statuses {
 				if s.PluginId == PluginID {
 					last = fmt.Sprintf("state %d %s", s.State, s.Error)
-					if s.State == model.PluginStateRunning {
-						return nil
+					if s.State == state {
+						return s, nil
 					}
 				}
 			}
@@ -98,11 +122,11 @@ func (e *Env) WaitPluginRunning(ctx context.Context, admin *Person, limit time.D
 			last = err.Error()
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("plugin %s not running after %s (%s); server log tail:\n%s", PluginID, limit, last, e.LogTail(30))
+			return nil, fmt.Errorf("plugin %s not in state %d after %s (%s); server log tail:\n%s", PluginID, state, limit, last, e.LogTail(30))
 		}
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
+			return nil, ctx.Err()
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
@@ -189,4 +213,19 @@ func (e *Env) sqliteSchemaVersion() (uint32, error) {
 		return 0, fmt.Errorf("%s has an unmerged write-ahead log (%d bytes): the plugin still has it open", e.DatabasePath(), wal.Size())
 	}
 	return uint32(header[60])<<24 | uint32(header[61])<<16 | uint32(header[62])<<8 | uint32(header[63]), nil
+}
+
+// ParentPid reads a process's parent from /proc/<pid>/stat ("pid (comm) state ppid ..."; the
+// command name may hold spaces, so count from the last parenthesis).
+func ParentPid(pid int) (int, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	s := string(b)
+	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(fields) < 2 {
+		return 0, fmt.Errorf("/proc/%d/stat: %q", pid, s)
+	}
+	return strconv.Atoi(fields[1])
 }
