@@ -228,6 +228,9 @@ func (e *Env) writeConfig(port int) error {
 	for _, s := range e.nodeSettings(port) {
 		cfg[s.section].(map[string]any)[s.key] = s.value
 	}
+	// The single server's storage (E2E_STORAGE_BACKEND); the cluster starts on the default, which
+	// TestHA checks is refused there.
+	cfg["PluginSettings"].(map[string]any)["Plugins"] = map[string]any{PluginID: map[string]any{"storagebackend": StorageBackend()}}
 	b, err := json.MarshalIndent(cfg, "", "  ")
 	if err != nil {
 		return err
@@ -257,7 +260,6 @@ func sharedConfig(dsn, dataDir string) map[string]any {
 			"AutomaticPrepackagedPlugins": false,
 			"RequirePluginSignature":      false,
 			"EnableHealthCheck":           true,
-			"Plugins":                     map[string]any{PluginID: map[string]any{"storagebackend": StorageBackend()}},
 		},
 		"LogSettings": map[string]any{
 			"EnableConsole":     true,
