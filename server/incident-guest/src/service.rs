@@ -288,10 +288,12 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             .unwrap_or_else(|| self.mm.settings().private_channels);
         // The bot posts in the channel, so it must be on the team first (Mattermost refuses a
         // channel member who is not a team member).
-        if !self.bot_id.is_empty() {
-            self.mm
-                .add_team_member(&request.team_id, &self.bot_id)
-                .map_err(|e| ServiceError::Internal(format!("cannot add the bot to the team: {e}")))?;
+        if !self.bot_id.is_empty()
+            && let Err(e) = self.mm.add_team_member(&request.team_id, &self.bot_id)
+            // Another server (or request) may have added it this very moment.
+            && !self.mm.is_team_member(&request.team_id, &self.bot_id)
+        {
+            return Err(ServiceError::Internal(format!("cannot add the bot to the team: {e}")));
         }
         let channel = self.create_channel(&request.team_id, &template, number, name, private)?;
         for member in [user_id, commander_id, self.bot_id.as_str()] {
