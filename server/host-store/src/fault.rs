@@ -63,7 +63,7 @@ fn explained(fault: Fault, path: &Path, detail: &str) -> StoreError {
     let dir = folder(path);
     StoreError::Unavailable(match fault {
         Fault::ReadOnly => format!(
-            "the plugin database {file} is read-only ({detail}); nothing was saved. Make {dir} and the files in it \
+            "the plugin database {file} is read-only ({detail}). Make {dir} and the files in it \
              writable by the user the Mattermost server runs as (check the permissions, `chattr -i`, and that the \
              filesystem is mounted read-write), then restart the plugin"
         ),

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use host_store::SqliteStore;
+use host_store::{SqliteStore, StoreError};
 use mm_api::ApiClient;
 
 const DEFAULT_PLUGIN_ID: &str = "incident-response";
@@ -39,7 +39,11 @@ pub async fn open_store(api: &ApiClient, plugin_id: &str) -> Result<Arc<SqliteSt
     let store = tokio::task::spawn_blocking(move || SqliteStore::open(&path))
         .await
         .map_err(|e| format!("opening the database: {e}"))?
-        .map_err(|e| format!("cannot open the plugin database {shown}: {e}"))?;
+        .map_err(|e| match e {
+            // Already names the file and the fix (host-store's fault.rs).
+            StoreError::Unavailable(m) => m,
+            other => format!("cannot open the plugin database {shown}: {other}"),
+        })?;
     crate::log::info(&format!("database: {shown}"));
     Ok(Arc::new(store))
 }
