@@ -7,6 +7,10 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v chromium >/dev/null || need_apt+=(chromium)
 command -v python3 >/dev/null || need_apt+=(python3)
+# The conformance suite's disk-fault tests: SQLite's integrity check on the plugin's database,
+# and the immutable attribute (chattr) that stops root from writing a file.
+command -v sqlite3 >/dev/null || need_apt+=(sqlite3)
+command -v chattr >/dev/null || need_apt+=(e2fsprogs)
 # PostgreSQL's server programs: the Rust tests of the shared-database store run against a
 # private cluster (build/with-postgres.sh), and so does the real Mattermost server (make e2e).
 if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then

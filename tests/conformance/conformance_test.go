@@ -456,7 +456,8 @@ func TestFaultIsolation(t *testing.T) {
 		}
 		samePID(after)
 	}
-	fault := func(cmd string, timeout, within time.Duration) {
+	// cause: what the logged detail must say stopped the call (the sandbox's GuestError).
+	fault := func(cmd string, timeout, within time.Duration, cause string) {
 		t.Helper()
 		res := run(cmd, timeout)
 		t.Logf("%s -> AppError %s, response %+v, in %s", cmd, describeAppErr(res.AppErr), res.Response, res.Elapsed.Round(time.Millisecond))
@@ -469,6 +470,9 @@ func TestFaultIsolation(t *testing.T) {
 		if strings.TrimSpace(res.AppErr.Message) == "" {
 			t.Errorf("%s: AppError.Message is empty", cmd)
 		}
+		if !strings.Contains(res.AppErr.DetailedError, cause) {
+			t.Errorf("%s: AppError.DetailedError %q does not say %q", cmd, res.AppErr.DetailedError, cause)
+		}
 		if within > 0 && res.Elapsed > within {
 			t.Errorf("%s: took %s, want at most %s", cmd, res.Elapsed.Round(time.Millisecond), within)
 		}
@@ -476,12 +480,19 @@ func TestFaultIsolation(t *testing.T) {
 	}
 
 	ok("activation")
-	fault("/faulty panic", callTimeout, 0)
+	fault("/faulty panic", callTimeout, 0, "crashed")
 	ok("/faulty panic")
-	fault("/faulty loop", callTimeout, 8*time.Second)
+	fault("/faulty loop", callTimeout, 8*time.Second, "did not finish within")
 	ok("/faulty loop")
-	fault("/faulty alloc", callTimeout, 0)
+	fault("/faulty alloc", callTimeout, 0, "ran out of memory")
 	ok("/faulty alloc")
+	// The host logged each failure, so an admin sees which call was stopped and why.
+	f.h.FlushLogs()
+	for _, cause := range []string{"crashed", "did not finish within", "ran out of memory"} {
+		if !strings.Contains(f.h.Logs.String(), cause) {
+			t.Errorf("the plugin log does not say %q", cause)
+		}
+	}
 }
 
 // 5. Deactivate leaves no process behind (not even a zombie).

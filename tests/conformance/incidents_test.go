@@ -190,7 +190,13 @@ type scenario struct {
 
 func newScenario(t *testing.T) *scenario {
 	t.Helper()
-	f := newFixture(t)
+	return scenarioOn(t, newFixture(t))
+}
+
+// scenarioOn activates the plugin of f (whose data folder a test may have prepared) and adds
+// the people.
+func scenarioOn(t *testing.T, f *fixture) *scenario {
+	t.Helper()
 	api := f.inst.API
 	seed := api.Seed()
 	s := &scenario{f: f, api: api, team: seed.TeamID, town: seed.ChannelID, alice: seed.UserID, admin: seed.AdminID}

@@ -12,6 +12,7 @@
 //!   that differs.
 
 pub mod dialect;
+mod fault;
 #[cfg(feature = "pg-client")]
 pub mod pg_client;
 mod shared;

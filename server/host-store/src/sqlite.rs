@@ -3,13 +3,14 @@
 //! One connection behind a mutex: this process is the database's only user, and its
 //! statements take microseconds.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, ErrorCode, OpenFlags, limits::Limit, params_from_iter};
 
+use crate::fault;
 use crate::{MAX_ROWS, Rows, Statement, Store, StoreError, StoreValue};
 
 impl From<rusqlite::Error> for StoreError {
@@ -26,27 +27,32 @@ impl From<rusqlite::Error> for StoreError {
 
 pub struct SqliteStore {
     conn: Mutex<Connection>,
-    path: String,
+    /// The file, so that a failure to read or write it names it; `None` in memory.
+    path: Option<PathBuf>,
 }
 
 impl SqliteStore {
     /// Opens (creating if needed) the database file, its folder included.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| StoreError::Unavailable(format!("cannot create {}: {e}", dir.display())))?;
+            std::fs::create_dir_all(dir).map_err(|e| fault::folder_failed(dir, &e))?;
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags)
-            .map_err(|e| StoreError::Unavailable(format!("cannot open {}: {e}", path.display())))?;
-        Self::configure(conn, true, path.display().to_string())
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| fault::explain(e, path))?;
+        let conn = Self::configure(conn, true).map_err(|e| fault::explain(e, path))?;
+        // SQLite quietly falls back to reading only when the file is not writable; refusing
+        // here makes activation fail with the reason instead of the first user's change.
+        if conn.is_readonly(rusqlite::MAIN_DB).map_err(|e| fault::explain(e, path))? {
+            return Err(fault::read_only(path));
+        }
+        Ok(Self { conn: Mutex::new(conn), path: Some(path.to_owned()) })
     }
 
     pub fn open_in_memory() -> Result<Self, StoreError> {
-        Self::configure(Connection::open_in_memory()?, false, ":memory:".into())
+        Ok(Self { conn: Mutex::new(Self::configure(Connection::open_in_memory()?, false)?), path: None })
     }
 
-    fn configure(conn: Connection, wal: bool, path: String) -> Result<Self, StoreError> {
+    fn configure(conn: Connection, wal: bool) -> rusqlite::Result<Connection> {
         if wal {
             // WAL: readers never block the writer. FULL sync: a transaction the guest was told
             // is committed survives a power cut too, not only a process crash (NORMAL would
@@ -58,7 +64,15 @@ impl SqliteStore {
         conn.busy_timeout(Duration::from_secs(5))?;
         // The guest gets one database: no ATTACH of other files.
         conn.set_limit(Limit::SQLITE_LIMIT_ATTACHED, 0)?;
-        Ok(Self { conn: Mutex::new(conn), path })
+        Ok(conn)
+    }
+
+    /// A SQLite error as the guest sees it, with the file named when the file is the problem.
+    fn fail(&self, e: rusqlite::Error) -> StoreError {
+        match &self.path {
+            Some(path) => fault::explain(e, path),
+            None => StoreError::from(e),
+        }
     }
 
     fn conn(&self) -> MutexGuard<'_, Connection> {
@@ -70,21 +84,21 @@ impl SqliteStore {
     /// Runs one read-only statement.
     pub fn query(&self, sql: &str, params: &[StoreValue]) -> Result<Rows, StoreError> {
         let conn = self.conn();
-        let mut stmt = conn.prepare(sql)?;
+        let mut stmt = conn.prepare(sql).map_err(|e| self.fail(e))?;
         if !stmt.readonly() {
             return Err(StoreError::Invalid("query takes read-only statements; use execute to write".into()));
         }
         let columns: Vec<String> = stmt.column_names().map(str::to_owned).collect();
         let width = columns.len();
         let mut out = Rows { columns, rows: Vec::new() };
-        let mut rows = stmt.query(params_from_iter(params.iter().map(to_sql)))?;
-        while let Some(row) = rows.next()? {
+        let mut rows = stmt.query(params_from_iter(params.iter().map(to_sql))).map_err(|e| self.fail(e))?;
+        while let Some(row) = rows.next().map_err(|e| self.fail(e))? {
             if out.rows.len() == MAX_ROWS {
                 return Err(StoreError::Invalid(format!("more than {MAX_ROWS} rows; add a LIMIT")));
             }
             let mut values = Vec::with_capacity(width);
             for i in 0..width {
-                values.push(from_sql(row.get::<_, SqlValue>(i)?));
+                values.push(from_sql(row.get::<_, SqlValue>(i).map_err(|e| self.fail(e))?));
             }
             out.rows.push(values);
         }
@@ -94,10 +108,10 @@ impl SqliteStore {
     /// Runs the statements in one transaction; returns each one's changed-row count.
     pub fn execute(&self, statements: &[Statement]) -> Result<Vec<u64>, StoreError> {
         let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(|e| self.fail(e))?;
         let mut counts = Vec::with_capacity(statements.len());
         for (i, s) in statements.iter().enumerate() {
-            let changed = tx.execute(&s.sql, params_from_iter(s.params.iter().map(to_sql)))? as u64;
+            let changed = tx.execute(&s.sql, params_from_iter(s.params.iter().map(to_sql))).map_err(|e| self.fail(e))? as u64;
             if let Some(expected) = s.expect_changes
                 && changed != expected
             {
@@ -109,7 +123,8 @@ impl SqliteStore {
             }
             counts.push(changed);
         }
-        tx.commit()?;
+        // A failed commit (a full disk) drops `tx`, which rolls back: nothing half-written.
+        tx.commit().map_err(|e| self.fail(e))?;
         Ok(counts)
     }
 
@@ -119,7 +134,7 @@ impl SqliteStore {
     /// a database newer than the migrations list is refused (a downgrade).
     pub fn migrate(&self, migrations: &[String]) -> Result<u32, StoreError> {
         let mut conn = self.conn();
-        let current: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let current: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(|e| self.fail(e))?;
         let target = u32::try_from(migrations.len()).map_err(|_| StoreError::Invalid("too many migrations".into()))?;
         if current > target {
             return Err(StoreError::Invalid(format!(
@@ -128,11 +143,16 @@ impl SqliteStore {
             )));
         }
         for (n, sql) in migrations.iter().enumerate().skip(current as usize) {
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            tx.execute_batch(sql)
-                .map_err(|e| StoreError::Invalid(format!("migration {} failed: {e}", n + 1)))?;
-            tx.pragma_update(None, "user_version", (n + 1) as u32)?;
-            tx.commit()?;
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(|e| self.fail(e))?;
+            // A full or read-only disk keeps its own message; anything else is the migration's fault.
+            tx.execute_batch(sql).map_err(|e| match self.fail(e) {
+                StoreError::Unavailable(m) => StoreError::Unavailable(m),
+                StoreError::Constraint(m) | StoreError::Conflict(m) | StoreError::Invalid(m) => {
+                    StoreError::Invalid(format!("migration {} failed: {m}", n + 1))
+                }
+            })?;
+            tx.pragma_update(None, "user_version", (n + 1) as u32).map_err(|e| self.fail(e))?;
+            tx.commit().map_err(|e| self.fail(e))?;
         }
         Ok(target)
     }
@@ -152,7 +172,10 @@ impl Store for SqliteStore {
     }
 
     fn describe(&self) -> String {
-        format!("SQLite file {}", self.path)
+        match &self.path {
+            Some(p) => format!("SQLite file {}", p.display()),
+            None => "SQLite in memory".into(),
+        }
     }
 }
 

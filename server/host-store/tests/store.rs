@@ -99,3 +99,20 @@ fn attach_is_not_allowed() {
     let err = store.execute(&[stmt("ATTACH DATABASE '/tmp/other.db' AS other", vec![])]).expect_err("attach");
     assert!(matches!(err, StoreError::Invalid(_) | StoreError::Unavailable(_)), "{err}");
 }
+
+#[test]
+fn a_folder_that_cannot_be_made_is_named_with_the_fix() {
+    // A regular file where the database's folder should be: creating the folder fails for any
+    // user, root included. (Read-only and full disks need a mount: tests/conformance does those.)
+    let blocker = std::env::temp_dir().join(format!("host-store-blocker-{}", std::process::id()));
+    std::fs::write(&blocker, b"not a folder").expect("write");
+    let db = blocker.join("plugins").join("incident-response.db");
+    let err = SqliteStore::open(&db).err().expect("open must fail");
+    let _ = std::fs::remove_file(&blocker);
+    let message = match err {
+        StoreError::Unavailable(m) => m,
+        other => panic!("want Unavailable, got {other}"),
+    };
+    assert!(message.contains(&blocker.join("plugins").display().to_string()), "{message}");
+    assert!(message.contains("restart the plugin"), "{message}");
+}

@@ -7,6 +7,7 @@ use incident_core::{
     validate_incident_name,
 };
 use mattermost_plugin_sdk::model::{Channel, Post};
+use mattermost_plugin_sdk::store::StoreError;
 
 use crate::db::Database;
 use crate::platform::{ChannelError, Mattermost};
@@ -25,6 +26,10 @@ pub enum ServiceError {
     Conflict(String),
     #[error("{0}")]
     Internal(String),
+    /// The database cannot be used (full disk, read-only file): the host's message names the
+    /// file and the fix, so it is shown as it is.
+    #[error("Incident Response cannot use its database: {0}")]
+    Unavailable(String),
 }
 
 impl ServiceError {
@@ -35,6 +40,7 @@ impl ServiceError {
             ServiceError::NotFound(_) => 404,
             ServiceError::Conflict(_) => 409,
             ServiceError::Internal(_) => 500,
+            ServiceError::Unavailable(_) => 503,
         }
     }
 }
@@ -51,7 +57,10 @@ impl From<DomainError> for ServiceError {
 
 impl From<RepoError> for ServiceError {
     fn from(e: RepoError) -> Self {
-        ServiceError::Internal(format!("storage: {e}"))
+        match e {
+            RepoError::Store(StoreError::Unavailable(m)) => ServiceError::Unavailable(m),
+            other => ServiceError::Internal(format!("storage: {other}")),
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use host_store::{SharedDbStore, SqliteStore, Store};
+use host_store::{SharedDbStore, SqliteStore, Store, StoreError};
 use mm_api::{ApiClient, DriverClient};
 
 use crate::db_driver::DriverConnector;
@@ -81,7 +81,11 @@ async fn open_sqlite(config: &serde_json::Value, plugin_id: &str) -> Result<Arc<
     let store = tokio::task::spawn_blocking(move || SqliteStore::open(&path))
         .await
         .map_err(|e| format!("opening the database: {e}"))?
-        .map_err(|e| format!("cannot open the plugin database {shown}: {e}"))?;
+        .map_err(|e| match e {
+            // Already names the file and the fix (host-store's fault.rs).
+            StoreError::Unavailable(m) => m,
+            other => format!("cannot open the plugin database {shown}: {other}"),
+        })?;
     crate::log::info(&format!("database: {shown}"));
     Ok(Arc::new(store))
 }

@@ -27,6 +27,12 @@ fn value_out(v: StoreValue) -> wit::Value {
 }
 
 fn error_out(e: StoreError) -> wit::StoreError {
+    // A database that cannot be read or written (full disk, read-only file) is the admin's to
+    // fix, and the guest may answer the user without logging: say it in the plugin log here,
+    // where every store call passes.
+    if let StoreError::Unavailable(m) = &e {
+        eprintln!("[ERROR] database: {}", m.replace('\n', " "));
+    }
     match e {
         StoreError::Constraint(m) => wit::StoreError::Constraint(m),
         StoreError::Conflict(m) => wit::StoreError::Conflict(m),
