@@ -9,6 +9,7 @@ mod dialog;
 mod http_api;
 mod http_learning;
 mod ids;
+mod input_limits;
 mod learning;
 mod platform;
 mod repo;
@@ -22,6 +23,8 @@ mod webhooks;
 mod fake;
 #[cfg(test)]
 mod scenarios;
+#[cfg(test)]
+mod scenarios_security;
 
 use mattermost_plugin_sdk::model::{AppError, Bot, CommandArgs, CommandResponse, Context};
 use mattermost_plugin_sdk::{Api, Hook, HttpRequest, HttpResponse, LogLevel, Plugin, Store};

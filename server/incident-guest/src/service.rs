@@ -108,13 +108,15 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     }
 
     /// Members of the incident channel, team and system admins; any team member when the
-    /// channel is public. Private incidents stay hidden from everyone else.
+    /// channel is public, except guests: Mattermost shows a guest only the channels it was
+    /// added to, so the plugin does too. Private incidents stay hidden from everyone else.
     pub fn may_view(&self, incident: &Incident, user_id: &str) -> bool {
         if self.mm.is_channel_member(&incident.channel_id, user_id) || self.is_admin(&incident.team_id, user_id) {
             return true;
         }
         self.mm.is_team_member(&incident.team_id, user_id)
             && self.mm.channel(&incident.channel_id).is_some_and(|c| c.channel_type == "O")
+            && !self.mm.is_guest(user_id)
     }
 
     /// Changing an incident takes being in its channel (or an admin).
@@ -143,8 +145,18 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         }
     }
 
-    fn require_may_start(&self, team_id: &str, user_id: &str) -> Result<()> {
+    /// Team-wide things (starting incidents, playbooks) are for the team's full members:
+    /// a guest is invited into particular channels, not into the team's incident process.
+    pub(crate) fn require_full_member(&self, team_id: &str, user_id: &str) -> Result<()> {
         self.require_team_member(team_id, user_id)?;
+        if self.mm.is_guest(user_id) {
+            return Err(ServiceError::Forbidden("Guest accounts cannot start incidents or use playbooks.".into()));
+        }
+        Ok(())
+    }
+
+    fn require_may_start(&self, team_id: &str, user_id: &str) -> Result<()> {
+        self.require_full_member(team_id, user_id)?;
         let allowed = match self.mm.settings().who_may_start.as_str() {
             "system_admins" => self.mm.is_system_admin(user_id),
             "team_admins" => self.is_admin(team_id, user_id),
@@ -477,13 +489,12 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         Ok(self.change(user_id, incident_id, |i, _, now| i.add_post(&actor, now, entry.clone()))?.0)
     }
 
-    /// Members read a channel; anyone on the team reads its public channels.
-    fn may_read_channel(&self, channel_id: &str, user_id: &str) -> bool {
+    /// Members read a channel; anyone on the team but guests reads its public channels.
+    pub(crate) fn may_read_channel(&self, channel_id: &str, user_id: &str) -> bool {
         self.mm.is_channel_member(channel_id, user_id)
-            || self
-                .mm
-                .channel(channel_id)
-                .is_some_and(|c| c.channel_type == "O" && self.mm.is_team_member(&c.team_id, user_id))
+            || self.mm.channel(channel_id).is_some_and(|c| {
+                c.channel_type == "O" && self.mm.is_team_member(&c.team_id, user_id) && !self.mm.is_guest(user_id)
+            })
     }
 
     pub fn item_assignee_check(&self, incident: &Incident, assignee: Option<&str>) -> Result<()> {
@@ -506,7 +517,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     }
 
     pub fn playbooks(&mut self, user_id: &str, team_id: &str) -> Result<Vec<Playbook>> {
-        self.require_team_member(team_id, user_id)?;
+        self.require_full_member(team_id, user_id)?;
         self.ensure_seeded(team_id)?;
         let admin = self.is_admin(team_id, user_id);
         Ok(self.repo.playbooks(team_id)?.into_iter().filter(|p| admin || p.may_use(user_id)).collect())
@@ -527,7 +538,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             return Err(ServiceError::NotFound("No such playbook.".into()));
         };
         let team = &found.value.team_id;
-        self.require_team_member(team, user_id)?;
+        self.require_full_member(team, user_id)?;
         if found.value.may_use(user_id) || self.is_admin(team, user_id) {
             Ok(found)
         } else {
@@ -536,8 +547,9 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     }
 
     pub fn create_playbook(&mut self, user_id: &str, mut playbook: Playbook) -> Result<Playbook> {
-        self.require_team_member(&playbook.team_id, user_id)?;
+        self.require_full_member(&playbook.team_id, user_id)?;
         self.ensure_seeded(&playbook.team_id)?;
+        self.check_announcement_channels(user_id, &playbook.team_id, &playbook.announcement_channel_ids, &[])?;
         playbook.id = self.ids.new_id();
         playbook.created_at = self.now;
         playbook.updated_at = self.now;
@@ -552,6 +564,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         if !current.may_edit(user_id, self.is_admin(&current.team_id, user_id)) {
             return Err(ServiceError::Forbidden("You may not edit this playbook.".into()));
         }
+        self.check_announcement_channels(user_id, &current.team_id, &update.announcement_channel_ids, &current.announcement_channel_ids)?;
         update.id = current.id;
         update.team_id = current.team_id;
         update.created_at = current.created_at;
@@ -574,13 +587,32 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     }
 
     pub fn import_playbook(&mut self, user_id: &str, team_id: &str, json: &str) -> Result<Playbook> {
-        self.require_team_member(team_id, user_id)?;
+        self.require_full_member(team_id, user_id)?;
         self.ensure_seeded(team_id)?;
         let id = self.ids.new_id();
         let mut playbook = incident_core::playbook::import_json(json, &id, team_id, self.now)?;
         add_editor(&mut playbook, user_id);
         self.repo.insert_playbook(&playbook)?;
         Ok(playbook)
+    }
+}
+
+impl<M: Mattermost, D: Database> Service<'_, M, D> {
+    /// The bot announces every incident of a playbook in its announcement channels, so an
+    /// editor may only name channels of the playbook's team that they can read themselves;
+    /// otherwise editing a playbook would post incident names into channels the editor cannot
+    /// see, or into another team. Channels already on the playbook (set by an admin) may stay.
+    fn check_announcement_channels(&self, user_id: &str, team_id: &str, wanted: &[String], kept: &[String]) -> Result<()> {
+        for channel_id in wanted.iter().filter(|c| !kept.contains(c)) {
+            let readable = self.mm.channel(channel_id).is_some_and(|c| c.team_id == team_id) && self.may_read_channel(channel_id, user_id);
+            if !readable {
+                return Err(ServiceError::Invalid(format!(
+                    "`announcement_channel_ids`: {} is not a channel of this team that you can read.",
+                    short(channel_id)
+                )));
+            }
+        }
+        Ok(())
     }
 }
 
