@@ -98,10 +98,26 @@ pub fn route<M: Mattermost, D: Database>(mm: &M, db: &D, request: &HttpRequest) 
     if path != ["api", "v0", "echo"]
         && let Err(e) = crate::input_limits::check_request(request)
     {
-        return fail(&e);
+        return refuse_too_long(&path, e);
     }
     let outcome = with_service(mm, db, |s| dispatch(s, &user, method, &path, request));
     outcome.unwrap_or_else(|e| fail(&e))
+}
+
+/// An over-long input, answered the way the caller shows errors: Mattermost's forms show
+/// `errors` under their fields and buttons show `ephemeral_text` (both with status 200, as the
+/// server expects); everyone else gets the 400.
+fn refuse_too_long(path: &[&str], e: crate::input_limits::TooLong) -> HttpResponse {
+    match path {
+        ["api", "v0", "dialogs", _] => match e.field.strip_prefix("submission.") {
+            Some(field) => HttpResponse::json(200, &json!({ "errors": { field: e.message } })),
+            None => HttpResponse::json(200, &json!({ "error": e.message })),
+        },
+        ["api", "v0", "actions", "reminders" | "claim" | "declare" | "ignore"] => {
+            HttpResponse::json(200, &json!({ "ephemeral_text": e.message }))
+        }
+        _ => fail(&e.into()),
+    }
 }
 
 /// A non-empty text field of a JSON body.

@@ -43,12 +43,26 @@ fn limit_for(key: &str) -> usize {
     }
 }
 
-fn too_long(field: &str, chars: usize, max: usize) -> ServiceError {
-    ServiceError::Invalid(format!("`{field}` is too long: it has {chars} characters; the limit is {max}."))
+/// A refused request: which field (its path in the body, `context.role`), and why.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{message}")]
+pub struct TooLong {
+    pub field: String,
+    pub message: String,
+}
+
+impl From<TooLong> for ServiceError {
+    fn from(e: TooLong) -> Self {
+        ServiceError::Invalid(e.message)
+    }
+}
+
+fn too_long(field: &str, chars: usize, max: usize) -> TooLong {
+    TooLong { field: field.to_owned(), message: format!("`{field}` is too long: it has {chars} characters; the limit is {max}.") }
 }
 
 /// Checks the path, the query and, when the body is JSON, every string and list in it.
-pub fn check_request(request: &HttpRequest) -> Result<(), ServiceError> {
+pub fn check_request(request: &HttpRequest) -> Result<(), TooLong> {
     for segment in request.path().split('/') {
         let chars = segment.chars().count();
         if chars > MAX_ID_CHARS {
@@ -73,7 +87,7 @@ pub fn check_request(request: &HttpRequest) -> Result<(), ServiceError> {
 }
 
 /// Walks a JSON value; `field` is its path (`checklists[0].title`), `max` the limit its key set.
-pub fn check_value(field: &str, value: &Value, max: usize) -> Result<(), ServiceError> {
+pub fn check_value(field: &str, value: &Value, max: usize) -> Result<(), TooLong> {
     match value {
         Value::String(text) => {
             let chars = text.chars().count();
@@ -83,10 +97,10 @@ pub fn check_value(field: &str, value: &Value, max: usize) -> Result<(), Service
         }
         Value::Array(entries) => {
             if entries.len() > MAX_LIST_ENTRIES {
-                return Err(ServiceError::Invalid(format!(
-                    "`{field}` has {} entries; the limit is {MAX_LIST_ENTRIES}.",
-                    entries.len()
-                )));
+                return Err(TooLong {
+                    field: field.to_owned(),
+                    message: format!("`{field}` has {} entries; the limit is {MAX_LIST_ENTRIES}.", entries.len()),
+                });
             }
             for (i, entry) in entries.iter().enumerate() {
                 check_value(&format!("{field}[{i}]"), entry, max)?;
@@ -136,6 +150,7 @@ mod tests {
         let long_id = "x".repeat(MAX_ID_CHARS + 1);
         let err = check_request(&request("/api/v0/incidents", json!({"team_id": long_id}))).expect_err("long id");
         assert_eq!(err.to_string(), "`team_id` is too long: it has 65 characters; the limit is 64.");
+        assert_eq!(err.field, "team_id");
         let err = check_request(&request("/api/v0/incidents", json!({"severity": "s".repeat(101)}))).expect_err("long word");
         assert!(err.to_string().starts_with("`severity` is too long"), "{err}");
         let deep = json!({"checklists": [{"items": [{"title": "t", "description": "d".repeat(MAX_REPORT_CHARS + 1)}]}]});

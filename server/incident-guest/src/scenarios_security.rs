@@ -133,7 +133,12 @@ fn every_text_field_has_a_limit_named_in_its_refusal() {
     refused(&w, &i, "GET", &format!("/api/v0/incidents?team_id={TEAM}&q={}", x(201)), Value::Null, "q", "200");
     refused(&w, &i, "POST", "/api/v0/playbooks", json!({"team_id": TEAM, "title": x(101)}), "title", "100");
     refused(&w, &i, "POST", "/api/v0/playbooks", json!({"team_id": TEAM, "title": "ok", "member_ids": [x(65)]}), "member_ids[0]", "64");
-    refused(&w, &i, "POST", "/api/v0/actions/claim", json!({"context": {"incident_id": i, "role": x(101)}}), "context.role", "100");
+    // Buttons and forms answer 200 and show the reason where Mattermost shows it.
+    let (status, v) = w.http(Some("u-alice"), "POST", "/api/v0/actions/claim", json!({"context": {"incident_id": i, "role": x(101)}}));
+    assert_eq!((status, v["ephemeral_text"].as_str().map(|t| t.starts_with("`context.role` is too long"))), (200, Some(true)), "{v}");
+    let (status, v) = w.http(Some("u-alice"), "POST", "/api/v0/dialogs/update", json!({"state": i, "submission": {"message": x(60_001)}}));
+    assert_eq!(status, 200);
+    assert!(v["errors"]["message"].as_str().is_some_and(|m| m.contains("60000")), "{v}");
 
     // Slash commands: the same limits, in the ephemeral answer.
     let channel = inc["channel_id"].as_str().expect("channel").to_owned();
