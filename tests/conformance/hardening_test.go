@@ -96,7 +96,8 @@ func TestInputLimitsPerRouteFamily(t *testing.T) {
 		{"/incident decision " + x(4001), "4000"},
 		{"/incident action " + x(201), "200"},
 		{"/incident start " + x(101), "100"},
-		{"/incident update " + x(5000), "4200"},
+		{"/incident update " + x(5000), "4000"},
+		{"/incident update " + x(17000), "16383"},
 	} {
 		reply := s.cmd(t, s.alice, s.team, inc.ChannelID, c.command)
 		if !strings.Contains(reply, c.limit) {

@@ -4,7 +4,6 @@
 //! 100 characters, a note 4,000...); this is the floor under everything else: ids, level names,
 //! query values, fields the domain only looks up, and fields nobody thought of yet.
 
-use incident_core::limits::MAX_TEXT_CHARS;
 use mattermost_plugin_sdk::HttpRequest;
 use serde_json::Value;
 
@@ -21,8 +20,9 @@ pub const MAX_REPORT_CHARS: usize = 60_000;
 pub const MAX_SEARCH_CHARS: usize = 200;
 /// Entries of any JSON list (people, channels, sections...).
 pub const MAX_LIST_ENTRIES: usize = 1_000;
-/// A whole slash command: the longest text field (4,000) plus the subcommand and reference.
-pub const MAX_COMMAND_CHARS: usize = MAX_TEXT_CHARS + 200;
+/// A whole slash command: what Mattermost lets anyone type in the message box (a post's
+/// limit, 16,383). Each field in it has its own, tighter limit, named when it is exceeded.
+pub const MAX_COMMAND_CHARS: usize = 16_383;
 
 /// Mattermost's own opaque tokens: a trigger id is longer than an id, and a dialog's
 /// callback id is ours to choose.

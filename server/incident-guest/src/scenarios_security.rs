@@ -148,7 +148,8 @@ fn every_text_field_has_a_limit_named_in_its_refusal() {
         (format!("/incident checkadd Tasks {}", x(201)), "200"),
         (format!("/incident decision {}", x(4001)), "4000"),
         (format!("/incident action {}", x(201)), "200"),
-        (format!("/incident update {}", x(5000)), "4200"),
+        (format!("/incident update {}", x(5000)), "4000"),
+        (format!("/incident update {}", x(17_000)), "16383"),
     ] {
         let text = w.cmd("u-alice", &channel, &command);
         assert!(text.contains(limit), "{}: {}", &command[..30], &text[..text.len().min(200)]);
