@@ -48,11 +48,10 @@ print(json.dumps({"team_id": team, "incident_id": inc["id"], "item_id": inc["ite
 PY
 )
 
-# Each run's verdict comes from its JUnit report: a failed check (a 5xx) fails the target.
-# Transport errors between schemathesis and the devserver (a connection reset while reading an
-# answer: a few operations per run on this machine, not reproducible by replaying the recorded
-# requests one by one, nothing in the plugin's or the devserver's log) are listed but
-# tolerated unless most operations have them, which means the server is down.
+# The session is the devserver's X-Test-User header, so schemathesis does not make up bearer
+# tokens: it would put bytes in the Authorization header that Go's HTTP server itself refuses
+# (400, connection closed before the body is read, which the client sees as a reset), before
+# the plugin is ever asked. Any error or failed check fails the target.
 status=0
 for user in alice sysadmin; do
   echo "api-fuzz: as $user, $examples examples per operation, against $base"
@@ -65,6 +64,7 @@ for user in alice sysadmin; do
       --hypothesis-seed 20261123 \
       --hypothesis-derandomize \
       --request-timeout 10000 \
+      --generation-with-security-parameters=false \
       --junit-xml "$work/$user.xml" \
       --no-color || true
   python3 - "$work/$user.xml" <<'PY' || status=1
@@ -76,11 +76,11 @@ for case in cases:
         failed.append(case.get("name"))
     if case.find("error") is not None:
         errored.append(case.get("name"))
-for name in errored:
-    print(f"api-fuzz: transport error (not a server answer) in {name}")
+if errored:
+    print("api-fuzz: requests that got no answer in: " + ", ".join(errored))
 if failed:
     print("api-fuzz: SERVER ERRORS in: " + ", ".join(failed))
-if failed or len(errored) > 10:
+if failed or errored:
     sys.exit(1)
 PY
 done

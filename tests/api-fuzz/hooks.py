@@ -21,6 +21,10 @@ def _pick(name, value):
 @schemathesis.hook
 def map_path_parameters(context, path_parameters):
     path = context.operation.path
+    # Ending the real incident would turn every later change into 409; ending and reopening
+    # keep to made-up ids (the conformance suite covers them on real incidents).
+    if path.endswith("/end") or path.endswith("/reopen"):
+        return path_parameters
     for name in list(path_parameters or {}):
         key = name
         if name == "id":
