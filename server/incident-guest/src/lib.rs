@@ -12,6 +12,7 @@ mod ids;
 mod input_limits;
 mod learning;
 mod platform;
+mod playbook_access;
 mod repo;
 mod repo_learning;
 mod running;
