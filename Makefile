@@ -12,7 +12,7 @@ BUNDLE := dist/$(ID)-$(VERSION).tar.gz
 GUEST := target/wasm32-wasip2/wasm/incident_guest.wasm
 FAULTY_GUEST := target/wasm32-wasip2/wasm/faulty_guest.wasm
 
-.PHONY: all dist host guest webapp test test-rust test-webapp test-conformance e2e run setup-e2e bench fuzz deploy setup clean
+.PHONY: all dist host guest webapp test test-rust test-webapp test-conformance api-fuzz e2e run setup-e2e bench fuzz deploy setup clean
 
 all: dist
 
@@ -36,7 +36,7 @@ dist: host guest webapp
 ## Every test: Rust unit and protocol tests, webapp in Chromium, the Go conformance suite
 ## driving the bundle through Mattermost's own plugin host code, then end to end on a real
 ## Mattermost server.
-test: setup test-rust dist test-webapp test-conformance e2e
+test: setup test-rust dist test-webapp test-conformance api-fuzz e2e
 
 ## Rust tests beside a private PostgreSQL (build/with-postgres.sh): the shared-database store's
 ## own tests, then the plugin logic's tests once on SQLite and once on PostgreSQL.
@@ -50,6 +50,12 @@ test-webapp: dist
 
 test-conformance: dist guest
 	cd tests/conformance && BUNDLE_TGZ=$(CURDIR)/$(BUNDLE) FAULTY_GUEST_WASM=$(CURDIR)/$(FAULTY_GUEST) $(GO) test -count=1 -timeout 20m ./...
+
+## schemathesis (pinned by build/setup.sh) against docs/openapi.yaml on the real plugin behind
+## tests/conformance/cmd/devserver, as a user and as a system admin: no answer may be a 5xx.
+## API_FUZZ_EXAMPLES per operation (default 30).
+api-fuzz: dist
+	./build/api-fuzz.sh $(BUNDLE)
 
 ## End to end on a real Mattermost server (tests/e2e): builds the server from its Go module
 ## (minutes the first time; then Go's build cache), a private PostgreSQL on loopback, the bundle

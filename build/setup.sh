@@ -40,6 +40,18 @@ fi
 
 (cd tests/conformance && go mod download)
 (cd tests/gobaseline && go mod download)
+
+# schemathesis for `make api-fuzz` (part of `make test`), pinned, in a venv under target/.
+# Hypothesis 6.150 and later removed an internal schemathesis 3.39 uses; pin the one it was
+# released against.
+api_fuzz_venv=${API_FUZZ_VENV:-target/api-fuzz-venv}
+api_fuzz_pins=(schemathesis==3.39.16 hypothesis==6.131.0)
+if ! "$api_fuzz_venv/bin/pip" freeze 2>/dev/null | grep -qxF -e "${api_fuzz_pins[0]}" ||
+   ! "$api_fuzz_venv/bin/pip" freeze 2>/dev/null | grep -qxF -e "${api_fuzz_pins[1]}"; then
+  echo "setup: installing ${api_fuzz_pins[*]} in $api_fuzz_venv"
+  python3 -m venv "$api_fuzz_venv"
+  "$api_fuzz_venv/bin/pip" install -q "${api_fuzz_pins[@]}"
+fi
 if [ "${1:-}" = e2e ]; then
   (cd tests/e2e && go mod download)
 fi

@@ -164,6 +164,9 @@ fn item_number(arg: Option<&String>) -> Result<ItemRef, ServiceError> {
 }
 
 pub fn execute<M: Mattermost, D: Database>(service: &mut Service<'_, M, D>, at: &Invocation<'_>, command: &str) -> Outcome {
+    if let Err(e) = crate::input_limits::check_command(command) {
+        return reply(e.to_string());
+    }
     let mut words = tokenize(command);
     if !words.is_empty() {
         words.remove(0); // the trigger

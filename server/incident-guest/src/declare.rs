@@ -121,9 +121,15 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     }
 
     /// The "Not an incident" button: no more keyword offers in this thread.
-    pub fn ignore_thread(&mut self, thread_id: &str) -> Result<String> {
+    pub fn ignore_thread(&mut self, user_id: &str, thread_id: &str) -> Result<String> {
         if thread_id.trim().is_empty() {
             return Err(ServiceError::Invalid("No thread to ignore.".into()));
+        }
+        // Only someone who can read the thread silences it: the offers are theirs to decline,
+        // not a way for anyone to switch them off in channels they do not see.
+        let readable = self.mm.post(thread_id).is_some_and(|p| self.may_read_channel(&p.channel_id, user_id));
+        if !readable {
+            return Err(ServiceError::NotFound("That message is gone.".into()));
         }
         self.repo.set_meta(&ignored_key(thread_id), "1")?;
         Ok("Got it: no more incident suggestions in this thread.".into())

@@ -12,6 +12,8 @@ pub struct FakeMattermost {
     pub users: Vec<User>,
     pub team_members: HashSet<(String, String)>,
     pub system_admins: HashSet<String>,
+    /// Guest accounts (they are also in `team_members` for the teams they were invited to).
+    pub guests: HashSet<String>,
     pub channels: RefCell<HashMap<String, Channel>>,
     pub channel_members: RefCell<HashSet<(String, String)>>,
     pub posts: RefCell<Vec<Post>>,
@@ -81,6 +83,10 @@ impl Mattermost for FakeMattermost {
 
     fn is_system_admin(&self, user_id: &str) -> bool {
         self.system_admins.contains(user_id)
+    }
+
+    fn is_guest(&self, user_id: &str) -> bool {
+        self.guests.contains(user_id)
     }
 
     fn is_channel_member(&self, channel_id: &str, user_id: &str) -> bool {

@@ -44,7 +44,7 @@ fn playbook_body(request: &HttpRequest) -> Result<Playbook, ServiceError> {
 }
 
 /// `%xx` and `+` decoding of one query value.
-fn decode(raw: &str) -> String {
+pub(crate) fn decode(raw: &str) -> String {
     let bytes = raw.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -93,8 +93,31 @@ pub fn route<M: Mattermost, D: Database>(mm: &M, db: &D, request: &HttpRequest) 
     };
     let path: Vec<&str> = request.path().trim_matches('/').split('/').collect();
     let method = request.method.as_str();
+    // The echo route carries arbitrary bytes for the transport's tests; everything else is
+    // bounded before it runs.
+    if path != ["api", "v0", "echo"]
+        && let Err(e) = crate::input_limits::check_request(request)
+    {
+        return refuse_too_long(&path, e);
+    }
     let outcome = with_service(mm, db, |s| dispatch(s, &user, method, &path, request));
     outcome.unwrap_or_else(|e| fail(&e))
+}
+
+/// An over-long input, answered the way the caller shows errors: Mattermost's forms show
+/// `errors` under their fields and buttons show `ephemeral_text` (both with status 200, as the
+/// server expects); everyone else gets the 400.
+fn refuse_too_long(path: &[&str], e: crate::input_limits::TooLong) -> HttpResponse {
+    match path {
+        ["api", "v0", "dialogs", _] => match e.field.strip_prefix("submission.") {
+            Some(field) => HttpResponse::json(200, &json!({ "errors": { field: e.message } })),
+            None => HttpResponse::json(200, &json!({ "error": e.message })),
+        },
+        ["api", "v0", "actions", "reminders" | "claim" | "declare" | "ignore"] => {
+            HttpResponse::json(200, &json!({ "ephemeral_text": e.message }))
+        }
+        _ => fail(&e.into()),
+    }
 }
 
 /// A non-empty text field of a JSON body.
@@ -230,7 +253,7 @@ fn dispatch<M: Mattermost, D: Database>(s: &mut Service<'_, M, D>, user: &str, m
         ("POST", ["api", "v0", "actions", "ignore"]) => {
             let b: Value = body(request)?;
             let thread = b.get("context").and_then(|c| c.get("thread_id")).and_then(Value::as_str).unwrap_or_default().to_owned();
-            let answer = s.ignore_thread(&thread).unwrap_or_else(|e| e.to_string());
+            let answer = s.ignore_thread(user, &thread).unwrap_or_else(|e| e.to_string());
             ok(json!({ "ephemeral_text": answer }))
         }
         ("GET", ["api", "v0", "webhooks", "deliveries"]) => ok(s.webhook_log(user, 100)?),

@@ -124,7 +124,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         if self.mm.is_channel_member(&incident.channel_id, user_id) || self.mm.is_system_admin(user_id) || self.mm.is_team_admin(&incident.team_id, user_id) {
             Ok(())
         } else {
-            Err(ServiceError::Forbidden("Join the incident channel to change its follow-up actions.".into()))
+            Err(ServiceError::Forbidden("Join the incident channel to change its follow-up actions or report.".into()))
         }
     }
 
@@ -161,8 +161,10 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     pub fn save_report(&mut self, user_id: &str, incident_id: &str, markdown: &str) -> Result<()> {
         let incident = self.incident(user_id, incident_id)?.value;
         self.require_member_or_admin(&incident, user_id)?;
-        if markdown.chars().count() > 60_000 {
-            return Err(ServiceError::Invalid("The report is longer than 60,000 characters.".into()));
+        let chars = markdown.chars().count();
+        let max = crate::input_limits::MAX_REPORT_CHARS;
+        if chars > max {
+            return Err(ServiceError::Invalid(format!("`markdown` is too long: it has {chars} characters; the limit is {max}.")));
         }
         self.repo.set_meta(&report_key(&incident.id), markdown.trim())?;
         if markdown.trim().is_empty() {

@@ -9,8 +9,10 @@ mod dialog;
 mod http_api;
 mod http_learning;
 mod ids;
+mod input_limits;
 mod learning;
 mod platform;
+mod playbook_access;
 mod repo;
 mod repo_learning;
 mod repo_list;
@@ -23,6 +25,8 @@ mod webhooks;
 mod fake;
 #[cfg(test)]
 mod scenarios;
+#[cfg(test)]
+mod scenarios_security;
 
 use mattermost_plugin_sdk::model::{AppError, Bot, CommandArgs, CommandResponse, Context};
 use mattermost_plugin_sdk::{Api, Hook, HttpRequest, HttpResponse, LogLevel, Plugin, Store};

@@ -82,6 +82,8 @@ pub trait Mattermost {
     fn is_team_member(&self, team_id: &str, user_id: &str) -> bool;
     fn is_team_admin(&self, team_id: &str, user_id: &str) -> bool;
     fn is_system_admin(&self, user_id: &str) -> bool;
+    /// A guest account (system role `system_guest`): it sees only the channels it was added to.
+    fn is_guest(&self, user_id: &str) -> bool;
     fn is_channel_member(&self, channel_id: &str, user_id: &str) -> bool;
     fn channel(&self, channel_id: &str) -> Option<Channel>;
     fn channel_by_name(&self, team_id: &str, name: &str) -> Option<Channel>;
@@ -116,6 +118,9 @@ pub trait Mattermost {
     fn settings(&self) -> Settings;
 }
 
+/// Mattermost's system role of guest accounts.
+pub const GUEST_ROLE: &str = "system_guest";
+
 /// The real thing, over the plugin API.
 pub struct ServerApi(pub Api);
 
@@ -138,6 +143,11 @@ impl Mattermost for ServerApi {
 
     fn is_system_admin(&self, user_id: &str) -> bool {
         self.0.has_permission_to(user_id, "manage_system")
+    }
+
+    fn is_guest(&self, user_id: &str) -> bool {
+        // Unknown users are not guests; every check that matters also needs a membership.
+        self.0.get_user(user_id).is_ok_and(|u| u.roles.split_whitespace().any(|r| r == GUEST_ROLE))
     }
 
     fn is_channel_member(&self, channel_id: &str, user_id: &str) -> bool {

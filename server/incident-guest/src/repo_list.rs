@@ -20,6 +20,16 @@ pub fn search_text(incident: &Incident) -> String {
     format!("{}\n{}\n{}", incident.name, incident.summary, incident.reference()).to_lowercase()
 }
 
+/// Which incidents of a page's filter a person may see.
+pub enum Visible<'a> {
+    /// Admins: every one.
+    All,
+    /// Team members: the public ones and these.
+    PublicAnd(&'a [String]),
+    /// Guests: only these (the ones whose channel they were added to).
+    Only(&'a [String]),
+}
+
 /// An incident whose visibility needs a membership check: private, or not yet known.
 pub struct Unchecked {
     pub id: String,
@@ -69,36 +79,46 @@ fn like_escape(text: &str) -> String {
 const BACKFILL_BATCH: i64 = 200;
 
 impl<D: Database> Repo<'_, D> {
-    /// Incidents matching `filter` that are private or not known to be public: the caller
-    /// decides which of them a person may see.
-    pub fn unchecked_incidents(&self, filter: &IncidentFilter) -> Result<Vec<Unchecked>> {
+    /// Incidents matching `filter` whose visibility the caller must decide: those private or
+    /// not known to be public, or with `public_too` (for guests) all of them.
+    pub fn unchecked_incidents(&self, filter: &IncidentFilter, public_too: bool) -> Result<Vec<Unchecked>> {
         let (clause, params) = filter_sql(filter);
-        let sql = format!("SELECT id, channel_id FROM incidents WHERE {clause} AND (private IS NULL OR private != 0) LIMIT 10000");
+        let privacy = if public_too { "" } else { " AND (private IS NULL OR private != 0)" };
+        let sql = format!("SELECT id, channel_id FROM incidents WHERE {clause}{privacy} LIMIT 10000");
         let rows = self.db().query(&sql, &params)?;
         (0..rows.len())
             .map(|i| Ok(Unchecked { id: rows.text(i, "id")?, channel_id: rows.text(i, "channel_id")? }))
             .collect()
     }
 
-    /// One page, newest first, of the incidents matching `filter`; with `visible` set, only
-    /// public ones and those `visible` names. Returns the page and how many match in all.
+    /// One page, newest first, of the incidents matching `filter` that are `visible`. Returns
+    /// the page and how many match in all.
     pub fn incident_page(
         &self,
         filter: &IncidentFilter,
-        visible: Option<&[String]>,
+        visible: Visible<'_>,
         offset: usize,
         limit: usize,
     ) -> Result<(Vec<Incident>, usize)> {
         let (mut clause, mut params) = filter_sql(filter);
-        if let Some(ids) = visible {
-            clause.push_str(" AND (private = 0");
+        let (public, ids) = match visible {
+            Visible::All => (true, None),
+            Visible::PublicAnd(ids) => (true, Some(ids)),
+            Visible::Only(ids) => (false, Some(ids)),
+        };
+        if let Some(ids) = ids {
+            let mut alternatives = Vec::new();
+            if public {
+                alternatives.push("private = 0".to_owned());
+            }
             if !ids.is_empty() {
-                clause.push_str(" OR id IN (");
-                clause.push_str(&vec!["?"; ids.len()].join(", "));
-                clause.push(')');
+                alternatives.push(format!("id IN ({})", vec!["?"; ids.len()].join(", ")));
                 params.extend(ids.iter().map(Value::from));
             }
-            clause.push(')');
+            if alternatives.is_empty() {
+                return Ok((Vec::new(), 0));
+            }
+            clause.push_str(&format!(" AND ({})", alternatives.join(" OR ")));
         }
         let counted = self.db().query(&format!("SELECT COUNT(*) AS n FROM incidents WHERE {clause}"), &params)?;
         let total = usize::try_from(counted.integer(0, "n")?).unwrap_or(0);

@@ -12,20 +12,20 @@ use crate::repo::Repo;
 use crate::platform::Mattermost;
 use crate::{http_api, with_service};
 
-struct World {
-    mm: FakeMattermost,
-    db: NativeDb,
+pub(crate) struct World {
+    pub(crate) mm: FakeMattermost,
+    pub(crate) db: NativeDb,
 }
 
 impl World {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let db = NativeDb::new();
         Repo::new(&db).migrate().expect("migrate");
         Repo::new(&db).set_meta("bot_user_id", "u-bot").expect("bot");
         World { mm: FakeMattermost::new(), db }
     }
 
-    fn cmd(&self, user: &str, channel: &str, text: &str) -> String {
+    pub(crate) fn cmd(&self, user: &str, channel: &str, text: &str) -> String {
         let at = Invocation { user_id: user, team_id: TEAM, channel_id: channel, trigger_id: "" };
         match with_service(&self.mm, &self.db, |s| command::execute(s, &at, text)) {
             Outcome::Reply(r) => r.text,
@@ -33,7 +33,7 @@ impl World {
         }
     }
 
-    fn http(&self, user: Option<&str>, method: &str, url: &str, body: Value) -> (u16, Value) {
+    pub(crate) fn http(&self, user: Option<&str>, method: &str, url: &str, body: Value) -> (u16, Value) {
         let request = HttpRequest {
             method: method.into(),
             url: url.into(),
@@ -45,7 +45,7 @@ impl World {
         (r.status, serde_json::from_slice(&r.body).unwrap_or(Value::Null))
     }
 
-    fn start(&self, user: &str, name: &str) -> Value {
+    pub(crate) fn start(&self, user: &str, name: &str) -> Value {
         let (status, v) = self.http(Some(user), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": name}));
         assert_eq!(status, 201, "{v}");
         v

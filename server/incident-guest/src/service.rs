@@ -12,6 +12,7 @@ use mattermost_plugin_sdk::store::StoreError;
 use crate::db::Database;
 use crate::platform::{ChannelError, Mattermost};
 use crate::repo::{Repo, RepoError, Versioned};
+use crate::repo_list::Visible;
 
 /// A failure a user can act on, with its HTTP status.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -117,13 +118,15 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     }
 
     /// Members of the incident channel, team and system admins; any team member when the
-    /// channel is public. Private incidents stay hidden from everyone else.
+    /// channel is public, except guests: Mattermost shows a guest only the channels it was
+    /// added to, so the plugin does too. Private incidents stay hidden from everyone else.
     pub fn may_view(&self, incident: &Incident, user_id: &str) -> bool {
         if self.mm.is_channel_member(&incident.channel_id, user_id) || self.is_admin(&incident.team_id, user_id) {
             return true;
         }
         self.mm.is_team_member(&incident.team_id, user_id)
             && self.mm.channel(&incident.channel_id).is_some_and(|c| c.channel_type == "O")
+            && !self.mm.is_guest(user_id)
     }
 
     /// Changing an incident takes being in its channel (or an admin).
@@ -152,8 +155,18 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         }
     }
 
-    fn require_may_start(&self, team_id: &str, user_id: &str) -> Result<()> {
+    /// Team-wide things (starting incidents, playbooks) are for the team's full members:
+    /// a guest is invited into particular channels, not into the team's incident process.
+    pub(crate) fn require_full_member(&self, team_id: &str, user_id: &str) -> Result<()> {
         self.require_team_member(team_id, user_id)?;
+        if self.mm.is_guest(user_id) {
+            return Err(ServiceError::Forbidden("Guest accounts cannot start incidents or use playbooks.".into()));
+        }
+        Ok(())
+    }
+
+    fn require_may_start(&self, team_id: &str, user_id: &str) -> Result<()> {
+        self.require_full_member(team_id, user_id)?;
         let allowed = match self.mm.settings().who_may_start.as_str() {
             "system_admins" => self.mm.is_system_admin(user_id),
             "team_admins" => self.is_admin(team_id, user_id),
@@ -196,17 +209,20 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         self.require_team_member(&team, user_id)?;
         let offset = page.saturating_mul(per_page);
         if self.is_admin(&team, user_id) {
-            return Ok(self.repo.incident_page(filter, None, offset, per_page)?);
+            return Ok(self.repo.incident_page(filter, Visible::All, offset, per_page)?);
         }
-        // Public incidents are visible to the team; private ones (usually few) are checked.
+        // Public incidents are visible to the team; private ones (usually few) are checked. A
+        // guest sees only incidents whose channel it was added to, public or not.
+        let guest = self.mm.is_guest(user_id);
         let visible: Vec<String> = self
             .repo
-            .unchecked_incidents(filter)?
+            .unchecked_incidents(filter, guest)?
             .into_iter()
             .filter(|u| self.mm.is_channel_member(&u.channel_id, user_id))
             .map(|u| u.id)
             .collect();
-        Ok(self.repo.incident_page(filter, Some(&visible), offset, per_page)?)
+        let visible = if guest { Visible::Only(&visible) } else { Visible::PublicAnd(&visible) };
+        Ok(self.repo.incident_page(filter, visible, offset, per_page)?)
     }
 
     // --- starting --------------------------------------------------------------------------
@@ -493,13 +509,12 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         Ok(self.change(user_id, incident_id, |i, _, now| i.add_post(&actor, now, entry.clone()))?.0)
     }
 
-    /// Members read a channel; anyone on the team reads its public channels.
-    fn may_read_channel(&self, channel_id: &str, user_id: &str) -> bool {
+    /// Members read a channel; anyone on the team but guests reads its public channels.
+    pub(crate) fn may_read_channel(&self, channel_id: &str, user_id: &str) -> bool {
         self.mm.is_channel_member(channel_id, user_id)
-            || self
-                .mm
-                .channel(channel_id)
-                .is_some_and(|c| c.channel_type == "O" && self.mm.is_team_member(&c.team_id, user_id))
+            || self.mm.channel(channel_id).is_some_and(|c| {
+                c.channel_type == "O" && self.mm.is_team_member(&c.team_id, user_id) && !self.mm.is_guest(user_id)
+            })
     }
 
     pub fn item_assignee_check(&self, incident: &Incident, assignee: Option<&str>) -> Result<()> {
@@ -522,7 +537,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     }
 
     pub fn playbooks(&mut self, user_id: &str, team_id: &str) -> Result<Vec<Playbook>> {
-        self.require_team_member(team_id, user_id)?;
+        self.require_full_member(team_id, user_id)?;
         self.ensure_seeded(team_id)?;
         let admin = self.is_admin(team_id, user_id);
         Ok(self.repo.playbooks(team_id)?.into_iter().filter(|p| admin || p.may_use(user_id)).collect())
@@ -543,7 +558,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             return Err(ServiceError::NotFound("No such playbook.".into()));
         };
         let team = &found.value.team_id;
-        self.require_team_member(team, user_id)?;
+        self.require_full_member(team, user_id)?;
         if found.value.may_use(user_id) || self.is_admin(team, user_id) {
             Ok(found)
         } else {
@@ -552,8 +567,9 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     }
 
     pub fn create_playbook(&mut self, user_id: &str, mut playbook: Playbook) -> Result<Playbook> {
-        self.require_team_member(&playbook.team_id, user_id)?;
+        self.require_full_member(&playbook.team_id, user_id)?;
         self.ensure_seeded(&playbook.team_id)?;
+        self.check_announcement_channels(user_id, &playbook.team_id, &playbook.announcement_channel_ids, &[])?;
         playbook.id = self.ids.new_id();
         playbook.created_at = self.now;
         playbook.updated_at = self.now;
@@ -568,6 +584,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         if !current.may_edit(user_id, self.is_admin(&current.team_id, user_id)) {
             return Err(ServiceError::Forbidden("You may not edit this playbook.".into()));
         }
+        self.check_announcement_channels(user_id, &current.team_id, &update.announcement_channel_ids, &current.announcement_channel_ids)?;
         update.id = current.id;
         update.team_id = current.team_id;
         update.created_at = current.created_at;
@@ -590,7 +607,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     }
 
     pub fn import_playbook(&mut self, user_id: &str, team_id: &str, json: &str) -> Result<Playbook> {
-        self.require_team_member(team_id, user_id)?;
+        self.require_full_member(team_id, user_id)?;
         self.ensure_seeded(team_id)?;
         let id = self.ids.new_id();
         let mut playbook = incident_core::playbook::import_json(json, &id, team_id, self.now)?;

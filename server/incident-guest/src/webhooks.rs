@@ -32,6 +32,11 @@ pub fn event_name(kind: &TimelineEventKind) -> Option<&'static str> {
     })
 }
 
+/// Longest webhook URL accepted (browsers and proxies commonly stop near 2,000).
+const MAX_URL_CHARS: usize = 2_000;
+/// Every event is sent to every URL, so their number bounds the work per change.
+const MAX_URLS: usize = 20;
+
 /// The configured URLs: one per line, `#` comments allowed.
 pub fn webhook_urls(setting: &str) -> Result<Vec<String>> {
     let mut out = Vec::new();
@@ -44,9 +49,28 @@ pub fn webhook_urls(setting: &str) -> Result<Vec<String>> {
         if !(lower.starts_with("https://") || lower.starts_with("http://")) || url.contains(char::is_whitespace) {
             return Err(invalid_settings(format_args!("webhooks, line {}: not an http or https URL", n + 1)));
         }
+        let chars = url.chars().count();
+        if chars > MAX_URL_CHARS {
+            return Err(invalid_settings(format_args!("webhooks, line {}: the URL has {chars} characters; the limit is {MAX_URL_CHARS}", n + 1)));
+        }
         out.push(url.to_owned());
     }
+    if out.len() > MAX_URLS {
+        return Err(invalid_settings(format_args!("webhooks: {} URLs; the limit is {MAX_URLS}", out.len())));
+    }
     Ok(out)
+}
+
+/// What a delivery log or an error may say about a URL: scheme and host only. Webhook URLs
+/// carry their secret in the path or query (`https://hooks.example/T000/SECRET`), and the
+/// log of deliveries and error texts are read by people who were never given that secret.
+pub fn redacted_url(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    // user:password@host keeps only the host.
+    let host = rest[..end].rsplit('@').next().unwrap_or_default();
+    let tail = if end < rest.len() { "/…" } else { "" };
+    format!("{scheme}://{host}{tail}")
 }
 
 impl<M: Mattermost, D: Database> Service<'_, M, D> {
@@ -118,7 +142,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                 other => {
                     let (status, error) = match other {
                         Ok(code) => (Some(i64::from(code)), format!("the receiver answered {code}")),
-                        Err(e) => (None, e.chars().take(500).collect()),
+                        Err(e) => (None, scrub(&e, &url).chars().take(500).collect()),
                     };
                     match usize::try_from(attempt).ok().and_then(|a| RETRY_AFTER_MS.get(a - 1)) {
                         Some(delay) => ("pending", status, error, self.now + delay),
@@ -170,10 +194,49 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     }
 }
 
+/// An error text with the URL (or its path and query, which some errors quote alone) replaced
+/// by [`redacted_url`], so the secret in it does not travel further than the setting.
+fn scrub(error: &str, url: &str) -> String {
+    let mut out = error.replace(url, &redacted_url(url));
+    let (_, rest) = url.split_once("://").unwrap_or(("", url));
+    if let Some(start) = rest.find(['/', '?']) {
+        let secret_part = &rest[start..];
+        if secret_part.len() > 1 {
+            out = out.replace(secret_part, "/…");
+        }
+    }
+    out
+}
+
 fn int(rows: &Rows, i: usize, column: &str) -> Result<i64> {
     rows.integer(i, column).map_err(|e| ServiceError::Internal(format!("storage: {e}")))
 }
 
 fn text(rows: &Rows, i: usize, column: &str) -> Result<String> {
     rows.text(i, column).map_err(|e| ServiceError::Internal(format!("storage: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_shown_keep_scheme_and_host_only() {
+        assert_eq!(redacted_url("https://hooks.example/T000/SECRETTOKEN"), "https://hooks.example/…");
+        assert_eq!(redacted_url("http://user:pw@hooks.example:8080?token=S"), "http://hooks.example:8080/…");
+        assert_eq!(redacted_url("https://hooks.example"), "https://hooks.example");
+        let error = scrub("error sending to https://hooks.example/T000/SECRETTOKEN: refused (path /T000/SECRETTOKEN)", "https://hooks.example/T000/SECRETTOKEN");
+        assert!(!error.contains("SECRETTOKEN"), "{error}");
+        assert!(error.contains("hooks.example"), "{error}");
+    }
+
+    #[test]
+    fn webhook_settings_are_bounded() {
+        let long = format!("https://hooks.example/{}", "a".repeat(MAX_URL_CHARS));
+        let err = webhook_urls(&long).expect_err("long URL");
+        assert!(err.to_string().contains("the limit is 2000"), "{err}");
+        let many = (0..=MAX_URLS).map(|i| format!("https://h{i}.example/")).collect::<Vec<_>>().join("\n");
+        assert!(webhook_urls(&many).is_err());
+        assert_eq!(webhook_urls("# comment\nhttps://a.example/x").map_err(|e| e.to_string()), Ok(vec!["https://a.example/x".to_owned()]));
+    }
 }

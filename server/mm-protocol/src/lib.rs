@@ -6,6 +6,7 @@
 //! RPC to a [`Hooks`] implementation, and the ServeHTTP streams.
 
 pub mod http;
+pub mod lossy;
 pub mod wire;
 
 use std::future::Future;
@@ -312,10 +313,10 @@ async fn serve_http<H: Hooks>(hooks: &H, broker: &MuxBroker, args: ServeHttpArgs
             let mut headers: Vec<(String, String)> = req
                 .header
                 .into_iter()
-                .flat_map(|(k, vs)| vs.into_iter().map(move |v| (k.clone(), v)))
+                .flat_map(|(k, vs)| vs.into_iter().map(move |v| (k.0.clone(), v.0)))
                 .collect();
             headers.sort();
-            let request = HttpRequest { method: req.method, url, headers, body };
+            let request = HttpRequest { method: req.method.0, url, headers, body };
             hooks.serve_http(args.context.unwrap_or_default(), request).await
         }
     };

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use gobwire::{BinaryBytes, Gob, Interface};
+use crate::lossy::LossyString;
 use mm_model::{AppError, ChannelMember, CommandArgs, CommandResponse, Context, Post, Reaction, User};
 
 /// `struct{}`: the argument of `Implemented` and the reply of void hooks.
@@ -41,20 +42,23 @@ pub struct ExecuteCommandReturns {
 /// `http.Header`.
 pub type Header = HashMap<String, Vec<String>>;
 
+/// `http.Header` of an incoming request, whose values may hold bytes that are not UTF-8.
+pub type RequestHeader = HashMap<LossyString, Vec<LossyString>>;
+
 /// `plugin.HTTPRequestSubset` (older servers send a whole `*http.Request` in the same field;
 /// its extra fields are skipped by name).
 #[derive(Gob, Default, Debug)]
 #[gob(name = "HTTPRequestSubset")]
 pub struct HttpRequestSubset {
-    pub method: String,
+    pub method: LossyString,
     /// `*url.URL`, a BinaryMarshaler: the URL text.
     #[gob(name = "URL")]
     pub url: BinaryBytes,
-    pub header: Header,
-    pub host: String,
-    pub remote_addr: String,
+    pub header: RequestHeader,
+    pub host: LossyString,
+    pub remote_addr: LossyString,
     #[gob(name = "RequestURI")]
-    pub request_uri: String,
+    pub request_uri: LossyString,
 }
 
 #[derive(Gob, Default, Debug)]

@@ -565,7 +565,7 @@ func (f *FakeAPI) AddChannelMember(channelID, userID string) (*model.ChannelMemb
 	if tm.DeleteAt > 0 {
 		return nil, appErr("AddChannelMember", "api.channel.add_user.to.channel.failed.deleted.app_error", "Failed to add user to channel because they have been removed from the team.", http.StatusBadRequest)
 	}
-	m := newChannelMember(channelID, userID)
+	m := f.memberLocked(channelID, userID)
 	f.channelMembers[key] = m
 	cp := *m
 	return &cp, nil
@@ -719,6 +719,10 @@ func (f *FakeAPI) HasPermissionToTeam(userID, teamID string, permission *model.P
 	if !ok || m.DeleteAt != 0 {
 		return false
 	}
+	if m.SchemeGuest {
+		// team_guest: the team is visible, its channels are not.
+		return permission.Id == "view_team"
+	}
 	return teamUserPermissions[permission.Id] || (m.SchemeAdmin && strings.HasPrefix(permission.Id, "manage_"))
 }
 
@@ -737,7 +741,7 @@ func (f *FakeAPI) HasPermissionToChannel(userID, channelID string, permission *m
 	}
 	// Non-members of a public channel may still read it via the team.
 	if c, ok := f.channels[channelID]; ok && c.Type == model.ChannelTypeOpen {
-		if _, ok := f.teamMembers[c.TeamId+"/"+userID]; ok {
+		if m, ok := f.teamMembers[c.TeamId+"/"+userID]; ok && !m.SchemeGuest {
 			return permission.Id == "read_channel" || permission.Id == "read_channel_content" || teamUserPermissions[permission.Id]
 		}
 	}

@@ -54,7 +54,7 @@ func (f *FakeAPI) JoinTeam(teamID, userID string, admin bool) {
 func (f *FakeAPI) JoinChannel(channelID, userID string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.channelMembers[channelID+"/"+userID] = newChannelMember(channelID, userID)
+	f.channelMembers[channelID+"/"+userID] = f.memberLocked(channelID, userID)
 }
 
 // BotUserID returns the user id of the bot with this username, or "".

@@ -279,7 +279,9 @@ func (s *server) servePlugin(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, http.StatusBadRequest, "request body unreadable or too large")
 		return
 	}
-	path := strings.TrimPrefix(r.URL.Path, pluginPrefix)
+	// The escaped path, as Mattermost forwards it (the URL travels as url.URL.String()): a
+	// decoded one may hold control characters a URL cannot.
+	path := strings.TrimPrefix(r.URL.EscapedPath(), pluginPrefix)
 	if path == "" {
 		path = "/"
 	}
