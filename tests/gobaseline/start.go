@@ -113,6 +113,14 @@ func (p *Baseline) mayStart(teamID, userID string) error {
 	if appErr != nil || member.DeleteAt != 0 {
 		return errors.New("Only members of this team may start incidents here.")
 	}
+	// Guest accounts may not start incidents (ours asks the same way: the user's roles).
+	user, appErr := p.API.GetUser(userID)
+	if appErr != nil {
+		return fmt.Errorf("reading the user: %w", appErr)
+	}
+	if user.IsGuest() {
+		return errors.New("Guest accounts cannot start incidents.")
+	}
 	s, err := p.settings()
 	if err != nil {
 		return err

@@ -95,7 +95,7 @@ pub const MIGRATIONS: &[&str] = &[
     // index, not the documents.
     "ALTER TABLE incidents ADD COLUMN search_text TEXT;
     ALTER TABLE incidents ADD COLUMN private INTEGER;
-    CREATE INDEX incidents_list ON incidents (team_id, created_at, number, state, private, id);",
+    CREATE INDEX incidents_list ON incidents (team_id, created_at, number, state, private, id, channel_id);",
 ];
 
 #[derive(Debug, thiserror::Error)]
