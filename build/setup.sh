@@ -6,7 +6,11 @@ cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v chromium >/dev/null || need_apt+=(chromium)
-command -v python3 >/dev/null || need_apt+=(python3)
+command -v python3 >/dev/null || need_apt+=(python3 python3-venv)
+# `make api-fuzz` makes a venv; Debian's own python3 needs python3-venv for that.
+if command -v python3 >/dev/null && ! python3 -c 'import ensurepip' 2>/dev/null; then
+  need_apt+=(python3-venv)
+fi
 # The conformance suite's disk-fault tests: SQLite's integrity check on the plugin's database,
 # and the immutable attribute (chattr) that stops root from writing a file.
 command -v sqlite3 >/dev/null || need_apt+=(sqlite3)

@@ -136,9 +136,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             return Err(ServiceError::Forbidden("You are not a member of this team.".into()));
         }
         let filter = incident_core::IncidentFilter { team_id: Some(team_id.to_owned()), ..Default::default() };
-        let (all, _) = self.repo.list_incidents(&filter, 0, usize::MAX)?;
-        let admin = self.mm.is_system_admin(user_id) || self.mm.is_team_admin(team_id, user_id);
-        let visible: Vec<Incident> = all.into_iter().filter(|i| admin || self.may_view(i, user_id)).collect();
+        let visible = self.repo.incidents(&filter, &self.visibility(&filter, team_id, user_id)?)?;
         let ids: std::collections::HashSet<&str> = visible.iter().map(|i| i.id.as_str()).collect();
         let actions: Vec<FollowUpAction> = self.repo.team_actions(team_id, false)?.into_iter().filter(|a| ids.contains(a.incident_id.as_str())).collect();
         let playbooks = self.repo.playbooks(team_id)?;

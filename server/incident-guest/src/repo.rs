@@ -5,8 +5,8 @@
 //! update only applies to the revision that was read, so two people checking items at the same
 //! moment cannot overwrite each other (the loser retries on fresh data).
 
-use incident_core::{Incident, IncidentFilter, IncidentState, Playbook};
-use mattermost_plugin_sdk::store::{Rows, Statement, StoreError, Value};
+use incident_core::{Incident, IncidentState, Playbook};
+use mattermost_plugin_sdk::store::{Rows, Statement, StoreError};
 
 use crate::db::Database;
 
@@ -259,41 +259,6 @@ impl<'a, D: Database> Repo<'a, D> {
             Self::INCIDENT_COLUMNS
         );
         Ok(incidents_from(&self.db.query(&sql, &[team_id.into(), number.into()])?)?.into_iter().next())
-    }
-
-    /// Newest first. The SQL narrows by the indexed columns; the domain's own
-    /// [`IncidentFilter::matches`] decides text matches, so both paths mean the same thing.
-    pub fn list_incidents(&self, filter: &IncidentFilter, offset: usize, limit: usize) -> Result<(Vec<Incident>, usize)> {
-        let mut sql = format!("SELECT {} FROM incidents WHERE state != 'starting'", Self::INCIDENT_COLUMNS);
-        let mut params: Vec<Value> = Vec::new();
-        if let Some(team) = &filter.team_id {
-            sql.push_str(" AND team_id = ?");
-            params.push(team.into());
-        }
-        if let Some(state) = &filter.state {
-            sql.push_str(" AND state = ?");
-            params.push(state_text(state).into());
-        }
-        if let Some(commander) = &filter.commander_id {
-            sql.push_str(" AND commander_id = ?");
-            params.push(commander.into());
-        }
-        if let Some(after) = filter.created_after {
-            sql.push_str(" AND created_at >= ?");
-            params.push(after.into());
-        }
-        if let Some(before) = filter.created_before {
-            sql.push_str(" AND created_at < ?");
-            params.push(before.into());
-        }
-        sql.push_str(" ORDER BY created_at DESC, number DESC LIMIT 5000");
-        let all: Vec<Incident> = incidents_from(&self.db.query(&sql, &params)?)?
-            .into_iter()
-            .map(|v| v.value)
-            .filter(|i| filter.matches(i))
-            .collect();
-        let total = all.len();
-        Ok((all.into_iter().skip(offset).take(limit).collect(), total))
     }
 
     // --- playbooks ------------------------------------------------------------------------

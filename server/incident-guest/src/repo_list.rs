@@ -20,14 +20,36 @@ pub fn search_text(incident: &Incident) -> String {
     format!("{}\n{}\n{}", incident.name, incident.summary, incident.reference()).to_lowercase()
 }
 
-/// Which incidents of a page's filter a person may see.
-pub enum Visible<'a> {
+/// Which incidents of a filter a person may see.
+pub enum Visible {
     /// Admins: every one.
     All,
     /// Team members: the public ones and these.
-    PublicAnd(&'a [String]),
+    PublicAnd(Vec<String>),
     /// Guests: only these (the ones whose channel they were added to).
-    Only(&'a [String]),
+    Only(Vec<String>),
+}
+
+/// `clause` narrowed to what `visible` allows; `false` when that is nothing at all.
+fn restrict(visible: &Visible, clause: &mut String, params: &mut Vec<Value>) -> bool {
+    let (public, ids) = match visible {
+        Visible::All => return true,
+        Visible::PublicAnd(ids) => (true, ids),
+        Visible::Only(ids) => (false, ids),
+    };
+    let mut alternatives = Vec::new();
+    if public {
+        alternatives.push("private = 0".to_owned());
+    }
+    if !ids.is_empty() {
+        alternatives.push(format!("id IN ({})", vec!["?"; ids.len()].join(", ")));
+        params.extend(ids.iter().map(Value::from));
+    }
+    if alternatives.is_empty() {
+        return false;
+    }
+    clause.push_str(&format!(" AND ({})", alternatives.join(" OR ")));
+    true
 }
 
 /// An incident whose visibility needs a membership check: private, or not yet known.
@@ -91,34 +113,29 @@ impl<D: Database> Repo<'_, D> {
             .collect()
     }
 
+    /// Every incident (up to 5,000, newest first) matching `filter` that is `visible`. The
+    /// domain's own [`IncidentFilter::matches`] has the last word on text matches.
+    pub fn incidents(&self, filter: &IncidentFilter, visible: &Visible) -> Result<Vec<Incident>> {
+        let (mut clause, mut params) = filter_sql(filter);
+        if !restrict(visible, &mut clause, &mut params) {
+            return Ok(Vec::new());
+        }
+        let sql = format!("SELECT doc, number, revision FROM incidents WHERE {clause} ORDER BY created_at DESC, number DESC LIMIT 5000");
+        Ok(incidents_from(&self.db().query(&sql, &params)?)?.into_iter().map(|v| v.value).filter(|i| filter.matches(i)).collect())
+    }
+
     /// One page, newest first, of the incidents matching `filter` that are `visible`. Returns
     /// the page and how many match in all.
     pub fn incident_page(
         &self,
         filter: &IncidentFilter,
-        visible: Visible<'_>,
+        visible: &Visible,
         offset: usize,
         limit: usize,
     ) -> Result<(Vec<Incident>, usize)> {
         let (mut clause, mut params) = filter_sql(filter);
-        let (public, ids) = match visible {
-            Visible::All => (true, None),
-            Visible::PublicAnd(ids) => (true, Some(ids)),
-            Visible::Only(ids) => (false, Some(ids)),
-        };
-        if let Some(ids) = ids {
-            let mut alternatives = Vec::new();
-            if public {
-                alternatives.push("private = 0".to_owned());
-            }
-            if !ids.is_empty() {
-                alternatives.push(format!("id IN ({})", vec!["?"; ids.len()].join(", ")));
-                params.extend(ids.iter().map(Value::from));
-            }
-            if alternatives.is_empty() {
-                return Ok((Vec::new(), 0));
-            }
-            clause.push_str(&format!(" AND ({})", alternatives.join(" OR ")));
+        if !restrict(visible, &mut clause, &mut params) {
+            return Ok((Vec::new(), 0));
         }
         let counted = self.db().query(&format!("SELECT COUNT(*) AS n FROM incidents WHERE {clause}"), &params)?;
         let total = usize::try_from(counted.integer(0, "n")?).unwrap_or(0);

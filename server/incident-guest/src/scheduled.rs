@@ -10,6 +10,7 @@ use serde_json::json;
 use crate::PLUGIN_ID;
 use crate::db::Database;
 use crate::platform::Mattermost;
+use crate::repo_list::Visible;
 use crate::service::{Result, Service, ServiceError, invalid_settings};
 
 /// Claims outlive any reminder they guard.
@@ -33,7 +34,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         let policy = self.reminder_policy()?;
         let roles: Vec<String> = self.conduct()?.roles.into_iter().map(|r| r.name).collect();
         let filter = IncidentFilter { state: Some(IncidentState::Active), ..IncidentFilter::default() };
-        let (active, _) = self.repo.list_incidents(&filter, 0, usize::MAX)?;
+        let active = self.repo.incidents(&filter, &Visible::All)?;
         let mut sent = 0;
         for incident in active {
             for reminder in reminders::due(&incident, &policy, &roles, self.now) {

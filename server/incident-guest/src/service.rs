@@ -207,22 +207,26 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     pub fn list(&self, user_id: &str, filter: &IncidentFilter, page: usize, per_page: usize) -> Result<(Vec<Incident>, usize)> {
         let team = filter.team_id.clone().unwrap_or_default();
         self.require_team_member(&team, user_id)?;
-        let offset = page.saturating_mul(per_page);
-        if self.is_admin(&team, user_id) {
-            return Ok(self.repo.incident_page(filter, Visible::All, offset, per_page)?);
+        let visible = self.visibility(filter, &team, user_id)?;
+        Ok(self.repo.incident_page(filter, &visible, page.saturating_mul(per_page), per_page)?)
+    }
+
+    /// Which incidents of `filter` in `team` the user may see: admins all; team members the
+    /// public ones and the private ones whose channel they are in (usually few, each checked);
+    /// guests only those whose channel they were added to, public or not.
+    pub(crate) fn visibility(&self, filter: &IncidentFilter, team: &str, user_id: &str) -> Result<Visible> {
+        if self.is_admin(team, user_id) {
+            return Ok(Visible::All);
         }
-        // Public incidents are visible to the team; private ones (usually few) are checked. A
-        // guest sees only incidents whose channel it was added to, public or not.
         let guest = self.mm.is_guest(user_id);
-        let visible: Vec<String> = self
+        let ids: Vec<String> = self
             .repo
             .unchecked_incidents(filter, guest)?
             .into_iter()
             .filter(|u| self.mm.is_channel_member(&u.channel_id, user_id))
             .map(|u| u.id)
             .collect();
-        let visible = if guest { Visible::Only(&visible) } else { Visible::PublicAnd(&visible) };
-        Ok(self.repo.incident_page(filter, visible, offset, per_page)?)
+        Ok(if guest { Visible::Only(ids) } else { Visible::PublicAnd(ids) })
     }
 
     // --- starting --------------------------------------------------------------------------

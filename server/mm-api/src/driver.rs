@@ -77,6 +77,7 @@ struct ResultContainer {
     #[allow(dead_code)] // on the wire; PostgreSQL has no last insert id
     last_id: i64,
     #[gob(name = "LastIDError")]
+    #[allow(dead_code)] // always set on PostgreSQL, and meaningless here
     last_id_error: GoError,
     rows_affected: i64,
     rows_affected_error: GoError,
@@ -145,8 +146,6 @@ impl DriverClient {
             self.call("ConnExec", &Args3 { a: conn, b: sql, c: named(params) }).await?;
         check("ConnExec", r.b)?;
         check("ConnExec", r.a.rows_affected_error)?;
-        // The last-insert-id error is expected on PostgreSQL and means nothing here.
-        let _ = r.a.last_id_error;
         Ok(u64::try_from(r.a.rows_affected).unwrap_or(0))
     }
 

@@ -45,6 +45,18 @@ export function Ago({at, now}: {at: number; now: number}): React.ReactElement {
     );
 }
 
+/** A page's last outcome ("Saved.", "Imported …"), read out by screen readers; hidden when empty. */
+export function PageNotice({text}: {text: string}): React.ReactElement {
+    return (
+        <div
+            className={`${CLS}-small ${CLS}-page__notice`}
+            role='status'
+        >
+            {text}
+        </div>
+    );
+}
+
 export function ErrorBanner({message, onDismiss}: {message: string; onDismiss?: () => void}): React.ReactElement {
     const t = useT();
     return (

@@ -6,7 +6,7 @@ import {useT} from '../i18n';
 import type {Playbook} from '../types/incident';
 import type {Store} from '../types/mattermost';
 
-import {CLS, ErrorBanner, errorMessage, isAbort, useAction} from './common';
+import {CLS, ErrorBanner, PageNotice, errorMessage, isAbort, useAction} from './common';
 import {PageNav} from './page_nav';
 import {PlaybookEditor} from './playbook_editor';
 
@@ -157,12 +157,7 @@ export function PlaybooksPage({store}: {store: Store}): React.ReactElement {
                     </div>
                 </header>
                 {error && <ErrorBanner message={error}/>}
-                <div
-                    className={`${CLS}-small ${CLS}-page__notice`}
-                    role='status'
-                >
-                    {notice}
-                </div>
+                <PageNotice text={notice}/>
                 <div className={`${CLS}-page__table-wrap`}>
                     <table className={`${CLS}-page__table`}>
                         <caption className={`${CLS}-page__caption`}>

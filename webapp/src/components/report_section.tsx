@@ -6,7 +6,7 @@ import {useT} from '../i18n';
 import {duration} from '../time';
 import type {Incident} from '../types/incident';
 
-import {CLS, ErrorBanner, UserName, errorMessage, isAbort, useAction} from './common';
+import {CLS, ErrorBanner, PageNotice, UserName, errorMessage, isAbort, useAction} from './common';
 
 const KINDS = ['detective', 'preventive', 'corrective', 'other'] as const;
 
@@ -43,12 +43,7 @@ export function ReportSection({incident, onChanged}: {incident: Incident; onChan
         >
             <h3 className={`${CLS}-page__h3`}>{t('report.heading', 'Report and follow-up')}</h3>
             {error && <ErrorBanner message={error}/>}
-            <div
-                className={`${CLS}-small ${CLS}-page__notice`}
-                role='status'
-            >
-                {notice}
-            </div>
+            <PageNotice text={notice}/>
             <p className={`${CLS}-small`}>
                 {impact.impact_ended_at ? t('report.impactWindow', 'Customer impact lasted {duration}.', {
                     duration: duration(impact.impact_ended_at - (impact.impact_started_at ?? incident.created_at), t),
