@@ -192,7 +192,7 @@ impl SharedDbStore {
             }
         }
         Err(StoreError::Unavailable(format!(
-            "the database stayed busy with conflicting changes after {RETRIES} attempts: {last}"
+            "the database refused the change {RETRIES} times (conflicting changes or a lost connection); the last time: {last}"
         )))
     }
 
@@ -279,9 +279,9 @@ impl Store for SharedDbStore {
     fn migrate(&self, migrations: &[String]) -> Result<u32, StoreError> {
         let target = i64::try_from(migrations.len()).map_err(|_| StoreError::Invalid("too many migrations".into()))?;
         let schema = self.schema.clone();
-        // Not read-only, and READ COMMITTED is what `begin(false, true)` would not give: the
-        // version must be read after the lock is held, which a serializable snapshot taken at
-        // the lock statement would not see. So this transaction is run by hand.
+        // READ COMMITTED, not `transaction`'s SERIALIZABLE: the version must be read after the
+        // lock is held, and a serializable snapshot taken at the lock statement would miss what
+        // the server holding the lock before us committed.
         let mut session = self.session().map_err(|e| unavailable(&self.connector.describe(), &e))?;
         let result = migrate_in(session.as_mut(), &schema, migrations, target);
         match &result {
