@@ -72,6 +72,9 @@ func TestHA(t *testing.T) {
 		{"concurrent checklist changes through both nodes lose nothing", stepHAConcurrent},
 		{"a due update reminder is posted once while both nodes' timers run", stepHAReminder},
 		{"the data is in PostgreSQL schema " + pgSchema + ", not in the SQLite file", stepHAStorage},
+		{"no server query ever ran on a connection left inside a plugin transaction", func(t *testing.T, _ context.Context, w *haWorld) {
+			assertNoTransactionLeaks(t, w.a.env.LogPath, w.b.env.LogPath, filepath.Join(work, "postgres.log"))
+		}},
 	}
 	for _, s := range steps {
 		if !t.Run(s.name, func(t *testing.T) { s.fn(t, ctx, w) }) {

@@ -420,3 +420,26 @@ func eventually(limit time.Duration, cond func() bool) bool {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+// transactionLeakSigns are what Mattermost and PostgreSQL log when a connection went back to
+// Mattermost's pool inside a plugin transaction: Mattermost's next query on it fails, or
+// lib/pq finds the connection mid-transaction, or PostgreSQL ends the forgotten transaction.
+var transactionLeakSigns = []string{
+	"current transaction is aborted",
+	"unexpected transaction status",
+	"idle-in-transaction timeout",
+}
+
+// assertNoTransactionLeaks fails if a server log or PostgreSQL's log shows a leaked
+// transaction (see transactionLeakSigns).
+func assertNoTransactionLeaks(t *testing.T, logs ...string) {
+	t.Helper()
+	for _, path := range logs {
+		if _, err := os.Stat(path); err != nil {
+			t.Fatalf("log %s: %v", path, err)
+		}
+		if lines := logLines(path, 5, transactionLeakSigns...); lines != "" {
+			t.Errorf("%s shows a database connection given back inside a transaction:\n%s", path, lines)
+		}
+	}
+}

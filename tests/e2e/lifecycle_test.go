@@ -109,6 +109,7 @@ func TestLifecycle(t *testing.T) {
 		{"a promised update's reminder comes after a restart, once", stepReminderAfterRestart},
 		{"disable and re-enable: no orphan process, state intact", stepDisableEnable},
 		{"upload a newer version over it: data kept, schema at least as new", stepUpgrade},
+		{"no server query ever ran on a connection left inside a plugin transaction", stepNoTransactionLeaks},
 	}
 	for _, s := range steps {
 		if !t.Run(s.name, func(t *testing.T) { s.fn(t, ctx, w) }) {
@@ -560,6 +561,12 @@ func sameJSON(a, b string) bool {
 		return false
 	}
 	return reflect.DeepEqual(x, y)
+}
+
+func stepNoTransactionLeaks(t *testing.T, _ context.Context, _ *world) {
+	// Every step above stopped or replaced the plugin process while its timer (every 2 s)
+	// and requests were using the database.
+	assertNoTransactionLeaks(t, env.LogPath, filepath.Join(env.WorkDir, "postgres.log"))
 }
 
 func stepDisableEnable(t *testing.T, ctx context.Context, w *world) {

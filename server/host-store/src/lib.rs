@@ -76,6 +76,9 @@ pub trait Store: Send + Sync {
     fn migrate(&self, migrations: &[String]) -> Result<u32, StoreError>;
     /// Where the data is, for the log and error messages.
     fn describe(&self) -> String;
-    /// Lets go of idle connections (the plugin is being deactivated).
-    fn close_idle(&self) {}
+    /// The plugin is being deactivated: refuse new work, wait up to `wait` for what is under
+    /// way, let go of connections. `false` if work was still running when the wait ran out.
+    fn shut_down(&self, _wait: std::time::Duration) -> bool {
+        true
+    }
 }

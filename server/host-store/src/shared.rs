@@ -8,9 +8,17 @@
 //! same incident behave as if one went first; PostgreSQL aborts the other, and the whole batch
 //! is retried (nothing of it was committed). The `revision` preconditions then decide, as on
 //! SQLite.
+//!
+//! Mattermost's driver hands out connections of its own pool and takes them back as they are,
+//! even inside a transaction (it also does so for a plugin process that died). A connection
+//! left like that would run Mattermost's next queries in our transaction, on our schema. So:
+//! every connection is cleared with a `ROLLBACK` when we get it and before we give it back;
+//! deactivation waits for the transactions under way ([`Store::shut_down`]); and each
+//! transaction sets `idle_in_transaction_session_timeout`, so that if this process dies in the
+//! middle of one, PostgreSQL ends that connection within seconds.
 
-use std::sync::Mutex;
-use std::time::Duration;
+use std::sync::{Condvar, Mutex};
+use std::time::{Duration, Instant};
 
 use crate::dialect::{migration_to_postgres, statement_to_postgres};
 use crate::{MAX_ROWS, Rows, Statement, Store, StoreError, StoreValue};
@@ -45,6 +53,10 @@ impl SqlError {
             SqlErrorKind::Retry
         } else if lower.contains("violates") && lower.contains("constraint") {
             SqlErrorKind::Constraint
+        } else if lower.contains("unexpected transaction status") || lower.contains("connection is already closed") {
+            // lib/pq found the connection in a state it did not expect and marked it bad;
+            // database/sql's words for a connection it has closed.
+            SqlErrorKind::Connection
         } else {
             SqlErrorKind::Other
         };
@@ -94,11 +106,39 @@ pub trait SqlConnector: Send + Sync {
 const RETRIES: u32 = 12;
 /// Idle connections kept for the next transaction.
 const IDLE_CONNECTIONS: usize = 4;
+/// How long PostgreSQL lets one of our transactions sit between two statements before it ends
+/// the connection. Ours never wait on anything but the next driver call (the guest cannot hold
+/// a transaction open across calls), so only a dead or hung plugin process reaches this.
+const IDLE_IN_TRANSACTION: &str = "10s";
+/// Fresh connections tried before giving up on one that cannot even be cleared.
+const CONNECT_ATTEMPTS: u32 = 3;
 
 pub struct SharedDbStore {
     connector: Box<dyn SqlConnector>,
     schema: String,
     idle: Mutex<Vec<Box<dyn SqlSession>>>,
+    gate: Mutex<Gate>,
+    drained: Condvar,
+}
+
+/// Transactions under way, and whether new ones are still let in.
+#[derive(Default)]
+struct Gate {
+    in_flight: usize,
+    stopping: bool,
+}
+
+/// One transaction under way; leaving lets a waiting [`Store::shut_down`] go on.
+struct InFlight<'a>(&'a SharedDbStore);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        let mut gate = self.0.gate.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        gate.in_flight = gate.in_flight.saturating_sub(1);
+        if gate.in_flight == 0 {
+            self.0.drained.notify_all();
+        }
+    }
 }
 
 /// Failures inside a transaction: retry the database's, stop at the store's own.
@@ -120,19 +160,52 @@ impl SharedDbStore {
             .chars()
             .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
             .collect();
-        Self { connector, schema, idle: Mutex::new(Vec::new()) }
+        Self { connector, schema, idle: Mutex::new(Vec::new()), gate: Mutex::new(Gate::default()), drained: Condvar::new() }
     }
 
     pub fn schema(&self) -> &str {
         &self.schema
     }
 
+    /// Counts a transaction in, unless the store is shutting down.
+    fn enter(&self) -> Result<InFlight<'_>, StoreError> {
+        let mut gate = self.gate.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if gate.stopping {
+            return Err(StoreError::Unavailable("the plugin is stopping; try again once it has started".into()));
+        }
+        gate.in_flight += 1;
+        Ok(InFlight(self))
+    }
+
     fn session(&self) -> Result<Box<dyn SqlSession>, SqlError> {
         let pooled = self.idle.lock().unwrap_or_else(std::sync::PoisonError::into_inner).pop();
-        match pooled {
-            Some(s) => Ok(s),
-            None => self.connector.connect(),
+        if let Some(s) = pooled {
+            return Ok(s);
         }
+        let mut last = None;
+        for _ in 0..CONNECT_ATTEMPTS {
+            let mut fresh = self.connector.connect()?;
+            // The pool may hand out a connection someone left inside a transaction (an aborted
+            // one refuses every statement). Outside one, ROLLBACK only draws a warning.
+            match fresh.execute("ROLLBACK", &[]) {
+                Ok(_) => return Ok(fresh),
+                Err(e) => {
+                    fresh.close();
+                    last = Some(e);
+                }
+            }
+        }
+        Err(last.unwrap_or_else(|| SqlError::connection("no connection")))
+    }
+
+    /// Gives a connection back to Mattermost in no transaction, whatever happened to it.
+    fn retire(session: Box<dyn SqlSession>) {
+        let mut session = session;
+        // A transaction we still hold is ended through the driver (which then forgets it);
+        // one whose commit or rollback failed midway is ended by a plain ROLLBACK.
+        let _ = session.rollback();
+        let _ = session.execute("ROLLBACK", &[]);
+        session.close();
     }
 
     fn give_back(&self, session: Box<dyn SqlSession>) {
@@ -141,7 +214,7 @@ impl SharedDbStore {
             idle.push(session);
         } else {
             drop(idle);
-            session.close();
+            Self::retire(session);
         }
     }
 
@@ -152,6 +225,7 @@ impl SharedDbStore {
         read_only: bool,
         mut work: impl FnMut(&mut dyn SqlSession) -> Result<T, TxError>,
     ) -> Result<T, StoreError> {
+        let _in_flight = self.enter()?;
         let mut last = String::new();
         for attempt in 0..RETRIES {
             if attempt > 0 {
@@ -172,7 +246,7 @@ impl SharedDbStore {
                     if clean {
                         self.give_back(session);
                     } else {
-                        session.close();
+                        Self::retire(session);
                     }
                     match e {
                         TxError::Store(e) => return Err(e),
@@ -183,7 +257,7 @@ impl SharedDbStore {
                     }
                 }
                 Err(Attempt::CommitUnknown(e)) => {
-                    session.close();
+                    Self::retire(session);
                     // The commit may or may not have happened: say so rather than run it twice.
                     return Err(StoreError::Unavailable(format!(
                         "the database connection broke while committing; the change may not be saved: {e}"
@@ -204,7 +278,7 @@ impl SharedDbStore {
     ) -> Result<T, Attempt> {
         session.begin(read_only, !read_only).map_err(|e| Attempt::Failed(e.into(), false))?;
         let body = session
-            .execute(&format!("SET LOCAL search_path TO \"{}\"", self.schema), &[])
+            .execute(&session_settings(&self.schema), &[])
             .map_err(TxError::from)
             .and_then(|_| work(session));
         match body {
@@ -279,43 +353,81 @@ impl Store for SharedDbStore {
     fn migrate(&self, migrations: &[String]) -> Result<u32, StoreError> {
         let target = i64::try_from(migrations.len()).map_err(|_| StoreError::Invalid("too many migrations".into()))?;
         let schema = self.schema.clone();
+        let _in_flight = self.enter()?;
         // READ COMMITTED, not `transaction`'s SERIALIZABLE: the version must be read after the
         // lock is held, and a serializable snapshot taken at the lock statement would miss what
         // the server holding the lock before us committed.
-        let mut session = self.session().map_err(|e| unavailable(&self.connector.describe(), &e))?;
-        let result = migrate_in(session.as_mut(), &schema, migrations, target);
-        match &result {
-            Ok(_) => self.give_back(session),
-            Err(_) => {
-                let clean = session.rollback().is_ok();
-                if clean { self.give_back(session) } else { session.close() }
+        // A broken connection is worth another try: the version row, read under the lock,
+        // says what is left to do even if a commit's fate was unknown.
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let mut session = self.session().map_err(|e| unavailable(&self.connector.describe(), &e))?;
+            let result = migrate_in(session.as_mut(), &schema, migrations, target);
+            match &result {
+                Ok(_) => self.give_back(session),
+                Err(_) => {
+                    let clean = session.rollback().is_ok();
+                    if clean { self.give_back(session) } else { Self::retire(session) }
+                }
             }
+            return match result {
+                Ok(version) => Ok(version),
+                Err(TxError::Store(e)) => Err(e),
+                Err(TxError::Sql(e))
+                    if attempts < CONNECT_ATTEMPTS && matches!(e.kind, SqlErrorKind::Connection | SqlErrorKind::Retry) =>
+                {
+                    continue;
+                }
+                Err(TxError::Sql(e)) => {
+                    Err(StoreError::Invalid(format!("migrating the schema \"{schema}\" failed: {}", e.message)))
+                }
+            };
         }
-        result.map_err(|e| match e {
-            TxError::Store(e) => e,
-            TxError::Sql(e) => StoreError::Invalid(format!("migrating the schema \"{schema}\" failed: {}", e.message)),
-        })
     }
 
     fn describe(&self) -> String {
         format!("schema \"{}\" of {}", self.schema, self.connector.describe())
     }
 
-    fn close_idle(&self) {
+    /// Lets no new transaction in, waits up to `wait` for those under way, then gives every
+    /// idle connection back. `false` if some were still running (the log should say so: a
+    /// process killed now leaves them to `IDLE_IN_TRANSACTION`).
+    fn shut_down(&self, wait: Duration) -> bool {
+        let deadline = Instant::now() + wait;
+        let mut gate = self.gate.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        gate.stopping = true;
+        while gate.in_flight > 0 {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            gate = self.drained.wait_timeout(gate, left).unwrap_or_else(std::sync::PoisonError::into_inner).0;
+        }
+        let drained = gate.in_flight == 0;
+        drop(gate);
         let idle = std::mem::take(&mut *self.idle.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
         for session in idle {
-            session.close();
+            Self::retire(session);
         }
+        drained
     }
+}
+
+/// What every transaction of ours sets first; `SET LOCAL` ends with the transaction.
+fn session_settings(schema: &str) -> String {
+    format!(
+        "SET LOCAL search_path TO \"{schema}\"; SET LOCAL idle_in_transaction_session_timeout = '{IDLE_IN_TRANSACTION}'"
+    )
 }
 
 fn migrate_in(session: &mut dyn SqlSession, schema: &str, migrations: &[String], target: i64) -> Result<u32, TxError> {
     session.begin(false, false)?;
+    session.execute(&session_settings(schema), &[])?;
     session.execute("SELECT pg_advisory_xact_lock(hashtext($1))", &[StoreValue::Text(format!("{schema}.migrate"))])?;
     session.execute(
         &format!(
             "CREATE SCHEMA IF NOT EXISTS \"{schema}\";
-             SET LOCAL search_path TO \"{schema}\";
              CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)"
         ),
         &[],
@@ -355,6 +467,8 @@ mod tests {
         assert_eq!(SqlError::from_sqlstate("40P01", "pq: deadlock detected").kind, SqlErrorKind::Retry);
         assert_eq!(SqlError::from_sqlstate("23505", "pq: duplicate key").kind, SqlErrorKind::Constraint);
         assert_eq!(SqlError::from_sqlstate("08006", "pq: connection failure").kind, SqlErrorKind::Connection);
+        let odd = SqlError::from_message("pq: unexpected transaction status in a failed transaction");
+        assert_eq!(odd.kind, SqlErrorKind::Connection, "lib/pq marks such a connection bad: take another");
         let other = SqlError::from_sqlstate("42601", "pq: syntax error");
         assert_eq!(other.kind, SqlErrorKind::Other);
         assert!(other.message.contains("SQLSTATE 42601"), "{}", other.message);

@@ -46,6 +46,9 @@ pub struct HostHooks {
     store: std::sync::Mutex<Option<Arc<dyn host_store::Store>>>,
 }
 
+/// Longest wait at deactivation for the database work under way.
+const DEACTIVATE_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// How often `RunScheduled` runs: `INCIDENT_TICK_SECONDS` (1 to 3600), else a minute.
 fn tick_period() -> std::time::Duration {
     let seconds = std::env::var("INCIDENT_TICK_SECONDS")
@@ -150,9 +153,15 @@ impl mm_protocol::Hooks for HostHooks {
         self.stop_ticker();
         let result = self.run("OnDeactivate", |g| g.on_deactivate()).await?;
         if let Some(store) = self.store.lock().ok().and_then(|mut s| s.take()) {
-            // Mattermost closes a stopped plugin's connections too; giving them back now keeps
-            // its pool whole while the process lingers.
-            let _ = tokio::task::spawn_blocking(move || store.close_idle()).await;
+            // Mattermost kills the process next and takes its connections back as they are:
+            // a transaction still open then would carry over into Mattermost's own queries.
+            // So wait for those under way (Mattermost allows OnDeactivate 10 s at shutdown).
+            let drained = tokio::task::spawn_blocking(move || store.shut_down(DEACTIVATE_WAIT)).await;
+            if !matches!(drained, Ok(true)) {
+                log::error(&format!(
+                    "database work was still running {DEACTIVATE_WAIT:?} into deactivation; the database ends it when the process exits"
+                ));
+            }
         }
         result
     }
