@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -571,11 +572,49 @@ func stepNoTransactionLeaks(t *testing.T, _ context.Context, _ *world) {
 
 func stepDisableEnable(t *testing.T, ctx context.Context, w *world) {
 	before := snapshot(t, w.alice, w.team.Id)
-	if _, err := w.admin.Client.DisablePlugin(ctx, mmenv.PluginID); err != nil {
+	// Readers keep the plugin's store busy while it is disabled, so the process stops with
+	// database work under way (answers while it stops may be anything but a hang).
+	stopReaders := make(chan struct{})
+	var readers sync.WaitGroup
+	for i := 0; i < 4; i++ {
+		readers.Add(1)
+		go func() {
+			defer readers.Done()
+			for {
+				select {
+				case <-stopReaders:
+					return
+				default:
+				}
+				if req, err := pluginRequest(w.alice, "GET", "/incidents?team_id="+w.team.Id, nil); err == nil {
+					if resp, err := httpClient.Do(req); err == nil {
+						io.Copy(io.Discard, resp.Body)
+						resp.Body.Close()
+					}
+				}
+			}
+		}()
+	}
+	time.Sleep(300 * time.Millisecond)
+	_, err := w.admin.Client.DisablePlugin(ctx, mmenv.PluginID)
+	close(stopReaders)
+	readers.Wait()
+	if err != nil {
 		t.Fatal(err)
 	}
 	if !eventually(15*time.Second, func() bool { return len(env.PluginProcesses()) == 0 }) {
 		t.Fatalf("plugin processes left after disable: %v", env.PluginProcesses())
+	}
+	if mmenv.StorageBackend() == "database" {
+		// Mattermost took the stopped plugin's connections back as they were: none may still
+		// be inside one of its transactions.
+		var stale []string
+		if !eventually(2*time.Second, func() bool {
+			stale, err = env.StaleTransactions(500 * time.Millisecond)
+			return err == nil && len(stale) == 0
+		}) {
+			t.Fatalf("connections left inside a transaction after disable (err %v):\n%s", err, strings.Join(stale, "\n"))
+		}
 	}
 	if status, _ := call(t, w.alice, "GET", "/health", nil, nil); status != http.StatusNotFound {
 		t.Fatalf("health while disabled: %d, want 404", status)

@@ -127,8 +127,14 @@ fn guest_failed(message: String) -> AppError {
 
 impl mm_protocol::Hooks for HostHooks {
     async fn implemented(&self) -> Result<Vec<String>, String> {
-        // The guest's own list; mm-protocol drops names it cannot dispatch.
-        self.run("Implemented", |g| g.implemented()).await
+        // The guest's own list (mm-protocol drops names it cannot dispatch), plus OnDeactivate,
+        // which the host needs whatever the guest does: Mattermost calls only listed hooks, and
+        // without it the process would be killed with database work under way.
+        let mut hooks = self.run("Implemented", |g| g.implemented()).await?;
+        if !hooks.iter().any(|h| h == "OnDeactivate") {
+            hooks.push("OnDeactivate".into());
+        }
+        Ok(hooks)
     }
 
     async fn on_activate(&self, api: go_netrpc::Client, driver: Option<go_netrpc::Client>) -> Result<(), String> {

@@ -193,6 +193,35 @@ func (e *Env) sharedSchemaVersion() (uint32, error) {
 	return v, err
 }
 
+// StaleTransactions lists the server database's connections that have sat inside a
+// transaction for longer than `idle` (pid, state, last statement). Mattermost's own
+// transactions never wait between statements; one found there was given back to Mattermost's
+// pool mid-transaction.
+func (e *Env) StaleTransactions(idle time.Duration) ([]string, error) {
+	db, err := sql.Open("postgres", e.pg.dsn("mattermost"))
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	rows, err := db.Query(`SELECT pid, state, left(query, 120) FROM pg_stat_activity
+		WHERE datname = current_database() AND pid <> pg_backend_pid()
+		AND state LIKE 'idle in transaction%' AND state_change < now() - $1 * interval '1 millisecond'`, idle.Milliseconds())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var found []string
+	for rows.Next() {
+		var pid int
+		var state, query string
+		if err := rows.Scan(&pid, &state, &query); err != nil {
+			return nil, err
+		}
+		found = append(found, fmt.Sprintf("pid %d %s: %s", pid, state, query))
+	}
+	return found, rows.Err()
+}
+
 // sqliteSchemaVersion reads SQLite's user_version (the plugin's migration count) from the database
 // header: bytes 60–63, big-endian. Read it while the plugin is stopped: closing the database
 // checkpoints the write-ahead log into the main file.
