@@ -131,7 +131,10 @@ describe('webapp against a real Mattermost server', {skip: skipReason, timeout: 
         await region().getByRole('heading', {name: 'Search index lagging', level: 2}).waitFor();
         const box = region().getByRole('checkbox', {name: 'Check the indexer queue'});
         assert.equal(await box.isChecked(), false);
+        // The detail shows the change before the server answers: wait for the answer.
+        const saved = page.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().includes(`/incidents/${incident.id}/items/`));
         await box.check();
+        assert.equal((await saved).status(), 200);
         await region().getByText(/Done by/).waitFor();
         const now = await call(bobToken, 'GET', `/incidents/${incident.id}`);
         const item = byTitle(now.data, 'Check the indexer queue');

@@ -301,7 +301,12 @@ for (const react of REACT_VERSIONS) {
 
             const box = region.getByRole('checkbox', {name: 'Page the database on-call'});
             assert.equal(await box.isChecked(), false);
+            // The detail shows a change before the server answers (optimistically): wait for
+            // the answer before asking the server what it has.
+            const itemSaved = () => page.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().includes(`/incidents/${incA.id}/items/`));
+            let saved = itemSaved();
             await box.check();
+            assert.equal((await saved).status(), 200);
             await region.getByText(/Done by/).waitFor();
             assert.match(await text(row(region, 'Page the database on-call')), /Done by @alice\s+just now/);
             const afterCheck = await api('alice', 'GET', `/incidents/${incA.id}`);
@@ -322,10 +327,14 @@ for (const react of REACT_VERSIONS) {
             assert.deepEqual(section.items.map((i) => i.title), ['Put checkout in read-only mode', 'Fail over to the replica']);
 
             // Uncheck keeps the last completion visible.
+            saved = itemSaved();
             await box.uncheck();
+            assert.equal((await saved).status(), 200);
             await region.getByText(/Last done by @alice/).waitFor();
             assert.equal(item((await api('alice', 'GET', `/incidents/${incA.id}`)).data, 'Page the database on-call').state, 'open');
+            saved = itemSaved();
             await box.check();
+            assert.equal((await saved).status(), 200);
             await region.getByText(/^Done by/).first().waitFor();
         });
 
