@@ -162,19 +162,34 @@ fn every_transaction_has_the_idle_in_transaction_limit() {
     assert_eq!(value, StoreValue::Text("10s".into()), "a dead plugin's transaction would hold its connection forever");
 }
 
+/// Starts `SELECT … pg_sleep(seconds)` through `store` on another thread and returns once
+/// PostgreSQL shows it running (a fixed pause would not be enough on a busy machine).
+fn slow_query(store: &Arc<SharedDbStore>, marker: &str, seconds: f64) -> std::thread::JoinHandle<Result<Rows, StoreError>> {
+    let sql = format!("SELECT 1 /* {marker} */ FROM pg_sleep({seconds})");
+    let slow = {
+        let store = store.clone();
+        let sql = sql.clone();
+        std::thread::spawn(move || store.query(&sql, &[]))
+    };
+    let observer = SharedDbStore::new(Box::new(PgClientConnector::new(pg_url())), "hs-conn-observer");
+    let running = format!("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid() AND query LIKE '%{marker}%'");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while single(observer.query(&running, &[]).unwrap()) != StoreValue::Integer(1) {
+        assert!(Instant::now() < deadline, "the slow query never showed up in pg_stat_activity");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    slow
+}
+
 #[test]
 fn shutting_down_waits_for_work_under_way_then_refuses_more() {
     let (store, returned) = watched("drain", None);
     store.migrate(&[TABLE.to_string()]).unwrap();
     let store = Arc::new(store);
-    let slow = {
-        let store = store.clone();
-        std::thread::spawn(move || store.query("SELECT 1 FROM pg_sleep(0.6)", &[]))
-    };
-    std::thread::sleep(Duration::from_millis(150));
+    let slow = slow_query(&store, "drain-test", 1.5);
     let started = Instant::now();
-    assert!(store.shut_down(Duration::from_secs(5)), "the slow query finished within the wait");
-    assert!(started.elapsed() >= Duration::from_millis(300), "shut_down returned before the query ended: {:?}", started.elapsed());
+    assert!(store.shut_down(Duration::from_secs(10)), "the slow query finished within the wait");
+    assert!(started.elapsed() >= Duration::from_millis(200), "shut_down returned before the query ended: {:?}", started.elapsed());
     assert_eq!(slow.join().unwrap().unwrap().rows, vec![vec![StoreValue::Integer(1)]], "work under way completes");
     let err = store.execute(&[note("late")]).unwrap_err();
     assert!(matches!(err, StoreError::Unavailable(ref m) if m.contains("stopping")), "{err:?}");
@@ -186,11 +201,7 @@ fn shutting_down_says_when_work_outlasted_the_wait() {
     let (store, _) = watched("outlasted", None);
     store.migrate(&[TABLE.to_string()]).unwrap();
     let store = Arc::new(store);
-    let slow = {
-        let store = store.clone();
-        std::thread::spawn(move || store.query("SELECT 1 FROM pg_sleep(1)", &[]))
-    };
-    std::thread::sleep(Duration::from_millis(150));
+    let slow = slow_query(&store, "outlasted-test", 1.0);
     assert!(!store.shut_down(Duration::from_millis(50)));
     assert!(slow.join().unwrap().is_ok());
 }
