@@ -12,7 +12,8 @@
 //! Mattermost's driver hands out connections of its own pool and takes them back as they are,
 //! even inside a transaction (it also does so for a plugin process that died). A connection
 //! left like that would run Mattermost's next queries in our transaction, on our schema. So:
-//! every connection is cleared with a `ROLLBACK` when we get it and before we give it back;
+//! every connection is cleared with a `ROLLBACK` when we get it, and so is one we give back
+//! after a commit or rollback that failed;
 //! deactivation waits for the transactions under way ([`Store::shut_down`]); and each
 //! transaction sets `idle_in_transaction_session_timeout`, so that if this process dies in the
 //! middle of one, PostgreSQL ends that connection within seconds.
@@ -198,7 +199,7 @@ impl SharedDbStore {
         Err(last.unwrap_or_else(|| SqlError::connection("no connection")))
     }
 
-    /// Gives a connection back to Mattermost in no transaction, whatever happened to it.
+    /// Gives a connection of unknown state back to Mattermost, outside any transaction.
     fn retire(session: Box<dyn SqlSession>) {
         let mut session = session;
         // A transaction we still hold is ended through the driver (which then forgets it);
@@ -208,13 +209,15 @@ impl SharedDbStore {
         session.close();
     }
 
+    /// Keeps a session known to be outside any transaction (its commit or rollback succeeded)
+    /// for the next one, or gives it straight back: it needs no clearing.
     fn give_back(&self, session: Box<dyn SqlSession>) {
         let mut idle = self.idle.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if idle.len() < IDLE_CONNECTIONS {
             idle.push(session);
         } else {
             drop(idle);
-            Self::retire(session);
+            session.close();
         }
     }
 
@@ -407,8 +410,9 @@ impl Store for SharedDbStore {
         let drained = gate.in_flight == 0;
         drop(gate);
         let idle = std::mem::take(&mut *self.idle.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+        // Only sessions `give_back` kept are idle: none is inside a transaction.
         for session in idle {
-            Self::retire(session);
+            session.close();
         }
         drained
     }
