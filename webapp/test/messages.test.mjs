@@ -5,70 +5,15 @@
 // Reads the sources only.
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {readFileSync, readdirSync} from 'node:fs';
-import path from 'node:path';
 
 import {createIntl} from 'react-intl';
 
-import {webappDir} from '../test-support/devserver.mjs';
+// The scanner is the one the catalog extractor uses (npm run i18n:extract).
+import {conflicts, readSources, scanMessages, srcDir} from '../scripts/extract-messages.mjs';
 
-const srcDir = path.join(webappDir, 'src');
+export {conflicts, scanMessages};
 
-function sourceFiles(dir) {
-    return readdirSync(dir, {withFileTypes: true}).flatMap((e) => {
-        const p = path.join(dir, e.name);
-        if (e.isDirectory()) {
-            return sourceFiles(p);
-        }
-        return /\.tsx?$/.test(e.name) && !e.name.endsWith('.d.ts') ? [p] : [];
-    });
-}
-
-// A quoted JS string literal's value ('…' or "…", with backslash escapes).
-function unquote(literal) {
-    const body = literal.slice(1, -1).replace(/\\'/g, '\'').replace(/\\"/g, '"').replace(/"/g, '\\"');
-    return JSON.parse(`"${body}"`);
-}
-
-const STRING = String.raw`'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"`;
-// t('id', 'default' — whitespace and line breaks allowed between the parts.
-const CALL = new RegExp(String.raw`\bt\(\s*(${STRING})\s*,\s*(${STRING})`, 'g');
-// t('id', <anything but a string literal>
-const NON_LITERAL = new RegExp(String.raw`\bt\(\s*(${STRING})\s*,\s*(?!['"\s])`, 'g');
-
-function lineOf(text, index) {
-    return text.slice(0, index).split('\n').length;
-}
-
-/** Every t() call in the given sources: {id, message, where}, and the calls whose default is not a literal. */
-export function scanMessages(files) {
-    const calls = [];
-    const nonLiteral = [];
-    for (const [file, text] of files) {
-        for (const m of text.matchAll(CALL)) {
-            calls.push({id: unquote(m[1]), message: unquote(m[2]), where: `${file}:${lineOf(text, m.index)}`});
-        }
-        for (const m of text.matchAll(NON_LITERAL)) {
-            nonLiteral.push({id: unquote(m[1]), where: `${file}:${lineOf(text, m.index)}`});
-        }
-    }
-    return {calls, nonLiteral};
-}
-
-/** The ids used with more than one default message, each with every default and where it is. */
-export function conflicts(calls) {
-    const byId = new Map();
-    for (const c of calls) {
-        if (!byId.has(c.id)) {
-            byId.set(c.id, new Map());
-        }
-        const messages = byId.get(c.id);
-        messages.set(c.message, [...(messages.get(c.message) ?? []), c.where]);
-    }
-    return [...byId].filter(([, messages]) => messages.size > 1).map(([id, messages]) => ({id, messages: Object.fromEntries(messages)}));
-}
-
-const sources = sourceFiles(srcDir).map((f) => [path.relative(webappDir, f), readFileSync(f, 'utf8')]);
+const sources = readSources();
 const {calls, nonLiteral} = scanMessages(sources);
 
 test('the scan finds the calls it is meant to check', () => {
