@@ -63,6 +63,11 @@ pub struct ChecklistItem {
     pub completed_at: Option<i64>,
     #[serde(default)]
     pub completed_by: Option<String>,
+    /// When and by whom the item's `command` was last run from the webapp (Unix ms, user id).
+    #[serde(default)]
+    pub last_run_at: Option<i64>,
+    #[serde(default)]
+    pub last_run_by: Option<String>,
     #[serde(default)]
     pub history: Vec<ItemChange>,
 }
@@ -81,6 +86,8 @@ impl ChecklistItem {
             last_changed_at: None,
             completed_at: None,
             completed_by: None,
+            last_run_at: None,
+            last_run_by: None,
             history: Vec::new(),
         }
     }
@@ -105,6 +112,8 @@ pub enum ItemChangeKind {
     Assigned { to: Option<String> },
     Renamed { from: String, to: String },
     Moved,
+    /// Its slash command was run.
+    CommandRun { command: String },
 }
 
 /// How a caller names an item: its 1-based number across all sections, or its id.

@@ -79,6 +79,10 @@ pub enum DomainError {
     PostAlreadyAdded,
     #[error("This incident is active; only ended incidents can be reopened.")]
     NotEnded,
+    #[error("There already is a checklist section \"{0}\"; choose another title.")]
+    SectionExists(String),
+    #[error("That checklist item has no slash command to run.")]
+    NoCommand,
 }
 
 impl DomainError {
@@ -100,9 +104,10 @@ impl DomainError {
             | UnknownLevel { .. }
             | InvalidUpdate(_)
             | InvalidTime(_)
-            | InvalidAction(_) => ErrorKind::Invalid,
+            | InvalidAction(_)
+            | NoCommand => ErrorKind::Invalid,
             NoSuchItem(_) | NoSuchSection(_) | NoSuchEvent(_) => ErrorKind::NotFound,
-            IncidentEnded | AlreadyCommander | ItemAlreadyInState(_) | NoChange(_) | PostAlreadyAdded | NotEnded => ErrorKind::Conflict,
+            IncidentEnded | AlreadyCommander | ItemAlreadyInState(_) | NoChange(_) | PostAlreadyAdded | NotEnded | SectionExists(_) => ErrorKind::Conflict,
         }
     }
 
@@ -135,6 +140,8 @@ impl DomainError {
             NoChange(_) => "no_change",
             PostAlreadyAdded => "post_already_added",
             NotEnded => "not_ended",
+            SectionExists(_) => "section_exists",
+            NoCommand => "no_command",
         }
     }
 }

@@ -219,6 +219,31 @@ impl Incident {
         Ok(())
     }
 
+    /// Renames the incident (same rules as at the start: one line, 1 to 100 characters).
+    pub fn rename(&mut self, actor_id: &str, name: &str, now_ms: i64) -> Result<(), DomainError> {
+        self.check_mutable(actor_id)?;
+        let name = validate_incident_name(name)?;
+        if name == self.name {
+            return Err(DomainError::NoChange("the incident already has that name.".to_string()));
+        }
+        let from = std::mem::replace(&mut self.name, name.clone());
+        self.record(actor_id, now_ms, TimelineEventKind::Renamed { from, to: name });
+        Ok(())
+    }
+
+    /// Replaces the summary (same rules as at the start: up to 4,000 characters, line breaks
+    /// kept; empty clears it). The old text stays in the timeline event.
+    pub fn change_summary(&mut self, actor_id: &str, summary: &str, now_ms: i64) -> Result<(), DomainError> {
+        self.check_mutable(actor_id)?;
+        let summary = text::multi_line(summary, MAX_TEXT_CHARS).map_err(DomainError::InvalidSummary)?;
+        if summary == self.summary {
+            return Err(DomainError::NoChange("the summary already reads that way.".to_string()));
+        }
+        let from = std::mem::replace(&mut self.summary, summary.clone());
+        self.record(actor_id, now_ms, TimelineEventKind::SummaryChanged { from, to: summary });
+        Ok(())
+    }
+
     /// The checks every mutation starts with: someone did it, and the incident is still open.
     pub(crate) fn check_mutable(&self, actor_id: &str) -> Result<(), DomainError> {
         require(actor_id, "actor")?;

@@ -196,6 +196,57 @@ impl Incident {
         Ok(())
     }
 
+    /// Renames a checklist section, named by id or 1-based number (or its current title). The
+    /// new title follows the rules of section titles made by `add_item`: one line of 1 to 100
+    /// characters, not only digits (that would read as a number), and no other section may
+    /// have it (case-insensitively), so that titles keep naming one section.
+    pub fn rename_section(&mut self, actor_id: &str, section: &str, title: &str, now_ms: i64) -> Result<(), DomainError> {
+        self.check_mutable(actor_id)?;
+        let index = self.section_index(section).ok_or_else(|| DomainError::NoSuchSection(section.trim().to_string()))?;
+        let title = text::single_line(title, MAX_NAME_CHARS)
+            .map_err(|reason| DomainError::InvalidTitle(format!("the section title: {reason}")))?;
+        if title.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(DomainError::InvalidTitle(
+                "the section title: a number alone would be read as a section's position; add a word.".to_string(),
+            ));
+        }
+        if self.checklists[index].title == title {
+            return Err(DomainError::NoChange("the section already has that title.".to_string()));
+        }
+        if self.checklists.iter().enumerate().any(|(i, s)| i != index && text::same_title(&s.title, &title)) {
+            return Err(DomainError::SectionExists(title));
+        }
+        let target = &mut self.checklists[index];
+        let from = std::mem::replace(&mut target.title, title.clone());
+        let section_id = target.id.clone();
+        self.record(actor_id, now_ms, TimelineEventKind::SectionRenamed { section_id, from, to: title });
+        Ok(())
+    }
+
+    /// Records that the item's slash command was run (by the webapp, in the incident channel, as
+    /// `actor_id`): when and by whom on the item, a line in its history, a timeline event.
+    /// Returns the command. An item without a command has nothing to run.
+    pub fn record_command_run(&mut self, actor_id: &str, item: impl Into<ItemRef>, now_ms: i64) -> Result<String, DomainError> {
+        let item = item.into();
+        self.check_mutable(actor_id)?;
+        let at = self.locate(&item)?;
+        let target = self.item_at_mut(at);
+        let command = target.command.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(str::to_string);
+        let Some(command) = command else {
+            return Err(DomainError::NoCommand);
+        };
+        target.last_run_at = Some(now_ms);
+        target.last_run_by = Some(actor_id.to_string());
+        target.history.push(ItemChange {
+            at: now_ms,
+            actor_id: actor_id.to_string(),
+            change: ItemChangeKind::CommandRun { command: command.clone() },
+        });
+        let event = TimelineEventKind::ItemCommandRun { item_id: target.id.clone(), title: target.title.clone(), command: command.clone() };
+        self.record(actor_id, now_ms, event);
+        Ok(command)
+    }
+
     /// The state change itself, once validated: history, completion fields, timeline.
     fn apply_state(&mut self, actor_id: &str, at: (usize, usize), next: ItemState, now_ms: i64) {
         let target = self.item_at_mut(at);

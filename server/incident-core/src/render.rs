@@ -70,7 +70,8 @@ fn item_line(number: usize, item: &ChecklistItem, usernames: Usernames<'_>) -> S
     line
 }
 
-/// The `/incident info` reply: name, reference, state, commander, duration, progress.
+/// The `/incident info` reply: name, reference, state, commander, duration, progress, then the
+/// checklist (numbered, with states and assignees) as [`checklist_markdown`] shows it.
 pub fn info_text(incident: &Incident, now_ms: i64, usernames: Usernames<'_>) -> String {
     let state = match (incident.state, incident.ended_at) {
         (IncidentState::Ended, Some(at)) => format!("ended {}", time_fmt::utc_timestamp(at)),
@@ -82,11 +83,11 @@ pub fn info_text(incident: &Incident, now_ms: i64, usernames: Usernames<'_>) -> 
     if progress.skipped > 0 {
         checklist.push_str(&format!(", {} skipped", progress.skipped));
     }
-    let mut text = format!(
-        "**{} · {}**\nState: {state}\n",
-        incident.reference(),
-        safe(&incident.name),
-    );
+    let mut text = format!("**{} · {}**\n", incident.reference(), safe(&incident.name));
+    for line in incident.summary.lines() {
+        text.push_str(&format!("> {}\n", safe(line)));
+    }
+    text.push_str(&format!("State: {state}\n"));
     if !incident.severity.is_empty() || !incident.status.is_empty() {
         text.push_str(&format!("{}\n", channel_header(incident)));
     }
@@ -101,6 +102,11 @@ pub fn info_text(incident: &Incident, now_ms: i64, usernames: Usernames<'_>) -> 
     ));
     if let Some(update) = incident.last_update() {
         text.push_str(&format!("Last update: {} by {}\n", time_fmt::utc_timestamp(update.at), mention(&update.author_id, usernames)));
+    }
+    // The checklist itself, numbered as `/incident check <number>` reads it.
+    if !incident.checklists.is_empty() {
+        text.push('\n');
+        text.push_str(&checklist_markdown(incident, usernames));
     }
     text
 }
@@ -230,6 +236,11 @@ fn describe(
             Some(section) => format!("moved {} to {section}", item(item_id, title)),
             None => format!("moved {}", item(item_id, title)),
         },
+        ItemCommandRun { item_id, title, command } => format!("ran {} for {}", safe(command), item(item_id, title)),
+        Renamed { from, to } => format!("renamed the incident to {} (was {})", safe(to), safe(from)),
+        SummaryChanged { to, .. } if to.is_empty() => "cleared the summary".to_string(),
+        SummaryChanged { to, .. } => format!("changed the summary: {}", safe(&one_line(to))),
+        SectionRenamed { from, to, .. } => format!("renamed the checklist section {} to {}", safe(from), safe(to)),
         IncidentEnded => "ended the incident".to_string(),
         SeverityChanged { from, to } if from.is_empty() => format!("set the severity to {}", safe(to)),
         SeverityChanged { from, to } => format!("changed the severity from {} to {}", safe(from), safe(to)),

@@ -75,6 +75,28 @@ pub enum TimelineEventKind {
         item_id: String,
         title: String,
     },
+    /// The item's slash command was run (from the webapp's Run button) in the incident channel.
+    ItemCommandRun {
+        item_id: String,
+        title: String,
+        command: String,
+    },
+    /// The incident's name changed.
+    Renamed {
+        from: String,
+        to: String,
+    },
+    /// The incident's summary changed; the old text stays here.
+    SummaryChanged {
+        from: String,
+        to: String,
+    },
+    /// A checklist section's title changed.
+    SectionRenamed {
+        section_id: String,
+        from: String,
+        to: String,
+    },
     IncidentEnded,
     SeverityChanged {
         from: String,
@@ -207,7 +229,8 @@ impl TimelineEventKind {
             | ItemRemoved { item_id, .. }
             | ItemAssigned { item_id, .. }
             | ItemRenamed { item_id, .. }
-            | ItemMoved { item_id, .. } => Some(item_id),
+            | ItemMoved { item_id, .. }
+            | ItemCommandRun { item_id, .. } => Some(item_id),
             IncidentStarted { .. }
             | CommanderChanged { .. }
             | IncidentEnded
@@ -223,7 +246,10 @@ impl TimelineEventKind {
             | NoteEdited { .. }
             | EventHidden { .. }
             | ImpactStarted { .. }
-            | ImpactEnded { .. } => None,
+            | ImpactEnded { .. }
+            | Renamed { .. }
+            | SummaryChanged { .. }
+            | SectionRenamed { .. } => None,
         }
     }
 }

@@ -232,3 +232,40 @@ fn json_round_trip_and_old_documents() {
     let item: crate::ChecklistItem = serde_json::from_str(minimal_item).expect("old item");
     assert_eq!(item.state, ItemState::Open);
 }
+
+#[test]
+fn rename_and_summary_follow_the_start_rules_and_are_recorded() {
+    let mut incident = incident();
+    incident.rename("alice", "  Database   down again ", T0 + 1).expect("rename");
+    assert_eq!(incident.name, "Database down again");
+    assert_eq!(
+        incident.last_event().map(|e| (e.actor_id.as_str(), e.at, e.kind.clone())),
+        Some(("alice", T0 + 1, TimelineEventKind::Renamed { from: "Database down".into(), to: "Database down again".into() }))
+    );
+    incident.change_summary("bob", " Replica lag\r\nthen failover ", T0 + 2).expect("summary");
+    assert_eq!(incident.summary, "Replica lag\nthen failover");
+    assert_eq!(
+        incident.last_event().map(|e| e.kind.clone()),
+        Some(TimelineEventKind::SummaryChanged { from: "Primary database unreachable".into(), to: "Replica lag\nthen failover".into() })
+    );
+    let json = serde_json::to_value(&incident.timeline[incident.timeline.len() - 2]).expect("json");
+    assert_eq!(json["kind"], serde_json::json!({"type": "renamed", "from": "Database down", "to": "Database down again"}));
+
+    // Refusals change nothing, and name the field.
+    let before = incident.clone();
+    let err = incident.rename("alice", "   ", T0).expect_err("empty");
+    assert_eq!(err.to_string(), "Invalid incident name: it is empty.");
+    let err = incident.rename("alice", &"x".repeat(101), T0).expect_err("long");
+    assert_eq!(err.to_string(), "Invalid incident name: it has 101 characters; the limit is 100.");
+    assert_eq!(incident.rename("alice", "Database down again", T0), Err(DomainError::NoChange("the incident already has that name.".into())));
+    let err = incident.change_summary("alice", &"y".repeat(4001), T0).expect_err("long summary");
+    assert_eq!(err.kind(), crate::ErrorKind::Invalid);
+    assert!(err.to_string().starts_with("Invalid summary: it has 4001 characters"), "{err}");
+    assert!(incident.change_summary("alice", "bell\u{7}", T0).is_err());
+    assert_eq!(incident.rename("", "x", T0), Err(DomainError::MissingField("actor")));
+    assert_eq!(incident, before);
+
+    incident.end("alice", T0 + 3).expect("end");
+    assert_eq!(incident.rename("alice", "Later", T0 + 4), Err(DomainError::IncidentEnded));
+    assert_eq!(incident.change_summary("alice", "Later", T0 + 4), Err(DomainError::IncidentEnded));
+}

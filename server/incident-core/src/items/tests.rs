@@ -477,3 +477,59 @@ fn last_changed_mirrors_the_last_history_entry() {
     assert_eq!(moved.history.len(), 4);
     assert_eq!(moved.completed_by.as_deref(), Some("a"), "still done after other changes");
 }
+
+#[test]
+fn sections_are_renamed_by_id_or_number_with_title_rules() {
+    let mut incident = incident();
+    let id = incident.checklists[1].id.clone();
+    incident.rename_section("alice", "1", " First   steps ", T0 + 1).expect("by number");
+    assert_eq!(incident.checklists[0].title, "First steps");
+    incident.rename_section("bob", &id, "Fix", T0 + 2).expect("by id");
+    assert_eq!(incident.checklists[1].title, "Fix");
+    assert_eq!(
+        incident.last_event().map(|e| (e.actor_id.as_str(), e.kind.clone())),
+        Some(("bob", TimelineEventKind::SectionRenamed { section_id: id.clone(), from: "Resolve".into(), to: "Fix".into() }))
+    );
+    // A change of case alone is a change.
+    incident.rename_section("bob", &id, "FIX", T0 + 3).expect("case");
+
+    refused(&mut incident, DomainError::SectionExists("first STEPS".into()), |i| i.rename_section("alice", "2", "first STEPS", T0));
+    refused(&mut incident, DomainError::NoChange("the section already has that title.".into()), |i| i.rename_section("alice", "2", "FIX", T0));
+    refused(&mut incident, DomainError::NoSuchSection("3".into()), |i| i.rename_section("alice", "3", "X", T0));
+    refused(&mut incident, DomainError::NoSuchSection("nope".into()), |i| i.rename_section("alice", "nope", "X", T0));
+    refused(&mut incident, DomainError::InvalidTitle("the section title: it is empty.".into()), |i| i.rename_section("alice", "1", " ", T0));
+    refused(
+        &mut incident,
+        DomainError::InvalidTitle("the section title: it has 101 characters; the limit is 100.".into()),
+        |i| i.rename_section("alice", "1", &"s".repeat(101), T0),
+    );
+    let digits = incident.rename_section("alice", "1", "42", T0).expect_err("digits");
+    assert_eq!(digits.kind(), ErrorKind::Invalid);
+    assert_eq!(DomainError::SectionExists("x".into()).kind(), ErrorKind::Conflict);
+    let mut over = ended();
+    refused(&mut over, DomainError::IncidentEnded, |i| i.rename_section("alice", "1", "X", T0));
+}
+
+#[test]
+fn a_command_run_is_recorded_on_the_item_and_the_timeline() {
+    let mut incident = incident();
+    // Item 4 ("Post an update") suggests `/status`; item 3 has no command.
+    let command = incident.record_command_run("dave", 4, T0 + 5).expect("run");
+    assert_eq!(command, "/status");
+    let item = incident.item_by_number(4).expect("item").clone();
+    assert_eq!((item.last_run_at, item.last_run_by.as_deref()), (Some(T0 + 5), Some("dave")));
+    assert_eq!(item.state, ItemState::Open, "running is not checking");
+    assert_eq!(item.history.last().map(|c| c.change.clone()), Some(ItemChangeKind::CommandRun { command: "/status".into() }));
+    let event = incident.last_event().expect("event").clone();
+    assert_eq!(event.kind, TimelineEventKind::ItemCommandRun { item_id: item.id.clone(), title: "Post an update".into(), command: "/status".into() });
+    assert_eq!(event.kind.item_id(), Some(item.id.as_str()));
+    let json = serde_json::to_value(&incident).expect("json");
+    assert_eq!(json["checklists"][1]["items"][1]["last_run_by"], "dave");
+
+    let refuse = |i: &mut Incident| i.record_command_run("dave", 3, T0).map(|_| ());
+    refused(&mut incident, DomainError::NoCommand, refuse);
+    assert_eq!(DomainError::NoCommand.kind(), ErrorKind::Invalid);
+    refused(&mut incident, DomainError::NoSuchItem(ItemRef::Number(9)), |i| i.record_command_run("dave", 9, T0).map(|_| ()));
+    let mut over = ended();
+    refused(&mut over, DomainError::IncidentEnded, |i| i.record_command_run("dave", 4, T0).map(|_| ()));
+}

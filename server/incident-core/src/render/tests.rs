@@ -81,11 +81,27 @@ fn info_text_for_active_and_ended_incidents() {
     let mut incident = incident();
     incident.toggle_item("alice", 1, T0).expect("check");
     incident.set_item_state("alice", 2, ItemState::Skipped, T0).expect("skip");
+    incident.assign_item("alice", 4, Some("dave".into()), T0).expect("assign");
     assert_eq!(
         info_text(&incident, T0 + 3_900_000, &usernames),
-        "**INC-0042 · Database down**\nState: active\nCommander: @alice_u\n\
-         Started: 2024-05-01 13:04:05 UTC\nDuration: 1h 5m\nChecklist: 1 of 5 done, 1 skipped\n"
+        "**INC-0042 · Database down**\n> Primary database unreachable\nState: active\nCommander: @alice_u\n\
+         Started: 2024-05-01 13:04:05 UTC\nDuration: 1h 5m\nChecklist: 1 of 5 done, 1 skipped\n\
+         \n\
+         **Triage**\n\
+         ☑ 1. Page the on-call · @carol_u\n\
+         ⊘ 2. ~~Assess severity~~ (skipped)\n\
+         **Resolve**\n\
+         ☐ 3. Find the cause\n\
+         ☐ 4. Post an update · @dave_u\n\
+         ☐ 5. Write the report\n"
     );
+    // User text is defused here as in posts; a section without items says so.
+    incident.rename("alice", "Ping @channel", T0).expect("rename");
+    incident.add_item("alice", "Later", "x", &mut SequentialIds::new("l"), T0).expect("add");
+    incident.remove_item("alice", 6, T0).expect("remove");
+    let info = info_text(&incident, T0, &usernames);
+    assert!(info.starts_with("**INC-0042 · Ping @\u{200B}channel**\n"), "{info}");
+    assert!(info.ends_with("**Later**\n_(no items)_\n"), "{info}");
     incident.end("alice", T0 + 60_000).expect("end");
     let info = info_text(&incident, T0 + 999_999_999, &usernames);
     assert!(info.contains("State: ended 2024-05-01 13:05:05 UTC\n"), "{info}");
@@ -154,6 +170,16 @@ fn change_messages() {
     say(&incident);
     incident.add_post("alice", T0, post("p2", "ping @channel now\nsecond line")).expect("add post with note");
     say(&incident);
+    incident.rename("alice", "DB down @here", T0).expect("rename");
+    say(&incident);
+    incident.change_summary("bob", "Failover @all\nsecond", T0).expect("summary");
+    say(&incident);
+    incident.change_summary("bob", "", T0).expect("clear summary");
+    say(&incident);
+    incident.rename_section("carol", "1", "First @channel", T0).expect("rename section");
+    say(&incident);
+    incident.record_command_run("alice", 4, T0).expect("run");
+    say(&incident);
     assert_eq!(
         said,
         [
@@ -179,6 +205,11 @@ fn change_messages() {
             "@bob_u posted a status update (Identified)",
             "@alice_u added a message by @carol_u to the timeline",
             "@alice_u added a message by @carol_u to the timeline: ping @\u{200B}channel now …",
+            "@alice_u renamed the incident to DB down @\u{200B}here (was Database down)",
+            "@bob_u changed the summary: Failover @\u{200B}all …",
+            "@bob_u cleared the summary",
+            "@carol_u renamed the checklist section Triage to First @\u{200B}channel",
+            "@alice_u ran /status for 4. Post an update",
         ]
     );
 }
