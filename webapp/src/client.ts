@@ -318,3 +318,79 @@ export function hideEvent(id: string, eventId: string): Promise<Incident> {
 export function transcriptURL(id: string, format: 'md' | 'json'): string {
     return `${apiBase()}/incidents/${enc(id)}/transcript?format=${format}`;
 }
+
+// --- the incident channel: membership -------------------------------------------------------
+
+// Whether the viewer is a member of the channel: Mattermost answers 200 for a member and 404
+// (or 403 for a private channel) otherwise.
+export async function isChannelMember(channelId: string, signal?: AbortSignal): Promise<boolean> {
+    try {
+        await request<unknown>(`${basePath()}/api/v4/channels/${enc(channelId)}/members/me`, 'GET', undefined, signal);
+        return true;
+    } catch (e) {
+        if (e instanceof ApiError && (e.status === 404 || e.status === 403)) {
+            return false;
+        }
+        throw e;
+    }
+}
+
+// Joins a public channel (Mattermost's own REST API: a user adds themselves).
+export function joinChannel(channelId: string, userId: string): Promise<unknown> {
+    return request<unknown>(`${basePath()}/api/v4/channels/${enc(channelId)}/members`, 'POST', {user_id: userId});
+}
+
+// --- editing the incident -------------------------------------------------------------------
+
+export function patchIncident(id: string, patch: {name?: string; summary?: string}): Promise<Incident> {
+    return request<Incident>(`${apiBase()}/incidents/${enc(id)}`, 'PATCH', patch);
+}
+
+// section: a 1-based number or a title; position: 1-based, in the section after the move.
+export function moveItem(id: string, itemId: string, section: number | string, position: number): Promise<Incident> {
+    return request<Incident>(`${apiBase()}/incidents/${enc(id)}/items/${enc(itemId)}/move`, 'POST', {section, position});
+}
+
+// section: the section's id or its 1-based number.
+export function renameSection(id: string, section: string | number, title: string): Promise<Incident> {
+    return request<Incident>(`${apiBase()}/incidents/${enc(id)}/sections/${enc(String(section))}`, 'PATCH', {title});
+}
+
+// --- an item's slash command ----------------------------------------------------------------
+
+export interface CommandResponse {
+    text?: string;
+    response_type?: string;
+    goto_location?: string;
+}
+
+// Runs a slash command in a channel the way the host's message box does.
+export function executeCommand(channelId: string, teamId: string, command: string): Promise<CommandResponse> {
+    return request<CommandResponse>(`${basePath()}/api/v4/commands/execute`, 'POST', {channel_id: channelId, team_id: teamId, command});
+}
+
+// Records that the item's command ran (when and by whom).
+export function recordItemRun(id: string, itemId: string): Promise<Incident> {
+    return request<Incident>(`${apiBase()}/incidents/${enc(id)}/items/${enc(itemId)}/run`, 'POST');
+}
+
+// --- following, reminders, impact -----------------------------------------------------------
+
+export function getFollowers(id: string, signal?: AbortSignal): Promise<{user_ids: string[]}> {
+    return request<{user_ids: string[]}>(`${apiBase()}/incidents/${enc(id)}/followers`, 'GET', undefined, signal);
+}
+
+export function setFollowing(id: string, follow: boolean): Promise<{message: string}> {
+    return request<{message: string}>(`${apiBase()}/incidents/${enc(id)}/followers/me`, follow ? 'PUT' : 'DELETE');
+}
+
+export type ReminderAction = 'snooze' | 'off' | 'on';
+
+export function setReminders(id: string, action: ReminderAction, minutes?: number): Promise<{message: string}> {
+    return request<{message: string}>(`${apiBase()}/incidents/${enc(id)}/reminders`, 'POST', minutes === undefined ? {action} : {action, minutes});
+}
+
+// The customer-impact window: its start, its end, or both (Unix milliseconds).
+export function setImpact(id: string, window: {started_at?: number; ended_at?: number}): Promise<Incident> {
+    return request<Incident>(`${apiBase()}/incidents/${enc(id)}/impact`, 'POST', window);
+}

@@ -4,6 +4,7 @@ import {basePath} from './client';
 import {IncidentsPage} from './components/incidents_page';
 import {PlaybooksPage} from './components/playbooks_page';
 import {ReportsPage} from './components/reports_page';
+import {ModalHost} from './components/modal_host';
 import {RHSView} from './components/rhs';
 import {StartIncidentModal} from './components/start_modal';
 import {AddToTimelineModal} from './components/timeline_modal';
@@ -70,36 +71,50 @@ export default class Plugin implements PluginClass {
         const events = this.events;
         const ui = this.ui;
 
-        function IncidentsRHS(): React.ReactElement {
-            return (
-                <RHSView
-                    store={store}
-                    events={events}
-                    ui={ui}
-                />
-            );
-        }
-        const rhs = registry.registerRightHandSidebarComponent(IncidentsRHS, 'Incidents');
+        // Filled once the RHS is registered: opens it on an incident just started.
+        let showRHS: () => void = () => undefined;
 
-        // The forms live at the root: starting an incident (after a start, the RHS opens on the
-        // new incident) and adding a post to a timeline.
-        function PluginRoot(): React.ReactElement {
+        // The forms: starting an incident (after a start, the RHS opens on the new incident) and
+        // adding a post to a timeline. Rendered by whichever ModalHost is active: the Root
+        // component exists only in the channel view, so the pages and the RHS carry one too.
+        function PluginModals(): React.ReactElement {
             return (
-                <>
+                <ModalHost ui={ui}>
                     <StartIncidentModal
                         store={store}
                         ui={ui}
                         onStarted={(incident) => {
                             ui.showIncident(incident.id);
-                            store.dispatch(rhs.showRHSPlugin);
+                            showRHS();
                         }}
                     />
                     <AddToTimelineModal
                         store={store}
                         ui={ui}
                     />
+                </ModalHost>
+            );
+        }
+
+        function IncidentsRHS(): React.ReactElement {
+            return (
+                <>
+                    <RHSView
+                        store={store}
+                        events={events}
+                        ui={ui}
+                    />
+                    <PluginModals/>
                 </>
             );
+        }
+        const rhs = registry.registerRightHandSidebarComponent(IncidentsRHS, 'Incidents');
+        showRHS = () => {
+            store.dispatch(rhs.showRHSPlugin);
+        };
+
+        function PluginRoot(): React.ReactElement {
+            return <PluginModals/>;
         }
         if (typeof registry.registerRootComponent === 'function') {
             registry.registerRootComponent(PluginRoot);
@@ -130,18 +145,31 @@ export default class Plugin implements PluginClass {
         // The incidents page, at /<team>/<plugin id>/incidents.
         function IncidentsRoute(): React.ReactElement {
             return (
-                <IncidentsPage
-                    store={store}
-                    events={events}
-                />
+                <>
+                    <IncidentsPage
+                        store={store}
+                        events={events}
+                    />
+                    <PluginModals/>
+                </>
             );
         }
         // The playbooks page, at /<team>/<plugin id>/playbooks.
         function PlaybooksRoute(): React.ReactElement {
-            return <PlaybooksPage store={store}/>;
+            return (
+                <>
+                    <PlaybooksPage store={store}/>
+                    <PluginModals/>
+                </>
+            );
         }
         function ReportsRoute(): React.ReactElement {
-            return <ReportsPage store={store}/>;
+            return (
+                <>
+                    <ReportsPage store={store}/>
+                    <PluginModals/>
+                </>
+            );
         }
         if (typeof registry.registerNeedsTeamRoute === 'function') {
             registry.registerNeedsTeamRoute('/incidents', IncidentsRoute);

@@ -24,6 +24,23 @@ export class PluginUI {
     notice: string | null = null;
     // Set until the RHS takes it.
     incidentToShow: string | null = null;
+    // The mounted modal hosts, oldest first: the first renders the forms (see ModalHost).
+    private hosts: object[] = [];
+
+    // A modal host mounted (in the Root component, a page, the RHS); answers its unmount.
+    addHost(host: object): () => void {
+        this.hosts.push(host);
+        this.changed();
+        return () => {
+            this.hosts = this.hosts.filter((h) => h !== host);
+            this.changed();
+        };
+    }
+
+    // The one host that renders the forms now: the first still mounted.
+    isActiveHost(host: object): boolean {
+        return this.hosts[0] === host;
+    }
 
     subscribe(l: Listener): () => void {
         this.listeners.add(l);
@@ -76,6 +93,7 @@ export class PluginUI {
 
     clear(): void {
         this.listeners.clear();
+        this.hosts = [];
         this.startRequest = null;
         this.timelineRequest = null;
         this.notice = null;

@@ -4,13 +4,30 @@ import {fill, slots, useT} from '../i18n';
 import type {ChecklistItem, ChecklistSection, ItemState, User} from '../types/incident';
 
 import {Ago, CLS, UserName, useMounted} from './common';
+import {Markdown} from './markdown';
 import {UserPicker} from './user_picker';
 
-// Assign (a user id) or unassign (null), and remove; each resolves to whether the server agreed.
+// Assign (a user id) or unassign (null), remove, skip or restore, move, run the item's command;
+// each resolves to whether the server agreed.
 export interface ItemActions {
     teamId: string;
     onAssign: (item: ChecklistItem, userId: string | null) => Promise<boolean>;
     onRemove: (item: ChecklistItem) => Promise<boolean>;
+    onSkip: (item: ChecklistItem, skip: boolean) => Promise<boolean>;
+    // section: 1-based; position: 1-based, in that section once moved.
+    onMove: (item: ChecklistItem, section: number, position: number) => Promise<boolean>;
+    // Runs the item's slash command in the incident channel: the command's answer, or throws the
+    // server's refusal.
+    onRun: (item: ChecklistItem) => Promise<string>;
+    // Every section (titles and sizes), for "Move to section".
+    sections: Array<{id: string; title: string; count: number}>;
+}
+
+// Where an item is: its section (0-based), its index in it, and how many items the section has.
+export interface ItemPlace {
+    section: number;
+    index: number;
+    count: number;
 }
 
 interface SectionProps {
@@ -21,6 +38,8 @@ interface SectionProps {
     busyItem: string;
     onSetState: (item: ChecklistItem, state: ItemState) => void;
     onAdd: (sectionNumber: number, title: string) => Promise<boolean>;
+    // Renames the section; resolves to whether the server agreed.
+    onRename?: (section: ChecklistSection, title: string) => Promise<boolean>;
     actions: ItemActions;
 }
 
@@ -43,8 +62,9 @@ type Mode = 'closed' | 'menu' | 'assign' | 'remove';
 
 // The item's actions, behind a disclosure button so the list stays quiet: assign (with the user
 // picker), unassign, remove (after a confirmation).
-function ItemActionsPanel({item, mode, setMode, actions, toggleRef}: {
+function ItemActionsPanel({item, place, mode, setMode, actions, toggleRef}: {
     item: ChecklistItem;
+    place: ItemPlace;
     mode: Mode;
     setMode: (m: Mode) => void;
     actions: ItemActions;
@@ -53,6 +73,10 @@ function ItemActionsPanel({item, mode, setMode, actions, toggleRef}: {
     const t = useT();
     const [saving, setSaving] = React.useState(false);
     const firstRef = React.useRef<HTMLButtonElement>(null);
+    const upRef = React.useRef<HTMLButtonElement>(null);
+    const downRef = React.useRef<HTMLButtonElement>(null);
+    const otherSections = actions.sections.map((sec, i) => ({...sec, number: i + 1})).filter((sec) => sec.number !== place.section + 1);
+    const [target, setTarget] = React.useState('');
     const mounted = useMounted();
     React.useEffect(() => {
         if (mode === 'menu' || mode === 'remove') {
@@ -72,6 +96,22 @@ function ItemActionsPanel({item, mode, setMode, actions, toggleRef}: {
         setSaving(false);
         if (ok) {
             close();
+        }
+    };
+    // Up and down keep the menu open on the moved item, so the key can be pressed again.
+    const step = async (delta: -1 | 1) => {
+        setSaving(true);
+        // Positions are 1-based and counted once the item has left its place.
+        const ok = await actions.onMove(item, place.section + 1, place.index + 1 + delta);
+        if (!mounted.current) {
+            return;
+        }
+        setSaving(false);
+        if (ok) {
+            window.setTimeout(() => {
+                const next = delta < 0 ? upRef.current : downRef.current;
+                (next && !next.disabled ? next : (delta < 0 ? downRef.current : upRef.current))?.focus();
+            }, 0);
         }
     };
     const onEscape = (e: React.KeyboardEvent) => {
@@ -161,6 +201,69 @@ function ItemActionsPanel({item, mode, setMode, actions, toggleRef}: {
                 )}
                 <button
                     type='button'
+                    className={`${CLS}-link-button`}
+                    onClick={() => run(() => actions.onSkip(item, item.state !== 'skipped'))}
+                    disabled={saving}
+                >
+                    {item.state === 'skipped' ? t('checklist.restore', 'Restore') : t('checklist.skip', 'Skip')}
+                </button>
+                <button
+                    ref={upRef}
+                    type='button'
+                    className={`${CLS}-link-button`}
+                    aria-label={t('checklist.moveUpLabel', 'Move “{title}” up', {title: item.title})}
+                    onClick={() => step(-1)}
+                    disabled={saving || place.index === 0}
+                >
+                    {t('checklist.moveUp', 'Move up')}
+                </button>
+                <button
+                    ref={downRef}
+                    type='button'
+                    className={`${CLS}-link-button`}
+                    aria-label={t('checklist.moveDownLabel', 'Move “{title}” down', {title: item.title})}
+                    onClick={() => step(1)}
+                    disabled={saving || place.index >= place.count - 1}
+                >
+                    {t('checklist.moveDown', 'Move down')}
+                </button>
+                {otherSections.length > 0 && (
+                    <span className={`${CLS}-item__move-to`}>
+                        <select
+                            className={`${CLS}-input ${CLS}-select ${CLS}-input--small`}
+                            aria-label={t('checklist.moveToLabel', 'Section to move “{title}” to', {title: item.title})}
+                            value={target}
+                            disabled={saving}
+                            onChange={(e) => setTarget(e.target.value)}
+                        >
+                            <option value=''>{t('checklist.moveToPick', 'Move to section…')}</option>
+                            {otherSections.map((sec) => (
+                                <option
+                                    key={sec.id}
+                                    value={String(sec.number)}
+                                >
+                                    {sec.title}
+                                </option>
+                            ))}
+                        </select>
+                        <button
+                            type='button'
+                            className={`${CLS}-link-button`}
+                            disabled={saving || !target}
+                            onClick={() => {
+                                const to = otherSections.find((sec) => String(sec.number) === target);
+                                if (to) {
+                                    // To the end of that section.
+                                    run(() => actions.onMove(item, to.number, to.count + 1));
+                                }
+                            }}
+                        >
+                            {t('checklist.move', 'Move')}
+                        </button>
+                    </span>
+                )}
+                <button
+                    type='button'
                     className={`${CLS}-link-button ${CLS}-link-button--danger`}
                     onClick={() => setMode('remove')}
                     disabled={saving}
@@ -173,8 +276,94 @@ function ItemActionsPanel({item, mode, setMode, actions, toggleRef}: {
     return null;
 }
 
-function Item({item, readOnly, now, busy, onSetState, actions}: {
+// The item's slash command with a Run button, its last run, and what the command answered.
+function CommandRow({item, readOnly, now, actions}: {
     item: ChecklistItem;
+    readOnly: boolean;
+    now: number;
+    actions: ItemActions;
+}): React.ReactElement {
+    const t = useT();
+    const [running, setRunning] = React.useState(false);
+    const [answer, setAnswer] = React.useState('');
+    const [error, setError] = React.useState('');
+    const mounted = useMounted();
+    const command = item.command ?? '';
+    const run = async () => {
+        setRunning(true);
+        setAnswer('');
+        setError('');
+        try {
+            const said = await actions.onRun(item);
+            if (mounted.current) {
+                setAnswer(said);
+            }
+        } catch (e) {
+            if (mounted.current) {
+                setError(e instanceof Error && e.message ? e.message : t('common.somethingWentWrong', 'Something went wrong. Try again.'));
+            }
+        } finally {
+            if (mounted.current) {
+                setRunning(false);
+            }
+        }
+    };
+    return (
+        <div className={`${CLS}-item__command`}>
+            <span className={`${CLS}-item__command-row`}>
+                <code className={`${CLS}-code`}>{command}</code>
+                {!readOnly && (
+                    <button
+                        type='button'
+                        className={`${CLS}-button ${CLS}-button--tertiary ${CLS}-button--small`}
+                        aria-label={t('checklist.runLabel', 'Run {command} in the incident channel', {command})}
+                        aria-busy={running || undefined}
+                        disabled={running}
+                        onClick={run}
+                    >
+                        {running ? t('checklist.running', 'Running…') : t('checklist.run', 'Run')}
+                    </button>
+                )}
+            </span>
+            {item.last_run_at && item.last_run_by ? (
+                <span className={`${CLS}-muted ${CLS}-small`}>
+                    {fill(t('checklist.lastRun', 'Last run by {user}, {ago}', slots('user', 'ago')), {
+                        user: (
+                            <UserName
+                                userId={item.last_run_by}
+                                avatar={false}
+                            />
+                        ),
+                        ago: (
+                            <Ago
+                                at={item.last_run_at}
+                                now={now}
+                            />
+                        ),
+                    })}
+                </span>
+            ) : null}
+            <span
+                className={`${CLS}-small ${CLS}-item__answer`}
+                role='status'
+            >
+                {answer}
+            </span>
+            {error && (
+                <span
+                    className={`${CLS}-small ${CLS}-field-error`}
+                    role='alert'
+                >
+                    {error}
+                </span>
+            )}
+        </div>
+    );
+}
+
+function Item({item, place, readOnly, now, busy, onSetState, actions}: {
+    item: ChecklistItem;
+    place: ItemPlace;
     readOnly: boolean;
     now: number;
     busy: boolean;
@@ -186,6 +375,8 @@ function Item({item, readOnly, now, busy, onSetState, actions}: {
     const toggleRef = React.useRef<HTMLButtonElement>(null);
     const inputId = `${CLS}-item-${item.id}`;
     const metaId = `${inputId}-meta`;
+    const descId = `${inputId}-desc`;
+    const description = (item.description ?? '').trim();
     const done = lastCompletion(item);
     const skipped = item.state === 'skipped';
     return (
@@ -197,7 +388,7 @@ function Item({item, readOnly, now, busy, onSetState, actions}: {
                 checked={item.state === 'done'}
                 disabled={readOnly}
                 aria-busy={busy || undefined}
-                aria-describedby={done || skipped || item.assignee_id ? metaId : undefined}
+                aria-describedby={[description ? descId : '', done || skipped || item.assignee_id ? metaId : ''].filter(Boolean).join(' ') || undefined}
                 onChange={(e) => {
                     // Kept focusable while saving (a disabled control drops keyboard focus).
                     if (!busy) {
@@ -212,6 +403,21 @@ function Item({item, readOnly, now, busy, onSetState, actions}: {
                 >
                     {item.title}
                 </label>
+                {description && (
+                    <Markdown
+                        id={descId}
+                        className={`${CLS}-item__description`}
+                        text={description}
+                    />
+                )}
+                {item.command && (
+                    <CommandRow
+                        item={item}
+                        readOnly={readOnly}
+                        now={now}
+                        actions={actions}
+                    />
+                )}
                 {(done || skipped || item.assignee_id) && (
                     <div
                         id={metaId}
@@ -254,6 +460,7 @@ function Item({item, readOnly, now, busy, onSetState, actions}: {
                 {!readOnly && (
                     <ItemActionsPanel
                         item={item}
+                        place={place}
                         mode={mode}
                         setMode={setMode}
                         actions={actions}
@@ -349,10 +556,87 @@ function AddItemForm({sectionTitle, onAdd, onClose}: {
     );
 }
 
-export function ChecklistSectionView({section, index, readOnly, now, busyItem, onSetState, onAdd, actions}: SectionProps): React.ReactElement {
+// The section's new title, inline in its heading; Escape or Cancel keeps the old one.
+function RenameSectionForm({section, onRename, onClose}: {
+    section: ChecklistSection;
+    onRename: (section: ChecklistSection, title: string) => Promise<boolean>;
+    onClose: () => void;
+}): React.ReactElement {
+    const t = useT();
+    const [title, setTitle] = React.useState(section.title);
+    const [saving, setSaving] = React.useState(false);
+    const inputRef = React.useRef<HTMLInputElement>(null);
+    const mounted = useMounted();
+    React.useEffect(() => {
+        inputRef.current?.focus();
+        inputRef.current?.select();
+    }, []);
+    return (
+        <form
+            className={`${CLS}-section__rename`}
+            aria-label={t('checklist.renameSectionForm', 'Rename the section {section}', {section: section.title})}
+            onSubmit={async (e) => {
+                e.preventDefault();
+                const trimmed = title.trim();
+                if (!trimmed || saving) {
+                    return;
+                }
+                if (trimmed === section.title) {
+                    onClose();
+                    return;
+                }
+                setSaving(true);
+                const ok = await onRename(section, trimmed);
+                if (!mounted.current) {
+                    return;
+                }
+                setSaving(false);
+                if (ok) {
+                    onClose();
+                }
+            }}
+            onKeyDown={(e) => {
+                if (e.key === 'Escape') {
+                    e.stopPropagation();
+                    onClose();
+                }
+            }}
+        >
+            <input
+                ref={inputRef}
+                className={`${CLS}-input ${CLS}-input--small`}
+                type='text'
+                value={title}
+                maxLength={200}
+                aria-label={t('checklist.sectionTitleLabel', 'New title for the section {section}', {section: section.title})}
+                onChange={(e) => setTitle(e.target.value)}
+                disabled={saving}
+            />
+            <button
+                type='button'
+                className={`${CLS}-button ${CLS}-button--tertiary ${CLS}-button--small`}
+                onClick={onClose}
+                disabled={saving}
+            >
+                {t('common.cancel', 'Cancel')}
+            </button>
+            <button
+                type='submit'
+                className={`${CLS}-button ${CLS}-button--primary ${CLS}-button--small`}
+                disabled={!title.trim() || saving}
+            >
+                {saving ? t('common.saving', 'Saving…') : t('common.save', 'Save')}
+            </button>
+        </form>
+    );
+}
+
+export function ChecklistSectionView({section, index, readOnly, now, busyItem, onSetState, onAdd, onRename, actions}: SectionProps): React.ReactElement {
     const t = useT();
     const [expanded, setExpanded] = React.useState(true);
     const [adding, setAdding] = React.useState(false);
+    const [renaming, setRenaming] = React.useState(false);
+    const renameRef = React.useRef<HTMLButtonElement>(null);
     const addButtonRef = React.useRef<HTMLButtonElement>(null);
     const headingId = `${CLS}-section-${section.id}`;
     const listId = `${headingId}-items`;
@@ -366,6 +650,20 @@ export function ChecklistSectionView({section, index, readOnly, now, busyItem, o
             className={`${CLS}-section`}
             aria-labelledby={headingId}
         >
+            {renaming && onRename ? (
+                <RenameSectionForm
+                    section={section}
+                    onRename={onRename}
+                    onClose={() => {
+                        setRenaming(false);
+                        window.setTimeout(() => renameRef.current?.focus(), 0);
+                    }}
+                />
+            ) : null}
+            <div
+                className={`${CLS}-section__head`}
+                hidden={renaming}
+            >
             <h3 className={`${CLS}-section__heading`}>
                 <button
                     type='button'
@@ -383,16 +681,29 @@ export function ChecklistSectionView({section, index, readOnly, now, busyItem, o
                     <span className={`${CLS}-muted ${CLS}-small`}>{t('checklist.sectionProgress', '{done}/{total}', {done, total: section.items.length})}</span>
                 </button>
             </h3>
+            {!readOnly && onRename && (
+                <button
+                    ref={renameRef}
+                    type='button'
+                    className={`${CLS}-link-button ${CLS}-section__rename-button`}
+                    aria-label={t('checklist.renameSection', 'Rename the section {section}', {section: section.title})}
+                    onClick={() => setRenaming(true)}
+                >
+                    {t('checklist.rename', 'Rename')}
+                </button>
+            )}
+            </div>
             <div
                 id={listId}
                 hidden={!expanded}
             >
                 {section.items.length > 0 ? (
                     <ul className={`${CLS}-items`}>
-                        {section.items.map((item) => (
+                        {section.items.map((item, n) => (
                             <Item
                                 key={item.id}
                                 item={item}
+                                place={{section: index, index: n, count: section.items.length}}
                                 readOnly={readOnly}
                                 now={now}
                                 busy={busyItem === item.id}

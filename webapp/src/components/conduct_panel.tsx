@@ -1,11 +1,11 @@
 import React from 'react';
 
-import {assignRole, getConduct, postStatusUpdate, setSeverity, setStatus} from '../client';
-import type {UpdateDraft} from '../client';
+import {assignRole, getConduct, getFollowers, postStatusUpdate, setFollowing, setImpact, setReminders, setSeverity, setStatus} from '../client';
+import type {ReminderAction, UpdateDraft} from '../client';
 import {useT} from '../i18n';
 import type {Conduct, Incident} from '../types/incident';
 
-import {Ago, CLS, UserName, errorMessage, isAbort} from './common';
+import {Ago, CLS, UserName, errorMessage, isAbort, useMounted} from './common';
 import {UserPicker} from './user_picker';
 
 // The conduct changes only when an admin edits the settings: fetch it once per page.
@@ -164,13 +164,238 @@ function UpdateForm({incident, conduct, onChange, onClose}: {
     );
 }
 
-// Severity and status (as menus), the roles with claim/assign/clear, and the latest status
-// update with a form for the next one.
-export function ConductPanel({incident, now, myUserId, onChange}: {
+const SNOOZE_CHOICES = [15, 30, 60, 120, 240];
+
+// "2026-03-01T14:05" in local time, for a datetime-local input.
+function localInputValue(at: number): string {
+    const d = new Date(at - (new Date(at).getTimezoneOffset() * 60_000));
+    return d.toISOString().slice(0, 16);
+}
+
+// What only commands could do before: follow or unfollow, snooze, stop or resume the update
+// reminders, and set the customer-impact window.
+function FollowRemindersImpact({incident, now, myUserId, onChange, onReload}: {
     incident: Incident;
     now: number;
     myUserId: string;
     onChange: Change;
+    onReload: () => void;
+}): React.ReactElement {
+    const t = useT();
+    const mounted = useMounted();
+    const [following, setFollowingState] = React.useState<boolean | null>(null);
+    const [busy, setBusy] = React.useState('');
+    const [notice, setNotice] = React.useState('');
+    const [error, setError] = React.useState('');
+    const [snooze, setSnooze] = React.useState(30);
+    const [impactAt, setImpactAt] = React.useState(() => localInputValue(Date.now()));
+    const ended = incident.state === 'ended';
+
+    React.useEffect(() => {
+        const controller = new AbortController();
+        getFollowers(incident.id, controller.signal).then(
+            (r) => setFollowingState((r.user_ids ?? []).includes(myUserId)),
+            () => setFollowingState(null),
+        );
+        return () => controller.abort();
+    }, [incident.id, myUserId]);
+
+    // A call answering {message}: its words as the notice, then the incident read again.
+    const say = async (key: string, what: () => Promise<{message: string}>, after?: () => void) => {
+        setBusy(key);
+        setError('');
+        setNotice('');
+        try {
+            const r = await what();
+            if (mounted.current) {
+                setNotice(r?.message ?? '');
+                after?.();
+                onReload();
+            }
+        } catch (e) {
+            if (mounted.current) {
+                setError(errorMessage(e, t));
+            }
+        } finally {
+            if (mounted.current) {
+                setBusy('');
+            }
+        }
+    };
+    const impact = async (key: 'started_at' | 'ended_at') => {
+        const at = impactAt ? new Date(impactAt).getTime() : Date.now();
+        if (!Number.isFinite(at)) {
+            setError(t('conduct.impactBadTime', 'Pick a date and time.'));
+            return;
+        }
+        setBusy(key);
+        setError('');
+        setNotice('');
+        await onChange(() => setImpact(incident.id, {[key]: at}));
+        if (mounted.current) {
+            setBusy('');
+        }
+    };
+    const reminders = (action: ReminderAction, minutes?: number) => say(`reminders-${action}`, () => setReminders(incident.id, action, minutes));
+    const snoozedUntil = incident.reminders_snoozed_until && incident.reminders_snoozed_until > now ? incident.reminders_snoozed_until : null;
+    const id = `${CLS}-fri-${incident.id}`;
+    return (
+        <div className={`${CLS}-conduct__extra`}>
+            <div
+                className={`${CLS}-conduct__line`}
+                role='group'
+                aria-label={t('conduct.followGroup', 'Following')}
+            >
+                <span className={`${CLS}-label ${CLS}-small`}>{t('conduct.follow', 'Follow')}</span>
+                <span className={`${CLS}-muted ${CLS}-small`}>
+                    {following === null ? '' : following ? t('conduct.followingYes', 'You get its status updates.') : t('conduct.followingNo', 'You do not follow it.')}
+                </span>
+                <button
+                    type='button'
+                    className={`${CLS}-button ${CLS}-button--tertiary ${CLS}-button--small`}
+                    aria-pressed={following === null ? undefined : following}
+                    disabled={following === null || Boolean(busy)}
+                    onClick={() => {
+                        const next = !following;
+                        say('follow', () => setFollowing(incident.id, next), () => setFollowingState(next));
+                    }}
+                >
+                    {following ? t('conduct.unfollow', 'Unfollow') : t('conduct.followButton', 'Follow')}
+                </button>
+            </div>
+            {!ended && (
+                <div
+                    className={`${CLS}-conduct__line`}
+                    role='group'
+                    aria-label={t('conduct.remindersGroup', 'Update reminders')}
+                >
+                    <span className={`${CLS}-label ${CLS}-small`}>{t('conduct.reminders', 'Reminders')}</span>
+                    <span className={`${CLS}-muted ${CLS}-small`}>
+                        {incident.reminders_off ? t('conduct.remindersOff', 'Off') : snoozedUntil ?
+                            t('conduct.remindersSnoozed', 'Snoozed for {minutes} min', {minutes: Math.max(1, Math.round((snoozedUntil - now) / 60_000))}) :
+                            t('conduct.remindersOn', 'On')}
+                    </span>
+                    {incident.reminders_off ? (
+                        <button
+                            type='button'
+                            className={`${CLS}-button ${CLS}-button--tertiary ${CLS}-button--small`}
+                            disabled={Boolean(busy)}
+                            onClick={() => reminders('on')}
+                        >
+                            {t('conduct.remindersTurnOn', 'Turn on')}
+                        </button>
+                    ) : (
+                        <>
+                            <select
+                                className={`${CLS}-input ${CLS}-select ${CLS}-input--small`}
+                                aria-label={t('conduct.snoozeFor', 'Snooze reminders for')}
+                                value={snooze}
+                                disabled={Boolean(busy)}
+                                onChange={(e) => setSnooze(Number(e.target.value))}
+                            >
+                                {SNOOZE_CHOICES.map((m) => (
+                                    <option
+                                        key={m}
+                                        value={m}
+                                    >
+                                        {t('update.minutes', '{count} min', {count: m})}
+                                    </option>
+                                ))}
+                            </select>
+                            <button
+                                type='button'
+                                className={`${CLS}-button ${CLS}-button--tertiary ${CLS}-button--small`}
+                                disabled={Boolean(busy)}
+                                onClick={() => reminders('snooze', snooze)}
+                            >
+                                {t('conduct.snooze', 'Snooze')}
+                            </button>
+                            <button
+                                type='button'
+                                className={`${CLS}-button ${CLS}-button--tertiary ${CLS}-button--small`}
+                                disabled={Boolean(busy)}
+                                onClick={() => reminders('off')}
+                            >
+                                {t('conduct.remindersTurnOff', 'Turn off')}
+                            </button>
+                        </>
+                    )}
+                </div>
+            )}
+            <div
+                className={`${CLS}-conduct__line ${CLS}-conduct__impact`}
+                role='group'
+                aria-label={t('conduct.impactGroup', 'Customer impact')}
+            >
+                <span className={`${CLS}-label ${CLS}-small`}>{t('conduct.impact', 'Customer impact')}</span>
+                <span className={`${CLS}-small`}>
+                    {incident.impact_started_at ? (
+                        <>
+                            {t('conduct.impactFrom', 'from')}{' '}
+                            <time dateTime={new Date(incident.impact_started_at).toISOString()}>{new Date(incident.impact_started_at).toLocaleString()}</time>
+                            {' '}
+                            {incident.impact_ended_at ? (
+                                <>
+                                    {t('conduct.impactTo', 'to')}{' '}
+                                    <time dateTime={new Date(incident.impact_ended_at).toISOString()}>{new Date(incident.impact_ended_at).toLocaleString()}</time>
+                                </>
+                            ) : <span className={`${CLS}-muted`}>{t('conduct.impactOngoing', '(ongoing)')}</span>}
+                        </>
+                    ) : <span className={`${CLS}-muted`}>{t('conduct.impactNone', 'Not recorded')}</span>}
+                </span>
+                <span className={`${CLS}-conduct__impact-controls`}>
+                    <input
+                        id={`${id}-impact-at`}
+                        type='datetime-local'
+                        className={`${CLS}-input ${CLS}-input--small`}
+                        aria-label={t('conduct.impactAt', 'Time of the impact change')}
+                        value={impactAt}
+                        onChange={(e) => setImpactAt(e.target.value)}
+                    />
+                    <button
+                        type='button'
+                        className={`${CLS}-button ${CLS}-button--tertiary ${CLS}-button--small`}
+                        disabled={Boolean(busy)}
+                        onClick={() => impact('started_at')}
+                    >
+                        {t('conduct.impactStart', 'Set start')}
+                    </button>
+                    <button
+                        type='button'
+                        className={`${CLS}-button ${CLS}-button--tertiary ${CLS}-button--small`}
+                        disabled={Boolean(busy) || !incident.impact_started_at}
+                        onClick={() => impact('ended_at')}
+                    >
+                        {t('conduct.impactEnd', 'Set end')}
+                    </button>
+                </span>
+            </div>
+            <p
+                className={`${CLS}-small ${CLS}-conduct__notice`}
+                role='status'
+            >
+                {notice}
+            </p>
+            {error && (
+                <p
+                    className={`${CLS}-small ${CLS}-field-error`}
+                    role='alert'
+                >
+                    {error}
+                </p>
+            )}
+        </div>
+    );
+}
+
+// Severity and status (as menus), the roles with claim/assign/clear, the latest status update
+// with a form for the next one, following, reminders and the impact window.
+export function ConductPanel({incident, now, myUserId, onChange, onReload}: {
+    incident: Incident;
+    now: number;
+    myUserId: string;
+    onChange: Change;
+    onReload?: () => void;
 }): React.ReactElement | null {
     const t = useT();
     const {conduct, error} = useConduct();
@@ -328,6 +553,13 @@ export function ConductPanel({incident, now, myUserId, onChange}: {
                     </button>
                 ))}
             </div>
+            <FollowRemindersImpact
+                incident={incident}
+                now={now}
+                myUserId={myUserId}
+                onChange={onChange}
+                onReload={onReload ?? (() => undefined)}
+            />
         </section>
     );
 }

@@ -1,12 +1,13 @@
 import React from 'react';
 
-import {addItem, endIncident, getIncident, removeItem, reopenIncident, setAssignee, setCommander, setItemState} from '../client';
+import {addItem, endIncident, executeCommand, getIncident, moveItem, patchIncident, recordItemRun, removeItem, renameSection, reopenIncident, setAssignee, setCommander, setItemState} from '../client';
 import type {IncidentEvents} from '../events';
 import {useT} from '../i18n';
 import type {ChecklistItem, Incident, ItemState} from '../types/incident';
 
+import {ChannelLink} from './channel_link';
 import {ChecklistSectionView, NewSectionForm} from './checklist';
-import {Ago, CLS, ErrorBanner, UserName, errorMessage, isAbort} from './common';
+import {Ago, CLS, ErrorBanner, UserName, errorMessage, isAbort, useMounted} from './common';
 import {ConductPanel} from './conduct_panel';
 import {UserPicker} from './user_picker';
 
@@ -17,7 +18,131 @@ interface Props {
     now: number;
     // Who is looking: "Claim" gives a role to them.
     myUserId?: string;
+    // For the link to the incident channel.
+    teamName?: string;
     onBack: () => void;
+}
+
+// The name and summary, edited after the start; Escape or Cancel keeps them.
+function EditForm({incident, onSave, onClose}: {
+    incident: Incident;
+    onSave: (patch: {name?: string; summary?: string}) => Promise<boolean>;
+    onClose: () => void;
+}): React.ReactElement {
+    const t = useT();
+    const [name, setName] = React.useState(incident.name);
+    const [summary, setSummary] = React.useState(incident.summary);
+    const [saving, setSaving] = React.useState(false);
+    const [error, setError] = React.useState('');
+    const nameRef = React.useRef<HTMLInputElement>(null);
+    const mounted = useMounted();
+    React.useEffect(() => {
+        nameRef.current?.focus();
+    }, []);
+    const id = `${CLS}-edit-${incident.id}`;
+    return (
+        <form
+            className={`${CLS}-edit-form`}
+            aria-label={t('detail.editForm', 'Edit the name and summary')}
+            onSubmit={async (e) => {
+                e.preventDefault();
+                if (saving) {
+                    return;
+                }
+                if (!name.trim()) {
+                    setError(t('detail.nameRequired', 'Give the incident a name.'));
+                    nameRef.current?.focus();
+                    return;
+                }
+                const patch: {name?: string; summary?: string} = {};
+                if (name.trim() !== incident.name) {
+                    patch.name = name.trim();
+                }
+                if (summary.trim() !== incident.summary.trim()) {
+                    patch.summary = summary.trim();
+                }
+                if (!patch.name && patch.summary === undefined) {
+                    onClose();
+                    return;
+                }
+                setSaving(true);
+                setError('');
+                const ok = await onSave(patch);
+                if (!mounted.current) {
+                    return;
+                }
+                setSaving(false);
+                if (ok) {
+                    onClose();
+                }
+            }}
+            onKeyDown={(e) => {
+                if (e.key === 'Escape') {
+                    e.stopPropagation();
+                    onClose();
+                }
+            }}
+        >
+            <label
+                className={`${CLS}-field`}
+                htmlFor={`${id}-name`}
+            >
+                <span className={`${CLS}-label`}>{t('field.name', 'Name')}</span>
+            </label>
+            <input
+                id={`${id}-name`}
+                ref={nameRef}
+                className={`${CLS}-input`}
+                type='text'
+                value={name}
+                maxLength={200}
+                aria-invalid={Boolean(error) || undefined}
+                aria-describedby={error ? `${id}-error` : undefined}
+                onChange={(e) => setName(e.target.value)}
+                disabled={saving}
+            />
+            <label
+                className={`${CLS}-field`}
+                htmlFor={`${id}-summary`}
+            >
+                <span className={`${CLS}-label`}>{t('field.summary', 'Summary')}</span>
+            </label>
+            <textarea
+                id={`${id}-summary`}
+                className={`${CLS}-input ${CLS}-textarea`}
+                rows={4}
+                value={summary}
+                onChange={(e) => setSummary(e.target.value)}
+                disabled={saving}
+            />
+            {error && (
+                <p
+                    id={`${id}-error`}
+                    className={`${CLS}-field-error ${CLS}-small`}
+                    role='alert'
+                >
+                    {error}
+                </p>
+            )}
+            <div className={`${CLS}-update-form__actions`}>
+                <button
+                    type='button'
+                    className={`${CLS}-button ${CLS}-button--tertiary ${CLS}-button--small`}
+                    onClick={onClose}
+                    disabled={saving}
+                >
+                    {t('common.cancel', 'Cancel')}
+                </button>
+                <button
+                    type='submit'
+                    className={`${CLS}-button ${CLS}-button--primary ${CLS}-button--small`}
+                    disabled={saving}
+                >
+                    {saving ? t('common.saving', 'Saving…') : t('common.save', 'Save')}
+                </button>
+            </div>
+        </form>
+    );
 }
 
 function EndConfirm({incident, ending, onConfirm, onCancel}: {
@@ -82,7 +207,7 @@ function EndConfirm({incident, ending, onConfirm, onCancel}: {
     );
 }
 
-export function IncidentDetail({incidentId, initial, events, now, myUserId, onBack}: Props): React.ReactElement {
+export function IncidentDetail({incidentId, initial, events, now, myUserId, teamName = '', onBack}: Props): React.ReactElement {
     const t = useT();
     const [incident, setIncident] = React.useState<Incident | null>(initial && initial.id === incidentId ? initial : null);
     const [loadError, setLoadError] = React.useState('');
@@ -92,6 +217,8 @@ export function IncidentDetail({incidentId, initial, events, now, myUserId, onBa
     const [ending, setEnding] = React.useState(false);
     const [changingCommander, setChangingCommander] = React.useState(false);
     const [savingCommander, setSavingCommander] = React.useState(false);
+    const [editing, setEditing] = React.useState(false);
+    const editButtonRef = React.useRef<HTMLButtonElement>(null);
     const commanderButtonRef = React.useRef<HTMLButtonElement>(null);
     const endButtonRef = React.useRef<HTMLButtonElement>(null);
     const mounted = React.useRef(true);
@@ -249,6 +376,20 @@ export function IncidentDetail({incidentId, initial, events, now, myUserId, onBa
         teamId: incident.team_id,
         onAssign: (item: ChecklistItem, userId: string | null) => change(() => setAssignee(incidentId, item.id, userId)),
         onRemove: (item: ChecklistItem) => change(() => removeItem(incidentId, item.id)),
+        onSkip: (item: ChecklistItem, skip: boolean) => change(() => setItemState(incidentId, item.id, skip ? 'skipped' : 'open')),
+        onMove: (item: ChecklistItem, section: number, position: number) => change(() => moveItem(incidentId, item.id, section, position)),
+        // The command runs in the incident channel as the viewer; a refusal is thrown in the
+        // server's words. Only a command that ran is recorded.
+        onRun: async (item: ChecklistItem): Promise<string> => {
+            const answer = await executeCommand(incident.channel_id, incident.team_id, item.command ?? '');
+            await change(() => recordItemRun(incidentId, item.id));
+            return answer?.text ?? '';
+        },
+        sections: incident.checklists.map((s) => ({id: s.id, title: s.title, count: s.items.length})),
+    };
+    const closeEdit = () => {
+        setEditing(false);
+        window.setTimeout(() => editButtonRef.current?.focus(), 0);
     };
     const items = incident.checklists.reduce((n, s) => n + s.items.length, 0);
     const doneCount = incident.checklists.reduce((n, s) => n + s.items.filter((i) => i.state !== 'open').length, 0);
@@ -263,7 +404,31 @@ export function IncidentDetail({incidentId, initial, events, now, myUserId, onBa
                             {ended ? t('incidentState.ended', 'Ended') : t('detail.inProgress', 'In progress')}
                         </span>
                     </div>
-                    <h2 className={`${CLS}-detail__name`}>{incident.name}</h2>
+                    {editing ? (
+                        <EditForm
+                            incident={incident}
+                            onSave={(patch) => change(() => patchIncident(incidentId, patch))}
+                            onClose={closeEdit}
+                        />
+                    ) : (
+                        <div className={`${CLS}-detail__title-row`}>
+                            <h2 className={`${CLS}-detail__name`}>{incident.name}</h2>
+                            <button
+                                ref={editButtonRef}
+                                type='button'
+                                className={`${CLS}-link-button`}
+                                aria-label={t('detail.editLabel', 'Edit the name and summary of {reference}', {reference: incident.reference})}
+                                onClick={() => setEditing(true)}
+                            >
+                                {t('detail.edit', 'Edit')}
+                            </button>
+                        </div>
+                    )}
+                    <ChannelLink
+                        incident={incident}
+                        teamName={teamName}
+                        myUserId={myUserId ?? ''}
+                    />
                 </header>
                 {actionError && (
                     <div className={`${CLS}-pad`}>
@@ -283,6 +448,7 @@ export function IncidentDetail({incidentId, initial, events, now, myUserId, onBa
                     now={now}
                     myUserId={myUserId ?? ''}
                     onChange={(what) => change(what)}
+                    onReload={() => reload()}
                 />
                 <dl className={`${CLS}-props`}>
                     <dt>{t('field.commander', 'Commander')}</dt>
@@ -351,6 +517,7 @@ export function IncidentDetail({incidentId, initial, events, now, myUserId, onBa
                             busyItem={busyItem}
                             onSetState={onSetState}
                             onAdd={(sectionNumber, title) => change(() => addItem(incidentId, sectionNumber, title))}
+                            onRename={(sec, title) => change(() => renameSection(incidentId, sec.id, title))}
                             actions={itemActions}
                         />
                     ))}

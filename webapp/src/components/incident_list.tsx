@@ -3,6 +3,7 @@ import React from 'react';
 import {fill, slots, useT} from '../i18n';
 import type {Incident} from '../types/incident';
 
+import {ChannelLink} from './channel_link';
 import {Ago, CLS, ErrorBanner, UserName} from './common';
 
 interface Props {
@@ -15,6 +16,9 @@ interface Props {
     // The incidents page; empty when the team is not known yet.
     allIncidentsHref?: string;
     onAllIncidents?: (e: React.MouseEvent<HTMLAnchorElement>) => void;
+    // For the links to the incident channels and joining them.
+    teamName?: string;
+    myUserId?: string;
 }
 
 function progress(incident: Incident): {done: number; total: number} {
@@ -31,7 +35,7 @@ function progress(incident: Incident): {done: number; total: number} {
     return {done, total};
 }
 
-export function IncidentList({incidents, error, now, onOpen, onRetry, onStart, allIncidentsHref, onAllIncidents}: Props): React.ReactElement {
+export function IncidentList({incidents, error, now, onOpen, onRetry, onStart, allIncidentsHref, onAllIncidents, teamName = '', myUserId = ''}: Props): React.ReactElement {
     const t = useT();
     const headingId = `${CLS}-list-heading`;
     return (
@@ -100,7 +104,10 @@ export function IncidentList({incidents, error, now, onOpen, onRetry, onStart, a
                     {incidents.map((inc) => {
                         const p = progress(inc);
                         return (
-                            <li key={inc.id}>
+                            <li
+                                key={inc.id}
+                                className={`${CLS}-cards__item`}
+                            >
                                 <button
                                     type='button'
                                     className={`${CLS}-card`}
@@ -136,6 +143,11 @@ export function IncidentList({incidents, error, now, onOpen, onRetry, onStart, a
                                         )}
                                     </span>
                                 </button>
+                                <ChannelLink
+                                    incident={inc}
+                                    teamName={teamName}
+                                    myUserId={myUserId}
+                                />
                             </li>
                         );
                     })}

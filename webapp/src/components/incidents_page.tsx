@@ -2,13 +2,14 @@ import React from 'react';
 
 import {getIncident, hideEvent, listIncidents} from '../client';
 import type {IncidentEvents} from '../events';
-import {currentTeamId, useHostState, useNow} from '../host';
+import {currentTeamId, currentTeamName, currentUserId, useHostState, useNow} from '../host';
 import {fill, slots, useT} from '../i18n';
 import type {Translate} from '../i18n';
 import {duration, fullDate, isoDate} from '../time';
 import type {ChecklistItem, Incident, IncidentFilters, IncidentList, ItemChange, TimelineEvent, User} from '../types/incident';
 import type {Store} from '../types/mattermost';
 
+import {ChannelLink} from './channel_link';
 import {CLS, ErrorBanner, UserName, errorMessage, isAbort} from './common';
 import {PageNav} from './page_nav';
 import {ReportSection} from './report_section';
@@ -234,10 +235,12 @@ function StateBadge({state}: {state: Incident['state']}): React.ReactElement {
     return <span className={`${CLS}-badge ${CLS}-badge--${state}`}>{state === 'active' ? t('incidentState.active', 'Active') : t('incidentState.ended', 'Ended')}</span>;
 }
 
-function PageDetail({incidentId, events, now, onClose}: {
+function PageDetail({incidentId, events, now, teamName, myUserId, onClose}: {
     incidentId: string;
     events: IncidentEvents;
     now: number;
+    teamName: string;
+    myUserId: string;
     onClose: () => void;
 }): React.ReactElement {
     const t = useT();
@@ -325,6 +328,11 @@ function PageDetail({incidentId, events, now, onClose}: {
             >{t('page.loadingIncident', 'Loading the incident…')}</p>}
             {incident && (
                 <>
+                    <ChannelLink
+                        incident={incident}
+                        teamName={teamName}
+                        myUserId={myUserId}
+                    />
                     <dl className={`${CLS}-page__facts`}>
                         <dt>{t('field.state', 'State')}</dt>
                         <dd><StateBadge state={incident.state}/></dd>
@@ -410,6 +418,8 @@ function PageDetail({incidentId, events, now, onClose}: {
 export function IncidentsPage({store, events}: Props): React.ReactElement {
     const t = useT();
     const teamId = useHostState(store, currentTeamId);
+    const teamName = useHostState(store, currentTeamName);
+    const myUserId = useHostState(store, currentUserId);
     const now = useNow();
     const [perPage] = React.useState(perPageFromLocation);
     const [stateFilter, setStateFilter] = React.useState<StateFilter>('all');
@@ -659,6 +669,11 @@ export function IncidentsPage({store, events}: Props): React.ReactElement {
                                         >
                                             {inc.name}
                                         </button>
+                                        <ChannelLink
+                                            incident={inc}
+                                            teamName={teamName}
+                                            myUserId={myUserId}
+                                        />
                                     </th>
                                     <td><StateBadge state={inc.state}/></td>
                                     <td><UserName userId={inc.commander_id}/></td>
@@ -704,6 +719,8 @@ export function IncidentsPage({store, events}: Props): React.ReactElement {
                     incidentId={selected}
                     events={events}
                     now={now}
+                    teamName={teamName}
+                    myUserId={myUserId}
                     onClose={close}
                 />
             )}

@@ -321,6 +321,16 @@ export function PlaybookEditor({teamId, playbook, onDone}: Props): React.ReactEl
                                                     onRemove={() => setItems(s, (items) => items.filter((_, i) => i !== n))}
                                                 />
                                             </div>
+                                            <label className={`${CLS}-field ${CLS}-editor__description`}>
+                                                <span className={`${CLS}-small ${CLS}-muted`}>{t('editor.itemDescription', 'Description (optional, Markdown)')}</span>
+                                                <textarea
+                                                    className={`${CLS}-input ${CLS}-textarea ${CLS}-input--small`}
+                                                    rows={2}
+                                                    value={item.description ?? ''}
+                                                    aria-label={t('editor.descriptionFor', 'Description of {item}', {item: itemName})}
+                                                    onChange={(e) => setItem(s, n, {description: e.target.value})}
+                                                />
+                                            </label>
                                             <div className={`${CLS}-editor__item-extra`}>
                                                 <label className={`${CLS}-field ${CLS}-editor__grow`}>
                                                     <span className={`${CLS}-small ${CLS}-muted`}>{t('editor.command', 'Slash command (optional)')}</span>

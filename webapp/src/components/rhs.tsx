@@ -108,6 +108,7 @@ export function RHSView({store, events, ui}: Props): React.ReactElement {
                     events={events}
                     now={now}
                     myUserId={myUserId}
+                    teamName={teamName}
                     onBack={() => {
                         autoOpenedFor.current = channelId;
                         setSelected(null);
@@ -121,6 +122,8 @@ export function RHSView({store, events, ui}: Props): React.ReactElement {
                     now={now}
                     onOpen={(inc) => setSelected({id: inc.id, initial: inc})}
                     onRetry={() => load()}
+                    teamName={teamName}
+                    myUserId={myUserId}
                     onStart={() => ui.openStart()}
                     allIncidentsHref={pagePath ? basePath() + pagePath : ''}
                     onAllIncidents={(e) => {

@@ -20,6 +20,9 @@ export interface ChecklistItem {
     completed_at: number | null;
     completed_by: string | null;
     history: ItemChange[];
+    // When and by whom the item's slash command was last run from the checklist.
+    last_run_at?: number | null;
+    last_run_by?: string | null;
 }
 
 export interface ChecklistSection {
@@ -51,6 +54,10 @@ export interface Incident {
     roles?: RoleAssignment[];
     updates?: StatusUpdate[];
     reminders_off?: boolean;
+    reminders_snoozed_until?: number | null;
+    // The customer-impact window.
+    impact_started_at?: number | null;
+    impact_ended_at?: number | null;
 }
 
 export interface RoleAssignment {
