@@ -1,5 +1,6 @@
 import React from 'react';
 
+import {clearChannelCache} from './channels';
 import {basePath} from './client';
 import {IncidentsPage} from './components/incidents_page';
 import {PlaybooksPage} from './components/playbooks_page';
@@ -209,6 +210,7 @@ export default class Plugin implements PluginClass {
         this.ui.clear();
         removeStyles();
         clearUserCache();
+        clearChannelCache();
     }
 }
 

@@ -275,6 +275,42 @@ ${c}-page__timeline{list-style:none;margin:0;padding:0 0 0 12px;border-left:2px 
 ${c}-page__timeline li{position:relative;display:flex;flex-direction:column;padding:0 0 12px 12px}
 ${c}-page__timeline li::before{content:"";position:absolute;left:-19px;top:6px;width:10px;height:10px;border-radius:50%;background:${bg};border:2px solid ${btn}}
 ${c}-page ${c}-user__name{font-weight:600}
+${c}-cards__item{display:flex;flex-direction:column;gap:4px}
+${c}-channel{display:flex;flex-wrap:wrap;align-items:center;gap:4px 8px;margin:4px 0 0;font-size:12px;line-height:16px}
+${c}-cards__item>${c}-channel{padding:0 4px}
+${c}-channel__link{color:var(--link-color, #386fe5);font-weight:600;text-decoration:none;overflow-wrap:anywhere}
+${c}-channel__link:hover,${c}-channel__link:focus-visible{text-decoration:underline}
+${c}-channel--private{display:block}
+${c}-detail__title-row{display:flex;align-items:flex-start;justify-content:space-between;gap:8px}
+${c}-edit-form{display:flex;flex-direction:column;gap:6px;margin-top:8px}
+${c}-markdown{overflow-wrap:anywhere}
+${c}-markdown p{margin:0 0 4px}
+${c}-markdown p:last-child{margin-bottom:0}
+${c}-markdown ul,${c}-markdown ol{margin:0 0 4px;padding-left:18px}
+${c}-markdown a{color:var(--link-color, #386fe5)}
+${c}-markdown code,${c}-code{padding:1px 4px;border-radius:3px;background:rgba(${fgRGB},0.08);font-family:Menlo,Consolas,"Liberation Mono",monospace;font-size:12px}
+${c}-item__description{margin-top:2px;font-size:13px;line-height:18px;color:rgba(${fgRGB},0.80)}
+${c}-item__command{display:flex;flex-direction:column;gap:2px;margin-top:4px}
+${c}-item__command-row{display:flex;flex-wrap:wrap;align-items:center;gap:6px}
+${c}-item__answer:empty{display:none}
+${c}-item__actions{display:flex;flex-wrap:wrap;align-items:center;gap:2px 4px}
+${c}-item__move-to{display:inline-flex;align-items:center;gap:4px}
+${c}-item__move-to select{height:26px;max-width:160px;font-size:12px;padding:0 4px}
+${c}-section__head{display:flex;align-items:center;justify-content:space-between;gap:4px}
+${c}-section__head[hidden]{display:none}
+${c}-section__head ${c}-section__heading{flex:1;min-width:0}
+${c}-section__rename{display:flex;flex-wrap:wrap;align-items:center;gap:6px;padding:6px 0}
+${c}-section__rename input{flex:1;min-width:120px}
+${c}-conduct__extra{display:flex;flex-direction:column;gap:6px;margin-top:10px;padding-top:10px;border-top:1px solid rgba(${fgRGB},0.08)}
+${c}-conduct__line{display:flex;flex-wrap:wrap;align-items:center;gap:4px 8px}
+${c}-conduct__line>${c}-label{min-width:88px}
+${c}-conduct__line select{height:26px;font-size:12px;padding:0 4px;width:auto}
+${c}-conduct__impact-controls{display:flex;flex-wrap:wrap;align-items:center;gap:4px;width:100%}
+${c}-conduct__impact-controls input{height:26px;font-size:12px;padding:0 4px;width:auto}
+${c}-conduct__notice{margin:0;color:rgba(${fgRGB},0.80)}
+${c}-conduct__notice:empty{display:none}
+${c}-editor__description{display:flex;flex-direction:column;gap:2px;margin-top:4px}
+${c}-editor__description textarea{min-height:44px;font-size:13px}
 `;
 
 export const STYLE_ELEMENT_ID = `${CLS}-styles`;

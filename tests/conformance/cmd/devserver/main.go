@@ -49,6 +49,8 @@
 //	GET  /api/v4/teams/{id}/channels/autocomplete?name=X
 //	                                 the team's public channels whose name or display name starts with X
 //	                                 (case-insensitive), by display name, at most 50; needs a session
+//	GET  /api/v4/channels/{id}/members/me, POST /api/v4/channels/{id}/members,
+//	POST /api/v4/commands/execute    membership and slash commands, as Mattermost (host_api.go)
 //	GET  /test/seed                  {"team_id","team_name","town_square_id","site_url","users":{"alice":{"id","username"},...}}
 //	GET  /test/login?user=alice      sets the session cookies, answers the user
 //	POST /test/command               {"user":"alice","command":"/incident start X","channel_id"?,"team_id"?}
@@ -180,6 +182,9 @@ func main() {
 	mux.HandleFunc("/api/v4/users/", s.serveUsers)
 	mux.HandleFunc("/api/v4/channels/", s.serveChannel)
 	mux.HandleFunc("/api/v4/teams/", s.serveTeamChannels)
+	mux.HandleFunc("GET /api/v4/channels/{id}/members/me", s.serveMyChannelMember)
+	mux.HandleFunc("POST /api/v4/channels/{id}/members", s.serveAddChannelMember)
+	mux.HandleFunc("POST /api/v4/commands/execute", s.serveExecuteCommand)
 	mux.HandleFunc("/test/seed", s.serveSeed)
 	mux.HandleFunc("/test/login", s.serveLogin)
 	mux.HandleFunc("/test/command", s.serveCommand)
