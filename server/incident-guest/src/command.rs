@@ -4,6 +4,7 @@ use incident_core::{IncidentFilter, IncidentState, ItemRef, render};
 use mattermost_plugin_sdk::model::{AutocompleteData, Command, CommandResponse};
 
 use crate::db::Database;
+use crate::editing::IncidentEdit;
 use crate::platform::Mattermost;
 use crate::service::{Service, ServiceError, StartRequest, short};
 use crate::{PLUGIN_ID, VERSION};
@@ -17,6 +18,8 @@ pub const SUBCOMMANDS: &[(&str, &str, &str)] = &[
     ("end", "[INC-0042]", "End the incident"),
     ("list", "[active|ended|all]", "List the team's incidents"),
     ("info", "[INC-0042]", "Show the incident's details and checklist"),
+    ("rename", "[INC-0042] <new name>", "Rename the incident (the channel's display name follows)"),
+    ("summary", "[INC-0042] [text]", "Replace the incident's summary, or show it"),
     ("commander", "@user [INC-0042]", "Hand the incident to a new commander"),
     ("check", "<item> [INC-0042]", "Check or uncheck a checklist item by its number"),
     ("checkadd", "<section> <text>", "Add an item to a checklist section (quote a section with spaces)"),
@@ -89,6 +92,12 @@ pub fn registration() -> Command {
             "update" => {
                 sub = sub.with_text_arg("", "What happened and what is next", "message", true);
             }
+            "rename" => {
+                sub = sub.with_text_arg("", "The incident's new name", "new name", true);
+            }
+            "summary" => {
+                sub = sub.with_text_arg("", "The new summary (without one, the current summary is shown)", "text", true);
+            }
             "reopen" | "follow" | "unfollow" => {
                 sub = sub.with_dynamic_arg("", "Incident (implicit in its channel)", &autocomplete_url("incidents"), true);
             }
@@ -151,7 +160,8 @@ pub(crate) fn reply(text: impl Into<String>) -> Outcome {
 
 /// Takes a leading `INC-…` reference off the arguments, if there is one.
 fn take_reference(args: &mut Vec<String>) -> Option<String> {
-    let i = args.iter().position(|a| a.len() > 4 && a[..4].eq_ignore_ascii_case("inc-"))?;
+    // `get`, not indexing: the fourth byte may be inside a character (`/incident end aéé`).
+    let i = args.iter().position(|a| a.len() > 4 && a.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("inc-")))?;
     Some(args.remove(i))
 }
 
@@ -172,7 +182,12 @@ pub fn execute<M: Mattermost, D: Database>(service: &mut Service<'_, M, D>, at: 
         words.remove(0); // the trigger
     }
     let sub = if words.is_empty() { String::from("help") } else { words.remove(0).to_lowercase() };
-    match run(service, at, &sub, words) {
+    let result = match sub.as_str() {
+        // Free text taken as typed (quotes, line breaks), not as words.
+        "rename" | "summary" => edit(service, at, &sub, remainder(command, 2)),
+        _ => run(service, at, &sub, words),
+    };
+    match result {
         Ok(outcome) => outcome,
         Err(e) => reply(match e {
             ServiceError::Internal(m) => format!("Something went wrong: {m}"),
@@ -401,6 +416,52 @@ fn run<M: Mattermost, D: Database>(
     }
 }
 
+/// The command's text after its first `words` words (the trigger, the subcommand), as typed.
+fn remainder(command: &str, words: usize) -> &str {
+    let mut rest = command.trim_start();
+    for _ in 0..words {
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        rest = rest[end..].trim_start();
+    }
+    rest.trim_end()
+}
+
+/// `INC-0042` (with its prefix: a bare number may be the text itself).
+fn is_reference_word(word: &str) -> bool {
+    word.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("inc-")) && incident_core::parse_reference(word).is_some()
+}
+
+/// `/incident rename [INC-0042] <new name>` and `/incident summary [INC-0042] [text]`. A
+/// reference only counts first: the text itself may mention other incidents.
+fn edit<M: Mattermost, D: Database>(service: &mut Service<'_, M, D>, at: &Invocation<'_>, sub: &str, text: &str) -> Result<Outcome, ServiceError> {
+    let first = text.split_whitespace().next().unwrap_or_default();
+    let (reference, text) = if is_reference_word(first) {
+        (Some(first), remainder(text, 1))
+    } else {
+        (None, text)
+    };
+    let target = service.incident_for_command(at.user_id, at.team_id, at.channel_id, reference)?;
+    if sub == "rename" {
+        if text.is_empty() {
+            return Err(ServiceError::Invalid("Give the new name: `/incident rename <new name>`.".into()));
+        }
+        let edit = IncidentEdit { name: Some(text.to_owned()), summary: None };
+        let incident = service.edit_incident(at.user_id, &target.value.id, &edit)?;
+        return Ok(reply(format!("Renamed {} to **{}**.", incident.reference(), incident.name)));
+    }
+    if text.is_empty() {
+        let current = &target.value;
+        return Ok(reply(if current.summary.is_empty() {
+            format!("{} has no summary yet. Write one with `/incident summary <text>`.", current.reference())
+        } else {
+            format!("Summary of {}:\n\n{}\n\nReplace it with `/incident summary <text>`.", current.reference(), current.summary)
+        }));
+    }
+    let edit = IncidentEdit { name: None, summary: Some(text.to_owned()) };
+    let incident = service.edit_incident(at.user_id, &target.value.id, &edit)?;
+    Ok(reply(format!("Updated the summary of {}.", incident.reference())))
+}
+
 pub fn help() -> String {
     let mut text = String::from("#### Incident Response\n");
     for (name, hint, help) in SUBCOMMANDS {
@@ -435,6 +496,14 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(check.arguments.iter().all(|a| a.name.is_empty()), "positional arguments");
+    }
+
+    #[test]
+    fn the_remainder_keeps_the_text_as_typed() {
+        assert_eq!(remainder("/incident rename  \"Big\"  outage ", 2), "\"Big\"  outage");
+        assert_eq!(remainder("/incident summary line one\nline two", 2), "line one\nline two");
+        assert_eq!(remainder("/incident rename", 2), "");
+        assert_eq!(remainder("  /incident   summary   ", 2), "");
     }
 
     #[test]

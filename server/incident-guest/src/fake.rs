@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use mattermost_plugin_sdk::model::{Channel, OpenDialogRequest, Post, User};
 
-use crate::platform::{ChannelError, Mattermost, Settings};
+use crate::platform::{ChannelError, EventAudience, Mattermost, Settings};
 
 #[derive(Default)]
 pub struct FakeMattermost {
@@ -17,7 +17,8 @@ pub struct FakeMattermost {
     pub channels: RefCell<HashMap<String, Channel>>,
     pub channel_members: RefCell<HashSet<(String, String)>>,
     pub posts: RefCell<Vec<Post>>,
-    pub events: RefCell<Vec<(String, serde_json::Value, String)>>,
+    /// Websocket events: (event, payload, audience).
+    pub events: RefCell<Vec<(String, serde_json::Value, EventAudience)>>,
     /// Direct messages: (to user, text).
     pub dms: RefCell<Vec<(String, String)>>,
     pub claims: RefCell<HashSet<String>>,
@@ -146,6 +147,13 @@ impl Mattermost for FakeMattermost {
         Ok(())
     }
 
+    fn update_channel(&self, channel: &Channel) -> Result<(), String> {
+        let mut channels = self.channels.borrow_mut();
+        let stored = channels.get_mut(&channel.id).ok_or_else(|| format!("no channel {}", channel.id))?;
+        *stored = channel.clone();
+        Ok(())
+    }
+
     fn set_channel_header(&self, channel_id: &str, header: &str) -> Result<(), String> {
         let mut channels = self.channels.borrow_mut();
         let channel = channels.get_mut(channel_id).ok_or_else(|| format!("no channel {channel_id}"))?;
@@ -182,8 +190,8 @@ impl Mattermost for FakeMattermost {
         self.posts.borrow().iter().find(|p| p.id == post_id && p.delete_at == 0).cloned()
     }
 
-    fn publish(&self, event: &str, payload: &serde_json::Value, channel_id: &str) {
-        self.events.borrow_mut().push((event.to_owned(), payload.clone(), channel_id.to_owned()));
+    fn publish(&self, event: &str, payload: &serde_json::Value, audience: &EventAudience) {
+        self.events.borrow_mut().push((event.to_owned(), payload.clone(), audience.clone()));
     }
 
     fn settings(&self) -> Settings {

@@ -133,6 +133,9 @@ fn dispatch<M: Mattermost, D: Database>(s: &mut Service<'_, M, D>, user: &str, m
     if let Some(reply) = crate::http_learning::dispatch(s, user, method, path, request) {
         return reply;
     }
+    if let Some(reply) = crate::http_edit::dispatch(s, user, method, path, request) {
+        return reply;
+    }
     match (method, path) {
         ("GET", ["api", "v0", "health"]) => ok(json!({"status": "ok", "plugin_id": PLUGIN_ID, "version": VERSION,
             "interface": mattermost_plugin_sdk::INTERFACE_VERSION})),

@@ -6,7 +6,9 @@ mod command_learning;
 mod db;
 mod declare;
 mod dialog;
+mod editing;
 mod http_api;
+mod http_edit;
 mod http_learning;
 mod ids;
 mod input_limits;
@@ -25,6 +27,8 @@ mod webhooks;
 mod fake;
 #[cfg(test)]
 mod scenarios;
+#[cfg(test)]
+mod scenarios_edit;
 #[cfg(test)]
 mod scenarios_security;
 

@@ -70,6 +70,15 @@ impl Default for Settings {
     }
 }
 
+/// Who receives a websocket event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EventAudience {
+    /// Every member of the team (a public incident, which any team member may see).
+    Team(String),
+    /// The members of one channel (a private incident's channel).
+    Channel(String),
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum ChannelError {
     NameTaken,
@@ -101,6 +110,8 @@ pub trait Mattermost {
     fn claim_once(&self, key: &str, ttl_seconds: i64) -> bool;
     /// Replaces a post's message (the digest post is edited in place).
     fn update_post(&self, post_id: &str, message: &str) -> Result<(), String>;
+    /// Saves a changed channel (display name, purpose) as it is given.
+    fn update_channel(&self, channel: &Channel) -> Result<(), String>;
     /// Sets a channel's header (the incident channel shows severity and status there).
     fn set_channel_header(&self, channel_id: &str, header: &str) -> Result<(), String>;
     /// `<site URL>/<team name>/pl/<post id>`, Mattermost's link to a post; empty if unknown.
@@ -113,8 +124,8 @@ pub trait Mattermost {
     fn open_dialog(&self, request: &OpenDialogRequest) -> Result<(), String>;
     /// A direct message from the bot to a user.
     fn direct_message(&self, bot_id: &str, user_id: &str, message: &str) -> Result<(), String>;
-    /// A websocket event to the users of a channel (the webapp's panels listen for it).
-    fn publish(&self, event: &str, payload: &serde_json::Value, channel_id: &str);
+    /// A websocket event to a team or a channel (the webapp's panels listen for it).
+    fn publish(&self, event: &str, payload: &serde_json::Value, audience: &EventAudience);
     fn settings(&self) -> Settings;
 }
 
@@ -217,6 +228,10 @@ impl Mattermost for ServerApi {
         self.0.update_post(&post).map(|_| ()).map_err(|e| e.to_string())
     }
 
+    fn update_channel(&self, channel: &Channel) -> Result<(), String> {
+        self.0.update_channel(channel).map(|_| ()).map_err(|e| e.to_string())
+    }
+
     fn set_channel_header(&self, channel_id: &str, header: &str) -> Result<(), String> {
         let mut channel = self.0.get_channel(channel_id).map_err(|e| e.to_string())?;
         if channel.header == header {
@@ -252,12 +267,15 @@ impl Mattermost for ServerApi {
         self.0.create_post(&post).map(|_| ()).map_err(|e| e.to_string())
     }
 
-    fn publish(&self, event: &str, payload: &serde_json::Value, channel_id: &str) {
+    fn publish(&self, event: &str, payload: &serde_json::Value, audience: &EventAudience) {
         let mut props = Props::default();
         if let serde_json::Value::Object(map) = payload {
             props.0 = map.clone();
         }
-        let broadcast = WebsocketBroadcast { channel_id: channel_id.to_owned(), ..WebsocketBroadcast::default() };
+        let broadcast = match audience {
+            EventAudience::Team(team_id) => WebsocketBroadcast { team_id: team_id.clone(), ..WebsocketBroadcast::default() },
+            EventAudience::Channel(channel_id) => WebsocketBroadcast { channel_id: channel_id.clone(), ..WebsocketBroadcast::default() },
+        };
         let _ = self.0.publish_websocket_event(event, &props, &broadcast);
     }
 

@@ -16,6 +16,8 @@ use crate::service::{Result, Service, ServiceError, invalid_settings};
 /// Claims outlive any reminder they guard.
 const CLAIM_TTL_SECONDS: i64 = 8 * 24 * 3600;
 pub const SNOOZE_MINUTES: i64 = 30;
+/// The longest snooze the REST API takes: a week, as the longest reminder interval.
+pub const MAX_SNOOZE_MINUTES: i64 = 7 * 24 * 60;
 
 impl<M: Mattermost, D: Database> Service<'_, M, D> {
     pub fn reminder_policy(&self) -> Result<ReminderPolicy> {
@@ -88,21 +90,35 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
 
     /// A button on a reminder (`POST /api/v0/actions/reminders`) or `/incident reminders`.
     pub fn reminders_action(&mut self, user_id: &str, incident_id: &str, what: &str) -> Result<String> {
+        Ok(self.reminders(user_id, incident_id, what, None)?.1)
+    }
+
+    /// Snoozes (for `minutes`, default [`SNOOZE_MINUTES`]), stops or restarts an incident's
+    /// update reminders; answers the incident and what to tell the user.
+    pub fn reminders(&mut self, user_id: &str, incident_id: &str, what: &str, minutes: Option<i64>) -> Result<(Incident, String)> {
+        if minutes.is_some() && what != "snooze" {
+            return Err(ServiceError::Invalid("`minutes` goes with `snooze` only.".into()));
+        }
+        let minutes = minutes.unwrap_or(SNOOZE_MINUTES);
+        if !(1..=MAX_SNOOZE_MINUTES).contains(&minutes) {
+            return Err(ServiceError::Invalid(format!("`minutes` is a whole number from 1 to {MAX_SNOOZE_MINUTES} (a week).")));
+        }
         let actor = user_id.to_owned();
         let (incident, ()) = match what {
             "snooze" => {
-                let until = self.now + SNOOZE_MINUTES * 60_000;
+                let until = self.now + minutes * 60_000;
                 self.change(user_id, incident_id, |i, _, now| i.snooze_reminders(&actor, until, now))?
             }
             "off" => self.change(user_id, incident_id, |i, _, now| i.set_reminders(&actor, false, now))?,
             "on" => self.change(user_id, incident_id, |i, _, now| i.set_reminders(&actor, true, now))?,
             other => return Err(ServiceError::Invalid(format!("Reminders: `snooze`, `off` or `on`, not `{}`.", crate::service::short(other)))),
         };
-        Ok(match what {
-            "snooze" => format!("Update reminders for {} are snoozed for {SNOOZE_MINUTES} minutes.", incident.reference()),
+        let said = match what {
+            "snooze" => format!("Update reminders for {} are snoozed for {minutes} minutes.", incident.reference()),
             "off" => format!("Update reminders for {} are off; `/incident reminders on` brings them back.", incident.reference()),
             _ => format!("Update reminders for {} are on.", incident.reference()),
-        })
+        };
+        Ok((incident, said))
     }
 }
 

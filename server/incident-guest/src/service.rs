@@ -10,7 +10,7 @@ use mattermost_plugin_sdk::model::{Channel, Post};
 use mattermost_plugin_sdk::store::StoreError;
 
 use crate::db::Database;
-use crate::platform::{ChannelError, Mattermost};
+use crate::platform::{ChannelError, EventAudience, Mattermost};
 use crate::repo::{Repo, RepoError, Versioned};
 use crate::repo_list::Visible;
 
@@ -373,7 +373,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                 format!("{} **{}** started: ~{} (commander @{commander})", incident.reference(), incident.name, channel.name),
             );
         }
-        self.mm.publish(EVENT_INCIDENT_UPDATED, &serde_json::json!({ "incident_id": incident.id }), &incident.channel_id);
+        self.mm.publish(EVENT_INCIDENT_UPDATED, &serde_json::json!({ "incident_id": incident.id }), &audience_of(&incident, &channel));
         self.refresh_digest(&incident);
         self.notify_stakeholders(&incident, &opening.stakeholders);
         self.queue_webhooks(&incident, 0);
@@ -382,14 +382,14 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
 
     fn create_channel(&self, team_id: &str, template: &str, number: u32, name: &str, private: bool) -> Result<Channel> {
         let base = naming::channel_name(template, number, name);
-        let display: String = format!("INC-{number:04} {name}").chars().take(64).collect();
+        let display = channel_display_name(number, name);
         for attempt in 1..=20 {
             let wanted = Channel {
                 team_id: team_id.to_owned(),
                 name: naming::unique_channel_name(&base, attempt),
                 display_name: display.clone(),
                 channel_type: if private { "P".into() } else { "O".into() },
-                purpose: format!("Incident INC-{number:04}: {name}").chars().take(250).collect(),
+                purpose: channel_purpose(number, name),
                 ..Channel::default()
             };
             match self.mm.create_channel(&wanted) {
@@ -408,6 +408,18 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         if !header.is_empty() {
             let _ = self.mm.set_channel_header(&incident.channel_id, &header);
         }
+    }
+
+    /// Tells open panels that the incident changed, with nothing but its id: every viewer
+    /// refetches through the permission-checked API. A public incident is for the whole team
+    /// (any team member may see it, as in the list); a private one, or one whose channel cannot
+    /// be read, only for its channel's members.
+    pub(crate) fn publish_updated(&self, incident: &Incident) {
+        let audience = match self.mm.channel(&incident.channel_id) {
+            Some(channel) => audience_of(incident, &channel),
+            None => EventAudience::Channel(incident.channel_id.clone()),
+        };
+        self.mm.publish(EVENT_INCIDENT_UPDATED, &serde_json::json!({ "incident_id": incident.id }), &audience);
     }
 
     pub(crate) fn post(&self, channel_id: &str, message: String) {
@@ -451,7 +463,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                         }
                         self.post(&incident.channel_id, message);
                     }
-                    self.mm.publish(EVENT_INCIDENT_UPDATED, &serde_json::json!({ "incident_id": incident.id }), &incident.channel_id);
+                    self.publish_updated(&incident);
                     self.refresh_digest(&incident);
                     self.queue_webhooks(&incident, before);
                     return Ok((incident, out));
@@ -626,6 +638,26 @@ fn add_editor(playbook: &mut Playbook, user_id: &str) {
     if !playbook.editor_ids.iter().any(|e| e == user_id) {
         playbook.editor_ids.push(user_id.to_owned());
     }
+}
+
+/// Who hears of changes to an incident: the same rule as [`Service::may_view`] for people who
+/// are not in its channel, decided by the channel's type (public: the team; else the channel).
+fn audience_of(incident: &Incident, channel: &Channel) -> EventAudience {
+    if channel.channel_type == "O" {
+        EventAudience::Team(incident.team_id.clone())
+    } else {
+        EventAudience::Channel(incident.channel_id.clone())
+    }
+}
+
+/// The incident channel's display name, `INC-0042 Database down` (Mattermost's limit is 64).
+pub(crate) fn channel_display_name(number: u32, name: &str) -> String {
+    format!("INC-{number:04} {name}").chars().take(64).collect()
+}
+
+/// The incident channel's purpose as the start sets it.
+pub(crate) fn channel_purpose(number: u32, name: &str) -> String {
+    format!("Incident INC-{number:04}: {name}").chars().take(250).collect()
 }
 
 /// At most 40 characters of user input in a message.
