@@ -45,8 +45,8 @@ export function devserverBinary(dir) {
     return bin;
 }
 
-export function startDevserver(bin, staticDir) {
-    const child = spawn(bin, ['-addr', '127.0.0.1:0', '-static', staticDir], {
+export function startDevserver(bin, staticDir, extraArgs = []) {
+    const child = spawn(bin, ['-addr', '127.0.0.1:0', '-static', staticDir, ...extraArgs], {
         env: {...process.env, BUNDLE_TGZ: path.resolve(BUNDLE_TGZ)},
         stdio: ['pipe', 'pipe', 'pipe'],
     });

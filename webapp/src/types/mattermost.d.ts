@@ -44,6 +44,7 @@ export interface PluginRegistry {
     registerWebSocketEventHandler(event: string, handler: (msg: WebSocketMessage) => void): void;
     unregisterWebSocketEventHandler?(event: string): void;
     registerReconnectHandler?(handler: () => void): void;
+    registerTranslations(getTranslationsForLocale: (locale: string) => Record<string, string>): void;
     unregisterReconnectHandler?(): void;
     unregisterComponent(componentId: string): void;
     // Not in every host version: feature-detect before calling.

@@ -108,8 +108,9 @@ type server struct {
 	strictCSRF bool
 	siteURL    string
 
-	mu    sync.Mutex
-	users map[string]string // username -> id
+	mu      sync.Mutex
+	users   map[string]string // username -> id
+	locales map[string]string // user id -> locale set through /test/locale
 }
 
 func main() {
@@ -174,8 +175,9 @@ func main() {
 	}
 	s := &server{
 		h: h, api: api, hooks: hooks, seed: seed, strictCSRF: *strict,
-		siteURL: "http://" + ln.Addr().String(),
+		siteURL: "http://" + ln.Addr().String() + strings.TrimRight(*subpathFlag, "/"),
 		users:   map[string]string{"sysadmin": seed.AdminID, "alice": seed.UserID, "bob": bob},
+		locales: map[string]string{},
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc(pluginPrefix+"/", s.servePlugin)
@@ -190,14 +192,11 @@ func main() {
 	mux.HandleFunc("/test/command", s.serveCommand)
 	mux.HandleFunc("/test/events", s.serveEvents)
 	mux.HandleFunc("/test/post", s.servePost)
+	s.routeWebClient(mux)
 	if *static != "" {
-		files := http.FileServer(http.Dir(*static))
-		mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Cache-Control", "no-store")
-			files.ServeHTTP(w, r)
-		}))
+		mux.Handle("/", staticOrApp(*static))
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: withSubpath(*subpathFlag, mux), ReadHeaderTimeout: 10 * time.Second}
 
 	fmt.Println(s.siteURL)
 	fmt.Fprintf(os.Stderr, "devserver: %s serves %s (team ops %s; users sysadmin, alice, bob)\n", s.siteURL, filepath.Base(bundle), seed.TeamID)

@@ -1,0 +1,2 @@
+// React 17 has no react-dom/client; the host falls back to ReactDOM.render.
+export const createRoot = undefined;
