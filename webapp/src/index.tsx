@@ -13,6 +13,7 @@ import {IncidentEvents} from './events';
 import {getPost, postPermalink} from './host';
 import {id as pluginId} from './manifest';
 import {injectStyles, removeStyles} from './styles';
+import {translationsFor} from './translations';
 import type {PluginClass, PluginRegistry, Store, WebSocketMessage} from './types/mattermost';
 import {PluginUI} from './ui';
 import {clearUserCache} from './users';
@@ -64,6 +65,9 @@ export default class Plugin implements PluginClass {
 
     public initialize(registry: PluginRegistry, store: Store): void {
         injectStyles();
+        // Our messages reach the host's IntlProvider only through a registered source: the host
+        // calls it with the user's locale and merges the table into its own.
+        registry.registerTranslations(translationsFor);
         // Post-menu actions are for people's messages, not system messages.
         const isUserPost = (postId: string) => {
             const post = getPost(store.getState(), postId);
