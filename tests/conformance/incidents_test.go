@@ -71,6 +71,8 @@ type item struct {
 	LastChangedAt *int64       `json:"last_changed_at"`
 	CompletedAt   *int64       `json:"completed_at"`
 	CompletedBy   *string      `json:"completed_by"`
+	LastRunAt     *int64       `json:"last_run_at"`
+	LastRunBy     *string      `json:"last_run_by"`
 	History       []itemChange `json:"history"`
 }
 
@@ -460,10 +462,32 @@ func (s *scenario) changed(t *testing.T, what string, m mark, inc incident, kind
 	ws := s.incidentEvents(inc.ID)
 	if len(ws) != m.ws+1 {
 		t.Errorf("%s: %d websocket events %q, want 1", what, len(ws)-m.ws, wsIncidentUpd)
-	} else if b := ws[len(ws)-1].Broadcast; b == nil || b.ChannelId != inc.ChannelID {
-		t.Errorf("%s: websocket event broadcast %+v, want the incident channel %s", what, b, inc.ChannelID)
+	} else {
+		s.checkAudience(t, what, inc, ws[len(ws)-1])
 	}
 	return ev
+}
+
+// checkAudience checks who an incident event went to: the whole team for a public incident (any
+// team member may see it, and the panels list the team's incidents), only the channel's members
+// for a private one; and that it carries the incident's id and nothing else (clients refetch
+// through the permission-checked API).
+func (s *scenario) checkAudience(t *testing.T, what string, inc incident, e harness.WebSocketEvent) {
+	t.Helper()
+	ch := s.api.Channel(inc.ChannelID)
+	public := ch != nil && ch.Type == model.ChannelTypeOpen
+	b := e.Broadcast
+	switch {
+	case b == nil:
+		t.Errorf("%s: websocket event without a broadcast", what)
+	case public && (b.TeamId != inc.TeamID || b.ChannelId != "" || b.UserId != ""):
+		t.Errorf("%s: public incident's event broadcast %+v, want the team %s only", what, b, inc.TeamID)
+	case !public && (b.ChannelId != inc.ChannelID || b.TeamId != "" || b.UserId != ""):
+		t.Errorf("%s: private incident's event broadcast %+v, want the incident channel %s only", what, b, inc.ChannelID)
+	}
+	if len(e.Payload) != 1 || e.Payload["incident_id"] != inc.ID {
+		t.Errorf("%s: websocket payload %v, want only {\"incident_id\": %q}", what, e.Payload, inc.ID)
+	}
 }
 
 // resolved checks an end since m: ending sets the final status first, so the timeline grows by
@@ -579,8 +603,8 @@ func (s *scenario) checkIncidentChannel(t *testing.T, inc incident, wantName, wa
 	}
 	if ws := s.incidentEvents(inc.ID); len(ws) == 0 {
 		t.Errorf("%s: no websocket event %q announced the new incident", inc.Reference, wsIncidentUpd)
-	} else if b := ws[0].Broadcast; b == nil || b.ChannelId != ch.Id {
-		t.Errorf("%s: websocket broadcast %+v, want the incident channel", inc.Reference, b)
+	} else {
+		s.checkAudience(t, inc.Reference+" started", inc, ws[0])
 	}
 	return ch
 }

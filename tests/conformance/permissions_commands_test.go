@@ -27,6 +27,8 @@ var permissionCommands = []permCommand{
 	{"unfollow", "/incident unfollow {ref}", kRead},
 	{"actions", "/incident actions {ref}", kRead},
 	{"transcript", "/incident transcript {ref}", kRead},
+	{"rename", "/incident rename {ref} Renamed by command", kWrite},
+	{"summary", "/incident summary {ref} summary by command", kWrite},
 	{"check", "/incident check 1 {ref}", kWrite},
 	{"checkadd", "/incident checkadd Tasks Another task {ref}", kWrite},
 	{"assign", "/incident assign 1 @alice {ref}", kWrite},

@@ -73,8 +73,9 @@ type permRoute struct {
 }
 
 // The routes in the order one caller runs them on its own incident: destructive ones last.
-// {id} is the incident, {item} a checklist item, {event} a note, {action} a follow-up action,
-// {playbook} a playbook of the team, {post} a message in town-square.
+// {id} is the incident, {item} a checklist item, {runitem} one with a slash command, {section}
+// a section's number, {event} a note, {action} a follow-up action, {playbook} a playbook of the
+// team, {post} a message in town-square.
 var permissionRoutes = []permRoute{
 	{"GET", "/api/v0/health", kAnyone, nil},
 	{"POST", "/api/v0/echo", kAnyone, "ping"},
@@ -102,6 +103,9 @@ var permissionRoutes = []permRoute{
 	{"POST", "/api/v0/incidents/{id}/items", kWrite, map[string]any{"section": "Tasks", "title": "matrix item"}},
 	{"PATCH", "/api/v0/incidents/{id}/items/{item}", kWrite, map[string]any{"state": "done"}},
 	{"POST", "/api/v0/incidents/{id}/items/{item}/move", kWrite, map[string]any{"section": 1, "position": 1}},
+	{"POST", "/api/v0/incidents/{id}/items/{runitem}/run", kWrite, nil},
+	{"PATCH", "/api/v0/incidents/{id}/sections/{section}", kWrite, map[string]any{"title": "Renamed in the matrix"}},
+	{"PATCH", "/api/v0/incidents/{id}", kWrite, map[string]any{"name": "Renamed in the matrix", "summary": "matrix summary"}},
 	{"DELETE", "/api/v0/incidents/{id}/items/{item}", kWrite, nil},
 	{"POST", "/api/v0/incidents/{id}/severity", kWrite, map[string]any{"severity": "P1"}},
 	{"POST", "/api/v0/incidents/{id}/status", kWrite, map[string]any{"status": "Identified"}},
@@ -117,6 +121,7 @@ var permissionRoutes = []permRoute{
 	{"PATCH", "/api/v0/actions/{action}", kWrite, map[string]any{"state": "done"}},
 	{"PUT", "/api/v0/incidents/{id}/report", kWrite, map[string]any{"markdown": "# matrix report"}},
 	{"POST", "/api/v0/incidents/{id}/report/publish", kWrite, nil},
+	{"POST", "/api/v0/incidents/{id}/reminders", kWrite, map[string]any{"action": "snooze", "minutes": 15}},
 	{"POST", "/api/v0/actions/reminders", kButton, map[string]any{"context": map[string]any{"incident_id": "{id}", "action": "snooze"}}},
 	{"POST", "/api/v0/actions/claim", kButton, map[string]any{"context": map[string]any{"incident_id": "{id}", "role": "Technical lead"}}},
 	{"POST", "/api/v0/actions/declare", kButton, map[string]any{"trigger_id": "t", "context": map[string]any{"post_id": "{post}"}}},
@@ -154,16 +159,19 @@ func setupCaller(t *testing.T, s *scenario, name string, n int) (string, matrixW
 		user = s.api.AddGuest("guest"+suffix, s.team)
 	}
 	w := matrixWorld{ids: map[string]string{}}
-	w.private = s.start(t, s.alice, map[string]any{"name": "Private secret " + suffix, "private": true})
-	w.public = s.start(t, s.alice, map[string]any{"name": "Public one " + suffix, "private": false})
+	// The incidents start from alice's playbook, for an item with a slash command to run.
+	var pb playbook
+	s.ok(t, s.alice, http.MethodPost, "/api/v0/playbooks", map[string]any{"team_id": s.team, "title": "Alice's " + suffix,
+		"checklists": []any{map[string]any{"title": "Probe", "items": []any{map[string]any{"title": "Run the probe", "command": "/echo matrix"}}}}},
+		http.StatusCreated, &pb)
+	w.ids["{playbook}"] = pb.ID
+	w.private = s.start(t, s.alice, map[string]any{"name": "Private secret " + suffix, "private": true, "playbook_id": pb.ID})
+	w.public = s.start(t, s.alice, map[string]any{"name": "Public one " + suffix, "private": false, "playbook_id": pb.ID})
 	for _, inc := range []incident{w.private, w.public} {
 		if name == cMember || name == cGuestIn {
 			s.api.JoinChannel(inc.ChannelID, user)
 		}
 	}
-	var pb playbook
-	s.ok(t, s.alice, http.MethodPost, "/api/v0/playbooks", map[string]any{"team_id": s.team, "title": "Alice's " + suffix}, http.StatusCreated, &pb)
-	w.ids["{playbook}"] = pb.ID
 	export := s.ok(t, s.alice, http.MethodGet, "/api/v0/playbooks/"+pb.ID+"/export", nil, http.StatusOK, nil)
 	w.ids["{export}"] = string(export.Body)
 	body, _ := json.Marshal(map[string]any{"team_id": s.team, "title": "Renamed " + suffix})
@@ -179,7 +187,7 @@ func setupCaller(t *testing.T, s *scenario, name string, n int) (string, matrixW
 // fill replaces the placeholders of a path or body for one incident.
 func fill(s *scenario, w matrixWorld, inc incident, extra map[string]string, text string) string {
 	r := strings.NewReplacer(`"{created}"`, strconv.FormatInt(inc.CreatedAt, 10), "{team}", s.team, "{alice}", s.alice, "{admin}", s.admin, "{what}", "severities", "{id}", inc.ID,
-		"{item}", extra["{item}"], "{event}", extra["{event}"], "{action}", extra["{action}"],
+		"{item}", extra["{item}"], "{runitem}", extra["{runitem}"], "{section}", "1", "{event}", extra["{event}"], "{action}", extra["{action}"],
 		"{playbook}", w.ids["{playbook}"], "{post}", w.ids["{post}"])
 	return r.Replace(text)
 }
@@ -262,7 +270,7 @@ func TestPermissionMatrix(t *testing.T) {
 			}
 			s.ok(t, s.alice, http.MethodPost, "/api/v0/incidents/"+inc.ID+"/actions", map[string]any{"text": "an action"}, http.StatusCreated, &action)
 			items := withItem.items()
-			extra := map[string]string{"{item}": items[len(items)-1].ID, "{event}": noted.lastEvent().ID, "{action}": action.ID}
+			extra := map[string]string{"{item}": items[len(items)-1].ID, "{runitem}": items[0].ID, "{event}": noted.lastEvent().ID, "{action}": action.ID}
 			for _, r := range permissionRoutes {
 				if !private && (r.kind == kStart || r.kind == kPlaybook || r.kind == kEditor || r.kind == kTeam || r.kind == kAnyone || r.kind == kSysadmin) {
 					continue // not about an incident: once is enough

@@ -56,7 +56,7 @@ func routerRoutes(t *testing.T) []routeKey {
 	t.Helper()
 	arm := regexp.MustCompile(`\("(GET|POST|PUT|PATCH|DELETE)", \["api", "v0"((?:, [^\]]+)?)\]\)`)
 	var out []routeKey
-	for _, file := range []string{"server/incident-guest/src/http_api.rs", "server/incident-guest/src/http_learning.rs"} {
+	for _, file := range []string{"server/incident-guest/src/http_api.rs", "server/incident-guest/src/http_learning.rs", "server/incident-guest/src/http_edit.rs"} {
 		for _, m := range arm.FindAllStringSubmatch(repoFile(t, file), -1) {
 			path := "/api/v0"
 			for _, seg := range strings.Split(strings.TrimPrefix(m[2], ", "), ", ") {
