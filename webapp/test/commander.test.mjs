@@ -258,7 +258,7 @@ for (const react of REACT_VERSIONS) {
             ({context, page} = await launchChromium(work, origin, {width: 1280, height: 900}, pageErrors, consoleErrors));
             const created = await api('sysadmin', 'POST', '/playbooks', {
                 team_id: seed.team_id, title: 'Database runbook', description: '', channel_name_template: '', private_channel: false,
-                default_commander_id: null, announcement_channel_ids: [], member_ids: [], editor_ids: [],
+                default_commander_id: null, announcement_channel_ids: [], member_ids: [], editor_ids: [seed.users.alice.id],
                 checklists: [
                     {title: 'Triage', items: [
                         {title: 'Check free space', description: '**Check** the volume with `df -h`\n<img src=x onerror="window.__pwned=1">', default_assignee_id: null, command: '/incident info'},
@@ -395,7 +395,10 @@ for (const react of REACT_VERSIONS) {
             await until(async () => {
                 const pb = (await api('sysadmin', 'GET', `/playbooks/${runbook.id}`)).data;
                 return pb.checklists[0].items[2].description === 'File it in **OPS**\nwith the incident reference';
-            }, 'the playbook has the description');
+            }, 'the playbook has the description').catch(async (e) => {
+                const alerts = await page.getByRole('alert').allInnerTexts();
+                throw new Error(`${e.message}; the page says: ${alerts.join(' | ')}; server has ${JSON.stringify((await api('sysadmin', 'GET', `/playbooks/${runbook.id}`)).data.checklists[0].items[2])}`);
+            });
             await page.evaluate(() => window.__harness.go('/ops/channels/town-square'));
         });
 
@@ -529,13 +532,26 @@ for (const react of REACT_VERSIONS) {
             await reminders.getByRole('button', {name: 'Turn on'}).click();
             await until(async () => (await get(incQ.id)).reminders_off !== true, 'reminders on');
 
+            // Times in the browser's local time, to the minute (what a datetime-local input holds).
+            const minute = (ms) => Math.floor(ms / 60_000) * 60_000;
+            const local = (ms) => {
+                const d = new Date(ms);
+                const p2 = (n) => String(n).padStart(2, '0');
+                return `${d.getFullYear()}-${p2(d.getMonth() + 1)}-${p2(d.getDate())}T${p2(d.getHours())}:${p2(d.getMinutes())}`;
+            };
+            const start = minute(Date.now() - 20 * 60_000);
+            const end = minute(Date.now() - 5 * 60_000);
             const impact = rhs().getByRole('group', {name: 'Customer impact'});
-            await impact.getByLabel('Time of the impact change').fill('2026-03-01T09:10');
+            await impact.getByLabel('Time of the impact change').fill(local(start));
             await impact.getByRole('button', {name: 'Set start'}).click();
-            await until(async () => (await get(incQ.id)).impact_started_at === new Date(2026, 2, 1, 9, 10).getTime(), 'impact start recorded');
-            await impact.getByLabel('Time of the impact change').fill('2026-03-01T09:55');
+            await until(async () => (await get(incQ.id)).impact_started_at === start, 'impact start recorded');
+            // An end before the start: the server's words.
+            await impact.getByLabel('Time of the impact change').fill(local(start - 10 * 60_000));
             await impact.getByRole('button', {name: 'Set end'}).click();
-            await until(async () => (await get(incQ.id)).impact_ended_at === new Date(2026, 2, 1, 9, 55).getTime(), 'impact end recorded');
+            await rhs().getByRole('alert').filter({hasText: /cannot end before it started/}).waitFor();
+            await impact.getByLabel('Time of the impact change').fill(local(end));
+            await impact.getByRole('button', {name: 'Set end'}).click();
+            await until(async () => (await get(incQ.id)).impact_ended_at === end, 'impact end recorded');
             await impact.locator('time').nth(1).waitFor();
             await shot('commander-panel-light');
             await page.evaluate((t) => window.__harness.setTheme(t), THEMES.onyx);
