@@ -6,7 +6,7 @@
 // src/translations/index.ts with esbuild.
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {mkdirSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {pathToFileURL} from 'node:url';
 
@@ -17,6 +17,7 @@ import {createIntl} from 'react-intl';
 import {
     catalogOf, compareTranslation, englishFile, extract, formatCatalog, translationFiles, translationsDir, webappDir,
 } from '../scripts/extract-messages.mjs';
+import {translationTables} from '../scripts/esbuild-translations.mjs';
 
 const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
 const RERUN = 'a message was added, changed or removed in webapp/src: run `npm run i18n:extract` in webapp/ ' +
@@ -148,23 +149,45 @@ function argumentsOf(elements, onPlural = () => {}) {
     return names;
 }
 
-// src/translations/index.ts as the bundle has it: its JSON imports inlined by esbuild.
+// A module bundled as build.mjs does it, with the translation tables through its plugin.
 mkdirSync(path.join(webappDir, 'node_modules', '.cache'), {recursive: true});
-const work = mkdtempSync(path.join(webappDir, 'node_modules', '.cache', 'ir-catalog-'));
-let translationsFor;
-try {
-    await build({
-        entryPoints: [path.join(translationsDir, 'index.ts')],
-        outfile: path.join(work, 'translations.mjs'),
-        bundle: true,
-        format: 'esm',
-        platform: 'node',
-        logLevel: 'error',
-    });
-    ({translationsFor} = await import(pathToFileURL(path.join(work, 'translations.mjs')).href));
-} finally {
-    rmSync(work, {recursive: true, force: true});
+async function bundled(entry) {
+    const work = mkdtempSync(path.join(webappDir, 'node_modules', '.cache', 'ir-catalog-'));
+    try {
+        await build({
+            entryPoints: [entry],
+            outfile: path.join(work, 'out.mjs'),
+            bundle: true,
+            format: 'esm',
+            platform: 'node',
+            plugins: [translationTables],
+            logLevel: 'error',
+        });
+        return await import(pathToFileURL(path.join(work, 'out.mjs')).href);
+    } finally {
+        rmSync(work, {recursive: true, force: true});
+    }
 }
+
+const {translationsFor} = await bundled(path.join(translationsDir, 'index.ts'));
+
+test('the bundle\'s compact tables are the JSON tables, even with ids missing or in excess', async () => {
+    const dir = mkdtempSync(path.join(webappDir, 'node_modules', '.cache', 'ir-tables-'));
+    try {
+        mkdirSync(path.join(dir, 'src', 'translations'), {recursive: true});
+        const en = {'incident-response.a.one': 'One {n}', 'incident-response.b.two': '“Two”', 'other.id': 'Other'};
+        const xx = {'incident-response.b.two': '« Deux »', 'incident-response.gone': 'Parti', 'other.id': 'Autre'};
+        writeFileSync(path.join(dir, 'src', 'translations', 'en.json'), JSON.stringify(en));
+        writeFileSync(path.join(dir, 'src', 'translations', 'xx.json'), JSON.stringify(xx));
+        writeFileSync(path.join(dir, 'src', 'translations', 'index.js'),
+            'import en from "./en.json"; import xx from "./xx.json"; export {en, xx};');
+        const tables = await bundled(path.join(dir, 'src', 'translations', 'index.js'));
+        assert.deepEqual(tables.en, en);
+        assert.deepEqual(tables.xx, xx);
+    } finally {
+        rmSync(dir, {recursive: true, force: true});
+    }
+});
 
 test('translationsFor gives French for fr and its regional variants, English otherwise', () => {
     assert.deepEqual(translationsFor('fr'), translations.fr);
