@@ -142,9 +142,9 @@ export async function startHarness(react, html, prefix) {
  * URLs); page errors and console errors are collected (into the arrays given) for the suite's
  * last check.
  */
-export async function launchChromium(work, origin, viewport, pageErrors = [], consoleErrors = []) {
+export async function launchChromium(work, origin, viewport, pageErrors = [], consoleErrors = [], profile = 'chromium') {
     const {chromium} = await import('playwright-core');
-    const context = await chromium.launchPersistentContext(path.join(work, 'chromium'), {
+    const context = await chromium.launchPersistentContext(path.join(work, profile), {
         executablePath: CHROMIUM,
         headless: true,
         timeout: 30_000,

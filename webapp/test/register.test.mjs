@@ -1,143 +1,15 @@
-// Loads the built bundle (dist/main.js) into real Chromium, inside a page that
-// plays the Mattermost host: real React/ReactDOM 18 on window, a recording
-// window.registerPlugin and a fake registry. Run `npm run build` first.
+// The built bundle (dist/main.js) registering itself in real Chromium with the faithful host
+// (test-support/faithful): the real registry's methods and nothing else, initialize called as
+// Mattermost's loader calls it (no try/catch: a throw leaves the web app blank and fails
+// here), what it registers and what the registry answers it, and uninitialize with the
+// host's clean-up. Against the real plugin behind the dev server; skipped without BUNDLE_TGZ.
 import {after, before, describe, test} from 'node:test';
 import assert from 'node:assert/strict';
-import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
-import http from 'node:http';
-import {tmpdir} from 'node:os';
-import path from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {existsSync, readFileSync} from 'node:fs';
 
-import {chromium} from 'playwright-core';
-
-import {REACT_VERSIONS, buildHostGlobals} from '../test-support/host-globals.mjs';
-
-const PLUGIN_ID = 'incident-response';
-const HEALTH_PATH = `/plugins/${PLUGIN_ID}/api/v0/health`;
-const BUNDLE_PATH = `/static/plugins/${PLUGIN_ID}/main.js`;
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-
-const webappDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const distMain = path.join(webappDir, 'dist', 'main.js');
-
-// The page the "host" serves. Like Mattermost: host globals first, then the
-// plugin script is appended with `defer`; on load, initialize(registry, store).
-const HARNESS_HTML = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>incident-response harness</title>
-<link rel="icon" href="data:,">
-<script src="/vendor/host.js"></script>
-<script>
-(function () {
-    var h = window.__harness = {registerPluginCalls: [], registryCalls: [], initialized: false, initError: null, nextId: 1};
-    window.plugins = {};
-    window.registerPlugin = function (id, plugin) {
-        h.registerPluginCalls.push(id);
-        window.plugins[id] = plugin;
-    };
-    // Records every register*/unregister* call; returns a component id like MM.
-    h.registry = new Proxy({}, {
-        get: function (target, name) {
-            if (typeof name !== 'string') { return undefined; }
-            return function () {
-                var args = Array.prototype.slice.call(arguments);
-                var compId = 'component-' + (h.nextId++);
-                h.registryCalls.push({name: name, args: args, id: compId});
-                if (name === 'registerRightHandSidebarComponent') {
-                    // Like Mattermost: redux actions that show, hide or toggle this RHS.
-                    return {
-                        id: compId,
-                        showRHSPlugin: {type: 'SHOW_RHS_PLUGIN', pluggableId: compId},
-                        hideRHSPlugin: {type: 'HIDE_RHS_PLUGIN', pluggableId: compId},
-                        toggleRHSPlugin: {type: 'TOGGLE_RHS_PLUGIN', pluggableId: compId},
-                    };
-                }
-                return compId;
-            };
-        },
-    });
-    var state = {entities: {channels: {currentChannelId: 'channel-1'}}};
-    h.store = {
-        getState: function () { return state; },
-        dispatch: function (a) { h.dispatched = (h.dispatched || []).concat([a]); return a; },
-        subscribe: function () { return function () {}; },
-    };
-    h.loadPlugin = function (id, src) {
-        return new Promise(function (resolve, reject) {
-            var script = document.createElement('script');
-            script.id = 'plugin_' + id;
-            script.defer = true;
-            script.src = src;
-            script.onerror = function () { reject(new Error('failed to load ' + src)); };
-            script.onload = function () {
-                try {
-                    var plugin = window.plugins[id];
-                    if (!plugin) { throw new Error('plugin ' + id + ' did not call registerPlugin'); }
-                    var r = plugin.initialize(h.registry, h.store);
-                    Promise.resolve(r).then(function () { h.initialized = true; resolve(); }, function (e) { h.initError = String(e && e.stack || e); resolve(); });
-                } catch (e) {
-                    h.initError = String(e && e.stack || e);
-                    resolve();
-                }
-            };
-            document.head.appendChild(script);
-        });
-    };
-    // Render the registered channel-header buttons the way the host does:
-    // a <button> labelled by the tooltip text, wrapping the plugin's icon.
-    h.renderHeaderButtons = function () {
-        var e = React.createElement;
-        var buttons = h.registryCalls.filter(function (c) { return c.name === 'registerChannelHeaderButtonAction'; });
-        var channel = {id: 'channel-1', name: 'town-square'};
-        var member = {channel_id: 'channel-1', user_id: 'user-1'};
-        var tree = e('div', {role: 'toolbar', 'aria-label': 'Channel header'}, buttons.map(function (c) {
-            return e('button', {key: c.id, type: 'button', 'aria-label': c.args[3], onClick: function () { c.args[1](channel, member); }}, c.args[0]);
-        }));
-        var el = document.getElementById('channel-header');
-        if (ReactDOM.createRoot) {
-            var root = ReactDOM.createRoot(el);
-            ReactDOM.flushSync(function () { root.render(tree); });
-        } else {
-            ReactDOM.render(tree, el); // React 17: synchronous
-        }
-    };
-})();
-</script>
-</head>
-<body>
-<div id="channel-header"></div>
-</body>
-</html>`;
-
-function startServer(hostJs) {
-    const requests = [];
-    const server = http.createServer((req, res) => {
-        requests.push({method: req.method, url: req.url, headers: req.headers});
-        const send = (status, type, body) => {
-            res.writeHead(status, {'Content-Type': type, 'Cache-Control': 'no-store'});
-            res.end(body);
-        };
-        switch (req.url) {
-        case '/':
-            return send(200, 'text/html; charset=utf-8', HARNESS_HTML);
-        case '/vendor/host.js':
-            return send(200, 'text/javascript', readFileSync(hostJs));
-        case BUNDLE_PATH:
-            return send(200, 'text/javascript', readFileSync(distMain));
-        case HEALTH_PATH:
-            return send(200, 'application/json', JSON.stringify({status: 'ok'}));
-        default:
-            return send(404, 'text/plain', 'not found');
-        }
-    });
-    return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', () => resolve({server, requests, origin: `http://127.0.0.1:${server.address().port}`}));
-    });
-}
+import {PLUGIN_ID, distMain, launchChromium, skipReason, stopHarness} from '../test-support/devserver.mjs';
+import {REACT_VERSIONS} from '../test-support/faithful/build.mjs';
+import {openAs, startFaithfulHost, waitMounted} from '../test-support/faithful/harness.mjs';
 
 const missingBundle = `${distMain} is missing: run \`npm run build\` in webapp/ before \`npm test\`.`;
 
@@ -145,175 +17,140 @@ test('dist/main.js has been built', () => {
     assert.ok(existsSync(distMain), missingBundle);
 });
 
+test('bundle contains no copy of React and reads no host global the host does not give', () => {
+    const src = readFileSync(distMain, 'utf8');
+    for (const marker of ['__SECRET_INTERNALS', 'ReactCurrentOwner', 'react.production', 'jsx-runtime']) {
+        assert.ok(!src.includes(marker), `dist/main.js contains "${marker}"; React must come from window.React`);
+    }
+});
+
+if (skipReason) {
+    // eslint-disable-next-line no-console
+    console.log(`# register.test.mjs skipped: ${skipReason}`);
+}
+
 for (const react of REACT_VERSIONS) {
-    describe(`webapp bundle in Chromium (React ${react})`, {timeout: 60_000}, () => {
-        let srv;
-        let userDataDir;
+    describe(`registration on the faithful host in Chromium (React ${react})`, {skip: skipReason, timeout: 120_000}, () => {
+        let host;
         let context;
         let page;
-        const consoleErrors = [];
-        const consoleLogs = [];
         const pageErrors = [];
+        const consoleErrors = [];
+        const requests = [];
+        const components = (name) => page.evaluate((n) => (window.__host.store.getState().plugins.components[n] || [])
+            .map((c) => ({pluginId: c.pluginId, text: typeof c.text === 'string' ? c.text : null, route: c.route || null,
+                iconUrl: c.iconUrl || null, tooltip: typeof c.tooltipText === 'string' ? c.tooltipText : null,
+                title: typeof c.title === 'string' ? c.title : null})), name);
 
         before(async () => {
-            if (!existsSync(distMain)) {
-                throw new Error(missingBundle);
-            }
-            if (!existsSync(CHROMIUM)) {
-                throw new Error(`Chromium not found at ${CHROMIUM}: install it with \`apt-get install -y chromium\`.`);
-            }
-            userDataDir = mkdtempSync(path.join(tmpdir(), 'ir-webapp-chromium-'));
-            srv = await startServer(await buildHostGlobals(react, path.join(userDataDir, 'vendor')));
-            context = await chromium.launchPersistentContext(userDataDir, {
-                executablePath: CHROMIUM,
-                headless: true,
-                timeout: 30_000,
-                args: [
-                    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-                    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-                ],
-            });
-            context.setDefaultTimeout(10_000);
-            // Only our own test server may be reached.
-            await context.route('**/*', (route) => {
-                const url = route.request().url();
-                return url.startsWith(srv.origin + '/') || url.startsWith('data:') ? route.continue() : route.abort();
-            });
-            page = context.pages()[0] ?? await context.newPage();
-            page.on('console', (msg) => {
-                if (msg.type() === 'error') { consoleErrors.push(msg.text()); }
-                if (msg.type() === 'log') { consoleLogs.push(msg.text()); }
-            });
-            page.on('pageerror', (err) => pageErrors.push(String(err)));
-            await page.goto(srv.origin + '/', {waitUntil: 'load'});
-            await page.evaluate(([id, src]) => window.__harness.loadPlugin(id, src), [PLUGIN_ID, BUNDLE_PATH]);
+            host = await startFaithfulHost({react, prefix: 'ir-register-'});
+            ({context, page} = await launchChromium(host.work, host.origin, {width: 1100, height: 700}, pageErrors, consoleErrors));
+            page.on('request', (r) => requests.push(new URL(r.url()).pathname));
+            await openAs(page, host, 'alice', `/${host.seed.team_name}/channels/town-square`, pageErrors);
         });
 
-        after(async () => {
-            await context?.close().catch(() => {});
-            if (srv) { await new Promise((resolve) => srv.server.close(resolve)); }
-            if (userDataDir) { rmSync(userDataDir, {recursive: true, force: true}); }
-        });
-
-        test('bundle contains no copy of React', () => {
-            const src = readFileSync(distMain, 'utf8');
-            for (const marker of ['__SECRET_INTERNALS', 'ReactCurrentOwner', 'react.production', 'jsx-runtime']) {
-                assert.ok(!src.includes(marker), `dist/main.js contains "${marker}"; React must come from window.React`);
-            }
-        });
+        after(() => stopHarness(host?.stopArgs(context) ?? {}));
 
         test(`the page runs React ${react}, and the bundle uses it`, async () => {
             assert.equal(await page.evaluate(() => window.React.version.split('.')[0]), String(react));
         });
 
-        test('registerPlugin is called exactly once with the plugin id', async () => {
-            const calls = await page.evaluate(() => window.__harness.registerPluginCalls);
-            assert.deepEqual(calls, [PLUGIN_ID]);
+        test('the host loaded the bundle the server lists, with the script id the real loader gives it', async () => {
+            assert.deepEqual(await page.evaluate(() => window.__host.loaded), [PLUGIN_ID]);
+            assert.deepEqual(await page.evaluate(() => Object.keys(window.plugins)), [PLUGIN_ID]);
+            assert.equal(await page.evaluate((id) => document.getElementById(`plugin_${id}`)?.tagName, PLUGIN_ID), 'SCRIPT');
         });
 
-        test('initialize runs without throwing', async () => {
-            const h = await page.evaluate(() => ({initialized: window.__harness.initialized, initError: window.__harness.initError}));
-            assert.equal(h.initError, null);
-            assert.equal(h.initialized, true);
-        });
-
-        test('a channel header button is registered', async () => {
-            const calls = await page.evaluate(() => window.__harness.registryCalls.map((c) => ({
-                name: c.name,
-                argTypes: c.args.map((a) => typeof a),
-                texts: c.args.filter((a) => typeof a === 'string'),
-            })));
-            const header = calls.filter((c) => c.name === 'registerChannelHeaderButtonAction');
-            assert.equal(header.length, 1, `registry calls: ${JSON.stringify(calls)}`);
-            assert.deepEqual(header[0].argTypes, ['object', 'function', 'string', 'string']);
-            assert.deepEqual(header[0].texts, ['Incident Response', 'Incident Response']);
-        });
-
-        test('an RHS and the incident websocket handler are registered', async () => {
-            const calls = await page.evaluate(() => window.__harness.registryCalls.map((c) => ({
-                name: c.name,
-                argTypes: c.args.map((a) => typeof a),
-                first: typeof c.args[0] === 'string' ? c.args[0] : null,
-                title: typeof c.args[1] === 'string' ? c.args[1] : null,
-            })));
-            const rhs = calls.filter((c) => c.name === 'registerRightHandSidebarComponent');
-            assert.equal(rhs.length, 1, JSON.stringify(calls));
-            assert.deepEqual(rhs[0].argTypes, ['function', 'string']);
-            assert.equal(rhs[0].title, 'Incidents');
-            const ws = calls.filter((c) => c.name === 'registerWebSocketEventHandler');
-            assert.deepEqual(ws.map((c) => [c.first, c.argTypes[1]]), [[`custom_${PLUGIN_ID}_incident_updated`, 'function']]);
-        });
-
-        test('entry points: start form at the root, channel menu, post menu, App Bar icon', async () => {
-            const calls = await page.evaluate(() => window.__harness.registryCalls.map((c) => ({
-                name: c.name,
-                argTypes: c.args.map((a) => typeof a),
-                first: typeof c.args[0] === 'string' ? c.args[0].slice(0, 40) : null,
-                tooltip: typeof c.args[2] === 'string' ? c.args[2] : null,
-            })));
-            const byName = (n) => calls.filter((c) => c.name === n);
-            assert.deepEqual(byName('registerRootComponent').map((c) => c.argTypes), [['function']]);
-            assert.deepEqual(byName('registerChannelHeaderMenuAction').map((c) => [c.first, ...c.argTypes.slice(1)]),
-                [['Start incident', 'function', 'function']]);
-            assert.deepEqual(byName('registerPostDropdownMenuAction').map((c) => [c.first, ...c.argTypes.slice(1)]),
-                [['Start incident from this message', 'function', 'function'], ['Add to incident timeline', 'function', 'function']]);
-            const appBar = byName('registerAppBarComponent');
-            assert.equal(appBar.length, 1, JSON.stringify(calls));
-            assert.match(appBar[0].first, /^data:image\/svg\+xml,/);
-            assert.deepEqual(appBar[0].argTypes, ['string', 'function', 'string']);
-            assert.equal(appBar[0].tooltip, 'Incident Response');
-        });
-
-        test('a host without the optional registry methods still gets the RHS and header button', async () => {
-            const result = await page.evaluate((id) => {
-                const calls = [];
-                const rec = (name) => (...args) => {
-                    calls.push(name);
-                    return name === 'registerRightHandSidebarComponent' ?
-                        {id: 'x', showRHSPlugin: {}, hideRHSPlugin: {}, toggleRHSPlugin: {}} : 'id-' + calls.length;
-                };
-                const registry = {};
-                for (const n of ['registerRightHandSidebarComponent', 'registerChannelHeaderButtonAction',
-                    'registerWebSocketEventHandler', 'unregisterComponent']) {
-                    registry[n] = rec(n);
+        test('the registry has exactly the real methods: a method Mattermost lacks is not there', async () => {
+            const {own, missing} = await page.evaluate(async () => {
+                const r = new window.__host.PluginRegistry('probe');
+                const names = [];
+                for (let o = r; o && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
+                    for (const k of Object.getOwnPropertyNames(o)) {
+                        if (typeof r[k] === 'function' && k !== 'constructor' && !names.includes(k)) {
+                            names.push(k);
+                        }
+                    }
                 }
-                const store = {getState: () => ({}), dispatch: (a) => a, subscribe: () => () => {}};
-                try {
-                    const plugin = new window.plugins[id].constructor();
-                    plugin.initialize(registry, store);
-                    plugin.uninitialize();
-                    return {calls, error: null};
-                } catch (e) {
-                    return {calls, error: String(e)};
-                }
+                return {own: names.sort(), missing: typeof r.registerChannelHeaderIcon};
+            });
+            const {REGISTRY_METHODS} = await import('../test-support/faithful/app/registry.js').catch(() => ({REGISTRY_METHODS: null}));
+            assert.ok(REGISTRY_METHODS, 'registry.js exports the real method list');
+            assert.deepEqual(own, [...REGISTRY_METHODS].sort());
+            assert.equal(missing, 'undefined');
+        });
+
+        test('initialize registers translations, the App Bar item, the RHS, three team routes and both post menu items', async () => {
+            assert.deepEqual(await page.evaluate(() => window.__host.unmodelledReads), []);
+            // Translations: the host asks the plugin's source for the user's locale.
+            const table = await page.evaluate((id) => window.__host.intl.messages[`${id}.rhs.title`], PLUGIN_ID);
+            assert.equal(typeof table, 'string');
+            assert.deepEqual(await components('AppBar'), [{pluginId: PLUGIN_ID, text: null, route: null,
+                iconUrl: (await components('AppBar'))[0].iconUrl, tooltip: 'Incident Response', title: null}]);
+            assert.match((await components('AppBar'))[0].iconUrl, /^data:image\/svg\+xml,/);
+            assert.deepEqual((await components('RightHandSidebarComponent')).map((c) => c.title), ['Incidents']);
+            assert.deepEqual((await components('NeedsTeamComponent')).map((c) => c.route),
+                [`${PLUGIN_ID}/incidents`, `${PLUGIN_ID}/playbooks`, `${PLUGIN_ID}/reports`]);
+            assert.deepEqual((await components('PostDropdownMenu')).map((c) => c.text),
+                ['Start incident from this message', 'Add to incident timeline']);
+            assert.deepEqual((await components('ChannelHeader')).map((c) => c.text), ['Start incident']);
+            assert.equal((await components('Root')).length, 1);
+            assert.deepEqual((await components('ChannelHeaderButton')).map((c) => c.pluginId), [PLUGIN_ID]);
+            assert.equal(await page.evaluate(() => window.__host.websocket.handlerCount()), 1);
+            assert.equal(await page.evaluate((id) => document.querySelectorAll(`style[id^="${id}"]`).length, PLUGIN_ID), 1);
+        });
+
+        test('the registry answers the real shapes: a plain show action, hide and toggle thunks; both argument forms work', async () => {
+            const shapes = await page.evaluate(() => {
+                const r = new window.__host.PluginRegistry('probe');
+                const positional = r.registerRightHandSidebarComponent(() => null, 'A');
+                const named = r.registerRightHandSidebarComponent({component: () => null, title: 'B'});
+                const lone = r.registerRootComponent(() => null);
+                const s = window.__host.store;
+                const before = s.getState().views.rhs.pluggableId;
+                s.dispatch(positional.toggleRHSPlugin);
+                const opened = s.getState().views.rhs.pluggableId;
+                s.dispatch(positional.hideRHSPlugin);
+                const hidden = s.getState().views.rhs.pluggableId;
+                const titles = s.getState().plugins.components.RightHandSidebarComponent.filter((c) => c.pluginId === 'probe').map((c) => c.title);
+                return {show: positional.showRHSPlugin, hide: typeof positional.hideRHSPlugin, toggle: typeof positional.toggleRHSPlugin,
+                    id: typeof positional.id, namedId: typeof named.id, lone: typeof lone, before, opened: opened === positional.id, hidden, titles};
+            });
+            assert.deepEqual(shapes.show, {type: 'UPDATE_RHS_STATE', state: 'plugin', pluggableId: shapes.show.pluggableId});
+            assert.deepEqual([shapes.hide, shapes.toggle, shapes.id, shapes.namedId, shapes.lone], ['function', 'function', 'string', 'string', 'string']);
+            assert.deepEqual([shapes.before, shapes.opened, shapes.hidden], ['', true, '']);
+            assert.deepEqual(shapes.titles, ['A', 'B']);
+        });
+
+        test('uninitialize and the host\'s clean-up leave nothing behind', async () => {
+            const left = await page.evaluate((id) => {
+                window.__host.removePlugin(id);
+                const comps = Object.values(window.__host.store.getState().plugins.components).flat().filter((c) => c.pluginId === id);
+                return {comps: comps.length, ws: window.__host.websocket.handlerCount(), styles: document.querySelectorAll(`style[id^="${id}"]`).length,
+                    messages: Object.keys(window.__host.intl.messages).filter((k) => k.startsWith(`${id}.`)).length};
             }, PLUGIN_ID);
-            assert.equal(result.error, null);
-            assert.deepEqual(result.calls, ['registerRightHandSidebarComponent', 'registerChannelHeaderButtonAction', 'registerWebSocketEventHandler']);
+            assert.deepEqual(left, {comps: 0, ws: 0, styles: 0, messages: 0});
         });
 
-        test('the icon renders with an accessible name and the button toggles the RHS', async () => {
-            await page.evaluate(() => window.__harness.renderHeaderButtons());
-            await page.getByRole('img', {name: 'Incident Response'}).waitFor({state: 'visible'});
-            await page.getByRole('button', {name: 'Incident Response'}).click();
-            const dispatched = await page.evaluate(() => window.__harness.dispatched || []);
-            const rhsId = await page.evaluate(() => window.__harness.registryCalls.find((c) => c.name === 'registerRightHandSidebarComponent').id);
-            assert.deepEqual(dispatched, [{type: 'TOGGLE_RHS_PLUGIN', pluggableId: rhsId}]);
+        test('a throw in initialize leaves the web app unmounted, and the harness fails on it', async () => {
+            const other = await context.newPage();
+            const errors = [];
+            other.on('pageerror', (e) => errors.push(String(e)));
+            await other.route('**/static/plugins/**', (route) => route.fulfill({contentType: 'text/javascript',
+                body: `window.registerPlugin(${JSON.stringify(PLUGIN_ID)}, {initialize() { throw new Error('boom in initialize'); }});`}));
+            await other.goto(`${host.base}/${host.seed.team_name}/channels/town-square`);
+            await assert.rejects(() => waitMounted(other, errors, 3000), /never mounted its routes/);
+            assert.ok(errors.some((e) => e.includes('boom in initialize')), JSON.stringify(errors));
+            assert.equal(await other.evaluate(() => document.getElementById('root').childElementCount), 0);
+            await other.close();
         });
 
-        test('uninitialize runs without throwing', async () => {
-            const err = await page.evaluate((id) => {
-                try { window.plugins[id].uninitialize(); return null; } catch (e) { return String(e); }
-            }, PLUGIN_ID);
-            assert.equal(err, null);
-        });
-
-        test('no console errors or page errors', () => {
+        test('no console errors, page errors or requests outside the host, the API and the bundle', () => {
             assert.deepEqual(pageErrors, []);
             assert.deepEqual(consoleErrors, []);
-            const unexpected = srv.requests.filter((r) => ![
-                '/', '/vendor/host.js', BUNDLE_PATH,
-            ].includes(r.url));
-            assert.deepEqual(unexpected.map((r) => r.url), []);
+            const unexpected = requests.filter((p) => !(p.startsWith('/api/v4/') || p.startsWith(`/plugins/${PLUGIN_ID}/`) ||
+                p.startsWith('/static/') || p === '/test/login' || p.startsWith(`/${host.seed.team_name}/`)));
+            assert.deepEqual(unexpected, []);
         });
     });
 }
