@@ -389,7 +389,7 @@ for (const react of REACT_VERSIONS) {
         test('C: the playbook editor edits an item\'s description', async () => {
             await page.evaluate((p) => window.__harness.go(p), `/${seed.team_name}/${PLUGIN_ID}/playbooks`);
             await page.getByRole('button', {name: 'Edit “Database runbook”'}).click();
-            const box = page.getByRole('textbox', {name: 'Description of Open a ticket'});
+            const box = page.getByRole('textbox', {name: 'Instructions for Open a ticket'});
             await box.fill('File it in **OPS**\nwith the incident reference');
             await page.getByRole('button', {name: 'Save playbook'}).click();
             await until(async () => {

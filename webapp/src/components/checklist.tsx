@@ -343,12 +343,12 @@ function CommandRow({item, readOnly, now, actions}: {
                     })}
                 </span>
             ) : null}
-            <span
+            <div
                 className={`${CLS}-small ${CLS}-item__answer`}
                 role='status'
             >
-                {answer}
-            </span>
+                {answer && <Markdown text={answer}/>}
+            </div>
             {error && (
                 <span
                     className={`${CLS}-small ${CLS}-field-error`}
@@ -664,34 +664,34 @@ export function ChecklistSectionView({section, index, readOnly, now, busyItem, o
                 className={`${CLS}-section__head`}
                 hidden={renaming}
             >
-            <h3 className={`${CLS}-section__heading`}>
-                <button
-                    type='button'
-                    id={headingId}
-                    className={`${CLS}-section__toggle`}
-                    aria-expanded={expanded}
-                    aria-controls={listId}
-                    onClick={() => setExpanded(!expanded)}
-                >
-                    <span
-                        className={`${CLS}-chevron${expanded ? ` ${CLS}-chevron--open` : ''}`}
-                        aria-hidden='true'
-                    />
-                    <span className={`${CLS}-section__title`}>{section.title}</span>
-                    <span className={`${CLS}-muted ${CLS}-small`}>{t('checklist.sectionProgress', '{done}/{total}', {done, total: section.items.length})}</span>
-                </button>
-            </h3>
-            {!readOnly && onRename && (
-                <button
-                    ref={renameRef}
-                    type='button'
-                    className={`${CLS}-link-button ${CLS}-section__rename-button`}
-                    aria-label={t('checklist.renameSection', 'Rename the section {section}', {section: section.title})}
-                    onClick={() => setRenaming(true)}
-                >
-                    {t('checklist.rename', 'Rename')}
-                </button>
-            )}
+                <h3 className={`${CLS}-section__heading`}>
+                    <button
+                        type='button'
+                        id={headingId}
+                        className={`${CLS}-section__toggle`}
+                        aria-expanded={expanded}
+                        aria-controls={listId}
+                        onClick={() => setExpanded(!expanded)}
+                    >
+                        <span
+                            className={`${CLS}-chevron${expanded ? ` ${CLS}-chevron--open` : ''}`}
+                            aria-hidden='true'
+                        />
+                        <span className={`${CLS}-section__title`}>{section.title}</span>
+                        <span className={`${CLS}-muted ${CLS}-small`}>{t('checklist.sectionProgress', '{done}/{total}', {done, total: section.items.length})}</span>
+                    </button>
+                </h3>
+                {!readOnly && onRename && (
+                    <button
+                        ref={renameRef}
+                        type='button'
+                        className={`${CLS}-link-button ${CLS}-section__rename-button`}
+                        aria-label={t('checklist.renameSection', 'Rename the section {section}', {section: section.title})}
+                        onClick={() => setRenaming(true)}
+                    >
+                        {t('checklist.rename', 'Rename')}
+                    </button>
+                )}
             </div>
             <div
                 id={listId}

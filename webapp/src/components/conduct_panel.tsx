@@ -3,6 +3,7 @@ import React from 'react';
 import {assignRole, getConduct, getFollowers, postStatusUpdate, setFollowing, setImpact, setReminders, setSeverity, setStatus} from '../client';
 import type {ReminderAction, UpdateDraft} from '../client';
 import {useT} from '../i18n';
+import {fullDate} from '../time';
 import type {Conduct, Incident} from '../types/incident';
 
 import {Ago, CLS, UserName, errorMessage, isAbort, useMounted} from './common';
@@ -332,12 +333,12 @@ function FollowRemindersImpact({incident, now, myUserId, onChange, onReload}: {
                     {incident.impact_started_at ? (
                         <>
                             {t('conduct.impactFrom', 'from')}{' '}
-                            <time dateTime={new Date(incident.impact_started_at).toISOString()}>{new Date(incident.impact_started_at).toLocaleString()}</time>
+                            <time dateTime={new Date(incident.impact_started_at).toISOString()}>{fullDate(incident.impact_started_at)}</time>
                             {' '}
                             {incident.impact_ended_at ? (
                                 <>
                                     {t('conduct.impactTo', 'to')}{' '}
-                                    <time dateTime={new Date(incident.impact_ended_at).toISOString()}>{new Date(incident.impact_ended_at).toLocaleString()}</time>
+                                    <time dateTime={new Date(incident.impact_ended_at).toISOString()}>{fullDate(incident.impact_ended_at)}</time>
                                 </>
                             ) : <span className={`${CLS}-muted`}>{t('conduct.impactOngoing', '(ongoing)')}</span>}
                         </>

@@ -649,7 +649,14 @@ export function IncidentsPage({store, events}: Props): React.ReactElement {
                                     className={selected === inc.id ? `${CLS}-page__row--selected` : undefined}
                                     onClick={() => setSelected(inc.id)}
                                 >
-                                    <td className={`${CLS}-ref`}>{inc.reference}</td>
+                                    <td>
+                                        <span className={`${CLS}-ref`}>{inc.reference}</span>
+                                        <ChannelLink
+                                            incident={inc}
+                                            teamName={teamName}
+                                            myUserId={myUserId}
+                                        />
+                                    </td>
                                     <th scope='row'>
                                         <button
                                             ref={(el) => {
@@ -669,11 +676,6 @@ export function IncidentsPage({store, events}: Props): React.ReactElement {
                                         >
                                             {inc.name}
                                         </button>
-                                        <ChannelLink
-                                            incident={inc}
-                                            teamName={teamName}
-                                            myUserId={myUserId}
-                                        />
                                     </th>
                                     <td><StateBadge state={inc.state}/></td>
                                     <td><UserName userId={inc.commander_id}/></td>

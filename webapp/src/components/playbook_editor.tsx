@@ -322,12 +322,12 @@ export function PlaybookEditor({teamId, playbook, onDone}: Props): React.ReactEl
                                                 />
                                             </div>
                                             <label className={`${CLS}-field ${CLS}-editor__description`}>
-                                                <span className={`${CLS}-small ${CLS}-muted`}>{t('editor.itemDescription', 'Description (optional, Markdown)')}</span>
+                                                <span className={`${CLS}-small ${CLS}-muted`}>{t('editor.itemDescription', 'Instructions (optional, Markdown)')}</span>
                                                 <textarea
                                                     className={`${CLS}-input ${CLS}-textarea ${CLS}-input--small`}
                                                     rows={2}
                                                     value={item.description ?? ''}
-                                                    aria-label={t('editor.descriptionFor', 'Description of {item}', {item: itemName})}
+                                                    aria-label={t('editor.descriptionFor', 'Instructions for {item}', {item: itemName})}
                                                     onChange={(e) => setItem(s, n, {description: e.target.value})}
                                                 />
                                             </label>
