@@ -41,7 +41,18 @@ export function installGlobals(host) {
         'openInteractiveDialog', 'useNotifyAdmin', 'openPricingModal', 'Components', 'ProductApi', 'DesktopApp']) {
         window[name] = notModelled(name, reads);
     }
-    window.PostUtils = {formatText, messageHtmlToComponent};
+    // Calls are kept (options included) so a test can tell the plugin used the host's pipeline.
+    host.postUtilsCalls = {formatText: [], messageHtmlToComponent: []};
+    window.PostUtils = {
+        formatText(text, options) {
+            host.postUtilsCalls.formatText.push({text, options: options || {}});
+            return formatText(text, options);
+        },
+        messageHtmlToComponent(html, options) {
+            host.postUtilsCalls.messageHtmlToComponent.push({html, options: options || {}});
+            return messageHtmlToComponent(html, options);
+        },
+    };
     const utils = {};
     Object.defineProperty(utils, 'browserHistory', {get: () => host.history, enumerable: true});
     window.WebappUtils = utils;
