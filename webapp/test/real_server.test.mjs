@@ -1,7 +1,8 @@
 // The webapp in real Chromium against a REAL Mattermost server (built and started by tests/e2e,
-// which passes its URL and the users' logins in E2E_MM_*): our main.js as the server serves it
-// from the installed bundle, in a host page on the server's own origin, logged in the way the
-// web client logs in (session and CSRF cookies). So routing, authentication, CSRF and the
+// which passes its URL and the users' logins in E2E_MM_*): the faithful host
+// (test-support/faithful) served by the server itself as its root.html, logged in through its
+// login form the way the web client logs in (session and CSRF cookies), loading our main.js
+// where the server lists it. So routing, authentication, CSRF, the plugin list and the
 // websocket are Mattermost's own. Skipped, with the reason printed, unless E2E_MM_URL is set;
 // `make e2e` runs it from tests/e2e, which fails unless it passes.
 import {after, before, describe, test} from 'node:test';
@@ -13,8 +14,9 @@ import path from 'node:path';
 import {chromium} from 'playwright-core';
 
 import {CHROMIUM, outDir} from '../test-support/devserver.mjs';
+import {waitMounted} from '../test-support/faithful/harness.mjs';
 import {
-    API, HARNESS_PATH, ORIGIN, PLUGIN_ID, TEAM, USERS, call, installHarness, login, skipReason,
+    API, ORIGIN, PLUGIN_ID, TEAM, USERS, call, installHarness, login, skipReason,
 } from '../test-support/realserver.mjs';
 
 if (skipReason) {
@@ -78,29 +80,26 @@ describe('webapp against a real Mattermost server', {skip: skipReason, timeout: 
             if (msg.type() === 'error') { console.log(`# page console: ${msg.text()}`); }
         });
 
-        const loaded = await page.goto(ORIGIN + HARNESS_PATH, {waitUntil: 'load'});
-        assert.equal(loaded.status(), 200, `the server did not serve ${HARNESS_PATH}`);
-        // Log in as the web client does: the server sets MMAUTHTOKEN (HttpOnly) and MMCSRF.
-        const res = await pageFetch('POST', '/api/v4/users/login',
-            JSON.stringify({login_id: USERS.alice.username, password: USERS.alice.password}),
-            {'Content-Type': 'application/json', 'X-Requested-With': 'XMLHttpRequest'});
-        assert.equal(res.status, 200, res.text);
+        // Any web route answers with the host page; without a session it shows a login form.
+        const route = `/${TEAM.name}/channels/town-square`;
+        const loaded = await page.goto(ORIGIN + route, {waitUntil: 'load'});
+        assert.equal(loaded.status(), 200, `the server did not serve ${route}`);
+        const form = page.getByRole('form', {name: 'Log in'});
+        await form.waitFor();
+        await form.getByLabel('Username').fill(USERS.alice.username);
+        await form.getByLabel('Password').fill(USERS.alice.password);
+        await Promise.all([page.waitForEvent('load'), form.getByRole('button', {name: 'Log in'}).click()]);
         const cookies = (await context.cookies(ORIGIN)).map((c) => c.name);
         assert.ok(cookies.includes('MMAUTHTOKEN') && cookies.includes('MMCSRF'), `cookies after login: ${cookies}`);
-
-        // Our main.js, where the server says it is: the manifest names /static/<id>/<file>, and
-        // the server serves plugin webapp files below /static/plugins/, as the web client loads them.
+        // The host boots: config, the user, teams and channels, then the bundles /api/v4/plugins/webapp lists.
+        await waitMounted(page, pageErrors, 30_000);
         const webapp = await pageFetch('GET', '/api/v4/plugins/webapp', undefined, {'X-Requested-With': 'XMLHttpRequest'});
         assert.equal(webapp.status, 200, webapp.text);
         const manifest = JSON.parse(webapp.text).find((m) => m.id === PLUGIN_ID);
         assert.ok(manifest?.webapp?.bundle_path, `no webapp bundle for ${PLUGIN_ID}: ${webapp.text}`);
-        await page.evaluate(() => window.__harness.connect());
-        const bundleUrl = '/static/plugins/' + manifest.webapp.bundle_path.replace(/^\/static\//, '');
-        await page.evaluate(([url, team, channelId, userId]) => window.__harness.boot(url, team, channelId, userId),
-            [bundleUrl, {id: TEAM.id, name: TEAM.name}, TEAM.channel_id, USERS.alice.id]);
-        assert.equal(await page.evaluate(() => window.__harness.initError), null);
-        assert.ok(await page.evaluate((ev) => Boolean(window.__harness.wsHandlers[ev]), `custom_${PLUGIN_ID}_incident_updated`),
-            'the plugin registered no handler for its websocket event');
+        assert.equal(await page.evaluate((id) => new URL(document.getElementById(`plugin_${id}`).src).pathname, PLUGIN_ID), manifest.webapp.bundle_path);
+        assert.equal(await page.evaluate(() => window.__host.websocket.handlerCount()), 1, 'the plugin registered its websocket handler');
+        await page.waitForFunction(() => window.__host.websocket.connected);
 
         // An incident for these tests: started by alice with bob as commander (so both are in
         // its channel), three items.
@@ -118,16 +117,19 @@ describe('webapp against a real Mattermost server', {skip: skipReason, timeout: 
         if (work) { rmSync(work, {recursive: true, force: true}); }
     });
 
-    test('the channel-header button opens the incident list, served by the real server', async () => {
-        await page.getByRole('button', {name: 'Incident Response'}).click();
+    test('the App Bar icon (Mattermost\'s default) opens the incident list, served by the real server', async () => {
+        // The server's default config shows the App Bar, so the channel-header button is not drawn.
+        assert.equal(await page.evaluate(() => window.__host.store.getState().entities.general.config.DisableAppBar), 'false');
+        assert.equal(await page.locator('#channel-header').getByRole('button', {name: 'Incident Response'}).count(), 0);
+        await page.getByRole('navigation', {name: 'App Bar'}).getByRole('button', {name: PLUGIN_ID}).click();
         await region().waitFor();
-        const card = region().getByRole('button', {name: new RegExp(`${incident.reference}.*Search index lagging`)});
+        const card = region().getByRole('button', {name: new RegExp(`^${incident.reference}.*Search index lagging`)});
         await card.waitFor();
         await card.getByText(`@${USERS.bob.username}`).waitFor();
     });
 
     test('detail: checking an item is a real write (cookie and CSRF token) the server keeps', async () => {
-        await region().getByRole('button', {name: new RegExp(`${incident.reference}.*Search index lagging`)}).click();
+        await region().getByRole('button', {name: new RegExp(`^${incident.reference}.*Search index lagging`)}).click();
         await region().getByRole('heading', {name: 'Search index lagging', level: 2}).waitFor();
         const box = region().getByRole('checkbox', {name: 'Check the indexer queue'});
         assert.equal(await box.isChecked(), false);
@@ -149,7 +151,7 @@ describe('webapp against a real Mattermost server', {skip: skipReason, timeout: 
         const patched = await call(bobToken, 'PATCH', `/incidents/${incident.id}/items/${target.id}`, {state: 'done'});
         assert.equal(patched.status, 200, JSON.stringify(patched.data));
         await until(() => box.isChecked(), 'the detail did not follow the websocket event');
-        assert.ok((await page.evaluate(() => window.__harness.wsEvents)).includes(`custom_${PLUGIN_ID}_incident_updated`));
+        assert.ok((await page.evaluate(() => window.__host.websocket.received)).includes(`custom_${PLUGIN_ID}_incident_updated`));
         mkdirSync(outDir, {recursive: true});
         await page.screenshot({path: path.join(outDir, 'real-server-detail.png')});
     });
