@@ -11,6 +11,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"strings"
@@ -74,6 +75,18 @@ func run(bundle string, port int, work, webClient string) error {
 	hasClient, err := installWebClient(env, webClient)
 	if err != nil {
 		return err
+	}
+	preview := false
+	if !hasClient {
+		// No web client: serve the faithful host from webapp/test-support as a labelled preview
+		// of the plugin's surfaces (real login, real websocket, the real main.js).
+		cmd := exec.CommandContext(ctx, "node", filepath.Join(repo, "webapp", "test-support", "faithful", "preview.mjs"), filepath.Join(env.WorkDir, "client"))
+		cmd.Dir = filepath.Join(repo, "webapp")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			logf("no preview page (node webapp/test-support/faithful/preview.mjs failed: %v): %s", err, out)
+		} else {
+			preview = true
+		}
 	}
 
 	// People: the first account is the system admin.
@@ -154,6 +167,13 @@ func run(bundle string, port int, work, webClient string) error {
 	line("")
 	if hasClient {
 		line("Open %s/login in a browser.", u)
+	} else if preview {
+		line("No Mattermost web client here (it is a separate npm build). What you can open instead is a")
+		line("PREVIEW of the plugin's surfaces, in the test host that follows Mattermost's web app rule by")
+		line("rule (webapp/test-support/faithful): real login, real websocket, the plugin's real main.js:")
+		line("  %s/%s/channels/operations", u, team.Name)
+		line("  %s/%s/%s/incidents   (the incidents page; also /playbooks and /reports)", u, team.Name, mmenv.PluginID)
+		line("Pass a built web client with MM_WEBAPP_DIR=<its dist folder> make run to use the real one.")
 	} else {
 		line("No Mattermost web client here: it is a separate npm build (mattermost/webapp), not part of")
 		line("the server module. Pass one with MM_WEBAPP_DIR=<its dist folder> make run, or drive the server")
