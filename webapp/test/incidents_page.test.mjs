@@ -1,22 +1,21 @@
 // The incidents page (registerNeedsTeamRoute('/incidents')) in real Chromium against the REAL
-// plugin, served by tests/conformance/cmd/devserver like rhs.test.mjs. The harness page plays
-// the Mattermost webapp (test-support/page_harness.mjs): React 17, 18 or 19 on window, a redux-like store with the current team, a registry
-// that keeps what the plugin registers, and a shell that renders the registered needs-team route
-// in the centre (and, on demand, the RHS, for its "All incidents" link). window.WebappUtils has a
-// recording browserHistory, as the host's router would.
+// plugin, served by tests/conformance/cmd/devserver, on the faithful host
+// (test-support/faithful): the host boots as Mattermost's web app does (config, the user, teams,
+// channels, the server's list of webapp plugins, initialize) and shows the plugin's route at
+// /<team>/incident-response/incidents with the page alone in the centre (no channel sidebar),
+// the App Bar and, when opened from it, the RHS. window.WebappUtils.browserHistory is a real
+// history: the plugin's links change the address and the host renders the route. Live updates
+// come through the host's websocket to the dev server, addressed by the server.
 //
 // Needs dist/main.js (`npm run build`) and BUNDLE_TGZ; without BUNDLE_TGZ the suite is skipped.
-// Screenshots go to webapp/test-output/incidents-page-*.png.
+// Screenshots go to webapp/test-output/incidents-page-*.png (and playbook*, reports-page-*).
 import {after, before, describe, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {mkdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 
-import {
-    PLUGIN_ID, THEMES, outDir, skipReason,
-    devserverClient, settledFocus, startHarness, launchChromium, stopHarness,
-} from '../test-support/devserver.mjs';
-import {HARNESS_HTML} from '../test-support/page_harness.mjs';
+import {PLUGIN_ID, THEMES, outDir, skipReason, settledFocus, launchChromium, stopHarness} from '../test-support/devserver.mjs';
+import {navigate, openAs, startFaithfulHost} from '../test-support/faithful/harness.mjs';
 import {REACT_VERSIONS, screenshotName} from '../test-support/host-globals.mjs';
 
 const skip = skipReason;
@@ -25,19 +24,30 @@ if (skip) {
     console.log(`# incidents_page.test.mjs skipped: ${skip}`);
 }
 
+async function until(fn, what, ms = 10_000) {
+    const end = Date.now() + ms;
+    while (!(await fn())) {
+        if (Date.now() > end) { throw new Error(what); }
+        await new Promise((r) => setTimeout(r, 50));
+    }
+}
+
 for (const react of REACT_VERSIONS) {
     describe(`incidents page against the real plugin in Chromium (React ${react})`, {skip, timeout: 300_000}, () => {
-        let work;
-        let server;
-        let origin;
+        let host;
         let seed;
+        let team;
         let context;
         let page;
         const pageErrors = [];
         const consoleErrors = [];
 
-        const {api, command} = devserverClient(() => origin);
+        const api = (...a) => host.api(...a);
+        const command = (...a) => host.command(...a);
         const text = async (locator) => (await locator.textContent()).replace(/\s+/g, ' ').trim();
+        const setTheme = (t) => page.evaluate((vars) => window.__host.setTheme(vars), t);
+        const pagePath = (name) => `/${team}/${PLUGIN_ID}/${name}`;
+        const pathname = () => new URL(page.url()).pathname;
         async function shot(name) {
             mkdirSync(outDir, {recursive: true});
             await page.waitForFunction(() => Array.from(document.images).every((i) => i.complete));
@@ -46,17 +56,21 @@ for (const react of REACT_VERSIONS) {
                 await page.screenshot({path: path.join(outDir, `${file}.png`)});
             }
         }
-        async function open(query = '') {
-            await page.goto(origin + '/' + query, {waitUntil: 'load'});
-            await page.evaluate(([s, u]) => window.__harness.boot(s, u), [seed, seed.users.alice.id]);
-            assert.equal(await page.evaluate(() => window.__harness.initError), null);
-            await page.evaluate((t) => window.__harness.setTheme(t), THEMES.denim);
+        // A fresh load of one of the plugin's pages, as alice, the way Mattermost boots.
+        async function openPage(name, query = '') {
+            await openAs(page, host, 'alice', pagePath(name) + query, pageErrors);
+            await setTheme(THEMES.denim);
         }
+        const open = (query = '') => openPage('incidents', query);
+        const appBarIcon = () => page.getByRole('navigation', {name: 'App Bar'}).getByRole('button', {name: PLUGIN_ID});
+        const rhs = () => page.getByRole('region', {name: 'Incidents', exact: true});
         const table = () => page.getByRole('table', {name: /Incidents of this team/});
         const bodyRows = () => table().locator('tbody tr');
         const caption = () => table().locator('caption');
+        // The row's name button: the row also holds the incident channel's link (or Join button).
+        const rowButton = (name) => table().getByRole('button', {name, exact: true});
         async function rowNames() {
-            return bodyRows().locator('th[scope=row]').allInnerTexts();
+            return bodyRows().locator('th[scope=row] > button').allInnerTexts();
         }
         async function expectRows(names, what) {
             const end = Date.now() + 10_000;
@@ -72,9 +86,10 @@ for (const react of REACT_VERSIONS) {
         let incA; let incB; let incC;
 
         before(async () => {
-            ({work, server, origin, seed} = await startHarness(react, HARNESS_HTML, 'ir-page-'));
-            ({context, page} = await launchChromium(work, origin, {width: 1400, height: 820}, pageErrors, consoleErrors));
-            assert.equal((await page.goto(origin + '/test/login?user=alice')).status(), 200);
+            host = await startFaithfulHost({react, prefix: 'ir-page-'});
+            ({seed} = host);
+            team = seed.team_name;
+            ({context, page} = await launchChromium(host.work, host.origin, {width: 1400, height: 820}, pageErrors, consoleErrors));
 
             // Three incidents the way users start them; one ended, one with checked items and a new
             // commander.
@@ -100,10 +115,12 @@ for (const react of REACT_VERSIONS) {
             await open();
         });
 
-        after(() => stopHarness({context, server, work}));
+        after(() => stopHarness(host?.stopArgs(context) ?? {}));
 
         test('the route is registered and the table lists every incident, accessibly', async () => {
-            assert.deepEqual(await page.evaluate(() => Object.keys(window.__harness.routes)), ['/incidents', '/playbooks', '/reports']);
+            assert.deepEqual(await page.evaluate(() => window.__host.store.getState().plugins.components.NeedsTeamComponent.map((c) => c.route)),
+                [`${PLUGIN_ID}/incidents`, `${PLUGIN_ID}/playbooks`, `${PLUGIN_ID}/reports`]);
+            assert.equal(pathname(), pagePath('incidents'));
             await page.getByRole('heading', {name: 'Incidents', level: 1}).waitFor();
             await expectRows(['Login errors for SSO users', 'Checkout latency above 2 s', 'Database down'], 'state=all lists all 3');
             assert.match(await text(caption()), /1–3 of 3/);
@@ -169,7 +186,7 @@ for (const react of REACT_VERSIONS) {
 
         test('select an incident: summary, commander, item history and the whole timeline in order', async () => {
             // From the keyboard: Tab to the row's name button, Enter.
-            await page.getByRole('button', {name: 'Checkout latency above 2 s'}).focus();
+            await rowButton('Checkout latency above 2 s').focus();
             await page.keyboard.press('Enter');
             const detail = page.getByRole('region', {name: 'Incident detail'});
             const heading = detail.getByRole('heading', {level: 2});
@@ -209,7 +226,7 @@ for (const react of REACT_VERSIONS) {
             await shot('incidents-page-detail-light');
 
             // The ended one reads as ended, with its duration.
-            await page.getByRole('button', {name: 'Database down'}).click();
+            await rowButton('Database down').click();
             await detail.getByRole('heading', {name: /INC-0001 Database down/}).waitFor();
             assert.match(await text(detail.locator('dl')), /Ended.*lasted/);
             const lastEvent = detail.getByRole('list', {name: 'Timeline'}).locator(':scope > li').last();
@@ -222,7 +239,11 @@ for (const react of REACT_VERSIONS) {
         });
 
         test('live: another user\'s change reaches the open detail and the list through the websocket event', async () => {
-            await page.getByRole('button', {name: 'Checkout latency above 2 s'}).click();
+            await page.waitForFunction(() => window.__host.websocket.connected);
+            // A mark on this document: a reload would lose it.
+            await page.evaluate(() => { window.__sameDocument = true; });
+            const url = page.url();
+            await rowButton('Checkout latency above 2 s').click();
             const detail = page.getByRole('region', {name: 'Incident detail'});
             const events = detail.getByRole('list', {name: 'Timeline'}).locator(':scope > li');
             await detail.getByRole('heading', {name: /INC-0002/}).waitFor();
@@ -230,21 +251,22 @@ for (const react of REACT_VERSIONS) {
             const roll = incB.checklists.flatMap((s) => s.items).find((i) => i.title === 'Roll back the 14:05 deploy');
             const r = await api('sysadmin', 'PATCH', `/incidents/${incB.id}/items/${roll.id}`, {state: 'skipped'});
             assert.equal(r.status, 200, JSON.stringify(r.data));
-            await page.evaluate((id) => window.__harness.wsHandlers[`custom_incident-response_incident_updated`](
-                {event: 'custom_incident-response_incident_updated', data: {incident_id: id}}), incB.id);
+            // No reload and nothing injected: the server's event reaches the page through the host's websocket.
             await page.waitForFunction((n) => document.querySelectorAll('[aria-label="Timeline"] > li').length === n + 1, before);
             assert.match(await text(events.last()), /@sysadmin skipped “Roll back the 14:05 deploy”/);
             const history = detail.getByRole('list', {name: 'History of Roll back the 14:05 deploy'});
             await history.getByText('@sysadmin').waitFor();
             assert.match(await text(history), /@sysadmin skipped it/);
+            assert.equal(page.url(), url);
+            assert.equal(await page.evaluate(() => window.__sameDocument), true, 'no reload');
             incB = r.data;
             await detail.getByRole('button', {name: 'Close'}).click();
             await detail.waitFor({state: 'detached'});
         });
 
         test('dark theme: list and detail', async () => {
-            await page.evaluate((t) => window.__harness.setTheme(t), THEMES.onyx);
-            await page.getByRole('button', {name: 'Checkout latency above 2 s'}).click();
+            await setTheme(THEMES.onyx);
+            await rowButton('Checkout latency above 2 s').click();
             const detail = page.getByRole('region', {name: 'Incident detail'});
             await detail.getByRole('list', {name: 'Timeline'}).getByText('@sysadmin').first().waitFor();
             await shot('incidents-page-detail-dark');
@@ -256,32 +278,37 @@ for (const react of REACT_VERSIONS) {
                 return [c.color, c.backgroundColor];
             });
             assert.deepEqual(colors, ['rgb(227, 228, 232)', 'rgb(25, 27, 31)']);
-            await page.evaluate((t) => window.__harness.setTheme(t), THEMES.denim);
+            await setTheme(THEMES.denim);
         });
 
         test('a server error is shown in its words', async () => {
             const bogus = await api('alice', 'GET', '/incidents?team_id=nosuchteam0000000000000000');
             assert.ok(bogus.status >= 400 && bogus.data?.error, JSON.stringify(bogus));
-            await page.evaluate(([s, u]) => window.__harness.store.dispatch({type: 'SET_CURRENT', teamId: 'nosuchteam0000000000000000',
-                channelId: s.town_square_id, userId: u, teams: {}}), [seed, seed.users.alice.id]);
+            // The host's store selects the current team (as Mattermost's SELECTED_TEAM does); the
+            // page reads it from there and asks the server for that team's incidents.
+            await page.evaluate(() => window.__host.store.dispatch({type: 'SELECT_TEAM', data: 'nosuchteam0000000000000000'}));
             const alert = page.getByRole('alert');
             await alert.waitFor();
             assert.equal(await text(alert), bogus.data.error);
-            await page.evaluate(([s, u]) => {
-                const teams = {}; teams[s.team_id] = {id: s.team_id, name: s.team_name};
-                window.__harness.store.dispatch({type: 'SET_CURRENT', teamId: s.team_id, channelId: s.town_square_id, userId: u, teams});
-            }, [seed, seed.users.alice.id]);
+            await page.evaluate((id) => window.__host.store.dispatch({type: 'SELECT_TEAM', data: id}), seed.team_id);
             await alert.waitFor({state: 'detached'});
             await expectRows(['Login errors for SSO users', 'Checkout latency above 2 s', 'Database down'], 'back');
         });
 
         test('the RHS links to the page', async () => {
-            await page.evaluate(() => window.__harness.setShowRHS(true));
-            const link = page.getByRole('link', {name: 'All incidents'});
-            assert.equal(await link.getAttribute('href'), `/${seed.team_name}/${PLUGIN_ID}/incidents`);
+            // From another of the plugin's pages, so that following the link changes the page.
+            await navigate(page, pagePath('reports'));
+            await page.getByRole('heading', {name: 'Reports', level: 1}).waitFor();
+            await appBarIcon().click();
+            const link = rhs().getByRole('link', {name: 'All incidents'});
+            assert.equal(await link.getAttribute('href'), pagePath('incidents'));
             await link.click();
-            assert.deepEqual(await page.evaluate(() => window.__harness.pushed), [`/${seed.team_name}/${PLUGIN_ID}/incidents`]);
-            await page.evaluate(() => window.__harness.setShowRHS(false));
+            await until(async () => pathname() === pagePath('incidents'), `the page is at ${page.url()}`);
+            await page.getByRole('heading', {name: 'Incidents', level: 1}).waitFor();
+            await expectRows(['Login errors for SSO users', 'Checkout latency above 2 s', 'Database down'], 'the incidents page, through the host\'s history');
+            // The App Bar icon closes the RHS again.
+            await appBarIcon().click();
+            await rhs().waitFor({state: 'detached'});
         });
 
         test('paging: ?per_page=2 gives two pages with next and previous', async () => {
@@ -309,8 +336,7 @@ for (const react of REACT_VERSIONS) {
             return r.data.items.filter((p) => p.title === title);
         }
         async function openPlaybooks() {
-            await open();
-            await page.evaluate(() => window.__harness.setRoute('/playbooks'));
+            await openPage('playbooks');
             await page.getByRole('heading', {name: 'Playbooks', level: 1}).waitFor();
         }
 
@@ -322,9 +348,12 @@ for (const react of REACT_VERSIONS) {
             assert.match(await text(pbRow('Security incident')), /sections?, \d+ items.*sec-\{number\}-\{name\}.*Private/);
             const nav = page.getByRole('navigation', {name: 'Incident Response pages'});
             assert.equal(await nav.getByRole('link', {name: 'Playbooks'}).getAttribute('aria-current'), 'page');
-            const before = await page.evaluate(() => window.__harness.pushed.length);
+            assert.equal(await nav.getByRole('link', {name: 'Incidents'}).getAttribute('href'), pagePath('incidents'));
             await nav.getByRole('link', {name: 'Incidents'}).click();
-            assert.deepEqual(await page.evaluate((n) => window.__harness.pushed.slice(n), before), [`/${seed.team_name}/${PLUGIN_ID}/incidents`]);
+            await until(async () => pathname() === pagePath('incidents'), `the page is at ${page.url()}`);
+            await page.getByRole('heading', {name: 'Incidents', level: 1}).waitFor();
+            assert.equal(await nav.getByRole('link', {name: 'Incidents'}).getAttribute('aria-current'), 'page');
+            await expectRows(['Login errors for SSO users', 'Checkout latency above 2 s', 'Database down'], 'the incidents page');
         });
 
         test('playbook editor: a new playbook with sections, items, default people, channel settings', async () => {
@@ -373,7 +402,7 @@ for (const react of REACT_VERSIONS) {
             await page.getByRole('status').filter({hasText: 'Saved “Database failover”.'}).waitFor();
             assert.match(await text(pbRow('Database failover')), /Database failover.*2 sections, 3 items.*db-\{number\}-\{name\}.*Private/);
             const [saved] = await playbookNamed('Database failover');
-            const channels = await (await fetch(`${origin}/api/v4/teams/${seed.team_id}/channels/autocomplete?name=ann`,
+            const channels = await (await fetch(`${host.base}/api/v4/teams/${seed.team_id}/channels/autocomplete?name=ann`,
                 {headers: {'X-Test-User': 'alice'}})).json();
             assert.equal(saved.description, 'When the primary database is lost.');
             assert.deepEqual(saved.keywords, ['database down', 'replication lag']);
@@ -415,7 +444,7 @@ for (const react of REACT_VERSIONS) {
                 page.getByRole('button', {name: 'Export “Database failover”'}).click(),
             ]);
             assert.equal(download.suggestedFilename(), 'database-failover.playbook.json');
-            const file = path.join(work, 'export.json');
+            const file = path.join(host.work, 'export.json');
             await download.saveAs(file);
             const exported = JSON.parse(readFileSync(file, 'utf8'));
             assert.equal(exported.format, 'incident-response-playbook');
@@ -438,14 +467,14 @@ for (const react of REACT_VERSIONS) {
             await confirm.getByRole('button', {name: 'Delete'}).click();
             await page.getByRole('status').filter({hasText: 'Deleted “Database failover”.'}).waitFor();
             assert.equal((await playbookNamed('Database failover')).length, 1);
-            await page.evaluate((t) => window.__harness.setTheme(t), THEMES.onyx);
+            await setTheme(THEMES.onyx);
             await shot('playbooks-list-dark');
-            await page.evaluate((t) => window.__harness.setTheme(t), THEMES.denim);
+            await setTheme(THEMES.denim);
         });
 
         test('report and follow-up: a decision, an action, the report edited and published', async () => {
             await open();
-            await page.getByRole('button', {name: 'Database down'}).click();
+            await rowButton('Database down').click();
             const detail = page.getByRole('region', {name: 'Incident detail'});
             const section = detail.getByRole('region', {name: 'Report and follow-up'});
             await section.waitFor();
@@ -463,13 +492,6 @@ for (const react of REACT_VERSIONS) {
             assert.match(await text(section.getByRole('list', {name: 'Follow-up actions'})), /Alert on replication lag detective · due 2030-01-15/);
             await action.click(); // checked once the server has it
             const actions = async () => (await api('alice', 'GET', `/incidents/${incA.id}/actions`)).data.items;
-            const until = async (fn, what) => {
-                const end = Date.now() + 10_000;
-                while (!(await fn())) {
-                    if (Date.now() > end) { throw new Error(what); }
-                    await new Promise((r) => setTimeout(r, 50));
-                }
-            };
             await until(async () => (await actions())[0]?.state === 'done', 'the action is done on the server');
             await until(() => action.isChecked(), 'the box shows it');
             await action.click(); // and open again: it stays a follow-up to do
@@ -490,9 +512,9 @@ for (const react of REACT_VERSIONS) {
             assert.match((await api('alice', 'GET', `/incidents/${incA.id}/report`)).data.markdown, /## Lessons\n\nPractise failovers\./);
             await section.getByRole('button', {name: 'Publish'}).click();
             await section.getByRole('status').filter({hasText: /Published in 1 channel\./}).waitFor();
-            await page.evaluate((t) => window.__harness.setTheme(t), THEMES.onyx);
+            await setTheme(THEMES.onyx);
             await shot('incidents-page-report-dark');
-            await page.evaluate((t) => window.__harness.setTheme(t), THEMES.denim);
+            await setTheme(THEMES.denim);
 
             // The transcript downloads from the same REST call, as the logged-in user.
             const href = await section.getByRole('link', {name: 'Download (Markdown)'}).getAttribute('href');
@@ -508,8 +530,7 @@ for (const react of REACT_VERSIONS) {
         });
 
         test('reports page: incidents per month and week, times, actions, review list, light and dark', async () => {
-            await open();
-            await page.evaluate(() => window.__harness.setRoute('/reports'));
+            await openPage('reports');
             await page.getByRole('heading', {name: 'Reports', level: 1}).waitFor();
             const chart = page.getByRole('img', {name: /^Incidents per period\./});
             await chart.waitFor();
@@ -525,14 +546,16 @@ for (const react of REACT_VERSIONS) {
             await shot('reports-page-light');
             await page.getByRole('combobox', {name: 'Per'}).selectOption('week');
             await page.getByRole('img', {name: /week|Incidents per period\..*\d{4}-\d{2}-\d{2}/}).first().waitFor();
-            await page.evaluate((t) => window.__harness.setTheme(t), THEMES.onyx);
+            await setTheme(THEMES.onyx);
             await shot('reports-page-dark');
-            await page.evaluate((t) => window.__harness.setTheme(t), THEMES.denim);
+            await setTheme(THEMES.denim);
         });
 
         test('no page errors or console errors', () => {
             assert.deepEqual(pageErrors, []);
-            assert.deepEqual(consoleErrors.filter((t) => !/status of 40[034]/.test(t)), []);
+            // 40x answers the plugin asks for on purpose (channel membership, the refused save) are
+            // logged by Chromium as "Failed to load resource"; nothing else may be.
+            assert.deepEqual(consoleErrors.filter((t) => !/status of 40[0349]/.test(t)), []);
         });
     });
 }
