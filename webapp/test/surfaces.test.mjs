@@ -194,6 +194,46 @@ for (const react of REACT_VERSIONS) {
             }
         });
 
+        test('each surface in both layouts, light and dark (screenshots under React 18)', async () => {
+            // Each surface is opened and seen before its picture; the pictures are for people.
+            const both = async (name, ready) => {
+                await ready.waitFor();
+                await page.waitForFunction(() => !/loading…/i.test(document.body.innerText));
+                for (const [theme, suffix] of [[THEMES.denim, 'light'], [THEMES.onyx, 'dark']]) {
+                    await page.evaluate((t) => window.__host.setTheme(t), theme);
+                    await shot(`surface-${name}-${suffix}`);
+                }
+                await page.evaluate((t) => window.__host.setTheme(t), THEMES.denim);
+            };
+            // Channel layout: App Bar + RHS list, the channel menu, a post's menu, the two forms.
+            await navigate(page, `/${team}/channels/town-square`);
+            if (await rhs().count() === 0) { await appBarIcon().click(); }
+            await both('channel-rhs-list', rhs().getByRole('heading', {name: /Active incidents/}));
+            await page.getByRole('button', {name: /Town Square channel menu/}).click();
+            await page.getByRole('menuitem', {name: /More actions/}).click();
+            await both('channel-menu', page.getByRole('menuitem', {name: 'Start incident'}));
+            await page.getByRole('menuitem', {name: 'Start incident'}).click();
+            await both('channel-start-form', page.getByRole('dialog', {name: 'Start an incident'}));
+            await page.keyboard.press('Escape');
+            const item = page.getByRole('listitem').filter({hasText: 'Error rate on checkout'});
+            await item.getByRole('button', {name: 'Message actions'}).click();
+            await both('channel-post-menu', page.getByRole('menu', {name: 'Message actions'}));
+            await page.getByRole('menuitem', {name: 'Add to incident timeline'}).click();
+            await both('channel-timeline-form', page.getByRole('dialog', {name: 'Add to incident timeline'}));
+            await page.keyboard.press('Escape');
+            await rhs().getByRole('button', {name: /^INC-\d+.*Search is slow/}).click();
+            await both('channel-rhs-detail', rhs().getByRole('heading', {name: 'Search is slow', level: 2}));
+            // Plugin-page layout: each page with the RHS beside it, and the start form over a page.
+            for (const name of ['incidents', 'playbooks', 'reports']) {
+                await navigate(page, `/${team}/${PLUGIN_ID}/${name}`);
+                await both(`page-${name}`, page.getByRole('heading', {level: 1}).first());
+            }
+            await rhs().getByRole('button', {name: 'All incidents'}).click();
+            await rhs().getByRole('button', {name: 'Start incident'}).click();
+            await both('page-start-form', page.getByRole('dialog', {name: 'Start an incident'}));
+            await page.keyboard.press('Escape');
+        });
+
         test('no page errors or console errors', () => {
             assert.deepEqual(pageErrors, []);
             assert.deepEqual(consoleErrors.filter((t) => !/status of 40[039]/.test(t)), []);
