@@ -97,7 +97,9 @@ describe('webapp against a real Mattermost server', {skip: skipReason, timeout: 
         assert.equal(webapp.status, 200, webapp.text);
         const manifest = JSON.parse(webapp.text).find((m) => m.id === PLUGIN_ID);
         assert.ok(manifest?.webapp?.bundle_path, `no webapp bundle for ${PLUGIN_ID}: ${webapp.text}`);
-        assert.equal(await page.evaluate((id) => new URL(document.getElementById(`plugin_${id}`).src).pathname, PLUGIN_ID), manifest.webapp.bundle_path);
+        // The web app loads /static/<id>/<file> from /static/plugins/<id>/<file>, where the server serves plugin files.
+        assert.equal(await page.evaluate((id) => new URL(document.getElementById(`plugin_${id}`).src).pathname, PLUGIN_ID),
+            manifest.webapp.bundle_path.replace('/static/', '/static/plugins/'));
         assert.equal(await page.evaluate(() => window.__host.websocket.handlerCount()), 1, 'the plugin registered its websocket handler');
         await page.waitForFunction(() => window.__host.websocket.connected);
 

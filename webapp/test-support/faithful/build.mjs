@@ -44,7 +44,9 @@ export async function buildFaithfulHost(major, {jsDir, pagePath, scriptPath, ban
     if (!pkgs) {
         throw new Error(`no host build for React ${major}: choose one of ${Object.keys(PACKAGES).join(', ')}`);
     }
-    const dir = jsDir;
+    // Absolute: esbuild resolves a relative outfile against its working directory (webapp/).
+    const dir = path.resolve(jsDir);
+    pagePath = path.resolve(pagePath);
     mkdirSync(dir, {recursive: true});
     const alias = {};
     if (pkgs.react !== 'react') {

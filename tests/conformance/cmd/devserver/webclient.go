@@ -34,7 +34,8 @@ import (
 var (
 	subpathFlag       = flag.String("subpath", "", "serve below this path, like a SiteURL with a subpath (e.g. /chat)")
 	disableAppBarFlag = flag.Bool("disable-app-bar", false, "client config DisableAppBar=true (Mattermost's default is false)")
-	bundlePathFlag    = "/static/plugins/" + pluginID + "/main.js"
+	// As Mattermost lists it (/static/<id>/<file>); the web app loads it from /static/plugins/<id>/<file>.
+	bundlePathFlag = "/static/" + pluginID + "/main.js"
 )
 
 func (s *server) routeWebClient(mux *http.ServeMux) {

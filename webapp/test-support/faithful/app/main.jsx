@@ -10,6 +10,7 @@ import * as ReactDOM from 'react-dom';
 import * as ReactDOMClient from 'react-dom/client';
 
 import {installGlobals} from './globals.js';
+import {THEMES} from './themes.js';
 import {createHostHistory} from './history.js';
 import {createIntl} from './intl.js';
 import {HostApp} from './layout.jsx';
@@ -73,10 +74,17 @@ window.registerPlugin = (id, plugin) => {
 
 function loadPlugin(manifest) {
     return new Promise((resolve, reject) => {
+        // The server lists /static/<id>/<file>; the web app loads it from /static/plugins/…,
+        // below the site URL.
+        let bundlePath = manifest.webapp.bundle_path;
+        if (bundlePath.includes('/static/') && !bundlePath.includes('/static/plugins/')) {
+            bundlePath = bundlePath.replace('/static/', '/static/plugins/');
+        }
         const script = document.createElement('script');
         script.id = `plugin_${manifest.id}`;
         script.type = 'text/javascript';
-        script.src = `${window.basename}${manifest.webapp.bundle_path}`;
+        script.src = `${window.location.origin}${window.basename}${bundlePath}`;
+        script.defer = true;
         script.onload = () => {
             // initializePlugin: no try/catch, no await. If this throws, the error escapes the
             // load handler, resolve() is never reached and the app never mounts.
@@ -184,6 +192,8 @@ host.boot = async () => {
     host.websocket.connect();
     const manifests = await get('/api/v4/plugins/webapp');
     await Promise.all(manifests.filter((m) => m.webapp && m.webapp.bundle_path).map(loadPlugin));
+    // The user's theme is applied before anything renders; a new user has the default, Denim.
+    host.setTheme(THEMES.denim);
     render(React.createElement(HostApp, {host}));
     host.mounted = true;
 };
