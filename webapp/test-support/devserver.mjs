@@ -97,30 +97,6 @@ export function devserverClient(origin) {
 }
 
 /**
- * A harness for one suite: a work folder with the harness page, the host globals for React
- * `react` and the built main.js, served by a fresh dev server. Answers {work, server, origin, seed}.
- */
-export async function startHarness(react, html, prefix) {
-    const {existsSync, mkdirSync, mkdtempSync, writeFileSync, copyFileSync} = await import('node:fs');
-    const {tmpdir} = await import('node:os');
-    const {buildHostGlobals} = await import('./host-globals.mjs');
-    assert.ok(existsSync(distMain), `${distMain} is missing: run \`npm run build\` first`);
-    assert.ok(existsSync(BUNDLE_TGZ), `BUNDLE_TGZ=${BUNDLE_TGZ} does not exist`);
-    assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}: install it with \`apt-get install -y chromium\``);
-    const work = mkdtempSync(path.join(tmpdir(), prefix));
-    const staticDir = path.join(work, 'static');
-    mkdirSync(path.join(staticDir, 'vendor'), {recursive: true});
-    mkdirSync(path.join(staticDir, 'static', 'plugins', PLUGIN_ID), {recursive: true});
-    writeFileSync(path.join(staticDir, 'index.html'), html);
-    await buildHostGlobals(react, path.join(staticDir, 'vendor'));
-    copyFileSync(distMain, path.join(staticDir, 'static', 'plugins', PLUGIN_ID, 'main.js'));
-    const server = startDevserver(devserverBinary(work), staticDir);
-    const origin = await server.origin;
-    const seed = await (await fetch(origin + '/test/seed')).json();
-    return {work, server, origin, seed};
-}
-
-/**
  * Debian Chromium on a fresh profile in `work`, headless, reaching only `origin` (and data:
  * URLs); page errors and console errors are collected (into the arrays given) for the suite's
  * last check.
