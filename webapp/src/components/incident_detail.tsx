@@ -231,9 +231,14 @@ export function IncidentDetail({incidentId, initial, events, now, myUserId, team
         };
     }, []);
 
-    // Every answer carries the whole incident; the newest request wins.
+    // Every answer carries the whole incident. An answer is shown unless a newer request's answer
+    // is already on screen: our own change's reply often arrives after the websocket event it
+    // caused has started a reload, and it must not be dropped for that reload (the view would
+    // show the old state until the reload lands); an older answer never replaces a newer one.
+    const shown = React.useRef(0);
     const accept = React.useCallback((inc: Incident, mySeq: number) => {
-        if (mounted.current && mySeq === seq.current) {
+        if (mounted.current && mySeq > shown.current) {
+            shown.current = mySeq;
             setIncident(inc);
         }
     }, []);

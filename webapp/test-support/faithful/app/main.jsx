@@ -115,7 +115,9 @@ host.removePlugin = (id) => {
     document.getElementById(`plugin_${id}`)?.remove();
 };
 
-// The route decides the current team and channel (the host's team and channel identifiers).
+// The route decides the current team and channel (the host's team and channel identifiers). A
+// channel the store does not know yet (created, or joined, since the page loaded) is looked up
+// again among the user's channels, as the channel identifier router fetches one it lacks.
 function selectFromRoute() {
     const parts = host.history.location.pathname.split('/').filter(Boolean);
     const state = host.store.getState();
@@ -124,10 +126,21 @@ function selectFromRoute() {
         host.store.dispatch({type: ActionTypes.SELECT_TEAM, data: team.id});
     }
     if (team && parts[1] === 'channels') {
-        const channel = Object.values(state.entities.channels.channels).find((c) => c.team_id === team.id && c.name === parts[2]);
+        const find = () => Object.values(host.store.getState().entities.channels.channels).find((c) => c.team_id === team.id && c.name === parts[2]);
+        const channel = find();
         if (channel) {
             host.store.dispatch({type: ActionTypes.SELECT_CHANNEL, data: channel.id});
+            return;
         }
+        get(`/api/v4/users/me/teams/${team.id}/channels`).then((channels) => {
+            host.store.dispatch({type: ActionTypes.RECEIVED_MY_CHANNELS, data: channels});
+            const found = find();
+            if (found) {
+                host.store.dispatch({type: ActionTypes.SELECT_CHANNEL, data: found.id});
+            }
+        }).catch((err) => {
+            host.bootError = host.bootError || `looking up channel ${parts[2]}: ${err}`;
+        });
     }
 }
 
