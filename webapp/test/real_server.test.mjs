@@ -122,6 +122,7 @@ describe('webapp against a real Mattermost server', {skip: skipReason, timeout: 
     test('the App Bar icon (Mattermost\'s default) opens the incident list, served by the real server', async () => {
         // The server's default config shows the App Bar, so the channel-header button is not drawn.
         assert.equal(await page.evaluate(() => window.__host.store.getState().entities.general.config.DisableAppBar), 'false');
+        await page.locator('#channel-header').waitFor();
         assert.equal(await page.locator('#channel-header').getByRole('button', {name: 'Incident Response'}).count(), 0);
         await page.getByRole('navigation', {name: 'App Bar'}).getByRole('button', {name: PLUGIN_ID}).click();
         await region().waitFor();

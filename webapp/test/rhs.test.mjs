@@ -44,7 +44,9 @@ for (const react of REACT_VERSIONS) {
         const appBarIcon = () => page.getByRole('navigation', {name: 'App Bar'}).getByRole('button', {name: PLUGIN_ID});
         // A post's "Message actions" menu, as the host draws it: its items, or [] when it has none.
         async function postMenu(message) {
-            const button = page.getByRole('listitem').filter({hasText: message}).getByRole('button', {name: 'Message actions'});
+            const post = page.getByRole('listitem').filter({hasText: message});
+            await post.waitFor(); // the host renders a received post on its next render
+            const button = post.getByRole('button', {name: 'Message actions'});
             if (await button.count() === 0) { return []; }
             await button.click();
             const items = await page.getByRole('menu', {name: 'Message actions'}).getByRole('menuitem').allInnerTexts();

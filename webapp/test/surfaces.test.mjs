@@ -89,6 +89,7 @@ for (const react of REACT_VERSIONS) {
             await page.getByRole('navigation', {name: 'Channels'}).waitFor();
             await page.getByRole('button', {name: /Town Square channel menu/}).click();
             // Not at the top level of the menu: under "More actions".
+            await page.getByRole('menuitem', {name: /More actions/}).waitFor();
             assert.equal(await page.getByRole('menu').getByRole('menuitem', {name: 'Start incident'}).count(), 0);
             await page.getByRole('menuitem', {name: /More actions/}).click();
             await page.getByRole('menuitem', {name: 'Start incident'}).click();
@@ -257,8 +258,9 @@ for (const react of REACT_VERSIONS) {
         after(() => stopHarness(host?.stopArgs(context) ?? {}));
 
         test('no App Bar; the channel-header button, named by its icon, toggles the RHS', async () => {
-            assert.equal(await page.getByRole('navigation', {name: 'App Bar'}).count(), 0);
             const button = page.locator('#channel-header').getByRole('button', {name: 'Incident Response'});
+            await button.waitFor();
+            assert.equal(await page.getByRole('navigation', {name: 'App Bar'}).count(), 0);
             await button.click();
             const region = page.getByRole('region', {name: 'Incidents'});
             await region.getByRole('heading', {name: /Active incidents/}).waitFor();
