@@ -3,7 +3,7 @@ import React from 'react';
 import {fill, slots, useT} from '../i18n';
 import type {ChecklistItem, ChecklistSection, ItemState, User} from '../types/incident';
 
-import {Ago, CLS, UserName, useMounted} from './common';
+import {BY_WHOM_WHEN, ByWhomWhen, CLS, FormButtons, UserName, useMounted} from './common';
 import {Markdown} from './markdown';
 import {UserPicker} from './user_picker';
 
@@ -327,20 +327,12 @@ function CommandRow({item, readOnly, now, actions}: {
             </span>
             {item.last_run_at && item.last_run_by ? (
                 <span className={`${CLS}-muted ${CLS}-small`}>
-                    {fill(t('checklist.lastRun', 'Last run by {user}, {ago}', slots('user', 'ago')), {
-                        user: (
-                            <UserName
-                                userId={item.last_run_by}
-                                avatar={false}
-                            />
-                        ),
-                        ago: (
-                            <Ago
-                                at={item.last_run_at}
-                                now={now}
-                            />
-                        ),
-                    })}
+                    <ByWhomWhen
+                        message={t('checklist.lastRun', 'Last run by {user}, {ago}', BY_WHOM_WHEN)}
+                        userId={item.last_run_by}
+                        at={item.last_run_at}
+                        now={now}
+                    />
                 </span>
             ) : null}
             <div
@@ -426,21 +418,13 @@ function Item({item, place, readOnly, now, busy, onSetState, actions}: {
                         {skipped && <span className={`${CLS}-tag`}>{t('itemState.skipped', 'Skipped')}</span>}
                         {done && (
                             <span>
-                                {fill(done.current ? t('checklist.doneBy', 'Done by {user} {ago}', slots('user', 'ago')) :
-                                    t('checklist.lastDoneBy', 'Last done by {user} {ago}', slots('user', 'ago')), {
-                                    user: (
-                                        <UserName
-                                            userId={done.by}
-                                            avatar={false}
-                                        />
-                                    ),
-                                    ago: (
-                                        <Ago
-                                            at={done.at}
-                                            now={now}
-                                        />
-                                    ),
-                                })}
+                                <ByWhomWhen
+                                    message={done.current ? t('checklist.doneBy', 'Done by {user} {ago}', BY_WHOM_WHEN) :
+                                        t('checklist.lastDoneBy', 'Last done by {user} {ago}', BY_WHOM_WHEN)}
+                                    userId={done.by}
+                                    at={done.at}
+                                    now={now}
+                                />
                             </span>
                         )}
                         {item.assignee_id && (
@@ -612,21 +596,13 @@ function RenameSectionForm({section, onRename, onClose}: {
                 onChange={(e) => setTitle(e.target.value)}
                 disabled={saving}
             />
-            <button
-                type='button'
-                className={`${CLS}-button ${CLS}-button--tertiary ${CLS}-button--small`}
-                onClick={onClose}
-                disabled={saving}
-            >
-                {t('common.cancel', 'Cancel')}
-            </button>
-            <button
-                type='submit'
-                className={`${CLS}-button ${CLS}-button--primary ${CLS}-button--small`}
-                disabled={!title.trim() || saving}
-            >
-                {saving ? t('common.saving', 'Saving…') : t('common.save', 'Save')}
-            </button>
+            <FormButtons
+                busy={saving}
+                canSubmit={Boolean(title.trim())}
+                onCancel={onClose}
+                submitLabel={t('common.save', 'Save')}
+                busyLabel={t('common.saving', 'Saving…')}
+            />
         </form>
     );
 }

@@ -1,7 +1,7 @@
 import React from 'react';
 
 import {userImageURL} from '../client';
-import {english, useT} from '../i18n';
+import {english, fill, slots, useT} from '../i18n';
 import type {Translate} from '../i18n';
 import {ago, fullDate, isoDate} from '../time';
 import {displayUsername, useUser} from '../users';
@@ -42,6 +42,60 @@ export function Ago({at, now}: {at: number; now: number}): React.ReactElement {
         >
             {ago(at, now, t)}
         </time>
+    );
+}
+
+/**
+ * "Done by @alice 5 min ago": a message whose {user} and {ago} slots become the person's name and
+ * the relative time, wherever the translation puts them.
+ */
+export function ByWhomWhen({message, userId, at, now}: {message: string; userId: string; at: number; now: number}): React.ReactElement {
+    return fill(message, {
+        user: (
+            <UserName
+                userId={userId}
+                avatar={false}
+            />
+        ),
+        ago: (
+            <Ago
+                at={at}
+                now={now}
+            />
+        ),
+    });
+}
+
+/** The values that leave the {user} and {ago} slots for ByWhomWhen. */
+export const BY_WHOM_WHEN = slots('user', 'ago');
+
+/** A small form's Cancel and submit buttons; both wait while it saves. */
+export function FormButtons({busy, canSubmit = true, onCancel, submitLabel, busyLabel}: {
+    busy: boolean;
+    canSubmit?: boolean;
+    onCancel: () => void;
+    submitLabel: string;
+    busyLabel: string;
+}): React.ReactElement {
+    const t = useT();
+    return (
+        <>
+            <button
+                type='button'
+                className={`${CLS}-button ${CLS}-button--tertiary ${CLS}-button--small`}
+                onClick={onCancel}
+                disabled={busy}
+            >
+                {t('common.cancel', 'Cancel')}
+            </button>
+            <button
+                type='submit'
+                className={`${CLS}-button ${CLS}-button--primary ${CLS}-button--small`}
+                disabled={!canSubmit || busy}
+            >
+                {busy ? busyLabel : submitLabel}
+            </button>
+        </>
     );
 }
 

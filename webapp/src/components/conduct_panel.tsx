@@ -6,7 +6,7 @@ import {useT} from '../i18n';
 import {fullDate} from '../time';
 import type {Conduct, Incident} from '../types/incident';
 
-import {Ago, CLS, UserName, errorMessage, isAbort, useMounted} from './common';
+import {Ago, CLS, FormButtons, UserName, errorMessage, isAbort, useMounted} from './common';
 import {UserPicker} from './user_picker';
 
 // The conduct changes only when an admin edits the settings: fetch it once per page.
@@ -145,21 +145,12 @@ function UpdateForm({incident, conduct, onChange, onClose}: {
                 </select>
             </label>
             <div className={`${CLS}-update-form__actions`}>
-                <button
-                    type='button'
-                    className={`${CLS}-button ${CLS}-button--tertiary ${CLS}-button--small`}
-                    onClick={onClose}
-                    disabled={saving}
-                >
-                    {t('common.cancel', 'Cancel')}
-                </button>
-                <button
-                    type='submit'
-                    className={`${CLS}-button ${CLS}-button--primary ${CLS}-button--small`}
-                    disabled={saving}
-                >
-                    {saving ? t('update.posting', 'Posting…') : t('update.post', 'Post update')}
-                </button>
+                <FormButtons
+                    busy={saving}
+                    onCancel={onClose}
+                    submitLabel={t('update.post', 'Post update')}
+                    busyLabel={t('update.posting', 'Posting…')}
+                />
             </div>
         </form>
     );

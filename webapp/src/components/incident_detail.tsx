@@ -7,7 +7,7 @@ import type {ChecklistItem, Incident, ItemState} from '../types/incident';
 
 import {ChannelLink} from './channel_link';
 import {ChecklistSectionView, NewSectionForm} from './checklist';
-import {Ago, CLS, ErrorBanner, UserName, errorMessage, isAbort, useMounted} from './common';
+import {Ago, CLS, ErrorBanner, FormButtons, UserName, errorMessage, isAbort, useMounted} from './common';
 import {ConductPanel} from './conduct_panel';
 import {UserPicker} from './user_picker';
 
@@ -125,21 +125,12 @@ function EditForm({incident, onSave, onClose}: {
                 </p>
             )}
             <div className={`${CLS}-update-form__actions`}>
-                <button
-                    type='button'
-                    className={`${CLS}-button ${CLS}-button--tertiary ${CLS}-button--small`}
-                    onClick={onClose}
-                    disabled={saving}
-                >
-                    {t('common.cancel', 'Cancel')}
-                </button>
-                <button
-                    type='submit'
-                    className={`${CLS}-button ${CLS}-button--primary ${CLS}-button--small`}
-                    disabled={saving}
-                >
-                    {saving ? t('common.saving', 'Saving…') : t('common.save', 'Save')}
-                </button>
+                <FormButtons
+                    busy={saving}
+                    onCancel={onClose}
+                    submitLabel={t('common.save', 'Save')}
+                    busyLabel={t('common.saving', 'Saving…')}
+                />
             </div>
         </form>
     );
