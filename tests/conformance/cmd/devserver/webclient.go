@@ -116,9 +116,8 @@ func (s *server) localeOf(userID string) string {
 }
 
 func (s *server) serveMe(w http.ResponseWriter, r *http.Request) {
-	me := s.session(r)
-	if me == "" || r.Method != http.MethodGet {
-		writeErr(w, http.StatusUnauthorized, "Invalid or expired session, please login again.")
+	me, ok := s.needSession(w, r)
+	if !ok {
 		return
 	}
 	u, aerr := s.api.GetUser(me)
@@ -142,18 +141,16 @@ func (s *server) myTeams(me string) []*model.Team {
 }
 
 func (s *server) serveMyTeams(w http.ResponseWriter, r *http.Request) {
-	me := s.session(r)
-	if me == "" {
-		writeErr(w, http.StatusUnauthorized, "Invalid or expired session, please login again.")
+	me, ok := s.needSession(w, r)
+	if !ok {
 		return
 	}
 	writeJSON(w, http.StatusOK, s.myTeams(me))
 }
 
 func (s *server) serveMyTeamChannels(w http.ResponseWriter, r *http.Request) {
-	me := s.session(r)
-	if me == "" {
-		writeErr(w, http.StatusUnauthorized, "Invalid or expired session, please login again.")
+	me, ok := s.needSession(w, r)
+	if !ok {
 		return
 	}
 	teamID, rest, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/api/v4/users/me/teams/"), "/")
@@ -227,9 +224,8 @@ var upgrader = websocket.Upgrader{CheckOrigin: func(r *http.Request) bool { retu
 // serveWebSocket streams the events the plugin publishes from now on, as Mattermost's hub
 // would to this session: "hello" first, then each event this user may receive, in order.
 func (s *server) serveWebSocket(w http.ResponseWriter, r *http.Request) {
-	me := s.session(r)
-	if me == "" {
-		writeErr(w, http.StatusUnauthorized, "Invalid or expired session, please login again.")
+	me, ok := s.needSession(w, r)
+	if !ok {
 		return
 	}
 	conn, err := upgrader.Upgrade(w, r, nil)
