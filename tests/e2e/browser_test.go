@@ -15,8 +15,9 @@ import (
 )
 
 // stepBrowser runs webapp/test/real_server.test.mjs (node's test runner, Chromium through
-// playwright-core) against this server: our main.js as the server serves it, in a harness page
-// on the server's origin, logged in with a real session cookie. It hands the server's URL and
+// playwright-core) against this server: the faithful host (webapp/test-support/faithful) served
+// by the server as its root.html, logged in through the server, loading our main.js where the
+// server lists it, with the server's websocket. It hands the server's URL and
 // the users' logins over in E2E_MM_* variables; without them that file skips itself, so here
 // it must report tests that passed and none skipped.
 func stepBrowser(t *testing.T, ctx context.Context, w *world) {
@@ -41,7 +42,8 @@ func stepBrowser(t *testing.T, ctx context.Context, w *world) {
 		"E2E_MM_URL="+env.URL,
 		"E2E_MM_USERS="+string(usersJSON),
 		"E2E_MM_TEAM="+string(teamJSON),
-		// The server serves this folder below /static/; the test puts its host page there.
+		// The server serves this folder below /static/ and its root.html for web routes; the test
+		// puts the host page there.
 		"E2E_MM_STATIC_DIR="+filepath.Join(env.WorkDir, "client"),
 	)
 	var out bytes.Buffer
