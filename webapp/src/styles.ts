@@ -40,7 +40,7 @@ ${c}-select{padding-right:8px}
 ${c}-check-field{display:flex;align-items:center;gap:8px;cursor:pointer}
 ${c}-check-field ${c}-checkbox{margin:0}
 ${c}-field-error{color:${err}}
-${c}-list__header{display:flex;align-items:center;justify-content:space-between;gap:8px;padding:12px 16px 8px}
+${c}-list__header{display:flex;flex-wrap:wrap;align-items:center;justify-content:space-between;gap:8px;padding:12px 16px 8px}
 ${c}-list__header ${c}-heading{padding:0}
 ${c}-list,${c}-detail{display:flex;flex-direction:column;min-height:0;flex:1}
 ${c}-list{overflow-y:auto}

@@ -126,6 +126,12 @@ function PostList({host, state, channel}) {
             e(PostActions, {host, state, post: p}))));
 }
 
+// A private channel's mark in the channel sidebar (an emoji would need a font the machine may lack).
+function LockIcon() {
+    return e('svg', {width: 10, height: 12, viewBox: '0 0 10 12', role: 'img', 'aria-label': 'private', style: {marginRight: 6}},
+        e('path', {fill: 'currentColor', d: 'M2 5V3.5a3 3 0 0 1 6 0V5h1v7H1V5h1zm1.5 0h3V3.5a1.5 1.5 0 0 0-3 0V5z'}));
+}
+
 function ChannelView({host, state, team, appBarOn}) {
     const channel = currentChannel(state);
     const channels = Object.values(state.entities.channels.channels).filter((c) => c.team_id === team.id && (c.type === 'O' || c.type === 'P'))
@@ -139,7 +145,7 @@ function ChannelView({host, state, team, appBarOn}) {
                 onClick: (ev) => {
                     ev.preventDefault();
                     host.history.push(`/${team.name}/channels/${c.name}`);
-                }}, c.type === 'P' ? '\uD83D\uDD12 ' : '# ', c.display_name))))),
+                }}, c.type === 'P' ? e(LockIcon) : '# ', c.display_name))))),
         e('main', {id: 'app-content', className: 'center'},
             channel ? e(React.Fragment, null, e(ChannelHeader, {host, state, channel, appBarOn}), e(PostList, {host, state, channel})) :
                 e('p', {className: 'host-notice'}, 'Channel not found.')),
