@@ -35,7 +35,7 @@ var (
 	subpathFlag       = flag.String("subpath", "", "serve below this path, like a SiteURL with a subpath (e.g. /chat)")
 	disableAppBarFlag = flag.Bool("disable-app-bar", false, "client config DisableAppBar=true (Mattermost's default is false)")
 	// As Mattermost lists it (/static/<id>/<file>); the web app loads it from /static/plugins/<id>/<file>.
-	bundlePathFlag = "/static/" + pluginID + "/main.js"
+	listedBundlePath = "/static/" + pluginID + "/main.js"
 )
 
 func (s *server) routeWebClient(mux *http.ServeMux) {
@@ -170,7 +170,7 @@ func (s *server) serveMyTeamChannels(w http.ResponseWriter, r *http.Request) {
 func (s *server) serveWebappPlugins(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, []map[string]any{{
 		"id": pluginID, "version": "dev",
-		"webapp": map[string]string{"bundle_path": bundlePathFlag},
+		"webapp": map[string]string{"bundle_path": listedBundlePath},
 	}})
 }
 
