@@ -61,7 +61,10 @@
 //	GET  /test/events?since=N        websocket events the plugin published, as a browser would get
 //	                                 them: {"events":[{"event":"custom_incident-response_…","data":{…},
 //	                                 "broadcast":{…}}],"next":M}
-//	anything else                    files from -static DIR (when given), never cached
+//	/api/v4/config/client, users/me, users/me/teams[/{id}/channels], plugins/webapp, websocket
+//	                                 what the web client boots from, and the filtered event stream (webclient.go)
+//	anything else                    a file from -static DIR (when given), never cached, or its index.html
+//	                                 for a web route (webclient.go); -subpath serves all of it below a path
 package main
 
 import (
