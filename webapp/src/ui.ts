@@ -4,6 +4,11 @@ export interface StartRequest {
     summary?: string;
     // The post the incident was started from: a permalink shown in the form.
     postLink?: string;
+    // What the user has typed so far. The form keeps it here, so when the host unmounts the form
+    // (leaving the channel view unmounts the Root component) the next one opens with it.
+    name?: string;
+    channelName?: string;
+    playbookId?: string;
 }
 
 // A post to put on an incident's timeline (the post menu's "Add to incident timeline").

@@ -84,7 +84,7 @@ for (const react of REACT_VERSIONS) {
             await rhs().waitFor({state: 'detached'});
         });
 
-        test('in the channel view: the channel menu\'s "More actions" has "Start incident"; a form opened there survives leaving the channel view', async () => {
+        test('in the channel view: the channel menu\'s "More actions" has "Start incident"; a form opened there survives leaving the channel view, with what was typed', async () => {
             await navigate(page, `/${team}/channels/town-square`);
             await page.getByRole('navigation', {name: 'Channels'}).waitFor();
             await page.getByRole('button', {name: /Town Square channel menu/}).click();
@@ -100,6 +100,8 @@ for (const react of REACT_VERSIONS) {
             await navigate(page, `/${team}/${PLUGIN_ID}/reports`);
             await page.getByRole('navigation', {name: 'Channels'}).waitFor({state: 'detached'});
             await dialog.waitFor();
+            // The form reopened where the page draws it, with what was typed.
+            assert.equal(await dialog.getByRole('textbox', {name: 'Name', exact: true}).inputValue(), 'Half typed');
             await page.keyboard.press('Escape');
             await dialog.waitFor({state: 'detached'});
             await navigate(page, `/${team}/channels/town-square`);

@@ -24,12 +24,29 @@ function StartForm({teamId, request, onClose, onStarted}: {
     onStarted: (incident: Incident) => void;
 }): React.ReactElement {
     const t = useT();
-    const [name, setName] = React.useState('');
-    const [summary, setSummary] = React.useState(request.summary || '');
+    // The typed values go into the request too (a draft that outlives this component).
+    const [name, setNameState] = React.useState(request.name || '');
+    const [summary, setSummaryState] = React.useState(request.summary || '');
     const [playbooks, setPlaybooks] = React.useState<Playbook[] | null>(null);
     const [playbooksError, setPlaybooksError] = React.useState('');
-    const [playbookId, setPlaybookId] = React.useState('');
-    const [channelName, setChannelName] = React.useState('');
+    const [playbookId, setPlaybookIdState] = React.useState(request.playbookId || '');
+    const [channelName, setChannelNameState] = React.useState(request.channelName || '');
+    const setName = (v: string) => {
+        request.name = v;
+        setNameState(v);
+    };
+    const setSummary = (v: string) => {
+        request.summary = v;
+        setSummaryState(v);
+    };
+    const setPlaybookId = (v: string) => {
+        request.playbookId = v;
+        setPlaybookIdState(v);
+    };
+    const setChannelName = (v: string) => {
+        request.channelName = v;
+        setChannelNameState(v);
+    };
     const [isPrivate, setIsPrivate] = React.useState(false);
     const [privateTouched, setPrivateTouched] = React.useState(false);
     const [saving, setSaving] = React.useState(false);
@@ -43,8 +60,8 @@ function StartForm({teamId, request, onClose, onStarted}: {
             (res) => {
                 const items = res.items || [];
                 setPlaybooks(items);
-                if (items.length) {
-                    setPlaybookId(items[0].id);
+                if (items.length && !items.some((p) => p.id === request.playbookId)) {
+                    setPlaybookIdState(items[0].id);
                 }
             },
             (e) => {
