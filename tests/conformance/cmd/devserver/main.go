@@ -376,7 +376,7 @@ func (s *server) serveUsers(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, userJSON{ID: u.Id, Username: u.Username, FirstName: u.FirstName, LastName: u.LastName,
-		Nickname: u.Nickname, IsBot: u.IsBot, Roles: u.Roles, Locale: u.Locale})
+		Nickname: u.Nickname, IsBot: u.IsBot, Roles: u.Roles, Locale: s.localeOf(u.Id)})
 }
 
 // serveAutocomplete answers like Mattermost's GET /api/v4/users/autocomplete, over the fake's
@@ -414,7 +414,7 @@ func (s *server) serveAutocomplete(w http.ResponseWriter, r *http.Request) {
 		}
 		if match {
 			users = append(users, userJSON{ID: u.Id, Username: u.Username, FirstName: u.FirstName, LastName: u.LastName,
-				Nickname: u.Nickname, IsBot: u.IsBot, Roles: u.Roles, Locale: u.Locale})
+				Nickname: u.Nickname, IsBot: u.IsBot, Roles: u.Roles, Locale: s.localeOf(u.Id)})
 		}
 	}
 	sort.Slice(users, func(i, j int) bool { return users[i].Username < users[j].Username })

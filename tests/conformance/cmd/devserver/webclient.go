@@ -3,7 +3,7 @@
 // it boots against a real one:
 //
 //	GET  /api/v4/config/client?format=old   the client config (SiteURL, DisableAppBar, …)
-//	GET  /api/v4/users/me                    the session's user, with its locale
+//	GET  /api/v4/users/me                    the session's user, with its locale (main.go's serveUsers)
 //	GET  /api/v4/users/me/teams              the session's teams
 //	GET  /api/v4/users/me/teams/{id}/channels  the team's channels the user is a member of
 //	GET  /api/v4/plugins/webapp              the webapp plugins: [{id, version, webapp: {bundle_path}}]
@@ -40,7 +40,6 @@ var (
 
 func (s *server) routeWebClient(mux *http.ServeMux) {
 	mux.HandleFunc("/api/v4/config/client", s.serveClientConfig)
-	mux.HandleFunc("/api/v4/users/me", s.serveMe)
 	mux.HandleFunc("/api/v4/users/me/teams", s.serveMyTeams)
 	mux.HandleFunc("/api/v4/users/me/teams/", s.serveMyTeamChannels)
 	mux.HandleFunc("/api/v4/plugins/webapp", s.serveWebappPlugins)
@@ -106,6 +105,7 @@ func (s *server) serveClientConfig(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// localeOf is the user's language: "en" unless /test/locale set another.
 func (s *server) localeOf(userID string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -113,20 +113,6 @@ func (s *server) localeOf(userID string) string {
 		return l
 	}
 	return "en"
-}
-
-func (s *server) serveMe(w http.ResponseWriter, r *http.Request) {
-	me, ok := s.needSession(w, r)
-	if !ok {
-		return
-	}
-	u, aerr := s.api.GetUser(me)
-	if aerr != nil {
-		writeErr(w, http.StatusNotFound, "Unable to find the user.")
-		return
-	}
-	writeJSON(w, http.StatusOK, userJSON{ID: u.Id, Username: u.Username, FirstName: u.FirstName, LastName: u.LastName,
-		Nickname: u.Nickname, IsBot: u.IsBot, Roles: u.Roles, Locale: s.localeOf(me)})
 }
 
 func (s *server) myTeams(me string) []*model.Team {
