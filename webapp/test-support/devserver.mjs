@@ -136,3 +136,12 @@ export async function stopHarness({context, server, work}) {
     }
     if (work) { rmSync(work, {recursive: true, force: true}); }
 }
+
+/** Waits until `fn()` is truthy, checking every 50 ms; after `ms` fails with `what`. */
+export async function until(fn, what, ms = 10_000) {
+    const end = Date.now() + ms;
+    while (!(await fn())) {
+        if (Date.now() > end) { throw new Error(what); }
+        await new Promise((r) => setTimeout(r, 50));
+    }
+}

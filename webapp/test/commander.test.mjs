@@ -13,11 +13,9 @@
 // go to webapp/test-output/.
 import {after, before, describe, test} from 'node:test';
 import assert from 'node:assert/strict';
-import {mkdirSync} from 'node:fs';
-import path from 'node:path';
 
-import {PLUGIN_ID, THEMES, outDir, skipReason, settledFocus, launchChromium, stopHarness} from '../test-support/devserver.mjs';
-import {screenshotName} from '../test-support/host-globals.mjs';
+import {PLUGIN_ID, THEMES, skipReason, settledFocus, launchChromium, stopHarness, until} from '../test-support/devserver.mjs';
+import {screenshot} from '../test-support/screenshots.mjs';
 import {REACT_VERSIONS} from '../test-support/faithful/build.mjs';
 import {navigate, openAs, startFaithfulHost} from '../test-support/faithful/harness.mjs';
 
@@ -48,21 +46,7 @@ for (const react of REACT_VERSIONS) {
         const get = async (id) => (await api('alice', 'GET', `/incidents/${id}`)).data;
         const byTitle = (inc, title) => inc.checklists.flatMap((s) => s.items).find((i) => i.title === title);
         const text = async (locator) => (await locator.textContent()).replace(/\s+/g, ' ').trim();
-        async function until(fn, what, ms = 10_000) {
-            const end = Date.now() + ms;
-            while (!(await fn())) {
-                if (Date.now() > end) { throw new Error(what); }
-                await new Promise((r) => setTimeout(r, 50));
-            }
-        }
-        async function shot(name) {
-            mkdirSync(outDir, {recursive: true});
-            const file = screenshotName(name, react);
-            if (file) {
-                await page.waitForFunction(() => Array.from(document.images).every((i) => i.complete));
-                await page.screenshot({path: path.join(outDir, `${file}.png`)});
-            }
-        }
+        const shot = (name) => screenshot(page, name, react);
         // Mattermost's default config shows the App Bar; its icon is named by the img alt, the plugin id.
         const appBarIcon = () => page.getByRole('navigation', {name: 'App Bar'}).getByRole('button', {name: PLUGIN_ID});
         const rhs = () => page.getByRole('region', {name: 'Incidents'});

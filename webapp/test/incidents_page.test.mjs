@@ -11,12 +11,13 @@
 // Screenshots go to webapp/test-output/incidents-page-*.png (and playbook*, reports-page-*).
 import {after, before, describe, test} from 'node:test';
 import assert from 'node:assert/strict';
-import {mkdirSync, readFileSync} from 'node:fs';
+import {readFileSync} from 'node:fs';
 import path from 'node:path';
 
-import {PLUGIN_ID, THEMES, outDir, skipReason, settledFocus, launchChromium, stopHarness} from '../test-support/devserver.mjs';
+import {PLUGIN_ID, THEMES, skipReason, settledFocus, launchChromium, stopHarness, until} from '../test-support/devserver.mjs';
 import {navigate, openAs, startFaithfulHost} from '../test-support/faithful/harness.mjs';
-import {REACT_VERSIONS, screenshotName} from '../test-support/host-globals.mjs';
+import {REACT_VERSIONS} from '../test-support/faithful/build.mjs';
+import {screenshot} from '../test-support/screenshots.mjs';
 
 const skip = skipReason;
 if (skip) {
@@ -24,13 +25,6 @@ if (skip) {
     console.log(`# incidents_page.test.mjs skipped: ${skip}`);
 }
 
-async function until(fn, what, ms = 10_000) {
-    const end = Date.now() + ms;
-    while (!(await fn())) {
-        if (Date.now() > end) { throw new Error(what); }
-        await new Promise((r) => setTimeout(r, 50));
-    }
-}
 
 for (const react of REACT_VERSIONS) {
     describe(`incidents page against the real plugin in Chromium (React ${react})`, {skip, timeout: 300_000}, () => {
@@ -48,14 +42,7 @@ for (const react of REACT_VERSIONS) {
         const setTheme = (t) => page.evaluate((vars) => window.__host.setTheme(vars), t);
         const pagePath = (name) => `/${team}/${PLUGIN_ID}/${name}`;
         const pathname = () => new URL(page.url()).pathname;
-        async function shot(name) {
-            mkdirSync(outDir, {recursive: true});
-            await page.waitForFunction(() => Array.from(document.images).every((i) => i.complete));
-            const file = screenshotName(name, react);
-            if (file) {
-                await page.screenshot({path: path.join(outDir, `${file}.png`)});
-            }
-        }
+        const shot = (name) => screenshot(page, name, react);
         // A fresh load of one of the plugin's pages, as alice, the way Mattermost boots.
         async function openPage(name, query = '') {
             await openAs(page, host, 'alice', pagePath(name) + query, pageErrors);

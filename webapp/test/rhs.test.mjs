@@ -10,11 +10,9 @@
 // sets it); without BUNDLE_TGZ the suite is skipped. Screenshots go to webapp/test-output/.
 import {after, before, describe, test} from 'node:test';
 import assert from 'node:assert/strict';
-import {mkdirSync} from 'node:fs';
-import path from 'node:path';
 
-import {PLUGIN_ID, THEMES, outDir, skipReason, settledFocus, launchChromium, stopHarness} from '../test-support/devserver.mjs';
-import {screenshotName} from '../test-support/host-globals.mjs';
+import {PLUGIN_ID, THEMES, skipReason, settledFocus, launchChromium, stopHarness, until} from '../test-support/devserver.mjs';
+import {screenshot} from '../test-support/screenshots.mjs';
 import {REACT_VERSIONS} from '../test-support/faithful/build.mjs';
 import {openAs, startFaithfulHost} from '../test-support/faithful/harness.mjs';
 
@@ -61,21 +59,7 @@ for (const react of REACT_VERSIONS) {
         // The checklist row (li) of the item with this title.
         const row = (region, title) => region.locator('li').filter({has: page.getByRole('checkbox', {name: title, exact: true})});
         const text = async (locator) => (await locator.textContent()).replace(/\s+/g, ' ').trim();
-        async function until(fn, what, ms = 10_000) {
-            const end = Date.now() + ms;
-            while (!(await fn())) {
-                if (Date.now() > end) { throw new Error(what); }
-                await new Promise((r) => setTimeout(r, 50));
-            }
-        }
-        async function shot(name) {
-            mkdirSync(outDir, {recursive: true});
-            await page.waitForFunction(() => Array.from(document.images).every((i) => i.complete));
-            const file = screenshotName(name, react);
-            if (file) {
-                await page.screenshot({path: path.join(outDir, `${file}.png`)});
-            }
-        }
+        const shot = (name) => screenshot(page, name, react);
 
         before(async () => {
             host = await startFaithfulHost({react, prefix: 'ir-rhs-'});

@@ -7,23 +7,17 @@
 // Skipped without BUNDLE_TGZ.
 import {after, before, describe, test} from 'node:test';
 import assert from 'node:assert/strict';
-import {mkdirSync, readFileSync} from 'node:fs';
+import {readFileSync} from 'node:fs';
 import path from 'node:path';
 
-import {PLUGIN_ID, THEMES, launchChromium, outDir, skipReason, stopHarness, webappDir} from '../test-support/devserver.mjs';
+import {PLUGIN_ID, THEMES, launchChromium, skipReason, stopHarness, until, webappDir} from '../test-support/devserver.mjs';
 import {REACT_VERSIONS} from '../test-support/faithful/build.mjs';
 import {navigate, openAs, startFaithfulHost} from '../test-support/faithful/harness.mjs';
+import {screenshot} from '../test-support/screenshots.mjs';
 
 const FR = JSON.parse(readFileSync(path.join(webappDir, 'src', 'translations', 'fr.json'), 'utf8'));
 const fr = (id) => FR[`${PLUGIN_ID}.${id}`];
 
-async function until(fn, what, ms = 10_000) {
-    const end = Date.now() + ms;
-    while (!(await fn())) {
-        if (Date.now() > end) { throw new Error(what); }
-        await new Promise((r) => setTimeout(r, 50));
-    }
-}
 
 if (skipReason) {
     // eslint-disable-next-line no-console
@@ -40,12 +34,7 @@ for (const react of REACT_VERSIONS) {
         let team;
         const appBarIcon = () => page.getByRole('navigation', {name: 'App Bar'}).getByRole('button', {name: PLUGIN_ID});
         const rhs = () => page.getByRole('region', {name: 'Incidents'});
-        async function shot(name) {
-            if (String(react) !== '18') { return; }
-            mkdirSync(outDir, {recursive: true});
-            await page.waitForFunction(() => Array.from(document.images).every((i) => i.complete));
-            await page.screenshot({path: path.join(outDir, `${name}.png`)});
-        }
+        const shot = (name) => screenshot(page, name, react);
 
         before(async () => {
             host = await startFaithfulHost({react, prefix: 'ir-surfaces-'});
@@ -187,10 +176,7 @@ for (const react of REACT_VERSIONS) {
                 await admin.page.getByRole('button', {name: /Town Square menu du canal/i}).click();
                 await admin.page.getByRole('menuitem', {name: /Plus d’actions/}).waitFor();
                 await admin.page.keyboard.press('Escape');
-                if (String(react) === '18') {
-                    mkdirSync(outDir, {recursive: true});
-                    await admin.page.screenshot({path: path.join(outDir, 'rhs-list-french-light.png')});
-                }
+                await screenshot(admin.page, 'rhs-list-french-light', react);
                 assert.deepEqual(frErrors.filter((t) => !/status of 40[034]/.test(t)), []);
             } finally {
                 await admin.context.close().catch(() => {});
@@ -266,10 +252,7 @@ for (const react of REACT_VERSIONS) {
             await button.click();
             const region = page.getByRole('region', {name: 'Incidents'});
             await region.getByRole('heading', {name: /Active incidents/}).waitFor();
-            if (String(react) === '18') {
-                mkdirSync(outDir, {recursive: true});
-                await page.screenshot({path: path.join(outDir, 'layout-header-button-light.png')});
-            }
+            await screenshot(page, 'layout-header-button-light', react);
             await button.click();
             await region.waitFor({state: 'detached'});
             assert.deepEqual(pageErrors, []);

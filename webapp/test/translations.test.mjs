@@ -15,7 +15,7 @@ import path from 'node:path';
 
 import {PLUGIN_ID, THEMES, launchChromium, skipReason, stopHarness, webappDir} from '../test-support/devserver.mjs';
 import {openAs, startFaithfulHost} from '../test-support/faithful/harness.mjs';
-import {REACT_VERSIONS} from '../test-support/host-globals.mjs';
+import {REACT_VERSIONS} from '../test-support/faithful/build.mjs';
 
 const TABLES = {
     en: JSON.parse(readFileSync(path.join(webappDir, 'src', 'translations', 'en.json'), 'utf8')),

@@ -3,7 +3,7 @@ import React from 'react';
 import {fill, slots, useT} from '../i18n';
 import type {ChecklistItem, ChecklistSection, ItemState, User} from '../types/incident';
 
-import {BY_WHOM_WHEN, ByWhomWhen, CLS, FormButtons, UserName, useMounted} from './common';
+import {BY_WHOM_WHEN, ByWhomWhen, CLS, FormButtons, UserName, closeOnEscape, useMounted, useSave} from './common';
 import {Markdown} from './markdown';
 import {UserPicker} from './user_picker';
 
@@ -475,25 +475,18 @@ function AddItemForm({sectionTitle, onAdd, onClose}: {
 }): React.ReactElement {
     const t = useT();
     const [title, setTitle] = React.useState('');
-    const [saving, setSaving] = React.useState(false);
+    const {saving, save} = useSave();
     const inputRef = React.useRef<HTMLInputElement>(null);
-    const mounted = useMounted();
     React.useEffect(() => {
         inputRef.current?.focus();
     }, []);
     const submit = async (e: React.FormEvent) => {
         e.preventDefault();
         const trimmed = title.trim();
-        if (!trimmed || saving) {
+        if (!trimmed) {
             return;
         }
-        setSaving(true);
-        const ok = await onAdd(trimmed);
-        if (!mounted.current) {
-            return;
-        }
-        setSaving(false);
-        if (ok) {
+        if (await save(() => onAdd(trimmed))) {
             setTitle('');
             inputRef.current?.focus();
         }
@@ -502,12 +495,7 @@ function AddItemForm({sectionTitle, onAdd, onClose}: {
         <form
             className={`${CLS}-add-form`}
             onSubmit={submit}
-            onKeyDown={(e) => {
-                if (e.key === 'Escape') {
-                    e.stopPropagation();
-                    onClose();
-                }
-            }}
+            onKeyDown={closeOnEscape(onClose)}
         >
             <input
                 ref={inputRef}
@@ -548,9 +536,8 @@ function RenameSectionForm({section, onRename, onClose}: {
 }): React.ReactElement {
     const t = useT();
     const [title, setTitle] = React.useState(section.title);
-    const [saving, setSaving] = React.useState(false);
+    const {saving, save} = useSave();
     const inputRef = React.useRef<HTMLInputElement>(null);
-    const mounted = useMounted();
     React.useEffect(() => {
         inputRef.current?.focus();
         inputRef.current?.select();
@@ -565,26 +552,11 @@ function RenameSectionForm({section, onRename, onClose}: {
                 if (!trimmed || saving) {
                     return;
                 }
-                if (trimmed === section.title) {
-                    onClose();
-                    return;
-                }
-                setSaving(true);
-                const ok = await onRename(section, trimmed);
-                if (!mounted.current) {
-                    return;
-                }
-                setSaving(false);
-                if (ok) {
+                if (trimmed === section.title || await save(() => onRename(section, trimmed))) {
                     onClose();
                 }
             }}
-            onKeyDown={(e) => {
-                if (e.key === 'Escape') {
-                    e.stopPropagation();
-                    onClose();
-                }
-            }}
+            onKeyDown={closeOnEscape(onClose)}
         >
             <input
                 ref={inputRef}

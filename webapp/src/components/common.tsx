@@ -69,6 +69,43 @@ export function ByWhomWhen({message, userId, at, now}: {message: string; userId:
 /** The values that leave the {user} and {ago} slots for ByWhomWhen. */
 export const BY_WHOM_WHEN = slots('user', 'ago');
 
+/** An inline form's key handler: Escape closes it (and goes no further, so a dialog around it stays). */
+export function closeOnEscape(close: () => void): (e: React.KeyboardEvent) => void {
+    return (e) => {
+        if (e.key === 'Escape') {
+            e.stopPropagation();
+            close();
+        }
+    };
+}
+
+/**
+ * An inline form's save: `saving` while `run` is under way, one run at a time. `save` answers
+ * run's outcome, or null when a run was already under way or the form went away meanwhile.
+ */
+export function useSave(): {saving: boolean; save: (run: () => Promise<boolean>) => Promise<boolean | null>} {
+    const [saving, setSaving] = React.useState(false);
+    const mounted = useMounted();
+    const busy = React.useRef(false);
+    const save = React.useCallback(async (run: () => Promise<boolean>) => {
+        if (busy.current) {
+            return null;
+        }
+        busy.current = true;
+        setSaving(true);
+        try {
+            const ok = await run();
+            return mounted.current ? ok : null;
+        } finally {
+            busy.current = false;
+            if (mounted.current) {
+                setSaving(false);
+            }
+        }
+    }, [mounted]);
+    return {saving, save};
+}
+
 /** A small form's Cancel and submit buttons; both wait while it saves. */
 export function FormButtons({busy, canSubmit = true, onCancel, submitLabel, busyLabel}: {
     busy: boolean;

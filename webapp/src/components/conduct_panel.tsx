@@ -6,7 +6,7 @@ import {useT} from '../i18n';
 import {fullDate} from '../time';
 import type {Conduct, Incident} from '../types/incident';
 
-import {Ago, CLS, FormButtons, UserName, errorMessage, isAbort, useMounted} from './common';
+import {Ago, CLS, FormButtons, UserName, closeOnEscape, errorMessage, isAbort, useMounted, useSave} from './common';
 import {UserPicker} from './user_picker';
 
 // The conduct changes only when an admin edits the settings: fetch it once per page.
@@ -53,7 +53,7 @@ function UpdateForm({incident, conduct, onChange, onClose}: {
     const [impact, setImpact] = React.useState('');
     const [message, setMessage] = React.useState('');
     const [next, setNext] = React.useState(30);
-    const [saving, setSaving] = React.useState(false);
+    const {saving, save} = useSave();
     const messageRef = React.useRef<HTMLTextAreaElement>(null);
     React.useEffect(() => {
         messageRef.current?.focus();
@@ -75,19 +75,11 @@ function UpdateForm({incident, conduct, onChange, onClose}: {
                 if (next > 0) {
                     draft.next_update_at = Date.now() + (next * 60_000);
                 }
-                setSaving(true);
-                const ok = await onChange(() => postStatusUpdate(incident.id, draft));
-                setSaving(false);
-                if (ok) {
+                if (await save(() => onChange(() => postStatusUpdate(incident.id, draft)))) {
                     onClose();
                 }
             }}
-            onKeyDown={(e) => {
-                if (e.key === 'Escape') {
-                    e.stopPropagation();
-                    onClose();
-                }
-            }}
+            onKeyDown={closeOnEscape(onClose)}
         >
             <label className={`${CLS}-field`}>
                 <span className={`${CLS}-label`}>{t('update.status', 'Status')}</span>

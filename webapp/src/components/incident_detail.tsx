@@ -7,7 +7,7 @@ import type {ChecklistItem, Incident, ItemState} from '../types/incident';
 
 import {ChannelLink} from './channel_link';
 import {ChecklistSectionView, NewSectionForm} from './checklist';
-import {Ago, CLS, ErrorBanner, FormButtons, UserName, errorMessage, isAbort, useMounted} from './common';
+import {Ago, CLS, ErrorBanner, FormButtons, UserName, closeOnEscape, errorMessage, isAbort, useSave} from './common';
 import {ConductPanel} from './conduct_panel';
 import {UserPicker} from './user_picker';
 
@@ -32,10 +32,9 @@ function EditForm({incident, onSave, onClose}: {
     const t = useT();
     const [name, setName] = React.useState(incident.name);
     const [summary, setSummary] = React.useState(incident.summary);
-    const [saving, setSaving] = React.useState(false);
+    const {saving, save} = useSave();
     const [error, setError] = React.useState('');
     const nameRef = React.useRef<HTMLInputElement>(null);
-    const mounted = useMounted();
     React.useEffect(() => {
         nameRef.current?.focus();
     }, []);
@@ -65,23 +64,12 @@ function EditForm({incident, onSave, onClose}: {
                     onClose();
                     return;
                 }
-                setSaving(true);
                 setError('');
-                const ok = await onSave(patch);
-                if (!mounted.current) {
-                    return;
-                }
-                setSaving(false);
-                if (ok) {
+                if (await save(() => onSave(patch))) {
                     onClose();
                 }
             }}
-            onKeyDown={(e) => {
-                if (e.key === 'Escape') {
-                    e.stopPropagation();
-                    onClose();
-                }
-            }}
+            onKeyDown={closeOnEscape(onClose)}
         >
             <label
                 className={`${CLS}-field`}
@@ -156,12 +144,7 @@ function EndConfirm({incident, ending, onConfirm, onCancel}: {
             aria-modal='false'
             aria-labelledby={titleId}
             aria-describedby={descId}
-            onKeyDown={(e) => {
-                if (e.key === 'Escape') {
-                    e.stopPropagation();
-                    onCancel();
-                }
-            }}
+            onKeyDown={closeOnEscape(onCancel)}
         >
             <h3
                 id={titleId}

@@ -10,7 +10,7 @@ import type {ChecklistItem, Incident, IncidentFilters, IncidentList, ItemChange,
 import type {Store} from '../types/mattermost';
 
 import {ChannelLink} from './channel_link';
-import {CLS, ErrorBanner, UserName, errorMessage, isAbort} from './common';
+import {CLS, ErrorBanner, UserName, closeOnEscape, errorMessage, isAbort} from './common';
 import {PageNav} from './page_nav';
 import {ReportSection} from './report_section';
 import {UserPicker} from './user_picker';
@@ -294,12 +294,7 @@ function PageDetail({incidentId, events, now, teamName, myUserId, onClose}: {
         <section
             className={`${CLS}-page__detail`}
             aria-label={t('page.detailLabel', 'Incident detail')}
-            onKeyDown={(e) => {
-                if (e.key === 'Escape') {
-                    e.stopPropagation();
-                    onClose();
-                }
-            }}
+            onKeyDown={closeOnEscape(onClose)}
         >
             <div className={`${CLS}-page__detail-top`}>
                 {incident ? (

@@ -93,5 +93,3 @@ ${banner ? `<div class="host-preview-banner" role="note">${banner}</div>\n` : ''
     return {js: path.join(dir, 'host.js'), page: pagePath};
 }
 
-/** React's version as the page sees it, to prove which one a suite ran under. */
-export const reactVersionInPage = () => window.React.version;

@@ -605,6 +605,20 @@ func (s *server) serveCommand(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
+// eventJSON is a plugin event as a browser receives it: custom_<plugin id>_<event>, its data and
+// the broadcast it was addressed with.
+func eventJSON(e harness.WebSocketEvent) map[string]any {
+	b := map[string]any{}
+	if e.Broadcast != nil {
+		b = map[string]any{"channel_id": e.Broadcast.ChannelId, "user_id": e.Broadcast.UserId, "team_id": e.Broadcast.TeamId}
+	}
+	data := e.Payload
+	if data == nil {
+		data = map[string]any{}
+	}
+	return map[string]any{"event": "custom_" + pluginID + "_" + e.Event, "data": data, "broadcast": b}
+}
+
 func (s *server) serveEvents(w http.ResponseWriter, r *http.Request) {
 	since, _ := strconv.Atoi(r.URL.Query().Get("since"))
 	all := s.api.WebSocketEvents()
@@ -613,15 +627,7 @@ func (s *server) serveEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	events := []map[string]any{}
 	for _, e := range all[since:] {
-		b := map[string]any{}
-		if e.Broadcast != nil {
-			b = map[string]any{"channel_id": e.Broadcast.ChannelId, "user_id": e.Broadcast.UserId, "team_id": e.Broadcast.TeamId}
-		}
-		data := e.Payload
-		if data == nil {
-			data = map[string]any{}
-		}
-		events = append(events, map[string]any{"event": "custom_" + pluginID + "_" + e.Event, "data": data, "broadcast": b})
+		events = append(events, eventJSON(e))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"events": events, "next": len(all)})
 }

@@ -254,15 +254,7 @@ func (s *server) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 			if !s.shouldSend(me, e.Broadcast) {
 				continue
 			}
-			b := map[string]any{}
-			if e.Broadcast != nil {
-				b = map[string]any{"channel_id": e.Broadcast.ChannelId, "user_id": e.Broadcast.UserId, "team_id": e.Broadcast.TeamId}
-			}
-			data := e.Payload
-			if data == nil {
-				data = map[string]any{}
-			}
-			if send(map[string]any{"event": "custom_" + pluginID + "_" + e.Event, "data": data, "broadcast": b}) != nil {
+			if send(eventJSON(e)) != nil {
 				return
 			}
 		}

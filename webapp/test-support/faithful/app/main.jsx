@@ -35,7 +35,6 @@ const host = {
     statsHandlers: {},
     unmodelledReads: [],
     mounted: false,
-    initErrors: [],
     loaded: [],
     onIntlChange(fn) {
         intlListeners.push(fn);
