@@ -82,7 +82,13 @@ export function ReportsPage({store}: {store: Store}): React.ReactElement {
             return undefined;
         }
         const controller = new AbortController();
-        listTeamActions(teamId, controller.signal).then((r) => setActions(r.items || []), () => setActions([]));
+        // An aborted request (the page went away) sets nothing: React 17 warns of a state update
+        // on an unmounted component.
+        listTeamActions(teamId, controller.signal).then((r) => setActions(r.items || []), (e) => {
+            if (!isAbort(e)) {
+                setActions([]);
+            }
+        });
         return () => controller.abort();
     }, [teamId]);
 
