@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
 import path from 'node:path';
 
-import {PLUGIN_ID, THEMES, launchChromium, skipReason, stopHarness, webappDir} from '../test-support/devserver.mjs';
+import {PLUGIN_ID, THEMES, launchChromium, skipReason, stopHarness, until, webappDir} from '../test-support/devserver.mjs';
 import {openAs, startFaithfulHost} from '../test-support/faithful/harness.mjs';
 import {REACT_VERSIONS} from '../test-support/faithful/build.mjs';
 
@@ -220,7 +220,10 @@ for (const react of REACT_VERSIONS) {
             const changed = events.nth(incident.timeline.length - 1);
             await changed.getByText('@sysadmin').waitFor();
             const sentence = msg('fr', 'timeline.commanderChanged', {actor: '@alice', from: '@alice', to: '@sysadmin'});
-            assert.ok(squash(await changed.textContent()).includes(squash(sentence)), `${sentence} in ${await changed.textContent()}`);
+            // Each name is fetched on its own: the sentence is whole once the last one arrives.
+            let shown = '';
+            await until(async () => squash(shown = await changed.textContent()).includes(squash(sentence)), `${sentence} in ${shown}`)
+                .catch(() => assert.fail(`${sentence} in ${shown}`));
             const after = await changed.getByText('@sysadmin', {exact: true}).evaluate((el) => {
                 let node = el;
                 while (node && !node.nextSibling) { node = node.parentElement; }
