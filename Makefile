@@ -52,7 +52,8 @@ test-conformance: dist guest
 	cd tests/conformance && BUNDLE_TGZ=$(CURDIR)/$(BUNDLE) FAULTY_GUEST_WASM=$(CURDIR)/$(FAULTY_GUEST) $(GO) test -count=1 -timeout 20m ./...
 
 ## schemathesis (pinned by build/setup.sh) against docs/openapi.yaml on the real plugin behind
-## tests/conformance/cmd/devserver, as a user and as a system admin: no answer may be a 5xx.
+## tests/conformance/cmd/devserver, as a team member, a user of another team, a guest and a
+## system admin: no answer may be a 5xx.
 ## API_FUZZ_EXAMPLES per operation (default 30).
 api-fuzz: dist
 	./build/api-fuzz.sh $(BUNDLE)

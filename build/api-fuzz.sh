@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make api-fuzz`: schemathesis (pinned in build/setup.sh) against docs/openapi.yaml, on the real plugin
-# served by tests/conformance/cmd/devserver, as a logged-in user and as a system admin. The one
-# check is that no answer is a server error (5xx). Usage: build/api-fuzz.sh <bundle.tar.gz>
+# served by tests/conformance/cmd/devserver, as each kind of caller: a team member (alice), a user
+# of another team (olga), a guest added to the incident's channel (gina) and a system admin. The
+# one check is that no answer is a server error (5xx). Usage: build/api-fuzz.sh <bundle.tar.gz>
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bundle=$(realpath "${1:?usage: build/api-fuzz.sh <bundle.tar.gz>}")
@@ -43,6 +44,8 @@ inc = call("POST", api + f"/incidents/{inc['id']}/items", {"section": "Tasks", "
 noted = call("POST", api + f"/incidents/{inc['id']}/notes", {"text": "a note"})
 action = call("POST", api + f"/incidents/{inc['id']}/actions", {"text": "an action"})
 playbook = call("POST", api + "/playbooks", {"team_id": team, "title": "Fuzzed playbook"})
+# The guest is in the incident's channel, so her requests reach past "no such incident".
+call("POST", "/test/join", {"user": "gina", "channel_id": inc["channel_id"]})
 print(json.dumps({"team_id": team, "incident_id": inc["id"], "item_id": inc["item_id"], "event_id": noted["timeline"][-1]["id"],
                   "action_id": action["id"], "playbook_id": playbook["id"], "user_id": seed["users"]["alice"]["id"]}))
 PY
@@ -53,7 +56,7 @@ PY
 # (400, connection closed before the body is read, which the client sees as a reset), before
 # the plugin is ever asked. Any error or failed check fails the target.
 status=0
-for user in alice sysadmin; do
+for user in alice olga gina sysadmin; do
   echo "api-fuzz: as $user, $examples examples per operation, against $base"
   API_FUZZ_IDS=$ids PYTHONPATH=tests/api-fuzz SCHEMATHESIS_HOOKS=hooks \
     "$venv/bin/schemathesis" run docs/openapi.yaml \

@@ -15,9 +15,10 @@
 //
 // # People
 //
-// The fake server is seeded with team "ops", its channel town-square, and three users:
-// "sysadmin" (system and team admin, in town-square), "alice" (team member, in town-square) and
-// "bob" (team member, in no channel).
+// The fake server is seeded with team "ops", its channel town-square, and these users:
+// "sysadmin" (system and team admin, in town-square), "alice" (team member, in town-square),
+// "bob" (team member, in no channel), "gina" (a guest account, guest of ops, in no channel until
+// /test/join adds her) and "olga" (member of another team, "elsewhere", and not of ops).
 //
 // # Who is logged in
 //
@@ -56,6 +57,8 @@
 //	POST /test/command               {"user":"alice","command":"/incident start X","channel_id"?,"team_id"?}
 //	                                 runs hooks.ExecuteCommand as that user in that channel (default
 //	                                 town-square) and answers {"text","response_type","goto_location","error"}
+//	POST /test/join                  {"user":"gina","channel_id":"…"} makes that user a member of the channel,
+//	                                 as an admin adding them would (a guest gets the channel_guest role)
 //	POST /test/post                  {"user":"bob","message":"…","channel_id"?} posts as that user (default
 //	                                 town-square) and answers the post, as a browser's store would hold it
 //	GET  /test/events?since=N        websocket events the plugin published, as a browser would get
@@ -154,6 +157,8 @@ func main() {
 	api := inst.API
 	seed := api.Seed()
 	bob := api.AddUser("bob", seed.TeamID)
+	gina := api.AddGuest("gina", seed.TeamID)
+	olga := api.AddUser("olga", api.AddTeam("elsewhere", "Elsewhere"))
 	// A second public channel, for playbooks' announcement channels.
 	if _, aerr := api.CreateChannel(&model.Channel{TeamId: seed.TeamID, Name: "announcements", DisplayName: "Announcements",
 		Type: model.ChannelTypeOpen, CreatorId: seed.AdminID}); aerr != nil {
@@ -179,7 +184,7 @@ func main() {
 	s := &server{
 		h: h, api: api, hooks: hooks, seed: seed, strictCSRF: *strict,
 		siteURL: "http://" + ln.Addr().String() + strings.TrimRight(*subpathFlag, "/"),
-		users:   map[string]string{"sysadmin": seed.AdminID, "alice": seed.UserID, "bob": bob},
+		users:   map[string]string{"sysadmin": seed.AdminID, "alice": seed.UserID, "bob": bob, "gina": gina, "olga": olga},
 		locales: map[string]string{},
 	}
 	mux := http.NewServeMux()
@@ -195,6 +200,7 @@ func main() {
 	mux.HandleFunc("/test/command", s.serveCommand)
 	mux.HandleFunc("/test/events", s.serveEvents)
 	mux.HandleFunc("/test/post", s.servePost)
+	mux.HandleFunc("POST /test/join", s.serveJoin)
 	s.routeWebClient(mux)
 	if *static != "" {
 		mux.Handle("/", staticOrApp(*static))
@@ -202,7 +208,7 @@ func main() {
 	srv := &http.Server{Handler: withSubpath(*subpathFlag, mux), ReadHeaderTimeout: 10 * time.Second}
 
 	fmt.Println(s.siteURL)
-	fmt.Fprintf(os.Stderr, "devserver: %s serves %s (team ops %s; users sysadmin, alice, bob)\n", s.siteURL, filepath.Base(bundle), seed.TeamID)
+	fmt.Fprintf(os.Stderr, "devserver: %s serves %s (team ops %s; users sysadmin, alice, bob, gina (guest), olga (other team))\n", s.siteURL, filepath.Base(bundle), seed.TeamID)
 
 	stop := make(chan string, 2)
 	sig := make(chan os.Signal, 1)
@@ -461,6 +467,25 @@ func (s *server) serveSeed(w http.ResponseWriter, r *http.Request) {
 		"team_id": s.seed.TeamID, "team_name": teamName, "town_square_id": s.seed.ChannelID,
 		"site_url": s.siteURL, "plugin_id": pluginID, "users": users,
 	})
+}
+
+// serveJoin adds a user to a channel without asking the plugin, as a channel admin would.
+func (s *server) serveJoin(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		User      string `json:"user"`
+		ChannelID string `json:"channel_id"`
+	}
+	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&in); err != nil {
+		writeErr(w, http.StatusBadRequest, "bad JSON: "+err.Error())
+		return
+	}
+	id := s.userID(in.User)
+	if id == "" || s.api.Channel(in.ChannelID) == nil {
+		writeErr(w, http.StatusNotFound, "no such user or channel")
+		return
+	}
+	s.api.JoinChannel(in.ChannelID, id)
+	writeJSON(w, http.StatusOK, seedUser{ID: id, Username: in.User})
 }
 
 func (s *server) serveLogin(w http.ResponseWriter, r *http.Request) {
