@@ -30,7 +30,7 @@ base=$(head -n1 "$work/url")
 
 # Real ids for the hooks: the seeded team, and an incident with an item, a note and an action.
 ids=$(python3 - "$base" <<'PY'
-import json, sys, urllib.request
+import json, sys, urllib.error, urllib.request
 base = sys.argv[1]
 def call(method, path, body=None, user="alice"):
     req = urllib.request.Request(base + path, method=method, data=None if body is None else json.dumps(body).encode(),
@@ -44,8 +44,17 @@ inc = call("POST", api + f"/incidents/{inc['id']}/items", {"section": "Tasks", "
 noted = call("POST", api + f"/incidents/{inc['id']}/notes", {"text": "a note"})
 action = call("POST", api + f"/incidents/{inc['id']}/actions", {"text": "an action"})
 playbook = call("POST", api + "/playbooks", {"team_id": team, "title": "Fuzzed playbook"})
-# The guest is in the incident's channel, so her requests reach past "no such incident".
+# A user of another team, and a guest in the incident's channel (so her requests reach past
+# "no such incident").
+call("POST", "/test/user", {"username": "olga", "team": "elsewhere"})
+call("POST", "/test/user", {"username": "gina", "guest": True})
 call("POST", "/test/join", {"user": "gina", "channel_id": inc["channel_id"]})
+assert call("GET", api + f"/incidents/{inc['id']}", user="gina")["id"] == inc["id"], "the guest cannot see the incident"
+try:
+    call("GET", api + f"/incidents/{inc['id']}", user="olga")
+    sys.exit("api-fuzz: a user of another team sees the incident")
+except urllib.error.HTTPError as e:
+    assert e.code in (403, 404), e.code
 print(json.dumps({"team_id": team, "incident_id": inc["id"], "item_id": inc["item_id"], "event_id": noted["timeline"][-1]["id"],
                   "action_id": action["id"], "playbook_id": playbook["id"], "user_id": seed["users"]["alice"]["id"]}))
 PY

@@ -15,10 +15,9 @@
 //
 // # People
 //
-// The fake server is seeded with team "ops", its channel town-square, and these users:
-// "sysadmin" (system and team admin, in town-square), "alice" (team member, in town-square),
-// "bob" (team member, in no channel), "gina" (a guest account, guest of ops, in no channel until
-// /test/join adds her) and "olga" (member of another team, "elsewhere", and not of ops).
+// The fake server is seeded with team "ops", its channel town-square, and three users:
+// "sysadmin" (system and team admin, in town-square), "alice" (team member, in town-square) and
+// "bob" (team member, in no channel). /test/user adds more: a guest, or a member of another team.
 //
 // # Who is logged in
 //
@@ -57,6 +56,9 @@
 //	POST /test/command               {"user":"alice","command":"/incident start X","channel_id"?,"team_id"?}
 //	                                 runs hooks.ExecuteCommand as that user in that channel (default
 //	                                 town-square) and answers {"text","response_type","goto_location","error"}
+//	POST /test/user                  {"username":"gina","guest":true} a guest account, guest of ops; or
+//	                                 {"username":"olga","team":"elsewhere"} a member of that new team only;
+//	                                 or {"username":"carl"} a member of ops. Answers {"id","username"}
 //	POST /test/join                  {"user":"gina","channel_id":"…"} makes that user a member of the channel,
 //	                                 as an admin adding them would (a guest gets the channel_guest role)
 //	POST /test/post                  {"user":"bob","message":"…","channel_id"?} posts as that user (default
@@ -157,8 +159,6 @@ func main() {
 	api := inst.API
 	seed := api.Seed()
 	bob := api.AddUser("bob", seed.TeamID)
-	gina := api.AddGuest("gina", seed.TeamID)
-	olga := api.AddUser("olga", api.AddTeam("elsewhere", "Elsewhere"))
 	// A second public channel, for playbooks' announcement channels.
 	if _, aerr := api.CreateChannel(&model.Channel{TeamId: seed.TeamID, Name: "announcements", DisplayName: "Announcements",
 		Type: model.ChannelTypeOpen, CreatorId: seed.AdminID}); aerr != nil {
@@ -184,7 +184,7 @@ func main() {
 	s := &server{
 		h: h, api: api, hooks: hooks, seed: seed, strictCSRF: *strict,
 		siteURL: "http://" + ln.Addr().String() + strings.TrimRight(*subpathFlag, "/"),
-		users:   map[string]string{"sysadmin": seed.AdminID, "alice": seed.UserID, "bob": bob, "gina": gina, "olga": olga},
+		users:   map[string]string{"sysadmin": seed.AdminID, "alice": seed.UserID, "bob": bob},
 		locales: map[string]string{},
 	}
 	mux := http.NewServeMux()
@@ -201,6 +201,7 @@ func main() {
 	mux.HandleFunc("/test/events", s.serveEvents)
 	mux.HandleFunc("/test/post", s.servePost)
 	mux.HandleFunc("POST /test/join", s.serveJoin)
+	mux.HandleFunc("POST /test/user", s.serveAddUser)
 	s.routeWebClient(mux)
 	if *static != "" {
 		mux.Handle("/", staticOrApp(*static))
@@ -208,7 +209,7 @@ func main() {
 	srv := &http.Server{Handler: withSubpath(*subpathFlag, mux), ReadHeaderTimeout: 10 * time.Second}
 
 	fmt.Println(s.siteURL)
-	fmt.Fprintf(os.Stderr, "devserver: %s serves %s (team ops %s; users sysadmin, alice, bob, gina (guest), olga (other team))\n", s.siteURL, filepath.Base(bundle), seed.TeamID)
+	fmt.Fprintf(os.Stderr, "devserver: %s serves %s (team ops %s; users sysadmin, alice, bob)\n", s.siteURL, filepath.Base(bundle), seed.TeamID)
 
 	stop := make(chan string, 2)
 	sig := make(chan os.Signal, 1)
@@ -467,6 +468,36 @@ func (s *server) serveSeed(w http.ResponseWriter, r *http.Request) {
 		"team_id": s.seed.TeamID, "team_name": teamName, "town_square_id": s.seed.ChannelID,
 		"site_url": s.siteURL, "plugin_id": pluginID, "users": users,
 	})
+}
+
+// serveAddUser adds a user the seed does not have: a guest of ops, or a member of a new team.
+func (s *server) serveAddUser(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Username string `json:"username"`
+		Guest    bool   `json:"guest"`
+		Team     string `json:"team"`
+	}
+	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&in); err != nil || in.Username == "" {
+		writeErr(w, http.StatusBadRequest, "want {\"username\", \"guest\"?, \"team\"?}")
+		return
+	}
+	if s.userID(in.Username) != "" {
+		writeErr(w, http.StatusConflict, "the user exists: "+in.Username)
+		return
+	}
+	var id string
+	switch {
+	case in.Guest:
+		id = s.api.AddGuest(in.Username, s.seed.TeamID)
+	case in.Team != "":
+		id = s.api.AddUser(in.Username, s.api.AddTeam(in.Team, in.Team))
+	default:
+		id = s.api.AddUser(in.Username, s.seed.TeamID)
+	}
+	s.mu.Lock()
+	s.users[in.Username] = id
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, seedUser{ID: id, Username: in.Username})
 }
 
 // serveJoin adds a user to a channel without asking the plugin, as a channel admin would.
