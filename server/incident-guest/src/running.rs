@@ -167,14 +167,25 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     /// post; a post the channel may no longer show (the incident became private, the channel
     /// moved team) is deleted.
     pub(crate) fn refresh_digest(&self, incident: &Incident) {
+        if self.bot_id.is_empty() {
+            return;
+        }
         let settings = self.mm.settings();
+        let policy = private_policy(&settings);
+        let public = self.incident_is_public(incident);
         let digest = team_channels(&settings, &incident.team_id).digest_channel_id;
-        if digest.is_empty() || digest == incident.channel_id || self.bot_id.is_empty() {
+        // The old server-wide digest channel may still hold this incident's post from before the
+        // team had its own (or from before these checks, another team's channel included): it
+        // goes unless that channel may show the incident in full.
+        let legacy = settings.digest_channel.trim();
+        if !legacy.is_empty() && legacy != digest && self.disclosure_in(incident, public, policy, legacy) != Disclosure::Full {
+            self.delete_digest_post(incident, legacy);
+        }
+        if digest.is_empty() || digest == incident.channel_id {
             return;
         }
         let key = format!("digest:{}:{digest}", incident.id);
-        let existing = self.repo.meta(&key).ok().flatten();
-        let message = match self.disclosure_in(incident, self.incident_is_public(incident), private_policy(&settings), &digest) {
+        let message = match self.disclosure_in(incident, public, policy, &digest) {
             Disclosure::Full => {
                 let channel = self.mm.channel(&incident.channel_id).map(|c| c.name).unwrap_or_default();
                 let usernames = |id: &str| self.mm.user(id).map(|u| u.username);
@@ -182,13 +193,11 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             }
             Disclosure::Line => render::digest_line(incident),
             Disclosure::Nothing => {
-                if let Some(post_id) = existing {
-                    let _ = self.mm.delete_post(&post_id);
-                }
+                self.delete_digest_post(incident, &digest);
                 return;
             }
         };
-        if let Some(post_id) = existing
+        if let Ok(Some(post_id)) = self.repo.meta(&key)
             && self.mm.update_post(&post_id, &message).is_ok()
         {
             return;
@@ -202,6 +211,15 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         };
         if let Ok(created) = self.mm.create_post(&post) {
             let _ = self.repo.set_meta(&key, &created.id);
+        }
+    }
+
+    /// Deletes the incident's post in a digest channel, if it has one there, and forgets it.
+    fn delete_digest_post(&self, incident: &Incident, channel_id: &str) {
+        let key = format!("digest:{}:{channel_id}", incident.id);
+        if let Ok(Some(post_id)) = self.repo.meta(&key) {
+            let _ = self.mm.delete_post(&post_id);
+            let _ = self.repo.delete_meta(&key);
         }
     }
 

@@ -6,6 +6,7 @@ use mattermost_plugin_sdk::model::{Channel, User};
 use serde_json::{Value, json};
 
 use crate::fake::TEAM;
+use crate::platform::Mattermost;
 use crate::scenarios::World;
 
 const OTHER_TEAM: &str = "team2";
@@ -230,4 +231,23 @@ fn bad_shared_channel_settings_are_reported_on_save_and_ignored() {
     w.mm.settings.private_incidents_in_shared_channels = "line".into();
     w.mm.settings.team_channels = Value::Null;
     assert_eq!(crate::shared_channels::setting_problems(&w.mm), Vec::<String>::new());
+}
+
+#[test]
+fn a_digest_post_left_in_the_old_channel_goes_once_it_may_not_show_the_incident() {
+    let mut w = two_teams();
+    // Before the fix the old server-wide digest, in team 2, got team 1's private incident in
+    // full; a post the plugin had kept there is deleted at the incident's next change.
+    w.mm.settings.digest_channel = "t2-digest".into();
+    let incident = start(&w, "u-alice", TEAM, "Payroll DB breach", true);
+    let leaked = w.mm.create_post(&mattermost_plugin_sdk::model::Post {
+        channel_id: "t2-digest".into(), user_id: "u-bot".into(), message: "#### INC-0001 · Payroll DB breach".into(), ..Default::default()
+    }).expect("post");
+    crate::repo::Repo::new(&w.db).set_meta(&format!("digest:{}:t2-digest", incident["id"].as_str().expect("id")), &leaked.id).expect("meta");
+    // The team now has its own digest channel; the old one is still set.
+    per_team(&mut w, TEAM, "", "digest");
+    update(&w, "u-alice", &incident, "contained", "Identified");
+    assert_eq!(w.mm.live_posts_in("t2-digest"), Vec::<String>::new());
+    assert_eq!(w.mm.live_posts_in("digest").len(), 1);
+    assert_no_secret(&w.mm.live_posts_in("digest"));
 }
