@@ -200,8 +200,16 @@ export function autocompleteChannels(teamId: string, name: string, signal?: Abor
 
 // The System Console's lists, for a system admin: every team, and a team's channels (public and
 // private, not archived) whose name matches, as Mattermost's own channel search answers them.
-export function listAllTeams(signal?: AbortSignal): Promise<Team[]> {
-    return request<Team[]>(`${basePath()}/api/v4/teams?page=0&per_page=200`, 'GET', undefined, signal);
+export async function listAllTeams(signal?: AbortSignal): Promise<Team[]> {
+    const teams: Team[] = [];
+    for (let page = 0; page < 50; page++) {
+        const batch = await request<Team[]>(`${basePath()}/api/v4/teams?page=${page}&per_page=200`, 'GET', undefined, signal);
+        teams.push(...(batch || []));
+        if (!batch || batch.length < 200) {
+            break;
+        }
+    }
+    return teams;
 }
 
 export async function searchTeamChannels(teamId: string, term: string, signal?: AbortSignal): Promise<Channel[]> {
