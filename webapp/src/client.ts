@@ -1,5 +1,5 @@
 import {id as pluginId} from './manifest';
-import type {Channel, Conduct, Incident, IncidentFilters, IncidentList, ItemState, Playbook, User} from './types/incident';
+import type {Channel, Conduct, Incident, IncidentFilters, IncidentList, ItemState, Playbook, Team, User} from './types/incident';
 
 // Mattermost may live under a subpath (https://example.com/chat); the host puts it on
 // window.basename. Every URL we build starts with it.
@@ -196,6 +196,26 @@ export function getChannel(id: string, signal?: AbortSignal): Promise<Channel> {
 // The host's channel search for a team (Mattermost answers its public channels).
 export function autocompleteChannels(teamId: string, name: string, signal?: AbortSignal): Promise<Channel[]> {
     return request<Channel[]>(`${basePath()}/api/v4/teams/${enc(teamId)}/channels/autocomplete?name=${enc(name)}`, 'GET', undefined, signal);
+}
+
+// The System Console's lists, for a system admin: every team, and a team's channels (public and
+// private, not archived) whose name matches, as Mattermost's own channel search answers them.
+export async function listAllTeams(signal?: AbortSignal): Promise<Team[]> {
+    const teams: Team[] = [];
+    for (let page = 0; page < 50; page++) {
+        const batch = await request<Team[]>(`${basePath()}/api/v4/teams?page=${page}&per_page=200`, 'GET', undefined, signal);
+        teams.push(...(batch || []));
+        if (!batch || batch.length < 200) {
+            break;
+        }
+    }
+    return teams;
+}
+
+export async function searchTeamChannels(teamId: string, term: string, signal?: AbortSignal): Promise<Channel[]> {
+    const found = await request<{channels?: Channel[]}>(`${basePath()}/api/v4/channels/search?system_console=true`, 'POST',
+        {term, team_ids: [teamId], page: 0, per_page: 20, include_deleted: false}, signal);
+    return found?.channels || [];
 }
 
 // --- running the incident ------------------------------------------------------------------

@@ -8,6 +8,7 @@ import {ReportsPage} from './components/reports_page';
 import {ModalHost} from './components/modal_host';
 import {RHSView} from './components/rhs';
 import {StartIncidentModal} from './components/start_modal';
+import {TeamChannelsSetting} from './components/team_channels_setting';
 import {AddToTimelineModal} from './components/timeline_modal';
 import {IncidentEvents} from './events';
 import {getPost, postPermalink} from './host';
@@ -196,6 +197,11 @@ export default class Plugin implements PluginClass {
             LABEL,
             LABEL,
         );
+
+        // System Console: the announcement and digest channel of each team, with a channel picker.
+        if (typeof registry.registerAdminConsoleCustomSetting === 'function') {
+            registry.registerAdminConsoleCustomSetting('TeamChannels', TeamChannelsSetting, {showTitle: true});
+        }
 
         registry.registerWebSocketEventHandler(WS_INCIDENT_UPDATED, (msg: WebSocketMessage) => {
             const id = msg?.data?.incident_id;

@@ -311,6 +311,12 @@ ${c}-conduct__notice{margin:0;color:rgba(${fgRGB},0.80)}
 ${c}-conduct__notice:empty{display:none}
 ${c}-editor__description{display:flex;flex-direction:column;gap:2px;margin-top:4px}
 ${c}-editor__description textarea{min-height:44px;font-size:13px}
+${c}-admin-setting{display:flex;flex-direction:column;gap:12px;max-width:640px;color:${fg};font-size:14px;line-height:20px}
+${c}-admin-setting__team{display:flex;flex-wrap:wrap;gap:12px 24px;margin:0;padding:12px 16px;border:1px solid rgba(${fgRGB},0.16);border-radius:4px}
+${c}-admin-setting__team>legend{padding:0 4px}
+${c}-admin-setting__picker{display:flex;flex-direction:column;gap:4px;flex:1;min-width:220px}
+${c}-admin-setting__current{display:flex;align-items:center;gap:4px;min-height:28px;overflow-wrap:anywhere}
+${c}-admin-setting :focus-visible{outline:2px solid ${btn};outline-offset:1px}
 `;
 
 export const STYLE_ELEMENT_ID = `${CLS}-styles`;

@@ -24,6 +24,7 @@ mod items;
 pub mod naming;
 pub mod playbook;
 pub mod reminders;
+pub mod shared_channels;
 pub mod stakeholders;
 pub mod render;
 pub mod reports;

@@ -144,6 +144,62 @@ pub fn digest_post(incident: &Incident, channel_name: &str, usernames: Usernames
     post
 }
 
+/// The digest post of an incident not every reader of the digest channel may see: reference,
+/// severity and status, no name, people, channel or update text. Edited in place like
+/// [`digest_post`], and struck through once resolved.
+pub fn digest_line(incident: &Incident) -> String {
+    let title = format!("{} · private incident", incident.reference());
+    let mut post = if incident.is_active() { format!("#### {title}\n") } else { format!("#### ~~{title}~~ (resolved)\n") };
+    let header = channel_header(incident);
+    if !header.is_empty() {
+        post.push_str(&format!("{header}\n"));
+    }
+    post
+}
+
+/// A new incident as announced in the announcement channels of its team.
+pub fn announcement_post(incident: &Incident, channel_name: &str, commander_username: &str) -> String {
+    format!(
+        "{} **{}** started: ~{channel_name} (commander @{})",
+        incident.reference(),
+        safe(&incident.name),
+        safe(commander_username.trim_start_matches('@'))
+    )
+}
+
+/// A new private incident in the announcement channels: "A private incident was declared,
+/// severity P1 (INC-0042)." The reference only lets readers match later lines to it; those
+/// who may see the incident find it by it, the rest learn nothing more.
+pub fn private_announcement_line(incident: &Incident) -> String {
+    if incident.severity.is_empty() {
+        format!("A private incident was declared ({}).", incident.reference())
+    } else {
+        format!("A private incident was declared, severity {} ({}).", safe(&incident.severity), incident.reference())
+    }
+}
+
+/// A private incident's status update in the announcement channels: its reference and the new
+/// status, never the update's text.
+pub fn private_update_line(incident: &Incident, update: &crate::lifecycle::StatusUpdate) -> String {
+    format!("{} (private) posted a status update: {}", incident.reference(), safe(&update.status))
+}
+
+/// The post in a stakeholder channel when an incident starts at, or is raised to, a severity.
+pub fn stakeholder_post(incident: &Incident, channel_name: &str, commander_username: &str) -> String {
+    format!(
+        "{} **{}** is {}: ~{channel_name} (commander @{})",
+        incident.reference(),
+        safe(&incident.name),
+        safe(&incident.severity),
+        safe(commander_username.trim_start_matches('@'))
+    )
+}
+
+/// [`stakeholder_post`] for a private incident: its reference and severity only.
+pub fn private_stakeholder_line(incident: &Incident) -> String {
+    format!("A private incident is {} ({}).", safe(&incident.severity), incident.reference())
+}
+
 /// A status update as posted in the incident and announcement channels.
 pub fn status_update_post(incident: &Incident, update: &crate::lifecycle::StatusUpdate, usernames: Usernames<'_>) -> String {
     let mut post = format!(
@@ -319,3 +375,5 @@ pub use report::report_markdown;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_shared_channels;

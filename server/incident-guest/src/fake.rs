@@ -59,6 +59,11 @@ impl FakeMattermost {
         self.posts.borrow().iter().filter(|p| p.channel_id == channel_id).map(|p| p.message.clone()).collect()
     }
 
+    /// The posts of a channel that were not deleted.
+    pub fn live_posts_in(&self, channel_id: &str) -> Vec<String> {
+        self.posts.borrow().iter().filter(|p| p.channel_id == channel_id && p.delete_at == 0).map(|p| p.message.clone()).collect()
+    }
+
     pub fn channel_count(&self) -> usize {
         self.channels.borrow().len()
     }
@@ -144,6 +149,13 @@ impl Mattermost for FakeMattermost {
         let mut posts = self.posts.borrow_mut();
         let post = posts.iter_mut().find(|p| p.id == post_id && p.delete_at == 0).ok_or_else(|| format!("no post {post_id}"))?;
         post.message = message.to_owned();
+        Ok(())
+    }
+
+    fn delete_post(&self, post_id: &str) -> Result<(), String> {
+        let mut posts = self.posts.borrow_mut();
+        let post = posts.iter_mut().find(|p| p.id == post_id && p.delete_at == 0).ok_or_else(|| format!("no post {post_id}"))?;
+        post.delete_at = 1;
         Ok(())
     }
 

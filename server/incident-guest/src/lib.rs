@@ -21,6 +21,7 @@ mod repo_list;
 mod running;
 mod scheduled;
 mod service;
+mod shared_channels;
 mod webhooks;
 
 #[cfg(test)]
@@ -31,6 +32,8 @@ mod scenarios;
 mod scenarios_edit;
 #[cfg(test)]
 mod scenarios_security;
+#[cfg(test)]
+mod scenarios_shared_channels;
 
 use mattermost_plugin_sdk::model::{AppError, Bot, CommandArgs, CommandResponse, Context};
 use mattermost_plugin_sdk::{Api, Hook, HttpRequest, HttpResponse, LogLevel, Plugin, Store};
@@ -63,7 +66,7 @@ pub(crate) fn with_service<M: Mattermost, D: Database, R>(mm: &M, db: &D, f: imp
 pub struct IncidentResponse;
 
 impl Plugin for IncidentResponse {
-    const HOOKS: &'static [Hook] = &[Hook::OnActivate, Hook::ExecuteCommand, Hook::ServeHttp, Hook::RunScheduled, Hook::MessageHasBeenPosted, Hook::MessageHasBeenUpdated, Hook::MessageHasBeenDeleted, Hook::ReactionHasBeenAdded];
+    const HOOKS: &'static [Hook] = &[Hook::OnActivate, Hook::OnConfigurationChange, Hook::ExecuteCommand, Hook::ServeHttp, Hook::RunScheduled, Hook::MessageHasBeenPosted, Hook::MessageHasBeenUpdated, Hook::MessageHasBeenDeleted, Hook::ReactionHasBeenAdded];
 
     fn on_activate(&self, api: &Api) -> Result<(), String> {
         let repo = Repo::new(&Store);
@@ -88,6 +91,15 @@ impl Plugin for IncidentResponse {
         api.register_command(&command::registration())
             .map_err(|e| format!("cannot register /{}: {e}", command::TRIGGER))?;
         api.log(LogLevel::Info, "Incident Response activated", &[("version", VERSION)]);
+        Ok(())
+    }
+
+    /// Checks the shared-channel settings an admin just saved. A bad one is logged and ignored
+    /// (the checks run again before every post); saving never fails because of it.
+    fn on_configuration_change(&self, api: &Api) -> Result<(), String> {
+        for problem in shared_channels::setting_problems(&ServerApi(*api)) {
+            api.log(LogLevel::Error, "Incident Response settings: a shared channel is ignored", &[("problem", &problem)]);
+        }
         Ok(())
     }
 

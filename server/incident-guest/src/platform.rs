@@ -15,7 +15,8 @@ pub struct Settings {
     /// New incident channels are private unless a playbook or the starter says otherwise.
     #[serde(rename = "privatechannels")]
     pub private_channels: bool,
-    /// A channel (id) every new incident is announced in, besides the playbook's.
+    /// Before `TeamChannels`: a channel (id) every new incident of that channel's team is
+    /// announced in, besides the playbook's. Still read for teams `TeamChannels` leaves empty.
     #[serde(rename = "announcementchannel")]
     pub announcement_channel: String,
     /// One `Name: description` per line, most severe first; empty means P1–P4.
@@ -30,9 +31,17 @@ pub struct Settings {
     /// Roles besides the commander, one per line.
     #[serde(rename = "roles")]
     pub roles: String,
-    /// A channel (id) with one post per incident, edited in place as it changes.
+    /// Before `TeamChannels`: a channel (id) with one post per incident of that channel's team,
+    /// edited in place as it changes. Still read for teams `TeamChannels` leaves empty.
     #[serde(rename = "digestchannel")]
     pub digest_channel: String,
+    /// Per team, its announcement and digest channels: JSON (text or object), read by
+    /// `incident_core::shared_channels::parse_team_channels`; set with the System Console picker.
+    #[serde(rename = "teamchannels")]
+    pub team_channels: serde_json::Value,
+    /// What shared channels get of a private incident: "line" (reference, severity, status) or "none".
+    #[serde(rename = "privateincidentsinsharedchannels")]
+    pub private_incidents_in_shared_channels: String,
     /// `Severity: minutes` per line: how often status updates are due.
     #[serde(rename = "updatereminders")]
     pub update_reminders: String,
@@ -61,6 +70,8 @@ impl Default for Settings {
             roles: String::new(),
             declare_emoji: "rotating_light".into(),
             digest_channel: String::new(),
+            team_channels: serde_json::Value::Null,
+            private_incidents_in_shared_channels: "line".into(),
             update_reminders: String::new(),
             stale_incident_days: String::new(),
             role_nudge_minutes: String::new(),
@@ -110,6 +121,8 @@ pub trait Mattermost {
     fn claim_once(&self, key: &str, ttl_seconds: i64) -> bool;
     /// Replaces a post's message (the digest post is edited in place).
     fn update_post(&self, post_id: &str, message: &str) -> Result<(), String>;
+    /// Deletes a post (a digest post the channel may no longer show).
+    fn delete_post(&self, post_id: &str) -> Result<(), String>;
     /// Saves a changed channel (display name, purpose) as it is given.
     fn update_channel(&self, channel: &Channel) -> Result<(), String>;
     /// Sets a channel's header (the incident channel shows severity and status there).
@@ -226,6 +239,10 @@ impl Mattermost for ServerApi {
         }
         post.message = message.to_owned();
         self.0.update_post(&post).map(|_| ()).map_err(|e| e.to_string())
+    }
+
+    fn delete_post(&self, post_id: &str) -> Result<(), String> {
+        self.0.delete_post(post_id).map_err(|e| e.to_string())
     }
 
     fn update_channel(&self, channel: &Channel) -> Result<(), String> {

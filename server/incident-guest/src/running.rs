@@ -4,6 +4,7 @@
 //! where people follow it.
 
 use incident_core::conduct::Conduct;
+use incident_core::shared_channels::Disclosure;
 use incident_core::stakeholders::{self, Stakeholders, parse_stakeholders};
 use incident_core::lifecycle::UpdateDraft;
 use incident_core::{Incident, render};
@@ -11,6 +12,7 @@ use incident_core::{Incident, render};
 use crate::db::Database;
 use crate::platform::Mattermost;
 use crate::service::{Result, Service, ServiceError, invalid_settings};
+use crate::shared_channels::{private_policy, team_channels};
 
 /// A stakeholder group brings at most this many people into an incident channel.
 const MAX_GROUP_INVITES: usize = 200;
@@ -44,18 +46,23 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         };
         let channel = self.mm.channel(&incident.channel_id).map(|c| c.name).unwrap_or_default();
         let commander = self.mm.user(&incident.commander_id).map(|u| u.username).unwrap_or_default();
+        // A stakeholder channel is shared like an announcement channel: a private incident
+        // shows there only as a line (or not at all), and names resolve in the incident's team.
+        let policy = private_policy(&self.mm.settings());
+        let public = self.incident_is_public(incident);
+        let mut posted: Vec<String> = Vec::new();
         for name in &rule.channels {
-            if let Some(target) = self.mm.channel_by_name(&incident.team_id, name) {
-                self.post(
-                    &target.id,
-                    format!(
-                        "{} **{}** is {}: ~{channel} (commander @{commander})",
-                        incident.reference(),
-                        incident.name,
-                        incident.severity
-                    ),
-                );
+            let Some(target) = self.mm.channel_by_name(&incident.team_id, name) else { continue };
+            if target.id == incident.channel_id || posted.contains(&target.id) {
+                continue;
             }
+            let message = match self.disclosure_in(incident, public, policy, &target.id) {
+                Disclosure::Full => render::stakeholder_post(incident, &channel, &commander),
+                Disclosure::Line => render::private_stakeholder_line(incident),
+                Disclosure::Nothing => continue,
+            };
+            self.post(&target.id, message);
+            posted.push(target.id);
         }
         // `@name` is a person, or else a user group (its members, up to a bound).
         let mut people: Vec<String> = Vec::new();
@@ -122,9 +129,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             let usernames = |id: &str| self.mm.user(id).map(|u| u.username);
             let post = render::status_update_post(&incident, update, &usernames);
             self.post(&incident.channel_id, post.clone());
-            for channel in self.announcement_channels(&incident)? {
-                self.post(&channel, post.clone());
-            }
+            self.announce(&incident, &post, &render::private_update_line(&incident, update));
             if !self.bot_id.is_empty() {
                 for follower in self.repo.followers(&incident.id)? {
                     // Followers who can no longer see the incident (left a private channel) hear nothing.
@@ -156,17 +161,42 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         Ok(self.repo.followers(&incident.id)?)
     }
 
-    /// Creates or edits the incident's post in the digest channel, when one is configured. The
-    /// post id is kept per incident and channel, so a new digest channel gets a new post.
+    /// Creates or edits the incident's post in its team's digest channel, when one is set: in
+    /// full for a public incident, as a line for a private one (or nothing, as the admin
+    /// chooses). The post id is kept per incident and channel, so a new digest channel gets a new
+    /// post; a post the channel may no longer show (the incident became private, the channel
+    /// moved team) is deleted.
     pub(crate) fn refresh_digest(&self, incident: &Incident) {
-        let digest = self.mm.settings().digest_channel;
-        if digest.trim().is_empty() || self.bot_id.is_empty() {
+        if self.bot_id.is_empty() {
             return;
         }
-        let channel = self.mm.channel(&incident.channel_id).map(|c| c.name).unwrap_or_default();
-        let usernames = |id: &str| self.mm.user(id).map(|u| u.username);
-        let message = render::digest_post(incident, &channel, &usernames);
+        let settings = self.mm.settings();
+        let policy = private_policy(&settings);
+        let public = self.incident_is_public(incident);
+        let digest = team_channels(&settings, &incident.team_id).digest_channel_id;
+        // The old server-wide digest channel may still hold this incident's post from before the
+        // team had its own (or from before these checks, another team's channel included): it
+        // goes unless that channel may show the incident in full.
+        let legacy = settings.digest_channel.trim();
+        if !legacy.is_empty() && legacy != digest && self.disclosure_in(incident, public, policy, legacy) != Disclosure::Full {
+            self.delete_digest_post(incident, legacy);
+        }
+        if digest.is_empty() || digest == incident.channel_id {
+            return;
+        }
         let key = format!("digest:{}:{digest}", incident.id);
+        let message = match self.disclosure_in(incident, public, policy, &digest) {
+            Disclosure::Full => {
+                let channel = self.mm.channel(&incident.channel_id).map(|c| c.name).unwrap_or_default();
+                let usernames = |id: &str| self.mm.user(id).map(|u| u.username);
+                render::digest_post(incident, &channel, &usernames)
+            }
+            Disclosure::Line => render::digest_line(incident),
+            Disclosure::Nothing => {
+                self.delete_digest_post(incident, &digest);
+                return;
+            }
+        };
         if let Ok(Some(post_id)) = self.repo.meta(&key)
             && self.mm.update_post(&post_id, &message).is_ok()
         {
@@ -184,17 +214,24 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         }
     }
 
-    /// The playbook's announcement channels and the plugin-wide one, each once.
-    pub fn announcement_channels(&self, incident: &Incident) -> Result<Vec<String>> {
-        let mut out: Vec<String> = match &incident.playbook_id {
-            Some(id) => self.repo.playbook(id)?.map(|p| p.value.announcement_channel_ids).unwrap_or_default(),
-            None => Vec::new(),
-        };
-        let default_channel = self.mm.settings().announcement_channel;
-        if !default_channel.is_empty() && !out.contains(&default_channel) {
-            out.push(default_channel);
+    /// Deletes the incident's post in a digest channel, if it has one there, and forgets it.
+    fn delete_digest_post(&self, incident: &Incident, channel_id: &str) {
+        let key = format!("digest:{}:{channel_id}", incident.id);
+        if let Ok(Some(post_id)) = self.repo.meta(&key) {
+            let _ = self.mm.delete_post(&post_id);
+            let _ = self.repo.delete_meta(&key);
         }
-        out.retain(|c| *c != incident.channel_id);
-        Ok(out)
+    }
+
+    /// The announcement channels that may show the incident in full (a published report goes
+    /// only there): the playbook's and its team's, each once, of the incident's team, and only
+    /// while the incident is public.
+    pub fn announcement_channels(&self, incident: &Incident) -> Result<Vec<String>> {
+        Ok(self
+            .announcement_targets(incident)?
+            .into_iter()
+            .filter(|t| t.disclosure == Disclosure::Full)
+            .map(|t| t.channel_id)
+            .collect())
     }
 }

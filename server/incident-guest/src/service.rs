@@ -367,12 +367,11 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         }
         let _ = self.mm.create_post(&intro);
         // Announcements are best effort, like every bot post: a failure must not undo the start.
-        for target in self.announcement_channels(&incident).unwrap_or_default() {
-            self.post(
-                &target,
-                format!("{} **{}** started: ~{} (commander @{commander})", incident.reference(), incident.name, channel.name),
-            );
-        }
+        self.announce(
+            &incident,
+            &render::announcement_post(&incident, &channel.name, &commander),
+            &render::private_announcement_line(&incident),
+        );
         self.mm.publish(EVENT_INCIDENT_UPDATED, &serde_json::json!({ "incident_id": incident.id }), &audience_of(&incident, &channel));
         self.refresh_digest(&incident);
         self.notify_stakeholders(&incident, &opening.stakeholders);

@@ -155,6 +155,12 @@ export interface Playbook {
 }
 
 // A Mattermost channel, as the host's REST API answers it (the fields we show).
+export interface Team {
+    id: string;
+    name: string;
+    display_name: string;
+}
+
 export interface Channel {
     id: string;
     team_id: string;

@@ -53,6 +53,8 @@ export interface PluginRegistry {
     registerPostDropdownMenuAction?(text: ReactNode, action: (postId: string) => void, filter?: (postId: string) => boolean): string;
     // Served at /<team>/<plugin id>/<route>.
     registerNeedsTeamRoute?(route: string, component: ComponentType<Record<string, unknown>>): string;
+    // A System Console setting of type "custom", by its key in plugin.json (case-insensitive).
+    registerAdminConsoleCustomSetting?(key: string, component: ComponentType<any>, options?: {showTitle?: boolean}): void;
     registerAppBarComponent?(iconUrl: string, action: (channel?: Channel, member?: ChannelMembership) => void, tooltipText: ReactNode): string | {id: string};
 }
 

@@ -15,9 +15,11 @@
 //
 // # People
 //
-// The fake server is seeded with team "ops", its channel town-square, and three users:
-// "sysadmin" (system and team admin, in town-square), "alice" (team member, in town-square) and
-// "bob" (team member, in no channel). /test/user adds more: a guest, or a member of another team.
+// The fake server is seeded with team "ops", its channels town-square, announcements and
+// leadership (private, nobody in it), a team "dev" with town-square and dev-alerts (nobody in
+// it), and three users: "sysadmin" (system and team admin, in town-square), "alice" (team
+// member, in town-square) and "bob" (team member, in no channel). /test/user adds more: a
+// guest, or a member of another team.
 //
 // # Who is logged in
 //
@@ -45,7 +47,8 @@
 //	                                 {"users":[...]}: users of team T (all users without in_team)
 //	                                 whose username, first/last name or nickname starts with X
 //	                                 (case-insensitive; "@" ignored), sorted by username; needs a session
-//	GET  /api/v4/channels/{id}       the channel, to members and (public ones) to the team; needs a session
+//	GET  /api/v4/channels/{id}       the channel, to members, (public ones) to the team and to system
+//	                                 admins; needs a session
 //	GET  /api/v4/teams/{id}/channels/autocomplete?name=X
 //	                                 the team's public channels whose name or display name starts with X
 //	                                 (case-insensitive), by display name, at most 50; needs a session
@@ -66,6 +69,8 @@
 //	GET  /test/events?since=N        websocket events the plugin published, as a browser would get
 //	                                 them: {"events":[{"event":"custom_incident-response_…","data":{…},
 //	                                 "broadcast":{…}}],"next":M}
+//	/api/v4/plugins, config, config/patch, teams, channels/search
+//	                                 the System Console's, for system admins (admin_console.go)
 //	/api/v4/config/client, users/me, users/me/teams[/{id}/channels], plugins/webapp, websocket
 //	                                 what the web client boots from, and the filtered event stream (webclient.go)
 //	anything else                    a file from -static DIR (when given), never cached, or its index.html
@@ -116,6 +121,9 @@ type server struct {
 	strictCSRF bool
 	siteURL    string
 
+	manifest *model.Manifest
+	devTeam  string // a second team, for the System Console's per-team settings
+
 	mu      sync.Mutex
 	users   map[string]string // username -> id
 	locales map[string]string // user id -> locale set through /test/locale
@@ -165,6 +173,19 @@ func main() {
 		h.Close()
 		fatalf("create the announcements channel: %v", aerr)
 	}
+	// A private channel of ops, and a second team "dev" nobody is in: the System Console's
+	// channel picker lists both kinds of channel, per team (admin_console.go).
+	devTeam := api.AddTeam("dev", "Dev")
+	for _, c := range []*model.Channel{
+		{TeamId: seed.TeamID, Name: "leadership", DisplayName: "Leadership", Type: model.ChannelTypePrivate, CreatorId: seed.AdminID},
+		{TeamId: devTeam, Name: "town-square", DisplayName: "Town Square", Type: model.ChannelTypeOpen, CreatorId: seed.AdminID},
+		{TeamId: devTeam, Name: "dev-alerts", DisplayName: "Dev alerts", Type: model.ChannelTypeOpen, CreatorId: seed.AdminID},
+	} {
+		if _, aerr := api.CreateChannel(c); aerr != nil {
+			h.Close()
+			fatalf("create the channel %s: %v", c.Name, aerr)
+		}
+	}
 	if _, err := h.Activate(pluginID); err != nil {
 		logs := h.Logs.Tail(16 << 10)
 		h.Close()
@@ -182,7 +203,7 @@ func main() {
 		fatalf("listen %s: %v", *addr, err)
 	}
 	s := &server{
-		h: h, api: api, hooks: hooks, seed: seed, strictCSRF: *strict,
+		h: h, api: api, hooks: hooks, seed: seed, strictCSRF: *strict, manifest: inst.Manifest, devTeam: devTeam,
 		siteURL: "http://" + ln.Addr().String() + strings.TrimRight(*subpathFlag, "/"),
 		users:   map[string]string{"sysadmin": seed.AdminID, "alice": seed.UserID, "bob": bob},
 		locales: map[string]string{},
@@ -203,6 +224,7 @@ func main() {
 	mux.HandleFunc("POST /test/join", s.serveJoin)
 	mux.HandleFunc("POST /test/user", s.serveAddUser)
 	s.routeWebClient(mux)
+	s.routeAdminConsole(mux)
 	if *static != "" {
 		mux.Handle("/", staticOrApp(*static))
 	}
@@ -466,7 +488,7 @@ func (s *server) serveSeed(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"team_id": s.seed.TeamID, "team_name": teamName, "town_square_id": s.seed.ChannelID,
-		"site_url": s.siteURL, "plugin_id": pluginID, "users": users,
+		"site_url": s.siteURL, "plugin_id": pluginID, "users": users, "dev_team_id": s.devTeam,
 	})
 }
 
@@ -545,8 +567,9 @@ func (s *server) serveChannel(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, http.StatusNotFound, "Unable to find the channel.")
 		return
 	}
+	// A system admin reads every channel (the System Console names private ones too).
 	_, notMember := s.api.GetChannelMember(c.Id, me)
-	if notMember != nil && c.Type != model.ChannelTypeOpen {
+	if notMember != nil && c.Type != model.ChannelTypeOpen && !s.api.HasPermissionTo(me, model.PermissionManageSystem) {
 		writeErr(w, http.StatusForbidden, "You do not have the appropriate permissions.")
 		return
 	}

@@ -7,10 +7,12 @@
 // - App Bar icons when the config's DisableAppBar is 'false'; then the channel-header buttons
 //   of plugins that also registered an App Bar item are not drawn;
 // - channel-menu items under the channel name's menu, in a "More actions" submenu;
-// - post-menu items in a post's "Message actions" menu, which system posts do not have.
+// - post-menu items in a post's "Message actions" menu, which system posts do not have;
+// - /admin_console/plugins/plugin_<id>: the plugin's System Console page (admin_console.jsx).
 import React from 'react';
 import * as ReactIntl from 'react-intl';
 
+import {AdminConsolePluginPage} from './admin_console.jsx';
 import {rhsActions} from './store.js';
 
 const e = React.createElement;
@@ -201,7 +203,11 @@ export function HostApp({host}) {
     const parts = loc.pathname.split('/').filter(Boolean);
     const team = Object.values(state.entities.teams.teams).find((t) => t.name === parts[0]);
     let center;
-    if (!team) {
+    if (parts[0] === 'admin_console') {
+        // /admin_console/plugins/plugin_<id>: the plugin's settings page (admin_console.jsx).
+        const pluginId = parts[1] === 'plugins' && parts[2]?.startsWith('plugin_') ? parts[2].slice('plugin_'.length) : '';
+        center = pluginId ? e(AdminConsolePluginPage, {key: pluginId, host, pluginId}) : e('main', {className: 'center host-notice'}, 'Page not found.');
+    } else if (!team) {
         center = e('main', {className: 'center host-notice'}, 'Team not found.');
     } else if (parts[1] === 'channels') {
         center = e(ChannelView, {host, state, team, appBarOn});

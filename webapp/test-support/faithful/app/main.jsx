@@ -110,6 +110,7 @@ host.removePlugin = (id) => {
     host.websocket.unregisterAllPluginEvents(id);
     host.websocket.unregisterReconnectHandler(id);
     host.intl.unregisterSource(id);
+    delete host.adminConsoleSettings[id];
     host.store.dispatch({type: ActionTypes.REMOVED_WEBAPP_PLUGIN, data: {id}});
     document.getElementById(`plugin_${id}`)?.remove();
 };

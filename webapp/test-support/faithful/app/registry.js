@@ -187,8 +187,10 @@ export function createRegistryClass(host) {
             this.registerAdminConsolePlugin = reArg(['func'], ({func}) => {
                 host.adminConsole[pid] = func;
             });
+            // The admin console's reducer keeps them per plugin under the key lower-cased
+            // (reducers/plugins adminConsoleCustomComponents); admin_console.jsx draws them.
             this.registerAdminConsoleCustomSetting = reArg(['key', 'component', 'options'], ({key, component, options: {showTitle} = {showTitle: false}}) => {
-                host.adminConsoleSettings[`${pid}.${key}`] = {component, showTitle};
+                host.adminConsoleSettings[pid] = {...host.adminConsoleSettings[pid], [String(key).toLowerCase()]: {pluginId: pid, key, component, options: {showTitle}}};
             });
             this.registerRightHandSidebarComponent = reArg(['component', 'title'], ({component, title}) => {
                 const cid = generateId();
