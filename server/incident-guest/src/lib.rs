@@ -32,6 +32,8 @@ mod scenarios_edit;
 #[cfg(test)]
 mod scenarios_security;
 #[cfg(test)]
+mod scenarios_unicode;
+#[cfg(test)]
 mod scenarios_webhooks;
 
 use mattermost_plugin_sdk::model::{AppError, Bot, CommandArgs, CommandResponse, Context};
