@@ -33,7 +33,7 @@ pub struct FakeMattermost {
     pub webhook_answers: RefCell<HashMap<String, std::collections::VecDeque<Result<u16, String>>>>,
     pub webhook_default: RefCell<Option<Result<u16, String>>>,
     /// The headers and exact body of each webhook call, in the order of `webhook_calls`.
-    pub webhook_requests: RefCell<Vec<(Vec<(String, String)>, Vec<u8>)>>,
+    pub webhook_requests: RefCell<Vec<WebhookRequest>>,
     /// How long the receiver takes to answer: a call whose timeout is shorter waits out the
     /// timeout and fails, as a real one does.
     pub webhook_delay: std::cell::Cell<std::time::Duration>,
@@ -41,6 +41,9 @@ pub struct FakeMattermost {
 }
 
 pub const TEAM: &str = "team1";
+
+/// A webhook call's headers and its body, byte for byte (what a signature covers).
+pub type WebhookRequest = (Vec<(String, String)>, Vec<u8>);
 
 impl FakeMattermost {
     /// A team with alice (member), bob (member), root (system admin); carol is on no team.
