@@ -274,7 +274,9 @@ func TestWebhooksReachAReceiver(t *testing.T) {
 	defer receiver.Close()
 
 	s := newScenario(t)
-	s.api.SetPluginSetting("Webhooks", receiver.URL+"/incidents")
+	// The receiver is on loopback, which the server must allow (security review #15).
+	s.api.AllowUntrustedInternalConnections("127.0.0.1")
+	s.api.SetPluginSetting("Webhooks", receiver.URL+"/incidents whsec-conduct-test-0001")
 	inc := s.start(t, s.alice, map[string]any{"team_id": s.team, "name": "Hooked"})
 	s.ok(t, s.alice, http.MethodPost, "/api/v0/incidents/"+inc.ID+"/severity", map[string]any{"severity": "P1"}, http.StatusOK, nil)
 	events := func() []string {

@@ -18,7 +18,7 @@ import (
 // process logged.
 func TestNoSecretInLogs(t *testing.T) {
 	t.Setenv("INCIDENT_TICK_SECONDS", "1")
-	secrets := []string{"SECRETTOKENPATH", "SECRETTOKENQUERY", "SECRETBEARER", "SECRETCOOKIE", "SECRETCSRF", "SECRETACCESSTOKEN", "SECRETUSERINFO"}
+	secrets := []string{"SECRETTOKENPATH", "SECRETTOKENQUERY", "SECRETBEARER", "SECRETCOOKIE", "SECRETCSRF", "SECRETACCESSTOKEN", "SECRETUSERINFO", "SECRETSIGNINGKEY"}
 
 	// A port nobody listens on, and a receiver that always fails.
 	closed, err := net.Listen("tcp", "127.0.0.1:0")
@@ -35,10 +35,13 @@ func TestNoSecretInLogs(t *testing.T) {
 	defer failing.Close()
 
 	s := newScenario(t)
+	// The receivers are on loopback, which the server must allow (security review #15); each
+	// webhook's signing secret must not be logged either.
+	s.api.AllowUntrustedInternalConnections("127.0.0.0/8")
 	s.api.SetPluginSetting("Webhooks", strings.Join([]string{
-		"http://" + closedAddr + "/T000/SECRETTOKENPATH",
-		failing.URL + "/hook?token=SECRETTOKENQUERY",
-		"http://user:SECRETUSERINFO@" + closedAddr + "/x",
+		"http://" + closedAddr + "/T000/SECRETTOKENPATH SECRETSIGNINGKEY-1",
+		failing.URL + "/hook?token=SECRETTOKENQUERY SECRETSIGNINGKEY-2",
+		"http://user:SECRETUSERINFO@" + closedAddr + "/x SECRETSIGNINGKEY-3",
 	}, "\n"))
 	inc := s.start(t, s.alice, map[string]any{"name": "Leaky"})
 	s.ok(t, s.alice, http.MethodPost, "/api/v0/incidents/"+inc.ID+"/severity", map[string]any{"severity": "P1"}, http.StatusOK, nil)

@@ -151,7 +151,8 @@ pub fn parse_action_words(words: &[String]) -> Result<ActionWords, DomainError> 
                 i += 1;
                 words.get(i).cloned().unwrap_or_default()
             } else {
-                word[4..].to_string()
+                // `get`: `lower` starts with `due:`, but `word` is what was typed.
+                word.get(4..).unwrap_or_default().to_string()
             };
             out.due_at = Some(
                 time_fmt::parse_utc_date(&date)

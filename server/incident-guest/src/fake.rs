@@ -32,10 +32,18 @@ pub struct FakeMattermost {
     pub webhook_calls: RefCell<Vec<(String, serde_json::Value)>>,
     pub webhook_answers: RefCell<HashMap<String, std::collections::VecDeque<Result<u16, String>>>>,
     pub webhook_default: RefCell<Option<Result<u16, String>>>,
+    /// The headers and exact body of each webhook call, in the order of `webhook_calls`.
+    pub webhook_requests: RefCell<Vec<WebhookRequest>>,
+    /// How long the receiver takes to answer: a call whose timeout is shorter waits out the
+    /// timeout and fails, as a real one does.
+    pub webhook_delay: std::cell::Cell<std::time::Duration>,
     pub settings: Settings,
 }
 
 pub const TEAM: &str = "team1";
+
+/// A webhook call's headers and its body, byte for byte (what a signature covers).
+pub type WebhookRequest = (Vec<(String, String)>, Vec<u8>);
 
 impl FakeMattermost {
     /// A team with alice (member), bob (member), root (system admin); carol is on no team.
@@ -177,9 +185,18 @@ impl Mattermost for FakeMattermost {
         format!("https://chat.example.com/ops/pl/{post_id}")
     }
 
-    fn http_post(&self, url: &str, _headers: &[(String, String)], body: &[u8], _timeout_ms: u32) -> Result<u16, String> {
+    fn http_post(&self, url: &str, headers: &[(String, String)], body: &[u8], timeout_ms: u32) -> Result<u16, String> {
         let value = serde_json::from_slice(body).unwrap_or(serde_json::Value::Null);
         self.webhook_calls.borrow_mut().push((url.to_owned(), value));
+        self.webhook_requests.borrow_mut().push((headers.to_vec(), body.to_vec()));
+        let timeout = std::time::Duration::from_millis(u64::from(timeout_ms));
+        let delay = self.webhook_delay.get();
+        if !delay.is_zero() {
+            std::thread::sleep(delay.min(timeout));
+            if delay > timeout {
+                return Err(format!("timed out after {timeout_ms} ms"));
+            }
+        }
         let queued = self.webhook_answers.borrow_mut().get_mut(url).and_then(|q| q.pop_front());
         queued.or_else(|| self.webhook_default.borrow().clone()).unwrap_or(Ok(200))
     }

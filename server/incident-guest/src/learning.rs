@@ -19,11 +19,13 @@ use crate::service::{Result, Service, ServiceError};
 pub fn leading_time_ago(words: &[String], now_ms: i64) -> (Option<i64>, Vec<String>) {
     if words.len() >= 2 && words[1].eq_ignore_ascii_case("ago") {
         let w = words[0].to_lowercase();
-        let (number, unit) = w.split_at(w.len().saturating_sub(1));
+        // The unit is the last character, not the last byte: `5é ago` must not cut `é` in two.
+        let unit_at = w.char_indices().last().map_or(0, |(i, _)| i);
+        let (number, unit) = w.split_at(unit_at);
         if let Ok(n) = number.parse::<i64>() {
             let ms = match unit {
-                "m" => Some(n * 60_000),
-                "h" => Some(n * 3_600_000),
+                "m" => n.checked_mul(60_000),
+                "h" => n.checked_mul(3_600_000),
                 _ => None,
             };
             if let Some(ms) = ms.filter(|ms| (0..=7 * 86_400_000).contains(ms)) {

@@ -34,6 +34,10 @@ mod scenarios_edit;
 mod scenarios_security;
 #[cfg(test)]
 mod scenarios_shared_channels;
+#[cfg(test)]
+mod scenarios_unicode;
+#[cfg(test)]
+mod scenarios_webhooks;
 
 use mattermost_plugin_sdk::model::{AppError, Bot, CommandArgs, CommandResponse, Context};
 use mattermost_plugin_sdk::{Api, Hook, HttpRequest, HttpResponse, LogLevel, Plugin, Store};
@@ -164,14 +168,18 @@ impl Plugin for IncidentResponse {
     }
 
     fn run_scheduled(&self, api: &Api) {
+        // The webhook deliveries' budget counts from here: the host stops the whole run at its
+        // deadline, so they go last and stop in time for their outcomes to be written.
+        let run_started = std::time::Instant::now();
         if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.send_due_reminders()) {
             api.log(LogLevel::Error, "reminders failed", &[("error", &e.to_string())]);
         }
-        if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.deliver_webhooks()) {
-            api.log(LogLevel::Error, "webhook deliveries failed", &[("error", &e.to_string())]);
-        }
         if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.backfill_list_columns()) {
             api.log(LogLevel::Error, "filling in the incident list columns failed", &[("error", &e.to_string())]);
+        }
+        let budget = webhooks::DeliveryBudget::for_timer_run(run_started);
+        if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.deliver_webhooks(budget)) {
+            api.log(LogLevel::Error, "webhook deliveries failed", &[("error", &e.to_string())]);
         }
     }
 }

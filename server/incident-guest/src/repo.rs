@@ -195,8 +195,9 @@ impl<'a, D: Database> Repo<'a, D> {
         Ok(())
     }
 
-    pub fn activate_incident(&self, incident: &Incident, private: bool) -> Result<()> {
-        self.db.execute(vec![
+    /// Makes a reserved incident visible; `also` (its webhook deliveries) commits with it.
+    pub fn activate_incident(&self, incident: &Incident, private: bool, also: Vec<Statement>) -> Result<()> {
+        let mut batch = vec![
             Statement::new(
                 "UPDATE incidents SET name = ?, state = 'active', commander_id = ?, channel_id = ?, playbook_id = ?,
                      created_at = ?, doc = ?, search_text = ?, private = ?, revision = revision + 1
@@ -214,13 +215,16 @@ impl<'a, D: Database> Repo<'a, D> {
                 ],
             )
             .expect_changes(1),
-        ])?;
+        ];
+        batch.extend(also);
+        self.db.execute(batch)?;
         Ok(())
     }
 
-    /// Saves a changed incident if nobody saved it since `revision` was read.
-    pub fn save_incident(&self, incident: &Incident, revision: i64) -> Result<()> {
-        self.db.execute(vec![
+    /// Saves a changed incident if nobody saved it since `revision` was read; `also` (its
+    /// webhook deliveries) commits with it, or not at all.
+    pub fn save_incident(&self, incident: &Incident, revision: i64, also: Vec<Statement>) -> Result<()> {
+        let mut batch = vec![
             Statement::new(
                 "UPDATE incidents SET name = ?, state = ?, commander_id = ?, ended_at = ?, doc = ?, search_text = ?,
                      revision = revision + 1
@@ -237,7 +241,9 @@ impl<'a, D: Database> Repo<'a, D> {
                 ],
             )
             .expect_changes(1),
-        ])?;
+        ];
+        batch.extend(also);
+        self.db.execute(batch)?;
         Ok(())
     }
 

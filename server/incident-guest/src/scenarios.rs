@@ -658,12 +658,15 @@ fn keywords_and_the_declare_emoji_offer_to_start_an_incident() {
 #[test]
 fn webhooks_are_queued_delivered_retried_and_logged() {
     let mut w = World::new();
-    w.mm.settings.webhooks = "https://hooks.example.com/a\n# a comment\nhttps://hooks.example.com/b".into();
+    w.mm.settings.webhooks = "https://hooks.example.com/a whsec-aaaaaaaaaaaaaaaa\n# a comment\nhttps://hooks.example.com/b whsec-bbbbbbbbbbbbbbbb".into();
     // b refuses the start, then answers 503 once.
     w.mm.webhook_answers.borrow_mut().insert("https://hooks.example.com/b".into(), [Err("connection refused".to_string()), Ok(503)].into());
     let w = w;
     let inc = w.start("u-alice", "Webhook test");
     let ch = inc["channel_id"].as_str().expect("channel").to_owned();
+    assert_eq!(w.mm.webhook_calls.borrow().len(), 0, "queued, not sent inside the request");
+    let now = crate::ids::now_ms();
+    assert_eq!(crate::scenarios_webhooks::deliver_at(&w, now), 1);
     {
         let calls = w.mm.webhook_calls.borrow();
         assert_eq!(calls.len(), 2, "one start event to each URL");
@@ -673,8 +676,11 @@ fn webhooks_are_queued_delivered_retried_and_logged() {
     }
     // The severity change is sent to both; b's start retry is due at once and goes along (503).
     w.cmd("u-alice", &ch, "/incident severity P2");
+    assert_eq!(w.mm.webhook_calls.borrow().len(), 2);
+    crate::scenarios_webhooks::deliver_at(&w, crate::ids::now_ms());
     assert_eq!(w.mm.webhook_calls.borrow().len(), 5);
     w.cmd("u-alice", &ch, "/incident checkadd Triage Look"); // not a webhook event
+    crate::scenarios_webhooks::deliver_at(&w, crate::ids::now_ms());
     assert_eq!(w.mm.webhook_calls.borrow().len(), 5);
 
     let log = |w: &World| w.http(Some("u-root"), "GET", "/api/v0/webhooks/deliveries", Value::Null).1;
@@ -696,17 +702,12 @@ fn webhooks_are_queued_delivered_retried_and_logged() {
     ]);
     assert_eq!(first["items"][2]["last_status"], 503);
     assert_eq!(first["items"][2]["last_error"], "the receiver answered 503");
+    assert!(!first.to_string().contains("whsec-"), "no secret in the log: {first}");
     let (status, _) = w.http(Some("u-alice"), "GET", "/api/v0/webhooks/deliveries", Value::Null);
     assert_eq!(status, 403, "the log is for system admins");
 
     // The timer retries what is due; after the last attempt a delivery is failed, not lost.
-    let run_at = |now: i64| {
-        let repo = Repo::new(&w.db);
-        let mut ids = crate::ids::RandomIds;
-        let s = crate::service::Service { mm: &w.mm, repo, ids: &mut ids, now, bot_id: "u-bot".into() };
-        s.deliver_webhooks().expect("deliver")
-    };
-    let now = crate::ids::now_ms();
+    let run_at = |now: i64| crate::scenarios_webhooks::deliver_at(&w, now);
     assert_eq!(run_at(now + 1_000), 0, "not due yet: a minute after the second try");
     assert_eq!(run_at(now + 61_000), 1);
     *w.mm.webhook_default.borrow_mut() = Some(Ok(500));

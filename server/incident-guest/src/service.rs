@@ -349,7 +349,9 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             self.ids,
             self.now,
         )?;
-        self.repo.activate_incident(&incident, channel.channel_type == "P")?;
+        // The start's webhook events commit with the incident, or neither does (finding #13).
+        let webhooks = self.webhook_statements(&incident, 0);
+        self.repo.activate_incident(&incident, channel.channel_type == "P", webhooks)?;
         self.show_in_header(&incident);
 
         let usernames = |id: &str| self.mm.user(id).map(|u| u.username);
@@ -375,7 +377,6 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         self.mm.publish(EVENT_INCIDENT_UPDATED, &serde_json::json!({ "incident_id": incident.id }), &audience_of(&incident, &channel));
         self.refresh_digest(&incident);
         self.notify_stakeholders(&incident, &opening.stakeholders);
-        self.queue_webhooks(&incident, 0);
         Ok(incident)
     }
 
@@ -444,7 +445,10 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             let was_active = incident.is_active();
             let header_before = render::channel_header(&incident);
             let out = change(&mut incident, self.ids, self.now)?;
-            match self.repo.save_incident(&incident, revision) {
+            // The change's webhook events commit with it, or neither does (finding #13); the
+            // timer sends them, never this request (finding #6).
+            let webhooks = self.webhook_statements(&incident, before);
+            match self.repo.save_incident(&incident, revision, webhooks) {
                 Ok(()) => {
                     if render::channel_header(&incident) != header_before {
                         self.show_in_header(&incident);
@@ -464,7 +468,6 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                     }
                     self.publish_updated(&incident);
                     self.refresh_digest(&incident);
-                    self.queue_webhooks(&incident, before);
                     return Ok((incident, out));
                 }
                 Err(e) if e.is_conflict() => continue,

@@ -24,7 +24,10 @@ pub const MAGIC_COOKIE_KEY: &str = "MATTERMOST_PLUGIN";
 pub const MAGIC_COOKIE_VALUE: &str = "Securely message teams, anywhere.";
 
 /// Largest request body ServeHTTP reads; a longer one is answered 413 without reaching the logic.
-pub const MAX_REQUEST_BODY: usize = 32 * 1024 * 1024;
+/// Mattermost puts no limit on plugin request bodies (its `/plugins/{id}` routes are outside
+/// the `MaximumPayloadSizeBytes` reader of its own API), so this is the only one: twice the
+/// largest body the plugin accepts (a 4 MiB playbook import).
+pub const MAX_REQUEST_BODY: usize = 8 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProtocolError {
@@ -48,6 +51,13 @@ pub trait Hooks: Send + Sync + 'static {
     fn on_configuration_change(&self) -> impl Future<Output = Result<(), String>> + Send;
     fn execute_command(&self, ctx: Context, args: CommandArgs) -> impl Future<Output = Result<CommandResponse, AppError>> + Send;
     fn serve_http(&self, ctx: Context, request: HttpRequest) -> impl Future<Output = HttpResponse> + Send;
+    /// The answer to a request that needs no body, decided from its method, URL and headers
+    /// (`request.body` is empty) before the body is read: `None` reads it and calls
+    /// [`Hooks::serve_http`]. An unauthenticated request is refused here, so its body is
+    /// never taken in.
+    fn answer_before_body(&self, _request: &HttpRequest) -> Option<HttpResponse> {
+        None
+    }
     fn message_has_been_posted(&self, ctx: Context, post: Post) -> impl Future<Output = ()> + Send;
     fn message_has_been_deleted(&self, ctx: Context, post: Post) -> impl Future<Output = ()> + Send;
     fn message_has_been_updated(&self, ctx: Context, new_post: Post, old_post: Post) -> impl Future<Output = ()> + Send;
@@ -298,25 +308,29 @@ async fn serve_http<H: Hooks>(hooks: &H, broker: &MuxBroker, args: ServeHttpArgs
         id => Some(broker.dial(id).await?),
     };
     let req = args.request.unwrap_or_default();
-    let body = match body_stream.as_mut() {
-        None => Ok(Vec::new()),
-        Some(stream) => http::read_body(stream, MAX_REQUEST_BODY).await?,
+    let mut headers: Vec<(String, String)> = req
+        .header
+        .into_iter()
+        .flat_map(|(k, vs)| vs.into_iter().map(move |v| (k.0.clone(), v.0)))
+        .collect();
+    headers.sort();
+    let mut request = HttpRequest { method: req.method.0, url: String::from_utf8_lossy(&req.url.0).into_owned(), headers, body: Vec::new() };
+    // The server sends body bytes only when asked for them: a request answered from its head
+    // leaves its body unread, however long it is.
+    let early = hooks.answer_before_body(&request);
+    let body = match (&early, body_stream.as_mut()) {
+        (Some(_), _) | (None, None) => Ok(Vec::new()),
+        (None, Some(stream)) => http::read_body(stream, MAX_REQUEST_BODY).await?,
     };
     drop(body_stream);
-    let response = match body {
-        Err(http::BodyTooLarge) => HttpResponse::json(
+    let response = match (early, body) {
+        (Some(answer), _) => answer,
+        (None, Err(http::BodyTooLarge)) => HttpResponse::json(
             413,
             &format!(r#"{{"error":"request body is larger than {} MiB"}}"#, MAX_REQUEST_BODY >> 20),
         ),
-        Ok(body) => {
-            let url = String::from_utf8_lossy(&req.url.0).into_owned();
-            let mut headers: Vec<(String, String)> = req
-                .header
-                .into_iter()
-                .flat_map(|(k, vs)| vs.into_iter().map(move |v| (k.0.clone(), v.0)))
-                .collect();
-            headers.sort();
-            let request = HttpRequest { method: req.method.0, url, headers, body };
+        (None, Ok(body)) => {
+            request.body = body;
             hooks.serve_http(args.context.unwrap_or_default(), request).await
         }
     };

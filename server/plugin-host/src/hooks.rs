@@ -114,6 +114,15 @@ impl HostHooks {
     }
 }
 
+/// The 401 for a request Mattermost did not authenticate (no `Mattermost-User-Id`), the same
+/// answer the plugin logic gives.
+fn unauthenticated(request: &HttpRequest) -> Option<HttpResponse> {
+    match request.header("Mattermost-User-Id") {
+        Some(user) if !user.trim().is_empty() => None,
+        _ => Some(HttpResponse::json(401, r#"{"error":"not authenticated: log in to Mattermost"}"#)),
+    }
+}
+
 fn guest_failed(message: String) -> AppError {
     AppError {
         id: "plugin.incident_response.logic_failed".into(),
@@ -192,6 +201,13 @@ impl mm_protocol::Hooks for HostHooks {
         })
     }
 
+    /// A request without `Mattermost-User-Id` (Mattermost sets it only for a logged-in session)
+    /// is answered 401 before its body is read: every route of the plugin needs a user, so an
+    /// anonymous client cannot make the host take in megabytes (security review #16).
+    fn answer_before_body(&self, request: &HttpRequest) -> Option<HttpResponse> {
+        unauthenticated(request)
+    }
+
     async fn message_has_been_posted(&self, ctx: Context, post: Post) {
         let _ = self.run("MessageHasBeenPosted", move |g| g.message_has_been_posted(&ctx, &post)).await;
     }
@@ -218,5 +234,30 @@ impl mm_protocol::Hooks for HostHooks {
 
     async fn on_plugin_cluster_event(&self, ctx: Context, id: String, data: Vec<u8>) {
         let _ = self.run("OnPluginClusterEvent", move |g| g.on_plugin_cluster_event(&ctx, &id, &data)).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(headers: &[(&str, &str)]) -> HttpRequest {
+        HttpRequest {
+            method: "POST".into(),
+            url: "/api/v0/echo".into(),
+            headers: headers.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+            body: Vec::new(),
+        }
+    }
+
+    /// Security review #16: without a user the answer is decided before the body is read.
+    #[test]
+    fn an_unauthenticated_request_is_refused_before_its_body() {
+        for anonymous in [request(&[]), request(&[("Mattermost-User-Id", "")]), request(&[("Content-Length", "33554432")])] {
+            let answer = unauthenticated(&anonymous).expect("refused");
+            assert_eq!(answer.status, 401);
+            assert_eq!(answer.body, br#"{"error":"not authenticated: log in to Mattermost"}"#);
+        }
+        assert_eq!(unauthenticated(&request(&[("mattermost-user-id", "u1")])), None);
     }
 }

@@ -49,8 +49,17 @@ impl HostState {
         F: FnOnce(ApiClient) -> Fut,
         Fut: Future<Output = Result<T, ApiError>>,
     {
+        self.block_on_within(method, self.limits.call_timeout, f)
+    }
+
+    /// [`HostState::block_on`] with a shorter bound (an outgoing call's own timeout).
+    pub(crate) fn block_on_within<T, F, Fut>(&self, method: &'static str, timeout: std::time::Duration, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(ApiClient) -> Fut,
+        Fut: Future<Output = Result<T, ApiError>>,
+    {
         let api = self.api.clone().ok_or(ApiError::NotConnected(method))?;
-        let timeout = self.limits.call_timeout;
+        let timeout = timeout.min(self.limits.call_timeout);
         self.runtime.block_on(async move {
             tokio::time::timeout(timeout, f(api))
                 .await

@@ -71,6 +71,8 @@ type FakeAPI struct {
 	wsEvents       []WebSocketEvent
 	clusterEvents  []model.PluginClusterEvent
 	dialogs        []model.OpenDialogRequest
+	// ServiceSettings.AllowedUntrustedInternalConnections in GetConfig's answer.
+	allowedInternal string
 }
 
 // WebSocketEvent is one recorded PublishWebSocketEvent.
@@ -1001,6 +1003,9 @@ func (f *FakeAPI) buildConfig() *model.Config {
 	cfg := &model.Config{}
 	cfg.SetDefaults()
 	cfg.ServiceSettings.SiteURL = model.NewPointer("http://localhost:8065")
+	f.mu.Lock()
+	cfg.ServiceSettings.AllowedUntrustedInternalConnections = model.NewPointer(f.allowedInternal)
+	f.mu.Unlock()
 	cfg.PluginSettings.Directory = model.NewPointer(filepath.Dir(f.bundlePath))
 	// Per harness, like a server's own data folder, so parallel tests never share a database.
 	cfg.FileSettings.Directory = model.NewPointer(filepath.Join(filepath.Dir(filepath.Dir(f.bundlePath)), "data"))

@@ -142,6 +142,15 @@ func (f *FakeAPI) SetPluginSetting(key string, value any) {
 	f.pluginConfig[strings.ToLower(key)] = value
 }
 
+// AllowUntrustedInternalConnections sets the server's
+// ServiceSettings.AllowedUntrustedInternalConnections (hosts, IPs or CIDR ranges, separated by
+// spaces or commas): outgoing webhooks to internal addresses need it.
+func (f *FakeAPI) AllowUntrustedInternalConnections(value string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.allowedInternal = value
+}
+
 // CreateTeamMember adds a user to a team, as the server's AddTeamMember does: an existing,
 // active membership is returned unchanged.
 func (f *FakeAPI) CreateTeamMember(teamID, userID string) (*model.TeamMember, *model.AppError) {
