@@ -298,7 +298,7 @@ fn mention(user_id: &str, usernames: Usernames<'_>) -> String {
 /// mention. Every user-typed text the bot posts again goes through here.
 ///
 /// Mattermost's rules (server/channels/app/notification.go:1370 `getExplicitMentions`, and
-/// mention_parser_standard.go:30 `ProcessText`): the post's Markdown text nodes are joined,
+/// mention_parser_standard.go:30 `ProcessText`): each Markdown text node of the post is
 /// split into words at anything that is not a letter, number, `.`, `-`, `_`, `:` or `@`; a
 /// word's leading `.-_:` are dropped and trailing `.-:_` are dropped one at a time; a word that
 /// does not start with `@` is split again at `.`, `-` and `:`; any piece equal to one of the
@@ -309,9 +309,11 @@ fn mention(user_id: &str, usernames: Usernames<'_>) -> String {
 /// Mattermost provably cannot see the mention whatever Markdown surrounds it, namely when the
 /// `@` follows an ASCII letter or digit (`mail a@here.example`), when the keyword runs on into
 /// more letters (`@allison`), or when a word starting with it continues after `.-_:` into
-/// letters (`@all-hands`, a user or group name). Character references Mattermost decodes
-/// (`&#64;channel`, `@chann&#101;l`) are written out first, so they are judged as Mattermost
-/// reads them. Group mentions (`@groupname`) are left as they are: see docs/security.md.
+/// letters (`@all-hands`, a user or group name). Character references that Markdown decodes
+/// into letters or `@` (`&#64;channel`, `@chann&#101;l`) are written out first and judged as
+/// read: today's server ends a text node at each reference, so they do not notify there, but
+/// `getExplicitMentions` means to join adjacent text nodes and a fix there must not make them
+/// live. Group mentions (`@groupname`) are left as they are (docs/api.md says why).
 pub fn safe(text: &str) -> String {
     let text = decode_mention_characters(text);
     let mut out = String::with_capacity(text.len() + 8);

@@ -66,8 +66,8 @@ fn unknown_users_and_empty_sections() {
 /// from server/channels/app/mention_parser_standard.go:30-93 (`ProcessText`) and :100-129
 /// (`checkForMention`) of mattermost/server/v8@v8.0.0-20251014075701-833e0125320d. It runs every
 /// check as if no user had the word as a mention key (`checkForMention` then returns false and
-/// nothing is skipped), which finds the most. Markdown (notification.go:1370, which joins text
-/// nodes) is covered by tests/conformance/posting_security_test.go with Mattermost's own parser.
+/// nothing is skipped), which finds the most. Markdown (notification.go:1370 hands over each
+/// text node) is covered by tests/conformance/posting_security_test.go with Mattermost's parser.
 fn mattermost_channel_mentions(text: &str) -> Vec<String> {
     const SYSTEM: [&str; 3] = ["@here", "@channel", "@all"];
     let mut found: Vec<String> = Vec::new();
@@ -144,8 +144,8 @@ fn channel_wide_mentions_are_defused_as_mattermost_reads_them() {
             assert_eq!(defused, *text, "{text:?} has nothing to defuse");
         }
     }
-    // Where only Markdown makes the mention (a link or emoji node ends the text right after
-    // it, a character reference spells it), safe() still defuses it.
+    // Where Markdown decides (a `www.` link node ends the text right after the keyword; an
+    // emoji or a character reference might), safe() defuses too.
     assert_eq!(safe("go @all_www.example.com"), "go @\u{200B}all_www.example.com");
     assert_eq!(safe("go @here:smile:"), "go @\u{200B}here:smile:");
     assert_eq!(safe("go @all-http://example.com"), "go @\u{200B}all-http://example.com");
