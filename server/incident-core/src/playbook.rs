@@ -148,12 +148,6 @@ impl Playbook {
                 }
             }
         }
-        if self.announcement_channel_ids.len() > MAX_ANNOUNCEMENT_CHANNELS {
-            return Err(invalid(format!(
-                "it has {} announcement channels; the limit is {MAX_ANNOUNCEMENT_CHANNELS}.",
-                self.announcement_channel_ids.len()
-            )));
-        }
         if self.keywords.len() > MAX_KEYWORDS {
             return Err(invalid(format!("it has {} keywords; the limit is {MAX_KEYWORDS}.", self.keywords.len())));
         }
@@ -163,12 +157,6 @@ impl Playbook {
                 return Err(invalid(format!(
                     "the keyword \"{}\" must be 2 to {MAX_KEYWORD_CHARS} characters of text.",
                     keyword.chars().take(MAX_KEYWORD_CHARS).collect::<String>()
-                )));
-            }
-            if !keyword_is_specific(keyword) {
-                return Err(invalid(format!(
-                    "the keyword \"{}\" is too common to offer incidents on: use a word of at least {MIN_KEYWORD_LETTERS} letters or digits, or several words (\"api down\").",
-                    keyword.trim()
                 )));
             }
         }
@@ -218,6 +206,19 @@ impl Playbook {
         // Normalising never makes invalid text valid (it only trims), so validating the clean
         // copy reports the same problems the original has.
         clean.validate()?;
+        // Checked here, on what is stored, not in `validate`: a playbook saved before these
+        // rules must still start incidents.
+        if let Some(keyword) = clean.keywords.iter().find(|k| !keyword_is_specific(k)) {
+            return Err(DomainError::InvalidPlaybook(format!(
+                "the keyword \"{keyword}\" is too common to offer incidents on: use a word of at least {MIN_KEYWORD_LETTERS} letters or digits, or several words (\"api down\")."
+            )));
+        }
+        if clean.announcement_channel_ids.len() > MAX_ANNOUNCEMENT_CHANNELS {
+            return Err(DomainError::InvalidPlaybook(format!(
+                "it has {} announcement channels; the limit is {MAX_ANNOUNCEMENT_CHANNELS}.",
+                clean.announcement_channel_ids.len()
+            )));
+        }
         Ok(clean)
     }
 

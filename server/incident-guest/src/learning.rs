@@ -210,6 +210,8 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         let (markdown, _, _) = self.report(user_id, incident_id)?;
         let mut channels = vec![incident.channel_id.clone()];
         channels.extend(self.announcement_channels(&incident)?);
+        // Playbooks saved before duplicates were removed may still name a channel many times.
+        let channels = incident_core::playbook::distinct_channel_ids(&channels);
         // Defused before splitting (so the parts' sizes count the added characters) and after
         // (a cut inside a very long line could leave `@all` at a part's end).
         let parts: Vec<String> = split_for_posts(&render::safe(&markdown), 15_000).iter().map(|p| render::safe(p)).collect();

@@ -337,3 +337,19 @@ fn names_cannot_hide_bidi_overrides_or_zero_width_characters() {
     assert_eq!(status, 400, "{v}");
     assert_eq!(w.mm.channel_count(), 1, "nothing was created");
 }
+
+#[test]
+fn a_playbook_stored_with_duplicate_channels_before_the_fix_publishes_once_per_channel() {
+    let w = with_announcement_channels();
+    let old = incident_core::Playbook {
+        id: "old".into(), team_id: TEAM.into(), title: "Old".into(), announcement_channel_ids: vec!["ops".into(); 50], created_at: 1, ..Default::default()
+    };
+    crate::repo::Repo::new(&w.db).insert_playbook(&old).expect("insert");
+    let (status, inc) = w.http(Some("u-alice"), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": "Queue stuck", "playbook_id": "old"}));
+    assert_eq!(status, 201, "{inc}");
+    let (status, v) = w.http(Some("u-alice"), "PUT", &format!("/api/v0/incidents/{}/report", id(&inc)), json!({"markdown": "# Once"}));
+    assert_eq!(status, 200, "{v}");
+    let (status, v) = w.http(Some("u-alice"), "POST", &format!("/api/v0/incidents/{}/report/publish", id(&inc)), Value::Null);
+    assert_eq!((status, v), (200, json!({"channels": 2})));
+    assert_eq!(w.mm.posts_in("ops").iter().filter(|p| p.contains("# Once")).count(), 1);
+}
