@@ -353,11 +353,15 @@ fn is_channel_wide_mention(text: &str, at: usize) -> bool {
     }
     // A word that starts with the `@` (after whitespace, which Markdown never removes) is a
     // user or group name when it continues through `.-_:` into letters, unless those letters
-    // begin a `www.` link, which Mattermost makes a node of its own after `_`.
+    // begin a `www.` link, which Mattermost makes a node of its own after `_`, or an `_` after
+    // other punctuation could open emphasis (`@all-_x_`; Mattermost's parser has none today, a
+    // CommonMark one would end the text node there).
     let at_word_start = before.is_some_and(char::is_whitespace);
     let name_tail = rest.trim_start_matches(['.', '-', '_', ':']);
+    let separators = rest.get(..rest.len() - name_tail.len()).unwrap_or_default();
     let is_longer_name = at_word_start
-        && name_tail.len() < rest.len()
+        && !separators.is_empty()
+        && (separators == "_" || !separators.contains('_'))
         && continues_into_word(name_tail)
         && !name_tail.get(..3).is_some_and(|w| w.eq_ignore_ascii_case("www"));
     !is_longer_name

@@ -149,6 +149,8 @@ fn channel_wide_mentions_are_defused_as_mattermost_reads_them() {
     assert_eq!(safe("go @all_www.example.com"), "go @\u{200B}all_www.example.com");
     assert_eq!(safe("go @here:smile:"), "go @\u{200B}here:smile:");
     assert_eq!(safe("go @all-http://example.com"), "go @\u{200B}all-http://example.com");
+    assert_eq!(safe("go @all-_hands_"), "go @\u{200B}all-_hands_", "emphasis would end the text after `@all-`");
+    assert_eq!(safe("go @all_hands"), "go @all_hands", "an underscore inside a word opens nothing");
     assert_eq!(safe("&#64;channel"), "@\u{200B}channel");
     assert_eq!(safe("@chann&#x65;l and &commat;HERE"), "@\u{200B}channel and @\u{200B}HERE");
     assert_eq!(safe("&#46;&amp;&#12345678;&#x;"), "&#46;&amp;&#12345678;&#x;", "other references stay");
