@@ -230,7 +230,7 @@ func TestDeclareFromChat(t *testing.T) {
 		t.Fatalf("%d ephemeral offers after a keyword, want 1", len(calls)-before)
 	}
 	offer, _ := calls[len(calls)-1].Args[1].(*model.Post)
-	if calls[len(calls)-1].Args[0] != s.alice || offer == nil || !strings.Contains(offer.Message, "Start one with the **Outage** playbook?") {
+	if calls[len(calls)-1].Args[0] != s.alice || offer == nil || !strings.Contains(offer.Message, "Start one with the `Outage` playbook?") {
 		t.Errorf("offer %v", calls[len(calls)-1].Args)
 	}
 	quiet, _ := s.api.CreatePost(&model.Post{ChannelId: s.town, UserId: s.alice, Message: "coffee?"})

@@ -44,7 +44,7 @@ var permissionCommands = []permCommand{
 	{"keyevent", "/incident keyevent {ref} 5m ago alarms", kWrite},
 	{"impact", "/incident impact {ref} start", kWrite},
 	{"action", "/incident action {ref} write the runbook", kWrite},
-	{"report", "/incident report {ref}", kWrite},
+	{"report", "/incident report {ref}", kPublish},
 	{"commander", "/incident commander @sysadmin {ref}", kWrite},
 	{"checkremove", "/incident checkremove 1 {ref}", kWrite},
 	{"end", "/incident end {ref}", kWrite},
@@ -54,10 +54,11 @@ var permissionCommands = []permCommand{
 // Words of the refusals (service.rs): hidden, visible but not changeable, not on the team,
 // a guest.
 const (
-	sayHidden    = "There is no incident"
-	sayJoin      = "Join "
-	sayNotMember = "not a member of this team"
-	sayGuest     = "Guest accounts cannot"
+	sayHidden       = "There is no incident"
+	sayJoin         = "Join "
+	sayNotMember    = "not a member of this team"
+	sayGuest        = "Guest accounts cannot"
+	sayNotCommander = "Only the incident's commander, a team admin or a system admin may publish"
 )
 
 func TestCommandPermissionMatrix(t *testing.T) {
@@ -104,7 +105,15 @@ func TestCommandPermissionMatrix(t *testing.T) {
 				if incidentAccess(name, true) == hidden && strings.Contains(reply, "Private secret") {
 					t.Errorf("%s: the reply names a private incident: %q", what, reply)
 				}
-				checkReply(t, what, reply, want(c.kind, name, private), name)
+				expected := want(c.kind, name, private)
+				if c.kind == kPublish && expected == http.StatusForbidden {
+					// Whoever may see the incident but is not its commander or an admin.
+					if !strings.Contains(reply, sayNotCommander) {
+						t.Errorf("%s: replied %q, want a refusal saying %q", what, short(reply), sayNotCommander)
+					}
+					continue
+				}
+				checkReply(t, what, reply, expected, name)
 			}
 		}
 	}

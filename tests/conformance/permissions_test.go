@@ -65,6 +65,7 @@ const (
 	kSysadmin   = "system admins"
 	kButton     = "Mattermost button or form (200, verdict in the body)"
 	kOwnMessage = "change incident, message readable by the caller"
+	kPublish    = "publish the report: the commander (alice) and team and system admins"
 )
 
 type permRoute struct {
@@ -120,7 +121,7 @@ var permissionRoutes = []permRoute{
 	{"POST", "/api/v0/incidents/{id}/actions", kWrite, map[string]any{"text": "matrix action"}},
 	{"PATCH", "/api/v0/actions/{action}", kWrite, map[string]any{"state": "done"}},
 	{"PUT", "/api/v0/incidents/{id}/report", kWrite, map[string]any{"markdown": "# matrix report"}},
-	{"POST", "/api/v0/incidents/{id}/report/publish", kWrite, nil},
+	{"POST", "/api/v0/incidents/{id}/report/publish", kPublish, nil},
 	{"POST", "/api/v0/incidents/{id}/reminders", kWrite, map[string]any{"action": "snooze", "minutes": 15}},
 	{"POST", "/api/v0/actions/reminders", kButton, map[string]any{"context": map[string]any{"incident_id": "{id}", "action": "snooze"}}},
 	{"POST", "/api/v0/actions/claim", kButton, map[string]any{"context": map[string]any{"incident_id": "{id}", "role": "Technical lead"}}},
@@ -248,6 +249,8 @@ func want(kind, caller string, private bool) int {
 		return http.StatusForbidden
 	case kind == kOwnMessage && caller == cGuestIn:
 		return http.StatusNotFound // the town-square message is not theirs to read
+	case kind == kPublish && (caller == cMember || caller == cGuestIn):
+		return http.StatusForbidden // the bot would post it where they may not (review #1)
 	}
 	return 0
 }

@@ -272,6 +272,9 @@ export interface FollowUpAction {
 export interface IncidentReport {
     markdown: string;
     metrics: Record<string, unknown>;
+    // The edited report's revision (0: never saved). A save names the one it started from, and
+    // the server refuses it (409) when someone saved since, instead of losing their text.
+    revision: number;
 }
 
 export function listIncidentActions(id: string, signal?: AbortSignal): Promise<{items: FollowUpAction[]}> {
@@ -294,8 +297,8 @@ export function getReport(id: string, signal?: AbortSignal): Promise<IncidentRep
     return request<IncidentReport>(`${apiBase()}/incidents/${enc(id)}/report`, 'GET', undefined, signal);
 }
 
-export function saveReport(id: string, markdown: string): Promise<IncidentReport> {
-    return request<IncidentReport>(`${apiBase()}/incidents/${enc(id)}/report`, 'PUT', {markdown});
+export function saveReport(id: string, markdown: string, revision: number): Promise<IncidentReport> {
+    return request<IncidentReport>(`${apiBase()}/incidents/${enc(id)}/report`, 'PUT', {markdown, revision});
 }
 
 export function publishReport(id: string): Promise<{channels: number}> {

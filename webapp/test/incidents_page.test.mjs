@@ -497,6 +497,16 @@ for (const react of REACT_VERSIONS) {
             await section.getByRole('button', {name: 'Save'}).click();
             await section.getByRole('status').filter({hasText: 'Report saved.'}).waitFor();
             assert.match((await api('alice', 'GET', `/incidents/${incA.id}/report`)).data.markdown, /## Lessons\n\nPractise failovers\./);
+            // Someone saves the report meanwhile: the next save here is refused with the server's
+            // words instead of overwriting theirs, and Reload brings their text (review #14).
+            const saved = (await api('alice', 'GET', `/incidents/${incA.id}/report`)).data;
+            await api('alice', 'PUT', `/incidents/${incA.id}/report`, {markdown: `${saved.markdown}\nFrom elsewhere.\n`, revision: saved.revision});
+            await md.fill(`${generated}\n## Lessons\n\nPractise failovers often.\n`);
+            await section.getByRole('button', {name: 'Save'}).click();
+            await section.getByText(/Someone saved the report since you opened it/).waitFor();
+            assert.match((await api('alice', 'GET', `/incidents/${incA.id}/report`)).data.markdown, /From elsewhere\./, 'their text is kept');
+            await section.getByRole('button', {name: 'Reload'}).click();
+            await until(async () => /From elsewhere\./.test(await md.inputValue()), 'the saved report is back in the editor');
             await section.getByRole('button', {name: 'Publish'}).click();
             await section.getByRole('status').filter({hasText: /Published in 1 channel\./}).waitFor();
             await setTheme(THEMES.onyx);

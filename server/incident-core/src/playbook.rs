@@ -19,15 +19,42 @@ pub const EXPORT_VERSION: u64 = 1;
 pub const MAX_IMPORT_BYTES: usize = 4 * 1024 * 1024;
 
 const MAX_KEYWORDS: usize = 20;
+/// Channels a playbook may announce its incidents in: every announcement is one bot post per
+/// channel (security review #1).
+pub const MAX_ANNOUNCEMENT_CHANNELS: usize = 10;
+
+/// The channel ids trimmed, blanks dropped, each once, in their first order.
+pub fn distinct_channel_ids(ids: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for id in ids.iter().map(|id| id.trim()).filter(|id| !id.is_empty()) {
+        if !out.iter().any(|seen| seen == id) {
+            out.push(id.to_owned());
+        }
+    }
+    out
+}
 const MAX_KEYWORD_CHARS: usize = 40;
 
+/// Letters and digits a one-word keyword needs at least: shorter ones ("is", "ok", "db") are in
+/// nearly every message, and every match shows its poster an offer (security review #10).
+pub const MIN_KEYWORD_LETTERS: usize = 4;
+
+/// Whether a keyword is specific enough to offer on: two words or more ("api down"), or one
+/// word of at least [`MIN_KEYWORD_LETTERS`] letters or digits. Validation refuses others;
+/// [`keyword_match`] ignores the ones stored before this rule.
+pub fn keyword_is_specific(keyword: &str) -> bool {
+    let words: Vec<&str> = keyword.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    words.len() >= 2 || words.first().is_some_and(|w| w.chars().count() >= MIN_KEYWORD_LETTERS)
+}
+
 /// The first keyword of any of `playbooks` that `message` contains as whole words (any case),
-/// with its playbook: "the api is DOWN" matches "down", "downtime" does not.
+/// with its playbook: "the api is DOWN" matches "down", "downtime" does not. Keywords that are
+/// not [`keyword_is_specific`] (older playbooks may have them) never match.
 pub fn keyword_match<'a>(playbooks: &'a [Playbook], message: &str) -> Option<(&'a Playbook, &'a str)> {
     let words: Vec<String> =
         message.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
     playbooks.iter().find_map(|p| {
-        p.keywords.iter().find_map(|k| {
+        p.keywords.iter().filter(|k| keyword_is_specific(k)).find_map(|k| {
             let wanted: Vec<&str> = k.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
             let hit = !wanted.is_empty() && words.windows(wanted.len()).any(|w| w.iter().zip(&wanted).all(|(a, b)| a == b));
             hit.then_some((p, k.as_str()))
@@ -163,6 +190,7 @@ impl Playbook {
                 })
                 .collect(),
             default_commander_id: non_blank(&self.default_commander_id),
+            announcement_channel_ids: distinct_channel_ids(&self.announcement_channel_ids),
             keywords: {
                 let mut words: Vec<String> = Vec::new();
                 for k in &self.keywords {
@@ -178,6 +206,19 @@ impl Playbook {
         // Normalising never makes invalid text valid (it only trims), so validating the clean
         // copy reports the same problems the original has.
         clean.validate()?;
+        // Checked here, on what is stored, not in `validate`: a playbook saved before these
+        // rules must still start incidents.
+        if let Some(keyword) = clean.keywords.iter().find(|k| !keyword_is_specific(k)) {
+            return Err(DomainError::InvalidPlaybook(format!(
+                "the keyword \"{keyword}\" is too common to offer incidents on: use a word of at least {MIN_KEYWORD_LETTERS} letters or digits, or several words (\"api down\")."
+            )));
+        }
+        if clean.announcement_channel_ids.len() > MAX_ANNOUNCEMENT_CHANNELS {
+            return Err(DomainError::InvalidPlaybook(format!(
+                "it has {} announcement channels; the limit is {MAX_ANNOUNCEMENT_CHANNELS}.",
+                clean.announcement_channel_ids.len()
+            )));
+        }
         Ok(clean)
     }
 

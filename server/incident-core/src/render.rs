@@ -349,21 +349,131 @@ fn mention(user_id: &str, usernames: Usernames<'_>) -> String {
     }
 }
 
-/// Defuses channel-wide mentions in user text by putting a zero-width space after the `@`.
-fn safe(text: &str) -> String {
+/// Defuses channel-wide mentions (`@channel`, `@all`, `@here`) in user text by putting a
+/// zero-width space after the `@`: the text reads the same, but Mattermost no longer sees the
+/// mention. Every user-typed text the bot posts again goes through here.
+///
+/// Mattermost's rules (server/channels/app/notification.go:1370 `getExplicitMentions`, and
+/// mention_parser_standard.go:30 `ProcessText`): each Markdown text node of the post is
+/// split into words at anything that is not a letter, number, `.`, `-`, `_`, `:` or `@`; a
+/// word's leading `.-_:` are dropped and trailing `.-:_` are dropped one at a time; a word that
+/// does not start with `@` is split again at `.`, `-` and `:`; any piece equal to one of the
+/// three words, in any case, is a channel-wide mention. So `x.@channel-x`, `ops:@here.now` and
+/// `**@ALL**` all notify.
+///
+/// This errs on the side of defusing: a keyword after the `@` is left alone only when
+/// Mattermost provably cannot see the mention whatever Markdown surrounds it, namely when the
+/// `@` follows an ASCII letter or digit (`mail a@here.example`), when the keyword runs on into
+/// more letters (`@allison`), or when a word starting with it continues after `.-_:` into
+/// letters (`@all-hands`, a user or group name). Character references that Markdown decodes
+/// into letters or `@` (`&#64;channel`, `@chann&#101;l`) are written out first and judged as
+/// read: today's server ends a text node at each reference, so they do not notify there, but
+/// `getExplicitMentions` means to join adjacent text nodes and a fix there must not make them
+/// live. Group mentions (`@groupname`) are left as they are (docs/api.md says why).
+pub fn safe(text: &str) -> String {
+    let text = decode_mention_characters(text);
+    let mut out = String::with_capacity(text.len() + 8);
+    for (at, c) in text.char_indices() {
+        out.push(c);
+        if c == '@' && is_channel_wide_mention(&text, at) {
+            out.push('\u{200B}');
+        }
+    }
+    out
+}
+
+/// Whether the `@` at byte `at` of `text` may start a mention Mattermost counts as
+/// channel-wide (see [`safe`]).
+fn is_channel_wide_mention(text: &str, at: usize) -> bool {
     const WIDE: [&str; 3] = ["channel", "all", "here"];
+    let before = text.get(..at).and_then(|b| b.chars().next_back());
+    if before.is_some_and(|c| c.is_ascii_alphanumeric()) {
+        // Inside a word that does not start with `@` (an email address): every piece Mattermost
+        // splits off it starts with the letters before the `@`.
+        return false;
+    }
+    let after_at = text.get(at + 1..).unwrap_or_default();
+    let Some(keyword) = WIDE.iter().find(|w| after_at.get(..w.len()).is_some_and(|p| p.eq_ignore_ascii_case(w))) else {
+        return false;
+    };
+    let rest = after_at.get(keyword.len()..).unwrap_or_default();
+    // A run of ASCII letters and digits glued to the keyword keeps it part of a longer word,
+    // unless a `:` follows, where Mattermost may start a link (`http:`) or emoji and so end the
+    // text node right after the keyword.
+    let continues_into_word = |s: &str| {
+        let run = s.len() - s.trim_start_matches(|c: char| c.is_ascii_alphanumeric()).len();
+        run > 0 && !s.get(run..).is_some_and(|tail| tail.starts_with(':'))
+    };
+    if continues_into_word(rest) {
+        return false;
+    }
+    // A word that starts with the `@` (after whitespace, which Markdown never removes) is a
+    // user or group name when it continues through `.-_:` into letters, unless those letters
+    // begin a `www.` link, which Mattermost makes a node of its own after `_`, or an `_` after
+    // other punctuation could open emphasis (`@all-_x_`; Mattermost's parser has none today, a
+    // CommonMark one would end the text node there).
+    let at_word_start = before.is_some_and(char::is_whitespace);
+    let name_tail = rest.trim_start_matches(['.', '-', '_', ':']);
+    let separators = rest.get(..rest.len() - name_tail.len()).unwrap_or_default();
+    let is_longer_name = at_word_start
+        && !separators.is_empty()
+        && (separators == "_" || !separators.contains('_'))
+        && continues_into_word(name_tail)
+        && !name_tail.get(..3).is_some_and(|w| w.eq_ignore_ascii_case("www"));
+    !is_longer_name
+}
+
+/// `text` as a Markdown code span, shown literally: no link, emphasis, image or mention in it
+/// renders. For short texts that someone else chose and the bot shows without vouching for them
+/// (a playbook's title and keyword in an offer to start an incident). Line breaks become spaces.
+pub fn code_span(text: &str) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // The fence is one backtick longer than the longest run inside; a space pads a text that
+    // starts or ends with a backtick (CommonMark strips one space on each side).
+    let longest_run = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest_run + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+/// Writes out the character references Mattermost's Markdown decodes into an ASCII letter, digit
+/// or `@` (`&#64;`, `&#x63;`, `&commat;`), so that [`safe`] judges the text Mattermost reads.
+/// Others stay as written: [`safe`] treats them as the punctuation that ends a word.
+/// Mattermost's limits: at most 8 digits (shared/markdown/inlines.go:427 `CharacterReference`).
+fn decode_mention_characters(text: &str) -> String {
+    let decode = |reference: &str| -> Option<char> {
+        let value = if reference == "commat" {
+            return Some('@');
+        } else if let Some(hex) = reference.strip_prefix("#x").or_else(|| reference.strip_prefix("#X")) {
+            if hex.is_empty() || hex.len() > 8 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+                return None;
+            }
+            u32::from_str_radix(hex, 16).ok()?
+        } else if let Some(decimal) = reference.strip_prefix('#') {
+            if decimal.is_empty() || decimal.len() > 8 || !decimal.chars().all(|c| c.is_ascii_digit()) {
+                return None;
+            }
+            decimal.parse::<u32>().ok()?
+        } else {
+            return None;
+        };
+        char::from_u32(value).filter(|c| c.is_ascii_alphanumeric() || *c == '@')
+    };
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(at) = rest.find('@') {
-        out.push_str(rest.get(..=at).unwrap_or_default());
-        rest = rest.get(at + 1..).unwrap_or_default();
-        let word_len = rest
-            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-' || c == '.'))
-            .unwrap_or(rest.len());
-        // Mattermost ignores trailing punctuation after a mention ("@channel." is @channel).
-        let word = rest.get(..word_len).unwrap_or_default().trim_end_matches(['.', '-', '_']);
-        if WIDE.iter().any(|wide| word.eq_ignore_ascii_case(wide)) {
-            out.push('\u{200B}');
+    while let Some(amp) = rest.find('&') {
+        out.push_str(rest.get(..amp).unwrap_or_default());
+        rest = rest.get(amp..).unwrap_or_default();
+        let after = rest.get(1..).unwrap_or_default();
+        match after.find(';').and_then(|semi| Some((semi, decode(after.get(..semi)?)?))) {
+            Some((semi, c)) => {
+                out.push(c);
+                rest = after.get(semi + 1..).unwrap_or_default();
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
         }
     }
     out.push_str(rest);

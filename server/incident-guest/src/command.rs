@@ -221,13 +221,13 @@ fn run<M: Mattermost, D: Database>(
             let request = StartRequest { team_id: at.team_id.to_owned(), name: args.join(" "), ..StartRequest::default() };
             let incident = service.start(user, request)?;
             let channel = service.mm.channel(&incident.channel_id).map(|c| c.name).unwrap_or_default();
-            Ok(reply(format!("Started {} **{}** in ~{channel}.", incident.reference(), incident.name)))
+            Ok(reply(format!("Started {} **{}** in ~{channel}.", incident.reference(), render::safe(&incident.name))))
         }
         "end" => {
             let reference = take_reference(&mut args);
             let target = service.incident_for_command(user, at.team_id, at.channel_id, reference.as_deref())?;
             let incident = service.end(user, &target.value.id)?;
-            Ok(reply(format!("Ended {} **{}**.", incident.reference(), incident.name)))
+            Ok(reply(format!("Ended {} **{}**.", incident.reference(), render::safe(&incident.name))))
         }
         "info" => {
             let reference = take_reference(&mut args);
@@ -251,7 +251,7 @@ fn run<M: Mattermost, D: Database>(
                 let commander = usernames(&i.commander_id).unwrap_or_default();
                 let channel = service.mm.channel(&i.channel_id).map(|c| c.name).unwrap_or_default();
                 let state = if i.is_active() { "active" } else { "ended" };
-                text.push_str(&format!("- {} **{}** ({state}) ~{channel}, commander @{commander}\n", i.reference(), i.name));
+                text.push_str(&format!("- {} **{}** ({state}) ~{channel}, commander @{commander}\n", i.reference(), render::safe(&i.name)));
             }
             Ok(reply(text))
         }
@@ -345,7 +345,7 @@ fn run<M: Mattermost, D: Database>(
             let reference = take_reference(&mut args);
             let target = service.incident_for_command(user, at.team_id, at.channel_id, reference.as_deref())?;
             let incident = service.reopen(user, &target.value.id)?;
-            Ok(reply(format!("Reopened {} **{}**.", incident.reference(), incident.name)))
+            Ok(reply(format!("Reopened {} **{}**.", incident.reference(), render::safe(&incident.name))))
         }
         "role" | "claim" => {
             let reference = take_reference(&mut args);
@@ -405,7 +405,7 @@ fn run<M: Mattermost, D: Database>(
             }
             let mut text = String::from("#### Playbooks\n");
             for p in &playbooks {
-                text.push_str(&format!("- **{}** ({} items): {}\n", p.title, p.item_count(), p.description));
+                text.push_str(&format!("- **{}** ({} items): {}\n", render::safe(&p.title), p.item_count(), render::safe(&p.description)));
             }
             Ok(reply(text))
         }
@@ -447,14 +447,14 @@ fn edit<M: Mattermost, D: Database>(service: &mut Service<'_, M, D>, at: &Invoca
         }
         let edit = IncidentEdit { name: Some(text.to_owned()), summary: None };
         let incident = service.edit_incident(at.user_id, &target.value.id, &edit)?;
-        return Ok(reply(format!("Renamed {} to **{}**.", incident.reference(), incident.name)));
+        return Ok(reply(format!("Renamed {} to **{}**.", incident.reference(), render::safe(&incident.name))));
     }
     if text.is_empty() {
         let current = &target.value;
         return Ok(reply(if current.summary.is_empty() {
             format!("{} has no summary yet. Write one with `/incident summary <text>`.", current.reference())
         } else {
-            format!("Summary of {}:\n\n{}\n\nReplace it with `/incident summary <text>`.", current.reference(), current.summary)
+            format!("Summary of {}:\n\n{}\n\nReplace it with `/incident summary <text>`.", current.reference(), render::safe(&current.summary))
         }));
     }
     let edit = IncidentEdit { name: None, summary: Some(text.to_owned()) };

@@ -65,7 +65,7 @@ pub fn run<M: Mattermost, D: Database>(
             };
             let draft = ActionDraft { text: words.text, owner_id, due_at: words.due_at, kind: words.kind };
             let action = service.add_action(user, &id, &draft)?;
-            Ok(reply(format!("Follow-up action added to {reference}: {} ({}).", action.text, action.kind.label())))
+            Ok(reply(format!("Follow-up action added to {reference}: {} ({}).", incident_core::render::safe(&action.text), action.kind.label())))
         }
         "actions" => {
             let actions = service.incident_actions(user, &id)?;
@@ -77,7 +77,7 @@ pub fn run<M: Mattermost, D: Database>(
             for a in &actions {
                 text.push_str(&format!(
                     "- {} ({}, {}){}\n",
-                    a.text,
+                    incident_core::render::safe(&a.text),
                     a.kind.label(),
                     format!("{:?}", a.state).to_lowercase(),
                     a.owner_id.as_deref().and_then(usernames).map(|o| format!(" · {o}")).unwrap_or_default()

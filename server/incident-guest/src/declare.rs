@@ -4,6 +4,7 @@
 //! keyword offers in that thread.
 
 use incident_core::playbook::keyword_match;
+use incident_core::render;
 use mattermost_plugin_sdk::model::{Post, Props, Reaction};
 use serde_json::json;
 
@@ -15,6 +16,9 @@ use crate::service::{Result, Service, ServiceError};
 
 /// Offers are small: the message is quoted up to this many characters.
 const QUOTE_CHARS: usize = 300;
+
+/// After a keyword offer, the same person gets no other in the same channel for this long.
+pub const OFFER_PAUSE_SECONDS: i64 = 10 * 60;
 
 fn ignored_key(thread_id: &str) -> String {
     format!("ignore-thread:{thread_id}")
@@ -54,10 +58,19 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         let Some((playbook, keyword)) = keyword_match(&playbooks, &post.message) else {
             return Ok(false);
         };
+        // One offer per person and channel per OFFER_PAUSE_SECONDS, whatever the keywords: a
+        // playbook whose keywords are in every message must not turn the team's chat into offers.
+        // The pause lives in Mattermost's key-value store, which expires it (review #10).
+        if !self.mm.claim_once(&format!("keyword-offer:{}:{}", post.user_id, post.channel_id), OFFER_PAUSE_SECONDS) {
+            return Ok(false);
+        }
         let thread = if post.root_id.is_empty() { post.id.clone() } else { post.root_id.clone() };
+        // Title and keyword are the playbook editor's words shown to someone else: as code, so
+        // no link or Markdown in them renders.
         let message = format!(
-            "This sounds like an incident (\u{201c}{keyword}\u{201d}). Start one with the **{}** playbook?",
-            playbook.title
+            "This sounds like an incident ({}). Start one with the {} playbook?",
+            render::code_span(keyword),
+            render::code_span(&playbook.title)
         );
         self.offer(post, message, vec![
             button("Start incident", "declare", json!({ "post_id": post.id, "playbook_id": playbook.id })),

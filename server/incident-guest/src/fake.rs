@@ -16,6 +16,9 @@ pub struct FakeMattermost {
     pub guests: HashSet<String>,
     pub channels: RefCell<HashMap<String, Channel>>,
     pub channel_members: RefCell<HashSet<(String, String)>>,
+    /// Channels whose members may not post (channel moderation, "Create Posts" off); system
+    /// admins still may.
+    pub read_only_channels: RefCell<HashSet<String>>,
     pub posts: RefCell<Vec<Post>>,
     /// Websocket events: (event, payload, audience).
     pub events: RefCell<Vec<(String, serde_json::Value, EventAudience)>>,
@@ -105,6 +108,11 @@ impl Mattermost for FakeMattermost {
 
     fn is_channel_member(&self, channel_id: &str, user_id: &str) -> bool {
         self.channel_members.borrow().contains(&(channel_id.to_owned(), user_id.to_owned()))
+    }
+
+    fn may_post(&self, channel_id: &str, user_id: &str) -> bool {
+        self.system_admins.contains(user_id)
+            || (self.is_channel_member(channel_id, user_id) && !self.read_only_channels.borrow().contains(channel_id))
     }
 
     fn channel(&self, channel_id: &str) -> Option<Channel> {

@@ -98,14 +98,20 @@ pub fn dispatch<M: Mattermost, D: Database>(
             ok(serde_json::to_value(s.team_report(user, &team, period, periods)?).unwrap_or(Value::Null))
         })(),
         ("GET", ["api", "v0", "incidents", id, "report"]) => (|| {
-            let (markdown, metrics) = s.report(user, id)?;
-            ok(json!({ "markdown": markdown, "metrics": metrics }))
+            let (markdown, metrics, revision) = s.report(user, id)?;
+            ok(json!({ "markdown": markdown, "metrics": metrics, "revision": revision }))
         })(),
         ("PUT", ["api", "v0", "incidents", id, "report"]) => (|| {
             let b: Value = body(request)?;
-            s.save_report(user, id, &text(&b, "markdown"))?;
-            let (markdown, metrics) = s.report(user, id)?;
-            ok(json!({ "markdown": markdown, "metrics": metrics }))
+            let revision = match b.get("revision") {
+                None | Some(Value::Null) => None,
+                Some(v) => Some(v.as_i64().filter(|r| *r >= 0).ok_or_else(|| {
+                    ServiceError::Invalid("`revision` is the report's revision from GET …/report, a whole number.".into())
+                })?),
+            };
+            s.save_report(user, id, &text(&b, "markdown"), revision)?;
+            let (markdown, metrics, revision) = s.report(user, id)?;
+            ok(json!({ "markdown": markdown, "metrics": metrics, "revision": revision }))
         })(),
         ("POST", ["api", "v0", "incidents", id, "report", "publish"]) => (|| ok(json!({ "channels": s.publish_report(user, id)? })))(),
         ("GET", ["api", "v0", "incidents", id, "transcript"]) => (|| {

@@ -148,17 +148,28 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
 
     // --- report, metrics, transcript ---------------------------------------------------------
 
-    pub fn report(&self, user_id: &str, incident_id: &str) -> Result<(String, IncidentMetrics)> {
+    /// The report (the edited one, else the generated one), its metrics, and the revision of the
+    /// edited report (0 when it was never saved), which a save names to show what it edited.
+    pub fn report(&self, user_id: &str, incident_id: &str) -> Result<(String, IncidentMetrics, i64)> {
         let incident = self.incident(user_id, incident_id)?.value;
         let actions = self.repo.incident_actions(&incident.id)?;
         let usernames = |id: &str| self.mm.user(id).map(|u| u.username);
         let edited = self.repo.meta(&report_key(&incident.id))?;
         let markdown = edited.unwrap_or_else(|| render::report_markdown(&incident, &actions, &usernames));
-        Ok((markdown, metrics(&incident)))
+        Ok((markdown, metrics(&incident), self.report_revision(&incident.id)?))
+    }
+
+    fn report_revision(&self, incident_id: &str) -> Result<i64> {
+        let stored = self.repo.meta(&report_revision_key(incident_id))?;
+        Ok(stored.and_then(|r| r.parse::<i64>().ok()).unwrap_or(0))
     }
 
     /// Keeps an edited report (the webapp's editor); empty text goes back to the generated one.
-    pub fn save_report(&mut self, user_id: &str, incident_id: &str, markdown: &str) -> Result<()> {
+    /// `revision` is the one the editor started from (from [`Service::report`]): when someone
+    /// saved since, the save is refused (409) rather than silently overwriting their text
+    /// (security review #14). Without a revision the save overwrites, as before revisions
+    /// existed (docs/api.md).
+    pub fn save_report(&mut self, user_id: &str, incident_id: &str, markdown: &str, revision: Option<i64>) -> Result<i64> {
         let incident = self.incident(user_id, incident_id)?.value;
         self.require_member_or_admin(&incident, user_id)?;
         let chars = markdown.chars().count();
@@ -166,24 +177,49 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         if chars > max {
             return Err(ServiceError::Invalid(format!("`markdown` is too long: it has {chars} characters; the limit is {max}.")));
         }
-        self.repo.set_meta(&report_key(&incident.id), markdown.trim())?;
-        if markdown.trim().is_empty() {
-            self.repo.delete_meta(&report_key(&incident.id))?;
+        let current = self.report_revision(&incident.id)?;
+        let read = revision.unwrap_or(current);
+        if read != current {
+            return Err(report_conflict(read, current));
         }
-        Ok(())
+        match self.repo.save_report_text(&report_key(&incident.id), &report_revision_key(&incident.id), markdown.trim(), current) {
+            Ok(()) => Ok(current + 1),
+            Err(e) if e.is_conflict() => Err(report_conflict(read, current + 1)),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Posts the report in the incident channel and the announcement channels (split into
-    /// posts Mattermost accepts).
+    /// posts Mattermost accepts). The bot posts it where its author may not, so only the
+    /// commander or an admin may publish, at most once per [`PUBLISH_PAUSE_SECONDS`] per
+    /// incident, with channel-wide mentions defused (security review #1 and #3).
     pub fn publish_report(&mut self, user_id: &str, incident_id: &str) -> Result<usize> {
         let incident = self.incident(user_id, incident_id)?.value;
-        self.require_member_or_admin(&incident, user_id)?;
-        let (markdown, _) = self.report(user_id, incident_id)?;
+        let is_admin = self.mm.is_system_admin(user_id) || self.mm.is_team_admin(&incident.team_id, user_id);
+        if incident.commander_id != user_id && !is_admin {
+            return Err(ServiceError::Forbidden(
+                "Only the incident's commander, a team admin or a system admin may publish its report.".into(),
+            ));
+        }
+        // Claimed in Mattermost's key-value store, which lets the claim lapse: shared by every
+        // plugin process, and nothing to clean up.
+        if !self.mm.claim_once(&format!("report-published:{}", incident.id), PUBLISH_PAUSE_SECONDS) {
+            return Err(ServiceError::TooManyRequests(format!(
+                "The report of {} was published less than {PUBLISH_PAUSE_SECONDS} seconds ago; wait a minute before publishing it again.",
+                incident.reference()
+            )));
+        }
+        let (markdown, _, _) = self.report(user_id, incident_id)?;
         let mut channels = vec![incident.channel_id.clone()];
         channels.extend(self.announcement_channels(&incident)?);
+        // Playbooks saved before duplicates were removed may still name a channel many times.
+        let channels = incident_core::playbook::distinct_channel_ids(&channels);
+        // Defused before splitting (so the parts' sizes count the added characters) and after
+        // (a cut inside a very long line could leave `@all` at a part's end).
+        let parts: Vec<String> = split_for_posts(&render::safe(&markdown), 15_000).iter().map(|p| render::safe(p)).collect();
         for channel in &channels {
-            for part in split_for_posts(&markdown, 15_000) {
-                self.post(channel, part);
+            for part in &parts {
+                self.post(channel, part.clone());
             }
         }
         Ok(channels.len())
@@ -246,6 +282,19 @@ fn some_option<'de, T: serde::Deserialize<'de>, D: serde::Deserializer<'de>>(d: 
 
 fn report_key(incident_id: &str) -> String {
     format!("report:{incident_id}")
+}
+
+fn report_revision_key(incident_id: &str) -> String {
+    format!("report-revision:{incident_id}")
+}
+
+/// A report is published at most once per this many seconds per incident.
+pub const PUBLISH_PAUSE_SECONDS: i64 = 60;
+
+fn report_conflict(read: i64, current: i64) -> ServiceError {
+    ServiceError::Conflict(format!(
+        "Someone saved the report since you opened it (your revision {read}, now {current}). Reload it, then apply your changes again."
+    ))
 }
 
 /// Splits Markdown at line ends into parts of at most `max` characters.

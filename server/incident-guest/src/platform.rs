@@ -105,6 +105,9 @@ pub trait Mattermost {
     /// A guest account (system role `system_guest`): it sees only the channels it was added to.
     fn is_guest(&self, user_id: &str) -> bool;
     fn is_channel_member(&self, channel_id: &str, user_id: &str) -> bool;
+    /// Whether the user may post in the channel themselves (`create_post`): false for a channel
+    /// made read-only through channel moderation, or one they are not a member of.
+    fn may_post(&self, channel_id: &str, user_id: &str) -> bool;
     fn channel(&self, channel_id: &str) -> Option<Channel>;
     fn channel_by_name(&self, team_id: &str, name: &str) -> Option<Channel>;
     /// The members (user ids) of a user group, by the group's name; at most `limit`.
@@ -176,6 +179,10 @@ impl Mattermost for ServerApi {
 
     fn is_channel_member(&self, channel_id: &str, user_id: &str) -> bool {
         self.0.get_channel_member(channel_id, user_id).is_ok()
+    }
+
+    fn may_post(&self, channel_id: &str, user_id: &str) -> bool {
+        self.0.has_permission_to_channel(user_id, channel_id, "create_post")
     }
 
     fn channel(&self, channel_id: &str) -> Option<Channel> {

@@ -373,6 +373,31 @@ impl<'a, D: Database> Repo<'a, D> {
         if rows.is_empty() { Ok(None) } else { Ok(Some(rows.text(0, "value")?)) }
     }
 
+    /// Saves an edited report (`text_key`; empty text removes it) and moves its revision
+    /// (`revision_key`) from `revision` to the next, in one transaction: a save from an older
+    /// revision is a conflict.
+    pub fn save_report_text(&self, text_key: &str, revision_key: &str, text: &str, revision: i64) -> Result<()> {
+        let save_text = if text.is_empty() {
+            Statement::new("DELETE FROM meta WHERE key = ?", vec![text_key.into()])
+        } else {
+            Statement::new(
+                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                vec![text_key.into(), text.into()],
+            )
+        };
+        self.db.execute(vec![
+            Statement::new("INSERT INTO meta (key, value) VALUES (?, '0') ON CONFLICT (key) DO NOTHING", vec![revision_key.into()]),
+            Statement::new("UPDATE meta SET value = ? WHERE key = ? AND value = ?", vec![
+                (revision + 1).to_string().into(),
+                revision_key.into(),
+                revision.to_string().into(),
+            ])
+            .expect_changes(1),
+            save_text,
+        ])?;
+        Ok(())
+    }
+
     pub fn delete_meta(&self, key: &str) -> Result<()> {
         self.db.execute(vec![Statement::new("DELETE FROM meta WHERE key = ?", vec![key.into()])])?;
         Ok(())

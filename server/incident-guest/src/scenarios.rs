@@ -616,7 +616,7 @@ fn keywords_and_the_declare_emoji_offer_to_start_an_incident() {
     assert!(offered);
     let (to, offer) = w.mm.ephemerals.borrow().last().cloned().expect("offer");
     assert_eq!(to, "u-bob");
-    assert_eq!(offer.message, "This sounds like an incident (\u{201c}site down\u{201d}). Start one with the **Outage** playbook?");
+    assert_eq!(offer.message, "This sounds like an incident (`site down`). Start one with the `Outage` playbook?");
     assert_eq!(offer.root_id, root.id, "in the thread");
     let actions = offer.props.0["attachments"][0]["actions"].clone();
     assert_eq!(actions[0]["integration"]["context"], json!({"post_id": root.id, "playbook_id": pb_id}));

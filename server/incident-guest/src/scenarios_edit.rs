@@ -110,7 +110,7 @@ fn rename_and_summary_by_command() {
     let (id, ch) = (text(&inc, "id"), text(&inc, "channel_id"));
 
     let said = w.cmd("u-alice", &ch, "/incident rename \"Primary\" @here   down");
-    assert_eq!(said, "Renamed INC-0001 to **\"Primary\" @here down**.");
+    assert_eq!(said, "Renamed INC-0001 to **\"Primary\" @\u{200B}here down**.", "replies defuse like posts");
     let v = get(&w, &id);
     assert_eq!(v["name"], "\"Primary\" @here down", "quotes kept as typed");
     assert_eq!(w.mm.posts_in(&ch).last().map(String::as_str), Some("@alice renamed the incident to \"Primary\" @\u{200B}here down (was Database down)"));

@@ -70,8 +70,9 @@ fn playbook_announcement_channels_must_be_readable_channels_of_the_team() {
     let (_, list) = w.http(Some("u-bob"), "GET", &format!("/api/v0/playbooks?team_id={TEAM}"), Value::Null);
     assert!(list["items"].as_array().expect("items").iter().all(|p| p["title"] != "Announcing"), "nothing was created");
 
+    w.mm.add_channel_member("town", "u-bob").expect("member");
     let (status, created) = w.http(Some("u-bob"), "POST", "/api/v0/playbooks", playbook(json!(["town"])));
-    assert_eq!(status, 201, "a public channel of the team is fine: {created}");
+    assert_eq!(status, 201, "a channel of the team bob reads and posts in is fine: {created}");
     // An admin may add the private channel; bob's later edits may keep it but not add others.
     w.mm.add_channel_member("hidden", "u-root").expect("member");
     let mut by_admin = created.clone();
@@ -155,4 +156,223 @@ fn every_text_field_has_a_limit_named_in_its_refusal() {
         assert!(text.contains(limit), "{}: {}", &command[..30], &text[..text.len().min(200)]);
     }
     assert_eq!(w.http(Some("u-root"), "GET", &base, Value::Null).1, before, "the commands changed nothing");
+}
+
+/// A world where bob is a member of two more public channels: `announcements`, read-only for
+/// members through channel moderation, and `ops`, where he may post.
+fn with_announcement_channels() -> World {
+    let w = World::new();
+    for name in ["announcements", "ops", "random"] {
+        let c = Channel { id: name.into(), team_id: TEAM.into(), name: name.into(), channel_type: "O".into(), ..Default::default() };
+        w.mm.channels.borrow_mut().insert(name.into(), c);
+    }
+    for channel in ["announcements", "ops", "town"] {
+        w.mm.add_channel_member(channel, "u-bob").expect("member");
+    }
+    w.mm.read_only_channels.borrow_mut().insert("announcements".into());
+    w
+}
+
+#[test]
+fn a_member_cannot_make_the_bot_post_into_a_read_only_channel_or_repeat_its_posts() {
+    let w = with_announcement_channels();
+    let playbook = |channels: Value| json!({"team_id": TEAM, "title": "Announcing", "announcement_channel_ids": channels});
+    // Read-only for bob, or a public channel he has not joined: he may not post there, so
+    // neither may the bot for him.
+    for channel in ["announcements", "random"] {
+        let (status, v) = w.http(Some("u-bob"), "POST", "/api/v0/playbooks", playbook(json!(["ops", channel])));
+        assert_eq!(status, 400, "{channel}: {v}");
+        let error = v["error"].as_str().expect("error");
+        assert!(error.contains("announcement_channel_ids") && error.contains("you cannot post in"), "{error}");
+    }
+    // More than ten channels: refused, before anything is looked up.
+    let many: Vec<String> = (0..11).map(|i| format!("ch{i}")).collect();
+    let (status, v) = w.http(Some("u-bob"), "POST", "/api/v0/playbooks", playbook(json!(many)));
+    assert_eq!(status, 400, "{v}");
+    assert!(v["error"].as_str().expect("error").contains("names 11 channels; the limit is 10"), "{v}");
+    let (_, list) = w.http(Some("u-bob"), "GET", &format!("/api/v0/playbooks?team_id={TEAM}"), Value::Null);
+    assert!(list["items"].as_array().expect("items").iter().all(|p| p["title"] != "Announcing"), "nothing was created");
+
+    // The same channel 300 times is kept once, so each announcement is one post there.
+    let (status, created) = w.http(Some("u-bob"), "POST", "/api/v0/playbooks", playbook(json!(vec!["ops"; 300])));
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(created["announcement_channel_ids"], json!(["ops"]));
+    let (status, inc) = w.http(Some("u-bob"), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": "Queue stuck", "playbook_id": id(&created)}));
+    assert_eq!(status, 201, "{inc}");
+    let (status, v) = w.http(Some("u-bob"), "POST", &format!("/api/v0/incidents/{}/updates", id(&inc)), json!({"message": "Investigating"}));
+    assert_eq!(status, 201, "{v}");
+    let updates_in_ops = w.mm.posts_in("ops").iter().filter(|p| p.contains("Investigating")).count();
+    assert_eq!(updates_in_ops, 1, "{:?}", w.mm.posts_in("ops"));
+
+    // Editing cannot add the read-only channel either; an admin may.
+    let mut edit = created.clone();
+    edit["announcement_channel_ids"] = json!(["ops", "announcements"]);
+    let (status, v) = w.http(Some("u-bob"), "PUT", &format!("/api/v0/playbooks/{}", id(&created)), edit.clone());
+    assert_eq!(status, 400, "{v}");
+    let (status, v) = w.http(Some("u-root"), "PUT", &format!("/api/v0/playbooks/{}", id(&created)), edit);
+    assert_eq!(status, 200, "{v}");
+}
+
+#[test]
+fn a_guest_or_member_cannot_publish_the_report_as_the_bot_and_the_commander_only_once_a_minute() {
+    let w = with_guest();
+    let inc = w.start("u-alice", "Queue stuck");
+    let channel = inc["channel_id"].as_str().expect("channel").to_owned();
+    for member in ["u-gina", "u-bob"] {
+        w.mm.add_channel_member(&channel, member).expect("join");
+    }
+    let phishing = "## Mandatory password reset\nAll staff: [sign in here](https://evil.example/sso) today. x.@channel-x";
+    let (status, v) = w.http(Some("u-gina"), "PUT", &format!("/api/v0/incidents/{}/report", id(&inc)), json!({"markdown": phishing}));
+    assert_eq!(status, 200, "members of the channel edit the report: {v}");
+    let posts = w.mm.posts.borrow().len();
+    for user in ["u-gina", "u-bob"] {
+        let (status, v) = w.http(Some(user), "POST", &format!("/api/v0/incidents/{}/report/publish", id(&inc)), Value::Null);
+        assert_eq!(status, 403, "{user}: {v}");
+        assert_eq!(v["error"], "Only the incident's commander, a team admin or a system admin may publish its report.");
+    }
+    assert!(w.cmd("u-bob", &channel, "/incident report").contains("Only the incident's commander"));
+    assert_eq!(w.mm.posts.borrow().len(), posts, "nothing was posted");
+
+    // The commander publishes; channel-wide mentions in it are defused.
+    let (status, v) = w.http(Some("u-alice"), "POST", &format!("/api/v0/incidents/{}/report/publish", id(&inc)), Value::Null);
+    assert_eq!((status, v), (200, json!({"channels": 1})));
+    let published = w.mm.posts_in(&channel).last().cloned().expect("published");
+    assert!(published.contains("today. x.@\u{200B}channel-x"), "{published}");
+    // Once a minute per incident, whoever asks.
+    for user in ["u-alice", "u-root"] {
+        let (status, v) = w.http(Some(user), "POST", &format!("/api/v0/incidents/{}/report/publish", id(&inc)), Value::Null);
+        assert_eq!(status, 429, "{user}: {v}");
+        assert!(v["error"].as_str().expect("error").contains("wait a minute"), "{v}");
+    }
+    assert_eq!(w.mm.posts_in(&channel).iter().filter(|p| p.contains("password reset")).count(), 1);
+}
+
+#[test]
+fn split_word_mentions_in_updates_names_and_notes_reach_channels_defused() {
+    let w = with_announcement_channels();
+    let (status, pb) = w.http(Some("u-bob"), "POST", "/api/v0/playbooks", json!({"team_id": TEAM, "title": "Announcing", "announcement_channel_ids": ["ops"]}));
+    assert_eq!(status, 201, "{pb}");
+    let (status, inc) = w.http(Some("u-bob"), "POST", "/api/v0/incidents",
+        json!({"team_id": TEAM, "name": "db-@all-hands outage", "summary": "ops:@here.now", "playbook_id": id(&pb)}));
+    assert_eq!(status, 201, "{inc}");
+    let channel = inc["channel_id"].as_str().expect("channel").to_owned();
+    let (status, v) = w.http(Some("u-bob"), "POST", &format!("/api/v0/incidents/{}/updates", id(&inc)),
+        json!({"message": "DB down, x.@channel-x please join", "impact": "(@ALL)"}));
+    assert_eq!(status, 201, "{v}");
+    let (status, v) = w.http(Some("u-bob"), "POST", &format!("/api/v0/incidents/{}/notes", id(&inc)), json!({"text": "ping _@here_"}));
+    assert_eq!(status, 201, "{v}");
+    let update = w.mm.posts_in("ops").into_iter().find(|p| p.contains("Status update")).expect("update in ops");
+    for defused in ["x.@\u{200B}channel-x", "(@\u{200B}ALL)", "db-@\u{200B}all-hands"] {
+        assert!(update.contains(defused), "{defused:?} in {update}");
+    }
+    let in_channel = w.mm.posts_in(&channel).join("\n");
+    for defused in ["db-@\u{200B}all-hands outage", "ops:@\u{200B}here.now", "x.@\u{200B}channel-x", "ping _@\u{200B}here_"] {
+        assert!(in_channel.contains(defused), "{defused:?} in {in_channel}");
+    }
+}
+
+#[test]
+fn two_editors_of_the_report_do_not_overwrite_each_other() {
+    let w = World::new();
+    let inc = w.start("u-alice", "Queue stuck");
+    w.mm.add_channel_member(inc["channel_id"].as_str().expect("channel"), "u-bob").expect("join");
+    let url = format!("/api/v0/incidents/{}/report", id(&inc));
+    let (status, opened) = w.http(Some("u-alice"), "GET", &url, Value::Null);
+    assert_eq!((status, opened["revision"].clone()), (200, json!(0)), "{opened}");
+    // Alice and Bob both opened revision 0; Alice saves first.
+    let (status, saved) = w.http(Some("u-alice"), "PUT", &url, json!({"markdown": "# Alice's report", "revision": 0}));
+    assert_eq!((status, saved["revision"].clone(), saved["markdown"].clone()), (200, json!(1), json!("# Alice's report")), "{saved}");
+    let (status, v) = w.http(Some("u-bob"), "PUT", &url, json!({"markdown": "# Bob's report", "revision": 0}));
+    assert_eq!(status, 409, "{v}");
+    assert!(v["error"].as_str().expect("error").starts_with("Someone saved the report since you opened it"), "{v}");
+    assert_eq!(w.http(Some("u-bob"), "GET", &url, Value::Null).1["markdown"], "# Alice's report", "Alice's text is kept");
+    // From the current revision Bob's save goes through; without one it overwrites (older clients).
+    let (status, v) = w.http(Some("u-bob"), "PUT", &url, json!({"markdown": "# Both", "revision": 1}));
+    assert_eq!((status, v["revision"].clone()), (200, json!(2)), "{v}");
+    let (status, v) = w.http(Some("u-alice"), "PUT", &url, json!({"markdown": ""}));
+    assert_eq!((status, v["revision"].clone()), (200, json!(3)), "{v}");
+    assert!(v["markdown"].as_str().expect("markdown").contains("incident report"), "empty goes back to the generated one: {v}");
+    let (status, v) = w.http(Some("u-alice"), "PUT", &url, json!({"markdown": "x", "revision": "latest"}));
+    assert_eq!(status, 400, "{v}");
+}
+
+#[test]
+fn keyword_offers_are_no_way_to_spam_or_phish_the_team() {
+    let w = World::new();
+    let playbook = |title: &str, keywords: Value| json!({"team_id": TEAM, "title": title, "keywords": keywords});
+    let (status, v) = w.http(Some("u-alice"), "POST", "/api/v0/playbooks", playbook("Everywhere", json!(["is", "the"])));
+    assert_eq!(status, 400, "{v}");
+    assert!(v["error"].as_str().expect("error").contains("too common"), "{v}");
+    let (status, _) = w.http(Some("u-alice"), "POST", "/api/v0/playbooks", playbook("[Re-authenticate now](https://evil.example)", json!(["outage"])));
+    assert_eq!(status, 201);
+    // A playbook stored before keywords needed four letters keeps "is", which offers nothing.
+    let mut old = incident_core::Playbook { id: "old".into(), team_id: TEAM.into(), title: "Old".into(), keywords: vec!["is".into()], ..Default::default() };
+    old.created_at = 1;
+    crate::repo::Repo::new(&w.db).insert_playbook(&old).expect("insert");
+
+    let say = |channel: &str, message: &str| {
+        let p = w.mm.create_post(&Post { channel_id: channel.into(), user_id: "u-bob".into(), message: message.into(), ..Default::default() }).expect("post");
+        crate::with_service(&w.mm, &w.db, |s| s.offer_from_keywords(&p)).expect("hook")
+    };
+    assert!(!say("town", "this is fine"), "short stored keywords are ignored");
+    assert!(say("town", "outage in EU"));
+    let offer = w.mm.ephemerals.borrow().last().cloned().expect("offer").1.message;
+    assert_eq!(offer, "This sounds like an incident (`outage`). Start one with the `[Re-authenticate now](https://evil.example)` playbook?");
+    // One offer per person and channel per ten minutes.
+    assert!(!say("town", "another outage"));
+    w.mm.channels.borrow_mut().insert("ops".into(), Channel { id: "ops".into(), team_id: TEAM.into(), name: "ops".into(), channel_type: "O".into(), ..Default::default() });
+    assert!(say("ops", "outage here too"));
+    assert_eq!(w.mm.ephemerals.borrow().len(), 2);
+}
+
+#[test]
+fn names_cannot_hide_bidi_overrides_or_zero_width_characters() {
+    let w = World::new();
+    for name in ["Payroll \u{202E}gnp.exe", "ad\u{200B}min outage"] {
+        let (status, v) = w.http(Some("u-alice"), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": name}));
+        assert_eq!(status, 400, "{v}");
+        assert!(v["error"].as_str().expect("error").contains("invisible formatting character"), "{v}");
+    }
+    let (status, v) = w.http(Some("u-alice"), "POST", "/api/v0/playbooks", json!({"team_id": TEAM, "title": "\u{2066}Security\u{2069}"}));
+    assert_eq!(status, 400, "{v}");
+    assert_eq!(w.mm.channel_count(), 1, "nothing was created");
+}
+
+#[test]
+fn a_playbook_stored_with_duplicate_channels_before_the_fix_publishes_once_per_channel() {
+    let w = with_announcement_channels();
+    let old = incident_core::Playbook {
+        id: "old".into(), team_id: TEAM.into(), title: "Old".into(), announcement_channel_ids: vec!["ops".into(); 50], created_at: 1, ..Default::default()
+    };
+    crate::repo::Repo::new(&w.db).insert_playbook(&old).expect("insert");
+    let (status, inc) = w.http(Some("u-alice"), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": "Queue stuck", "playbook_id": "old"}));
+    assert_eq!(status, 201, "{inc}");
+    let (status, v) = w.http(Some("u-alice"), "PUT", &format!("/api/v0/incidents/{}/report", id(&inc)), json!({"markdown": "# Once"}));
+    assert_eq!(status, 200, "{v}");
+    let (status, v) = w.http(Some("u-alice"), "POST", &format!("/api/v0/incidents/{}/report/publish", id(&inc)), Value::Null);
+    assert_eq!((status, v), (200, json!({"channels": 2})));
+    assert_eq!(w.mm.posts_in("ops").iter().filter(|p| p.contains("# Once")).count(), 1);
+}
+
+#[test]
+fn a_playbook_stored_with_too_many_channels_before_the_limit_announces_in_at_most_ten() {
+    let w = with_announcement_channels();
+    let many: Vec<String> = (0..15).map(|n| format!("many-{n}")).collect();
+    for name in &many {
+        let c = Channel { id: name.clone(), team_id: TEAM.into(), name: name.clone(), channel_type: "O".into(), ..Default::default() };
+        w.mm.channels.borrow_mut().insert(name.clone(), c);
+    }
+    let mut stored = many.clone();
+    stored.extend(many.iter().cloned());
+    let old = incident_core::Playbook {
+        id: "old".into(), team_id: TEAM.into(), title: "Old".into(), announcement_channel_ids: stored, created_at: 1, ..Default::default()
+    };
+    crate::repo::Repo::new(&w.db).insert_playbook(&old).expect("insert");
+    let (status, inc) = w.http(Some("u-alice"), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": "Queue stuck", "playbook_id": "old"}));
+    assert_eq!(status, 201, "{inc}");
+    let announced: Vec<&String> = many.iter().filter(|c| w.mm.posts_in(c).iter().any(|p| p.contains("Queue stuck"))).collect();
+    assert_eq!(announced.len(), incident_core::playbook::MAX_ANNOUNCEMENT_CHANNELS, "{announced:?}");
+    for c in &many {
+        assert!(w.mm.posts_in(c).len() <= 1, "{c} got {:?}", w.mm.posts_in(c));
+    }
 }

@@ -87,7 +87,11 @@ fn a_private_incident_reaches_the_digest_only_as_a_line() {
 fn a_private_incidents_start_and_updates_reach_announcement_channels_only_as_lines() {
     let mut w = two_teams();
     per_team(&mut w, TEAM, "incidents", "");
-    // The playbook announces in ~town too: a shared channel like the team's own.
+    // The playbook announces in ~town too: a shared channel like the team's own. Its editor
+    // must be able to post in both to name them.
+    for shared in ["town", "incidents"] {
+        w.mm.channel_members.borrow_mut().insert((shared.into(), "u-alice".into()));
+    }
     let (status, pb) = w.http(Some("u-alice"), "POST", "/api/v0/playbooks",
         json!({"team_id": TEAM, "title": "Breach", "announcement_channel_ids": ["town", "incidents", "town"]}));
     assert_eq!(status, 201, "{pb}");

@@ -25,6 +25,9 @@ pub enum ServiceError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    /// Done too often in too short a time (publishing a report): try again later.
+    #[error("{0}")]
+    TooManyRequests(String),
     #[error("{0}")]
     Internal(String),
     /// The database cannot be used (full disk, read-only file): the host's message names the
@@ -40,6 +43,7 @@ impl ServiceError {
             ServiceError::Forbidden(_) => 403,
             ServiceError::NotFound(_) => 404,
             ServiceError::Conflict(_) => 409,
+            ServiceError::TooManyRequests(_) => 429,
             ServiceError::Internal(_) => 500,
             ServiceError::Unavailable(_) => 503,
         }
@@ -629,6 +633,8 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         self.ensure_seeded(team_id)?;
         let id = self.ids.new_id();
         let mut playbook = incident_core::playbook::import_json(json, &id, team_id, self.now)?;
+        // Imports drop channels today; should they ever keep them, they pass the same check.
+        self.check_announcement_channels(user_id, team_id, &playbook.announcement_channel_ids, &[])?;
         add_editor(&mut playbook, user_id);
         self.repo.insert_playbook(&playbook)?;
         Ok(playbook)

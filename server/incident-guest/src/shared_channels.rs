@@ -60,6 +60,11 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             Some(id) => self.repo.playbook(id)?.map(|p| p.value.announcement_channel_ids).unwrap_or_default(),
             None => Vec::new(),
         };
+        // A playbook saved before the limit existed may name more channels (or one many
+        // times): the bot still posts in at most the limit's worth of distinct channels.
+        let mut seen = std::collections::HashSet::new();
+        wanted.retain(|c| seen.insert(c.clone()));
+        wanted.truncate(incident_core::playbook::MAX_ANNOUNCEMENT_CHANNELS);
         let settings = self.mm.settings();
         wanted.push(team_channels(&settings, &incident.team_id).announcement_channel_id);
         let policy = private_policy(&settings);

@@ -63,6 +63,7 @@ type FakeAPI struct {
 	groupMembers   map[string][]string          // group id -> user ids
 	channels       map[string]*model.Channel
 	channelMembers map[string]*model.ChannelMember // key channel/user
+	readOnly       map[string]bool                 // channel ids moderated so members may not post
 	posts          map[string]*model.Post
 	postOrder      []string // post ids in creation order
 	ephemeral      []*model.Post
@@ -739,6 +740,9 @@ func (f *FakeAPI) HasPermissionToChannel(userID, channelID string, permission *m
 		return true
 	}
 	if _, ok := f.channelMembers[channelID+"/"+userID]; ok {
+		if f.readOnly[channelID] && permission.Id == "create_post" {
+			return false // channel moderation took "Create Posts" from members
+		}
 		return channelUserPermissions[permission.Id] || teamUserPermissions[permission.Id]
 	}
 	// Non-members of a public channel may still read it via the team.

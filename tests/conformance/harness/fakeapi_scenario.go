@@ -57,6 +57,17 @@ func (f *FakeAPI) JoinChannel(channelID, userID string) {
 	f.channelMembers[channelID+"/"+userID] = f.memberLocked(channelID, userID)
 }
 
+// SetChannelReadOnly moderates a channel as System Console's channel moderation does with
+// "Create Posts" off: its members (not system admins) lose create_post there.
+func (f *FakeAPI) SetChannelReadOnly(channelID string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.readOnly == nil {
+		f.readOnly = map[string]bool{}
+	}
+	f.readOnly[channelID] = true
+}
+
 // BotUserID returns the user id of the bot with this username, or "".
 func (f *FakeAPI) BotUserID(username string) string {
 	f.mu.Lock()

@@ -163,7 +163,7 @@ export function PlaybookEditor({teamId, playbook, onDone}: Props): React.ReactEl
                         id={`${id}-keywords-hint`}
                         className={`${CLS}-small ${CLS}-muted`}
                     >
-                        {t('editor.keywordsHint', 'Comma-separated. A message with one of them offers its poster to start an incident with this playbook.')}
+                        {t('editor.keywordsHint', 'Comma-separated; each a word of at least 4 letters, or several words. A message with one of them offers its poster to start an incident with this playbook.')}
                     </span>
                 </label>
             </div>

@@ -21,6 +21,9 @@ export function ReportSection({incident, onChanged}: {incident: Incident; onChan
     const [noteText, setNoteText] = React.useState('');
     const [noteKind, setNoteKind] = React.useState<EntryCategory>('decision');
     const [report, setReport] = React.useState<string | null>(null);
+    // The revision the text in the editor started from: saving names it, so a save over someone
+    // else's newer one is refused with the server's message instead of overwriting it.
+    const [revision, setRevision] = React.useState(0);
     const [reloads, setReloads] = React.useState(0);
     const {busy, error, notice, setError, act} = useAction(t, () => setReloads((n) => n + 1));
 
@@ -200,6 +203,7 @@ export function ReportSection({incident, onChanged}: {incident: Incident; onChan
                     onClick={() => act(async () => {
                         const r = await getReport(incident.id);
                         setReport(r.markdown);
+                        setRevision(r.revision);
                         return '';
                     })}
                 >
@@ -221,8 +225,9 @@ export function ReportSection({incident, onChanged}: {incident: Incident; onChan
                             className={`${CLS}-button ${CLS}-button--tertiary ${CLS}-button--small`}
                             disabled={busy}
                             onClick={() => act(async () => {
-                                const r = await saveReport(incident.id, report);
+                                const r = await saveReport(incident.id, report, revision);
                                 setReport(r.markdown);
+                                setRevision(r.revision);
                                 return t('report.saved', 'Report saved.');
                             })}
                         >
@@ -230,10 +235,25 @@ export function ReportSection({incident, onChanged}: {incident: Incident; onChan
                         </button>
                         <button
                             type='button'
+                            className={`${CLS}-button ${CLS}-button--tertiary ${CLS}-button--small`}
+                            disabled={busy}
+                            onClick={() => act(async () => {
+                                // After a conflict: the saved text and its revision, replacing the edits here.
+                                const r = await getReport(incident.id);
+                                setReport(r.markdown);
+                                setRevision(r.revision);
+                                return t('report.reloaded', 'Reloaded the saved report.');
+                            })}
+                        >
+                            {t('report.reload', 'Reload')}
+                        </button>
+                        <button
+                            type='button'
                             className={`${CLS}-button ${CLS}-button--primary ${CLS}-button--small`}
                             disabled={busy}
                             onClick={() => act(async () => {
-                                await saveReport(incident.id, report);
+                                const saved = await saveReport(incident.id, report, revision);
+                                setRevision(saved.revision);
                                 const r = await publishReport(incident.id);
                                 return t('report.published', 'Published in {count, plural, one {# channel} other {# channels}}.', {count: r.channels});
                             })}

@@ -267,3 +267,23 @@ fn keywords_are_kept_lowercase_once_and_match_whole_words() {
     let back = import_json(&exported, "p2", "team1", 5).expect("import");
     assert_eq!(back.keywords, list[0].keywords);
 }
+
+#[test]
+fn keywords_too_common_to_offer_on_are_refused_and_old_ones_never_match() {
+    let mut p = crate::test_support::playbook();
+    for common in ["is", "ok", "the", "db!"] {
+        p.keywords = vec![common.into()];
+        let error = p.normalised().expect_err(common).to_string();
+        assert!(error.contains("too common") && error.contains("at least 4 letters"), "{common}: {error}");
+    }
+    p.keywords = vec!["sev1".into(), "db down".into(), "is ok".into()];
+    assert!(p.normalised().is_ok(), "four letters, or several words");
+    // A playbook stored before the rule keeps its short keyword, which no longer offers, and
+    // still starts incidents.
+    let mut old = crate::test_support::playbook();
+    old.keywords = vec!["is".into(), "outage".into()];
+    assert!(old.validate().is_ok());
+    let list = [old];
+    assert_eq!(keyword_match(&list, "this is fine"), None);
+    assert_eq!(keyword_match(&list, "is this an outage").map(|(_, k)| k), Some("outage"));
+}

@@ -62,18 +62,109 @@ fn unknown_users_and_empty_sections() {
     assert!(markdown.ends_with("**Later**\n_(no items)_\n"), "{markdown}");
 }
 
+/// What Mattermost counts as a channel-wide mention in one text node, ported by hand (test only)
+/// from server/channels/app/mention_parser_standard.go:30-93 (`ProcessText`) and :100-129
+/// (`checkForMention`) of mattermost/server/v8@v8.0.0-20251014075701-833e0125320d. It runs every
+/// check as if no user had the word as a mention key (`checkForMention` then returns false and
+/// nothing is skipped), which finds the most. Markdown (notification.go:1370 hands over each
+/// text node) is covered by tests/conformance/posting_security_test.go with Mattermost's parser.
+fn mattermost_channel_mentions(text: &str) -> Vec<String> {
+    const SYSTEM: [&str; 3] = ["@here", "@channel", "@all"];
+    let mut found: Vec<String> = Vec::new();
+    let mut check = |word: &str| {
+        let lower = word.to_lowercase();
+        if SYSTEM.contains(&lower.as_str()) && !found.contains(&lower) {
+            found.push(lower);
+        }
+    };
+    // :33-36 words are split at anything but letters, numbers and `: . - _ @`.
+    for word in text.split(|c: char| !(matches!(c, ':' | '.' | '-' | '_' | '@') || c.is_alphanumeric())).filter(|w| !w.is_empty()) {
+        // :38 `:emoji:` words are skipped.
+        if word.starts_with(':') && word.ends_with(':') {
+            continue;
+        }
+        // :42 leading `:.-_` go; :44 the word itself; :51-58 trailing `.-:_` dropped one by one.
+        let word = word.trim_start_matches([':', '.', '-', '_']);
+        check(word);
+        let mut shorter = word;
+        while let Some(s) = shorter.strip_suffix(['.', '-', ':', '_']) {
+            shorter = s;
+            check(shorter);
+        }
+        // :64 a word starting with `@` is a user mention; :73-86 any other word is split again.
+        if !SYSTEM.contains(&word) && word.starts_with('@') {
+            continue;
+        }
+        if word.contains(['.', '-', ':']) {
+            word.split(['.', '-', ':']).filter(|p| !p.is_empty()).for_each(&mut check);
+        }
+    }
+    found
+}
+
 #[test]
-fn channel_wide_mentions_are_defused() {
-    assert_eq!(safe("ping @channel now"), "ping @\u{200B}channel now");
-    assert_eq!(safe("@ALL."), "@\u{200B}ALL.");
-    assert_eq!(safe("@here, @here"), "@\u{200B}here, @\u{200B}here");
-    assert_eq!(safe("ask @alice and @allison"), "ask @alice and @allison");
-    assert_eq!(safe("mail a@here.example"), "mail a@here.example");
-    assert_eq!(safe("trailing @"), "trailing @");
-    assert_eq!(safe("🔥@channel🔥"), "🔥@\u{200B}channel🔥");
+fn channel_wide_mentions_are_defused_as_mattermost_reads_them() {
+    // (text, what Mattermost detects in it as it is)
+    let cases: &[(&str, &[&str])] = &[
+        ("ping @channel now", &["@channel"]),
+        ("@ALL.", &["@all"]),
+        ("@Channel", &["@channel"]),
+        ("@here, @here", &["@here"]),
+        ("🔥@channel🔥", &["@channel"]),
+        // split words: a word not starting with `@` is split at `.`, `-` and `:` (review #3)
+        ("x.@channel-x", &["@channel"]),
+        ("ops:@here.now", &["@here"]),
+        ("db-@all-hands", &["@all"]),
+        ("x:@all", &["@all"]),
+        // punctuation around it
+        ("(@all)", &["@all"]),
+        ("@here!", &["@here"]),
+        ("_@here_", &["@here"]),
+        ("@channel_", &["@channel"]),
+        ("@all-:", &["@all"]),
+        ("say \"@here\"", &["@here"]),
+        // Markdown around it (one text node here; the conformance test parses the Markdown)
+        ("**@channel**", &["@channel"]),
+        ("> ~~@all~~", &["@all"]),
+        ("[@here](https://example.com)", &["@here"]),
+        // not channel-wide: left as typed, so user and group mentions keep working
+        ("ask @alice and @allison", &[]),
+        ("mail a@here.example", &[]),
+        ("trailing @", &[]),
+        ("the @all-hands group", &[]),
+        ("see @here.now", &[]),
+        ("x_@channel", &[]),
+    ];
+    for (text, detected) in cases {
+        assert_eq!(mattermost_channel_mentions(text), detected.to_vec(), "Mattermost's reading of {text:?}");
+        let defused = safe(text);
+        assert_eq!(mattermost_channel_mentions(&defused), Vec::<String>::new(), "{text:?} became {defused:?}");
+        assert_eq!(defused.replace('\u{200B}', ""), *text, "{text:?} must read the same");
+        if detected.is_empty() && !text.starts_with("x_") {
+            assert_eq!(defused, *text, "{text:?} has nothing to defuse");
+        }
+    }
+    // Where Markdown decides (a `www.` link node ends the text right after the keyword; an
+    // emoji or a character reference might), safe() defuses too.
+    assert_eq!(safe("go @all_www.example.com"), "go @\u{200B}all_www.example.com");
+    assert_eq!(safe("go @here:smile:"), "go @\u{200B}here:smile:");
+    assert_eq!(safe("go @all-http://example.com"), "go @\u{200B}all-http://example.com");
+    assert_eq!(safe("go @all-_hands_"), "go @\u{200B}all-_hands_", "emphasis would end the text after `@all-`");
+    assert_eq!(safe("go @all_hands"), "go @all_hands", "an underscore inside a word opens nothing");
+    assert_eq!(safe("&#64;channel"), "@\u{200B}channel");
+    assert_eq!(safe("@chann&#x65;l and &commat;HERE"), "@\u{200B}channel and @\u{200B}HERE");
+    assert_eq!(safe("&#46;&amp;&#12345678;&#x;"), "&#46;&amp;&#12345678;&#x;", "other references stay");
     let mut incident = incident();
-    incident.rename_item("alice", 1, "Tell @channel", T0).expect("rename");
-    assert!(checklist_markdown(&incident, &usernames).contains("Tell @\u{200B}channel"));
+    incident.rename_item("alice", 1, "Tell x.@channel-x", T0).expect("rename");
+    assert!(checklist_markdown(&incident, &usernames).contains("Tell x.@\u{200B}channel-x"));
+}
+
+#[test]
+fn code_spans_show_text_literally() {
+    assert_eq!(code_span("[Re-authenticate now](https://evil.example)"), "`[Re-authenticate now](https://evil.example)`");
+    assert_eq!(code_span("a `b` c"), "``a `b` c``");
+    assert_eq!(code_span("`x``"), "``` `x`` ```");
+    assert_eq!(code_span("two\nlines"), "`two lines`");
 }
 
 #[test]

@@ -167,12 +167,15 @@ func main() {
 	api := inst.API
 	seed := api.Seed()
 	bob := api.AddUser("bob", seed.TeamID)
-	// A second public channel, for playbooks' announcement channels.
-	if _, aerr := api.CreateChannel(&model.Channel{TeamId: seed.TeamID, Name: "announcements", DisplayName: "Announcements",
-		Type: model.ChannelTypeOpen, CreatorId: seed.AdminID}); aerr != nil {
+	// A second public channel, for playbooks' announcement channels: alice is in it, as an
+	// editor must be to name it (the bot announces only where the editor may post).
+	announcements, aerr := api.CreateChannel(&model.Channel{TeamId: seed.TeamID, Name: "announcements", DisplayName: "Announcements",
+		Type: model.ChannelTypeOpen, CreatorId: seed.AdminID})
+	if aerr != nil {
 		h.Close()
 		fatalf("create the announcements channel: %v", aerr)
 	}
+	api.JoinChannel(announcements.Id, seed.UserID)
 	// A private channel of ops, and a second team "dev" nobody is in: the System Console's
 	// channel picker lists both kinds of channel, per team (admin_console.go).
 	devTeam := api.AddTeam("dev", "Dev")
