@@ -294,7 +294,7 @@ fn mention(user_id: &str, usernames: Usernames<'_>) -> String {
 }
 
 /// Defuses channel-wide mentions in user text by putting a zero-width space after the `@`.
-fn safe(text: &str) -> String {
+pub fn safe(text: &str) -> String {
     const WIDE: [&str; 3] = ["channel", "all", "here"];
     let mut out = String::with_capacity(text.len());
     let mut rest = text;

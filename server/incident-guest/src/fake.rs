@@ -33,6 +33,11 @@ pub struct FakeMattermost {
     pub webhook_answers: RefCell<HashMap<String, std::collections::VecDeque<Result<u16, String>>>>,
     pub webhook_default: RefCell<Option<Result<u16, String>>>,
     pub settings: Settings,
+    /// Channel permissions taken away from someone who would hold them by default:
+    /// (user, channel, permission), as channel moderation or a scheme would.
+    pub denied_channel_permissions: RefCell<HashSet<(String, String, String)>>,
+    /// `ExperimentalViewArchivedChannels` switched off.
+    pub hide_archived_channels: bool,
 }
 
 pub const TEAM: &str = "team1";
@@ -65,13 +70,14 @@ impl FakeMattermost {
 }
 
 impl Mattermost for FakeMattermost {
+    // Deactivated accounts are not found, as in the real implementation.
     fn user(&self, id: &str) -> Option<User> {
-        self.users.iter().find(|u| u.id == id).cloned()
+        self.users.iter().find(|u| u.id == id && u.delete_at == 0).cloned()
     }
 
     fn user_by_username(&self, username: &str) -> Option<User> {
         let name = username.trim_start_matches('@');
-        self.users.iter().find(|u| u.username == name).cloned()
+        self.users.iter().find(|u| u.username == name && u.delete_at == 0).cloned()
     }
 
     fn is_team_member(&self, team_id: &str, user_id: &str) -> bool {
@@ -196,5 +202,18 @@ impl Mattermost for FakeMattermost {
 
     fn settings(&self) -> Settings {
         self.settings.clone()
+    }
+
+    /// Mattermost's defaults: system admins hold every permission; other members of a channel
+    /// (guests aside) manage its members; nobody else does.
+    fn has_channel_permission(&self, user_id: &str, channel_id: &str, permission: &str) -> bool {
+        if self.denied_channel_permissions.borrow().contains(&(user_id.to_owned(), channel_id.to_owned(), permission.to_owned())) {
+            return false;
+        }
+        self.is_system_admin(user_id) || (self.is_channel_member(channel_id, user_id) && !self.is_guest(user_id))
+    }
+
+    fn view_archived_channels(&self) -> bool {
+        !self.hide_archived_channels
     }
 }

@@ -14,6 +14,13 @@ use crate::{PLUGIN_ID, VERSION, with_service};
 
 type Reply = Result<HttpResponse, ServiceError>;
 
+/// Incidents one page of `GET /incidents` holds at most. A list card (repo_list.rs) of the
+/// largest incident is about 200 KB; 100 of them, and their JSON, stay well within the guest's
+/// 128 MiB.
+const MAX_INCIDENTS_PAGE: usize = 100;
+/// Followers one page of `GET /incidents/{id}/followers` holds at most (and by default).
+const MAX_FOLLOWERS_PAGE: usize = 1000;
+
 fn fail(e: &ServiceError) -> HttpResponse {
     HttpResponse::error(e.http_status(), &e.to_string())
 }
@@ -71,7 +78,7 @@ pub(crate) fn query(request: &HttpRequest, key: &str) -> Option<String> {
     request.query(key).map(decode).filter(|v| !v.is_empty())
 }
 
-fn number(request: &HttpRequest, key: &str, default: usize, max: usize) -> Result<usize, ServiceError> {
+pub(crate) fn number(request: &HttpRequest, key: &str, default: usize, max: usize) -> Result<usize, ServiceError> {
     match query(request, key) {
         None => Ok(default),
         Some(v) => v
@@ -161,7 +168,7 @@ fn dispatch<M: Mattermost, D: Database>(s: &mut Service<'_, M, D>, user: &str, m
                 text: query(request, "q"),
             };
             let page = number(request, "page", 0, 100_000)?;
-            let per_page = number(request, "per_page", 20, 200)?.max(1);
+            let per_page = number(request, "per_page", 20, MAX_INCIDENTS_PAGE)?.max(1);
             let (items, total) = s.list(user, &filter, page, per_page)?;
             ok(json!({"items": items.iter().map(incident_json).collect::<Vec<_>>(), "total": total,
                 "page": page, "per_page": per_page}))
@@ -226,7 +233,11 @@ fn dispatch<M: Mattermost, D: Database>(s: &mut Service<'_, M, D>, user: &str, m
             };
             ok(json!({ "ephemeral_text": answer }))
         }
-        ("GET", ["api", "v0", "incidents", id, "followers"]) => ok(json!({ "user_ids": s.followers(user, id)? })),
+        ("GET", ["api", "v0", "incidents", id, "followers"]) => {
+            let page = number(request, "page", 0, 100_000)?;
+            let per_page = number(request, "per_page", MAX_FOLLOWERS_PAGE, MAX_FOLLOWERS_PAGE)?.max(1);
+            ok(json!({ "user_ids": s.followers(user, id, page, per_page)?, "page": page, "per_page": per_page }))
+        }
         ("PUT", ["api", "v0", "incidents", id, "followers", "me"]) => ok(json!({ "message": s.set_following(user, id, true)? })),
         ("DELETE", ["api", "v0", "incidents", id, "followers", "me"]) => ok(json!({ "message": s.set_following(user, id, false)? })),
         // "Claim <role>" buttons (intro post, role nudges): the role goes to whoever clicked.

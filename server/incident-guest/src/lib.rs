@@ -15,6 +15,7 @@ mod input_limits;
 mod learning;
 mod platform;
 mod playbook_access;
+mod privacy;
 mod repo;
 mod repo_learning;
 mod repo_list;
@@ -122,14 +123,21 @@ impl Plugin for IncidentResponse {
     fn message_has_been_posted(&self, api: &Api, _ctx: &Context, post: &mattermost_plugin_sdk::model::Post) {
         // Called for every post on the server: one service; an incident channel's message is
         // kept, any other may get a keyword offer.
-        with_service(&ServerApi(*api), &Store, |s| match s.capture_post(post) {
-            Ok(true) => {}
-            Ok(false) => {
-                if let Err(e) = s.offer_from_keywords(post) {
-                    api.log(LogLevel::Warn, "keyword suggestion failed", &[("error", &e.to_string())]);
-                }
+        // Mattermost's message for a converted, archived or moved channel updates who may see
+        // its incident (privacy.rs).
+        with_service(&ServerApi(*api), &Store, |s| {
+            if let Err(e) = s.follow_channel_change(post) {
+                api.log(LogLevel::Warn, "following a channel's privacy failed", &[("error", &e.to_string())]);
             }
-            Err(e) => api.log(LogLevel::Warn, "transcript capture failed", &[("error", &e.to_string())]),
+            match s.capture_post(post) {
+                Ok(true) => {}
+                Ok(false) => {
+                    if let Err(e) = s.offer_from_keywords(post) {
+                        api.log(LogLevel::Warn, "keyword suggestion failed", &[("error", &e.to_string())]);
+                    }
+                }
+                Err(e) => api.log(LogLevel::Warn, "transcript capture failed", &[("error", &e.to_string())]),
+            }
         });
     }
 
@@ -157,6 +165,9 @@ impl Plugin for IncidentResponse {
         }
         if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.deliver_webhooks()) {
             api.log(LogLevel::Error, "webhook deliveries failed", &[("error", &e.to_string())]);
+        }
+        if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.recheck_privacy()) {
+            api.log(LogLevel::Error, "re-checking incident channels' privacy failed", &[("error", &e.to_string())]);
         }
         if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.backfill_list_columns()) {
             api.log(LogLevel::Error, "filling in the incident list columns failed", &[("error", &e.to_string())]);
