@@ -12,6 +12,8 @@ pub struct FakeMattermost {
     pub users: Vec<User>,
     pub team_members: HashSet<(String, String)>,
     pub system_admins: HashSet<String>,
+    /// (team, user): team admins who are not system admins.
+    pub team_admins: HashSet<(String, String)>,
     /// Guest accounts (they are also in `team_members` for the teams they were invited to).
     pub guests: HashSet<String>,
     pub channels: RefCell<HashMap<String, Channel>>,
@@ -84,8 +86,8 @@ impl Mattermost for FakeMattermost {
         self.team_members.contains(&(team_id.to_owned(), user_id.to_owned()))
     }
 
-    fn is_team_admin(&self, _team_id: &str, user_id: &str) -> bool {
-        self.system_admins.contains(user_id)
+    fn is_team_admin(&self, team_id: &str, user_id: &str) -> bool {
+        self.system_admins.contains(user_id) || self.team_admins.contains(&(team_id.to_owned(), user_id.to_owned()))
     }
 
     fn is_system_admin(&self, user_id: &str) -> bool {

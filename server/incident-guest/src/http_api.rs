@@ -98,6 +98,12 @@ pub fn route<M: Mattermost, D: Database>(mm: &M, db: &D, request: &HttpRequest) 
     let Some(user) = request.user_id.clone() else {
         return HttpResponse::error(401, "not authenticated: log in to Mattermost");
     };
+    // Another plugin's request (Mattermost sets this header on inter-plugin calls and strips it
+    // from everyone else's) may carry any user id it likes: the API acts for people, so it
+    // serves none.
+    if request.header("Mattermost-Plugin-ID").is_some() {
+        return HttpResponse::error(403, "Incident Response does not serve requests from other plugins.");
+    }
     let path: Vec<&str> = request.path().trim_matches('/').split('/').collect();
     let method = request.method.as_str();
     // The echo route carries arbitrary bytes for the transport's tests; everything else is

@@ -31,6 +31,8 @@ mod scenarios;
 #[cfg(test)]
 mod scenarios_edit;
 #[cfg(test)]
+mod scenarios_privacy;
+#[cfg(test)]
 mod scenarios_security;
 
 use mattermost_plugin_sdk::model::{AppError, Bot, CommandArgs, CommandResponse, Context};
