@@ -40,6 +40,8 @@ pub struct FakeMattermost {
     pub denied_channel_permissions: RefCell<HashSet<(String, String, String)>>,
     /// `ExperimentalViewArchivedChannels` switched off.
     pub hide_archived_channels: bool,
+    /// Mattermost's message retention, in hours, when on.
+    pub message_retention_hours: Option<i64>,
 }
 
 pub const TEAM: &str = "team1";
@@ -217,5 +219,9 @@ impl Mattermost for FakeMattermost {
 
     fn view_archived_channels(&self) -> bool {
         !self.hide_archived_channels
+    }
+
+    fn message_retention_hours(&self) -> Option<i64> {
+        self.message_retention_hours
     }
 }

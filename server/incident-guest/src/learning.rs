@@ -16,6 +16,9 @@ use crate::repo::Versioned;
 use crate::repo_learning::ChannelMessage;
 use crate::service::{Result, Service, ServiceError};
 
+/// When message retention last ran over the transcripts (Unix ms, in `meta`).
+const RETENTION_RUN_KEY: &str = "message_retention_applied_at";
+
 /// Incidents a team report covers at most, newest first.
 const MAX_REPORT_INCIDENTS: usize = 5000;
 
@@ -263,6 +266,24 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     /// thread root takes its replies (Mattermost deletes them with it and tells of the root only).
     pub fn capture_delete(&mut self, post: &Post) -> Result<bool> {
         Ok(self.repo.capture_delete(&post.id, post.delete_at, post.root_id.is_empty())?)
+    }
+
+    /// RunScheduled: Mattermost's global message retention applies to the transcript too;
+    /// answers how many messages left it.
+    pub fn apply_message_retention(&mut self) -> Result<u64> {
+        let Some(hours) = self.mm.message_retention_hours() else {
+            return Ok(0);
+        };
+        // Once an hour is plenty for a retention counted in hours, and spares the table a
+        // scan every minute.
+        let last = self.repo.meta(RETENTION_RUN_KEY)?.and_then(|t| t.parse::<i64>().ok()).unwrap_or(0);
+        if self.now.saturating_sub(last) < 3_600_000 && last <= self.now {
+            return Ok(0);
+        }
+        let cutoff = self.now.saturating_sub(hours.saturating_mul(3_600_000));
+        let forgotten = self.repo.forget_messages_before(cutoff)?;
+        self.repo.set_meta(RETENTION_RUN_KEY, &self.now.to_string())?;
+        Ok(forgotten)
     }
 
     /// MessageHasBeenUpdated: the kept message follows the edit.

@@ -168,6 +168,9 @@ impl Plugin for IncidentResponse {
         if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.deliver_webhooks()) {
             api.log(LogLevel::Error, "webhook deliveries failed", &[("error", &e.to_string())]);
         }
+        if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.apply_message_retention()) {
+            api.log(LogLevel::Error, "applying message retention to transcripts failed", &[("error", &e.to_string())]);
+        }
         if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.recheck_privacy()) {
             api.log(LogLevel::Error, "re-checking incident channels' privacy failed", &[("error", &e.to_string())]);
         }

@@ -133,6 +133,9 @@ pub trait Mattermost {
     /// `TeamSettings.ExperimentalViewArchivedChannels` (Mattermost's default: true): whether
     /// archived channels stay readable to those who could read them before.
     fn view_archived_channels(&self) -> bool;
+    /// Hours after which Mattermost's global data retention deletes messages, when message
+    /// deletion is on (`DataRetentionSettings`); None when it is off.
+    fn message_retention_hours(&self) -> Option<i64>;
 }
 
 /// Mattermost's system role of guest accounts.
@@ -300,5 +303,18 @@ impl Mattermost for ServerApi {
             .ok()
             .and_then(|c| c["TeamSettings"]["ExperimentalViewArchivedChannels"].as_bool())
             .unwrap_or(true)
+    }
+
+    fn message_retention_hours(&self) -> Option<i64> {
+        let config = self.0.get_config().ok()?;
+        let settings = &config["DataRetentionSettings"];
+        if settings["EnableMessageDeletion"].as_bool() != Some(true) {
+            return None;
+        }
+        // As Mattermost's GetMessageRetentionHours: hours first, then the deprecated days, then
+        // its default of 365 days.
+        let hours = settings["MessageRetentionHours"].as_i64().filter(|h| *h > 0);
+        let days = settings["MessageRetentionDays"].as_i64().filter(|d| *d > 0);
+        Some(hours.or(days.map(|d| d * 24)).unwrap_or(365 * 24))
     }
 }

@@ -241,6 +241,16 @@ impl<D: Database> Repo<'_, D> {
         Ok(changed.first().copied().unwrap_or(0) > 0)
     }
 
+    /// Data retention: messages written before `cutoff` leave every transcript, as Mattermost's
+    /// retention job deletes them (it tells plugins nothing). Answers how many left.
+    pub fn forget_messages_before(&self, cutoff: i64) -> Result<u64> {
+        let changed = self.db().execute(vec![Statement::new(
+            "UPDATE channel_messages SET delete_at = ?, message = '', original_message = '' WHERE delete_at = 0 AND create_at < ?",
+            vec![cutoff.max(1).into(), cutoff.into()],
+        )])?;
+        Ok(changed.first().copied().unwrap_or(0))
+    }
+
     /// Whether `post_id` is a message of the incident's transcript (deleted ones included): a
     /// page cursor must be one.
     pub fn transcript_has(&self, incident_id: &str, post_id: &str) -> Result<bool> {

@@ -388,3 +388,20 @@ fn lists_show_light_cards_and_records_and_teams_have_caps() {
     assert_eq!(status, 409, "{v}");
     assert!(v["error"].as_str().unwrap_or_default().contains("200 playbooks"), "{v}");
 }
+
+#[test]
+fn mattermost_message_retention_empties_the_transcript_too() {
+    let mut w = World::new();
+    let inc = w.start("u-alice", "Old talk");
+    let repo = Repo::new(&w.db);
+    let now = crate::ids::now_ms();
+    for (post, at) in [("old", now - 48 * 3_600_000), ("new", now - 3_600_000)] {
+        let m = ChannelMessage { post_id: post.into(), user_id: "u-alice".into(), root_id: String::new(), message: format!("{post} secret"), create_at: at, edit_at: 0 };
+        repo.capture_message(&id(&inc), &m).expect("capture");
+    }
+    assert_eq!(with_service(&w.mm, &w.db, |s| s.apply_message_retention()).expect("off"), 0, "retention off: nothing leaves");
+    w.mm.message_retention_hours = Some(24);
+    assert_eq!(with_service(&w.mm, &w.db, |s| s.apply_message_retention()).expect("on"), 1);
+    let (_, t) = w.http(Some("u-alice"), "GET", &format!("/api/v0/incidents/{}/transcript", id(&inc)), Value::Null);
+    assert!(!t.to_string().contains("old secret") && t.to_string().contains("new secret"), "{t}");
+}
