@@ -125,15 +125,15 @@ func TestLargestPlaybooksAndIncidentsFitInMemory(t *testing.T) {
 		t.Fatalf("%d of the largest playbooks were taken; want some, then the team's cap", made)
 	}
 	largest = s.playbookByTitle(t, s.alice, "Largest A")
-	for n := 0; n < 12; n++ {
+	for n := 0; n < 20; n++ {
 		s.start(t, s.alice, map[string]any{"name": "Heavy " + string(rune('a'+n)), "playbook_id": largest.ID, "private": n%2 == 0})
 	}
 	if got := len(s.playbooks(t, s.alice)); got < made {
 		t.Errorf("the playbooks list has %d, want at least %d", got, made)
 	}
 	l := s.list(t, s.alice, url.Values{"state": {"all"}, "per_page": {"200"}})
-	if l.Total != 12 || len(l.Items) != 12 {
-		t.Errorf("the list has %d of %d, want 12", len(l.Items), l.Total)
+	if l.Total != 20 || len(l.Items) != 20 {
+		t.Errorf("the list has %d of %d, want 20", len(l.Items), l.Total)
 	}
 	s.ok(t, s.alice, http.MethodGet, "/api/v0/reports?team_id="+s.team, nil, http.StatusOK, nil)
 	time.Sleep(3 * time.Second) // two ticks or more: reminders and the privacy re-check read them all
@@ -173,6 +173,12 @@ func TestTranscriptPages(t *testing.T) {
 			path += "&after=" + after
 		}
 		s.ok(t, s.alice, http.MethodGet, path, nil, http.StatusOK, &page)
+		if page.NextAfter != nil && len(page.Messages) != 10 {
+			t.Errorf("a page before the last has %d messages, want the limit (10)", len(page.Messages))
+		}
+		if pages == 0 && page.NextAfter == nil {
+			t.Errorf("the first of three pages says no more follow")
+		}
 		for _, m := range page.Messages {
 			seen = append(seen, m.PostID)
 		}
