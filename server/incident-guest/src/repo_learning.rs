@@ -56,10 +56,11 @@ pub struct ChannelMessage {
     pub edit_at: i64,
 }
 
-/// Messages one transcript page holds at most.
-pub const MAX_TRANSCRIPT_PAGE: usize = 1000;
+/// Messages one transcript page holds at most (and by default): most incidents' whole
+/// transcript, so the webapp's download link is usually all of it.
+pub const MAX_TRANSCRIPT_PAGE: usize = 5000;
 /// Message text one transcript page holds at most, in bytes (each character counted as 4):
-/// 1,000 ordinary messages fit; Mattermost's longest (16,383 characters) fit 128 a page, so a
+/// 5,000 ordinary messages fit; Mattermost's longest (16,383 characters) fit 128 a page, so a
 /// page stays far below the guest's 128 MiB however long the messages are.
 pub const TRANSCRIPT_BUDGET_BYTES: i64 = 8 * 1024 * 1024;
 
