@@ -287,7 +287,7 @@ mod tests {
     #[test]
     fn months_weeks_severities_playbooks_means_and_the_review_list() {
         let now = at("2026-11-23", 12);
-        let incidents = vec![
+        let incidents = [
             incident(1, at("2026-09-10", 0), "P3", None, Some(2)),
             incident(2, at("2026-10-05", 0), "P1", Some("pb1"), Some(4)),
             incident(3, at("2026-10-20", 0), "P2", Some("pb1"), Some(2)),

@@ -11,7 +11,7 @@ use mattermost_plugin_sdk::model::Post;
 
 use crate::db::Database;
 use crate::platform::Mattermost;
-use crate::privacy::{CORRECTION_ROUNDS, PrivacyRowRef};
+use crate::privacy::{CORRECTION_ROUNDS, PrivacyRow, PrivacyRowRef};
 use crate::repo::Versioned;
 use crate::repo_learning::ChannelMessage;
 use crate::service::{Result, Service, ServiceError};
@@ -127,9 +127,9 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         for round in 1..=CORRECTION_ROUNDS {
             let visible = self.visibility(&filter, team_id, user_id)?;
             let (rows, total) = self.repo.team_actions_page(&filter, &visible, open_only, page.saturating_mul(per_page), per_page)?;
-            let incidents = rows.iter().map(|(a, team, channel)| PrivacyRowRef { id: &a.incident_id, team_id: team, channel_id: channel });
+            let incidents = rows.iter().map(|r| PrivacyRowRef { id: &r.action.incident_id, team_id: &r.incident_team, channel_id: &r.incident_channel });
             if !self.correct_public_rows(incidents, &visible)? || round == CORRECTION_ROUNDS {
-                return Ok((rows.into_iter().map(|(a, _, _)| a).collect(), total));
+                return Ok((rows.into_iter().map(|r| r.action).collect(), total));
             }
         }
         Ok((Vec::new(), 0))
@@ -157,14 +157,14 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         for round in 1..=CORRECTION_ROUNDS {
             let visible = self.visibility(&filter, team_id, user_id)?;
             let mut rows: Vec<ReportIncident> = Vec::new();
-            let mut located: Vec<(String, String, String)> = Vec::new();
+            let mut located: Vec<PrivacyRow> = Vec::new();
             self.repo.visit_incidents(&filter, &visible, MAX_REPORT_INCIDENTS, |i| {
                 rows.push(ReportIncident::of(&i, self.now));
-                located.push((i.id, i.team_id, i.channel_id));
+                located.push(PrivacyRow { id: i.id, team_id: i.team_id, channel_id: i.channel_id });
                 Ok(())
             })?;
             let (actions, action_incidents) = self.repo.open_action_counts(&filter, &visible, self.now)?;
-            let as_rows = located.iter().chain(&action_incidents).map(|(id, team, channel)| PrivacyRowRef { id, team_id: team, channel_id: channel });
+            let as_rows = located.iter().chain(&action_incidents).map(PrivacyRowRef::from);
             if !self.correct_public_rows(as_rows, &visible)? || round == CORRECTION_ROUNDS {
                 let playbooks = self.repo.playbook_titles(team_id)?;
                 let title = |id: &str| playbooks.iter().find(|(p, _)| p == id).map(|(_, t)| t.clone());

@@ -155,6 +155,12 @@ pub struct PrivacyRowRef<'r> {
     pub channel_id: &'r str,
 }
 
+impl<'r> From<&'r PrivacyRow> for PrivacyRowRef<'r> {
+    fn from(r: &'r PrivacyRow) -> Self {
+        PrivacyRowRef { id: &r.id, team_id: &r.team_id, channel_id: &r.channel_id }
+    }
+}
+
 impl<'r> From<&'r incident_core::Incident> for PrivacyRowRef<'r> {
     fn from(i: &'r incident_core::Incident) -> Self {
         PrivacyRowRef { id: &i.id, team_id: &i.team_id, channel_id: &i.channel_id }

@@ -10,7 +10,15 @@ use incident_core::reports::OpenActions;
 
 use crate::db::Database;
 use crate::repo::{Repo, RepoError, Versioned, to_json_pub};
+use crate::privacy::PrivacyRow;
 use crate::repo_list::{Visible, filter_sql, restrict};
+
+/// A follow-up action with its incident's team and channel, for the privacy re-check.
+pub struct LocatedAction {
+    pub action: FollowUpAction,
+    pub incident_team: String,
+    pub incident_channel: String,
+}
 
 /// Follow-up actions one incident may have: a review's worth many times over (100 ×
 /// 200-character texts is a small read), and a bound on what one member can add to the
@@ -129,7 +137,7 @@ impl<D: Database> Repo<'_, D> {
         open_only: bool,
         offset: usize,
         limit: usize,
-    ) -> Result<(Vec<(FollowUpAction, String, String)>, usize)> {
+    ) -> Result<(Vec<LocatedAction>, usize)> {
         let Some((incidents, mut params)) = visible_incidents_sql(filter, visible) else {
             return Ok((Vec::new(), 0));
         };
@@ -153,7 +161,11 @@ impl<D: Database> Repo<'_, D> {
         let actions = actions_from(&rows)?;
         let mut page = Vec::with_capacity(actions.len());
         for (i, action) in actions.into_iter().enumerate() {
-            page.push((action.value, rows.text(i, "incident_team")?, rows.text(i, "incident_channel")?));
+            page.push(LocatedAction {
+                action: action.value,
+                incident_team: rows.text(i, "incident_team")?,
+                incident_channel: rows.text(i, "incident_channel")?,
+            });
         }
         Ok((page, total))
     }
@@ -165,7 +177,7 @@ impl<D: Database> Repo<'_, D> {
         filter: &IncidentFilter,
         visible: &Visible,
         now: i64,
-    ) -> Result<(OpenActions, Vec<(String, String, String)>)> {
+    ) -> Result<(OpenActions, Vec<PrivacyRow>)> {
         let mut counts = OpenActions::default();
         let Some((incidents, mut params)) = visible_incidents_sql(filter, visible) else {
             return Ok((counts, Vec::new()));
@@ -189,7 +201,7 @@ impl<D: Database> Repo<'_, D> {
             counts.open += n;
             counts.overdue += usize::try_from(rows.integer(i, "overdue")?).unwrap_or(0);
             counts.open_by_incident.insert(id.clone(), n);
-            incidents.push((id, rows.text(i, "incident_team")?, rows.text(i, "incident_channel")?));
+            incidents.push(PrivacyRow { id, team_id: rows.text(i, "incident_team")?, channel_id: rows.text(i, "incident_channel")? });
         }
         Ok((counts, incidents))
     }
