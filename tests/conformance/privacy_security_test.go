@@ -90,8 +90,9 @@ func TestRoleAndCommanderCannotAddToAPrivateChannelWithoutManageMembers(t *testi
 }
 
 // The largest playbooks and incidents the limits allow (incident-core's limits, written in
-// 4-byte characters) do not run the guest out of memory: the playbooks list, the incident list
-// at its largest page and the timer's tick all answer.
+// 4-byte characters; an incident record filled to its cap) do not run the guest out of memory:
+// the playbooks list, the incident list at its largest page, the report and the timer's tick
+// all answer.
 func TestLargestPlaybooksAndIncidentsFitInMemory(t *testing.T) {
 	t.Setenv("INCIDENT_TICK_SECONDS", "1")
 	s := newScenario(t)
@@ -125,8 +126,35 @@ func TestLargestPlaybooksAndIncidentsFitInMemory(t *testing.T) {
 		t.Fatalf("%d of the largest playbooks were taken; want some, then the team's cap", made)
 	}
 	largest = s.playbookByTitle(t, s.alice, "Largest A")
+	var heavy []incident
 	for n := 0; n < 20; n++ {
-		s.start(t, s.alice, map[string]any{"name": "Heavy " + string(rune('a'+n)), "playbook_id": largest.ID, "private": n%2 == 0})
+		heavy = append(heavy, s.start(t, s.alice, map[string]any{"name": "Heavy " + string(rune('a'+n)), "playbook_id": largest.ID, "private": n%2 == 0}))
+	}
+	// One of them filled up to the record's cap: each edit of a longest note keeps the old
+	// and the new text (32 KB in 4-byte characters), until the cap refuses one.
+	var noted incident
+	s.ok(t, s.alice, http.MethodPost, "/api/v0/incidents/"+heavy[0].ID+"/notes", map[string]any{"text": description}, http.StatusCreated, &noted)
+	note := noted.lastEvent().ID
+	full := false
+	for n := 0; n < 400 && !full; n++ {
+		text := description
+		if n%2 == 0 {
+			text = strings.Repeat("😀", 4000)
+		}
+		res := s.rest(t, s.alice, http.MethodPatch, "/api/v0/incidents/"+heavy[0].ID+"/notes/"+note, map[string]any{"text": text})
+		switch res.Status {
+		case http.StatusOK:
+		case http.StatusConflict:
+			if !strings.Contains(string(res.Body), "MiB") {
+				t.Errorf("the record cap's refusal does not say which cap: %s", res)
+			}
+			full = true
+		default:
+			t.Fatalf("note edit %d: %s", n, res)
+		}
+	}
+	if !full {
+		t.Errorf("400 edits of a longest note were all taken: the record has no cap")
 	}
 	if got := len(s.playbooks(t, s.alice)); got < made {
 		t.Errorf("the playbooks list has %d, want at least %d", got, made)
