@@ -58,13 +58,15 @@ impl<D: Database> Repo<'_, D> {
         privacy_rows(&rows)
     }
 
-    /// The next `limit` incidents after `after_id`, by id.
-    pub fn privacy_rows_after(&self, after_id: &str, limit: i64) -> std::result::Result<Vec<PrivacyRow>, RepoError> {
+    /// The next `limit` incidents after `after_id`, by id, with their stored `private`
+    /// (None while not yet known).
+    pub fn privacy_rows_after(&self, after_id: &str, limit: i64) -> std::result::Result<Vec<(PrivacyRow, Option<bool>)>, RepoError> {
         let rows = self.db().query(
-            "SELECT id, team_id, channel_id FROM incidents WHERE state != 'starting' AND id > ? ORDER BY id LIMIT ?",
+            "SELECT id, team_id, channel_id, private FROM incidents WHERE state != 'starting' AND id > ? ORDER BY id LIMIT ?",
             &[after_id.into(), limit.into()],
         )?;
-        privacy_rows(&rows)
+        let stored: Vec<Option<bool>> = (0..rows.len()).map(|i| rows.integer(i, "private").ok().map(|p| p != 0)).collect();
+        Ok(privacy_rows(&rows)?.into_iter().zip(stored).collect())
     }
 }
 
@@ -91,8 +93,12 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     }
 
     /// Brings one incident's `private` column in step with its channel; true when it changed.
-    pub(crate) fn refresh_privacy(&self, row: &PrivacyRow) -> Result<bool> {
+    /// `stored` is the column as read, when known: nothing is written when it is right.
+    pub(crate) fn refresh_privacy(&self, row: &PrivacyRow, stored: Option<bool>) -> Result<bool> {
         let hidden = self.channel_hides_incident(&row.team_id, self.mm.channel(&row.channel_id).as_ref());
+        if stored == Some(hidden) {
+            return Ok(false);
+        }
         Ok(self.repo.set_private(&row.id, hidden)?)
     }
 
@@ -104,7 +110,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         }
         let mut changed = false;
         for row in self.repo.privacy_rows_of_channel(&post.channel_id)? {
-            changed |= self.refresh_privacy(&row)?;
+            changed |= self.refresh_privacy(&row, None)?;
         }
         Ok(changed)
     }
@@ -116,14 +122,17 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         let after = self.repo.meta(RECHECK_CURSOR_KEY)?.unwrap_or_default();
         let batch = self.repo.privacy_rows_after(&after, RECHECK_BATCH)?;
         let mut corrected = 0;
-        for row in &batch {
-            if self.refresh_privacy(row)? {
+        for (row, stored) in &batch {
+            if self.refresh_privacy(row, *stored)? {
                 corrected += 1;
             }
         }
-        // A short batch ends the cycle: the next tick starts from the beginning.
-        let next = if (batch.len() as i64) < RECHECK_BATCH { String::new() } else { batch.last().map(|r| r.id.clone()).unwrap_or_default() };
-        self.repo.set_meta(RECHECK_CURSOR_KEY, &next)?;
+        // A short batch ends the cycle: the next tick starts from the beginning. The cursor is
+        // written only when it moves, so a quiet server's ticks write nothing.
+        let next = if (batch.len() as i64) < RECHECK_BATCH { String::new() } else { batch.last().map(|(r, _)| r.id.clone()).unwrap_or_default() };
+        if next != after {
+            self.repo.set_meta(RECHECK_CURSOR_KEY, &next)?;
+        }
         Ok(corrected)
     }
 
@@ -141,7 +150,8 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                 continue;
             }
             let owned = PrivacyRow { id: row.id.to_owned(), team_id: row.team_id.to_owned(), channel_id: row.channel_id.to_owned() };
-            corrected |= self.refresh_privacy(&owned)?;
+            // It passed the SQL filter as public: its column says 0.
+            corrected |= self.refresh_privacy(&owned, Some(false))?;
         }
         Ok(corrected)
     }
