@@ -94,8 +94,14 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
 
     /// Brings one incident's `private` column in step with its channel; true when it changed.
     /// `stored` is the column as read, when known: nothing is written when it is right.
+    /// A channel that cannot be looked up changes nothing: the lookup fails while the server
+    /// stops or is busy, and taking that for "gone" would hide every public incident until the
+    /// next cycle (detail views still treat it as hidden, `may_view`).
     pub(crate) fn refresh_privacy(&self, row: &PrivacyRow, stored: Option<bool>) -> Result<bool> {
-        let hidden = self.channel_hides_incident(&row.team_id, self.mm.channel(&row.channel_id).as_ref());
+        let Some(channel) = self.mm.channel(&row.channel_id) else {
+            return Ok(false);
+        };
+        let hidden = self.channel_hides_incident(&row.team_id, Some(&channel));
         if stored == Some(hidden) {
             return Ok(false);
         }

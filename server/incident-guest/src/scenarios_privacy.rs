@@ -405,3 +405,18 @@ fn mattermost_message_retention_empties_the_transcript_too() {
     let (_, t) = w.http(Some("u-alice"), "GET", &format!("/api/v0/incidents/{}/transcript", id(&inc)), Value::Null);
     assert!(!t.to_string().contains("old secret") && t.to_string().contains("new secret"), "{t}");
 }
+
+#[test]
+fn a_channel_lookup_that_fails_leaves_the_privacy_column_as_it_was() {
+    let w = World::new();
+    let inc = w.start("u-alice", "Public while the server stops");
+    let ch = channel(&inc);
+    let saved = w.mm.channels.borrow_mut().remove(&ch).expect("channel");
+    assert_eq!(with_service(&w.mm, &w.db, |s| s.recheck_privacy()).expect("tick"), 0);
+    let system = Post { channel_id: ch.clone(), user_id: "u-root".into(), post_type: "system_channel_deleted".into(), ..Post::default() };
+    assert!(!with_service(&w.mm, &w.db, |s| s.follow_channel_change(&system)).expect("hook"));
+    assert_eq!(private_column(&w, &id(&inc)), Some(0));
+    w.mm.channels.borrow_mut().insert(ch, saved);
+    let (_, list) = w.http(Some("u-bob"), "GET", &format!("/api/v0/incidents?team_id={TEAM}"), Value::Null);
+    assert_eq!(list["total"], 1, "{list}");
+}
