@@ -66,6 +66,12 @@ const (
 	kButton     = "Mattermost button or form (200, verdict in the body)"
 	kOwnMessage = "change incident, message readable by the caller"
 	kPublish    = "publish the report: the commander (alice) and team and system admins"
+	// Naming someone not yet in the channel adds them: Mattermost's manage-members permission,
+	// which guests lack.
+	kAddMember = "change incident, adding someone to its channel"
+	// The channel's own messages: for who may read the channel (a team admin outside a private
+	// channel sees the incident, not the messages).
+	kMessages = "read the incident channel's messages"
 )
 
 type permRoute struct {
@@ -100,7 +106,7 @@ var permissionRoutes = []permRoute{
 	{"DELETE", "/api/v0/incidents/{id}/followers/me", kRead, nil},
 	{"GET", "/api/v0/incidents/{id}/actions", kRead, nil},
 	{"GET", "/api/v0/incidents/{id}/report", kRead, nil},
-	{"GET", "/api/v0/incidents/{id}/transcript", kRead, nil},
+	{"GET", "/api/v0/incidents/{id}/transcript", kMessages, nil},
 	{"POST", "/api/v0/incidents/{id}/items", kWrite, map[string]any{"section": "Tasks", "title": "matrix item"}},
 	{"PATCH", "/api/v0/incidents/{id}/items/{item}", kWrite, map[string]any{"state": "done"}},
 	{"POST", "/api/v0/incidents/{id}/items/{item}/move", kWrite, map[string]any{"section": 1, "position": 1}},
@@ -112,7 +118,7 @@ var permissionRoutes = []permRoute{
 	{"POST", "/api/v0/incidents/{id}/status", kWrite, map[string]any{"status": "Identified"}},
 	{"POST", "/api/v0/incidents/{id}/roles", kWrite, map[string]any{"role": "Comms lead", "user_id": "{alice}"}},
 	{"POST", "/api/v0/incidents/{id}/updates", kWrite, map[string]any{"message": "matrix update"}},
-	{"POST", "/api/v0/incidents/{id}/commander", kWrite, map[string]any{"user_id": "{admin}"}},
+	{"POST", "/api/v0/incidents/{id}/commander", kAddMember, map[string]any{"user_id": "{admin}"}},
 	{"POST", "/api/v0/incidents/{id}/timeline", kOwnMessage, map[string]any{"post_id": "{post}"}},
 	{"POST", "/api/v0/incidents/{id}/notes", kWrite, map[string]any{"text": "matrix note"}},
 	{"PATCH", "/api/v0/incidents/{id}/notes/{event}", kWrite, map[string]any{"text": "edited in the matrix"}},
@@ -243,8 +249,12 @@ func want(kind, caller string, private bool) int {
 	switch {
 	case a == hidden:
 		return http.StatusNotFound
-	case kind == kRead:
+	case kind == kMessages && caller == cTAdmin && private:
+		return http.StatusForbidden
+	case kind == kRead || kind == kMessages:
 		return 0
+	case kind == kAddMember && caller == cGuestIn:
+		return http.StatusForbidden
 	case a == sees:
 		return http.StatusForbidden
 	case kind == kOwnMessage && caller == cGuestIn:

@@ -25,9 +25,11 @@ import (
 )
 
 var (
-	env     *mmenv.Env
-	bundle  string // BUNDLE_TGZ
-	repoDir string
+	// sysadmin is the server's first account (a system admin), once a test has made it.
+	sysadmin *mmenv.Person
+	env      *mmenv.Env
+	bundle   string // BUNDLE_TGZ
+	repoDir  string
 )
 
 func TestMain(m *testing.M) {
@@ -141,6 +143,7 @@ func stepPeople(t *testing.T, ctx context.Context, w *world) {
 	if !w.admin.User.IsSystemAdmin() {
 		t.Fatalf("the first user is not a system admin: roles %q", w.admin.User.Roles)
 	}
+	sysadmin = w.admin
 	if w.team, _, err = w.admin.Client.CreateTeam(ctx, &model.Team{Name: "ops", DisplayName: "Ops", Type: model.TeamOpen}); err != nil {
 		t.Fatal(err)
 	}

@@ -77,7 +77,7 @@ async function request<T>(url: string, method = 'GET', body?: unknown, signal?: 
 const enc = encodeURIComponent;
 
 export function listActiveIncidents(teamId: string, signal?: AbortSignal): Promise<IncidentList> {
-    return request<IncidentList>(`${apiBase()}/incidents?team_id=${enc(teamId)}&state=active&per_page=200`, 'GET', undefined, signal);
+    return request<IncidentList>(`${apiBase()}/incidents?team_id=${enc(teamId)}&state=active&per_page=100`, 'GET', undefined, signal);
 }
 
 // The team's incidents, newest first, one page at a time.

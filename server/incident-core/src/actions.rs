@@ -90,7 +90,7 @@ impl FollowUpAction {
             team_id: team_id.to_string(),
             text: action_text(&draft.text)?,
             owner_id: draft.owner_id.clone().filter(|o| !o.trim().is_empty()),
-            due_at: draft.due_at,
+            due_at: checked_due_at(draft.due_at, now_ms)?,
             kind: draft.kind,
             state: ActionState::Open,
             author_id: author_id.to_string(),
@@ -119,6 +119,22 @@ impl FollowUpAction {
 
     pub fn is_overdue(&self, now_ms: i64) -> bool {
         self.state == ActionState::Open && self.due_at.is_some_and(|due| now_ms >= due + 86_400_000)
+    }
+}
+
+/// The earliest due day taken: 2000-01-01 UTC. Zero or negative times (1970) sort before every
+/// real action and would push them out of any list ordered by due day.
+pub const MIN_DUE_AT_MS: i64 = 946_684_800_000;
+/// The latest due day taken, from now: ten years.
+pub const MAX_DUE_AHEAD_MS: i64 = 10 * 366 * 86_400_000;
+
+/// A due day as given, if it is a real day between 2000 and ten years from now.
+pub fn checked_due_at(due_at: Option<i64>, now_ms: i64) -> Result<Option<i64>, DomainError> {
+    match due_at {
+        Some(due) if !(MIN_DUE_AT_MS..=now_ms.saturating_add(MAX_DUE_AHEAD_MS)).contains(&due) => Err(DomainError::InvalidAction(
+            "the due day must be a date from 2000-01-01 to ten years from now (Unix milliseconds).".to_string(),
+        )),
+        other => Ok(other),
     }
 }
 

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::actions::{ActionState, FollowUpAction};
 use crate::incident::Incident;
-use crate::metrics::metrics;
+use crate::metrics::{IncidentMetrics, metrics};
 use crate::time_fmt;
 
 const DAY_MS: i64 = 86_400_000;
@@ -99,10 +99,67 @@ fn mean(values: impl Iterator<Item = i64>) -> Option<i64> {
     (n > 0).then(|| sum / n)
 }
 
+/// What the team report needs of one incident: a few fields and its metrics, so that a report
+/// over thousands of incidents holds these, not their documents (which are read a few at a
+/// time and dropped).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportIncident {
+    pub id: String,
+    pub reference: String,
+    pub name: String,
+    pub severity: String,
+    pub playbook_id: Option<String>,
+    pub created_at: i64,
+    pub ended_at: Option<i64>,
+    pub duration_ms: i64,
+    pub metrics: IncidentMetrics,
+}
+
+impl ReportIncident {
+    pub fn of(i: &Incident, now_ms: i64) -> Self {
+        ReportIncident {
+            id: i.id.clone(),
+            reference: i.reference(),
+            name: i.name.clone(),
+            severity: severity_name(i),
+            playbook_id: i.playbook_id.clone(),
+            created_at: i.created_at,
+            ended_at: i.ended_at,
+            duration_ms: i.duration_ms(now_ms),
+            metrics: metrics(i),
+        }
+    }
+}
+
+/// The open follow-up actions a report counts (of the incidents it covers), as counts: the
+/// caller counts them in the database.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OpenActions {
+    pub open: usize,
+    pub overdue: usize,
+    /// Open actions per incident id.
+    pub open_by_incident: BTreeMap<String, usize>,
+}
+
+impl OpenActions {
+    /// Counts a list of actions (tests, small callers).
+    pub fn count(actions: &[FollowUpAction], now_ms: i64) -> Self {
+        let mut counts = OpenActions::default();
+        for a in actions.iter().filter(|a| a.state == ActionState::Open) {
+            counts.open += 1;
+            if a.is_overdue(now_ms) {
+                counts.overdue += 1;
+            }
+            *counts.open_by_incident.entry(a.incident_id.clone()).or_insert(0) += 1;
+        }
+        counts
+    }
+}
+
 /// `playbook_title` names a playbook id (None: no playbook, or one since deleted).
 pub fn team_report(
-    incidents: &[Incident],
-    actions: &[FollowUpAction],
+    incidents: &[ReportIncident],
+    actions: &OpenActions,
     playbook_title: &dyn Fn(&str) -> Option<String>,
     period: Period,
     periods: usize,
@@ -119,48 +176,45 @@ pub fn team_report(
         .enumerate()
         .map(|(n, &start)| {
             let end = starts.get(n + 1).copied().unwrap_or(i64::MAX);
-            let within: Vec<&Incident> = incidents.iter().filter(|i| i.created_at >= start && i.created_at < end).collect();
+            let within: Vec<&ReportIncident> = incidents.iter().filter(|i| i.created_at >= start && i.created_at < end).collect();
             let mut by_severity = BTreeMap::new();
             for i in &within {
-                *by_severity.entry(severity_name(i)).or_insert(0) += 1;
+                *by_severity.entry(i.severity.clone()).or_insert(0) += 1;
             }
-            let m: Vec<_> = within.iter().map(|i| metrics(i)).collect();
             Bucket {
                 start,
                 label: period.label(start),
                 incidents: within.len(),
                 by_severity,
-                mean_time_to_first_update_ms: mean(m.iter().filter_map(|x| x.time_to_first_update_ms)),
-                mean_time_to_mitigate_ms: mean(m.iter().filter_map(|x| x.time_to_mitigate_ms)),
-                mean_time_to_resolve_ms: mean(m.iter().filter_map(|x| x.time_to_resolve_ms)),
+                mean_time_to_first_update_ms: mean(within.iter().filter_map(|x| x.metrics.time_to_first_update_ms)),
+                mean_time_to_mitigate_ms: mean(within.iter().filter_map(|x| x.metrics.time_to_mitigate_ms)),
+                mean_time_to_resolve_ms: mean(within.iter().filter_map(|x| x.metrics.time_to_resolve_ms)),
             }
         })
         .collect();
     let first = starts.first().copied().unwrap_or(now_ms);
-    let in_range: Vec<&Incident> = incidents.iter().filter(|i| i.created_at >= first).collect();
+    let in_range: Vec<&ReportIncident> = incidents.iter().filter(|i| i.created_at >= first).collect();
     let mut by_severity = BTreeMap::new();
     let mut playbooks: BTreeMap<String, usize> = BTreeMap::new();
     for i in &in_range {
-        *by_severity.entry(severity_name(i)).or_insert(0) += 1;
+        *by_severity.entry(i.severity.clone()).or_insert(0) += 1;
         let title = i.playbook_id.as_deref().and_then(playbook_title).unwrap_or_else(|| "No playbook".to_string());
         *playbooks.entry(title).or_insert(0) += 1;
     }
     let mut by_playbook: Vec<(String, usize)> = playbooks.into_iter().collect();
     by_playbook.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let open: Vec<&FollowUpAction> = actions.iter().filter(|a| a.state == ActionState::Open).collect();
-    let this_month = Period::Month.start_of(now_ms);
-    let last_month = Period::Month.previous(this_month);
+    let (this_month, last_month) = review_month(now_ms);
     let mut monthly_review: Vec<ReviewEntry> = incidents
         .iter()
         .filter(|i| i.ended_at.is_some_and(|e| e >= last_month && e < this_month))
         .map(|i| ReviewEntry {
             incident_id: i.id.clone(),
-            reference: i.reference(),
+            reference: i.reference.clone(),
             name: i.name.clone(),
             severity: i.severity.clone(),
             ended_at: i.ended_at,
-            duration_ms: i.duration_ms(now_ms),
-            open_actions: open.iter().filter(|a| a.incident_id == i.id).count(),
+            duration_ms: i.duration_ms,
+            open_actions: actions.open_by_incident.get(&i.id).copied().unwrap_or(0),
         })
         .collect();
     monthly_review.sort_by_key(|r| r.ended_at);
@@ -172,10 +226,26 @@ pub fn team_report(
         buckets,
         by_severity,
         by_playbook,
-        open_actions: open.len(),
-        overdue_actions: open.iter().filter(|a| a.is_overdue(now_ms)).count(),
+        open_actions: actions.open,
+        overdue_actions: actions.overdue,
         monthly_review,
     }
+}
+
+/// The report's first period start: incidents created before it only count when they ended in
+/// the review month.
+pub fn first_period_start(period: Period, periods: usize, now_ms: i64) -> i64 {
+    let mut start = period.start_of(now_ms);
+    for _ in 1..periods.clamp(1, 104) {
+        start = period.previous(start);
+    }
+    start
+}
+
+/// (start of this month, start of last month): the monthly review lists incidents ended between.
+pub fn review_month(now_ms: i64) -> (i64, i64) {
+    let this_month = Period::Month.start_of(now_ms);
+    (this_month, Period::Month.previous(this_month))
 }
 
 fn severity_name(i: &Incident) -> String {
@@ -217,7 +287,7 @@ mod tests {
     #[test]
     fn months_weeks_severities_playbooks_means_and_the_review_list() {
         let now = at("2026-11-23", 12);
-        let incidents = vec![
+        let incidents = [
             incident(1, at("2026-09-10", 0), "P3", None, Some(2)),
             incident(2, at("2026-10-05", 0), "P1", Some("pb1"), Some(4)),
             incident(3, at("2026-10-20", 0), "P2", Some("pb1"), Some(2)),
@@ -228,7 +298,9 @@ mod tests {
             FollowUpAction::new("a2", "i3", "t", "alice", &ActionDraft { text: "y".into(), ..ActionDraft::default() }, now).expect("a"),
         ];
         let title = |id: &str| (id == "pb1").then(|| "Service incident".to_string());
-        let r = team_report(&incidents, &actions, &title, Period::Month, 3, now);
+        let rows: Vec<ReportIncident> = incidents.iter().map(|i| ReportIncident::of(i, now)).collect();
+        let actions = OpenActions::count(&actions, now);
+        let r = team_report(&rows, &actions, &title, Period::Month, 3, now);
         assert_eq!(r.buckets.iter().map(|b| (b.label.as_str(), b.incidents)).collect::<Vec<_>>(), [("2026-09", 1), ("2026-10", 2), ("2026-11", 1)]);
         assert_eq!(r.buckets[1].mean_time_to_resolve_ms, Some(3 * 3_600_000), "(4 h + 2 h) / 2");
         assert_eq!(r.buckets[2].mean_time_to_resolve_ms, None, "still active");
@@ -237,7 +309,7 @@ mod tests {
         assert_eq!((r.open_actions, r.overdue_actions), (2, 1));
         assert_eq!(r.monthly_review.iter().map(|e| (e.reference.as_str(), e.open_actions)).collect::<Vec<_>>(), [("INC-0002", 1), ("INC-0003", 1)]);
 
-        let w = team_report(&incidents, &actions, &title, Period::Week, 2, now);
+        let w = team_report(&rows, &actions, &title, Period::Week, 2, now);
         assert_eq!(w.buckets[1].label, "week of 2026-11-23", "a Monday");
         assert_eq!(w.buckets[0].label, "week of 2026-11-16");
         assert_eq!(w.buckets.iter().map(|b| b.incidents).collect::<Vec<_>>(), [1, 0]);

@@ -12,6 +12,8 @@ pub struct FakeMattermost {
     pub users: Vec<User>,
     pub team_members: HashSet<(String, String)>,
     pub system_admins: HashSet<String>,
+    /// (team, user): team admins who are not system admins.
+    pub team_admins: HashSet<(String, String)>,
     /// Guest accounts (they are also in `team_members` for the teams they were invited to).
     pub guests: HashSet<String>,
     pub channels: RefCell<HashMap<String, Channel>>,
@@ -41,6 +43,13 @@ pub struct FakeMattermost {
     /// timeout and fails, as a real one does.
     pub webhook_delay: std::cell::Cell<std::time::Duration>,
     pub settings: Settings,
+    /// Channel permissions taken away from someone who would hold them by default:
+    /// (user, channel, permission), as channel moderation or a scheme would.
+    pub denied_channel_permissions: RefCell<HashSet<(String, String, String)>>,
+    /// `ExperimentalViewArchivedChannels` switched off.
+    pub hide_archived_channels: bool,
+    /// Mattermost's message retention, in hours, when on.
+    pub message_retention_hours: Option<i64>,
 }
 
 pub const TEAM: &str = "team1";
@@ -81,21 +90,22 @@ impl FakeMattermost {
 }
 
 impl Mattermost for FakeMattermost {
+    // Deactivated accounts are not found, as in the real implementation.
     fn user(&self, id: &str) -> Option<User> {
-        self.users.iter().find(|u| u.id == id).cloned()
+        self.users.iter().find(|u| u.id == id && u.delete_at == 0).cloned()
     }
 
     fn user_by_username(&self, username: &str) -> Option<User> {
         let name = username.trim_start_matches('@');
-        self.users.iter().find(|u| u.username == name).cloned()
+        self.users.iter().find(|u| u.username == name && u.delete_at == 0).cloned()
     }
 
     fn is_team_member(&self, team_id: &str, user_id: &str) -> bool {
         self.team_members.contains(&(team_id.to_owned(), user_id.to_owned()))
     }
 
-    fn is_team_admin(&self, _team_id: &str, user_id: &str) -> bool {
-        self.system_admins.contains(user_id)
+    fn is_team_admin(&self, team_id: &str, user_id: &str) -> bool {
+        self.system_admins.contains(user_id) || self.team_admins.contains(&(team_id.to_owned(), user_id.to_owned()))
     }
 
     fn is_system_admin(&self, user_id: &str) -> bool {
@@ -233,5 +243,22 @@ impl Mattermost for FakeMattermost {
 
     fn settings(&self) -> Settings {
         self.settings.clone()
+    }
+
+    /// Mattermost's defaults: system admins hold every permission; other members of a channel
+    /// (guests aside) manage its members; nobody else does.
+    fn has_channel_permission(&self, user_id: &str, channel_id: &str, permission: &str) -> bool {
+        if self.denied_channel_permissions.borrow().contains(&(user_id.to_owned(), channel_id.to_owned(), permission.to_owned())) {
+            return false;
+        }
+        self.is_system_admin(user_id) || (self.is_channel_member(channel_id, user_id) && !self.is_guest(user_id))
+    }
+
+    fn view_archived_channels(&self) -> bool {
+        !self.hide_archived_channels
+    }
+
+    fn message_retention_hours(&self) -> Option<i64> {
+        self.message_retention_hours
     }
 }

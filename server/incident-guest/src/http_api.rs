@@ -14,6 +14,13 @@ use crate::{PLUGIN_ID, VERSION, with_service};
 
 type Reply = Result<HttpResponse, ServiceError>;
 
+/// Incidents one page of `GET /incidents` holds at most. A list card (repo_list.rs) of the
+/// largest incident is about 200 KB; 100 of them, and their JSON, stay well within the guest's
+/// 128 MiB.
+const MAX_INCIDENTS_PAGE: usize = 100;
+/// Followers one page of `GET /incidents/{id}/followers` holds at most (and by default).
+const MAX_FOLLOWERS_PAGE: usize = 1000;
+
 fn fail(e: &ServiceError) -> HttpResponse {
     HttpResponse::error(e.http_status(), &e.to_string())
 }
@@ -71,7 +78,7 @@ pub(crate) fn query(request: &HttpRequest, key: &str) -> Option<String> {
     request.query(key).map(decode).filter(|v| !v.is_empty())
 }
 
-fn number(request: &HttpRequest, key: &str, default: usize, max: usize) -> Result<usize, ServiceError> {
+pub(crate) fn number(request: &HttpRequest, key: &str, default: usize, max: usize) -> Result<usize, ServiceError> {
     match query(request, key) {
         None => Ok(default),
         Some(v) => v
@@ -91,6 +98,12 @@ pub fn route<M: Mattermost, D: Database>(mm: &M, db: &D, request: &HttpRequest) 
     let Some(user) = request.user_id.clone() else {
         return HttpResponse::error(401, "not authenticated: log in to Mattermost");
     };
+    // Another plugin's request (Mattermost sets this header on inter-plugin calls and strips it
+    // from everyone else's) may carry any user id it likes: the API acts for people, so it
+    // serves none.
+    if request.header("Mattermost-Plugin-ID").is_some() {
+        return HttpResponse::error(403, "Incident Response does not serve requests from other plugins.");
+    }
     let path: Vec<&str> = request.path().trim_matches('/').split('/').collect();
     let method = request.method.as_str();
     // The echo route carries arbitrary bytes for the transport's tests; everything else is
@@ -161,7 +174,7 @@ fn dispatch<M: Mattermost, D: Database>(s: &mut Service<'_, M, D>, user: &str, m
                 text: query(request, "q"),
             };
             let page = number(request, "page", 0, 100_000)?;
-            let per_page = number(request, "per_page", 20, 200)?.max(1);
+            let per_page = number(request, "per_page", 20, MAX_INCIDENTS_PAGE)?.max(1);
             let (items, total) = s.list(user, &filter, page, per_page)?;
             ok(json!({"items": items.iter().map(incident_json).collect::<Vec<_>>(), "total": total,
                 "page": page, "per_page": per_page}))
@@ -226,7 +239,11 @@ fn dispatch<M: Mattermost, D: Database>(s: &mut Service<'_, M, D>, user: &str, m
             };
             ok(json!({ "ephemeral_text": answer }))
         }
-        ("GET", ["api", "v0", "incidents", id, "followers"]) => ok(json!({ "user_ids": s.followers(user, id)? })),
+        ("GET", ["api", "v0", "incidents", id, "followers"]) => {
+            let page = number(request, "page", 0, 100_000)?;
+            let per_page = number(request, "per_page", MAX_FOLLOWERS_PAGE, MAX_FOLLOWERS_PAGE)?.max(1);
+            ok(json!({ "user_ids": s.followers(user, id, page, per_page)?, "page": page, "per_page": per_page }))
+        }
         ("PUT", ["api", "v0", "incidents", id, "followers", "me"]) => ok(json!({ "message": s.set_following(user, id, true)? })),
         ("DELETE", ["api", "v0", "incidents", id, "followers", "me"]) => ok(json!({ "message": s.set_following(user, id, false)? })),
         // "Claim <role>" buttons (intro post, role nudges): the role goes to whoever clicked.

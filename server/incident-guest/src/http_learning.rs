@@ -7,7 +7,12 @@ use mattermost_plugin_sdk::HttpResponse;
 use serde_json::{Value, json};
 
 use crate::db::Database;
-use crate::http_api::{body, incident_json, query as query_param};
+use crate::http_api::{body, incident_json, number, query as query_param};
+use crate::repo_learning::MAX_TRANSCRIPT_PAGE;
+
+/// Follow-up actions one page of `GET /actions` holds at most (and by default: as many as the
+/// list held before it was paged).
+const MAX_ACTIONS_PAGE: usize = 1000;
 use crate::learning::ActionPatch;
 use crate::platform::Mattermost;
 use crate::service::{Service, ServiceError};
@@ -83,7 +88,10 @@ pub fn dispatch<M: Mattermost, D: Database>(
         ("GET", ["api", "v0", "actions"]) => (|| {
             let team = query_param(request, "team_id").unwrap_or_default();
             let open_only = query_param(request, "state").as_deref() != Some("all");
-            ok(json!({ "items": s.team_actions(user, &team, open_only)? }))
+            let page = number(request, "page", 0, 100_000)?;
+            let per_page = number(request, "per_page", MAX_ACTIONS_PAGE, MAX_ACTIONS_PAGE)?.max(1);
+            let (items, total) = s.team_actions(user, &team, open_only, page, per_page)?;
+            ok(json!({ "items": items, "total": total, "page": page, "per_page": per_page }))
         })(),
         ("GET", ["api", "v0", "reports"]) => (|| {
             let team = query_param(request, "team_id").ok_or_else(|| ServiceError::Invalid("`team_id` is required.".into()))?;
@@ -115,21 +123,30 @@ pub fn dispatch<M: Mattermost, D: Database>(
         })(),
         ("POST", ["api", "v0", "incidents", id, "report", "publish"]) => (|| ok(json!({ "channels": s.publish_report(user, id)? })))(),
         ("GET", ["api", "v0", "incidents", id, "transcript"]) => (|| {
-            let (incident, messages) = s.transcript(user, id)?;
+            let after = query_param(request, "after");
+            let limit = number(request, "limit", MAX_TRANSCRIPT_PAGE, MAX_TRANSCRIPT_PAGE)?.max(1);
+            let (incident, messages, next) = s.transcript(user, id, after.as_deref(), limit)?;
             if query_param(request, "format").as_deref() == Some("md") {
                 let usernames = |uid: &str| s.mm.user(uid).map(|u| u.username).unwrap_or_else(|| uid.to_owned());
-                let mut md = format!("# {} · {} — channel transcript\n\n", incident.reference(), incident.name);
+                let mut md = if after.is_none() {
+                    format!("# {} · {} — channel transcript\n\n", incident.reference(), incident.name)
+                } else {
+                    String::new()
+                };
                 for m in &messages {
                     let indent = if m.root_id.is_empty() { "" } else { "  ↳ " };
                     let edited = if m.edit_at > 0 { " (edited)" } else { "" };
                     md.push_str(&format!("- {indent}`{}` @{}{edited}: {}\n", m.create_at, usernames(&m.user_id), m.message.replace('\n', " ")));
+                }
+                if let Some(next) = &next {
+                    md.push_str(&format!("\n_More messages follow: ask again with `after={next}`._\n"));
                 }
                 let mut response = HttpResponse::json(200, &Value::Null);
                 response.body = md.into_bytes();
                 response.headers = vec![("Content-Type".into(), "text/markdown; charset=utf-8".into())];
                 Ok(response)
             } else {
-                ok(json!({ "incident_id": incident.id, "reference": incident.reference(), "messages": messages }))
+                ok(json!({ "incident_id": incident.id, "reference": incident.reference(), "messages": messages, "next_after": next }))
             }
         })(),
         _ => return None,

@@ -11,9 +11,16 @@ use mattermost_plugin_sdk::model::Post;
 
 use crate::db::Database;
 use crate::platform::Mattermost;
+use crate::privacy::{CORRECTION_ROUNDS, PrivacyRow, PrivacyRowRef};
 use crate::repo::Versioned;
 use crate::repo_learning::ChannelMessage;
 use crate::service::{Result, Service, ServiceError};
+
+/// When message retention last ran over the transcripts (Unix ms, in `meta`).
+const RETENTION_RUN_KEY: &str = "message_retention_applied_at";
+
+/// Incidents a team report covers at most, newest first.
+const MAX_REPORT_INCIDENTS: usize = 5000;
 
 /// `15m ago`, `2h ago` at the start of some words: the moment meant, and the words left.
 pub fn leading_time_ago(words: &[String], now_ms: i64) -> (Option<i64>, Vec<String>) {
@@ -65,8 +72,12 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     pub fn add_action(&mut self, user_id: &str, incident_id: &str, draft: &ActionDraft) -> Result<FollowUpAction> {
         let incident = self.incident(user_id, incident_id)?.value;
         self.require_member_or_admin(&incident, user_id)?;
-        if draft.owner_id.as_ref().is_some_and(|owner| !self.mm.is_team_member(&incident.team_id, owner)) {
-            return Err(ServiceError::Invalid("The owner must be a member of the team.".into()));
+        if draft.owner_id.as_ref().is_some_and(|owner| !self.is_active_team_member(&incident.team_id, owner)) {
+            return Err(ServiceError::Invalid("The owner must be an active member of the team.".into()));
+        }
+        let max = crate::repo_learning::MAX_ACTIONS_PER_INCIDENT;
+        if self.repo.count_incident_actions(&incident.id)? >= max {
+            return Err(ServiceError::Invalid(format!("{} has {max} follow-up actions, the most an incident may have.", incident.reference())));
         }
         let id = self.ids.new_id();
         let action = FollowUpAction::new(&id, &incident.id, &incident.team_id, user_id, draft, self.now)?;
@@ -87,13 +98,13 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             action.set_text(text, self.now)?;
         }
         if let Some(owner) = &patch.owner_id {
-            if owner.as_ref().is_some_and(|o| !self.mm.is_team_member(&incident.team_id, o)) {
-                return Err(ServiceError::Invalid("The owner must be a member of the team.".into()));
+            if owner.as_ref().is_some_and(|o| !self.is_active_team_member(&incident.team_id, o)) {
+                return Err(ServiceError::Invalid("The owner must be an active member of the team.".into()));
             }
             action.owner_id = owner.clone();
         }
         if let Some(due) = patch.due_at {
-            action.due_at = due;
+            action.due_at = incident_core::actions::checked_due_at(due, self.now)?;
         }
         action.updated_at = self.now;
         match self.repo.save_action(&action, revision) {
@@ -108,18 +119,22 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         Ok(self.repo.incident_actions(&incident.id)?)
     }
 
-    /// The team's actions the user may see (those of incidents they may see).
-    pub fn team_actions(&self, user_id: &str, team_id: &str, open_only: bool) -> Result<Vec<FollowUpAction>> {
+    /// One page of the team's actions the user may see (those of incidents they may see,
+    /// decided in SQL before the page is cut), and how many there are in all.
+    pub fn team_actions(&self, user_id: &str, team_id: &str, open_only: bool, page: usize, per_page: usize) -> Result<(Vec<FollowUpAction>, usize)> {
         if !self.mm.is_team_member(team_id, user_id) && !self.mm.is_system_admin(user_id) {
             return Err(ServiceError::Forbidden("You are not a member of this team.".into()));
         }
-        let mut visible = Vec::new();
-        for action in self.repo.team_actions(team_id, open_only)? {
-            if self.incident(user_id, &action.incident_id).is_ok() {
-                visible.push(action);
+        let filter = incident_core::IncidentFilter { team_id: Some(team_id.to_owned()), ..Default::default() };
+        for round in 1..=CORRECTION_ROUNDS {
+            let visible = self.visibility(&filter, team_id, user_id)?;
+            let (rows, total) = self.repo.team_actions_page(&filter, &visible, open_only, page.saturating_mul(per_page), per_page)?;
+            let incidents = rows.iter().map(|r| PrivacyRowRef { id: &r.action.incident_id, team_id: &r.incident_team, channel_id: &r.incident_channel });
+            if !self.correct_public_rows(incidents, &visible)? || round == CORRECTION_ROUNDS {
+                return Ok((rows.into_iter().map(|r| r.action).collect(), total));
             }
         }
-        Ok(visible)
+        Ok((Vec::new(), 0))
     }
 
     fn require_member_or_admin(&self, incident: &Incident, user_id: &str) -> Result<()> {
@@ -132,18 +147,33 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
 
     // --- reports across incidents ------------------------------------------------------------
 
-    /// The team report over the incidents the user may see.
+    /// The team report over the incidents the user may see (up to [`MAX_REPORT_INCIDENTS`],
+    /// newest first), read a memory budget at a time and kept as light rows; open actions are
+    /// counted in SQL over the same incidents.
     pub fn team_report(&self, user_id: &str, team_id: &str, period: incident_core::reports::Period, periods: usize) -> Result<incident_core::reports::TeamReport> {
+        use incident_core::reports::ReportIncident;
         if !self.mm.is_team_member(team_id, user_id) && !self.mm.is_system_admin(user_id) {
             return Err(ServiceError::Forbidden("You are not a member of this team.".into()));
         }
         let filter = incident_core::IncidentFilter { team_id: Some(team_id.to_owned()), ..Default::default() };
-        let visible = self.repo.incidents(&filter, &self.visibility(&filter, team_id, user_id)?)?;
-        let ids: std::collections::HashSet<&str> = visible.iter().map(|i| i.id.as_str()).collect();
-        let actions: Vec<FollowUpAction> = self.repo.team_actions(team_id, false)?.into_iter().filter(|a| ids.contains(a.incident_id.as_str())).collect();
-        let playbooks = self.repo.playbooks(team_id)?;
-        let title = |id: &str| playbooks.iter().find(|p| p.id == id).map(|p| p.title.clone());
-        Ok(incident_core::reports::team_report(&visible, &actions, &title, period, periods, self.now))
+        for round in 1..=CORRECTION_ROUNDS {
+            let visible = self.visibility(&filter, team_id, user_id)?;
+            let mut rows: Vec<ReportIncident> = Vec::new();
+            let mut located: Vec<PrivacyRow> = Vec::new();
+            self.repo.visit_incidents(&filter, &visible, MAX_REPORT_INCIDENTS, |i| {
+                rows.push(ReportIncident::of(&i, self.now));
+                located.push(PrivacyRow { id: i.id, team_id: i.team_id, channel_id: i.channel_id });
+                Ok(())
+            })?;
+            let (actions, action_incidents) = self.repo.open_action_counts(&filter, &visible, self.now)?;
+            let as_rows = located.iter().chain(&action_incidents).map(PrivacyRowRef::from);
+            if !self.correct_public_rows(as_rows, &visible)? || round == CORRECTION_ROUNDS {
+                let playbooks = self.repo.playbook_titles(team_id)?;
+                let title = |id: &str| playbooks.iter().find(|(p, _)| p == id).map(|(_, t)| t.clone());
+                return Ok(incident_core::reports::team_report(&rows, &actions, &title, period, periods, self.now));
+            }
+        }
+        Err(ServiceError::Internal("the report could not be made".into()))
     }
 
     // --- report, metrics, transcript ---------------------------------------------------------
@@ -225,9 +255,29 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         Ok(channels.len())
     }
 
-    pub fn transcript(&self, user_id: &str, incident_id: &str) -> Result<(Incident, Vec<ChannelMessage>)> {
+    /// One page of the channel transcript (repo_learning.rs): after the message `after`, at
+    /// most `limit`; answers the incident, the page and the cursor of the next page if any.
+    /// The transcript is the channel's own messages, so it is for those Mattermost lets read
+    /// the channel: a team admin outside a private incident channel sees the incident's record
+    /// but not its channel's messages.
+    pub fn transcript(&self, user_id: &str, incident_id: &str, after: Option<&str>, limit: usize) -> Result<(Incident, Vec<ChannelMessage>, Option<String>)> {
         let incident = self.incident(user_id, incident_id)?.value;
-        Ok((incident.clone(), self.repo.transcript(&incident.id)?))
+        let reads_channel = self.mm.is_channel_member(&incident.channel_id, user_id)
+            || self.mm.is_system_admin(user_id)
+            || !self.channel_hides_incident(&incident.team_id, self.mm.channel(&incident.channel_id).as_ref());
+        if !reads_channel {
+            return Err(ServiceError::Forbidden(
+                "The transcript of a private incident channel is for its members: join the channel to read it.".into(),
+            ));
+        }
+        if let Some(after) = after
+            && !self.repo.transcript_has(&incident.id, after)?
+        {
+            return Err(ServiceError::Invalid("`after` is not a message of this transcript: use the `next_after` of the previous page.".into()));
+        }
+        let (messages, more) = self.repo.transcript_page(&incident.id, after, limit)?;
+        let next = if more { messages.last().map(|m| m.post_id.clone()) } else { None };
+        Ok((incident, messages, next))
     }
 
     /// MessageHasBeenPosted: messages by people in an incident channel are kept.
@@ -243,7 +293,6 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             user_id: post.user_id.clone(),
             root_id: post.root_id.clone(),
             message: post.message.clone(),
-            original_message: post.message.clone(),
             create_at: post.create_at,
             edit_at: post.edit_at,
         };
@@ -251,9 +300,28 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         Ok(true)
     }
 
-    /// MessageHasBeenDeleted: a deleted message leaves the transcript, text and all.
+    /// MessageHasBeenDeleted: a deleted message leaves the transcript, text and all; a deleted
+    /// thread root takes its replies (Mattermost deletes them with it and tells of the root only).
     pub fn capture_delete(&mut self, post: &Post) -> Result<bool> {
-        Ok(self.repo.capture_delete(&post.id, post.delete_at)?)
+        Ok(self.repo.capture_delete(&post.id, post.delete_at, post.root_id.is_empty())?)
+    }
+
+    /// RunScheduled: Mattermost's global message retention applies to the transcript too;
+    /// answers how many messages left it.
+    pub fn apply_message_retention(&mut self) -> Result<u64> {
+        let Some(hours) = self.mm.message_retention_hours() else {
+            return Ok(0);
+        };
+        // Once an hour is plenty for a retention counted in hours, and spares the table a
+        // scan every minute.
+        let last = self.repo.meta(RETENTION_RUN_KEY)?.and_then(|t| t.parse::<i64>().ok()).unwrap_or(0);
+        if self.now.saturating_sub(last) < 3_600_000 && last <= self.now {
+            return Ok(0);
+        }
+        let cutoff = self.now.saturating_sub(hours.saturating_mul(3_600_000));
+        let forgotten = self.repo.forget_messages_before(cutoff)?;
+        self.repo.set_meta(RETENTION_RUN_KEY, &self.now.to_string())?;
+        Ok(forgotten)
     }
 
     /// MessageHasBeenUpdated: the kept message follows the edit.

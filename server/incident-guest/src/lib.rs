@@ -15,6 +15,7 @@ mod input_limits;
 mod learning;
 mod platform;
 mod playbook_access;
+mod privacy;
 mod repo;
 mod repo_learning;
 mod repo_list;
@@ -30,6 +31,8 @@ mod fake;
 mod scenarios;
 #[cfg(test)]
 mod scenarios_edit;
+#[cfg(test)]
+mod scenarios_privacy;
 #[cfg(test)]
 mod scenarios_security;
 #[cfg(test)]
@@ -138,14 +141,21 @@ impl Plugin for IncidentResponse {
     fn message_has_been_posted(&self, api: &Api, _ctx: &Context, post: &mattermost_plugin_sdk::model::Post) {
         // Called for every post on the server: one service; an incident channel's message is
         // kept, any other may get a keyword offer.
-        with_service(&ServerApi(*api), &Store, |s| match s.capture_post(post) {
-            Ok(true) => {}
-            Ok(false) => {
-                if let Err(e) = s.offer_from_keywords(post) {
-                    api.log(LogLevel::Warn, "keyword suggestion failed", &[("error", &e.to_string())]);
-                }
+        // Mattermost's message for a converted, archived or moved channel updates who may see
+        // its incident (privacy.rs).
+        with_service(&ServerApi(*api), &Store, |s| {
+            if let Err(e) = s.follow_channel_change(post) {
+                api.log(LogLevel::Warn, "following a channel's privacy failed", &[("error", &e.to_string())]);
             }
-            Err(e) => api.log(LogLevel::Warn, "transcript capture failed", &[("error", &e.to_string())]),
+            match s.capture_post(post) {
+                Ok(true) => {}
+                Ok(false) => {
+                    if let Err(e) = s.offer_from_keywords(post) {
+                        api.log(LogLevel::Warn, "keyword suggestion failed", &[("error", &e.to_string())]);
+                    }
+                }
+                Err(e) => api.log(LogLevel::Warn, "transcript capture failed", &[("error", &e.to_string())]),
+            }
         });
     }
 
@@ -173,6 +183,12 @@ impl Plugin for IncidentResponse {
         let run_started = std::time::Instant::now();
         if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.send_due_reminders()) {
             api.log(LogLevel::Error, "reminders failed", &[("error", &e.to_string())]);
+        }
+        if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.apply_message_retention()) {
+            api.log(LogLevel::Error, "applying message retention to transcripts failed", &[("error", &e.to_string())]);
+        }
+        if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.recheck_privacy()) {
+            api.log(LogLevel::Error, "re-checking incident channels' privacy failed", &[("error", &e.to_string())]);
         }
         if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.backfill_list_columns()) {
             api.log(LogLevel::Error, "filling in the incident list columns failed", &[("error", &e.to_string())]);

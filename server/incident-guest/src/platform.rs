@@ -143,6 +143,15 @@ pub trait Mattermost {
     /// A websocket event to a team or a channel (the webapp's panels listen for it).
     fn publish(&self, event: &str, payload: &serde_json::Value, audience: &EventAudience);
     fn settings(&self) -> Settings;
+    /// Whether the user holds `permission` in the channel, as Mattermost decides it (the
+    /// channel's scheme and moderation, the team's and the system's roles).
+    fn has_channel_permission(&self, user_id: &str, channel_id: &str, permission: &str) -> bool;
+    /// `TeamSettings.ExperimentalViewArchivedChannels` (Mattermost's default: true): whether
+    /// archived channels stay readable to those who could read them before.
+    fn view_archived_channels(&self) -> bool;
+    /// Hours after which Mattermost's global data retention deletes messages, when message
+    /// deletion is on (`DataRetentionSettings`); None when it is off.
+    fn message_retention_hours(&self) -> Option<i64>;
 }
 
 /// Mattermost's system role of guest accounts.
@@ -305,5 +314,31 @@ impl Mattermost for ServerApi {
 
     fn settings(&self) -> Settings {
         self.0.load_plugin_configuration().unwrap_or_default()
+    }
+
+    fn has_channel_permission(&self, user_id: &str, channel_id: &str, permission: &str) -> bool {
+        self.0.has_permission_to_channel(user_id, channel_id, permission)
+    }
+
+    fn view_archived_channels(&self) -> bool {
+        // Unreadable config: Mattermost's default.
+        self.0
+            .get_config()
+            .ok()
+            .and_then(|c| c["TeamSettings"]["ExperimentalViewArchivedChannels"].as_bool())
+            .unwrap_or(true)
+    }
+
+    fn message_retention_hours(&self) -> Option<i64> {
+        let config = self.0.get_config().ok()?;
+        let settings = &config["DataRetentionSettings"];
+        if settings["EnableMessageDeletion"].as_bool() != Some(true) {
+            return None;
+        }
+        // As Mattermost's GetMessageRetentionHours: hours first, then the deprecated days, then
+        // its default of 365 days.
+        let hours = settings["MessageRetentionHours"].as_i64().filter(|h| *h > 0);
+        let days = settings["MessageRetentionDays"].as_i64().filter(|d| *d > 0);
+        Some(hours.or(days.map(|d| d * 24)).unwrap_or(365 * 24))
     }
 }

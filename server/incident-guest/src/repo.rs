@@ -104,6 +104,43 @@ pub enum RepoError {
     Store(#[from] StoreError),
     #[error("stored data is unreadable: {0}")]
     Corrupt(String),
+    /// A document or a team's documents would pass a size cap; the text says which and how to go on.
+    #[error("{0}")]
+    Full(String),
+}
+
+/// The largest incident document saved, in bytes of JSON. A change reads, parses and writes
+/// the whole document in one call (about three copies), so 8 MiB keeps that far below the
+/// guest's 128 MiB; it holds a checklist copied from the largest playbook (3.6 MB in 4-byte
+/// characters) and thousands of timeline events besides.
+pub const MAX_INCIDENT_DOC_BYTES: usize = 8 * 1024 * 1024;
+/// Timeline events one incident keeps at most: an event a minute for three and a half days.
+pub const MAX_TIMELINE_EVENTS: usize = 5000;
+/// Playbooks one team has at most.
+pub const MAX_PLAYBOOKS_PER_TEAM: i64 = 200;
+/// Characters of playbook documents one team has at most. A team's playbooks are read together
+/// (the list, the start form, keyword offers on every message); 4 Mi characters is at most
+/// 16 MiB of UTF-8, which with its parsed copy and the answer stays well within the guest's
+/// 128 MiB. That is hundreds of ordinary playbooks, or four of the largest possible.
+pub const MAX_TEAM_PLAYBOOK_CHARS: i64 = 4 * 1024 * 1024;
+
+/// The incident's JSON, if it is within the caps.
+fn incident_doc(incident: &Incident) -> Result<String> {
+    if incident.timeline.len() > MAX_TIMELINE_EVENTS {
+        return Err(RepoError::Full(format!(
+            "{} has {MAX_TIMELINE_EVENTS} timeline events, the most an incident keeps; start a follow-up incident to go on.",
+            incident.reference()
+        )));
+    }
+    let doc = to_json(incident)?;
+    if doc.len() > MAX_INCIDENT_DOC_BYTES {
+        return Err(RepoError::Full(format!(
+            "{}'s record would pass {} MiB, the most an incident keeps; shorten notes or start a follow-up incident.",
+            incident.reference(),
+            MAX_INCIDENT_DOC_BYTES / (1024 * 1024)
+        )));
+    }
+    Ok(doc)
 }
 
 impl RepoError {
@@ -208,7 +245,7 @@ impl<'a, D: Database> Repo<'a, D> {
                     (&incident.channel_id).into(),
                     incident.playbook_id.clone().into(),
                     incident.created_at.into(),
-                    to_json(incident)?.into(),
+                    incident_doc(incident)?.into(),
                     crate::repo_list::search_text(incident).into(),
                     i64::from(private).into(),
                     (&incident.id).into(),
@@ -234,7 +271,7 @@ impl<'a, D: Database> Repo<'a, D> {
                     state_text(&incident.state).into(),
                     (&incident.commander_id).into(),
                     incident.ended_at.into(),
-                    to_json(incident)?.into(),
+                    incident_doc(incident)?.into(),
                     crate::repo_list::search_text(incident).into(),
                     (&incident.id).into(),
                     revision.into(),
@@ -269,14 +306,36 @@ impl<'a, D: Database> Repo<'a, D> {
 
     // --- playbooks ------------------------------------------------------------------------
 
+    /// Refuses a playbook document that would take the team past its caps; `replacing` is the
+    /// id of the playbook it replaces, if any.
+    fn check_team_playbooks(&self, team_id: &str, doc: &str, replacing: Option<&str>) -> Result<()> {
+        let rows = self.db.query(
+            "SELECT COUNT(*) AS n, COALESCE(SUM(length(doc)), 0) AS chars FROM playbooks WHERE team_id = ? AND id != ?",
+            &[team_id.into(), replacing.unwrap_or_default().into()],
+        )?;
+        let (count, chars) = (rows.integer(0, "n")?, rows.integer(0, "chars")?);
+        if count >= MAX_PLAYBOOKS_PER_TEAM {
+            return Err(RepoError::Full(format!("The team has {MAX_PLAYBOOKS_PER_TEAM} playbooks, the most a team may have; delete one first.")));
+        }
+        let own = i64::try_from(doc.chars().count()).unwrap_or(i64::MAX);
+        if chars.saturating_add(own) > MAX_TEAM_PLAYBOOK_CHARS {
+            return Err(RepoError::Full(format!(
+                "The team's playbooks would pass {MAX_TEAM_PLAYBOOK_CHARS} characters in all, the most a team may keep; shorten or delete playbooks first."
+            )));
+        }
+        Ok(())
+    }
+
     pub fn insert_playbook(&self, playbook: &Playbook) -> Result<()> {
+        let doc = to_json(playbook)?;
+        self.check_team_playbooks(&playbook.team_id, &doc, None)?;
         self.db.execute(vec![Statement::new(
             "INSERT INTO playbooks (id, team_id, title, doc, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
             vec![
                 (&playbook.id).into(),
                 (&playbook.team_id).into(),
                 (&playbook.title).into(),
-                to_json(playbook)?.into(),
+                doc.into(),
                 playbook.created_at.into(),
                 playbook.updated_at.into(),
             ],
@@ -285,13 +344,15 @@ impl<'a, D: Database> Repo<'a, D> {
     }
 
     pub fn save_playbook(&self, playbook: &Playbook, revision: i64) -> Result<()> {
+        let doc = to_json(playbook)?;
+        self.check_team_playbooks(&playbook.team_id, &doc, Some(&playbook.id))?;
         self.db.execute(vec![
             Statement::new(
                 "UPDATE playbooks SET title = ?, doc = ?, updated_at = ?, revision = revision + 1
                  WHERE id = ? AND revision = ?",
                 vec![
                     (&playbook.title).into(),
-                    to_json(playbook)?.into(),
+                    doc.into(),
                     playbook.updated_at.into(),
                     (&playbook.id).into(),
                     revision.into(),
@@ -318,6 +379,12 @@ impl<'a, D: Database> Repo<'a, D> {
             &[team_id.into()],
         )?;
         Ok(playbooks_from(&rows)?.into_iter().map(|v| v.value).collect())
+    }
+
+    /// The team's playbooks' ids and titles, without their documents.
+    pub fn playbook_titles(&self, team_id: &str) -> Result<Vec<(String, String)>> {
+        let rows = self.db().query("SELECT id, title FROM playbooks WHERE team_id = ? LIMIT 10000", &[team_id.into()])?;
+        (0..rows.len()).map(|i| Ok((rows.text(i, "id")?, rows.text(i, "title")?))).collect()
     }
 
     /// Gives a team the default playbooks, once: a team that deleted them keeps them deleted.
@@ -363,9 +430,30 @@ impl<'a, D: Database> Repo<'a, D> {
         Ok(changed.first().copied().unwrap_or(0) > 0)
     }
 
-    pub fn followers(&self, incident_id: &str) -> Result<Vec<String>> {
-        let rows = self.db.query("SELECT user_id FROM followers WHERE incident_id = ? ORDER BY since, user_id", &[incident_id.into()])?;
+    /// One page of an incident's followers, in the order they followed.
+    pub fn followers(&self, incident_id: &str, offset: usize, limit: usize) -> Result<Vec<String>> {
+        let rows = self.db.query(
+            "SELECT user_id FROM followers WHERE incident_id = ? ORDER BY since, user_id LIMIT ? OFFSET ?",
+            &[incident_id.into(), i64::try_from(limit).unwrap_or(i64::MAX).into(), i64::try_from(offset).unwrap_or(i64::MAX).into()],
+        )?;
         (0..rows.len()).map(|i| Ok(rows.text(i, "user_id")?)).collect()
+    }
+
+    /// The next `limit` followers after `after` (since, user id), for going through them all.
+    pub fn followers_page(&self, incident_id: &str, after: Option<&(i64, String)>, limit: usize) -> Result<Vec<(i64, String)>> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = match after {
+            None => self.db.query(
+                "SELECT since, user_id FROM followers WHERE incident_id = ? ORDER BY since, user_id LIMIT ?",
+                &[incident_id.into(), limit.into()],
+            )?,
+            Some((since, user)) => self.db.query(
+                "SELECT since, user_id FROM followers WHERE incident_id = ? AND (since > ? OR (since = ? AND user_id > ?))
+                 ORDER BY since, user_id LIMIT ?",
+                &[incident_id.into(), (*since).into(), (*since).into(), user.as_str().into(), limit.into()],
+            )?,
+        };
+        (0..rows.len()).map(|i| Ok((rows.integer(i, "since")?, rows.text(i, "user_id")?))).collect()
     }
 
     pub fn meta(&self, key: &str) -> Result<Option<String>> {

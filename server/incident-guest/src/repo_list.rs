@@ -31,7 +31,7 @@ pub enum Visible {
 }
 
 /// `clause` narrowed to what `visible` allows; `false` when that is nothing at all.
-fn restrict(visible: &Visible, clause: &mut String, params: &mut Vec<Value>) -> bool {
+pub(crate) fn restrict(visible: &Visible, clause: &mut String, params: &mut Vec<Value>) -> bool {
     let (public, ids) = match visible {
         Visible::All => return true,
         Visible::PublicAnd(ids) => (true, ids),
@@ -59,7 +59,7 @@ pub struct Unchecked {
 }
 
 /// The WHERE clause of the filter, shared by the page, its count and the private candidates.
-fn filter_sql(filter: &IncidentFilter) -> (String, Vec<Value>) {
+pub(crate) fn filter_sql(filter: &IncidentFilter) -> (String, Vec<Value>) {
     let mut sql = String::from("state != 'starting'");
     let mut params: Vec<Value> = Vec::new();
     let mut add = |clause: &str, value: Value| {
@@ -97,6 +97,48 @@ fn like_escape(text: &str) -> String {
     text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
+/// How much document text (in bytes, counting each character as 4, UTF-8's most) one read of
+/// whole incident documents may bring into the guest's memory (128 MiB, where rows are copied
+/// then parsed): bulk readers go a budget at a time.
+pub const DOC_BUDGET_BYTES: i64 = 16 * 1024 * 1024;
+/// Documents per read at most, whatever their size.
+const DOCS_PER_READ: usize = 50;
+
+/// `ids` (with their documents' length in characters) cut into reads within the budget; a
+/// document larger than the budget is read alone.
+fn budget_chunks(ids: &[(String, i64)]) -> Vec<&[(String, i64)]> {
+    let mut chunks = Vec::new();
+    let (mut start, mut bytes) = (0, 0i64);
+    for (n, (_, chars)) in ids.iter().enumerate() {
+        let size = chars.saturating_mul(4);
+        if n > start && (bytes.saturating_add(size) > DOC_BUDGET_BYTES || n - start >= DOCS_PER_READ) {
+            chunks.push(&ids[start..n]);
+            (start, bytes) = (n, 0);
+        }
+        bytes = bytes.saturating_add(size);
+    }
+    if start < ids.len() {
+        chunks.push(&ids[start..]);
+    }
+    chunks
+}
+
+/// An incident as a list shows it: everything but its history (the timeline, status updates
+/// but the latest, checklist items' descriptions and change history), which `GET
+/// /incidents/{id}` has. A list card is small whatever the incident's size.
+pub fn list_card(mut incident: Incident) -> Incident {
+    incident.timeline = Vec::new();
+    let latest = incident.updates.pop();
+    incident.updates = latest.into_iter().collect();
+    for section in &mut incident.checklists {
+        for item in &mut section.items {
+            item.description = String::new();
+            item.history = Vec::new();
+        }
+    }
+    incident
+}
+
 /// Rows per backfill step: small enough for one hook's time.
 const BACKFILL_BATCH: i64 = 200;
 
@@ -113,19 +155,56 @@ impl<D: Database> Repo<'_, D> {
             .collect()
     }
 
-    /// Every incident (up to 5,000, newest first) matching `filter` that is `visible`. The
-    /// domain's own [`IncidentFilter::matches`] has the last word on text matches.
-    pub fn incidents(&self, filter: &IncidentFilter, visible: &Visible) -> Result<Vec<Incident>> {
+    /// Every incident (up to `max_rows`, newest first) matching `filter` that is `visible`,
+    /// handed to `visit` one at a time: documents are read a memory budget at a time
+    /// ([`DOC_BUDGET_BYTES`]) and dropped after their visit, so a team's worth of large
+    /// incidents never sits in the guest's memory at once. The domain's own
+    /// [`IncidentFilter::matches`] has the last word on text matches.
+    pub fn visit_incidents(
+        &self,
+        filter: &IncidentFilter,
+        visible: &Visible,
+        max_rows: usize,
+        mut visit: impl FnMut(Incident) -> Result<()>,
+    ) -> Result<()> {
         let (mut clause, mut params) = filter_sql(filter);
         if !restrict(visible, &mut clause, &mut params) {
+            return Ok(());
+        }
+        params.push(i64::try_from(max_rows).unwrap_or(i64::MAX).into());
+        let sql = format!(
+            "SELECT id, length(doc) AS chars FROM incidents WHERE {clause} ORDER BY created_at DESC, number DESC, id LIMIT ?"
+        );
+        let sized = self.db().query(&sql, &params)?;
+        let mut ids = Vec::with_capacity(sized.len());
+        for i in 0..sized.len() {
+            ids.push((sized.text(i, "id")?, sized.integer(i, "chars")?));
+        }
+        for chunk in budget_chunks(&ids) {
+            for incident in self.incidents_by_ids(chunk)? {
+                if filter.matches(&incident) {
+                    visit(incident)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The incidents with these ids, in this order (rows gone meanwhile are left out).
+    fn incidents_by_ids(&self, ids: &[(String, i64)]) -> Result<Vec<Incident>> {
+        if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let sql = format!("SELECT doc, number, revision FROM incidents WHERE {clause} ORDER BY created_at DESC, number DESC LIMIT 5000");
-        Ok(incidents_from(&self.db().query(&sql, &params)?)?.into_iter().map(|v| v.value).filter(|i| filter.matches(i)).collect())
+        let sql = format!("SELECT doc, number, revision FROM incidents WHERE id IN ({})", vec!["?"; ids.len()].join(", "));
+        let params: Vec<Value> = ids.iter().map(|(id, _)| Value::from(id.as_str())).collect();
+        let mut found: Vec<Incident> = incidents_from(&self.db().query(&sql, &params)?)?.into_iter().map(|v| v.value).collect();
+        found.sort_by_key(|i| ids.iter().position(|(id, _)| *id == i.id));
+        Ok(found)
     }
 
     /// One page, newest first, of the incidents matching `filter` that are `visible`. Returns
-    /// the page and how many match in all.
+    /// the page and how many match in all. The page's documents are read a memory budget at
+    /// a time and each is shown as its list card ([`list_card`]).
     pub fn incident_page(
         &self,
         filter: &IncidentFilter,
@@ -143,21 +222,35 @@ impl<D: Database> Repo<'_, D> {
         page_params.push(i64::try_from(limit).unwrap_or(i64::MAX).into());
         page_params.push(i64::try_from(offset).unwrap_or(i64::MAX).into());
         let sql = format!(
-            "SELECT doc, number, revision FROM incidents WHERE {clause} ORDER BY created_at DESC, number DESC LIMIT ? OFFSET ?"
+            "SELECT id, length(doc) AS chars FROM incidents WHERE {clause} ORDER BY created_at DESC, number DESC LIMIT ? OFFSET ?"
         );
-        let page = incidents_from(&self.db().query(&sql, &page_params)?)?.into_iter().map(|v| v.value).collect();
+        let sized = self.db().query(&sql, &page_params)?;
+        let mut ids = Vec::with_capacity(sized.len());
+        for i in 0..sized.len() {
+            ids.push((sized.text(i, "id")?, sized.integer(i, "chars")?));
+        }
+        let mut page = Vec::with_capacity(ids.len());
+        for chunk in budget_chunks(&ids) {
+            page.extend(self.incidents_by_ids(chunk)?.into_iter().map(list_card));
+        }
         Ok((page, total))
     }
 
     /// Fills `search_text` and `private` of up to one batch of incidents stored before they
     /// existed; `is_private` looks the channel up. Returns how many rows it filled.
     pub fn backfill_list_columns(&self, is_private: impl Fn(&str) -> Option<bool>) -> Result<usize> {
-        let rows = self.db().query(
-            "SELECT doc, number, revision FROM incidents WHERE state != 'starting' AND (search_text IS NULL OR private IS NULL) LIMIT ?",
+        let sized = self.db().query(
+            "SELECT id, length(doc) AS chars FROM incidents WHERE state != 'starting' AND (search_text IS NULL OR private IS NULL) LIMIT ?",
             &[BACKFILL_BATCH.into()],
         )?;
+        let mut ids = Vec::with_capacity(sized.len());
+        for i in 0..sized.len() {
+            ids.push((sized.text(i, "id")?, sized.integer(i, "chars")?));
+        }
+        // One budget of documents per tick is plenty for a one-off backfill.
+        let first = budget_chunks(&ids).into_iter().next().unwrap_or(&[]);
         let mut statements = Vec::new();
-        for incident in incidents_from(&rows)?.into_iter().map(|v| v.value) {
+        for incident in self.incidents_by_ids(first)? {
             // A channel that cannot be looked up counts as private: shown to admins only.
             let private = i64::from(is_private(&incident.channel_id).unwrap_or(true));
             statements.push(Statement::new(

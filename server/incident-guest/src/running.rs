@@ -14,6 +14,9 @@ use crate::platform::Mattermost;
 use crate::service::{Result, Service, ServiceError, invalid_settings};
 use crate::shared_channels::{private_policy, team_channels};
 
+/// Followers read per query when an update is sent to them all.
+const FOLLOWERS_PER_READ: usize = 1000;
+
 /// A stakeholder group brings at most this many people into an incident channel.
 const MAX_GROUP_INVITES: usize = 200;
 
@@ -92,12 +95,17 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     }
 
     /// Gives a role (or takes it back with `None`). The new holder joins the channel and gets
-    /// a direct message saying what the role asks of them.
+    /// a direct message saying what the role asks of them. Bringing someone into the channel
+    /// takes what Mattermost asks of it (`require_may_add_member`); without it nothing changes.
     pub fn assign_role(&mut self, user_id: &str, incident_id: &str, role: &str, holder: Option<&str>) -> Result<Incident> {
         let conduct = self.conduct()?;
         let current = self.incident(user_id, incident_id)?.value;
-        if holder.is_some_and(|h| !self.mm.is_team_member(&current.team_id, h)) {
-            return Err(ServiceError::Invalid("Roles can only go to members of the team.".into()));
+        if let Some(h) = holder {
+            if !self.is_active_team_member(&current.team_id, h) {
+                return Err(ServiceError::Invalid("Roles can only go to active members of the team.".into()));
+            }
+            self.require_change(&current, user_id)?;
+            self.require_may_add_member(&current, user_id, h)?;
         }
         let actor = user_id.to_owned();
         let (incident, ()) = self.change(user_id, incident_id, |i, _, now| i.assign_role(&actor, &conduct, role, holder, now))?;
@@ -111,7 +119,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                     "You are now the **{}** of {} **{}** (~{channel}).\n\n{}",
                     level.name,
                     incident.reference(),
-                    incident.name,
+                    render::safe(&incident.name),
                     level.description
                 );
                 let _ = self.mm.direct_message(&self.bot_id, h, message.trim_end());
@@ -131,11 +139,20 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             self.post(&incident.channel_id, post.clone());
             self.announce(&incident, &post, &render::private_update_line(&incident, update));
             if !self.bot_id.is_empty() {
-                for follower in self.repo.followers(&incident.id)? {
-                    // Followers who can no longer see the incident (left a private channel) hear nothing.
-                    if follower != user_id && self.may_view(&incident, &follower) {
-                        let _ = self.mm.direct_message(&self.bot_id, &follower, &post);
+                // A page of followers at a time: the update is saved and posted whatever their number.
+                let mut after: Option<(i64, String)> = None;
+                loop {
+                    let page = self.repo.followers_page(&incident.id, after.as_ref(), FOLLOWERS_PER_READ)?;
+                    for (_, follower) in &page {
+                        // Followers who can no longer see the incident (left a private channel) hear nothing.
+                        if follower != user_id && self.may_view(&incident, follower) {
+                            let _ = self.mm.direct_message(&self.bot_id, follower, &post);
+                        }
                     }
+                    if page.len() < FOLLOWERS_PER_READ {
+                        break;
+                    }
+                    after = page.into_iter().last();
                 }
             }
         }
@@ -156,9 +173,10 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         })
     }
 
-    pub fn followers(&self, user_id: &str, incident_id: &str) -> Result<Vec<String>> {
+    /// One page of the incident's followers, in the order they followed.
+    pub fn followers(&self, user_id: &str, incident_id: &str, page: usize, per_page: usize) -> Result<Vec<String>> {
         let incident = self.incident(user_id, incident_id)?.value;
-        Ok(self.repo.followers(&incident.id)?)
+        Ok(self.repo.followers(&incident.id, page.saturating_mul(per_page), per_page)?)
     }
 
     /// Creates or edits the incident's post in its team's digest channel, when one is set: in

@@ -780,7 +780,9 @@ fn learning_capture_notes_impact_actions_report_and_transcript() {
     assert_eq!(status, 200);
     let messages = t["messages"].as_array().expect("messages");
     assert_eq!(messages.len(), 2);
-    assert_eq!((messages[0]["message"].as_str(), messages[0]["original_message"].as_str()), (Some("Consumers are stuck since 10:02"), Some("Consumers are stuck")));
+    // Only the text Mattermost shows now: the pre-edit text is neither answered nor kept.
+    assert_eq!(messages[0]["message"], "Consumers are stuck since 10:02");
+    assert!(!t.to_string().contains("\"Consumers are stuck\""), "{t}");
     assert_eq!(messages[1]["root_id"], root.id.as_str());
     let md = http_api::route(&w.mm, &w.db, &HttpRequest {
         method: "GET".into(), url: format!("/api/v0/incidents/{id}/transcript?format=md"), user_id: Some("u-alice".into()), ..HttpRequest::default()

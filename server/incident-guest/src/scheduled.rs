@@ -16,6 +16,9 @@ use crate::service::{Result, Service, ServiceError, invalid_settings};
 /// Claims outlive any reminder they guard.
 const CLAIM_TTL_SECONDS: i64 = 8 * 24 * 3600;
 pub const SNOOZE_MINUTES: i64 = 30;
+/// Active incidents a tick reminds about at most (newest first), across the server; the store
+/// answers at most 10,000 rows.
+const MAX_ACTIVE_INCIDENTS: usize = 10_000;
 /// The longest snooze the REST API takes: a week, as the longest reminder interval.
 pub const MAX_SNOOZE_MINUTES: i64 = 7 * 24 * 60;
 
@@ -36,16 +39,17 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         let policy = self.reminder_policy()?;
         let roles: Vec<String> = self.conduct()?.roles.into_iter().map(|r| r.name).collect();
         let filter = IncidentFilter { state: Some(IncidentState::Active), ..IncidentFilter::default() };
-        let active = self.repo.incidents(&filter, &Visible::All)?;
         let mut sent = 0;
-        for incident in active {
+        // A budget of documents at a time (repo_list.rs), not every active incident at once.
+        self.repo.visit_incidents(&filter, &Visible::All, MAX_ACTIVE_INCIDENTS, |incident| {
             for reminder in reminders::due(&incident, &policy, &roles, self.now) {
                 if self.mm.claim_once(&format!("reminder:{}:{}", incident.id, reminder.key()), CLAIM_TTL_SECONDS) {
                     self.post_reminder(&incident, &reminder);
                     sent += 1;
                 }
             }
-        }
+            Ok(())
+        })?;
         Ok(sent)
     }
 

@@ -64,6 +64,7 @@ impl From<RepoError> for ServiceError {
     fn from(e: RepoError) -> Self {
         match e {
             RepoError::Store(StoreError::Unavailable(m)) => ServiceError::Unavailable(m),
+            RepoError::Full(m) => ServiceError::Conflict(m),
             other => ServiceError::Internal(format!("storage: {other}")),
         }
     }
@@ -124,17 +125,25 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     /// Members of the incident channel, team and system admins; any team member when the
     /// channel is public, except guests: Mattermost shows a guest only the channels it was
     /// added to, so the plugin does too. Private incidents stay hidden from everyone else.
+    /// The channel decides as it is now (privacy.rs): converted to private, archived on a
+    /// server that hides archived channels, or moved to another team, it is hidden from the
+    /// incident's team. A moved channel's team admins are those of the team it is in now.
     pub fn may_view(&self, incident: &Incident, user_id: &str) -> bool {
-        if self.mm.is_channel_member(&incident.channel_id, user_id) || self.is_admin(&incident.team_id, user_id) {
+        if self.mm.is_channel_member(&incident.channel_id, user_id) || self.mm.is_system_admin(user_id) {
             return true;
         }
-        self.mm.is_team_member(&incident.team_id, user_id)
-            && self.mm.channel(&incident.channel_id).is_some_and(|c| c.channel_type == "O")
+        let channel = self.mm.channel(&incident.channel_id);
+        let admins_team = channel.as_ref().map_or(incident.team_id.as_str(), |c| c.team_id.as_str());
+        if self.mm.is_team_admin(admins_team, user_id) {
+            return true;
+        }
+        !self.channel_hides_incident(&incident.team_id, channel.as_ref())
+            && self.mm.is_team_member(&incident.team_id, user_id)
             && !self.mm.is_guest(user_id)
     }
 
     /// Changing an incident takes being in its channel (or an admin).
-    fn require_change(&self, incident: &Incident, user_id: &str) -> Result<()> {
+    pub(crate) fn require_change(&self, incident: &Incident, user_id: &str) -> Result<()> {
         if self.mm.is_channel_member(&incident.channel_id, user_id) || self.is_admin(&incident.team_id, user_id) {
             return Ok(());
         }
@@ -146,6 +155,31 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             )));
         }
         Err(ServiceError::NotFound("No such incident.".into()))
+    }
+
+    /// A member of the team whose account is active: deactivated accounts are not made
+    /// commander, role holder, owner or assignee (`user` finds only active accounts).
+    pub(crate) fn is_active_team_member(&self, team_id: &str, user_id: &str) -> bool {
+        self.mm.is_team_member(team_id, user_id) && self.mm.user(user_id).is_some()
+    }
+
+    /// Giving someone outside the incident channel a part in it adds them to the channel,
+    /// which Mattermost allows only to who may manage the channel's members
+    /// (`manage_private_channel_members`, or `manage_public_channel_members` for a public
+    /// channel): guests may not, and admins can take it from members.
+    pub(crate) fn require_may_add_member(&self, incident: &Incident, actor_id: &str, newcomer_id: &str) -> Result<()> {
+        if self.mm.is_channel_member(&incident.channel_id, newcomer_id) {
+            return Ok(());
+        }
+        let public = self.mm.channel(&incident.channel_id).is_some_and(|c| c.channel_type == "O");
+        let permission = if public { "manage_public_channel_members" } else { "manage_private_channel_members" };
+        if self.mm.has_channel_permission(actor_id, &incident.channel_id, permission) {
+            return Ok(());
+        }
+        let who = self.mm.user(newcomer_id).map(|u| format!("@{}", u.username)).unwrap_or_else(|| "that person".into());
+        Err(ServiceError::Forbidden(format!(
+            "{who} is not in the incident channel, and you may not add members to it; ask someone who may manage its members to add them first."
+        )))
     }
 
     fn require_team_member(&self, team_id: &str, user_id: &str) -> Result<()> {
@@ -211,8 +245,22 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     pub fn list(&self, user_id: &str, filter: &IncidentFilter, page: usize, per_page: usize) -> Result<(Vec<Incident>, usize)> {
         let team = filter.team_id.clone().unwrap_or_default();
         self.require_team_member(&team, user_id)?;
-        let visible = self.visibility(filter, &team, user_id)?;
-        Ok(self.repo.incident_page(filter, &visible, page.saturating_mul(per_page), per_page)?)
+        // The page's public rows are re-checked against their channels; a correction is
+        // followed by a fresh read, so the page and its total come from corrected data.
+        for round in 1..=crate::privacy::CORRECTION_ROUNDS {
+            let visible = self.visibility(filter, &team, user_id)?;
+            let (items, total) = self.repo.incident_page(filter, &visible, page.saturating_mul(per_page), per_page)?;
+            if !self.correct_public_rows(items.iter().map(Into::into), &visible)? {
+                return Ok((items, total));
+            }
+            if round == crate::privacy::CORRECTION_ROUNDS {
+                // Still correcting (many channels converted at once): show what may be seen;
+                // the next request counts from corrected data.
+                let seen: Vec<Incident> = items.into_iter().filter(|i| self.may_view(i, user_id)).collect();
+                return Ok((seen, total));
+            }
+        }
+        Ok((Vec::new(), 0))
     }
 
     /// Which incidents of `filter` in `team` the user may see: admins all; team members the
@@ -247,8 +295,8 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             Some(c) => c.to_owned(),
             None => playbook.as_ref().and_then(|p| p.default_commander_id.clone()).unwrap_or_else(|| user_id.to_owned()),
         };
-        if !self.mm.is_team_member(&request.team_id, &commander_id) {
-            return Err(ServiceError::Invalid("The commander must be a member of the team.".into()));
+        if !self.is_active_team_member(&request.team_id, &commander_id) {
+            return Err(ServiceError::Invalid("The commander must be an active member of the team.".into()));
         }
         if let Some(template) = &request.channel_name {
             naming::validate_template(template)?;
@@ -488,11 +536,15 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         Ok(self.change(user_id, incident_id, |i, _, now| i.resolve(&actor, &conduct, now))?.0)
     }
 
+    /// Bringing someone into the channel takes what Mattermost asks of it
+    /// (`require_may_add_member`); without it nothing changes.
     pub fn change_commander(&mut self, user_id: &str, incident_id: &str, new_commander: &str) -> Result<Incident> {
         let current = self.incident(user_id, incident_id)?.value;
-        if !self.mm.is_team_member(&current.team_id, new_commander) {
-            return Err(ServiceError::Invalid("The new commander must be a member of the team.".into()));
+        if !self.is_active_team_member(&current.team_id, new_commander) {
+            return Err(ServiceError::Invalid("The new commander must be an active member of the team.".into()));
         }
+        self.require_change(&current, user_id)?;
+        self.require_may_add_member(&current, user_id, new_commander)?;
         let actor = user_id.to_owned();
         let new = new_commander.to_owned();
         let (incident, ()) = self.change(user_id, incident_id, |i, _, now| i.change_commander(&actor, &new, now))?;
@@ -541,8 +593,8 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
 
     pub fn item_assignee_check(&self, incident: &Incident, assignee: Option<&str>) -> Result<()> {
         match assignee {
-            Some(a) if !self.mm.is_team_member(&incident.team_id, a) => {
-                Err(ServiceError::Invalid("Items can only be assigned to members of the team.".into()))
+            Some(a) if !self.is_active_team_member(&incident.team_id, a) => {
+                Err(ServiceError::Invalid("Items can only be assigned to active members of the team.".into()))
             }
             _ => Ok(()),
         }

@@ -689,6 +689,11 @@ var channelUserPermissions = map[string]bool{
 	"manage_public_channel_properties": true, "manage_private_channel_properties": true,
 }
 
+var channelGuestPermissions = map[string]bool{
+	"read_channel": true, "read_channel_content": true, "create_post": true, "add_reaction": true, "remove_reaction": true,
+	"upload_file": true, "use_slash_commands": true, "edit_post": true,
+}
+
 func (f *FakeAPI) isSystemAdmin(userID string) bool {
 	u, ok := f.users[userID]
 	return ok && strings.Contains(" "+u.Roles+" ", " "+model.SystemAdminRoleId+" ")
@@ -739,11 +744,21 @@ func (f *FakeAPI) HasPermissionToChannel(userID, channelID string, permission *m
 	if f.isSystemAdmin(userID) {
 		return true
 	}
-	if _, ok := f.channelMembers[channelID+"/"+userID]; ok {
+	if m, ok := f.channelMembers[channelID+"/"+userID]; ok {
 		if f.readOnly[channelID] && permission.Id == "create_post" {
 			return false // channel moderation took "Create Posts" from members
 		}
+		if m.SchemeGuest {
+			// channel_guest: takes part, manages nothing.
+			return channelGuestPermissions[permission.Id]
+		}
 		return channelUserPermissions[permission.Id] || teamUserPermissions[permission.Id]
+	}
+	// Team admins manage the members and properties of their team's channels, joined or not.
+	if c, ok := f.channels[channelID]; ok && strings.HasPrefix(permission.Id, "manage_") {
+		if m, ok := f.teamMembers[c.TeamId+"/"+userID]; ok && m.DeleteAt == 0 && m.SchemeAdmin {
+			return true
+		}
 	}
 	// Non-members of a public channel may still read it via the team.
 	if c, ok := f.channels[channelID]; ok && c.Type == model.ChannelTypeOpen {

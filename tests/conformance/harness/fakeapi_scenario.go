@@ -68,6 +68,17 @@ func (f *FakeAPI) SetChannelReadOnly(channelID string) {
 	f.readOnly[channelID] = true
 }
 
+// SetChannelType converts a channel (model.ChannelTypeOpen or model.ChannelTypePrivate), as
+// an admin's "Convert to Private Channel" does; the system message is the test's to post.
+func (f *FakeAPI) SetChannelType(channelID string, channelType model.ChannelType) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if c, ok := f.channels[channelID]; ok {
+		c.Type = channelType
+		c.UpdateAt = model.GetMillis()
+	}
+}
+
 // BotUserID returns the user id of the bot with this username, or "".
 func (f *FakeAPI) BotUserID(username string) string {
 	f.mu.Lock()

@@ -24,10 +24,10 @@ type StateFilter = 'all' | 'active' | 'ended';
 
 export const DEFAULT_PER_PAGE = 20;
 
-// ?per_page=N on the page's address overrides the page size (1–200), for links and tests.
+// ?per_page=N on the page's address overrides the page size (1–100, the server's largest page), for links and tests.
 function perPageFromLocation(): number {
     const n = Number(new URLSearchParams(window.location.search).get('per_page'));
-    return Number.isInteger(n) && n >= 1 && n <= 200 ? n : DEFAULT_PER_PAGE;
+    return Number.isInteger(n) && n >= 1 && n <= 100 ? n : DEFAULT_PER_PAGE;
 }
 
 // A yyyy-mm-dd from a date input, as local midnight in ms; plusDays moves it.
