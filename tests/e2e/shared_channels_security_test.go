@@ -105,23 +105,6 @@ func TestSharedChannelsGetOnlyWhatEveryReaderMaySee(t *testing.T) {
 	}
 }
 
-// ensurePluginRunning installs the bundle unless an earlier test on this server did.
-func ensurePluginRunning(t *testing.T, ctx context.Context, admin *mmenv.Person) {
-	t.Helper()
-	plugins, _, err := admin.Client.GetPlugins(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range plugins.Active {
-		if p.Id == mmenv.PluginID {
-			return
-		}
-	}
-	if out, err := env.Deploy(ctx, admin, repoDir, bundle); err != nil {
-		t.Fatalf("%v\n%s", err, out)
-	}
-}
-
 func createTeam(t *testing.T, ctx context.Context, admin *mmenv.Person, name string, members ...*mmenv.Person) *model.Team {
 	t.Helper()
 	team, _, err := admin.Client.CreateTeam(ctx, &model.Team{Name: name, DisplayName: name, Type: model.TeamOpen})
