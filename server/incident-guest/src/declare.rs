@@ -54,7 +54,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             return Ok(false);
         };
         let playbooks: Vec<_> =
-            self.repo.playbooks(&channel.team_id)?.into_iter().filter(|p| !p.keywords.is_empty() && p.may_use(&post.user_id)).collect();
+            self.repo.playbooks_with_keywords(&channel.team_id)?.into_iter().filter(|p| !p.keywords.is_empty() && p.may_use(&post.user_id)).collect();
         let Some((playbook, keyword)) = keyword_match(&playbooks, &post.message) else {
             return Ok(false);
         };

@@ -381,6 +381,18 @@ impl<'a, D: Database> Repo<'a, D> {
         Ok(playbooks_from(&rows)?.into_iter().map(|v| v.value).collect())
     }
 
+    /// The team's playbooks that have keywords: read on every message posted in the team, so
+    /// the documents without any are left in the database. `doc` is serde_json's compact form,
+    /// where a non-empty list is written `"keywords":["`; inside a JSON string a quote is
+    /// escaped, so user text cannot imitate it.
+    pub fn playbooks_with_keywords(&self, team_id: &str) -> Result<Vec<Playbook>> {
+        let rows = self.db.query(
+            "SELECT doc, revision FROM playbooks WHERE team_id = ? AND doc LIKE '%\"keywords\":[\"%' ORDER BY lower(title), id",
+            &[team_id.into()],
+        )?;
+        Ok(playbooks_from(&rows)?.into_iter().map(|v| v.value).collect())
+    }
+
     /// The team's playbooks' ids and titles, without their documents.
     pub fn playbook_titles(&self, team_id: &str) -> Result<Vec<(String, String)>> {
         let rows = self.db().query("SELECT id, title FROM playbooks WHERE team_id = ? LIMIT 10000", &[team_id.into()])?;

@@ -376,3 +376,23 @@ fn a_playbook_stored_with_too_many_channels_before_the_limit_announces_in_at_mos
         assert!(w.mm.posts_in(c).len() <= 1, "{c} got {:?}", w.mm.posts_in(c));
     }
 }
+
+#[test]
+fn messages_read_only_the_playbooks_that_have_keywords() {
+    let w = World::new();
+    let repo = crate::repo::Repo::new(&w.db);
+    let playbook = |id: &str, title: &str, keywords: &[&str]| incident_core::Playbook {
+        id: id.into(),
+        team_id: TEAM.into(),
+        title: title.into(),
+        keywords: keywords.iter().map(|k| (*k).to_owned()).collect(),
+        created_at: 1,
+        ..Default::default()
+    };
+    repo.insert_playbook(&playbook("plain", "Plain", &[])).expect("insert");
+    // A title that spells the marker is escaped inside its JSON string, so it does not count.
+    repo.insert_playbook(&playbook("spoof", "\"keywords\":[\"x\"]", &[])).expect("insert");
+    repo.insert_playbook(&playbook("keyed", "Keyed", &["database outage"])).expect("insert");
+    let found: Vec<String> = repo.playbooks_with_keywords(TEAM).expect("query").into_iter().map(|p| p.id).collect();
+    assert_eq!(found, vec!["keyed".to_owned()]);
+}
