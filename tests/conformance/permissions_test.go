@@ -126,7 +126,7 @@ var permissionRoutes = []permRoute{
 	{"POST", "/api/v0/incidents/{id}/impact", kWrite, map[string]any{"started_at": "{created}"}},
 	{"POST", "/api/v0/incidents/{id}/actions", kWrite, map[string]any{"text": "matrix action"}},
 	{"PATCH", "/api/v0/actions/{action}", kWrite, map[string]any{"state": "done"}},
-	{"PUT", "/api/v0/incidents/{id}/report", kWrite, map[string]any{"markdown": "# matrix report"}},
+	{"PUT", "/api/v0/incidents/{id}/report", kWrite, map[string]any{"markdown": "# matrix report", "revision": 0}},
 	{"POST", "/api/v0/incidents/{id}/report/publish", kPublish, nil},
 	{"POST", "/api/v0/incidents/{id}/reminders", kWrite, map[string]any{"action": "snooze", "minutes": 15}},
 	{"POST", "/api/v0/actions/reminders", kButton, map[string]any{"context": map[string]any{"incident_id": "{id}", "action": "snooze"}}},

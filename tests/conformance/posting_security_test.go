@@ -199,7 +199,7 @@ func TestPostingSecurityOnlyTheCommanderOrAnAdminPublishesTheReport(t *testing.T
 	s.api.JoinChannel(inc.ChannelID, s.bob)
 	report := "/api/v0/incidents/" + inc.ID + "/report"
 	phishing := "## Mandatory password reset\nAll staff: [sign in here](https://evil.example/sso) today. x.@channel-x"
-	s.ok(t, guest, http.MethodPut, report, map[string]any{"markdown": phishing}, http.StatusOK, nil)
+	s.ok(t, guest, http.MethodPut, report, map[string]any{"markdown": phishing, "revision": 0}, http.StatusOK, nil)
 	posts := len(s.api.ChannelPosts(""))
 	for _, user := range []string{guest, s.bob} {
 		if msg := s.fails(t, user, http.MethodPost, report+"/publish", nil, http.StatusForbidden); !strings.Contains(msg, "Only the incident's commander") {

@@ -197,8 +197,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     /// Keeps an edited report (the webapp's editor); empty text goes back to the generated one.
     /// `revision` is the one the editor started from (from [`Service::report`]): when someone
     /// saved since, the save is refused (409) rather than silently overwriting their text
-    /// (security review #14). Without a revision the save overwrites, as before revisions
-    /// existed (docs/api.md).
+    /// (security review #14). A save must name it: one without could only overwrite blindly.
     pub fn save_report(&mut self, user_id: &str, incident_id: &str, markdown: &str, revision: Option<i64>) -> Result<i64> {
         let incident = self.incident(user_id, incident_id)?.value;
         self.require_member_or_admin(&incident, user_id)?;
@@ -207,8 +206,12 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         if chars > max {
             return Err(ServiceError::Invalid(format!("`markdown` is too long: it has {chars} characters; the limit is {max}.")));
         }
+        let Some(read) = revision else {
+            return Err(ServiceError::Invalid(
+                "Name the `revision` of the report you edited (GET …/report gives it), so that nobody's edit is overwritten unseen.".into(),
+            ));
+        };
         let current = self.report_revision(&incident.id)?;
-        let read = revision.unwrap_or(current);
         if read != current {
             return Err(report_conflict(read, current));
         }

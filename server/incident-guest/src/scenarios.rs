@@ -825,7 +825,7 @@ fn learning_capture_notes_impact_actions_report_and_transcript() {
         assert!(report.contains(want), "report lacks {want:?}:\n{report}");
     }
     assert!(r["metrics"]["time_to_mitigate_ms"].as_i64().unwrap_or(0) >= 25 * 60_000 - 5_000, "{}", r["metrics"]);
-    let (status, _) = w.http(Some("u-alice"), "PUT", &format!("/api/v0/incidents/{id}/report"), json!({"markdown": "# Edited report"}));
+    let (status, _) = w.http(Some("u-alice"), "PUT", &format!("/api/v0/incidents/{id}/report"), json!({"markdown": "# Edited report", "revision": 0}));
     assert_eq!(status, 200);
     let before = w.mm.posts_in(&ch).len();
     assert!(w.cmd("u-alice", &ch, "/incident report").starts_with("Published the report of INC-0001"));

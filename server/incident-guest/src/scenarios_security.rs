@@ -222,7 +222,7 @@ fn a_guest_or_member_cannot_publish_the_report_as_the_bot_and_the_commander_only
         w.mm.add_channel_member(&channel, member).expect("join");
     }
     let phishing = "## Mandatory password reset\nAll staff: [sign in here](https://evil.example/sso) today. x.@channel-x";
-    let (status, v) = w.http(Some("u-gina"), "PUT", &format!("/api/v0/incidents/{}/report", id(&inc)), json!({"markdown": phishing}));
+    let (status, v) = w.http(Some("u-gina"), "PUT", &format!("/api/v0/incidents/{}/report", id(&inc)), json!({"markdown": phishing, "revision": 0}));
     assert_eq!(status, 200, "members of the channel edit the report: {v}");
     let posts = w.mm.posts.borrow().len();
     for user in ["u-gina", "u-bob"] {
@@ -286,10 +286,15 @@ fn two_editors_of_the_report_do_not_overwrite_each_other() {
     assert_eq!(status, 409, "{v}");
     assert!(v["error"].as_str().expect("error").starts_with("Someone saved the report since you opened it"), "{v}");
     assert_eq!(w.http(Some("u-bob"), "GET", &url, Value::Null).1["markdown"], "# Alice's report", "Alice's text is kept");
-    // From the current revision Bob's save goes through; without one it overwrites (older clients).
+    // From the current revision Bob's save goes through; a save that names no revision would
+    // overwrite blindly, so it is refused and changes nothing.
     let (status, v) = w.http(Some("u-bob"), "PUT", &url, json!({"markdown": "# Both", "revision": 1}));
     assert_eq!((status, v["revision"].clone()), (200, json!(2)), "{v}");
-    let (status, v) = w.http(Some("u-alice"), "PUT", &url, json!({"markdown": ""}));
+    let (status, v) = w.http(Some("u-alice"), "PUT", &url, json!({"markdown": "# Blind"}));
+    assert_eq!(status, 400, "{v}");
+    assert!(v["error"].as_str().expect("error").contains("`revision`"), "{v}");
+    assert_eq!(w.http(Some("u-bob"), "GET", &url, Value::Null).1["markdown"], "# Both", "nothing changed");
+    let (status, v) = w.http(Some("u-alice"), "PUT", &url, json!({"markdown": "", "revision": 2}));
     assert_eq!((status, v["revision"].clone()), (200, json!(3)), "{v}");
     assert!(v["markdown"].as_str().expect("markdown").contains("incident report"), "empty goes back to the generated one: {v}");
     let (status, v) = w.http(Some("u-alice"), "PUT", &url, json!({"markdown": "x", "revision": "latest"}));
@@ -347,7 +352,7 @@ fn a_playbook_stored_with_duplicate_channels_before_the_fix_publishes_once_per_c
     crate::repo::Repo::new(&w.db).insert_playbook(&old).expect("insert");
     let (status, inc) = w.http(Some("u-alice"), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": "Queue stuck", "playbook_id": "old"}));
     assert_eq!(status, 201, "{inc}");
-    let (status, v) = w.http(Some("u-alice"), "PUT", &format!("/api/v0/incidents/{}/report", id(&inc)), json!({"markdown": "# Once"}));
+    let (status, v) = w.http(Some("u-alice"), "PUT", &format!("/api/v0/incidents/{}/report", id(&inc)), json!({"markdown": "# Once", "revision": 0}));
     assert_eq!(status, 200, "{v}");
     let (status, v) = w.http(Some("u-alice"), "POST", &format!("/api/v0/incidents/{}/report/publish", id(&inc)), Value::Null);
     assert_eq!((status, v), (200, json!({"channels": 2})));
