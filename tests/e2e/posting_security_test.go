@@ -53,16 +53,7 @@ func TestPostingSecurity(t *testing.T) {
 	// An announcement channel dana may read but not post in (a public channel she has not
 	// joined: Mattermost gives team members no create_post there) is refused.
 	channel := func(name string, members ...*mmenv.Person) *model.Channel {
-		c, _, err := admin.Client.CreateChannel(ctx, &model.Channel{TeamId: team.Id, Name: name, DisplayName: name, Type: model.ChannelTypeOpen})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, p := range members {
-			if _, _, err := admin.Client.AddChannelMember(ctx, c.Id, p.User.Id); err != nil {
-				t.Fatal(err)
-			}
-		}
-		return c
+		return createOpenChannel(t, ctx, admin, team.Id, name, members...)
 	}
 	announcements, ops := channel("announcements"), channel("ops", dana, eve)
 	create := func(channels ...string) map[string]any {

@@ -32,18 +32,23 @@ export function ChannelName({channelId}: {channelId: string}): React.ReactElemen
     return <span className={`${CLS}-muted`}>{missing ? t('channels.unknown', 'a channel you cannot see') : '…'}</span>;
 }
 
-// Finds a team's public channels by name as the user types; each match is a button that adds it.
-export function ChannelSearch({teamId, excludeIds, onPick}: {
-    teamId: string;
-    excludeIds: string[];
-    onPick: (channel: Channel) => void;
-}): React.ReactElement {
-    const t = useT();
-    const [term, setTerm] = React.useState('');
+// Channels whose name starts with what the user typed (a leading `~` ignored), asked for
+// 150 ms after the last keystroke, the earlier question abandoned: `found` is null while
+// nothing is typed, at most 8 channels `keep` accepts otherwise. `key` names what `keep`
+// depends on, so a new exclusion asks again.
+export function useChannelSearch(
+    term: string,
+    search: (teamId: string, name: string, signal: AbortSignal) => Promise<Channel[]>,
+    keep: (channel: Channel) => boolean,
+    key: string,
+    describe: (e: unknown) => string,
+    teamId: string,
+): {found: Channel[] | null; error: string} {
     const [found, setFound] = React.useState<Channel[] | null>(null);
     const [error, setError] = React.useState('');
-    const exclude = excludeIds.join(',');
-
+    // The latest callbacks, read when the answer comes: they are new on every render.
+    const latest = React.useRef({search, keep, describe});
+    latest.current = {search, keep, describe};
     React.useEffect(() => {
         const name = term.trim().replace(/^~/, '');
         if (!name) {
@@ -52,16 +57,15 @@ export function ChannelSearch({teamId, excludeIds, onPick}: {
         }
         const controller = new AbortController();
         const timer = window.setTimeout(() => {
-            autocompleteChannels(teamId, name, controller.signal).then(
+            latest.current.search(teamId, name, controller.signal).then(
                 (channels) => {
-                    const skip = new Set(exclude ? exclude.split(',') : []);
-                    setFound((channels || []).filter((c) => !skip.has(c.id)).slice(0, 8));
+                    setFound((channels || []).filter((c) => latest.current.keep(c)).slice(0, 8));
                     setError('');
                 },
                 (e) => {
                     if (!isAbort(e)) {
                         setFound([]);
-                        setError(errorMessage(e));
+                        setError(latest.current.describe(e));
                     }
                 },
             );
@@ -70,7 +74,20 @@ export function ChannelSearch({teamId, excludeIds, onPick}: {
             window.clearTimeout(timer);
             controller.abort();
         };
-    }, [teamId, term, exclude]);
+    }, [teamId, term, key]);
+    return {found, error};
+}
+
+// Finds a team's public channels by name as the user types; each match is a button that adds it.
+export function ChannelSearch({teamId, excludeIds, onPick}: {
+    teamId: string;
+    excludeIds: string[];
+    onPick: (channel: Channel) => void;
+}): React.ReactElement {
+    const t = useT();
+    const [term, setTerm] = React.useState('');
+    const exclude = excludeIds.join(',');
+    const {found, error} = useChannelSearch(term, autocompleteChannels, (c) => !exclude.split(',').includes(c.id), `${teamId} ${exclude}`, (e) => errorMessage(e), teamId);
 
     let status = '';
     if (error) {

@@ -4,6 +4,7 @@ import {getChannel, listAllTeams, searchTeamChannels} from '../client';
 import {useT} from '../i18n';
 import type {Channel, Team} from '../types/incident';
 
+import {useChannelSearch} from './channel_search';
 import {CLS, errorMessage, isAbort} from './common';
 
 // The System Console setting `TeamChannels`: per team, the channel every new incident of the
@@ -150,36 +151,9 @@ function ChannelPicker({teamId, teamName, label, clearLabel, channelId, disabled
     const t = useT();
     const [inputId] = React.useState(() => `${CLS}-pick-${++pickers}`);
     const [term, setTerm] = React.useState('');
-    const [found, setFound] = React.useState<Channel[] | null>(null);
-    const [error, setError] = React.useState('');
     const current = useChannel(channelId);
-
-    React.useEffect(() => {
-        const name = term.trim().replace(/^~/, '');
-        if (!name) {
-            setFound(null);
-            return undefined;
-        }
-        const controller = new AbortController();
-        const timer = window.setTimeout(() => {
-            searchTeamChannels(teamId, name, controller.signal).then(
-                (channels) => {
-                    setFound(channels.filter((c) => c.team_id === teamId && !c.delete_at && c.id !== channelId).slice(0, 8));
-                    setError('');
-                },
-                (e) => {
-                    if (!isAbort(e)) {
-                        setFound([]);
-                        setError(errorMessage(e, t));
-                    }
-                },
-            );
-        }, 150);
-        return () => {
-            window.clearTimeout(timer);
-            controller.abort();
-        };
-    }, [teamId, term, channelId]);
+    const {found, error} = useChannelSearch(term, searchTeamChannels, (c) => c.team_id === teamId && !c.delete_at && c.id !== channelId,
+        channelId, (e) => errorMessage(e, t), teamId);
 
     let currentText = t('teamChannels.none', 'None');
     if (channelId && current === 'missing') {
