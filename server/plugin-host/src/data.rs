@@ -126,7 +126,7 @@ mod tests {
     fn the_backend_setting_defaults_to_sqlite_and_refuses_unknown_values() {
         assert_eq!(backend(&serde_json::json!({})), Ok(Backend::Sqlite));
         assert_eq!(backend(&serde_json::json!({"storagebackend": "database"})), Ok(Backend::Database));
-        let err = backend(&serde_json::json!({"storagebackend": "mysql"})).unwrap_err();
+        let err = backend(&serde_json::json!({"storagebackend": "mysql"})).expect_err("mysql is refused");
         assert!(err.contains("must be \"sqlite\" or \"database\""), "{err}");
     }
 
