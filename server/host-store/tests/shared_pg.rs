@@ -1,6 +1,8 @@
 //! The shared-database store against a real PostgreSQL (`make test-rust` starts one; see
 //! build/with-postgres.sh). Each test works in a schema of its own.
 #![cfg(feature = "pg-client")]
+// A test may unwrap: the panic is its failure report (clippy.toml).
+#![allow(clippy::unwrap_used)]
 
 use std::sync::Arc;
 

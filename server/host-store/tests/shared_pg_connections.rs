@@ -3,6 +3,8 @@
 //! whatever state it is in, so the store must never give one back inside a transaction, must
 //! cope with being handed one, and must let deactivation wait for its work.
 #![cfg(feature = "pg-client")]
+// A test may unwrap: the panic is its failure report (clippy.toml).
+#![allow(clippy::unwrap_used)]
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
