@@ -29,9 +29,7 @@ fn pieces(sql: &str) -> Vec<Piece<'_>> {
             b'-' if bytes.get(i + 1) == Some(&b'-') => {
                 Some(bytes[i..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |p| i + p))
             }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                Some(sql[i + 2..].find("*/").map_or(bytes.len(), |p| i + 2 + p + 2))
-            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => Some(sql[i + 2..].find("*/").map_or(bytes.len(), |p| i + 2 + p + 2)),
             _ => None,
         };
         match end {

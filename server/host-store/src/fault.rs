@@ -55,7 +55,10 @@ pub(crate) fn folder_failed(dir: &Path, e: &std::io::Error) -> StoreError {
         Some(28) => "the disk is full; free space on it",
         _ => "create it, or make its parent writable by the user the Mattermost server runs as",
     };
-    StoreError::Unavailable(format!("cannot create the plugin database folder {} ({e}): {hint}, then restart the plugin", dir.display()))
+    StoreError::Unavailable(format!(
+        "cannot create the plugin database folder {} ({e}): {hint}, then restart the plugin",
+        dir.display()
+    ))
 }
 
 fn explained(fault: Fault, path: &Path, detail: &str) -> StoreError {

@@ -91,7 +91,9 @@ fn value(row: &postgres::Row, i: usize) -> Result<StoreValue, SqlError> {
         Type::INT8 => row.try_get::<_, Option<i64>>(i).map_err(conv)?.map_or(StoreValue::Null, StoreValue::Integer),
         Type::INT4 => row.try_get::<_, Option<i32>>(i).map_err(conv)?.map_or(StoreValue::Null, |v| StoreValue::Integer(v.into())),
         Type::INT2 => row.try_get::<_, Option<i16>>(i).map_err(conv)?.map_or(StoreValue::Null, |v| StoreValue::Integer(v.into())),
-        Type::BOOL => row.try_get::<_, Option<bool>>(i).map_err(conv)?.map_or(StoreValue::Null, |v| StoreValue::Integer(v.into())),
+        Type::BOOL => {
+            row.try_get::<_, Option<bool>>(i).map_err(conv)?.map_or(StoreValue::Null, |v| StoreValue::Integer(v.into()))
+        }
         Type::FLOAT8 => row.try_get::<_, Option<f64>>(i).map_err(conv)?.map_or(StoreValue::Null, StoreValue::Real),
         Type::FLOAT4 => row.try_get::<_, Option<f32>>(i).map_err(conv)?.map_or(StoreValue::Null, |v| StoreValue::Real(v.into())),
         Type::BYTEA => row.try_get::<_, Option<Vec<u8>>>(i).map_err(conv)?.map_or(StoreValue::Null, StoreValue::Blob),

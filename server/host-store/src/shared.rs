@@ -157,10 +157,8 @@ impl From<SqlError> for TxError {
 impl SharedDbStore {
     /// `namespace` names the schema (the plugin id); anything but `[a-z0-9_]` becomes `_`.
     pub fn new(connector: Box<dyn SqlConnector>, namespace: &str) -> Self {
-        let schema: String = namespace
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
-            .collect();
+        let schema: String =
+            namespace.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
         Self { connector, schema, idle: Mutex::new(Vec::new()), gate: Mutex::new(Gate::default()), drained: Condvar::new() }
     }
 
@@ -235,7 +233,8 @@ impl SharedDbStore {
                 // Spread the contenders out: up to 2, 4, 8 … 64 ms, at a point that differs per
                 // process and moment, so two servers do not collide again in step.
                 let cap = 1u64 << attempt.min(6);
-                let spread = u64::from(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos()));
+                let spread =
+                    u64::from(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos()));
                 std::thread::sleep(Duration::from_millis(1 + spread % cap));
             }
             let mut session = self.session().map_err(|e| unavailable(&self.connector.describe(), &e))?;
@@ -280,10 +279,7 @@ impl SharedDbStore {
         work: &mut impl FnMut(&mut dyn SqlSession) -> Result<T, TxError>,
     ) -> Result<T, Attempt> {
         session.begin(read_only, !read_only).map_err(|e| Attempt::Failed(e.into(), false))?;
-        let body = session
-            .execute(&session_settings(&self.schema), &[])
-            .map_err(TxError::from)
-            .and_then(|_| work(session));
+        let body = session.execute(&session_settings(&self.schema), &[]).map_err(TxError::from).and_then(|_| work(session));
         match body {
             Ok(value) => match session.commit() {
                 Ok(()) => Ok(value),
@@ -420,9 +416,7 @@ impl Store for SharedDbStore {
 
 /// What every transaction of ours sets first; `SET LOCAL` ends with the transaction.
 fn session_settings(schema: &str) -> String {
-    format!(
-        "SET LOCAL search_path TO \"{schema}\"; SET LOCAL idle_in_transaction_session_timeout = '{IDLE_IN_TRANSACTION}'"
-    )
+    format!("SET LOCAL search_path TO \"{schema}\"; SET LOCAL idle_in_transaction_session_timeout = '{IDLE_IN_TRANSACTION}'")
 }
 
 fn migrate_in(session: &mut dyn SqlSession, schema: &str, migrations: &[String], target: i64) -> Result<u32, TxError> {
@@ -452,9 +446,9 @@ fn migrate_in(session: &mut dyn SqlSession, schema: &str, migrations: &[String],
         ))));
     }
     for (n, sql) in migrations.iter().enumerate().skip(usize::try_from(current).unwrap_or(usize::MAX)) {
-        session.execute(&migration_to_postgres(sql), &[]).map_err(|e| {
-            TxError::Store(StoreError::Invalid(format!("migration {} failed: {}", n + 1, e.message)))
-        })?;
+        session
+            .execute(&migration_to_postgres(sql), &[])
+            .map_err(|e| TxError::Store(StoreError::Invalid(format!("migration {} failed: {}", n + 1, e.message))))?;
     }
     session.execute("UPDATE schema_version SET version = $1", &[StoreValue::Integer(target)])?;
     session.commit()?;

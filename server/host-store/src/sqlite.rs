@@ -17,9 +17,16 @@ impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         match e.sqlite_error_code() {
             Some(ErrorCode::ConstraintViolation) => StoreError::Constraint(e.to_string()),
-            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked | ErrorCode::CannotOpen
-                | ErrorCode::ReadOnly | ErrorCode::DiskFull | ErrorCode::SystemIoFailure
-                | ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => StoreError::Unavailable(e.to_string()),
+            Some(
+                ErrorCode::DatabaseBusy
+                | ErrorCode::DatabaseLocked
+                | ErrorCode::CannotOpen
+                | ErrorCode::ReadOnly
+                | ErrorCode::DiskFull
+                | ErrorCode::SystemIoFailure
+                | ErrorCode::DatabaseCorrupt
+                | ErrorCode::NotADatabase,
+            ) => StoreError::Unavailable(e.to_string()),
             _ => StoreError::Invalid(e.to_string()),
         }
     }
@@ -116,10 +123,7 @@ impl SqliteStore {
                 && changed != expected
             {
                 // Dropping `tx` rolls everything back.
-                return Err(StoreError::Conflict(format!(
-                    "statement {} changed {changed} rows, expected {expected}",
-                    i + 1
-                )));
+                return Err(StoreError::Conflict(format!("statement {} changed {changed} rows, expected {expected}", i + 1)));
             }
             counts.push(changed);
         }

@@ -47,8 +47,11 @@ fn migrations_run_once_in_the_plugins_own_schema() {
     assert_eq!(s.migrate(&migrations()).unwrap(), 2);
     assert_eq!(s.migrate(&migrations()).unwrap(), 2, "applied migrations are not run again");
     // 64-bit integers: a millisecond timestamp fits.
-    s.execute(&[insert("INSERT INTO log (text, at) VALUES (?, ?)", vec!["x".into_text(), StoreValue::Integer(1_790_000_000_000)])])
-        .unwrap();
+    s.execute(&[insert(
+        "INSERT INTO log (text, at) VALUES (?, ?)",
+        vec!["x".into_text(), StoreValue::Integer(1_790_000_000_000)],
+    )])
+    .unwrap();
     let rows = s
         .query("SELECT table_schema FROM information_schema.tables WHERE table_name = 'counters' AND table_schema IN ('public', 'hs_test_migrate')", &[])
         .unwrap();

@@ -21,7 +21,11 @@ fn pg_url() -> String {
 const TABLE: &str = "CREATE TABLE notes (id INTEGER PRIMARY KEY AUTOINCREMENT, text TEXT NOT NULL CHECK (text != ''));";
 
 fn note(text: &str) -> Statement {
-    Statement { sql: "INSERT INTO notes (text) VALUES (?)".into(), params: vec![StoreValue::Text(text.into())], expect_changes: None }
+    Statement {
+        sql: "INSERT INTO notes (text) VALUES (?)".into(),
+        params: vec![StoreValue::Text(text.into())],
+        expect_changes: None,
+    }
 }
 
 fn single(rows: Rows) -> StoreValue {
@@ -50,7 +54,11 @@ impl SqlConnector for Pool {
             // An error here leaves the transaction aborted, which is the point.
             let _ = session.execute(sql, &[]);
         }
-        Ok(Box::new(Watched { session: Some(session), failing_rollbacks: self.failing_rollbacks.clone(), returned: self.returned.clone() }))
+        Ok(Box::new(Watched {
+            session: Some(session),
+            failing_rollbacks: self.failing_rollbacks.clone(),
+            returned: self.returned.clone(),
+        }))
     }
 
     fn describe(&self) -> String {
@@ -107,7 +115,12 @@ impl SqlSession for Watched {
 fn watched_with_rollbacks(name: &str, poison: Option<&'static str>) -> (SharedDbStore, Returned, Arc<Mutex<u32>>) {
     let returned: Returned = Arc::default();
     let failing_rollbacks = Arc::new(Mutex::new(0));
-    let pool = Pool { inner: PgClientConnector::new(pg_url()), poison, failing_rollbacks: failing_rollbacks.clone(), returned: returned.clone() };
+    let pool = Pool {
+        inner: PgClientConnector::new(pg_url()),
+        poison,
+        failing_rollbacks: failing_rollbacks.clone(),
+        returned: returned.clone(),
+    };
     (SharedDbStore::new(Box::new(pool), &format!("hs-conn-{name}")), returned, failing_rollbacks)
 }
 
@@ -126,10 +139,7 @@ fn assert_all_returned_clean(returned: &Returned) {
 
 #[test]
 fn connections_left_inside_a_transaction_by_someone_else_are_cleared_before_use() {
-    for (name, poison) in [
-        ("aborted", "SELECT 1/0"),
-        ("open", "SET LOCAL search_path TO nowhere"),
-    ] {
+    for (name, poison) in [("aborted", "SELECT 1/0"), ("open", "SET LOCAL search_path TO nowhere")] {
         let (store, returned) = watched(name, Some(poison));
         assert_eq!(store.migrate(&[TABLE.to_string()]).unwrap(), 1, "{name}");
         store.execute(&[note("kept")]).unwrap();
@@ -174,7 +184,9 @@ fn slow_query(store: &Arc<SharedDbStore>, marker: &str, seconds: f64) -> std::th
         std::thread::spawn(move || store.query(&sql, &[]))
     };
     let observer = SharedDbStore::new(Box::new(PgClientConnector::new(pg_url())), "hs-conn-observer");
-    let running = format!("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid() AND query LIKE '%{marker}%'");
+    let running = format!(
+        "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid() AND query LIKE '%{marker}%'"
+    );
     let deadline = Instant::now() + Duration::from_secs(20);
     while single(observer.query(&running, &[]).unwrap()) != StoreValue::Integer(1) {
         assert!(Instant::now() < deadline, "the slow query never showed up in pg_stat_activity");
@@ -191,7 +203,11 @@ fn shutting_down_waits_for_work_under_way_then_refuses_more() {
     let slow = slow_query(&store, "drain-test", 1.5);
     let started = Instant::now();
     assert!(store.shut_down(Duration::from_secs(10)), "the slow query finished within the wait");
-    assert!(started.elapsed() >= Duration::from_millis(200), "shut_down returned before the query ended: {:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_millis(200),
+        "shut_down returned before the query ended: {:?}",
+        started.elapsed()
+    );
     assert_eq!(slow.join().unwrap().unwrap().rows, vec![vec![StoreValue::Integer(1)]], "work under way completes");
     let err = store.execute(&[note("late")]).unwrap_err();
     assert!(matches!(err, StoreError::Unavailable(ref m) if m.contains("stopping")), "{err:?}");

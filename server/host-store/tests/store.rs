@@ -10,7 +10,8 @@ fn schema() -> Vec<String> {
     vec![
         "CREATE TABLE playbooks (id TEXT PRIMARY KEY, title TEXT NOT NULL);".into(),
         "CREATE TABLE incidents (id TEXT PRIMARY KEY, playbook_id TEXT REFERENCES playbooks(id),
-             revision INTEGER NOT NULL DEFAULT 1, name TEXT NOT NULL);".into(),
+             revision INTEGER NOT NULL DEFAULT 1, name TEXT NOT NULL);"
+            .into(),
     ]
 }
 
@@ -48,8 +49,10 @@ fn batches_are_all_or_nothing() {
     let ok = store
         .execute(&[
             stmt("INSERT INTO playbooks VALUES (?, ?)", vec![V::Text("p1".into()), V::Text("Service".into())]),
-            stmt("INSERT INTO incidents (id, playbook_id, name) VALUES (?, ?, ?)",
-                vec![V::Text("i1".into()), V::Text("p1".into()), V::Text("DB down 🔥".into())]),
+            stmt(
+                "INSERT INTO incidents (id, playbook_id, name) VALUES (?, ?, ?)",
+                vec![V::Text("i1".into()), V::Text("p1".into()), V::Text("DB down 🔥".into())],
+            ),
         ])
         .expect("batch");
     assert_eq!(ok, vec![1, 1]);

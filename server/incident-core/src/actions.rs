@@ -83,7 +83,14 @@ pub struct ActionDraft {
 }
 
 impl FollowUpAction {
-    pub fn new(id: &str, incident_id: &str, team_id: &str, author_id: &str, draft: &ActionDraft, now_ms: i64) -> Result<Self, DomainError> {
+    pub fn new(
+        id: &str,
+        incident_id: &str,
+        team_id: &str,
+        author_id: &str,
+        draft: &ActionDraft,
+        now_ms: i64,
+    ) -> Result<Self, DomainError> {
         Ok(FollowUpAction {
             id: id.to_string(),
             incident_id: incident_id.to_string(),
@@ -131,9 +138,11 @@ pub const MAX_DUE_AHEAD_MS: i64 = 10 * 366 * 86_400_000;
 /// A due day as given, if it is a real day between 2000 and ten years from now.
 pub fn checked_due_at(due_at: Option<i64>, now_ms: i64) -> Result<Option<i64>, DomainError> {
     match due_at {
-        Some(due) if !(MIN_DUE_AT_MS..=now_ms.saturating_add(MAX_DUE_AHEAD_MS)).contains(&due) => Err(DomainError::InvalidAction(
-            "the due day must be a date from 2000-01-01 to ten years from now (Unix milliseconds).".to_string(),
-        )),
+        Some(due) if !(MIN_DUE_AT_MS..=now_ms.saturating_add(MAX_DUE_AHEAD_MS)).contains(&due) => {
+            Err(DomainError::InvalidAction(
+                "the due day must be a date from 2000-01-01 to ten years from now (Unix milliseconds).".to_string(),
+            ))
+        }
         other => Ok(other),
     }
 }
@@ -170,10 +179,12 @@ pub fn parse_action_words(words: &[String]) -> Result<ActionWords, DomainError> 
                 // `get`: `lower` starts with `due:`, but `word` is what was typed.
                 word.get(4..).unwrap_or_default().to_string()
             };
-            out.due_at = Some(
-                time_fmt::parse_utc_date(&date)
-                    .ok_or_else(|| DomainError::InvalidAction(format!("\"{}\" is not a date like 2026-12-01.", date.chars().take(20).collect::<String>())))?,
-            );
+            out.due_at = Some(time_fmt::parse_utc_date(&date).ok_or_else(|| {
+                DomainError::InvalidAction(format!(
+                    "\"{}\" is not a date like 2026-12-01.",
+                    date.chars().take(20).collect::<String>()
+                ))
+            })?);
         } else if let Some(kind) = ActionKind::parse(word).filter(|_| i + 1 == words.len() || i == 0 && words.len() == 1) {
             out.kind = kind;
         } else {
@@ -203,7 +214,10 @@ mod tests {
         let b = parse_action_words(&words("Write the runbook due:2026-01-15")).expect("parse");
         assert_eq!((b.text.as_str(), b.owner_username, b.kind), ("Write the runbook", None, ActionKind::Other));
         // A kind word inside the text is text.
-        assert_eq!(parse_action_words(&words("Make the corrective steps clearer")).expect("parse").text, "Make the corrective steps clearer");
+        assert_eq!(
+            parse_action_words(&words("Make the corrective steps clearer")).expect("parse").text,
+            "Make the corrective steps clearer"
+        );
         assert!(matches!(parse_action_words(&words("x due soon")), Err(DomainError::InvalidAction(_))));
     }
 

@@ -109,11 +109,18 @@ pub enum ItemChangeKind {
     Unchecked,
     Skipped,
     Restored,
-    Assigned { to: Option<String> },
-    Renamed { from: String, to: String },
+    Assigned {
+        to: Option<String>,
+    },
+    Renamed {
+        from: String,
+        to: String,
+    },
     Moved,
     /// Its slash command was run.
-    CommandRun { command: String },
+    CommandRun {
+        command: String,
+    },
 }
 
 /// How a caller names an item: its 1-based number across all sections, or its id.
@@ -258,9 +265,11 @@ impl Incident {
                 }
                 found
             }
-            ItemRef::Id(id) => self.checklists.iter().enumerate().find_map(|(s, section)| {
-                section.items.iter().position(|item| &item.id == id).map(|i| (s, i))
-            }),
+            ItemRef::Id(id) => self
+                .checklists
+                .iter()
+                .enumerate()
+                .find_map(|(s, section)| section.items.iter().position(|item| &item.id == id).map(|i| (s, i))),
         };
         found.ok_or_else(|| DomainError::NoSuchItem(item.clone()))
     }

@@ -157,8 +157,9 @@ mod tests {
 
     #[test]
     fn admins_write_one_level_per_line() {
-        let c = Conduct::from_settings("SEV1: all hands\n\n# comment\nSEV2\nSEV3: minor", "Open: new\nClosed: done", "Scribe: notes")
-            .expect("parse");
+        let c =
+            Conduct::from_settings("SEV1: all hands\n\n# comment\nSEV2\nSEV3: minor", "Open: new\nClosed: done", "Scribe: notes")
+                .expect("parse");
         assert_eq!(c.severities.len(), 3);
         assert_eq!(c.severities[1], Level { name: "SEV2".into(), description: String::new() });
         assert_eq!(c.severity_rank("sev1"), Some(0));
@@ -169,10 +170,7 @@ mod tests {
 
     #[test]
     fn bad_lists_are_refused_with_the_line() {
-        assert_eq!(
-            Conduct::from_settings("P1: a\np1: again", "", ""),
-            Err("severities, line 2: \"p1\" is listed twice.".into())
-        );
+        assert_eq!(Conduct::from_settings("P1: a\np1: again", "", ""), Err("severities, line 2: \"p1\" is listed twice.".into()));
         assert_eq!(
             Conduct::from_settings("", "Only", ""),
             Err("statuses: list at least two, the first where incidents start and the last that resolves them.".into())

@@ -83,10 +83,7 @@ lead keeps the team, stakeholders and users informed."
             section(
                 "Follow up",
                 &[
-                    (
-                        "Write the incident report",
-                        "Complete the report: impact, severity, timeline and actions taken.",
-                    ),
+                    ("Write the incident report", "Complete the report: impact, severity, timeline and actions taken."),
                     (
                         "Schedule the incident review",
                         "As soon as possible after resolution, ideally with everyone involved. Aim to establish the root cause and agree actions to prevent or mitigate a recurrence.",
@@ -152,10 +149,7 @@ is contained."
             section(
                 "Eradicate",
                 &[
-                    (
-                        "Remove the cause",
-                        "Malicious code, backdoors, rogue accounts; patch the vulnerability that let it in.",
-                    ),
+                    ("Remove the cause", "Malicious code, backdoors, rogue accounts; patch the vulnerability that let it in."),
                     ("Check for persistence", "Look for anything the attacker left behind to regain access."),
                 ],
             ),
@@ -169,10 +163,7 @@ is contained."
             section(
                 "Notify",
                 &[
-                    (
-                        "Inform stakeholders",
-                        "Senior management and the security team, with a summary of the incident.",
-                    ),
+                    ("Inform stakeholders", "Senior management and the security team, with a summary of the incident."),
                     (
                         "Notify the data protection officer if needed",
                         "If personal data is affected; a personal data breach may have to be reported to the regulator within 72 hours.",
@@ -241,8 +232,7 @@ mod tests {
         assert!(!service.private_channel);
         let sections: Vec<&str> = service.checklists.iter().map(|s| s.title.as_str()).collect();
         assert_eq!(sections, ["Triage", "Communicate", "Resolve", "Follow up"]);
-        let titles: Vec<&str> =
-            service.checklists.iter().flat_map(|s| &s.items).map(|i| i.title.as_str()).collect();
+        let titles: Vec<&str> = service.checklists.iter().flat_map(|s| &s.items).map(|i| i.title.as_str()).collect();
         for expected in [
             "Assign an incident lead",
             "Assign a comms lead",
@@ -264,8 +254,7 @@ mod tests {
         assert!(security.private_channel);
         let sections: Vec<&str> = security.checklists.iter().map(|s| s.title.as_str()).collect();
         assert_eq!(sections, ["Contain", "Assess", "Eradicate", "Recover", "Notify"]);
-        let titles: Vec<&str> =
-            security.checklists.iter().flat_map(|s| &s.items).map(|i| i.title.as_str()).collect();
+        let titles: Vec<&str> = security.checklists.iter().flat_map(|s| &s.items).map(|i| i.title.as_str()).collect();
         for expected in [
             "Preserve evidence",
             "Rotate affected credentials",
@@ -274,10 +263,7 @@ mod tests {
         ] {
             assert!(titles.contains(&expected), "missing {expected}");
         }
-        assert_eq!(
-            naming::channel_name(&security.channel_name_template, 7, "npm token leak"),
-            "sec-0007-npm-token-leak"
-        );
+        assert_eq!(naming::channel_name(&security.channel_name_template, 7, "npm token leak"), "sec-0007-npm-token-leak");
     }
 
     #[test]
@@ -294,8 +280,8 @@ mod tests {
                 reporter_id: "u1".into(),
                 ..StartIncident::default()
             };
-            let incident = Incident::start(request, Some(&playbook), &mut SequentialIds::new("x"), 5)
-                .expect("start from default playbook");
+            let incident =
+                Incident::start(request, Some(&playbook), &mut SequentialIds::new("x"), 5).expect("start from default playbook");
             assert_eq!(incident.item_count(), playbook.item_count());
         }
     }

@@ -107,7 +107,13 @@ impl DomainError {
             | InvalidAction(_)
             | NoCommand => ErrorKind::Invalid,
             NoSuchItem(_) | NoSuchSection(_) | NoSuchEvent(_) => ErrorKind::NotFound,
-            IncidentEnded | AlreadyCommander | ItemAlreadyInState(_) | NoChange(_) | PostAlreadyAdded | NotEnded | SectionExists(_) => ErrorKind::Conflict,
+            IncidentEnded
+            | AlreadyCommander
+            | ItemAlreadyInState(_)
+            | NoChange(_)
+            | PostAlreadyAdded
+            | NotEnded
+            | SectionExists(_) => ErrorKind::Conflict,
         }
     }
 
@@ -163,10 +169,7 @@ mod tests {
     #[test]
     fn messages_are_sentences_for_users() {
         assert_eq!(DomainError::NoSuchItem(ItemRef::Number(7)).to_string(), "There is no checklist item 7.");
-        assert_eq!(
-            DomainError::ItemAlreadyInState(ItemState::Done).to_string(),
-            "That item is already done."
-        );
+        assert_eq!(DomainError::ItemAlreadyInState(ItemState::Done).to_string(), "That item is already done.");
         assert_eq!(
             DomainError::InvalidPosition { position: 9, max: 3 }.to_string(),
             "Position 9 is out of range: choose 1 to 3."

@@ -92,8 +92,7 @@ mod tests {
         assert!(after.matches(&ended), "created_after is inclusive");
         let before = IncidentFilter { created_before: Some(1_000), ..Default::default() };
         assert!(!before.matches(&ended), "created_before is exclusive");
-        let window =
-            IncidentFilter { created_after: Some(2_000), created_before: Some(6_000), ..Default::default() };
+        let window = IncidentFilter { created_after: Some(2_000), created_before: Some(6_000), ..Default::default() };
         assert!(!window.matches(&ended) && window.matches(&other));
     }
 
@@ -113,8 +112,7 @@ mod tests {
     #[test]
     fn all_fields_must_match() {
         let db = incident(42, "Database down", "", "t1", "alice", 0);
-        let filter =
-            IncidentFilter { team_id: Some("t1".into()), text: Some("network".into()), ..Default::default() };
+        let filter = IncidentFilter { team_id: Some("t1".into()), text: Some("network".into()), ..Default::default() };
         assert!(!filter.matches(&db));
     }
 }

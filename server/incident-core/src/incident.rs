@@ -134,8 +134,7 @@ impl Incident {
         require(&request.commander_id, "commander")?;
         require(&request.reporter_id, "reporter")?;
         let name = validate_incident_name(&request.name)?;
-        let summary =
-            text::multi_line(&request.summary, MAX_TEXT_CHARS).map_err(DomainError::InvalidSummary)?;
+        let summary = text::multi_line(&request.summary, MAX_TEXT_CHARS).map_err(DomainError::InvalidSummary)?;
         if let Some(playbook) = playbook {
             if playbook.team_id != request.team_id {
                 return Err(DomainError::InvalidPlaybook("it belongs to another team.".to_string()));
@@ -199,23 +198,14 @@ impl Incident {
         Ok(())
     }
 
-    pub fn change_commander(
-        &mut self,
-        actor_id: &str,
-        new_commander_id: &str,
-        now_ms: i64,
-    ) -> Result<(), DomainError> {
+    pub fn change_commander(&mut self, actor_id: &str, new_commander_id: &str, now_ms: i64) -> Result<(), DomainError> {
         self.check_mutable(actor_id)?;
         require(new_commander_id, "new commander")?;
         if new_commander_id == self.commander_id {
             return Err(DomainError::AlreadyCommander);
         }
         let from = std::mem::replace(&mut self.commander_id, new_commander_id.to_string());
-        self.record(
-            actor_id,
-            now_ms,
-            TimelineEventKind::CommanderChanged { from, to: new_commander_id.to_string() },
-        );
+        self.record(actor_id, now_ms, TimelineEventKind::CommanderChanged { from, to: new_commander_id.to_string() });
         Ok(())
     }
 

@@ -15,12 +15,7 @@ use crate::timeline::TimelineEventKind;
 
 impl Incident {
     /// Checks an open item; unchecks a done one and restores a skipped one. Returns the new state.
-    pub fn toggle_item(
-        &mut self,
-        actor_id: &str,
-        item: impl Into<ItemRef>,
-        now_ms: i64,
-    ) -> Result<ItemState, DomainError> {
+    pub fn toggle_item(&mut self, actor_id: &str, item: impl Into<ItemRef>, now_ms: i64) -> Result<ItemState, DomainError> {
         let item = item.into();
         self.check_mutable(actor_id)?;
         let at = self.locate(&item)?;
@@ -83,30 +78,17 @@ impl Incident {
         let section = &mut self.checklists[section_index];
         section.items.push(ChecklistItem::new(item_id.clone(), title.clone()));
         let section_title = section.title.clone();
-        self.record(
-            actor_id,
-            now_ms,
-            TimelineEventKind::ItemAdded { item_id: item_id.clone(), title, section: section_title },
-        );
+        self.record(actor_id, now_ms, TimelineEventKind::ItemAdded { item_id: item_id.clone(), title, section: section_title });
         Ok(item_id)
     }
 
     /// Removes an item. Its section stays, even if empty, so it can be refilled.
-    pub fn remove_item(
-        &mut self,
-        actor_id: &str,
-        item: impl Into<ItemRef>,
-        now_ms: i64,
-    ) -> Result<(), DomainError> {
+    pub fn remove_item(&mut self, actor_id: &str, item: impl Into<ItemRef>, now_ms: i64) -> Result<(), DomainError> {
         let item = item.into();
         self.check_mutable(actor_id)?;
         let (section, index) = self.locate(&item)?;
         let removed = self.checklists[section].items.remove(index);
-        self.record(
-            actor_id,
-            now_ms,
-            TimelineEventKind::ItemRemoved { item_id: removed.id, title: removed.title },
-        );
+        self.record(actor_id, now_ms, TimelineEventKind::ItemRemoved { item_id: removed.id, title: removed.title });
         Ok(())
     }
 
@@ -132,22 +114,13 @@ impl Incident {
         let target = self.item_at_mut(at);
         target.assignee_id = assignee_id.clone();
         touch(target, actor_id, now_ms, ItemChangeKind::Assigned { to: assignee_id.clone() });
-        let event = TimelineEventKind::ItemAssigned {
-            item_id: target.id.clone(),
-            title: target.title.clone(),
-            assignee: assignee_id,
-        };
+        let event =
+            TimelineEventKind::ItemAssigned { item_id: target.id.clone(), title: target.title.clone(), assignee: assignee_id };
         self.record(actor_id, now_ms, event);
         Ok(())
     }
 
-    pub fn rename_item(
-        &mut self,
-        actor_id: &str,
-        item: impl Into<ItemRef>,
-        title: &str,
-        now_ms: i64,
-    ) -> Result<(), DomainError> {
+    pub fn rename_item(&mut self, actor_id: &str, item: impl Into<ItemRef>, title: &str, now_ms: i64) -> Result<(), DomainError> {
         let item = item.into();
         self.check_mutable(actor_id)?;
         let at = self.locate(&item)?;
@@ -176,9 +149,7 @@ impl Incident {
         let item = item.into();
         self.check_mutable(actor_id)?;
         let (from_section, from_index) = self.locate(&item)?;
-        let target = self
-            .section_index(to_section)
-            .ok_or_else(|| DomainError::NoSuchSection(to_section.trim().to_string()))?;
+        let target = self.section_index(to_section).ok_or_else(|| DomainError::NoSuchSection(to_section.trim().to_string()))?;
         let remaining = self.checklists[target].items.len() - usize::from(target == from_section);
         let max = remaining + 1;
         if !(1..=max).contains(&to_position) {
@@ -242,7 +213,11 @@ impl Incident {
             actor_id: actor_id.to_string(),
             change: ItemChangeKind::CommandRun { command: command.clone() },
         });
-        let event = TimelineEventKind::ItemCommandRun { item_id: target.id.clone(), title: target.title.clone(), command: command.clone() };
+        let event = TimelineEventKind::ItemCommandRun {
+            item_id: target.id.clone(),
+            title: target.title.clone(),
+            command: command.clone(),
+        };
         self.record(actor_id, now_ms, event);
         Ok(command)
     }
@@ -252,18 +227,12 @@ impl Incident {
         let target = self.item_at_mut(at);
         let (item_id, title) = (target.id.clone(), target.title.clone());
         let (change, kind) = match (target.state, next) {
-            (_, ItemState::Done) => {
-                (ItemChangeKind::Checked, TimelineEventKind::ItemChecked { item_id, title })
-            }
-            (_, ItemState::Skipped) => {
-                (ItemChangeKind::Skipped, TimelineEventKind::ItemSkipped { item_id, title })
-            }
+            (_, ItemState::Done) => (ItemChangeKind::Checked, TimelineEventKind::ItemChecked { item_id, title }),
+            (_, ItemState::Skipped) => (ItemChangeKind::Skipped, TimelineEventKind::ItemSkipped { item_id, title }),
             (ItemState::Skipped, ItemState::Open) => {
                 (ItemChangeKind::Restored, TimelineEventKind::ItemRestored { item_id, title })
             }
-            (_, ItemState::Open) => {
-                (ItemChangeKind::Unchecked, TimelineEventKind::ItemUnchecked { item_id, title })
-            }
+            (_, ItemState::Open) => (ItemChangeKind::Unchecked, TimelineEventKind::ItemUnchecked { item_id, title }),
         };
         target.state = next;
         // Completion fields describe the current completion only; earlier ones are in history.
@@ -291,8 +260,7 @@ impl Incident {
         if self.checklists.len() >= MAX_SECTIONS {
             return Err(DomainError::TooManySections { max: MAX_SECTIONS });
         }
-        text::single_line(key, MAX_NAME_CHARS)
-            .map_err(|reason| DomainError::InvalidTitle(format!("the section title: {reason}")))
+        text::single_line(key, MAX_NAME_CHARS).map_err(|reason| DomainError::InvalidTitle(format!("the section title: {reason}")))
     }
 
     // `at` always comes from `locate` on the unchanged incident, so indexing cannot fail.

@@ -133,14 +133,22 @@ mod tests {
     #[test]
     fn notes_carry_a_category_and_an_optional_earlier_time_and_can_be_edited() {
         let mut i = incident();
-        let id = i.add_note("alice", "  Roll back, not forward ", EntryCategory::Decision, Some(T0 - 60_000), T0 + 10).expect("note");
+        let id =
+            i.add_note("alice", "  Roll back, not forward ", EntryCategory::Decision, Some(T0 - 60_000), T0 + 10).expect("note");
         assert_eq!(
             i.last_event().map(|e| e.kind.clone()),
-            Some(TimelineEventKind::NoteAdded { text: "Roll back, not forward".into(), category: EntryCategory::Decision, happened_at: Some(T0 - 60_000) })
+            Some(TimelineEventKind::NoteAdded {
+                text: "Roll back, not forward".into(),
+                category: EntryCategory::Decision,
+                happened_at: Some(T0 - 60_000)
+            })
         );
         i.edit_note("bob", &id, "Roll back the 14:05 deploy", T0 + 20).expect("edit");
         assert_eq!(i.note_text(&id).as_deref(), Some("Roll back the 14:05 deploy"));
-        assert_eq!(i.edit_note("bob", &id, "Roll back the 14:05 deploy", T0 + 30), Err(DomainError::NoChange("the note already says that.".into())));
+        assert_eq!(
+            i.edit_note("bob", &id, "Roll back the 14:05 deploy", T0 + 30),
+            Err(DomainError::NoChange("the note already says that.".into()))
+        );
         assert!(matches!(i.edit_note("bob", "nope", "x", T0), Err(DomainError::NoSuchEvent(_))));
         let before = i.clone();
         assert!(i.add_note("alice", "  ", EntryCategory::Note, None, T0).is_err());

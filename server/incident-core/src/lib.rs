@@ -17,26 +17,24 @@ pub mod error;
 pub mod filter;
 pub mod ids;
 pub mod incident;
-pub mod learning;
-pub mod metrics;
-pub mod lifecycle;
 mod items;
+pub mod learning;
+pub mod lifecycle;
+pub mod metrics;
 pub mod naming;
 pub mod playbook;
 pub mod reminders;
-pub mod shared_channels;
-pub mod stakeholders;
 pub mod render;
 pub mod reports;
+pub mod shared_channels;
+pub mod stakeholders;
 #[cfg(test)]
 mod test_support;
 mod text;
 mod time_fmt;
 pub mod timeline;
 
-pub use checklist::{
-    ChecklistItem, ChecklistProgress, ChecklistSection, ItemChange, ItemChangeKind, ItemRef, ItemState,
-};
+pub use checklist::{ChecklistItem, ChecklistProgress, ChecklistSection, ItemChange, ItemChangeKind, ItemRef, ItemState};
 pub use error::{DomainError, ErrorKind};
 pub use filter::IncidentFilter;
 pub use ids::{IdGen, SequentialIds};

@@ -212,12 +212,18 @@ mod tests {
         i.change_severity("alice", &conduct(), "p2", 10).expect("raise");
         assert_eq!(i.severity, "P2");
         i.change_severity("bob", &conduct(), "P3", 11).expect("lower");
-        assert_eq!(kinds(&i, n), [
-            TimelineEventKind::SeverityChanged { from: "P4".into(), to: "P2".into() },
-            TimelineEventKind::SeverityChanged { from: "P2".into(), to: "P3".into() },
-        ]);
+        assert_eq!(
+            kinds(&i, n),
+            [
+                TimelineEventKind::SeverityChanged { from: "P4".into(), to: "P2".into() },
+                TimelineEventKind::SeverityChanged { from: "P2".into(), to: "P3".into() },
+            ]
+        );
         let before = i.clone();
-        assert_eq!(i.change_severity("bob", &conduct(), "P3", 12), Err(DomainError::NoChange("the severity is already P3.".into())));
+        assert_eq!(
+            i.change_severity("bob", &conduct(), "P3", 12),
+            Err(DomainError::NoChange("the severity is already P3.".into()))
+        );
         let unknown = i.change_severity("bob", &conduct(), "sev1", 12).expect_err("unknown");
         assert_eq!(unknown.to_string(), "There is no severity \"sev1\"; choose one of P1, P2, P3, P4.");
         assert_eq!(i, before, "refusals change nothing");
@@ -235,12 +241,15 @@ mod tests {
         i.reopen("bob", &conduct(), 30).expect("reopen");
         assert_eq!((i.state, i.ended_at, i.status.as_str()), (IncidentState::Active, None, "Investigating"));
         assert_eq!(i.reopen("bob", &conduct(), 31), Err(DomainError::NotEnded));
-        assert_eq!(kinds(&i, n), [
-            TimelineEventKind::StatusChanged { from: "Investigating".into(), to: "Identified".into() },
-            TimelineEventKind::StatusChanged { from: "Identified".into(), to: "Resolved".into() },
-            TimelineEventKind::IncidentEnded,
-            TimelineEventKind::IncidentReopened,
-        ]);
+        assert_eq!(
+            kinds(&i, n),
+            [
+                TimelineEventKind::StatusChanged { from: "Investigating".into(), to: "Identified".into() },
+                TimelineEventKind::StatusChanged { from: "Identified".into(), to: "Resolved".into() },
+                TimelineEventKind::IncidentEnded,
+                TimelineEventKind::IncidentReopened,
+            ]
+        );
     }
 
     #[test]
@@ -259,17 +268,25 @@ mod tests {
         let n = i.timeline.len();
         i.assign_role("alice", &conduct(), "comms LEAD", Some("bob"), 1).expect("give");
         assert_eq!(i.role_holder("Comms lead"), Some("bob"));
-        assert_eq!(i.assign_role("alice", &conduct(), "Comms lead", Some("bob"), 2),
-            Err(DomainError::NoChange("that user is already the Comms lead.".into())));
+        assert_eq!(
+            i.assign_role("alice", &conduct(), "Comms lead", Some("bob"), 2),
+            Err(DomainError::NoChange("that user is already the Comms lead.".into()))
+        );
         i.assign_role("alice", &conduct(), "Comms lead", Some("carol"), 3).expect("pass on");
         i.assign_role("alice", &conduct(), "Comms lead", None, 4).expect("take back");
         assert_eq!(i.role_holder("Comms lead"), None);
-        assert!(i.assign_role("alice", &conduct(), "Scribe", Some("bob"), 5).is_err_and(|e| matches!(e, DomainError::UnknownLevel { .. })));
-        assert_eq!(kinds(&i, n), [
-            TimelineEventKind::RoleAssigned { role: "Comms lead".into(), from: None, to: Some("bob".into()) },
-            TimelineEventKind::RoleAssigned { role: "Comms lead".into(), from: Some("bob".into()), to: Some("carol".into()) },
-            TimelineEventKind::RoleAssigned { role: "Comms lead".into(), from: Some("carol".into()), to: None },
-        ]);
+        assert!(
+            i.assign_role("alice", &conduct(), "Scribe", Some("bob"), 5)
+                .is_err_and(|e| matches!(e, DomainError::UnknownLevel { .. }))
+        );
+        assert_eq!(
+            kinds(&i, n),
+            [
+                TimelineEventKind::RoleAssigned { role: "Comms lead".into(), from: None, to: Some("bob".into()) },
+                TimelineEventKind::RoleAssigned { role: "Comms lead".into(), from: Some("bob".into()), to: Some("carol".into()) },
+                TimelineEventKind::RoleAssigned { role: "Comms lead".into(), from: Some("carol".into()), to: None },
+            ]
+        );
     }
 
     #[test]
@@ -284,7 +301,10 @@ mod tests {
         };
         let id = i.post_update("bob", &conduct(), &draft, &mut ids, 100).expect("update");
         let u = i.last_update().expect("kept");
-        assert_eq!((u.id.as_str(), u.status.as_str(), u.severity.as_str(), u.message.as_str()), (id.as_str(), "Identified", "P4", "Rolled back the 14:05 deploy."));
+        assert_eq!(
+            (u.id.as_str(), u.status.as_str(), u.severity.as_str(), u.message.as_str()),
+            (id.as_str(), "Identified", "P4", "Rolled back the 14:05 deploy.")
+        );
         assert_eq!((i.status.as_str(), u.next_update_at), ("Identified", Some(1_000)));
         // An update that resolves ends the incident.
         let last = UpdateDraft { status: Some("Resolved".into()), message: "Fixed.".into(), ..UpdateDraft::default() };

@@ -24,11 +24,7 @@ pub struct IncidentMetrics {
 pub fn metrics(incident: &Incident) -> IncidentMetrics {
     let start = incident.created_at;
     let since = |at: i64| (at - start).max(0);
-    let time_to_commander_ms = incident
-        .timeline
-        .iter()
-        .find(|e| e.actor_id == incident.commander_id)
-        .map(|e| since(e.at));
+    let time_to_commander_ms = incident.timeline.iter().find(|e| e.actor_id == incident.commander_id).map(|e| since(e.at));
     let mut roles: Vec<(String, i64)> = Vec::new();
     for event in &incident.timeline {
         if let TimelineEventKind::RoleAssigned { role, to: Some(_), .. } = &event.kind
@@ -40,14 +36,9 @@ pub fn metrics(incident: &Incident) -> IncidentMetrics {
     IncidentMetrics {
         time_to_commander_ms,
         time_to_first_update_ms: incident.updates.first().map(|u| since(u.at)),
-        time_to_mitigate_ms: incident
-            .impact_ended_at
-            .map(|end| (end - incident.impact_started_at.unwrap_or(start)).max(0)),
+        time_to_mitigate_ms: incident.impact_ended_at.map(|end| (end - incident.impact_started_at.unwrap_or(start)).max(0)),
         time_to_resolve_ms: incident.ended_at.map(since),
-        items: incident
-            .items()
-            .filter_map(|(_, _, item)| item.completed_at.map(|at| (item.title.clone(), since(at))))
-            .collect(),
+        items: incident.items().filter_map(|(_, _, item)| item.completed_at.map(|at| (item.title.clone(), since(at)))).collect(),
         roles,
     }
 }

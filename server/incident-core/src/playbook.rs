@@ -117,16 +117,11 @@ impl Playbook {
     /// channel name template.
     pub fn validate(&self) -> Result<(), DomainError> {
         let invalid = DomainError::InvalidPlaybook;
-        text::single_line(&self.title, MAX_NAME_CHARS)
-            .map_err(|reason| invalid(format!("the title: {reason}")))?;
-        text::multi_line(&self.description, MAX_TEXT_CHARS)
-            .map_err(|reason| invalid(format!("the description: {reason}")))?;
+        text::single_line(&self.title, MAX_NAME_CHARS).map_err(|reason| invalid(format!("the title: {reason}")))?;
+        text::multi_line(&self.description, MAX_TEXT_CHARS).map_err(|reason| invalid(format!("the description: {reason}")))?;
         naming::validate_template(&self.channel_name_template)?;
         if self.checklists.len() > MAX_SECTIONS {
-            return Err(invalid(format!(
-                "it has {} sections; the limit is {MAX_SECTIONS}.",
-                self.checklists.len()
-            )));
+            return Err(invalid(format!("it has {} sections; the limit is {MAX_SECTIONS}.", self.checklists.len())));
         }
         let items = self.item_count();
         if items > MAX_ITEMS {
@@ -143,8 +138,7 @@ impl Playbook {
                 text::multi_line(&item.description, MAX_TEXT_CHARS)
                     .map_err(|reason| invalid(format!("{at}'s description: {reason}")))?;
                 if let Some(command) = &item.command {
-                    validate_command(command)
-                        .map_err(|reason| invalid(format!("{at}'s command: {reason}")))?;
+                    validate_command(command).map_err(|reason| invalid(format!("{at}'s command: {reason}")))?;
                 }
             }
         }
@@ -261,9 +255,7 @@ pub fn export_json(playbook: &Playbook) -> String {
             let items: Vec<Value> = section
                 .items
                 .iter()
-                .map(|item| {
-                    json!({"title": item.title, "description": item.description, "command": item.command})
-                })
+                .map(|item| json!({"title": item.title, "description": item.description, "command": item.command}))
                 .collect();
             json!({"title": section.title, "items": items})
         })
@@ -323,8 +315,7 @@ pub fn import_json(json: &str, id: &str, team_id: &str, now_ms: i64) -> Result<P
     if json.len() > MAX_IMPORT_BYTES {
         return Err(invalid(format!("the file has {} bytes; the limit is {MAX_IMPORT_BYTES}.", json.len())));
     }
-    let envelope: Value =
-        serde_json::from_str(json).map_err(|e| invalid(format!("it is not valid JSON ({e}).")))?;
+    let envelope: Value = serde_json::from_str(json).map_err(|e| invalid(format!("it is not valid JSON ({e}).")))?;
     let format = envelope.get("format").and_then(Value::as_str);
     if format != Some(EXPORT_FORMAT) {
         return Err(invalid(format!(
@@ -340,10 +331,8 @@ pub fn import_json(json: &str, id: &str, team_id: &str, now_ms: i64) -> Result<P
         }
         _ => return Err(invalid("it has no supported \"version\" (expected 1).".to_string())),
     }
-    let body =
-        envelope.get("playbook").ok_or_else(|| invalid("it has no \"playbook\" object.".to_string()))?;
-    let portable = PortablePlaybook::deserialize(body)
-        .map_err(|e| invalid(format!("the playbook is malformed: {e}.")))?;
+    let body = envelope.get("playbook").ok_or_else(|| invalid("it has no \"playbook\" object.".to_string()))?;
+    let portable = PortablePlaybook::deserialize(body).map_err(|e| invalid(format!("the playbook is malformed: {e}.")))?;
     if id.trim().is_empty() {
         return Err(DomainError::MissingField("playbook id"));
     }

@@ -183,8 +183,14 @@ mod tests {
         assert_eq!(p.intervals, [("P1".to_string(), 30), ("P2".to_string(), 30)]);
         assert_eq!((p.interval_ms("p2"), p.interval_ms("P3"), p.stale_after_days), (Some(30 * MINUTE_MS), None, 7));
         assert_eq!(ReminderPolicy::from_settings("none", "0", "0").map(|p| (p.intervals.len(), p.stale_after_days)), Ok((0, 0)));
-        assert_eq!(ReminderPolicy::from_settings("P1 30", "", ""), Err("update reminders, line 1: write `Severity: minutes`.".into()));
-        assert_eq!(ReminderPolicy::from_settings("P1: soon", "", ""), Err("update reminders, line 1: the minutes are not a whole number.".into()));
+        assert_eq!(
+            ReminderPolicy::from_settings("P1 30", "", ""),
+            Err("update reminders, line 1: write `Severity: minutes`.".into())
+        );
+        assert_eq!(
+            ReminderPolicy::from_settings("P1: soon", "", ""),
+            Err("update reminders, line 1: the minutes are not a whole number.".into())
+        );
         assert!(ReminderPolicy::from_settings("P1: 0", "", "").is_err());
         assert!(ReminderPolicy::from_settings("", "-1", "").is_err());
     }
@@ -204,7 +210,10 @@ mod tests {
         let draft = UpdateDraft { message: "m".into(), next_update_at: Some(T0 + 20 * MINUTE_MS), ..Default::default() };
         i.post_update("bob", &Conduct::default(), &draft, &mut SequentialIds::new("u"), T0 + 10 * MINUTE_MS).expect("update");
         assert_eq!(due(&i, &policy, &[], T0 + 19 * MINUTE_MS), []);
-        assert_eq!(due(&i, &policy, &[], T0 + 20 * MINUTE_MS), [Reminder::UpdateDue { due_at: T0 + 20 * MINUTE_MS, last_at: T0 + 10 * MINUTE_MS }]);
+        assert_eq!(
+            due(&i, &policy, &[], T0 + 20 * MINUTE_MS),
+            [Reminder::UpdateDue { due_at: T0 + 20 * MINUTE_MS, last_at: T0 + 10 * MINUTE_MS }]
+        );
     }
 
     #[test]

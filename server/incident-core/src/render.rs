@@ -101,7 +101,11 @@ pub fn info_text(incident: &Incident, now_ms: i64, usernames: Usernames<'_>) -> 
         time_fmt::duration(incident.duration_ms(now_ms)),
     ));
     if let Some(update) = incident.last_update() {
-        text.push_str(&format!("Last update: {} by {}\n", time_fmt::utc_timestamp(update.at), mention(&update.author_id, usernames)));
+        text.push_str(&format!(
+            "Last update: {} by {}\n",
+            time_fmt::utc_timestamp(update.at),
+            mention(&update.author_id, usernames)
+        ));
     }
     // The checklist itself, numbered as `/incident check <number>` reads it.
     if !incident.checklists.is_empty() {
@@ -231,9 +235,8 @@ pub fn change_message(incident: &Incident, event: &TimelineEvent, usernames: Use
         Some(number) => format!("{number}. {}", safe(title)),
         None => safe(title),
     };
-    let section_of = |item_id: &str| {
-        incident.items().find(|(_, _, i)| i.id == item_id).map(|(_, section, _)| safe(&section.title))
-    };
+    let section_of =
+        |item_id: &str| incident.items().find(|(_, _, i)| i.id == item_id).map(|(_, section, _)| safe(&section.title));
     describe(event, usernames, &item, &section_of)
 }
 
@@ -245,13 +248,7 @@ pub fn timeline_markdown(incident: &Incident, usernames: Usernames<'_>) -> Strin
     incident
         .timeline
         .iter()
-        .map(|event| {
-            format!(
-                "- `{}` {}\n",
-                time_fmt::utc_timestamp(event.at),
-                describe(event, usernames, &item, &no_section)
-            )
-        })
+        .map(|event| format!("- `{}` {}\n", time_fmt::utc_timestamp(event.at), describe(event, usernames, &item, &no_section)))
         .collect()
 }
 

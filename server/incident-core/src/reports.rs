@@ -294,20 +294,35 @@ mod tests {
             incident(4, at("2026-11-20", 0), "P1", Some("gone"), None),
         ];
         let actions = vec![
-            FollowUpAction::new("a1", "i2", "t", "alice", &ActionDraft { text: "x".into(), due_at: Some(at("2026-11-01", 0)), ..ActionDraft::default() }, now).expect("a"),
-            FollowUpAction::new("a2", "i3", "t", "alice", &ActionDraft { text: "y".into(), ..ActionDraft::default() }, now).expect("a"),
+            FollowUpAction::new(
+                "a1",
+                "i2",
+                "t",
+                "alice",
+                &ActionDraft { text: "x".into(), due_at: Some(at("2026-11-01", 0)), ..ActionDraft::default() },
+                now,
+            )
+            .expect("a"),
+            FollowUpAction::new("a2", "i3", "t", "alice", &ActionDraft { text: "y".into(), ..ActionDraft::default() }, now)
+                .expect("a"),
         ];
         let title = |id: &str| (id == "pb1").then(|| "Service incident".to_string());
         let rows: Vec<ReportIncident> = incidents.iter().map(|i| ReportIncident::of(i, now)).collect();
         let actions = OpenActions::count(&actions, now);
         let r = team_report(&rows, &actions, &title, Period::Month, 3, now);
-        assert_eq!(r.buckets.iter().map(|b| (b.label.as_str(), b.incidents)).collect::<Vec<_>>(), [("2026-09", 1), ("2026-10", 2), ("2026-11", 1)]);
+        assert_eq!(
+            r.buckets.iter().map(|b| (b.label.as_str(), b.incidents)).collect::<Vec<_>>(),
+            [("2026-09", 1), ("2026-10", 2), ("2026-11", 1)]
+        );
         assert_eq!(r.buckets[1].mean_time_to_resolve_ms, Some(3 * 3_600_000), "(4 h + 2 h) / 2");
         assert_eq!(r.buckets[2].mean_time_to_resolve_ms, None, "still active");
         assert_eq!(r.buckets[1].by_severity.get("P1"), Some(&1));
         assert_eq!(r.by_playbook, [("No playbook".to_string(), 2), ("Service incident".to_string(), 2)], "ties by name");
         assert_eq!((r.open_actions, r.overdue_actions), (2, 1));
-        assert_eq!(r.monthly_review.iter().map(|e| (e.reference.as_str(), e.open_actions)).collect::<Vec<_>>(), [("INC-0002", 1), ("INC-0003", 1)]);
+        assert_eq!(
+            r.monthly_review.iter().map(|e| (e.reference.as_str(), e.open_actions)).collect::<Vec<_>>(),
+            [("INC-0002", 1), ("INC-0003", 1)]
+        );
 
         let w = team_report(&rows, &actions, &title, Period::Week, 2, now);
         assert_eq!(w.buckets[1].label, "week of 2026-11-23", "a Monday");

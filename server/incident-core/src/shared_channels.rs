@@ -53,7 +53,12 @@ pub struct TargetChannel<'a> {
 /// What an incident of `incident_team_id` may show in `target`. `incident_public` must come
 /// from the incident channel as it is now (a channel converted to private makes the incident
 /// private from then on).
-pub fn disclosure(incident_team_id: &str, incident_public: bool, target: Option<&TargetChannel<'_>>, policy: PrivatePolicy) -> Disclosure {
+pub fn disclosure(
+    incident_team_id: &str,
+    incident_public: bool,
+    target: Option<&TargetChannel<'_>>,
+    policy: PrivatePolicy,
+) -> Disclosure {
     let Some(target) = target else {
         return Disclosure::Nothing;
     };
@@ -100,9 +105,13 @@ pub fn parse_team_channels(value: &serde_json::Value) -> Result<TeamChannelsSett
 /// Why a shared-channel setting cannot be used as it is.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SharedChannelsError {
-    #[error("TeamChannels is not valid JSON of the form {{\"<team id>\": {{\"announcement_channel_id\": \"…\", \"digest_channel_id\": \"…\"}}}}: {0}")]
+    #[error(
+        "TeamChannels is not valid JSON of the form {{\"<team id>\": {{\"announcement_channel_id\": \"…\", \"digest_channel_id\": \"…\"}}}}: {0}"
+    )]
     Malformed(String),
-    #[error("PrivateIncidentsInSharedChannels must be \"line\" or \"none\", not \"{0}\"; private incidents are kept out of shared channels until it is fixed")]
+    #[error(
+        "PrivateIncidentsInSharedChannels must be \"line\" or \"none\", not \"{0}\"; private incidents are kept out of shared channels until it is fixed"
+    )]
     UnknownPolicy(String),
 }
 
@@ -128,7 +137,10 @@ mod tests {
             for public in [true, false] {
                 assert_eq!(disclosure("t1", public, Some(&target("t2")), policy), Disclosure::Nothing);
                 assert_eq!(disclosure("t1", public, Some(&target("")), policy), Disclosure::Nothing);
-                assert_eq!(disclosure("t1", public, Some(&TargetChannel { team_id: "t1", archived: true }), policy), Disclosure::Nothing);
+                assert_eq!(
+                    disclosure("t1", public, Some(&TargetChannel { team_id: "t1", archived: true }), policy),
+                    Disclosure::Nothing
+                );
                 assert_eq!(disclosure("t1", public, None, policy), Disclosure::Nothing);
             }
         }

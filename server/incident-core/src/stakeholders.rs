@@ -54,11 +54,14 @@ mod tests {
     #[test]
     fn lines_name_channels_and_people_per_severity() {
         let rules = parse_stakeholders("P1: ~Leadership, ~status @CTO @ciso\n\n# comment\nP2: ~leadership").expect("parse");
-        assert_eq!(rules[0], Stakeholders {
-            severity: "P1".into(),
-            channels: vec!["leadership".into(), "status".into()],
-            users: vec!["cto".into(), "ciso".into()],
-        });
+        assert_eq!(
+            rules[0],
+            Stakeholders {
+                severity: "P1".into(),
+                channels: vec!["leadership".into(), "status".into()],
+                users: vec!["cto".into(), "ciso".into()],
+            }
+        );
         assert_eq!(for_severity(&rules, "p2").map(|r| r.channels.len()), Some(1));
         assert_eq!(for_severity(&rules, "P3"), None);
         assert_eq!(parse_stakeholders(""), Ok(Vec::new()));
@@ -67,7 +70,10 @@ mod tests {
     #[test]
     fn mistakes_name_the_line() {
         assert_eq!(parse_stakeholders("P1 ~x"), Err("stakeholders, line 1: write `Severity: ~channel @user ...`.".into()));
-        assert_eq!(parse_stakeholders("P1: leadership"), Err("stakeholders, line 1: \"leadership\" is neither a ~channel nor an @user.".into()));
+        assert_eq!(
+            parse_stakeholders("P1: leadership"),
+            Err("stakeholders, line 1: \"leadership\" is neither a ~channel nor an @user.".into())
+        );
         assert_eq!(parse_stakeholders("P1: ~a\np1: ~b"), Err("stakeholders, line 2: p1 is listed twice.".into()));
         assert_eq!(parse_stakeholders(": ~a"), Err("stakeholders, line 1: name the severity before the colon.".into()));
     }

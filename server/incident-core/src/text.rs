@@ -46,14 +46,11 @@ fn reject_controls(raw: &str, allowed: impl Fn(char) -> bool) -> Result<(), Stri
 /// left and Indic scripts and emoji sequences need them. Longer texts (descriptions, updates)
 /// are not checked: text pasted from elsewhere often carries such characters harmlessly.
 fn reject_spoofing(raw: &str) -> Result<(), String> {
-    let spoofing = |c: char| {
-        matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200B}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{180E}')
-    };
+    let spoofing = |c: char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200B}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{180E}');
     match raw.chars().find(|&c| spoofing(c)) {
-        Some(c) => Err(format!(
-            "it contains an invisible formatting character (U+{:04X}) that can disguise text; remove it.",
-            c as u32
-        )),
+        Some(c) => {
+            Err(format!("it contains an invisible formatting character (U+{:04X}) that can disguise text; remove it.", c as u32))
+        }
         None => Ok(()),
     }
 }

@@ -8,19 +8,13 @@ pub(crate) fn utc_timestamp(ms: i64) -> String {
     let (days, ms_of_day) = (ms.div_euclid(MS_PER_DAY), ms.rem_euclid(MS_PER_DAY));
     let (year, month, day) = civil_from_days(days);
     let seconds = ms_of_day / 1000;
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
-        seconds / 3600,
-        seconds / 60 % 60,
-        seconds % 60
-    )
+    format!("{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC", seconds / 3600, seconds / 60 % 60, seconds % 60)
 }
 
 /// `2d 3h 4m`, `5m 6s` under an hour, `7s` under a minute; the two largest units only.
 pub(crate) fn duration(ms: i64) -> String {
     let seconds = ms.max(0) / 1000;
-    let units =
-        [(seconds / 86_400, "d"), (seconds / 3600 % 24, "h"), (seconds / 60 % 60, "m"), (seconds % 60, "s")];
+    let units = [(seconds / 86_400, "d"), (seconds / 3600 % 24, "h"), (seconds / 60 % 60, "m"), (seconds % 60, "s")];
     let parts: Vec<String> = units
         .iter()
         .skip_while(|(value, _)| *value == 0)

@@ -266,7 +266,10 @@ impl Incident {
         require(actor_id, "actor")?;
         require(&post.post_id, "message")?;
         let note = text::multi_line(&post.note, MAX_TEXT_CHARS).map_err(DomainError::InvalidNote)?;
-        let already = self.timeline.iter().any(|e| matches!(&e.kind, TimelineEventKind::PostAdded { post_id, .. } if *post_id == post.post_id));
+        let already = self
+            .timeline
+            .iter()
+            .any(|e| matches!(&e.kind, TimelineEventKind::PostAdded { post_id, .. } if *post_id == post.post_id));
         if already {
             return Err(DomainError::PostAlreadyAdded);
         }
@@ -336,8 +339,7 @@ mod tests {
     fn unit_kinds_and_optional_fields_read_back() {
         let ended: TimelineEventKind = serde_json::from_str(r#"{"type":"incident_ended"}"#).expect("ended");
         assert_eq!(ended, TimelineEventKind::IncidentEnded);
-        let started: TimelineEventKind =
-            serde_json::from_str(r#"{"type":"incident_started","name":"x"}"#).expect("started");
+        let started: TimelineEventKind = serde_json::from_str(r#"{"type":"incident_started","name":"x"}"#).expect("started");
         assert_eq!(started, TimelineEventKind::IncidentStarted { name: "x".into(), playbook: None });
     }
 

@@ -239,7 +239,9 @@ fn run<M: Mattermost, D: Database>(
                 None | Some("active") => Some(IncidentState::Active),
                 Some("ended") => Some(IncidentState::Ended),
                 Some("all") => None,
-                Some(other) => return Err(ServiceError::Invalid(format!("List `active`, `ended` or `all`, not `{}`.", short(other)))),
+                Some(other) => {
+                    return Err(ServiceError::Invalid(format!("List `active`, `ended` or `all`, not `{}`.", short(other))));
+                }
             };
             let filter = IncidentFilter { team_id: Some(at.team_id.to_owned()), state, ..IncidentFilter::default() };
             let (incidents, total) = service.list(user, &filter, 0, 20)?;
@@ -251,7 +253,11 @@ fn run<M: Mattermost, D: Database>(
                 let commander = usernames(&i.commander_id).unwrap_or_default();
                 let channel = service.mm.channel(&i.channel_id).map(|c| c.name).unwrap_or_default();
                 let state = if i.is_active() { "active" } else { "ended" };
-                text.push_str(&format!("- {} **{}** ({state}) ~{channel}, commander @{commander}\n", i.reference(), render::safe(&i.name)));
+                text.push_str(&format!(
+                    "- {} **{}** ({state}) ~{channel}, commander @{commander}\n",
+                    i.reference(),
+                    render::safe(&i.name)
+                ));
             }
             Ok(reply(text))
         }
@@ -294,7 +300,8 @@ fn run<M: Mattermost, D: Database>(
         "assign" => {
             let reference = take_reference(&mut args);
             let item = item_number(args.first())?;
-            let name = args.get(1).ok_or_else(|| ServiceError::Invalid("Assign to whom? `/incident assign <item> @user`.".into()))?;
+            let name =
+                args.get(1).ok_or_else(|| ServiceError::Invalid("Assign to whom? `/incident assign <item> @user`.".into()))?;
             let assignee = service
                 .mm
                 .user_by_username(name)
@@ -352,13 +359,23 @@ fn run<M: Mattermost, D: Database>(
             let holder = if sub == "claim" {
                 Some(user.to_owned())
             } else {
-                let last = args.pop().ok_or_else(|| ServiceError::Invalid("Usage: `/incident role <role> @user` (or `none`).".into()))?;
+                let last = args
+                    .pop()
+                    .ok_or_else(|| ServiceError::Invalid("Usage: `/incident role <role> @user` (or `none`).".into()))?;
                 match last.to_lowercase().as_str() {
                     "none" | "nobody" => None,
                     _ if last.starts_with('@') => Some(
-                        service.mm.user_by_username(&last).ok_or_else(|| ServiceError::Invalid(format!("There is no user {}.", short(&last))))?.id,
+                        service
+                            .mm
+                            .user_by_username(&last)
+                            .ok_or_else(|| ServiceError::Invalid(format!("There is no user {}.", short(&last))))?
+                            .id,
                     ),
-                    _ => return Err(ServiceError::Invalid("End with the person: `/incident role <role> @user` (or `none`).".into())),
+                    _ => {
+                        return Err(ServiceError::Invalid(
+                            "End with the person: `/incident role <role> @user` (or `none`).".into(),
+                        ));
+                    }
                 }
             };
             let role = args.join(" ");
@@ -368,7 +385,8 @@ fn run<M: Mattermost, D: Database>(
             }
             let target = service.incident_for_command(user, at.team_id, at.channel_id, reference.as_deref())?;
             let incident = service.assign_role(user, &target.value.id, &role, holder.as_deref())?;
-            let shown = incident.roles.iter().find(|r| r.role.eq_ignore_ascii_case(role.trim())).map(|r| r.role.clone()).unwrap_or(role);
+            let shown =
+                incident.roles.iter().find(|r| r.role.eq_ignore_ascii_case(role.trim())).map(|r| r.role.clone()).unwrap_or(role);
             Ok(reply(match holder {
                 Some(h) => format!("@{} is now the {shown} of {}.", usernames(&h).unwrap_or_default(), incident.reference()),
                 None => format!("Nobody is the {shown} of {} now.", incident.reference()),
@@ -377,14 +395,18 @@ fn run<M: Mattermost, D: Database>(
         "update" => {
             // A reference only counts first: the message itself may mention other incidents.
             let reference = match args.first() {
-                Some(a) if incident_core::parse_reference(a).is_some() && a.to_lowercase().starts_with("inc-") => Some(args.remove(0)),
+                Some(a) if incident_core::parse_reference(a).is_some() && a.to_lowercase().starts_with("inc-") => {
+                    Some(args.remove(0))
+                }
                 _ => None,
             };
             let message = args.join(" ");
             let target = service.incident_for_command(user, at.team_id, at.channel_id, reference.as_deref())?;
             if message.trim().is_empty() {
                 if at.trigger_id.is_empty() {
-                    return Err(ServiceError::Invalid("Write the update: `/incident update <what happened and what is next>`.".into()));
+                    return Err(ServiceError::Invalid(
+                        "Write the update: `/incident update <what happened and what is next>`.".into(),
+                    ));
                 }
                 let statuses: Vec<String> = service.conduct()?.statuses.into_iter().map(|l| l.name).collect();
                 crate::dialog::open_update(service.mm, &target.value, &statuses, at.trigger_id)
@@ -405,7 +427,12 @@ fn run<M: Mattermost, D: Database>(
             }
             let mut text = String::from("#### Playbooks\n");
             for p in &playbooks {
-                text.push_str(&format!("- **{}** ({} items): {}\n", render::safe(&p.title), p.item_count(), render::safe(&p.description)));
+                text.push_str(&format!(
+                    "- **{}** ({} items): {}\n",
+                    render::safe(&p.title),
+                    p.item_count(),
+                    render::safe(&p.description)
+                ));
             }
             Ok(reply(text))
         }
@@ -433,13 +460,14 @@ fn is_reference_word(word: &str) -> bool {
 
 /// `/incident rename [INC-0042] <new name>` and `/incident summary [INC-0042] [text]`. A
 /// reference only counts first: the text itself may mention other incidents.
-fn edit<M: Mattermost, D: Database>(service: &mut Service<'_, M, D>, at: &Invocation<'_>, sub: &str, text: &str) -> Result<Outcome, ServiceError> {
+fn edit<M: Mattermost, D: Database>(
+    service: &mut Service<'_, M, D>,
+    at: &Invocation<'_>,
+    sub: &str,
+    text: &str,
+) -> Result<Outcome, ServiceError> {
     let first = text.split_whitespace().next().unwrap_or_default();
-    let (reference, text) = if is_reference_word(first) {
-        (Some(first), remainder(text, 1))
-    } else {
-        (None, text)
-    };
+    let (reference, text) = if is_reference_word(first) { (Some(first), remainder(text, 1)) } else { (None, text) };
     let target = service.incident_for_command(at.user_id, at.team_id, at.channel_id, reference)?;
     if sub == "rename" {
         if text.is_empty() {
@@ -454,7 +482,11 @@ fn edit<M: Mattermost, D: Database>(service: &mut Service<'_, M, D>, at: &Invoca
         return Ok(reply(if current.summary.is_empty() {
             format!("{} has no summary yet. Write one with `/incident summary <text>`.", current.reference())
         } else {
-            format!("Summary of {}:\n\n{}\n\nReplace it with `/incident summary <text>`.", current.reference(), render::safe(&current.summary))
+            format!(
+                "Summary of {}:\n\n{}\n\nReplace it with `/incident summary <text>`.",
+                current.reference(),
+                render::safe(&current.summary)
+            )
         }));
     }
     let edit = IncidentEdit { name: None, summary: Some(text.to_owned()) };
@@ -478,7 +510,10 @@ mod tests {
 
     #[test]
     fn quotes_keep_words_together() {
-        assert_eq!(tokenize(r#"/incident checkadd "Follow up" Write  report"#), vec!["/incident", "checkadd", "Follow up", "Write", "report"]);
+        assert_eq!(
+            tokenize(r#"/incident checkadd "Follow up" Write  report"#),
+            vec!["/incident", "checkadd", "Follow up", "Write", "report"]
+        );
         assert_eq!(tokenize("  "), Vec::<String>::new());
     }
 

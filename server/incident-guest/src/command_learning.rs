@@ -4,12 +4,12 @@
 use incident_core::actions::{ActionDraft, parse_action_words};
 use incident_core::timeline::EntryCategory;
 
+use crate::PLUGIN_ID;
 use crate::command::{Invocation, Outcome, reply};
 use crate::db::Database;
 use crate::learning::leading_time_ago;
 use crate::platform::Mattermost;
 use crate::service::{Service, ServiceError, short};
-use crate::PLUGIN_ID;
 
 pub fn run<M: Mattermost, D: Database>(
     service: &mut Service<'_, M, D>,
@@ -45,7 +45,9 @@ pub fn run<M: Mattermost, D: Database>(
         "impact" => {
             let which = args.first().map(|a| a.to_lowercase()).unwrap_or_default();
             if which != "start" && which != "end" {
-                return Err(ServiceError::Invalid("`/incident impact start|end [15m ago]`: when customers started or stopped being affected.".into()));
+                return Err(ServiceError::Invalid(
+                    "`/incident impact start|end [15m ago]`: when customers started or stopped being affected.".into(),
+                ));
             }
             let (when, rest) = leading_time_ago(&args[1..], service.now);
             if !rest.is_empty() {
@@ -53,24 +55,38 @@ pub fn run<M: Mattermost, D: Database>(
             }
             let incident = service.set_impact(user, &id, which == "start", when.unwrap_or(service.now))?;
             let at = if which == "start" { incident.impact_started_at } else { incident.impact_ended_at };
-            Ok(reply(format!("Customer impact {} recorded for {reference} ({}).", if which == "start" { "start" } else { "end" }, fmt_time(at))))
+            Ok(reply(format!(
+                "Customer impact {} recorded for {reference} ({}).",
+                if which == "start" { "start" } else { "end" },
+                fmt_time(at)
+            )))
         }
         "action" => {
             let words = parse_action_words(&args)?;
             let owner_id = match &words.owner_username {
                 Some(name) => Some(
-                    service.mm.user_by_username(name).ok_or_else(|| ServiceError::Invalid(format!("There is no user @{}.", short(name))))?.id,
+                    service
+                        .mm
+                        .user_by_username(name)
+                        .ok_or_else(|| ServiceError::Invalid(format!("There is no user @{}.", short(name))))?
+                        .id,
                 ),
                 None => None,
             };
             let draft = ActionDraft { text: words.text, owner_id, due_at: words.due_at, kind: words.kind };
             let action = service.add_action(user, &id, &draft)?;
-            Ok(reply(format!("Follow-up action added to {reference}: {} ({}).", incident_core::render::safe(&action.text), action.kind.label())))
+            Ok(reply(format!(
+                "Follow-up action added to {reference}: {} ({}).",
+                incident_core::render::safe(&action.text),
+                action.kind.label()
+            )))
         }
         "actions" => {
             let actions = service.incident_actions(user, &id)?;
             if actions.is_empty() {
-                return Ok(reply(format!("{reference} has no follow-up actions yet: `/incident action <text> [@owner] [due 2026-12-01]`.")));
+                return Ok(reply(format!(
+                    "{reference} has no follow-up actions yet: `/incident action <text> [@owner] [due 2026-12-01]`."
+                )));
             }
             let usernames = |uid: &str| service.mm.user(uid).map(|u| format!("@{}", u.username));
             let mut text = format!("#### Follow-up actions of {reference}\n");
@@ -87,7 +103,9 @@ pub fn run<M: Mattermost, D: Database>(
         }
         "report" => {
             let channels = service.publish_report(user, &id)?;
-            Ok(reply(format!("Published the report of {reference} in {channels} channel(s). Edit it first on the incidents page if needed.")))
+            Ok(reply(format!(
+                "Published the report of {reference} in {channels} channel(s). Edit it first on the incidents page if needed."
+            )))
         }
         "transcript" => Ok(reply(format!(
             "The transcript of {reference}: `/plugins/{PLUGIN_ID}/api/v0/incidents/{id}/transcript?format=md` (or `format=json`), and the report: `…/{id}/report`."

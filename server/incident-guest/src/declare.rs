@@ -38,7 +38,12 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     /// incident channel, in a thread nobody said to ignore.
     fn may_offer(&self, post: &Post) -> Result<bool> {
         let by_machine = |key: &str| post.props.0.get(key).is_some_and(|v| v == "true" || v == true);
-        if post.user_id.is_empty() || post.user_id == self.bot_id || !post.post_type.is_empty() || by_machine("from_bot") || by_machine("from_webhook") {
+        if post.user_id.is_empty()
+            || post.user_id == self.bot_id
+            || !post.post_type.is_empty()
+            || by_machine("from_bot")
+            || by_machine("from_webhook")
+        {
             return Ok(false);
         }
         let thread = if post.root_id.is_empty() { &post.id } else { &post.root_id };
@@ -53,8 +58,12 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         let Some(channel) = self.mm.channel(&post.channel_id).filter(|c| !c.team_id.is_empty()) else {
             return Ok(false);
         };
-        let playbooks: Vec<_> =
-            self.repo.playbooks_with_keywords(&channel.team_id)?.into_iter().filter(|p| !p.keywords.is_empty() && p.may_use(&post.user_id)).collect();
+        let playbooks: Vec<_> = self
+            .repo
+            .playbooks_with_keywords(&channel.team_id)?
+            .into_iter()
+            .filter(|p| !p.keywords.is_empty() && p.may_use(&post.user_id))
+            .collect();
         let Some((playbook, keyword)) = keyword_match(&playbooks, &post.message) else {
             return Ok(false);
         };
@@ -72,10 +81,14 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             render::code_span(keyword),
             render::code_span(&playbook.title)
         );
-        self.offer(post, message, vec![
-            button("Start incident", "declare", json!({ "post_id": post.id, "playbook_id": playbook.id })),
-            button("Not an incident", "ignore", json!({ "thread_id": thread })),
-        ]);
+        self.offer(
+            post,
+            message,
+            vec![
+                button("Start incident", "declare", json!({ "post_id": post.id, "playbook_id": playbook.id })),
+                button("Not an incident", "ignore", json!({ "thread_id": thread })),
+            ],
+        );
         Ok(true)
     }
 
@@ -93,11 +106,11 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             return Ok(false);
         }
         let offer_to = Post { user_id: reaction.user_id.clone(), ..post.clone() };
-        self.offer(&offer_to, "Start an incident from this message?".into(), vec![button(
-            "Start incident",
-            "declare",
-            json!({ "post_id": post.id, "playbook_id": "" }),
-        )]);
+        self.offer(
+            &offer_to,
+            "Start an incident from this message?".into(),
+            vec![button("Start incident", "declare", json!({ "post_id": post.id, "playbook_id": "" }))],
+        );
         Ok(true)
     }
 
@@ -105,7 +118,9 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     fn offer(&self, post: &Post, message: String, actions: Vec<serde_json::Value>) {
         let quote: String = post.message.chars().take(QUOTE_CHARS).collect();
         let mut props = Props::default();
-        props.0.insert("attachments".into(), json!([{ "text": format!("> {}", quote.replace('\n', "\n> ")), "actions": actions }]));
+        props
+            .0
+            .insert("attachments".into(), json!([{ "text": format!("> {}", quote.replace('\n', "\n> ")), "actions": actions }]));
         let offer = Post {
             channel_id: post.channel_id.clone(),
             root_id: if post.root_id.is_empty() { post.id.clone() } else { post.root_id.clone() },
@@ -127,7 +142,11 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         let channel = self.mm.channel(&post.channel_id).ok_or_else(not_found)?;
         let author = self.mm.user(&post.user_id).map(|u| format!("@{}", u.username)).unwrap_or_default();
         let link = self.mm.permalink(&channel.team_id, &post.id);
-        let summary = format!("{}\n\n(From a message by {author}{})", post.message.trim(), if link.is_empty() { String::new() } else { format!(": {link}") });
+        let summary = format!(
+            "{}\n\n(From a message by {author}{})",
+            post.message.trim(),
+            if link.is_empty() { String::new() } else { format!(": {link}") }
+        );
         let form = StartForm { user_id, team_id: &channel.team_id, trigger_id, summary, playbook_id: playbook_id.to_owned() };
         dialog::open_start(self.mm, self.repo.db(), &form).map_err(ServiceError::Internal)?;
         Ok(String::new())

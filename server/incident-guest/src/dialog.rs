@@ -114,7 +114,12 @@ pub const UPDATE_CALLBACK: &str = "status_update";
 
 /// The "post a status update" form (`/incident update` without a message): status, impact,
 /// the update, and when the next one is due.
-pub fn open_update<M: Mattermost>(mm: &M, incident: &incident_core::Incident, statuses: &[String], trigger_id: &str) -> Result<(), String> {
+pub fn open_update<M: Mattermost>(
+    mm: &M,
+    incident: &incident_core::Incident,
+    statuses: &[String],
+    trigger_id: &str,
+) -> Result<(), String> {
     let option = |text: &str, value: &str| DialogOption { text: text.into(), value: value.into() };
     let request = OpenDialogRequest {
         trigger_id: trigger_id.to_owned(),
@@ -156,7 +161,13 @@ pub fn open_update<M: Mattermost>(mm: &M, incident: &incident_core::Incident, st
                     element_type: "select".into(),
                     optional: true,
                     default: "30".into(),
-                    options: vec![option("No promise", "0"), option("15 minutes", "15"), option("30 minutes", "30"), option("1 hour", "60"), option("2 hours", "120")],
+                    options: vec![
+                        option("No promise", "0"),
+                        option("15 minutes", "15"),
+                        option("30 minutes", "30"),
+                        option("1 hour", "60"),
+                        option("2 hours", "120"),
+                    ],
                     ..DialogElement::default()
                 },
             ],

@@ -70,7 +70,13 @@ impl FakeMattermost {
         fake.system_admins.insert("u-root".into());
         fake.channels.borrow_mut().insert(
             "town".into(),
-            Channel { id: "town".into(), team_id: TEAM.into(), name: "town-square".into(), channel_type: "O".into(), ..Channel::default() },
+            Channel {
+                id: "town".into(),
+                team_id: TEAM.into(),
+                name: "town-square".into(),
+                channel_type: "O".into(),
+                ..Channel::default()
+            },
         );
         fake
     }
@@ -248,7 +254,8 @@ impl Mattermost for FakeMattermost {
     /// Mattermost's defaults: system admins hold every permission; other members of a channel
     /// (guests aside) manage its members; nobody else does.
     fn has_channel_permission(&self, user_id: &str, channel_id: &str, permission: &str) -> bool {
-        if self.denied_channel_permissions.borrow().contains(&(user_id.to_owned(), channel_id.to_owned(), permission.to_owned())) {
+        if self.denied_channel_permissions.borrow().contains(&(user_id.to_owned(), channel_id.to_owned(), permission.to_owned()))
+        {
             return false;
         }
         self.is_system_admin(user_id) || (self.is_channel_member(channel_id, user_id) && !self.is_guest(user_id))

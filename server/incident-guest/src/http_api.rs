@@ -35,7 +35,8 @@ pub fn incident_json(incident: &Incident) -> Value {
 }
 
 pub(crate) fn body<T: serde::de::DeserializeOwned>(request: &HttpRequest) -> Result<T, ServiceError> {
-    serde_json::from_slice(&request.body).map_err(|e| ServiceError::Invalid(format!("The request body is not valid JSON for this call: {e}")))
+    serde_json::from_slice(&request.body)
+        .map_err(|e| ServiceError::Invalid(format!("The request body is not valid JSON for this call: {e}")))
 }
 
 /// A playbook as a client sends it: the server assigns id and times, so they may be left out.
@@ -81,10 +82,9 @@ pub(crate) fn query(request: &HttpRequest, key: &str) -> Option<String> {
 pub(crate) fn number(request: &HttpRequest, key: &str, default: usize, max: usize) -> Result<usize, ServiceError> {
     match query(request, key) {
         None => Ok(default),
-        Some(v) => v
-            .parse::<usize>()
-            .map(|n| n.min(max))
-            .map_err(|_| ServiceError::Invalid(format!("`{key}` must be a whole number."))),
+        Some(v) => {
+            v.parse::<usize>().map(|n| n.min(max)).map_err(|_| ServiceError::Invalid(format!("`{key}` must be a whole number.")))
+        }
     }
 }
 
@@ -141,7 +141,13 @@ fn required_text(body: &Value, key: &str) -> std::result::Result<String, Service
     }
 }
 
-fn dispatch<M: Mattermost, D: Database>(s: &mut Service<'_, M, D>, user: &str, method: &str, path: &[&str], request: &HttpRequest) -> Reply {
+fn dispatch<M: Mattermost, D: Database>(
+    s: &mut Service<'_, M, D>,
+    user: &str,
+    method: &str,
+    path: &[&str],
+    request: &HttpRequest,
+) -> Reply {
     let ok = |v: Value| Ok(HttpResponse::json(200, &v));
     if let Some(reply) = crate::http_learning::dispatch(s, user, method, path, request) {
         return reply;
@@ -187,7 +193,8 @@ fn dispatch<M: Mattermost, D: Database>(s: &mut Service<'_, M, D>, user: &str, m
         ("POST", ["api", "v0", "incidents", id, "end"]) => ok(incident_json(&s.end(user, id)?)),
         ("POST", ["api", "v0", "incidents", id, "commander"]) => {
             let b: Value = body(request)?;
-            let new = b.get("user_id").and_then(Value::as_str).ok_or_else(|| ServiceError::Invalid("`user_id` is required.".into()))?;
+            let new =
+                b.get("user_id").and_then(Value::as_str).ok_or_else(|| ServiceError::Invalid("`user_id` is required.".into()))?;
             ok(incident_json(&s.change_commander(user, id, new)?))
         }
         ("POST", ["api", "v0", "incidents", id, "items"]) => {
@@ -245,7 +252,9 @@ fn dispatch<M: Mattermost, D: Database>(s: &mut Service<'_, M, D>, user: &str, m
             ok(json!({ "user_ids": s.followers(user, id, page, per_page)?, "page": page, "per_page": per_page }))
         }
         ("PUT", ["api", "v0", "incidents", id, "followers", "me"]) => ok(json!({ "message": s.set_following(user, id, true)? })),
-        ("DELETE", ["api", "v0", "incidents", id, "followers", "me"]) => ok(json!({ "message": s.set_following(user, id, false)? })),
+        ("DELETE", ["api", "v0", "incidents", id, "followers", "me"]) => {
+            ok(json!({ "message": s.set_following(user, id, false)? }))
+        }
         // "Claim <role>" buttons (intro post, role nudges): the role goes to whoever clicked.
         ("POST", ["api", "v0", "actions", "claim"]) => {
             let b: Value = body(request)?;
@@ -264,7 +273,12 @@ fn dispatch<M: Mattermost, D: Database>(s: &mut Service<'_, M, D>, user: &str, m
             let b: Value = body(request)?;
             let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
             let context = b.get("context").cloned().unwrap_or(Value::Null);
-            let answer = match s.declare_from_post(user, &text(&b, "trigger_id"), &text(&context, "post_id"), &text(&context, "playbook_id")) {
+            let answer = match s.declare_from_post(
+                user,
+                &text(&b, "trigger_id"),
+                &text(&context, "post_id"),
+                &text(&context, "playbook_id"),
+            ) {
                 Ok(_) => json!({}),
                 Err(e) => json!({ "ephemeral_text": e.to_string() }),
             };
@@ -325,7 +339,9 @@ fn dispatch<M: Mattermost, D: Database>(s: &mut Service<'_, M, D>, user: &str, m
             Ok(HttpResponse::json(201, &s.import_playbook(user, &team, &text)?))
         }
         ("GET", ["api", "v0", "playbooks", id]) => ok(serde_json::to_value(s.playbook(user, id)?.value).unwrap_or(Value::Null)),
-        ("PUT", ["api", "v0", "playbooks", id]) => ok(serde_json::to_value(s.update_playbook(user, id, playbook_body(request)?)?).unwrap_or(Value::Null)),
+        ("PUT", ["api", "v0", "playbooks", id]) => {
+            ok(serde_json::to_value(s.update_playbook(user, id, playbook_body(request)?)?).unwrap_or(Value::Null))
+        }
         ("DELETE", ["api", "v0", "playbooks", id]) => {
             s.delete_playbook(user, id)?;
             Ok(HttpResponse { status: 204, headers: Vec::new(), body: Vec::new() })
@@ -373,7 +389,9 @@ fn dispatch<M: Mattermost, D: Database>(s: &mut Service<'_, M, D>, user: &str, m
                 Err(e) => json!({ "error": e.to_string() }),
             })
         }
-        ("GET", ["api", "v0", "autocomplete", what]) => ok(serde_json::to_value(autocomplete(s, user, what, request)?).unwrap_or(Value::Null)),
+        ("GET", ["api", "v0", "autocomplete", what]) => {
+            ok(serde_json::to_value(autocomplete(s, user, what, request)?).unwrap_or(Value::Null))
+        }
 
         (_, ["api", "v0", "health" | "echo"]) => Ok(HttpResponse::error(405, "method not allowed")),
         _ => Ok(HttpResponse::error(404, &format!("no such endpoint: {}", request.path().chars().take(200).collect::<String>()))),
@@ -382,7 +400,13 @@ fn dispatch<M: Mattermost, D: Database>(s: &mut Service<'_, M, D>, user: &str, m
 
 /// Sets any of an item's state, title and assignee in one change: all of them or, if one is
 /// refused, none. A field already at the asked value is left alone; asking nothing new is 409.
-fn patch_item<M: Mattermost, D: Database>(s: &mut Service<'_, M, D>, user: &str, id: &str, item: &str, request: &HttpRequest) -> Result<Incident, ServiceError> {
+fn patch_item<M: Mattermost, D: Database>(
+    s: &mut Service<'_, M, D>,
+    user: &str,
+    id: &str,
+    item: &str,
+    request: &HttpRequest,
+) -> Result<Incident, ServiceError> {
     let b: Value = body(request)?;
     let invalid = |m: &str| ServiceError::Invalid(m.to_owned());
     let state: Option<ItemState> = match b.get("state") {
@@ -437,7 +461,12 @@ fn patch_item<M: Mattermost, D: Database>(s: &mut Service<'_, M, D>, user: &str,
 
 /// Suggestions for the slash command's dynamic arguments. The server calls these with the
 /// typing user's id and `team_id`, `channel_id`, `user_input` in the query.
-fn autocomplete<M: Mattermost, D: Database>(s: &mut Service<'_, M, D>, user: &str, what: &str, request: &HttpRequest) -> Result<Vec<AutocompleteSuggestion>, ServiceError> {
+fn autocomplete<M: Mattermost, D: Database>(
+    s: &mut Service<'_, M, D>,
+    user: &str,
+    what: &str,
+    request: &HttpRequest,
+) -> Result<Vec<AutocompleteSuggestion>, ServiceError> {
     let team = query(request, "team_id").unwrap_or_default();
     let channel = query(request, "channel_id").unwrap_or_default();
     let suggestion = |item: String, hint: String, help: String| AutocompleteSuggestion { item, hint, help_text: help };
@@ -449,12 +478,18 @@ fn autocomplete<M: Mattermost, D: Database>(s: &mut Service<'_, M, D>, user: &st
                 "statuses" => conduct.statuses,
                 _ => conduct.roles,
             };
-            Ok(levels.into_iter().map(|l| {
-                let short_help: String = l.description.chars().take(80).collect();
-                suggestion(l.name.clone(), String::new(), short_help)
-            }).collect())
+            Ok(levels
+                .into_iter()
+                .map(|l| {
+                    let short_help: String = l.description.chars().take(80).collect();
+                    suggestion(l.name.clone(), String::new(), short_help)
+                })
+                .collect())
         }
-        "states" => Ok(["active", "ended", "all"].iter().map(|s| suggestion((*s).into(), String::new(), format!("{s} incidents"))).collect()),
+        "states" => Ok(["active", "ended", "all"]
+            .iter()
+            .map(|s| suggestion((*s).into(), String::new(), format!("{s} incidents")))
+            .collect()),
         "incidents" => {
             let filter = IncidentFilter { team_id: Some(team), state: Some(IncidentState::Active), ..IncidentFilter::default() };
             Ok(s.list(user, &filter, 0, 25)?.0.iter().map(|i| suggestion(i.reference(), i.name.clone(), String::new())).collect())

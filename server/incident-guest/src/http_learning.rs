@@ -32,7 +32,9 @@ pub fn dispatch<M: Mattermost, D: Database>(
     let time = |b: &Value, k: &str| -> Result<Option<i64>, ServiceError> {
         match b.get(k) {
             None | Some(Value::Null) => Ok(None),
-            Some(v) => v.as_i64().map(Some).ok_or_else(|| ServiceError::Invalid(format!("`{k}` is a time in Unix milliseconds."))),
+            Some(v) => {
+                v.as_i64().map(Some).ok_or_else(|| ServiceError::Invalid(format!("`{k}` is a time in Unix milliseconds.")))
+            }
         }
     };
     Some(match (method, path) {
@@ -50,7 +52,9 @@ pub fn dispatch<M: Mattermost, D: Database>(
             let b: Value = body(request)?;
             ok(incident_json(&s.edit_note(user, id, event, &text(&b, "text"))?))
         })(),
-        ("POST", ["api", "v0", "incidents", id, "events", event, "hide"]) => (|| ok(incident_json(&s.hide_event(user, id, event)?)))(),
+        ("POST", ["api", "v0", "incidents", id, "events", event, "hide"]) => {
+            (|| ok(incident_json(&s.hide_event(user, id, event)?)))()
+        }
         ("POST", ["api", "v0", "incidents", id, "impact"]) => (|| {
             let b: Value = body(request)?;
             let (start, end) = (time(&b, "started_at")?, time(&b, "ended_at")?);
@@ -71,7 +75,8 @@ pub fn dispatch<M: Mattermost, D: Database>(
             let b: Value = body(request)?;
             let kind = match b.get("kind").and_then(Value::as_str) {
                 None => ActionKind::Other,
-                Some(k) => ActionKind::parse(k).ok_or_else(|| ServiceError::Invalid("`kind` is detective, preventive, corrective or other.".into()))?,
+                Some(k) => ActionKind::parse(k)
+                    .ok_or_else(|| ServiceError::Invalid("`kind` is detective, preventive, corrective or other.".into()))?,
             };
             let draft = ActionDraft {
                 text: text(&b, "text"),
@@ -97,11 +102,16 @@ pub fn dispatch<M: Mattermost, D: Database>(
             let team = query_param(request, "team_id").ok_or_else(|| ServiceError::Invalid("`team_id` is required.".into()))?;
             let period = match query_param(request, "period").as_deref() {
                 None => incident_core::reports::Period::Month,
-                Some(p) => incident_core::reports::Period::parse(p).ok_or_else(|| ServiceError::Invalid("`period` is week or month.".into()))?,
+                Some(p) => incident_core::reports::Period::parse(p)
+                    .ok_or_else(|| ServiceError::Invalid("`period` is week or month.".into()))?,
             };
             let periods = match query_param(request, "periods") {
                 None => 6,
-                Some(n) => n.parse::<usize>().ok().filter(|n| (1..=104).contains(n)).ok_or_else(|| ServiceError::Invalid("`periods` is 1 to 104.".into()))?,
+                Some(n) => n
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|n| (1..=104).contains(n))
+                    .ok_or_else(|| ServiceError::Invalid("`periods` is 1 to 104.".into()))?,
             };
             ok(serde_json::to_value(s.team_report(user, &team, period, periods)?).unwrap_or(Value::Null))
         })(),
@@ -121,7 +131,9 @@ pub fn dispatch<M: Mattermost, D: Database>(
             let (markdown, metrics, revision) = s.report(user, id)?;
             ok(json!({ "markdown": markdown, "metrics": metrics, "revision": revision }))
         })(),
-        ("POST", ["api", "v0", "incidents", id, "report", "publish"]) => (|| ok(json!({ "channels": s.publish_report(user, id)? })))(),
+        ("POST", ["api", "v0", "incidents", id, "report", "publish"]) => {
+            (|| ok(json!({ "channels": s.publish_report(user, id)? })))()
+        }
         ("GET", ["api", "v0", "incidents", id, "transcript"]) => (|| {
             let after = query_param(request, "after");
             let limit = number(request, "limit", MAX_TRANSCRIPT_PAGE, MAX_TRANSCRIPT_PAGE)?.max(1);
@@ -136,7 +148,12 @@ pub fn dispatch<M: Mattermost, D: Database>(
                 for m in &messages {
                     let indent = if m.root_id.is_empty() { "" } else { "  ↳ " };
                     let edited = if m.edit_at > 0 { " (edited)" } else { "" };
-                    md.push_str(&format!("- {indent}`{}` @{}{edited}: {}\n", m.create_at, usernames(&m.user_id), m.message.replace('\n', " ")));
+                    md.push_str(&format!(
+                        "- {indent}`{}` @{}{edited}: {}\n",
+                        m.create_at,
+                        usernames(&m.user_id),
+                        m.message.replace('\n', " ")
+                    ));
                 }
                 if let Some(next) = &next {
                     md.push_str(&format!("\n_More messages follow: ask again with `after={next}`._\n"));
@@ -146,7 +163,9 @@ pub fn dispatch<M: Mattermost, D: Database>(
                 response.headers = vec![("Content-Type".into(), "text/markdown; charset=utf-8".into())];
                 Ok(response)
             } else {
-                ok(json!({ "incident_id": incident.id, "reference": incident.reference(), "messages": messages, "next_after": next }))
+                ok(
+                    json!({ "incident_id": incident.id, "reference": incident.reference(), "messages": messages, "next_after": next }),
+                )
             }
         })(),
         _ => return None,

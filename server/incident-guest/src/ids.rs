@@ -11,10 +11,7 @@ impl IdGen for RandomIds {
         let mut bytes = [0u8; 16];
         // WASI's random source; should it ever fail, the clock still gives distinct ids.
         if getrandom::fill(&mut bytes).is_err() {
-            let nanos = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos())
-                .unwrap_or(0);
+            let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
             bytes = nanos.to_le_bytes();
         }
         let mut bits = u128::from_le_bytes(bytes);

@@ -27,7 +27,8 @@ pub const MAX_COMMAND_CHARS: usize = 16_383;
 /// Mattermost's own opaque tokens: a trigger id is longer than an id, and a dialog's
 /// callback id is ours to choose.
 const TOKENS: &[&str] = &["trigger_id", "callback_id"];
-const WORDS: &[&str] = &["severity", "status", "role", "category", "kind", "state", "section", "action", "format", "event", "period"];
+const WORDS: &[&str] =
+    &["severity", "status", "role", "category", "kind", "state", "section", "action", "format", "event", "period"];
 
 fn limit_for(key: &str) -> usize {
     if TOKENS.contains(&key) {
@@ -142,7 +143,13 @@ mod tests {
     use serde_json::json;
 
     fn request(url: &str, body: Value) -> HttpRequest {
-        HttpRequest { method: "POST".into(), url: url.into(), headers: Vec::new(), body: body.to_string().into_bytes(), user_id: Some("u".into()) }
+        HttpRequest {
+            method: "POST".into(),
+            url: url.into(),
+            headers: Vec::new(),
+            body: body.to_string().into_bytes(),
+            user_id: Some("u".into()),
+        }
     }
 
     #[test]
@@ -156,7 +163,8 @@ mod tests {
         let deep = json!({"checklists": [{"items": [{"title": "t", "description": "d".repeat(MAX_REPORT_CHARS + 1)}]}]});
         let err = check_request(&request("/api/v0/playbooks", deep)).expect_err("long description");
         assert!(err.to_string().starts_with("`checklists[0].items[0].description` is too long"), "{err}");
-        let err = check_request(&request("/api/v0/playbooks", json!({"member_ids": ["a".repeat(65)]}))).expect_err("long member id");
+        let err =
+            check_request(&request("/api/v0/playbooks", json!({"member_ids": ["a".repeat(65)]}))).expect_err("long member id");
         assert!(err.to_string().starts_with("`member_ids[0]` is too long"), "{err}");
     }
 

@@ -44,7 +44,14 @@ pub fn leading_time_ago(words: &[String], now_ms: i64) -> (Option<i64>, Vec<Stri
 }
 
 impl<M: Mattermost, D: Database> Service<'_, M, D> {
-    pub fn add_note(&mut self, user_id: &str, incident_id: &str, text: &str, category: EntryCategory, happened_at: Option<i64>) -> Result<Incident> {
+    pub fn add_note(
+        &mut self,
+        user_id: &str,
+        incident_id: &str,
+        text: &str,
+        category: EntryCategory,
+        happened_at: Option<i64>,
+    ) -> Result<Incident> {
         let actor = user_id.to_owned();
         Ok(self.change(user_id, incident_id, |i, _, now| i.add_note(&actor, text, category, happened_at, now))?.0)
     }
@@ -63,7 +70,11 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     pub fn set_impact(&mut self, user_id: &str, incident_id: &str, start: bool, at: i64) -> Result<Incident> {
         let actor = user_id.to_owned();
         Ok(self
-            .change(user_id, incident_id, |i, _, now| if start { i.start_impact(&actor, at, now) } else { i.end_impact(&actor, at, now) })?
+            .change(
+                user_id,
+                incident_id,
+                |i, _, now| if start { i.start_impact(&actor, at, now) } else { i.end_impact(&actor, at, now) },
+            )?
             .0)
     }
 
@@ -77,7 +88,10 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         }
         let max = crate::repo_learning::MAX_ACTIONS_PER_INCIDENT;
         if self.repo.count_incident_actions(&incident.id)? >= max {
-            return Err(ServiceError::Invalid(format!("{} has {max} follow-up actions, the most an incident may have.", incident.reference())));
+            return Err(ServiceError::Invalid(format!(
+                "{} has {max} follow-up actions, the most an incident may have.",
+                incident.reference()
+            )));
         }
         let id = self.ids.new_id();
         let action = FollowUpAction::new(&id, &incident.id, &incident.team_id, user_id, draft, self.now)?;
@@ -121,15 +135,27 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
 
     /// One page of the team's actions the user may see (those of incidents they may see,
     /// decided in SQL before the page is cut), and how many there are in all.
-    pub fn team_actions(&self, user_id: &str, team_id: &str, open_only: bool, page: usize, per_page: usize) -> Result<(Vec<FollowUpAction>, usize)> {
+    pub fn team_actions(
+        &self,
+        user_id: &str,
+        team_id: &str,
+        open_only: bool,
+        page: usize,
+        per_page: usize,
+    ) -> Result<(Vec<FollowUpAction>, usize)> {
         if !self.mm.is_team_member(team_id, user_id) && !self.mm.is_system_admin(user_id) {
             return Err(ServiceError::Forbidden("You are not a member of this team.".into()));
         }
         let filter = incident_core::IncidentFilter { team_id: Some(team_id.to_owned()), ..Default::default() };
         for round in 1..=CORRECTION_ROUNDS {
             let visible = self.visibility(&filter, team_id, user_id)?;
-            let (rows, total) = self.repo.team_actions_page(&filter, &visible, open_only, page.saturating_mul(per_page), per_page)?;
-            let incidents = rows.iter().map(|r| PrivacyRowRef { id: &r.action.incident_id, team_id: &r.incident_team, channel_id: &r.incident_channel });
+            let (rows, total) =
+                self.repo.team_actions_page(&filter, &visible, open_only, page.saturating_mul(per_page), per_page)?;
+            let incidents = rows.iter().map(|r| PrivacyRowRef {
+                id: &r.action.incident_id,
+                team_id: &r.incident_team,
+                channel_id: &r.incident_channel,
+            });
             if !self.correct_public_rows(incidents, &visible)? || round == CORRECTION_ROUNDS {
                 return Ok((rows.into_iter().map(|r| r.action).collect(), total));
             }
@@ -138,7 +164,10 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     }
 
     fn require_member_or_admin(&self, incident: &Incident, user_id: &str) -> Result<()> {
-        if self.mm.is_channel_member(&incident.channel_id, user_id) || self.mm.is_system_admin(user_id) || self.mm.is_team_admin(&incident.team_id, user_id) {
+        if self.mm.is_channel_member(&incident.channel_id, user_id)
+            || self.mm.is_system_admin(user_id)
+            || self.mm.is_team_admin(&incident.team_id, user_id)
+        {
             Ok(())
         } else {
             Err(ServiceError::Forbidden("Join the incident channel to change its follow-up actions or report.".into()))
@@ -150,7 +179,13 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     /// The team report over the incidents the user may see (up to [`MAX_REPORT_INCIDENTS`],
     /// newest first), read a memory budget at a time and kept as light rows; open actions are
     /// counted in SQL over the same incidents.
-    pub fn team_report(&self, user_id: &str, team_id: &str, period: incident_core::reports::Period, periods: usize) -> Result<incident_core::reports::TeamReport> {
+    pub fn team_report(
+        &self,
+        user_id: &str,
+        team_id: &str,
+        period: incident_core::reports::Period,
+        periods: usize,
+    ) -> Result<incident_core::reports::TeamReport> {
         use incident_core::reports::ReportIncident;
         if !self.mm.is_team_member(team_id, user_id) && !self.mm.is_system_admin(user_id) {
             return Err(ServiceError::Forbidden("You are not a member of this team.".into()));
@@ -215,7 +250,8 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         if read != current {
             return Err(report_conflict(read, current));
         }
-        match self.repo.save_report_text(&report_key(&incident.id), &report_revision_key(&incident.id), markdown.trim(), current) {
+        match self.repo.save_report_text(&report_key(&incident.id), &report_revision_key(&incident.id), markdown.trim(), current)
+        {
             Ok(()) => Ok(current + 1),
             Err(e) if e.is_conflict() => Err(report_conflict(read, current + 1)),
             Err(e) => Err(e.into()),
@@ -263,7 +299,13 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     /// The transcript is the channel's own messages, so it is for those Mattermost lets read
     /// the channel: a team admin outside a private incident channel sees the incident's record
     /// but not its channel's messages.
-    pub fn transcript(&self, user_id: &str, incident_id: &str, after: Option<&str>, limit: usize) -> Result<(Incident, Vec<ChannelMessage>, Option<String>)> {
+    pub fn transcript(
+        &self,
+        user_id: &str,
+        incident_id: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<(Incident, Vec<ChannelMessage>, Option<String>)> {
         let incident = self.incident(user_id, incident_id)?.value;
         let reads_channel = self.mm.is_channel_member(&incident.channel_id, user_id)
             || self.mm.is_system_admin(user_id)
@@ -276,7 +318,9 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         if let Some(after) = after
             && !self.repo.transcript_has(&incident.id, after)?
         {
-            return Err(ServiceError::Invalid("`after` is not a message of this transcript: use the `next_after` of the previous page.".into()));
+            return Err(ServiceError::Invalid(
+                "`after` is not a message of this transcript: use the `next_after` of the previous page.".into(),
+            ));
         }
         let (messages, more) = self.repo.transcript_page(&incident.id, after, limit)?;
         let next = if more { messages.last().map(|m| m.post_id.clone()) } else { None };
@@ -347,7 +391,9 @@ pub struct ActionPatch {
 }
 
 /// A present JSON field becomes `Some(value)`, `null` included (`Some(None)`).
-fn some_option<'de, T: serde::Deserialize<'de>, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<Option<T>>, D::Error> {
+fn some_option<'de, T: serde::Deserialize<'de>, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<Option<T>>, D::Error> {
     Ok(Some(<Option<T> as serde::Deserialize>::deserialize(d)?))
 }
 

@@ -73,7 +73,17 @@ pub(crate) fn with_service<M: Mattermost, D: Database, R>(mm: &M, db: &D, f: imp
 pub struct IncidentResponse;
 
 impl Plugin for IncidentResponse {
-    const HOOKS: &'static [Hook] = &[Hook::OnActivate, Hook::OnConfigurationChange, Hook::ExecuteCommand, Hook::ServeHttp, Hook::RunScheduled, Hook::MessageHasBeenPosted, Hook::MessageHasBeenUpdated, Hook::MessageHasBeenDeleted, Hook::ReactionHasBeenAdded];
+    const HOOKS: &'static [Hook] = &[
+        Hook::OnActivate,
+        Hook::OnConfigurationChange,
+        Hook::ExecuteCommand,
+        Hook::ServeHttp,
+        Hook::RunScheduled,
+        Hook::MessageHasBeenPosted,
+        Hook::MessageHasBeenUpdated,
+        Hook::MessageHasBeenDeleted,
+        Hook::ReactionHasBeenAdded,
+    ];
 
     fn on_activate(&self, api: &Api) -> Result<(), String> {
         let repo = Repo::new(&Store);
@@ -95,8 +105,7 @@ impl Plugin for IncidentResponse {
                 Err(e) => api.log(LogLevel::Warn, "cannot set the bot's picture", &[("error", &e.to_string())]),
             }
         }
-        api.register_command(&command::registration())
-            .map_err(|e| format!("cannot register /{}: {e}", command::TRIGGER))?;
+        api.register_command(&command::registration()).map_err(|e| format!("cannot register /{}: {e}", command::TRIGGER))?;
         api.log(LogLevel::Info, "Incident Response activated", &[("version", VERSION)]);
         Ok(())
     }
@@ -121,13 +130,17 @@ impl Plugin for IncidentResponse {
         let outcome = with_service(&mm, &Store, |s| command::execute(s, &at, &args.command));
         Ok(match outcome {
             command::Outcome::Reply(r) => *r,
-            command::Outcome::OpenStartDialog => match dialog::open_start(&mm, &Store, &dialog::StartForm {
-                user_id: &args.user_id,
-                team_id: &args.team_id,
-                trigger_id: &args.trigger_id,
-                summary: String::new(),
-                playbook_id: String::new(),
-            }) {
+            command::Outcome::OpenStartDialog => match dialog::open_start(
+                &mm,
+                &Store,
+                &dialog::StartForm {
+                    user_id: &args.user_id,
+                    team_id: &args.team_id,
+                    trigger_id: &args.trigger_id,
+                    summary: String::new(),
+                    playbook_id: String::new(),
+                },
+            ) {
                 Ok(()) => CommandResponse::default(),
                 Err(e) => CommandResponse::ephemeral(format!("Cannot open the form: {e}")),
             },
@@ -165,7 +178,13 @@ impl Plugin for IncidentResponse {
         }
     }
 
-    fn message_has_been_updated(&self, api: &Api, _ctx: &Context, new_post: &mattermost_plugin_sdk::model::Post, _old: &mattermost_plugin_sdk::model::Post) {
+    fn message_has_been_updated(
+        &self,
+        api: &Api,
+        _ctx: &Context,
+        new_post: &mattermost_plugin_sdk::model::Post,
+        _old: &mattermost_plugin_sdk::model::Post,
+    ) {
         if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.capture_edit(new_post)) {
             api.log(LogLevel::Warn, "transcript edit capture failed", &[("error", &e.to_string())]);
         }

@@ -2,8 +2,8 @@
 //! (Playbooks' `bot.Poster` style), implemented over the SDK's `Api` in the plugin and by a
 //! recording fake in tests. The logic never knows which.
 
-use mattermost_plugin_sdk::{Api, ApiError};
 use mattermost_plugin_sdk::model::{Channel, OpenDialogRequest, Post, Props, User, WebsocketBroadcast};
+use mattermost_plugin_sdk::{Api, ApiError};
 
 /// Settings an admin sets in System Console (plugin.json `settings_schema`).
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
@@ -275,7 +275,12 @@ impl Mattermost for ServerApi {
     }
 
     fn permalink(&self, team_id: &str, post_id: &str) -> String {
-        let site = self.0.get_config().ok().and_then(|c| c["ServiceSettings"]["SiteURL"].as_str().map(str::to_owned)).unwrap_or_default();
+        let site = self
+            .0
+            .get_config()
+            .ok()
+            .and_then(|c| c["ServiceSettings"]["SiteURL"].as_str().map(str::to_owned))
+            .unwrap_or_default();
         match self.0.get_team(team_id) {
             Ok(team) if !site.is_empty() => format!("{}/{}/pl/{post_id}", site.trim_end_matches('/'), team.name),
             _ => String::new(),
@@ -307,7 +312,9 @@ impl Mattermost for ServerApi {
         }
         let broadcast = match audience {
             EventAudience::Team(team_id) => WebsocketBroadcast { team_id: team_id.clone(), ..WebsocketBroadcast::default() },
-            EventAudience::Channel(channel_id) => WebsocketBroadcast { channel_id: channel_id.clone(), ..WebsocketBroadcast::default() },
+            EventAudience::Channel(channel_id) => {
+                WebsocketBroadcast { channel_id: channel_id.clone(), ..WebsocketBroadcast::default() }
+            }
         };
         let _ = self.0.publish_websocket_event(event, &props, &broadcast);
     }
@@ -322,11 +329,7 @@ impl Mattermost for ServerApi {
 
     fn view_archived_channels(&self) -> bool {
         // Unreadable config: Mattermost's default.
-        self.0
-            .get_config()
-            .ok()
-            .and_then(|c| c["TeamSettings"]["ExperimentalViewArchivedChannels"].as_bool())
-            .unwrap_or(true)
+        self.0.get_config().ok().and_then(|c| c["TeamSettings"]["ExperimentalViewArchivedChannels"].as_bool()).unwrap_or(true)
     }
 
     fn message_retention_hours(&self) -> Option<i64> {

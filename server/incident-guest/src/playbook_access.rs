@@ -14,7 +14,13 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     /// #1). Channels already on the playbook (set by an admin) may stay. Duplicates are removed
     /// (`Playbook::normalised` drops them too), and at most
     /// [`MAX_ANNOUNCEMENT_CHANNELS`](incident_core::playbook::MAX_ANNOUNCEMENT_CHANNELS) remain.
-    pub(crate) fn check_announcement_channels(&self, user_id: &str, team_id: &str, wanted: &[String], kept: &[String]) -> Result<()> {
+    pub(crate) fn check_announcement_channels(
+        &self,
+        user_id: &str,
+        team_id: &str,
+        wanted: &[String],
+        kept: &[String],
+    ) -> Result<()> {
         let distinct = incident_core::playbook::distinct_channel_ids(wanted);
         let max = incident_core::playbook::MAX_ANNOUNCEMENT_CHANNELS;
         if distinct.len() > max {
@@ -24,7 +30,8 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             )));
         }
         for channel_id in distinct.iter().filter(|c| !kept.contains(c)) {
-            let readable = self.mm.channel(channel_id).is_some_and(|c| c.team_id == team_id) && self.may_read_channel(channel_id, user_id);
+            let readable =
+                self.mm.channel(channel_id).is_some_and(|c| c.team_id == team_id) && self.may_read_channel(channel_id, user_id);
             if !readable {
                 return Err(ServiceError::Invalid(format!(
                     "`announcement_channel_ids`: {} is not a channel of this team that you can read.",

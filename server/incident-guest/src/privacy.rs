@@ -19,12 +19,8 @@ use crate::repo_list::Visible;
 use crate::service::{Result, Service};
 
 /// Mattermost's post types for changes that can change who sees a channel.
-const CHANNEL_CHANGE_POSTS: &[&str] = &[
-    "system_change_chan_privacy",
-    "system_channel_deleted",
-    "system_channel_restored",
-    "system_move_channel",
-];
+const CHANNEL_CHANGE_POSTS: &[&str] =
+    &["system_change_chan_privacy", "system_channel_deleted", "system_channel_restored", "system_move_channel"];
 
 /// Incidents re-checked per `RunScheduled` tick: one channel lookup each, so a tick stays
 /// short; a team with 6,000 incidents is covered in an hour.
@@ -60,7 +56,11 @@ impl<D: Database> Repo<'_, D> {
 
     /// The next `limit` incidents after `after_id`, by id, with their stored `private`
     /// (None while not yet known).
-    pub fn privacy_rows_after(&self, after_id: &str, limit: i64) -> std::result::Result<Vec<(PrivacyRow, Option<bool>)>, RepoError> {
+    pub fn privacy_rows_after(
+        &self,
+        after_id: &str,
+        limit: i64,
+    ) -> std::result::Result<Vec<(PrivacyRow, Option<bool>)>, RepoError> {
         let rows = self.db().query(
             "SELECT id, team_id, channel_id, private FROM incidents WHERE state != 'starting' AND id > ? ORDER BY id LIMIT ?",
             &[after_id.into(), limit.into()],
@@ -72,7 +72,9 @@ impl<D: Database> Repo<'_, D> {
 
 fn privacy_rows(rows: &mattermost_plugin_sdk::store::Rows) -> std::result::Result<Vec<PrivacyRow>, RepoError> {
     (0..rows.len())
-        .map(|i| Ok(PrivacyRow { id: rows.text(i, "id")?, team_id: rows.text(i, "team_id")?, channel_id: rows.text(i, "channel_id")? }))
+        .map(|i| {
+            Ok(PrivacyRow { id: rows.text(i, "id")?, team_id: rows.text(i, "team_id")?, channel_id: rows.text(i, "channel_id")? })
+        })
         .collect()
 }
 
@@ -85,9 +87,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         match channel {
             None => true,
             Some(c) => {
-                c.channel_type != "O"
-                    || c.team_id != incident_team_id
-                    || (c.delete_at != 0 && !self.mm.view_archived_channels())
+                c.channel_type != "O" || c.team_id != incident_team_id || (c.delete_at != 0 && !self.mm.view_archived_channels())
             }
         }
     }
@@ -135,7 +135,11 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         }
         // A short batch ends the cycle: the next tick starts from the beginning. The cursor is
         // written only when it moves, so a quiet server's ticks write nothing.
-        let next = if (batch.len() as i64) < RECHECK_BATCH { String::new() } else { batch.last().map(|(r, _)| r.id.clone()).unwrap_or_default() };
+        let next = if (batch.len() as i64) < RECHECK_BATCH {
+            String::new()
+        } else {
+            batch.last().map(|(r, _)| r.id.clone()).unwrap_or_default()
+        };
         if next != after {
             self.repo.set_meta(RECHECK_CURSOR_KEY, &next)?;
         }
@@ -145,7 +149,11 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     /// The rows of a page that passed the SQL filter as public (not among `visible`'s checked
     /// ids), each re-checked against its channel now; a hidden one has its column corrected.
     /// True when any was: the caller asks again.
-    pub(crate) fn correct_public_rows<'r>(&self, rows: impl IntoIterator<Item = PrivacyRowRef<'r>>, visible: &Visible) -> Result<bool> {
+    pub(crate) fn correct_public_rows<'r>(
+        &self,
+        rows: impl IntoIterator<Item = PrivacyRowRef<'r>>,
+        visible: &Visible,
+    ) -> Result<bool> {
         let Visible::PublicAnd(checked) = visible else {
             // Admins see every incident; guests only those of their channels.
             return Ok(false);
@@ -155,7 +163,8 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             if checked.iter().any(|id| id == row.id) {
                 continue;
             }
-            let owned = PrivacyRow { id: row.id.to_owned(), team_id: row.team_id.to_owned(), channel_id: row.channel_id.to_owned() };
+            let owned =
+                PrivacyRow { id: row.id.to_owned(), team_id: row.team_id.to_owned(), channel_id: row.channel_id.to_owned() };
             // It passed the SQL filter as public: its column says 0.
             corrected |= self.refresh_privacy(&owned, Some(false))?;
         }

@@ -297,10 +297,8 @@ impl<'a, D: Database> Repo<'a, D> {
     }
 
     pub fn incident_by_number(&self, team_id: &str, number: u32) -> Result<Option<Versioned<Incident>>> {
-        let sql = format!(
-            "SELECT {} FROM incidents WHERE team_id = ? AND number = ? AND state != 'starting'",
-            Self::INCIDENT_COLUMNS
-        );
+        let sql =
+            format!("SELECT {} FROM incidents WHERE team_id = ? AND number = ? AND state != 'starting'", Self::INCIDENT_COLUMNS);
         Ok(incidents_from(&self.db.query(&sql, &[team_id.into(), number.into()])?)?.into_iter().next())
     }
 
@@ -315,7 +313,9 @@ impl<'a, D: Database> Repo<'a, D> {
         )?;
         let (count, chars) = (rows.integer(0, "n")?, rows.integer(0, "chars")?);
         if count >= MAX_PLAYBOOKS_PER_TEAM {
-            return Err(RepoError::Full(format!("The team has {MAX_PLAYBOOKS_PER_TEAM} playbooks, the most a team may have; delete one first.")));
+            return Err(RepoError::Full(format!(
+                "The team has {MAX_PLAYBOOKS_PER_TEAM} playbooks, the most a team may have; delete one first."
+            )));
         }
         let own = i64::try_from(doc.chars().count()).unwrap_or(i64::MAX);
         if chars.saturating_add(own) > MAX_TEAM_PLAYBOOK_CHARS {
@@ -350,13 +350,7 @@ impl<'a, D: Database> Repo<'a, D> {
             Statement::new(
                 "UPDATE playbooks SET title = ?, doc = ?, updated_at = ?, revision = revision + 1
                  WHERE id = ? AND revision = ?",
-                vec![
-                    (&playbook.title).into(),
-                    doc.into(),
-                    playbook.updated_at.into(),
-                    (&playbook.id).into(),
-                    revision.into(),
-                ],
+                vec![(&playbook.title).into(), doc.into(), playbook.updated_at.into(), (&playbook.id).into(), revision.into()],
             )
             .expect_changes(1),
         ])?;
@@ -374,10 +368,9 @@ impl<'a, D: Database> Repo<'a, D> {
     }
 
     pub fn playbooks(&self, team_id: &str) -> Result<Vec<Playbook>> {
-        let rows = self.db.query(
-            "SELECT doc, revision FROM playbooks WHERE team_id = ? ORDER BY lower(title), id",
-            &[team_id.into()],
-        )?;
+        let rows = self
+            .db
+            .query("SELECT doc, revision FROM playbooks WHERE team_id = ? ORDER BY lower(title), id", &[team_id.into()])?;
         Ok(playbooks_from(&rows)?.into_iter().map(|v| v.value).collect())
     }
 
@@ -401,10 +394,8 @@ impl<'a, D: Database> Repo<'a, D> {
 
     /// Gives a team the default playbooks, once: a team that deleted them keeps them deleted.
     pub fn seed_team(&self, team_id: &str, playbooks: &[Playbook], now: i64) -> Result<bool> {
-        let mut statements = vec![Statement::new(
-            "INSERT INTO seeded_teams (team_id, seeded_at) VALUES (?, ?)",
-            vec![team_id.into(), now.into()],
-        )];
+        let mut statements =
+            vec![Statement::new("INSERT INTO seeded_teams (team_id, seeded_at) VALUES (?, ?)", vec![team_id.into(), now.into()])];
         for p in playbooks {
             statements.push(Statement::new(
                 "INSERT INTO playbooks (id, team_id, title, doc, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -446,7 +437,11 @@ impl<'a, D: Database> Repo<'a, D> {
     pub fn followers(&self, incident_id: &str, offset: usize, limit: usize) -> Result<Vec<String>> {
         let rows = self.db.query(
             "SELECT user_id FROM followers WHERE incident_id = ? ORDER BY since, user_id LIMIT ? OFFSET ?",
-            &[incident_id.into(), i64::try_from(limit).unwrap_or(i64::MAX).into(), i64::try_from(offset).unwrap_or(i64::MAX).into()],
+            &[
+                incident_id.into(),
+                i64::try_from(limit).unwrap_or(i64::MAX).into(),
+                i64::try_from(offset).unwrap_or(i64::MAX).into(),
+            ],
         )?;
         (0..rows.len()).map(|i| Ok(rows.text(i, "user_id")?)).collect()
     }
@@ -486,12 +481,14 @@ impl<'a, D: Database> Repo<'a, D> {
             )
         };
         self.db.execute(vec![
-            Statement::new("INSERT INTO meta (key, value) VALUES (?, '0') ON CONFLICT (key) DO NOTHING", vec![revision_key.into()]),
-            Statement::new("UPDATE meta SET value = ? WHERE key = ? AND value = ?", vec![
-                (revision + 1).to_string().into(),
-                revision_key.into(),
-                revision.to_string().into(),
-            ])
+            Statement::new(
+                "INSERT INTO meta (key, value) VALUES (?, '0') ON CONFLICT (key) DO NOTHING",
+                vec![revision_key.into()],
+            ),
+            Statement::new(
+                "UPDATE meta SET value = ? WHERE key = ? AND value = ?",
+                vec![(revision + 1).to_string().into(), revision_key.into(), revision.to_string().into()],
+            )
             .expect_changes(1),
             save_text,
         ])?;

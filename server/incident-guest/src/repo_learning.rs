@@ -9,8 +9,8 @@ use incident_core::IncidentFilter;
 use incident_core::reports::OpenActions;
 
 use crate::db::Database;
-use crate::repo::{Repo, RepoError, Versioned, to_json_pub};
 use crate::privacy::PrivacyRow;
+use crate::repo::{Repo, RepoError, Versioned, to_json_pub};
 use crate::repo_list::{Visible, filter_sql, restrict};
 
 /// A follow-up action with its incident's team and channel, for the privacy re-check.
@@ -27,7 +27,10 @@ pub const MAX_ACTIONS_PER_INCIDENT: usize = 100;
 
 /// `SELECT id FROM incidents WHERE …` for the incidents `filter` and `visible` allow, with its
 /// parameters; None when that is none.
-fn visible_incidents_sql(filter: &IncidentFilter, visible: &Visible) -> Option<(String, Vec<mattermost_plugin_sdk::store::Value>)> {
+fn visible_incidents_sql(
+    filter: &IncidentFilter,
+    visible: &Visible,
+) -> Option<(String, Vec<mattermost_plugin_sdk::store::Value>)> {
     let (mut clause, mut params) = filter_sql(filter);
     restrict(visible, &mut clause, &mut params).then(|| (format!("SELECT id FROM incidents WHERE {clause}"), params))
 }
@@ -45,7 +48,8 @@ fn state_word(state: ActionState) -> &'static str {
 fn actions_from(rows: &Rows) -> Result<Vec<Versioned<FollowUpAction>>> {
     (0..rows.len())
         .map(|i| {
-            let value: FollowUpAction = serde_json::from_str(&rows.text(i, "doc")?).map_err(|e| RepoError::Corrupt(e.to_string()))?;
+            let value: FollowUpAction =
+                serde_json::from_str(&rows.text(i, "doc")?).map_err(|e| RepoError::Corrupt(e.to_string()))?;
             Ok(Versioned { value, revision: rows.integer(i, "revision")? })
         })
         .collect()
@@ -201,7 +205,11 @@ impl<D: Database> Repo<'_, D> {
             counts.open += n;
             counts.overdue += usize::try_from(rows.integer(i, "overdue")?).unwrap_or(0);
             counts.open_by_incident.insert(id.clone(), n);
-            incidents.push(PrivacyRow { id, team_id: rows.text(i, "incident_team")?, channel_id: rows.text(i, "incident_channel")? });
+            incidents.push(PrivacyRow {
+                id,
+                team_id: rows.text(i, "incident_team")?,
+                channel_id: rows.text(i, "incident_channel")?,
+            });
         }
         Ok((counts, incidents))
     }

@@ -84,9 +84,7 @@ pub(crate) fn filter_sql(filter: &IncidentFilter) -> (String, Vec<Value>) {
     let needle = filter.text.as_deref().map(|t| t.trim().to_lowercase()).unwrap_or_default();
     if !needle.is_empty() {
         let pattern = format!("%{}%", like_escape(&needle));
-        sql.push_str(
-            " AND (search_text LIKE ? ESCAPE '\\' OR (search_text IS NULL AND lower(name) LIKE ? ESCAPE '\\'))",
-        );
+        sql.push_str(" AND (search_text LIKE ? ESCAPE '\\' OR (search_text IS NULL AND lower(name) LIKE ? ESCAPE '\\'))");
         params.push(pattern.clone().into());
         params.push(pattern.into());
     }
@@ -150,9 +148,7 @@ impl<D: Database> Repo<'_, D> {
         let privacy = if public_too { "" } else { " AND (private IS NULL OR private != 0)" };
         let sql = format!("SELECT id, channel_id FROM incidents WHERE {clause}{privacy} LIMIT 10000");
         let rows = self.db().query(&sql, &params)?;
-        (0..rows.len())
-            .map(|i| Ok(Unchecked { id: rows.text(i, "id")?, channel_id: rows.text(i, "channel_id")? }))
-            .collect()
+        (0..rows.len()).map(|i| Ok(Unchecked { id: rows.text(i, "id")?, channel_id: rows.text(i, "channel_id")? })).collect()
     }
 
     /// Every incident (up to `max_rows`, newest first) matching `filter` that is `visible`,

@@ -4,9 +4,9 @@
 //! where people follow it.
 
 use incident_core::conduct::Conduct;
+use incident_core::lifecycle::UpdateDraft;
 use incident_core::shared_channels::Disclosure;
 use incident_core::stakeholders::{self, Stakeholders, parse_stakeholders};
-use incident_core::lifecycle::UpdateDraft;
 use incident_core::{Incident, render};
 
 use crate::db::Database;
@@ -163,8 +163,11 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     /// incident may follow it.
     pub fn set_following(&mut self, user_id: &str, incident_id: &str, follow: bool) -> Result<String> {
         let incident = self.incident(user_id, incident_id)?.value;
-        let changed =
-            if follow { self.repo.follow(&incident.id, user_id, self.now)? } else { self.repo.unfollow(&incident.id, user_id)? };
+        let changed = if follow {
+            self.repo.follow(&incident.id, user_id, self.now)?
+        } else {
+            self.repo.unfollow(&incident.id, user_id)?
+        };
         Ok(match (follow, changed) {
             (true, true) => format!("You follow {} now: its status updates come to you by direct message.", incident.reference()),
             (true, false) => format!("You already follow {}.", incident.reference()),

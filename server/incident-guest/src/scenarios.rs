@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 use crate::command::{self, Invocation, Outcome};
 use crate::db::native::NativeDb;
 use crate::fake::{FakeMattermost, TEAM};
-use crate::repo::Repo;
 use crate::platform::Mattermost;
+use crate::repo::Repo;
 use crate::{http_api, with_service};
 
 pub(crate) struct World {
@@ -71,8 +71,12 @@ fn checklist_work_in_the_incident_channel() {
     let w = World::new();
     let (_, playbooks) = w.http(Some("u-alice"), "GET", &format!("/api/v0/playbooks?team_id={TEAM}"), Value::Null);
     let playbook = playbooks["items"][0]["id"].as_str().expect("default playbook").to_owned();
-    let (status, inc) = w.http(Some("u-alice"), "POST", "/api/v0/incidents",
-        json!({"team_id": TEAM, "name": "API errors", "playbook_id": playbook}));
+    let (status, inc) = w.http(
+        Some("u-alice"),
+        "POST",
+        "/api/v0/incidents",
+        json!({"team_id": TEAM, "name": "API errors", "playbook_id": playbook}),
+    );
     assert_eq!(status, 201, "{inc}");
     let ch = inc["channel_id"].as_str().expect("channel").to_owned();
     let id = inc["id"].as_str().expect("id").to_owned();
@@ -108,7 +112,12 @@ fn rest_item_operations_and_errors() {
     let w = World::new();
     let inc = w.start("u-alice", "Queue backlog");
     let id = inc["id"].as_str().expect("id");
-    let (status, v) = w.http(Some("u-alice"), "POST", &format!("/api/v0/incidents/{id}/items"), json!({"section": "Triage", "title": "Look at graphs"}));
+    let (status, v) = w.http(
+        Some("u-alice"),
+        "POST",
+        &format!("/api/v0/incidents/{id}/items"),
+        json!({"section": "Triage", "title": "Look at graphs"}),
+    );
     assert_eq!(status, 201, "{v}");
     let item = v["item_id"].as_str().expect("item id").to_owned();
     let (status, v) = w.http(Some("u-alice"), "PATCH", &format!("/api/v0/incidents/{id}/items/{item}"), json!({"state": "done"}));
@@ -119,9 +128,11 @@ fn rest_item_operations_and_errors() {
     assert!(done["completed_at"].is_i64());
     let (status, _) = w.http(Some("u-alice"), "PATCH", &format!("/api/v0/incidents/{id}/items/{item}"), json!({"state": "done"}));
     assert_eq!(status, 409, "same state again is a conflict");
-    let (status, _) = w.http(Some("u-alice"), "PATCH", &format!("/api/v0/incidents/{id}/items/{item}"), json!({"state": "bogus"}));
+    let (status, _) =
+        w.http(Some("u-alice"), "PATCH", &format!("/api/v0/incidents/{id}/items/{item}"), json!({"state": "bogus"}));
     assert_eq!(status, 400);
-    let (status, _) = w.http(Some("u-alice"), "PATCH", &format!("/api/v0/incidents/{id}/items/{item}"), json!({"assignee_id": "u-carol"}));
+    let (status, _) =
+        w.http(Some("u-alice"), "PATCH", &format!("/api/v0/incidents/{id}/items/{item}"), json!({"assignee_id": "u-carol"}));
     assert_eq!(status, 400, "carol is not on the team");
     let (status, _) = w.http(Some("u-alice"), "DELETE", &format!("/api/v0/incidents/{id}/items/nope"), Value::Null);
     assert_eq!(status, 404);
@@ -143,7 +154,8 @@ fn permissions() {
     let (status, _) = w.http(Some("u-carol"), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": "x"}));
     assert_eq!(status, 403);
 
-    let (status, private) = w.http(Some("u-alice"), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": "Secret", "private": true}));
+    let (status, private) =
+        w.http(Some("u-alice"), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": "Secret", "private": true}));
     assert_eq!(status, 201);
     let id = private["id"].as_str().expect("id");
     let (status, _) = w.http(Some("u-bob"), "GET", &format!("/api/v0/incidents/{id}"), Value::Null);
@@ -235,12 +247,21 @@ fn pages_hide_private_incidents_before_counting() {
     let w = World::new();
     for n in 0..7 {
         let private = n % 3 == 0; // 0, 3, 6
-        let (status, v) = w.http(Some("u-alice"), "POST", "/api/v0/incidents",
-            json!({"team_id": TEAM, "name": format!("Outage {n} 100%"), "private": private}));
+        let (status, v) = w.http(
+            Some("u-alice"),
+            "POST",
+            "/api/v0/incidents",
+            json!({"team_id": TEAM, "name": format!("Outage {n} 100%"), "private": private}),
+        );
         assert_eq!(status, 201, "{v}");
     }
     let list = |who: &str, q: &str| w.http(Some(who), "GET", &format!("/api/v0/incidents?team_id={TEAM}&{q}"), Value::Null).1;
-    let names = |v: &Value| v["items"].as_array().map(|a| a.iter().map(|i| i["name"].as_str().unwrap_or("").to_owned()).collect::<Vec<_>>()).unwrap_or_default();
+    let names = |v: &Value| {
+        v["items"]
+            .as_array()
+            .map(|a| a.iter().map(|i| i["name"].as_str().unwrap_or("").to_owned()).collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
     assert_eq!(list("u-alice", "per_page=50")["total"], 7, "alice is in every channel");
     assert_eq!(list("u-root", "per_page=50")["total"], 7, "admins see everything");
     let first = list("u-bob", "per_page=2&page=0");
@@ -259,10 +280,14 @@ fn incidents_stored_before_the_list_columns_are_filled_in() {
     use mattermost_plugin_sdk::store::Statement;
     let w = World::new();
     w.start("u-alice", "Legacy public");
-    let (_, secret) = w.http(Some("u-alice"), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": "Legacy secret", "private": true}));
+    let (_, secret) =
+        w.http(Some("u-alice"), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": "Legacy secret", "private": true}));
     assert!(secret["id"].is_string(), "{secret}");
-    crate::db::Database::execute(&w.db, vec![Statement::new("UPDATE incidents SET search_text = NULL, private = NULL", vec![])]).expect("forget");
-    let total = |who: &str, q: &str| w.http(Some(who), "GET", &format!("/api/v0/incidents?team_id={TEAM}&{q}"), Value::Null).1["total"].clone();
+    crate::db::Database::execute(&w.db, vec![Statement::new("UPDATE incidents SET search_text = NULL, private = NULL", vec![])])
+        .expect("forget");
+    let total = |who: &str, q: &str| {
+        w.http(Some(who), "GET", &format!("/api/v0/incidents?team_id={TEAM}&{q}"), Value::Null).1["total"].clone()
+    };
     assert_eq!(total("u-bob", ""), 0, "unknown rows are checked like private ones");
     assert_eq!(total("u-alice", "q=legacy"), 2, "the name stands in for the search text");
     let filled = with_service(&w.mm, &w.db, |s| s.backfill_list_columns()).expect("backfill");
@@ -290,9 +315,20 @@ fn playbooks_crud_and_import_export() {
     renamed["title"] = "Payments v2".into();
     let (status, v) = w.http(Some("u-alice"), "PUT", &format!("/api/v0/playbooks/{id}"), renamed);
     assert_eq!((status, v["title"].as_str()), (200, Some("Payments v2")));
-    let request = HttpRequest { method: "GET".into(), url: format!("/api/v0/playbooks/{id}/export"), user_id: Some("u-alice".into()), ..HttpRequest::default() };
+    let request = HttpRequest {
+        method: "GET".into(),
+        url: format!("/api/v0/playbooks/{id}/export"),
+        user_id: Some("u-alice".into()),
+        ..HttpRequest::default()
+    };
     let exported = http_api::route(&w.mm, &w.db, &request).body;
-    let import = HttpRequest { method: "POST".into(), url: format!("/api/v0/playbooks/import?team_id={TEAM}"), body: exported, user_id: Some("u-alice".into()), ..HttpRequest::default() };
+    let import = HttpRequest {
+        method: "POST".into(),
+        url: format!("/api/v0/playbooks/import?team_id={TEAM}"),
+        body: exported,
+        user_id: Some("u-alice".into()),
+        ..HttpRequest::default()
+    };
     let import_by_bob = HttpRequest { user_id: Some("u-bob".into()), ..import.clone() };
     let imported = http_api::route(&w.mm, &w.db, &import_by_bob);
     assert_eq!(imported.status, 201);
@@ -312,16 +348,33 @@ fn messages_are_added_to_the_timeline_by_rest_once_and_only_by_readers() {
     let id = inc["id"].as_str().expect("id").to_owned();
     let ch = inc["channel_id"].as_str().expect("channel").to_owned();
     // bob writes in town square; a private channel nobody but carol reads holds another post.
-    let town_post = w.mm.create_post(&mattermost_plugin_sdk::model::Post {
-        channel_id: "town".into(), user_id: "u-bob".into(), message: "Consumers are stuck since 10:02".into(), create_at: 42,
-        ..Default::default()
-    }).expect("post");
-    w.mm.channels.borrow_mut().insert("secret".into(), mattermost_plugin_sdk::model::Channel {
-        id: "secret".into(), team_id: TEAM.into(), name: "secret".into(), channel_type: "P".into(), ..Default::default()
-    });
-    let secret_post = w.mm.create_post(&mattermost_plugin_sdk::model::Post {
-        channel_id: "secret".into(), user_id: "u-carol".into(), message: "hidden".into(), ..Default::default()
-    }).expect("post");
+    let town_post =
+        w.mm.create_post(&mattermost_plugin_sdk::model::Post {
+            channel_id: "town".into(),
+            user_id: "u-bob".into(),
+            message: "Consumers are stuck since 10:02".into(),
+            create_at: 42,
+            ..Default::default()
+        })
+        .expect("post");
+    w.mm.channels.borrow_mut().insert(
+        "secret".into(),
+        mattermost_plugin_sdk::model::Channel {
+            id: "secret".into(),
+            team_id: TEAM.into(),
+            name: "secret".into(),
+            channel_type: "P".into(),
+            ..Default::default()
+        },
+    );
+    let secret_post =
+        w.mm.create_post(&mattermost_plugin_sdk::model::Post {
+            channel_id: "secret".into(),
+            user_id: "u-carol".into(),
+            message: "hidden".into(),
+            ..Default::default()
+        })
+        .expect("post");
     let url = format!("/api/v0/incidents/{id}/timeline");
     let posts_before = w.mm.posts_in(&ch).len();
 
@@ -329,15 +382,22 @@ fn messages_are_added_to_the_timeline_by_rest_once_and_only_by_readers() {
     assert_eq!(status, 200, "{v}");
     let last = v["timeline"].as_array().and_then(|t| t.last()).cloned().expect("event");
     assert_eq!(last["actor_id"], "u-alice");
-    assert_eq!(last["kind"], json!({"type": "post_added", "post_id": town_post.id, "author_id": "u-bob", "posted_at": 42,
-        "excerpt": "Consumers are stuck since 10:02", "note": "first symptom", "category": "note"}));
+    assert_eq!(
+        last["kind"],
+        json!({"type": "post_added", "post_id": town_post.id, "author_id": "u-bob", "posted_at": 42,
+        "excerpt": "Consumers are stuck since 10:02", "note": "first symptom", "category": "note"})
+    );
     let said = w.mm.posts_in(&ch);
     assert_eq!(said.len(), posts_before + 1);
     assert!(said[said.len() - 1].contains("added a message by @bob to the timeline: first symptom"), "{said:?}");
 
     // Refusals change nothing: twice, unreadable, unknown, missing, wrong type, outsiders.
-    let events = |w: &World| w.http(Some("u-alice"), "GET", &format!("/api/v0/incidents/{id}"), Value::Null).1["timeline"]
-        .as_array().map(Vec::len).unwrap_or(0);
+    let events = |w: &World| {
+        w.http(Some("u-alice"), "GET", &format!("/api/v0/incidents/{id}"), Value::Null).1["timeline"]
+            .as_array()
+            .map(Vec::len)
+            .unwrap_or(0)
+    };
     let count = events(&w);
     for (user, body, want) in [
         ("u-alice", json!({"post_id": town_post.id}), 409),
@@ -357,9 +417,14 @@ fn messages_are_added_to_the_timeline_by_rest_once_and_only_by_readers() {
 
     // After the end, the timeline can still be completed.
     assert_eq!(w.http(Some("u-alice"), "POST", &format!("/api/v0/incidents/{id}/end"), Value::Null).0, 200);
-    let late = w.mm.create_post(&mattermost_plugin_sdk::model::Post {
-        channel_id: ch.clone(), user_id: "u-alice".into(), message: "Root cause: a stuck lock".into(), ..Default::default()
-    }).expect("post");
+    let late =
+        w.mm.create_post(&mattermost_plugin_sdk::model::Post {
+            channel_id: ch.clone(),
+            user_id: "u-alice".into(),
+            message: "Root cause: a stuck lock".into(),
+            ..Default::default()
+        })
+        .expect("post");
     let (status, v) = w.http(Some("u-alice"), "POST", &url, json!({"post_id": late.id}));
     assert_eq!(status, 200, "{v}");
 }
@@ -397,7 +462,12 @@ fn severity_status_roles_and_updates_by_command_and_rest() {
 
     // By REST: a structured update that resolves, then reopening.
     let url = |what: &str| format!("/api/v0/incidents/{id}/{what}");
-    let (status, v) = w.http(Some("u-alice"), "POST", &url("updates"), json!({"status": "monitoring", "impact": "none now", "message": "Watching", "next_update_at": 9_999_999_999_999_i64}));
+    let (status, v) = w.http(
+        Some("u-alice"),
+        "POST",
+        &url("updates"),
+        json!({"status": "monitoring", "impact": "none now", "message": "Watching", "next_update_at": 9_999_999_999_999_i64}),
+    );
     assert_eq!(status, 201, "{v}");
     assert_eq!(v["updates"].as_array().map(Vec::len), Some(2));
     assert_eq!(v["status"], "Monitoring");
@@ -436,14 +506,25 @@ fn a_bad_conduct_setting_is_reported_and_blocks_nothing_else() {
 #[test]
 fn the_digest_channel_has_one_post_per_incident_edited_in_place() {
     let mut w = World::new();
-    w.mm.channels.borrow_mut().insert("digest".into(), mattermost_plugin_sdk::model::Channel {
-        id: "digest".into(), team_id: TEAM.into(), name: "incidents".into(), channel_type: "O".into(), ..Default::default()
-    });
+    w.mm.channels.borrow_mut().insert(
+        "digest".into(),
+        mattermost_plugin_sdk::model::Channel {
+            id: "digest".into(),
+            team_id: TEAM.into(),
+            name: "incidents".into(),
+            channel_type: "O".into(),
+            ..Default::default()
+        },
+    );
     w.mm.settings.digest_channel = "digest".into();
     let inc = w.start("u-alice", "Queue backlog");
     let ch = inc["channel_id"].as_str().expect("channel").to_owned();
     assert_eq!(w.mm.posts_in("digest").len(), 1);
-    assert!(w.mm.posts_in("digest")[0].contains("Severity: P4 | Status: Investigating | Commander: @alice"), "{:?}", w.mm.posts_in("digest"));
+    assert!(
+        w.mm.posts_in("digest")[0].contains("Severity: P4 | Status: Investigating | Commander: @alice"),
+        "{:?}",
+        w.mm.posts_in("digest")
+    );
     w.cmd("u-alice", &ch, "/incident severity P1");
     w.cmd("u-alice", &ch, "/incident update Consumers restarted");
     w.cmd("u-alice", &ch, "/incident commander @bob");
@@ -476,7 +557,14 @@ fn reminders_are_posted_once_when_due_and_can_be_snoozed_or_stopped() {
         let mut s = crate::service::Service { mm: &w.mm, repo, ids: &mut ids, now, bot_id: "u-bot".into() };
         s.send_due_reminders().expect("reminders")
     };
-    let reminders = || w.mm.posts.borrow().iter().filter(|p| p.channel_id == ch && p.message.contains("Time for a status update")).cloned().collect::<Vec<_>>();
+    let reminders = || {
+        w.mm.posts
+            .borrow()
+            .iter()
+            .filter(|p| p.channel_id == ch && p.message.contains("Time for a status update"))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
     assert_eq!(remind_at(created + 29 * 60_000), 0);
     assert_eq!(remind_at(created + 31 * 60_000), 1);
     assert_eq!(remind_at(created + 32 * 60_000), 0, "posted once, however often the timer runs");
@@ -488,15 +576,20 @@ fn reminders_are_posted_once_when_due_and_can_be_snoozed_or_stopped() {
     assert_eq!(buttons[0]["integration"]["context"], json!({"incident_id": id, "action": "snooze"}));
 
     // The snooze button, as Mattermost calls it for the user who clicked.
-    let (status, v) = w.http(Some("u-alice"), "POST", "/api/v0/actions/reminders", json!({"context": {"incident_id": id, "action": "snooze"}}));
+    let (status, v) =
+        w.http(Some("u-alice"), "POST", "/api/v0/actions/reminders", json!({"context": {"incident_id": id, "action": "snooze"}}));
     assert_eq!(status, 200);
     assert!(v["ephemeral_text"].as_str().is_some_and(|t| t.contains("snoozed for 30 minutes")), "{v}");
-    let (status, v) = w.http(Some("u-carol"), "POST", "/api/v0/actions/reminders", json!({"context": {"incident_id": id, "action": "off"}}));
+    let (status, v) =
+        w.http(Some("u-carol"), "POST", "/api/v0/actions/reminders", json!({"context": {"incident_id": id, "action": "off"}}));
     assert_eq!((status, v["ephemeral_text"].as_str()), (200, Some("No such incident.")), "outsiders cannot stop them");
 
     // An update resets the clock; `off` stops reminders; the end silences them for good.
     w.cmd("u-alice", &ch, "/incident update Card payments recovering");
-    assert_eq!(w.cmd("u-alice", &ch, "/incident reminders off"), "Update reminders for INC-0001 are off; `/incident reminders on` brings them back.");
+    assert_eq!(
+        w.cmd("u-alice", &ch, "/incident reminders off"),
+        "Update reminders for INC-0001 are off; `/incident reminders on` brings them back."
+    );
     let far = ids_now() + 3 * 3_600_000;
     assert_eq!(remind_at(far), 0);
     assert_eq!(w.cmd("u-alice", &ch, "/incident reminders on"), "Update reminders for INC-0001 are on.");
@@ -516,7 +609,10 @@ fn followers_get_status_updates_by_direct_message() {
     let inc = w.start("u-alice", "Search is slow");
     let id = inc["id"].as_str().expect("id").to_owned();
     let ch = inc["channel_id"].as_str().expect("channel").to_owned();
-    assert_eq!(w.cmd("u-bob", "town", "/incident follow INC-0001"), "You follow INC-0001 now: its status updates come to you by direct message.");
+    assert_eq!(
+        w.cmd("u-bob", "town", "/incident follow INC-0001"),
+        "You follow INC-0001 now: its status updates come to you by direct message."
+    );
     assert_eq!(w.cmd("u-bob", "town", "/incident follow INC-0001"), "You already follow INC-0001.");
     let (status, v) = w.http(Some("u-alice"), "PUT", &format!("/api/v0/incidents/{id}/followers/me"), Value::Null);
     assert_eq!(status, 200, "{v}");
@@ -531,7 +627,11 @@ fn followers_get_status_updates_by_direct_message() {
     let dms = w.mm.dms.borrow().clone();
     assert_eq!(dms.len(), 1, "bob hears it; alice wrote it: {dms:?}");
     assert_eq!(dms[0].0, "u-bob");
-    assert!(dms[0].1.starts_with("#### Status update · INC-0001 Search is slow") && dms[0].1.contains("Reindexing"), "{}", dms[0].1);
+    assert!(
+        dms[0].1.starts_with("#### Status update · INC-0001 Search is slow") && dms[0].1.contains("Reindexing"),
+        "{}",
+        dms[0].1
+    );
     assert_eq!(w.cmd("u-bob", "town", "/incident unfollow INC-0001"), "You no longer follow INC-0001.");
     w.cmd("u-alice", &ch, "/incident update Done reindexing");
     assert_eq!(w.mm.dms.borrow().len(), 1);
@@ -551,12 +651,15 @@ fn roles_can_be_claimed_from_the_intro_post_and_empty_ones_are_nudged() {
 
     // bob, who has joined the channel, clicks "Claim Comms lead"; Mattermost calls the
     // button's URL for him. Outsiders are told to join first.
-    let (_, outside) = w.http(Some("u-bob"), "POST", "/api/v0/actions/claim", json!({"context": {"incident_id": id, "role": "Comms lead"}}));
+    let (_, outside) =
+        w.http(Some("u-bob"), "POST", "/api/v0/actions/claim", json!({"context": {"incident_id": id, "role": "Comms lead"}}));
     assert_eq!(outside["ephemeral_text"], "Join ~inc-0001-login-loop to change INC-0001.");
     w.mm.add_channel_member(&ch, "u-bob").expect("join");
-    let (status, v) = w.http(Some("u-bob"), "POST", "/api/v0/actions/claim", json!({"context": {"incident_id": id, "role": "Comms lead"}}));
+    let (status, v) =
+        w.http(Some("u-bob"), "POST", "/api/v0/actions/claim", json!({"context": {"incident_id": id, "role": "Comms lead"}}));
     assert_eq!((status, v["ephemeral_text"].as_str()), (200, Some("You are now the Comms lead of INC-0001.")));
-    let (_, again) = w.http(Some("u-bob"), "POST", "/api/v0/actions/claim", json!({"context": {"incident_id": id, "role": "Comms lead"}}));
+    let (_, again) =
+        w.http(Some("u-bob"), "POST", "/api/v0/actions/claim", json!({"context": {"incident_id": id, "role": "Comms lead"}}));
     assert_eq!(again["ephemeral_text"], "Nothing to change: that user is already the Comms lead.");
 
     // 15 minutes in, the Technical lead is still empty: one nudge, with a claim button.
@@ -565,16 +668,30 @@ fn roles_can_be_claimed_from_the_intro_post_and_empty_ones_are_nudged() {
     let mut s = crate::service::Service { mm: &w.mm, repo, ids: &mut ids, now: created + 16 * 60_000, bot_id: "u-bot".into() };
     assert_eq!(s.send_due_reminders().expect("reminders"), 1);
     assert_eq!(s.send_due_reminders().expect("reminders"), 0, "once");
-    let nudge = w.mm.posts.borrow().iter().rev().find(|p| p.message.contains("Nobody is the **Technical lead**")).cloned().expect("nudge");
+    let nudge =
+        w.mm.posts
+            .borrow()
+            .iter()
+            .rev()
+            .find(|p| p.message.contains("Nobody is the **Technical lead**"))
+            .cloned()
+            .expect("nudge");
     assert_eq!(nudge.props.0["attachments"][0]["actions"][0]["name"], "Claim Technical lead");
 }
 
 #[test]
 fn stakeholders_of_a_severity_hear_of_it_on_start_and_when_raised() {
     let mut w = World::new();
-    w.mm.channels.borrow_mut().insert("lead".into(), mattermost_plugin_sdk::model::Channel {
-        id: "lead".into(), team_id: TEAM.into(), name: "leadership".into(), channel_type: "O".into(), ..Default::default()
-    });
+    w.mm.channels.borrow_mut().insert(
+        "lead".into(),
+        mattermost_plugin_sdk::model::Channel {
+            id: "lead".into(),
+            team_id: TEAM.into(),
+            name: "leadership".into(),
+            channel_type: "O".into(),
+            ..Default::default()
+        },
+    );
     w.mm.settings.stakeholders = "P1: ~leadership ~no-such-channel @bob @nobody @sre\nP4: ~leadership".into();
     w.mm.groups.insert("sre".into(), vec!["u-root".into(), "u-carol".into()]);
     let inc = w.start("u-alice", "Data leak");
@@ -598,15 +715,26 @@ fn stakeholders_of_a_severity_hear_of_it_on_start_and_when_raised() {
 fn keywords_and_the_declare_emoji_offer_to_start_an_incident() {
     let w = World::new();
     // A playbook with keywords (the defaults have none).
-    let (status, pb) = w.http(Some("u-alice"), "POST", "/api/v0/playbooks", json!({
-        "team_id": TEAM, "title": "Outage", "keywords": ["Outage", "site down"], "checklists": []
-    }));
+    let (status, pb) = w.http(
+        Some("u-alice"),
+        "POST",
+        "/api/v0/playbooks",
+        json!({
+            "team_id": TEAM, "title": "Outage", "keywords": ["Outage", "site down"], "checklists": []
+        }),
+    );
     assert_eq!(status, 201, "{pb}");
     let pb_id = pb["id"].as_str().expect("id").to_owned();
     let post = |user: &str, message: &str, root: &str| {
-        let p = w.mm.create_post(&mattermost_plugin_sdk::model::Post {
-            channel_id: "town".into(), user_id: user.into(), message: message.into(), root_id: root.into(), ..Default::default()
-        }).expect("post");
+        let p =
+            w.mm.create_post(&mattermost_plugin_sdk::model::Post {
+                channel_id: "town".into(),
+                user_id: user.into(),
+                message: message.into(),
+                root_id: root.into(),
+                ..Default::default()
+            })
+            .expect("post");
         let offered = with_service(&w.mm, &w.db, |s| s.offer_from_keywords(&p)).expect("hook");
         (p, offered)
     };
@@ -623,13 +751,20 @@ fn keywords_and_the_declare_emoji_offer_to_start_an_incident() {
 
     // "Start incident": the form opens with the message, its author and link, and the playbook.
     w.mm.add_channel_member("town", "u-bob").expect("member");
-    let (status, v) = w.http(Some("u-bob"), "POST", "/api/v0/actions/declare",
-        json!({"trigger_id": "trig1", "context": {"post_id": root.id, "playbook_id": pb_id}}));
+    let (status, v) = w.http(
+        Some("u-bob"),
+        "POST",
+        "/api/v0/actions/declare",
+        json!({"trigger_id": "trig1", "context": {"post_id": root.id, "playbook_id": pb_id}}),
+    );
     assert_eq!((status, v), (200, json!({})));
     let dialog = w.mm.dialogs.borrow().last().cloned().expect("dialog");
     assert_eq!(dialog.trigger_id, "trig1");
     let summary = dialog.dialog.elements.iter().find(|e| e.name == "summary").expect("summary");
-    assert_eq!(summary.default, format!("Is the SITE DOWN for everyone?\n\n(From a message by @bob: https://chat.example.com/ops/pl/{})", root.id));
+    assert_eq!(
+        summary.default,
+        format!("Is the SITE DOWN for everyone?\n\n(From a message by @bob: https://chat.example.com/ops/pl/{})", root.id)
+    );
     assert_eq!(dialog.dialog.elements.iter().find(|e| e.name == "playbook").map(|e| e.default.clone()), Some(pb_id.clone()));
 
     // "Not an incident": no more offers in that thread; other threads still get them.
@@ -640,27 +775,45 @@ fn keywords_and_the_declare_emoji_offer_to_start_an_incident() {
     // Never in incident channels, never for the bot.
     let inc = w.start("u-alice", "Real outage");
     let ch = inc["channel_id"].as_str().expect("channel").to_owned();
-    let in_incident = w.mm.create_post(&mattermost_plugin_sdk::model::Post { channel_id: ch, user_id: "u-alice".into(), message: "outage".into(), ..Default::default() }).expect("post");
+    let in_incident =
+        w.mm.create_post(&mattermost_plugin_sdk::model::Post {
+            channel_id: ch,
+            user_id: "u-alice".into(),
+            message: "outage".into(),
+            ..Default::default()
+        })
+        .expect("post");
     assert!(!with_service(&w.mm, &w.db, |s| s.offer_from_keywords(&in_incident)).expect("hook"));
 
     // The declare emoji on any message offers the same, to whoever reacted.
     let before = w.mm.ephemerals.borrow().len();
     let reaction = |emoji: &str| mattermost_plugin_sdk::model::Reaction {
-        user_id: "u-alice".into(), post_id: root.id.clone(), emoji_name: emoji.into(), channel_id: "town".into(), ..Default::default()
+        user_id: "u-alice".into(),
+        post_id: root.id.clone(),
+        emoji_name: emoji.into(),
+        channel_id: "town".into(),
+        ..Default::default()
     };
     assert!(!with_service(&w.mm, &w.db, |s| s.offer_from_reaction(&reaction("thumbsup"))).expect("hook"));
     assert!(with_service(&w.mm, &w.db, |s| s.offer_from_reaction(&reaction("rotating_light"))).expect("hook"));
     let ephemerals = w.mm.ephemerals.borrow();
     assert_eq!(ephemerals.len(), before + 1);
-    assert_eq!((ephemerals[before].0.as_str(), ephemerals[before].1.message.as_str()), ("u-alice", "Start an incident from this message?"));
+    assert_eq!(
+        (ephemerals[before].0.as_str(), ephemerals[before].1.message.as_str()),
+        ("u-alice", "Start an incident from this message?")
+    );
 }
 
 #[test]
 fn webhooks_are_queued_delivered_retried_and_logged() {
     let mut w = World::new();
-    w.mm.settings.webhooks = "https://hooks.example.com/a whsec-aaaaaaaaaaaaaaaa\n# a comment\nhttps://hooks.example.com/b whsec-bbbbbbbbbbbbbbbb".into();
+    w.mm.settings.webhooks =
+        "https://hooks.example.com/a whsec-aaaaaaaaaaaaaaaa\n# a comment\nhttps://hooks.example.com/b whsec-bbbbbbbbbbbbbbbb"
+            .into();
     // b refuses the start, then answers 503 once.
-    w.mm.webhook_answers.borrow_mut().insert("https://hooks.example.com/b".into(), [Err("connection refused".to_string()), Ok(503)].into());
+    w.mm.webhook_answers
+        .borrow_mut()
+        .insert("https://hooks.example.com/b".into(), [Err("connection refused".to_string()), Ok(503)].into());
     let w = w;
     let inc = w.start("u-alice", "Webhook test");
     let ch = inc["channel_id"].as_str().expect("channel").to_owned();
@@ -685,21 +838,31 @@ fn webhooks_are_queued_delivered_retried_and_logged() {
 
     let log = |w: &World| w.http(Some("u-root"), "GET", "/api/v0/webhooks/deliveries", Value::Null).1;
     let rows = |v: &Value| -> Vec<(String, String, String, i64)> {
-        v["items"].as_array().expect("items").iter().map(|d| (
-            d["event"].as_str().unwrap_or_default().to_owned(),
-            d["url"].as_str().unwrap_or_default().trim_start_matches("https://hooks.example.com/").to_owned(),
-            d["state"].as_str().unwrap_or_default().to_owned(),
-            d["attempts"].as_i64().unwrap_or(0),
-        )).collect()
+        v["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|d| {
+                (
+                    d["event"].as_str().unwrap_or_default().to_owned(),
+                    d["url"].as_str().unwrap_or_default().trim_start_matches("https://hooks.example.com/").to_owned(),
+                    d["state"].as_str().unwrap_or_default().to_owned(),
+                    d["attempts"].as_i64().unwrap_or(0),
+                )
+            })
+            .collect()
     };
     let first = log(&w);
     let s = |a: &str, b: &str, c: &str, n: i64| (a.to_string(), b.to_string(), c.to_string(), n);
-    assert_eq!(rows(&first), [
-        s("severity_changed", "b", "delivered", 1),
-        s("severity_changed", "a", "delivered", 1),
-        s("incident_started", "b", "pending", 2),
-        s("incident_started", "a", "delivered", 1),
-    ]);
+    assert_eq!(
+        rows(&first),
+        [
+            s("severity_changed", "b", "delivered", 1),
+            s("severity_changed", "a", "delivered", 1),
+            s("incident_started", "b", "pending", 2),
+            s("incident_started", "a", "delivered", 1),
+        ]
+    );
     assert_eq!(first["items"][2]["last_status"], 503);
     assert_eq!(first["items"][2]["last_error"], "the receiver answered 503");
     assert!(!first.to_string().contains("whsec-"), "no secret in the log: {first}");
@@ -716,7 +879,11 @@ fn webhooks_are_queued_delivered_retried_and_logged() {
         run_at(crate::ids::now_ms() + minutes * 60_000);
     }
     let failed: Vec<(String, String, String, i64)> = rows(&log(&w)).into_iter().filter(|r| r.2 == "failed").collect();
-    assert_eq!(failed, [s("status_changed", "b", "failed", 5), s("status_changed", "a", "failed", 5)], "four retries after the first try, then failed");
+    assert_eq!(
+        failed,
+        [s("status_changed", "b", "failed", 5), s("status_changed", "a", "failed", 5)],
+        "four retries after the first try, then failed"
+    );
 }
 
 #[test]
@@ -736,13 +903,27 @@ fn the_update_form_opens_from_the_command_and_posts_its_submission() {
     assert_eq!(status.default, "Investigating");
     assert_eq!(status.options.len(), 4);
 
-    let submit = |submission: Value| w.http(Some("u-alice"), "POST", "/api/v0/dialogs/update", json!({"state": id, "submission": submission}));
-    assert_eq!(submit(json!({"status": "Identified", "message": "  "})).1, json!({"errors": {"message": "Invalid status update: write what has happened and what is next."}}));
-    assert_eq!(submit(json!({"status": "Nope", "message": "x"})).1["errors"]["status"], "There is no status \"Nope\"; choose one of Investigating, Identified, Monitoring, Resolved.");
-    assert_eq!(submit(json!({"status": "Identified", "impact": "EU users", "message": "Cause found", "next": "15"})), (200, json!({})));
+    let submit = |submission: Value| {
+        w.http(Some("u-alice"), "POST", "/api/v0/dialogs/update", json!({"state": id, "submission": submission}))
+    };
+    assert_eq!(
+        submit(json!({"status": "Identified", "message": "  "})).1,
+        json!({"errors": {"message": "Invalid status update: write what has happened and what is next."}})
+    );
+    assert_eq!(
+        submit(json!({"status": "Nope", "message": "x"})).1["errors"]["status"],
+        "There is no status \"Nope\"; choose one of Investigating, Identified, Monitoring, Resolved."
+    );
+    assert_eq!(
+        submit(json!({"status": "Identified", "impact": "EU users", "message": "Cause found", "next": "15"})),
+        (200, json!({}))
+    );
     let (_, v) = w.http(Some("u-alice"), "GET", &format!("/api/v0/incidents/{id}"), Value::Null);
     let update = &v["updates"][0];
-    assert_eq!((update["status"].as_str(), update["impact"].as_str(), update["message"].as_str()), (Some("Identified"), Some("EU users"), Some("Cause found")));
+    assert_eq!(
+        (update["status"].as_str(), update["impact"].as_str(), update["message"].as_str()),
+        (Some("Identified"), Some("EU users"), Some("Cause found"))
+    );
     assert!(update["next_update_at"].as_i64().unwrap_or(0) > update["at"].as_i64().unwrap_or(0) + 14 * 60_000);
     // Without a trigger id (a REST caller), the command asks for the text instead.
     assert!(w.cmd("u-alice", &ch, "/incident update").starts_with("Write the update"));
@@ -758,9 +939,16 @@ fn learning_capture_notes_impact_actions_report_and_transcript() {
 
     // Capture: a message, a thread reply and an edit, as the hooks deliver them.
     let post = |user: &str, message: &str, root: &str| {
-        let p = w.mm.create_post(&mattermost_plugin_sdk::model::Post {
-            channel_id: ch.clone(), user_id: user.into(), message: message.into(), root_id: root.into(), create_at: crate::ids::now_ms(), ..Default::default()
-        }).expect("post");
+        let p =
+            w.mm.create_post(&mattermost_plugin_sdk::model::Post {
+                channel_id: ch.clone(),
+                user_id: user.into(),
+                message: message.into(),
+                root_id: root.into(),
+                create_at: crate::ids::now_ms(),
+                ..Default::default()
+            })
+            .expect("post");
         assert!(with_service(&w.mm, &w.db, |s| s.capture_post(&p)).expect("capture"));
         p
     };
@@ -774,7 +962,14 @@ fn learning_capture_notes_impact_actions_report_and_transcript() {
     let mut deleted = gone.clone();
     deleted.delete_at = crate::ids::now_ms();
     assert!(with_service(&w.mm, &w.db, |s| s.capture_delete(&deleted)).expect("delete"));
-    let elsewhere = w.mm.create_post(&mattermost_plugin_sdk::model::Post { channel_id: "town".into(), user_id: "u-bob".into(), message: "lunch".into(), ..Default::default() }).expect("post");
+    let elsewhere =
+        w.mm.create_post(&mattermost_plugin_sdk::model::Post {
+            channel_id: "town".into(),
+            user_id: "u-bob".into(),
+            message: "lunch".into(),
+            ..Default::default()
+        })
+        .expect("post");
     assert!(!with_service(&w.mm, &w.db, |s| s.capture_post(&elsewhere)).expect("not an incident channel"));
     let (status, t) = w.http(Some("u-alice"), "GET", &format!("/api/v0/incidents/{id}/transcript"), Value::Null);
     assert_eq!(status, 200);
@@ -784,25 +979,48 @@ fn learning_capture_notes_impact_actions_report_and_transcript() {
     assert_eq!(messages[0]["message"], "Consumers are stuck since 10:02");
     assert!(!t.to_string().contains("\"Consumers are stuck\""), "{t}");
     assert_eq!(messages[1]["root_id"], root.id.as_str());
-    let md = http_api::route(&w.mm, &w.db, &HttpRequest {
-        method: "GET".into(), url: format!("/api/v0/incidents/{id}/transcript?format=md"), user_id: Some("u-alice".into()), ..HttpRequest::default()
-    });
+    let md = http_api::route(
+        &w.mm,
+        &w.db,
+        &HttpRequest {
+            method: "GET".into(),
+            url: format!("/api/v0/incidents/{id}/transcript?format=md"),
+            user_id: Some("u-alice".into()),
+            ..HttpRequest::default()
+        },
+    );
     let md = String::from_utf8(md.body).expect("utf8");
     assert!(md.contains("@bob (edited): Consumers are stuck since 10:02") && md.contains("↳"), "{md}");
 
     // Notes, decision log, impact window by command.
-    assert_eq!(w.cmd("u-alice", &ch, "/incident decision Restart the consumers"), "Added to the timeline of INC-0001 as a decision.");
-    assert_eq!(w.cmd("u-alice", &ch, "/incident keyevent 20m ago Queue depth alarm"), "Added to the timeline of INC-0001 as a key event.");
+    assert_eq!(
+        w.cmd("u-alice", &ch, "/incident decision Restart the consumers"),
+        "Added to the timeline of INC-0001 as a decision."
+    );
+    assert_eq!(
+        w.cmd("u-alice", &ch, "/incident keyevent 20m ago Queue depth alarm"),
+        "Added to the timeline of INC-0001 as a key event."
+    );
     assert!(w.cmd("u-alice", &ch, "/incident impact start 25m ago").starts_with("Customer impact start recorded for INC-0001"));
     assert!(w.cmd("u-alice", &ch, "/incident impact end").starts_with("Customer impact end recorded"));
-    assert_eq!(w.cmd("u-alice", &ch, "/incident impact later"), "`/incident impact start|end [15m ago]`: when customers started or stopped being affected.");
+    assert_eq!(
+        w.cmd("u-alice", &ch, "/incident impact later"),
+        "`/incident impact start|end [15m ago]`: when customers started or stopped being affected."
+    );
     assert!(w.cmd("u-alice", &ch, "/incident timeline add").contains("Invalid note"), "empty");
 
     // Follow-up actions by command and REST; listed across the team; outsiders see none.
-    assert_eq!(w.cmd("u-alice", &ch, "/incident action Alert on queue depth @bob due 2030-01-15 detective"),
-        "Follow-up action added to INC-0001: Alert on queue depth (detective).");
+    assert_eq!(
+        w.cmd("u-alice", &ch, "/incident action Alert on queue depth @bob due 2030-01-15 detective"),
+        "Follow-up action added to INC-0001: Alert on queue depth (detective)."
+    );
     assert!(w.cmd("u-alice", &ch, "/incident action Fix it due someday").contains("is not a date"));
-    let (status, a) = w.http(Some("u-bob"), "POST", &format!("/api/v0/incidents/{id}/actions"), json!({"text": "Document the restart", "kind": "corrective"}));
+    let (status, a) = w.http(
+        Some("u-bob"),
+        "POST",
+        &format!("/api/v0/incidents/{id}/actions"),
+        json!({"text": "Document the restart", "kind": "corrective"}),
+    );
     assert_eq!(status, 201, "{a}");
     let action_id = a["id"].as_str().expect("id").to_owned();
     let (status, done) = w.http(Some("u-bob"), "PATCH", &format!("/api/v0/actions/{action_id}"), json!({"state": "done"}));
@@ -820,12 +1038,23 @@ fn learning_capture_notes_impact_actions_report_and_transcript() {
     let (status, r) = w.http(Some("u-bob"), "GET", &format!("/api/v0/incidents/{id}/report"), Value::Null);
     assert_eq!(status, 200);
     let report = r["markdown"].as_str().expect("markdown").to_owned();
-    for want in ["# INC-0001 · Queue stuck — incident report", "## Impact\n\nCustomers were affected from", "**Decision** Restart the consumers",
-        "**Key event** Queue depth alarm", "| Alert on queue depth | detective | @bob | 2030-01-15 | open |", "## Metrics"] {
+    for want in [
+        "# INC-0001 · Queue stuck — incident report",
+        "## Impact\n\nCustomers were affected from",
+        "**Decision** Restart the consumers",
+        "**Key event** Queue depth alarm",
+        "| Alert on queue depth | detective | @bob | 2030-01-15 | open |",
+        "## Metrics",
+    ] {
         assert!(report.contains(want), "report lacks {want:?}:\n{report}");
     }
     assert!(r["metrics"]["time_to_mitigate_ms"].as_i64().unwrap_or(0) >= 25 * 60_000 - 5_000, "{}", r["metrics"]);
-    let (status, _) = w.http(Some("u-alice"), "PUT", &format!("/api/v0/incidents/{id}/report"), json!({"markdown": "# Edited report", "revision": 0}));
+    let (status, _) = w.http(
+        Some("u-alice"),
+        "PUT",
+        &format!("/api/v0/incidents/{id}/report"),
+        json!({"markdown": "# Edited report", "revision": 0}),
+    );
     assert_eq!(status, 200);
     let before = w.mm.posts_in(&ch).len();
     assert!(w.cmd("u-alice", &ch, "/incident report").starts_with("Published the report of INC-0001"));
@@ -841,7 +1070,8 @@ fn the_reports_api_counts_what_the_reader_may_see() {
     w.cmd("u-alice", &ch, "/incident severity P1");
     w.cmd("u-alice", &ch, "/incident action Add alerting");
     w.cmd("u-alice", &ch, "/incident end");
-    let (status, r) = w.http(Some("u-alice"), "GET", &format!("/api/v0/reports?team_id={TEAM}&period=week&periods=2"), Value::Null);
+    let (status, r) =
+        w.http(Some("u-alice"), "GET", &format!("/api/v0/reports?team_id={TEAM}&period=week&periods=2"), Value::Null);
     assert_eq!(status, 200, "{r}");
     assert_eq!(r["period"], "week");
     assert_eq!(r["buckets"].as_array().map(Vec::len), Some(2));

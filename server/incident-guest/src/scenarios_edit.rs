@@ -113,7 +113,10 @@ fn rename_and_summary_by_command() {
     assert_eq!(said, "Renamed INC-0001 to **\"Primary\" @\u{200B}here down**.", "replies defuse like posts");
     let v = get(&w, &id);
     assert_eq!(v["name"], "\"Primary\" @here down", "quotes kept as typed");
-    assert_eq!(w.mm.posts_in(&ch).last().map(String::as_str), Some("@alice renamed the incident to \"Primary\" @\u{200B}here down (was Database down)"));
+    assert_eq!(
+        w.mm.posts_in(&ch).last().map(String::as_str),
+        Some("@alice renamed the incident to \"Primary\" @\u{200B}here down (was Database down)")
+    );
 
     assert!(w.cmd("u-alice", &ch, "/incident summary").contains("has no summary yet"));
     assert_eq!(w.cmd("u-alice", &ch, "/incident summary Line one\nsee INC-0009"), "Updated the summary of INC-0001.");
@@ -137,17 +140,29 @@ fn sections_are_renamed_by_number_or_id() {
     let w = World::new();
     let (_, playbooks) = w.http(Some("u-alice"), "GET", &format!("/api/v0/playbooks?team_id={TEAM}"), Value::Null);
     let playbook = text(&playbooks["items"][0], "id");
-    let (status, inc) = w.http(Some("u-alice"), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": "API errors", "playbook_id": playbook, "private": false}));
+    let (status, inc) = w.http(
+        Some("u-alice"),
+        "POST",
+        "/api/v0/incidents",
+        json!({"team_id": TEAM, "name": "API errors", "playbook_id": playbook, "private": false}),
+    );
     assert_eq!(status, 201, "{inc}");
     let (id, ch) = (text(&inc, "id"), text(&inc, "channel_id"));
     let first = text(&inc["checklists"][0], "title");
     let second = inc["checklists"][1].clone();
 
-    let (status, v) = w.http(Some("u-alice"), "PATCH", &format!("/api/v0/incidents/{id}/sections/1"), json!({"title": "First @all"}));
+    let (status, v) =
+        w.http(Some("u-alice"), "PATCH", &format!("/api/v0/incidents/{id}/sections/1"), json!({"title": "First @all"}));
     assert_eq!(status, 200, "{v}");
     assert_eq!(v["checklists"][0]["title"], "First @all");
-    assert_eq!(last_kind(&v), json!({"type": "section_renamed", "section_id": inc["checklists"][0]["id"], "from": first, "to": "First @all"}));
-    assert_eq!(w.mm.posts_in(&ch).last().cloned(), Some(format!("@alice renamed the checklist section {first} to First @\u{200B}all")));
+    assert_eq!(
+        last_kind(&v),
+        json!({"type": "section_renamed", "section_id": inc["checklists"][0]["id"], "from": first, "to": "First @all"})
+    );
+    assert_eq!(
+        w.mm.posts_in(&ch).last().cloned(),
+        Some(format!("@alice renamed the checklist section {first} to First @\u{200B}all"))
+    );
     let section_url = format!("/api/v0/incidents/{id}/sections/{}", text(&second, "id"));
     let (status, v) = w.http(Some("u-alice"), "PATCH", &section_url, json!({"title": "Second"}));
     assert_eq!((status, v["checklists"][1]["title"].clone()), (200, json!("Second")), "{v}");
@@ -179,7 +194,12 @@ fn a_command_run_is_recorded() {
         {"title": "Roll back the deploy", "command": "/deploy rollback"}, {"title": "Watch the graphs"}]}]});
     let (status, pb) = w.http(Some("u-alice"), "POST", "/api/v0/playbooks", playbook);
     assert_eq!(status, 201, "{pb}");
-    let (_, inc) = w.http(Some("u-alice"), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": "Bad deploy", "playbook_id": pb["id"]}));
+    let (_, inc) = w.http(
+        Some("u-alice"),
+        "POST",
+        "/api/v0/incidents",
+        json!({"team_id": TEAM, "name": "Bad deploy", "playbook_id": pb["id"]}),
+    );
     let (id, ch) = (text(&inc, "id"), text(&inc, "channel_id"));
     let (with, without) = (text(&inc["checklists"][0]["items"][0], "id"), text(&inc["checklists"][0]["items"][1], "id"));
     assert_eq!(inc["checklists"][0]["items"][0]["last_run_at"], Value::Null);
@@ -190,8 +210,14 @@ fn a_command_run_is_recorded() {
     assert!(item["last_run_at"].as_i64().is_some_and(|t| t > 0), "{item}");
     assert_eq!(item["last_run_by"], "u-alice");
     assert_eq!(item["state"], "open", "running is not checking");
-    assert_eq!(item["history"].as_array().and_then(|h| h.last()).map(|c| c["change"].clone()), Some(json!({"type": "command_run", "command": "/deploy rollback"})));
-    assert_eq!(last_kind(&v), json!({"type": "item_command_run", "item_id": with, "title": "Roll back the deploy", "command": "/deploy rollback"}));
+    assert_eq!(
+        item["history"].as_array().and_then(|h| h.last()).map(|c| c["change"].clone()),
+        Some(json!({"type": "command_run", "command": "/deploy rollback"}))
+    );
+    assert_eq!(
+        last_kind(&v),
+        json!({"type": "item_command_run", "item_id": with, "title": "Roll back the deploy", "command": "/deploy rollback"})
+    );
     assert_eq!(w.mm.posts_in(&ch).last().map(String::as_str), Some("@alice ran /deploy rollback for 1. Roll back the deploy"));
 
     let settled = get(&w, &id);
@@ -260,7 +286,9 @@ fn info_lists_the_checklist_as_the_commands_number_it() {
     w.http(Some("u-alice"), "PATCH", &format!("/api/v0/incidents/{id}/items/{item2}"), json!({"state": "skipped"}));
     let info = w.cmd("u-alice", &ch, "/incident info");
     assert!(
-        info.ends_with("**Triage**\n☑ 1. Look at graphs\n⊘ 2. ~~Page @\u{200B}channel~~ (skipped)\n**Fix**\n☐ 3. Drain the queue · @bob\n"),
+        info.ends_with(
+            "**Triage**\n☑ 1. Look at graphs\n⊘ 2. ~~Page @\u{200B}channel~~ (skipped)\n**Fix**\n☐ 3. Drain the queue · @bob\n"
+        ),
         "{info}"
     );
     assert!(info.contains("Checklist: 1 of 3 done, 1 skipped"), "{info}");
@@ -270,7 +298,8 @@ fn info_lists_the_checklist_as_the_commands_number_it() {
 fn public_incidents_are_announced_to_the_team_private_ones_to_their_channel() {
     let w = World::new();
     let public = w.start("u-alice", "Public one");
-    let (status, private) = w.http(Some("u-alice"), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": "Secret", "private": true}));
+    let (status, private) =
+        w.http(Some("u-alice"), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": "Secret", "private": true}));
     assert_eq!(status, 201, "{private}");
     for inc in [&public, &private] {
         let id = text(inc, "id");

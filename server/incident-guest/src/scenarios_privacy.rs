@@ -43,7 +43,8 @@ fn converted_world() -> (World, String) {
 #[test]
 fn a_channel_converted_to_private_leaves_the_team_list() {
     let (w, incident) = converted_world();
-    let (status, list) = w.http(Some("u-bob"), "GET", &format!("/api/v0/incidents?team_id={TEAM}&state=all&q=suspicious"), Value::Null);
+    let (status, list) =
+        w.http(Some("u-bob"), "GET", &format!("/api/v0/incidents?team_id={TEAM}&state=all&q=suspicious"), Value::Null);
     assert_eq!((status, list["total"].clone()), (200, json!(0)), "{list}");
     assert!(!list.to_string().contains("Suspicious"), "{list}");
     assert_eq!(private_column(&w, &incident), Some(1), "the read corrected the column");
@@ -63,7 +64,8 @@ fn a_channel_converted_to_private_leaves_reports_autocomplete_and_the_list_comma
     assert_eq!(counted, 0, "{report}");
 
     let (w, _) = converted_world();
-    let (status, suggestions) = w.http(Some("u-bob"), "GET", &format!("/api/v0/autocomplete/incidents?team_id={TEAM}"), Value::Null);
+    let (status, suggestions) =
+        w.http(Some("u-bob"), "GET", &format!("/api/v0/autocomplete/incidents?team_id={TEAM}"), Value::Null);
     assert_eq!(status, 200);
     assert_eq!(suggestions, json!([]), "{suggestions}");
 
@@ -76,7 +78,12 @@ fn a_channel_converted_to_private_leaves_reports_autocomplete_and_the_list_comma
 fn a_channel_converted_to_private_takes_its_follow_up_actions_out_of_the_team_list() {
     let w = World::new();
     let inc = w.start("u-alice", "Suspicious logins");
-    let (status, _) = w.http(Some("u-alice"), "POST", &format!("/api/v0/incidents/{}/actions", id(&inc)), json!({"text": "Rotate the leaked key"}));
+    let (status, _) = w.http(
+        Some("u-alice"),
+        "POST",
+        &format!("/api/v0/incidents/{}/actions", id(&inc)),
+        json!({"text": "Rotate the leaked key"}),
+    );
     assert_eq!(status, 201);
     w.mm.channels.borrow_mut().get_mut(&channel(&inc)).expect("channel").channel_type = "P".into();
     let (status, actions) = w.http(Some("u-bob"), "GET", &format!("/api/v0/actions?team_id={TEAM}"), Value::Null);
@@ -87,8 +94,16 @@ fn a_channel_converted_to_private_takes_its_follow_up_actions_out_of_the_team_li
 #[test]
 fn the_system_message_and_the_timer_keep_the_privacy_column_in_step() {
     let (w, incident) = converted_world();
-    let ch = w.http(Some("u-root"), "GET", &format!("/api/v0/incidents/{incident}"), Value::Null).1["channel_id"].as_str().expect("ch").to_owned();
-    let system = Post { channel_id: ch.clone(), user_id: "u-root".into(), post_type: "system_change_chan_privacy".into(), ..Post::default() };
+    let ch = w.http(Some("u-root"), "GET", &format!("/api/v0/incidents/{incident}"), Value::Null).1["channel_id"]
+        .as_str()
+        .expect("ch")
+        .to_owned();
+    let system = Post {
+        channel_id: ch.clone(),
+        user_id: "u-root".into(),
+        post_type: "system_change_chan_privacy".into(),
+        ..Post::default()
+    };
     assert!(with_service(&w.mm, &w.db, |s| s.follow_channel_change(&system)).expect("hook"));
     assert_eq!(private_column(&w, &incident), Some(1));
     // Back to public without a message that reached the plugin: the timer's pass finds it.
@@ -110,7 +125,8 @@ fn archived_and_moved_channels_hide_their_incident_as_mattermost_hides_the_chann
     assert_eq!(status, 200);
     // Archived channels hidden (ExperimentalViewArchivedChannels off): hidden from the team.
     w.mm.hide_archived_channels = true;
-    let system = Post { channel_id: ch.clone(), user_id: "u-alice".into(), post_type: "system_channel_deleted".into(), ..Post::default() };
+    let system =
+        Post { channel_id: ch.clone(), user_id: "u-alice".into(), post_type: "system_channel_deleted".into(), ..Post::default() };
     assert!(with_service(&w.mm, &w.db, |s| s.follow_channel_change(&system)).expect("hook"));
     let (status, _) = w.http(Some("u-bob"), "GET", &format!("/api/v0/incidents/{}", id(&inc)), Value::Null);
     assert_eq!(status, 404);
@@ -134,15 +150,22 @@ fn junk_actions_cannot_push_real_ones_out_of_the_team_list() {
     let w = World::new();
     let real = w.start("u-bob", "Real outage");
     let due = crate::ids::now_ms() + 7 * 86_400_000;
-    let (status, v) = w.http(Some("u-bob"), "POST", &format!("/api/v0/incidents/{}/actions", id(&real)), json!({"text": "Fix the alerting", "due_at": due}));
+    let (status, v) = w.http(
+        Some("u-bob"),
+        "POST",
+        &format!("/api/v0/incidents/{}/actions", id(&real)),
+        json!({"text": "Fix the alerting", "due_at": due}),
+    );
     assert_eq!(status, 201, "{v}");
-    let (_, junk) = w.http(Some("u-alice"), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": "Junk", "private": true}));
+    let (_, junk) =
+        w.http(Some("u-alice"), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": "Junk", "private": true}));
     // 1,000 junk actions due long ago, stored directly: the API now refuses more than 100 an
     // incident, but they are what one member could add before.
     let repo = Repo::new(&w.db);
     for n in 0..1000 {
         let draft = ActionDraft { text: "a".into(), due_at: Some(MIN_DUE_AT_MS), ..ActionDraft::default() };
-        let action = FollowUpAction::new(&format!("junk{n:04}"), &id(&junk), TEAM, "u-alice", &draft, crate::ids::now_ms()).expect("action");
+        let action = FollowUpAction::new(&format!("junk{n:04}"), &id(&junk), TEAM, "u-alice", &draft, crate::ids::now_ms())
+            .expect("action");
         repo.insert_action(&action).expect("insert");
     }
     let (status, list) = w.http(Some("u-bob"), "GET", &format!("/api/v0/actions?team_id={TEAM}"), Value::Null);
@@ -194,14 +217,24 @@ fn with_guest_and_deactivated() -> World {
 #[test]
 fn a_role_or_commander_cannot_bring_someone_into_a_private_channel_without_manage_members() {
     let w = with_guest_and_deactivated();
-    let (status, inc) = w.http(Some("u-alice"), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": "Breach @channel", "private": true}));
+    let (status, inc) = w.http(
+        Some("u-alice"),
+        "POST",
+        "/api/v0/incidents",
+        json!({"team_id": TEAM, "name": "Breach @channel", "private": true}),
+    );
     assert_eq!(status, 201, "{inc}");
     let (i, ch) = (id(&inc), channel(&inc));
     w.mm.add_channel_member(&ch, "u-gina").expect("gina joins");
     let before = w.http(Some("u-root"), "GET", &format!("/api/v0/incidents/{i}"), Value::Null).1;
 
     // The guest may change the incident, but not add members to its channel.
-    let (status, v) = w.http(Some("u-gina"), "POST", &format!("/api/v0/incidents/{i}/roles"), json!({"role": "Comms lead", "user_id": "u-bob"}));
+    let (status, v) = w.http(
+        Some("u-gina"),
+        "POST",
+        &format!("/api/v0/incidents/{i}/roles"),
+        json!({"role": "Comms lead", "user_id": "u-bob"}),
+    );
     assert_eq!(status, 403, "{v}");
     assert!(v["error"].as_str().unwrap_or_default().contains("may not add members"), "{v}");
     let text = w.cmd("u-gina", &ch, "/incident commander @bob");
@@ -210,17 +243,32 @@ fn a_role_or_commander_cannot_bring_someone_into_a_private_channel_without_manag
     assert_eq!(status, 403);
     // A member whose permission an admin took away (channel moderation) neither.
     w.mm.denied_channel_permissions.borrow_mut().insert(("u-alice".into(), ch.clone(), "manage_private_channel_members".into()));
-    let (status, _) = w.http(Some("u-alice"), "POST", &format!("/api/v0/incidents/{i}/roles"), json!({"role": "Comms lead", "user_id": "u-bob"}));
+    let (status, _) = w.http(
+        Some("u-alice"),
+        "POST",
+        &format!("/api/v0/incidents/{i}/roles"),
+        json!({"role": "Comms lead", "user_id": "u-bob"}),
+    );
     assert_eq!(status, 403);
     assert!(!w.mm.is_channel_member(&ch, "u-bob"), "bob was not added");
     assert_eq!(w.http(Some("u-root"), "GET", &format!("/api/v0/incidents/{i}"), Value::Null).1, before, "nothing changed");
 
     // Someone already in the channel may be given a part by anyone who may change the incident.
-    let (status, v) = w.http(Some("u-gina"), "POST", &format!("/api/v0/incidents/{i}/roles"), json!({"role": "Comms lead", "user_id": "u-alice"}));
+    let (status, v) = w.http(
+        Some("u-gina"),
+        "POST",
+        &format!("/api/v0/incidents/{i}/roles"),
+        json!({"role": "Comms lead", "user_id": "u-alice"}),
+    );
     assert_eq!(status, 200, "{v}");
     // With the permission, bob is added; his message shows the name defused.
     w.mm.denied_channel_permissions.borrow_mut().clear();
-    let (status, v) = w.http(Some("u-alice"), "POST", &format!("/api/v0/incidents/{i}/roles"), json!({"role": "Technical lead", "user_id": "u-bob"}));
+    let (status, v) = w.http(
+        Some("u-alice"),
+        "POST",
+        &format!("/api/v0/incidents/{i}/roles"),
+        json!({"role": "Technical lead", "user_id": "u-bob"}),
+    );
     assert_eq!(status, 200, "{v}");
     assert!(w.mm.is_channel_member(&ch, "u-bob"));
     let dm = w.mm.dms.borrow().iter().rev().find(|(to, _)| to == "u-bob").cloned().expect("dm to bob");
@@ -235,18 +283,27 @@ fn deactivated_users_are_not_made_commander_role_holder_owner_or_assignee() {
     let before = w.http(Some("u-root"), "GET", &format!("/api/v0/incidents/{i}"), Value::Null).1;
     let (status, _) = w.http(Some("u-alice"), "POST", &format!("/api/v0/incidents/{i}/commander"), json!({"user_id": "u-dave"}));
     assert_eq!(status, 400);
-    let (status, _) = w.http(Some("u-alice"), "POST", &format!("/api/v0/incidents/{i}/roles"), json!({"role": "Comms lead", "user_id": "u-dave"}));
+    let (status, _) = w.http(
+        Some("u-alice"),
+        "POST",
+        &format!("/api/v0/incidents/{i}/roles"),
+        json!({"role": "Comms lead", "user_id": "u-dave"}),
+    );
     assert_eq!(status, 400);
-    let (status, added) = w.http(Some("u-alice"), "POST", &format!("/api/v0/incidents/{i}/items"), json!({"section": "Tasks", "title": "Look"}));
+    let (status, added) =
+        w.http(Some("u-alice"), "POST", &format!("/api/v0/incidents/{i}/items"), json!({"section": "Tasks", "title": "Look"}));
     assert_eq!(status, 201);
     let item = added["item_id"].as_str().expect("item").to_owned();
     let before_assign = w.http(Some("u-root"), "GET", &format!("/api/v0/incidents/{i}"), Value::Null).1;
-    let (status, _) = w.http(Some("u-alice"), "PATCH", &format!("/api/v0/incidents/{i}/items/{item}"), json!({"assignee_id": "u-dave"}));
+    let (status, _) =
+        w.http(Some("u-alice"), "PATCH", &format!("/api/v0/incidents/{i}/items/{item}"), json!({"assignee_id": "u-dave"}));
     assert_eq!(status, 400);
     assert_eq!(w.http(Some("u-root"), "GET", &format!("/api/v0/incidents/{i}"), Value::Null).1, before_assign);
-    let (status, _) = w.http(Some("u-alice"), "POST", &format!("/api/v0/incidents/{i}/actions"), json!({"text": "a", "owner_id": "u-dave"}));
+    let (status, _) =
+        w.http(Some("u-alice"), "POST", &format!("/api/v0/incidents/{i}/actions"), json!({"text": "a", "owner_id": "u-dave"}));
     assert_eq!(status, 400);
-    let (status, _) = w.http(Some("u-alice"), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": "x", "commander_id": "u-dave"}));
+    let (status, _) =
+        w.http(Some("u-alice"), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": "x", "commander_id": "u-dave"}));
     assert_eq!(status, 400);
     assert_ne!(before["commander_id"], "u-dave");
 }
@@ -258,7 +315,14 @@ fn the_transcript_pages_past_10000_messages() {
     let i = id(&inc);
     let repo = Repo::new(&w.db);
     for n in 0..10_001i64 {
-        let m = ChannelMessage { post_id: format!("p{n:05}"), user_id: "u-alice".into(), root_id: String::new(), message: format!("m{n}"), create_at: 1_000 + n / 2, edit_at: 0 };
+        let m = ChannelMessage {
+            post_id: format!("p{n:05}"),
+            user_id: "u-alice".into(),
+            root_id: String::new(),
+            message: format!("m{n}"),
+            create_at: 1_000 + n / 2,
+            edit_at: 0,
+        };
         repo.capture_message(&i, &m).expect("capture");
     }
     let mut seen = Vec::new();
@@ -280,8 +344,12 @@ fn the_transcript_pages_past_10000_messages() {
     }
     let expected: Vec<String> = (0..10_001).map(|n| format!("p{n:05}")).collect();
     assert_eq!(seen, expected, "every message once, in order");
-    let (status, small) = w.http(Some("u-alice"), "GET", &format!("/api/v0/incidents/{i}/transcript?limit=5&after=p00003"), Value::Null);
-    assert_eq!((status, small["messages"][0]["post_id"].clone(), small["next_after"].clone()), (200, json!("p00004"), json!("p00008")));
+    let (status, small) =
+        w.http(Some("u-alice"), "GET", &format!("/api/v0/incidents/{i}/transcript?limit=5&after=p00003"), Value::Null);
+    assert_eq!(
+        (status, small["messages"][0]["post_id"].clone(), small["next_after"].clone()),
+        (200, json!("p00004"), json!("p00008"))
+    );
     let (status, _) = w.http(Some("u-alice"), "GET", &format!("/api/v0/incidents/{i}/transcript?after=nonsense"), Value::Null);
     assert_eq!(status, 400);
 }
@@ -292,7 +360,16 @@ fn a_deleted_thread_root_takes_its_replies_out_of_the_transcript() {
     let inc = w.start("u-alice", "Threaded");
     let ch = channel(&inc);
     let post = |message: &str, root: &str| {
-        let p = w.mm.create_post(&Post { channel_id: ch.clone(), user_id: "u-alice".into(), message: message.into(), root_id: root.into(), create_at: 5, ..Post::default() }).expect("post");
+        let p =
+            w.mm.create_post(&Post {
+                channel_id: ch.clone(),
+                user_id: "u-alice".into(),
+                message: message.into(),
+                root_id: root.into(),
+                create_at: 5,
+                ..Post::default()
+            })
+            .expect("post");
         assert!(with_service(&w.mm, &w.db, |s| s.capture_post(&p)).expect("capture"));
         p
     };
@@ -313,7 +390,8 @@ fn a_team_admin_outside_a_private_channel_sees_the_incident_but_not_its_transcri
     w.mm.users.push(User { id: "u-ted".into(), username: "ted".into(), ..User::default() });
     w.mm.team_members.insert((TEAM.into(), "u-ted".into()));
     w.mm.team_admins.insert((TEAM.into(), "u-ted".into()));
-    let (_, private) = w.http(Some("u-alice"), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": "Private", "private": true}));
+    let (_, private) =
+        w.http(Some("u-alice"), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": "Private", "private": true}));
     let (status, _) = w.http(Some("u-ted"), "GET", &format!("/api/v0/incidents/{}", id(&private)), Value::Null);
     assert_eq!(status, 200);
     let (status, v) = w.http(Some("u-ted"), "GET", &format!("/api/v0/incidents/{}/transcript", id(&private)), Value::Null);
@@ -335,7 +413,8 @@ fn a_status_update_reaches_more_than_10000_followers() {
         repo.follow(&i, &format!("u-f{n:05}"), n).expect("follow");
     }
     repo.follow(&i, "u-bob", 20_000).expect("follow");
-    let (status, v) = w.http(Some("u-alice"), "POST", &format!("/api/v0/incidents/{i}/updates"), json!({"message": "Still on it"}));
+    let (status, v) =
+        w.http(Some("u-alice"), "POST", &format!("/api/v0/incidents/{i}/updates"), json!({"message": "Still on it"}));
     assert_eq!(status, 201, "{v}");
     assert!(w.mm.dms.borrow().iter().any(|(to, m)| to == "u-bob" && m.contains("Still on it")), "the last follower hears it");
     let (status, page) = w.http(Some("u-alice"), "GET", &format!("/api/v0/incidents/{i}/followers?page=10"), Value::Null);
@@ -381,7 +460,8 @@ fn lists_show_light_cards_and_records_and_teams_have_caps() {
     let (_, seeded) = w.http(Some("u-alice"), "GET", &format!("/api/v0/playbooks?team_id={TEAM}"), Value::Null);
     let existing = seeded["items"].as_array().map(Vec::len).unwrap_or(0);
     for n in existing..200 {
-        let (status, v) = w.http(Some("u-alice"), "POST", "/api/v0/playbooks", json!({"team_id": TEAM, "title": format!("P{n}")}));
+        let (status, v) =
+            w.http(Some("u-alice"), "POST", "/api/v0/playbooks", json!({"team_id": TEAM, "title": format!("P{n}")}));
         assert_eq!(status, 201, "{v}");
     }
     let (status, v) = w.http(Some("u-alice"), "POST", "/api/v0/playbooks", json!({"team_id": TEAM, "title": "One too many"}));
@@ -396,7 +476,14 @@ fn mattermost_message_retention_empties_the_transcript_too() {
     let repo = Repo::new(&w.db);
     let now = crate::ids::now_ms();
     for (post, at) in [("old", now - 48 * 3_600_000), ("new", now - 3_600_000)] {
-        let m = ChannelMessage { post_id: post.into(), user_id: "u-alice".into(), root_id: String::new(), message: format!("{post} secret"), create_at: at, edit_at: 0 };
+        let m = ChannelMessage {
+            post_id: post.into(),
+            user_id: "u-alice".into(),
+            root_id: String::new(),
+            message: format!("{post} secret"),
+            create_at: at,
+            edit_at: 0,
+        };
         repo.capture_message(&id(&inc), &m).expect("capture");
     }
     assert_eq!(with_service(&w.mm, &w.db, |s| s.apply_message_retention()).expect("off"), 0, "retention off: nothing leaves");
@@ -413,7 +500,8 @@ fn a_channel_lookup_that_fails_leaves_the_privacy_column_as_it_was() {
     let ch = channel(&inc);
     let saved = w.mm.channels.borrow_mut().remove(&ch).expect("channel");
     assert_eq!(with_service(&w.mm, &w.db, |s| s.recheck_privacy()).expect("tick"), 0);
-    let system = Post { channel_id: ch.clone(), user_id: "u-root".into(), post_type: "system_channel_deleted".into(), ..Post::default() };
+    let system =
+        Post { channel_id: ch.clone(), user_id: "u-root".into(), post_type: "system_channel_deleted".into(), ..Post::default() };
     assert!(!with_service(&w.mm, &w.db, |s| s.follow_channel_change(&system)).expect("hook"));
     assert_eq!(private_column(&w, &id(&inc)), Some(0));
     w.mm.channels.borrow_mut().insert(ch, saved);

@@ -44,20 +44,45 @@ fn guests_see_and_change_only_incidents_of_their_channels_and_start_none() {
     w.mm.add_channel_member(public["channel_id"].as_str().expect("channel"), "u-gina").expect("join");
     let (status, list) = w.http(Some("u-gina"), "GET", &format!("/api/v0/incidents?team_id={TEAM}"), Value::Null);
     assert_eq!((status, list["total"].clone()), (200, json!(1)));
-    let (status, v) = w.http(Some("u-gina"), "POST", &format!("/api/v0/incidents/{}/notes", id(&public)), json!({"text": "seen from the guest side"}));
+    let (status, v) = w.http(
+        Some("u-gina"),
+        "POST",
+        &format!("/api/v0/incidents/{}/notes", id(&public)),
+        json!({"text": "seen from the guest side"}),
+    );
     assert_eq!(status, 201, "{v}");
 
     // A message of a public channel the guest is not in cannot be copied onto the timeline.
-    let town_post = w.mm.create_post(&Post { channel_id: "town".into(), user_id: "u-alice".into(), message: "town talk".into(), ..Default::default() }).expect("post");
-    let (status, _) = w.http(Some("u-gina"), "POST", &format!("/api/v0/incidents/{}/timeline", id(&public)), json!({"post_id": town_post.id}));
+    let town_post =
+        w.mm.create_post(&Post {
+            channel_id: "town".into(),
+            user_id: "u-alice".into(),
+            message: "town talk".into(),
+            ..Default::default()
+        })
+        .expect("post");
+    let (status, _) =
+        w.http(Some("u-gina"), "POST", &format!("/api/v0/incidents/{}/timeline", id(&public)), json!({"post_id": town_post.id}));
     assert_eq!(status, 404);
 }
 
 #[test]
 fn playbook_announcement_channels_must_be_readable_channels_of_the_team() {
     let w = World::new();
-    let hidden = Channel { id: "hidden".into(), team_id: TEAM.into(), name: "leadership".into(), channel_type: "P".into(), ..Default::default() };
-    let elsewhere = Channel { id: "elsewhere".into(), team_id: "team2".into(), name: "other".into(), channel_type: "O".into(), ..Default::default() };
+    let hidden = Channel {
+        id: "hidden".into(),
+        team_id: TEAM.into(),
+        name: "leadership".into(),
+        channel_type: "P".into(),
+        ..Default::default()
+    };
+    let elsewhere = Channel {
+        id: "elsewhere".into(),
+        team_id: "team2".into(),
+        name: "other".into(),
+        channel_type: "O".into(),
+        ..Default::default()
+    };
     for c in [hidden, elsewhere] {
         w.mm.channels.borrow_mut().insert(c.id.clone(), c);
     }
@@ -91,7 +116,14 @@ fn playbook_announcement_channels_must_be_readable_channels_of_the_team() {
 #[test]
 fn only_readers_of_a_thread_can_silence_its_offers() {
     let w = World::new();
-    let root = w.mm.create_post(&Post { channel_id: "town".into(), user_id: "u-bob".into(), message: "is it down?".into(), ..Default::default() }).expect("post");
+    let root =
+        w.mm.create_post(&Post {
+            channel_id: "town".into(),
+            user_id: "u-bob".into(),
+            message: "is it down?".into(),
+            ..Default::default()
+        })
+        .expect("post");
     let (status, v) = w.http(Some("u-carol"), "POST", "/api/v0/actions/ignore", json!({"context": {"thread_id": root.id}}));
     assert_eq!(status, 200);
     assert_eq!(v["ephemeral_text"], "That message is gone.", "carol is on no team");
@@ -108,7 +140,11 @@ fn refused(w: &World, incident_id: &str, method: &str, url: &str, body: Value, f
     let error = v["error"].as_str().unwrap_or_default().to_owned();
     assert_eq!(status, 400, "{method} {url}: {v}");
     assert!(error.contains(field) && error.contains(limit), "{method} {url}: {error}");
-    assert_eq!(w.http(Some("u-root"), "GET", &format!("/api/v0/incidents/{incident_id}"), Value::Null).1, before, "{url} changed the incident");
+    assert_eq!(
+        w.http(Some("u-root"), "GET", &format!("/api/v0/incidents/{incident_id}"), Value::Null).1,
+        before,
+        "{url} changed the incident"
+    );
     assert_eq!(w.mm.posts.borrow().len(), posts, "{url} posted");
 }
 
@@ -126,18 +162,34 @@ fn every_text_field_has_a_limit_named_in_its_refusal() {
     refused(&w, &i, "POST", &format!("{base}/updates"), json!({"message": x(4001)}), "message", "4000");
     refused(&w, &i, "POST", &format!("{base}/severity"), json!({"severity": x(101)}), "severity", "100");
     refused(&w, &i, "POST", &format!("{base}/notes"), json!({"text": x(4001)}), "note", "4000");
-    let post = w.mm.create_post(&Post { channel_id: "town".into(), user_id: "u-bob".into(), message: "m".into(), ..Default::default() }).expect("post");
+    let post =
+        w.mm.create_post(&Post { channel_id: "town".into(), user_id: "u-bob".into(), message: "m".into(), ..Default::default() })
+            .expect("post");
     w.mm.add_channel_member("town", "u-alice").expect("member");
     refused(&w, &i, "POST", &format!("{base}/timeline"), json!({"post_id": post.id, "note": x(4001)}), "note", "4000");
     refused(&w, &i, "POST", &format!("{base}/actions"), json!({"text": x(201)}), "action", "200");
     refused(&w, &i, "PUT", &format!("{base}/report"), json!({"markdown": x(60_001)}), "markdown", "60000");
     refused(&w, &i, "GET", &format!("/api/v0/incidents?team_id={TEAM}&q={}", x(201)), Value::Null, "q", "200");
     refused(&w, &i, "POST", "/api/v0/playbooks", json!({"team_id": TEAM, "title": x(101)}), "title", "100");
-    refused(&w, &i, "POST", "/api/v0/playbooks", json!({"team_id": TEAM, "title": "ok", "member_ids": [x(65)]}), "member_ids[0]", "64");
+    refused(
+        &w,
+        &i,
+        "POST",
+        "/api/v0/playbooks",
+        json!({"team_id": TEAM, "title": "ok", "member_ids": [x(65)]}),
+        "member_ids[0]",
+        "64",
+    );
     // Buttons and forms answer 200 and show the reason where Mattermost shows it.
-    let (status, v) = w.http(Some("u-alice"), "POST", "/api/v0/actions/claim", json!({"context": {"incident_id": i, "role": x(101)}}));
-    assert_eq!((status, v["ephemeral_text"].as_str().map(|t| t.starts_with("`context.role` is too long"))), (200, Some(true)), "{v}");
-    let (status, v) = w.http(Some("u-alice"), "POST", "/api/v0/dialogs/update", json!({"state": i, "submission": {"message": x(60_001)}}));
+    let (status, v) =
+        w.http(Some("u-alice"), "POST", "/api/v0/actions/claim", json!({"context": {"incident_id": i, "role": x(101)}}));
+    assert_eq!(
+        (status, v["ephemeral_text"].as_str().map(|t| t.starts_with("`context.role` is too long"))),
+        (200, Some(true)),
+        "{v}"
+    );
+    let (status, v) =
+        w.http(Some("u-alice"), "POST", "/api/v0/dialogs/update", json!({"state": i, "submission": {"message": x(60_001)}}));
     assert_eq!(status, 200);
     assert!(v["errors"]["message"].as_str().is_some_and(|m| m.contains("60000")), "{v}");
 
@@ -163,7 +215,8 @@ fn every_text_field_has_a_limit_named_in_its_refusal() {
 fn with_announcement_channels() -> World {
     let w = World::new();
     for name in ["announcements", "ops", "random"] {
-        let c = Channel { id: name.into(), team_id: TEAM.into(), name: name.into(), channel_type: "O".into(), ..Default::default() };
+        let c =
+            Channel { id: name.into(), team_id: TEAM.into(), name: name.into(), channel_type: "O".into(), ..Default::default() };
         w.mm.channels.borrow_mut().insert(name.into(), c);
     }
     for channel in ["announcements", "ops", "town"] {
@@ -197,9 +250,15 @@ fn a_member_cannot_make_the_bot_post_into_a_read_only_channel_or_repeat_its_post
     let (status, created) = w.http(Some("u-bob"), "POST", "/api/v0/playbooks", playbook(json!(vec!["ops"; 300])));
     assert_eq!(status, 201, "{created}");
     assert_eq!(created["announcement_channel_ids"], json!(["ops"]));
-    let (status, inc) = w.http(Some("u-bob"), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": "Queue stuck", "playbook_id": id(&created)}));
+    let (status, inc) = w.http(
+        Some("u-bob"),
+        "POST",
+        "/api/v0/incidents",
+        json!({"team_id": TEAM, "name": "Queue stuck", "playbook_id": id(&created)}),
+    );
     assert_eq!(status, 201, "{inc}");
-    let (status, v) = w.http(Some("u-bob"), "POST", &format!("/api/v0/incidents/{}/updates", id(&inc)), json!({"message": "Investigating"}));
+    let (status, v) =
+        w.http(Some("u-bob"), "POST", &format!("/api/v0/incidents/{}/updates", id(&inc)), json!({"message": "Investigating"}));
     assert_eq!(status, 201, "{v}");
     let updates_in_ops = w.mm.posts_in("ops").iter().filter(|p| p.contains("Investigating")).count();
     assert_eq!(updates_in_ops, 1, "{:?}", w.mm.posts_in("ops"));
@@ -222,7 +281,12 @@ fn a_guest_or_member_cannot_publish_the_report_as_the_bot_and_the_commander_only
         w.mm.add_channel_member(&channel, member).expect("join");
     }
     let phishing = "## Mandatory password reset\nAll staff: [sign in here](https://evil.example/sso) today. x.@channel-x";
-    let (status, v) = w.http(Some("u-gina"), "PUT", &format!("/api/v0/incidents/{}/report", id(&inc)), json!({"markdown": phishing, "revision": 0}));
+    let (status, v) = w.http(
+        Some("u-gina"),
+        "PUT",
+        &format!("/api/v0/incidents/{}/report", id(&inc)),
+        json!({"markdown": phishing, "revision": 0}),
+    );
     assert_eq!(status, 200, "members of the channel edit the report: {v}");
     let posts = w.mm.posts.borrow().len();
     for user in ["u-gina", "u-bob"] {
@@ -250,16 +314,30 @@ fn a_guest_or_member_cannot_publish_the_report_as_the_bot_and_the_commander_only
 #[test]
 fn split_word_mentions_in_updates_names_and_notes_reach_channels_defused() {
     let w = with_announcement_channels();
-    let (status, pb) = w.http(Some("u-bob"), "POST", "/api/v0/playbooks", json!({"team_id": TEAM, "title": "Announcing", "announcement_channel_ids": ["ops"]}));
+    let (status, pb) = w.http(
+        Some("u-bob"),
+        "POST",
+        "/api/v0/playbooks",
+        json!({"team_id": TEAM, "title": "Announcing", "announcement_channel_ids": ["ops"]}),
+    );
     assert_eq!(status, 201, "{pb}");
-    let (status, inc) = w.http(Some("u-bob"), "POST", "/api/v0/incidents",
-        json!({"team_id": TEAM, "name": "db-@all-hands outage", "summary": "ops:@here.now", "playbook_id": id(&pb)}));
+    let (status, inc) = w.http(
+        Some("u-bob"),
+        "POST",
+        "/api/v0/incidents",
+        json!({"team_id": TEAM, "name": "db-@all-hands outage", "summary": "ops:@here.now", "playbook_id": id(&pb)}),
+    );
     assert_eq!(status, 201, "{inc}");
     let channel = inc["channel_id"].as_str().expect("channel").to_owned();
-    let (status, v) = w.http(Some("u-bob"), "POST", &format!("/api/v0/incidents/{}/updates", id(&inc)),
-        json!({"message": "DB down, x.@channel-x please join", "impact": "(@ALL)"}));
+    let (status, v) = w.http(
+        Some("u-bob"),
+        "POST",
+        &format!("/api/v0/incidents/{}/updates", id(&inc)),
+        json!({"message": "DB down, x.@channel-x please join", "impact": "(@ALL)"}),
+    );
     assert_eq!(status, 201, "{v}");
-    let (status, v) = w.http(Some("u-bob"), "POST", &format!("/api/v0/incidents/{}/notes", id(&inc)), json!({"text": "ping _@here_"}));
+    let (status, v) =
+        w.http(Some("u-bob"), "POST", &format!("/api/v0/incidents/{}/notes", id(&inc)), json!({"text": "ping _@here_"}));
     assert_eq!(status, 201, "{v}");
     let update = w.mm.posts_in("ops").into_iter().find(|p| p.contains("Status update")).expect("update in ops");
     for defused in ["x.@\u{200B}channel-x", "(@\u{200B}ALL)", "db-@\u{200B}all-hands"] {
@@ -281,7 +359,11 @@ fn two_editors_of_the_report_do_not_overwrite_each_other() {
     assert_eq!((status, opened["revision"].clone()), (200, json!(0)), "{opened}");
     // Alice and Bob both opened revision 0; Alice saves first.
     let (status, saved) = w.http(Some("u-alice"), "PUT", &url, json!({"markdown": "# Alice's report", "revision": 0}));
-    assert_eq!((status, saved["revision"].clone(), saved["markdown"].clone()), (200, json!(1), json!("# Alice's report")), "{saved}");
+    assert_eq!(
+        (status, saved["revision"].clone(), saved["markdown"].clone()),
+        (200, json!(1), json!("# Alice's report")),
+        "{saved}"
+    );
     let (status, v) = w.http(Some("u-bob"), "PUT", &url, json!({"markdown": "# Bob's report", "revision": 0}));
     assert_eq!(status, 409, "{v}");
     assert!(v["error"].as_str().expect("error").starts_with("Someone saved the report since you opened it"), "{v}");
@@ -308,24 +390,48 @@ fn keyword_offers_are_no_way_to_spam_or_phish_the_team() {
     let (status, v) = w.http(Some("u-alice"), "POST", "/api/v0/playbooks", playbook("Everywhere", json!(["is", "the"])));
     assert_eq!(status, 400, "{v}");
     assert!(v["error"].as_str().expect("error").contains("too common"), "{v}");
-    let (status, _) = w.http(Some("u-alice"), "POST", "/api/v0/playbooks", playbook("[Re-authenticate now](https://evil.example)", json!(["outage"])));
+    let (status, _) = w.http(
+        Some("u-alice"),
+        "POST",
+        "/api/v0/playbooks",
+        playbook("[Re-authenticate now](https://evil.example)", json!(["outage"])),
+    );
     assert_eq!(status, 201);
     // A playbook stored before keywords needed four letters keeps "is", which offers nothing.
-    let mut old = incident_core::Playbook { id: "old".into(), team_id: TEAM.into(), title: "Old".into(), keywords: vec!["is".into()], ..Default::default() };
+    let mut old = incident_core::Playbook {
+        id: "old".into(),
+        team_id: TEAM.into(),
+        title: "Old".into(),
+        keywords: vec!["is".into()],
+        ..Default::default()
+    };
     old.created_at = 1;
     crate::repo::Repo::new(&w.db).insert_playbook(&old).expect("insert");
 
     let say = |channel: &str, message: &str| {
-        let p = w.mm.create_post(&Post { channel_id: channel.into(), user_id: "u-bob".into(), message: message.into(), ..Default::default() }).expect("post");
+        let p =
+            w.mm.create_post(&Post {
+                channel_id: channel.into(),
+                user_id: "u-bob".into(),
+                message: message.into(),
+                ..Default::default()
+            })
+            .expect("post");
         crate::with_service(&w.mm, &w.db, |s| s.offer_from_keywords(&p)).expect("hook")
     };
     assert!(!say("town", "this is fine"), "short stored keywords are ignored");
     assert!(say("town", "outage in EU"));
     let offer = w.mm.ephemerals.borrow().last().cloned().expect("offer").1.message;
-    assert_eq!(offer, "This sounds like an incident (`outage`). Start one with the `[Re-authenticate now](https://evil.example)` playbook?");
+    assert_eq!(
+        offer,
+        "This sounds like an incident (`outage`). Start one with the `[Re-authenticate now](https://evil.example)` playbook?"
+    );
     // One offer per person and channel per ten minutes.
     assert!(!say("town", "another outage"));
-    w.mm.channels.borrow_mut().insert("ops".into(), Channel { id: "ops".into(), team_id: TEAM.into(), name: "ops".into(), channel_type: "O".into(), ..Default::default() });
+    w.mm.channels.borrow_mut().insert(
+        "ops".into(),
+        Channel { id: "ops".into(), team_id: TEAM.into(), name: "ops".into(), channel_type: "O".into(), ..Default::default() },
+    );
     assert!(say("ops", "outage here too"));
     assert_eq!(w.mm.ephemerals.borrow().len(), 2);
 }
@@ -338,7 +444,8 @@ fn names_cannot_hide_bidi_overrides_or_zero_width_characters() {
         assert_eq!(status, 400, "{v}");
         assert!(v["error"].as_str().expect("error").contains("invisible formatting character"), "{v}");
     }
-    let (status, v) = w.http(Some("u-alice"), "POST", "/api/v0/playbooks", json!({"team_id": TEAM, "title": "\u{2066}Security\u{2069}"}));
+    let (status, v) =
+        w.http(Some("u-alice"), "POST", "/api/v0/playbooks", json!({"team_id": TEAM, "title": "\u{2066}Security\u{2069}"}));
     assert_eq!(status, 400, "{v}");
     assert_eq!(w.mm.channel_count(), 1, "nothing was created");
 }
@@ -347,12 +454,27 @@ fn names_cannot_hide_bidi_overrides_or_zero_width_characters() {
 fn a_playbook_stored_with_duplicate_channels_before_the_fix_publishes_once_per_channel() {
     let w = with_announcement_channels();
     let old = incident_core::Playbook {
-        id: "old".into(), team_id: TEAM.into(), title: "Old".into(), announcement_channel_ids: vec!["ops".into(); 50], created_at: 1, ..Default::default()
+        id: "old".into(),
+        team_id: TEAM.into(),
+        title: "Old".into(),
+        announcement_channel_ids: vec!["ops".into(); 50],
+        created_at: 1,
+        ..Default::default()
     };
     crate::repo::Repo::new(&w.db).insert_playbook(&old).expect("insert");
-    let (status, inc) = w.http(Some("u-alice"), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": "Queue stuck", "playbook_id": "old"}));
+    let (status, inc) = w.http(
+        Some("u-alice"),
+        "POST",
+        "/api/v0/incidents",
+        json!({"team_id": TEAM, "name": "Queue stuck", "playbook_id": "old"}),
+    );
     assert_eq!(status, 201, "{inc}");
-    let (status, v) = w.http(Some("u-alice"), "PUT", &format!("/api/v0/incidents/{}/report", id(&inc)), json!({"markdown": "# Once", "revision": 0}));
+    let (status, v) = w.http(
+        Some("u-alice"),
+        "PUT",
+        &format!("/api/v0/incidents/{}/report", id(&inc)),
+        json!({"markdown": "# Once", "revision": 0}),
+    );
     assert_eq!(status, 200, "{v}");
     let (status, v) = w.http(Some("u-alice"), "POST", &format!("/api/v0/incidents/{}/report/publish", id(&inc)), Value::Null);
     assert_eq!((status, v), (200, json!({"channels": 2})));
@@ -364,16 +486,32 @@ fn a_playbook_stored_with_too_many_channels_before_the_limit_announces_in_at_mos
     let w = with_announcement_channels();
     let many: Vec<String> = (0..15).map(|n| format!("many-{n}")).collect();
     for name in &many {
-        let c = Channel { id: name.clone(), team_id: TEAM.into(), name: name.clone(), channel_type: "O".into(), ..Default::default() };
+        let c = Channel {
+            id: name.clone(),
+            team_id: TEAM.into(),
+            name: name.clone(),
+            channel_type: "O".into(),
+            ..Default::default()
+        };
         w.mm.channels.borrow_mut().insert(name.clone(), c);
     }
     let mut stored = many.clone();
     stored.extend(many.iter().cloned());
     let old = incident_core::Playbook {
-        id: "old".into(), team_id: TEAM.into(), title: "Old".into(), announcement_channel_ids: stored, created_at: 1, ..Default::default()
+        id: "old".into(),
+        team_id: TEAM.into(),
+        title: "Old".into(),
+        announcement_channel_ids: stored,
+        created_at: 1,
+        ..Default::default()
     };
     crate::repo::Repo::new(&w.db).insert_playbook(&old).expect("insert");
-    let (status, inc) = w.http(Some("u-alice"), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": "Queue stuck", "playbook_id": "old"}));
+    let (status, inc) = w.http(
+        Some("u-alice"),
+        "POST",
+        "/api/v0/incidents",
+        json!({"team_id": TEAM, "name": "Queue stuck", "playbook_id": "old"}),
+    );
     assert_eq!(status, 201, "{inc}");
     let announced: Vec<&String> = many.iter().filter(|c| w.mm.posts_in(c).iter().any(|p| p.contains("Queue stuck"))).collect();
     assert_eq!(announced.len(), incident_core::playbook::MAX_ANNOUNCEMENT_CHANNELS, "{announced:?}");

@@ -45,8 +45,12 @@ fn per_team(w: &mut World, team_id: &str, announcement: &str, digest: &str) {
 }
 
 fn start(w: &World, user: &str, team_id: &str, name: &str, private: bool) -> Value {
-    let (status, v) = w.http(Some(user), "POST", "/api/v0/incidents",
-        json!({"team_id": team_id, "name": name, "private": private, "severity": "P1"}));
+    let (status, v) = w.http(
+        Some(user),
+        "POST",
+        "/api/v0/incidents",
+        json!({"team_id": team_id, "name": name, "private": private, "severity": "P1"}),
+    );
     assert_eq!(status, 201, "{v}");
     v
 }
@@ -72,7 +76,11 @@ fn a_private_incident_reaches_the_digest_only_as_a_line() {
     let incident = start(&w, "u-alice", TEAM, "Payroll DB breach", true);
     update(&w, "u-alice", &incident, "attacker exfiltrated the payroll export", "Identified");
     let digest = w.mm.live_posts_in("digest");
-    assert_eq!(digest, vec!["#### INC-0001 · private incident\nSeverity: P1 | Status: Identified\n".to_owned()], "one line, edited in place");
+    assert_eq!(
+        digest,
+        vec!["#### INC-0001 · private incident\nSeverity: P1 | Status: Identified\n".to_owned()],
+        "one line, edited in place"
+    );
     let url = format!("/api/v0/incidents/{}/status", incident["id"].as_str().expect("id"));
     let (code, v) = w.http(Some("u-alice"), "POST", &url, json!({"status": "Resolved"}));
     assert_eq!(code, 200, "{v}");
@@ -92,14 +100,27 @@ fn a_private_incidents_start_and_updates_reach_announcement_channels_only_as_lin
     for shared in ["town", "incidents"] {
         w.mm.channel_members.borrow_mut().insert((shared.into(), "u-alice".into()));
     }
-    let (status, pb) = w.http(Some("u-alice"), "POST", "/api/v0/playbooks",
-        json!({"team_id": TEAM, "title": "Breach", "announcement_channel_ids": ["town", "incidents", "town"]}));
+    let (status, pb) = w.http(
+        Some("u-alice"),
+        "POST",
+        "/api/v0/playbooks",
+        json!({"team_id": TEAM, "title": "Breach", "announcement_channel_ids": ["town", "incidents", "town"]}),
+    );
     assert_eq!(status, 201, "{pb}");
-    let (status, incident) = w.http(Some("u-alice"), "POST", "/api/v0/incidents",
-        json!({"team_id": TEAM, "name": "Payroll DB breach", "private": true, "severity": "P1", "playbook_id": pb["id"]}));
+    let (status, incident) = w.http(
+        Some("u-alice"),
+        "POST",
+        "/api/v0/incidents",
+        json!({"team_id": TEAM, "name": "Payroll DB breach", "private": true, "severity": "P1", "playbook_id": pb["id"]}),
+    );
     assert_eq!(status, 201, "{incident}");
     update(&w, "u-alice", &incident, "attacker exfiltrated the payroll export", "Identified");
-    let (status, v) = w.http(Some("u-alice"), "POST", &format!("/api/v0/incidents/{}/report/publish", incident["id"].as_str().expect("id")), Value::Null);
+    let (status, v) = w.http(
+        Some("u-alice"),
+        "POST",
+        &format!("/api/v0/incidents/{}/report/publish", incident["id"].as_str().expect("id")),
+        Value::Null,
+    );
     assert_eq!(status, 200, "{v}");
     for shared in ["incidents", "town"] {
         let posts = w.mm.posts_in(shared);
@@ -166,7 +187,10 @@ fn each_team_announces_in_its_own_channels_chosen_per_team() {
     start(&w, "u-alice", TEAM, "Queue backlog", false);
     start(&w, "u-dave", OTHER_TEAM, "Printer on fire", false);
     assert_eq!(w.mm.posts_in("town"), Vec::<String>::new(), "the per-team setting replaces the old one");
-    assert_eq!(w.mm.posts_in("incidents"), vec!["INC-0001 **Queue backlog** started: ~inc-0001-queue-backlog (commander @alice)".to_owned()]);
+    assert_eq!(
+        w.mm.posts_in("incidents"),
+        vec!["INC-0001 **Queue backlog** started: ~inc-0001-queue-backlog (commander @alice)".to_owned()]
+    );
     assert!(w.mm.posts_in("digest")[0].contains("Queue backlog"));
     assert!(w.mm.posts_in("t2-announcements")[0].contains("Printer on fire"));
     assert!(w.mm.posts_in("t2-digest")[0].contains("Printer on fire"));
@@ -244,10 +268,17 @@ fn a_digest_post_left_in_the_old_channel_goes_once_it_may_not_show_the_incident(
     // full; a post the plugin had kept there is deleted at the incident's next change.
     w.mm.settings.digest_channel = "t2-digest".into();
     let incident = start(&w, "u-alice", TEAM, "Payroll DB breach", true);
-    let leaked = w.mm.create_post(&mattermost_plugin_sdk::model::Post {
-        channel_id: "t2-digest".into(), user_id: "u-bot".into(), message: "#### INC-0001 · Payroll DB breach".into(), ..Default::default()
-    }).expect("post");
-    crate::repo::Repo::new(&w.db).set_meta(&format!("digest:{}:t2-digest", incident["id"].as_str().expect("id")), &leaked.id).expect("meta");
+    let leaked =
+        w.mm.create_post(&mattermost_plugin_sdk::model::Post {
+            channel_id: "t2-digest".into(),
+            user_id: "u-bot".into(),
+            message: "#### INC-0001 · Payroll DB breach".into(),
+            ..Default::default()
+        })
+        .expect("post");
+    crate::repo::Repo::new(&w.db)
+        .set_meta(&format!("digest:{}:t2-digest", incident["id"].as_str().expect("id")), &leaked.id)
+        .expect("meta");
     // The team now has its own digest channel; the old one is still set.
     per_team(&mut w, TEAM, "", "digest");
     update(&w, "u-alice", &incident, "contained", "Identified");

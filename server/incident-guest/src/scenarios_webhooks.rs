@@ -36,10 +36,9 @@ fn deliver_with<D: Database>(w: &World, db: &D, now: i64, budget: DeliveryBudget
 
 /// (event, url, state, attempts, last_error) of every delivery, oldest first.
 fn deliveries(w: &World) -> Vec<(String, String, String, i64, String)> {
-    let rows = w
-        .db
-        .query("SELECT event, url, state, attempts, last_error FROM webhook_deliveries ORDER BY id", &[])
-        .expect("deliveries");
+    let rows =
+        w.db.query("SELECT event, url, state, attempts, last_error FROM webhook_deliveries ORDER BY id", &[])
+            .expect("deliveries");
     (0..rows.len())
         .map(|i| {
             let text = |c: &str| rows.text(i, c).expect("text");
@@ -61,14 +60,18 @@ fn a_slow_webhook_receiver_never_fails_or_duplicates_a_change() {
     let id = inc["id"].as_str().expect("id").to_owned();
 
     let asked = Instant::now();
-    let (status, v) = w.http(Some("u-alice"), "POST", &format!("/api/v0/incidents/{id}/updates"), json!({"message": "Rolled back"}));
+    let (status, v) =
+        w.http(Some("u-alice"), "POST", &format!("/api/v0/incidents/{id}/updates"), json!({"message": "Rolled back"}));
     assert_eq!(status, 201, "{v}");
     assert!(asked.elapsed() < Duration::from_secs(1), "the update waited {:?} for the receiver", asked.elapsed());
     assert_eq!(v["updates"].as_array().map(Vec::len), Some(1), "saved once: {v}");
     assert!(w.mm.webhook_calls.borrow().is_empty(), "no delivery inside the request");
     let queued: Vec<(String, String)> = deliveries(&w).into_iter().map(|d| (d.0, d.2)).collect();
     let pending = |e: &str| (e.to_owned(), "pending".to_owned());
-    assert_eq!(queued, [pending("incident_started"), pending("incident_started"), pending("update_posted"), pending("update_posted")]);
+    assert_eq!(
+        queued,
+        [pending("incident_started"), pending("incident_started"), pending("update_posted"), pending("update_posted")]
+    );
 
     // The timer, with a 500 ms budget and 200 ms per attempt: two attempts fit, not three.
     let run = Instant::now();
@@ -111,7 +114,9 @@ impl Database for Recording<'_> {
     }
 
     fn execute(&self, statements: Vec<Statement>) -> Result<Vec<u64>, StoreError> {
-        self.batches.borrow_mut().push(statements.iter().map(|s| s.sql().split_whitespace().take(3).collect::<Vec<_>>().join(" ")).collect());
+        self.batches
+            .borrow_mut()
+            .push(statements.iter().map(|s| s.sql().split_whitespace().take(3).collect::<Vec<_>>().join(" ")).collect());
         if (self.fail)(&statements) {
             return Err(StoreError::Unavailable("the test dropped this batch".into()));
         }
@@ -137,12 +142,24 @@ fn webhook_events_are_queued_in_the_same_transaction_as_the_change() {
     crate::with_service(&w.mm, &recording, |s| s.change_severity("u-alice", &id, "P2")).expect("change");
     let batches = recording.batches.borrow();
     let save = batches.iter().find(|b| b.iter().any(|s| s == "UPDATE incidents SET")).expect("the save");
-    assert_eq!(save, &["UPDATE incidents SET", "INSERT INTO webhook_deliveries", "INSERT INTO webhook_deliveries"], "{batches:?}");
-    assert_eq!(batches.iter().filter(|b| b.iter().any(|s| s.starts_with("INSERT INTO webhook_deliveries"))).count(), 1, "{batches:?}");
+    assert_eq!(
+        save,
+        &["UPDATE incidents SET", "INSERT INTO webhook_deliveries", "INSERT INTO webhook_deliveries"],
+        "{batches:?}"
+    );
+    assert_eq!(
+        batches.iter().filter(|b| b.iter().any(|s| s.starts_with("INSERT INTO webhook_deliveries"))).count(),
+        1,
+        "{batches:?}"
+    );
     drop(batches);
 
     // The save fails: neither the change nor its events are there, and nothing was sent.
-    let failing = Recording { db: &w.db, batches: RefCell::new(Vec::new()), fail: |b| b.iter().any(|s| s.sql().starts_with("UPDATE incidents SET")) };
+    let failing = Recording {
+        db: &w.db,
+        batches: RefCell::new(Vec::new()),
+        fail: |b| b.iter().any(|s| s.sql().starts_with("UPDATE incidents SET")),
+    };
     let refused = crate::with_service(&w.mm, &failing, |s| s.change_severity("u-alice", &id, "P1"));
     assert!(refused.is_err());
     assert_eq!(deliveries(&w).len(), 4);

@@ -25,7 +25,8 @@ pub const MAX_SNOOZE_MINUTES: i64 = 7 * 24 * 60;
 impl<M: Mattermost, D: Database> Service<'_, M, D> {
     pub fn reminder_policy(&self) -> Result<ReminderPolicy> {
         let s = self.mm.settings();
-        ReminderPolicy::from_settings(&s.update_reminders, &s.stale_incident_days, &s.role_nudge_minutes).map_err(invalid_settings)
+        ReminderPolicy::from_settings(&s.update_reminders, &s.stale_incident_days, &s.role_nudge_minutes)
+            .map_err(invalid_settings)
     }
 
     /// Fills in the list columns of incidents stored before they existed, a batch a tick
@@ -88,7 +89,8 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         if !actions.is_empty() {
             props.0.insert("attachments".into(), json!([{ "actions": actions }]));
         }
-        let post = Post { channel_id: incident.channel_id.clone(), user_id: self.bot_id.clone(), message, props, ..Post::default() };
+        let post =
+            Post { channel_id: incident.channel_id.clone(), user_id: self.bot_id.clone(), message, props, ..Post::default() };
         let _ = self.mm.create_post(&post);
     }
 
@@ -99,7 +101,13 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
 
     /// Snoozes (for `minutes`, default [`SNOOZE_MINUTES`]), stops or restarts an incident's
     /// update reminders; answers the incident and what to tell the user.
-    pub fn reminders(&mut self, user_id: &str, incident_id: &str, what: &str, minutes: Option<i64>) -> Result<(Incident, String)> {
+    pub fn reminders(
+        &mut self,
+        user_id: &str,
+        incident_id: &str,
+        what: &str,
+        minutes: Option<i64>,
+    ) -> Result<(Incident, String)> {
         if minutes.is_some() && what != "snooze" {
             return Err(ServiceError::Invalid("`minutes` goes with `snooze` only.".into()));
         }
@@ -115,7 +123,12 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             }
             "off" => self.change(user_id, incident_id, |i, _, now| i.set_reminders(&actor, false, now))?,
             "on" => self.change(user_id, incident_id, |i, _, now| i.set_reminders(&actor, true, now))?,
-            other => return Err(ServiceError::Invalid(format!("Reminders: `snooze`, `off` or `on`, not `{}`.", crate::service::short(other)))),
+            other => {
+                return Err(ServiceError::Invalid(format!(
+                    "Reminders: `snooze`, `off` or `on`, not `{}`.",
+                    crate::service::short(other)
+                )));
+            }
         };
         let said = match what {
             "snooze" => format!("Update reminders for {} are snoozed for {minutes} minutes.", incident.reference()),

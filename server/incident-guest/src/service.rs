@@ -222,20 +222,28 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
 
     /// The incident a slash command means: the one whose channel it was typed in, or the one
     /// its reference names (`INC-0042`, `42`) in the command's team.
-    pub fn incident_for_command(&self, user_id: &str, team_id: &str, channel_id: &str, reference: Option<&str>) -> Result<Versioned<Incident>> {
+    pub fn incident_for_command(
+        &self,
+        user_id: &str,
+        team_id: &str,
+        channel_id: &str,
+        reference: Option<&str>,
+    ) -> Result<Versioned<Incident>> {
         let found = match reference {
             Some(r) => {
-                let number = incident_core::parse_reference(r)
-                    .ok_or_else(|| ServiceError::Invalid(format!("`{}` is not an incident reference like INC-0042.", short(r))))?;
+                let number = incident_core::parse_reference(r).ok_or_else(|| {
+                    ServiceError::Invalid(format!("`{}` is not an incident reference like INC-0042.", short(r)))
+                })?;
                 self.repo.incident_by_number(team_id, number)?
             }
             None => self.repo.incident_by_channel(channel_id)?,
         };
         match found {
             Some(v) if self.may_view(&v.value, user_id) => Ok(v),
-            Some(_) | None if reference.is_some() => {
-                Err(ServiceError::NotFound(format!("There is no incident {} in this team.", short(reference.unwrap_or_default()))))
-            }
+            Some(_) | None if reference.is_some() => Err(ServiceError::NotFound(format!(
+                "There is no incident {} in this team.",
+                short(reference.unwrap_or_default())
+            ))),
             _ => Err(ServiceError::Invalid(
                 "This channel is not an incident channel: run the command in one, or name the incident (INC-0042).".into(),
             )),
@@ -303,14 +311,13 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         }
         let conduct = self.conduct()?;
         let severity = match request.severity.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            Some(name) => conduct
-                .severity(name)
-                .map(|l| l.name.clone())
-                .ok_or_else(|| ServiceError::Invalid(format!(
+            Some(name) => conduct.severity(name).map(|l| l.name.clone()).ok_or_else(|| {
+                ServiceError::Invalid(format!(
                     "There is no severity \"{}\"; choose one of {}.",
                     short(name),
                     conduct.severities.iter().map(|l| l.name.as_str()).collect::<Vec<_>>().join(", ")
-                )))?,
+                ))
+            })?,
             None => conduct.initial_severity().to_owned(),
         };
         let status = conduct.initial_status().to_owned();
@@ -416,8 +423,12 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             ..Post::default()
         };
         if !roles.is_empty() {
-            let buttons: Vec<serde_json::Value> = roles.iter().map(|r| crate::scheduled::claim_button(&r.name, &incident.id)).collect();
-            intro.props.0.insert("attachments".into(), serde_json::json!([{ "text": "Roles: claim one to help run the incident.", "actions": buttons }]));
+            let buttons: Vec<serde_json::Value> =
+                roles.iter().map(|r| crate::scheduled::claim_button(&r.name, &incident.id)).collect();
+            intro.props.0.insert(
+                "attachments".into(),
+                serde_json::json!([{ "text": "Roles: claim one to help run the incident.", "actions": buttons }]),
+            );
         }
         let _ = self.mm.create_post(&intro);
         // Announcements are best effort, like every bot post: a failure must not undo the start.
@@ -426,7 +437,11 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             &render::announcement_post(&incident, &channel.name, &commander),
             &render::private_announcement_line(&incident),
         );
-        self.mm.publish(EVENT_INCIDENT_UPDATED, &serde_json::json!({ "incident_id": incident.id }), &audience_of(&incident, &channel));
+        self.mm.publish(
+            EVENT_INCIDENT_UPDATED,
+            &serde_json::json!({ "incident_id": incident.id }),
+            &audience_of(&incident, &channel),
+        );
         self.refresh_digest(&incident);
         self.notify_stakeholders(&incident, &opening.stakeholders);
         Ok(incident)
@@ -658,7 +673,12 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         if !current.may_edit(user_id, self.is_admin(&current.team_id, user_id)) {
             return Err(ServiceError::Forbidden("You may not edit this playbook.".into()));
         }
-        self.check_announcement_channels(user_id, &current.team_id, &update.announcement_channel_ids, &current.announcement_channel_ids)?;
+        self.check_announcement_channels(
+            user_id,
+            &current.team_id,
+            &update.announcement_channel_ids,
+            &current.announcement_channel_ids,
+        )?;
         update.id = current.id;
         update.team_id = current.team_id;
         update.created_at = current.created_at;

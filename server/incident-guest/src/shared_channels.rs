@@ -4,10 +4,8 @@
 //! channels as they are at the time of the post. Also the check of those settings when an
 //! admin saves them.
 
-use incident_core::shared_channels::{
-    Disclosure, PrivatePolicy, TargetChannel, TeamChannels, disclosure, parse_team_channels,
-};
 use incident_core::Incident;
+use incident_core::shared_channels::{Disclosure, PrivatePolicy, TargetChannel, TeamChannels, disclosure, parse_team_channels};
 
 use crate::db::Database;
 use crate::platform::{Mattermost, Settings};
@@ -123,9 +121,12 @@ pub(crate) fn setting_problems(mm: &impl Mattermost) -> Vec<String> {
         Err(e) => problems.push(format!("{e}; the per-team channels are ignored.")),
         Ok(teams) => {
             for (team_id, channels) in &teams {
-                for (what, channel_id) in [("announcement channel", &channels.announcement_channel_id), ("digest channel", &channels.digest_channel_id)] {
+                for (what, channel_id) in
+                    [("announcement channel", &channels.announcement_channel_id), ("digest channel", &channels.digest_channel_id)]
+                {
                     if !channel_id.is_empty()
-                        && let Some(problem) = channel_problem(&format!("TeamChannels: team {team_id}'s {what}"), channel_id, Some(team_id))
+                        && let Some(problem) =
+                            channel_problem(&format!("TeamChannels: team {team_id}'s {what}"), channel_id, Some(team_id))
                     {
                         problems.push(problem);
                     }
@@ -133,7 +134,9 @@ pub(crate) fn setting_problems(mm: &impl Mattermost) -> Vec<String> {
             }
         }
     }
-    for (what, channel_id) in [("AnnouncementChannel", settings.announcement_channel.trim()), ("DigestChannel", settings.digest_channel.trim())] {
+    for (what, channel_id) in
+        [("AnnouncementChannel", settings.announcement_channel.trim()), ("DigestChannel", settings.digest_channel.trim())]
+    {
         if !channel_id.is_empty()
             && let Some(problem) = channel_problem(what, channel_id, None)
         {

@@ -98,7 +98,10 @@ pub fn webhooks(setting: &str) -> Result<Vec<Webhook>> {
         }
         let chars = url.chars().count();
         if chars > MAX_URL_CHARS {
-            return Err(invalid_settings(format_args!("webhooks, line {}: the URL has {chars} characters; the limit is {MAX_URL_CHARS}", n + 1)));
+            return Err(invalid_settings(format_args!(
+                "webhooks, line {}: the URL has {chars} characters; the limit is {MAX_URL_CHARS}",
+                n + 1
+            )));
         }
         // The secret itself is never quoted back: the error is logged.
         let Some(secret) = secret else {
@@ -183,7 +186,15 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                 statements.push(Statement::new(
                     "INSERT INTO webhook_deliveries (url, event, incident_id, payload, state, next_at, created_at, updated_at)
                      VALUES (?, ?, ?, ?, 'pending', ?, ?, ?)",
-                    vec![hook.url.as_str().into(), name.into(), incident.id.as_str().into(), payload.as_str().into(), self.now.into(), self.now.into(), self.now.into()],
+                    vec![
+                        hook.url.as_str().into(),
+                        name.into(),
+                        incident.id.as_str().into(),
+                        payload.as_str().into(),
+                        self.now.into(),
+                        self.now.into(),
+                        self.now.into(),
+                    ],
                 ));
             }
         }
@@ -221,12 +232,14 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                 .ok()
                 .and_then(|a| RETRY_AFTER_MS.get(a.saturating_sub(1)))
                 .map_or(self.now, |delay| self.now + delay);
-            let claimed = db.execute(vec![Statement::new(
-                "UPDATE webhook_deliveries SET attempts = attempts + 1, next_at = ?, last_error = ?, updated_at = ?
+            let claimed = db.execute(vec![
+                Statement::new(
+                    "UPDATE webhook_deliveries SET attempts = attempts + 1, next_at = ?, last_error = ?, updated_at = ?
                  WHERE id = ? AND attempts = ? AND state = 'pending'",
-                vec![retry_at.into(), INTERRUPTED.into(), self.now.into(), id.into(), attempts.into()],
-            )
-            .expect_changes(1)]);
+                    vec![retry_at.into(), INTERRUPTED.into(), self.now.into(), id.into(), attempts.into()],
+                )
+                .expect_changes(1),
+            ]);
             if claimed.is_err() {
                 continue; // another process has it
             }
@@ -257,7 +270,11 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                         Ok(code) => (Some(i64::from(code)), format!("the receiver answered {code}")),
                         Err(e) => (None, scrub(&e, &url).chars().take(500).collect()),
                     };
-                    if attempt < MAX_ATTEMPTS { ("pending", status, error, retry_at) } else { ("failed", status, error, self.now) }
+                    if attempt < MAX_ATTEMPTS {
+                        ("pending", status, error, retry_at)
+                    } else {
+                        ("failed", status, error, self.now)
+                    }
                 }
             };
             if state == "delivered" {
@@ -335,7 +352,10 @@ mod tests {
         assert_eq!(redacted_url("https://hooks.example/T000/SECRETTOKEN"), "https://hooks.example/…");
         assert_eq!(redacted_url("http://user:pw@hooks.example:8080?token=S"), "http://hooks.example:8080/…");
         assert_eq!(redacted_url("https://hooks.example"), "https://hooks.example");
-        let error = scrub("error sending to https://hooks.example/T000/SECRETTOKEN: refused (path /T000/SECRETTOKEN)", "https://hooks.example/T000/SECRETTOKEN");
+        let error = scrub(
+            "error sending to https://hooks.example/T000/SECRETTOKEN: refused (path /T000/SECRETTOKEN)",
+            "https://hooks.example/T000/SECRETTOKEN",
+        );
         assert!(!error.contains("SECRETTOKEN"), "{error}");
         assert!(error.contains("hooks.example"), "{error}");
     }

@@ -125,8 +125,7 @@ impl DriverClient {
     /// Begins a transaction on `conn`; statements on `conn` then run inside it.
     pub async fn begin(&self, conn: &str, read_only: bool, serializable: bool) -> Res<String> {
         let isolation = if serializable { LEVEL_SERIALIZABLE } else { 0 };
-        let r: Ret2<String, GoError> =
-            self.call("Tx", &Args2 { a: conn, b: TxOptions { isolation, read_only } }).await?;
+        let r: Ret2<String, GoError> = self.call("Tx", &Args2 { a: conn, b: TxOptions { isolation, read_only } }).await?;
         check("Tx", r.b).map(|()| r.a)
     }
 
@@ -142,8 +141,7 @@ impl DriverClient {
 
     /// Runs a statement; returns the number of rows it changed.
     pub async fn exec(&self, conn: &str, sql: &str, params: &[DriverValue]) -> Res<u64> {
-        let r: Ret2<ResultContainer, GoError> =
-            self.call("ConnExec", &Args3 { a: conn, b: sql, c: named(params) }).await?;
+        let r: Ret2<ResultContainer, GoError> = self.call("ConnExec", &Args3 { a: conn, b: sql, c: named(params) }).await?;
         check("ConnExec", r.b)?;
         check("ConnExec", r.a.rows_affected_error)?;
         Ok(u64::try_from(r.a.rows_affected).unwrap_or(0))
@@ -169,8 +167,7 @@ impl DriverClient {
         let mut type_names: Vec<Option<String>> = vec![None; width];
         loop {
             let dest: Vec<Option<Interface>> = vec![None; width];
-            let r: Ret2<GoError, Vec<Option<Interface>>> =
-                self.call("RowsNext", &Args2 { a: rows_id, b: dest }).await?;
+            let r: Ret2<GoError, Vec<Option<Interface>>> = self.call("RowsNext", &Args2 { a: rows_id, b: dest }).await?;
             if let Some(code) = error_code(&r.a)
                 && code == CODE_EOF
             {

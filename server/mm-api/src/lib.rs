@@ -10,8 +10,8 @@ mod wire;
 
 use gobwire::{Decode, Dynamic, Encode, Interface};
 use mm_model::{
-    AppError, Bot, Channel, ChannelMember, Command, Group, OpenDialogRequest, Post, PostList, Props, Team,
-    TeamMember, User, WebsocketBroadcast,
+    AppError, Bot, Channel, ChannelMember, Command, Group, OpenDialogRequest, Post, PostList, Props, Team, TeamMember, User,
+    WebsocketBroadcast,
 };
 
 pub use driver::{DriverClient, DriverError, DriverValue, QueryResult};
@@ -46,10 +46,7 @@ impl ApiClient {
         A: Encode,
         R: Decode + Default + Send + 'static,
     {
-        self.rpc
-            .call(&format!("Plugin.{method}"), args)
-            .await
-            .map_err(|source| ApiError::Transport { method, source })
+        self.rpc.call(&format!("Plugin.{method}"), args).await.map_err(|source| ApiError::Transport { method, source })
     }
 
     /// Calls returning `(*T, *model.AppError)`.
@@ -85,10 +82,8 @@ impl ApiClient {
             LogLevel::Error => "LogError",
         };
         // Go plugins stringify every pair before sending; so do we (protocol.md §6 row 32).
-        let pairs: Vec<Option<Interface>> = fields
-            .iter()
-            .flat_map(|(k, v)| [Some(Interface::string(k.clone())), Some(Interface::string(v.clone()))])
-            .collect();
+        let pairs: Vec<Option<Interface>> =
+            fields.iter().flat_map(|(k, v)| [Some(Interface::string(k.clone())), Some(Interface::string(v.clone()))]).collect();
         let _: Ret0 = self.call(method, &Args2 { a: message.to_owned(), b: pairs }).await?;
         Ok(())
     }
@@ -115,10 +110,8 @@ impl ApiClient {
         if r.a.is_empty() {
             return Ok(serde_json::Value::Object(serde_json::Map::new()));
         }
-        serde_json::from_slice(&r.a).map_err(|e| ApiError::Remote {
-            method: "LoadPluginConfiguration",
-            message: format!("settings are not JSON: {e}"),
-        })
+        serde_json::from_slice(&r.a)
+            .map_err(|e| ApiError::Remote { method: "LoadPluginConfiguration", message: format!("settings are not JSON: {e}") })
     }
 
     pub async fn register_command(&self, command: &Command) -> Res<()> {
@@ -287,12 +280,15 @@ impl ApiClient {
         r.b.map_or(Ok(r.a), |error| Err(ApiError::App { method: "KVCompareAndSet", error: Box::new(error) }))
     }
 
-    pub async fn kv_set_with_options(&self, key: &str, value: &[u8], atomic: bool, old_value: Option<&[u8]>, expire_in_seconds: i64) -> Res<bool> {
-        let options = KvSetOptions {
-            atomic,
-            old_value: old_value.unwrap_or_default().to_vec(),
-            expire_in_seconds,
-        };
+    pub async fn kv_set_with_options(
+        &self,
+        key: &str,
+        value: &[u8],
+        atomic: bool,
+        old_value: Option<&[u8]>,
+        expire_in_seconds: i64,
+    ) -> Res<bool> {
+        let options = KvSetOptions { atomic, old_value: old_value.unwrap_or_default().to_vec(), expire_in_seconds };
         let args = Args3 { a: key, b: value.to_vec(), c: options };
         let r: Ret2<bool, Option<AppError>> = self.call("KVSetWithOptions", &args).await?;
         r.b.map_or(Ok(r.a), |error| Err(ApiError::App { method: "KVSetWithOptions", error: Box::new(error) }))

@@ -47,11 +47,7 @@ impl CommandResponse {
 
     /// A reply only the caller sees.
     pub fn ephemeral(text: impl Into<String>) -> Self {
-        Self {
-            response_type: Self::EPHEMERAL.to_owned(),
-            text: text.into(),
-            ..Self::default()
-        }
+        Self { response_type: Self::EPHEMERAL.to_owned(), text: text.into(), ..Self::default() }
     }
 }
 
@@ -93,12 +89,7 @@ model! {
 
 impl AutocompleteData {
     pub fn new(trigger: &str, hint: &str, help_text: &str) -> Self {
-        Self {
-            trigger: trigger.to_owned(),
-            hint: hint.to_owned(),
-            help_text: help_text.to_owned(),
-            ..Self::default()
-        }
+        Self { trigger: trigger.to_owned(), hint: hint.to_owned(), help_text: help_text.to_owned(), ..Self::default() }
     }
 
     pub fn with_sub_command(mut self, sub: AutocompleteData) -> Self {
@@ -112,10 +103,7 @@ impl AutocompleteData {
             help_text: help_text.to_owned(),
             arg_type: "TextInput".to_owned(),
             required,
-            data: AutocompleteArgData::Text {
-                hint: hint.to_owned(),
-                pattern: String::new(),
-            },
+            data: AutocompleteArgData::Text { hint: hint.to_owned(), pattern: String::new() },
         });
         self
     }
@@ -127,9 +115,7 @@ impl AutocompleteData {
             help_text: help_text.to_owned(),
             arg_type: "DynamicList".to_owned(),
             required,
-            data: AutocompleteArgData::DynamicList {
-                fetch_url: fetch_url.to_owned(),
-            },
+            data: AutocompleteArgData::DynamicList { fetch_url: fetch_url.to_owned() },
         });
         self
     }
@@ -162,9 +148,16 @@ model! {
 pub enum AutocompleteArgData {
     #[default]
     None,
-    Text { hint: String, pattern: String },
-    StaticList { items: Vec<AutocompleteListItem> },
-    DynamicList { fetch_url: String },
+    Text {
+        hint: String,
+        pattern: String,
+    },
+    StaticList {
+        items: Vec<AutocompleteListItem>,
+    },
+    DynamicList {
+        fetch_url: String,
+    },
 }
 
 /// One suggestion answered to a dynamic autocomplete request (`model.AutocompleteListItem` JSON).

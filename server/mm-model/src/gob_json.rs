@@ -7,7 +7,9 @@
 
 use std::collections::HashMap;
 
-use gobwire::{Decode, Describer, Dynamic, Encode, GobType, Interface, Type, TypeTable, Value, ValueDecoder, ValueEncoder, names};
+use gobwire::{
+    Decode, Describer, Dynamic, Encode, GobType, Interface, Type, TypeTable, Value, ValueDecoder, ValueEncoder, names,
+};
 use serde_json::{Map, Number, Value as Json};
 
 use crate::{AutocompleteArgData, AutocompleteListItem, Props};
@@ -28,9 +30,7 @@ pub fn json_to_interface(v: &Json) -> gobwire::Result<Option<Interface>> {
 }
 
 fn object_to_interfaces(map: &Map<String, Json>) -> gobwire::Result<HashMap<String, Option<Interface>>> {
-    map.iter()
-        .map(|(k, v)| Ok((k.clone(), json_to_interface(v)?)))
-        .collect()
+    map.iter().map(|(k, v)| Ok((k.clone(), json_to_interface(v)?))).collect()
 }
 
 /// A Go interface value as JSON.
@@ -194,18 +194,15 @@ impl AutocompleteArgData {
     fn to_interface(&self) -> gobwire::Result<Option<Interface>> {
         Ok(match self {
             Self::None => None,
-            Self::Text { hint, pattern } => Some(Interface::new(
-                TEXT_ARG,
-                &TextArgWire { hint: hint.clone(), pattern: pattern.clone() },
-            )?),
-            Self::StaticList { items } => Some(Interface::new(
-                STATIC_LIST_ARG,
-                &StaticListArgWire { possible_arguments: items.clone() },
-            )?),
-            Self::DynamicList { fetch_url } => Some(Interface::new(
-                DYNAMIC_LIST_ARG,
-                &DynamicListArgWire { fetch_url: fetch_url.clone() },
-            )?),
+            Self::Text { hint, pattern } => {
+                Some(Interface::new(TEXT_ARG, &TextArgWire { hint: hint.clone(), pattern: pattern.clone() })?)
+            }
+            Self::StaticList { items } => {
+                Some(Interface::new(STATIC_LIST_ARG, &StaticListArgWire { possible_arguments: items.clone() })?)
+            }
+            Self::DynamicList { fetch_url } => {
+                Some(Interface::new(DYNAMIC_LIST_ARG, &DynamicListArgWire { fetch_url: fetch_url.clone() })?)
+            }
         })
     }
 

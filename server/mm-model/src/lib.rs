@@ -15,10 +15,10 @@ mod social;
 pub mod gob_json;
 
 pub use command::*;
-pub use props::Props;
-pub use social::*;
 #[cfg(feature = "gob")]
 pub use gob_json::ErrorString;
+pub use props::Props;
+pub use social::*;
 
 model! {
     /// A `*model.AppError`: the server's (and a plugin's) typed error.
@@ -39,12 +39,7 @@ model! {
 
 impl AppError {
     pub fn new(id: &str, message: impl Into<String>, status_code: i64) -> Self {
-        Self {
-            id: id.to_owned(),
-            message: message.into(),
-            status_code,
-            ..Self::default()
-        }
+        Self { id: id.to_owned(), message: message.into(), status_code, ..Self::default() }
     }
 }
 

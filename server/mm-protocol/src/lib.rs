@@ -46,7 +46,11 @@ pub trait Hooks: Send + Sync + 'static {
     fn implemented(&self) -> impl Future<Output = Result<Vec<String>, String>> + Send;
     /// `api` is a net/rpc client on the API stream the server offered; `driver` one on its
     /// database driver stream (`None` if dialling it failed).
-    fn on_activate(&self, api: go_netrpc::Client, driver: Option<go_netrpc::Client>) -> impl Future<Output = Result<(), String>> + Send;
+    fn on_activate(
+        &self,
+        api: go_netrpc::Client,
+        driver: Option<go_netrpc::Client>,
+    ) -> impl Future<Output = Result<(), String>> + Send;
     fn on_deactivate(&self) -> impl Future<Output = Result<(), String>> + Send;
     fn on_configuration_change(&self) -> impl Future<Output = Result<(), String>> + Send;
     fn execute_command(&self, ctx: Context, args: CommandArgs) -> impl Future<Output = Result<CommandResponse, AppError>> + Send;
@@ -62,7 +66,12 @@ pub trait Hooks: Send + Sync + 'static {
     fn message_has_been_deleted(&self, ctx: Context, post: Post) -> impl Future<Output = ()> + Send;
     fn message_has_been_updated(&self, ctx: Context, new_post: Post, old_post: Post) -> impl Future<Output = ()> + Send;
     fn reaction_has_been_added(&self, ctx: Context, reaction: Reaction) -> impl Future<Output = ()> + Send;
-    fn user_has_joined_channel(&self, ctx: Context, member: ChannelMember, actor: Option<User>) -> impl Future<Output = ()> + Send;
+    fn user_has_joined_channel(
+        &self,
+        ctx: Context,
+        member: ChannelMember,
+        actor: Option<User>,
+    ) -> impl Future<Output = ()> + Send;
     fn on_plugin_cluster_event(&self, ctx: Context, id: String, data: Vec<u8>) -> impl Future<Output = ()> + Send;
 }
 
@@ -101,9 +110,7 @@ pub async fn serve<H: Hooks>(hooks: Arc<H>) -> Result<(), ProtocolError> {
     }
     // Like Go plugins, ignore Ctrl-C sent to the server's process group: the server shuts
     // plugins down itself, in order, with Control.Quit.
-    tokio::spawn(async {
-        while tokio::signal::ctrl_c().await.is_ok() {}
-    });
+    tokio::spawn(async { while tokio::signal::ctrl_c().await.is_ok() {} });
     let (conn, _) = tokio::time::timeout(CONNECT_TIMEOUT, listener.accept())
         .await
         .map_err(|_| std::io::Error::new(std::io::ErrorKind::TimedOut, "the server never connected"))??;
@@ -111,35 +118,21 @@ pub async fn serve<H: Hooks>(hooks: Arc<H>) -> Result<(), ProtocolError> {
     drop(cleanup);
 
     let mut plugins: std::collections::HashMap<String, Arc<dyn goplugin::PluginServer>> = std::collections::HashMap::new();
-    plugins.insert(
-        "hooks".into(),
-        Arc::new(move |broker: MuxBroker| Ok::<_, String>(hooks_server(hooks.clone(), broker))),
-    );
+    plugins.insert("hooks".into(), Arc::new(move |broker: MuxBroker| Ok::<_, String>(hooks_server(hooks.clone(), broker))));
     let (done, _done_rx) = tokio::sync::watch::channel(false);
     let mut stdio = None;
-    let served = goplugin::rpc::serve_conn(
-        conn,
-        goplugin::yamux::Config::default(),
-        Arc::new(plugins),
-        done,
-        |s| stdio = Some(s),
-    )
-    .await;
+    let served =
+        goplugin::rpc::serve_conn(conn, goplugin::yamux::Config::default(), Arc::new(plugins), done, |s| stdio = Some(s)).await;
     drop(stdio);
     served.map_err(|e| std::io::Error::other(e.to_string()).into())
 }
 
 /// A unix socket in `$PLUGIN_UNIX_SOCKET_DIR` or the temp dir, as go-plugin makes it.
 fn bind_socket() -> Result<(tokio::net::UnixListener, std::path::PathBuf), ProtocolError> {
-    let dir = std::env::var_os("PLUGIN_UNIX_SOCKET_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(std::env::temp_dir);
+    let dir = std::env::var_os("PLUGIN_UNIX_SOCKET_DIR").map(std::path::PathBuf::from).unwrap_or_else(std::env::temp_dir);
     let pid = std::process::id();
     for attempt in 0..100u32 {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0);
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
         let path = dir.join(format!("plugin{pid}-{nanos:x}-{attempt}"));
         match tokio::net::UnixListener::bind(&path) {
             Ok(l) => return Ok((l, path)),
@@ -169,9 +162,7 @@ pub fn handshake() -> HandshakeConfig {
 
 /// A Go `error` value for a hook result (`*plugin.ErrorString`), `None` on success.
 fn go_error(result: Result<(), String>) -> ErrorReturn {
-    ErrorReturn {
-        a: result.err().and_then(|msg| ErrorString::interface(msg).ok()),
-    }
+    ErrorReturn { a: result.err().and_then(|msg| ErrorString::interface(msg).ok()) }
 }
 
 /// The net/rpc server for the dispensed "hooks" object: service `Plugin`, one method a hook.
@@ -217,9 +208,7 @@ pub fn hooks_server<H: Hooks>(hooks: Arc<H>, broker: MuxBroker) -> Server {
     s.register("Plugin.ExecuteCommand", move |args: ExecuteCommandArgs| {
         let h = h.clone();
         async move {
-            let result = h
-                .execute_command(args.a.unwrap_or_default(), args.b.unwrap_or_default())
-                .await;
+            let result = h.execute_command(args.a.unwrap_or_default(), args.b.unwrap_or_default()).await;
             Ok::<_, ServiceError>(match result {
                 Ok(resp) => ExecuteCommandReturns { a: Some(resp), b: None },
                 Err(err) => ExecuteCommandReturns { a: None, b: Some(err) },
@@ -258,12 +247,7 @@ pub fn hooks_server<H: Hooks>(hooks: Arc<H>, broker: MuxBroker) -> Server {
     s.register("Plugin.MessageHasBeenUpdated", move |args: ContextPostPostArgs| {
         let h = h.clone();
         async move {
-            h.message_has_been_updated(
-                args.a.unwrap_or_default(),
-                args.b.unwrap_or_default(),
-                args.c.unwrap_or_default(),
-            )
-            .await;
+            h.message_has_been_updated(args.a.unwrap_or_default(), args.b.unwrap_or_default(), args.c.unwrap_or_default()).await;
             Ok::<_, ServiceError>(Empty {})
         }
     });
@@ -281,8 +265,7 @@ pub fn hooks_server<H: Hooks>(hooks: Arc<H>, broker: MuxBroker) -> Server {
     s.register("Plugin.UserHasJoinedChannel", move |args: ContextMemberActorArgs| {
         let h = h.clone();
         async move {
-            h.user_has_joined_channel(args.a.unwrap_or_default(), args.b.unwrap_or_default(), args.c)
-                .await;
+            h.user_has_joined_channel(args.a.unwrap_or_default(), args.b.unwrap_or_default(), args.c).await;
             Ok::<_, ServiceError>(Empty {})
         }
     });
@@ -308,13 +291,11 @@ async fn serve_http<H: Hooks>(hooks: &H, broker: &MuxBroker, args: ServeHttpArgs
         id => Some(broker.dial(id).await?),
     };
     let req = args.request.unwrap_or_default();
-    let mut headers: Vec<(String, String)> = req
-        .header
-        .into_iter()
-        .flat_map(|(k, vs)| vs.into_iter().map(move |v| (k.0.clone(), v.0)))
-        .collect();
+    let mut headers: Vec<(String, String)> =
+        req.header.into_iter().flat_map(|(k, vs)| vs.into_iter().map(move |v| (k.0.clone(), v.0))).collect();
     headers.sort();
-    let mut request = HttpRequest { method: req.method.0, url: String::from_utf8_lossy(&req.url.0).into_owned(), headers, body: Vec::new() };
+    let mut request =
+        HttpRequest { method: req.method.0, url: String::from_utf8_lossy(&req.url.0).into_owned(), headers, body: Vec::new() };
     // The server sends body bytes only when asked for them: a request answered from its head
     // leaves its body unread, however long it is.
     let early = hooks.answer_before_body(&request);
@@ -325,10 +306,9 @@ async fn serve_http<H: Hooks>(hooks: &H, broker: &MuxBroker, args: ServeHttpArgs
     drop(body_stream);
     let response = match (early, body) {
         (Some(answer), _) => answer,
-        (None, Err(http::BodyTooLarge)) => HttpResponse::json(
-            413,
-            &format!(r#"{{"error":"request body is larger than {} MiB"}}"#, MAX_REQUEST_BODY >> 20),
-        ),
+        (None, Err(http::BodyTooLarge)) => {
+            HttpResponse::json(413, &format!(r#"{{"error":"request body is larger than {} MiB"}}"#, MAX_REQUEST_BODY >> 20))
+        }
         (None, Ok(body)) => {
             request.body = body;
             hooks.serve_http(args.context.unwrap_or_default(), request).await

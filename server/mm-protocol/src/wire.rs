@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
-use gobwire::{BinaryBytes, Gob, Interface};
 use crate::lossy::LossyString;
+use gobwire::{BinaryBytes, Gob, Interface};
 use mm_model::{AppError, ChannelMember, CommandArgs, CommandResponse, Context, Post, Reaction, User};
 
 /// `struct{}`: the argument of `Implemented` and the reply of void hooks.

@@ -39,24 +39,25 @@ fn decode_stream<T: gobwire::Decode + Default>(mut rest: &[u8]) -> T {
 
 fn request_definition() -> Vec<u8> {
     bytes(&[
-        "2f ff 81 03 01 01 07", "\"Request\"", "01 ff 82 00 01 02 01 0d", "\"ServiceMethod\"",
-        "01 0c 00 01 03", "\"Seq\"", "01 06 00 00 00",
+        "2f ff 81 03 01 01 07",
+        "\"Request\"",
+        "01 ff 82 00 01 02 01 0d",
+        "\"ServiceMethod\"",
+        "01 0c 00 01 03",
+        "\"Seq\"",
+        "01 06 00 00 00",
     ])
 }
 
 #[test]
 fn request_header_matches_go() {
     let mut enc = Encoder::new();
-    let first = enc
-        .encode(&go_netrpc::Request { service_method: "Plugin.Implemented".into(), seq: 0 })
-        .expect("encode");
+    let first = enc.encode(&go_netrpc::Request { service_method: "Plugin.Implemented".into(), seq: 0 }).expect("encode");
     let mut want = request_definition();
     want.extend(bytes(&["17 ff 82 01 12", "\"Plugin.Implemented\"", "00"]));
     assert_eq!(first, want);
     // Second use on the same stream: no definition, Seq 1.
-    let second = enc
-        .encode(&go_netrpc::Request { service_method: "Plugin.OnActivate".into(), seq: 1 })
-        .expect("encode");
+    let second = enc.encode(&go_netrpc::Request { service_method: "Plugin.OnActivate".into(), seq: 1 }).expect("encode");
     assert_eq!(second, bytes(&["18 ff 82 01 11", "\"Plugin.OnActivate\"", "01 01 00"]));
 }
 
@@ -64,8 +65,14 @@ fn request_header_matches_go() {
 fn on_activate_args_from_go_decode() {
     // §4.6 (b): Z_OnActivateArgs{APIMuxId: 3, DriverMuxId: 4}, as Go's host sends it.
     let wire = bytes(&[
-        "3b ff 85 03 01 01 10", "\"Z_OnActivateArgs\"", "01 ff 86 00 01 02 01 08", "\"APIMuxId\"",
-        "01 06 00 01 0b", "\"DriverMuxId\"", "01 06 00 00 00", "07 ff 86 01 03 01 04 00",
+        "3b ff 85 03 01 01 10",
+        "\"Z_OnActivateArgs\"",
+        "01 ff 86 00 01 02 01 08",
+        "\"APIMuxId\"",
+        "01 06 00 01 0b",
+        "\"DriverMuxId\"",
+        "01 06 00 00 00",
+        "07 ff 86 01 03 01 04 00",
     ]);
     let args: OnActivateArgs = decode_stream(&wire);
     assert_eq!((args.api_mux_id, args.driver_mux_id), (3, 4));
@@ -76,10 +83,24 @@ fn error_string_spanning_two_messages_decodes() {
     // §4.6 (c): Z_OnActivateReturns{A: &ErrorString{Err: "boom"}}; the value continues in a
     // second message after the inline type definition.
     let wire = bytes(&[
-        "27 ff 85 03 01 01 13", "\"Z_OnActivateReturns\"", "01 ff 86 00 01 01 01 01", "\"A\"", "01 10 00 00 00",
-        "41 ff 86 01 13", "\"*plugin.ErrorString\"", "ff 87 03 01 01 0b", "\"ErrorString\"", "01 ff 88 00",
-        "01 02 01 04", "\"Code\"", "01 04 00 01 03", "\"Err\"", "01 0c 00 00 00",
-        "0b ff 88 07 02 04", "\"boom\"", "00 00",
+        "27 ff 85 03 01 01 13",
+        "\"Z_OnActivateReturns\"",
+        "01 ff 86 00 01 01 01 01",
+        "\"A\"",
+        "01 10 00 00 00",
+        "41 ff 86 01 13",
+        "\"*plugin.ErrorString\"",
+        "ff 87 03 01 01 0b",
+        "\"ErrorString\"",
+        "01 ff 88 00",
+        "01 02 01 04",
+        "\"Code\"",
+        "01 04 00 01 03",
+        "\"Err\"",
+        "01 0c 00 00 00",
+        "0b ff 88 07 02 04",
+        "\"boom\"",
+        "00 00",
     ]);
     let ret: ErrorReturn = decode_stream(&wire);
     let err = ret.a.expect("non-nil error");
@@ -162,11 +183,23 @@ async fn implemented_exchange_matches_go() {
     // ids; a fresh one used 65 for Response and 66 for []string. Ours are per stream and happen
     // to be the other way round (the reply is described first). Every other byte is Go's.
     let want = bytes(&[
-        "3a ff 83 03 01 01 08", "\"Response\"", "01 ff 84 00 01 03 01 0d", "\"ServiceMethod\"",
-        "01 0c 00 01 03", "\"Seq\"", "01 06 00 01 05", "\"Error\"", "01 0c 00 00 00",
-        "17 ff 84 01 12", "\"Plugin.Implemented\"", "00",
+        "3a ff 83 03 01 01 08",
+        "\"Response\"",
+        "01 ff 84 00 01 03 01 0d",
+        "\"ServiceMethod\"",
+        "01 0c 00 01 03",
+        "\"Seq\"",
+        "01 06 00 01 05",
+        "\"Error\"",
+        "01 0c 00 00 00",
+        "17 ff 84 01 12",
+        "\"Plugin.Implemented\"",
+        "00",
         "0c ff 81 02 01 02 ff 82 00 01 0c 00 00",
-        "1e ff 82 00 02 0a", "\"OnActivate\"", "0e", "\"ExecuteCommand\"",
+        "1e ff 82 00 02 0a",
+        "\"OnActivate\"",
+        "0e",
+        "\"ExecuteCommand\"",
     ]);
     let mut got = vec![0u8; want.len()];
     tokio::time::timeout(std::time::Duration::from_secs(5), host.read_exact(&mut got))

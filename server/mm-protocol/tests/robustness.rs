@@ -118,9 +118,8 @@ async fn serve_garbage(garbage: Vec<u8>) {
 #[tokio::test]
 async fn net_rpc_server_survives_garbage() {
     let mut rng = Rng(7);
-    let mut request = Encoder::new()
-        .encode(&go_netrpc::Request { service_method: "Plugin.ExecuteCommand".into(), seq: 3 })
-        .expect("encode");
+    let mut request =
+        Encoder::new().encode(&go_netrpc::Request { service_method: "Plugin.ExecuteCommand".into(), seq: 3 }).expect("encode");
     request.extend(Encoder::new().encode(&OnActivateArgs::default()).expect("encode"));
     for _ in 0..200 {
         serve_garbage(mutate(&mut rng, &request)).await;

@@ -27,11 +27,7 @@ pub fn plugin_id(exe_dir: &Path) -> String {
 /// folder (relative paths resolve against the server's working directory, which is ours), and
 /// not the plugin folder, which an upgrade replaces.
 pub fn database_path(config: &serde_json::Value, plugin_id: &str) -> PathBuf {
-    let dir = config
-        .pointer("/FileSettings/Directory")
-        .and_then(|v| v.as_str())
-        .filter(|d| !d.is_empty())
-        .unwrap_or("./data/");
+    let dir = config.pointer("/FileSettings/Directory").and_then(|v| v.as_str()).filter(|d| !d.is_empty()).unwrap_or("./data/");
     PathBuf::from(dir).join("plugins").join(plugin_id).join(DB_FILE)
 }
 
@@ -54,18 +50,15 @@ pub fn backend(settings: &serde_json::Value) -> Result<Backend, String> {
 }
 
 pub async fn open_store(api: &ApiClient, driver: Option<DriverClient>, plugin_id: &str) -> Result<Arc<dyn Store>, String> {
-    let settings = api
-        .load_plugin_configuration()
-        .await
-        .map_err(|e| format!("cannot read the plugin's settings: {e}"))?;
+    let settings = api.load_plugin_configuration().await.map_err(|e| format!("cannot read the plugin's settings: {e}"))?;
     let config = api.get_config().await.map_err(|e| format!("cannot read the server configuration: {e}"))?;
     match backend(&settings)? {
-        Backend::Sqlite if clustered(&config) => Err(
-            "Mattermost runs as a cluster (ClusterSettings.Enable), and each server would keep its own incidents \
+        Backend::Sqlite if clustered(&config) => {
+            Err("Mattermost runs as a cluster (ClusterSettings.Enable), and each server would keep its own incidents \
              in its own file. Set \"Where incidents are stored\" to \"Mattermost's database\" in System Console > \
              Plugins > Incident Response, then enable the plugin again."
-                .into(),
-        ),
+                .into())
+        }
         Backend::Sqlite => open_sqlite(&config, plugin_id).await,
         Backend::Database => open_shared(&config, driver, plugin_id),
     }
@@ -116,10 +109,7 @@ mod tests {
             database_path(&config, "incident-response"),
             PathBuf::from("/var/mm/data/plugins/incident-response/incident-response.db")
         );
-        assert_eq!(
-            database_path(&serde_json::json!({}), "x"),
-            PathBuf::from("./data/plugins/x/incident-response.db")
-        );
+        assert_eq!(database_path(&serde_json::json!({}), "x"), PathBuf::from("./data/plugins/x/incident-response.db"));
     }
 
     #[test]

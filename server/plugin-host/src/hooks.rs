@@ -186,16 +186,12 @@ impl mm_protocol::Hooks for HostHooks {
     }
 
     async fn execute_command(&self, ctx: Context, args: CommandArgs) -> Result<CommandResponse, AppError> {
-        self.run("ExecuteCommand", move |g| g.execute_command(&ctx, &args))
-            .await
-            .map_err(guest_failed)?
+        self.run("ExecuteCommand", move |g| g.execute_command(&ctx, &args)).await.map_err(guest_failed)?
     }
 
     async fn serve_http(&self, ctx: Context, request: HttpRequest) -> HttpResponse {
         let user_id = request.header("Mattermost-User-Id").map(str::to_owned);
-        let outcome = self
-            .run("ServeHTTP", move |g| g.serve_http(&ctx, user_id.as_deref(), &request))
-            .await;
+        let outcome = self.run("ServeHTTP", move |g| g.serve_http(&ctx, user_id.as_deref(), &request)).await;
         outcome.unwrap_or_else(|_| {
             HttpResponse::json(500, r#"{"error":"Incident Response could not complete this request; the error was logged."}"#)
         })
@@ -217,9 +213,7 @@ impl mm_protocol::Hooks for HostHooks {
     }
 
     async fn message_has_been_updated(&self, ctx: Context, new_post: Post, old_post: Post) {
-        let _ = self
-            .run("MessageHasBeenUpdated", move |g| g.message_has_been_updated(&ctx, &new_post, &old_post))
-            .await;
+        let _ = self.run("MessageHasBeenUpdated", move |g| g.message_has_been_updated(&ctx, &new_post, &old_post)).await;
     }
 
     async fn reaction_has_been_added(&self, ctx: Context, reaction: Reaction) {
@@ -227,9 +221,7 @@ impl mm_protocol::Hooks for HostHooks {
     }
 
     async fn user_has_joined_channel(&self, ctx: Context, member: ChannelMember, actor: Option<User>) {
-        let _ = self
-            .run("UserHasJoinedChannel", move |g| g.user_has_joined_channel(&ctx, &member, actor.as_ref()))
-            .await;
+        let _ = self.run("UserHasJoinedChannel", move |g| g.user_has_joined_channel(&ctx, &member, actor.as_ref())).await;
     }
 
     async fn on_plugin_cluster_event(&self, ctx: Context, id: String, data: Vec<u8>) {

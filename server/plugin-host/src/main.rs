@@ -63,9 +63,7 @@ async fn run() -> anyhow::Result<()> {
         loader.set(loaded.map_err(|e| e.to_string()));
     });
     let plugin_id = data::plugin_id(&guest_dir()?);
-    mm_protocol::serve(Arc::new(HostHooks::new(slot, plugin_id)))
-        .await
-        .context("plugin protocol")?;
+    mm_protocol::serve(Arc::new(HostHooks::new(slot, plugin_id))).await.context("plugin protocol")?;
     Ok(())
 }
 

@@ -1,8 +1,8 @@
 //! The typed Mattermost plugin API, as a guest calls it.
 
 use mm_model::{
-    AppError, Bot, Channel, ChannelMember, Command, Group, OpenDialogRequest, Post, PostList, Props, Team,
-    TeamMember, User, WebsocketBroadcast,
+    AppError, Bot, Channel, ChannelMember, Command, Group, OpenDialogRequest, Post, PostList, Props, Team, TeamMember, User,
+    WebsocketBroadcast,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -263,7 +263,14 @@ impl Api {
         Ok(host::kv_compare_and_set(key, old_value, new_value)?)
     }
 
-    pub fn kv_set_with_options(&self, key: &str, value: &[u8], atomic: bool, old_value: Option<&[u8]>, expire_in_seconds: i64) -> Result<bool> {
+    pub fn kv_set_with_options(
+        &self,
+        key: &str,
+        value: &[u8],
+        atomic: bool,
+        old_value: Option<&[u8]>,
+        expire_in_seconds: i64,
+    ) -> Result<bool> {
         Ok(host::kv_set_with_options(key, value, atomic, old_value, expire_in_seconds)?)
     }
 }

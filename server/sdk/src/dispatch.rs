@@ -54,8 +54,7 @@ pub fn execute_command<P: Plugin>(context: &str, args: &str) -> Result<String, W
     let parsed = parse::<Context>("context", context).and_then(|c| Ok((c, parse("command", args)?)));
     let (ctx, args) = parsed.map_err(|m| to_wit_app_error(AppError::new("plugin.command.bad_input", m, 500)))?;
     let response = P::default().execute_command(&Api, &ctx, &args).map_err(to_wit_app_error)?;
-    serde_json::to_string(&response)
-        .map_err(|e| to_wit_app_error(AppError::new("plugin.command.bad_output", e.to_string(), 500)))
+    serde_json::to_string(&response).map_err(|e| to_wit_app_error(AppError::new("plugin.command.bad_output", e.to_string(), 500)))
 }
 
 pub fn serve_http<P: Plugin>(context: &str, user_id: Option<String>, request: WitHttpRequest) -> WitHttpResponse {
@@ -90,9 +89,8 @@ pub fn message_has_been_posted<P: Plugin>(context: &str, post: &str) {
 }
 
 pub fn message_has_been_updated<P: Plugin>(context: &str, new_post: &str, old_post: &str) {
-    let parsed = parse::<Context>("context", context).and_then(|c| {
-        Ok((c, parse::<mm_model::Post>("new post", new_post)?, parse::<mm_model::Post>("old post", old_post)?))
-    });
+    let parsed = parse::<Context>("context", context)
+        .and_then(|c| Ok((c, parse::<mm_model::Post>("new post", new_post)?, parse::<mm_model::Post>("old post", old_post)?)));
     match parsed {
         Ok((ctx, new_post, old_post)) => P::default().message_has_been_updated(&Api, &ctx, &new_post, &old_post),
         Err(m) => log_bad_input("MessageHasBeenUpdated", &m),

@@ -24,20 +24,13 @@ impl HttpRequest {
 
     /// The first value of a header, case-insensitively.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
     /// A query parameter's raw value.
     pub fn query(&self, key: &str) -> Option<&str> {
         let query = self.url.split_once('?')?.1;
-        query
-            .split('&')
-            .filter_map(|pair| pair.split_once('=').or(Some((pair, ""))))
-            .find(|(k, _)| *k == key)
-            .map(|(_, v)| v)
+        query.split('&').filter_map(|pair| pair.split_once('=').or(Some((pair, "")))).find(|(k, _)| *k == key).map(|(_, v)| v)
     }
 }
 
@@ -52,11 +45,7 @@ impl HttpResponse {
     /// A JSON response.
     pub fn json<T: Serialize + ?Sized>(status: u16, value: &T) -> Self {
         match serde_json::to_vec(value) {
-            Ok(body) => Self {
-                status,
-                headers: vec![("Content-Type".into(), "application/json".into())],
-                body,
-            },
+            Ok(body) => Self { status, headers: vec![("Content-Type".into(), "application/json".into())], body },
             Err(e) => Self::error(500, &format!("cannot encode the response: {e}")),
         }
     }
@@ -67,11 +56,7 @@ impl HttpResponse {
     }
 
     pub fn bytes(status: u16, content_type: &str, body: Vec<u8>) -> Self {
-        Self {
-            status,
-            headers: vec![("Content-Type".into(), content_type.into())],
-            body,
-        }
+        Self { status, headers: vec![("Content-Type".into(), content_type.into())], body }
     }
 
     pub(crate) fn into_wit(self) -> WitHttpResponse {

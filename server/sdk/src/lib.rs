@@ -30,10 +30,10 @@ pub mod outbound;
 pub mod store;
 
 pub use api::{Api, ApiError, LogLevel};
-pub use store::Store;
 pub use http::{HttpRequest, HttpResponse};
 pub use mm_model as model;
 use mm_model::{AppError, ChannelMember, CommandArgs, CommandResponse, Context, Post, Reaction, User};
+pub use store::Store;
 
 /// The generated bindings of the host interface (wit/v0.1). Use [`Api`] instead.
 #[doc(hidden)]
@@ -109,11 +109,7 @@ pub trait Plugin: Default + 'static {
     /// code simple, and one error per command is no cost worth boxing for.
     #[allow(clippy::result_large_err)]
     fn execute_command(&self, _api: &Api, _ctx: &Context, args: &CommandArgs) -> Result<CommandResponse, AppError> {
-        Err(AppError::new(
-            "plugin.command.not_implemented",
-            format!("This plugin does not handle {}", args.command),
-            501,
-        ))
+        Err(AppError::new("plugin.command.not_implemented", format!("This plugin does not handle {}", args.command), 501))
     }
 
     fn serve_http(&self, _api: &Api, _ctx: &Context, _request: &HttpRequest) -> HttpResponse {

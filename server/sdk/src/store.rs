@@ -122,10 +122,7 @@ pub struct Rows {
 
 impl Rows {
     fn index(&self, column: &str) -> Result<usize, StoreError> {
-        self.columns
-            .iter()
-            .position(|c| c == column)
-            .ok_or_else(|| StoreError::Invalid(format!("no column {column}")))
+        self.columns.iter().position(|c| c == column).ok_or_else(|| StoreError::Invalid(format!("no column {column}")))
     }
 
     pub fn len(&self) -> usize {

@@ -41,10 +41,7 @@ pub struct GuestLimits {
 
 impl Default for GuestLimits {
     fn default() -> Self {
-        Self {
-            memory_bytes: 128 << 20,
-            call_timeout: Duration::from_secs(10),
-        }
+        Self { memory_bytes: 128 << 20, call_timeout: Duration::from_secs(10) }
     }
 }
 
@@ -82,10 +79,8 @@ impl GuestRuntime {
     /// Compiles the component at `path` and links it. Blocking (Cranelift): call it off the
     /// async runtime, after the handshake.
     pub fn load(path: &Path, limits: GuestLimits, runtime: tokio::runtime::Handle) -> Result<Arc<Self>, GuestError> {
-        let bytes = std::fs::read(path).map_err(|e| GuestError::Read {
-            path: path.display().to_string(),
-            message: e.to_string(),
-        })?;
+        let bytes =
+            std::fs::read(path).map_err(|e| GuestError::Read { path: path.display().to_string(), message: e.to_string() })?;
         Self::from_bytes(&bytes, limits, runtime)
     }
 
@@ -100,9 +95,7 @@ impl GuestRuntime {
         let mut linker = Linker::<HostState>::new(&engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(|e| GuestError::Instantiate(e.to_string()))?;
         v0_1::add_to_linker(&mut linker).map_err(|e| GuestError::Instantiate(e.to_string()))?;
-        let pre = linker
-            .instantiate_pre(&component)
-            .map_err(|e| GuestError::Instantiate(format!("{e:#}")))?;
+        let pre = linker.instantiate_pre(&component).map_err(|e| GuestError::Instantiate(format!("{e:#}")))?;
         let pre = v0_1::PluginPre::new(pre).map_err(|e| GuestError::Instantiate(format!("{e:#}")))?;
 
         let weak = engine.weak();
@@ -117,14 +110,7 @@ impl GuestRuntime {
             })
             .map_err(|e| GuestError::Instantiate(e.to_string()))?;
 
-        Ok(Arc::new(Self {
-            engine,
-            pre,
-            limits,
-            api: RwLock::new(None),
-            store: RwLock::new(None),
-            runtime,
-        }))
+        Ok(Arc::new(Self { engine, pre, limits, api: RwLock::new(None), store: RwLock::new(None), runtime }))
     }
 
     /// Hands the connected Mattermost API to the guest's imports (from OnActivate on).
@@ -146,10 +132,7 @@ impl GuestRuntime {
     }
 
     /// Runs `f` on a fresh instance under the limits, turning every failure into a `GuestError`.
-    fn call<R>(
-        &self,
-        f: impl FnOnce(&v0_1::Plugin, &mut Store<HostState>) -> wasmtime::Result<R>,
-    ) -> Result<R, GuestError> {
+    fn call<R>(&self, f: impl FnOnce(&v0_1::Plugin, &mut Store<HostState>) -> wasmtime::Result<R>) -> Result<R, GuestError> {
         let api = self.api.read().ok().and_then(|a| a.clone());
         let store = self.store.read().ok().and_then(|s| s.clone());
         let state = HostState::new(api, store, self.runtime.clone(), self.limits);
@@ -157,10 +140,7 @@ impl GuestRuntime {
         store.limiter(|s| &mut s.limiter);
         let ticks = (self.limits.call_timeout.as_millis() / EPOCH_TICK.as_millis()).max(1) as u64;
         store.set_epoch_deadline(ticks);
-        let outcome = self
-            .pre
-            .instantiate(&mut store)
-            .and_then(|plugin| f(&plugin, &mut store));
+        let outcome = self.pre.instantiate(&mut store).and_then(|plugin| f(&plugin, &mut store));
         outcome.map_err(|e| classify(e, &store, self.limits))
     }
 
@@ -241,10 +221,7 @@ fn check_interface(engine: &Engine, component: &Component) -> Result<(), GuestEr
             let version = rest.split('@').nth(1).unwrap_or("unversioned");
             let package = format!("mattermost:plugin@{version}");
             if !SUPPORTED_INTERFACES.contains(&package.as_str()) {
-                return Err(GuestError::UnsupportedInterface {
-                    found: package,
-                    supported: SUPPORTED_INTERFACES.join(", "),
-                });
+                return Err(GuestError::UnsupportedInterface { found: package, supported: SUPPORTED_INTERFACES.join(", ") });
             }
         }
     }

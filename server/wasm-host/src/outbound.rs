@@ -222,7 +222,13 @@ impl ureq::unversioned::resolver::Resolver for CheckedResolver {
     }
 }
 
-pub(crate) fn post(url: &str, headers: &[(String, String)], body: &[u8], deadline: Instant, allowance: &Allowance) -> Result<u16, String> {
+pub(crate) fn post(
+    url: &str,
+    headers: &[(String, String)],
+    body: &[u8],
+    deadline: Instant,
+    allowance: &Allowance,
+) -> Result<u16, String> {
     let lower = url.trim().to_ascii_lowercase();
     if !(lower.starts_with("http://") || lower.starts_with("https://")) {
         return Err("only http and https URLs can be called".into());
@@ -244,7 +250,8 @@ pub(crate) fn post(url: &str, headers: &[(String, String)], body: &[u8], deadlin
         // A proxy would be connected to instead of the checked address.
         .proxy(None)
         .build();
-    let agent = ureq::Agent::with_parts(config, ureq::unversioned::transport::DefaultConnector::new(), CheckedResolver(addresses));
+    let agent =
+        ureq::Agent::with_parts(config, ureq::unversioned::transport::DefaultConnector::new(), CheckedResolver(addresses));
     let mut request = agent.post(url.trim());
     for (name, value) in headers {
         request = request.header(name.as_str(), value.as_str());
@@ -299,7 +306,9 @@ mod tests {
     #[test]
     fn posts_the_body_and_headers_and_answers_any_status() {
         let (url, seen) = receiver(503);
-        let status = post(&url, &[("X-Event".into(), "incident_started".into())], br#"{"a":1}"#, soon(), &Allowance::parse("127.0.0.1")).expect("sent");
+        let status =
+            post(&url, &[("X-Event".into(), "incident_started".into())], br#"{"a":1}"#, soon(), &Allowance::parse("127.0.0.1"))
+                .expect("sent");
         assert_eq!(status, 503);
         let request = seen.join().expect("receiver");
         assert!(request.starts_with("POST /hook HTTP/1.1"), "{request}");
@@ -312,7 +321,8 @@ mod tests {
         let none = Allowance::default();
         assert_eq!(post("file:///etc/passwd", &[], b"", soon(), &none), Err("only http and https URLs can be called".into()));
         let closed = TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr");
-        let err = post(&format!("http://{closed}/"), &[], b"", soon(), &Allowance::parse("127.0.0.0/8")).expect_err("nobody listens");
+        let err =
+            post(&format!("http://{closed}/"), &[], b"", soon(), &Allowance::parse("127.0.0.0/8")).expect_err("nobody listens");
         assert!(!err.is_empty());
     }
 
@@ -327,7 +337,8 @@ mod tests {
         let err = post(&format!("http://127.0.0.1:{port}/hook"), &[], b"{}", soon(), &Allowance::default()).expect_err("refused");
         assert!(err.starts_with("address forbidden: 127.0.0.1 is loopback"), "{err}");
         assert!(err.contains("AllowedUntrustedInternalConnections"), "{err}");
-        let err = post(&format!("http://localhost:{port}/hook"), &[], b"{}", soon(), &Allowance::parse("127.0.0.1")).expect_err("a name is not its IP");
+        let err = post(&format!("http://localhost:{port}/hook"), &[], b"{}", soon(), &Allowance::parse("127.0.0.1"))
+            .expect_err("a name is not its IP");
         assert!(err.starts_with("address forbidden"), "{err}");
         assert!(listener.accept().is_err(), "nothing connected to the receiver");
 
@@ -347,7 +358,18 @@ mod tests {
         let listener = TcpListener::bind("0.0.0.0:0").expect("bind");
         listener.set_nonblocking(true).expect("nonblocking");
         let port = listener.local_addr().expect("addr").port();
-        for host in ["2130706433", "0177.0.0.1", "0x7f.1", "127.1", "[::ffff:127.0.0.1]", "[::ffff:7f00:1]", "0.0.0.0", "[::]", "[::1]", "[::127.0.0.1]"] {
+        for host in [
+            "2130706433",
+            "0177.0.0.1",
+            "0x7f.1",
+            "127.1",
+            "[::ffff:127.0.0.1]",
+            "[::ffff:7f00:1]",
+            "0.0.0.0",
+            "[::]",
+            "[::1]",
+            "[::127.0.0.1]",
+        ] {
             let outcome = post(&format!("http://{host}:{port}/hook"), &[], b"{}", soon(), &Allowance::default());
             let refused = outcome.as_ref().is_err_and(|e| e.starts_with("address forbidden: "));
             assert!(refused, "{host}: {outcome:?}");

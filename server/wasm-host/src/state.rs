@@ -31,15 +31,7 @@ impl HostState {
         // No files, no network, no environment: the guest reaches the world only through the
         // typed API. Its stderr (panic messages) goes to ours, which the server logs.
         let wasi = WasiCtxBuilder::new().inherit_stderr().build();
-        Self {
-            wasi,
-            table: ResourceTable::new(),
-            limiter: MemoryCap::new(limits.memory_bytes),
-            api,
-            store,
-            runtime,
-            limits,
-        }
+        Self { wasi, table: ResourceTable::new(), limiter: MemoryCap::new(limits.memory_bytes), api, store, runtime, limits }
     }
 
     /// Runs one API call to completion from the (blocking) guest thread, bounded by the hook's
@@ -53,7 +45,12 @@ impl HostState {
     }
 
     /// [`HostState::block_on`] with a shorter bound (an outgoing call's own timeout).
-    pub(crate) fn block_on_within<T, F, Fut>(&self, method: &'static str, timeout: std::time::Duration, f: F) -> Result<T, ApiError>
+    pub(crate) fn block_on_within<T, F, Fut>(
+        &self,
+        method: &'static str,
+        timeout: std::time::Duration,
+        f: F,
+    ) -> Result<T, ApiError>
     where
         F: FnOnce(ApiClient) -> Fut,
         Fut: Future<Output = Result<T, ApiError>>,

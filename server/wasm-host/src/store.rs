@@ -42,17 +42,12 @@ fn error_out(e: StoreError) -> wit::StoreError {
 }
 
 fn rows_out(r: Rows) -> wit::Rows {
-    wit::Rows {
-        columns: r.columns,
-        rows: r.rows.into_iter().map(|row| row.into_iter().map(value_out).collect()).collect(),
-    }
+    wit::Rows { columns: r.columns, rows: r.rows.into_iter().map(|row| row.into_iter().map(value_out).collect()).collect() }
 }
 
 impl HostState {
     fn store(&self) -> Result<&dyn host_store::Store, wit::StoreError> {
-        self.store
-            .as_deref()
-            .ok_or_else(|| wit::StoreError::Unavailable("the database is opened at activation".into()))
+        self.store.as_deref().ok_or_else(|| wit::StoreError::Unavailable("the database is opened at activation".into()))
     }
 }
 

@@ -43,21 +43,13 @@ pub(crate) fn http_request_to_guest(r: &HttpRequest) -> wit::HttpRequest {
     wit::HttpRequest {
         method: r.method.clone(),
         url: r.url.clone(),
-        headers: r
-            .headers
-            .iter()
-            .map(|(name, value)| wit::Header { name: name.clone(), value: value.clone() })
-            .collect(),
+        headers: r.headers.iter().map(|(name, value)| wit::Header { name: name.clone(), value: value.clone() }).collect(),
         body: r.body.clone(),
     }
 }
 
 pub(crate) fn http_response_from_guest(r: wit::HttpResponse) -> HttpResponse {
-    HttpResponse {
-        status: r.status,
-        headers: r.headers.into_iter().map(|h| (h.name, h.value)).collect(),
-        body: r.body,
-    }
+    HttpResponse { status: r.status, headers: r.headers.into_iter().map(|h| (h.name, h.value)).collect(), body: r.body }
 }
 
 fn to_wit(e: ApiError) -> wit::ApiError {
@@ -65,11 +57,11 @@ fn to_wit(e: ApiError) -> wit::ApiError {
         ApiError::App { error, .. } => {
             let error = *error;
             wit::ApiError::App(wit::AppError {
-            id: error.id,
-            message: error.message,
-            detailed_error: error.detailed_error,
-            status_code: i32::try_from(error.status_code).unwrap_or(500),
-            where_: error.where_,
+                id: error.id,
+                message: error.message,
+                detailed_error: error.detailed_error,
+                status_code: i32::try_from(error.status_code).unwrap_or(500),
+                where_: error.where_,
             })
         }
         ApiError::Remote { method, message } => wit::ApiError::Remote(format!("{method}: {message}")),
@@ -126,8 +118,7 @@ impl mattermost::plugin::api::Host for HostState {
     }
 
     fn get_server_version(&mut self) -> String {
-        self.block_on("GetServerVersion", |api| async move { api.get_server_version().await })
-            .unwrap_or_default()
+        self.block_on("GetServerVersion", |api| async move { api.get_server_version().await }).unwrap_or_default()
     }
 
     fn get_bundle_path(&mut self) -> R<String> {
@@ -188,9 +179,7 @@ impl mattermost::plugin::api::Host for HostState {
     }
 
     fn get_channel_by_name(&mut self, team_id: String, name: String, include_deleted: bool) -> R<String> {
-        self.model_call("GetChannelByName", |api| async move {
-            api.get_channel_by_name(&team_id, &name, include_deleted).await
-        })
+        self.model_call("GetChannelByName", |api| async move { api.get_channel_by_name(&team_id, &name, include_deleted).await })
     }
 
     fn update_channel(&mut self, channel: String) -> R<String> {
@@ -253,9 +242,10 @@ impl mattermost::plugin::api::Host for HostState {
     }
 
     fn has_permission_to_team(&mut self, user_id: String, team_id: String, permission_id: String) -> bool {
-        self.block_on("HasPermissionToTeam", |api| async move {
-            api.has_permission_to_team(&user_id, &team_id, &permission_id).await
-        })
+        self.block_on(
+            "HasPermissionToTeam",
+            |api| async move { api.has_permission_to_team(&user_id, &team_id, &permission_id).await },
+        )
         .unwrap_or(false)
     }
 
@@ -312,13 +302,21 @@ impl mattermost::plugin::api::Host for HostState {
     }
 
     fn kv_compare_and_set(&mut self, key: String, old_value: Option<Vec<u8>>, new_value: Vec<u8>) -> R<bool> {
-        self.block_on("KVCompareAndSet", |api| async move {
-            api.kv_compare_and_set(&key, old_value.as_deref(), &new_value).await
-        })
+        self.block_on(
+            "KVCompareAndSet",
+            |api| async move { api.kv_compare_and_set(&key, old_value.as_deref(), &new_value).await },
+        )
         .map_err(to_wit)
     }
 
-    fn kv_set_with_options(&mut self, key: String, value: Vec<u8>, atomic: bool, old_value: Option<Vec<u8>>, expire_in_seconds: i64) -> R<bool> {
+    fn kv_set_with_options(
+        &mut self,
+        key: String,
+        value: Vec<u8>,
+        atomic: bool,
+        old_value: Option<Vec<u8>>,
+        expire_in_seconds: i64,
+    ) -> R<bool> {
         self.block_on("KVSetWithOptions", |api| async move {
             api.kv_set_with_options(&key, &value, atomic, old_value.as_deref(), expire_in_seconds).await
         })

@@ -22,9 +22,7 @@ fn runtime(limits: GuestLimits) -> (tokio::runtime::Runtime, Arc<GuestRuntime>) 
 
 fn run(guest: &GuestRuntime, word: &str) -> Result<Result<String, String>, GuestError> {
     let args = CommandArgs { command: format!("/faulty {word}"), ..CommandArgs::default() };
-    guest
-        .execute_command(&Context::default(), &args)
-        .map(|r| r.map(|resp| resp.text).map_err(|e| e.message))
+    guest.execute_command(&Context::default(), &args).map(|r| r.map(|resp| resp.text).map_err(|e| e.message))
 }
 
 fn limits() -> GuestLimits {

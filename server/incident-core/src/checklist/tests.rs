@@ -4,10 +4,8 @@ use crate::test_support::incident;
 #[test]
 fn items_are_numbered_across_sections() {
     let incident = incident();
-    let numbered: Vec<(usize, &str, &str)> = incident
-        .items()
-        .map(|(number, section, item)| (number, section.title.as_str(), item.title.as_str()))
-        .collect();
+    let numbered: Vec<(usize, &str, &str)> =
+        incident.items().map(|(number, section, item)| (number, section.title.as_str(), item.title.as_str())).collect();
     assert_eq!(
         numbered,
         [
@@ -29,9 +27,7 @@ fn locating_by_number_and_id() {
     assert_eq!(incident.locate(&ItemRef::Number(3)), Ok((1, 0)));
     assert_eq!(incident.locate(&ItemRef::Number(5)), Ok((1, 2)));
     assert_eq!(incident.locate(&ItemRef::Id("id6".into())), Ok((1, 1)));
-    for missing in
-        [ItemRef::Number(0), ItemRef::Number(6), ItemRef::Number(usize::MAX), ItemRef::Id("nope".into())]
-    {
+    for missing in [ItemRef::Number(0), ItemRef::Number(6), ItemRef::Number(usize::MAX), ItemRef::Id("nope".into())] {
         assert_eq!(incident.locate(&missing), Err(DomainError::NoSuchItem(missing.clone())));
     }
 }
@@ -51,9 +47,7 @@ fn lookups() {
 #[test]
 fn empty_sections_do_not_take_numbers() {
     let mut incident = incident();
-    incident
-        .checklists
-        .insert(1, ChecklistSection { id: "empty".into(), title: "Empty".into(), items: vec![] });
+    incident.checklists.insert(1, ChecklistSection { id: "empty".into(), title: "Empty".into(), items: vec![] });
     assert_eq!(incident.item_by_number(3).map(|i| i.title.as_str()), Some("Find the cause"));
     assert_eq!(incident.item_number_of("id5"), Some(3));
 }

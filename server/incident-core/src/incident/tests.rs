@@ -6,8 +6,7 @@ use crate::test_support::{T0, incident, playbook, request};
 
 #[test]
 fn start_without_playbook() {
-    let incident = Incident::start(request("  Database   down "), None, &mut SequentialIds::new("x"), T0)
-        .expect("start");
+    let incident = Incident::start(request("  Database   down "), None, &mut SequentialIds::new("x"), T0).expect("start");
     assert_eq!(incident.name, "Database down");
     assert_eq!(incident.summary, "Primary database unreachable");
     assert_eq!(incident.state, IncidentState::Active);
@@ -18,10 +17,7 @@ fn start_without_playbook() {
     assert_eq!(incident.timeline.len(), 1);
     let event = &incident.timeline[0];
     assert_eq!((event.id.as_str(), event.at, event.actor_id.as_str()), ("inc1-1", T0, "bob"));
-    assert_eq!(
-        event.kind,
-        TimelineEventKind::IncidentStarted { name: "Database down".into(), playbook: None }
-    );
+    assert_eq!(event.kind, TimelineEventKind::IncidentStarted { name: "Database down".into(), playbook: None });
 }
 
 #[test]
@@ -44,10 +40,7 @@ fn start_copies_the_playbook_checklist_with_new_ids() {
     assert_eq!(incident.item_count(), playbook.item_count());
     assert_eq!(
         incident.timeline[0].kind,
-        TimelineEventKind::IncidentStarted {
-            name: "Database down".into(),
-            playbook: Some("Service incident".into())
-        }
+        TimelineEventKind::IncidentStarted { name: "Database down".into(), playbook: Some("Service incident".into()) }
     );
 }
 
@@ -59,14 +52,8 @@ fn start_refuses_bad_input() {
         (request(" \t\n "), DomainError::InvalidName("it is empty.".into())),
         (StartIncident { id: String::new(), ..request("a") }, DomainError::MissingField("incident id")),
         (StartIncident { team_id: " ".into(), ..request("a") }, DomainError::MissingField("team id")),
-        (
-            StartIncident { channel_id: String::new(), ..request("a") },
-            DomainError::MissingField("channel id"),
-        ),
-        (
-            StartIncident { commander_id: String::new(), ..request("a") },
-            DomainError::MissingField("commander"),
-        ),
+        (StartIncident { channel_id: String::new(), ..request("a") }, DomainError::MissingField("channel id")),
+        (StartIncident { commander_id: String::new(), ..request("a") }, DomainError::MissingField("commander")),
         (StartIncident { reporter_id: String::new(), ..request("a") }, DomainError::MissingField("reporter")),
         (
             StartIncident { summary: "x".repeat(4001), ..request("a") },
@@ -246,7 +233,10 @@ fn rename_and_summary_follow_the_start_rules_and_are_recorded() {
     assert_eq!(incident.summary, "Replica lag\nthen failover");
     assert_eq!(
         incident.last_event().map(|e| e.kind.clone()),
-        Some(TimelineEventKind::SummaryChanged { from: "Primary database unreachable".into(), to: "Replica lag\nthen failover".into() })
+        Some(TimelineEventKind::SummaryChanged {
+            from: "Primary database unreachable".into(),
+            to: "Replica lag\nthen failover".into()
+        })
     );
     let json = serde_json::to_value(&incident.timeline[incident.timeline.len() - 2]).expect("json");
     assert_eq!(json["kind"], serde_json::json!({"type": "renamed", "from": "Database down", "to": "Database down again"}));
@@ -257,7 +247,10 @@ fn rename_and_summary_follow_the_start_rules_and_are_recorded() {
     assert_eq!(err.to_string(), "Invalid incident name: it is empty.");
     let err = incident.rename("alice", &"x".repeat(101), T0).expect_err("long");
     assert_eq!(err.to_string(), "Invalid incident name: it has 101 characters; the limit is 100.");
-    assert_eq!(incident.rename("alice", "Database down again", T0), Err(DomainError::NoChange("the incident already has that name.".into())));
+    assert_eq!(
+        incident.rename("alice", "Database down again", T0),
+        Err(DomainError::NoChange("the incident already has that name.".into()))
+    );
     let err = incident.change_summary("alice", &"y".repeat(4001), T0).expect_err("long summary");
     assert_eq!(err.kind(), crate::ErrorKind::Invalid);
     assert!(err.to_string().starts_with("Invalid summary: it has 4001 characters"), "{err}");

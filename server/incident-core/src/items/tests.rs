@@ -4,11 +4,7 @@ use crate::ids::SequentialIds;
 use crate::test_support::{T0, incident};
 
 /// Runs a mutation expected to fail and checks the incident is exactly as before.
-fn refused(
-    incident: &mut Incident,
-    expected: DomainError,
-    mutation: impl FnOnce(&mut Incident) -> Result<(), DomainError>,
-) {
+fn refused(incident: &mut Incident, expected: DomainError, mutation: impl FnOnce(&mut Incident) -> Result<(), DomainError>) {
     let before = incident.clone();
     assert_eq!(mutation(incident), Err(expected));
     assert_eq!(*incident, before, "a refused mutation changed the incident");
@@ -28,19 +24,12 @@ fn toggle_cycles_open_done_open() {
     assert_eq!(item.state, ItemState::Done);
     assert_eq!((item.completed_at, item.completed_by.as_deref()), (Some(T0 + 10), Some("dave")));
     assert_eq!((item.last_changed_at, item.last_changed_by.as_deref()), (Some(T0 + 10), Some("dave")));
-    assert_eq!(
-        item.history,
-        [ItemChange { at: T0 + 10, actor_id: "dave".into(), change: ItemChangeKind::Checked }]
-    );
+    assert_eq!(item.history, [ItemChange { at: T0 + 10, actor_id: "dave".into(), change: ItemChangeKind::Checked }]);
 
     assert_eq!(incident.toggle_item("carol", 3, T0 + 20), Ok(ItemState::Open));
     let item = incident.item_by_number(3).expect("item 3");
     assert_eq!(item.state, ItemState::Open);
-    assert_eq!(
-        (item.completed_at, item.completed_by.as_deref()),
-        (None, None),
-        "cleared when no longer done"
-    );
+    assert_eq!((item.completed_at, item.completed_by.as_deref()), (None, None), "cleared when no longer done");
     assert_eq!(item.last_changed_by.as_deref(), Some("carol"));
     assert_eq!(item.history.len(), 2);
     assert_eq!(item.history[1].change, ItemChangeKind::Unchecked);
@@ -64,8 +53,7 @@ fn recompleting_records_the_latest_completion() {
     incident.toggle_item("carol", 1, T0 + 3).expect("check again");
     let item = incident.item_by_number(1).expect("item");
     assert_eq!((item.completed_at, item.completed_by.as_deref()), (Some(T0 + 3), Some("carol")));
-    let completions: Vec<i64> =
-        item.history.iter().filter(|c| c.change == ItemChangeKind::Checked).map(|c| c.at).collect();
+    let completions: Vec<i64> = item.history.iter().filter(|c| c.change == ItemChangeKind::Checked).map(|c| c.at).collect();
     assert_eq!(completions, [T0 + 1, T0 + 3], "earlier completions stay in the history");
 }
 
@@ -134,9 +122,7 @@ fn set_state_to_the_same_state_is_a_conflict() {
         i.set_item_state("alice", 1, ItemState::Open, T0)
     });
     incident.set_item_state("alice", 1, ItemState::Done, T0).expect("check");
-    refused(&mut incident, DomainError::ItemAlreadyInState(ItemState::Done), |i| {
-        i.set_item_state("bob", 1, ItemState::Done, T0)
-    });
+    refused(&mut incident, DomainError::ItemAlreadyInState(ItemState::Done), |i| i.set_item_state("bob", 1, ItemState::Done, T0));
     assert_eq!(DomainError::ItemAlreadyInState(ItemState::Done).kind(), ErrorKind::Conflict);
 }
 
@@ -191,8 +177,7 @@ fn every_mutation_needs_an_actor() {
 fn add_item_to_an_existing_section_by_title_number_or_id() {
     let mut incident = incident();
     let mut ids = SequentialIds::new("n");
-    let first =
-        incident.add_item("dave", "triage", "  Call   the vendor ", &mut ids, T0 + 1).expect("by title");
+    let first = incident.add_item("dave", "triage", "  Call   the vendor ", &mut ids, T0 + 1).expect("by title");
     assert_eq!(first, "n1");
     assert_eq!(incident.item_number_of("n1"), Some(3), "end of Triage, before Resolve's items");
     let added = incident.item_by_id("n1").expect("added");
@@ -203,11 +188,7 @@ fn add_item_to_an_existing_section_by_title_number_or_id() {
     assert_eq!((event.at, event.actor_id.as_str()), (T0 + 1, "dave"));
     assert_eq!(
         event.kind,
-        TimelineEventKind::ItemAdded {
-            item_id: "n1".into(),
-            title: "Call the vendor".into(),
-            section: "Triage".into()
-        }
+        TimelineEventKind::ItemAdded { item_id: "n1".into(), title: "Call the vendor".into(), section: "Triage".into() }
     );
 
     incident.add_item("dave", "2", "By number", &mut ids, T0).expect("by number");
@@ -235,9 +216,7 @@ fn add_item_creates_a_missing_section() {
 
 #[test]
 fn add_item_to_an_incident_without_checklist() {
-    let mut incident =
-        Incident::start(crate::test_support::request("x"), None, &mut SequentialIds::new("x"), T0)
-            .expect("start");
+    let mut incident = Incident::start(crate::test_support::request("x"), None, &mut SequentialIds::new("x"), T0).expect("start");
     let mut ids = SequentialIds::new("n");
     incident.add_item("a", "Checklist", "First", &mut ids, T0).expect("add");
     assert_eq!(incident.item_by_number(1).map(|i| i.title.as_str()), Some("First"));
@@ -250,22 +229,14 @@ fn add_item_refusals() {
     refused(&mut incident, DomainError::InvalidTitle("it is empty.".into()), |i| {
         i.add_item("a", "Triage", "   ", &mut ids, T0).map(drop)
     });
-    refused(
-        &mut incident,
-        DomainError::InvalidTitle("it has 201 characters; the limit is 200.".into()),
-        |i| i.add_item("a", "Triage", &"x".repeat(201), &mut ids, T0).map(drop),
-    );
-    refused(
-        &mut incident,
-        DomainError::InvalidTitle("it contains a control character (U+0000).".into()),
-        |i| i.add_item("a", "Triage", "a\0", &mut ids, T0).map(drop),
-    );
-    refused(&mut incident, DomainError::NoSuchSection("3".into()), |i| {
-        i.add_item("a", "3", "New", &mut ids, T0).map(drop)
+    refused(&mut incident, DomainError::InvalidTitle("it has 201 characters; the limit is 200.".into()), |i| {
+        i.add_item("a", "Triage", &"x".repeat(201), &mut ids, T0).map(drop)
     });
-    refused(&mut incident, DomainError::MissingField("section"), |i| {
-        i.add_item("a", "  ", "New", &mut ids, T0).map(drop)
+    refused(&mut incident, DomainError::InvalidTitle("it contains a control character (U+0000).".into()), |i| {
+        i.add_item("a", "Triage", "a\0", &mut ids, T0).map(drop)
     });
+    refused(&mut incident, DomainError::NoSuchSection("3".into()), |i| i.add_item("a", "3", "New", &mut ids, T0).map(drop));
+    refused(&mut incident, DomainError::MissingField("section"), |i| i.add_item("a", "  ", "New", &mut ids, T0).map(drop));
     refused(
         &mut incident,
         DomainError::InvalidTitle("the section title: it has 101 characters; the limit is 100.".into()),
@@ -289,9 +260,7 @@ fn add_item_limits() {
     while incident.item_count() < crate::limits::MAX_ITEMS {
         incident.add_item("a", "1", "x", &mut ids, T0).expect("fill items");
     }
-    refused(&mut incident, DomainError::TooManyItems { max: 200 }, |i| {
-        i.add_item("a", "1", "x", &mut ids, T0).map(drop)
-    });
+    refused(&mut incident, DomainError::TooManyItems { max: 200 }, |i| i.add_item("a", "1", "x", &mut ids, T0).map(drop));
 }
 
 #[test]
@@ -303,10 +272,7 @@ fn remove_item_renumbers_the_rest() {
     assert_eq!(incident.item_by_number(2).map(|i| i.id.as_str()), Some("id5"));
     let event = incident.last_event().expect("event");
     assert_eq!((event.at, event.actor_id.as_str()), (T0 + 3, "carol"));
-    assert_eq!(
-        event.kind,
-        TimelineEventKind::ItemRemoved { item_id: "id3".into(), title: "Assess severity".into() }
-    );
+    assert_eq!(event.kind, TimelineEventKind::ItemRemoved { item_id: "id3".into(), title: "Assess severity".into() });
 
     incident.remove_item("carol", "id2", T0 + 4).expect("remove by id");
     assert!(incident.checklists[0].items.is_empty());
@@ -344,9 +310,7 @@ fn assign_without_change_is_refused() {
     refused(&mut incident, DomainError::NoChange("the item is already assigned to that user.".into()), |i| {
         i.assign_item("a", 1, Some("carol".into()), T0)
     });
-    refused(&mut incident, DomainError::NoChange("the item has no assignee.".into()), |i| {
-        i.assign_item("a", 2, None, T0)
-    });
+    refused(&mut incident, DomainError::NoChange("the item has no assignee.".into()), |i| i.assign_item("a", 2, None, T0));
 }
 
 #[test]
@@ -378,14 +342,10 @@ fn rename_refusals() {
     refused(&mut incident, DomainError::NoChange("the item already has that title.".into()), |i| {
         i.rename_item("a", 4, " Post  an update", T0)
     });
-    refused(&mut incident, DomainError::InvalidTitle("it is empty.".into()), |i| {
-        i.rename_item("a", 4, "", T0)
+    refused(&mut incident, DomainError::InvalidTitle("it is empty.".into()), |i| i.rename_item("a", 4, "", T0));
+    refused(&mut incident, DomainError::InvalidTitle("it has 10000 characters; the limit is 200.".into()), |i| {
+        i.rename_item("a", 4, &"y".repeat(10_000), T0)
     });
-    refused(
-        &mut incident,
-        DomainError::InvalidTitle("it has 10000 characters; the limit is 200.".into()),
-        |i| i.rename_item("a", 4, &"y".repeat(10_000), T0),
-    );
 }
 
 #[test]
@@ -397,10 +357,7 @@ fn move_within_a_section() {
     assert_eq!(titles, ["Write the report", "Find the cause", "Post an update"]);
     assert_eq!(incident.item_number_of("id7"), Some(3));
     let item = incident.item_by_id("id7").expect("item");
-    assert_eq!(
-        item.history[0],
-        ItemChange { at: T0 + 4, actor_id: "bob".into(), change: ItemChangeKind::Moved }
-    );
+    assert_eq!(item.history[0], ItemChange { at: T0 + 4, actor_id: "bob".into(), change: ItemChangeKind::Moved });
     assert_eq!(
         incident.last_event().map(|e| &e.kind),
         Some(&TimelineEventKind::ItemMoved { item_id: "id7".into(), title: "Write the report".into() })
@@ -427,24 +384,14 @@ fn move_across_sections() {
 #[test]
 fn move_refusals() {
     let mut incident = incident();
-    refused(&mut incident, DomainError::NoSuchSection("Nowhere".into()), |i| {
-        i.move_item("a", 1, " Nowhere ", 1, T0)
-    });
+    refused(&mut incident, DomainError::NoSuchSection("Nowhere".into()), |i| i.move_item("a", 1, " Nowhere ", 1, T0));
     refused(&mut incident, DomainError::NoSuchSection("3".into()), |i| i.move_item("a", 1, "3", 1, T0));
-    refused(&mut incident, DomainError::InvalidPosition { position: 0, max: 2 }, |i| {
-        i.move_item("a", 1, "1", 0, T0)
-    });
+    refused(&mut incident, DomainError::InvalidPosition { position: 0, max: 2 }, |i| i.move_item("a", 1, "1", 0, T0));
     // Within its own section the item's old place does not count: Triage has 2 items, so 1..=2.
-    refused(&mut incident, DomainError::InvalidPosition { position: 3, max: 2 }, |i| {
-        i.move_item("a", 1, "1", 3, T0)
-    });
+    refused(&mut incident, DomainError::InvalidPosition { position: 3, max: 2 }, |i| i.move_item("a", 1, "1", 3, T0));
     // Into Resolve (3 items): 1..=4.
-    refused(&mut incident, DomainError::InvalidPosition { position: 5, max: 4 }, |i| {
-        i.move_item("a", 1, "2", 5, T0)
-    });
-    refused(&mut incident, DomainError::NoChange("the item is already there.".into()), |i| {
-        i.move_item("a", 2, "Triage", 2, T0)
-    });
+    refused(&mut incident, DomainError::InvalidPosition { position: 5, max: 4 }, |i| i.move_item("a", 1, "2", 5, T0));
+    refused(&mut incident, DomainError::NoChange("the item is already there.".into()), |i| i.move_item("a", 2, "Triage", 2, T0));
 }
 
 #[test]
@@ -493,11 +440,17 @@ fn sections_are_renamed_by_id_or_number_with_title_rules() {
     // A change of case alone is a change.
     incident.rename_section("bob", &id, "FIX", T0 + 3).expect("case");
 
-    refused(&mut incident, DomainError::SectionExists("first STEPS".into()), |i| i.rename_section("alice", "2", "first STEPS", T0));
-    refused(&mut incident, DomainError::NoChange("the section already has that title.".into()), |i| i.rename_section("alice", "2", "FIX", T0));
+    refused(&mut incident, DomainError::SectionExists("first STEPS".into()), |i| {
+        i.rename_section("alice", "2", "first STEPS", T0)
+    });
+    refused(&mut incident, DomainError::NoChange("the section already has that title.".into()), |i| {
+        i.rename_section("alice", "2", "FIX", T0)
+    });
     refused(&mut incident, DomainError::NoSuchSection("3".into()), |i| i.rename_section("alice", "3", "X", T0));
     refused(&mut incident, DomainError::NoSuchSection("nope".into()), |i| i.rename_section("alice", "nope", "X", T0));
-    refused(&mut incident, DomainError::InvalidTitle("the section title: it is empty.".into()), |i| i.rename_section("alice", "1", " ", T0));
+    refused(&mut incident, DomainError::InvalidTitle("the section title: it is empty.".into()), |i| {
+        i.rename_section("alice", "1", " ", T0)
+    });
     refused(
         &mut incident,
         DomainError::InvalidTitle("the section title: it has 101 characters; the limit is 100.".into()),
@@ -521,7 +474,10 @@ fn a_command_run_is_recorded_on_the_item_and_the_timeline() {
     assert_eq!(item.state, ItemState::Open, "running is not checking");
     assert_eq!(item.history.last().map(|c| c.change.clone()), Some(ItemChangeKind::CommandRun { command: "/status".into() }));
     let event = incident.last_event().expect("event").clone();
-    assert_eq!(event.kind, TimelineEventKind::ItemCommandRun { item_id: item.id.clone(), title: "Post an update".into(), command: "/status".into() });
+    assert_eq!(
+        event.kind,
+        TimelineEventKind::ItemCommandRun { item_id: item.id.clone(), title: "Post an update".into(), command: "/status".into() }
+    );
     assert_eq!(event.kind.item_id(), Some(item.id.as_str()));
     let json = serde_json::to_value(&incident).expect("json");
     assert_eq!(json["checklists"][1]["items"][1]["last_run_by"], "dave");

@@ -63,8 +63,7 @@ fn long_names_are_shortened_and_keep_the_number() {
 
 #[test]
 fn every_result_is_a_valid_channel_name() {
-    const LONG: &str =
-        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
+    const LONG: &str = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
     let names = [
         "",
         " ",
@@ -146,11 +145,7 @@ fn template_validation() {
         ("a\u{7}{number}", "it contains a control character."),
     ];
     for (template, message) in bad {
-        assert_eq!(
-            validate_template(template),
-            Err(DomainError::InvalidTemplate(message.into())),
-            "{template}"
-        );
+        assert_eq!(validate_template(template), Err(DomainError::InvalidTemplate(message.into())), "{template}");
     }
     assert!(validate_template(&"a".repeat(201)).is_err());
     assert!(validate_template(&"a".repeat(200)).is_ok());

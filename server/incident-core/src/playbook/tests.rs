@@ -37,10 +37,7 @@ fn validation_errors() {
 
     let mut p = base.clone();
     p.checklists[0].items[0].description = "bad\u{0}".into();
-    assert_eq!(
-        p.validate(),
-        invalid("section 1, item 1's description: it contains a control character (U+0000).")
-    );
+    assert_eq!(p.validate(), invalid("section 1, item 1's description: it contains a control character (U+0000)."));
 
     let mut p = base.clone();
     p.checklists[0].items[0].command = Some("status".into());
@@ -192,14 +189,8 @@ fn import_refusals() {
     assert!(error("").starts_with("it is not valid JSON"));
     assert!(error("{not json").starts_with("it is not valid JSON"));
     assert!(error("[1,2]").starts_with("it is not an Incident Response playbook export"));
-    assert!(
-        error(r#"{"title":"a Playbooks export"}"#)
-            .starts_with("it is not an Incident Response playbook export")
-    );
-    assert!(
-        error(r#"{"format":"other","version":1,"playbook":{}}"#)
-            .starts_with("it is not an Incident Response")
-    );
+    assert!(error(r#"{"title":"a Playbooks export"}"#).starts_with("it is not an Incident Response playbook export"));
+    assert!(error(r#"{"format":"other","version":1,"playbook":{}}"#).starts_with("it is not an Incident Response"));
     assert_eq!(
         error(r#"{"format":"incident-response-playbook","version":2,"playbook":{}}"#),
         "it is format version 2, newer than this plugin reads (1); upgrade the plugin."
@@ -212,16 +203,15 @@ fn import_refusals() {
         error(r#"{"format":"incident-response-playbook","version":"1","playbook":{}}"#),
         "it has no supported \"version\" (expected 1)."
     );
-    assert_eq!(
-        error(r#"{"format":"incident-response-playbook","version":1}"#),
-        "it has no \"playbook\" object."
-    );
+    assert_eq!(error(r#"{"format":"incident-response-playbook","version":1}"#), "it has no \"playbook\" object.");
     assert!(
         error(r#"{"format":"incident-response-playbook","version":1,"playbook":{}}"#)
             .starts_with("the playbook is malformed: missing field `title`")
     );
-    assert!(error(r#"{"format":"incident-response-playbook","version":1,"playbook":{"title":"x","checklists":[{"items":[]}]}}"#)
-        .starts_with("the playbook is malformed"));
+    assert!(
+        error(r#"{"format":"incident-response-playbook","version":1,"playbook":{"title":"x","checklists":[{"items":[]}]}}"#)
+            .starts_with("the playbook is malformed")
+    );
     assert!(
         error(r#"{"format":"incident-response-playbook","version":1,"playbook":{"title":5}}"#)
             .starts_with("the playbook is malformed")
@@ -231,7 +221,8 @@ fn import_refusals() {
     // Well-formed but invalid content is an invalid playbook.
     let empty_title = r#"{"format":"incident-response-playbook","version":1,"playbook":{"title":" "}}"#;
     assert_eq!(import(empty_title), Err(DomainError::InvalidPlaybook("the title: it is empty.".into())));
-    let bad_template = r#"{"format":"incident-response-playbook","version":1,"playbook":{"title":"x","channel_name_template":"{oops}"}}"#;
+    let bad_template =
+        r#"{"format":"incident-response-playbook","version":1,"playbook":{"title":"x","channel_name_template":"{oops}"}}"#;
     assert!(matches!(import(bad_template), Err(DomainError::InvalidTemplate(_))));
 
     let ok = r#"{"format":"incident-response-playbook","version":1,"playbook":{"title":"x"}}"#;
@@ -244,8 +235,7 @@ fn playbook_json_reads_old_documents() {
     let old = r#"{"id":"p","team_id":"t","title":"x","created_at":3}"#;
     let p: Playbook = serde_json::from_str(old).expect("old playbook");
     assert_eq!((p.updated_at, p.private_channel, p.checklists.len()), (0, false, 0));
-    let round: Playbook =
-        serde_json::from_str(&serde_json::to_string(&playbook()).expect("json")).expect("back");
+    let round: Playbook = serde_json::from_str(&serde_json::to_string(&playbook()).expect("json")).expect("back");
     assert_eq!(round, playbook());
 }
 

@@ -3,7 +3,7 @@
 //! completion times, status updates, follow-up actions and metrics — drawn from the record.
 //! Generated on resolution; people edit it in the webapp before publishing.
 
-use super::{describe, mention, safe, Usernames};
+use super::{Usernames, describe, mention, safe};
 use crate::actions::{ActionState, FollowUpAction};
 use crate::checklist::ItemState;
 use crate::incident::Incident;
@@ -18,14 +18,8 @@ pub fn report_markdown(incident: &Incident, actions: &[FollowUpAction], username
         ("Status", if incident.status.is_empty() { "not set".into() } else { safe(&incident.status) }),
         ("Commander", mention(&incident.commander_id, usernames)),
         ("Started", utc_timestamp(incident.created_at)),
-        (
-            "Ended",
-            incident.ended_at.map(utc_timestamp).unwrap_or_else(|| "still active".into()),
-        ),
-        (
-            "Duration",
-            incident.ended_at.map(|e| duration(e - incident.created_at)).unwrap_or_else(|| "ongoing".into()),
-        ),
+        ("Ended", incident.ended_at.map(utc_timestamp).unwrap_or_else(|| "still active".into())),
+        ("Duration", incident.ended_at.map(|e| duration(e - incident.created_at)).unwrap_or_else(|| "ongoing".into())),
     ];
     for (label, value) in facts {
         out.push_str(&format!("- **{label}:** {value}\n"));
@@ -52,7 +46,9 @@ pub fn report_markdown(incident: &Incident, actions: &[FollowUpAction], username
                 duration(end - from)
             ));
         }
-        (Some(start), None) => out.push_str(&format!("Customers were affected from {}; no end was recorded.\n", utc_timestamp(start))),
+        (Some(start), None) => {
+            out.push_str(&format!("Customers were affected from {}; no end was recorded.\n", utc_timestamp(start)))
+        }
         (None, None) => out.push_str("_The customer impact window was not recorded._\n"),
     }
     if let Some(update) = incident.updates.iter().rev().find(|u| !u.impact.is_empty()) {
@@ -90,9 +86,14 @@ pub fn report_markdown(incident: &Incident, actions: &[FollowUpAction], username
     let mut key_events = 0;
     for event in incident.timeline.iter().filter(|e| !hidden.contains(&e.id)) {
         let line = match &event.kind {
-            TimelineEventKind::NoteAdded { category, happened_at, .. } if *category != EntryCategory::Note || happened_at.is_some() => {
+            TimelineEventKind::NoteAdded { category, happened_at, .. }
+                if *category != EntryCategory::Note || happened_at.is_some() =>
+            {
                 let text = incident.note_text(&event.id).unwrap_or_default();
-                Some((happened_at.unwrap_or(event.at), format!("**{}** {} ({})", capitalised(category.label()), safe(&text), mention(&event.actor_id, usernames))))
+                Some((
+                    happened_at.unwrap_or(event.at),
+                    format!("**{}** {} ({})", capitalised(category.label()), safe(&text), mention(&event.actor_id, usernames)),
+                ))
             }
             TimelineEventKind::PostAdded { author_id, posted_at, excerpt, category, .. } => Some((
                 *posted_at,

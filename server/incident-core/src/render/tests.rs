@@ -52,11 +52,7 @@ fn multi_line_summaries_stay_quoted() {
 fn unknown_users_and_empty_sections() {
     let mut incident = incident();
     incident.assign_item("alice", 3, Some("stranger".into()), T0).expect("assign");
-    incident.checklists.push(crate::ChecklistSection {
-        id: "e".into(),
-        title: "Later".into(),
-        items: vec![],
-    });
+    incident.checklists.push(crate::ChecklistSection { id: "e".into(), title: "Later".into(), items: vec![] });
     let markdown = checklist_markdown(&incident, &usernames);
     assert!(markdown.contains("☐ 3. Find the cause · (unknown user)\n"), "{markdown}");
     assert!(markdown.ends_with("**Later**\n_(no items)_\n"), "{markdown}");
@@ -78,7 +74,8 @@ fn mattermost_channel_mentions(text: &str) -> Vec<String> {
         }
     };
     // :33-36 words are split at anything but letters, numbers and `: . - _ @`.
-    for word in text.split(|c: char| !(matches!(c, ':' | '.' | '-' | '_' | '@') || c.is_alphanumeric())).filter(|w| !w.is_empty()) {
+    for word in text.split(|c: char| !(matches!(c, ':' | '.' | '-' | '_' | '@') || c.is_alphanumeric())).filter(|w| !w.is_empty())
+    {
         // :38 `:emoji:` words are skipped.
         if word.starts_with(':') && word.ends_with(':') {
             continue;
@@ -409,13 +406,29 @@ fn report_matches_the_golden_file() {
     i.end_impact("alice", T0 + 14 * minute, T0 + 16 * minute).expect("impact end");
     i.resolve("alice", &conduct, T0 + 30 * minute).expect("resolve");
     let actions = vec![
-        FollowUpAction::new("a1", &i.id, &i.team_id, "alice", &ActionDraft {
-            text: "Alert on replication lag | over 30 s".into(),
-            owner_id: Some("bob".into()),
-            due_at: Some(1_717_200_000_000),
-            kind: ActionKind::Detective,
-        }, T0 + 40 * minute).expect("action"),
-        FollowUpAction::new("a2", &i.id, &i.team_id, "alice", &ActionDraft { text: "Rehearse failover quarterly".into(), ..ActionDraft::default() }, T0 + 41 * minute).expect("action"),
+        FollowUpAction::new(
+            "a1",
+            &i.id,
+            &i.team_id,
+            "alice",
+            &ActionDraft {
+                text: "Alert on replication lag | over 30 s".into(),
+                owner_id: Some("bob".into()),
+                due_at: Some(1_717_200_000_000),
+                kind: ActionKind::Detective,
+            },
+            T0 + 40 * minute,
+        )
+        .expect("action"),
+        FollowUpAction::new(
+            "a2",
+            &i.id,
+            &i.team_id,
+            "alice",
+            &ActionDraft { text: "Rehearse failover quarterly".into(), ..ActionDraft::default() },
+            T0 + 41 * minute,
+        )
+        .expect("action"),
     ];
     let got = report_markdown(&i, &actions, &usernames);
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/render/golden/report.md");
