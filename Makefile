@@ -41,7 +41,7 @@ test: setup test-rust dist test-webapp test-conformance api-fuzz e2e
 ## Rust tests beside a private PostgreSQL (build/with-postgres.sh): the shared-database store's
 ## own tests, then the plugin logic's tests once on SQLite and once on PostgreSQL.
 test-rust: guest
-	./build/with-postgres.sh $(CARGO) test --workspace --exclude faulty-guest --features host-store/pg-client
+	./build/with-postgres.sh $(CARGO) test --workspace --exclude faulty-guest --features host-store/pg-tests
 	INCIDENT_TEST_BACKEND=postgres ./build/with-postgres.sh $(CARGO) test -p incident-guest
 
 ## The webapp's Chromium tests drive the real plugin (tests/conformance/cmd/devserver).

@@ -1,6 +1,6 @@
 //! The shared-database store against a real PostgreSQL (`make test-rust` starts one; see
 //! build/with-postgres.sh). Each test works in a schema of its own.
-#![cfg(feature = "pg-client")]
+#![cfg(feature = "pg-tests")]
 // A test may unwrap: the panic is its failure report (clippy.toml).
 #![allow(clippy::unwrap_used)]
 

@@ -2,7 +2,7 @@
 //! against a real PostgreSQL (`make test-rust`). Mattermost's driver takes a connection back in
 //! whatever state it is in, so the store must never give one back inside a transaction, must
 //! cope with being handed one, and must let deactivation wait for its work.
-#![cfg(feature = "pg-client")]
+#![cfg(feature = "pg-tests")]
 // A test may unwrap: the panic is its failure report (clippy.toml).
 #![allow(clippy::unwrap_used)]
 
