@@ -20,7 +20,7 @@ root=$(mktemp -d dist/.stage.XXXXXX)
 trap 'rm -rf "$root"' EXIT
 stage=$root/$id
 mkdir -p "$stage/server/dist" "$stage/webapp/dist"
-cp plugin.json "$stage/"
+cp plugin.json LICENSE NOTICE "$stage/"
 cp -r assets "$stage/"
 install -m 0755 "$host" "$stage/server/dist/plugin-linux-amd64"
 install -m 0644 "$guest" "$stage/server/dist/incident.wasm"

@@ -205,6 +205,8 @@ func TestBundleLayout(t *testing.T) {
 		mode os.FileMode // 0: do not check
 	}{
 		{"plugin.json", false, 0},
+		{"LICENSE", false, 0},
+		{"NOTICE", false, 0},
 		{"server/dist/plugin-linux-amd64", false, 0o755},
 		{harness.GuestWasmRel, false, 0},
 		{"webapp/dist/main.js", false, 0},
