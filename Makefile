@@ -12,7 +12,7 @@ BUNDLE := dist/$(ID)-$(VERSION).tar.gz
 GUEST := target/wasm32-wasip2/wasm/incident_guest.wasm
 FAULTY_GUEST := target/wasm32-wasip2/wasm/faulty_guest.wasm
 
-.PHONY: all dist host guest webapp test test-rust test-webapp test-conformance api-fuzz e2e run setup-e2e bench fuzz deploy setup clean
+.PHONY: all dist host guest webapp lint test test-rust test-webapp test-conformance api-fuzz e2e run setup-e2e bench fuzz deploy setup clean
 
 all: dist
 
@@ -33,10 +33,24 @@ webapp: setup
 dist: host guest webapp
 	./build/bundle.sh
 
-## Every test: Rust unit and protocol tests, webapp in Chromium, the Go conformance suite
-## driving the bundle through Mattermost's own plugin host code, then end to end on a real
-## Mattermost server.
-test: setup test-rust dist test-webapp test-conformance api-fuzz e2e
+## Every test: the lint first, then Rust unit and protocol tests, webapp in Chromium, the Go
+## conformance suite driving the bundle through Mattermost's own plugin host code, then end to
+## end on a real Mattermost server.
+test: setup lint test-rust dist test-webapp test-conformance api-fuzz e2e
+
+## The style, checked: rustfmt (rustfmt.toml), clippy with the workspace's lints as errors
+## (natively and for the wasm guests), the webapp's TypeScript and ESLint, go vet on the Go
+## tests and tools, and every Rust and npm dependency's licence against build/licences-allowed.txt
+## (with NOTICE up to date).
+lint: setup
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets --exclude faulty-guest --features host-store/pg-tests -- -D warnings
+	$(CARGO) clippy -p incident-guest -p faulty-guest --target wasm32-wasip2 -- -D warnings
+	cd webapp && $(NPM) run lint
+	cd tests/conformance && $(GO) vet ./...
+	cd tests/e2e && $(GO) vet ./...
+	cd tests/gobaseline && $(GO) vet ./...
+	python3 build/check-licences.py
 
 ## Rust tests beside a private PostgreSQL (build/with-postgres.sh): the shared-database store's
 ## own tests, then the plugin logic's tests once on SQLite and once on PostgreSQL.

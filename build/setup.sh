@@ -36,6 +36,14 @@ if ! rustup target list --installed | grep -qx wasm32-wasip2; then
   rustup target add wasm32-wasip2
 fi
 
+# `make lint` checks formatting and clippy's lints.
+for component in rustfmt clippy; do
+  if ! rustup component list --installed | grep -q "^$component-"; then
+    echo "setup: adding the $component Rust component"
+    rustup component add "$component"
+  fi
+done
+
 # Reinstall webapp packages when the lock file changed since the last install.
 if [ ! -f webapp/node_modules/.package-lock.json ] || [ webapp/package-lock.json -nt webapp/node_modules/.package-lock.json ]; then
   echo "setup: installing webapp packages (npm ci)"
