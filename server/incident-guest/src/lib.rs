@@ -99,17 +99,18 @@ impl Plugin for IncidentResponse {
         let outcome = with_service(&mm, &Store, |s| command::execute(s, &at, &args.command));
         Ok(match outcome {
             command::Outcome::Reply(r) => *r,
-            command::Outcome::OpenStartDialog => match service::dialog::open_start(
-                &mm,
-                &Store,
-                &service::dialog::StartForm {
-                    user_id: &args.user_id,
-                    team_id: &args.team_id,
-                    trigger_id: &args.trigger_id,
-                    summary: String::new(),
-                    playbook_id: String::new(),
-                },
-            ) {
+            command::Outcome::OpenStartDialog => match with_service(&mm, &Store, |s| {
+                service::dialog::open_start(
+                    s,
+                    &service::dialog::StartForm {
+                        user_id: &args.user_id,
+                        team_id: &args.team_id,
+                        trigger_id: &args.trigger_id,
+                        summary: String::new(),
+                        playbook_id: String::new(),
+                    },
+                )
+            }) {
                 Ok(()) => CommandResponse::default(),
                 Err(e) => CommandResponse::ephemeral(format!("Cannot open the form: {e}")),
             },

@@ -5,9 +5,10 @@ use incident_core::ItemRef;
 use mattermost_plugin_sdk::{HttpRequest, HttpResponse};
 use serde_json::{Value, json};
 
-use crate::api::router::{body, incident_json};
+use crate::api::request::body;
 use crate::mattermost::Mattermost;
 use crate::service::editing::IncidentEdit;
+use crate::service::incident_json;
 use crate::service::{Service, ServiceError};
 use crate::store::db::Database;
 

@@ -1,4 +1,5 @@
-//! Upper bounds on every text a request or command carries, checked before anything runs, so an
+//! Upper bounds on every text a request carries (a slash command's whole length is checked in
+//! command/router.rs), checked before anything runs, so an
 //! oversized value is refused with the field's name and its limit and changes nothing. The
 //! domain (incident-core) keeps the tighter, field-specific limits (an incident name is at most
 //! 100 characters, a note 4,000...); this is the floor under everything else: ids, level names,
@@ -7,6 +8,7 @@
 use mattermost_plugin_sdk::HttpRequest;
 use serde_json::Value;
 
+use super::request::decode;
 use crate::service::ServiceError;
 
 /// Mattermost ids are 26 characters; anything much longer cannot name a thing.
@@ -14,15 +16,12 @@ pub const MAX_ID_CHARS: usize = 64;
 /// Severity, status and role names, categories, kinds, states and other one-word choices (a
 /// section may also be named by its title, up to 100 characters).
 pub const MAX_WORD_CHARS: usize = 100;
-/// The longest text the API keeps: an edited incident report.
-pub const MAX_REPORT_CHARS: usize = 60_000;
+/// The longest text the API keeps, an edited incident report, is the service's limit.
+pub use crate::service::learning_review::MAX_REPORT_CHARS;
 /// The search text of the incident list.
 pub const MAX_SEARCH_CHARS: usize = 200;
 /// Entries of any JSON list (people, channels, sections...).
 pub const MAX_LIST_ENTRIES: usize = 1_000;
-/// A whole slash command: what Mattermost lets anyone type in the message box (a post's
-/// limit, 16,383). Each field in it has its own, tighter limit, named when it is exceeded.
-pub const MAX_COMMAND_CHARS: usize = 16_383;
 
 /// Mattermost's own opaque tokens: a trigger id is longer than an id, and a dialog's
 /// callback id is ours to choose.
@@ -73,7 +72,7 @@ pub fn check_request(request: &HttpRequest) -> Result<(), TooLong> {
     if let Some((_, query)) = request.url.split_once('?') {
         for pair in query.split('&') {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let chars = crate::api::router::decode(value).chars().count();
+            let chars = decode(value).chars().count();
             let max = limit_for(key);
             if chars > max {
                 return Err(too_long(&short_key(key), chars, max));
@@ -118,17 +117,6 @@ pub fn check_value(field: &str, value: &Value, max: usize) -> Result<(), TooLong
             }
         }
         _ => {}
-    }
-    Ok(())
-}
-
-/// A whole slash command, before it is parsed.
-pub fn check_command(command: &str) -> Result<(), ServiceError> {
-    let chars = command.chars().count();
-    if chars > MAX_COMMAND_CHARS {
-        return Err(ServiceError::Invalid(format!(
-            "The command is too long: it has {chars} characters; the limit is {MAX_COMMAND_CHARS}."
-        )));
     }
     Ok(())
 }
@@ -190,7 +178,5 @@ mod tests {
             "markdown": "m".repeat(MAX_REPORT_CHARS)});
         assert_eq!(check_request(&request("/api/v0/incidents?team_id=abc&q=db", ok)), Ok(()));
         assert_eq!(check_request(&request("/api/v0/playbooks/import?team_id=t", Value::Null)), Ok(()));
-        assert_eq!(check_command(&"a".repeat(MAX_COMMAND_CHARS)), Ok(()));
-        assert!(check_command(&"a".repeat(MAX_COMMAND_CHARS + 1)).is_err());
     }
 }

@@ -6,7 +6,8 @@ use incident_core::timeline::EntryCategory;
 use mattermost_plugin_sdk::HttpResponse;
 use serde_json::{Value, json};
 
-use crate::api::router::{body, incident_json, number, query as query_param};
+use crate::api::request::{body, number, query as query_param};
+use crate::service::incident_json;
 use crate::store::db::Database;
 use crate::store::learning_review::MAX_TRANSCRIPT_PAGE;
 

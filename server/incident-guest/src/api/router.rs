@@ -6,9 +6,10 @@ use mattermost_plugin_sdk::model::AutocompleteSuggestion;
 use mattermost_plugin_sdk::{HttpRequest, HttpResponse};
 use serde_json::{Value, json};
 
+use super::request::{body, number, query};
 use crate::mattermost::Mattermost;
 use crate::service::dialog;
-use crate::service::{Service, ServiceError, StartRequest};
+use crate::service::{Service, ServiceError, StartRequest, incident_json};
 use crate::store::db::Database;
 use crate::{PLUGIN_ID, VERSION, with_service};
 
@@ -25,20 +26,6 @@ fn fail(e: &ServiceError) -> HttpResponse {
     HttpResponse::error(e.http_status(), &e.to_string())
 }
 
-/// An incident as the API shows it: the stored document plus its human reference.
-pub fn incident_json(incident: &Incident) -> Value {
-    let mut v = serde_json::to_value(incident).unwrap_or(Value::Null);
-    if let Value::Object(map) = &mut v {
-        map.insert("reference".into(), incident.reference().into());
-    }
-    v
-}
-
-pub(crate) fn body<T: serde::de::DeserializeOwned>(request: &HttpRequest) -> Result<T, ServiceError> {
-    serde_json::from_slice(&request.body)
-        .map_err(|e| ServiceError::Invalid(format!("The request body is not valid JSON for this call: {e}")))
-}
-
 /// A playbook as a client sends it: the server assigns id and times, so they may be left out.
 fn playbook_body(request: &HttpRequest) -> Result<Playbook, ServiceError> {
     let mut v: Value = body(request)?;
@@ -49,43 +36,6 @@ fn playbook_body(request: &HttpRequest) -> Result<Playbook, ServiceError> {
         map.entry(key).or_insert(default);
     }
     serde_json::from_value(v).map_err(|e| ServiceError::Invalid(format!("Not a valid playbook: {e}")))
-}
-
-/// `%xx` and `+` decoding of one query value.
-pub(crate) fn decode(raw: &str) -> String {
-    let bytes = raw.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                match u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16) {
-                    Ok(b) => {
-                        out.push(b);
-                        i += 2;
-                    }
-                    Err(_) => out.push(b'%'),
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-pub(crate) fn query(request: &HttpRequest, key: &str) -> Option<String> {
-    request.query(key).map(decode).filter(|v| !v.is_empty())
-}
-
-pub(crate) fn number(request: &HttpRequest, key: &str, default: usize, max: usize) -> Result<usize, ServiceError> {
-    match query(request, key) {
-        None => Ok(default),
-        Some(v) => {
-            v.parse::<usize>().map(|n| n.min(max)).map_err(|_| ServiceError::Invalid(format!("`{key}` must be a whole number.")))
-        }
-    }
 }
 
 fn millis(request: &HttpRequest, key: &str) -> Result<Option<i64>, ServiceError> {

@@ -173,8 +173,23 @@ fn item_number(arg: Option<&String>) -> Result<ItemRef, ServiceError> {
     }
 }
 
+/// A whole slash command: what Mattermost lets anyone type in the message box (a post's
+/// limit, 16,383). Each field in it has its own, tighter limit, named when it is exceeded.
+pub const MAX_COMMAND_CHARS: usize = 16_383;
+
+/// A whole slash command, before it is parsed.
+pub fn check_command(command: &str) -> Result<(), ServiceError> {
+    let chars = command.chars().count();
+    if chars > MAX_COMMAND_CHARS {
+        return Err(ServiceError::Invalid(format!(
+            "The command is too long: it has {chars} characters; the limit is {MAX_COMMAND_CHARS}."
+        )));
+    }
+    Ok(())
+}
+
 pub fn execute<M: Mattermost, D: Database>(service: &mut Service<'_, M, D>, at: &Invocation<'_>, command: &str) -> Outcome {
-    if let Err(e) = crate::api::input_limits::check_command(command) {
+    if let Err(e) = check_command(command) {
         return reply(e.to_string());
     }
     let mut words = tokenize(command);
@@ -509,7 +524,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn quotes_keep_words_together() {
+    fn a_whole_command_is_bounded_and_quotes_keep_words_together() {
+        assert_eq!(check_command(&"a".repeat(MAX_COMMAND_CHARS)), Ok(()));
+        assert!(check_command(&"a".repeat(MAX_COMMAND_CHARS + 1)).is_err());
         assert_eq!(
             tokenize(r#"/incident checkadd "Follow up" Write  report"#),
             vec!["/incident", "checkadd", "Follow up", "Write", "report"]

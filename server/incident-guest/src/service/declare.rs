@@ -148,7 +148,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             if link.is_empty() { String::new() } else { format!(": {link}") }
         );
         let form = StartForm { user_id, team_id: &channel.team_id, trigger_id, summary, playbook_id: playbook_id.to_owned() };
-        dialog::open_start(self.mm, self.repo.db(), &form).map_err(ServiceError::Internal)?;
+        dialog::open_start(self, &form).map_err(ServiceError::Internal)?;
         Ok(String::new())
     }
 

@@ -4,10 +4,10 @@
 use mattermost_plugin_sdk::model::{Dialog, DialogElement, DialogOption, OpenDialogRequest};
 use serde_json::{Value, json};
 
+use crate::PLUGIN_ID;
 use crate::mattermost::Mattermost;
-use crate::service::{ServiceError, StartRequest};
+use crate::service::{Service, ServiceError, StartRequest};
 use crate::store::db::Database;
-use crate::{PLUGIN_ID, with_service};
 
 pub const START_CALLBACK: &str = "start_incident";
 
@@ -20,8 +20,9 @@ pub struct StartForm<'a> {
     pub playbook_id: String,
 }
 
-pub fn open_start<M: Mattermost, D: Database>(mm: &M, db: &D, form: &StartForm<'_>) -> Result<(), String> {
-    let playbooks = with_service(mm, db, |s| s.playbooks(form.user_id, form.team_id)).map_err(|e| e.to_string())?;
+/// Opens the form, offering the playbooks the user may start from in that team.
+pub fn open_start<M: Mattermost, D: Database>(service: &mut Service<'_, M, D>, form: &StartForm<'_>) -> Result<(), String> {
+    let playbooks = service.playbooks(form.user_id, form.team_id).map_err(|e| e.to_string())?;
     let mut options = vec![DialogOption { text: "No playbook".into(), value: String::new() }];
     options.extend(playbooks.iter().map(|p| DialogOption { text: p.title.clone(), value: p.id.clone() }));
     let text = |name: &str, display: &str, optional: bool, help: &str| DialogElement {
@@ -73,7 +74,7 @@ pub fn open_start<M: Mattermost, D: Database>(mm: &M, db: &D, form: &StartForm<'
             ..Dialog::default()
         },
     };
-    mm.open_dialog(&request)
+    service.mm.open_dialog(&request)
 }
 
 /// Turns a dialog submission (`model.SubmitDialogRequest` JSON) into a start request. The

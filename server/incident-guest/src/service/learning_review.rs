@@ -10,10 +10,12 @@ use incident_core::{Incident, render};
 use mattermost_plugin_sdk::model::Post;
 
 use crate::mattermost::Mattermost;
-use crate::service::privacy::{CORRECTION_ROUNDS, PrivacyRow, PrivacyRowRef};
+use crate::service::CORRECTION_ROUNDS;
+use crate::service::privacy::PrivacyRowRef;
 use crate::service::{Result, Service, ServiceError};
 use crate::store::db::Database;
 use crate::store::learning_review::ChannelMessage;
+use crate::store::privacy_rows::PrivacyRow;
 use crate::store::repo::Versioned;
 
 /// When message retention last ran over the transcripts (Unix ms, in `meta`).
@@ -42,6 +44,10 @@ pub fn leading_time_ago(words: &[String], now_ms: i64) -> (Option<i64>, Vec<Stri
     }
     (None, words.to_vec())
 }
+
+/// The longest incident report the service keeps (an edited one); the REST layer's default
+/// limit for long text (api/input_limits.rs) is this one.
+pub const MAX_REPORT_CHARS: usize = 60_000;
 
 impl<M: Mattermost, D: Database> Service<'_, M, D> {
     pub fn add_note(
@@ -237,7 +243,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         let incident = self.incident(user_id, incident_id)?.value;
         self.require_member_or_admin(&incident, user_id)?;
         let chars = markdown.chars().count();
-        let max = crate::api::input_limits::MAX_REPORT_CHARS;
+        let max = MAX_REPORT_CHARS;
         if chars > max {
             return Err(ServiceError::Invalid(format!("`markdown` is too long: it has {chars} characters; the limit is {max}.")));
         }

@@ -31,6 +31,32 @@ use crate::store::db::Database;
 use crate::store::incident_list::Visible;
 use crate::store::repo::{Repo, RepoError, Versioned};
 
+/// How many times a request re-reads after correcting stale rows before it filters what is
+/// left itself (each round corrects a whole page, so more is rare).
+pub const CORRECTION_ROUNDS: usize = 4;
+
+/// A button that gives a role to whoever clicks it (on the intro post and role nudges).
+pub fn claim_button(role: &str, incident_id: &str) -> serde_json::Value {
+    serde_json::json!({
+        "id": format!("claim{}", role.chars().filter(char::is_ascii_alphanumeric).collect::<String>()),
+        "name": format!("Claim {role}"),
+        "type": "button",
+        "integration": {
+            "url": format!("/plugins/{}/api/v0/actions/claim", crate::PLUGIN_ID),
+            "context": { "incident_id": incident_id, "role": role },
+        },
+    })
+}
+
+/// An incident as the API shows it: the stored document plus its human reference.
+pub fn incident_json(incident: &Incident) -> serde_json::Value {
+    let mut v = serde_json::to_value(incident).unwrap_or(serde_json::Value::Null);
+    if let serde_json::Value::Object(map) = &mut v {
+        map.insert("reference".into(), incident.reference().into());
+    }
+    v
+}
+
 /// A failure a user can act on, with its HTTP status.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ServiceError {
@@ -272,13 +298,13 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         self.require_team_member(&team, user_id)?;
         // The page's public rows are re-checked against their channels; a correction is
         // followed by a fresh read, so the page and its total come from corrected data.
-        for round in 1..=crate::service::privacy::CORRECTION_ROUNDS {
+        for round in 1..=CORRECTION_ROUNDS {
             let visible = self.visibility(filter, &team, user_id)?;
             let (items, total) = self.repo.incident_page(filter, &visible, page.saturating_mul(per_page), per_page)?;
             if !self.correct_public_rows(items.iter().map(Into::into), &visible)? {
                 return Ok((items, total));
             }
-            if round == crate::service::privacy::CORRECTION_ROUNDS {
+            if round == CORRECTION_ROUNDS {
                 // Still correcting (many channels converted at once): show what may be seen;
                 // the next request counts from corrected data.
                 let seen: Vec<Incident> = items.into_iter().filter(|i| self.may_view(i, user_id)).collect();
@@ -440,8 +466,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             ..Post::default()
         };
         if !roles.is_empty() {
-            let buttons: Vec<serde_json::Value> =
-                roles.iter().map(|r| crate::service::scheduled::claim_button(&r.name, &incident.id)).collect();
+            let buttons: Vec<serde_json::Value> = roles.iter().map(|r| claim_button(&r.name, &incident.id)).collect();
             intro.props.0.insert(
                 "attachments".into(),
                 serde_json::json!([{ "text": "Roles: claim one to help run the incident.", "actions": buttons }]),

@@ -1,7 +1,7 @@
 //! Privacy follows the channel. Whether team members outside an incident's channel may see the
 //! incident is Mattermost's decision about the channel: public, not archived (unless the server
 //! keeps archived channels readable), still in the incident's team. Lists filter in SQL on the
-//! stored `private` column (repo_list.rs), so that column is kept in step three ways:
+//! stored `private` column (store/incident_list.rs), so that column is kept in step three ways:
 //!
 //! - Mattermost's system messages for a converted, archived, restored or moved channel
 //!   (`MessageHasBeenPosted`; there is no channel-updated hook);
@@ -10,13 +10,12 @@
 //! - `RunScheduled` re-checks a batch of incidents a tick, in a cycle over all of them.
 
 use mattermost_plugin_sdk::model::{Channel, Post};
-use mattermost_plugin_sdk::store::Statement;
 
 use crate::mattermost::Mattermost;
 use crate::service::{Result, Service};
 use crate::store::db::Database;
 use crate::store::incident_list::Visible;
-use crate::store::repo::{Repo, RepoError};
+use crate::store::privacy_rows::PrivacyRow;
 
 /// Mattermost's post types for changes that can change who sees a channel.
 const CHANNEL_CHANGE_POSTS: &[&str] =
@@ -26,57 +25,6 @@ const CHANNEL_CHANGE_POSTS: &[&str] =
 /// short; a team with 6,000 incidents is covered in an hour.
 pub const RECHECK_BATCH: i64 = 100;
 const RECHECK_CURSOR_KEY: &str = "privacy_recheck_after";
-
-/// An incident row as the privacy checks need it.
-pub struct PrivacyRow {
-    pub id: String,
-    pub team_id: String,
-    pub channel_id: String,
-}
-
-impl<D: Database> Repo<'_, D> {
-    /// Sets the `private` column; true when it changed.
-    pub fn set_private(&self, incident_id: &str, private: bool) -> std::result::Result<bool, RepoError> {
-        let value = i64::from(private);
-        let changed = self.db().execute(vec![Statement::new(
-            "UPDATE incidents SET private = ? WHERE id = ? AND state != 'starting' AND (private IS NULL OR private != ?)",
-            vec![value.into(), incident_id.into(), value.into()],
-        )])?;
-        Ok(changed.first().copied().unwrap_or(0) > 0)
-    }
-
-    /// The incidents whose channel is `channel_id` (one, unless data was copied by hand).
-    pub fn privacy_rows_of_channel(&self, channel_id: &str) -> std::result::Result<Vec<PrivacyRow>, RepoError> {
-        let rows = self.db().query(
-            "SELECT id, team_id, channel_id FROM incidents WHERE channel_id = ? AND state != 'starting' LIMIT 10",
-            &[channel_id.into()],
-        )?;
-        privacy_rows(&rows)
-    }
-
-    /// The next `limit` incidents after `after_id`, by id, with their stored `private`
-    /// (None while not yet known).
-    pub fn privacy_rows_after(
-        &self,
-        after_id: &str,
-        limit: i64,
-    ) -> std::result::Result<Vec<(PrivacyRow, Option<bool>)>, RepoError> {
-        let rows = self.db().query(
-            "SELECT id, team_id, channel_id, private FROM incidents WHERE state != 'starting' AND id > ? ORDER BY id LIMIT ?",
-            &[after_id.into(), limit.into()],
-        )?;
-        let stored: Vec<Option<bool>> = (0..rows.len()).map(|i| rows.integer(i, "private").ok().map(|p| p != 0)).collect();
-        Ok(privacy_rows(&rows)?.into_iter().zip(stored).collect())
-    }
-}
-
-fn privacy_rows(rows: &mattermost_plugin_sdk::store::Rows) -> std::result::Result<Vec<PrivacyRow>, RepoError> {
-    (0..rows.len())
-        .map(|i| {
-            Ok(PrivacyRow { id: rows.text(i, "id")?, team_id: rows.text(i, "team_id")?, channel_id: rows.text(i, "channel_id")? })
-        })
-        .collect()
-}
 
 impl<M: Mattermost, D: Database> Service<'_, M, D> {
     /// Whether team members outside the channel must not see the incident, because Mattermost
@@ -191,7 +139,3 @@ impl<'r> From<&'r incident_core::Incident> for PrivacyRowRef<'r> {
         PrivacyRowRef { id: &i.id, team_id: &i.team_id, channel_id: &i.channel_id }
     }
 }
-
-/// How many times a request re-reads after correcting stale rows before it filters what is
-/// left itself (each round corrects a whole page, so more is rare).
-pub const CORRECTION_ROUNDS: usize = 4;

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use crate::PLUGIN_ID;
 use crate::mattermost::Mattermost;
-use crate::service::{Result, Service, ServiceError, invalid_settings};
+use crate::service::{Result, Service, ServiceError, claim_button, invalid_settings};
 use crate::store::db::Database;
 use crate::store::incident_list::Visible;
 
@@ -137,19 +137,6 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         };
         Ok((incident, said))
     }
-}
-
-/// A button that gives a role to whoever clicks it (on the intro post and role nudges).
-pub fn claim_button(role: &str, incident_id: &str) -> serde_json::Value {
-    json!({
-        "id": format!("claim{}", role.chars().filter(char::is_ascii_alphanumeric).collect::<String>()),
-        "name": format!("Claim {role}"),
-        "type": "button",
-        "integration": {
-            "url": format!("/plugins/{PLUGIN_ID}/api/v0/actions/claim"),
-            "context": { "incident_id": incident_id, "role": role },
-        },
-    })
 }
 
 /// An interactive button that calls the plugin back with what was asked.

@@ -14,8 +14,8 @@ use incident_core::{Incident, TimelineEventKind};
 use mattermost_plugin_sdk::store::{Rows, Statement};
 use serde_json::{Value, json};
 
-use crate::api::router::incident_json;
 use crate::mattermost::Mattermost;
+use crate::service::incident_json;
 use crate::service::{Result, Service, ServiceError, invalid_settings};
 use crate::store::db::Database;
 use crate::{PLUGIN_ID, VERSION};

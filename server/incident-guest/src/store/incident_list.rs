@@ -11,14 +11,9 @@ use incident_core::{Incident, IncidentFilter};
 use mattermost_plugin_sdk::store::{Statement, Value};
 
 use crate::store::db::Database;
-use crate::store::repo::{Repo, RepoError, incidents_from, state_text};
+use crate::store::repo::{Repo, RepoError, incidents_from, search_text, state_text};
 
 type Result<T> = std::result::Result<T, RepoError>;
-
-/// What the text filter searches, as stored in `search_text`.
-pub fn search_text(incident: &Incident) -> String {
-    format!("{}\n{}\n{}", incident.name, incident.summary, incident.reference()).to_lowercase()
-}
 
 /// Which incidents of a filter a person may see.
 pub enum Visible {

@@ -8,9 +8,9 @@ use serde::Serialize;
 use incident_core::IncidentFilter;
 use incident_core::reports::OpenActions;
 
-use crate::service::privacy::PrivacyRow;
 use crate::store::db::Database;
 use crate::store::incident_list::{Visible, filter_sql, restrict};
+use crate::store::privacy_rows::PrivacyRow;
 use crate::store::repo::{Repo, RepoError, Versioned, to_json_pub};
 
 /// A follow-up action with its incident's team and channel, for the privacy re-check.

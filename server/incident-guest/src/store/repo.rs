@@ -8,6 +8,10 @@
 use incident_core::{Incident, IncidentState, Playbook};
 use mattermost_plugin_sdk::store::{Rows, Statement, StoreError};
 
+/// What the text filter searches, as stored in `search_text`.
+pub fn search_text(incident: &Incident) -> String {
+    format!("{}\n{}\n{}", incident.name, incident.summary, incident.reference()).to_lowercase()
+}
 use crate::store::db::Database;
 
 /// Released migrations are never edited; a schema change appends one.
@@ -246,7 +250,7 @@ impl<'a, D: Database> Repo<'a, D> {
                     incident.playbook_id.clone().into(),
                     incident.created_at.into(),
                     incident_doc(incident)?.into(),
-                    crate::store::incident_list::search_text(incident).into(),
+                    search_text(incident).into(),
                     i64::from(private).into(),
                     (&incident.id).into(),
                 ],
@@ -272,7 +276,7 @@ impl<'a, D: Database> Repo<'a, D> {
                     (&incident.commander_id).into(),
                     incident.ended_at.into(),
                     incident_doc(incident)?.into(),
-                    crate::store::incident_list::search_text(incident).into(),
+                    search_text(incident).into(),
                     (&incident.id).into(),
                     revision.into(),
                 ],
