@@ -4,6 +4,7 @@
 mod api;
 mod command;
 mod ids_and_clock;
+mod manifest;
 mod mattermost;
 mod service;
 mod store;
@@ -14,29 +15,15 @@ mod tests;
 use mattermost_plugin_sdk::model::{AppError, Bot, CommandArgs, CommandResponse, Context};
 use mattermost_plugin_sdk::{Api, Hook, HttpRequest, HttpResponse, LogLevel, Plugin, Store};
 
-use crate::mattermost::{Mattermost, ServerApi};
-use crate::service::Service;
-use crate::store::db::Database;
+pub use crate::manifest::{PLUGIN_ID, VERSION};
+use crate::mattermost::ServerApi;
+use crate::service::{BOT_ID_KEY, with_service};
 use crate::store::repo::Repo;
 
-/// The plugin version, which `plugin.json` must match (checked by a test).
-pub const VERSION: &str = env!("CARGO_PKG_VERSION");
-pub const PLUGIN_ID: &str = "incident-response";
-const BOT_ID_KEY: &str = "bot_user_id";
 const BOT_ICON_KEY: &str = "bot_icon_version";
 /// Bump when assets/bot-icon.png changes.
 const BOT_ICON_VERSION: &str = "1";
 const BOT_ICON: &[u8] = include_bytes!("../../../assets/bot-icon.png");
-
-/// Builds the service for one hook call: everything it needs is fetched fresh, since each call
-/// runs in a new instance.
-pub(crate) fn with_service<M: Mattermost, D: Database, R>(mm: &M, db: &D, f: impl FnOnce(&mut Service<'_, M, D>) -> R) -> R {
-    let repo = Repo::new(db);
-    let bot_id = repo.meta(BOT_ID_KEY).ok().flatten().unwrap_or_default();
-    let mut ids = ids_and_clock::RandomIds;
-    let mut service = Service { mm, repo, ids: &mut ids, now: ids_and_clock::now_ms(), bot_id };
-    f(&mut service)
-}
 
 #[derive(Default)]
 pub struct IncidentResponse;

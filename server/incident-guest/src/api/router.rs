@@ -7,11 +7,12 @@ use mattermost_plugin_sdk::{HttpRequest, HttpResponse};
 use serde_json::{Value, json};
 
 use super::request::{body, number, query};
+use crate::manifest::{PLUGIN_ID, VERSION};
 use crate::mattermost::Mattermost;
 use crate::service::dialog;
+use crate::service::with_service;
 use crate::service::{Service, ServiceError, StartRequest, incident_json};
 use crate::store::db::Database;
-use crate::{PLUGIN_ID, VERSION, with_service};
 
 type Reply = Result<HttpResponse, ServiceError>;
 

@@ -4,8 +4,8 @@
 use incident_core::actions::{ActionDraft, parse_action_words};
 use incident_core::timeline::EntryCategory;
 
-use crate::PLUGIN_ID;
 use crate::command::{Invocation, Outcome, reply};
+use crate::manifest::PLUGIN_ID;
 use crate::mattermost::Mattermost;
 use crate::service::learning_review::leading_time_ago;
 use crate::service::{Service, ServiceError, short};

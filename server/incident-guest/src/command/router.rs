@@ -3,11 +3,11 @@
 use incident_core::{IncidentFilter, IncidentState, ItemRef, render};
 use mattermost_plugin_sdk::model::{AutocompleteData, Command, CommandResponse};
 
+use crate::manifest::{PLUGIN_ID, VERSION};
 use crate::mattermost::Mattermost;
 use crate::service::editing::IncidentEdit;
 use crate::service::{Service, ServiceError, StartRequest, short};
 use crate::store::db::Database;
-use crate::{PLUGIN_ID, VERSION};
 
 pub const TRIGGER: &str = "incident";
 

@@ -8,7 +8,7 @@ use incident_core::render;
 use mattermost_plugin_sdk::model::{Post, Props, Reaction};
 use serde_json::json;
 
-use crate::PLUGIN_ID;
+use crate::manifest::PLUGIN_ID;
 use crate::mattermost::Mattermost;
 use crate::service::dialog::{self, StartForm};
 use crate::service::{Result, Service, ServiceError};

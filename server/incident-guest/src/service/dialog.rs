@@ -4,7 +4,7 @@
 use mattermost_plugin_sdk::model::{Dialog, DialogElement, DialogOption, OpenDialogRequest};
 use serde_json::{Value, json};
 
-use crate::PLUGIN_ID;
+use crate::manifest::PLUGIN_ID;
 use crate::mattermost::Mattermost;
 use crate::service::{Service, ServiceError, StartRequest};
 use crate::store::db::Database;

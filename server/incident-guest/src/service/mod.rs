@@ -31,6 +31,19 @@ use crate::store::db::Database;
 use crate::store::incident_list::Visible;
 use crate::store::repo::{Repo, RepoError, Versioned};
 
+/// Where the bot's user id is kept (plugin metadata), written on activation.
+pub(crate) const BOT_ID_KEY: &str = "bot_user_id";
+
+/// Builds the service for one hook call: everything it needs is fetched fresh, since each call
+/// runs in a new instance.
+pub(crate) fn with_service<M: Mattermost, D: Database, R>(mm: &M, db: &D, f: impl FnOnce(&mut Service<'_, M, D>) -> R) -> R {
+    let repo = Repo::new(db);
+    let bot_id = repo.meta(BOT_ID_KEY).ok().flatten().unwrap_or_default();
+    let mut ids = crate::ids_and_clock::RandomIds;
+    let mut service = Service { mm, repo, ids: &mut ids, now: crate::ids_and_clock::now_ms(), bot_id };
+    f(&mut service)
+}
+
 /// How many times a request re-reads after correcting stale rows before it filters what is
 /// left itself (each round corrects a whole page, so more is rare).
 pub const CORRECTION_ROUNDS: usize = 4;
@@ -42,7 +55,7 @@ pub fn claim_button(role: &str, incident_id: &str) -> serde_json::Value {
         "name": format!("Claim {role}"),
         "type": "button",
         "integration": {
-            "url": format!("/plugins/{}/api/v0/actions/claim", crate::PLUGIN_ID),
+            "url": format!("/plugins/{}/api/v0/actions/claim", crate::manifest::PLUGIN_ID),
             "context": { "incident_id": incident_id, "role": role },
         },
     })

@@ -7,7 +7,7 @@ use incident_core::{Incident, IncidentFilter, IncidentState};
 use mattermost_plugin_sdk::model::{Post, Props};
 use serde_json::json;
 
-use crate::PLUGIN_ID;
+use crate::manifest::PLUGIN_ID;
 use crate::mattermost::Mattermost;
 use crate::service::{Result, Service, ServiceError, claim_button, invalid_settings};
 use crate::store::db::Database;

@@ -14,11 +14,11 @@ use incident_core::{Incident, TimelineEventKind};
 use mattermost_plugin_sdk::store::{Rows, Statement};
 use serde_json::{Value, json};
 
+use crate::manifest::{PLUGIN_ID, VERSION};
 use crate::mattermost::Mattermost;
 use crate::service::incident_json;
 use crate::service::{Result, Service, ServiceError, invalid_settings};
 use crate::store::db::Database;
-use crate::{PLUGIN_ID, VERSION};
 
 /// Delays before the 2nd, 3rd... attempt (the 2nd is tried on the next timer run); after the
 /// last, the delivery is marked failed.

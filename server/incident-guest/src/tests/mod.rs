@@ -17,6 +17,6 @@ pub(crate) mod webhooks;
 fn plugin_json_version_matches_the_crate() {
     let manifest = include_str!("../../../../plugin.json");
     let json: serde_json::Value = serde_json::from_str(manifest).expect("plugin.json is JSON");
-    assert_eq!(json["version"], crate::VERSION);
-    assert_eq!(json["id"], crate::PLUGIN_ID);
+    assert_eq!(json["version"], crate::manifest::VERSION);
+    assert_eq!(json["id"], crate::manifest::PLUGIN_ID);
 }

@@ -7,13 +7,14 @@ use mattermost_plugin_sdk::HttpRequest;
 use mattermost_plugin_sdk::model::{Post, User};
 use serde_json::{Value, json};
 
+use crate::api;
 use crate::mattermost::Mattermost;
+use crate::service::with_service;
 use crate::store::db::Database;
 use crate::store::learning_review::ChannelMessage;
 use crate::store::repo::{MAX_TIMELINE_EVENTS, Repo};
 use crate::tests::fake_mattermost::TEAM;
 use crate::tests::scenarios::World;
-use crate::{api, with_service};
 
 fn id(v: &Value) -> String {
     v["id"].as_str().expect("id").to_owned()

@@ -5,12 +5,13 @@ use incident_core::IncidentState;
 use mattermost_plugin_sdk::HttpRequest;
 use serde_json::{Value, json};
 
+use crate::api;
 use crate::command::{self, Invocation, Outcome};
 use crate::mattermost::Mattermost;
+use crate::service::with_service;
 use crate::store::db::native::NativeDb;
 use crate::store::repo::Repo;
 use crate::tests::fake_mattermost::{FakeMattermost, TEAM};
-use crate::{api, with_service};
 
 pub(crate) struct World {
     pub(crate) mm: FakeMattermost,

@@ -417,7 +417,7 @@ fn keyword_offers_are_no_way_to_spam_or_phish_the_team() {
                 ..Default::default()
             })
             .expect("post");
-        crate::with_service(&w.mm, &w.db, |s| s.offer_from_keywords(&p)).expect("hook")
+        crate::service::with_service(&w.mm, &w.db, |s| s.offer_from_keywords(&p)).expect("hook")
     };
     assert!(!say("town", "this is fine"), "short stored keywords are ignored");
     assert!(say("town", "outage in EU"));

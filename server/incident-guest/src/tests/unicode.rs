@@ -5,9 +5,9 @@
 use proptest::prelude::*;
 
 use crate::command::{self, Invocation, Outcome};
+use crate::service::with_service;
 use crate::tests::fake_mattermost::TEAM;
 use crate::tests::scenarios::World;
-use crate::with_service;
 
 const SUBCOMMANDS: &[&str] = &[
     "action",

@@ -139,7 +139,7 @@ fn webhook_events_are_queued_in_the_same_transaction_as_the_change() {
     assert_eq!(deliveries(&w).len(), 2, "the start's events came with the start");
 
     let recording = Recording { db: &w.db, batches: RefCell::new(Vec::new()), fail: |_| false };
-    crate::with_service(&w.mm, &recording, |s| s.change_severity("u-alice", &id, "P2")).expect("change");
+    crate::service::with_service(&w.mm, &recording, |s| s.change_severity("u-alice", &id, "P2")).expect("change");
     let batches = recording.batches.borrow();
     let save = batches.iter().find(|b| b.iter().any(|s| s == "UPDATE incidents SET")).expect("the save");
     assert_eq!(
@@ -160,7 +160,7 @@ fn webhook_events_are_queued_in_the_same_transaction_as_the_change() {
         batches: RefCell::new(Vec::new()),
         fail: |b| b.iter().any(|s| s.sql().starts_with("UPDATE incidents SET")),
     };
-    let refused = crate::with_service(&w.mm, &failing, |s| s.change_severity("u-alice", &id, "P1"));
+    let refused = crate::service::with_service(&w.mm, &failing, |s| s.change_severity("u-alice", &id, "P1"));
     assert!(refused.is_err());
     assert_eq!(deliveries(&w).len(), 4);
     let (_, v) = w.http(Some("u-alice"), "GET", &format!("/api/v0/incidents/{id}"), Value::Null);
