@@ -1,5 +1,15 @@
 //! Incident Response's plugin logic. Built for `wasm32-wasip2` and run by the host's wasmtime;
-//! also compiles natively so its logic is unit-tested without wasm, against the same SQLite.
+//! also compiles natively so its logic is unit-tested without wasm, against the same SQL.
+//!
+//! Module map; dependencies point down only (`api`/`command` → `service` → `store`, `mattermost`):
+//! - `lib.rs`: the plugin's hooks, the composition root; calls into every layer, none calls it.
+//! - `api/`: the REST routes (`router`), request reading, input limits; HTTP status mapping.
+//! - `command/`: the `/incident` slash command, parsed into service calls and ephemeral replies.
+//! - `service/`: `Service` and its rules (who may do what), one file per area; dialogs, webhooks.
+//! - `store/`: the `Database` interface, migrations and the SQL (the webhook queue's is in service).
+//! - `mattermost.rs`: the Mattermost interface the service needs, and its SDK implementation.
+//! - `manifest.rs`, `ids_and_clock.rs`: leaves (plugin id and version; random ids, the clock).
+//! - `tests/`: native scenarios over a fake Mattermost; may use every layer, none uses it.
 
 mod api;
 mod command;

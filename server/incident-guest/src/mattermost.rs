@@ -1,6 +1,6 @@
 //! Mattermost as the incident logic needs it: a small interface defined here, by its consumer
 //! (Playbooks' `bot.Poster` style), implemented over the SDK's `Api` in the plugin and by a
-//! recording fake in tests. The logic never knows which.
+//! recording fake in tests (tests/fake_mattermost.rs). The logic never knows which.
 
 use mattermost_plugin_sdk::model::{Channel, OpenDialogRequest, Post, Props, User, WebsocketBroadcast};
 use mattermost_plugin_sdk::{Api, ApiError};

@@ -16,7 +16,7 @@ use crate::store::db::Database;
 
 type Reply = Result<HttpResponse, ServiceError>;
 
-/// Incidents one page of `GET /incidents` holds at most. A list card (repo_list.rs) of the
+/// Incidents one page of `GET /incidents` holds at most. A list card (store/incident_list.rs) of the
 /// largest incident is about 200 KB; 100 of them, and their JSON, stay well within the guest's
 /// 128 MiB.
 const MAX_INCIDENTS_PAGE: usize = 100;

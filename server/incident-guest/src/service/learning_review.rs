@@ -300,7 +300,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         Ok(channels.len())
     }
 
-    /// One page of the channel transcript (repo_learning.rs): after the message `after`, at
+    /// One page of the channel transcript (store/learning_review.rs): after the message `after`, at
     /// most `limit`; answers the incident, the page and the cursor of the next page if any.
     /// The transcript is the channel's own messages, so it is for those Mattermost lets read
     /// the channel: a team admin outside a private incident channel sees the incident's record

@@ -30,7 +30,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     }
 
     /// Fills in the list columns of incidents stored before they existed, a batch a tick
-    /// (repo_list.rs); answers how many it filled.
+    /// (store/incident_list.rs); answers how many it filled.
     pub fn backfill_list_columns(&mut self) -> Result<usize> {
         Ok(self.repo.backfill_list_columns(|channel_id| self.mm.channel(channel_id).map(|c| c.channel_type == "P"))?)
     }
@@ -41,7 +41,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         let roles: Vec<String> = self.conduct()?.roles.into_iter().map(|r| r.name).collect();
         let filter = IncidentFilter { state: Some(IncidentState::Active), ..IncidentFilter::default() };
         let mut sent = 0;
-        // A budget of documents at a time (repo_list.rs), not every active incident at once.
+        // A budget of documents at a time (store/incident_list.rs), not every active incident at once.
         self.repo.visit_incidents(&filter, &Visible::All, MAX_ACTIVE_INCIDENTS, |incident| {
             for reminder in reminders::due(&incident, &policy, &roles, self.now) {
                 if self.mm.claim_once(&format!("reminder:{}:{}", incident.id, reminder.key()), CLAIM_TTL_SECONDS) {

@@ -1,4 +1,4 @@
-//! Incidents and playbooks in the plugin's SQLite database.
+//! Incidents and playbooks in the plugin's SQL database, through the host's store.
 //!
 //! Each incident and playbook is a JSON document (the domain type, serde) plus the columns
 //! lists and permissions filter on. Writes are optimistic: every row has a `revision`, and an
@@ -94,7 +94,7 @@ pub const MIGRATIONS: &[&str] = &[
         delete_at INTEGER NOT NULL DEFAULT 0
     );
     CREATE INDEX channel_messages_by_incident ON channel_messages (incident_id, create_at);",
-    // 5: what listing a page in SQL needs (repo_list.rs); NULL until filled in. The index
+    // 5: what listing a page in SQL needs (store/incident_list.rs); NULL until filled in. The index
     // covers a page's order and its state and privacy filters, so counting and paging read the
     // index, not the documents.
     "ALTER TABLE incidents ADD COLUMN search_text TEXT;
