@@ -51,7 +51,7 @@ var permissionCommands = []permCommand{
 	{"reopen", "/incident reopen {ref}", kWrite},
 }
 
-// Words of the refusals (service.rs): hidden, visible but not changeable, not on the team,
+// Words of the refusals (incident-guest's service/mod.rs): hidden, visible but not changeable, not on the team,
 // a guest.
 const (
 	sayHidden       = "There is no incident"

@@ -1,73 +1,39 @@
 //! Incident Response's plugin logic. Built for `wasm32-wasip2` and run by the host's wasmtime;
-//! also compiles natively so its logic is unit-tested without wasm, against the same SQLite.
+//! also compiles natively so its logic is unit-tested without wasm, against the same SQL.
+//!
+//! Module map; dependencies point down only (`api`/`command` → `service` → `store`, `mattermost`):
+//! - `lib.rs`: the plugin's hooks, the composition root; calls into every layer, none calls it.
+//! - `api/`: the REST routes (`router`), request reading, input limits; HTTP status mapping.
+//! - `command/`: the `/incident` slash command, parsed into service calls and ephemeral replies.
+//! - `service/`: `Service` and its rules (who may do what), one file per area; dialogs, webhooks.
+//! - `store/`: the `Database` interface, migrations and the SQL (the webhook queue's is in service).
+//! - `mattermost.rs`: the Mattermost interface the service needs, and its SDK implementation.
+//! - `manifest.rs`, `ids_and_clock.rs`: leaves (plugin id and version; random ids, the clock).
+//! - `tests/`: native scenarios over a fake Mattermost; may use every layer, none uses it.
 
+mod api;
 mod command;
-mod command_learning;
-mod db;
-mod declare;
-mod dialog;
-mod editing;
-mod http_api;
-mod http_edit;
-mod http_learning;
-mod ids;
-mod input_limits;
-mod learning;
-mod platform;
-mod playbook_access;
-mod privacy;
-mod repo;
-mod repo_learning;
-mod repo_list;
-mod running;
-mod scheduled;
+mod ids_and_clock;
+mod manifest;
+mod mattermost;
 mod service;
-mod shared_channels;
-mod webhooks;
+mod store;
 
 #[cfg(test)]
-mod fake;
-#[cfg(test)]
-mod scenarios;
-#[cfg(test)]
-mod scenarios_edit;
-#[cfg(test)]
-mod scenarios_privacy;
-#[cfg(test)]
-mod scenarios_security;
-#[cfg(test)]
-mod scenarios_shared_channels;
-#[cfg(test)]
-mod scenarios_unicode;
-#[cfg(test)]
-mod scenarios_webhooks;
+mod tests;
 
 use mattermost_plugin_sdk::model::{AppError, Bot, CommandArgs, CommandResponse, Context};
 use mattermost_plugin_sdk::{Api, Hook, HttpRequest, HttpResponse, LogLevel, Plugin, Store};
 
-use crate::db::Database;
-use crate::platform::{Mattermost, ServerApi};
-use crate::repo::Repo;
-use crate::service::Service;
+pub use crate::manifest::{PLUGIN_ID, VERSION};
+use crate::mattermost::ServerApi;
+use crate::service::{BOT_ID_KEY, with_service};
+use crate::store::repo::Repo;
 
-/// The plugin version, which `plugin.json` must match (checked by a test).
-pub const VERSION: &str = env!("CARGO_PKG_VERSION");
-pub const PLUGIN_ID: &str = "incident-response";
-const BOT_ID_KEY: &str = "bot_user_id";
 const BOT_ICON_KEY: &str = "bot_icon_version";
 /// Bump when assets/bot-icon.png changes.
 const BOT_ICON_VERSION: &str = "1";
 const BOT_ICON: &[u8] = include_bytes!("../../../assets/bot-icon.png");
-
-/// Builds the service for one hook call: everything it needs is fetched fresh, since each call
-/// runs in a new instance.
-pub(crate) fn with_service<M: Mattermost, D: Database, R>(mm: &M, db: &D, f: impl FnOnce(&mut Service<'_, M, D>) -> R) -> R {
-    let repo = Repo::new(db);
-    let bot_id = repo.meta(BOT_ID_KEY).ok().flatten().unwrap_or_default();
-    let mut ids = ids::RandomIds;
-    let mut service = Service { mm, repo, ids: &mut ids, now: ids::now_ms(), bot_id };
-    f(&mut service)
-}
 
 #[derive(Default)]
 pub struct IncidentResponse;
@@ -113,7 +79,7 @@ impl Plugin for IncidentResponse {
     /// Checks the shared-channel settings an admin just saved. A bad one is logged and ignored
     /// (the checks run again before every post); saving never fails because of it.
     fn on_configuration_change(&self, api: &Api) -> Result<(), String> {
-        for problem in shared_channels::setting_problems(&ServerApi(*api)) {
+        for problem in service::shared_channels::setting_problems(&ServerApi(*api)) {
             api.log(LogLevel::Error, "Incident Response settings: a shared channel is ignored", &[("problem", &problem)]);
         }
         Ok(())
@@ -130,17 +96,18 @@ impl Plugin for IncidentResponse {
         let outcome = with_service(&mm, &Store, |s| command::execute(s, &at, &args.command));
         Ok(match outcome {
             command::Outcome::Reply(r) => *r,
-            command::Outcome::OpenStartDialog => match dialog::open_start(
-                &mm,
-                &Store,
-                &dialog::StartForm {
-                    user_id: &args.user_id,
-                    team_id: &args.team_id,
-                    trigger_id: &args.trigger_id,
-                    summary: String::new(),
-                    playbook_id: String::new(),
-                },
-            ) {
+            command::Outcome::OpenStartDialog => match with_service(&mm, &Store, |s| {
+                service::dialog::open_start(
+                    s,
+                    &service::dialog::StartForm {
+                        user_id: &args.user_id,
+                        team_id: &args.team_id,
+                        trigger_id: &args.trigger_id,
+                        summary: String::new(),
+                        playbook_id: String::new(),
+                    },
+                )
+            }) {
                 Ok(()) => CommandResponse::default(),
                 Err(e) => CommandResponse::ephemeral(format!("Cannot open the form: {e}")),
             },
@@ -148,7 +115,7 @@ impl Plugin for IncidentResponse {
     }
 
     fn serve_http(&self, api: &Api, _ctx: &Context, request: &HttpRequest) -> HttpResponse {
-        http_api::route(&ServerApi(*api), &Store, request)
+        api::route(&ServerApi(*api), &Store, request)
     }
 
     fn message_has_been_posted(&self, api: &Api, _ctx: &Context, post: &mattermost_plugin_sdk::model::Post) {
@@ -212,7 +179,7 @@ impl Plugin for IncidentResponse {
         if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.backfill_list_columns()) {
             api.log(LogLevel::Error, "filling in the incident list columns failed", &[("error", &e.to_string())]);
         }
-        let budget = webhooks::DeliveryBudget::for_timer_run(run_started);
+        let budget = service::webhooks::DeliveryBudget::for_timer_run(run_started);
         if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.deliver_webhooks(budget)) {
             api.log(LogLevel::Error, "webhook deliveries failed", &[("error", &e.to_string())]);
         }
@@ -221,16 +188,3 @@ impl Plugin for IncidentResponse {
 
 #[cfg(target_family = "wasm")]
 mattermost_plugin_sdk::export_plugin!(IncidentResponse);
-
-#[cfg(test)]
-mod tests {
-    /// The manifest and the crate must name the same version: the server shows one, `/incident
-    /// ping` and the health endpoint the other.
-    #[test]
-    fn plugin_json_version_matches_the_crate() {
-        let manifest = include_str!("../../../plugin.json");
-        let json: serde_json::Value = serde_json::from_str(manifest).expect("plugin.json is JSON");
-        assert_eq!(json["version"], super::VERSION);
-        assert_eq!(json["id"], super::PLUGIN_ID);
-    }
-}

@@ -1,0 +1,69 @@
+//! REST routes for edits after the start (docs/api.md, "Incidents"): the incident's name and
+//! summary, a section's title, an item's command run, and the update reminders.
+
+use incident_core::ItemRef;
+use mattermost_plugin_sdk::{HttpRequest, HttpResponse};
+use serde_json::{Value, json};
+
+use crate::api::request::body;
+use crate::mattermost::Mattermost;
+use crate::service::editing::IncidentEdit;
+use crate::service::incident_json;
+use crate::service::{Service, ServiceError};
+use crate::store::db::Database;
+
+type Reply = Result<HttpResponse, ServiceError>;
+
+/// An optional text field: absent (or null) is `None`; anything but text is refused by name.
+fn optional_text(b: &Value, key: &str) -> Result<Option<String>, ServiceError> {
+    match b.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(t)) => Ok(Some(t.clone())),
+        Some(_) => Err(ServiceError::Invalid(format!("`{key}` is text."))),
+    }
+}
+
+fn object(request: &HttpRequest) -> Result<Value, ServiceError> {
+    let b: Value = body(request)?;
+    if b.is_object() { Ok(b) } else { Err(ServiceError::Invalid("The request body is a JSON object.".into())) }
+}
+
+/// `None` when the path is not one of these routes.
+pub fn dispatch<M: Mattermost, D: Database>(
+    s: &mut Service<'_, M, D>,
+    user: &str,
+    method: &str,
+    path: &[&str],
+    request: &HttpRequest,
+) -> Option<Reply> {
+    let ok = |v: Value| Ok(HttpResponse::json(200, &v));
+    Some(match (method, path) {
+        ("PATCH", ["api", "v0", "incidents", id]) => (|| {
+            let b = object(request)?;
+            let edit = IncidentEdit { name: optional_text(&b, "name")?, summary: optional_text(&b, "summary")? };
+            ok(incident_json(&s.edit_incident(user, id, &edit)?))
+        })(),
+        ("PATCH", ["api", "v0", "incidents", id, "sections", section]) => (|| {
+            let b = object(request)?;
+            let title = optional_text(&b, "title")?
+                .ok_or_else(|| ServiceError::Invalid("`title` is required: the section's new title.".into()))?;
+            ok(incident_json(&s.rename_section(user, id, section, &title)?))
+        })(),
+        ("POST", ["api", "v0", "incidents", id, "items", item, "run"]) => {
+            (|| ok(incident_json(&s.record_command_run(user, id, ItemRef::Id((*item).to_owned()))?)))()
+        }
+        ("POST", ["api", "v0", "incidents", id, "reminders"]) => (|| {
+            let b = object(request)?;
+            let action = optional_text(&b, "action")?
+                .filter(|a| !a.trim().is_empty())
+                .ok_or_else(|| ServiceError::Invalid("`action` is required: snooze, off or on.".into()))?;
+            let minutes = match b.get("minutes") {
+                None | Some(Value::Null) => None,
+                Some(v) => Some(v.as_i64().ok_or_else(|| ServiceError::Invalid("`minutes` is a whole number.".into()))?),
+            };
+            let (incident, message) = s.reminders(user, id, action.trim(), minutes)?;
+            ok(json!({ "message": message, "incident": incident_json(&incident) }))
+        })(),
+        _ => return None,
+    })
+}

@@ -1,0 +1,10 @@
+//! The slash-command layer: `/incident` parsed into calls on the service, answered as
+//! ephemeral replies, with the learning-review subcommands in their own file.
+//!
+//! May depend on `service`, `store` (types only), `mattermost` and the crate root; nothing
+//! below it depends on this layer.
+
+pub(crate) mod learning_review;
+pub(crate) mod router;
+
+pub(crate) use router::{Invocation, Outcome, TRIGGER, execute, registration, reply};

@@ -1,0 +1,193 @@
+//! The "start an incident" form, opened by `/incident start` without a name, and its
+//! submission (posted by the server to `/api/v0/dialogs/start`).
+
+use mattermost_plugin_sdk::model::{Dialog, DialogElement, DialogOption, OpenDialogRequest};
+use serde_json::{Value, json};
+
+use crate::manifest::PLUGIN_ID;
+use crate::mattermost::Mattermost;
+use crate::service::{Service, ServiceError, StartRequest};
+use crate::store::db::Database;
+
+pub const START_CALLBACK: &str = "start_incident";
+
+/// Who opens the form, where, and what it starts with (from a message: its text and playbook).
+pub struct StartForm<'a> {
+    pub user_id: &'a str,
+    pub team_id: &'a str,
+    pub trigger_id: &'a str,
+    pub summary: String,
+    pub playbook_id: String,
+}
+
+/// Opens the form, offering the playbooks the user may start from in that team.
+pub fn open_start<M: Mattermost, D: Database>(service: &mut Service<'_, M, D>, form: &StartForm<'_>) -> Result<(), String> {
+    let playbooks = service.playbooks(form.user_id, form.team_id).map_err(|e| e.to_string())?;
+    let mut options = vec![DialogOption { text: "No playbook".into(), value: String::new() }];
+    options.extend(playbooks.iter().map(|p| DialogOption { text: p.title.clone(), value: p.id.clone() }));
+    let text = |name: &str, display: &str, optional: bool, help: &str| DialogElement {
+        name: name.into(),
+        display_name: display.into(),
+        element_type: "text".into(),
+        optional,
+        help_text: help.into(),
+        max_length: 100,
+        ..DialogElement::default()
+    };
+    let request = OpenDialogRequest {
+        trigger_id: form.trigger_id.to_owned(),
+        url: format!("/plugins/{PLUGIN_ID}/api/v0/dialogs/start"),
+        dialog: Dialog {
+            callback_id: START_CALLBACK.into(),
+            title: "Start an incident".into(),
+            submit_label: "Start".into(),
+            state: form.team_id.to_owned(),
+            elements: vec![
+                text("name", "Name", false, "What is happening, in a few words."),
+                DialogElement {
+                    name: "summary".into(),
+                    display_name: "Summary".into(),
+                    element_type: "textarea".into(),
+                    optional: true,
+                    max_length: 4000,
+                    default: form.summary.chars().take(4000).collect(),
+                    ..DialogElement::default()
+                },
+                DialogElement {
+                    name: "playbook".into(),
+                    display_name: "Playbook".into(),
+                    element_type: "select".into(),
+                    optional: true,
+                    default: form.playbook_id.clone(),
+                    options,
+                    ..DialogElement::default()
+                },
+                text("channel_name", "Channel name", true, "Defaults to the playbook's, like inc-0042-name."),
+                DialogElement {
+                    name: "private".into(),
+                    display_name: "Private channel".into(),
+                    element_type: "bool".into(),
+                    optional: true,
+                    ..DialogElement::default()
+                },
+            ],
+            ..Dialog::default()
+        },
+    };
+    service.mm.open_dialog(&request)
+}
+
+/// Turns a dialog submission (`model.SubmitDialogRequest` JSON) into a start request. The
+/// submitting user comes from the authenticated request, never from the body.
+pub fn start_request(body: &Value) -> Result<StartRequest, ServiceError> {
+    let submission = body.get("submission").cloned().unwrap_or(Value::Null);
+    let text = |key: &str| submission.get(key).and_then(Value::as_str).unwrap_or_default().trim().to_owned();
+    let team_id = body
+        .get("team_id")
+        .and_then(Value::as_str)
+        .filter(|t| !t.is_empty())
+        .or_else(|| body.get("state").and_then(Value::as_str))
+        .unwrap_or_default()
+        .to_owned();
+    Ok(StartRequest {
+        team_id,
+        name: text("name"),
+        summary: text("summary"),
+        playbook_id: Some(text("playbook")).filter(|p| !p.is_empty()),
+        channel_name: Some(text("channel_name")).filter(|c| !c.is_empty()),
+        private: submission.get("private").and_then(|p| p.as_bool().or_else(|| p.as_str().map(|s| s == "true"))),
+        ..StartRequest::default()
+    })
+}
+
+/// A failed submission keeps the form open with the message under the field it concerns.
+pub fn errors_response(e: &ServiceError) -> Value {
+    let field = match e {
+        ServiceError::Invalid(m) if m.to_lowercase().contains("name") && !m.contains("channel") => "name",
+        ServiceError::Invalid(m) if m.to_lowercase().contains("channel") => "channel_name",
+        ServiceError::Invalid(m) if m.to_lowercase().contains("playbook") => "playbook",
+        _ => "",
+    };
+    if field.is_empty() { json!({ "error": e.to_string() }) } else { json!({ "errors": { field: e.to_string() } }) }
+}
+
+pub const UPDATE_CALLBACK: &str = "status_update";
+
+/// The "post a status update" form (`/incident update` without a message): status, impact,
+/// the update, and when the next one is due.
+pub fn open_update<M: Mattermost>(
+    mm: &M,
+    incident: &incident_core::Incident,
+    statuses: &[String],
+    trigger_id: &str,
+) -> Result<(), String> {
+    let option = |text: &str, value: &str| DialogOption { text: text.into(), value: value.into() };
+    let request = OpenDialogRequest {
+        trigger_id: trigger_id.to_owned(),
+        url: format!("/plugins/{PLUGIN_ID}/api/v0/dialogs/update"),
+        dialog: Dialog {
+            callback_id: UPDATE_CALLBACK.into(),
+            title: format!("Status update · {}", incident.reference()).chars().take(24).collect(),
+            submit_label: "Post".into(),
+            state: incident.id.clone(),
+            elements: vec![
+                DialogElement {
+                    name: "status".into(),
+                    display_name: "Status".into(),
+                    element_type: "select".into(),
+                    default: incident.status.clone(),
+                    options: statuses.iter().map(|s| option(s, s)).collect(),
+                    ..DialogElement::default()
+                },
+                DialogElement {
+                    name: "impact".into(),
+                    display_name: "Impact".into(),
+                    element_type: "text".into(),
+                    optional: true,
+                    max_length: 500,
+                    help_text: "Who is affected, and how.".into(),
+                    ..DialogElement::default()
+                },
+                DialogElement {
+                    name: "message".into(),
+                    display_name: "Update".into(),
+                    element_type: "textarea".into(),
+                    max_length: 4000,
+                    help_text: "What happened, and what is next.".into(),
+                    ..DialogElement::default()
+                },
+                DialogElement {
+                    name: "next".into(),
+                    display_name: "Next update in".into(),
+                    element_type: "select".into(),
+                    optional: true,
+                    default: "30".into(),
+                    options: vec![
+                        option("No promise", "0"),
+                        option("15 minutes", "15"),
+                        option("30 minutes", "30"),
+                        option("1 hour", "60"),
+                        option("2 hours", "120"),
+                    ],
+                    ..DialogElement::default()
+                },
+            ],
+            ..Dialog::default()
+        },
+    };
+    mm.open_dialog(&request)
+}
+
+/// The update form's submission, for the incident named in its state.
+pub fn update_draft(body: &Value, now_ms: i64) -> (String, incident_core::lifecycle::UpdateDraft) {
+    let submission = body.get("submission").cloned().unwrap_or(Value::Null);
+    let text = |key: &str| submission.get(key).and_then(Value::as_str).unwrap_or_default().trim().to_owned();
+    let minutes: i64 = text("next").parse().unwrap_or(0);
+    let draft = incident_core::lifecycle::UpdateDraft {
+        status: Some(text("status")).filter(|s| !s.is_empty()),
+        impact: text("impact"),
+        message: text("message"),
+        next_update_at: (minutes > 0).then(|| now_ms + minutes * 60_000),
+    };
+    (body.get("state").and_then(Value::as_str).unwrap_or_default().to_owned(), draft)
+}
