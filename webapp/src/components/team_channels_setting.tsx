@@ -85,7 +85,7 @@ export function TeamChannelsSetting(props: CustomSettingProps): React.ReactEleme
             (e) => !isAbort(e) && setError(errorMessage(e, t)),
         );
         return () => controller.abort();
-    }, []);
+    }, [t]);
 
     const choose = (teamId: string, kind: Kind, channelId: string) => {
         props.onChange(props.id, JSON.stringify(withChoice(chosen, teamId, kind, channelId)));
