@@ -21,7 +21,8 @@ export default tseslint.config(
         languageOptions: {globals: globals.browser},
         rules: {
             'react-hooks/rules-of-hooks': 'error',
-            'react-hooks/exhaustive-deps': 'error',
+            // useFetched(load, deps) takes its deps as useEffect does: check them the same way.
+            'react-hooks/exhaustive-deps': ['error', {additionalHooks: '^useFetched$'}],
             'no-console': 'error',
         },
     },
