@@ -17,7 +17,6 @@ import {openAs, startFaithfulHost} from '../test-support/faithful/harness.mjs';
 
 const skip = skipReason;
 if (skip) {
-    // eslint-disable-next-line no-console
     console.log(`# admin_console.test.mjs skipped: ${skip}`);
 }
 

@@ -23,7 +23,6 @@ const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 const skip = skipReason;
 if (skip) {
-    // eslint-disable-next-line no-console
     console.log(`# commander.test.mjs skipped: ${skip}`);
 }
 

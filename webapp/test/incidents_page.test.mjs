@@ -21,7 +21,6 @@ import {screenshot} from '../test-support/screenshots.mjs';
 
 const skip = skipReason;
 if (skip) {
-    // eslint-disable-next-line no-console
     console.log(`# incidents_page.test.mjs skipped: ${skip}`);
 }
 
@@ -70,7 +69,7 @@ for (const react of REACT_VERSIONS) {
             assert.deepEqual(got, names, what);
         }
 
-        let incA; let incB; let incC;
+        let incA; let incB;
 
         before(async () => {
             host = await startFaithfulHost({react, prefix: 'ir-page-'});
@@ -85,7 +84,7 @@ for (const react of REACT_VERSIONS) {
             await command('alice', '/incident start Login errors for SSO users');
             const list = await api('alice', 'GET', `/incidents?team_id=${seed.team_id}&state=all`);
             assert.equal(list.data.total, 3, JSON.stringify(list.data));
-            [incC, incB, incA] = list.data.items; // newest first
+            [, incB, incA] = list.data.items; // newest first
             assert.equal(incA.name, 'Database down');
             await command('alice', '/incident end', incA.channel_id);
             let r = await api('alice', 'POST', `/incidents/${incB.id}/items`, {section: 'Triage', title: 'Page the payments on-call'});

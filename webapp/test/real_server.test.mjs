@@ -20,7 +20,6 @@ import {
 } from '../test-support/realserver.mjs';
 
 if (skipReason) {
-    // eslint-disable-next-line no-console
     console.log(`# real_server.test.mjs skipped: ${skipReason}`);
 }
 
@@ -76,7 +75,6 @@ describe('webapp against a real Mattermost server', {skip: skipReason, timeout: 
         page = context.pages()[0] ?? await context.newPage();
         page.on('pageerror', (err) => pageErrors.push(String(err)));
         page.on('console', (msg) => {
-            // eslint-disable-next-line no-console
             if (msg.type() === 'error') { console.log(`# page console: ${msg.text()}`); }
         });
 

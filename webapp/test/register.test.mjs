@@ -25,7 +25,6 @@ test('bundle contains no copy of React and reads no host global the host does no
 });
 
 if (skipReason) {
-    // eslint-disable-next-line no-console
     console.log(`# register.test.mjs skipped: ${skipReason}`);
 }
 

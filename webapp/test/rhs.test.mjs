@@ -21,7 +21,6 @@ const WS_EVENT = `custom_${PLUGIN_ID}_incident_updated`;
 
 const skip = skipReason;
 if (skip) {
-    // eslint-disable-next-line no-console
     console.log(`# rhs.test.mjs skipped: ${skip}`);
 }
 

@@ -20,7 +20,6 @@ const fr = (id) => FR[`${PLUGIN_ID}.${id}`];
 
 
 if (skipReason) {
-    // eslint-disable-next-line no-console
     console.log(`# surfaces.test.mjs skipped: ${skipReason}`);
 }
 

@@ -104,7 +104,6 @@ async function leakedIds(page) {
 
 const skip = skipReason;
 if (skip) {
-    // eslint-disable-next-line no-console
     console.log(`# translations.test.mjs skipped: ${skip}`);
 }
 

@@ -61,7 +61,7 @@ export function PlaybooksPage({store}: {store: Store}): React.ReactElement {
             },
         );
         return () => controller.abort();
-    }, [teamId, reloads]);
+    }, [teamId, reloads, setError]);
 
 
     const onExport = (p: Playbook) => act(async () => {

@@ -34,7 +34,7 @@ export function ReportSection({incident, onChanged}: {incident: Incident; onChan
             (e) => !isAbort(e) && setError(errorMessage(e, t)),
         );
         return () => controller.abort();
-    }, [incident.id, reloads, t]);
+    }, [incident.id, reloads, t, setError]);
 
 
     const impact = incident as Incident & {impact_started_at?: number | null; impact_ended_at?: number | null};

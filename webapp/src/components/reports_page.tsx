@@ -3,11 +3,12 @@ import React from 'react';
 import {getTeamReport, listTeamActions} from '../client';
 import type {FollowUpAction, ReportBucket, TeamReport} from '../client';
 import {currentTeamId, useHostState} from '../host';
+import {useFetched} from '../hooks/use_fetched';
 import {useT} from '../i18n';
 import {duration} from '../time';
 import type {Store} from '../types/mattermost';
 
-import {CLS, ErrorBanner, errorMessage, isAbort} from './common';
+import {CLS, ErrorBanner, errorMessage} from './common';
 import {PageNav} from './page_nav';
 
 // Bars of one number per period, drawn in SVG with the theme's colours. The numbers are also in
@@ -73,39 +74,12 @@ export function ReportsPage({store}: {store: Store}): React.ReactElement {
     const t = useT();
     const teamId = useHostState(store, currentTeamId);
     const [period, setPeriod] = React.useState<'week' | 'month'>('month');
-    const [report, setReport] = React.useState<TeamReport | null>(null);
-    const [error, setError] = React.useState('');
-    const [actions, setActions] = React.useState<FollowUpAction[]>([]);
-
-    React.useEffect(() => {
-        if (!teamId) {
-            return undefined;
-        }
-        const controller = new AbortController();
-        // An aborted request (the page went away) sets nothing: React 17 warns of a state update
-        // on an unmounted component.
-        listTeamActions(teamId, controller.signal).then((r) => setActions(r.items || []), (e) => {
-            if (!isAbort(e)) {
-                setActions([]);
-            }
-        });
-        return () => controller.abort();
-    }, [teamId]);
-
-    React.useEffect(() => {
-        if (!teamId) {
-            return undefined;
-        }
-        const controller = new AbortController();
-        getTeamReport(teamId, period, period === 'month' ? 6 : 8, controller.signal).then(
-            (r) => {
-                setReport(r);
-                setError('');
-            },
-            (e) => !isAbort(e) && setError(errorMessage(e, t)),
-        );
-        return () => controller.abort();
-    }, [teamId, period, t]);
+    // The actions list is left empty when it cannot be read; the report says its error.
+    const fetchedActions = useFetched<FollowUpAction[]>((signal) => (teamId ? listTeamActions(teamId, signal).then((r) => r.items || []) : undefined), [teamId]);
+    const actions = fetchedActions.error ? [] : fetchedActions.data ?? [];
+    const fetchedReport = useFetched<TeamReport>((signal) => (teamId ? getTeamReport(teamId, period, period === 'month' ? 6 : 8, signal) : undefined), [teamId, period]);
+    const report = fetchedReport.data;
+    const error = fetchedReport.error ? errorMessage(fetchedReport.error, t) : '';
 
     const hours = (ms: number) => duration(ms, t);
     return (

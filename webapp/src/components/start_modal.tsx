@@ -72,6 +72,9 @@ function StartForm({teamId, request, onClose, onStarted}: {
             },
         );
         return () => controller.abort();
+        // request.playbookId is read only to keep a choice the list still has: a new choice must not
+        // fetch the playbooks again. request is the caller's mutable object, updated by setPlaybookId.
+        // eslint-disable-next-line react-hooks/exhaustive-deps
     }, [teamId, t]);
 
     // The playbook decides the channel's default privacy until the user says otherwise.

@@ -1,11 +1,12 @@
 import React from 'react';
 
 import {getChannel, listAllTeams, searchTeamChannels} from '../client';
+import {useFetched} from '../hooks/use_fetched';
 import {useT} from '../i18n';
 import type {Channel, Team} from '../types/incident';
 
 import {useChannelSearch} from './channel_search';
-import {CLS, errorMessage, isAbort} from './common';
+import {CLS, errorMessage} from './common';
 
 // The System Console setting `TeamChannels`: per team, the channel every new incident of the
 // team is announced in and the digest channel. Mattermost renders it in the plugin's settings
@@ -73,19 +74,12 @@ export function withChoice(current: TeamChannels, teamId: string, kind: Kind, ch
 
 export function TeamChannelsSetting(props: CustomSettingProps): React.ReactElement {
     const t = useT();
-    const [teams, setTeams] = React.useState<Team[] | null>(null);
-    const [error, setError] = React.useState('');
+    const fetchedTeams = useFetched<Team[]>((signal) => listAllTeams(signal)
+        .then((list) => [...list].sort((a, b) => (a.display_name || a.name).localeCompare(b.display_name || b.name))), []);
+    const teams = fetchedTeams.data;
+    const error = fetchedTeams.error ? errorMessage(fetchedTeams.error, t) : '';
     const chosen = parseTeamChannels(props.value);
     const disabled = Boolean(props.disabled || props.setByEnv);
-
-    React.useEffect(() => {
-        const controller = new AbortController();
-        listAllTeams(controller.signal).then(
-            (list) => setTeams([...list].sort((a, b) => (a.display_name || a.name).localeCompare(b.display_name || b.name))),
-            (e) => !isAbort(e) && setError(errorMessage(e, t)),
-        );
-        return () => controller.abort();
-    }, []);
 
     const choose = (teamId: string, kind: Kind, channelId: string) => {
         props.onChange(props.id, JSON.stringify(withChoice(chosen, teamId, kind, channelId)));
@@ -238,18 +232,10 @@ function ChannelPicker({teamId, teamName, label, clearLabel, channelId, disabled
 // The channel a saved id names: the channel, 'missing' when the server has none (deleted or
 // never existed), null while loading or for no id.
 function useChannel(channelId: string): Channel | 'missing' | null {
-    const [channel, setChannel] = React.useState<Channel | 'missing' | null>(null);
-    React.useEffect(() => {
-        setChannel(null);
-        if (!channelId) {
-            return undefined;
-        }
-        const controller = new AbortController();
-        getChannel(channelId, controller.signal).then(
-            (c) => setChannel(c.delete_at ? 'missing' : c),
-            (e) => !isAbort(e) && setChannel('missing'),
-        );
-        return () => controller.abort();
-    }, [channelId]);
-    return channel;
+    const fetched = useFetched<Channel>((signal) => (channelId ? getChannel(channelId, signal) : undefined), [channelId]);
+    // Nothing (null) while there is no channel or it is being read; 'missing' if it cannot be read or was deleted.
+    if (!channelId || fetched.loading || !(fetched.data || fetched.error)) {
+        return null;
+    }
+    return fetched.error || fetched.data?.delete_at ? 'missing' : fetched.data;
 }

@@ -107,7 +107,7 @@ export function UserPicker({teamId, label, excludeIds = [], busy = false, onPick
         }
     };
 
-    let status = '';
+    let status: string;
     if (error) {
         status = error;
     } else if (users === null) {

@@ -54,6 +54,8 @@ export interface PluginRegistry {
     // Served at /<team>/<plugin id>/<route>.
     registerNeedsTeamRoute?(route: string, component: ComponentType<Record<string, unknown>>): string;
     // A System Console setting of type "custom", by its key in plugin.json (case-insensitive).
+    // Any props: the host passes CustomSettingProps, and a component typed with them must be accepted.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     registerAdminConsoleCustomSetting?(key: string, component: ComponentType<any>, options?: {showTitle?: boolean}): void;
     registerAppBarComponent?(iconUrl: string, action: (channel?: Channel, member?: ChannelMembership) => void, tooltipText: ReactNode): string | {id: string};
 }

@@ -47,7 +47,7 @@ function writePath(config, path, value) {
     const parts = path.split('.').map((p) => p.replace(/\+/g, '.'));
     let obj = config;
     for (const part of parts.slice(0, -1)) {
-        if (obj[part] == null) {
+        if (obj[part] === undefined || obj[part] === null) {
             obj[part] = {};
         }
         obj = obj[part];

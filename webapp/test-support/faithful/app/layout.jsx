@@ -170,12 +170,12 @@ function SidebarRight({host, state}) {
         e('div', {id: 'rhsContainer', className: 'sidebar-right__body'}, e(plugin.component, {theme: host.theme, webSocketClient: host.websocket})));
 }
 
-function AppBar({host, state}) {
+function AppBar({state}) {
     const channel = currentChannel(state);
     const member = channel ? state.entities.channels.myMembers[channel.id] : undefined;
     const active = components(state, 'RightHandSidebarComponent').find((c) => c.id === state.views.rhs.pluggableId);
     // Items for the channels product: supportedProductIds null (the default) or naming it.
-    const items = components(state, 'AppBar').filter((c) => c.supportedProductIds == null || [].concat(c.supportedProductIds).some((p) => p === '*' || p === null));
+    const items = components(state, 'AppBar').filter((c) => c.supportedProductIds === undefined || c.supportedProductIds === null || [].concat(c.supportedProductIds).some((p) => p === '*' || p === null));
     return e('div', {className: 'app-bar', role: 'navigation', 'aria-label': 'App Bar'}, items.map((c) =>
         e('div', {key: c.id, id: `app-bar-icon-${c.id}`, role: 'button', tabIndex: 0,
             className: `app-bar__icon${active && (c.rhsComponentId ? c.rhsComponentId === active.id : c.pluginId === active.pluginId) ? ' app-bar__icon--active' : ''}`,
@@ -218,6 +218,6 @@ export function HostApp({host}) {
         e('div', {className: `app__body${appBarOn ? ' app-bar-enabled' : ''}`, id: 'app-layout'},
             center,
             e(SidebarRight, {host, state}),
-            appBarOn && e(AppBar, {host, state})),
+            appBarOn && e(AppBar, {state})),
         components(state, 'Global').map((g) => e(g.component, {key: g.id})));
 }

@@ -4,7 +4,7 @@
 // events); the server decides who gets an event (its broadcast: user, channel members or team
 // members), so a client only ever sees what was addressed to its user. After a reconnect the
 // plugins' reconnect handlers run, as the real host calls them.
-export function createWebSocket(host) {
+export function createWebSocket(_host) {
     const handlers = {}; // plugin id -> {event: handler}
     const reconnectHandlers = {}; // plugin id -> handler
     let socket = null;
