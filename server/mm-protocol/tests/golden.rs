@@ -1,5 +1,5 @@
 //! Golden bytes: what Go's encoding/gob and net/rpc put on the wire, as measured with Go's own
-//! standard library and recorded in shared/docs/protocol.md §4.6. Our encoders must produce
+//! standard library and recorded in docs/protocol.md §4.6. Our encoders must produce
 //! these bytes and our decoders must read them.
 
 use std::sync::Arc;
