@@ -22,7 +22,7 @@ const dbFile = "incident-response.db"
 // dataDir is the fake server's FileSettings.Directory (harness/fakeapi.go buildConfig).
 func dataDir(f *fixture) string { return filepath.Join(f.h.WorkDir, "data") }
 
-// dbPath is where the plugin keeps its database (server/plugin-host/src/data.rs).
+// dbPath is where the plugin keeps its database (server/plugin-host/src/storage.rs).
 func dbPath(f *fixture) string { return filepath.Join(dataDir(f), "plugins", pluginID, dbFile) }
 
 func run(t *testing.T, name string, args ...string) {

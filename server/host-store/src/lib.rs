@@ -15,10 +15,10 @@ pub mod dialect;
 mod fault;
 #[cfg(feature = "pg-client")]
 pub mod pg_client;
-mod shared;
+mod shared_db;
 mod sqlite;
 
-pub use shared::{SharedDbStore, SqlConnector, SqlError, SqlErrorKind, SqlSession};
+pub use shared_db::{SharedDbStore, SqlConnector, SqlError, SqlErrorKind, SqlSession};
 pub use sqlite::SqliteStore;
 
 /// A value bound to or read from a statement.

@@ -6,22 +6,13 @@ use crate::checklist::{ItemRef, ItemState};
 /// What kind of failure, independent of transport.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ErrorKind {
-    /// The input is malformed or out of bounds (HTTP 400).
+    /// The input is malformed or out of bounds (the guest answers 400).
     Invalid,
-    /// The thing addressed does not exist (HTTP 404).
+    /// The thing addressed does not exist (404).
     NotFound,
-    /// The request is well-formed but conflicts with the current state (HTTP 409).
+    /// The request is well-formed but conflicts with the current state (409). The domain knows
+    /// no transport: the guest's `ServiceError` maps these kinds to HTTP statuses.
     Conflict,
-}
-
-impl ErrorKind {
-    pub fn http_status(self) -> u16 {
-        match self {
-            ErrorKind::Invalid => 400,
-            ErrorKind::NotFound => 404,
-            ErrorKind::Conflict => 409,
-        }
-    }
 }
 
 /// Everything a domain operation can refuse. Display texts are complete sentences for users.
@@ -157,11 +148,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn kinds_map_to_http_statuses() {
-        assert_eq!(DomainError::InvalidName("x".into()).kind().http_status(), 400);
-        assert_eq!(DomainError::NoSuchItem(ItemRef::Number(7)).kind().http_status(), 404);
+    fn errors_have_the_kind_of_refusal_they_are() {
+        assert_eq!(DomainError::InvalidName("x".into()).kind(), ErrorKind::Invalid);
+        assert_eq!(DomainError::NoSuchItem(ItemRef::Number(7)).kind(), ErrorKind::NotFound);
         assert_eq!(DomainError::NoSuchSection("Triage".into()).kind(), ErrorKind::NotFound);
-        assert_eq!(DomainError::IncidentEnded.kind().http_status(), 409);
+        assert_eq!(DomainError::IncidentEnded.kind(), ErrorKind::Conflict);
         assert_eq!(DomainError::AlreadyCommander.kind(), ErrorKind::Conflict);
         assert_eq!(DomainError::InvalidImport("x".into()).kind(), ErrorKind::Invalid);
     }

@@ -1,5 +1,5 @@
 //! The incident itself: starting one (optionally from a playbook), changing the commander,
-//! ending it. Checklist mutations live in `items.rs`, addressing in `checklist.rs`.
+//! ending it. Checklist mutations live in `checklist_edits.rs`, addressing in `checklist.rs`.
 
 use serde::{Deserialize, Serialize};
 

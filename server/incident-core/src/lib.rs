@@ -8,26 +8,32 @@
 //! Every operation validates first and changes nothing when it fails; every successful mutation
 //! of an [`Incident`] appends one [`TimelineEvent`] (two when it also resolves the incident: the
 //! status change, then the end), so the timeline is a complete audit of who did what and when.
+//!
+//! [`Incident`] is one type whose methods are grouped by topic, one `impl Incident` block per
+//! file: starting, renaming and ending in `incident.rs`; checklist addressing in `checklist.rs`
+//! and its edits in `checklist_edits.rs`; severity, status, roles and updates in `lifecycle.rs`;
+//! notes, hidden events and the impact window in `notes.rs`; reminders in `reminders.rs`; the
+//! timeline's own bookkeeping in `timeline.rs`.
 
 pub mod actions;
 pub mod checklist;
+mod checklist_edits;
 pub mod conduct;
-pub mod defaults;
+pub mod default_playbooks;
 pub mod error;
 pub mod filter;
 pub mod ids;
 pub mod incident;
-mod items;
-pub mod learning;
 pub mod lifecycle;
 pub mod metrics;
 pub mod naming;
+pub mod notes;
 pub mod playbook;
 pub mod reminders;
 pub mod render;
-pub mod reports;
 pub mod shared_channels;
 pub mod stakeholders;
+pub mod team_report;
 #[cfg(test)]
 mod test_support;
 mod text;

@@ -151,7 +151,7 @@ impl mm_protocol::Hooks for HostHooks {
         let api = ApiClient::new(api);
         guest.set_api(api.clone());
         let driver = driver.map(mm_api::DriverClient::new);
-        let store = crate::data::open_store(&api, driver, &self.plugin_id).await.inspect_err(|e| log::error(e))?;
+        let store = crate::storage::open_store(&api, driver, &self.plugin_id).await.inspect_err(|e| log::error(e))?;
         guest.set_store(store.clone());
         if let Ok(mut slot) = self.store.lock() {
             *slot = Some(store);

@@ -4,10 +4,10 @@
 //! the plugin logic (a wasm component next to this executable) in the background, and serves
 //! every hook by running it in the guest. Errors stop at this edge as log lines and error answers.
 
-mod data;
 mod db_driver;
 mod hooks;
 mod log;
+mod storage;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -62,7 +62,7 @@ async fn run() -> anyhow::Result<()> {
         }
         loader.set(loaded.map_err(|e| e.to_string()));
     });
-    let plugin_id = data::plugin_id(&guest_dir()?);
+    let plugin_id = storage::plugin_id(&guest_dir()?);
     mm_protocol::serve(Arc::new(HostHooks::new(slot, plugin_id))).await.context("plugin protocol")?;
     Ok(())
 }

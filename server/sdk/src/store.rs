@@ -1,5 +1,6 @@
-//! The plugin's SQLite database, as the guest uses it. The guest owns its schema (migrations),
-//! its queries and its transactions; the host owns the file.
+//! The plugin's database, as the guest uses it: its own SQLite file, or its schema in
+//! Mattermost's PostgreSQL (the `StorageBackend` setting). The guest owns its schema
+//! (migrations), its queries and its transactions; the host owns the connection.
 
 use crate::wit::mattermost::plugin::store as host;
 

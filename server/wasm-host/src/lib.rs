@@ -4,12 +4,11 @@
 //! gets a fresh instance (a `Store`) from a pre-linked `InstancePre`, with a memory cap and a
 //! deadline. A trap, a deadline or running out of memory ends that instance only: the hook gets
 //! a [`GuestError`] and the next call starts clean. Guest state that must outlive a call lives
-//! in the server (KV store, posts) or, later, in the host's SQLite store — never in guest memory.
+//! in the server (KV store, posts) or in the host's store (the plugin's SQLite file or Mattermost's
+//! PostgreSQL) — never in guest memory.
 
 mod limits;
-mod outbound;
 mod state;
-mod store;
 mod v0_1;
 
 use std::path::Path;

@@ -102,8 +102,8 @@ pub fn dispatch<M: Mattermost, D: Database>(
         ("GET", ["api", "v0", "reports"]) => (|| {
             let team = query_param(request, "team_id").ok_or_else(|| ServiceError::Invalid("`team_id` is required.".into()))?;
             let period = match query_param(request, "period").as_deref() {
-                None => incident_core::reports::Period::Month,
-                Some(p) => incident_core::reports::Period::parse(p)
+                None => incident_core::team_report::Period::Month,
+                Some(p) => incident_core::team_report::Period::parse(p)
                     .ok_or_else(|| ServiceError::Invalid("`period` is week or month.".into()))?,
             };
             let periods = match query_param(request, "periods") {

@@ -189,10 +189,10 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         &self,
         user_id: &str,
         team_id: &str,
-        period: incident_core::reports::Period,
+        period: incident_core::team_report::Period,
         periods: usize,
-    ) -> Result<incident_core::reports::TeamReport> {
-        use incident_core::reports::ReportIncident;
+    ) -> Result<incident_core::team_report::TeamReport> {
+        use incident_core::team_report::ReportIncident;
         if !self.mm.is_team_member(team_id, user_id) && !self.mm.is_system_admin(user_id) {
             return Err(ServiceError::Forbidden("You are not a member of this team.".into()));
         }
@@ -211,7 +211,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             if !self.correct_public_rows(as_rows, &visible)? || round == CORRECTION_ROUNDS {
                 let playbooks = self.repo.playbook_titles(team_id)?;
                 let title = |id: &str| playbooks.iter().find(|(p, _)| p == id).map(|(_, t)| t.clone());
-                return Ok(incident_core::reports::team_report(&rows, &actions, &title, period, periods, self.now));
+                return Ok(incident_core::team_report::team_report(&rows, &actions, &title, period, periods, self.now));
             }
         }
         Err(ServiceError::Internal("the report could not be made".into()))

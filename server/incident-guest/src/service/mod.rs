@@ -674,7 +674,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
 
     pub fn ensure_seeded(&mut self, team_id: &str) -> Result<()> {
         if !self.repo.is_seeded(team_id)? {
-            let defaults = incident_core::defaults::default_playbooks(team_id, self.ids, self.now);
+            let defaults = incident_core::default_playbooks::default_playbooks(team_id, self.ids, self.now);
             self.repo.seed_team(team_id, &defaults, self.now)?;
         }
         Ok(())

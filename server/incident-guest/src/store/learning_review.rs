@@ -6,7 +6,7 @@ use mattermost_plugin_sdk::store::{Rows, Statement};
 use serde::Serialize;
 
 use incident_core::IncidentFilter;
-use incident_core::reports::OpenActions;
+use incident_core::team_report::OpenActions;
 
 use crate::store::db::Database;
 use crate::store::incident_list::{Visible, filter_sql, restrict};

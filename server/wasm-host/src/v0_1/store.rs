@@ -3,8 +3,8 @@
 
 use host_store::{Rows, Statement, StoreError, StoreValue};
 
+use super::mattermost::plugin::store as wit;
 use crate::HostState;
-use crate::v0_1::mattermost::plugin::store as wit;
 
 fn value_in(v: wit::Value) -> StoreValue {
     match v {

@@ -1,7 +1,12 @@
-//! Host side of interface `mattermost:plugin@0.1.0` (wit/v0.1, frozen).
+//! Host side of interface `mattermost:plugin@0.1.0` (wit/v0.1; frozen once the plugin's first
+//! release ships, docs/ARCHITECTURE.md): the `api` and `types` imports here, `store` and
+//! `outbound` beside it.
 //!
-//! A later version gets its own module (`v0_2.rs`) with its own `bindgen!`; the runtime then
+//! A later version gets a folder of its own (`v0_2/`) with its own `bindgen!`; the runtime then
 //! picks the module by the version the guest imports (see `check_interface`).
+
+mod outbound;
+mod store;
 
 use mm_api::{ApiClient, ApiError, LogLevel};
 use mm_model::{Bot, Channel, Command, OpenDialogRequest, Post, Props, WebsocketBroadcast};

@@ -17,8 +17,8 @@ use std::net::{IpAddr, SocketAddr, ToSocketAddrs, UdpSocket};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use super::mattermost::plugin::outbound::Host;
 use crate::state::HostState;
-use crate::v0_1::mattermost::plugin::outbound::Host;
 
 const MAX_TIMEOUT_MS: u32 = 10_000;
 const MAX_ANSWER_BYTES: u64 = 64 * 1024;

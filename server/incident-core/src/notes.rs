@@ -1,7 +1,7 @@
 //! Learning from an incident, the part kept on the incident itself: notes written straight onto
 //! the timeline (key events, decisions, hypotheses), their later edits, hiding events from the
 //! shown timeline, and the customer-impact window. Follow-up actions live beside incidents
-//! ([`crate::actions`]); metrics and the report read all of it ([`crate::report`]).
+//! ([`crate::actions`]); metrics and the report read all of it ([`crate::render::report`]).
 
 use crate::error::DomainError;
 use crate::incident::{Incident, require};
