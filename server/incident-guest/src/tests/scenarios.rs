@@ -19,6 +19,19 @@ pub(crate) struct World {
 }
 
 impl World {
+    /// One timer run of webhook deliveries at `now`, with the timer's own budget.
+    pub(crate) fn deliver_webhooks_at(&self, now: i64) -> usize {
+        let mut ids = crate::ids_and_clock::RandomIds;
+        let s = crate::service::Service {
+            mm: &self.mm,
+            repo: crate::store::repo::Repo::new(&self.db),
+            ids: &mut ids,
+            now,
+            bot_id: "u-bot".into(),
+        };
+        s.deliver_webhooks(crate::service::webhooks::DeliveryBudget::for_timer_run(std::time::Instant::now())).expect("deliver")
+    }
+
     pub(crate) fn new() -> Self {
         let db = NativeDb::new();
         Repo::new(&db).migrate().expect("migrate");
@@ -823,7 +836,7 @@ fn webhooks_are_queued_delivered_retried_and_logged() {
     let ch = inc["channel_id"].as_str().expect("channel").to_owned();
     assert_eq!(w.mm.webhook_calls.borrow().len(), 0, "queued, not sent inside the request");
     let now = crate::ids_and_clock::now_ms();
-    assert_eq!(crate::tests::webhooks::deliver_at(&w, now), 1);
+    assert_eq!(w.deliver_webhooks_at(now), 1);
     {
         let calls = w.mm.webhook_calls.borrow();
         assert_eq!(calls.len(), 2, "one start event to each URL");
@@ -834,10 +847,10 @@ fn webhooks_are_queued_delivered_retried_and_logged() {
     // The severity change is sent to both; b's start retry is due at once and goes along (503).
     w.cmd("u-alice", &ch, "/incident severity P2");
     assert_eq!(w.mm.webhook_calls.borrow().len(), 2);
-    crate::tests::webhooks::deliver_at(&w, crate::ids_and_clock::now_ms());
+    w.deliver_webhooks_at(crate::ids_and_clock::now_ms());
     assert_eq!(w.mm.webhook_calls.borrow().len(), 5);
     w.cmd("u-alice", &ch, "/incident checkadd Triage Look"); // not a webhook event
-    crate::tests::webhooks::deliver_at(&w, crate::ids_and_clock::now_ms());
+    w.deliver_webhooks_at(crate::ids_and_clock::now_ms());
     assert_eq!(w.mm.webhook_calls.borrow().len(), 5);
 
     let log = |w: &World| w.http(Some("u-root"), "GET", "/api/v0/webhooks/deliveries", Value::Null).1;
@@ -874,7 +887,7 @@ fn webhooks_are_queued_delivered_retried_and_logged() {
     assert_eq!(status, 403, "the log is for system admins");
 
     // The timer retries what is due; after the last attempt a delivery is failed, not lost.
-    let run_at = |now: i64| crate::tests::webhooks::deliver_at(&w, now);
+    let run_at = |now: i64| w.deliver_webhooks_at(now);
     assert_eq!(run_at(now + 1_000), 0, "not due yet: a minute after the second try");
     assert_eq!(run_at(now + 61_000), 1);
     *w.mm.webhook_default.borrow_mut() = Some(Ok(500));

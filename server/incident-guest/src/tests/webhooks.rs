@@ -23,9 +23,8 @@ fn two_webhooks() -> String {
     format!("{HOOK_A} {SECRET_A}\n{HOOK_B} whsec-bbbbbbbbbbbbbbbb")
 }
 
-/// One timer run at `now`, with the timer's own budget.
-pub(crate) fn deliver_at(w: &World, now: i64) -> usize {
-    deliver_with(w, &w.db, now, DeliveryBudget::for_timer_run(Instant::now()))
+fn deliver_at(w: &World, now: i64) -> usize {
+    w.deliver_webhooks_at(now)
 }
 
 fn deliver_with<D: Database>(w: &World, db: &D, now: i64, budget: DeliveryBudget) -> usize {
