@@ -330,12 +330,17 @@ for (const react of REACT_VERSIONS) {
             await up.focus();
             await page.keyboard.press('Enter');
             await until(async () => (await get(incQ.id)).checklists[0].items[1].title === 'Open a ticket', 'moved to 2nd');
-            await settledFocus(page, () => document.activeElement?.getAttribute('aria-label'), 'Move “Open a ticket” up');
+            // The server has it; the panel is done once its buttons are enabled again (they wait
+            // for the answer), with focus still on "Move up".
+            await until(async () => !(await up.isDisabled()), 'Move up enabled after the first move');
+            assert.equal(await settledFocus(page, () => document.activeElement?.getAttribute('aria-label'), 'Move “Open a ticket” up'), 'Move “Open a ticket” up');
             await page.keyboard.press('Enter');
             await until(async () => (await get(incQ.id)).checklists[0].items[0].title === 'Open a ticket', 'moved to 1st');
             // At the top, "up" is disabled and focus went to "down".
             assert.equal(await settledFocus(page, () => document.activeElement?.getAttribute('aria-label'), 'Move “Open a ticket” down'), 'Move “Open a ticket” down');
             assert.equal(await up.isDisabled(), true);
+            const down = menuFor('Open a ticket').getByRole('button', {name: 'Move “Open a ticket” down'});
+            await until(async () => !(await down.isDisabled()), 'Move down enabled after the second move');
             await page.keyboard.press('Enter');
             await until(async () => (await get(incQ.id)).checklists[0].items[1].title === 'Open a ticket', 'moved down to 2nd');
             const order = (await get(incQ.id)).checklists[0].items.map((i) => i.title);
