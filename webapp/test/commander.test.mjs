@@ -318,10 +318,13 @@ for (const react of REACT_VERSIONS) {
             await actionsFor('Open a ticket').click();
             await menuFor('Open a ticket').getByRole('button', {name: 'Skip'}).click();
             await until(async () => byTitle(await get(incQ.id), 'Open a ticket').state === 'skipped', 'skipped on the server');
+            // The menu closes when the panel has the answer; only then is the next click its own.
+            await menuFor('Open a ticket').waitFor({state: 'detached'});
             await rhs().locator('li').filter({has: page.getByRole('checkbox', {name: 'Open a ticket', exact: true})}).getByText('Skipped').waitFor();
             await actionsFor('Open a ticket').click();
             await menuFor('Open a ticket').getByRole('button', {name: 'Restore'}).click();
             await until(async () => byTitle(await get(incQ.id), 'Open a ticket').state === 'open', 'restored on the server');
+            await menuFor('Open a ticket').waitFor({state: 'detached'});
 
             // Keyboard only: focus "Move up", Enter twice; the item ends first and focus stays in its menu.
             await actionsFor('Open a ticket').focus();
