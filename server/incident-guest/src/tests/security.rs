@@ -453,22 +453,7 @@ fn names_cannot_hide_bidi_overrides_or_zero_width_characters() {
 #[test]
 fn a_playbook_stored_with_duplicate_channels_before_the_fix_publishes_once_per_channel() {
     let w = with_announcement_channels();
-    let old = incident_core::Playbook {
-        id: "old".into(),
-        team_id: TEAM.into(),
-        title: "Old".into(),
-        announcement_channel_ids: vec!["ops".into(); 50],
-        created_at: 1,
-        ..Default::default()
-    };
-    crate::store::repo::Repo::new(&w.db).insert_playbook(&old).expect("insert");
-    let (status, inc) = w.http(
-        Some("u-alice"),
-        "POST",
-        "/api/v0/incidents",
-        json!({"team_id": TEAM, "name": "Queue stuck", "playbook_id": "old"}),
-    );
-    assert_eq!(status, 201, "{inc}");
+    let inc = start_from_a_playbook_stored_before_the_limits(&w, vec!["ops".into(); 50]);
     let (status, v) = w.http(
         Some("u-alice"),
         "PUT",
@@ -497,22 +482,7 @@ fn a_playbook_stored_with_too_many_channels_before_the_limit_announces_in_at_mos
     }
     let mut stored = many.clone();
     stored.extend(many.iter().cloned());
-    let old = incident_core::Playbook {
-        id: "old".into(),
-        team_id: TEAM.into(),
-        title: "Old".into(),
-        announcement_channel_ids: stored,
-        created_at: 1,
-        ..Default::default()
-    };
-    crate::store::repo::Repo::new(&w.db).insert_playbook(&old).expect("insert");
-    let (status, inc) = w.http(
-        Some("u-alice"),
-        "POST",
-        "/api/v0/incidents",
-        json!({"team_id": TEAM, "name": "Queue stuck", "playbook_id": "old"}),
-    );
-    assert_eq!(status, 201, "{inc}");
+    start_from_a_playbook_stored_before_the_limits(&w, stored);
     let announced: Vec<&String> = many.iter().filter(|c| w.mm.posts_in(c).iter().any(|p| p.contains("Queue stuck"))).collect();
     assert_eq!(announced.len(), incident_core::playbook::MAX_ANNOUNCEMENT_CHANNELS, "{announced:?}");
     for c in &many {
@@ -538,4 +508,26 @@ fn messages_read_only_the_playbooks_that_have_keywords() {
     repo.insert_playbook(&playbook("keyed", "Keyed", &["database outage"])).expect("insert");
     let found: Vec<String> = repo.playbooks_with_keywords(TEAM).expect("query").into_iter().map(|p| p.id).collect();
     assert_eq!(found, vec!["keyed".to_owned()]);
+}
+
+/// A playbook written straight to the store, as a version before the announcement-channel
+/// limits saved it (nothing normalised), and an incident "Queue stuck" started from it by alice.
+fn start_from_a_playbook_stored_before_the_limits(w: &World, announcement_channel_ids: Vec<String>) -> Value {
+    let old = incident_core::Playbook {
+        id: "old".into(),
+        team_id: TEAM.into(),
+        title: "Old".into(),
+        announcement_channel_ids,
+        created_at: 1,
+        ..Default::default()
+    };
+    crate::store::repo::Repo::new(&w.db).insert_playbook(&old).expect("insert");
+    let (status, inc) = w.http(
+        Some("u-alice"),
+        "POST",
+        "/api/v0/incidents",
+        json!({"team_id": TEAM, "name": "Queue stuck", "playbook_id": "old"}),
+    );
+    assert_eq!(status, 201, "{inc}");
+    inc
 }
