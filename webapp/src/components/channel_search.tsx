@@ -78,6 +78,36 @@ export function useChannelSearch(
     return {found, error};
 }
 
+// The channels a search found, each a button that chooses it.
+export function ChannelResults({found, label, describe, onChoose}: {
+    found: Channel[] | null;
+    label: string;
+    describe: (channel: Channel) => string;
+    onChoose: (channel: Channel) => void;
+}): React.ReactElement | null {
+    if (!found || found.length === 0) {
+        return null;
+    }
+    return (
+        <ul
+            className={`${CLS}-channel-search__results`}
+            aria-label={label}
+        >
+            {found.map((c) => (
+                <li key={c.id}>
+                    <button
+                        type='button'
+                        className={`${CLS}-link-button`}
+                        onClick={() => onChoose(c)}
+                    >
+                        {describe(c)}
+                    </button>
+                </li>
+            ))}
+        </ul>
+    );
+}
+
 // Finds a team's public channels by name as the user types; each match is a button that adds it.
 export function ChannelSearch({teamId, excludeIds, onPick}: {
     teamId: string;
@@ -107,27 +137,15 @@ export function ChannelSearch({teamId, excludeIds, onPick}: {
                 aria-label={t('channels.search', 'Add an announcement channel')}
                 onChange={(e) => setTerm(e.target.value)}
             />
-            {found && found.length > 0 && (
-                <ul
-                    className={`${CLS}-channel-search__results`}
-                    aria-label={t('channels.results', 'Matching channels')}
-                >
-                    {found.map((c) => (
-                        <li key={c.id}>
-                            <button
-                                type='button'
-                                className={`${CLS}-link-button`}
-                                onClick={() => {
-                                    onPick(c);
-                                    setTerm('');
-                                }}
-                            >
-                                {t('channels.add', 'Add ~{name}', {name: c.display_name || c.name})}
-                            </button>
-                        </li>
-                    ))}
-                </ul>
-            )}
+            <ChannelResults
+                found={found}
+                label={t('channels.results', 'Matching channels')}
+                describe={(c) => t('channels.add', 'Add ~{name}', {name: c.display_name || c.name})}
+                onChoose={(c) => {
+                    onPick(c);
+                    setTerm('');
+                }}
+            />
             <div
                 className={`${CLS}-small ${CLS}-muted`}
                 role={error ? 'alert' : 'status'}

@@ -5,7 +5,7 @@ import {useFetched} from '../hooks/use_fetched';
 import {useT} from '../i18n';
 import type {Channel, Team} from '../types/incident';
 
-import {useChannelSearch} from './channel_search';
+import {ChannelResults, useChannelSearch} from './channel_search';
 import {CLS, errorMessage} from './common';
 
 // The System Console setting `TeamChannels`: per team, the channel every new incident of the
@@ -195,29 +195,17 @@ function ChannelPicker({teamId, teamName, label, clearLabel, channelId, disabled
                 aria-describedby={`${inputId}-status`}
                 onChange={(e) => setTerm(e.target.value)}
             />
-            {found && found.length > 0 && (
-                <ul
-                    className={`${CLS}-channel-search__results`}
-                    aria-label={t('teamChannels.results', 'Channels of {team}', {team: teamName})}
-                >
-                    {found.map((c) => (
-                        <li key={c.id}>
-                            <button
-                                type='button'
-                                className={`${CLS}-link-button`}
-                                onClick={() => {
-                                    onChoose(c.id);
-                                    setTerm('');
-                                }}
-                            >
-                                {c.type === 'P' ?
-                                    t('teamChannels.usePrivate', 'Use ~{name} (private)', {name: c.display_name || c.name}) :
-                                    t('teamChannels.use', 'Use ~{name}', {name: c.display_name || c.name})}
-                            </button>
-                        </li>
-                    ))}
-                </ul>
-            )}
+            <ChannelResults
+                found={found}
+                label={t('teamChannels.results', 'Channels of {team}', {team: teamName})}
+                describe={(c) => (c.type === 'P' ?
+                    t('teamChannels.usePrivate', 'Use ~{name} (private)', {name: c.display_name || c.name}) :
+                    t('teamChannels.use', 'Use ~{name}', {name: c.display_name || c.name}))}
+                onChoose={(c) => {
+                    onChoose(c.id);
+                    setTerm('');
+                }}
+            />
             <div
                 id={`${inputId}-status`}
                 className={`${CLS}-small ${CLS}-muted`}
