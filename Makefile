@@ -11,6 +11,8 @@ VERSION := $(shell python3 -c 'import json;print(json.load(open("plugin.json"))[
 BUNDLE := dist/$(ID)-$(VERSION).tar.gz
 GUEST := target/wasm32-wasip2/wasm/incident_guest.wasm
 FAULTY_GUEST := target/wasm32-wasip2/wasm/faulty_guest.wasm
+GUEST_CWASM := $(GUEST:.wasm=.cwasm)
+FAULTY_GUEST_CWASM := $(FAULTY_GUEST:.wasm=.cwasm)
 
 .PHONY: all dist host guest webapp lint test test-rust test-webapp test-conformance api-fuzz e2e run setup-e2e bench fuzz deploy setup clean
 
@@ -24,8 +26,13 @@ setup:
 host: setup
 	$(CARGO) build --release -p plugin-host
 
+## The plugin logic (and the sandbox tests' fault fixture) as wasm components, then each
+## compiled ahead of time with the host's own wasmtime configuration (precompile-guest): the
+## shipped host loads the .cwasm and has no compiler.
 guest: setup
 	$(CARGO) build --profile wasm --target wasm32-wasip2 -p incident-guest -p faulty-guest
+	$(CARGO) run --quiet --release -p wasm-host --features compiler --bin precompile-guest -- \
+		$(GUEST) $(GUEST_CWASM) $(FAULTY_GUEST) $(FAULTY_GUEST_CWASM)
 
 webapp: setup
 	cd webapp && $(NPM) run build
@@ -53,9 +60,11 @@ lint: setup
 	python3 build/check-licences.py
 
 ## Rust tests beside a private PostgreSQL (build/with-postgres.sh): the shared-database store's
-## own tests, then the plugin logic's tests once on SQLite and once on PostgreSQL.
+## own tests, the sandbox as shipped (no compiler) and as a developer host (--features compiler),
+## then the plugin logic's tests once on SQLite and once on PostgreSQL.
 test-rust: guest
 	./build/with-postgres.sh $(CARGO) test --workspace --exclude faulty-guest --features host-store/pg-tests
+	$(CARGO) test -p wasm-host --features compiler --test sandbox
 	INCIDENT_TEST_BACKEND=postgres ./build/with-postgres.sh $(CARGO) test -p incident-guest
 
 ## The webapp's Chromium tests drive the real plugin (tests/conformance/cmd/devserver).
@@ -63,7 +72,7 @@ test-webapp: dist
 	cd webapp && BUNDLE_TGZ=$(CURDIR)/$(BUNDLE) $(NPM) test
 
 test-conformance: dist guest
-	cd tests/conformance && BUNDLE_TGZ=$(CURDIR)/$(BUNDLE) FAULTY_GUEST_WASM=$(CURDIR)/$(FAULTY_GUEST) $(GO) test -count=1 -timeout 20m ./...
+	cd tests/conformance && BUNDLE_TGZ=$(CURDIR)/$(BUNDLE) FAULTY_GUEST_CWASM=$(CURDIR)/$(FAULTY_GUEST_CWASM) $(GO) test -count=1 -timeout 20m ./...
 
 ## schemathesis (pinned by build/setup.sh) against docs/openapi.yaml on the real plugin behind
 ## tests/conformance/cmd/devserver, as a team member, a user of another team, a guest and a

@@ -6,11 +6,14 @@ cd "$(dirname "$0")/.."
 
 host=${HOST_BIN:-target/release/plugin-host}
 guest=${GUEST_WASM:-target/wasm32-wasip2/wasm/incident_guest.wasm}
+# The same logic compiled ahead of time for the host's target (make guest, precompile-guest):
+# what the shipped host runs. The .wasm rides along as the portable original.
+guest_cwasm=${GUEST_CWASM:-${guest%.wasm}.cwasm}
 webapp=webapp/dist/main.js
 
 id=$(python3 -c 'import json;print(json.load(open("plugin.json"))["id"])')
 version=$(python3 -c 'import json;print(json.load(open("plugin.json"))["version"])')
-for f in "$host" "$guest" "$webapp"; do
+for f in "$host" "$guest" "$guest_cwasm" "$webapp"; do
   [ -f "$f" ] || { echo "bundle: missing $f (run make dist)" >&2; exit 1; }
 done
 
@@ -24,6 +27,7 @@ cp plugin.json LICENSE NOTICE "$stage/"
 cp -r assets "$stage/"
 install -m 0755 "$host" "$stage/server/dist/plugin-linux-amd64"
 install -m 0644 "$guest" "$stage/server/dist/incident.wasm"
+install -m 0644 "$guest_cwasm" "$stage/server/dist/incident-linux-amd64.cwasm"
 install -m 0644 "$webapp" "$stage/webapp/dist/main.js"
 
 out=dist/$id-$version.tar.gz

@@ -17,7 +17,7 @@ import (
 // event hooks) next to the real bundle and activates it.
 func activateFixtureGuest(t *testing.T) (*fixture, *harness.Installed, plugin.Hooks) {
 	t.Helper()
-	guest := requireFile(t, harness.EnvFaultyGuest, "the faulty guest .wasm")
+	guest := requireFile(t, harness.EnvFaultyGuest, "the faulty guest, precompiled (.cwasm)")
 	f := newFixture(t)
 	inst, err := f.h.InstallVariant(f.inst, faultyPluginID, guest)
 	if err != nil {

@@ -4,7 +4,7 @@
 //
 //	cd tests/conformance
 //	BUNDLE_TGZ=/abs/incident-response-0.1.0.tar.gz \
-//	FAULTY_GUEST_WASM=/abs/faulty_guest.wasm go test -v ./...
+//	FAULTY_GUEST_CWASM=/abs/faulty_guest.cwasm go test -v ./...
 //
 // SKIP_IDLE=1 skips the 100 s idle test. CONFORMANCE_LOG_DIR=/dir keeps one
 // full log file (host, go-plugin and plugin stderr) per test.
@@ -209,6 +209,7 @@ func TestBundleLayout(t *testing.T) {
 		{"NOTICE", false, 0},
 		{"server/dist/plugin-linux-amd64", false, 0o755},
 		{harness.GuestWasmRel, false, 0},
+		{harness.GuestPrecompiledRel, false, 0},
 		{"webapp/dist/main.js", false, 0},
 		{"assets", true, 0},
 	}

@@ -44,6 +44,10 @@ pub struct HostHooks {
     ticker: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
     /// The store opened at activation, to let go of its connections at deactivation.
     store: std::sync::Mutex<Option<Arc<dyn host_store::Store>>>,
+    /// `INCIDENT_SERVER_TIMING=1`: HTTP answers carry a `Server-Timing` header saying where the
+    /// request's time went (instantiation, each API method, SQL, the guest); `make bench` reads it.
+    /// Off by default: it tells a client how the server spends its time.
+    server_timing: bool,
 }
 
 /// Longest wait at deactivation for the database work under way.
@@ -61,7 +65,8 @@ fn tick_period() -> std::time::Duration {
 
 impl HostHooks {
     pub fn new(guest: GuestSlot, plugin_id: String) -> Self {
-        Self { guest, plugin_id, ticker: std::sync::Mutex::new(None), store: std::sync::Mutex::new(None) }
+        let server_timing = std::env::var("INCIDENT_SERVER_TIMING").is_ok_and(|v| v.trim() == "1");
+        Self { guest, plugin_id, ticker: std::sync::Mutex::new(None), store: std::sync::Mutex::new(None), server_timing }
     }
 
     /// Starts (or restarts) the timer when the guest has timed work. A slow run delays the
@@ -192,9 +197,17 @@ impl mm_protocol::Hooks for HostHooks {
     async fn serve_http(&self, ctx: Context, request: HttpRequest) -> HttpResponse {
         let user_id = request.header("Mattermost-User-Id").map(str::to_owned);
         let outcome = self.run("ServeHTTP", move |g| g.serve_http(&ctx, user_id.as_deref(), &request)).await;
-        outcome.unwrap_or_else(|_| {
-            HttpResponse::json(500, r#"{"error":"Incident Response could not complete this request; the error was logged."}"#)
-        })
+        match outcome {
+            Ok((mut response, timing)) => {
+                if self.server_timing {
+                    response.headers.push(("Server-Timing".into(), timing.server_timing()));
+                }
+                response
+            }
+            Err(_) => {
+                HttpResponse::json(500, r#"{"error":"Incident Response could not complete this request; the error was logged."}"#)
+            }
+        }
     }
 
     /// A request without `Mattermost-User-Id` (Mattermost sets it only for a logged-in session)

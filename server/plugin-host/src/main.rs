@@ -1,7 +1,7 @@
 //! The executable Mattermost launches for the Incident Response plugin.
 //!
-//! Composition root: it prints the go-plugin handshake at once (Mattermost allows 3 s), compiles
-//! the plugin logic (a wasm component next to this executable) in the background, and serves
+//! Composition root: it prints the go-plugin handshake at once (Mattermost allows 3 s), loads
+//! the plugin logic (a precompiled wasm component next to this executable) in the background, and serves
 //! every hook by running it in the guest. Errors stop at this edge as log lines and error answers.
 
 mod db_driver;
@@ -19,8 +19,15 @@ use wasm_host::GuestLimits;
 
 use crate::hooks::{GuestSlot, HostHooks};
 
-/// The plugin logic's file name, in the same folder as this executable.
-const GUEST_FILE: &str = "incident.wasm";
+/// The plugin logic's file names, in the same folder as this executable: `incident.wasm`, and
+/// the same precompiled for this target by `make dist` (`incident-linux-amd64.cwasm`), which is
+/// what the shipped host runs.
+const GUEST_STEM: &str = "incident";
+
+/// Threads of the async runtime. They only move bytes between Mattermost and the hooks (the
+/// hooks themselves run on blocking threads, at most one per guest instance slot, which exit
+/// after 10 s idle), so two are plenty whatever the number of cores.
+const ASYNC_WORKERS: usize = 2;
 
 fn main() -> ExitCode {
     if std::env::var(mm_protocol::MAGIC_COOKIE_KEY).ok().as_deref() != Some(mm_protocol::MAGIC_COOKIE_VALUE) {
@@ -32,7 +39,12 @@ fn main() -> ExitCode {
     }
     exit_on_panic();
     watch_parent();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(ASYNC_WORKERS)
+        .max_blocking_threads(wasm_host::engine::MAX_INSTANCES as usize + 8)
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             log::error(&format!("cannot start the async runtime: {e}"));
@@ -54,7 +66,7 @@ async fn run() -> anyhow::Result<()> {
     let slot = GuestSlot::new();
     let loader = slot.clone();
     let handle = tokio::runtime::Handle::current();
-    // Compile off the async threads and after `serve` has printed the handshake line.
+    // Load off the async threads and after `serve` has printed the handshake line.
     tokio::task::spawn_blocking(move || {
         let loaded = wasm_host::GuestRuntime::load(&guest_path, limits, handle);
         if let Err(e) = &loaded {
@@ -101,8 +113,15 @@ fn guest_dir() -> anyhow::Result<PathBuf> {
     Ok(exe.parent().context("the executable has no folder")?.to_path_buf())
 }
 
+/// The precompiled guest when the bundle has one for this target, else the portable `.wasm`
+/// (which only a host built with the `compiler` feature runs; the shipped one says so).
 fn guest_path() -> anyhow::Result<PathBuf> {
-    Ok(guest_dir()?.join(GUEST_FILE))
+    let dir = guest_dir()?;
+    let precompiled = dir.join(wasm_host::engine::precompiled_name(GUEST_STEM));
+    if precompiled.is_file() {
+        return Ok(precompiled);
+    }
+    Ok(dir.join(format!("{GUEST_STEM}.wasm")))
 }
 
 /// Limits can be lowered for tests and raised for big installations without a rebuild.

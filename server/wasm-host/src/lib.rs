@@ -1,18 +1,22 @@
 //! Runs the plugin logic — a WebAssembly component — under wasmtime.
 //!
-//! One [`GuestRuntime`] per plugin process: the component is compiled once, then every hook call
-//! gets a fresh instance (a `Store`) from a pre-linked `InstancePre`, with a memory cap and a
-//! deadline. A trap, a deadline or running out of memory ends that instance only: the hook gets
+//! One [`GuestRuntime`] per plugin process: the component is loaded once (mapped from the
+//! precompiled `.cwasm` that `make dist` ships, see [`engine`]), then every hook call gets a fresh
+//! instance (a `Store`) from a pre-linked `InstancePre` and a pooled instance slot, with a
+//! memory cap and a deadline. A trap, a deadline or running out of memory ends that instance only: the hook gets
 //! a [`GuestError`] and the next call starts clean. Guest state that must outlive a call lives
 //! in the server (KV store, posts) or in the host's store (the plugin's SQLite file or Mattermost's
 //! PostgreSQL) — never in guest memory.
 
+pub mod engine;
 mod limits;
+mod slots;
 mod state;
+pub mod timing;
 mod v0_1;
 
 use std::path::Path;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use host_store::Store as DataStore;
@@ -20,7 +24,7 @@ use mm_api::ApiClient;
 use mm_model::{AppError, ChannelMember, CommandArgs, CommandResponse, Context, Post, Reaction, User};
 use mm_protocol::{HttpRequest, HttpResponse};
 use wasmtime::component::{Component, Linker};
-use wasmtime::{Config, Engine, Store};
+use wasmtime::{Engine, Store};
 
 pub use state::HostState;
 
@@ -29,6 +33,9 @@ pub const SUPPORTED_INTERFACES: &[&str] = &["mattermost:plugin@0.1.0"];
 
 /// How often the epoch advances; deadlines are counted in these ticks.
 const EPOCH_TICK: Duration = Duration::from_millis(10);
+
+/// The epoch thread only sleeps and increments a counter.
+const EPOCH_THREAD_STACK: usize = 64 << 10;
 
 #[derive(Debug, Clone, Copy)]
 pub struct GuestLimits {
@@ -50,6 +57,17 @@ pub enum GuestError {
     Read { path: String, message: String },
     #[error("the plugin logic module is not a valid WebAssembly component: {0}")]
     Compile(String),
+    #[error(
+        "the precompiled plugin logic {path} was not made for this host ({reason}); rebuild the bundle with `make dist`, \
+         which compiles it with this host's wasmtime version and configuration"
+    )]
+    Precompiled { path: String, reason: String },
+    #[error(
+        "{path} is a plain WebAssembly module, and this host runs only precompiled plugin logic (.cwasm, made by \
+         `make dist`); precompile it with `cargo run --release -p wasm-host --features compiler --bin precompile-guest`, \
+         or build the host with `--features compiler` to compile it at start"
+    )]
+    NeedsCompiler { path: String },
     #[error("the plugin logic was built for host interface {found}; this host supports {supported}")]
     UnsupportedInterface { found: String, supported: String },
     #[error("the plugin logic could not be started: {0}")]
@@ -72,23 +90,35 @@ pub struct GuestRuntime {
     api: RwLock<Option<ApiClient>>,
     store: RwLock<Option<Arc<dyn DataStore>>>,
     runtime: tokio::runtime::Handle,
+    /// Instance slots free in the pool; a call waits for one.
+    slots: slots::Slots,
+    /// Host states of finished calls (their WASI context built once), for the next calls.
+    spare_states: Mutex<Vec<HostState>>,
 }
 
 impl GuestRuntime {
-    /// Compiles the component at `path` and links it. Blocking (Cranelift): call it off the
-    /// async runtime, after the handshake.
+    /// Loads the plugin logic at `path` (a precompiled `.cwasm`, mapped; or a `.wasm` with the
+    /// `compiler` feature) and links it. Blocking: call it off the async runtime.
     pub fn load(path: &Path, limits: GuestLimits, runtime: tokio::runtime::Handle) -> Result<Arc<Self>, GuestError> {
-        let bytes =
-            std::fs::read(path).map_err(|e| GuestError::Read { path: path.display().to_string(), message: e.to_string() })?;
-        Self::from_bytes(&bytes, limits, runtime)
+        let engine = Engine::new(&engine::engine_config(limits)?).map_err(|e| GuestError::Instantiate(format!("{e:#}")))?;
+        let component = engine::load_component(&engine, path)?;
+        Self::link(engine, component, limits, runtime)
     }
 
+    /// Compiles a component from memory (tests and tools; the shipped host has no compiler).
+    #[cfg(feature = "compiler")]
     pub fn from_bytes(bytes: &[u8], limits: GuestLimits, runtime: tokio::runtime::Handle) -> Result<Arc<Self>, GuestError> {
-        let mut config = Config::new();
-        config.wasm_component_model(true);
-        config.epoch_interruption(true);
-        let engine = Engine::new(&config).map_err(|e| GuestError::Compile(e.to_string()))?;
+        let engine = Engine::new(&engine::engine_config(limits)?).map_err(|e| GuestError::Instantiate(format!("{e:#}")))?;
         let component = Component::new(&engine, bytes).map_err(|e| GuestError::Compile(format!("{e:#}")))?;
+        Self::link(engine, component, limits, runtime)
+    }
+
+    fn link(
+        engine: Engine,
+        component: Component,
+        limits: GuestLimits,
+        runtime: tokio::runtime::Handle,
+    ) -> Result<Arc<Self>, GuestError> {
         check_interface(&engine, &component)?;
 
         let mut linker = Linker::<HostState>::new(&engine);
@@ -100,6 +130,7 @@ impl GuestRuntime {
         let weak = engine.weak();
         std::thread::Builder::new()
             .name("wasm-epoch".into())
+            .stack_size(EPOCH_THREAD_STACK)
             .spawn(move || {
                 while let Some(engine) = weak.upgrade() {
                     engine.increment_epoch();
@@ -109,7 +140,16 @@ impl GuestRuntime {
             })
             .map_err(|e| GuestError::Instantiate(e.to_string()))?;
 
-        Ok(Arc::new(Self { engine, pre, limits, api: RwLock::new(None), store: RwLock::new(None), runtime }))
+        Ok(Arc::new(Self {
+            engine,
+            pre,
+            limits,
+            api: RwLock::new(None),
+            store: RwLock::new(None),
+            runtime,
+            slots: slots::Slots::new(engine::MAX_INSTANCES as usize),
+            spare_states: Mutex::new(Vec::new()),
+        }))
     }
 
     /// Hands the connected Mattermost API to the guest's imports (from OnActivate on).
@@ -132,15 +172,40 @@ impl GuestRuntime {
 
     /// Runs `f` on a fresh instance under the limits, turning every failure into a `GuestError`.
     fn call<R>(&self, f: impl FnOnce(&v0_1::Plugin, &mut Store<HostState>) -> wasmtime::Result<R>) -> Result<R, GuestError> {
+        self.call_timed(f).map(|(r, _)| r)
+    }
+
+    /// [`GuestRuntime::call`], also saying where the call's time went.
+    fn call_timed<R>(
+        &self,
+        f: impl FnOnce(&v0_1::Plugin, &mut Store<HostState>) -> wasmtime::Result<R>,
+    ) -> Result<(R, timing::HookTiming), GuestError> {
+        let _slot = self.slots.acquire();
+        let began = std::time::Instant::now();
         let api = self.api.read().ok().and_then(|a| a.clone());
-        let store = self.store.read().ok().and_then(|s| s.clone());
-        let state = HostState::new(api, store, self.runtime.clone(), self.limits);
+        let data = self.store.read().ok().and_then(|s| s.clone());
+        let spare = self.spare_states.lock().ok().and_then(|mut spares| spares.pop());
+        let state = match spare {
+            Some(state) => state.renew(api, data),
+            None => HostState::new(api, data, self.runtime.clone(), self.limits),
+        };
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.limiter);
         let ticks = (self.limits.call_timeout.as_millis() / EPOCH_TICK.as_millis()).max(1) as u64;
         store.set_epoch_deadline(ticks);
-        let outcome = self.pre.instantiate(&mut store).and_then(|plugin| f(&plugin, &mut store));
-        outcome.map_err(|e| classify(e, &store, self.limits))
+        let instance = self.pre.instantiate(&mut store);
+        store.data_mut().timing.instantiated(began.elapsed());
+        let outcome = instance.and_then(|plugin| f(&plugin, &mut store));
+        let outcome = outcome.map_err(|e| classify(e, &store, self.limits));
+        let mut state = store.into_data();
+        let hook_timing = state.timing.finish(began.elapsed());
+        if outcome.is_ok()
+            && let Ok(mut spares) = self.spare_states.lock()
+            && spares.len() < engine::MAX_INSTANCES as usize
+        {
+            spares.push(state);
+        }
+        outcome.map(|r| (r, hook_timing))
     }
 
     pub fn implemented(&self) -> Result<Vec<String>, GuestError> {
@@ -168,11 +233,17 @@ impl GuestRuntime {
         }
     }
 
-    pub fn serve_http(&self, ctx: &Context, user_id: Option<&str>, request: &HttpRequest) -> Result<HttpResponse, GuestError> {
+    /// Answers one HTTP request, and says where its time went (see [`timing`]).
+    pub fn serve_http(
+        &self,
+        ctx: &Context,
+        user_id: Option<&str>,
+        request: &HttpRequest,
+    ) -> Result<(HttpResponse, timing::HookTiming), GuestError> {
         let ctx = to_json(ctx)?;
         let request = v0_1::http_request_to_guest(request);
-        let response = self.call(|p, s| p.hooks().call_serve_http(s, &ctx, user_id, &request))?;
-        Ok(v0_1::http_response_from_guest(response))
+        let (response, timing) = self.call_timed(|p, s| p.hooks().call_serve_http(s, &ctx, user_id, &request))?;
+        Ok((v0_1::http_response_from_guest(response), timing))
     }
 
     pub fn message_has_been_posted(&self, ctx: &Context, post: &Post) -> Result<(), GuestError> {

@@ -10,7 +10,11 @@ use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
 use crate::GuestLimits;
 use crate::limits::MemoryCap;
+use crate::timing::Recorder;
 
+/// Built once and then reused by later calls (see `GuestRuntime::call`): the WASI context holds
+/// nothing of a call (no files, no environment, no arguments), so only the per-call parts are
+/// renewed.
 pub struct HostState {
     wasi: WasiCtx,
     table: ResourceTable,
@@ -19,6 +23,7 @@ pub struct HostState {
     pub(crate) store: Option<Arc<dyn DataStore>>,
     runtime: tokio::runtime::Handle,
     limits: GuestLimits,
+    pub(crate) timing: Recorder,
 }
 
 impl HostState {
@@ -31,12 +36,32 @@ impl HostState {
         // No files, no network, no environment: the guest reaches the world only through the
         // typed API. Its stderr (panic messages) goes to ours, which the server logs.
         let wasi = WasiCtxBuilder::new().inherit_stderr().build();
-        Self { wasi, table: ResourceTable::new(), limiter: MemoryCap::new(limits.memory_bytes), api, store, runtime, limits }
+        Self {
+            wasi,
+            table: ResourceTable::new(),
+            limiter: MemoryCap::new(limits.memory_bytes),
+            api,
+            store,
+            runtime,
+            limits,
+            timing: Recorder::default(),
+        }
+    }
+
+    /// The state of a finished call, made ready for the next one: a fresh resource table and
+    /// memory cap, the current API and store.
+    pub(crate) fn renew(mut self, api: Option<ApiClient>, store: Option<Arc<dyn DataStore>>) -> Self {
+        self.table = ResourceTable::new();
+        self.limiter = MemoryCap::new(self.limits.memory_bytes);
+        self.api = api;
+        self.store = store;
+        self.timing = Recorder::default();
+        self
     }
 
     /// Runs one API call to completion from the (blocking) guest thread, bounded by the hook's
     /// deadline so a stuck server call cannot pin the guest forever.
-    pub(crate) fn block_on<T, F, Fut>(&self, method: &'static str, f: F) -> Result<T, ApiError>
+    pub(crate) fn block_on<T, F, Fut>(&mut self, method: &'static str, f: F) -> Result<T, ApiError>
     where
         F: FnOnce(ApiClient) -> Fut,
         Fut: Future<Output = Result<T, ApiError>>,
@@ -46,7 +71,7 @@ impl HostState {
 
     /// [`HostState::block_on`] with a shorter bound (an outgoing call's own timeout).
     pub(crate) fn block_on_within<T, F, Fut>(
-        &self,
+        &mut self,
         method: &'static str,
         timeout: std::time::Duration,
         f: F,
@@ -57,11 +82,14 @@ impl HostState {
     {
         let api = self.api.clone().ok_or(ApiError::NotConnected(method))?;
         let timeout = timeout.min(self.limits.call_timeout);
-        self.runtime.block_on(async move {
+        let began = std::time::Instant::now();
+        let answer = self.runtime.block_on(async move {
             tokio::time::timeout(timeout, f(api))
                 .await
                 .unwrap_or(Err(ApiError::Remote { method, message: format!("no answer within {timeout:?}") }))
-        })
+        });
+        self.timing.api_call(method, began.elapsed());
+        answer
     }
 }
 

@@ -1,6 +1,7 @@
 //! The sandbox around the plugin logic, tested with the fault fixture guest
-//! (server/fixtures/faulty-guest, built by `make guest`): a crash, an endless loop and a memory
-//! blow-up each end one call with a named error, and the next call works.
+//! (server/fixtures/faulty-guest, built by `make guest`) loaded as the shipped host loads it,
+//! precompiled: a crash, an endless loop and a memory blow-up each end one call with a named
+//! error, and the next call works.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -14,9 +15,34 @@ fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}; build the guests first with `make guest`", path.display()))
 }
 
+/// Compiles `wasm` ahead of time as `make dist` does (the host's own configuration) into a file
+/// the test owns, so every test runs the shipped loading path: a mapped `.cwasm`.
+fn precompiled(wasm: &[u8], config: wasmtime::Config, name: &str) -> PathBuf {
+    let engine = wasmtime::Engine::new(&config).expect("engine");
+    let compiled = engine.precompile_component(wasm).expect("precompile");
+    let path = scratch(name, "cwasm");
+    std::fs::write(&path, compiled).expect("write the .cwasm");
+    path
+}
+
+/// A file name no other test uses: a test's guest stays mapped from its file while it runs,
+/// and rewriting a mapped file under it would crash the test process (SIGBUS).
+fn scratch(name: &str, extension: &str) -> PathBuf {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("sandbox-{name}-{}-{n}.{extension}", std::process::id()))
+}
+
+fn host_config() -> wasmtime::Config {
+    wasm_host::engine::engine_config(GuestLimits::default()).expect("config")
+}
+
 fn runtime(limits: GuestLimits) -> (tokio::runtime::Runtime, Arc<GuestRuntime>) {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
-    let guest = GuestRuntime::from_bytes(&fixture("faulty_guest.wasm"), limits, rt.handle().clone()).expect("load");
+    // Compiled once per test process (Cranelift in a debug build takes seconds), never rewritten.
+    static FAULTY: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    let path = FAULTY.get_or_init(|| precompiled(&fixture("faulty_guest.wasm"), host_config(), "faulty"));
+    let guest = GuestRuntime::load(path, limits, rt.handle().clone()).expect("load");
     (rt, guest)
 }
 
@@ -101,12 +127,75 @@ fn concurrent_calls_are_isolated() {
 }
 
 #[test]
-fn not_a_component_is_refused_with_a_message() {
+fn a_higher_memory_cap_than_at_precompile_time_still_loads() {
+    // The pool's slot size follows the cap at run time; it is not part of what the .cwasm
+    // was compiled for, so an admin raising INCIDENT_GUEST_MEMORY_MB needs no rebuild.
+    let limits = GuestLimits { memory_bytes: 512 << 20, call_timeout: Duration::from_secs(2) };
+    let (_rt, guest) = runtime(limits);
+    assert_eq!(run(&guest, "ok").expect("call"), Ok("ok".to_owned()));
+}
+
+#[test]
+fn a_cwasm_made_with_another_configuration_is_refused_by_name() {
+    let mut other = host_config();
+    other.epoch_interruption(false);
+    let path = precompiled(&fixture("faulty_guest.wasm"), other, "other-config");
     let rt = tokio::runtime::Runtime::new().expect("runtime");
-    let err = GuestRuntime::from_bytes(b"\0asm\x01\0\0\0", limits(), rt.handle().clone()).err().expect("refused");
-    assert!(matches!(err, GuestError::Compile(_)), "{err}");
-    let err = GuestRuntime::from_bytes(b"not wasm at all", limits(), rt.handle().clone()).err().expect("refused");
-    assert!(err.to_string().contains("not a valid WebAssembly component"), "{err}");
+    let err = GuestRuntime::load(&path, limits(), rt.handle().clone()).err().expect("refused");
+    assert!(matches!(err, GuestError::Precompiled { .. }), "{err}");
+    let message = err.to_string();
+    assert!(message.contains(&path.display().to_string()), "{message}");
+    assert!(message.contains("make dist"), "{message}");
+}
+
+#[test]
+fn a_precompiled_core_module_is_refused() {
+    let engine = wasmtime::Engine::new(&host_config()).expect("engine");
+    let module = engine.precompile_module(b"(module)").expect("precompile");
+    let path = scratch("module", "cwasm");
+    std::fs::write(&path, module).expect("write");
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let err = GuestRuntime::load(&path, limits(), rt.handle().clone()).err().expect("refused");
+    assert!(err.to_string().contains("not a component"), "{err}");
+}
+
+#[test]
+fn a_missing_file_is_named() {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let err = GuestRuntime::load(std::path::Path::new("/nonexistent/incident.cwasm"), limits(), rt.handle().clone())
+        .err()
+        .expect("refused");
+    assert!(matches!(err, GuestError::Read { .. }) && err.to_string().contains("/nonexistent/incident.cwasm"), "{err}");
+}
+
+/// What a host without the compiler (the shipped one) says about a plain `.wasm`, and what a
+/// developer host (`--features compiler`) does with one.
+#[test]
+fn a_plain_wasm_needs_the_compiler_feature() {
+    let path = scratch("plain", "wasm");
+    std::fs::write(&path, fixture("faulty_guest.wasm")).expect("write");
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let loaded = GuestRuntime::load(&path, limits(), rt.handle().clone());
+    if cfg!(feature = "compiler") {
+        let guest = loaded.expect("a developer host compiles it");
+        assert_eq!(run(&guest, "ok").expect("call"), Ok("ok".to_owned()));
+    } else {
+        let err = loaded.err().expect("refused");
+        assert!(matches!(err, GuestError::NeedsCompiler { .. }), "{err}");
+        assert!(err.to_string().contains("precompile-guest"), "{err}");
+    }
+    let path = scratch("garbage", "wasm");
+    std::fs::write(&path, b"not wasm at all").expect("write");
+    let err = GuestRuntime::load(&path, limits(), rt.handle().clone()).err().expect("refused");
+    assert!(err.to_string().contains("neither a WebAssembly component (.wasm) nor one precompiled"), "{err}");
+    let path = scratch("core", "wasm");
+    std::fs::write(&path, b"\0asm\x01\0\0\0").expect("write");
+    let err = GuestRuntime::load(&path, limits(), rt.handle().clone()).err().expect("refused");
+    if cfg!(feature = "compiler") {
+        assert!(err.to_string().contains("not a valid WebAssembly component"), "{err}");
+    } else {
+        assert!(matches!(err, GuestError::NeedsCompiler { .. }), "{err}");
+    }
 }
 
 #[test]
@@ -115,8 +204,9 @@ fn a_guest_for_another_interface_version_is_refused_by_name() {
     let wat = r#"(component
         (import "mattermost:plugin/api@9.0.0" (instance (export "get-server-version" (func))))
     )"#;
+    let path = precompiled(wat.as_bytes(), host_config(), "interface");
     let rt = tokio::runtime::Runtime::new().expect("runtime");
-    let err = GuestRuntime::from_bytes(wat.as_bytes(), limits(), rt.handle().clone()).err().expect("refused");
+    let err = GuestRuntime::load(&path, limits(), rt.handle().clone()).err().expect("refused");
     match err {
         GuestError::UnsupportedInterface { found, supported } => {
             assert_eq!(found, "mattermost:plugin@9.0.0");

@@ -171,13 +171,19 @@ func copyFile(src, dst string, mode os.FileMode) error {
 	return os.Chmod(dst, mode)
 }
 
-// GuestWasmRel is where the bundle keeps the wasm guest.
+// GuestWasmRel is where the bundle keeps the portable wasm guest.
 const GuestWasmRel = "server/dist/incident.wasm"
+
+// GuestPrecompiledRel is where the bundle keeps the guest precompiled for this platform (made by
+// `make dist`): what the shipped host runs.
+var GuestPrecompiledRel = fmt.Sprintf("server/dist/incident-%s-%s.cwasm", runtime.GOOS, runtime.GOARCH)
 
 // MakeVariant copies an installed plugin directory to pluginDir/<newID>,
 // rewrites the id in plugin.json (keeping every other field) and, when
-// guestWasm is non-empty, replaces server/dist/incident.wasm with it.
-func MakeVariant(srcDir, pluginDir, newID, guestWasm string) (string, *model.Manifest, error) {
+// guest is non-empty, replaces the guest with it: a precompiled .cwasm
+// replaces GuestPrecompiledRel; a plain .wasm replaces GuestWasmRel and the
+// precompiled guest is removed (only a host built with the compiler runs it).
+func MakeVariant(srcDir, pluginDir, newID, guest string) (string, *model.Manifest, error) {
 	dst := filepath.Join(pluginDir, newID)
 	if err := CopyDir(srcDir, dst); err != nil {
 		return "", nil, err
@@ -199,12 +205,19 @@ func MakeVariant(srcDir, pluginDir, newID, guestWasm string) (string, *model.Man
 	if err := os.WriteFile(manifestPath, out, 0o644); err != nil {
 		return "", nil, err
 	}
-	if guestWasm != "" {
-		target := filepath.Join(dst, GuestWasmRel)
-		if _, err := os.Stat(target); err != nil {
-			return "", nil, fmt.Errorf("bundle has no %s to replace: %w", GuestWasmRel, err)
+	if guest != "" {
+		rel := GuestPrecompiledRel
+		if !strings.HasSuffix(guest, ".cwasm") {
+			rel = GuestWasmRel
+			if err := os.Remove(filepath.Join(dst, GuestPrecompiledRel)); err != nil {
+				return "", nil, err
+			}
 		}
-		if err := copyFile(guestWasm, target, 0o644); err != nil {
+		target := filepath.Join(dst, rel)
+		if _, err := os.Stat(target); err != nil {
+			return "", nil, fmt.Errorf("bundle has no %s to replace: %w", rel, err)
+		}
+		if err := copyFile(guest, target, 0o644); err != nil {
 			return "", nil, err
 		}
 	}

@@ -27,7 +27,7 @@ import (
 // Environment variables read by the tests and the benchmark.
 const (
 	EnvBundle      = "BUNDLE_TGZ"
-	EnvFaultyGuest = "FAULTY_GUEST_WASM"
+	EnvFaultyGuest = "FAULTY_GUEST_CWASM"
 	EnvHookTimeout = "INCIDENT_HOOK_TIMEOUT_MS"
 	EnvSkipIdle    = "SKIP_IDLE"
 	EnvLogDir      = "CONFORMANCE_LOG_DIR"

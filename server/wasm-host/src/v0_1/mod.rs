@@ -87,7 +87,7 @@ type R<T> = Result<T, wit::ApiError>;
 
 impl HostState {
     /// One API call returning a model, answered to the guest as JSON.
-    fn model_call<T, F, Fut>(&self, method: &'static str, f: F) -> R<String>
+    fn model_call<T, F, Fut>(&mut self, method: &'static str, f: F) -> R<String>
     where
         T: serde::Serialize,
         F: FnOnce(ApiClient) -> Fut,
@@ -97,7 +97,7 @@ impl HostState {
         json(&value)
     }
 
-    fn unit_call<F, Fut>(&self, method: &'static str, f: F) -> R<()>
+    fn unit_call<F, Fut>(&mut self, method: &'static str, f: F) -> R<()>
     where
         F: FnOnce(ApiClient) -> Fut,
         Fut: std::future::Future<Output = Result<(), ApiError>>,

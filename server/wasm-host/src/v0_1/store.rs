@@ -54,7 +54,10 @@ impl HostState {
 impl wit::Host for HostState {
     fn query(&mut self, sql: String, params: Vec<wit::Value>) -> Result<wit::Rows, wit::StoreError> {
         let params: Vec<StoreValue> = params.into_iter().map(value_in).collect();
-        self.store()?.query(&sql, &params).map(rows_out).map_err(error_out)
+        let began = std::time::Instant::now();
+        let rows = self.store()?.query(&sql, &params);
+        self.timing.sql(began.elapsed());
+        rows.map(rows_out).map_err(error_out)
     }
 
     fn execute(&mut self, statements: Vec<wit::Statement>) -> Result<Vec<u64>, wit::StoreError> {
@@ -66,7 +69,10 @@ impl wit::Host for HostState {
                 expect_changes: s.expect_changes,
             })
             .collect();
-        self.store()?.execute(&statements).map_err(error_out)
+        let began = std::time::Instant::now();
+        let counts = self.store()?.execute(&statements);
+        self.timing.sql(began.elapsed());
+        counts.map_err(error_out)
     }
 
     fn migrate(&mut self, migrations: Vec<String>) -> Result<u32, wit::StoreError> {

@@ -1,0 +1,135 @@
+//! The one wasmtime configuration, and how the plugin logic gets from a file into it.
+//!
+//! `make dist` compiles the guest ahead of time (`guest-compiler`, [`precompile`]) with the very
+//! [`engine_config`] the host runs with, for the bundle's target without host-inferred CPU
+//! features (so a bundle built on a new CPU runs on an older one). The shipped host loads that
+//! `.cwasm` with [`Component::deserialize_file`]: the code is mapped from the file, not copied
+//! or compiled, and wasmtime refuses a file made by another wasmtime version or configuration,
+//! which the host turns into a message naming the file and the rebuild. The shipped host has no
+//! compiler at all (no Cranelift: a smaller executable, no code generator in the process); a host
+//! built with the `compiler` feature also runs a plain `.wasm`, for guests built outside
+//! `make dist`.
+
+use std::path::Path;
+
+use wasmtime::component::Component;
+use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
+
+use crate::{GuestError, GuestLimits};
+
+/// How many guest instances may exist at once: hook calls beyond this wait for a free slot
+/// (see `Slots` in lib.rs). Mattermost rarely has more than a handful of hooks of one plugin in
+/// flight; the slots are address space reserved up front, not memory.
+pub const MAX_INSTANCES: u32 = 32;
+
+/// Core modules, memories and tables one instance of the guest may hold. The incident guest has
+/// 4 core instances, 2 memories and 2 tables (Rust's std plus the WASI adapter); the margin lets
+/// a larger guest still run.
+const CORE_INSTANCES_PER_COMPONENT: u32 = 16;
+const MEMORIES_PER_COMPONENT: u32 = 4;
+const TABLES_PER_COMPONENT: u32 = 8;
+
+/// The precompiled guest's file name for the target this host was built for, e.g.
+/// `incident-linux-amd64.cwasm`: one per target, beside the portable `incident.wasm`.
+pub fn precompiled_name(stem: &str) -> String {
+    format!("{stem}-{}.cwasm", target_suffix())
+}
+
+/// Mattermost's (Go's) names for this target, as in plugin.json's executables.
+fn target_suffix() -> &'static str {
+    match std::env::consts::ARCH {
+        "x86_64" => "linux-amd64",
+        "aarch64" => "linux-arm64",
+        other => other,
+    }
+}
+
+/// The target triple the guest is compiled for: the host's own architecture, named explicitly so
+/// that Cranelift uses the architecture's baseline features instead of the build machine's CPU.
+fn target_triple() -> &'static str {
+    match std::env::consts::ARCH {
+        "aarch64" => "aarch64-unknown-linux-gnu",
+        _ => "x86_64-unknown-linux-gnu",
+    }
+}
+
+/// The configuration both the precompiler and the host use. What affects compiled code (wasm
+/// features, memory reservation and guards, epoch interruption, the target) must be identical on
+/// both sides, and is; the pooling sizes only matter at run time.
+pub fn engine_config(limits: GuestLimits) -> Result<Config, GuestError> {
+    let mut config = Config::new();
+    config.wasm_component_model(true);
+    config.epoch_interruption(true);
+    config.target(target_triple()).map_err(|e| GuestError::Compile(format!("{e:#}")))?;
+
+    // Every hook runs on a fresh instance. The pooling allocator keeps instance slots reserved
+    // and reuses them, so an instance costs a few system calls less; copy-on-write memory
+    // images (wasmtime's default, mapped straight from the .cwasm) make the guest's initial
+    // memory free to set up and free to throw away.
+    let mut pool = PoolingAllocationConfig::new();
+    pool.total_component_instances(MAX_INSTANCES);
+    pool.total_core_instances(MAX_INSTANCES * CORE_INSTANCES_PER_COMPONENT);
+    pool.total_memories(MAX_INSTANCES * MEMORIES_PER_COMPONENT);
+    pool.total_tables(MAX_INSTANCES * TABLES_PER_COMPONENT);
+    pool.max_core_instances_per_component(CORE_INSTANCES_PER_COMPONENT);
+    pool.max_memories_per_component(MEMORIES_PER_COMPONENT);
+    pool.max_tables_per_component(TABLES_PER_COMPONENT);
+    // A slot is as large as the memory cap: the cap (the limiter) is what refuses growth.
+    pool.max_memory_size(limits.memory_bytes.max(1 << 16));
+    // The guest's instance state and tables are small; wasmtime's defaults (1 MiB and 20,000
+    // elements) hold it.
+    config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+    config.memory_init_cow(true);
+    Ok(config)
+}
+
+/// Compiles a guest `.wasm` into the precompiled form the host loads (for `make dist`).
+#[cfg(feature = "compiler")]
+pub fn precompile(wasm: &[u8]) -> Result<Vec<u8>, GuestError> {
+    let engine = Engine::new(&engine_config(GuestLimits::default())?).map_err(|e| GuestError::Compile(format!("{e:#}")))?;
+    engine.precompile_component(wasm).map_err(|e| GuestError::Compile(format!("{e:#}")))
+}
+
+/// Loads the guest from `path`: a precompiled `.cwasm` (mapped), or with the `compiler` feature
+/// a `.wasm` (compiled now).
+pub fn load_component(engine: &Engine, path: &Path) -> Result<Component, GuestError> {
+    let shown = path.display().to_string();
+    let read_err = |e: &dyn std::fmt::Display| GuestError::Read { path: shown.clone(), message: e.to_string() };
+    let mut magic = [0u8; 4];
+    std::fs::File::open(path).and_then(|mut f| std::io::Read::read_exact(&mut f, &mut magic)).map_err(|e| read_err(&e))?;
+    if magic == *b"\0asm" {
+        return compile_wasm(engine, path, &shown);
+    }
+    if magic != *b"\x7fELF" {
+        return Err(GuestError::Compile(format!(
+            "{shown} is neither a WebAssembly component (.wasm) nor one precompiled by wasmtime (.cwasm)"
+        )));
+    }
+    match Engine::detect_precompiled_file(path).map_err(|e| read_err(&e))? {
+        Some(wasmtime::Precompiled::Component) => {
+            // SAFETY: the file is the precompiled guest of the installed bundle, as trusted as
+            // this executable next to it; wasmtime checks its version and configuration before
+            // using it. The file stays mapped while we run, so it must not change under us:
+            // Mattermost stops the plugin and removes its folder before copying a new version
+            // in (app/plugin_install.go, installExtractedPlugin and removePluginLocally).
+            #[allow(unsafe_code)]
+            let loaded = unsafe { Component::deserialize_file(engine, path) };
+            loaded.map_err(|e| GuestError::Precompiled { path: shown.clone(), reason: format!("{e:#}") })
+        }
+        Some(wasmtime::Precompiled::Module) => {
+            Err(GuestError::Precompiled { path: shown, reason: "it is a precompiled core module, not a component".into() })
+        }
+        None => Err(GuestError::Precompiled { path: shown, reason: "it is an executable file, not one made by wasmtime".into() }),
+    }
+}
+
+#[cfg(feature = "compiler")]
+fn compile_wasm(engine: &Engine, path: &Path, shown: &str) -> Result<Component, GuestError> {
+    let bytes = std::fs::read(path).map_err(|e| GuestError::Read { path: shown.to_owned(), message: e.to_string() })?;
+    Component::new(engine, &bytes).map_err(|e| GuestError::Compile(format!("{e:#}")))
+}
+
+#[cfg(not(feature = "compiler"))]
+fn compile_wasm(_engine: &Engine, _path: &Path, shown: &str) -> Result<Component, GuestError> {
+    Err(GuestError::NeedsCompiler { path: shown.to_owned() })
+}
