@@ -52,6 +52,7 @@ test: setup lint test-rust dist test-webapp test-conformance api-fuzz e2e
 lint: setup
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --exclude faulty-guest --features host-store/pg-tests -- -D warnings
+	$(CARGO) clippy -p wasm-host --features compiler --all-targets -- -D warnings
 	$(CARGO) clippy -p incident-guest -p faulty-guest --target wasm32-wasip2 -- -D warnings
 	cd webapp && $(NPM) run lint
 	cd tests/conformance && $(GO) vet ./...

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.is_empty() || args.len() % 2 != 0 {
+    if args.is_empty() || !args.len().is_multiple_of(2) {
         eprintln!("usage: precompile-guest <in.wasm> <out.cwasm> [<in.wasm> <out.cwasm> ...]");
         return ExitCode::from(2);
     }
