@@ -132,7 +132,7 @@ func TestIncidentConduct(t *testing.T) {
 	if aerr != nil {
 		t.Fatalf("digest channel: %v", aerr)
 	}
-	s.api.SetPluginSetting("DigestChannel", digest.Id)
+	s.configure(t, "DigestChannel", digest.Id)
 	run(s.alice, "/incident severity P1", "Severity: P1")
 	run(s.alice, "/incident update Failing over to the standby", "Update posted")
 	run(s.alice, "/incident end", "Ended INC-0001")
@@ -276,7 +276,7 @@ func TestWebhooksReachAReceiver(t *testing.T) {
 	s := newScenario(t)
 	// The receiver is on loopback, which the server must allow (security review #15).
 	s.api.AllowUntrustedInternalConnections("127.0.0.1")
-	s.api.SetPluginSetting("Webhooks", receiver.URL+"/incidents whsec-conduct-test-0001")
+	s.configure(t, "Webhooks", receiver.URL+"/incidents whsec-conduct-test-0001")
 	inc := s.start(t, s.alice, map[string]any{"team_id": s.team, "name": "Hooked"})
 	s.ok(t, s.alice, http.MethodPost, "/api/v0/incidents/"+inc.ID+"/severity", map[string]any{"severity": "P1"}, http.StatusOK, nil)
 	events := func() []string {
@@ -324,7 +324,7 @@ func TestStakeholdersOfASeverity(t *testing.T) {
 		t.Fatalf("channel: %v", aerr)
 	}
 	s.api.AddGroup("sre", s.bob)
-	s.api.SetPluginSetting("Stakeholders", "P1: ~leadership @sre")
+	s.configure(t, "Stakeholders", "P1: ~leadership @sre")
 	inc := s.start(t, s.alice, map[string]any{"team_id": s.team, "name": "Breach", "severity": "p1"})
 	if inc.Severity != "P1" {
 		t.Fatalf("started at %q, want P1", inc.Severity)

@@ -213,6 +213,17 @@ func scenarioOn(t *testing.T, f *fixture) *scenario {
 
 func nowMs() int64 { return time.Now().UnixMilli() }
 
+// configure sets one plugin setting as System Console does: the server stores it, then calls
+// OnConfigurationChange on the plugin (app/plugin.go, its config listener). The host keeps the
+// configuration in memory until that call, as Go plugins do.
+func (s *scenario) configure(t *testing.T, key string, value any) {
+	t.Helper()
+	s.api.SetPluginSetting(key, value)
+	if err := s.hooks.OnConfigurationChange(); err != nil {
+		t.Fatalf("OnConfigurationChange after setting %s: %v", key, err)
+	}
+}
+
 func (s *scenario) name(id string) string {
 	switch id {
 	case s.alice:
@@ -1518,7 +1529,7 @@ func TestIncidentPermissions(t *testing.T) {
 	s.changed(t, "alice checks by reference", m, s.get(t, s.alice, public.ID), "item_checked", s.alice, "@alice")
 
 	// System Console: only admins may start incidents.
-	s.api.SetPluginSetting("WhoMayStart", "team_admins")
+	s.configure(t, "WhoMayStart", "team_admins")
 	before = s.snapshot(t, "")
 	s.fails(t, s.alice, http.MethodPost, "/api/v0/incidents", map[string]any{"team_id": s.team, "name": "Not allowed"}, http.StatusForbidden)
 	replyHas(t, "/incident start when only admins may", s.cmd(t, s.alice, s.team, s.town, "/incident start Not allowed"), "admin")

@@ -38,7 +38,7 @@ func TestNoSecretInLogs(t *testing.T) {
 	// The receivers are on loopback, which the server must allow (security review #15); each
 	// webhook's signing secret must not be logged either.
 	s.api.AllowUntrustedInternalConnections("127.0.0.0/8")
-	s.api.SetPluginSetting("Webhooks", strings.Join([]string{
+	s.configure(t, "Webhooks", strings.Join([]string{
 		"http://" + closedAddr + "/T000/SECRETTOKENPATH SECRETSIGNINGKEY-1",
 		failing.URL + "/hook?token=SECRETTOKENQUERY SECRETSIGNINGKEY-2",
 		"http://user:SECRETUSERINFO@" + closedAddr + "/x SECRETSIGNINGKEY-3",
@@ -72,11 +72,11 @@ func TestNoSecretInLogs(t *testing.T) {
 		}
 	}
 	// A request the plugin fails on: the conduct setting is broken, so it answers 500 and logs.
-	s.api.SetPluginSetting("Severities", strings.Repeat("x", 50)+": too long a name")
+	s.configure(t, "Severities", strings.Repeat("x", 50)+": too long a name")
 	if got := send(http.MethodPost, "/api/v0/incidents/"+inc.ID+"/severity", `{"severity":"P2"}`); got != http.StatusInternalServerError {
 		t.Errorf("a broken setting answered %d, want 500", got)
 	}
-	s.api.SetPluginSetting("Severities", "")
+	s.configure(t, "Severities", "")
 
 	// Let the timer retry the deliveries at least once.
 	deadline := time.Now().Add(20 * time.Second)

@@ -59,9 +59,9 @@ func TestPrivateIncidentReachesAnnouncementAndDigestOnlyAsALine(t *testing.T) {
 	leadership := s.openChannel(t, s.team, "leadership")
 	// The announcement channel per team; the digest still through the old server-wide id, which
 	// keeps working for its own team (and, before the fix, got the private incident in full).
-	s.api.SetPluginSetting("TeamChannels", teamChannelsSetting(t, map[string][2]string{s.team: {announcements.Id, ""}}))
-	s.api.SetPluginSetting("DigestChannel", digest.Id)
-	s.api.SetPluginSetting("Stakeholders", "P1: ~leadership")
+	s.configure(t, "TeamChannels", teamChannelsSetting(t, map[string][2]string{s.team: {announcements.Id, ""}}))
+	s.configure(t, "DigestChannel", digest.Id)
+	s.configure(t, "Stakeholders", "P1: ~leadership")
 
 	inc := s.start(t, s.alice, map[string]any{"name": "Payroll DB breach", "private": true, "severity": "P1"})
 	s.ok(t, s.alice, http.MethodPost, "/api/v0/incidents/"+inc.ID+"/updates",
@@ -97,7 +97,7 @@ func TestPrivateIncidentReachesAnnouncementAndDigestOnlyAsALine(t *testing.T) {
 	}
 
 	// "none": nothing at all for the next private incident.
-	s.api.SetPluginSetting("PrivateIncidentsInSharedChannels", "none")
+	s.configure(t, "PrivateIncidentsInSharedChannels", "none")
 	before := len(s.api.ChannelPosts(""))
 	second := s.start(t, s.alice, map[string]any{"name": "Payroll DB breach two", "private": true, "severity": "P1"})
 	for _, channel := range []string{announcements.Id, digest.Id, leadership.Id} {
@@ -120,9 +120,9 @@ func TestAnotherTeamsIncidentNeverReachesATeamsSharedChannels(t *testing.T) {
 	devDigest := s.openChannel(t, dev, "digest")
 	// The old server-wide ids name dev's channels, and a hand-edited TeamChannels gives them to
 	// the ops team too: ops incidents must reach neither.
-	s.api.SetPluginSetting("AnnouncementChannel", devAnnouncements.Id)
-	s.api.SetPluginSetting("DigestChannel", devDigest.Id)
-	s.api.SetPluginSetting("TeamChannels", teamChannelsSetting(t, map[string][2]string{s.team: {devAnnouncements.Id, ""}}))
+	s.configure(t, "AnnouncementChannel", devAnnouncements.Id)
+	s.configure(t, "DigestChannel", devDigest.Id)
+	s.configure(t, "TeamChannels", teamChannelsSetting(t, map[string][2]string{s.team: {devAnnouncements.Id, ""}}))
 	if err := s.hooks.OnConfigurationChange(); err != nil {
 		t.Fatalf("OnConfigurationChange must not fail on a bad setting: %v", err)
 	}

@@ -71,7 +71,7 @@ func TestSlowWebhookReceiverDoesNotDelayAnUpdate(t *testing.T) {
 
 	s := newScenario(t)
 	s.api.AllowUntrustedInternalConnections("127.0.0.1")
-	s.api.SetPluginSetting("Webhooks", receiver.URL+"/hook "+webhookSecret)
+	s.configure(t, "Webhooks", receiver.URL+"/hook "+webhookSecret)
 	inc := s.start(t, s.alice, map[string]any{"name": "Slow receiver"})
 	time.Sleep(1500 * time.Millisecond) // the timer is now sending the start to the hanging receiver
 
@@ -129,7 +129,7 @@ func TestLoopbackWebhookIsRefusedUnlessTheServerAllowsIt(t *testing.T) {
 	defer receiver.Close()
 
 	s := newScenario(t)
-	s.api.SetPluginSetting("Webhooks", receiver.URL+"/hook "+webhookSecret)
+	s.configure(t, "Webhooks", receiver.URL+"/hook "+webhookSecret)
 	s.start(t, s.alice, map[string]any{"name": "Internal"})
 	type delivery struct {
 		State     string `json:"state"`

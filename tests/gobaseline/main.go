@@ -12,6 +12,7 @@ package main
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/mattermost/mattermost/server/public/plugin"
@@ -25,11 +26,14 @@ type settings struct {
 	WhoMayStart string
 }
 
-// Baseline is the plugin. botID is set once at activation; every other piece of state lives in
-// Mattermost (channels, posts, the KV store), as with our plugin.
+// Baseline is the plugin. botID is set once at activation and the settings at each
+// configuration change; every other piece of state lives in Mattermost (channels, posts, the KV
+// store), as with our plugin.
 type Baseline struct {
 	plugin.MattermostPlugin
-	botID string
+	botID       string
+	settingsMu  sync.RWMutex
+	settingsNow settings
 }
 
 // OnActivate makes the same calls as ours, except SetProfileImage (ours uploads the bot's icon;

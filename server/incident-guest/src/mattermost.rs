@@ -2,6 +2,9 @@
 //! (Playbooks' `bot.Poster` style), implemented over the SDK's `Api` in the plugin and by a
 //! recording fake in tests (tests/fake_mattermost.rs). The logic never knows which.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use mattermost_plugin_sdk::model::{Channel, OpenDialogRequest, Post, Props, User, WebsocketBroadcast};
 use mattermost_plugin_sdk::{Api, ApiError};
 
@@ -160,9 +163,59 @@ pub const GUEST_ROLE: &str = "system_guest";
 /// The real thing, over the plugin API.
 pub struct ServerApi(pub Api);
 
+/// Answers already read in this hook call. Each hook call runs in a fresh instance of the guest,
+/// so this lives exactly as long as one request or one timer run, and a request that asks about
+/// the same user, channel or membership several times (a start asks about its channel four
+/// times) makes one API call for it. The plugin's own writes update or drop what they change.
+#[derive(Default)]
+struct CallMemo {
+    users: HashMap<String, Option<User>>,
+    channels: HashMap<String, Option<Channel>>,
+    team_members: HashMap<(String, String), bool>,
+    channel_members: HashMap<(String, String), bool>,
+    /// (user, team or channel, permission): cleared by any membership change.
+    permissions: HashMap<(String, String, String), bool>,
+}
+
+thread_local! {
+    static MEMO: RefCell<CallMemo> = RefCell::new(CallMemo::default());
+}
+
+/// The memoised answer for `key` in the map `pick` chooses, or `read` it and remember it.
+fn memo<K, V>(pick: impl Fn(&mut CallMemo) -> &mut HashMap<K, V>, key: K, read: impl FnOnce() -> V) -> V
+where
+    K: std::hash::Hash + Eq,
+    V: Clone,
+{
+    if let Some(v) = MEMO.with_borrow_mut(|m| pick(m).get(&key).cloned()) {
+        return v;
+    }
+    let v = read();
+    MEMO.with_borrow_mut(|m| pick(m).insert(key, v.clone()));
+    v
+}
+
+fn forget_channel(channel_id: &str) {
+    MEMO.with_borrow_mut(|m| m.channels.remove(channel_id));
+}
+
+fn forget_permissions() {
+    MEMO.with_borrow_mut(|m| m.permissions.clear());
+}
+
+impl ServerApi {
+    fn user_any(&self, id: &str) -> Option<User> {
+        memo(|m| &mut m.users, id.to_owned(), || self.0.get_user(id).ok())
+    }
+
+    fn permission(&self, user_id: &str, scope: &str, permission: &str, check: impl FnOnce() -> bool) -> bool {
+        memo(|m| &mut m.permissions, (user_id.to_owned(), scope.to_owned(), permission.to_owned()), check)
+    }
+}
+
 impl Mattermost for ServerApi {
     fn user(&self, id: &str) -> Option<User> {
-        self.0.get_user(id).ok().filter(|u| u.delete_at == 0)
+        self.user_any(id).filter(|u| u.delete_at == 0)
     }
 
     fn user_by_username(&self, username: &str) -> Option<User> {
@@ -170,32 +223,40 @@ impl Mattermost for ServerApi {
     }
 
     fn is_team_member(&self, team_id: &str, user_id: &str) -> bool {
-        self.0.get_team_member(team_id, user_id).is_ok_and(|m| m.delete_at == 0)
+        memo(
+            |m| &mut m.team_members,
+            (team_id.to_owned(), user_id.to_owned()),
+            || self.0.get_team_member(team_id, user_id).is_ok_and(|m| m.delete_at == 0),
+        )
     }
 
     fn is_team_admin(&self, team_id: &str, user_id: &str) -> bool {
-        self.0.has_permission_to_team(user_id, team_id, "manage_team")
+        self.permission(user_id, team_id, "manage_team", || self.0.has_permission_to_team(user_id, team_id, "manage_team"))
     }
 
     fn is_system_admin(&self, user_id: &str) -> bool {
-        self.0.has_permission_to(user_id, "manage_system")
+        self.permission(user_id, "", "manage_system", || self.0.has_permission_to(user_id, "manage_system"))
     }
 
     fn is_guest(&self, user_id: &str) -> bool {
         // Unknown users are not guests; every check that matters also needs a membership.
-        self.0.get_user(user_id).is_ok_and(|u| u.roles.split_whitespace().any(|r| r == GUEST_ROLE))
+        self.user_any(user_id).is_some_and(|u| u.roles.split_whitespace().any(|r| r == GUEST_ROLE))
     }
 
     fn is_channel_member(&self, channel_id: &str, user_id: &str) -> bool {
-        self.0.get_channel_member(channel_id, user_id).is_ok()
+        memo(
+            |m| &mut m.channel_members,
+            (channel_id.to_owned(), user_id.to_owned()),
+            || self.0.get_channel_member(channel_id, user_id).is_ok(),
+        )
     }
 
     fn may_post(&self, channel_id: &str, user_id: &str) -> bool {
-        self.0.has_permission_to_channel(user_id, channel_id, "create_post")
+        self.has_channel_permission(user_id, channel_id, "create_post")
     }
 
     fn channel(&self, channel_id: &str) -> Option<Channel> {
-        self.0.get_channel(channel_id).ok()
+        memo(|m| &mut m.channels, channel_id.to_owned(), || self.0.get_channel(channel_id).ok())
     }
 
     fn channel_by_name(&self, team_id: &str, name: &str) -> Option<Channel> {
@@ -218,22 +279,31 @@ impl Mattermost for ServerApi {
     }
 
     fn create_channel(&self, channel: &Channel) -> Result<Channel, ChannelError> {
-        self.0.create_channel(channel).map_err(|e| match &e {
+        let created = self.0.create_channel(channel).map_err(|e| match &e {
             // The server refuses a taken name with "store.sql_channel.save_channel.exists.app_error".
             ApiError::App(app) if app.id.contains("exists") => ChannelError::NameTaken,
             _ => ChannelError::Other(e.to_string()),
-        })
+        })?;
+        forget_channel(&created.id);
+        forget_permissions();
+        Ok(created)
     }
 
     fn add_channel_member(&self, channel_id: &str, user_id: &str) -> Result<(), String> {
-        self.0.add_channel_member(channel_id, user_id).map(|_| ()).map_err(|e| e.to_string())
+        let added = self.0.add_channel_member(channel_id, user_id).map(|_| ()).map_err(|e| e.to_string());
+        MEMO.with_borrow_mut(|m| m.channel_members.remove(&(channel_id.to_owned(), user_id.to_owned())));
+        forget_permissions();
+        added
     }
 
     fn add_team_member(&self, team_id: &str, user_id: &str) -> Result<(), String> {
         if self.is_team_member(team_id, user_id) {
             return Ok(());
         }
-        self.0.create_team_member(team_id, user_id).map(|_| ()).map_err(|e| e.to_string())
+        let added = self.0.create_team_member(team_id, user_id).map(|_| ()).map_err(|e| e.to_string());
+        MEMO.with_borrow_mut(|m| m.team_members.remove(&(team_id.to_owned(), user_id.to_owned())));
+        forget_permissions();
+        added
     }
 
     fn create_post(&self, post: &Post) -> Result<Post, String> {
@@ -262,10 +332,13 @@ impl Mattermost for ServerApi {
     }
 
     fn update_channel(&self, channel: &Channel) -> Result<(), String> {
+        forget_channel(&channel.id);
         self.0.update_channel(channel).map(|_| ()).map_err(|e| e.to_string())
     }
 
     fn set_channel_header(&self, channel_id: &str, header: &str) -> Result<(), String> {
+        // Read fresh: the header is written back whole, so it must not come from the memo.
+        forget_channel(channel_id);
         let mut channel = self.0.get_channel(channel_id).map_err(|e| e.to_string())?;
         if channel.header == header {
             return Ok(());
@@ -324,7 +397,7 @@ impl Mattermost for ServerApi {
     }
 
     fn has_channel_permission(&self, user_id: &str, channel_id: &str, permission: &str) -> bool {
-        self.0.has_permission_to_channel(user_id, channel_id, permission)
+        self.permission(user_id, channel_id, permission, || self.0.has_permission_to_channel(user_id, channel_id, permission))
     }
 
     fn view_archived_channels(&self) -> bool {

@@ -141,12 +141,15 @@ fn guest_failed(message: String) -> AppError {
 
 impl mm_protocol::Hooks for HostHooks {
     async fn implemented(&self) -> Result<Vec<String>, String> {
-        // The guest's own list (mm-protocol drops names it cannot dispatch), plus OnDeactivate,
-        // which the host needs whatever the guest does: Mattermost calls only listed hooks, and
-        // without it the process would be killed with database work under way.
+        // The guest's own list (mm-protocol drops names it cannot dispatch), plus two hooks the
+        // host needs whatever the guest does, because Mattermost calls only listed hooks:
+        // OnDeactivate (without it the process would be killed with database work under way)
+        // and OnConfigurationChange (it empties the host's configuration cache).
         let mut hooks = self.run("Implemented", |g| g.implemented()).await?;
-        if !hooks.iter().any(|h| h == "OnDeactivate") {
-            hooks.push("OnDeactivate".into());
+        for needed in ["OnDeactivate", "OnConfigurationChange"] {
+            if !hooks.iter().any(|h| h == needed) {
+                hooks.push(needed.into());
+            }
         }
         Ok(hooks)
     }

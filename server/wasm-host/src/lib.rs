@@ -94,6 +94,8 @@ pub struct GuestRuntime {
     slots: slots::Slots,
     /// Host states of finished calls (their WASI context built once), for the next calls.
     spare_states: Mutex<Vec<HostState>>,
+    /// The server's and the plugin's configuration as last read, shared by every call.
+    configs: Arc<state::ConfigCache>,
 }
 
 impl GuestRuntime {
@@ -149,6 +151,7 @@ impl GuestRuntime {
             runtime,
             slots: slots::Slots::new(engine::MAX_INSTANCES as usize),
             spare_states: Mutex::new(Vec::new()),
+            configs: Arc::new(state::ConfigCache::default()),
         }))
     }
 
@@ -157,6 +160,7 @@ impl GuestRuntime {
         if let Ok(mut slot) = self.api.write() {
             *slot = Some(api);
         }
+        self.configs.forget();
     }
 
     /// Hands the plugin's database to the guest's `store` imports.
@@ -187,7 +191,7 @@ impl GuestRuntime {
         let spare = self.spare_states.lock().ok().and_then(|mut spares| spares.pop());
         let state = match spare {
             Some(state) => state.renew(api, data),
-            None => HostState::new(api, data, self.runtime.clone(), self.limits),
+            None => HostState::new(api, data, self.configs.clone(), self.runtime.clone(), self.limits),
         };
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.limiter);
@@ -220,17 +224,32 @@ impl GuestRuntime {
         self.call(|p, s| p.hooks().call_on_deactivate(s))
     }
 
+    /// Mattermost calls this on every server of a cluster when its configuration or the
+    /// plugin's settings change: the cached copies are dropped before the guest reads them again.
     pub fn on_configuration_change(&self) -> Result<Result<(), String>, GuestError> {
+        self.configs.forget();
         self.call(|p, s| p.hooks().call_on_configuration_change(s))
     }
 
+    #[allow(clippy::result_large_err)] // AppError is Mattermost's own answer type, passed on as is.
     pub fn execute_command(&self, ctx: &Context, args: &CommandArgs) -> Result<Result<CommandResponse, AppError>, GuestError> {
+        self.execute_command_timed(ctx, args).map(|(out, _)| out)
+    }
+
+    /// [`GuestRuntime::execute_command`], also saying where its time went.
+    #[allow(clippy::type_complexity)]
+    pub fn execute_command_timed(
+        &self,
+        ctx: &Context,
+        args: &CommandArgs,
+    ) -> Result<(Result<CommandResponse, AppError>, timing::HookTiming), GuestError> {
         let (ctx, args) = (to_json(ctx)?, to_json(args)?);
-        let out = self.call(|p, s| p.hooks().call_execute_command(s, &ctx, &args))?;
-        match out {
-            Ok(json) => from_json(&json).map(Ok),
-            Err(e) => Ok(Err(v0_1::app_error_from_guest(e))),
-        }
+        let (out, timing) = self.call_timed(|p, s| p.hooks().call_execute_command(s, &ctx, &args))?;
+        let out = match out {
+            Ok(json) => Ok(from_json(&json)?),
+            Err(e) => Err(v0_1::app_error_from_guest(e)),
+        };
+        Ok((out, timing))
     }
 
     /// Answers one HTTP request, and says where its time went (see [`timing`]).

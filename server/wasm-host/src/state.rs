@@ -24,12 +24,60 @@ pub struct HostState {
     runtime: tokio::runtime::Handle,
     limits: GuestLimits,
     pub(crate) timing: Recorder,
+    pub(crate) configs: Arc<ConfigCache>,
+}
+
+/// `GetConfig` and `LoadPluginConfiguration` answers, kept between calls as a Go plugin keeps
+/// its configuration in memory: both change only through the System Console or config file, and
+/// Mattermost then calls `OnConfigurationChange` on every server (app/plugin.go, the config
+/// listener), which empties this (`GuestRuntime::on_configuration_change`), as does activation.
+/// The host lists `OnConfigurationChange` among the implemented hooks whatever the guest does,
+/// so the call always comes.
+#[derive(Default)]
+pub struct ConfigCache {
+    server: std::sync::RwLock<Option<String>>,
+    plugin: std::sync::RwLock<Option<String>>,
+}
+
+/// Which configuration.
+#[derive(Clone, Copy)]
+pub(crate) enum ConfigKind {
+    Server,
+    Plugin,
+}
+
+impl ConfigCache {
+    fn slot(&self, kind: ConfigKind) -> &std::sync::RwLock<Option<String>> {
+        match kind {
+            ConfigKind::Server => &self.server,
+            ConfigKind::Plugin => &self.plugin,
+        }
+    }
+
+    pub(crate) fn get(&self, kind: ConfigKind) -> Option<String> {
+        self.slot(kind).read().ok().and_then(|c| c.clone())
+    }
+
+    pub(crate) fn put(&self, kind: ConfigKind, json: &str) {
+        if let Ok(mut c) = self.slot(kind).write() {
+            *c = Some(json.to_owned());
+        }
+    }
+
+    pub fn forget(&self) {
+        for kind in [ConfigKind::Server, ConfigKind::Plugin] {
+            if let Ok(mut c) = self.slot(kind).write() {
+                *c = None;
+            }
+        }
+    }
 }
 
 impl HostState {
     pub(crate) fn new(
         api: Option<ApiClient>,
         store: Option<Arc<dyn DataStore>>,
+        configs: Arc<ConfigCache>,
         runtime: tokio::runtime::Handle,
         limits: GuestLimits,
     ) -> Self {
@@ -45,6 +93,7 @@ impl HostState {
             runtime,
             limits,
             timing: Recorder::default(),
+            configs,
         }
     }
 

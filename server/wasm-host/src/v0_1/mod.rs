@@ -14,6 +14,7 @@ use mm_protocol::{HttpRequest, HttpResponse};
 use wasmtime::component::{HasSelf, Linker};
 
 use crate::HostState;
+use crate::state::ConfigKind;
 
 wasmtime::component::bindgen!({
     path: "../wit/v0.1",
@@ -106,6 +107,18 @@ impl HostState {
     }
 }
 
+impl HostState {
+    /// A configuration from the cache, or read from the server and cached (see `ConfigCache`).
+    fn cached_config(&mut self, kind: ConfigKind, read: impl FnOnce(&mut Self) -> R<String>) -> R<String> {
+        if let Some(json) = self.configs.get(kind) {
+            return Ok(json);
+        }
+        let json = read(self)?;
+        self.configs.put(kind, &json);
+        Ok(json)
+    }
+}
+
 impl wit::Host for HostState {}
 
 impl mattermost::plugin::api::Host for HostState {
@@ -131,11 +144,13 @@ impl mattermost::plugin::api::Host for HostState {
     }
 
     fn get_config(&mut self) -> R<String> {
-        self.model_call("GetConfig", |api| async move { api.get_config().await })
+        self.cached_config(ConfigKind::Server, |s| s.model_call("GetConfig", |api| async move { api.get_config().await }))
     }
 
     fn load_plugin_configuration(&mut self) -> R<String> {
-        self.model_call("LoadPluginConfiguration", |api| async move { api.load_plugin_configuration().await })
+        self.cached_config(ConfigKind::Plugin, |s| {
+            s.model_call("LoadPluginConfiguration", |api| async move { api.load_plugin_configuration().await })
+        })
     }
 
     fn register_command(&mut self, command: String) -> R<()> {

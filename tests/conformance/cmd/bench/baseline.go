@@ -72,12 +72,18 @@ func (s *side) rss() (int64, error) {
 	return harness.VmRSSKiB(pid)
 }
 
-// compare runs the side-by-side figures: idle RSS, ping and /incident start latency, RSS after
-// the starts. Both plugins are active in the same plugin.Environment and measured in
-// alternating blocks, so that the load other processes put on the shared cores falls on both
-// alike. Ours is re-activated first, so both start from a fresh process.
-func compare(h *harness.Harness, ours, base *harness.Installed, pings, starts int) {
+// compare runs the side-by-side figures: the baseline's activation time next to ours
+// (oursActivateMs, measured the same way over as many cycles), idle RSS, ping and /incident
+// start latency, RSS after the starts. Both plugins are active in the same plugin.Environment
+// and measured in alternating blocks, so that the load other processes put on the shared cores
+// falls on both alike. Ours is re-activated first, so both start from a fresh process.
+func compare(h *harness.Harness, ours, base *harness.Installed, pings, starts, activateRuns int, oursActivateMs float64) {
 	h.Env.Deactivate(ours.ID)
+	// Alone, as ours was; its last cycle deactivates it too, so that it starts afresh below.
+	baseActivateMs := median(activateCycles(h, base.ID, activateRuns, true))
+	fmt.Printf("baseline_activate_ms: %.2f\n", baseActivateMs)
+	fmt.Printf("activate_ratio: %.2f\n", oursActivateMs/baseActivateMs)
+
 	for _, inst := range []*harness.Installed{ours, base} {
 		if _, err := h.Activate(inst.ID); err != nil {
 			fatal(h, "%v", err)
@@ -94,6 +100,7 @@ func compare(h *harness.Harness, ours, base *harness.Installed, pings, starts in
 
 	time.Sleep(2 * time.Second)
 	printRSS(h, "idle_rss_kib", a, b)
+	printIdleMemory(h, a, b)
 
 	la, lb, err := interleave(pings, 100, a.ping, b.ping)
 	if err != nil {
@@ -236,6 +243,34 @@ func printRSS(h *harness.Harness, key string, a, b *side) {
 	fmt.Printf("%s: %d\n", key, ra)
 	fmt.Printf("baseline_%s: %d\n", key, rb)
 	fmt.Printf("%s_ratio: %.2f\n", trimKiB(key), float64(ra)/float64(rb))
+}
+
+// printIdleMemory says where our idle RSS goes (smaps.go) and how many threads each process
+// runs; read right after idle_rss_kib, so that the figures describe the same moment.
+func printIdleMemory(h *harness.Harness, a, b *side) {
+	pa, err := h.PluginPID(a.inst)
+	if err != nil {
+		fatal(h, "%v", err)
+	}
+	pb, err := h.PluginPID(b.inst)
+	if err != nil {
+		fatal(h, "%v", err)
+	}
+	mem, err := readMemBreakdown(pa, 5)
+	if err != nil {
+		fatal(h, "idle memory of %s: %v", a.inst.ID, err)
+	}
+	mem.print("idle_mem")
+	for _, p := range []struct {
+		key string
+		pid int
+	}{{"idle_threads", pa}, {"baseline_idle_threads", pb}} {
+		n, err := threadCount(p.pid)
+		if err != nil {
+			fatal(h, "%v", err)
+		}
+		fmt.Printf("%s: %d\n", p.key, n)
+	}
 }
 
 func trimKiB(key string) string { return key[:len(key)-len("_kib")] }

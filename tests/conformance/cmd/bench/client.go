@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
@@ -50,23 +51,29 @@ func (c client) command(user, channel, text, want string) (string, time.Duration
 // rest sends one request as user; the answer must have status want and, when out is not nil,
 // decode into out as JSON.
 func (c client) rest(user, method, path string, body any, want int, out any) (time.Duration, error) {
+	_, d, err := c.restHeader(user, method, path, body, want, out)
+	return d, err
+}
+
+// restHeader is rest that also returns the answer's headers (the Server-Timing of timing.go).
+func (c client) restHeader(user, method, path string, body any, want int, out any) (http.Header, time.Duration, error) {
 	req, err := harness.NewClientRequest(method, path, body, user)
 	if err != nil {
-		return 0, err
+		return nil, 0, err
 	}
 	rec, d, err := harness.ServeHTTP(c.hooks, req, callTimeout)
 	if err != nil {
-		return d, err
+		return nil, d, err
 	}
 	if rec.Code != want {
-		return d, fmt.Errorf("%s %s: status %d, want %d: %s", method, path, rec.Code, want, clip(rec.Body.String()))
+		return nil, d, fmt.Errorf("%s %s: status %d, want %d: %s", method, path, rec.Code, want, clip(rec.Body.String()))
 	}
 	if out != nil {
 		if err := json.Unmarshal(rec.Body.Bytes(), out); err != nil {
-			return d, fmt.Errorf("%s %s: answer is not the documented JSON: %v", method, path, err)
+			return nil, d, fmt.Errorf("%s %s: answer is not the documented JSON: %v", method, path, err)
 		}
 	}
-	return d, nil
+	return rec.Result().Header, d, nil
 }
 
 func clip(s string) string {

@@ -19,7 +19,20 @@
 // the RSS and latency figures come as <key> (ours), baseline_<key> and
 // <key without _us/_kib>_ratio (ours / baseline):
 //
+//	activate_ms             baseline_activate_ms and activate_ratio: the baseline's activation
+//	                        timed as ours above (-activate-runs cycles, alone), our activate_ms reused
 //	idle_rss_kib            VmRSS of the plugin process after a fresh activation and 2 s idle
+//	idle_mem_<category>_kib   where ours' idle RSS goes, read from /proc/<pid>/smaps right after
+//	                        idle_rss_kib (smaps.go): host_code (the plugin-linux-amd64 mappings),
+//	                        guest_code (the .cwasm: code, and the guest memory image mapped from
+//	                        it), libs (other files), heap ([heap] and other anonymous memory),
+//	                        thread_stacks ([stack], and rw mappings of 64 KiB..16 MiB right above
+//	                        a ---p guard of at most 64 KiB: a heuristic), wasm_reservations
+//	                        (anonymous mappings of 1 GiB or more: wasmtime's instance slots,
+//	                        resident where touched), other ([vdso] etc.); idle_mem_total_kib is
+//	                        their sum, the Rss of all mappings
+//	idle_mem_largest_<n>    n = 1..5, largest Rss first: "<rss> KiB <perms> <size> KiB <path or [anon]>"
+//	idle_threads            threads (entries of /proc/<pid>/task) at that moment, and baseline_idle_threads
 //	ping_p50_us, _p99_us    /incident ping over 2,000 calls each (-ping-calls)
 //	start_p50_us, _p99_us   /incident start <name> over 500 calls each (-start-calls), after 5 warm-ups
 //	start_rss_kib           VmRSS after those starts
@@ -38,6 +51,14 @@
 //	                        plugin, random P, 50 calls (-list-runs), as a responder
 //	list_page50_api_calls   plugin API calls one such page made (the permission checks)
 //	list_page50_reader_us, list_page50_reader_api_calls   one page as a team member in no incident channel
+//	phase_list_page50_<phase>_us, _calls   where the time of those list pages went, from the
+//	                        Server-Timing header the host adds when INCIDENT_SERVER_TIMING=1 (set for
+//	                        this phase only; timing.go): median over the runs of each phase's time
+//	                        and, for those that count calls, of its calls. Phases: total, instantiate,
+//	                        guest (the guest's own work: the rest), sql, and api_<Method> per plugin
+//	                        API method called (0 in a run that did not call it)
+//	phase_check_item_<phase>_us, _calls   the same for 50 checklist checks (the load's rest_check)
+//	                        as a responder on the quiet plugin, before the load
 //	load_clients, load_seconds   the concurrent clients (-load-clients) and how long they ran (-load-seconds)
 //	load_requests, load_errors, load_requests_per_s, load_p50_us, load_p99_us   over all requests
 //	load_<kind>_requests, _p50_us, _p99_us   per kind: rest_list_page50, rest_list_active, cmd_list,
@@ -122,21 +143,9 @@ func main() {
 	}
 	fmt.Printf("handshake_ms: %.2f\n", median(hs))
 
-	// activate_ms
-	var acts []float64
-	for i := 0; i < *activateRuns; i++ {
-		d, err := h.Activate(pluginID)
-		if err != nil {
-			fatal(h, "activation %d: %v", i+1, err)
-		}
-		acts = append(acts, ms(d))
-		if i < *activateRuns-1 {
-			if !h.Env.Deactivate(pluginID) {
-				fatal(h, "Deactivate returned false")
-			}
-		}
-	}
-	fmt.Printf("activate_ms: %.2f\n", median(acts))
+	// activate_ms; the baseline's is measured the same way in compare.
+	activateMs := median(activateCycles(h, pluginID, *activateRuns, false))
+	fmt.Printf("activate_ms: %.2f\n", activateMs)
 
 	hooks, err := h.Hooks(pluginID)
 	if err != nil {
@@ -195,7 +204,7 @@ func main() {
 	if err != nil {
 		fatal(h, "installing the baseline: %v", err)
 	}
-	compare(h, inst, base, *pingCalls, *startCalls)
+	compare(h, inst, base, *pingCalls, *startCalls, *activateRuns, activateMs)
 	h.Close()
 
 	// At scale.
@@ -224,6 +233,26 @@ func installBundle(dir, logFile, bundle string) (*harness.Harness, *harness.Inst
 		fatal(h, "plugin.json id is %q, want %q", inst.ID, pluginID)
 	}
 	return h, inst
+}
+
+// activateCycles activates and deactivates the plugin runs times and returns each
+// env.Activate wall time in ms. The plugin stays active after the last cycle unless
+// deactivateLast.
+func activateCycles(h *harness.Harness, id string, runs int, deactivateLast bool) []float64 {
+	var acts []float64
+	for i := 0; i < runs; i++ {
+		d, err := h.Activate(id)
+		if err != nil {
+			fatal(h, "activation %d of %s: %v", i+1, id, err)
+		}
+		acts = append(acts, ms(d))
+		if i < runs-1 || deactivateLast {
+			if !h.Env.Deactivate(id) {
+				fatal(h, "Deactivate(%s) returned false", id)
+			}
+		}
+	}
+	return acts
 }
 
 // handshake execs the plugin the way go-plugin does and times the first

@@ -21,6 +21,11 @@ type scaleConfig struct {
 // and a fresh database): seeding through the REST API, a list page of 50 on a quiet plugin, then
 // the clients' mix. It returns the number of failed load requests.
 func scale(bundle, workDir, logFile string, cfg scaleConfig) int {
+	// The host reads this when its process starts, and go-plugin passes our environment to the
+	// plugin process; set only here, so the figures of the earlier phases are made without it.
+	if err := os.Setenv(serverTimingEnv, "1"); err != nil {
+		fatal(nil, "%v", err)
+	}
 	h, inst := installBundle(workDir, logFile, bundle)
 	defer h.Close()
 	ids := inst.API.Seed()
@@ -57,35 +62,41 @@ func scale(bundle, workDir, logFile string, cfg scaleConfig) int {
 	}
 
 	// A page of 50 on the quiet plugin, as alice (a responder, in every incident channel).
-	listPage := func(user string, page int) (time.Duration, int) {
+	listPage := func(user string, page int) (time.Duration, int, http.Header) {
 		before := len(inst.API.CallNames())
 		var got incidentPage
-		d, err := c.rest(user, http.MethodGet, listPath(c.team, "all", page, 50), nil, http.StatusOK, &got)
+		hdr, d, err := c.restHeader(user, http.MethodGet, listPath(c.team, "all", page, 50), nil, http.StatusOK, &got)
 		if err == nil && len(got.Items) != 50 {
 			err = fmt.Errorf("a list page of 50 answered %d items", len(got.Items))
 		}
 		if err != nil {
 			fatal(h, "list page: %v", err)
 		}
-		return d, len(inst.API.CallNames()) - before
+		return d, len(inst.API.CallNames()) - before, hdr
 	}
 	rng := rand.New(rand.NewSource(7))
 	lat := make([]float64, 0, cfg.listRuns)
 	calls := 0
+	var listPhases phaseSeries
 	for i := 0; i < cfg.listRuns; i++ {
-		var d time.Duration
-		d, calls = listPage(ids.UserID, rng.Intn(pages))
+		d, n, hdr := listPage(ids.UserID, rng.Intn(pages))
+		calls = n
 		lat = append(lat, float64(d.Nanoseconds())/1e3)
+		if err := listPhases.add(hdr); err != nil {
+			fatal(h, "list page: %v", err)
+		}
 	}
 	sort.Float64s(lat)
 	fmt.Printf("list_page50_p50_us: %.1f\n", percentile(lat, 50))
 	fmt.Printf("list_page50_p99_us: %.1f\n", percentile(lat, 99))
 	fmt.Printf("list_page50_api_calls: %d\n", calls)
+	listPhases.print("list_page50")
 	// Once as bob, who is in no incident channel: each incident's permission check costs more
 	// API calls for him (the figures per role in the load show the same).
-	d, calls := listPage(bob, 0)
+	d, calls, _ := listPage(bob, 0)
 	fmt.Printf("list_page50_reader_us: %.1f\n", float64(d.Nanoseconds())/1e3)
 	fmt.Printf("list_page50_reader_api_calls: %d\n", calls)
+	checkPhases(h, c, ids.UserID, actives, 50).print("check_item")
 
 	loaders := newLoaders(c, ids, bob, actives, pages, cfg)
 	fmt.Printf("load_clients: %d\n", len(loaders))
@@ -104,6 +115,42 @@ func scale(bundle, workDir, logFile string, cfg scaleConfig) int {
 	}
 	fmt.Printf("load_rss_kib: %d\n", rss)
 	return errors
+}
+
+// checkPhases checks n checklist items of the active incidents as user on the quiet plugin,
+// with the load's rest_check request, and collects their Server-Timing. Each check flips the
+// item's state, and actives records the new state: the load's writers take their items' states
+// from it, and a PATCH to the state an item already has would be a 409.
+func checkPhases(h *harness.Harness, c client, user string, actives []incidentDoc, n int) *phaseSeries {
+	type checkable struct {
+		incident string
+		id       string
+		state    *string
+	}
+	var items []checkable
+	for i := range actives {
+		for j := range actives[i].Checklists {
+			for k := range actives[i].Checklists[j].Items {
+				it := &actives[i].Checklists[j].Items[k]
+				items = append(items, checkable{actives[i].ID, it.ID, &it.State})
+			}
+		}
+	}
+	rng := rand.New(rand.NewSource(11))
+	var s phaseSeries
+	for i := 0; i < n; i++ {
+		it := items[rng.Intn(len(items))]
+		state := map[bool]string{true: "open", false: "done"}[*it.state == "done"]
+		hdr, _, err := c.restHeader(user, http.MethodPatch, "/api/v0/incidents/"+it.incident+"/items/"+it.id, map[string]any{"state": state}, http.StatusOK, nil)
+		if err != nil {
+			fatal(h, "check %d: %v", i+1, err)
+		}
+		*it.state = state
+		if err := s.add(hdr); err != nil {
+			fatal(h, "check %d: %v", i+1, err)
+		}
+	}
+	return &s
 }
 
 // newLoaders makes the clients: by client number modulo 4, alice, alice, the system admin, bob.
