@@ -99,14 +99,18 @@ run: setup-e2e dist
 setup-e2e:
 	./build/setup.sh e2e
 
-## Figures, ours next to a Go baseline plugin (tests/gobaseline), then 10,000 incidents under 8
-## clients for 60 s (about 4 minutes in all; exits 1 if any request fails). A quick run:
+## Figures: sizes, one hook's cost inside the host (wasm-host's hook_cost example), ours next to
+## a Go baseline plugin (tests/gobaseline), then 10,000 incidents under 8 clients for 60 s
+## (about 4 minutes in all; exits 1 if any request fails). A quick run:
 ##   make bench BENCH_FLAGS="-load-seconds 5 -stored 1000"
 BENCH_FLAGS ?=
 bench: dist
 	@echo "webapp_main_js_bytes: $$(stat -c %s webapp/dist/main.js)"
 	@echo "guest_wasm_bytes: $$(stat -c %s $(GUEST))"
 	@echo "bundle_bytes: $$(stat -c %s $(BUNDLE))"
+	@echo "guest_cwasm_bytes: $$(stat -c %s $(GUEST_CWASM))"
+	@echo "host_bytes: $$(stat -c %s target/release/plugin-host)"
+	$(CARGO) run --quiet --release -p wasm-host --example hook_cost -- $(GUEST_CWASM)
 	cd tests/conformance && BUNDLE_TGZ=$(CURDIR)/$(BUNDLE) $(GO) run ./cmd/bench -go $(GO) $(BENCH_FLAGS)
 
 fuzz:
