@@ -66,6 +66,7 @@
 //	load_role_<role>_requests, _p50_us, _p99_us   per role: responder (in every incident channel),
 //	                        admin (system admin, in none), reader (team member, in none; reads only)
 //	load_rss_kib            VmRSS of our plugin process after the load
+//	load_mem_<category>_kib, load_mem_largest_<n>, load_threads   the idle_mem_ breakdown, after the load
 package main
 
 import (

@@ -114,6 +114,15 @@ func scale(bundle, workDir, logFile string, cfg scaleConfig) int {
 		fatal(h, "%v", err)
 	}
 	fmt.Printf("load_rss_kib: %d\n", rss)
+	// Where the memory is after the load (the same categories as at idle).
+	mem, err := readMemBreakdown(pid, 3)
+	if err != nil {
+		fatal(h, "memory after the load: %v", err)
+	}
+	mem.print("load_mem")
+	if n, err := threadCount(pid); err == nil {
+		fmt.Printf("load_threads: %d\n", n)
+	}
 	return errors
 }
 
