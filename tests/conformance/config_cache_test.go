@@ -1,9 +1,12 @@
 package conformance
 
 import (
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
+
+	"incidentresponse/tests/conformance/harness"
 )
 
 // TestConfigurationIsReadOncePerChange: the host keeps the plugin's settings and the server's
@@ -36,5 +39,24 @@ func TestConfigurationIsReadOncePerChange(t *testing.T) {
 	}
 	if n := reads(s.api.CallNames()[before:]); n == 0 || n > 2 {
 		t.Errorf("the change and the next command read the configuration %d times; want 1 or 2 (plugin settings, server config)", n)
+	}
+}
+
+// TestServerTimingIsOffByDefault: without INCIDENT_SERVER_TIMING=1 in the plugin's environment
+// no answer says how the server spends its time, even to a client that sends the header by
+// which the host asks the guest for its JSON time.
+func TestServerTimingIsOffByDefault(t *testing.T) {
+	s := newScenario(t)
+	req := harness.NewPluginRequest(http.MethodGet, "/api/v0/incidents?team_id="+s.team, nil, s.alice)
+	req.Header.Set("X-Incident-Response-Timing", "1")
+	rec, _, err := harness.ServeHTTP(s.hooks, req, callTimeout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Code != http.StatusOK {
+		t.Fatalf("GET /api/v0/incidents: %d %s", rec.Code, rec.Body.String())
+	}
+	if got := rec.Header().Values("Server-Timing"); len(got) != 0 {
+		t.Errorf("the answer carries Server-Timing %q", got)
 	}
 }

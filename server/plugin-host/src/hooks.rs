@@ -197,11 +197,17 @@ impl mm_protocol::Hooks for HostHooks {
         self.run("ExecuteCommand", move |g| g.execute_command(&ctx, &args)).await.map_err(guest_failed)?
     }
 
-    async fn serve_http(&self, ctx: Context, request: HttpRequest) -> HttpResponse {
+    async fn serve_http(&self, ctx: Context, mut request: HttpRequest) -> HttpResponse {
         let user_id = request.header("Mattermost-User-Id").map(str::to_owned);
+        // Only the host asks the guest for its JSON time, and only when timing is on.
+        request.headers.retain(|(name, _)| !name.eq_ignore_ascii_case(wasm_host::timing::TIMING_REQUEST_HEADER));
+        if self.server_timing {
+            request.headers.push((wasm_host::timing::TIMING_REQUEST_HEADER.into(), "1".into()));
+        }
         let outcome = self.run("ServeHTTP", move |g| g.serve_http(&ctx, user_id.as_deref(), &request)).await;
         match outcome {
-            Ok((mut response, timing)) => {
+            Ok((mut response, mut timing)) => {
+                timing.take_guest_json(&mut response.headers);
                 if self.server_timing {
                     response.headers.push(("Server-Timing".into(), timing.server_timing()));
                 }

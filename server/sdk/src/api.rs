@@ -74,12 +74,12 @@ pub enum LogLevel {
 type Result<T> = std::result::Result<T, ApiError>;
 
 fn enc<T: Serialize>(v: &T) -> Result<String> {
-    serde_json::to_string(v).map_err(|e| ApiError::InvalidArgument(e.to_string()))
+    crate::timing::json(|| serde_json::to_string(v)).map_err(|e| ApiError::InvalidArgument(e.to_string()))
 }
 
 fn dec<T: DeserializeOwned>(r: std::result::Result<String, types::ApiError>) -> Result<T> {
     let json = r?;
-    serde_json::from_str(&json).map_err(|e| ApiError::Transport(format!("unreadable answer: {e}")))
+    crate::timing::json(|| serde_json::from_str(&json)).map_err(|e| ApiError::Transport(format!("unreadable answer: {e}")))
 }
 
 /// The Mattermost plugin API. Every call is a synchronous round trip to the server.

@@ -17,7 +17,7 @@ use exports::Guest as _;
 
 /// Parses what the host sent; the host writes these, so a failure is a host/guest mismatch.
 fn parse<T: DeserializeOwned + Default>(what: &str, json: &str) -> Result<T, String> {
-    serde_json::from_str(json).map_err(|e| format!("the host sent an unreadable {what}: {e}"))
+    crate::timing::json(|| serde_json::from_str(json)).map_err(|e| format!("the host sent an unreadable {what}: {e}"))
 }
 
 fn log_bad_input(hook: &str, message: &str) {
@@ -58,7 +58,11 @@ pub fn execute_command<P: Plugin>(context: &str, args: &str) -> Result<String, W
 }
 
 pub fn serve_http<P: Plugin>(context: &str, user_id: Option<String>, request: WitHttpRequest) -> WitHttpResponse {
-    let response = match parse::<Context>("context", context) {
+    let timed = request.headers.iter().any(|h| h.name.eq_ignore_ascii_case(crate::timing::TIMING_REQUEST_HEADER));
+    if timed {
+        crate::timing::start();
+    }
+    let mut response = match parse::<Context>("context", context) {
         Err(m) => HttpResponse::error(500, &m),
         Ok(ctx) => {
             let request = HttpRequest {
@@ -71,6 +75,9 @@ pub fn serve_http<P: Plugin>(context: &str, user_id: Option<String>, request: Wi
             P::default().serve_http(&Api, &ctx, &request)
         }
     };
+    if let Some(value) = crate::timing::header_value() {
+        response.headers.push(("Server-Timing".into(), value));
+    }
     response.into_wit()
 }
 

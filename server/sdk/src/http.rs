@@ -44,7 +44,7 @@ pub struct HttpResponse {
 impl HttpResponse {
     /// A JSON response.
     pub fn json<T: Serialize + ?Sized>(status: u16, value: &T) -> Self {
-        match serde_json::to_vec(value) {
+        match crate::timing::json(|| serde_json::to_vec(value)) {
             Ok(body) => Self { status, headers: vec![("Content-Type".into(), "application/json".into())], body },
             Err(e) => Self::error(500, &format!("cannot encode the response: {e}")),
         }

@@ -28,6 +28,7 @@ pub mod dispatch;
 mod http;
 pub mod outbound;
 pub mod store;
+pub mod timing;
 
 pub use api::{Api, ApiError, LogLevel};
 pub use http::{HttpRequest, HttpResponse};

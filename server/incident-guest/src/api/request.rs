@@ -30,7 +30,7 @@ pub(crate) fn decode(raw: &str) -> String {
 }
 
 pub(crate) fn body<T: serde::de::DeserializeOwned>(request: &HttpRequest) -> Result<T, ServiceError> {
-    serde_json::from_slice(&request.body)
+    mattermost_plugin_sdk::timing::json(|| serde_json::from_slice(&request.body))
         .map_err(|e| ServiceError::Invalid(format!("The request body is not valid JSON for this call: {e}")))
 }
 

@@ -55,8 +55,10 @@
 //	                        Server-Timing header the host adds when INCIDENT_SERVER_TIMING=1 (set for
 //	                        this phase only; timing.go): median over the runs of each phase's time
 //	                        and, for those that count calls, of its calls. Phases: total, instantiate,
-//	                        guest (the guest's own work: the rest), sql, and api_<Method> per plugin
-//	                        API method called (0 in a run that did not call it)
+//	                        guest (the guest's own work: the rest), of it json (the guest's JSON
+//	                        decoding and encoding, measured by the guest) and logic (its code, building
+//	                        and rendering the answer), sql, and api_<Method> per plugin API method
+//	                        called (0 in a run that did not call it)
 //	phase_check_item_<phase>_us, _calls   the same for 50 checklist checks (the load's rest_check)
 //	                        as a responder on the quiet plugin, before the load
 //	load_clients, load_seconds   the concurrent clients (-load-clients) and how long they ran (-load-seconds)

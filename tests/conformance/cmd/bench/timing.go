@@ -13,9 +13,11 @@ import (
 // Where one request's time goes: with INCIDENT_SERVER_TIMING=1 in its environment the plugin
 // host adds a Server-Timing header to every HTTP answer (wasm-host's timing.rs), e.g.
 //
-//	total;dur=2.000, instantiate;dur=0.100, guest;dur=1.000, sql;dur=0.250;desc="1", api-GetUser;dur=0.500;desc="2"
+//	total;dur=2.000, instantiate;dur=0.100, guest;dur=1.000, json;dur=0.400, logic;dur=0.600, sql;dur=0.250;desc="1", api-GetUser;dur=0.500;desc="2"
 //
-// dur is in milliseconds, desc the number of calls (of sql, and of each api-<Method>).
+// dur is in milliseconds, desc the number of calls (of sql, and of each api-<Method>). json and
+// logic split the guest's own work: JSON decoding and encoding (the guest measures it) and the
+// rest (its code, building and rendering the answer).
 
 const serverTimingEnv = "INCIDENT_SERVER_TIMING"
 
@@ -28,7 +30,7 @@ type phase struct {
 }
 
 // The phases printed first, in this order; the api-<Method> ones follow sorted by name.
-var fixedPhases = []string{"total", "instantiate", "guest", "sql"}
+var fixedPhases = []string{"total", "instantiate", "guest", "json", "logic", "sql"}
 
 // parseServerTiming parses a header value. Every entry needs a name and a dur; a desc must be a
 // count, since that is all the host puts there.
