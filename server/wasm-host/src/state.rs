@@ -37,6 +37,9 @@ pub struct HostState {
 pub struct ConfigCache {
     server: std::sync::RwLock<Option<String>>,
     plugin: std::sync::RwLock<Option<String>>,
+    /// Counts `forget`s: an answer read before a change must not be stored after it (a call
+    /// that started reading just before `OnConfigurationChange` would cache the old settings).
+    generation: std::sync::atomic::AtomicU64,
 }
 
 /// Which configuration.
@@ -58,13 +61,22 @@ impl ConfigCache {
         self.slot(kind).read().ok().and_then(|c| c.clone())
     }
 
-    pub(crate) fn put(&self, kind: ConfigKind, json: &str) {
-        if let Ok(mut c) = self.slot(kind).write() {
+    /// Where the cache stands; pass it to [`ConfigCache::put`] with what was read after it.
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Stores an answer read since `generation`, unless the configuration changed meanwhile.
+    pub(crate) fn put(&self, kind: ConfigKind, json: &str, generation: u64) {
+        if let Ok(mut c) = self.slot(kind).write()
+            && self.generation() == generation
+        {
             *c = Some(json.to_owned());
         }
     }
 
     pub fn forget(&self) {
+        self.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         for kind in [ConfigKind::Server, ConfigKind::Plugin] {
             if let Ok(mut c) = self.slot(kind).write() {
                 *c = None;
@@ -145,5 +157,27 @@ impl HostState {
 impl WasiView for HostState {
     fn ctx(&mut self) -> WasiCtxView<'_> {
         WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_answer_read_before_a_change_is_not_kept_after_it() {
+        let cache = ConfigCache::default();
+        let before = cache.generation();
+        // A call reads the old settings; meanwhile OnConfigurationChange empties the cache.
+        cache.forget();
+        cache.put(ConfigKind::Plugin, r#"{"whomaystart":"members"}"#, before);
+        assert_eq!(cache.get(ConfigKind::Plugin), None);
+        // Read after the change: kept until the next one.
+        let now = cache.generation();
+        cache.put(ConfigKind::Plugin, r#"{"whomaystart":"system_admins"}"#, now);
+        assert_eq!(cache.get(ConfigKind::Plugin).as_deref(), Some(r#"{"whomaystart":"system_admins"}"#));
+        assert_eq!(cache.get(ConfigKind::Server), None);
+        cache.forget();
+        assert_eq!(cache.get(ConfigKind::Plugin), None);
     }
 }

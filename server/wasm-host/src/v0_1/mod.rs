@@ -113,8 +113,9 @@ impl HostState {
         if let Some(json) = self.configs.get(kind) {
             return Ok(json);
         }
+        let generation = self.configs.generation();
         let json = read(self)?;
-        self.configs.put(kind, &json);
+        self.configs.put(kind, &json, generation);
         Ok(json)
     }
 }
