@@ -22,9 +22,9 @@ use crate::{GuestError, GuestLimits};
 /// flight; the slots are address space reserved up front, not memory.
 pub const MAX_INSTANCES: u32 = 32;
 
-/// Core modules, memories and tables one instance of the guest may hold. The incident guest has
-/// 4 core instances, 2 memories and 2 tables (Rust's std plus the WASI adapter); the margin lets
-/// a larger guest still run.
+/// Core modules, memories and tables one instance of the guest may hold: a Rust wasip2 component
+/// has a few of each (its own module plus the WASI adapter's shims); the margin lets a larger
+/// guest still run, and an instance needing more fails with wasmtime's message naming the limit.
 const CORE_INSTANCES_PER_COMPONENT: u32 = 16;
 const MEMORIES_PER_COMPONENT: u32 = 4;
 const TABLES_PER_COMPONENT: u32 = 8;
@@ -93,11 +93,15 @@ pub fn engine_config(limits: GuestLimits) -> Result<Config, GuestError> {
     Ok(config)
 }
 
+/// An engine with [`engine_config`].
+pub fn engine(limits: GuestLimits) -> Result<Engine, GuestError> {
+    Engine::new(&engine_config(limits)?).map_err(|e| GuestError::Instantiate(format!("{e:#}")))
+}
+
 /// Compiles a guest `.wasm` into the precompiled form the host loads (for `make dist`).
 #[cfg(feature = "compiler")]
 pub fn precompile(wasm: &[u8]) -> Result<Vec<u8>, GuestError> {
-    let engine = Engine::new(&engine_config(GuestLimits::default())?).map_err(|e| GuestError::Compile(format!("{e:#}")))?;
-    engine.precompile_component(wasm).map_err(|e| GuestError::Compile(format!("{e:#}")))
+    engine(GuestLimits::default())?.precompile_component(wasm).map_err(|e| GuestError::Compile(format!("{e:#}")))
 }
 
 /// Loads the guest from `path`: a precompiled `.cwasm` (mapped), or with the `compiler` feature

@@ -102,7 +102,7 @@ impl GuestRuntime {
     /// Loads the plugin logic at `path` (a precompiled `.cwasm`, mapped; or a `.wasm` with the
     /// `compiler` feature) and links it. Blocking: call it off the async runtime.
     pub fn load(path: &Path, limits: GuestLimits, runtime: tokio::runtime::Handle) -> Result<Arc<Self>, GuestError> {
-        let engine = Engine::new(&engine::engine_config(limits)?).map_err(|e| GuestError::Instantiate(format!("{e:#}")))?;
+        let engine = engine::engine(limits)?;
         let component = engine::load_component(&engine, path)?;
         Self::link(engine, component, limits, runtime)
     }
@@ -110,7 +110,7 @@ impl GuestRuntime {
     /// Compiles a component from memory (tests and tools; the shipped host has no compiler).
     #[cfg(feature = "compiler")]
     pub fn from_bytes(bytes: &[u8], limits: GuestLimits, runtime: tokio::runtime::Handle) -> Result<Arc<Self>, GuestError> {
-        let engine = Engine::new(&engine::engine_config(limits)?).map_err(|e| GuestError::Instantiate(format!("{e:#}")))?;
+        let engine = engine::engine(limits)?;
         let component = Component::new(&engine, bytes).map_err(|e| GuestError::Compile(format!("{e:#}")))?;
         Self::link(engine, component, limits, runtime)
     }

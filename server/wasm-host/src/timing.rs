@@ -56,7 +56,7 @@ pub const TIMING_REQUEST_HEADER: &str = "X-Incident-Response-Timing";
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct HookTiming {
     pub total: Duration,
-    /// Waiting for an instance slot, setting up the host state and instantiating.
+    /// Setting up the host state and instantiating (after a free instance slot was found).
     pub instantiate: Duration,
     /// Per Mattermost API method: calls and their wall time (round trip to the server).
     pub api: BTreeMap<&'static str, Tally>,
