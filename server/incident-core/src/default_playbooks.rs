@@ -194,6 +194,7 @@ fn section(title: &str, items: &[(&str, &str)]) -> PlaybookSection {
                 description: (*description).to_string(),
                 default_assignee_id: None,
                 command: None,
+                due_after_minutes: None,
             })
             .collect(),
     }

@@ -50,6 +50,10 @@ pub enum DomainError {
     InvalidTime(String),
     #[error("Invalid follow-up action: {0}")]
     InvalidAction(String),
+    #[error("Invalid evidence: {0}")]
+    InvalidEvidence(String),
+    #[error("An item can have at most {max} assignees.")]
+    TooManyAssignees { max: usize },
 
     #[error("There is no checklist item {0}.")]
     NoSuchItem(ItemRef),
@@ -96,6 +100,8 @@ impl DomainError {
             | InvalidUpdate(_)
             | InvalidTime(_)
             | InvalidAction(_)
+            | InvalidEvidence(_)
+            | TooManyAssignees { .. }
             | NoCommand => ErrorKind::Invalid,
             NoSuchItem(_) | NoSuchSection(_) | NoSuchEvent(_) => ErrorKind::NotFound,
             IncidentEnded
@@ -128,6 +134,8 @@ impl DomainError {
             InvalidUpdate(_) => "invalid_update",
             InvalidTime(_) => "invalid_time",
             InvalidAction(_) => "invalid_action",
+            InvalidEvidence(_) => "invalid_evidence",
+            TooManyAssignees { .. } => "too_many_assignees",
             NoSuchItem(_) => "no_such_item",
             NoSuchSection(_) => "no_such_section",
             NoSuchEvent(_) => "no_such_event",

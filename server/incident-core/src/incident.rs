@@ -142,7 +142,7 @@ impl Incident {
             playbook.validate()?;
         }
 
-        let checklists = playbook.map(|p| copy_checklists(p, ids)).unwrap_or_default();
+        let checklists = playbook.map(|p| copy_checklists(p, ids, now_ms)).unwrap_or_default();
         let mut incident = Incident {
             id: request.id,
             team_id: request.team_id,
@@ -244,7 +244,9 @@ impl Incident {
     }
 }
 
-fn copy_checklists(playbook: &Playbook, ids: &mut dyn IdGen) -> Vec<ChecklistSection> {
+/// The playbook's checklists as a new incident's: fresh ids, default assignees, and due times
+/// counted from the start.
+fn copy_checklists(playbook: &Playbook, ids: &mut dyn IdGen, started_at: i64) -> Vec<ChecklistSection> {
     playbook
         .checklists
         .iter()
@@ -256,7 +258,8 @@ fn copy_checklists(playbook: &Playbook, ids: &mut dyn IdGen) -> Vec<ChecklistSec
                 .iter()
                 .map(|template| ChecklistItem {
                     description: template.description.clone(),
-                    assignee_id: template.default_assignee_id.clone(),
+                    assignee_ids: template.default_assignee_id.iter().cloned().collect(),
+                    due_at: template.due_after_minutes.map(|m| started_at + i64::from(m) * 60_000),
                     command: template.command.clone(),
                     ..ChecklistItem::new(ids.new_id(), template.title.clone())
                 })

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::error::DomainError;
-use crate::limits::{MAX_ITEM_TITLE_CHARS, MAX_ITEMS, MAX_NAME_CHARS, MAX_SECTIONS, MAX_TEXT_CHARS};
+use crate::limits::{MAX_DUE_AFTER_MINUTES, MAX_ITEM_TITLE_CHARS, MAX_ITEMS, MAX_NAME_CHARS, MAX_SECTIONS, MAX_TEXT_CHARS};
 use crate::naming;
 use crate::text;
 
@@ -110,6 +110,9 @@ pub struct PlaybookItem {
     pub default_assignee_id: Option<String>,
     #[serde(default)]
     pub command: Option<String>,
+    /// Due this many minutes after the incident starts (the item's `due_at` is set then).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_after_minutes: Option<u32>,
 }
 
 impl Playbook {
@@ -139,6 +142,11 @@ impl Playbook {
                     .map_err(|reason| invalid(format!("{at}'s description: {reason}")))?;
                 if let Some(command) = &item.command {
                     validate_command(command).map_err(|reason| invalid(format!("{at}'s command: {reason}")))?;
+                }
+                if item.due_after_minutes.is_some_and(|m| m == 0 || m > MAX_DUE_AFTER_MINUTES) {
+                    return Err(invalid(format!(
+                        "{at}'s due time must be from 1 to {MAX_DUE_AFTER_MINUTES} minutes (30 days) after the start."
+                    )));
                 }
             }
         }
@@ -179,6 +187,7 @@ impl Playbook {
                             description: multi(&item.description),
                             default_assignee_id: non_blank(&item.default_assignee_id),
                             command: non_blank(&item.command),
+                            due_after_minutes: item.due_after_minutes,
                         })
                         .collect(),
                 })
@@ -255,7 +264,10 @@ pub fn export_json(playbook: &Playbook) -> String {
             let items: Vec<Value> = section
                 .items
                 .iter()
-                .map(|item| json!({"title": item.title, "description": item.description, "command": item.command}))
+                .map(|item| {
+                    json!({"title": item.title, "description": item.description, "command": item.command,
+                        "due_after_minutes": item.due_after_minutes})
+                })
                 .collect();
             json!({"title": section.title, "items": items})
         })
@@ -305,6 +317,8 @@ struct PortableItem {
     description: String,
     #[serde(default)]
     command: Option<String>,
+    #[serde(default)]
+    due_after_minutes: Option<u32>,
 }
 
 /// Reads an export into a new playbook of `team_id`, normalised and validated. Unknown fields
@@ -357,6 +371,7 @@ pub fn import_json(json: &str, id: &str, team_id: &str, now_ms: i64) -> Result<P
                         description: item.description,
                         default_assignee_id: None,
                         command: item.command,
+                        due_after_minutes: item.due_after_minutes,
                     })
                     .collect(),
             })

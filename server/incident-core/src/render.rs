@@ -32,7 +32,7 @@ pub fn intro_post(incident: &Incident, commander_username: &str, usernames: User
     } else {
         let progress = incident.progress();
         post.push_str(&format!("**Checklist** ({} of {} done)\n", progress.done, progress.total));
-        post.push_str(&checklist_markdown(incident, usernames));
+        post.push_str(&checklist_markdown(incident, incident.created_at, usernames));
         post.push_str("\nCheck an item with `/incident check <number>`; see `/incident help` for more.\n");
     }
     post
@@ -40,7 +40,7 @@ pub fn intro_post(incident: &Incident, commander_username: &str, usernames: User
 
 /// The checklist, one line per item, numbered across sections as the commands address them:
 /// `☐ 1. Page the on-call · @alice`, `☑` when done, `⊘ ~~title~~ (skipped)` when skipped.
-pub fn checklist_markdown(incident: &Incident, usernames: Usernames<'_>) -> String {
+pub fn checklist_markdown(incident: &Incident, now_ms: i64, usernames: Usernames<'_>) -> String {
     let mut out = String::new();
     let mut number = 0;
     for section in &incident.checklists {
@@ -50,22 +50,37 @@ pub fn checklist_markdown(incident: &Incident, usernames: Usernames<'_>) -> Stri
         }
         for item in &section.items {
             number += 1;
-            out.push_str(&item_line(number, item, usernames));
+            out.push_str(&item_line(number, item, now_ms, usernames));
             out.push('\n');
         }
     }
     out
 }
 
-fn item_line(number: usize, item: &ChecklistItem, usernames: Usernames<'_>) -> String {
+/// `☐ 3. Title · @alice, @bob · due 2026-12-01 14:00 UTC`; an open item past its due time says
+/// **overdue**; a done one shows the evidence it was checked with.
+fn item_line(number: usize, item: &ChecklistItem, now_ms: i64, usernames: Usernames<'_>) -> String {
     let title = safe(&item.title);
     let mut line = match item.state {
         ItemState::Open => format!("☐ {number}. {title}"),
         ItemState::Done => format!("☑ {number}. {title}"),
         ItemState::Skipped => format!("⊘ {number}. ~~{title}~~ (skipped)"),
     };
-    if let Some(assignee) = &item.assignee_id {
-        line.push_str(&format!(" · {}", mention(assignee, usernames)));
+    if !item.assignee_ids.is_empty() {
+        let names: Vec<String> = item.assignee_ids.iter().map(|a| mention(a, usernames)).collect();
+        line.push_str(&format!(" · {}", names.join(", ")));
+    }
+    if let Some(due) = item.due_at
+        && item.state == ItemState::Open
+    {
+        if item.is_overdue(now_ms) {
+            line.push_str(&format!(" · **overdue** (due {})", time_fmt::utc_minute(due)));
+        } else {
+            line.push_str(&format!(" · due {}", time_fmt::utc_minute(due)));
+        }
+    }
+    if let (ItemState::Done, Some(evidence)) = (item.state, &item.evidence) {
+        line.push_str(&format!(" · evidence: {}", safe(evidence)));
     }
     line
 }
@@ -110,7 +125,7 @@ pub fn info_text(incident: &Incident, now_ms: i64, usernames: Usernames<'_>) -> 
     // The checklist itself, numbered as `/incident check <number>` reads it.
     if !incident.checklists.is_empty() {
         text.push('\n');
-        text.push_str(&checklist_markdown(incident, usernames));
+        text.push_str(&checklist_markdown(incident, now_ms, usernames));
     }
     text
 }
@@ -270,7 +285,10 @@ fn describe(
         CommanderChanged { from, to } => {
             format!("changed the commander from {} to {}", mention(from, usernames), mention(to, usernames))
         }
-        ItemChecked { item_id, title } => format!("checked {}", item(item_id, title)),
+        ItemChecked { item_id, title, evidence: None } => format!("checked {}", item(item_id, title)),
+        ItemChecked { item_id, title, evidence: Some(evidence) } => {
+            format!("checked {} (evidence: {})", item(item_id, title), safe(evidence))
+        }
         ItemUnchecked { item_id, title } => format!("unchecked {}", item(item_id, title)),
         ItemSkipped { item_id, title } => format!("skipped {}", item(item_id, title)),
         ItemRestored { item_id, title } => format!("restored {}", item(item_id, title)),
@@ -282,6 +300,18 @@ fn describe(
             format!("assigned {} to {}", item(item_id, title), mention(assignee, usernames))
         }
         ItemAssigned { item_id, title, assignee: None } => format!("unassigned {}", item(item_id, title)),
+        ItemAssigneesChanged { item_id, title, added, removed } => {
+            let names = |ids: &[String]| ids.iter().map(|id| mention(id, usernames)).collect::<Vec<_>>().join(", ");
+            match (added.is_empty(), removed.is_empty()) {
+                (false, true) => format!("assigned {} to {}", item(item_id, title), names(added)),
+                (true, false) => format!("took {} off {}", names(removed), item(item_id, title)),
+                _ => format!("assigned {} to {} instead of {}", item(item_id, title), names(added), names(removed)),
+            }
+        }
+        ItemDueChanged { item_id, title, due_at: Some(due) } => {
+            format!("set {} due {}", item(item_id, title), time_fmt::utc_minute(*due))
+        }
+        ItemDueChanged { item_id, title, due_at: None } => format!("cleared the due time of {}", item(item_id, title)),
         ItemRenamed { item_id, from, to } => {
             format!("renamed {} (was {})", item(item_id, to), safe(from))
         }

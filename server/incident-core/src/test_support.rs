@@ -26,6 +26,7 @@ fn item(title: &str, assignee: Option<&str>) -> PlaybookItem {
         description: format!("How to {title}"),
         default_assignee_id: assignee.map(str::to_string),
         command: None,
+        due_after_minutes: None,
     }
 }
 

@@ -36,6 +36,9 @@ pub enum TimelineEventKind {
     ItemChecked {
         item_id: String,
         title: String,
+        /// A link or note the person gave as evidence.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        evidence: Option<String>,
     },
     ItemUnchecked {
         item_id: String,
@@ -65,6 +68,22 @@ pub enum TimelineEventKind {
         /// `None` when the item was unassigned.
         #[serde(default)]
         assignee: Option<String>,
+    },
+    /// People added to or removed from an item's assignees (several may share one).
+    ItemAssigneesChanged {
+        item_id: String,
+        title: String,
+        #[serde(default)]
+        added: Vec<String>,
+        #[serde(default)]
+        removed: Vec<String>,
+    },
+    /// An item's due time set, moved or cleared (`None`).
+    ItemDueChanged {
+        item_id: String,
+        title: String,
+        #[serde(default)]
+        due_at: Option<i64>,
     },
     ItemRenamed {
         item_id: String,
@@ -228,6 +247,8 @@ impl TimelineEventKind {
             | ItemAdded { item_id, .. }
             | ItemRemoved { item_id, .. }
             | ItemAssigned { item_id, .. }
+            | ItemAssigneesChanged { item_id, .. }
+            | ItemDueChanged { item_id, .. }
             | ItemRenamed { item_id, .. }
             | ItemMoved { item_id, .. }
             | ItemCommandRun { item_id, .. } => Some(item_id),
@@ -321,7 +342,7 @@ mod tests {
             id: "i1-2".into(),
             at: 5,
             actor_id: "u1".into(),
-            kind: TimelineEventKind::ItemChecked { item_id: "it1".into(), title: "Page".into() },
+            kind: TimelineEventKind::ItemChecked { item_id: "it1".into(), title: "Page".into(), evidence: None },
         };
         let json = serde_json::to_value(&event).expect("serialise");
         assert_eq!(

@@ -53,7 +53,7 @@ fn unknown_users_and_empty_sections() {
     let mut incident = incident();
     incident.assign_item("alice", 3, Some("stranger".into()), T0).expect("assign");
     incident.checklists.push(crate::ChecklistSection { id: "e".into(), title: "Later".into(), items: vec![] });
-    let markdown = checklist_markdown(&incident, &usernames);
+    let markdown = checklist_markdown(&incident, incident.created_at, &usernames);
     assert!(markdown.contains("☐ 3. Find the cause · (unknown user)\n"), "{markdown}");
     assert!(markdown.ends_with("**Later**\n_(no items)_\n"), "{markdown}");
 }
@@ -153,7 +153,7 @@ fn channel_wide_mentions_are_defused_as_mattermost_reads_them() {
     assert_eq!(safe("&#46;&amp;&#12345678;&#x;"), "&#46;&amp;&#12345678;&#x;", "other references stay");
     let mut incident = incident();
     incident.rename_item("alice", 1, "Tell x.@channel-x", T0).expect("rename");
-    assert!(checklist_markdown(&incident, &usernames).contains("Tell x.@\u{200B}channel-x"));
+    assert!(checklist_markdown(&incident, incident.created_at, &usernames).contains("Tell x.@\u{200B}channel-x"));
 }
 
 #[test]
@@ -438,4 +438,20 @@ fn report_matches_the_golden_file() {
     }
     let want = std::fs::read_to_string(&path).expect("the golden file exists (UPDATE_GOLDEN=1 writes it)");
     assert_eq!(got, want, "the report differs from {}", path.display());
+}
+
+#[test]
+fn checklist_lines_show_assignees_due_times_overdue_and_evidence() {
+    let mut incident = incident();
+    incident.add_assignees("alice", 1, &["dave".into(), "bob".into()], T0 + 1).expect("assign");
+    incident.set_item_due("alice", 1, Some(T0 + 60_000), T0 + 1).expect("due");
+    incident.check_item_with_evidence("dave", 2, "see @channel dashboard", T0 + 1).expect("check");
+    let before = checklist_markdown(&incident, T0 + 60_000, &usernames);
+    assert!(before.contains("☐ 1. Page the on-call · @carol_u, @dave_u, @bob_u · due 2024-05-01 13:05 UTC\n"), "{before}");
+    let after = checklist_markdown(&incident, T0 + 60_001, &usernames);
+    assert!(
+        after.contains("☐ 1. Page the on-call · @carol_u, @dave_u, @bob_u · **overdue** (due 2024-05-01 13:05 UTC)\n"),
+        "{after}"
+    );
+    assert!(after.contains("☑ 2. Assess severity · evidence: see @\u{200B}channel dashboard\n"), "{after}");
 }
