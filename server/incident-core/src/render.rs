@@ -510,6 +510,11 @@ fn decode_mention_characters(text: &str) -> String {
 mod report;
 pub use report::report_markdown;
 
+/// `2026-12-01 14:05 UTC`: a due time as commands show it.
+pub fn utc_minute(ms: i64) -> String {
+    time_fmt::utc_minute(ms)
+}
+
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

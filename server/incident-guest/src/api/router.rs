@@ -136,6 +136,12 @@ fn dispatch<M: Mattermost, D: Database>(
             ok(json!({"items": items.iter().map(incident_json).collect::<Vec<_>>(), "total": total,
                 "page": page, "per_page": per_page}))
         }
+        ("GET", ["api", "v0", "tasks"]) => {
+            let team = query(request, "team_id").ok_or_else(|| ServiceError::Invalid("`team_id` is required.".into()))?;
+            let tasks = s.my_tasks(user, &team)?;
+            let now = s.now;
+            ok(json!({"items": tasks.iter().map(|t| t.to_json(now)).collect::<Vec<_>>()}))
+        }
         ("POST", ["api", "v0", "incidents"]) => {
             let incident = s.start(user, body::<StartRequest>(request)?)?;
             Ok(HttpResponse::json(201, &incident_json(&incident)))
@@ -375,12 +381,40 @@ fn patch_item<M: Mattermost, D: Database>(
         Some(Value::String(a)) => Some(Some(a.clone()).filter(|a| !a.is_empty())),
         Some(_) => return Err(invalid("`assignee_id` is a user id or null.")),
     };
-    if state.is_none() && title.is_none() && assignee.is_none() {
-        return Err(invalid("Nothing to change: send state, title or assignee_id."));
+    let assignees: Option<Vec<String>> = match b.get("assignee_ids") {
+        None => None,
+        Some(Value::Array(list)) => Some(
+            list.iter()
+                .map(|v| v.as_str().map(str::to_owned).ok_or_else(|| invalid("`assignee_ids` is a list of user ids.")))
+                .collect::<Result<_, _>>()?,
+        ),
+        Some(_) => return Err(invalid("`assignee_ids` is a list of user ids.")),
+    };
+    let due: Option<Option<i64>> = match b.get("due_at") {
+        None => None,
+        Some(Value::Null) => Some(None),
+        Some(v) => Some(Some(v.as_i64().ok_or_else(|| invalid("`due_at` is a time in Unix milliseconds, or null."))?)),
+    };
+    let evidence: Option<String> = match b.get("evidence") {
+        None => None,
+        Some(Value::String(e)) => Some(e.clone()),
+        Some(_) => return Err(invalid("`evidence` is text.")),
+    };
+    if evidence.is_some() && state != Some(ItemState::Done) {
+        return Err(invalid("`evidence` comes with \"state\": \"done\": it is given when the item is checked."));
     }
-    if let Some(Some(a)) = &assignee {
+    if state.is_none() && title.is_none() && assignee.is_none() && assignees.is_none() && due.is_none() {
+        return Err(invalid("Nothing to change: send state, title, assignee_id, assignee_ids or due_at."));
+    }
+    if assignee.is_some() && assignees.is_some() {
+        return Err(invalid("Send assignee_id or assignee_ids, not both."));
+    }
+    let new_people: Vec<&String> = assignee.iter().flatten().chain(assignees.iter().flatten()).collect();
+    if !new_people.is_empty() {
         let current = s.incident(user, id)?.value;
-        s.item_assignee_check(&current, Some(a))?;
+        for person in new_people {
+            s.item_assignee_check(&current, Some(person))?;
+        }
     }
     let item = ItemRef::Id(item.to_owned());
     let actor = user.to_owned();
@@ -396,13 +430,35 @@ fn patch_item<M: Mattermost, D: Database>(
         if let Some(st) = &state
             && *st != current.state
         {
-            i.set_item_state(&actor, item.clone(), *st, now)?;
+            match &evidence {
+                Some(e) => i.check_item_with_evidence(&actor, item.clone(), e, now)?,
+                None => i.set_item_state(&actor, item.clone(), *st, now)?,
+            }
             changed = true;
         }
         if let Some(a) = &assignee
-            && *a != current.assignee_id
+            && a.iter().cloned().collect::<Vec<_>>() != current.assignee_ids
         {
             i.assign_item(&actor, item.clone(), a.clone(), now)?;
+            changed = true;
+        }
+        if let Some(wanted) = &assignees {
+            // The whole list as sent: those no longer in it go, those new to it come.
+            let gone: Vec<String> = current.assignee_ids.iter().filter(|a| !wanted.contains(a)).cloned().collect();
+            let new: Vec<String> = wanted.iter().filter(|a| !current.assignee_ids.contains(a)).cloned().collect();
+            if !gone.is_empty() {
+                i.remove_assignees(&actor, item.clone(), &gone, now)?;
+                changed = true;
+            }
+            if !new.iter().all(|a| a.trim().is_empty()) {
+                i.add_assignees(&actor, item.clone(), &new, now)?;
+                changed = true;
+            }
+        }
+        if let Some(d) = &due
+            && *d != current.due_at
+        {
+            i.set_item_due(&actor, item.clone(), *d, now)?;
             changed = true;
         }
         if changed { Ok(()) } else { Err(DomainError::NoChange("The item already is as asked.".into())) }

@@ -21,10 +21,17 @@ pub const SUBCOMMANDS: &[(&str, &str, &str)] = &[
     ("rename", "[INC-0042] <new name>", "Rename the incident (the channel's display name follows)"),
     ("summary", "[INC-0042] [text]", "Replace the incident's summary, or show it"),
     ("commander", "@user [INC-0042]", "Hand the incident to a new commander"),
-    ("check", "<item> [INC-0042]", "Check or uncheck a checklist item by its number"),
+    (
+        "check",
+        "<item> [evidence] [INC-0042]",
+        "Check or uncheck a checklist item by its number; a link or note after it is kept as evidence",
+    ),
     ("checkadd", "<section> <text>", "Add an item to a checklist section (quote a section with spaces)"),
     ("checkremove", "<item> [INC-0042]", "Remove a checklist item"),
-    ("assign", "<item> @user [INC-0042]", "Assign a checklist item"),
+    ("assign", "<item> @user [@user...] [INC-0042]", "Assign a checklist item to one or more people"),
+    ("unassign", "<item> @user [@user...] [INC-0042]", "Take people off a checklist item"),
+    ("due", "<item> <2026-12-01 14:00|in 30m|none> [INC-0042]", "Set when a checklist item is due (UTC), or clear it"),
+    ("tasks", "", "List your open checklist items across the team's active incidents"),
     ("severity", "[level] [INC-0042]", "Show the severity levels, or raise or lower the incident's"),
     ("status", "[status] [INC-0042]", "Show the statuses, or move the incident on (the last one resolves it)"),
     ("update", "[message]", "Post a status update in the channel and the announcement channels (a form without a message)"),
@@ -68,7 +75,7 @@ pub fn registration() -> Command {
             "end" | "info" => {
                 sub = sub.with_dynamic_arg("", "Incident (implicit in its channel)", &autocomplete_url("incidents"), true);
             }
-            "check" | "checkremove" | "assign" => {
+            "check" | "checkremove" | "assign" | "unassign" | "due" => {
                 sub = sub.with_dynamic_arg("", "Checklist item", &autocomplete_url("items"), true);
             }
             "commander" => {
@@ -292,7 +299,13 @@ fn run<M: Mattermost, D: Database>(
             let item = item_number(args.first())?;
             let target = service.incident_for_command(user, at.team_id, at.channel_id, reference.as_deref())?;
             let actor = user.to_owned();
-            if sub == "check" {
+            if sub == "check" && args.len() > 1 {
+                let evidence = args[1..].join(" ");
+                service.change(user, &target.value.id, |i, _, now| {
+                    i.check_item_with_evidence(&actor, item.clone(), &evidence, now)
+                })?;
+                Ok(reply("Item is now done, with its evidence."))
+            } else if sub == "check" {
                 let (_, state) = service.change(user, &target.value.id, |i, _, now| i.toggle_item(&actor, item.clone(), now))?;
                 Ok(reply(format!("Item is now {}.", format!("{state:?}").to_lowercase())))
             } else {
@@ -312,21 +325,83 @@ fn run<M: Mattermost, D: Database>(
             service.change(user, &target.value.id, |i, ids, now| i.add_item(&actor, &section, &title, ids, now))?;
             Ok(reply(format!("Added to {section}.")))
         }
-        "assign" => {
+        "assign" | "unassign" => {
             let reference = take_reference(&mut args);
             let item = item_number(args.first())?;
-            let name =
-                args.get(1).ok_or_else(|| ServiceError::Invalid("Assign to whom? `/incident assign <item> @user`.".into()))?;
-            let assignee = service
-                .mm
-                .user_by_username(name)
-                .ok_or_else(|| ServiceError::Invalid(format!("There is no user {}.", short(name))))?;
+            if args.len() < 2 {
+                return Err(ServiceError::Invalid(format!("Whom? `/incident {sub} <item> @user [@user...]`.")));
+            }
+            let mut people = Vec::new();
+            for name in &args[1..] {
+                let person = service
+                    .mm
+                    .user_by_username(name)
+                    .ok_or_else(|| ServiceError::Invalid(format!("There is no user {}.", short(name))))?;
+                people.push(person);
+            }
             let target = service.incident_for_command(user, at.team_id, at.channel_id, reference.as_deref())?;
-            service.item_assignee_check(&target.value, Some(&assignee.id))?;
+            let ids: Vec<String> = people.iter().map(|p| p.id.clone()).collect();
+            let names = people.iter().map(|p| format!("@{}", p.username)).collect::<Vec<_>>().join(", ");
             let actor = user.to_owned();
-            let to = Some(assignee.id.clone());
-            service.change(user, &target.value.id, |i, _, now| i.assign_item(&actor, item.clone(), to.clone(), now))?;
-            Ok(reply(format!("Assigned to @{}.", assignee.username)))
+            if sub == "assign" {
+                for id in &ids {
+                    service.item_assignee_check(&target.value, Some(id))?;
+                }
+                service.change(user, &target.value.id, |i, _, now| i.add_assignees(&actor, item.clone(), &ids, now))?;
+                Ok(reply(format!("Assigned to {names}.")))
+            } else {
+                service.change(user, &target.value.id, |i, _, now| i.remove_assignees(&actor, item.clone(), &ids, now))?;
+                Ok(reply(format!("Took {names} off the item.")))
+            }
+        }
+        "due" => {
+            let reference = take_reference(&mut args);
+            let item = item_number(args.first())?;
+            let when = args.get(1..).map(|w| w.join(" ")).unwrap_or_default();
+            let due = match when.trim() {
+                "" => {
+                    return Err(ServiceError::Invalid(
+                        "When? `/incident due <item> 2026-12-01 14:00`, `in 30m`, or `none`.".into(),
+                    ));
+                }
+                "none" | "clear" => None,
+                text => Some(incident_core::parse_due(text, service.now).ok_or_else(|| {
+                    ServiceError::Invalid(format!(
+                        "`{}` is not a due time: write `2026-12-01 14:00` (UTC), `in 30m`, `in 2h`, `in 1d`, or `none`.",
+                        short(text)
+                    ))
+                })?),
+            };
+            let target = service.incident_for_command(user, at.team_id, at.channel_id, reference.as_deref())?;
+            let actor = user.to_owned();
+            service.change(user, &target.value.id, |i, _, now| i.set_item_due(&actor, item.clone(), due, now))?;
+            Ok(reply(match due {
+                Some(ms) => format!("The item is due {}.", render::utc_minute(ms)),
+                None => "The item has no due time now.".to_string(),
+            }))
+        }
+        "tasks" => {
+            let tasks = service.my_tasks(user, at.team_id)?;
+            if tasks.is_empty() {
+                return Ok(reply("You have no open checklist items in this team's active incidents."));
+            }
+            let mut text = String::from("#### Your open checklist items\n");
+            for t in &tasks {
+                let due = match t.item.due_at {
+                    Some(ms) if t.item.is_overdue(service.now) => format!(" · **overdue** (due {})", render::utc_minute(ms)),
+                    Some(ms) => format!(" · due {}", render::utc_minute(ms)),
+                    None => String::new(),
+                };
+                text.push_str(&format!(
+                    "- {} {}: {}. {}{due}\n",
+                    t.reference,
+                    render::safe(&t.incident_name),
+                    t.number,
+                    render::safe(&t.item.title)
+                ));
+            }
+            text.push_str("\nCheck one with `/incident check <number> <INC-…>`.");
+            Ok(reply(text))
         }
         "severity" | "status" => {
             let reference = take_reference(&mut args);

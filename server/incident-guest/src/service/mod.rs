@@ -5,7 +5,7 @@
 //!
 //! The service layer: `Service` and its `impl` blocks, one file per area (conduct, editing,
 //! declare, dialogs, the learning review, playbook access, privacy, shared channels, scheduled
-//! work, webhooks). May depend on `store`, `mattermost`, `ids_and_clock` and the crate root;
+//! work, my tasks, webhooks). May depend on `store`, `mattermost`, `ids_and_clock` and the crate root;
 //! never on `api` or `command`.
 
 pub(crate) mod conduct;
@@ -17,6 +17,7 @@ pub(crate) mod playbook_access;
 pub(crate) mod privacy;
 pub(crate) mod scheduled;
 pub(crate) mod shared_channels;
+pub(crate) mod tasks;
 pub(crate) mod webhooks;
 
 use incident_core::{
@@ -238,7 +239,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         )))
     }
 
-    fn require_team_member(&self, team_id: &str, user_id: &str) -> Result<()> {
+    pub(crate) fn require_team_member(&self, team_id: &str, user_id: &str) -> Result<()> {
         if team_id.is_empty() {
             return Err(ServiceError::Invalid("A team is required.".into()));
         }

@@ -18,7 +18,7 @@ const CLAIM_TTL_SECONDS: i64 = 8 * 24 * 3600;
 pub const SNOOZE_MINUTES: i64 = 30;
 /// Active incidents a tick reminds about at most (newest first), across the server; the store
 /// answers at most 10,000 rows.
-const MAX_ACTIVE_INCIDENTS: usize = 10_000;
+pub(crate) const MAX_ACTIVE_INCIDENTS: usize = 10_000;
 /// The longest snooze the REST API takes: a week, as the longest reminder interval.
 pub const MAX_SNOOZE_MINUTES: i64 = 7 * 24 * 60;
 
