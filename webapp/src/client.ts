@@ -1,5 +1,5 @@
 import {id as pluginId} from './manifest';
-import type {Channel, Conduct, Incident, IncidentFilters, IncidentList, ItemState, Playbook, Team, User} from './types/incident';
+import type {Channel, Conduct, Incident, IncidentFilters, IncidentList, ItemState, Playbook, Task, Team, User} from './types/incident';
 
 // Mattermost may live under a subpath (https://example.com/chat); the host puts it on
 // window.basename. Every URL we build starts with it.
@@ -119,9 +119,19 @@ export function setCommander(id: string, userId: string): Promise<Incident> {
     return request<Incident>(`${apiBase()}/incidents/${enc(id)}/commander`, 'POST', {user_id: userId});
 }
 
-// assigneeId null unassigns.
-export function setAssignee(id: string, itemId: string, assigneeId: string | null): Promise<Incident> {
-    return request<Incident>(`${apiBase()}/incidents/${enc(id)}/items/${enc(itemId)}`, 'PATCH', {assignee_id: assigneeId});
+// The item's whole list of assignees ([] unassigns everyone).
+export function setAssignees(id: string, itemId: string, assigneeIds: string[]): Promise<Incident> {
+    return request<Incident>(`${apiBase()}/incidents/${enc(id)}/items/${enc(itemId)}`, 'PATCH', {assignee_ids: assigneeIds});
+}
+
+// When the item is due (ms), or null to clear it.
+export function setDue(id: string, itemId: string, dueAt: number | null): Promise<Incident> {
+    return request<Incident>(`${apiBase()}/incidents/${enc(id)}/items/${enc(itemId)}`, 'PATCH', {due_at: dueAt});
+}
+
+// The viewer's open items across the team's active incidents, overdue first.
+export function getTasks(teamId: string, signal?: AbortSignal): Promise<{items: Task[]}> {
+    return request<{items: Task[]}>(`${apiBase()}/tasks?team_id=${enc(teamId)}`, 'GET', undefined, signal);
 }
 
 export function removeItem(id: string, itemId: string): Promise<Incident> {

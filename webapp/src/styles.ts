@@ -106,6 +106,15 @@ ${c}-item--skipped ${c}-item__title{color:rgba(${fgRGB},0.56);text-decoration:li
 ${c}-item__meta{display:flex;flex-wrap:wrap;gap:4px 12px;margin-top:2px;font-size:12px;line-height:16px;color:rgba(${fgRGB},0.64)}
 ${c}-item__meta ${c}-user{color:rgba(${fgRGB},0.72);vertical-align:baseline}
 ${c}-tag{display:inline-block;padding:0 6px;border-radius:4px;background:rgba(${fgRGB},0.08);font-weight:600}
+${c}-tag--danger{background:rgba(${errRGB},0.12);color:${err}}
+${c}-item__evidence{overflow-wrap:anywhere}
+${c}-form--inline{display:flex;flex-wrap:wrap;align-items:flex-end;gap:8px}
+${c}-tasks{padding:8px 16px;border-bottom:1px solid rgba(${fgRGB},0.08)}
+${c}-tasks__heading{margin:0 0 4px;font-size:14px}
+${c}-tasks__list{list-style:none;margin:0;padding:0}
+${c}-tasks__open{display:flex;flex-wrap:wrap;align-items:baseline;gap:2px 8px;width:100%;padding:6px 4px;border:0;border-radius:4px;background:transparent;color:inherit;font:inherit;text-align:left;cursor:pointer}
+${c}-tasks__open:hover{background:rgba(${fgRGB},0.08)}
+${c}-tasks__title{font-weight:600;overflow-wrap:anywhere}
 ${c}-link-button{display:inline-flex;align-items:center;gap:4px;padding:4px 8px;border:0;border-radius:4px;background:transparent;color:${btn};font:inherit;font-size:12px;font-weight:600;cursor:pointer}
 ${c}-link-button:hover{background:rgba(${btnRGB},0.08)}
 ${c}-add-item{margin:2px 0 8px 28px}

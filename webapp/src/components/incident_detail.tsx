@@ -1,6 +1,6 @@
 import React from 'react';
 
-import {addItem, endIncident, executeCommand, getIncident, moveItem, patchIncident, recordItemRun, removeItem, renameSection, reopenIncident, setAssignee, setCommander, setItemState} from '../client';
+import {addItem, endIncident, executeCommand, getIncident, moveItem, patchIncident, recordItemRun, removeItem, renameSection, reopenIncident, setAssignees, setCommander, setDue, setItemState} from '../client';
 import type {IncidentEvents} from '../events';
 import {useT} from '../i18n';
 import type {ChecklistItem, Incident, ItemState} from '../types/incident';
@@ -353,7 +353,11 @@ export function IncidentDetail({incidentId, initial, events, now, myUserId, team
     const ended = incident.state === 'ended';
     const itemActions = {
         teamId: incident.team_id,
-        onAssign: (item: ChecklistItem, userId: string | null) => change(() => setAssignee(incidentId, item.id, userId)),
+        onAssign: (item: ChecklistItem, userId: string | null) =>
+            change(() => setAssignees(incidentId, item.id, userId ? [...item.assignee_ids, userId] : [])),
+        onUnassign: (item: ChecklistItem, userId: string) =>
+            change(() => setAssignees(incidentId, item.id, item.assignee_ids.filter((a) => a !== userId))),
+        onDue: (item: ChecklistItem, dueAt: number | null) => change(() => setDue(incidentId, item.id, dueAt)),
         onRemove: (item: ChecklistItem) => change(() => removeItem(incidentId, item.id)),
         onSkip: (item: ChecklistItem, skip: boolean) => change(() => setItemState(incidentId, item.id, skip ? 'skipped' : 'open')),
         onMove: (item: ChecklistItem, section: number, position: number) => change(() => moveItem(incidentId, item.id, section, position)),

@@ -13,7 +13,12 @@ export interface ChecklistItem {
     title: string;
     description: string;
     state: ItemState;
-    assignee_id: string | null;
+    // Everyone on the item, in the order they were assigned.
+    assignee_ids: string[];
+    // When it is due (ms); an open item past it is overdue.
+    due_at?: number | null;
+    // The link or note it was checked with, while it is done.
+    evidence?: string | null;
     command: string | null;
     last_changed_by: string | null;
     last_changed_at: number | null;
@@ -168,4 +173,18 @@ export interface Channel {
     display_name: string;
     type: string;
     delete_at?: number;
+}
+
+// GET /tasks: one of the viewer's open items, with its incident.
+export interface Task {
+    incident_id: string;
+    reference: string;
+    incident_name: string;
+    channel_id: string;
+    number: number;
+    item_id: string;
+    title: string;
+    assignee_ids: string[];
+    due_at: number | null;
+    overdue: boolean;
 }
