@@ -65,7 +65,9 @@ type item struct {
 	Title         string       `json:"title"`
 	Description   string       `json:"description"`
 	State         string       `json:"state"`
-	AssigneeID    *string      `json:"assignee_id"`
+	AssigneeIDs   []string     `json:"assignee_ids"`
+	DueAt         *int64       `json:"due_at"`
+	Evidence      *string      `json:"evidence"`
 	Command       *string      `json:"command"`
 	LastChangedBy *string      `json:"last_changed_by"`
 	LastChangedAt *int64       `json:"last_changed_at"`
@@ -934,8 +936,8 @@ func TestIncidentChecklistByCommand(t *testing.T) {
 	inc = s.get(t, s.alice, inc.ID)
 	s.changed(t, "assign 1 @alice", m, inc, "item_assigned", s.alice, "assigned", first.Title, "@alice")
 	it = inc.item(first.ID)
-	if deref(it.AssigneeID) != s.alice || len(it.History) != 3 || it.History[2].Change["type"] != "assigned" || it.History[2].Change["to"] != s.alice {
-		t.Errorf("assigned item: assignee %v history %+v", deref(it.AssigneeID), it.History)
+	if !slices.Equal(it.AssigneeIDs, []string{s.alice}) || len(it.History) != 3 || it.History[2].Change["type"] != "assigned" || it.History[2].Change["to"] != s.alice {
+		t.Errorf("assigned item: assignees %v history %+v", it.AssigneeIDs, it.History)
 	}
 
 	// commander
@@ -1045,11 +1047,11 @@ func TestIncidentChecklistByREST(t *testing.T) {
 	}
 
 	got = do(s.alice, http.MethodPatch, base+"/items/"+three.ID, map[string]any{"assignee_id": s.bob}, 200, "item_assigned", "assigned", "@bob")
-	if it := got.item(three.ID); deref(it.AssigneeID) != s.bob {
+	if it := got.item(three.ID); !slices.Equal(it.AssigneeIDs, []string{s.bob}) {
 		t.Errorf("PATCH assignee_id bob: %+v", it)
 	}
 	got = do(s.alice, http.MethodPatch, base+"/items/"+three.ID, map[string]any{"assignee_id": nil}, 200, "item_assigned", "unassigned")
-	if it := got.item(three.ID); it.AssigneeID != nil {
+	if it := got.item(three.ID); len(it.AssigneeIDs) != 0 {
 		t.Errorf("PATCH assignee_id null: %+v", it)
 	}
 	refused(s.alice, http.MethodPatch, base+"/items/"+three.ID, map[string]any{"assignee_id": s.carol}, http.StatusBadRequest)
@@ -1353,7 +1355,7 @@ func TestPlaybooks(t *testing.T) {
 	townPosts := len(s.api.ChannelPosts(s.town))
 	inc := s.start(t, s.alice, map[string]any{"name": "Card payments failing", "playbook_id": created.ID})
 	s.checkIncidentChannel(t, inc, "pay-0001-card-payments-failing", "O", []string{s.alice}, "alice")
-	if its := inc.items(); len(its) != 3 || deref(its[2].AssigneeID) != s.bob || deref(its[1].Command) != cmdText {
+	if its := inc.items(); len(its) != 3 || !slices.Equal(its[2].AssigneeIDs, []string{s.bob}) || deref(its[1].Command) != cmdText {
 		t.Errorf("checklist from the playbook: %+v", its)
 	}
 	if posts := s.api.ChannelPosts(s.town); len(posts) != townPosts+1 || !strings.Contains(posts[len(posts)-1].Message, "~pay-0001-card-payments-failing") {

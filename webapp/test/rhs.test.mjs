@@ -392,15 +392,43 @@ for (const react of REACT_VERSIONS) {
             await box.waitFor({state: 'detached'});
             await rebuild.getByText('Assigned to @sysadmin').waitFor();
             let now = (await api('alice', 'GET', `/incidents/${inc.id}`)).data;
-            assert.equal(item(now, 'Rebuild the search index').assignee_id, seed.users.sysadmin.id);
+            assert.deepEqual(item(now, 'Rebuild the search index').assignee_ids, [seed.users.sysadmin.id]);
+
+            // A second person on the same item (issue 17: several assignees).
+            await toggle.click();
+            await region.getByRole('group', {name: 'Actions for Rebuild the search index'}).getByRole('button', {name: 'Add an assignee…'}).click();
+            const more = region.getByRole('combobox', {name: 'Assign “Rebuild the search index” to'});
+            await more.fill('bo');
+            await region.getByRole('option', {name: '@bob'}).click();
+            await more.waitFor({state: 'detached'});
+            await rebuild.getByText('Assigned to @sysadmin, @bob').waitFor();
+            now = (await api('alice', 'GET', `/incidents/${inc.id}`)).data;
+            assert.deepEqual(item(now, 'Rebuild the search index').assignee_ids, [seed.users.sysadmin.id, seed.users.bob.id]);
             await shot('rhs-assigned-light');
 
-            // Unassign.
+            // A due time, typed in the viewer's own time; one in the past makes the item overdue.
             await toggle.click();
-            await region.getByRole('button', {name: 'Unassign'}).click();
-            await until(async () => !(await text(rebuild)).includes('Assigned to'), 'the assignee stayed on screen');
+            await region.getByRole('button', {name: 'Set a due time…'}).click();
+            await region.getByLabel('Due “Rebuild the search index” at').fill('2020-01-02T03:04');
+            await region.getByRole('button', {name: 'Save'}).click();
+            await rebuild.getByText('Overdue').waitFor();
             now = (await api('alice', 'GET', `/incidents/${inc.id}`)).data;
-            assert.equal(item(now, 'Rebuild the search index').assignee_id, null);
+            assert.equal(item(now, 'Rebuild the search index').due_at, await page.evaluate(() => new Date('2020-01-02T03:04').getTime()));
+            await until(async () => (await toggle.isEnabled()), 'the actions button stayed disabled');
+            await toggle.click();
+            await region.getByRole('button', {name: 'Change the due time…'}).click();
+            await region.getByRole('button', {name: 'No due time'}).click();
+            await until(async () => !(await text(rebuild)).includes('Overdue'), 'the overdue tag stayed on screen');
+            now = (await api('alice', 'GET', `/incidents/${inc.id}`)).data;
+            assert.equal(item(now, 'Rebuild the search index').due_at, null);
+
+            // Unassign everyone.
+            await until(async () => (await toggle.isEnabled()), 'the actions button stayed disabled');
+            await toggle.click();
+            await region.getByRole('button', {name: 'Unassign everyone'}).click();
+            await until(async () => !(await text(rebuild)).includes('Assigned to'), 'the assignees stayed on screen');
+            now = (await api('alice', 'GET', `/incidents/${inc.id}`)).data;
+            assert.deepEqual(item(now, 'Rebuild the search index').assignee_ids, []);
 
             // Remove asks first; Escape keeps the item.
             const other = 'Tell support about stale results';
@@ -420,6 +448,27 @@ for (const react of REACT_VERSIONS) {
             now = (await api('alice', 'GET', `/incidents/${inc.id}`)).data;
             assert.equal(item(now, other), undefined);
             assert.ok(item(now, 'Rebuild the search index'));
+        });
+
+        test('your tasks: the viewer\'s open items above the list, overdue first, each opening its incident', async () => {
+            const inc = await incidentNamed('Search index lagging');
+            const added = await api('alice', 'POST', `/incidents/${inc.id}/items`, {section: 'Recovery', title: 'Check the replica lag'});
+            assert.equal(added.status, 201, JSON.stringify(added.data));
+            const patched = await api('alice', 'PATCH', `/incidents/${inc.id}/items/${added.data.item_id}`,
+                {assignee_ids: [seed.users.alice.id], due_at: Date.UTC(2020, 0, 1)});
+            assert.equal(patched.status, 200, JSON.stringify(patched.data));
+            const region = page.getByRole('region', {name: 'Incidents'});
+            if (await region.getByRole('button', {name: 'All incidents'}).count()) {
+                await region.getByRole('button', {name: 'All incidents'}).click();
+            }
+            const tasks = region.getByRole('region', {name: /^Your tasks \(\d+\)$/});
+            await tasks.waitFor();
+            const first = tasks.getByRole('button').first();
+            assert.match(await text(first), /^Check the replica lag .*Search index lagging, item \d+ Overdue$/);
+            await shot('rhs-tasks-light');
+            await first.click();
+            await region.getByRole('heading', {name: 'Search index lagging', level: 2}).waitFor();
+            await region.getByRole('checkbox', {name: 'Check the replica lag'}).waitFor();
         });
 
         test('a refused commander change is shown in the server\'s words', async () => {
