@@ -934,9 +934,10 @@ func TestIncidentChecklistByCommand(t *testing.T) {
 	reply, m = run(s.alice, "/incident assign 1 @alice")
 	replyHas(t, "assign 1 @alice", reply, "@alice")
 	inc = s.get(t, s.alice, inc.ID)
-	s.changed(t, "assign 1 @alice", m, inc, "item_assigned", s.alice, "assigned", first.Title, "@alice")
+	s.changed(t, "assign 1 @alice", m, inc, "item_assignees_changed", s.alice, "assigned", first.Title, "@alice")
 	it = inc.item(first.ID)
-	if !slices.Equal(it.AssigneeIDs, []string{s.alice}) || len(it.History) != 3 || it.History[2].Change["type"] != "assigned" || it.History[2].Change["to"] != s.alice {
+	if !slices.Equal(it.AssigneeIDs, []string{s.alice}) || len(it.History) != 3 || it.History[2].Change["type"] != "assignees_changed" ||
+		!slices.Equal(anyStrings(it.History[2].Change["added"]), []string{s.alice}) {
 		t.Errorf("assigned item: assignees %v history %+v", it.AssigneeIDs, it.History)
 	}
 
@@ -1815,4 +1816,16 @@ func TestBadInputMalformedREST(t *testing.T) {
 		t.Errorf("PATCH an unknown item: %s, want 404 (or 400, \"unknown item\")", r)
 	}
 	s.unchanged(t, "PATCH an unknown item", before, inc.ID)
+}
+
+// anyStrings reads a JSON list of strings decoded into `any`.
+func anyStrings(v any) []string {
+	list, _ := v.([]any)
+	out := make([]string, 0, len(list))
+	for _, x := range list {
+		if s, ok := x.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
 }

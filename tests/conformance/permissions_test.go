@@ -91,6 +91,7 @@ var permissionRoutes = []permRoute{
 	{"GET", "/api/v0/webhooks/deliveries", kSysadmin, nil},
 	{"GET", "/api/v0/incidents?team_id={team}", kTeam, nil},
 	{"GET", "/api/v0/actions?team_id={team}", kTeam, nil},
+	{"GET", "/api/v0/tasks?team_id={team}", kTeam, nil},
 	{"GET", "/api/v0/reports?team_id={team}", kTeam, nil},
 	{"POST", "/api/v0/incidents", kStart, map[string]any{"team_id": "{team}", "name": "Started in the matrix"}},
 	{"GET", "/api/v0/playbooks?team_id={team}", kStart, nil},
