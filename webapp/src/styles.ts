@@ -110,7 +110,7 @@ ${c}-tag--danger{background:rgba(${errRGB},0.12);color:${err}}
 ${c}-item__evidence{overflow-wrap:anywhere}
 ${c}-form--inline{display:flex;flex-wrap:wrap;align-items:flex-end;gap:8px}
 ${c}-tasks{padding:8px 16px;border-bottom:1px solid rgba(${fgRGB},0.08)}
-${c}-tasks__heading{margin:0 0 4px;font-size:14px}
+${c}-tasks__heading{margin:0 0 4px;padding:0}
 ${c}-tasks__list{list-style:none;margin:0;padding:0}
 ${c}-tasks__open{display:flex;flex-wrap:wrap;align-items:baseline;gap:2px 8px;width:100%;padding:6px 4px;border:0;border-radius:4px;background:transparent;color:inherit;font:inherit;text-align:left;cursor:pointer}
 ${c}-tasks__open:hover{background:rgba(${fgRGB},0.08)}

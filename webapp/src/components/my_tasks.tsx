@@ -58,10 +58,12 @@ export function MyTasks({teamId, events, onOpen}: {
                             onClick={() => onOpen(task.incident_id)}
                         >
                             <span className={`${CLS}-tasks__title`}>{task.title}</span>
+                            {' '}
                             <span className={`${CLS}-small ${CLS}-muted`}>
                                 {t('tasks.where', '{reference} {name}, item {number}',
                                     {reference: task.reference, name: task.incident_name, number: task.number})}
                             </span>
+                            {' '}
                             {task.overdue && <span className={`${CLS}-tag ${CLS}-tag--danger`}>{t('checklist.overdue', 'Overdue')}</span>}
                             {task.due_at !== null && !task.overdue && (
                                 <span className={`${CLS}-small ${CLS}-muted`}>
