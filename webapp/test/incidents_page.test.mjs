@@ -374,6 +374,7 @@ for (const react of REACT_VERSIONS) {
             await form.getByRole('button', {name: 'Move Promote the replica up'}).click();
             assert.equal(await form.getByRole('textbox', {name: 'Failover: item 1'}).inputValue(), 'Promote the replica');
             await form.getByRole('textbox', {name: 'Slash command for Promote the replica'}).fill('/dbctl promote');
+            await form.getByRole('spinbutton', {name: 'Minutes after the start Promote the replica is due'}).fill('15');
             await form.getByRole('button', {name: 'Default assignee for Point the app at the new primary'}).click();
             const assignee = form.getByRole('combobox', {name: 'Default assignee for Point the app at the new primary'});
             await assignee.fill('ali');
@@ -400,12 +401,16 @@ for (const react of REACT_VERSIONS) {
                 ['Failover', [['Promote the replica', '/dbctl promote', null], ['Point the app at the new primary', null, seed.users.alice.id]]],
                 ['Follow-up', [['Write the review', null, null]]],
             ]);
+            assert.deepEqual(saved.checklists[0].items.map((i) => i.due_after_minutes ?? null), [15, null]);
 
             // What the editor saved is what an incident starts with.
             const started = await api('alice', 'POST', '/incidents', {team_id: seed.team_id, name: 'Primary lost', playbook_id: saved.id});
             assert.equal(started.status, 201, JSON.stringify(started.data));
             assert.equal(started.data.commander_id, seed.users.bob.id);
             assert.deepEqual(started.data.checklists.map((c) => c.title), ['Failover', 'Follow-up']);
+            // The item due 15 minutes after the start is due then.
+            const promote = started.data.checklists[0].items[0];
+            assert.equal(promote.due_at, started.data.created_at + 15 * 60_000);
             await command('alice', '/incident end', started.data.channel_id);
         });
 

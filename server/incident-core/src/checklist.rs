@@ -251,6 +251,11 @@ impl ChecklistProgress {
 
 /// Read-only addressing of items and sections.
 impl Incident {
+    /// How many open items are past their due time.
+    pub fn overdue_items(&self, now_ms: i64) -> usize {
+        self.checklists.iter().flat_map(|s| &s.items).filter(|i| i.is_overdue(now_ms)).count()
+    }
+
     /// Every item with its 1-based number and its section, in display order.
     pub fn items(&self) -> impl Iterator<Item = (usize, &ChecklistSection, &ChecklistItem)> {
         self.checklists

@@ -89,6 +89,8 @@ pub enum Reminder {
     Stale { days: i64 },
     /// Nobody holds this role yet.
     RoleUnfilled { role: String },
+    /// A checklist item is open past its due time (`number` as the commands read it).
+    ItemOverdue { item_id: String, number: usize, title: String, due_at: i64, assignee_ids: Vec<String> },
 }
 
 impl Reminder {
@@ -99,6 +101,8 @@ impl Reminder {
             Reminder::UpdateDue { due_at, .. } => format!("update:{due_at}"),
             Reminder::Stale { days } => format!("stale:{days}"),
             Reminder::RoleUnfilled { role } => format!("role:{}", role.to_lowercase()),
+            // Once per item and due time: moving the due time makes a new reminder.
+            Reminder::ItemOverdue { item_id, due_at, .. } => format!("item:{item_id}:{due_at}"),
         }
     }
 }
@@ -133,6 +137,17 @@ pub fn due(incident: &Incident, policy: &ReminderPolicy, roles: &[String], now_m
         let days = (now_ms - incident.created_at) / DAY_MS;
         if days >= policy.stale_after_days {
             out.push(Reminder::Stale { days });
+        }
+    }
+    for (i, item) in incident.checklists.iter().flat_map(|s| &s.items).enumerate() {
+        if let (true, Some(due_at)) = (item.is_overdue(now_ms), item.due_at) {
+            out.push(Reminder::ItemOverdue {
+                item_id: item.id.clone(),
+                number: i + 1,
+                title: item.title.clone(),
+                due_at,
+                assignee_ids: item.assignee_ids.clone(),
+            });
         }
     }
     out
@@ -248,6 +263,32 @@ mod tests {
         assert_eq!(r[0].key(), "role:technical lead");
         assert!(ReminderPolicy::from_settings("", "", "soon").is_err());
         assert_eq!(ReminderPolicy::default().role_nudge_minutes, 15);
+    }
+
+    #[test]
+    fn an_open_item_past_its_due_time_is_nudged_once_per_due_time() {
+        let policy = ReminderPolicy { intervals: Vec::new(), stale_after_days: 0, role_nudge_minutes: 0 };
+        let mut i = at("P3");
+        i.add_assignees("alice", 2, &["dave".into()], T0 + 1).expect("assign");
+        i.set_item_due("alice", 2, Some(T0 + 10 * MINUTE_MS), T0 + 1).expect("due");
+        assert_eq!(due(&i, &policy, &[], T0 + 10 * MINUTE_MS), []);
+        let r = due(&i, &policy, &[], T0 + 10 * MINUTE_MS + 1);
+        let item_id = i.item_by_number(2).expect("item").id.clone();
+        assert_eq!(
+            r,
+            [Reminder::ItemOverdue {
+                item_id: item_id.clone(),
+                number: 2,
+                title: "Assess severity".into(),
+                due_at: T0 + 10 * MINUTE_MS,
+                assignee_ids: vec!["dave".into()],
+            }]
+        );
+        assert_eq!(r[0].key(), format!("item:{item_id}:{}", T0 + 10 * MINUTE_MS));
+        assert_eq!(i.overdue_items(T0 + 10 * MINUTE_MS + 1), 1);
+        // Done: no longer nudged.
+        i.set_item_state("dave", 2, crate::checklist::ItemState::Done, T0 + 11 * MINUTE_MS).expect("done");
+        assert_eq!(due(&i, &policy, &[], T0 + 12 * MINUTE_MS), []);
     }
 
     #[test]

@@ -142,9 +142,10 @@ pub fn channel_header(incident: &Incident) -> String {
     parts.join(" | ")
 }
 
-/// The incident's post in the digest channel, edited in place as it changes: severity,
-/// status, commander, the latest update; struck through once resolved.
-pub fn digest_post(incident: &Incident, channel_name: &str, usernames: Usernames<'_>) -> String {
+/// The incident's post in the digest channel, edited in place as it changes (and when an item
+/// becomes overdue): severity, status, commander, overdue items, the latest update; struck
+/// through once resolved.
+pub fn digest_post(incident: &Incident, channel_name: &str, now_ms: i64, usernames: Usernames<'_>) -> String {
     let title = format!("{} · {}", incident.reference(), safe(&incident.name));
     let mut post = if incident.is_active() { format!("#### {title}\n") } else { format!("#### ~~{title}~~ (resolved)\n") };
     let header = channel_header(incident);
@@ -154,6 +155,10 @@ pub fn digest_post(incident: &Incident, channel_name: &str, usernames: Usernames
     post.push_str(&format!("Commander: {}", mention(&incident.commander_id, usernames)));
     if !channel_name.is_empty() {
         post.push_str(&format!(" | ~{channel_name}"));
+    }
+    let overdue = incident.overdue_items(now_ms);
+    if overdue > 0 {
+        post.push_str(&format!(" | **{overdue} overdue** checklist item{}", if overdue == 1 { "" } else { "s" }));
     }
     post.push('\n');
     if let Some(update) = incident.last_update() {

@@ -16,7 +16,7 @@ interface Props {
     onDone: (saved: Playbook | null) => void;
 }
 
-const blankItem = (): PlaybookItem => ({title: '', description: '', default_assignee_id: null, command: null});
+const blankItem = (): PlaybookItem => ({title: '', description: '', default_assignee_id: null, command: null, due_after_minutes: null});
 
 function toDraft(teamId: string, p: Playbook | null): PlaybookDraft {
     if (!p) {
@@ -340,6 +340,18 @@ export function PlaybookEditor({teamId, playbook, onDone}: Props): React.ReactEl
                                                         placeholder='/status'
                                                         aria-label={t('editor.commandFor', 'Slash command for {item}', {item: itemName})}
                                                         onChange={(e) => setItem(s, n, {command: e.target.value})}
+                                                    />
+                                                </label>
+                                                <label className={`${CLS}-field ${CLS}-editor__due`}>
+                                                    <span className={`${CLS}-small ${CLS}-muted`}>{t('editor.dueAfter', 'Due after (minutes, optional)')}</span>
+                                                    <input
+                                                        className={`${CLS}-input ${CLS}-input--small`}
+                                                        type='number'
+                                                        min={1}
+                                                        max={43200}
+                                                        value={item.due_after_minutes ?? ''}
+                                                        aria-label={t('editor.dueAfterFor', 'Minutes after the start {item} is due', {item: itemName})}
+                                                        onChange={(e) => setItem(s, n, {due_after_minutes: e.target.value === '' ? null : Number(e.target.value)})}
                                                     />
                                                 </label>
                                                 <div className={`${CLS}-editor__person`}>

@@ -133,6 +133,8 @@ export interface PlaybookItem {
     description: string;
     default_assignee_id: string | null;
     command: string | null;
+    // Due this many minutes after the incident starts.
+    due_after_minutes?: number | null;
 }
 
 export interface PlaybookSection {

@@ -351,14 +351,14 @@ fn digest_post_follows_the_incident() {
     incident.severity = "P4".into();
     incident.status = "Investigating".into();
     assert_eq!(
-        digest_post(&incident, "inc-0042-database-down", &usernames),
+        digest_post(&incident, "inc-0042-database-down", T0, &usernames),
         "#### INC-0042 · Database down\nSeverity: P4 | Status: Investigating | Commander: @alice_u | ~inc-0042-database-down\n"
     );
     let draft = crate::lifecycle::UpdateDraft { message: "Failing over.\nMore soon.".into(), ..Default::default() };
     incident.post_update("bob", &conduct, &draft, &mut SequentialIds::new("u"), T0).expect("update");
     incident.change_status("bob", &conduct, "Resolved", T0 + 1).expect("resolve");
     assert_eq!(
-        digest_post(&incident, "inc-0042-database-down", &usernames),
+        digest_post(&incident, "inc-0042-database-down", T0, &usernames),
         "#### ~~INC-0042 · Database down~~ (resolved)\nSeverity: P4 | Status: Resolved | Commander: @alice_u | ~inc-0042-database-down\n\
          > **Latest update** (2024-05-01 13:04:05 UTC): Failing over.\n"
     );
@@ -454,4 +454,12 @@ fn checklist_lines_show_assignees_due_times_overdue_and_evidence() {
         "{after}"
     );
     assert!(after.contains("☑ 2. Assess severity · evidence: see @\u{200B}channel dashboard\n"), "{after}");
+}
+
+#[test]
+fn the_digest_counts_overdue_items() {
+    let mut incident = incident();
+    incident.set_item_due("alice", 1, Some(T0 + 60_000), T0 + 1).expect("due");
+    assert!(!digest_post(&incident, "inc", T0 + 60_000, &usernames).contains("overdue"));
+    assert!(digest_post(&incident, "inc", T0 + 60_001, &usernames).contains(" | **1 overdue** checklist item\n"));
 }

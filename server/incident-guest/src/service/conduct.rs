@@ -210,7 +210,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             Disclosure::Full => {
                 let channel = self.mm.channel(&incident.channel_id).map(|c| c.name).unwrap_or_default();
                 let usernames = |id: &str| self.mm.user(id).map(|u| u.username);
-                render::digest_post(incident, &channel, &usernames)
+                render::digest_post(incident, &channel, self.now, &usernames)
             }
             Disclosure::Line => render::digest_line(incident),
             Disclosure::Nothing => {

@@ -3,7 +3,7 @@
 //! first, so several plugin processes (a cluster) post it once.
 
 use incident_core::reminders::{self, Reminder, ReminderPolicy};
-use incident_core::{Incident, IncidentFilter, IncidentState};
+use incident_core::{Incident, IncidentFilter, IncidentState, render};
 use mattermost_plugin_sdk::model::{Post, Props};
 use serde_json::json;
 
@@ -84,7 +84,27 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                 ),
                 Vec::new(),
             ),
+            Reminder::ItemOverdue { number, title, due_at, assignee_ids, .. } => {
+                // Its assignees, or the commander when nobody is on it.
+                let people: Vec<String> =
+                    assignee_ids.iter().filter_map(|id| self.mm.user(id)).map(|u| format!("@{}", u.username)).collect();
+                let who = if people.is_empty() { commander.clone() } else { people.join(" ") };
+                (
+                    format!(
+                        "{who} Item {number} of {}, **{}**, was due {} and is still open. Check it with \
+                         `/incident check {number}`, or give it a new due time with `/incident due {number} in 30m`.",
+                        incident.reference(),
+                        render::safe(title),
+                        render::utc_minute(*due_at)
+                    ),
+                    Vec::new(),
+                )
+            }
         };
+        if matches!(reminder, Reminder::ItemOverdue { .. }) {
+            // The digest marks overdue items; an item becomes overdue without any change.
+            self.refresh_digest(incident);
+        }
         let mut props = Props::default();
         if !actions.is_empty() {
             props.0.insert("attachments".into(), json!([{ "actions": actions }]));

@@ -170,3 +170,32 @@ fn my_tasks_lists_my_open_items_overdue_first_and_only_where_i_may_look() {
     let (status, _) = w.http(Some("u-bob"), "GET", "/api/v0/tasks", Value::Null);
     assert_eq!(status, 400, "no team");
 }
+
+#[test]
+fn the_timer_nudges_the_assignees_of_an_overdue_item_once_and_marks_the_digest() {
+    let mut w = World::new();
+    w.mm.settings.role_nudge_minutes = "0".into();
+    w.mm.settings.stale_incident_days = "0".into();
+    w.mm.settings.update_reminders = "none".into();
+    w.mm.settings.digest_channel = "town".into();
+    let w = w;
+    let (ch, id, first) = started(&w, "Late item", false);
+    w.cmd("u-alice", &ch, "/incident assign 1 @bob");
+    let due = crate::ids_and_clock::now_ms() + 60_000;
+    let (status, v) = w.http(Some("u-alice"), "PATCH", &format!("/api/v0/incidents/{id}/items/{first}"), json!({"due_at": due}));
+    assert_eq!(status, 200, "{v}");
+    let remind_at = |now: i64| {
+        let repo = crate::store::repo::Repo::new(&w.db);
+        let mut ids = crate::ids_and_clock::RandomIds;
+        let mut s = crate::service::Service { mm: &w.mm, repo, ids: &mut ids, now, bot_id: "u-bot".into() };
+        s.send_due_reminders().expect("reminders")
+    };
+    assert_eq!(remind_at(due), 0, "not overdue at its due time");
+    assert_eq!(remind_at(due + 1), 1);
+    assert_eq!(remind_at(due + 2), 0, "once per due time");
+    let posts = w.mm.posts_in(&ch);
+    let nudge = posts.last().expect("a nudge");
+    assert!(nudge.starts_with("@bob Item 1 of INC-0001") && nudge.contains("is still open"), "{nudge}");
+    let digest = w.mm.live_posts_in("town").join("\n");
+    assert!(digest.contains("**1 overdue** checklist item"), "{digest}");
+}
