@@ -41,6 +41,8 @@ var permissionCommands = []permCommand{
 	{"role", "/incident role Comms lead @alice {ref}", kWrite},
 	{"claim", "/incident claim Technical lead {ref}", kWrite},
 	{"reminders", "/incident reminders snooze {ref}", kWrite},
+	{"pause", "/incident pause {ref} waiting in the matrix", kWrite},
+	{"resume", "/incident resume {ref}", kWrite},
 	{"timeline", "/incident timeline {ref} add a line", kWrite},
 	{"decision", "/incident decision {ref} roll back", kWrite},
 	{"hypothesis", "/incident hypothesis {ref} the cache", kWrite},

@@ -130,6 +130,8 @@ var permissionRoutes = []permRoute{
 	{"PUT", "/api/v0/incidents/{id}/report", kWrite, map[string]any{"markdown": "# matrix report", "revision": 0}},
 	{"POST", "/api/v0/incidents/{id}/report/publish", kPublish, nil},
 	{"POST", "/api/v0/incidents/{id}/reminders", kWrite, map[string]any{"action": "snooze", "minutes": 15}},
+	{"POST", "/api/v0/incidents/{id}/pause", kWrite, map[string]any{"reason": "paused in the matrix"}},
+	{"POST", "/api/v0/incidents/{id}/resume", kWrite, nil},
 	{"POST", "/api/v0/actions/reminders", kButton, map[string]any{"context": map[string]any{"incident_id": "{id}", "action": "snooze"}}},
 	{"POST", "/api/v0/actions/claim", kButton, map[string]any{"context": map[string]any{"incident_id": "{id}", "role": "Technical lead"}}},
 	{"POST", "/api/v0/actions/declare", kButton, map[string]any{"trigger_id": "t", "context": map[string]any{"post_id": "{post}"}}},

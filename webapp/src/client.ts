@@ -424,6 +424,15 @@ export function setReminders(id: string, action: ReminderAction, minutes?: numbe
 }
 
 // The customer-impact window: its start, its end, or both (Unix milliseconds).
+// Pauses the incident with a reason; resume with resumeIncident.
+export function pauseIncident(id: string, reason: string): Promise<Incident> {
+    return request<Incident>(`${apiBase()}/incidents/${enc(id)}/pause`, 'POST', {reason});
+}
+
+export function resumeIncident(id: string): Promise<Incident> {
+    return request<Incident>(`${apiBase()}/incidents/${enc(id)}/resume`, 'POST');
+}
+
 export function setImpact(id: string, window: {started_at?: number; ended_at?: number}): Promise<Incident> {
     return request<Incident>(`${apiBase()}/incidents/${enc(id)}/impact`, 'POST', window);
 }

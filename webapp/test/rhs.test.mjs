@@ -235,6 +235,21 @@ for (const react of REACT_VERSIONS) {
             await form.getByRole('button', {name: 'Cancel'}).click();
             assert.equal((await api('alice', 'GET', `/incidents/${incA.id}`)).data.updates.length, after.updates.length);
             await region.getByRole('button', {name: 'Dismiss'}).click();
+
+            // Pause with a reason, then resume (issue 17).
+            const pause = panel.getByRole('group', {name: 'Pause'});
+            assert.equal(await pause.getByRole('button', {name: 'Pause'}).isDisabled(), true, 'no pause without a reason');
+            await pause.getByRole('textbox', {name: 'Why pause it?'}).fill('Waiting for the storage vendor');
+            await pause.getByRole('button', {name: 'Pause'}).click();
+            await pause.getByText(/^Paused since .*: Waiting for the storage vendor$/).waitFor();
+            const paused = (await api('alice', 'GET', `/incidents/${incA.id}`)).data;
+            assert.equal(paused.paused?.reason, 'Waiting for the storage vendor');
+            await shot('rhs-paused-light');
+            await pause.getByRole('button', {name: 'Resume'}).click();
+            await pause.getByRole('textbox', {name: 'Why pause it?'}).waitFor();
+            const resumed = (await api('alice', 'GET', `/incidents/${incA.id}`)).data;
+            assert.equal(resumed.paused, null);
+            assert.ok(resumed.paused_ms >= 0);
         });
 
         test('end the incident with confirmation', async () => {

@@ -52,6 +52,8 @@ pub enum DomainError {
     InvalidAction(String),
     #[error("Invalid evidence: {0}")]
     InvalidEvidence(String),
+    #[error("Invalid pause reason: {0}")]
+    InvalidPause(String),
     #[error("An item can have at most {max} assignees.")]
     TooManyAssignees { max: usize },
 
@@ -101,6 +103,7 @@ impl DomainError {
             | InvalidTime(_)
             | InvalidAction(_)
             | InvalidEvidence(_)
+            | InvalidPause(_)
             | TooManyAssignees { .. }
             | NoCommand => ErrorKind::Invalid,
             NoSuchItem(_) | NoSuchSection(_) | NoSuchEvent(_) => ErrorKind::NotFound,
@@ -135,6 +138,7 @@ impl DomainError {
             InvalidTime(_) => "invalid_time",
             InvalidAction(_) => "invalid_action",
             InvalidEvidence(_) => "invalid_evidence",
+            InvalidPause(_) => "invalid_pause",
             TooManyAssignees { .. } => "too_many_assignees",
             NoSuchItem(_) => "no_such_item",
             NoSuchSection(_) => "no_such_section",

@@ -66,6 +66,12 @@ pub struct Incident {
     pub impact_started_at: Option<i64>,
     #[serde(default)]
     pub impact_ended_at: Option<i64>,
+    /// While paused (`/incident pause`): since when and why. No reminders or nudges then.
+    #[serde(default)]
+    pub paused: Option<crate::pause::Pause>,
+    /// Time spent paused in earlier, finished pauses (ms): left out of time to resolve.
+    #[serde(default)]
+    pub paused_ms: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -166,6 +172,8 @@ impl Incident {
             reminders_off: false,
             impact_started_at: None,
             impact_ended_at: None,
+            paused: None,
+            paused_ms: 0,
         };
         let reporter = incident.reporter_id.clone();
         incident.record(
@@ -192,6 +200,10 @@ impl Incident {
 
     pub fn end(&mut self, actor_id: &str, now_ms: i64) -> Result<(), DomainError> {
         self.check_mutable(actor_id)?;
+        // Ending a paused incident ends the pause first, so its time is counted as paused.
+        if self.paused.is_some() {
+            self.resume(actor_id, now_ms)?;
+        }
         self.state = IncidentState::Ended;
         self.ended_at = Some(now_ms);
         self.record(actor_id, now_ms, TimelineEventKind::IncidentEnded);

@@ -111,7 +111,7 @@ impl Reminder {
 /// role names.
 pub fn due(incident: &Incident, policy: &ReminderPolicy, roles: &[String], now_ms: i64) -> Vec<Reminder> {
     let mut out = Vec::new();
-    if !incident.is_active() || incident.reminders_off {
+    if !incident.is_active() || incident.reminders_off || incident.paused.is_some() {
         return out;
     }
     let last = incident.last_update();

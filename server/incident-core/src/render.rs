@@ -106,6 +106,14 @@ pub fn info_text(incident: &Incident, now_ms: i64, usernames: Usernames<'_>) -> 
     if !incident.severity.is_empty() || !incident.status.is_empty() {
         text.push_str(&format!("{}\n", channel_header(incident)));
     }
+    if let Some(pause) = &incident.paused {
+        text.push_str(&format!(
+            "Paused since {} by {}: {}\n",
+            time_fmt::utc_timestamp(pause.since),
+            mention(&pause.by, usernames),
+            safe(&pause.reason)
+        ));
+    }
     text.push_str(&format!("Commander: {}\n", mention(&incident.commander_id, usernames)));
     for role in &incident.roles {
         text.push_str(&format!("{}: {}\n", safe(&role.role), mention(&role.user_id, usernames)));
@@ -138,6 +146,9 @@ pub fn channel_header(incident: &Incident) -> String {
     }
     if !incident.status.is_empty() {
         parts.push(format!("Status: {}", safe(&incident.status)));
+    }
+    if incident.paused.is_some() && incident.is_active() {
+        parts.push("Paused".to_string());
     }
     parts.join(" | ")
 }
@@ -346,6 +357,8 @@ fn describe(
         RoleAssigned { role, from: None, to: None } => format!("left the {} role empty", safe(role)),
         UpdatePosted { status, .. } => format!("posted a status update ({})", safe(status)),
         IncidentReopened => "reopened the incident".to_string(),
+        IncidentPaused { reason } => format!("paused the incident: {}", safe(reason)),
+        IncidentResumed { paused_ms } => format!("resumed the incident after {} paused", time_fmt::duration(*paused_ms)),
         RemindersSnoozed { until } => format!("snoozed update reminders until {}", time_fmt::utc_timestamp(*until)),
         RemindersSet { on: true } => "turned update reminders back on".to_string(),
         RemindersSet { on: false } => "stopped update reminders".to_string(),

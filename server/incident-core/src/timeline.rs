@@ -139,6 +139,14 @@ pub enum TimelineEventKind {
         status: String,
     },
     IncidentReopened,
+    /// Paused (no reminders or nudges, the time left out of time to resolve).
+    IncidentPaused {
+        reason: String,
+    },
+    /// Resumed after `paused_ms` paused.
+    IncidentResumed {
+        paused_ms: i64,
+    },
     RemindersSnoozed {
         until: i64,
     },
@@ -261,6 +269,8 @@ impl TimelineEventKind {
             | RoleAssigned { .. }
             | UpdatePosted { .. }
             | IncidentReopened
+            | IncidentPaused { .. }
+            | IncidentResumed { .. }
             | RemindersSnoozed { .. }
             | RemindersSet { .. }
             | NoteAdded { .. }

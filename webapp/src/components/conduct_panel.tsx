@@ -1,6 +1,6 @@
 import React from 'react';
 
-import {assignRole, getConduct, getFollowers, postStatusUpdate, setFollowing, setImpact, setReminders, setSeverity, setStatus} from '../client';
+import {assignRole, getConduct, getFollowers, pauseIncident, postStatusUpdate, resumeIncident, setFollowing, setImpact, setReminders, setSeverity, setStatus} from '../client';
 import type {ReminderAction, UpdateDraft} from '../client';
 import {useT} from '../i18n';
 import {fullDate} from '../time';
@@ -173,6 +173,7 @@ function FollowRemindersImpact({incident, now, myUserId, onChange, onReload}: {
     const [error, setError] = React.useState('');
     const [snooze, setSnooze] = React.useState(30);
     const [impactAt, setImpactAt] = React.useState(() => localInputValue(Date.now()));
+    const [pauseReason, setPauseReason] = React.useState('');
     const ended = incident.state === 'ended';
 
     React.useEffect(() => {
@@ -218,6 +219,19 @@ function FollowRemindersImpact({incident, now, myUserId, onChange, onReload}: {
         await onChange(() => setImpact(incident.id, {[key]: at}));
         if (mounted.current) {
             setBusy('');
+        }
+    };
+    // Pause with the reason typed, or resume.
+    const pauseOrResume = async () => {
+        setBusy('pause');
+        setError('');
+        setNotice('');
+        const ok = await onChange(() => (incident.paused ? resumeIncident(incident.id) : pauseIncident(incident.id, pauseReason.trim())));
+        if (mounted.current) {
+            setBusy('');
+            if (ok) {
+                setPauseReason('');
+            }
         }
     };
     const reminders = (action: ReminderAction, minutes?: number) => say(`reminders-${action}`, () => setReminders(incident.id, action, minutes));
@@ -301,6 +315,50 @@ function FollowRemindersImpact({incident, now, myUserId, onChange, onReload}: {
                                 onClick={() => reminders('off')}
                             >
                                 {t('conduct.remindersTurnOff', 'Turn off')}
+                            </button>
+                        </>
+                    )}
+                </div>
+            )}
+            {!ended && (
+                <div
+                    className={`${CLS}-conduct__line`}
+                    role='group'
+                    aria-label={t('conduct.pauseGroup', 'Pause')}
+                >
+                    <span className={`${CLS}-label ${CLS}-small`}>{t('conduct.pause', 'Pause')}</span>
+                    {incident.paused ? (
+                        <>
+                            <span className={`${CLS}-small`}>
+                                {t('conduct.pausedSince', 'Paused since {time}: {reason}', {time: fullDate(incident.paused.since), reason: incident.paused.reason})}
+                            </span>
+                            <button
+                                type='button'
+                                className={`${CLS}-button ${CLS}-button--tertiary ${CLS}-button--small`}
+                                disabled={Boolean(busy)}
+                                onClick={pauseOrResume}
+                            >
+                                {t('conduct.resume', 'Resume')}
+                            </button>
+                        </>
+                    ) : (
+                        <>
+                            <input
+                                className={`${CLS}-input ${CLS}-input--small`}
+                                aria-label={t('conduct.pauseReason', 'Why pause it?')}
+                                placeholder={t('conduct.pausePlaceholder', 'Waiting for the vendor')}
+                                maxLength={200}
+                                value={pauseReason}
+                                disabled={Boolean(busy)}
+                                onChange={(e) => setPauseReason(e.target.value)}
+                            />
+                            <button
+                                type='button'
+                                className={`${CLS}-button ${CLS}-button--tertiary ${CLS}-button--small`}
+                                disabled={Boolean(busy) || !pauseReason.trim()}
+                                onClick={pauseOrResume}
+                            >
+                                {t('conduct.pauseButton', 'Pause')}
                             </button>
                         </>
                     )}

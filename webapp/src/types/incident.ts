@@ -59,6 +59,10 @@ export interface Incident {
     roles?: RoleAssignment[];
     updates?: StatusUpdate[];
     reminders_off?: boolean;
+    // While paused: since when, by whom and why (no reminders then).
+    paused?: {since: number; by: string; reason: string} | null;
+    // Time spent in finished pauses (ms), left out of time to resolve.
+    paused_ms?: number;
     reminders_snoozed_until?: number | null;
     // The customer-impact window.
     impact_started_at?: number | null;

@@ -463,3 +463,15 @@ fn the_digest_counts_overdue_items() {
     assert!(!digest_post(&incident, "inc", T0 + 60_000, &usernames).contains("overdue"));
     assert!(digest_post(&incident, "inc", T0 + 60_001, &usernames).contains(" | **1 overdue** checklist item\n"));
 }
+
+#[test]
+fn a_paused_incident_says_so_in_its_header_and_info() {
+    let mut incident = incident();
+    incident.severity = "P2".into();
+    incident.pause("alice", "waiting for @here the vendor", T0 + 60_000).expect("pause");
+    assert_eq!(channel_header(&incident), "Severity: P2 | Paused");
+    let info = info_text(&incident, T0 + 120_000, &usernames);
+    assert!(info.contains("Paused since 2024-05-01 13:05:05 UTC by @alice_u: waiting for @\u{200B}here the vendor\n"), "{info}");
+    incident.resume("alice", T0 + 180_000).expect("resume");
+    assert!(!channel_header(&incident).contains("Paused"));
+}

@@ -178,6 +178,11 @@ fn dispatch<M: Mattermost, D: Database>(
             ok(incident_json(&s.change_status(user, id, required_text(&b, "status")?.as_str())?))
         }
         ("POST", ["api", "v0", "incidents", id, "reopen"]) => ok(incident_json(&s.reopen(user, id)?)),
+        ("POST", ["api", "v0", "incidents", id, "pause"]) => {
+            let reason = required_text(&body(request)?, "reason")?;
+            ok(incident_json(&s.pause(user, id, &reason)?))
+        }
+        ("POST", ["api", "v0", "incidents", id, "resume"]) => ok(incident_json(&s.resume(user, id)?)),
         ("POST", ["api", "v0", "incidents", id, "roles"]) => {
             let b: Value = body(request)?;
             let role = required_text(&b, "role")?;

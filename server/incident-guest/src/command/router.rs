@@ -38,6 +38,8 @@ pub const SUBCOMMANDS: &[(&str, &str, &str)] = &[
     ("role", "<role> @user|none [INC-0042]", "Give a role (or take it back with none)"),
     ("claim", "<role> [INC-0042]", "Take a role yourself"),
     ("reopen", "[INC-0042]", "Reopen a resolved incident"),
+    ("pause", "<reason> [INC-0042]", "Pause the incident (no reminders; the paused time is left out of time to resolve)"),
+    ("resume", "[INC-0042]", "Resume a paused incident"),
     ("follow", "[INC-0042]", "Get the incident's status updates by direct message"),
     ("unfollow", "[INC-0042]", "Stop getting its status updates"),
     ("reminders", "snooze|off|on [INC-0042]", "Snooze update reminders for 30 minutes, or stop or restart them"),
@@ -105,7 +107,7 @@ pub fn registration() -> Command {
             "summary" => {
                 sub = sub.with_text_arg("", "The new summary (without one, the current summary is shown)", "text", true);
             }
-            "reopen" | "follow" | "unfollow" => {
+            "reopen" | "follow" | "unfollow" | "resume" => {
                 sub = sub.with_dynamic_arg("", "Incident (implicit in its channel)", &autocomplete_url("incidents"), true);
             }
             _ => {}
@@ -437,6 +439,23 @@ fn run<M: Mattermost, D: Database>(
             }
             let target = service.incident_for_command(user, at.team_id, at.channel_id, reference.as_deref())?;
             Ok(reply(service.reminders_action(user, &target.value.id, &what)?))
+        }
+        "pause" | "resume" => {
+            let reference = take_reference(&mut args);
+            let target = service.incident_for_command(user, at.team_id, at.channel_id, reference.as_deref())?;
+            if sub == "pause" {
+                let reason = args.join(" ");
+                if reason.trim().is_empty() {
+                    return Err(ServiceError::Invalid(
+                        "Why? `/incident pause <reason>`, e.g. `/incident pause waiting for the vendor`.".into(),
+                    ));
+                }
+                let incident = service.pause(user, &target.value.id, &reason)?;
+                Ok(reply(format!("Paused {}: no reminders until `/incident resume`.", incident.reference())))
+            } else {
+                let incident = service.resume(user, &target.value.id)?;
+                Ok(reply(format!("Resumed {}.", incident.reference())))
+            }
         }
         "reopen" => {
             let reference = take_reference(&mut args);

@@ -88,6 +88,17 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         Ok(self.change(user_id, incident_id, |i, _, now| i.change_status(&actor, &conduct, status, now))?.0)
     }
 
+    /// Pauses the incident with a reason: no reminders or nudges, the header says Paused.
+    pub fn pause(&mut self, user_id: &str, incident_id: &str, reason: &str) -> Result<Incident> {
+        let actor = user_id.to_owned();
+        Ok(self.change(user_id, incident_id, |i, _, now| i.pause(&actor, reason, now))?.0)
+    }
+
+    pub fn resume(&mut self, user_id: &str, incident_id: &str) -> Result<Incident> {
+        let actor = user_id.to_owned();
+        Ok(self.change(user_id, incident_id, |i, _, now| i.resume(&actor, now))?.0)
+    }
+
     pub fn reopen(&mut self, user_id: &str, incident_id: &str) -> Result<Incident> {
         let conduct = self.conduct()?;
         let actor = user_id.to_owned();

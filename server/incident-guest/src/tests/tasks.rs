@@ -199,3 +199,38 @@ fn the_timer_nudges_the_assignees_of_an_overdue_item_once_and_marks_the_digest()
     let digest = w.mm.live_posts_in("town").join("\n");
     assert!(digest.contains("**1 overdue** checklist item"), "{digest}");
 }
+
+#[test]
+fn pause_and_resume_by_command_and_rest() {
+    let w = World::new();
+    let (ch, id, _) = started(&w, "Vendor outage", false);
+    assert!(w.cmd("u-alice", &ch, "/incident pause").contains("Why?"));
+    assert_eq!(
+        w.cmd("u-alice", &ch, "/incident pause waiting for the vendor"),
+        "Paused INC-0001: no reminders until `/incident resume`."
+    );
+    assert!(w.cmd("u-alice", &ch, "/incident pause again").contains("already paused"));
+    let (_, inc) = w.http(Some("u-alice"), "GET", &format!("/api/v0/incidents/{id}"), Value::Null);
+    assert_eq!(inc["paused"]["reason"], "waiting for the vendor");
+    assert!(w.cmd("u-alice", &ch, "/incident info").contains("Paused since"));
+    assert!(w.mm.channels.borrow()[&ch].header.ends_with("| Paused"), "{}", w.mm.channels.borrow()[&ch].header);
+    assert_eq!(w.cmd("u-alice", &ch, "/incident resume"), "Resumed INC-0001.");
+    assert!(w.cmd("u-alice", &ch, "/incident resume").contains("not paused"));
+    // REST, and a guest-less outsider is refused.
+    let (status, v) = w.http(Some("u-alice"), "POST", &format!("/api/v0/incidents/{id}/pause"), json!({"reason": "overnight"}));
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["paused"]["reason"], "overnight");
+    let (status, _) = w.http(Some("u-alice"), "POST", &format!("/api/v0/incidents/{id}/pause"), json!({}));
+    assert_eq!(status, 400);
+    let (status, _) = w.http(Some("u-bob"), "POST", &format!("/api/v0/incidents/{id}/resume"), Value::Null);
+    assert_eq!(status, 403, "bob is not in the channel");
+    let (status, v) = w.http(Some("u-alice"), "POST", &format!("/api/v0/incidents/{id}/resume"), Value::Null);
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["paused"], Value::Null);
+    assert!(v["paused_ms"].as_i64().is_some_and(|ms| ms >= 0));
+    let posts = w.mm.posts_in(&ch).join("\n");
+    assert!(
+        posts.contains("paused the incident: waiting for the vendor") && posts.contains("resumed the incident after"),
+        "{posts}"
+    );
+}

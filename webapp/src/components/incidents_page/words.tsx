@@ -2,7 +2,7 @@ import React from 'react';
 
 import {fill, slots, useT} from '../../i18n';
 import type {Translate} from '../../i18n';
-import {fullDate, isoDate} from '../../time';
+import {duration, fullDate, isoDate} from '../../time';
 import type {ChecklistItem, Incident, ItemChange, TimelineEvent} from '../../types/incident';
 import {CLS, UserName} from '../common';
 
@@ -92,6 +92,11 @@ export function TimelineWords({actor, kind}: {actor: React.ReactNode; kind: Time
             {actor, from: q(kind.from), to: q(kind.to)});
     case 'item_moved':
         return fill(t('timeline.itemMoved', '{actor} moved {title}', slots('actor', 'title')), {actor, title: q(kind.title)});
+    case 'incident_paused':
+        return fill(t('timeline.paused', '{actor} paused the incident: {reason}', slots('actor', 'reason')), {actor, reason: q(kind.reason)});
+    case 'incident_resumed':
+        return fill(t('timeline.resumed', '{actor} resumed the incident after {paused}', {...slots('actor'), paused: duration(Number(kind.paused_ms) || 0, t)}),
+            {actor});
     case 'incident_ended':
         return fill(t('timeline.ended', '{actor} ended the incident', slots('actor')), {actor});
     case 'post_added': {
