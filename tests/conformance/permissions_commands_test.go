@@ -54,6 +54,7 @@ var permissionCommands = []permCommand{
 	{"checkremove", "/incident checkremove 1 {ref}", kWrite},
 	{"end", "/incident end {ref}", kWrite},
 	{"reopen", "/incident reopen {ref}", kWrite},
+	{"delete", "/incident delete {ref}", kDelete},
 }
 
 // Words of the refusals (incident-guest's service/mod.rs): hidden, visible but not changeable, not on the team,
@@ -64,6 +65,7 @@ const (
 	sayNotMember    = "not a member of this team"
 	sayGuest        = "Guest accounts cannot"
 	sayNotCommander = "Only the incident's commander, a team admin or a system admin may publish"
+	sayNotAdmin     = "Only a team admin or a system admin may delete"
 )
 
 func TestCommandPermissionMatrix(t *testing.T) {
@@ -111,6 +113,12 @@ func TestCommandPermissionMatrix(t *testing.T) {
 					t.Errorf("%s: the reply names a private incident: %q", what, reply)
 				}
 				expected := want(c.kind, name, private)
+				if c.kind == kDelete && expected == http.StatusForbidden {
+					if !strings.Contains(reply, sayNotAdmin) {
+						t.Errorf("%s: replied %q, want a refusal saying %q", what, short(reply), sayNotAdmin)
+					}
+					continue
+				}
 				if c.kind == kPublish && expected == http.StatusForbidden {
 					// Whoever may see the incident but is not its commander or an admin.
 					if !strings.Contains(reply, sayNotCommander) {

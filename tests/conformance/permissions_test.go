@@ -66,6 +66,7 @@ const (
 	kButton     = "Mattermost button or form (200, verdict in the body)"
 	kOwnMessage = "change incident, message readable by the caller"
 	kPublish    = "publish the report: the commander (alice) and team and system admins"
+	kDelete     = "delete the incident: team and system admins"
 	// Naming someone not yet in the channel adds them: Mattermost's manage-members permission,
 	// which guests lack.
 	kAddMember = "change incident, adding someone to its channel"
@@ -140,6 +141,7 @@ var permissionRoutes = []permRoute{
 	{"POST", "/api/v0/dialogs/start", kButton, map[string]any{"team_id": "{team}", "submission": map[string]any{"name": "From the form"}}},
 	{"POST", "/api/v0/incidents/{id}/end", kWrite, nil},
 	{"POST", "/api/v0/incidents/{id}/reopen", kWrite, nil},
+	{"DELETE", "/api/v0/incidents/{id}", kDelete, nil},
 }
 
 // matrixWorld is what one caller works on.
@@ -264,6 +266,8 @@ func want(kind, caller string, private bool) int {
 		return http.StatusNotFound // the town-square message is not theirs to read
 	case kind == kPublish && (caller == cMember || caller == cGuestIn):
 		return http.StatusForbidden // the bot would post it where they may not (review #1)
+	case kind == kDelete && caller != cSAdmin && caller != cTAdmin:
+		return http.StatusForbidden
 	}
 	return 0
 }

@@ -147,6 +147,10 @@ fn dispatch<M: Mattermost, D: Database>(
             Ok(HttpResponse::json(201, &incident_json(&incident)))
         }
         ("GET", ["api", "v0", "incidents", id]) => ok(incident_json(&s.incident(user, id)?.value)),
+        ("DELETE", ["api", "v0", "incidents", id]) => {
+            let deleted = s.delete_incident(user, id)?;
+            ok(json!({"deleted": deleted.id, "reference": deleted.reference()}))
+        }
         ("POST", ["api", "v0", "incidents", id, "end"]) => ok(incident_json(&s.end(user, id)?)),
         ("POST", ["api", "v0", "incidents", id, "commander"]) => {
             let b: Value = body(request)?;

@@ -38,6 +38,7 @@ pub const SUBCOMMANDS: &[(&str, &str, &str)] = &[
     ("role", "<role> @user|none [INC-0042]", "Give a role (or take it back with none)"),
     ("claim", "<role> [INC-0042]", "Take a role yourself"),
     ("reopen", "[INC-0042]", "Reopen a resolved incident"),
+    ("delete", "INC-0042", "Delete an incident's record (team and system admins; the channel stays)"),
     ("pause", "<reason> [INC-0042]", "Pause the incident (no reminders; the paused time is left out of time to resolve)"),
     ("resume", "[INC-0042]", "Resume a paused incident"),
     ("follow", "[INC-0042]", "Get the incident's status updates by direct message"),
@@ -74,7 +75,7 @@ pub fn registration() -> Command {
     for (name, hint, help) in SUBCOMMANDS {
         let mut sub = AutocompleteData::new(name, hint, help);
         match *name {
-            "end" | "info" => {
+            "end" | "info" | "delete" => {
                 sub = sub.with_dynamic_arg("", "Incident (implicit in its channel)", &autocomplete_url("incidents"), true);
             }
             "check" | "checkremove" | "assign" | "unassign" | "due" => {
@@ -439,6 +440,16 @@ fn run<M: Mattermost, D: Database>(
             }
             let target = service.incident_for_command(user, at.team_id, at.channel_id, reference.as_deref())?;
             Ok(reply(service.reminders_action(user, &target.value.id, &what)?))
+        }
+        "delete" => {
+            // The reference must be typed, even in the incident's channel: naming it is the
+            // confirmation.
+            let Some(reference) = take_reference(&mut args) else {
+                return Err(ServiceError::Invalid("Name the incident to delete: `/incident delete INC-0042`.".into()));
+            };
+            let target = service.incident_for_command(user, at.team_id, at.channel_id, Some(&reference))?;
+            let deleted = service.delete_incident(user, &target.value.id)?;
+            Ok(reply(format!("Deleted {} **{}**; its channel stays.", deleted.reference(), render::safe(&deleted.name))))
         }
         "pause" | "resume" => {
             let reference = take_reference(&mut args);

@@ -8,6 +8,7 @@ use incident_core::lifecycle::UpdateDraft;
 use incident_core::shared_channels::Disclosure;
 use incident_core::stakeholders::{self, Stakeholders, parse_stakeholders};
 use incident_core::{Incident, render};
+use mattermost_plugin_sdk::model::Post;
 
 use crate::mattermost::Mattermost;
 use crate::service::shared_channels::{private_policy, team_channels};
@@ -86,6 +87,40 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         let conduct = self.conduct()?;
         let actor = user_id.to_owned();
         Ok(self.change(user_id, incident_id, |i, _, now| i.change_status(&actor, &conduct, status, now))?.0)
+    }
+
+    /// Deletes an incident: team and system admins only (issue 17). The record goes (its
+    /// followers, follow-up actions and captured messages with it), the channel stays, the
+    /// digest post goes, and the deletion is kept (`deleted_incidents`), logged and said in the
+    /// channel. Its number is not given again.
+    pub fn delete_incident(&mut self, user_id: &str, incident_id: &str) -> Result<Incident> {
+        let found = self.incident(user_id, incident_id)?;
+        let incident = found.value;
+        if !self.is_admin(&incident.team_id, user_id) {
+            return Err(ServiceError::Forbidden("Only a team admin or a system admin may delete an incident.".into()));
+        }
+        let settings = self.mm.settings();
+        for digest in [team_channels(&settings, &incident.team_id).digest_channel_id, settings.digest_channel.trim().to_owned()] {
+            if !digest.is_empty() {
+                self.delete_digest_post(&incident, &digest);
+            }
+        }
+        self.repo.delete_incident(&incident, found.revision, user_id, self.now)?;
+        let who = self.mm.user(user_id).map(|u| format!("@{}", u.username)).unwrap_or_default();
+        eprintln!("[INFO] incident {} ({}) of team {} deleted by {user_id}", incident.reference(), incident.id, incident.team_id);
+        if !self.bot_id.is_empty() {
+            let message = format!(
+                "{} **{}** was deleted by {who}: its record is gone. This channel stays; archive it from the channel menu \
+                 when it is no longer needed.",
+                incident.reference(),
+                render::safe(&incident.name)
+            );
+            let post = Post { channel_id: incident.channel_id.clone(), user_id: self.bot_id.clone(), message, ..Post::default() };
+            let _ = self.mm.create_post(&post);
+        }
+        // Open lists and panels read again (and find it gone).
+        self.publish_updated(&incident);
+        Ok(incident)
     }
 
     /// Pauses the incident with a reason: no reminders or nudges, the header says Paused.

@@ -100,6 +100,18 @@ pub const MIGRATIONS: &[&str] = &[
     "ALTER TABLE incidents ADD COLUMN search_text TEXT;
     ALTER TABLE incidents ADD COLUMN private INTEGER;
     CREATE INDEX incidents_list ON incidents (team_id, created_at, number, state, private, id, channel_id);",
+    // 6: deleted incidents (issue 17): who deleted which and when, and their numbers, which are
+    // never given again (a report or a link may still name INC-0042).
+    "CREATE TABLE deleted_incidents (
+        id TEXT PRIMARY KEY,
+        team_id TEXT NOT NULL,
+        number INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        deleted_by TEXT NOT NULL,
+        deleted_at INTEGER NOT NULL
+    );
+    CREATE INDEX deleted_incidents_by_team ON deleted_incidents (team_id, number);",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -222,12 +234,41 @@ impl<'a, D: Database> Repo<'a, D> {
     pub fn reserve_incident(&self, id: &str, team_id: &str, name: &str, reporter_id: &str, now: i64) -> Result<u32> {
         self.db.execute(vec![Statement::new(
             "INSERT INTO incidents (id, team_id, number, name, state, commander_id, channel_id, created_at, doc)
-             VALUES (?1, ?2, (SELECT COALESCE(MAX(number), 0) + 1 FROM incidents WHERE team_id = ?2),
+             VALUES (?1, ?2, (SELECT COALESCE(MAX(n), 0) + 1 FROM (
+                         SELECT number AS n FROM incidents WHERE team_id = ?2
+                         UNION ALL SELECT number AS n FROM deleted_incidents WHERE team_id = ?2) AS numbers),
                      ?3, 'starting', ?4, '', ?5, '{}')",
             vec![id.into(), team_id.into(), name.into(), reporter_id.into(), now.into()],
         )])?;
         let rows = self.db.query("SELECT number FROM incidents WHERE id = ?", &[id.into()])?;
         Ok(u32::try_from(rows.integer(0, "number")?).unwrap_or(0))
+    }
+
+    /// Deletes an incident (its followers, follow-up actions and captured messages go with it)
+    /// and records who did it; `revision` must be the one read, so a change made meanwhile is
+    /// not deleted unseen.
+    pub fn delete_incident(&self, incident: &Incident, revision: i64, deleted_by: &str, now: i64) -> Result<()> {
+        self.db.execute(vec![
+            Statement::new(
+                "INSERT INTO deleted_incidents (id, team_id, number, name, channel_id, deleted_by, deleted_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+                vec![
+                    incident.id.as_str().into(),
+                    incident.team_id.as_str().into(),
+                    i64::from(incident.number).into(),
+                    incident.name.as_str().into(),
+                    incident.channel_id.as_str().into(),
+                    deleted_by.into(),
+                    now.into(),
+                ],
+            ),
+            Statement::new(
+                "DELETE FROM incidents WHERE id = ? AND revision = ?",
+                vec![incident.id.as_str().into(), revision.into()],
+            )
+            .expect_changes(1),
+        ])?;
+        Ok(())
     }
 
     /// Undoes a reservation whose start failed.

@@ -234,3 +234,38 @@ fn pause_and_resume_by_command_and_rest() {
         "{posts}"
     );
 }
+
+#[test]
+fn admins_delete_an_incident_its_number_is_not_given_again_and_the_channel_stays() {
+    let w = World::new();
+    let (ch, id, first) = started(&w, "Test by mistake", false);
+    w.http(Some("u-alice"), "POST", &format!("/api/v0/incidents/{id}/actions"), json!({"text": "a follow-up"}));
+    w.http(Some("u-alice"), "PATCH", &format!("/api/v0/incidents/{id}/items/{first}"), json!({"assignee_ids": ["u-alice"]}));
+    // Not an admin: refused, nothing changes.
+    assert!(w.cmd("u-alice", &ch, "/incident delete INC-0001").contains("Only a team admin or a system admin"));
+    let (status, _) = w.http(Some("u-alice"), "DELETE", &format!("/api/v0/incidents/{id}"), Value::Null);
+    assert_eq!(status, 403);
+    assert!(w.cmd("u-root", &ch, "/incident delete").contains("Name the incident to delete"));
+    let (status, _) = w.http(Some("u-alice"), "GET", &format!("/api/v0/incidents/{id}"), Value::Null);
+    assert_eq!(status, 200, "still there");
+
+    assert_eq!(w.cmd("u-root", &ch, "/incident delete INC-0001"), "Deleted INC-0001 **Test by mistake**; its channel stays.");
+    let (status, _) = w.http(Some("u-root"), "GET", &format!("/api/v0/incidents/{id}"), Value::Null);
+    assert_eq!(status, 404);
+    assert!(w.mm.channels.borrow().contains_key(&ch), "the channel stays");
+    assert!(w.mm.posts_in(&ch).last().expect("a post").contains("was deleted by @root"));
+    let (_, tasks) = w.http(Some("u-alice"), "GET", &format!("/api/v0/tasks?team_id={TEAM}"), Value::Null);
+    assert_eq!(tasks["items"], json!([]));
+    let (_, actions) = w.http(Some("u-alice"), "GET", &format!("/api/v0/actions?team_id={TEAM}"), Value::Null);
+    assert!(!actions.to_string().contains("a follow-up"), "{actions}");
+    // The next incident does not get INC-0001 again.
+    let (_, _, _) = started(&w, "Real one", false);
+    let (_, list) = w.http(Some("u-alice"), "GET", &format!("/api/v0/incidents?team_id={TEAM}"), Value::Null);
+    assert_eq!(list["items"][0]["reference"], "INC-0002");
+    // REST by an admin.
+    let (_, _, _) = started(&w, "Another mistake", false);
+    let (_, list) = w.http(Some("u-alice"), "GET", &format!("/api/v0/incidents?team_id={TEAM}"), Value::Null);
+    let third = list["items"][0]["id"].as_str().expect("id").to_owned();
+    let (status, v) = w.http(Some("u-root"), "DELETE", &format!("/api/v0/incidents/{third}"), Value::Null);
+    assert_eq!((status, v["reference"].as_str()), (200, Some("INC-0003")));
+}
