@@ -1395,11 +1395,23 @@ func TestPlaybooks(t *testing.T) {
 	if len(r.Body) != 0 {
 		t.Errorf("DELETE answered a body: %q", r.Body)
 	}
-	s.fails(t, s.alice, http.MethodGet, "/api/v0/playbooks/"+imported.ID, nil, http.StatusNotFound)
+	// Deleting archives (issue 17): no longer listed or usable, kept, restorable by an editor.
+	var archived map[string]any
+	s.ok(t, s.admin, http.MethodGet, "/api/v0/playbooks/"+imported.ID, nil, http.StatusOK, &archived)
+	if _, ok := archived["archived_at"].(float64); !ok {
+		t.Errorf("a deleted playbook is not marked archived: %v", archived["archived_at"])
+	}
 	s.ok(t, s.alice, http.MethodDelete, "/api/v0/playbooks/"+created.ID, nil, http.StatusNoContent, nil)
 	if n := len(s.playbooks(t, s.alice)); n != 2 {
 		t.Errorf("%d playbooks after deleting both, want 2", n)
 	}
+	s.fails(t, s.alice, http.MethodPost, "/api/v0/incidents", map[string]any{"team_id": s.team, "name": "From an archived one", "playbook_id": created.ID}, http.StatusBadRequest)
+	s.fails(t, s.bob, http.MethodPost, "/api/v0/playbooks/"+created.ID+"/restore", nil, http.StatusForbidden)
+	s.ok(t, s.alice, http.MethodPost, "/api/v0/playbooks/"+created.ID+"/restore", nil, http.StatusOK, nil)
+	if n := len(s.playbooks(t, s.alice)); n != 3 {
+		t.Errorf("%d playbooks after restoring one, want 3", n)
+	}
+	s.ok(t, s.alice, http.MethodDelete, "/api/v0/playbooks/"+created.ID, nil, http.StatusNoContent, nil)
 	// The incident started from it keeps its checklist.
 	if got := s.get(t, s.alice, inc.ID); len(got.items()) != 3 {
 		t.Errorf("deleting the playbook changed its incident: %d items", len(got.items()))

@@ -102,6 +102,7 @@ var permissionRoutes = []permRoute{
 	{"GET", "/api/v0/playbooks/{playbook}/export", kPlaybook, nil},
 	{"PUT", "/api/v0/playbooks/{playbook}", kEditor, "{playbook-body}"},
 	{"DELETE", "/api/v0/playbooks/{playbook}", kEditor, nil},
+	{"POST", "/api/v0/playbooks/{playbook}/restore", kEditor, nil},
 	{"GET", "/api/v0/incidents/{id}", kRead, nil},
 	{"GET", "/api/v0/incidents/{id}/followers", kRead, nil},
 	{"PUT", "/api/v0/incidents/{id}/followers/me", kRead, nil},

@@ -184,8 +184,17 @@ export function updatePlaybook(id: string, draft: PlaybookDraft): Promise<Playbo
     return request<Playbook>(`${apiBase()}/playbooks/${enc(id)}`, 'PUT', draft);
 }
 
+// Deleting archives it; restorePlaybook brings it back.
 export function deletePlaybook(id: string): Promise<unknown> {
     return request<unknown>(`${apiBase()}/playbooks/${enc(id)}`, 'DELETE');
+}
+
+export function listArchivedPlaybooks(teamId: string, signal?: AbortSignal): Promise<{items: Playbook[]}> {
+    return request<{items: Playbook[]}>(`${apiBase()}/playbooks?team_id=${enc(teamId)}&archived=true`, 'GET', undefined, signal);
+}
+
+export function restorePlaybook(id: string): Promise<Playbook> {
+    return request<Playbook>(`${apiBase()}/playbooks/${enc(id)}/restore`, 'POST');
 }
 
 // The portable form: no ids, people or channels (docs/api.md).

@@ -110,6 +110,8 @@ ${c}-tag--danger{background:rgba(${errRGB},0.12);color:${err}}
 ${c}-item__evidence{overflow-wrap:anywhere}
 ${c}-form--inline{display:flex;flex-wrap:wrap;align-items:flex-end;gap:8px}
 ${c}-editor__due{width:10em}
+${c}-page__archived{margin-top:24px}
+${c}-page__archived-list{margin:8px 0 0;padding-left:20px}
 ${c}-tasks{padding:8px 16px;border-bottom:1px solid rgba(${fgRGB},0.08)}
 ${c}-tasks__heading{margin:0 0 4px;padding:0}
 ${c}-tasks__list{list-style:none;margin:0;padding:0}

@@ -458,6 +458,16 @@ for (const react of REACT_VERSIONS) {
             await confirm.getByRole('button', {name: 'Delete'}).click();
             await page.getByRole('status').filter({hasText: 'Deleted “Database failover”.'}).waitFor();
             assert.equal((await playbookNamed('Database failover')).length, 1);
+            // Deleted is archived (issue 17): listed apart, and restorable.
+            const archivedList = page.getByRole('region', {name: 'Archived playbooks'});
+            await archivedList.getByRole('button', {name: 'Restore “Database failover”'}).click();
+            await page.getByRole('status').filter({hasText: 'Restored “Database failover”.'}).waitFor();
+            assert.equal((await playbookNamed('Database failover')).length, 2);
+            await archivedList.waitFor({state: 'detached'});
+            await copies.nth(1).getByRole('button', {name: 'Delete “Database failover”'}).click();
+            await confirm.getByRole('button', {name: 'Delete'}).click();
+            await page.getByRole('status').filter({hasText: 'Deleted “Database failover”.'}).waitFor();
+            assert.equal((await playbookNamed('Database failover')).length, 1);
             await setTheme(THEMES.onyx);
             await shot('playbooks-list-dark');
             await setTheme(THEMES.denim);

@@ -92,6 +92,10 @@ pub struct Playbook {
     pub created_at: i64,
     #[serde(default)]
     pub updated_at: i64,
+    /// When it was archived (deleting a playbook archives it): it is then listed only among
+    /// the archived ones, starts nothing, offers nothing, and can be restored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archived_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

@@ -296,7 +296,12 @@ fn dispatch<M: Mattermost, D: Database>(
         // --- playbooks --------------------------------------------------------------------
         ("GET", ["api", "v0", "playbooks"]) => {
             let team = query(request, "team_id").ok_or_else(|| ServiceError::Invalid("`team_id` is required.".into()))?;
-            ok(json!({"items": s.playbooks(user, &team)?}))
+            let archived = match query(request, "archived").as_deref() {
+                None | Some("false") => false,
+                Some("true") => true,
+                Some(_) => return Err(ServiceError::Invalid("`archived` is true or false.".into())),
+            };
+            ok(json!({"items": s.playbooks_archived_or_not(user, &team, archived)?}))
         }
         ("POST", ["api", "v0", "playbooks"]) => Ok(HttpResponse::json(201, &s.create_playbook(user, playbook_body(request)?)?)),
         ("POST", ["api", "v0", "playbooks", "import"]) => {
@@ -309,8 +314,11 @@ fn dispatch<M: Mattermost, D: Database>(
             ok(serde_json::to_value(s.update_playbook(user, id, playbook_body(request)?)?).unwrap_or(Value::Null))
         }
         ("DELETE", ["api", "v0", "playbooks", id]) => {
-            s.delete_playbook(user, id)?;
+            s.archive_playbook(user, id)?;
             Ok(HttpResponse { status: 204, headers: Vec::new(), body: Vec::new() })
+        }
+        ("POST", ["api", "v0", "playbooks", id, "restore"]) => {
+            ok(serde_json::to_value(s.restore_playbook(user, id)?).unwrap_or(Value::Null))
         }
         ("GET", ["api", "v0", "playbooks", id, "export"]) => {
             let playbook = s.playbook(user, id)?.value;

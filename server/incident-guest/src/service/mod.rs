@@ -681,17 +681,33 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         Ok(())
     }
 
+    /// The team's playbooks the user may use; with `archived`, the archived ones instead.
     pub fn playbooks(&mut self, user_id: &str, team_id: &str) -> Result<Vec<Playbook>> {
+        self.playbooks_archived_or_not(user_id, team_id, false)
+    }
+
+    pub fn playbooks_archived_or_not(&mut self, user_id: &str, team_id: &str, archived: bool) -> Result<Vec<Playbook>> {
         self.require_full_member(team_id, user_id)?;
         self.ensure_seeded(team_id)?;
         let admin = self.is_admin(team_id, user_id);
-        Ok(self.repo.playbooks(team_id)?.into_iter().filter(|p| admin || p.may_use(user_id)).collect())
+        Ok(self
+            .repo
+            .playbooks(team_id)?
+            .into_iter()
+            .filter(|p| (admin || p.may_use(user_id)) && p.archived_at.is_some() == archived)
+            .collect())
     }
 
     fn usable_playbook(&self, user_id: &str, team_id: &str, id: &str) -> Result<Playbook> {
         let playbook = self.playbook(user_id, id)?.value;
         if playbook.team_id != team_id {
             return Err(ServiceError::Invalid("That playbook belongs to another team.".into()));
+        }
+        if playbook.archived_at.is_some() {
+            return Err(ServiceError::Invalid(format!(
+                "The playbook {} is archived: restore it on the playbooks page to use it.",
+                render::safe(&playbook.title)
+            )));
         }
         Ok(playbook)
     }
@@ -738,6 +754,8 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         update.id = current.id;
         update.team_id = current.team_id;
         update.created_at = current.created_at;
+        // Archiving and restoring have their own routes; an edit keeps the playbook as it is.
+        update.archived_at = current.archived_at;
         update.updated_at = self.now;
         let update = update.normalised()?;
         match self.repo.save_playbook(&update, revision) {
@@ -747,13 +765,35 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         }
     }
 
-    pub fn delete_playbook(&mut self, user_id: &str, id: &str) -> Result<()> {
-        let current = self.playbook(user_id, id)?.value;
-        if !current.may_edit(user_id, self.is_admin(&current.team_id, user_id)) {
-            return Err(ServiceError::Forbidden("You may not delete this playbook.".into()));
+    /// Deleting a playbook archives it (issue 17): nothing is lost, and it can be restored.
+    pub fn archive_playbook(&mut self, user_id: &str, id: &str) -> Result<()> {
+        self.set_archived(user_id, id, Some(self.now)).map(|_| ())
+    }
+
+    pub fn restore_playbook(&mut self, user_id: &str, id: &str) -> Result<Playbook> {
+        self.set_archived(user_id, id, None)
+    }
+
+    fn set_archived(&mut self, user_id: &str, id: &str, archived_at: Option<i64>) -> Result<Playbook> {
+        let Versioned { value: mut playbook, revision } = self.playbook(user_id, id)?;
+        if !playbook.may_edit(user_id, self.is_admin(&playbook.team_id, user_id)) {
+            return Err(ServiceError::Forbidden(
+                if archived_at.is_some() { "You may not delete this playbook." } else { "You may not restore this playbook." }
+                    .into(),
+            ));
         }
-        self.repo.delete_playbook(id)?;
-        Ok(())
+        if playbook.archived_at.is_some() == archived_at.is_some() {
+            return Err(ServiceError::Conflict(
+                if archived_at.is_some() { "The playbook is already archived." } else { "The playbook is not archived." }.into(),
+            ));
+        }
+        playbook.archived_at = archived_at;
+        playbook.updated_at = self.now;
+        match self.repo.save_playbook(&playbook, revision) {
+            Ok(()) => Ok(playbook),
+            Err(e) if e.is_conflict() => Err(ServiceError::Conflict("The playbook was changed meanwhile; reload it.".into())),
+            Err(e) => Err(e.into()),
+        }
     }
 
     pub fn import_playbook(&mut self, user_id: &str, team_id: &str, json: &str) -> Result<Playbook> {

@@ -402,11 +402,6 @@ impl<'a, D: Database> Repo<'a, D> {
         Ok(())
     }
 
-    pub fn delete_playbook(&self, id: &str) -> Result<bool> {
-        let counts = self.db.execute(vec![Statement::new("DELETE FROM playbooks WHERE id = ?", vec![id.into()])])?;
-        Ok(counts.first().copied().unwrap_or(0) == 1)
-    }
-
     pub fn playbook(&self, id: &str) -> Result<Option<Versioned<Playbook>>> {
         let rows = self.db.query("SELECT doc, revision FROM playbooks WHERE id = ?", &[id.into()])?;
         Ok(playbooks_from(&rows)?.into_iter().next())

@@ -351,10 +351,27 @@ fn playbooks_crud_and_import_export() {
     assert_eq!(imported.status, 201);
     let copy: Value = serde_json::from_slice(&imported.body).expect("json");
     assert_eq!(copy["editor_ids"], json!(["u-bob"]), "who imports may edit the copy");
+    // Deleting archives (issue 17): gone from the list and from starts, kept, and restorable.
     let (status, _) = w.http(Some("u-alice"), "DELETE", &format!("/api/v0/playbooks/{id}"), Value::Null);
     assert_eq!(status, 204);
-    let (status, _) = w.http(Some("u-alice"), "GET", &format!("/api/v0/playbooks/{id}"), Value::Null);
-    assert_eq!(status, 404);
+    let (status, archived) = w.http(Some("u-alice"), "GET", &format!("/api/v0/playbooks/{id}"), Value::Null);
+    assert_eq!(status, 200);
+    assert!(archived["archived_at"].is_i64(), "{archived}");
+    let (_, list) = w.http(Some("u-alice"), "GET", &format!("/api/v0/playbooks?team_id={TEAM}"), Value::Null);
+    assert!(!list.to_string().contains(&id), "archived playbooks are not listed");
+    let (_, list) = w.http(Some("u-alice"), "GET", &format!("/api/v0/playbooks?team_id={TEAM}&archived=true"), Value::Null);
+    assert_eq!(list["items"][0]["id"], json!(id));
+    let (status, v) =
+        w.http(Some("u-alice"), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": "x", "playbook_id": id}));
+    assert_eq!(status, 400, "{v}");
+    assert!(v["error"].as_str().unwrap_or("").contains("is archived"), "{v}");
+    let (status, _) = w.http(Some("u-alice"), "DELETE", &format!("/api/v0/playbooks/{id}"), Value::Null);
+    assert_eq!(status, 409, "already archived");
+    let (status, restored) = w.http(Some("u-alice"), "POST", &format!("/api/v0/playbooks/{id}/restore"), Value::Null);
+    assert_eq!(status, 200, "{restored}");
+    assert!(restored.get("archived_at").is_none(), "{restored}");
+    let (status, _) = w.http(Some("u-alice"), "POST", &format!("/api/v0/playbooks/{id}/restore"), Value::Null);
+    assert_eq!(status, 409, "not archived");
     assert!(w.cmd("u-alice", "town", "/incident playbooks").contains("Payments v2"));
 }
 
