@@ -358,7 +358,7 @@ fn playbooks_crud_and_import_export() {
     assert_eq!(status, 200);
     assert!(archived["archived_at"].is_i64(), "{archived}");
     let (_, list) = w.http(Some("u-alice"), "GET", &format!("/api/v0/playbooks?team_id={TEAM}"), Value::Null);
-    assert!(!list.to_string().contains(&id), "archived playbooks are not listed");
+    assert!(!list.to_string().contains(id), "archived playbooks are not listed");
     let (_, list) = w.http(Some("u-alice"), "GET", &format!("/api/v0/playbooks?team_id={TEAM}&archived=true"), Value::Null);
     assert_eq!(list["items"][0]["id"], json!(id));
     let (status, v) =
