@@ -5,7 +5,7 @@ import {build} from 'esbuild';
 import {fileURLToPath} from 'node:url';
 import path from 'node:path';
 
-import {translationTables} from './scripts/esbuild-translations.mjs';
+import {compactMessages} from './scripts/esbuild-messages.mjs';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 
@@ -49,7 +49,7 @@ await build({
     jsxFactory: 'React.createElement',
     jsxFragment: 'React.Fragment',
     define: {'process.env.NODE_ENV': '"production"'},
-    // src/translations/*.json: the same tables in fewer bytes (see the plugin).
-    plugins: [hostGlobalsPlugin, translationTables],
+    // Messages: short ids, English only in en.json, the tables in fewer bytes (see the plugin).
+    plugins: [hostGlobalsPlugin, compactMessages],
     logLevel: 'info',
 });
