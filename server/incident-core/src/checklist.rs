@@ -62,6 +62,9 @@ pub struct ChecklistItem {
     /// A slash command the item suggests running (shown with a run button in the webapp).
     #[serde(default)]
     pub command: Option<String>,
+    /// When the item applies at all (from its playbook item); `None`: always.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<crate::conditions::ItemCondition>,
     #[serde(default)]
     pub last_changed_by: Option<String>,
     #[serde(default)]
@@ -94,6 +97,7 @@ impl ChecklistItem {
             due_at: None,
             evidence: None,
             command: None,
+            condition: None,
             last_changed_by: None,
             last_changed_at: None,
             completed_at: None,
@@ -238,14 +242,18 @@ impl ChecklistProgress {
     pub fn of(sections: &[ChecklistSection]) -> Self {
         let mut progress = ChecklistProgress::default();
         for item in sections.iter().flat_map(|s| &s.items) {
-            progress.total += 1;
-            match item.state {
-                ItemState::Open => progress.open += 1,
-                ItemState::Done => progress.done += 1,
-                ItemState::Skipped => progress.skipped += 1,
-            }
+            progress.add(item);
         }
         progress
+    }
+
+    fn add(&mut self, item: &ChecklistItem) {
+        self.total += 1;
+        match item.state {
+            ItemState::Open => self.open += 1,
+            ItemState::Done => self.done += 1,
+            ItemState::Skipped => self.skipped += 1,
+        }
     }
 }
 
@@ -253,7 +261,7 @@ impl ChecklistProgress {
 impl Incident {
     /// How many open items are past their due time.
     pub fn overdue_items(&self, now_ms: i64) -> usize {
-        self.checklists.iter().flat_map(|s| &s.items).filter(|i| i.is_overdue(now_ms)).count()
+        self.checklists.iter().flat_map(|s| &s.items).filter(|i| i.is_overdue(now_ms) && self.item_applies(i)).count()
     }
 
     /// Every item with its 1-based number and its section, in display order.
@@ -287,8 +295,13 @@ impl Incident {
         self.items().find(|(_, _, item)| item.id == id).map(|(number, _, _)| number)
     }
 
+    /// Counts of the items that apply now (see [`crate::conditions`]).
     pub fn progress(&self) -> ChecklistProgress {
-        ChecklistProgress::of(&self.checklists)
+        let mut progress = ChecklistProgress::default();
+        for item in self.checklists.iter().flat_map(|s| &s.items).filter(|i| self.item_applies(i)) {
+            progress.add(item);
+        }
+        progress
     }
 
     /// The section a user or client means by `key`: its id, else its 1-based number (all

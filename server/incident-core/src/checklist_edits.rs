@@ -14,11 +14,24 @@ use crate::text;
 use crate::timeline::TimelineEventKind;
 
 impl Incident {
+    /// Where an item is, refusing one that does not apply to this incident now: it cannot be
+    /// checked, skipped or restored while it is left out.
+    fn locate_applying(&self, item: &ItemRef) -> Result<(usize, usize), DomainError> {
+        let at = self.locate(item)?;
+        let found = self.item_at(at);
+        match &found.condition {
+            Some(condition) if !self.item_applies(found) => {
+                Err(DomainError::ItemNotApplicable { item: item.clone(), condition: condition.describe() })
+            }
+            _ => Ok(at),
+        }
+    }
+
     /// Checks an open item; unchecks a done one and restores a skipped one. Returns the new state.
     pub fn toggle_item(&mut self, actor_id: &str, item: impl Into<ItemRef>, now_ms: i64) -> Result<ItemState, DomainError> {
         let item = item.into();
         self.check_mutable(actor_id)?;
-        let at = self.locate(&item)?;
+        let at = self.locate_applying(&item)?;
         let next = match self.item_at(at).state {
             ItemState::Open => ItemState::Done,
             ItemState::Done | ItemState::Skipped => ItemState::Open,
@@ -38,7 +51,7 @@ impl Incident {
     ) -> Result<(), DomainError> {
         let item = item.into();
         self.check_mutable(actor_id)?;
-        let at = self.locate(&item)?;
+        let at = self.locate_applying(&item)?;
         if self.item_at(at).state == state {
             return Err(DomainError::ItemAlreadyInState(state));
         }
@@ -219,7 +232,7 @@ impl Incident {
     ) -> Result<(), DomainError> {
         let item = item.into();
         self.check_mutable(actor_id)?;
-        let at = self.locate(&item)?;
+        let at = self.locate_applying(&item)?;
         let evidence = text::single_line(evidence, MAX_EVIDENCE_CHARS).map_err(DomainError::InvalidEvidence)?;
         if self.item_at(at).state == ItemState::Done {
             return Err(DomainError::ItemAlreadyInState(ItemState::Done));

@@ -59,6 +59,8 @@ pub enum DomainError {
 
     #[error("There is no checklist item {0}.")]
     NoSuchItem(ItemRef),
+    #[error("Checklist item {item} applies only at {condition}; change the severity first.")]
+    ItemNotApplicable { item: ItemRef, condition: String },
     #[error("There is no checklist section \"{0}\".")]
     NoSuchSection(String),
     #[error("There is no timeline event {0}.")]
@@ -110,6 +112,7 @@ impl DomainError {
             IncidentEnded
             | AlreadyCommander
             | ItemAlreadyInState(_)
+            | ItemNotApplicable { .. }
             | NoChange(_)
             | PostAlreadyAdded
             | NotEnded
@@ -146,6 +149,7 @@ impl DomainError {
             IncidentEnded => "incident_ended",
             AlreadyCommander => "already_commander",
             ItemAlreadyInState(_) => "item_already_in_state",
+            ItemNotApplicable { .. } => "item_not_applicable",
             NoChange(_) => "no_change",
             PostAlreadyAdded => "post_already_added",
             NotEnded => "not_ended",

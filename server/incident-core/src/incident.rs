@@ -273,6 +273,7 @@ fn copy_checklists(playbook: &Playbook, ids: &mut dyn IdGen, started_at: i64) ->
                     assignee_ids: template.default_assignee_id.iter().cloned().collect(),
                     due_at: template.due_after_minutes.map(|m| started_at + i64::from(m) * 60_000),
                     command: template.command.clone(),
+                    condition: template.condition.clone(),
                     ..ChecklistItem::new(ids.new_id(), template.title.clone())
                 })
                 .collect(),

@@ -18,6 +18,7 @@
 pub mod actions;
 pub mod checklist;
 mod checklist_edits;
+pub mod conditions;
 pub mod conduct;
 pub mod default_playbooks;
 pub mod error;

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use crate::conditions::ItemCondition;
 use crate::error::DomainError;
 use crate::limits::{MAX_DUE_AFTER_MINUTES, MAX_ITEM_TITLE_CHARS, MAX_ITEMS, MAX_NAME_CHARS, MAX_SECTIONS, MAX_TEXT_CHARS};
 use crate::naming;
@@ -117,6 +118,13 @@ pub struct PlaybookItem {
     /// Due this many minutes after the incident starts (the item's `due_at` is set then).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due_after_minutes: Option<u32>,
+    /// The item applies only while this holds (see [`crate::conditions`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<ItemCondition>,
+    /// Run `command` in the incident channel, as the person who starts the incident, when it
+    /// starts (Playbooks' task actions, without a licence).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub run_at_start: bool,
 }
 
 impl Playbook {
@@ -146,6 +154,12 @@ impl Playbook {
                     .map_err(|reason| invalid(format!("{at}'s description: {reason}")))?;
                 if let Some(command) = &item.command {
                     validate_command(command).map_err(|reason| invalid(format!("{at}'s command: {reason}")))?;
+                }
+                if let Some(condition) = &item.condition {
+                    condition.normalised().map_err(|reason| invalid(format!("{at}'s condition: {reason}")))?;
+                }
+                if item.run_at_start && item.command.as_deref().is_none_or(|c| c.trim().is_empty()) {
+                    return Err(invalid(format!("{at} runs its command at the start but has no command.")));
                 }
                 if item.due_after_minutes.is_some_and(|m| m == 0 || m > MAX_DUE_AFTER_MINUTES) {
                     return Err(invalid(format!(
@@ -192,6 +206,8 @@ impl Playbook {
                             default_assignee_id: non_blank(&item.default_assignee_id),
                             command: non_blank(&item.command),
                             due_after_minutes: item.due_after_minutes,
+                            condition: item.condition.as_ref().map(|c| c.normalised().unwrap_or_else(|_| c.clone())),
+                            run_at_start: item.run_at_start,
                         })
                         .collect(),
                 })
@@ -270,7 +286,8 @@ pub fn export_json(playbook: &Playbook) -> String {
                 .iter()
                 .map(|item| {
                     json!({"title": item.title, "description": item.description, "command": item.command,
-                        "due_after_minutes": item.due_after_minutes})
+                        "due_after_minutes": item.due_after_minutes, "condition": item.condition,
+                        "run_at_start": item.run_at_start})
                 })
                 .collect();
             json!({"title": section.title, "items": items})
@@ -323,6 +340,10 @@ struct PortableItem {
     command: Option<String>,
     #[serde(default)]
     due_after_minutes: Option<u32>,
+    #[serde(default)]
+    condition: Option<ItemCondition>,
+    #[serde(default)]
+    run_at_start: bool,
 }
 
 /// Reads an export into a new playbook of `team_id`, normalised and validated. Unknown fields
@@ -376,6 +397,8 @@ pub fn import_json(json: &str, id: &str, team_id: &str, now_ms: i64) -> Result<P
                         default_assignee_id: None,
                         command: item.command,
                         due_after_minutes: item.due_after_minutes,
+                        condition: item.condition,
+                        run_at_start: item.run_at_start,
                     })
                     .collect(),
             })

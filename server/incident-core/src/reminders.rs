@@ -140,7 +140,7 @@ pub fn due(incident: &Incident, policy: &ReminderPolicy, roles: &[String], now_m
         }
     }
     for (i, item) in incident.checklists.iter().flat_map(|s| &s.items).enumerate() {
-        if let (true, Some(due_at)) = (item.is_overdue(now_ms), item.due_at) {
+        if let (true, Some(due_at)) = (item.is_overdue(now_ms) && incident.item_applies(item), item.due_at) {
             out.push(Reminder::ItemOverdue {
                 item_id: item.id.clone(),
                 number: i + 1,

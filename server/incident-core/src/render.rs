@@ -49,10 +49,18 @@ pub fn checklist_markdown(incident: &Incident, now_ms: i64, usernames: Usernames
             out.push_str("_(no items)_\n");
         }
         for item in &section.items {
+            // Items that do not apply keep their numbers, so the numbers shown skip them.
             number += 1;
-            out.push_str(&item_line(number, item, now_ms, usernames));
-            out.push('\n');
+            if incident.item_applies(item) {
+                out.push_str(&item_line(number, item, now_ms, usernames));
+                out.push('\n');
+            }
         }
+    }
+    let left_out = incident.items_not_applying();
+    if left_out > 0 {
+        let (count, verb) = if left_out == 1 { ("1 item".to_string(), "applies") } else { (format!("{left_out} items"), "apply") };
+        out.push_str(&format!("_{count} of the playbook {verb} only at another severity._\n"));
     }
     out
 }

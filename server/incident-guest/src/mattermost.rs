@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use mattermost_plugin_sdk::model::{Channel, OpenDialogRequest, Post, Props, User, WebsocketBroadcast};
+use mattermost_plugin_sdk::model::{Channel, CommandArgs, OpenDialogRequest, Post, Props, User, WebsocketBroadcast};
 use mattermost_plugin_sdk::{Api, ApiError};
 
 /// Settings an admin sets in System Console (plugin.json `settings_schema`).
@@ -141,6 +141,9 @@ pub trait Mattermost {
     fn ephemeral(&self, user_id: &str, post: &Post);
     /// Opens an interactive dialog for the user whose action carried the trigger id.
     fn open_dialog(&self, request: &OpenDialogRequest) -> Result<(), String>;
+    /// Runs a slash command as `user_id` in a channel of a team, as if they had typed it; the
+    /// reply text, or why it failed.
+    fn run_slash_command(&self, user_id: &str, channel_id: &str, team_id: &str, command: &str) -> Result<String, String>;
     /// A direct message from the bot to a user.
     fn direct_message(&self, bot_id: &str, user_id: &str, message: &str) -> Result<(), String>;
     /// A websocket event to a team or a channel (the webapp's panels listen for it).
@@ -370,6 +373,17 @@ impl Mattermost for ServerApi {
 
     fn open_dialog(&self, request: &OpenDialogRequest) -> Result<(), String> {
         self.0.open_interactive_dialog(request).map_err(|e| e.to_string())
+    }
+
+    fn run_slash_command(&self, user_id: &str, channel_id: &str, team_id: &str, command: &str) -> Result<String, String> {
+        let args = CommandArgs {
+            user_id: user_id.to_owned(),
+            channel_id: channel_id.to_owned(),
+            team_id: team_id.to_owned(),
+            command: command.to_owned(),
+            ..CommandArgs::default()
+        };
+        self.0.execute_slash_command(&args).map(|r| r.text).map_err(|e| e.to_string())
     }
 
     fn direct_message(&self, bot_id: &str, user_id: &str, message: &str) -> Result<(), String> {

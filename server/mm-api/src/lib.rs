@@ -10,7 +10,7 @@ mod wire;
 
 use gobwire::{Decode, Dynamic, Encode, Interface};
 use mm_model::{
-    AppError, Bot, Channel, ChannelMember, Command, Group, OpenDialogRequest, Post, PostList, Props, Team, TeamMember, User,
+    AppError, Bot, Channel, ChannelMember, Command, CommandArgs, CommandResponse, Group, OpenDialogRequest, Post, PostList, Props, Team, TeamMember, User,
     WebsocketBroadcast,
 };
 
@@ -257,6 +257,13 @@ impl ApiClient {
     }
 
     /// A missing key, and (gob cannot tell them apart) a key holding an empty value, read as `None`.
+    /// Runs a slash command as `args.user_id` would (the server checks nothing more: the caller
+    /// decides whose command may run).
+    pub async fn execute_slash_command(&self, args: &CommandArgs) -> Res<CommandResponse> {
+        let r: Ret2<Option<CommandResponse>, GoError> = self.call("ExecuteSlashCommand", &Args1 { a: args }).await?;
+        ApiError::from_go_error("ExecuteSlashCommand", r.b).map_or(Ok(r.a.unwrap_or_default()), Err)
+    }
+
     pub async fn kv_get(&self, key: &str) -> Res<Option<Vec<u8>>> {
         let r: Ret2<Vec<u8>, Option<AppError>> = self.call("KVGet", &Args1 { a: key }).await?;
         match r.b {

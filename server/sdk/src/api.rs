@@ -1,7 +1,7 @@
 //! The typed Mattermost plugin API, as a guest calls it.
 
 use mm_model::{
-    AppError, Bot, Channel, ChannelMember, Command, Group, OpenDialogRequest, Post, PostList, Props, Team, TeamMember, User,
+    AppError, Bot, Channel, ChannelMember, Command, CommandArgs, CommandResponse, Group, OpenDialogRequest, Post, PostList, Props, Team, TeamMember, User,
     WebsocketBroadcast,
 };
 use serde::Serialize;
@@ -244,6 +244,11 @@ impl Api {
 
     pub fn open_interactive_dialog(&self, request: &OpenDialogRequest) -> Result<()> {
         Ok(host::open_interactive_dialog(&enc(request)?)?)
+    }
+
+    /// Runs a slash command as `args.user_id`, in `args.channel_id`.
+    pub fn execute_slash_command(&self, args: &CommandArgs) -> Result<CommandResponse> {
+        dec(host::execute_slash_command(&enc(args)?))
     }
 
     pub fn kv_get(&self, key: &str) -> Result<Option<Vec<u8>>> {

@@ -17,6 +17,7 @@ pub(crate) mod playbook_access;
 pub(crate) mod privacy;
 pub(crate) mod scheduled;
 pub(crate) mod shared_channels;
+pub(crate) mod start_commands;
 pub(crate) mod tasks;
 pub(crate) mod webhooks;
 
@@ -62,11 +63,23 @@ pub fn claim_button(role: &str, incident_id: &str) -> serde_json::Value {
     })
 }
 
-/// An incident as the API shows it: the stored document plus its human reference.
+/// An incident as the API shows it: the stored document plus its human reference, and
+/// `"applies": false` on the checklist items that do not apply now (see incident-core's
+/// `conditions`), which clients leave out.
 pub fn incident_json(incident: &Incident) -> serde_json::Value {
     let mut v = serde_json::to_value(incident).unwrap_or(serde_json::Value::Null);
     if let serde_json::Value::Object(map) = &mut v {
         map.insert("reference".into(), incident.reference().into());
+        if let Some(serde_json::Value::Array(sections)) = map.get_mut("checklists") {
+            let items = sections.iter_mut().filter_map(|s| s.get_mut("items")?.as_array_mut()).flatten();
+            for (json, item) in items.zip(incident.checklists.iter().flat_map(|s| &s.items)) {
+                if let Some(json) = json.as_object_mut()
+                    && !incident.item_applies(item)
+                {
+                    json.insert("applies".into(), false.into());
+                }
+            }
+        }
     }
     v
 }
@@ -401,7 +414,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         let number = self.repo.reserve_incident(&id, &request.team_id, &name, user_id, self.now)?;
         let opening = Opening { severity, status, stakeholders: self.stakeholder_rules()? };
         match self.create_incident(user_id, &request, &id, number, &name, &commander_id, playbook.as_ref(), &opening) {
-            Ok(incident) => Ok(incident),
+            Ok(incident) => Ok(self.run_start_commands(user_id, incident, playbook.as_ref())),
             Err(e) => {
                 let _ = self.repo.release_reservation(&id);
                 Err(e)

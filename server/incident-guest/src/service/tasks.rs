@@ -54,7 +54,9 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                 .iter()
                 .flat_map(|s| &s.items)
                 .enumerate()
-                .filter(|(_, item)| item.state == incident_core::ItemState::Open && item.is_assigned_to(user_id))
+                .filter(|(_, item)| {
+                    item.state == incident_core::ItemState::Open && item.is_assigned_to(user_id) && incident.item_applies(item)
+                })
                 .map(|(i, item)| (i + 1, item.clone()))
                 .collect();
             if mine.is_empty() || !self.may_view(&incident, user_id) {

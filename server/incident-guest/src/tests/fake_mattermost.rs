@@ -32,6 +32,9 @@ pub struct FakeMattermost {
     /// Ephemeral posts: (to user, post).
     pub ephemerals: RefCell<Vec<(String, Post)>>,
     pub dialogs: RefCell<Vec<OpenDialogRequest>>,
+    /// Slash commands run for users: (user, channel, command). A command starting `/fail`
+    /// fails, as an unknown trigger does on a real server.
+    pub slash_commands: RefCell<Vec<(String, String, String)>>,
     /// Webhook calls (url, body); per URL, the answers to give in order, then `webhook_default`
     /// (200 unless set).
     pub webhook_calls: RefCell<Vec<(String, serde_json::Value)>>,
@@ -232,6 +235,14 @@ impl Mattermost for FakeMattermost {
     fn open_dialog(&self, request: &OpenDialogRequest) -> Result<(), String> {
         self.dialogs.borrow_mut().push(request.clone());
         Ok(())
+    }
+
+    fn run_slash_command(&self, user_id: &str, channel_id: &str, _team_id: &str, command: &str) -> Result<String, String> {
+        self.slash_commands.borrow_mut().push((user_id.to_owned(), channel_id.to_owned(), command.to_owned()));
+        if command.starts_with("/fail") {
+            return Err(format!("Command with a trigger of '{}' not found.", command.split_whitespace().next().unwrap_or("")));
+        }
+        Ok(String::new())
     }
 
     fn direct_message(&self, _bot_id: &str, user_id: &str, message: &str) -> Result<(), String> {

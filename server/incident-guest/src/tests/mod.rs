@@ -8,6 +8,7 @@ pub(crate) mod privacy;
 pub(crate) mod scenarios;
 pub(crate) mod security;
 pub(crate) mod shared_channels;
+mod start_commands;
 pub(crate) mod tasks;
 pub(crate) mod unicode;
 pub(crate) mod webhooks;

@@ -9,7 +9,7 @@ mod outbound;
 mod store;
 
 use mm_api::{ApiClient, ApiError, LogLevel};
-use mm_model::{Bot, Channel, Command, OpenDialogRequest, Post, Props, WebsocketBroadcast};
+use mm_model::{Bot, Channel, Command, CommandArgs, OpenDialogRequest, Post, Props, WebsocketBroadcast};
 use mm_protocol::{HttpRequest, HttpResponse};
 use wasmtime::component::{HasSelf, Linker};
 
@@ -308,6 +308,11 @@ impl mattermost::plugin::api::Host for HostState {
     fn open_interactive_dialog(&mut self, request: String) -> R<()> {
         let request: OpenDialogRequest = parse("dialog request", &request)?;
         self.unit_call("OpenInteractiveDialog", |api| async move { api.open_interactive_dialog(&request).await })
+    }
+
+    fn execute_slash_command(&mut self, args: String) -> R<String> {
+        let args: CommandArgs = parse("command args", &args)?;
+        self.model_call("ExecuteSlashCommand", |api| async move { api.execute_slash_command(&args).await })
     }
 
     fn kv_get(&mut self, key: String) -> R<Option<Vec<u8>>> {
