@@ -48,7 +48,7 @@ func TestAPIProbe(t *testing.T) {
 		"GetUsersInChannel", "HasPermissionTo", "HasPermissionToTeam", "HasPermissionToChannel",
 		"CreateChannel", "GetChannelByName", "UpdateChannel", "AddChannelMember", "EnsureBotUser",
 		"GetDirectChannel", "CreatePost", "GetPost", "UpdatePost", "GetPostThread", "SendEphemeralPost",
-		"DeletePost", "PublishWebSocketEvent", "PublishPluginClusterEvent", "OpenInteractiveDialog",
+		"DeletePost", "PublishWebSocketEvent", "PublishPluginClusterEvent", "OpenInteractiveDialog", "ExecuteSlashCommand",
 		"KVSet", "KVGet", "KVCompareAndSet", "KVSetWithOptions", "KVDelete", "UnregisterCommand", "SetProfileImage"}
 	seen := map[string]bool{}
 	for _, line := range lines {

@@ -76,6 +76,8 @@ type item struct {
 	LastRunAt     *int64       `json:"last_run_at"`
 	LastRunBy     *string      `json:"last_run_by"`
 	History       []itemChange `json:"history"`
+	// false on an item that does not apply at the incident's severity; absent otherwise.
+	Applies *bool `json:"applies"`
 }
 
 type itemChange struct {

@@ -864,6 +864,35 @@ func (f *FakeAPI) OpenInteractiveDialog(dialog model.OpenDialogRequest) *model.A
 	return nil
 }
 
+// ExecuteSlashCommand follows app.PluginAPI.ExecuteSlashCommand and app.ExecuteCommand
+// (server/channels/app/plugin_api.go, command.go): an unknown user is the GetUser error; the
+// built-in /echo posts its text as the user (returning an empty response); any other trigger
+// is "not found" with the server's message, as on a server with no such command.
+func (f *FakeAPI) ExecuteSlashCommand(args *model.CommandArgs) (*model.CommandResponse, error) {
+	f.mu.Lock()
+	f.record("ExecuteSlashCommand", *args)
+	_, known := f.users[args.UserId]
+	f.mu.Unlock()
+	if !known {
+		return nil, appErr("GetUser", "app.user.missing_account.const", "Unable to find the user.", http.StatusNotFound)
+	}
+	parts := strings.Fields(args.Command)
+	trigger := ""
+	if len(parts) > 0 {
+		trigger = strings.TrimPrefix(parts[0], "/")
+	}
+	if trigger == "echo" {
+		message := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(args.Command), parts[0]))
+		if _, err := f.CreatePost(&model.Post{ChannelId: args.ChannelId, UserId: args.UserId, Message: message}); err != nil {
+			return nil, err
+		}
+		return &model.CommandResponse{}, nil
+	}
+	return nil, appErr("command", "api.command.execute_command.not_found.app_error",
+		fmt.Sprintf("Command with a trigger of '%s' not found. To send a message beginning with \"/\", try adding an empty space at the beginning of the message.", trigger),
+		http.StatusNotFound)
+}
+
 // ---------------------------------------------------------------- KV store
 
 func (f *FakeAPI) kvGetLocked(key string) ([]byte, bool) {

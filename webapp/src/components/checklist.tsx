@@ -701,7 +701,11 @@ export function ChecklistSectionView({section, index, readOnly, now, busyItem, o
     const addButtonRef = React.useRef<HTMLButtonElement>(null);
     const headingId = `${CLS}-section-${section.id}`;
     const listId = `${headingId}-items`;
-    const done = section.items.filter((i) => i.state !== 'open').length;
+    // Items for another severity are left out (the server marks them applies: false); they keep
+    // their places, so moves still count every item.
+    const shown = section.items.filter((i) => i.applies !== false);
+    const leftOut = section.items.length - shown.length;
+    const done = shown.filter((i) => i.state !== 'open').length;
     const close = () => {
         setAdding(false);
         window.setTimeout(() => addButtonRef.current?.focus(), 0);
@@ -739,7 +743,7 @@ export function ChecklistSectionView({section, index, readOnly, now, busyItem, o
                             aria-hidden='true'
                         />
                         <span className={`${CLS}-section__title`}>{section.title}</span>
-                        <span className={`${CLS}-muted ${CLS}-small`}>{t('checklist.sectionProgress', '{done}/{total}', {done, total: section.items.length})}</span>
+                        <span className={`${CLS}-muted ${CLS}-small`}>{t('checklist.sectionProgress', '{done}/{total}', {done, total: shown.length})}</span>
                     </button>
                 </h3>
                 {!readOnly && onRename && (
@@ -760,7 +764,7 @@ export function ChecklistSectionView({section, index, readOnly, now, busyItem, o
             >
                 {section.items.length > 0 ? (
                     <ul className={`${CLS}-items`}>
-                        {section.items.map((item, n) => (
+                        {section.items.map((item, n) => item.applies !== false && (
                             <Item
                                 key={item.id}
                                 item={item}
@@ -775,6 +779,11 @@ export function ChecklistSectionView({section, index, readOnly, now, busyItem, o
                     </ul>
                 ) : (
                     <p className={`${CLS}-muted ${CLS}-small ${CLS}-items-empty`}>{t('common.noItems', 'No items.')}</p>
+                )}
+                {leftOut > 0 && (
+                    <p className={`${CLS}-muted ${CLS}-small ${CLS}-items-empty`}>
+                        {t('checklist.leftOut', '{count, plural, one {# item applies} other {# items apply}} only at another severity.', {count: leftOut})}
+                    </p>
                 )}
                 {!readOnly && (adding ? (
                     <AddItemForm

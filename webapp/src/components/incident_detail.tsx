@@ -374,8 +374,10 @@ export function IncidentDetail({incidentId, initial, events, now, myUserId, team
         setEditing(false);
         window.setTimeout(() => editButtonRef.current?.focus(), 0);
     };
-    const items = incident.checklists.reduce((n, s) => n + s.items.length, 0);
-    const doneCount = incident.checklists.reduce((n, s) => n + s.items.filter((i) => i.state !== 'open').length, 0);
+    // Items for another severity (applies: false) are not counted.
+    const applying = incident.checklists.flatMap((s) => s.items.filter((i) => i.applies !== false));
+    const items = applying.length;
+    const doneCount = applying.filter((i) => i.state !== 'open').length;
     return (
         <div className={`${CLS}-detail`}>
             <div className={`${CLS}-toolbar`}>{back}</div>

@@ -84,7 +84,11 @@ export function PlaybookEditor({teamId, playbook, onDone}: Props): React.ReactEl
             keywords: keywords.split(',').map((k) => k.trim()).filter(Boolean),
             checklists: draft.checklists.map((s) => ({
                 ...s,
-                items: s.items.map((i) => ({...i, command: i.command?.trim() ? i.command.trim() : null})),
+                items: s.items.map((i) => ({
+                    ...i,
+                    command: i.command?.trim() ? i.command.trim() : null,
+                    run_at_start: Boolean(i.run_at_start && i.command?.trim()),
+                })),
             })),
         };
         try {
@@ -353,6 +357,25 @@ export function PlaybookEditor({teamId, playbook, onDone}: Props): React.ReactEl
                                                         aria-label={t('editor.dueAfterFor', 'Minutes after the start {item} is due', {item: itemName})}
                                                         onChange={(e) => setItem(s, n, {due_after_minutes: e.target.value === '' ? null : Number(e.target.value)})}
                                                     />
+                                                </label>
+                                                <label className={`${CLS}-field ${CLS}-editor__due`}>
+                                                    <span className={`${CLS}-small ${CLS}-muted`}>{t('editor.onlyAt', 'Only at severities (optional)')}</span>
+                                                    <input
+                                                        className={`${CLS}-input ${CLS}-input--small`}
+                                                        value={item.condition?.severities.join(', ') ?? ''}
+                                                        placeholder='P1, P2'
+                                                        aria-label={t('editor.onlyAtFor', 'Severities at which {item} applies', {item: itemName})}
+                                                        onChange={(e) => setItem(s, n, {condition: e.target.value.trim() ? {severities: e.target.value.split(',')} : null})}
+                                                    />
+                                                </label>
+                                                <label className={`${CLS}-check-field ${CLS}-small`}>
+                                                    <input
+                                                        type='checkbox'
+                                                        checked={Boolean(item.run_at_start)}
+                                                        disabled={!item.command?.trim()}
+                                                        onChange={(e) => setItem(s, n, {run_at_start: e.target.checked})}
+                                                    />
+                                                    {t('editor.runAtStart', 'Run the command when the incident starts')}
                                                 </label>
                                                 <div className={`${CLS}-editor__person`}>
                                                     {picking?.kind === 'assignee' && picking.section === s && picking.item === n ?

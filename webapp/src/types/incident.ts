@@ -28,6 +28,9 @@ export interface ChecklistItem {
     // When and by whom the item's slash command was last run from the checklist.
     last_run_at?: number | null;
     last_run_by?: string | null;
+    // false when the item does not apply at the incident's current severity (it is left out).
+    applies?: boolean;
+    condition?: {severities: string[]} | null;
 }
 
 export interface ChecklistSection {
@@ -139,6 +142,10 @@ export interface PlaybookItem {
     command: string | null;
     // Due this many minutes after the incident starts.
     due_after_minutes?: number | null;
+    // The item applies only while the incident's severity is one of these.
+    condition?: {severities: string[]} | null;
+    // Its command runs in the incident channel, as the starter, when the incident starts.
+    run_at_start?: boolean;
 }
 
 export interface PlaybookSection {

@@ -240,7 +240,8 @@ impl Mattermost for FakeMattermost {
     fn run_slash_command(&self, user_id: &str, channel_id: &str, _team_id: &str, command: &str) -> Result<String, String> {
         self.slash_commands.borrow_mut().push((user_id.to_owned(), channel_id.to_owned(), command.to_owned()));
         if command.starts_with("/fail") {
-            return Err(format!("Command with a trigger of '{}' not found.", command.split_whitespace().next().unwrap_or("")));
+            let trigger = command.split_whitespace().next().unwrap_or("").trim_start_matches('/');
+            return Err(format!("Command with a trigger of '{trigger}' not found."));
         }
         Ok(String::new())
     }

@@ -46,7 +46,7 @@ fn start_commands_run_once_as_the_starter_in_the_incident_channel() {
     assert_eq!(items[2]["last_run_at"], Value::Null, "a failure records no run");
     let told: Vec<String> = w.mm.ephemerals.borrow().iter().filter(|(to, _)| to == "u-alice").map(|(_, p)| p.message.clone()).collect();
     let told = told.join("\n");
-    assert!(told.contains("Item 3's start command `/fail vendor` did not run: Command with a trigger of '/fail' not found."), "{told}");
+    assert!(told.contains("Item 3's start command `/fail vendor` did not run: Command with a trigger of 'fail' not found."), "{told}");
     assert!(told.contains("Item 4's start command `/incident start again` did not run: /incident commands do not run at the start"), "{told}");
     assert!(w.mm.posts_in(&ch).join("\n").contains("/deploy log"), "the run is told in the channel");
 }

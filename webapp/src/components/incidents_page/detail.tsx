@@ -125,7 +125,7 @@ export function PageDetail({incidentId, events, now, teamName, myUserId, onClose
                                     className={`${CLS}-page__items`}
                                     aria-label={section.title}
                                 >
-                                    {section.items.map((it) => <ItemWithHistory
+                                    {section.items.filter((it) => it.applies !== false).map((it) => <ItemWithHistory
                                         key={it.id}
                                         item={it}
                                     />)}
