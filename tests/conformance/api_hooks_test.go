@@ -49,7 +49,7 @@ func TestAPIProbe(t *testing.T) {
 		"CreateChannel", "GetChannelByName", "UpdateChannel", "AddChannelMember", "EnsureBotUser",
 		"GetDirectChannel", "CreatePost", "GetPost", "UpdatePost", "GetPostThread", "SendEphemeralPost",
 		"DeletePost", "PublishWebSocketEvent", "PublishPluginClusterEvent", "OpenInteractiveDialog", "ExecuteSlashCommand",
-		"KVSet", "KVGet", "KVCompareAndSet", "KVSetWithOptions", "KVDelete", "UnregisterCommand", "SetProfileImage"}
+		"KVSet", "KVGet", "KVCompareAndSet", "KVSetWithOptions", "KVDelete", "UnregisterCommand", "SetProfileImage", "DeleteChannel"}
 	seen := map[string]bool{}
 	for _, line := range lines {
 		name, outcome, _ := strings.Cut(line, ": ")

@@ -91,6 +91,10 @@ export function listIncidents(teamId: string, filters: IncidentFilters, signal?:
     return request<IncidentList>(`${apiBase()}/incidents?${params.toString()}`, 'GET', undefined, signal);
 }
 
+export function deleteIncident(id: string, archiveChannel: boolean): Promise<unknown> {
+    return request(`${apiBase()}/incidents/${enc(id)}?archive_channel=${archiveChannel}`, 'DELETE');
+}
+
 export function getIncident(id: string, signal?: AbortSignal): Promise<Incident> {
     return request<Incident>(`${apiBase()}/incidents/${enc(id)}`, 'GET', undefined, signal);
 }

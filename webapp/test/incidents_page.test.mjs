@@ -562,6 +562,29 @@ for (const react of REACT_VERSIONS) {
             await setTheme(THEMES.denim);
         });
 
+        test('delete: only admins see Delete…; the confirmation deletes and archives the channel', async () => {
+            await command('alice', '/incident start Drill by mistake');
+            const list = await api('alice', 'GET', `/incidents?team_id=${seed.team_id}&state=all`);
+            const drill = list.data.items.find((i) => i.name === 'Drill by mistake');
+            await open('?state=all');
+            await rowButton('Drill by mistake').click();
+            const detail = page.getByRole('region', {name: 'Incident detail'});
+            await detail.getByRole('heading', {name: /Drill by mistake/}).waitFor();
+            assert.equal(await detail.getByRole('button', {name: 'Delete…'}).count(), 0, 'alice is no admin');
+
+            await openAs(page, host, 'sysadmin', pagePath('incidents') + '?state=all', pageErrors);
+            await rowButton('Drill by mistake').click();
+            await detail.getByRole('button', {name: 'Delete…'}).click();
+            const dialog = page.getByRole('dialog', {name: `Delete ${drill.reference}?`});
+            await dialog.getByText(/goes for good/).waitFor();
+            await dialog.getByRole('checkbox', {name: /Also archive its channel/}).check();
+            await shot('delete-dialog');
+            await dialog.getByRole('button', {name: 'Delete incident'}).click();
+            await dialog.waitFor({state: 'detached'});
+            await until(async () => (await api('sysadmin', 'GET', `/incidents/${drill.id}`)).status === 404, 'the incident is gone');
+            await until(async () => !(await rowNames()).includes('Drill by mistake'), 'its row is gone');
+        });
+
         test('no page errors or console errors', () => {
             assert.deepEqual(pageErrors, []);
             // 40x answers the plugin asks for on purpose (channel membership, the refused save) are

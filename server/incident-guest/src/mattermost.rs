@@ -131,6 +131,8 @@ pub trait Mattermost {
     fn delete_post(&self, post_id: &str) -> Result<(), String>;
     /// Saves a changed channel (display name, purpose) as it is given.
     fn update_channel(&self, channel: &Channel) -> Result<(), String>;
+    /// Archives a channel.
+    fn archive_channel(&self, channel_id: &str) -> Result<(), String>;
     /// Sets a channel's header (the incident channel shows severity and status there).
     fn set_channel_header(&self, channel_id: &str, header: &str) -> Result<(), String>;
     /// `<site URL>/<team name>/pl/<post id>`, Mattermost's link to a post; empty if unknown.
@@ -337,6 +339,11 @@ impl Mattermost for ServerApi {
     fn update_channel(&self, channel: &Channel) -> Result<(), String> {
         forget_channel(&channel.id);
         self.0.update_channel(channel).map(|_| ()).map_err(|e| e.to_string())
+    }
+
+    fn archive_channel(&self, channel_id: &str) -> Result<(), String> {
+        forget_channel(channel_id);
+        self.0.delete_channel(channel_id).map_err(|e| e.to_string())
     }
 
     fn set_channel_header(&self, channel_id: &str, header: &str) -> Result<(), String> {

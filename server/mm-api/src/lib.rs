@@ -163,6 +163,11 @@ impl ApiClient {
         self.call_app("UpdateChannel", &Args1 { a: channel }).await
     }
 
+    /// Archives the channel.
+    pub async fn delete_channel(&self, channel_id: &str) -> Res<()> {
+        self.call_app_only("DeleteChannel", &Args1 { a: channel_id }).await
+    }
+
     pub async fn add_channel_member(&self, channel_id: &str, user_id: &str) -> Res<ChannelMember> {
         self.call_app("AddChannelMember", &Args2 { a: channel_id, b: user_id }).await
     }

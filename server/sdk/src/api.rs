@@ -164,6 +164,11 @@ impl Api {
         dec(host::update_channel(&enc(channel)?))
     }
 
+    /// Archives the channel.
+    pub fn delete_channel(&self, channel_id: &str) -> Result<()> {
+        Ok(host::delete_channel(channel_id)?)
+    }
+
     pub fn add_channel_member(&self, channel_id: &str, user_id: &str) -> Result<ChannelMember> {
         dec(host::add_channel_member(channel_id, user_id))
     }

@@ -475,6 +475,27 @@ func (f *FakeAPI) GetChannel(channelID string) (*model.Channel, *model.AppError)
 	return c.DeepCopy(), nil
 }
 
+// DeleteChannel archives, as app.DeleteChannel does (server/channels/app/channel.go): an
+// unknown channel is GetChannel's error, an archived one and the default channel are refused.
+func (f *FakeAPI) DeleteChannel(channelID string) *model.AppError {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("DeleteChannel", channelID)
+	c, ok := f.channels[channelID]
+	if !ok {
+		return notFound("GetChannel", "channel", channelID)
+	}
+	if c.DeleteAt > 0 {
+		return appErr("deleteChannel", "api.channel.delete_channel.deleted.app_error", "The channel has been archived or deleted.", http.StatusBadRequest)
+	}
+	if c.Name == model.DefaultChannelName {
+		return appErr("deleteChannel", "api.channel.delete_channel.cannot.app_error", "Unable to delete the default channel town-square.", http.StatusBadRequest)
+	}
+	c.DeleteAt = model.GetMillis()
+	c.UpdateAt = c.DeleteAt
+	return nil
+}
+
 func (f *FakeAPI) GetChannelByName(teamID, name string, includeDeleted bool) (*model.Channel, *model.AppError) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -30,6 +30,9 @@ function StartForm({teamId, request, onClose, onStarted}: {
     const [playbooks, setPlaybooks] = React.useState<Playbook[] | null>(null);
     const [playbooksError, setPlaybooksError] = React.useState('');
     const [playbookId, setPlaybookIdState] = React.useState(request.playbookId || '');
+    // The chosen playbook's start commands, shown before they run as the starter.
+    const startCommands = (playbooks?.find((p) => p.id === playbookId)?.checklists ?? [])
+        .flatMap((s) => s.items.filter((i) => i.run_at_start && i.command).map((i) => String(i.command)));
     const [channelName, setChannelNameState] = React.useState(request.channelName || '');
     const setName = (v: string) => {
         request.name = v;
@@ -191,6 +194,11 @@ function StartForm({teamId, request, onClose, onStarted}: {
                     ))}
                     {playbooks !== null && <option value=''>{t('startForm.noPlaybook', 'No playbook (empty checklist)')}</option>}
                 </select>
+                {startCommands.length > 0 && (
+                    <span className={`${CLS}-small ${CLS}-muted`}>
+                        {t('startForm.startCommands', 'Starting runs, as you, in the new channel: {commands}', {commands: startCommands.join(', ')})}
+                    </span>
+                )}
                 {playbooksError && (
                     <span
                         id={`${id}-pb-error`}

@@ -70,6 +70,8 @@ export interface Incident {
     // The customer-impact window.
     impact_started_at?: number | null;
     impact_ended_at?: number | null;
+    // Only in GET /incidents/{id}: whether the caller may delete it (team and system admins).
+    may_delete?: boolean;
 }
 
 export interface RoleAssignment {

@@ -146,10 +146,21 @@ fn dispatch<M: Mattermost, D: Database>(
             let incident = s.start(user, body::<StartRequest>(request)?)?;
             Ok(HttpResponse::json(201, &incident_json(&incident)))
         }
-        ("GET", ["api", "v0", "incidents", id]) => ok(incident_json(&s.incident(user, id)?.value)),
+        ("GET", ["api", "v0", "incidents", id]) => {
+            let incident = s.incident(user, id)?.value;
+            let mut v = incident_json(&incident);
+            // What the caller may do that the webapp offers only to some (a Delete button).
+            v["may_delete"] = s.may_delete(user, &incident).into();
+            ok(v)
+        }
         ("DELETE", ["api", "v0", "incidents", id]) => {
-            let deleted = s.delete_incident(user, id)?;
-            ok(json!({"deleted": deleted.id, "reference": deleted.reference()}))
+            let archive = match query(request, "archive_channel").as_deref() {
+                None | Some("false") => false,
+                Some("true") => true,
+                Some(_) => return Err(ServiceError::Invalid("`archive_channel` is true or false.".into())),
+            };
+            let (deleted, archived) = s.delete_incident(user, id, archive)?;
+            ok(json!({"deleted": deleted.id, "reference": deleted.reference(), "channel_archived": archived}))
         }
         ("POST", ["api", "v0", "incidents", id, "end"]) => ok(incident_json(&s.end(user, id)?)),
         ("POST", ["api", "v0", "incidents", id, "commander"]) => {

@@ -38,7 +38,7 @@ pub const SUBCOMMANDS: &[(&str, &str, &str)] = &[
     ("role", "<role> @user|none [INC-0042]", "Give a role (or take it back with none)"),
     ("claim", "<role> [INC-0042]", "Take a role yourself"),
     ("reopen", "[INC-0042]", "Reopen a resolved incident"),
-    ("delete", "INC-0042", "Delete an incident's record (team and system admins; the channel stays)"),
+    ("delete", "INC-0042 [archive]", "Delete an incident's record (team and system admins); the channel stays, or is archived"),
     ("pause", "<reason> [INC-0042]", "Pause the incident (no reminders; the paused time is left out of time to resolve)"),
     ("resume", "[INC-0042]", "Resume a paused incident"),
     ("follow", "[INC-0042]", "Get the incident's status updates by direct message"),
@@ -447,9 +447,23 @@ fn run<M: Mattermost, D: Database>(
             let Some(reference) = take_reference(&mut args) else {
                 return Err(ServiceError::Invalid("Name the incident to delete: `/incident delete INC-0042`.".into()));
             };
+            let archive = match args.iter().map(|a| a.trim_start_matches('-').to_lowercase()).collect::<Vec<_>>().as_slice() {
+                [] => false,
+                [word] if word == "archive" => true,
+                _ => {
+                    return Err(ServiceError::Invalid(
+                        "Write `/incident delete INC-0042`, or `/incident delete INC-0042 archive` to archive its channel too.".into(),
+                    ));
+                }
+            };
             let target = service.incident_for_command(user, at.team_id, at.channel_id, Some(&reference))?;
-            let deleted = service.delete_incident(user, &target.value.id)?;
-            Ok(reply(format!("Deleted {} **{}**; its channel stays.", deleted.reference(), render::safe(&deleted.name))))
+            let (deleted, archived) = service.delete_incident(user, &target.value.id, archive)?;
+            let channel = match (archive, archived) {
+                (false, _) => "its channel stays.",
+                (true, true) => "its channel is archived.",
+                (true, false) => "its channel could not be archived; archive it from the channel menu.",
+            };
+            Ok(reply(format!("Deleted {} **{}**; {channel}", deleted.reference(), render::safe(&deleted.name))))
         }
         "pause" | "resume" => {
             let reference = take_reference(&mut args);

@@ -89,15 +89,35 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         Ok(self.change(user_id, incident_id, |i, _, now| i.change_status(&actor, &conduct, status, now))?.0)
     }
 
+    /// Whether the user may delete the incident (team and system admins).
+    pub fn may_delete(&self, user_id: &str, incident: &Incident) -> bool {
+        self.is_admin(&incident.team_id, user_id)
+    }
+
     /// Deletes an incident: team and system admins only (issue 17). The record goes (its
-    /// followers, follow-up actions and captured messages with it), the channel stays, the
-    /// digest post goes, and the deletion is kept (`deleted_incidents`), logged and said in the
-    /// channel. Its number is not given again.
-    pub fn delete_incident(&mut self, user_id: &str, incident_id: &str) -> Result<Incident> {
+    /// followers, follow-up actions and captured messages with it), the digest post goes, and
+    /// the deletion is kept (`deleted_incidents`), logged and said in the channel. Its number is
+    /// not given again. The channel stays, archived if `archive_channel` (which takes the
+    /// caller's own permission to archive it, checked before anything is deleted); whether it
+    /// was archived is the second value.
+    pub fn delete_incident(&mut self, user_id: &str, incident_id: &str, archive_channel: bool) -> Result<(Incident, bool)> {
         let found = self.incident(user_id, incident_id)?;
         let incident = found.value;
-        if !self.is_admin(&incident.team_id, user_id) {
+        if !self.may_delete(user_id, &incident) {
             return Err(ServiceError::Forbidden("Only a team admin or a system admin may delete an incident.".into()));
+        }
+        let channel = self.mm.channel(&incident.channel_id).filter(|c| c.delete_at == 0);
+        if archive_channel {
+            let permission = match channel.as_ref().map(|c| c.channel_type.as_str()) {
+                Some("O") => "delete_public_channel",
+                Some("P") => "delete_private_channel",
+                _ => return Err(ServiceError::Invalid("The incident's channel is already archived (or gone): delete without archiving.".into())),
+            };
+            if !self.mm.has_channel_permission(user_id, &incident.channel_id, permission) {
+                return Err(ServiceError::Forbidden(
+                    "You may not archive the incident's channel: delete the incident without archiving it.".into(),
+                ));
+            }
         }
         let settings = self.mm.settings();
         for digest in [team_channels(&settings, &incident.team_id).digest_channel_id, settings.digest_channel.trim().to_owned()] {
@@ -109,9 +129,13 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         let who = self.mm.user(user_id).map(|u| format!("@{}", u.username)).unwrap_or_default();
         eprintln!("[INFO] incident {} ({}) of team {} deleted by {user_id}", incident.reference(), incident.id, incident.team_id);
         if !self.bot_id.is_empty() {
+            let channel_fate = if archive_channel {
+                "This channel is archived: its messages stay readable."
+            } else {
+                "This channel stays; archive it from the channel menu when it is no longer needed."
+            };
             let message = format!(
-                "{} **{}** was deleted by {who}: its record is gone. This channel stays; archive it from the channel menu \
-                 when it is no longer needed.",
+                "{} **{}** was deleted by {who}: its record is gone. {channel_fate}",
                 incident.reference(),
                 render::safe(&incident.name)
             );
@@ -120,7 +144,16 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         }
         // Open lists and panels read again (and find it gone).
         self.publish_updated(&incident);
-        Ok(incident)
+        // After the record is gone: a failure here leaves an unarchived channel, said in the reply.
+        let archived = archive_channel
+            && match self.mm.archive_channel(&incident.channel_id) {
+                Ok(()) => true,
+                Err(e) => {
+                    eprintln!("[WARN] incident {} deleted, its channel {} not archived: {e}", incident.reference(), incident.channel_id);
+                    false
+                }
+            };
+        Ok((incident, archived))
     }
 
     /// Pauses the incident with a reason: no reminders or nudges, the header says Paused.

@@ -201,6 +201,13 @@ impl Mattermost for FakeMattermost {
         Ok(())
     }
 
+    fn archive_channel(&self, channel_id: &str) -> Result<(), String> {
+        let mut channels = self.channels.borrow_mut();
+        let channel = channels.get_mut(channel_id).ok_or_else(|| format!("no channel {channel_id}"))?;
+        channel.delete_at = 1;
+        Ok(())
+    }
+
     fn set_channel_header(&self, channel_id: &str, header: &str) -> Result<(), String> {
         let mut channels = self.channels.borrow_mut();
         let channel = channels.get_mut(channel_id).ok_or_else(|| format!("no channel {channel_id}"))?;

@@ -266,6 +266,29 @@ fn admins_delete_an_incident_its_number_is_not_given_again_and_the_channel_stays
     let (_, _, _) = started(&w, "Another mistake", false);
     let (_, list) = w.http(Some("u-alice"), "GET", &format!("/api/v0/incidents?team_id={TEAM}"), Value::Null);
     let third = list["items"][0]["id"].as_str().expect("id").to_owned();
+    let (_, got) = w.http(Some("u-root"), "GET", &format!("/api/v0/incidents/{third}"), Value::Null);
+    assert_eq!(got["may_delete"], true);
+    let (_, got) = w.http(Some("u-alice"), "GET", &format!("/api/v0/incidents/{third}"), Value::Null);
+    assert_eq!(got["may_delete"], false);
+    let (status, _) = w.http(Some("u-root"), "DELETE", &format!("/api/v0/incidents/{third}?archive_channel=maybe"), Value::Null);
+    assert_eq!(status, 400);
     let (status, v) = w.http(Some("u-root"), "DELETE", &format!("/api/v0/incidents/{third}"), Value::Null);
-    assert_eq!((status, v["reference"].as_str()), (200, Some("INC-0003")));
+    assert_eq!((status, v["reference"].as_str(), &v["channel_archived"]), (200, Some("INC-0003"), &json!(false)));
+}
+
+#[test]
+fn deleting_can_archive_the_channel_with_the_callers_own_permission() {
+    let w = World::new();
+    let (ch, id, _) = started(&w, "Drill", false);
+    assert!(w.cmd("u-root", &ch, "/incident delete INC-0001 now").contains("`/incident delete INC-0042 archive`"));
+    // Without the permission to archive the channel: refused, nothing deleted.
+    w.mm.denied_channel_permissions.borrow_mut().insert(("u-root".into(), ch.clone(), "delete_public_channel".into()));
+    let (status, v) = w.http(Some("u-root"), "DELETE", &format!("/api/v0/incidents/{id}?archive_channel=true"), Value::Null);
+    assert_eq!(status, 403, "{v}");
+    let (status, _) = w.http(Some("u-root"), "GET", &format!("/api/v0/incidents/{id}"), Value::Null);
+    assert_eq!(status, 200, "still there");
+    w.mm.denied_channel_permissions.borrow_mut().clear();
+    assert_eq!(w.cmd("u-root", &ch, "/incident delete INC-0001 archive"), "Deleted INC-0001 **Drill**; its channel is archived.");
+    assert!(w.mm.channels.borrow()[&ch].delete_at > 0, "archived");
+    assert!(w.mm.posts_in(&ch).last().expect("a post").contains("This channel is archived"));
 }

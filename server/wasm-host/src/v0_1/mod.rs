@@ -208,6 +208,10 @@ impl mattermost::plugin::api::Host for HostState {
         self.model_call("UpdateChannel", |api| async move { api.update_channel(&channel).await })
     }
 
+    fn delete_channel(&mut self, channel_id: String) -> R<()> {
+        self.unit_call("DeleteChannel", |api| async move { api.delete_channel(&channel_id).await })
+    }
+
     fn add_channel_member(&mut self, channel_id: String, user_id: String) -> R<String> {
         self.model_call("AddChannelMember", |api| async move { api.add_channel_member(&channel_id, &user_id).await })
     }

@@ -10,6 +10,7 @@ import {ChannelLink} from '../channel_link';
 import {CLS, ErrorBanner, UserName, closeOnEscape, errorMessage} from '../common';
 import {ReportSection} from '../report_section';
 
+import {DeleteIncidentDialog} from './delete_dialog';
 import {ItemWithHistory, LocalTime, StateBadge, TimelineWords, Who} from './words';
 
 // One incident's full record beside the table: facts, summary, report, checklist with each item's
@@ -33,6 +34,7 @@ export function PageDetail({incidentId, events, now, teamName, myUserId, onClose
     const error = failure ? errorMessage(failure, t) : '';
     const headingRef = React.useRef<HTMLHeadingElement>(null);
     const focused = React.useRef(false);
+    const [deleting, setDeleting] = React.useState(false);
 
     React.useEffect(() => events.subscribe((ev) => {
         if (!ev.incidentId || ev.incidentId === incidentId) {
@@ -68,6 +70,15 @@ export function PageDetail({incidentId, events, now, teamName, myUserId, onClose
                         <span>{incident.name}</span>
                     </h2>
                 ) : <span/>}
+                {incident?.may_delete && (
+                    <button
+                        type='button'
+                        className={`${CLS}-button ${CLS}-button--tertiary ${CLS}-button--small`}
+                        onClick={() => setDeleting(true)}
+                    >
+                        {t('delete.open', 'Delete…')}
+                    </button>
+                )}
                 <button
                     type='button'
                     className={`${CLS}-button ${CLS}-button--tertiary ${CLS}-button--small`}
@@ -76,6 +87,13 @@ export function PageDetail({incidentId, events, now, teamName, myUserId, onClose
                     {t('common.close', 'Close')}
                 </button>
             </div>
+            {deleting && incident && (
+                <DeleteIncidentDialog
+                    incident={incident}
+                    onClose={() => setDeleting(false)}
+                    onDeleted={onClose}
+                />
+            )}
             {error && <ErrorBanner message={error}/>}
             {!incident && !error && <p
                 className={`${CLS}-muted`}
