@@ -112,6 +112,7 @@ func TestLifecycle(t *testing.T) {
 		{"a promised update's reminder comes after a restart, once", stepReminderAfterRestart},
 		{"disable and re-enable: no orphan process, state intact", stepDisableEnable},
 		{"upload a newer version over it: data kept, schema at least as new", stepUpgrade},
+		{"a playbook's start command runs as the starter; an admin deletes the incident and archives its channel", stepStartCommandAndDelete},
 		{"no server query ever ran on a connection left inside a plugin transaction", stepNoTransactionLeaks},
 	}
 	for _, s := range steps {

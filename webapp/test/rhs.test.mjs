@@ -486,6 +486,28 @@ for (const react of REACT_VERSIONS) {
             await region.getByRole('checkbox', {name: 'Check the replica lag'}).waitFor();
         });
 
+        test('an item for another severity is left out until the severity is raised', async () => {
+            const pb = await api('alice', 'POST', '/playbooks', {team_id: seed.team_id, title: 'Drills', checklists: [{title: 'Drill', items: [
+                {title: 'Say it is a drill'}, {title: 'Call the CTO', condition: {severities: ['P1']}}]}]});
+            assert.equal(pb.status, 201, JSON.stringify(pb.data));
+            const started = await api('alice', 'POST', '/incidents', {team_id: seed.team_id, name: 'Conditional drill', playbook_id: pb.data.id});
+            assert.equal(started.status, 201, JSON.stringify(started.data));
+            const region = page.getByRole('region', {name: 'Incidents'});
+            if (await region.getByRole('button', {name: 'All incidents'}).count()) {
+                await region.getByRole('button', {name: 'All incidents'}).click();
+            }
+            await region.getByRole('button', {name: /Conditional drill/}).first().click();
+            await region.getByRole('heading', {name: 'Conditional drill', level: 2}).waitFor();
+            await region.getByRole('checkbox', {name: 'Say it is a drill'}).waitFor();
+            assert.equal(await region.getByRole('checkbox', {name: 'Call the CTO'}).count(), 0);
+            await region.getByText('1 item applies only at another severity.').waitFor();
+            assert.equal(await region.getByRole('button', {name: /^Drill \d/}).innerText(), 'Drill\n0/1');
+            const raised = await api('alice', 'POST', `/incidents/${started.data.id}/severity`, {severity: 'P1'});
+            assert.equal(raised.status, 200, JSON.stringify(raised.data));
+            await region.getByRole('checkbox', {name: 'Call the CTO'}).waitFor();
+            assert.equal(await region.getByRole('button', {name: /^Drill \d/}).innerText(), 'Drill\n0/2');
+        });
+
         test('a refused commander change is shown in the server\'s words', async () => {
             // alice is not in INC-0002's channel.
             const region = await openIncident('Checkout latency above 2 s');
