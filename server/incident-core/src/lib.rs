@@ -21,6 +21,7 @@ mod checklist_edits;
 pub mod conduct;
 pub mod default_playbooks;
 pub mod error;
+pub mod fields;
 pub mod filter;
 pub mod ids;
 pub mod incident;
