@@ -139,7 +139,8 @@ pub fn normalise_value(field: &IncidentField, raw: &str) -> Result<String, Domai
             invalid(format!("\"{}\" is not one of its options: {}.", short(raw), field.options.join(", ")))
         }),
         FieldKind::User => {
-            if raw.chars().count() > 64 || raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            // The caller resolves `@username` to an id; a name left unresolved is not a person.
+            if raw.starts_with('@') || raw.chars().count() > 64 || raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
                 return Err(invalid("it takes one person (@username).".into()));
             }
             Ok(raw.to_string())
