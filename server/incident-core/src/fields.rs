@@ -135,9 +135,12 @@ pub fn normalise_value(field: &IncidentField, raw: &str) -> Result<String, Domai
     }
     match field.kind {
         FieldKind::Text => text::single_line(raw, MAX_TEXT_VALUE_CHARS).map_err(invalid),
-        FieldKind::Select => field.options.iter().find(|o| text::same_title(o, raw)).cloned().ok_or_else(|| {
-            invalid(format!("\"{}\" is not one of its options: {}.", short(raw), field.options.join(", ")))
-        }),
+        FieldKind::Select => field
+            .options
+            .iter()
+            .find(|o| text::same_title(o, raw))
+            .cloned()
+            .ok_or_else(|| invalid(format!("\"{}\" is not one of its options: {}.", short(raw), field.options.join(", ")))),
         FieldKind::User => {
             // The caller resolves `@username` to an id; a name left unresolved is not a person.
             if raw.starts_with('@') || raw.chars().count() > 64 || raw.chars().any(|c| c.is_whitespace() || c.is_control()) {

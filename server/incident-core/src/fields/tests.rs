@@ -108,7 +108,9 @@ fn values_are_checked_per_kind() {
 fn setting_and_clearing_record_one_event_each_and_read_as_a_sentence() {
     let mut incident = started(&[]).expect("start");
     let before = incident.clone();
-    assert!(matches!(incident.set_field("alice", "Nope", Some("x"), T0), Err(DomainError::NoSuchField { known, .. }) if known.contains("Region, Customer")));
+    assert!(
+        matches!(incident.set_field("alice", "Nope", Some("x"), T0), Err(DomainError::NoSuchField { known, .. }) if known.contains("Region, Customer"))
+    );
     assert!(matches!(incident.set_field("alice", "Customer", None, T0), Err(DomainError::NoChange(_))));
     assert_eq!(incident, before, "refusals change nothing");
 

@@ -122,7 +122,11 @@ pub fn list<M: Mattermost, D: Database>(
         let state = if i.is_active() { "active" } else { "ended" };
         let header = render::channel_header(i);
         let header = if header.is_empty() { String::new() } else { format!(" {header} ·") };
-        text.push_str(&format!("- {} **{}** ({state}){header} ~{channel}, commander @{commander}\n", i.reference(), render::safe(&i.name)));
+        text.push_str(&format!(
+            "- {} **{}** ({state}){header} ~{channel}, commander @{commander}\n",
+            i.reference(),
+            render::safe(&i.name)
+        ));
     }
     Ok(reply(text))
 }

@@ -39,7 +39,13 @@ fn start(w: &World, user: &str, body: Value) -> Value {
 }
 
 fn value_of(incident: &Value, name: &str) -> Value {
-    incident["fields"].as_array().expect("fields").iter().find(|f| f["name"] == name).map(|f| f["value"].clone()).unwrap_or(Value::Null)
+    incident["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .find(|f| f["name"] == name)
+        .map(|f| f["value"].clone())
+        .unwrap_or(Value::Null)
 }
 
 #[test]
@@ -75,7 +81,8 @@ fn playbook_fields_are_validated_and_exported() {
 fn start_values_set_and_clear_by_command_and_rest() {
     let w = World::new();
     let pb = playbook_with_fields(&w);
-    let inc = start(&w, "u-alice", json!({"name": "Checkout down", "playbook_id": pb, "fields": {"region": "eu", "Owner": "@bob"}}));
+    let inc =
+        start(&w, "u-alice", json!({"name": "Checkout down", "playbook_id": pb, "fields": {"region": "eu", "Owner": "@bob"}}));
     assert_eq!(value_of(&inc, "Region"), "EU");
     assert_eq!(value_of(&inc, "Owner"), "u-bob", "a person is kept by id");
     assert_eq!(value_of(&inc, "Customer"), Value::Null);
@@ -90,15 +97,22 @@ fn start_values_set_and_clear_by_command_and_rest() {
         (json!({"Owner": "@nobody"}), "not an active member"),
         (json!({"Owner": "@carol"}), "not an active member"),
     ] {
-        let (status, v) =
-            w.http(Some("u-alice"), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": "x", "playbook_id": pb, "fields": fields}));
+        let (status, v) = w.http(
+            Some("u-alice"),
+            "POST",
+            "/api/v0/incidents",
+            json!({"team_id": TEAM, "name": "x", "playbook_id": pb, "fields": fields}),
+        );
         assert_eq!(status, 400, "{v}");
         assert!(v["error"].as_str().is_some_and(|e| e.contains(needle)), "{v}");
     }
     assert_eq!(w.mm.channel_count(), channels);
 
     // A field name of two words, unquoted; a value with a channel-wide mention is defused.
-    assert_eq!(w.cmd("u-alice", &ch, "/incident set Users affected 1200.50"), format!("Set Users affected of {}.", inc["reference"].as_str().unwrap_or_default()));
+    assert_eq!(
+        w.cmd("u-alice", &ch, "/incident set Users affected 1200.50"),
+        format!("Set Users affected of {}.", inc["reference"].as_str().unwrap_or_default())
+    );
     w.cmd("u-alice", &ch, "/incident set customer ACME @channel");
     let posts = w.mm.posts_in(&ch);
     assert!(posts.iter().any(|p| p == "@alice set Users affected to 1200.5"), "{posts:?}");
@@ -108,22 +122,37 @@ fn start_values_set_and_clear_by_command_and_rest() {
 
     let before = w.http(Some("u-root"), "GET", &format!("/api/v0/incidents/{i}"), Value::Null).1;
     let unknown = w.cmd("u-alice", &ch, "/incident set Colour red");
-    assert!(unknown.contains("There is no field \"Colour\"") && unknown.contains("Region, Customer, Owner, Ticket, Users affected"), "{unknown}");
+    assert!(
+        unknown.contains("There is no field \"Colour\"") && unknown.contains("Region, Customer, Owner, Ticket, Users affected"),
+        "{unknown}"
+    );
     assert!(w.cmd("u-alice", &ch, "/incident set Ticket ftp://x").contains("http"));
     assert!(w.cmd("u-alice", &ch, "/incident set").contains("the fields are Region"));
-    assert_eq!(w.http(Some("u-root"), "GET", &format!("/api/v0/incidents/{i}"), Value::Null).1, before, "refusals change nothing");
+    assert_eq!(
+        w.http(Some("u-root"), "GET", &format!("/api/v0/incidents/{i}"), Value::Null).1,
+        before,
+        "refusals change nothing"
+    );
 
     assert!(w.cmd("u-alice", &ch, "/incident set Customer").starts_with("Cleared Customer"));
     assert!(w.cmd("u-alice", &ch, "/incident set Customer").contains("already empty"));
 
     // REST: several at once, all or nothing.
     let url = format!("/api/v0/incidents/{i}/fields");
-    let (status, v) = w.http(Some("u-alice"), "PATCH", &url, json!({"fields": {"Ticket": "https://t.example/1", "Region": "Mars"}}));
-    assert_eq!(status, 400, "{v}");
     let (status, v) =
-        w.http(Some("u-alice"), "PATCH", &url, json!({"fields": {"Ticket": "https://t.example/1", "Region": null, "Users affected": 7}}));
+        w.http(Some("u-alice"), "PATCH", &url, json!({"fields": {"Ticket": "https://t.example/1", "Region": "Mars"}}));
+    assert_eq!(status, 400, "{v}");
+    let (status, v) = w.http(
+        Some("u-alice"),
+        "PATCH",
+        &url,
+        json!({"fields": {"Ticket": "https://t.example/1", "Region": null, "Users affected": 7}}),
+    );
     assert_eq!(status, 200, "{v}");
-    assert_eq!((value_of(&v, "Ticket"), value_of(&v, "Region"), value_of(&v, "Users affected")), (json!("https://t.example/1"), Value::Null, json!("7")));
+    assert_eq!(
+        (value_of(&v, "Ticket"), value_of(&v, "Region"), value_of(&v, "Users affected")),
+        (json!("https://t.example/1"), Value::Null, json!("7"))
+    );
     let (status, _) = w.http(Some("u-alice"), "PATCH", &url, json!({"fields": {"Ticket": "https://t.example/1"}}));
     assert_eq!(status, 409, "unchanged");
     let (status, _) = w.http(Some("u-alice"), "PATCH", &url, json!({"nope": 1}));
@@ -156,7 +185,8 @@ fn only_people_who_may_see_an_incident_see_or_change_its_fields() {
     // A public one is seen by bob, who may not change it from outside its channel.
     let public = start(&w, "u-alice", json!({"name": "Public", "playbook_id": pb, "fields": {"Region": "EU"}}));
     assert_eq!(list("u-bob", "field=Region%3DEU").1["total"], 1);
-    let (status, _) = w.http(Some("u-bob"), "PATCH", &format!("/api/v0/incidents/{}/fields", id(&public)), json!({"fields": {"Region": "US"}}));
+    let (status, _) =
+        w.http(Some("u-bob"), "PATCH", &format!("/api/v0/incidents/{}/fields", id(&public)), json!({"fields": {"Region": "US"}}));
     assert_eq!(status, 403);
 }
 
@@ -164,8 +194,16 @@ fn only_people_who_may_see_an_incident_see_or_change_its_fields() {
 fn lists_filter_by_severity_status_playbook_commander_and_fields() {
     let w = World::new();
     let pb = playbook_with_fields(&w);
-    let a = start(&w, "u-alice", json!({"name": "Alpha", "playbook_id": pb, "severity": "P1", "fields": {"Region": "EU", "Owner": "u-bob"}}));
-    let b = start(&w, "u-alice", json!({"name": "Beta", "playbook_id": pb, "severity": "P2", "fields": {"Region": "US"}, "commander_id": "u-bob"}));
+    let a = start(
+        &w,
+        "u-alice",
+        json!({"name": "Alpha", "playbook_id": pb, "severity": "P1", "fields": {"Region": "EU", "Owner": "u-bob"}}),
+    );
+    let b = start(
+        &w,
+        "u-alice",
+        json!({"name": "Beta", "playbook_id": pb, "severity": "P2", "fields": {"Region": "US"}, "commander_id": "u-bob"}),
+    );
     let c = start(&w, "u-alice", json!({"name": "Gamma", "severity": "P1"}));
     w.http(Some("u-alice"), "POST", &format!("/api/v0/incidents/{}/status", id(&c)), json!({"status": "Identified"}));
     let names = |q: &str| -> Vec<String> {
@@ -205,11 +243,14 @@ fn incidents_stored_before_the_facets_are_filtered_correctly() {
     let pb = playbook_with_fields(&w);
     start(&w, "u-alice", json!({"name": "Old one", "playbook_id": pb, "severity": "P1", "fields": {"Region": "EU"}}));
     start(&w, "u-alice", json!({"name": "Old two", "severity": "P3"}));
-    crate::store::db::Database::execute(&w.db, vec![Statement::new("UPDATE incidents SET facets = NULL", vec![])]).expect("forget");
-    let (_, v) = w.http(Some("u-bob"), "GET", &format!("/api/v0/incidents?team_id={TEAM}&field=Region%3DEU&severity=P1"), Value::Null);
+    crate::store::db::Database::execute(&w.db, vec![Statement::new("UPDATE incidents SET facets = NULL", vec![])])
+        .expect("forget");
+    let (_, v) =
+        w.http(Some("u-bob"), "GET", &format!("/api/v0/incidents?team_id={TEAM}&field=Region%3DEU&severity=P1"), Value::Null);
     assert_eq!(v["total"], 1, "{v}");
     assert_eq!(with_service(&w.mm, &w.db, |s| s.fill_facets()).expect("fill"), 0, "the listing filled them");
-    crate::store::db::Database::execute(&w.db, vec![Statement::new("UPDATE incidents SET facets = NULL", vec![])]).expect("forget");
+    crate::store::db::Database::execute(&w.db, vec![Statement::new("UPDATE incidents SET facets = NULL", vec![])])
+        .expect("forget");
     assert_eq!(with_service(&w.mm, &w.db, |s| s.fill_facets()).expect("fill"), 2);
     assert_eq!(with_service(&w.mm, &w.db, |s| s.fill_facets()).expect("again"), 0);
 }
@@ -237,7 +278,9 @@ fn the_start_form_offers_the_playbooks_fields_and_keeps_errors_under_them() {
     };
     let v = submit(json!({"name": "From the form", "playbook": pb, "field:Region": "Mars"}));
     assert!(v["errors"]["field:Region"].as_str().is_some_and(|m| m.contains("EU, US")), "{v}");
-    let v = submit(json!({"name": "From the form", "playbook": pb, "field:Region": "US", "field:Owner": "u-bob", "field:Customer": ""}));
+    let v = submit(
+        json!({"name": "From the form", "playbook": pb, "field:Region": "US", "field:Owner": "u-bob", "field:Customer": ""}),
+    );
     assert_eq!(v, json!({}));
     let (_, list) = w.http(Some("u-alice"), "GET", &format!("/api/v0/incidents?team_id={TEAM}&field=Owner%3Du-bob"), Value::Null);
     assert_eq!(list["items"][0]["name"], "From the form", "{list}");
