@@ -68,7 +68,9 @@ export function IncidentsPage({store, events}: Props): React.ReactElement {
     // What the list asks for: the field filter once it reads name=value, after the typing pause.
     const [applied, setApplied] = React.useState<MoreFilters>(NO_MORE_FILTERS);
     React.useEffect(() => {
-        const timer = window.setTimeout(() => setApplied({...more, field: /^[^=]+=.+$/.test(more.field.trim()) ? more.field.trim() : ''}), 250);
+        const next = {...more, field: /^[^=]+=.+$/.test(more.field.trim()) ? more.field.trim() : ''};
+        // The same filters keep their object: a new one would send the list back to its first page.
+        const timer = window.setTimeout(() => setApplied((prev) => (JSON.stringify(prev) === JSON.stringify(next) ? prev : next)), 250);
         return () => window.clearTimeout(timer);
     }, [more]);
     const [page, setPage] = React.useState(0);
