@@ -128,19 +128,16 @@ pub fn normalise_definitions(fields: &[FieldDefinition]) -> Result<Vec<FieldDefi
 /// trimmed. A user id must already be resolved (and checked to be a person) by the caller.
 pub fn normalise_value(field: &IncidentField, raw: &str) -> Result<String, DomainError> {
     let name = &field.name;
-    let invalid = |reason: String| DomainError::InvalidField(format!("{name}: {reason}"));
+    let invalid = |reason: String| DomainError::InvalidField(format!("{}: {reason}", crate::render::safe(name)));
     let raw = raw.trim();
     if raw.is_empty() {
         return Err(invalid("the value is empty; clear the field instead.".into()));
     }
     match field.kind {
         FieldKind::Text => text::single_line(raw, MAX_TEXT_VALUE_CHARS).map_err(invalid),
-        FieldKind::Select => field
-            .options
-            .iter()
-            .find(|o| text::same_title(o, raw))
-            .cloned()
-            .ok_or_else(|| invalid(format!("\"{}\" is not one of its options: {}.", short(raw), field.options.join(", ")))),
+        FieldKind::Select => field.options.iter().find(|o| text::same_title(o, raw)).cloned().ok_or_else(|| {
+            invalid(format!("\"{}\" is not one of its options: {}.", short(raw), crate::render::safe(&field.options.join(", "))))
+        }),
         FieldKind::User => {
             // The caller resolves `@username` to an id; a name left unresolved is not a person.
             if raw.starts_with('@') || raw.chars().count() > 64 || raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
@@ -183,11 +180,13 @@ fn parse_number(raw: &str) -> Option<String> {
     value.is_finite().then(|| if value == 0.0 { "0".to_string() } else { format!("{value}") })
 }
 
+/// At most 40 characters of what someone typed, defused: errors are shown in command replies.
 fn short(s: &str) -> String {
-    match s.char_indices().nth(40) {
+    let cut = match s.char_indices().nth(40) {
         Some((i, _)) => format!("{}…", &s[..i]),
         None => s.to_string(),
-    }
+    };
+    crate::render::safe(&cut)
 }
 
 /// The key lists and filters compare a field's name or value by: case ignored.
@@ -208,7 +207,7 @@ impl Incident {
             known: if self.fields.is_empty() {
                 "none: its fields come from the playbook it was started from".to_string()
             } else {
-                self.fields.iter().map(|f| f.name.clone()).collect::<Vec<_>>().join(", ")
+                self.fields.iter().map(|f| crate::render::safe(&f.name)).collect::<Vec<_>>().join(", ")
             },
         }
     }

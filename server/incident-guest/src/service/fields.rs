@@ -23,8 +23,8 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             Some(u) if self.is_active_team_member(team_id, &u.id) => Ok(u.id),
             _ => Err(ServiceError::Invalid(format!(
                 "Invalid field: {}: {} is not an active member of the team.",
-                short(field),
-                short(who)
+                incident_core::render::safe(&short(field)),
+                incident_core::render::safe(&short(who))
             ))),
         }
     }
