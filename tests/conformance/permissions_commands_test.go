@@ -19,7 +19,7 @@ type permCommand struct {
 var permissionCommands = []permCommand{
 	{"ping", "/incident ping", kAnyone},
 	{"help", "/incident help", kAnyone},
-	{"list", "/incident list all", kTeam},
+	{"list", "/incident list all severity:P4", kTeam},
 	{"tasks", "/incident tasks", kTeam},
 	{"playbooks", "/incident playbooks", kStart},
 	{"start", "/incident start Matrix by command", kStart},
@@ -30,6 +30,7 @@ var permissionCommands = []permCommand{
 	{"transcript", "/incident transcript {ref}", kRead},
 	{"rename", "/incident rename {ref} Renamed by command", kWrite},
 	{"summary", "/incident summary {ref} summary by command", kWrite},
+	{"set", "/incident set {ref} Region EU", kWrite},
 	{"check", "/incident check 1 {ref}", kWrite},
 	{"checkadd", "/incident checkadd Tasks Another task {ref}", kWrite},
 	{"assign", "/incident assign 1 @alice {ref}", kWrite},

@@ -94,6 +94,7 @@ var permissionRoutes = []permRoute{
 	{"GET", "/api/v0/actions?team_id={team}", kTeam, nil},
 	{"GET", "/api/v0/tasks?team_id={team}", kTeam, nil},
 	{"GET", "/api/v0/reports?team_id={team}", kTeam, nil},
+	{"GET", "/api/v0/reports/teams", kSysadmin, nil},
 	{"POST", "/api/v0/incidents", kStart, map[string]any{"team_id": "{team}", "name": "Started in the matrix"}},
 	{"GET", "/api/v0/playbooks?team_id={team}", kStart, nil},
 	{"POST", "/api/v0/playbooks", kStart, map[string]any{"team_id": "{team}", "title": "Matrix playbook"}},
@@ -116,6 +117,7 @@ var permissionRoutes = []permRoute{
 	{"POST", "/api/v0/incidents/{id}/items/{runitem}/run", kWrite, nil},
 	{"PATCH", "/api/v0/incidents/{id}/sections/{section}", kWrite, map[string]any{"title": "Renamed in the matrix"}},
 	{"PATCH", "/api/v0/incidents/{id}", kWrite, map[string]any{"name": "Renamed in the matrix", "summary": "matrix summary"}},
+	{"PATCH", "/api/v0/incidents/{id}/fields", kWrite, map[string]any{"fields": map[string]any{"Region": "EU"}}},
 	{"DELETE", "/api/v0/incidents/{id}/items/{item}", kWrite, nil},
 	{"POST", "/api/v0/incidents/{id}/severity", kWrite, map[string]any{"severity": "P1"}},
 	{"POST", "/api/v0/incidents/{id}/status", kWrite, map[string]any{"status": "Identified"}},
@@ -175,7 +177,8 @@ func setupCaller(t *testing.T, s *scenario, name string, n int) (string, matrixW
 	// The incidents start from alice's playbook, for an item with a slash command to run.
 	var pb playbook
 	s.ok(t, s.alice, http.MethodPost, "/api/v0/playbooks", map[string]any{"team_id": s.team, "title": "Alice's " + suffix,
-		"checklists": []any{map[string]any{"title": "Probe", "items": []any{map[string]any{"title": "Run the probe", "command": "/echo matrix"}}}}},
+		"checklists": []any{map[string]any{"title": "Probe", "items": []any{map[string]any{"title": "Run the probe", "command": "/echo matrix"}}}},
+		"fields":     []any{map[string]any{"name": "Region", "kind": "text"}}},
 		http.StatusCreated, &pb)
 	w.ids["{playbook}"] = pb.ID
 	w.private = s.start(t, s.alice, map[string]any{"name": "Private secret " + suffix, "private": true, "playbook_id": pb.ID})

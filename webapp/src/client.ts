@@ -153,6 +153,13 @@ export interface StartIncidentRequest {
     playbook_id?: string;
     channel_name?: string;
     private?: boolean;
+    // Values of the playbook's custom fields by name (a user field takes @username).
+    fields?: Record<string, string>;
+}
+
+// Sets custom fields by name; null clears one.
+export function setFields(id: string, fields: Record<string, string | null>): Promise<Incident> {
+    return request<Incident>(`${apiBase()}/incidents/${enc(id)}/fields`, 'PATCH', {fields});
 }
 
 export function startIncident(body: StartIncidentRequest): Promise<Incident> {
@@ -346,6 +353,19 @@ export interface TeamReport {
     open_actions: number;
     overdue_actions: number;
     monthly_review: Array<{incident_id: string; reference: string; name: string; severity: string; ended_at: number | null; duration_ms: number; open_actions: number}>;
+}
+
+// GET /reports/teams: every team's incidents, for system admins (403 for others).
+export interface CrossTeamReport {
+    since: number;
+    incidents: number;
+    truncated: boolean;
+    teams: Array<{team_id: string; incidents: number; active: number; by_severity: Record<string, number>;
+        mean_time_to_first_update_ms: number | null; mean_time_to_resolve_ms: number | null}>;
+}
+
+export function getCrossTeamReport(period: 'week' | 'month', periods: number, signal?: AbortSignal): Promise<CrossTeamReport> {
+    return request<CrossTeamReport>(`${apiBase()}/reports/teams?period=${period}&periods=${periods}`, 'GET', undefined, signal);
 }
 
 export function getTeamReport(teamId: string, period: 'week' | 'month', periods: number, signal?: AbortSignal): Promise<TeamReport> {

@@ -79,6 +79,7 @@ ${c}-detail__name{margin:4px 0 0;font-size:18px;line-height:24px;font-weight:600
 ${c}-badge{display:inline-flex;align-items:center;height:20px;padding:0 8px;border-radius:10px;font-size:11px;font-weight:600;line-height:20px;text-transform:uppercase;letter-spacing:.02em}
 ${c}-badge--active{background:rgba(${btnRGB},0.12);color:${btn}}
 ${c}-badge--ended{background:rgba(${okRGB},0.16);color:${fg}}
+${c}-editor__field-row{display:flex;gap:8px;align-items:center;margin:4px 0}
 ${c}-props{display:grid;grid-template-columns:max-content 1fr;gap:8px 16px;margin:8px 0 0;padding:8px 16px 12px;border-bottom:1px solid rgba(${fgRGB},0.08)}
 ${c}-props dt{color:rgba(${fgRGB},0.64);font-size:12px;line-height:20px}
 ${c}-props dd{margin:0;min-width:0;overflow-wrap:anywhere}

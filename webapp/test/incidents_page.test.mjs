@@ -562,6 +562,57 @@ for (const react of REACT_VERSIONS) {
             await setTheme(THEMES.denim);
         });
 
+        test('filters: severity, status, playbook and a custom field; the detail shows the fields; all teams for a system admin', async () => {
+            const pb = await api('alice', 'POST', '/playbooks', {team_id: seed.team_id, title: 'Customer outage',
+                fields: [{name: 'Region', kind: 'select', options: ['EU', 'US']}, {name: 'Ticket', kind: 'link'}]});
+            assert.equal(pb.status, 201, JSON.stringify(pb.data));
+            const started = await api('alice', 'POST', '/incidents', {team_id: seed.team_id, name: 'Payments failing in the EU',
+                playbook_id: pb.data.id, severity: 'P1', fields: {Region: 'EU', Ticket: 'https://tracker.example/T-7'}});
+            assert.equal(started.status, 201, JSON.stringify(started.data));
+            await open();
+            await page.getByRole('combobox', {name: 'State'}).selectOption('all');
+            const severity = page.getByRole('combobox', {name: 'Severity'});
+            await until(async () => (await severity.locator('option').allInnerTexts()).includes('P1'), 'the severities are offered');
+            await severity.selectOption('P1');
+            await expectRows(['Payments failing in the EU'], 'severity P1');
+            await severity.selectOption('');
+            const field = page.getByRole('searchbox', {name: 'Field'});
+            await field.fill('region=eu');
+            await expectRows(['Payments failing in the EU'], 'Region=EU, any case');
+            await field.fill('Region=US');
+            await page.getByText('No incidents match these filters.').waitFor();
+            await field.fill('');
+            const playbook = page.getByRole('combobox', {name: 'Playbook'});
+            await until(async () => (await playbook.locator('option').allInnerTexts()).includes('Customer outage'), 'the playbooks are offered');
+            await playbook.selectOption({label: 'Customer outage'});
+            await expectRows(['Payments failing in the EU'], 'by playbook');
+            await playbook.selectOption('');
+            await page.getByRole('combobox', {name: 'Status'}).selectOption('Resolved');
+            await until(async () => {
+                const names = await rowNames();
+                return names.includes('Database down') && !names.includes('Payments failing in the EU');
+            }, 'Resolved lists the ended incident, not the active one');
+            await page.getByRole('combobox', {name: 'Status'}).selectOption('');
+            await shot('incidents-page-filters-light');
+
+            await rowButton('Payments failing in the EU').click();
+            const detail = page.getByRole('region', {name: 'Incident detail'});
+            await detail.getByRole('link', {name: 'https://tracker.example/T-7'}).waitFor();
+            assert.match((await detail.locator('dl').first().innerText()).replace(/\s+/g, ' '), /Region EU Ticket https:\/\/tracker\.example\/T-7/);
+
+            // The reports page's table of every team: for a system admin only.
+            await openAs(page, host, 'sysadmin', pagePath('reports'), pageErrors);
+            const allTeams = page.getByRole('region', {name: 'All teams'});
+            await allTeams.waitFor();
+            const cells = await allTeams.locator('tbody tr').first().locator('th, td').allInnerTexts();
+            assert.equal(cells.length, 5, JSON.stringify(cells));
+            assert.ok(cells[0].trim() !== '' && Number(cells[1]) >= 4 && Number(cells[2]) >= 1, JSON.stringify(cells));
+            await shot('reports-page-all-teams-light');
+            await openPage('reports');
+            await page.getByRole('region', {name: 'By period'}).waitFor();
+            assert.equal(await page.getByRole('region', {name: 'All teams'}).count(), 0, 'alice is not a system admin');
+        });
+
         test('delete: only admins see Delete…; the confirmation deletes and archives the channel', async () => {
             await command('alice', '/incident start Drill by mistake');
             const list = await api('alice', 'GET', `/incidents?team_id=${seed.team_id}&state=all`);

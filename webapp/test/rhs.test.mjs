@@ -577,6 +577,64 @@ for (const react of REACT_VERSIONS) {
             await shot('rhs-started-light');
         });
 
+        test('custom fields: set in the start form, shown and edited in the detail', async () => {
+            const created = await api('alice', 'POST', '/playbooks', {team_id: seed.team_id, title: 'Customer outage', fields: [
+                {name: 'Region', kind: 'select', options: ['EU', 'US']},
+                {name: 'Ticket', kind: 'link'},
+                {name: 'Owner', kind: 'user'},
+            ]});
+            assert.equal(created.status, 201, JSON.stringify(created.data));
+            const region = page.getByRole('region', {name: 'Incidents'});
+            await region.getByRole('button', {name: 'All incidents'}).click();
+            await region.getByRole('button', {name: 'Start incident'}).click();
+            const dialog = page.getByRole('dialog', {name: 'Start an incident'});
+            await dialog.waitFor();
+            const playbook = dialog.getByRole('combobox', {name: 'Playbook'});
+            await until(async () => (await playbook.locator('option').allInnerTexts()).includes('Customer outage'), 'the new playbook is offered');
+            await playbook.selectOption({label: 'Customer outage'});
+            // The chosen playbook's fields appear in the form, each kind as its input.
+            const regionField = dialog.getByRole('combobox', {name: 'Region'});
+            await regionField.waitFor();
+            assert.deepEqual(await regionField.locator('option').allInnerTexts(), ['—', 'EU', 'US']);
+            await regionField.selectOption('EU');
+            await dialog.getByRole('textbox', {name: 'Owner'}).fill('@bob');
+            await dialog.getByRole('textbox', {name: 'Name', exact: true}).fill('Checkout down in Frankfurt');
+            await shot('start-modal-fields-light');
+            await dialog.getByRole('button', {name: 'Start incident'}).click();
+            await dialog.waitFor({state: 'detached'});
+            await region.getByRole('heading', {name: 'Checkout down in Frankfurt', level: 2}).waitFor();
+            const started = await incidentNamed('Checkout down in Frankfurt');
+            const value = (inc, name) => inc.fields.find((f) => f.name === name).value;
+            assert.equal(value(started, 'Region'), 'EU');
+            assert.equal(value(started, 'Owner'), seed.users.bob.id);
+
+            // The detail shows them: a person by name, an empty one as not set.
+            const fields = region.getByRole('region', {name: 'Fields'});
+            await fields.getByText('@bob').waitFor();
+            assert.match((await fields.locator('dl').innerText()).replace(/\s+/g, ' '), /Region EU Ticket Not set Owner @bob/);
+            await fields.getByRole('button', {name: `Edit the fields of ${started.reference}`}).click();
+            await fields.getByRole('textbox', {name: 'Ticket'}).fill('https://tracker.example/T-42');
+            await fields.getByRole('combobox', {name: 'Region'}).selectOption('');
+            await fields.getByRole('button', {name: 'Save'}).click();
+            const link = fields.getByRole('link', {name: 'https://tracker.example/T-42'});
+            await link.waitFor();
+            assert.equal(await link.getAttribute('target'), '_blank');
+            const after = (await api('alice', 'GET', `/incidents/${started.id}`)).data;
+            assert.equal(value(after, 'Ticket'), 'https://tracker.example/T-42');
+            assert.equal(value(after, 'Region'), null);
+            assert.deepEqual(after.timeline.filter((e) => e.kind.type === 'field_set').map((e) => e.kind.name).sort(), ['Region', 'Ticket']);
+            await shot('rhs-fields-light');
+
+            // A value the server refuses is shown in its words, and the form stays open.
+            await fields.getByRole('button', {name: `Edit the fields of ${started.reference}`}).click();
+            await fields.getByRole('textbox', {name: 'Ticket'}).fill('ftp://tracker.example');
+            await fields.getByRole('button', {name: 'Save'}).click();
+            const alert = region.getByRole('alert').filter({hasText: 'http://'});
+            await alert.waitFor();
+            await fields.getByRole('button', {name: 'Cancel'}).click();
+            await alert.getByRole('button', {name: 'Dismiss'}).click();
+        });
+
         test('the channel menu opens the same form; Escape closes it', async () => {
             // Channel name ▾ → More actions ▸ → Start incident, as Mattermost places channel-menu items.
             const menuButton = page.getByRole('button', {name: /Town Square channel menu/});

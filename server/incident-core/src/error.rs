@@ -54,6 +54,10 @@ pub enum DomainError {
     InvalidEvidence(String),
     #[error("Invalid pause reason: {0}")]
     InvalidPause(String),
+    #[error("Invalid field: {0}")]
+    InvalidField(String),
+    #[error("There is no field \"{name}\"; the incident's fields are {known}.")]
+    NoSuchField { name: String, known: String },
     #[error("An item can have at most {max} assignees.")]
     TooManyAssignees { max: usize },
 
@@ -107,6 +111,8 @@ impl DomainError {
             | InvalidEvidence(_)
             | InvalidPause(_)
             | TooManyAssignees { .. }
+            | InvalidField(_)
+            | NoSuchField { .. }
             | NoCommand => ErrorKind::Invalid,
             NoSuchItem(_) | NoSuchSection(_) | NoSuchEvent(_) => ErrorKind::NotFound,
             IncidentEnded
@@ -143,6 +149,8 @@ impl DomainError {
             InvalidEvidence(_) => "invalid_evidence",
             InvalidPause(_) => "invalid_pause",
             TooManyAssignees { .. } => "too_many_assignees",
+            InvalidField(_) => "invalid_field",
+            NoSuchField { .. } => "no_such_field",
             NoSuchItem(_) => "no_such_item",
             NoSuchSection(_) => "no_such_section",
             NoSuchEvent(_) => "no_such_event",

@@ -72,6 +72,9 @@ pub struct Incident {
     /// Time spent paused in earlier, finished pauses (ms): left out of time to resolve.
     #[serde(default)]
     pub paused_ms: i64,
+    /// Custom fields from the playbook (definitions copied at the start) and their values.
+    #[serde(default)]
+    pub fields: Vec<crate::fields::IncidentField>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -99,6 +102,10 @@ pub struct StartIncident {
     pub severity: String,
     #[serde(default)]
     pub status: String,
+    /// Values for the playbook's custom fields (name, value as typed; a user field's value is a
+    /// user id the caller resolved). Empty values leave the field empty.
+    #[serde(default)]
+    pub field_values: Vec<(String, String)>,
 }
 
 /// Normalises an incident name (trim, collapse whitespace) and checks it: 1 to 100 characters,
@@ -174,7 +181,9 @@ impl Incident {
             impact_ended_at: None,
             paused: None,
             paused_ms: 0,
+            fields: playbook.map(|p| crate::fields::fields_from(&p.fields)).unwrap_or_default(),
         };
+        incident.fill_fields(&request.field_values)?;
         let reporter = incident.reporter_id.clone();
         incident.record(
             &reporter,

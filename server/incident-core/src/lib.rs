@@ -22,6 +22,7 @@ pub mod conditions;
 pub mod conduct;
 pub mod default_playbooks;
 pub mod error;
+pub mod fields;
 pub mod filter;
 pub mod ids;
 pub mod incident;

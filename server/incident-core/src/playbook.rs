@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use crate::conditions::ItemCondition;
 use crate::error::DomainError;
+use crate::fields::{FieldDefinition, normalise_definitions};
 use crate::limits::{MAX_DUE_AFTER_MINUTES, MAX_ITEM_TITLE_CHARS, MAX_ITEMS, MAX_NAME_CHARS, MAX_SECTIONS, MAX_TEXT_CHARS};
 use crate::naming;
 use crate::text;
@@ -97,6 +98,9 @@ pub struct Playbook {
     /// the archived ones, starts nothing, offers nothing, and can be restored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived_at: Option<i64>,
+    /// Custom fields its incidents get (crate::fields): names unique ignoring case.
+    #[serde(default)]
+    pub fields: Vec<FieldDefinition>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -168,6 +172,10 @@ impl Playbook {
                 }
             }
         }
+        normalise_definitions(&self.fields).map_err(|e| match e {
+            DomainError::InvalidField(reason) => invalid(format!("the fields: {reason}")),
+            other => other,
+        })?;
         if self.keywords.len() > MAX_KEYWORDS {
             return Err(invalid(format!("it has {} keywords; the limit is {MAX_KEYWORDS}.", self.keywords.len())));
         }
@@ -214,6 +222,8 @@ impl Playbook {
                 .collect(),
             default_commander_id: non_blank(&self.default_commander_id),
             announcement_channel_ids: distinct_channel_ids(&self.announcement_channel_ids),
+            // Invalid definitions stay as they are for `validate` to name.
+            fields: normalise_definitions(&self.fields).unwrap_or_else(|_| self.fields.clone()),
             keywords: {
                 let mut words: Vec<String> = Vec::new();
                 for k in &self.keywords {
@@ -303,6 +313,7 @@ pub fn export_json(playbook: &Playbook) -> String {
             "private_channel": playbook.private_channel,
             "keywords": playbook.keywords,
             "checklists": checklists,
+            "fields": playbook.fields,
         },
     });
     // `{:#}` is serde_json's pretty form: exports are read and diffed by people.
@@ -322,6 +333,8 @@ struct PortablePlaybook {
     keywords: Vec<String>,
     #[serde(default)]
     checklists: Vec<PortableSection>,
+    #[serde(default)]
+    fields: Vec<FieldDefinition>,
 }
 
 #[derive(Deserialize)]
@@ -406,6 +419,7 @@ pub fn import_json(json: &str, id: &str, team_id: &str, now_ms: i64) -> Result<P
         channel_name_template: portable.channel_name_template,
         private_channel: portable.private_channel,
         keywords: portable.keywords,
+        fields: portable.fields,
         created_at: now_ms,
         updated_at: now_ms,
         ..Playbook::default()

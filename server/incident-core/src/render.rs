@@ -123,6 +123,7 @@ pub fn info_text(incident: &Incident, now_ms: i64, usernames: Usernames<'_>) -> 
         ));
     }
     text.push_str(&format!("Commander: {}\n", mention(&incident.commander_id, usernames)));
+    text.push_str(&fields_markdown(incident, usernames));
     for role in &incident.roles {
         text.push_str(&format!("{}: {}\n", safe(&role.role), mention(&role.user_id, usernames)));
     }
@@ -375,6 +376,10 @@ fn describe(
         EventHidden { .. } => "hid an event from the timeline".to_string(),
         ImpactStarted { at } => format!("recorded that customer impact started at {}", time_fmt::utc_timestamp(*at)),
         ImpactEnded { at } => format!("recorded that customer impact ended at {}", time_fmt::utc_timestamp(*at)),
+        FieldSet { name, kind, value: Some(value) } => {
+            format!("set {} to {}", safe(name), shown_value(*kind, value, usernames))
+        }
+        FieldSet { name, value: None, .. } => format!("cleared {}", safe(name)),
         PostAdded { author_id, note, .. } if note.is_empty() => {
             format!("added a message by {} to the timeline", mention(author_id, usernames))
         }
@@ -393,6 +398,26 @@ fn one_line(text: &str) -> String {
         None if text.lines().nth(1).is_some() => format!("{first} …"),
         None => first.to_string(),
     }
+}
+
+/// A field's value as posts show it: a person as a mention, other values as typed, defused.
+pub fn shown_value(kind: crate::fields::FieldKind, value: &str, usernames: Usernames<'_>) -> String {
+    match kind {
+        crate::fields::FieldKind::User => mention(value, usernames),
+        _ => safe(value),
+    }
+}
+
+/// `Region: EU`, one line per field (`—` for an empty one); empty text without fields.
+pub fn fields_markdown(incident: &Incident, usernames: Usernames<'_>) -> String {
+    incident
+        .fields
+        .iter()
+        .map(|f| {
+            let value = f.value.as_deref().map(|v| shown_value(f.kind, v, usernames)).unwrap_or_else(|| "—".to_string());
+            format!("{}: {value}\n", safe(&f.name))
+        })
+        .collect()
 }
 
 fn mention(user_id: &str, usernames: Usernames<'_>) -> String {

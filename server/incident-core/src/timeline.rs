@@ -195,6 +195,14 @@ pub enum TimelineEventKind {
     ImpactEnded {
         at: i64,
     },
+    /// A custom field set (`value`) or cleared (`None`); a user field's value is a user id.
+    FieldSet {
+        name: String,
+        #[serde(default)]
+        kind: crate::fields::FieldKind,
+        #[serde(default)]
+        value: Option<String>,
+    },
 }
 
 /// What an entry added by hand is: a decision log and key events, as reviews want them.
@@ -278,6 +286,7 @@ impl TimelineEventKind {
             | EventHidden { .. }
             | ImpactStarted { .. }
             | ImpactEnded { .. }
+            | FieldSet { .. }
             | Renamed { .. }
             | SummaryChanged { .. }
             | SectionRenamed { .. } => None,

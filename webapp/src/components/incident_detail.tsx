@@ -1,6 +1,6 @@
 import React from 'react';
 
-import {addItem, endIncident, executeCommand, getIncident, moveItem, patchIncident, recordItemRun, removeItem, renameSection, reopenIncident, setAssignees, setCommander, setDue, setItemState} from '../client';
+import {addItem, endIncident, executeCommand, getIncident, moveItem, patchIncident, recordItemRun, removeItem, renameSection, reopenIncident, setAssignees, setCommander, setDue, setFields, setItemState} from '../client';
 import type {IncidentEvents} from '../events';
 import {useT} from '../i18n';
 import type {ChecklistItem, Incident, ItemState} from '../types/incident';
@@ -9,6 +9,7 @@ import {ChannelLink} from './channel_link';
 import {ChecklistSectionView, NewSectionForm} from './checklist';
 import {Ago, CLS, ErrorBanner, FormButtons, UserName, closeOnEscape, errorMessage, isAbort, useSave} from './common';
 import {ConductPanel} from './conduct_panel';
+import {IncidentFields} from './fields';
 import {UserPicker} from './user_picker';
 
 interface Props {
@@ -487,6 +488,10 @@ export function IncidentDetail({incidentId, initial, events, now, myUserId, team
                         {incident.summary || t('field.noSummary', 'No summary yet.')}
                     </dd>
                 </dl>
+                <IncidentFields
+                    incident={incident}
+                    onSave={(fields) => change(() => setFields(incidentId, fields))}
+                />
                 <div className={`${CLS}-checklists`}>
                     <h2 className={`${CLS}-subheading`}>
                         {t('field.checklist', 'Checklist')}

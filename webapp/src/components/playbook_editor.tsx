@@ -7,6 +7,7 @@ import type {Playbook, PlaybookItem, PlaybookSection} from '../types/incident';
 
 import {ChannelName, ChannelSearch} from './channel_search';
 import {CLS, ErrorBanner, UserName, errorMessage, useMounted} from './common';
+import {PlaybookFieldsEditor} from './playbook_fields';
 import {UserPicker} from './user_picker';
 
 interface Props {
@@ -22,7 +23,7 @@ function toDraft(teamId: string, p: Playbook | null): PlaybookDraft {
     if (!p) {
         return {team_id: teamId, title: '', description: '', checklists: [{title: 'Tasks', items: [blankItem()]}],
             channel_name_template: '', private_channel: false, default_commander_id: null, announcement_channel_ids: [],
-            member_ids: [], editor_ids: [], keywords: []};
+            member_ids: [], editor_ids: [], keywords: [], fields: []};
     }
     // Members and editors are kept as they are: this form does not edit them.
     const {id: _id, created_at: _c, updated_at: _u, ...rest} = p;
@@ -273,6 +274,10 @@ export function PlaybookEditor({teamId, playbook, onDone}: Props): React.ReactEl
                 </div>
             </fieldset>
 
+            <PlaybookFieldsEditor
+                fields={draft.fields ?? []}
+                onChange={(fields) => set({fields})}
+            />
             <fieldset className={`${CLS}-editor__group`}>
                 <legend className={`${CLS}-page__h3`}>{t('editor.checklist', 'Checklist')}</legend>
                 {draft.checklists.map((section, s) => {

@@ -9,6 +9,7 @@ import {duration} from '../time';
 import type {Store} from '../types/mattermost';
 
 import {CLS, ErrorBanner, errorMessage} from './common';
+import {CrossTeamSection} from './cross_team_report';
 import {PageNav} from './page_nav';
 
 // Bars of one number per period, drawn in SVG with the theme's colours. The numbers are also in
@@ -210,6 +211,7 @@ export function ReportsPage({store}: {store: Store}): React.ReactElement {
                                 </ul>
                             )}
                         </section>
+                        <CrossTeamSection period={period}/>
                     </div>
                 )}
             </div>

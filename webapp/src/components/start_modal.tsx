@@ -9,6 +9,7 @@ import type {Store} from '../types/mattermost';
 import type {PluginUI, StartRequest} from '../ui';
 
 import {CLS, errorMessage, isAbort, useMounted} from './common';
+import {FieldInputs} from './fields';
 import {ModalForm} from './modal';
 
 interface Props {
@@ -50,6 +51,8 @@ function StartForm({teamId, request, onClose, onStarted}: {
         request.channelName = v;
         setChannelNameState(v);
     };
+    // Values of the chosen playbook's custom fields, by name (kept when another playbook is tried).
+    const [fieldValues, setFieldValues] = React.useState<Record<string, string>>({});
     const [isPrivate, setIsPrivate] = React.useState(false);
     const [privateTouched, setPrivateTouched] = React.useState(false);
     const [saving, setSaving] = React.useState(false);
@@ -87,6 +90,7 @@ function StartForm({teamId, request, onClose, onStarted}: {
         }
     }, [playbookId, playbooks, privateTouched]);
 
+    const playbook = playbooks?.find((p) => p.id === playbookId);
     const submit = async () => {
         if (!name.trim()) {
             setError(t('startForm.nameRequired', 'Give the incident a name.'));
@@ -106,6 +110,10 @@ function StartForm({teamId, request, onClose, onStarted}: {
         }
         if (channelName.trim()) {
             body.channel_name = channelName.trim();
+        }
+        const fields = Object.fromEntries((playbook?.fields ?? []).map((f) => [f.name, (fieldValues[f.name] ?? '').trim()]).filter(([, v]) => v));
+        if (Object.keys(fields).length) {
+            body.fields = fields;
         }
         setSaving(true);
         setError('');
@@ -208,6 +216,12 @@ function StartForm({teamId, request, onClose, onStarted}: {
                     </span>
                 )}
             </label>
+            <FieldInputs
+                fields={playbook?.fields ?? []}
+                values={fieldValues}
+                onChange={(name, value) => setFieldValues({...fieldValues, [name]: value})}
+                disabled={saving}
+            />
             <label className={`${CLS}-field`}>
                 <span className={`${CLS}-label`}>{t('startForm.channelName', 'Channel name')}</span>
                 <input

@@ -72,6 +72,22 @@ export interface Incident {
     impact_ended_at?: number | null;
     // Only in GET /incidents/{id}: whether the caller may delete it (team and system admins).
     may_delete?: boolean;
+    // Custom fields from the playbook.
+    fields?: IncidentField[];
+}
+
+// A custom field as a playbook defines it (docs/api.md, Playbooks).
+export type FieldKind = 'text' | 'select' | 'user' | 'link' | 'number';
+
+export interface FieldDefinition {
+    name: string;
+    kind: FieldKind;
+    options: string[];
+}
+
+// A custom field on an incident: a user field's value is a user id; null until set.
+export interface IncidentField extends FieldDefinition {
+    value: string | null;
 }
 
 export interface RoleAssignment {
@@ -117,6 +133,11 @@ export interface IncidentFilters {
     commander_id?: string;
     created_after?: number;
     created_before?: number;
+    severity?: string;
+    status?: string;
+    playbook_id?: string;
+    // One custom field filter, `Name=value`.
+    field?: string;
     page?: number;
     per_page?: number;
 }
@@ -170,6 +191,8 @@ export interface Playbook {
     editor_ids: string[];
     // Words that, posted in a channel, suggest starting an incident with this playbook.
     keywords?: string[];
+    // Custom fields its incidents get.
+    fields?: FieldDefinition[];
     created_at: number;
     updated_at: number;
 }

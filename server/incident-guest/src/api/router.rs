@@ -6,7 +6,7 @@ use mattermost_plugin_sdk::model::AutocompleteSuggestion;
 use mattermost_plugin_sdk::{HttpRequest, HttpResponse};
 use serde_json::{Value, json};
 
-use super::request::{body, number, query};
+use super::request::{body, number, query, query_all};
 use crate::manifest::{PLUGIN_ID, VERSION};
 use crate::mattermost::Mattermost;
 use crate::service::dialog;
@@ -37,6 +37,23 @@ fn playbook_body(request: &HttpRequest) -> Result<Playbook, ServiceError> {
         map.entry(key).or_insert(default);
     }
     serde_json::from_value(v).map_err(|e| ServiceError::Invalid(format!("Not a valid playbook: {e}")))
+}
+
+/// `field=<name>=<value>`, repeatable: every one must match.
+fn field_filters(request: &HttpRequest) -> Result<Vec<(String, String)>, ServiceError> {
+    let filters = query_all(request, "field");
+    if filters.len() > 20 {
+        return Err(ServiceError::Invalid("At most 20 `field` filters.".into()));
+    }
+    filters
+        .iter()
+        .map(|f| match f.split_once('=') {
+            Some((name, value)) if !name.trim().is_empty() && !value.trim().is_empty() => {
+                Ok((name.trim().to_owned(), value.trim().to_owned()))
+            }
+            _ => Err(ServiceError::Invalid("`field` is <name>=<value>, e.g. field=Region%3DEU.".into())),
+        })
+        .collect()
 }
 
 fn millis(request: &HttpRequest, key: &str) -> Result<Option<i64>, ServiceError> {
@@ -129,6 +146,10 @@ fn dispatch<M: Mattermost, D: Database>(
                 created_after: millis(request, "created_after")?,
                 created_before: millis(request, "created_before")?,
                 text: query(request, "q"),
+                severity: query(request, "severity"),
+                status: query(request, "status"),
+                playbook_id: query(request, "playbook_id"),
+                fields: field_filters(request)?,
             };
             let page = number(request, "page", 0, 100_000)?;
             let per_page = number(request, "per_page", 20, MAX_INCIDENTS_PAGE)?.max(1);

@@ -1,6 +1,6 @@
 //! The `/incident` slash command: parsing, and answers for the caller.
 
-use incident_core::{IncidentFilter, IncidentState, ItemRef, render};
+use incident_core::{ItemRef, render};
 use mattermost_plugin_sdk::model::{AutocompleteData, Command, CommandResponse};
 
 use crate::manifest::{PLUGIN_ID, VERSION};
@@ -16,10 +16,15 @@ pub const TRIGGER: &str = "incident";
 pub const SUBCOMMANDS: &[(&str, &str, &str)] = &[
     ("start", "[name]", "Start an incident; without a name, a form asks for the details"),
     ("end", "[INC-0042]", "End the incident"),
-    ("list", "[active|ended|all]", "List the team's incidents"),
+    (
+        "list",
+        "[active|ended|all] [severity:P1] [status:…] [playbook:\"…\"] [commander:@user] [field:Name=value]",
+        "List the team's incidents (active ones unless a state or status is given), filtered by severity, status, playbook, commander and custom fields",
+    ),
     ("info", "[INC-0042]", "Show the incident's details and checklist"),
     ("rename", "[INC-0042] <new name>", "Rename the incident (the channel's display name follows)"),
     ("summary", "[INC-0042] [text]", "Replace the incident's summary, or show it"),
+    ("set", "[INC-0042] <field> [value]", "Set a custom field of the incident (from its playbook); without a value, clear it"),
     ("commander", "@user [INC-0042]", "Hand the incident to a new commander"),
     (
         "check",
@@ -104,6 +109,9 @@ pub fn registration() -> Command {
             }
             "rename" => {
                 sub = sub.with_text_arg("", "The incident's new name", "new name", true);
+            }
+            "set" => {
+                sub = sub.with_text_arg("", "The field and its value (without a value, it is cleared)", "field value", true);
             }
             "summary" => {
                 sub = sub.with_text_arg("", "The new summary (without one, the current summary is shown)", "text", true);
@@ -210,6 +218,7 @@ pub fn execute<M: Mattermost, D: Database>(service: &mut Service<'_, M, D>, at: 
     let result = match sub.as_str() {
         // Free text taken as typed (quotes, line breaks), not as words.
         "rename" | "summary" => edit(service, at, &sub, remainder(command, 2)),
+        "set" => crate::command::lists::set(service, at, remainder(command, 2)),
         _ => run(service, at, &sub, words),
     };
     match result {
@@ -259,33 +268,7 @@ fn run<M: Mattermost, D: Database>(
             let target = service.incident_for_command(user, at.team_id, at.channel_id, reference.as_deref())?;
             Ok(reply(render::info_text(&target.value, service.now, &usernames)))
         }
-        "list" => {
-            let state = match args.first().map(|s| s.to_lowercase()).as_deref() {
-                None | Some("active") => Some(IncidentState::Active),
-                Some("ended") => Some(IncidentState::Ended),
-                Some("all") => None,
-                Some(other) => {
-                    return Err(ServiceError::Invalid(format!("List `active`, `ended` or `all`, not `{}`.", short(other))));
-                }
-            };
-            let filter = IncidentFilter { team_id: Some(at.team_id.to_owned()), state, ..IncidentFilter::default() };
-            let (incidents, total) = service.list(user, &filter, 0, 20)?;
-            if incidents.is_empty() {
-                return Ok(reply("No incidents to show."));
-            }
-            let mut text = format!("#### Incidents ({} of {total})\n", incidents.len());
-            for i in &incidents {
-                let commander = usernames(&i.commander_id).unwrap_or_default();
-                let channel = service.mm.channel(&i.channel_id).map(|c| c.name).unwrap_or_default();
-                let state = if i.is_active() { "active" } else { "ended" };
-                text.push_str(&format!(
-                    "- {} **{}** ({state}) ~{channel}, commander @{commander}\n",
-                    i.reference(),
-                    render::safe(&i.name)
-                ));
-            }
-            Ok(reply(text))
-        }
+        "list" => crate::command::lists::list(service, at, &args),
         "commander" => {
             let reference = take_reference(&mut args);
             let name = args.first().ok_or_else(|| ServiceError::Invalid("Who? `/incident commander @user`.".into()))?;

@@ -34,6 +34,9 @@ pub fn open_start<M: Mattermost, D: Database>(service: &mut Service<'_, M, D>, f
         max_length: 100,
         ..DialogElement::default()
     };
+    // The form cannot change with the playbook chosen in it, so it offers the custom fields of
+    // the playbook it opens with (from a message); others are set later with `/incident set`.
+    let fields = playbooks.iter().find(|p| !form.playbook_id.is_empty() && p.id == form.playbook_id).map(|p| p.fields.as_slice());
     let request = OpenDialogRequest {
         trigger_id: form.trigger_id.to_owned(),
         url: format!("/plugins/{PLUGIN_ID}/api/v0/dialogs/start"),
@@ -70,12 +73,41 @@ pub fn open_start<M: Mattermost, D: Database>(service: &mut Service<'_, M, D>, f
                     optional: true,
                     ..DialogElement::default()
                 },
-            ],
+            ]
+            .into_iter()
+            .chain(fields.unwrap_or_default().iter().map(field_element))
+            .collect(),
             ..Dialog::default()
         },
     };
     service.mm.open_dialog(&request)
 }
+
+/// A custom field in the form, named `field:<name>` (Mattermost shows 24 characters of a label).
+fn field_element(field: &incident_core::fields::FieldDefinition) -> DialogElement {
+    use incident_core::fields::FieldKind;
+    let (element_type, subtype, data_source) = match field.kind {
+        FieldKind::Select => ("select", "", ""),
+        FieldKind::User => ("select", "", "users"),
+        FieldKind::Number => ("text", "number", ""),
+        FieldKind::Link => ("text", "url", ""),
+        FieldKind::Text => ("text", "", ""),
+    };
+    DialogElement {
+        name: format!("{FIELD_PREFIX}{}", field.name),
+        display_name: field.name.chars().take(24).collect(),
+        element_type: element_type.into(),
+        subtype: subtype.into(),
+        data_source: data_source.into(),
+        optional: true,
+        max_length: if field.kind == FieldKind::Link { 1000 } else { 200 },
+        options: field.options.iter().map(|o| DialogOption { text: o.clone(), value: o.clone() }).collect(),
+        ..DialogElement::default()
+    }
+}
+
+/// How the form names a custom field's element.
+const FIELD_PREFIX: &str = "field:";
 
 /// Turns a dialog submission (`model.SubmitDialogRequest` JSON) into a start request. The
 /// submitting user comes from the authenticated request, never from the body.
@@ -96,6 +128,22 @@ pub fn start_request(body: &Value) -> Result<StartRequest, ServiceError> {
         playbook_id: Some(text("playbook")).filter(|p| !p.is_empty()),
         channel_name: Some(text("channel_name")).filter(|c| !c.is_empty()),
         private: submission.get("private").and_then(|p| p.as_bool().or_else(|| p.as_str().map(|s| s == "true"))),
+        fields: submission
+            .as_object()
+            .map(|all| {
+                all.iter()
+                    .filter_map(|(key, value)| {
+                        let name = key.strip_prefix(FIELD_PREFIX)?;
+                        let value = match value {
+                            Value::String(t) => t.trim().to_owned(),
+                            Value::Number(n) => n.to_string(),
+                            _ => return None,
+                        };
+                        (!value.is_empty()).then(|| (name.to_owned(), value))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
         ..StartRequest::default()
     })
 }
@@ -108,6 +156,13 @@ pub fn errors_response(e: &ServiceError) -> Value {
         ServiceError::Invalid(m) if m.to_lowercase().contains("playbook") => "playbook",
         _ => "",
     };
+    // A refused custom field: under its own element.
+    if let ServiceError::Invalid(m) = e
+        && let Some(rest) = m.strip_prefix("Invalid field: ")
+        && let Some((name, _)) = rest.split_once(": ")
+    {
+        return json!({ "errors": { format!("{FIELD_PREFIX}{name}"): e.to_string() } });
+    }
     if field.is_empty() { json!({ "error": e.to_string() }) } else { json!({ "errors": { field: e.to_string() } }) }
 }
 

@@ -12,6 +12,7 @@ pub(crate) mod conduct;
 pub(crate) mod declare;
 pub(crate) mod dialog;
 pub(crate) mod editing;
+pub(crate) mod fields;
 pub(crate) mod learning_review;
 pub(crate) mod playbook_access;
 pub(crate) mod privacy;
@@ -160,6 +161,8 @@ struct Opening {
     severity: String,
     status: String,
     stakeholders: Vec<incident_core::stakeholders::Stakeholders>,
+    /// The start's custom field values, people resolved.
+    field_values: Vec<(String, String)>,
 }
 
 /// What starting an incident takes; everything but the name is optional.
@@ -175,6 +178,9 @@ pub struct StartRequest {
     pub private: Option<bool>,
     /// A configured severity; the least severe when absent.
     pub severity: Option<String>,
+    /// Values of the playbook's custom fields by name (any case); a user field takes
+    /// `@username` or a user id.
+    pub fields: std::collections::BTreeMap<String, String>,
 }
 
 pub struct Service<'a, M: Mattermost, D: Database> {
@@ -323,6 +329,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     pub fn list(&self, user_id: &str, filter: &IncidentFilter, page: usize, per_page: usize) -> Result<(Vec<Incident>, usize)> {
         let team = filter.team_id.clone().unwrap_or_default();
         self.require_team_member(&team, user_id)?;
+        self.prepare_facets(filter)?;
         // The page's public rows are re-checked against their channels; a correction is
         // followed by a fresh read, so the page and its total come from corrected data.
         for round in 1..=CORRECTION_ROUNDS {
@@ -391,6 +398,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             None => conduct.initial_severity().to_owned(),
         };
         let status = conduct.initial_status().to_owned();
+        let field_values = self.start_field_values(&request.team_id, playbook.as_ref(), &request.fields)?;
         // Dry run of the domain's own checks (summary, playbook) before anything exists.
         Incident::start(
             StartIncident {
@@ -404,6 +412,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                 reporter_id: user_id.to_owned(),
                 severity: severity.clone(),
                 status: status.clone(),
+                field_values: field_values.clone(),
             },
             playbook.as_ref(),
             self.ids,
@@ -412,7 +421,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
 
         let id = self.ids.new_id();
         let number = self.repo.reserve_incident(&id, &request.team_id, &name, user_id, self.now)?;
-        let opening = Opening { severity, status, stakeholders: self.stakeholder_rules()? };
+        let opening = Opening { severity, status, stakeholders: self.stakeholder_rules()?, field_values };
         match self.create_incident(user_id, &request, &id, number, &name, &commander_id, playbook.as_ref(), &opening) {
             Ok(incident) => Ok(self.run_start_commands(user_id, incident, playbook.as_ref())),
             Err(e) => {
@@ -473,6 +482,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                 reporter_id: user_id.to_owned(),
                 severity: opening.severity.clone(),
                 status: opening.status.clone(),
+                field_values: opening.field_values.clone(),
             },
             playbook,
             self.ids,

@@ -5,6 +5,7 @@
 //! update only applies to the revision that was read, so two people checking items at the same
 //! moment cannot overwrite each other (the loser retries on fresh data).
 
+use incident_core::filter::facets;
 use incident_core::{Incident, IncidentState, Playbook};
 use mattermost_plugin_sdk::store::{Rows, Statement, StoreError};
 
@@ -112,6 +113,9 @@ pub const MIGRATIONS: &[&str] = &[
         deleted_at INTEGER NOT NULL
     );
     CREATE INDEX deleted_incidents_by_team ON deleted_incidents (team_id, number);",
+    // 7: what the severity, status and custom field filters compare (incident_core::filter::facets),
+    // beside the document; NULL until filled in (store/incident_list.rs, `fill_facets`).
+    "ALTER TABLE incidents ADD COLUMN facets TEXT;",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -282,7 +286,7 @@ impl<'a, D: Database> Repo<'a, D> {
         let mut batch = vec![
             Statement::new(
                 "UPDATE incidents SET name = ?, state = 'active', commander_id = ?, channel_id = ?, playbook_id = ?,
-                     created_at = ?, doc = ?, search_text = ?, private = ?, revision = revision + 1
+                     created_at = ?, doc = ?, search_text = ?, facets = ?, private = ?, revision = revision + 1
                  WHERE id = ? AND state = 'starting'",
                 vec![
                     (&incident.name).into(),
@@ -292,6 +296,7 @@ impl<'a, D: Database> Repo<'a, D> {
                     incident.created_at.into(),
                     incident_doc(incident)?.into(),
                     search_text(incident).into(),
+                    facets(incident).into(),
                     i64::from(private).into(),
                     (&incident.id).into(),
                 ],
@@ -309,7 +314,7 @@ impl<'a, D: Database> Repo<'a, D> {
         let mut batch = vec![
             Statement::new(
                 "UPDATE incidents SET name = ?, state = ?, commander_id = ?, ended_at = ?, doc = ?, search_text = ?,
-                     revision = revision + 1
+                     facets = ?, revision = revision + 1
                  WHERE id = ? AND revision = ?",
                 vec![
                     (&incident.name).into(),
@@ -318,6 +323,7 @@ impl<'a, D: Database> Repo<'a, D> {
                     incident.ended_at.into(),
                     incident_doc(incident)?.into(),
                     search_text(incident).into(),
+                    facets(incident).into(),
                     (&incident.id).into(),
                     revision.into(),
                 ],

@@ -8,6 +8,7 @@ import {duration} from '../../time';
 import type {Incident} from '../../types/incident';
 import {ChannelLink} from '../channel_link';
 import {CLS, ErrorBanner, UserName, closeOnEscape, errorMessage} from '../common';
+import {FieldTerms} from '../fields';
 import {ReportSection} from '../report_section';
 
 import {DeleteIncidentDialog} from './delete_dialog';
@@ -123,6 +124,7 @@ export function PageDetail({incidentId, events, now, teamName, myUserId, onClose
                                 duration: duration(incident.ended_at - incident.created_at, t),
                             }), {time: <LocalTime at={incident.ended_at}/>}) : t('page.activeFor', 'Active for {duration}', {duration: duration(now - incident.created_at, t)})}
                         </dd>
+                        <FieldTerms incident={incident}/>
                     </dl>
                     <h3 className={`${CLS}-page__h3`}>{t('field.summary', 'Summary')}</h3>
                     <p className={`${CLS}-page__summary${incident.summary ? '' : ` ${CLS}-muted`}`}>{incident.summary || t('field.noSummary', 'No summary yet.')}</p>

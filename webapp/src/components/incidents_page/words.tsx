@@ -92,6 +92,11 @@ export function TimelineWords({actor, kind}: {actor: React.ReactNode; kind: Time
             {actor, from: q(kind.from), to: q(kind.to)});
     case 'item_moved':
         return fill(t('timeline.itemMoved', '{actor} moved {title}', slots('actor', 'title')), {actor, title: q(kind.title)});
+    case 'field_set':
+        return kind.value === null || kind.value === undefined ?
+            fill(t('timeline.fieldCleared', '{actor} cleared {name}', slots('actor', 'name')), {actor, name: q(kind.name)}) :
+            fill(t('timeline.fieldSet', '{actor} set {name} to {value}', slots('actor', 'name', 'value')),
+                {actor, name: q(kind.name), value: kind.kind === 'user' ? who(kind.value) : q(kind.value)});
     case 'incident_paused':
         return fill(t('timeline.paused', '{actor} paused the incident: {reason}', slots('actor', 'reason')), {actor, reason: q(kind.reason)});
     case 'incident_resumed':
