@@ -57,7 +57,7 @@ func TestStartCommandsAndConditionalItems(t *testing.T) {
 	if items[1].Applies == nil || *items[1].Applies {
 		t.Errorf("the P1 item applies at the initial severity: %+v", items[1])
 	}
-	replyHas(t, "check 2", s.cmd(t, s.alice, s.team, inc.ChannelID, "/incident check 2"), "applies only at severity P1")
+	replyHas(t, "check 2", s.cmd(t, s.alice, s.team, inc.ChannelID, "/incident check 2"), "applies only when the severity is P1")
 	s.cmd(t, s.alice, s.team, inc.ChannelID, "/incident severity P1")
 	if it := s.get(t, s.alice, inc.ID).items()[1]; it.Applies != nil {
 		t.Errorf("the P1 item does not apply at P1: %+v", it)

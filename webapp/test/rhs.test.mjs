@@ -500,7 +500,7 @@ for (const react of REACT_VERSIONS) {
             await region.getByRole('heading', {name: 'Conditional drill', level: 2}).waitFor();
             await region.getByRole('checkbox', {name: 'Say it is a drill'}).waitFor();
             assert.equal(await region.getByRole('checkbox', {name: 'Call the CTO'}).count(), 0);
-            await region.getByText('1 item applies only at another severity.').waitFor();
+            await region.getByText('1 item does not apply to this incident now.').waitFor();
             assert.equal(await region.getByRole('button', {name: /^Drill \d/}).innerText(), 'Drill\n0/1');
             const raised = await api('alice', 'POST', `/incidents/${started.data.id}/severity`, {severity: 'P1'});
             assert.equal(raised.status, 200, JSON.stringify(raised.data));

@@ -63,7 +63,7 @@ pub enum DomainError {
 
     #[error("There is no checklist item {0}.")]
     NoSuchItem(ItemRef),
-    #[error("Checklist item {item} applies only at {condition}; change the severity first.")]
+    #[error("Checklist item {item} applies only when {condition}.")]
     ItemNotApplicable { item: ItemRef, condition: String },
     #[error("There is no checklist section \"{0}\".")]
     NoSuchSection(String),

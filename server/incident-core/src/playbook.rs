@@ -160,7 +160,7 @@ impl Playbook {
                     validate_command(command).map_err(|reason| invalid(format!("{at}'s command: {reason}")))?;
                 }
                 if let Some(condition) = &item.condition {
-                    condition.normalised().map_err(|reason| invalid(format!("{at}'s condition: {reason}")))?;
+                    condition.normalised(&self.fields).map_err(|reason| invalid(format!("{at}'s condition: {reason}")))?;
                 }
                 if item.run_at_start && item.command.as_deref().is_none_or(|c| c.trim().is_empty()) {
                     return Err(invalid(format!("{at} runs its command at the start but has no command.")));
@@ -214,7 +214,7 @@ impl Playbook {
                             default_assignee_id: non_blank(&item.default_assignee_id),
                             command: non_blank(&item.command),
                             due_after_minutes: item.due_after_minutes,
-                            condition: item.condition.as_ref().map(|c| c.normalised().unwrap_or_else(|_| c.clone())),
+                            condition: item.condition.as_ref().map(|c| c.normalised(&self.fields).unwrap_or_else(|_| c.clone())),
                             run_at_start: item.run_at_start,
                         })
                         .collect(),

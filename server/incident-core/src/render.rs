@@ -59,8 +59,8 @@ pub fn checklist_markdown(incident: &Incident, now_ms: i64, usernames: Usernames
     }
     let left_out = incident.items_not_applying();
     if left_out > 0 {
-        let (count, verb) = if left_out == 1 { ("1 item".to_string(), "applies") } else { (format!("{left_out} items"), "apply") };
-        out.push_str(&format!("_{count} of the playbook {verb} only at another severity._\n"));
+        let (count, verb) = if left_out == 1 { ("1 item".to_string(), "does") } else { (format!("{left_out} items"), "do") };
+        out.push_str(&format!("_{count} of the playbook {verb} not apply to this incident now._\n"));
     }
     out
 }

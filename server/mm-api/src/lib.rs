@@ -10,8 +10,8 @@ mod wire;
 
 use gobwire::{Decode, Dynamic, Encode, Interface};
 use mm_model::{
-    AppError, Bot, Channel, ChannelMember, Command, CommandArgs, CommandResponse, Group, OpenDialogRequest, Post, PostList, Props, Team, TeamMember, User,
-    WebsocketBroadcast,
+    AppError, Bot, Channel, ChannelMember, Command, CommandArgs, CommandResponse, Group, OpenDialogRequest, Post, PostList,
+    Props, Team, TeamMember, User, WebsocketBroadcast,
 };
 
 pub use driver::{DriverClient, DriverError, DriverValue, QueryResult};

@@ -1,8 +1,8 @@
 //! The typed Mattermost plugin API, as a guest calls it.
 
 use mm_model::{
-    AppError, Bot, Channel, ChannelMember, Command, CommandArgs, CommandResponse, Group, OpenDialogRequest, Post, PostList, Props, Team, TeamMember, User,
-    WebsocketBroadcast,
+    AppError, Bot, Channel, ChannelMember, Command, CommandArgs, CommandResponse, Group, OpenDialogRequest, Post, PostList,
+    Props, Team, TeamMember, User, WebsocketBroadcast,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;

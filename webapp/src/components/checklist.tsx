@@ -782,7 +782,7 @@ export function ChecklistSectionView({section, index, readOnly, now, busyItem, o
                 )}
                 {leftOut > 0 && (
                     <p className={`${CLS}-muted ${CLS}-small ${CLS}-items-empty`}>
-                        {t('checklist.leftOut', '{count, plural, one {# item applies} other {# items apply}} only at another severity.', {count: leftOut})}
+                        {t('checklist.leftOut', '{count, plural, one {# item does} other {# items do}} not apply to this incident now.', {count: leftOut})}
                     </p>
                 )}
                 {!readOnly && (adding ? (

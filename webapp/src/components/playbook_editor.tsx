@@ -7,6 +7,7 @@ import type {Playbook, PlaybookItem, PlaybookSection} from '../types/incident';
 
 import {ChannelName, ChannelSearch} from './channel_search';
 import {CLS, ErrorBanner, UserName, errorMessage, useMounted} from './common';
+import {ConditionInputs} from './item_condition';
 import {PlaybookFieldsEditor} from './playbook_fields';
 import {UserPicker} from './user_picker';
 
@@ -363,16 +364,12 @@ export function PlaybookEditor({teamId, playbook, onDone}: Props): React.ReactEl
                                                         onChange={(e) => setItem(s, n, {due_after_minutes: e.target.value === '' ? null : Number(e.target.value)})}
                                                     />
                                                 </label>
-                                                <label className={`${CLS}-field ${CLS}-editor__due`}>
-                                                    <span className={`${CLS}-small ${CLS}-muted`}>{t('editor.onlyAt', 'Only at severities (optional)')}</span>
-                                                    <input
-                                                        className={`${CLS}-input ${CLS}-input--small`}
-                                                        value={item.condition?.severities.join(', ') ?? ''}
-                                                        placeholder='P1, P2'
-                                                        aria-label={t('editor.onlyAtFor', 'Severities at which {item} applies', {item: itemName})}
-                                                        onChange={(e) => setItem(s, n, {condition: e.target.value.trim() ? {severities: e.target.value.split(',')} : null})}
-                                                    />
-                                                </label>
+                                                <ConditionInputs
+                                                    condition={item.condition ?? null}
+                                                    fields={(draft.fields ?? []).map((f) => f.name).filter(Boolean)}
+                                                    itemName={itemName}
+                                                    onChange={(condition) => setItem(s, n, {condition})}
+                                                />
                                                 <label className={`${CLS}-check-field ${CLS}-small`}>
                                                     <input
                                                         type='checkbox'

@@ -30,7 +30,7 @@ export interface ChecklistItem {
     last_run_by?: string | null;
     // false when the item does not apply at the incident's current severity (it is left out).
     applies?: boolean;
-    condition?: {severities: string[]} | null;
+    condition?: ItemCondition | null;
 }
 
 export interface ChecklistSection {
@@ -158,6 +158,12 @@ export interface User {
     is_bot?: boolean;
 }
 
+export interface ItemCondition {
+    severities?: string[];
+    field?: string | null;
+    values?: string[];
+}
+
 export interface PlaybookItem {
     title: string;
     description: string;
@@ -165,8 +171,9 @@ export interface PlaybookItem {
     command: string | null;
     // Due this many minutes after the incident starts.
     due_after_minutes?: number | null;
-    // The item applies only while the incident's severity is one of these.
-    condition?: {severities: string[]} | null;
+    // The item applies only while the incident's severity is one of `severities`, or while the
+    // custom field `field` has one of `values` (any value when there are none).
+    condition?: ItemCondition | null;
     // Its command runs in the incident channel, as the starter, when the incident starts.
     run_at_start?: boolean;
 }

@@ -435,7 +435,8 @@ fn run<M: Mattermost, D: Database>(
                 [word] if word == "archive" => true,
                 _ => {
                     return Err(ServiceError::Invalid(
-                        "Write `/incident delete INC-0042`, or `/incident delete INC-0042 archive` to archive its channel too.".into(),
+                        "Write `/incident delete INC-0042`, or `/incident delete INC-0042 archive` to archive its channel too."
+                            .into(),
                     ));
                 }
             };

@@ -111,7 +111,11 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             let permission = match channel.as_ref().map(|c| c.channel_type.as_str()) {
                 Some("O") => "delete_public_channel",
                 Some("P") => "delete_private_channel",
-                _ => return Err(ServiceError::Invalid("The incident's channel is already archived (or gone): delete without archiving.".into())),
+                _ => {
+                    return Err(ServiceError::Invalid(
+                        "The incident's channel is already archived (or gone): delete without archiving.".into(),
+                    ));
+                }
             };
             if !self.mm.has_channel_permission(user_id, &incident.channel_id, permission) {
                 return Err(ServiceError::Forbidden(
@@ -149,7 +153,11 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             && match self.mm.archive_channel(&incident.channel_id) {
                 Ok(()) => true,
                 Err(e) => {
-                    eprintln!("[WARN] incident {} deleted, its channel {} not archived: {e}", incident.reference(), incident.channel_id);
+                    eprintln!(
+                        "[WARN] incident {} deleted, its channel {} not archived: {e}",
+                        incident.reference(),
+                        incident.channel_id
+                    );
                     false
                 }
             };

@@ -39,7 +39,11 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                     let item = ItemRef::Id(item_id);
                     match self.change(user_id, &incident.id, |i, _, now| i.record_command_run(&actor, item.clone(), now)) {
                         Ok((updated, _)) => incident = updated,
-                        Err(e) => self.tell(user_id, &incident.channel_id, format!("Item {number}'s start command ran, but could not be recorded: {e}")),
+                        Err(e) => self.tell(
+                            user_id,
+                            &incident.channel_id,
+                            format!("Item {number}'s start command ran, but could not be recorded: {e}"),
+                        ),
                     }
                 }
                 Some(reason) => self.tell(
