@@ -72,6 +72,12 @@ pub struct Incident {
     /// Time spent paused in earlier, finished pauses (ms): left out of time to resolve.
     #[serde(default)]
     pub paused_ms: i64,
+    /// The on-call pages sent for it (PagerDuty, Opsgenie), open until resolved.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pages: Vec<crate::paging::Page>,
+    /// Its public incident on the team's status page, once an update was mirrored there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_page: Option<crate::paging::StatusPageIncident>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -174,6 +180,8 @@ impl Incident {
             impact_ended_at: None,
             paused: None,
             paused_ms: 0,
+            pages: Vec::new(),
+            status_page: None,
         };
         let reporter = incident.reporter_id.clone();
         incident.record(

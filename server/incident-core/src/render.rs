@@ -8,6 +8,7 @@
 use crate::checklist::{ChecklistItem, ItemState};
 use crate::incident::{Incident, IncidentState};
 use crate::time_fmt;
+use crate::paging::{PagingAction, StatusPageAction};
 use crate::timeline::{TimelineEvent, TimelineEventKind};
 
 /// Maps a user id to a username (without `@`), or `None` when unknown.
@@ -367,6 +368,18 @@ fn describe(
         EventHidden { .. } => "hid an event from the timeline".to_string(),
         ImpactStarted { at } => format!("recorded that customer impact started at {}", time_fmt::utc_timestamp(*at)),
         ImpactEnded { at } => format!("recorded that customer impact ended at {}", time_fmt::utc_timestamp(*at)),
+        Paged { service, provider } => format!("paged the on-call of {} ({})", safe(service), provider.label()),
+        PageResolved { service, provider } => format!("resolved the page of {} ({})", safe(service), provider.label()),
+        StatusPageMirrored { action, status } => match action {
+            StatusPageAction::Created => format!("created the public incident on the status page ({})", safe(status)),
+            StatusPageAction::Updated => format!("updated the public incident on the status page ({})", safe(status)),
+            StatusPageAction::Resolved => "resolved the public incident on the status page".to_string(),
+        },
+        PagingFailed { action, service, reason } => match action {
+            PagingAction::Page => format!("could not page the on-call of {}: {}", safe(service), safe(reason)),
+            PagingAction::Resolve => format!("could not resolve the page of {}: {}", safe(service), safe(reason)),
+            PagingAction::StatusPage => format!("could not update the status page: {}", safe(reason)),
+        },
         PostAdded { author_id, note, .. } if note.is_empty() => {
             format!("added a message by {} to the timeline", mention(author_id, usernames))
         }
