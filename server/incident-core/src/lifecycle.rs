@@ -36,6 +36,8 @@ pub struct UpdateDraft {
     pub impact: String,
     pub message: String,
     pub next_update_at: Option<i64>,
+    /// Also mirror it to the team's status page (the guest does; the record is the same).
+    pub statuspage: bool,
 }
 
 fn level<'a>(levels: &'a [Level], found: Option<&'a Level>, kind: &'static str, name: &str) -> Result<&'a Level, DomainError> {

@@ -106,6 +106,9 @@ fn dispatch<M: Mattermost, D: Database>(
     if let Some(reply) = crate::api::edit::dispatch(s, user, method, path, request) {
         return reply;
     }
+    if let Some(reply) = crate::api::paging::dispatch(s, user, method, path, request) {
+        return reply;
+    }
     match (method, path) {
         ("GET", ["api", "v0", "health"]) => ok(json!({"status": "ok", "plugin_id": PLUGIN_ID, "version": VERSION,
             "interface": mattermost_plugin_sdk::INTERFACE_VERSION})),

@@ -5,6 +5,7 @@
 //! below it depends on this layer.
 
 pub(crate) mod learning_review;
+pub(crate) mod paging;
 pub(crate) mod router;
 
 pub(crate) use router::{Invocation, Outcome, TRIGGER, execute, registration, reply};

@@ -34,7 +34,12 @@ pub const SUBCOMMANDS: &[(&str, &str, &str)] = &[
     ("tasks", "", "List your open checklist items across the team's active incidents"),
     ("severity", "[level] [INC-0042]", "Show the severity levels, or raise or lower the incident's"),
     ("status", "[status] [INC-0042]", "Show the statuses, or move the incident on (the last one resolves it)"),
-    ("update", "[message]", "Post a status update in the channel and the announcement channels (a form without a message)"),
+    (
+        "update",
+        "[--statuspage] [message]",
+        "Post a status update in the channel and the announcement channels (a form without a message); --statuspage mirrors it to the team's status page",
+    ),
+    ("page", "[<service>|resolve] [INC-0042]", "Page a service's on-call (PagerDuty, Opsgenie), list the services, or retry failed resolves"),
     ("role", "<role> @user|none [INC-0042]", "Give a role (or take it back with none)"),
     ("claim", "<role> [INC-0042]", "Take a role yourself"),
     ("reopen", "[INC-0042]", "Reopen a resolved incident"),
@@ -169,7 +174,7 @@ pub(crate) fn reply(text: impl Into<String>) -> Outcome {
 }
 
 /// Takes a leading `INC-…` reference off the arguments, if there is one.
-fn take_reference(args: &mut Vec<String>) -> Option<String> {
+pub(crate) fn take_reference(args: &mut Vec<String>) -> Option<String> {
     // `get`, not indexing: the fourth byte may be inside a character (`/incident end aéé`).
     let i = args.iter().position(|a| a.len() > 4 && a.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("inc-")))?;
     Some(args.remove(i))
@@ -251,8 +256,13 @@ fn run<M: Mattermost, D: Database>(
         "end" => {
             let reference = take_reference(&mut args);
             let target = service.incident_for_command(user, at.team_id, at.channel_id, reference.as_deref())?;
+            let before = target.value.timeline.len();
             let incident = service.end(user, &target.value.id)?;
-            Ok(reply(format!("Ended {} **{}**.", incident.reference(), render::safe(&incident.name))))
+            let mut said = format!("Ended {} **{}**.", incident.reference(), render::safe(&incident.name));
+            for failure in crate::service::paging::failures_since(&incident, before) {
+                said.push_str(&format!("\n{failure}"));
+            }
+            Ok(reply(said))
         }
         "info" => {
             let reference = take_reference(&mut args);
@@ -520,6 +530,10 @@ fn run<M: Mattermost, D: Database>(
                 }
                 _ => None,
             };
+            let statuspage = args.first().is_some_and(|a| a.eq_ignore_ascii_case("--statuspage"));
+            if statuspage {
+                args.remove(0);
+            }
             let message = args.join(" ");
             let target = service.incident_for_command(user, at.team_id, at.channel_id, reference.as_deref())?;
             if message.trim().is_empty() {
@@ -529,14 +543,22 @@ fn run<M: Mattermost, D: Database>(
                     ));
                 }
                 let statuses: Vec<String> = service.conduct()?.statuses.into_iter().map(|l| l.name).collect();
-                crate::service::dialog::open_update(service.mm, &target.value, &statuses, at.trigger_id)
+                let statuspage = service.paging_config(&target.value.team_id)?.statuspage.is_some();
+                crate::service::dialog::open_update(service.mm, &target.value, &statuses, statuspage, at.trigger_id)
                     .map_err(|e| ServiceError::Internal(format!("cannot open the form: {e}")))?;
                 return Ok(Outcome::Reply(Box::default()));
             }
-            let draft = incident_core::lifecycle::UpdateDraft { message, ..Default::default() };
+            let draft = incident_core::lifecycle::UpdateDraft { message, statuspage, ..Default::default() };
+            let before = target.value.timeline.len();
             let incident = service.post_update(user, &target.value.id, &draft)?;
-            Ok(reply(format!("Update posted for {}.", incident.reference())))
+            let mut said = format!("Update posted for {}.", incident.reference());
+            // A page or mirror that failed is on the timeline; the author hears it here too.
+            for failure in crate::service::paging::failures_since(&incident, before) {
+                said.push_str(&format!("\n{failure}"));
+            }
+            Ok(reply(said))
         }
+        "page" => crate::command::paging::run(service, at, args),
         "timeline" | "decision" | "hypothesis" | "keyevent" | "impact" | "action" | "actions" | "report" | "transcript" => {
             crate::command::learning_review::run(service, at, sub, args)
         }

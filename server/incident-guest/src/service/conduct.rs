@@ -86,7 +86,8 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     pub fn change_status(&mut self, user_id: &str, incident_id: &str, status: &str) -> Result<Incident> {
         let conduct = self.conduct()?;
         let actor = user_id.to_owned();
-        Ok(self.change(user_id, incident_id, |i, _, now| i.change_status(&actor, &conduct, status, now))?.0)
+        let incident = self.change(user_id, incident_id, |i, _, now| i.change_status(&actor, &conduct, status, now))?.0;
+        Ok(self.after_end(user_id, incident, None))
     }
 
     /// Deletes an incident: team and system admins only (issue 17). The record goes (its
@@ -177,6 +178,15 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     /// Posts a status update in the incident channel and the announcement channels.
     pub fn post_update(&mut self, user_id: &str, incident_id: &str, draft: &UpdateDraft) -> Result<Incident> {
         let conduct = self.conduct()?;
+        if draft.statuspage {
+            let team = self.incident(user_id, incident_id)?.value.team_id;
+            if self.paging_config(&team)?.statuspage.is_none() {
+                return Err(ServiceError::Invalid(
+                    "This team has no status page to mirror the update to; a team or system admin can set one (Incidents > Paging)."
+                        .into(),
+                ));
+            }
+        }
         let actor = user_id.to_owned();
         let (incident, _) = self.change(user_id, incident_id, |i, ids, now| i.post_update(&actor, &conduct, draft, ids, now))?;
         if let Some(update) = incident.last_update() {
@@ -202,7 +212,18 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                 }
             }
         }
-        Ok(incident)
+        // Opted in: the update goes to the team's status page too (created the first time). A
+        // failure is recorded on the timeline and in the channel; the update stands.
+        let mirrored = draft.statuspage.then_some(draft.message.as_str());
+        let incident = match mirrored {
+            Some(message) if incident.is_active() => match self.mirror(user_id, &incident, message) {
+                Ok(mirrored) => mirrored,
+                // Read again: the failure is on the timeline now.
+                Err(_) => self.incident(user_id, &incident.id).map(|v| v.value).unwrap_or(incident),
+            },
+            _ => incident,
+        };
+        Ok(self.after_end(user_id, incident, mirrored))
     }
 
     /// Following an incident: its status updates by direct message. Anyone who may see the

@@ -13,6 +13,7 @@ pub(crate) mod declare;
 pub(crate) mod dialog;
 pub(crate) mod editing;
 pub(crate) mod learning_review;
+pub(crate) mod paging;
 pub(crate) mod playbook_access;
 pub(crate) mod privacy;
 pub(crate) mod scheduled;
@@ -87,6 +88,10 @@ pub enum ServiceError {
     TooManyRequests(String),
     #[error("{0}")]
     Internal(String),
+    /// A provider the plugin called for the user (a pager, the status page) did not accept the
+    /// request; what the user asked of the incident itself is saved.
+    #[error("{0}")]
+    Upstream(String),
     /// The database cannot be used (full disk, read-only file): the host's message names the
     /// file and the fix, so it is shown as it is.
     #[error("Incident Response cannot use its database: {0}")]
@@ -102,6 +107,7 @@ impl ServiceError {
             ServiceError::Conflict(_) => 409,
             ServiceError::TooManyRequests(_) => 429,
             ServiceError::Internal(_) => 500,
+            ServiceError::Upstream(_) => 502,
             ServiceError::Unavailable(_) => 503,
         }
     }
@@ -401,7 +407,8 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         let number = self.repo.reserve_incident(&id, &request.team_id, &name, user_id, self.now)?;
         let opening = Opening { severity, status, stakeholders: self.stakeholder_rules()? };
         match self.create_incident(user_id, &request, &id, number, &name, &commander_id, playbook.as_ref(), &opening) {
-            Ok(incident) => Ok(incident),
+            // The on-call of the services set for this severity is paged once the incident exists.
+            Ok(incident) => Ok(self.page_on_declare(user_id, incident)),
             Err(e) => {
                 let _ = self.repo.release_reservation(&id);
                 Err(e)
@@ -604,7 +611,8 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     pub fn end(&mut self, user_id: &str, incident_id: &str) -> Result<Incident> {
         let actor = user_id.to_owned();
         let conduct = self.conduct()?;
-        Ok(self.change(user_id, incident_id, |i, _, now| i.resolve(&actor, &conduct, now))?.0)
+        let incident = self.change(user_id, incident_id, |i, _, now| i.resolve(&actor, &conduct, now))?.0;
+        Ok(self.after_end(user_id, incident, None))
     }
 
     /// Bringing someone into the channel takes what Mattermost asks of it
