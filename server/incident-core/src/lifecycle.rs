@@ -300,6 +300,7 @@ mod tests {
             impact: "Checkout fails for 5% of users".into(),
             message: "  Rolled back the 14:05 deploy.  ".into(),
             next_update_at: Some(1_000),
+            statuspage: false,
         };
         let id = i.post_update("bob", &conduct(), &draft, &mut ids, 100).expect("update");
         let u = i.last_update().expect("kept");

@@ -157,7 +157,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         let name = paging::normalize_service_name(service_name).map_err(|e| ServiceError::Invalid(e.to_string()))?;
         let Some(service) = config.service(&name).cloned() else {
             let known: Vec<&str> = config.services.iter().map(|s| s.name.as_str()).collect();
-            return Err(ServiceError::NotFound(if known.is_empty() {
+            return Err(ServiceError::Invalid(if known.is_empty() {
                 "This team has no services to page; a team or system admin can add them (Incidents > Paging).".into()
             } else {
                 format!("There is no service \"{name}\" to page; choose one of {}.", known.join(", "))
