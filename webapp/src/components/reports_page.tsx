@@ -10,6 +10,7 @@ import type {Store} from '../types/mattermost';
 
 import {CLS, ErrorBanner, errorMessage} from './common';
 import {PageNav} from './page_nav';
+import {PagingSettingsCard} from './paging_settings';
 
 // Bars of one number per period, drawn in SVG with the theme's colours. The numbers are also in
 // the table under it, so the chart is an image with a summary for screen readers.
@@ -212,6 +213,7 @@ export function ReportsPage({store}: {store: Store}): React.ReactElement {
                         </section>
                     </div>
                 )}
+                {teamId && <PagingSettingsCard teamId={teamId}/>}
             </div>
         </div>
     );

@@ -15,7 +15,7 @@ pub fn run<M: Mattermost, D: Database>(
     let Some(what) = args.first().cloned() else {
         let (services, statuspage) = service.pageable_services(user, at.team_id)?;
         let mut text = if services.is_empty() {
-            "This team has no services to page; a team or system admin can add them on the incidents page (Paging).".to_owned()
+            "This team has no services to page; a team or system admin can add them on the reports page (Paging).".to_owned()
         } else {
             format!("Services you can page: {}. Page one with `/incident page <service>`.", services.join(", "))
         };

@@ -182,7 +182,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             let team = self.incident(user_id, incident_id)?.value.team_id;
             if self.paging_config(&team)?.statuspage.is_none() {
                 return Err(ServiceError::Invalid(
-                    "This team has no status page to mirror the update to; a team or system admin can set one (Incidents > Paging)."
+                    "This team has no status page to mirror the update to; a team or system admin can set one (Reports page, Paging)."
                         .into(),
                 ));
             }

@@ -158,7 +158,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         let Some(service) = config.service(&name).cloned() else {
             let known: Vec<&str> = config.services.iter().map(|s| s.name.as_str()).collect();
             return Err(ServiceError::Invalid(if known.is_empty() {
-                "This team has no services to page; a team or system admin can add them (Incidents > Paging).".into()
+                "This team has no services to page; a team or system admin can add them (Reports page, Paging).".into()
             } else {
                 format!("There is no service \"{name}\" to page; choose one of {}.", known.join(", "))
             }));
@@ -278,7 +278,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         let config = self.paging_config(&incident.team_id)?;
         let Some(page) = config.statuspage.clone() else {
             return Err(ServiceError::Invalid(
-                "This team has no status page; a team or system admin can set one (Incidents > Paging).".into(),
+                "This team has no status page; a team or system admin can set one (Reports page, Paging).".into(),
             ));
         };
         let endpoints = self.endpoints()?;
