@@ -16,8 +16,8 @@ use crate::incident::{Incident, require};
 use crate::timeline::TimelineEventKind;
 
 pub use requests::{
-    Endpoints, OutgoingRequest, dedup_key, failure_reason, opsgenie_close, opsgenie_create, pagerduty_resolve,
-    pagerduty_trigger, statuspage_create, statuspage_incident_id, statuspage_status, statuspage_update,
+    Endpoints, OutgoingRequest, dedup_key, failure_reason, opsgenie_close, opsgenie_create, pagerduty_resolve, pagerduty_trigger,
+    statuspage_create, statuspage_incident_id, statuspage_status, statuspage_update,
 };
 
 /// Services a team may configure: enough for every on-call rotation, few enough to read.
@@ -126,9 +126,7 @@ pub fn normalize_service_name(raw: &str) -> Result<String, InvalidPagingConfig> 
 fn check_key(key: &str, what: &str) -> Result<String, InvalidPagingConfig> {
     let key = key.trim();
     if key.is_empty() || key.len() > MAX_KEY_CHARS || !key.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(invalid(format!(
-            "the {what} must be 1 to {MAX_KEY_CHARS} visible ASCII characters without spaces"
-        )));
+        return Err(invalid(format!("the {what} must be 1 to {MAX_KEY_CHARS} visible ASCII characters without spaces")));
     }
     Ok(key.to_owned())
 }
@@ -322,8 +320,7 @@ impl Incident {
         require(actor_id, "actor")?;
         match (action, created) {
             (StatusPageAction::Created, Some((page_id, incident_id))) => {
-                self.status_page =
-                    Some(StatusPageIncident { page_id, incident_id, created_at: now_ms, resolved_at: None });
+                self.status_page = Some(StatusPageIncident { page_id, incident_id, created_at: now_ms, resolved_at: None });
             }
             (StatusPageAction::Created, None) => return Err(DomainError::MissingField("status page incident id")),
             (_, _) if self.status_page.is_none() => {

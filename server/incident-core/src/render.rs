@@ -7,8 +7,8 @@
 
 use crate::checklist::{ChecklistItem, ItemState};
 use crate::incident::{Incident, IncidentState};
-use crate::time_fmt;
 use crate::paging::{PagingAction, StatusPageAction};
+use crate::time_fmt;
 use crate::timeline::{TimelineEvent, TimelineEventKind};
 
 /// Maps a user id to a username (without `@`), or `None` when unknown.

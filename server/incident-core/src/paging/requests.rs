@@ -209,7 +209,13 @@ pub fn statuspage_status(status: &str, ended: bool) -> &'static str {
 
 /// `POST /v1/pages/{page_id}/incidents` (`Authorization: OAuth …`): the public incident, named
 /// as the incident, with the mirrored update as its first message.
-pub fn statuspage_create(endpoints: &Endpoints, page: &StatusPageConfig, name: &str, status: &str, body: &str) -> OutgoingRequest {
+pub fn statuspage_create(
+    endpoints: &Endpoints,
+    page: &StatusPageConfig,
+    name: &str,
+    status: &str,
+    body: &str,
+) -> OutgoingRequest {
     OutgoingRequest {
         method: "POST",
         url: format!("{}/v1/pages/{}/incidents", endpoints.statuspage, percent_encode(&page.page_id)),
@@ -219,7 +225,13 @@ pub fn statuspage_create(endpoints: &Endpoints, page: &StatusPageConfig, name: &
 }
 
 /// `PATCH /v1/pages/{page_id}/incidents/{incident_id}`: a new status and message.
-pub fn statuspage_update(endpoints: &Endpoints, page: &StatusPageConfig, incident_id: &str, status: &str, body: &str) -> OutgoingRequest {
+pub fn statuspage_update(
+    endpoints: &Endpoints,
+    page: &StatusPageConfig,
+    incident_id: &str,
+    status: &str,
+    body: &str,
+) -> OutgoingRequest {
     OutgoingRequest {
         method: "PATCH",
         url: format!(

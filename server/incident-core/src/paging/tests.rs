@@ -116,7 +116,12 @@ fn the_public_view_shows_that_keys_exist_never_the_keys() {
     assert_eq!(view["services"][0]["key"], json!({"configured": true, "last4": "CDEF"}));
     assert_eq!(view["statuspage"]["key"], json!({"configured": true, "last4": "cdef"}));
     let short = PagingConfig {
-        services: vec![PagingService { name: "a".into(), provider: Provider::Pagerduty, key: "short-key".into(), page_on: vec![] }],
+        services: vec![PagingService {
+            name: "a".into(),
+            provider: Provider::Pagerduty,
+            key: "short-key".into(),
+            page_on: vec![],
+        }],
         statuspage: None,
     };
     assert_eq!(short.public_view()["services"][0]["key"], json!({"configured": true}), "a short key shows nothing of itself");
@@ -149,7 +154,10 @@ fn updates_keep_stored_keys_check_names_and_severities_and_refuse_bad_ones() {
     assert!(bad(json!({"services": [{"name": "new", "provider": "pagerduty"}]})).contains("needs a key"));
     assert!(bad(json!({"services": [{"name": "a b", "provider": "pagerduty", "key": "k"}]})).contains("service name"));
     assert!(bad(json!({"services": [{"name": "x", "provider": "opsgenie", "key": "k\r\nX-Evil: 1"}]})).contains("visible ASCII"));
-    assert!(bad(json!({"services": [{"name": "db", "provider": "pagerduty"}, {"name": "DB", "provider": "pagerduty"}]})).contains("twice"));
+    assert!(
+        bad(json!({"services": [{"name": "db", "provider": "pagerduty"}, {"name": "DB", "provider": "pagerduty"}]}))
+            .contains("twice")
+    );
     assert!(bad(json!({"services": [{"name": "db", "provider": "pagerduty", "page_on": ["SEV9"]}]})).contains("not a severity"));
     assert!(bad(json!({"statuspage": {"page_id": "../x", "key": "k"}})).contains("page id"));
     let none: PagingConfigUpdate = serde_json::from_value(json!({"statuspage": {"page_id": "abc"}})).expect("shape");

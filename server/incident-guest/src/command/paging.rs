@@ -20,7 +20,9 @@ pub fn run<M: Mattermost, D: Database>(
             format!("Services you can page: {}. Page one with `/incident page <service>`.", services.join(", "))
         };
         if statuspage {
-            text.push_str("\nStatus updates can be mirrored to the team's status page: `/incident update --statuspage <message>`.");
+            text.push_str(
+                "\nStatus updates can be mirrored to the team's status page: `/incident update --statuspage <message>`.",
+            );
         }
         return Ok(reply(text));
     };

@@ -39,7 +39,11 @@ pub const SUBCOMMANDS: &[(&str, &str, &str)] = &[
         "[--statuspage] [message]",
         "Post a status update in the channel and the announcement channels (a form without a message); --statuspage mirrors it to the team's status page",
     ),
-    ("page", "[<service>|resolve] [INC-0042]", "Page a service's on-call (PagerDuty, Opsgenie), list the services, or retry failed resolves"),
+    (
+        "page",
+        "[<service>|resolve] [INC-0042]",
+        "Page a service's on-call (PagerDuty, Opsgenie), list the services, or retry failed resolves",
+    ),
     ("role", "<role> @user|none [INC-0042]", "Give a role (or take it back with none)"),
     ("claim", "<role> [INC-0042]", "Take a role yourself"),
     ("reopen", "[INC-0042]", "Reopen a resolved incident"),

@@ -7,11 +7,11 @@
 //! timeline as its own change, which also tells the channel. A failure is returned as
 //! [`ServiceError::Upstream`] only when paging was the user's whole request (`/incident page`).
 
+use incident_core::Incident;
 use incident_core::paging::{
     self, Endpoints, OutgoingRequest, Page, PagingAction, PagingConfig, PagingConfigUpdate, PagingService, Provider,
     StatusPageAction,
 };
-use incident_core::Incident;
 
 use crate::mattermost::Mattermost;
 use crate::service::{Result, Service, ServiceError, invalid_settings};
@@ -100,10 +100,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     }
 
     fn severity_rank(&self, incident: &Incident) -> usize {
-        self.conduct()
-            .ok()
-            .and_then(|c| c.severities.iter().position(|l| l.name == incident.severity))
-            .unwrap_or(usize::MAX)
+        self.conduct().ok().and_then(|c| c.severities.iter().position(|l| l.name == incident.severity)).unwrap_or(usize::MAX)
     }
 
     /// The incident channel's address, for the page to link to (empty when unknown).
@@ -292,7 +289,12 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             None if incident.is_active() => {
                 (paging::statuspage_create(&endpoints, &page, &incident.name, status, message), StatusPageAction::Created)
             }
-            None => return Err(ServiceError::Conflict(format!("{} has ended; the status page is not changed.", incident.reference()))),
+            None => {
+                return Err(ServiceError::Conflict(format!(
+                    "{} has ended; the status page is not changed.",
+                    incident.reference()
+                )));
+            }
         };
         let deadline = crate::ids_and_clock::now_ms() + REQUEST_BUDGET_MS;
         match self.send(&request, "Statuspage", &page.key, deadline) {
@@ -309,7 +311,11 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                     _ => None,
                 };
                 let actor = user_id.to_owned();
-                Ok(self.change(user_id, &incident.id, |i, _, now| i.record_status_page(&actor, now, action, created.clone(), status))?.0)
+                Ok(self
+                    .change(user_id, &incident.id, |i, _, now| {
+                        i.record_status_page(&actor, now, action, created.clone(), status)
+                    })?
+                    .0)
             }
             Outcome::Failed(reason) => {
                 self.record_failure(user_id, &incident.id, PagingAction::StatusPage, "", &reason);
@@ -331,9 +337,9 @@ pub(crate) fn failures_since(incident: &Incident, from: usize) -> Vec<String> {
                 Some(format!("The status page was not updated: {reason}."))
             }
             PagingFailed { action: PagingAction::Page, service, reason } => Some(format!("Could not page {service}: {reason}.")),
-            PagingFailed { action: PagingAction::Resolve, service, reason } => Some(format!(
-                "Could not resolve the page of {service}: {reason}. Try again with `/incident page resolve`."
-            )),
+            PagingFailed { action: PagingAction::Resolve, service, reason } => {
+                Some(format!("Could not resolve the page of {service}: {reason}. Try again with `/incident page resolve`."))
+            }
             _ => None,
         })
         .collect()

@@ -31,12 +31,8 @@ fn configured() -> World {
 }
 
 fn start_at(w: &World, severity: &str, name: &str) -> (String, String) {
-    let (status, v) = w.http(
-        Some("u-alice"),
-        "POST",
-        "/api/v0/incidents",
-        json!({"team_id": TEAM, "name": name, "severity": severity}),
-    );
+    let (status, v) =
+        w.http(Some("u-alice"), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": name, "severity": severity}));
     assert_eq!(status, 201, "{v}");
     (v["id"].as_str().expect("id").to_owned(), v["channel_id"].as_str().expect("channel").to_owned())
 }
@@ -135,11 +131,15 @@ fn a_p1_declare_pages_its_services_a_command_pages_another_and_the_end_resolves_
 
     let inc = incident(&w, &id);
     assert!(inc["pages"].as_array().expect("pages").iter().all(|p| p["resolved_at"].is_i64()), "{inc}");
-    let kinds: Vec<&str> = inc["timeline"].as_array().expect("timeline").iter().filter_map(|e| e["kind"]["type"].as_str()).collect();
+    let kinds: Vec<&str> =
+        inc["timeline"].as_array().expect("timeline").iter().filter_map(|e| e["kind"]["type"].as_str()).collect();
     assert_eq!(kinds.iter().filter(|k| **k == "paged").count(), 2, "{kinds:?}");
     assert_eq!(kinds.iter().filter(|k| **k == "page_resolved").count(), 2, "{kinds:?}");
     let posts = w.mm.posts_in(&channel).join("\n");
-    assert!(posts.contains("paged the on-call of db (PagerDuty)") && posts.contains("resolved the page of web (Opsgenie)"), "{posts}");
+    assert!(
+        posts.contains("paged the on-call of db (PagerDuty)") && posts.contains("resolved the page of web (Opsgenie)"),
+        "{posts}"
+    );
     assert_no_secret(&w, &posts);
     assert_no_secret(&w, &inc.to_string());
 }
@@ -164,9 +164,15 @@ fn opted_in_updates_create_then_update_then_resolve_the_public_incident() {
     {
         let calls = w.mm.http_requests.borrow();
         assert_eq!(calls.len(), 2);
-        assert_eq!((calls[0].method.as_str(), calls[0].url.as_str()), ("POST", "http://receiver.test/sp/v1/pages/page1/incidents"));
+        assert_eq!(
+            (calls[0].method.as_str(), calls[0].url.as_str()),
+            ("POST", "http://receiver.test/sp/v1/pages/page1/incidents")
+        );
         assert_eq!(calls[0].header("authorization"), Some(format!("OAuth {SP_KEY}").as_str()));
-        assert_eq!(calls[0].body, json!({"incident": {"name": "Slow search", "status": "investigating", "body": "Search is slow; we are on it."}}));
+        assert_eq!(
+            calls[0].body,
+            json!({"incident": {"name": "Slow search", "status": "investigating", "body": "Search is slow; we are on it."}})
+        );
         assert_eq!(calls[1].method, "PATCH");
         assert_eq!(calls[1].url, "http://receiver.test/sp/v1/pages/page1/incidents/sp0incident1");
         assert_eq!(calls[1].body, json!({"incident": {"status": "identified", "body": "Cause found."}}));
@@ -186,7 +192,9 @@ fn opted_in_updates_create_then_update_then_resolve_the_public_incident() {
 #[test]
 fn provider_failures_are_said_recorded_and_never_undo_the_incident_action() {
     let w = configured();
-    w.mm.http_answers.borrow_mut().push_back(Ok((400, br#"{"status":"invalid event","message":"Event object is invalid"}"#.to_vec())));
+    w.mm.http_answers
+        .borrow_mut()
+        .push_back(Ok((400, br#"{"status":"invalid event","message":"Event object is invalid"}"#.to_vec())));
     let (id, channel) = start_at(&w, "P1", "Disk full");
     let inc = incident(&w, &id);
     assert_eq!(inc["state"], "active", "the start stands");
