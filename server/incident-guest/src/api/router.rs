@@ -528,6 +528,13 @@ fn autocomplete<M: Mattermost, D: Database>(
                 .map(|(n, section, item)| suggestion(n.to_string(), item.title.clone(), section.title.clone()))
                 .collect())
         }
+        "services" => {
+            let (names, _) = s.pageable_services(user, &team)?;
+            let mut out: Vec<AutocompleteSuggestion> =
+                names.into_iter().map(|n| suggestion(n, String::new(), "Page its on-call".into())).collect();
+            out.push(suggestion("resolve".into(), String::new(), "Retry resolving the pages after the end".into()));
+            Ok(out)
+        }
         _ => Err(ServiceError::NotFound("No such suggestion list.".into())),
     }
 }

@@ -105,6 +105,9 @@ pub fn registration() -> Command {
             "status" => {
                 sub = sub.with_dynamic_arg("", "Status", &autocomplete_url("statuses"), true);
             }
+            "page" => {
+                sub = sub.with_dynamic_arg("", "A service to page, or resolve", &autocomplete_url("services"), true);
+            }
             "role" | "claim" => {
                 sub = sub.with_dynamic_arg("", "Role", &autocomplete_url("roles"), true);
             }

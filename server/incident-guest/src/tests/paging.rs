@@ -83,6 +83,10 @@ fn only_admins_configure_paging_and_keys_are_never_answered() {
     assert_eq!((status, services), (200, json!({"services": ["db"], "statuspage": true})));
     let (status, _) = w.http(Some("u-carol"), "GET", &format!("/api/v0/paging/services?team_id={TEAM}"), Value::Null);
     assert_eq!(status, 403, "not on the team");
+    let (status, offered) = w.http(Some("u-alice"), "GET", &format!("/api/v0/autocomplete/services?team_id={TEAM}"), Value::Null);
+    assert_eq!(status, 200);
+    let items: Vec<&str> = offered.as_array().expect("list").iter().filter_map(|s| s["Item"].as_str()).collect();
+    assert_eq!(items, ["db", "resolve"], "{offered}");
 }
 
 #[test]
@@ -179,6 +183,21 @@ fn opted_in_updates_create_then_update_then_resolve_the_public_incident() {
     }
     assert_eq!(v["status_page"]["incident_id"], "sp0incident1");
 
+    // The update form offers a Status page box (only to teams with a page), which does the same.
+    let at = crate::command::Invocation { user_id: "u-alice", team_id: TEAM, channel_id: &channel, trigger_id: "trig1" };
+    crate::service::with_service(&w.mm, &w.db, |s| crate::command::execute(s, &at, "/incident update"));
+    let form = w.mm.dialogs.borrow().last().cloned().expect("form");
+    let boxed = form.dialog.elements.iter().find(|e| e.name == "statuspage").expect("the box");
+    assert_eq!((boxed.element_type.as_str(), boxed.optional), ("bool", true));
+    let (status, v) = w.http(
+        Some("u-alice"),
+        "POST",
+        "/api/v0/dialogs/update",
+        json!({"state": id, "submission": {"message": "From the form", "statuspage": true}}),
+    );
+    assert_eq!((status, v), (200, json!({})));
+    assert_eq!(w.mm.http_requests.borrow().last().map(|c| c.body["incident"]["body"].clone()), Some(json!("From the form")));
+
     w.cmd("u-alice", &channel, "/incident end");
     let calls = w.mm.http_requests.borrow();
     let last = calls.last().expect("resolve");
@@ -236,6 +255,10 @@ fn provider_failures_are_said_recorded_and_never_undo_the_incident_action() {
 fn people_outside_the_incident_cannot_page_for_it_and_teams_without_settings_say_so() {
     let w = World::new();
     let (id, channel) = start_at(&w, "P1", "Nothing configured");
+    let at = crate::command::Invocation { user_id: "u-alice", team_id: TEAM, channel_id: &channel, trigger_id: "trig2" };
+    crate::service::with_service(&w.mm, &w.db, |s| crate::command::execute(s, &at, "/incident update"));
+    let form = w.mm.dialogs.borrow().last().cloned().expect("form");
+    assert!(form.dialog.elements.iter().all(|e| e.name != "statuspage"), "no status page, no box");
     assert!(w.mm.http_requests.borrow().is_empty());
     assert!(w.cmd("u-alice", &channel, "/incident page db").contains("no services to page"));
     let said = w.cmd("u-alice", &channel, "/incident update --statuspage Public words");
