@@ -265,6 +265,7 @@ export interface UpdateDraft {
     status?: string;
     impact?: string;
     next_update_at?: number;
+    statuspage?: boolean;
 }
 
 export function postStatusUpdate(id: string, draft: UpdateDraft): Promise<Incident> {
@@ -459,4 +460,8 @@ export function getPagingSettings(teamId: string, signal?: AbortSignal): Promise
 // A key left empty keeps the stored one.
 export function savePagingSettings(teamId: string, settings: PagingSettings): Promise<PagingSettings> {
     return request<PagingSettings>(`${apiBase()}/paging?team_id=${enc(teamId)}`, 'PUT', settings);
+}
+
+export function getPageableServices(teamId: string, signal?: AbortSignal): Promise<{services: string[]; statuspage: boolean}> {
+    return request<{services: string[]; statuspage: boolean}>(`${apiBase()}/paging/services?team_id=${enc(teamId)}`, 'GET', undefined, signal);
 }

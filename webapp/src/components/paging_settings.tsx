@@ -1,6 +1,6 @@
 import React from 'react';
 
-import {ApiError, getPagingSettings, savePagingSettings} from '../client';
+import {ApiError, getPageableServices, getPagingSettings, savePagingSettings} from '../client';
 import type {PagingKey, PagingService, PagingSettings} from '../client';
 import {useT} from '../i18n';
 
@@ -131,5 +131,29 @@ export function PagingSettingsCard({teamId}: {teamId: string}): React.ReactEleme
                 {saved && <span role='status'>{t('paging.saved', ' Saved.')}</span>}
             </form>
         </section>
+    );
+}
+
+// The update form's opt-in: shown only when the team has a status page. What is ticked is public.
+export function StatusPageBox({teamId, checked, onChange}: {teamId: string; checked: boolean; onChange: (v: boolean) => void}): React.ReactElement | null {
+    const t = useT();
+    const [offered, setOffered] = React.useState(false);
+    React.useEffect(() => {
+        const ctl = new AbortController();
+        getPageableServices(teamId, ctl.signal).then((r) => setOffered(r.statuspage), () => setOffered(false));
+        return () => ctl.abort();
+    }, [teamId]);
+    if (!offered) {
+        return null;
+    }
+    return (
+        <label className={`${CLS}-field`}>
+            <input
+                type='checkbox'
+                checked={checked}
+                onChange={(e) => onChange(e.target.checked)}
+            />
+            {' '}{t('update.statuspage', 'Also post it on the team\'s public status page')}
+        </label>
     );
 }
