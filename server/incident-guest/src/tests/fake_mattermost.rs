@@ -45,7 +45,7 @@ pub struct FakeMattermost {
     /// Pager and status page requests (method, URL, headers, body), in order; answers queued in
     /// `http_answers` come first, then the providers' usual answers (see `provider_answer`).
     pub http_requests: RefCell<Vec<HttpCall>>,
-    pub http_answers: RefCell<std::collections::VecDeque<Result<(u16, Vec<u8>), String>>>,
+    pub http_answers: RefCell<std::collections::VecDeque<HttpAnswer>>,
     pub settings: Settings,
     /// Channel permissions taken away from someone who would hold them by default:
     /// (user, channel, permission), as channel moderation or a scheme would.
@@ -292,6 +292,9 @@ impl Mattermost for FakeMattermost {
         self.message_retention_hours
     }
 }
+
+/// What the fake answers a pager or status page request: status and body, or why none.
+pub type HttpAnswer = Result<(u16, Vec<u8>), String>;
 
 /// One pager or status page request as the fake received it.
 #[derive(Debug, Clone, PartialEq)]
