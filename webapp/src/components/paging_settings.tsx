@@ -124,7 +124,7 @@ export function PagingSettingsCard({teamId}: {teamId: string}): React.ReactEleme
                 </fieldset>
                 <button
                     type='submit'
-                    className={`${CLS}-button`}
+                    className={`${CLS}-button ${CLS}-button--primary`}
                 >
                     {t('paging.save', 'Save paging settings')}
                 </button>
