@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // Paging and the status page through the real bundle, Mattermost's plugin host and the host's
@@ -340,5 +341,68 @@ func TestPagingAndStatusPageAgainstTheProvidersDocumentedShapes(t *testing.T) {
 				t.Errorf("%s shows a key", where)
 			}
 		}
+	}
+}
+
+// A resolve refused when the incident ends is tried again by the plugin's timer, as the bot,
+// until the provider takes it.
+func TestFailedPageResolveIsRetriedByTheTimer(t *testing.T) {
+	t.Setenv("INCIDENT_TICK_SECONDS", "1")
+	receiver := &providerReceiver{created: map[string]bool{}}
+	server := httptest.NewServer(receiver)
+	defer server.Close()
+	s := newScenario(t)
+	s.api.AllowUntrustedInternalConnections("127.0.0.1")
+	s.configure(t, "PagingEndpoints", "pagerduty: "+server.URL+"/pd")
+	s.ok(t, s.admin, http.MethodPut, "/api/v0/paging?team_id="+s.team, map[string]any{
+		"services": []any{map[string]any{"name": "db", "provider": "pagerduty", "key": pdKey, "page_on": []string{"P1"}}},
+	}, http.StatusOK, nil)
+	inc := s.start(t, s.alice, map[string]any{"name": "Retried", "severity": "P1"})
+	receiver.mu.Lock()
+	receiver.failNext = "pagerduty"
+	receiver.mu.Unlock()
+	if reply := s.cmd(t, s.alice, s.team, inc.ChannelID, "/incident end"); !strings.Contains(reply, "PagerDuty answered 503") {
+		t.Fatalf("/incident end: %q", reply)
+	}
+	resolves := func() int {
+		n := 0
+		for _, c := range receiver.all() {
+			if str(c.Body, "event_action") == "resolve" {
+				n++
+			}
+		}
+		return n
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for resolves() < 2 && time.Now().Before(deadline) {
+		time.Sleep(200 * time.Millisecond)
+	}
+	if resolves() != 2 {
+		t.Fatalf("%d resolves reached PagerDuty, want the refused one and the timer's", resolves())
+	}
+	var after pagedIncident
+	deadline = time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		s.ok(t, s.alice, http.MethodGet, "/api/v0/incidents/"+inc.ID, nil, http.StatusOK, &after)
+		if len(after.Pages) == 1 && after.Pages[0].ResolvedAt != nil {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if len(after.Pages) != 1 || after.Pages[0].ResolvedAt == nil {
+		t.Fatalf("the page is still open: %+v", after.Pages)
+	}
+	last := after.Timeline[len(after.Timeline)-1]
+	if last.kind() != "page_resolved" || last.ActorID == s.alice {
+		t.Errorf("the last event is %s by %s, want page_resolved by the bot", last.kind(), last.ActorID)
+	}
+	for _, c := range receiver.all() {
+		for _, p := range c.Problems {
+			t.Errorf("%s %s: %s", c.Method, c.Path, p)
+		}
+	}
+	time.Sleep(2 * time.Second)
+	if resolves() != 2 {
+		t.Errorf("the timer went on resolving: %d resolves", resolves())
 	}
 }

@@ -179,6 +179,9 @@ impl Plugin for IncidentResponse {
         if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.backfill_list_columns()) {
             api.log(LogLevel::Error, "filling in the incident list columns failed", &[("error", &e.to_string())]);
         }
+        if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.retry_failed_resolves()) {
+            api.log(LogLevel::Error, "retrying failed page resolves failed", &[("error", &e.to_string())]);
+        }
         let budget = service::webhooks::DeliveryBudget::for_timer_run(run_started);
         if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.deliver_webhooks(budget)) {
             api.log(LogLevel::Error, "webhook deliveries failed", &[("error", &e.to_string())]);

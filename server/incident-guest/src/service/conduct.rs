@@ -216,7 +216,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         // failure is recorded on the timeline and in the channel; the update stands.
         let mirrored = draft.statuspage.then_some(draft.message.as_str());
         let incident = match mirrored {
-            Some(message) if incident.is_active() => match self.mirror(user_id, &incident, message) {
+            Some(message) if incident.is_active() => match self.mirror(user_id, &incident, message, true) {
                 Ok(mirrored) => mirrored,
                 // Read again: the failure is on the timeline now.
                 Err(_) => self.incident(user_id, &incident.id).map(|v| v.value).unwrap_or(incident),

@@ -21,6 +21,12 @@ use crate::store::db::Database;
 const CALL_TIMEOUT_MS: i64 = 4_000;
 /// … and the calls of one request together this long, well inside the host's 10 s per hook call.
 const REQUEST_BUDGET_MS: i64 = 6_000;
+/// The timer's retries of failed resolves: their time in one run (before the webhooks' turn) …
+const RETRY_BUDGET_MS: i64 = 3_000;
+/// … and how many runs (about a minute apart) try an incident before giving up.
+const MAX_RETRIES: u32 = 30;
+/// `meta` keys of incidents whose resolves failed: `paging_retry:<incident id>` = attempts.
+const RETRY_PREFIX: &str = "paging_retry:";
 
 fn config_key(team_id: &str) -> String {
     format!("paging:{team_id}")
@@ -196,7 +202,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             return incident;
         }
         let deadline = crate::ids_and_clock::now_ms() + REQUEST_BUDGET_MS;
-        self.resolve_pages(user_id, incident, statuspage_message, deadline).0
+        self.resolve_pages(user_id, incident, statuspage_message, deadline, true).0
     }
 
     /// `/incident page resolve`, `POST /incidents/{id}/pages/resolve`: tries the resolves that
@@ -215,8 +221,49 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             return Err(ServiceError::Conflict(format!("{} has nothing left to resolve.", incident.reference())));
         }
         let deadline = crate::ids_and_clock::now_ms() + REQUEST_BUDGET_MS;
-        let (incident, failures) = self.resolve_pages(user_id, incident, None, deadline);
+        let (incident, failures) = self.resolve_pages(user_id, incident, None, deadline, true);
         if failures.is_empty() { Ok(incident) } else { Err(ServiceError::Upstream(failures.join(" "))) }
+    }
+
+    /// The timer: tries again the resolves that failed when incidents ended, as the bot, a few
+    /// incidents a run, each at most [`MAX_RETRIES`] runs; a retry that fails again is not
+    /// recorded again (the first failure is on the timeline), the last one says it gave up.
+    pub fn retry_failed_resolves(&mut self) -> Result<()> {
+        if self.bot_id.is_empty() {
+            return Ok(());
+        }
+        let deadline = crate::ids_and_clock::now_ms() + RETRY_BUDGET_MS;
+        let bot = self.bot_id.clone();
+        for (key, value) in self.repo.meta_with_prefix(RETRY_PREFIX, 10)? {
+            if deadline - crate::ids_and_clock::now_ms() < 1_000 {
+                break;
+            }
+            let incident_id = key.trim_start_matches(RETRY_PREFIX).to_owned();
+            let attempts: u32 = value.parse().unwrap_or(0);
+            // One process per incident and attempt, in a cluster.
+            if !self.mm.claim_once(&format!("paging-retry-{incident_id}-{attempts}"), 300) {
+                continue;
+            }
+            let incident = match self.incident(&bot, &incident_id) {
+                Ok(found) if !found.value.is_active() => found.value,
+                // Gone, reopened, or the bot is no longer in its channel: nothing to do here.
+                _ => {
+                    self.repo.delete_meta(&key)?;
+                    continue;
+                }
+            };
+            let (_, failures) = self.resolve_pages(&bot, incident, None, deadline, false);
+            if failures.is_empty() {
+                self.repo.delete_meta(&key)?;
+            } else if attempts + 1 >= MAX_RETRIES {
+                let reason = format!("gave up after {MAX_RETRIES} tries; `/incident page resolve` tries again");
+                self.record_failure(&bot, &incident_id, PagingAction::Resolve, "", &reason);
+                self.repo.delete_meta(&key)?;
+            } else {
+                self.repo.set_meta(&key, &(attempts + 1).to_string())?;
+            }
+        }
+        Ok(())
     }
 
     fn resolve_pages(
@@ -225,6 +272,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         incident: Incident,
         statuspage_message: Option<&str>,
         deadline: i64,
+        record_failures: bool,
     ) -> (Incident, Vec<String>) {
         let mut failures = Vec::new();
         let Ok(endpoints) = self.endpoints() else { return (incident, vec!["The PagingEndpoints setting is invalid.".into()]) };
@@ -233,7 +281,9 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         for page in latest.open_pages() {
             let Some(service) = config.service(&page.service).filter(|s| s.provider == page.provider).cloned() else {
                 let reason = "the service is no longer configured for this team".to_owned();
-                self.record_failure(user_id, &latest.id, PagingAction::Resolve, &page.service, &reason);
+                if record_failures {
+                    self.record_failure(user_id, &latest.id, PagingAction::Resolve, &page.service, &reason);
+                }
                 failures.push(format!("Could not resolve the page of {}: {reason}.", page.service));
                 continue;
             };
@@ -251,14 +301,16 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                     }
                 }
                 Outcome::Failed(reason) => {
-                    self.record_failure(user_id, &latest.id, PagingAction::Resolve, &page.service, &reason);
+                    if record_failures {
+                        self.record_failure(user_id, &latest.id, PagingAction::Resolve, &page.service, &reason);
+                    }
                     failures.push(format!("Could not resolve the page of {}: {reason}.", page.service));
                 }
             }
         }
         if latest.status_page.as_ref().is_some_and(|m| m.resolved_at.is_none()) {
             let message = statuspage_message.unwrap_or("This incident has been resolved.");
-            match self.mirror(user_id, &latest, message) {
+            match self.mirror(user_id, &latest, message, record_failures) {
                 Ok(mirrored) => latest = mirrored,
                 Err(e) => failures.push(e.to_string()),
             }
@@ -266,12 +318,23 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         if let Ok(fresh) = self.incident(user_id, &latest.id) {
             latest = fresh.value;
         }
+        // What failed is tried again by the timer (retry_failed_resolves), and no longer once
+        // everything is resolved.
+        let retry_key = format!("{RETRY_PREFIX}{}", latest.id);
+        let _ =
+            if failures.is_empty() { self.repo.delete_meta(&retry_key) } else { self.repo.set_meta_if_absent(&retry_key, "0") };
         (latest, failures)
     }
 
     /// Mirrors `message` to the team's status page: creates the public incident the first time,
     /// updates it after, resolves it once the incident has ended. Records the outcome.
-    pub(crate) fn mirror(&mut self, user_id: &str, incident: &Incident, message: &str) -> Result<Incident> {
+    pub(crate) fn mirror(
+        &mut self,
+        user_id: &str,
+        incident: &Incident,
+        message: &str,
+        record_failures: bool,
+    ) -> Result<Incident> {
         let config = self.paging_config(&incident.team_id)?;
         let Some(page) = config.statuspage.clone() else {
             return Err(ServiceError::Invalid(
@@ -304,7 +367,9 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                         Some(id) => Some((page.page_id.clone(), id)),
                         None => {
                             let reason = "Statuspage answered without the new incident's id".to_owned();
-                            self.record_failure(user_id, &incident.id, PagingAction::StatusPage, "", &reason);
+                            if record_failures {
+                                self.record_failure(user_id, &incident.id, PagingAction::StatusPage, "", &reason);
+                            }
                             return Err(ServiceError::Upstream(format!("Could not update the status page: {reason}.")));
                         }
                     },
@@ -318,7 +383,9 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                     .0)
             }
             Outcome::Failed(reason) => {
-                self.record_failure(user_id, &incident.id, PagingAction::StatusPage, "", &reason);
+                if record_failures {
+                    self.record_failure(user_id, &incident.id, PagingAction::StatusPage, "", &reason);
+                }
                 Err(ServiceError::Upstream(format!("Could not update the status page: {reason}.")))
             }
         }

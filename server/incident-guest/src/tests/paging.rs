@@ -269,3 +269,48 @@ fn people_outside_the_incident_cannot_page_for_it_and_teams_without_settings_say
     let (status, v) = w.http(Some("u-alice"), "POST", &format!("/api/v0/incidents/{id}/page"), json!({}));
     assert_eq!(status, 400, "{v}");
 }
+
+fn timer_retry(w: &World) {
+    crate::service::with_service(&w.mm, &w.db, |s| s.retry_failed_resolves()).expect("retry");
+}
+
+#[test]
+fn the_timer_retries_failed_resolves_quietly_then_gives_up_once() {
+    let w = configured();
+    let (id, channel) = start_at(&w, "P1", "Flaky PagerDuty");
+    w.mm.http_answers.borrow_mut().push_back(Err("connection refused".into()));
+    assert!(w.cmd("u-alice", &channel, "/incident end").contains("Could not resolve the page of db"));
+    let failures = |w: &World| {
+        incident(w, &id)["timeline"].as_array().expect("timeline").iter().filter(|e| e["kind"]["type"] == "paging_failed").count()
+    };
+    assert_eq!(failures(&w), 1);
+
+    // Still down at the next run: tried again, not recorded again.
+    let before = w.mm.http_requests.borrow().len();
+    w.mm.http_answers.borrow_mut().push_back(Ok((503, Vec::new())));
+    timer_retry(&w);
+    assert_eq!(w.mm.http_requests.borrow().len(), before + 1);
+    assert_eq!(failures(&w), 1, "a retry that fails is not posted again");
+    // Up again: resolved by the bot, and no further tries.
+    timer_retry(&w);
+    let inc = incident(&w, &id);
+    assert!(inc["pages"][0]["resolved_at"].is_i64(), "{inc}");
+    assert_eq!(inc["timeline"].as_array().and_then(|t| t.last()).map(|e| e["actor_id"].clone()), Some(json!("u-bot")));
+    let calls = w.mm.http_requests.borrow().len();
+    timer_retry(&w);
+    assert_eq!(w.mm.http_requests.borrow().len(), calls, "nothing left to retry");
+
+    // A provider down for good: the last try says it gave up, once.
+    let (id2, channel2) = start_at(&w, "P1", "PagerDuty gone");
+    w.mm.http_answers.borrow_mut().push_back(Ok((500, Vec::new())));
+    w.cmd("u-alice", &channel2, "/incident end");
+    for _ in 0..40 {
+        w.mm.http_answers.borrow_mut().push_back(Ok((500, Vec::new())));
+        timer_retry(&w);
+    }
+    w.mm.http_answers.borrow_mut().clear();
+    let timeline = incident(&w, &id2)["timeline"].clone();
+    let reasons: Vec<&str> = timeline.as_array().expect("timeline").iter().filter_map(|e| e["kind"]["reason"].as_str()).collect();
+    assert_eq!(reasons.len(), 2, "{reasons:?}");
+    assert!(reasons[1].starts_with("gave up after 30 tries"), "{reasons:?}");
+}
