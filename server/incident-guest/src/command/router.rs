@@ -258,7 +258,12 @@ fn run<M: Mattermost, D: Database>(
             let request = StartRequest { team_id: at.team_id.to_owned(), name: args.join(" "), ..StartRequest::default() };
             let incident = service.start(user, request)?;
             let channel = service.mm.channel(&incident.channel_id).map(|c| c.name).unwrap_or_default();
-            Ok(reply(format!("Started {} **{}** in ~{channel}.", incident.reference(), render::safe(&incident.name))))
+            let mut said = format!("Started {} **{}** in ~{channel}.", incident.reference(), render::safe(&incident.name));
+            // The services paged for its severity that did not take the page.
+            for failure in crate::service::paging::failures_since(&incident, 0) {
+                said.push_str(&format!("\n{failure}"));
+            }
+            Ok(reply(said))
         }
         "end" => {
             let reference = take_reference(&mut args);

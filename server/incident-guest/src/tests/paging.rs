@@ -252,6 +252,23 @@ fn provider_failures_are_said_recorded_and_never_undo_the_incident_action() {
 }
 
 #[test]
+fn a_declare_whose_page_fails_says_so_to_its_starter() {
+    let w = configured();
+    // db is paged at P4 too, the severity a command's start has.
+    let (status, v) = w.http(
+        Some("u-root"),
+        "PUT",
+        &format!("/api/v0/paging?team_id={TEAM}"),
+        json!({"services": [{"name": "db", "provider": "pagerduty", "page_on": ["P1", "P4"]}]}),
+    );
+    assert_eq!(status, 200, "{v}");
+    w.mm.http_answers.borrow_mut().push_back(Ok((429, br#"{"status":"throttle","message":"Requests throttled"}"#.to_vec())));
+    let said = w.cmd("u-alice", "town", "/incident start Payments down");
+    assert!(said.starts_with("Started INC-0001"), "the start stands: {said}");
+    assert!(said.ends_with("\nCould not page db: PagerDuty answered 429: Requests throttled."), "{said}");
+}
+
+#[test]
 fn people_outside_the_incident_cannot_page_for_it_and_teams_without_settings_say_so() {
     let w = World::new();
     let (id, channel) = start_at(&w, "P1", "Nothing configured");
