@@ -377,6 +377,7 @@ fn describe(
         },
         PagingFailed { action, service, reason } => match action {
             PagingAction::Page => format!("could not page the on-call of {}: {}", safe(service), safe(reason)),
+            PagingAction::Resolve if service.is_empty() => format!("could not resolve the pages: {}", safe(reason)),
             PagingAction::Resolve => format!("could not resolve the page of {}: {}", safe(service), safe(reason)),
             PagingAction::StatusPage => format!("could not update the status page: {}", safe(reason)),
         },

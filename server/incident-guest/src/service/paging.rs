@@ -404,6 +404,9 @@ pub(crate) fn failures_since(incident: &Incident, from: usize) -> Vec<String> {
                 Some(format!("The status page was not updated: {reason}."))
             }
             PagingFailed { action: PagingAction::Page, service, reason } => Some(format!("Could not page {service}: {reason}.")),
+            PagingFailed { action: PagingAction::Resolve, service, reason } if service.is_empty() => {
+                Some(format!("Could not resolve the pages: {reason}."))
+            }
             PagingFailed { action: PagingAction::Resolve, service, reason } => {
                 Some(format!("Could not resolve the page of {service}: {reason}. Try again with `/incident page resolve`."))
             }

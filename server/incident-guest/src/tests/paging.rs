@@ -330,4 +330,6 @@ fn the_timer_retries_failed_resolves_quietly_then_gives_up_once() {
     let reasons: Vec<&str> = timeline.as_array().expect("timeline").iter().filter_map(|e| e["kind"]["reason"].as_str()).collect();
     assert_eq!(reasons.len(), 2, "{reasons:?}");
     assert!(reasons[1].starts_with("gave up after 30 tries"), "{reasons:?}");
+    let posts = w.mm.posts_in(&channel2).join("\n");
+    assert!(posts.contains("could not resolve the pages: gave up after 30 tries"), "{posts}");
 }
