@@ -44,6 +44,7 @@ var permissionCommands = []permCommand{
 	{"reminders", "/incident reminders snooze {ref}", kWrite},
 	{"pause", "/incident pause {ref} waiting in the matrix", kWrite},
 	{"resume", "/incident resume {ref}", kWrite},
+	{"page", "/incident page matrix {ref}", kWrite},
 	{"timeline", "/incident timeline {ref} add a line", kWrite},
 	{"decision", "/incident decision {ref} roll back", kWrite},
 	{"hypothesis", "/incident hypothesis {ref} the cache", kWrite},

@@ -276,6 +276,7 @@ export interface UpdateDraft {
     status?: string;
     impact?: string;
     next_update_at?: number;
+    statuspage?: boolean;
 }
 
 export function postStatusUpdate(id: string, draft: UpdateDraft): Promise<Incident> {
@@ -468,4 +469,23 @@ export function resumeIncident(id: string): Promise<Incident> {
 
 export function setImpact(id: string, window: {started_at?: number; ended_at?: number}): Promise<Incident> {
     return request<Incident>(`${apiBase()}/incidents/${enc(id)}/impact`, 'POST', window);
+}
+
+// --- paging and the status page (team and system admins) ------------------------------------
+
+export interface PagingKey {configured: boolean; last4?: string}
+export interface PagingService {name: string; provider: 'pagerduty' | 'opsgenie'; page_on: string[]; key?: PagingKey | string}
+export interface PagingSettings {services: PagingService[]; statuspage: {page_id: string; key?: PagingKey | string} | null}
+
+export function getPagingSettings(teamId: string, signal?: AbortSignal): Promise<PagingSettings> {
+    return request<PagingSettings>(`${apiBase()}/paging?team_id=${enc(teamId)}`, 'GET', undefined, signal);
+}
+
+// A key left empty keeps the stored one.
+export function savePagingSettings(teamId: string, settings: PagingSettings): Promise<PagingSettings> {
+    return request<PagingSettings>(`${apiBase()}/paging?team_id=${enc(teamId)}`, 'PUT', settings);
+}
+
+export function getPageableServices(teamId: string, signal?: AbortSignal): Promise<{services: string[]; statuspage: boolean}> {
+    return request<{services: string[]; statuspage: boolean}>(`${apiBase()}/paging/services?team_id=${enc(teamId)}`, 'GET', undefined, signal);
 }

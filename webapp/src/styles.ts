@@ -209,6 +209,10 @@ ${c}-reports__card--wide{grid-column:1 / -1}
 ${c}-reports__card ${c}-page__table th{white-space:nowrap}
 ${c}-reports__card{padding:12px 14px;border:1px solid rgba(${fgRGB},0.16);border-radius:4px}
 ${c}-reports__card h2{margin:0 0 8px;font-size:14px;font-weight:600}
+${c}-paging__list{list-style:none;padding:0;margin:0 0 8px}
+${c}-paging__list li,${c}-paging__page{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:6px;align-items:center;margin:0 0 8px}
+${c}-paging__page{border:0;padding:0}
+${c}-paging__page legend{margin-bottom:4px;font-weight:600}
 ${c}-reports__big{font-size:28px;line-height:32px;font-weight:600}
 ${c}-page__nav{display:flex;gap:4px;margin:-4px 0 12px;border-bottom:1px solid rgba(${fgRGB},0.12)}
 ${c}-page__tab{padding:8px 12px;margin-bottom:-1px;font-weight:600;color:rgba(${fgRGB},0.64);text-decoration:none;border-bottom:2px solid transparent}

@@ -636,6 +636,42 @@ for (const react of REACT_VERSIONS) {
             await until(async () => !(await rowNames()).includes('Drill by mistake'), 'its row is gone');
         });
 
+        test('reports page: the paging settings card, for team and system admins only, keys write-only', async () => {
+            await openPage('reports');
+            await page.getByRole('heading', {name: 'Reports', level: 1}).waitFor();
+            await page.getByRole('region', {name: 'Open follow-up actions'}).waitFor();
+            assert.equal(await page.getByRole('region', {name: 'Paging and status page'}).count(), 0, 'alice is no admin');
+
+            await openAs(page, host, 'sysadmin', pagePath('reports'), pageErrors);
+            await setTheme(THEMES.denim);
+            const card = page.getByRole('region', {name: 'Paging and status page'});
+            await card.waitFor();
+            await card.getByRole('button', {name: 'Add a service'}).click();
+            await card.getByRole('textbox', {name: 'Service name'}).fill('db');
+            await card.getByRole('combobox', {name: 'Provider'}).selectOption('opsgenie');
+            await card.getByLabel('Key', {exact: true}).first().fill('og-key-for-the-chromium-test-1234');
+            await card.getByRole('textbox', {name: 'Page on declare at (e.g. P1, P2)'}).fill('P1');
+            await card.getByRole('textbox', {name: 'Page id (empty: none)'}).fill('chromiumpage');
+            await card.getByLabel('Key', {exact: true}).last().fill('sp-key-for-the-chromium-test-5678');
+            await card.getByRole('button', {name: 'Save paging settings'}).click();
+            await card.getByRole('status').filter({hasText: 'Saved.'}).waitFor();
+            // The keys are gone from the form; it says one is set, and its last four.
+            await card.getByLabel('Key set (…1234); leave empty to keep it').waitFor();
+            await card.getByLabel('Key set (…5678); leave empty to keep it').waitFor();
+            assert.equal(await card.getByLabel('Key set (…1234); leave empty to keep it').inputValue(), '');
+            const saved = await api('sysadmin', 'GET', `/paging?team_id=${seed.team_id}`);
+            assert.equal(saved.status, 200);
+            assert.deepEqual(saved.data.services, [{name: 'db', provider: 'opsgenie', page_on: ['P1'], key: {configured: true, last4: '1234'}}]);
+            assert.ok(!JSON.stringify(saved.data).includes('chromium-test'), 'no key in the answer');
+            // A refusal is shown in the server's words and changes nothing.
+            await card.getByRole('textbox', {name: 'Service name'}).fill('not a name');
+            await card.getByRole('button', {name: 'Save paging settings'}).click();
+            await card.getByRole('alert').filter({hasText: /service name "not a name" must be/}).waitFor();
+            assert.deepEqual((await api('sysadmin', 'GET', `/paging?team_id=${seed.team_id}`)).data, saved.data);
+            await shot('reports-page-paging');
+            await openPage('reports');
+        });
+
         test('no page errors or console errors', () => {
             assert.deepEqual(pageErrors, []);
             // 40x answers the plugin asks for on purpose (channel membership, the refused save) are

@@ -215,6 +215,7 @@ for (const react of REACT_VERSIONS) {
             await form.getByRole('combobox', {name: 'Status'}).selectOption('Monitoring');
             await form.getByRole('textbox', {name: 'Impact'}).fill('Reads slow for 10% of users');
             await form.getByRole('textbox', {name: 'Update'}).fill('Failed over to the replica; watching latency.');
+            assert.equal(await form.getByRole('checkbox', {name: /public status page/}).count(), 0, 'the team has no status page');
             await shot('rhs-update-form-light');
             await form.getByRole('button', {name: 'Post update'}).click();
             await form.waitFor({state: 'detached'});
@@ -228,8 +229,12 @@ for (const react of REACT_VERSIONS) {
             assert.match(await text(region.getByRole('listitem').filter({hasText: 'Technical lead'})), /Technical lead.*@bob/);
             await shot('rhs-conduct-light');
 
+            // A team with a status page (issue 17): the form offers to mirror the update there.
+            const paging = await api('sysadmin', 'PUT', `/paging?team_id=${seed.team_id}`, {services: [], statuspage: {page_id: 'rhspage', key: 'rhs-statuspage-key-0000'}});
+            assert.equal(paging.status, 200, JSON.stringify(paging.data));
             // A refusal in words: posting an empty update.
             await panel.getByRole('button', {name: 'Post update'}).click();
+            await form.getByRole('checkbox', {name: 'Also post it on the team\'s public status page'}).waitFor();
             await form.getByRole('button', {name: 'Post update'}).click();
             await region.getByRole('alert').filter({hasText: 'write what has happened and what is next'}).waitFor();
             await form.getByRole('button', {name: 'Cancel'}).click();

@@ -75,6 +75,12 @@ pub struct Incident {
     /// Custom fields from the playbook (definitions copied at the start) and their values.
     #[serde(default)]
     pub fields: Vec<crate::fields::IncidentField>,
+    /// The on-call pages sent for it (PagerDuty, Opsgenie), open until resolved.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pages: Vec<crate::paging::Page>,
+    /// Its public incident on the team's status page, once an update was mirrored there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_page: Option<crate::paging::StatusPageIncident>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -182,6 +188,8 @@ impl Incident {
             paused: None,
             paused_ms: 0,
             fields: playbook.map(|p| crate::fields::fields_from(&p.fields)).unwrap_or_default(),
+            pages: Vec::new(),
+            status_page: None,
         };
         incident.fill_fields(&request.field_values)?;
         let reporter = incident.reporter_id.clone();

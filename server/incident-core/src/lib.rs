@@ -30,6 +30,7 @@ pub mod lifecycle;
 pub mod metrics;
 pub mod naming;
 pub mod notes;
+pub mod paging;
 pub mod pause;
 pub mod playbook;
 pub mod reminders;

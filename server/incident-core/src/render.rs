@@ -7,6 +7,7 @@
 
 use crate::checklist::{ChecklistItem, ItemState};
 use crate::incident::{Incident, IncidentState};
+use crate::paging::{PagingAction, StatusPageAction};
 use crate::time_fmt;
 use crate::timeline::{TimelineEvent, TimelineEventKind};
 
@@ -380,6 +381,19 @@ fn describe(
             format!("set {} to {}", safe(name), shown_value(*kind, value, usernames))
         }
         FieldSet { name, value: None, .. } => format!("cleared {}", safe(name)),
+        Paged { service, provider } => format!("paged the on-call of {} ({})", safe(service), provider.label()),
+        PageResolved { service, provider } => format!("resolved the page of {} ({})", safe(service), provider.label()),
+        StatusPageMirrored { action, status } => match action {
+            StatusPageAction::Created => format!("created the public incident on the status page ({})", safe(status)),
+            StatusPageAction::Updated => format!("updated the public incident on the status page ({})", safe(status)),
+            StatusPageAction::Resolved => "resolved the public incident on the status page".to_string(),
+        },
+        PagingFailed { action, service, reason } => match action {
+            PagingAction::Page => format!("could not page the on-call of {}: {}", safe(service), safe(reason)),
+            PagingAction::Resolve if service.is_empty() => format!("could not resolve the pages: {}", safe(reason)),
+            PagingAction::Resolve => format!("could not resolve the page of {}: {}", safe(service), safe(reason)),
+            PagingAction::StatusPage => format!("could not update the status page: {}", safe(reason)),
+        },
         PostAdded { author_id, note, .. } if note.is_empty() => {
             format!("added a message by {} to the timeline", mention(author_id, usernames))
         }

@@ -203,6 +203,29 @@ pub enum TimelineEventKind {
         #[serde(default)]
         value: Option<String>,
     },
+    /// The on-call of a configured service was paged (the provider accepted it).
+    Paged {
+        service: String,
+        provider: crate::paging::Provider,
+    },
+    /// The page was resolved at the provider (the incident ended).
+    PageResolved {
+        service: String,
+        provider: crate::paging::Provider,
+    },
+    /// A status update was mirrored to the team's status page.
+    StatusPageMirrored {
+        action: crate::paging::StatusPageAction,
+        /// The status page's status (investigating, identified, monitoring, resolved).
+        status: String,
+    },
+    /// A page, resolve or mirror the provider did not accept, and why (never a key).
+    PagingFailed {
+        action: crate::paging::PagingAction,
+        /// The service's name; empty for the status page.
+        service: String,
+        reason: String,
+    },
 }
 
 /// What an entry added by hand is: a decision log and key events, as reviews want them.
@@ -287,6 +310,10 @@ impl TimelineEventKind {
             | ImpactStarted { .. }
             | ImpactEnded { .. }
             | FieldSet { .. }
+            | Paged { .. }
+            | PageResolved { .. }
+            | StatusPageMirrored { .. }
+            | PagingFailed { .. }
             | Renamed { .. }
             | SummaryChanged { .. }
             | SectionRenamed { .. } => None,

@@ -182,6 +182,9 @@ impl Plugin for IncidentResponse {
         if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.fill_facets()) {
             api.log(LogLevel::Error, "filling in the incident filter columns failed", &[("error", &e.to_string())]);
         }
+        if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.retry_failed_resolves()) {
+            api.log(LogLevel::Error, "retrying failed page resolves failed", &[("error", &e.to_string())]);
+        }
         let budget = service::webhooks::DeliveryBudget::for_timer_run(run_started);
         if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.deliver_webhooks(budget)) {
             api.log(LogLevel::Error, "webhook deliveries failed", &[("error", &e.to_string())]);

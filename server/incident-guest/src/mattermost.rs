@@ -60,6 +60,10 @@ pub struct Settings {
     /// `Severity: ~channel @user` per line: who hears of incidents at that severity.
     #[serde(rename = "stakeholders")]
     pub stakeholders: String,
+    /// `pagerduty: URL` (and `opsgenie:`, `statuspage:`) per line: other base URLs for the
+    /// providers (an EU Opsgenie account, a proxy, a test receiver); empty: their public ones.
+    #[serde(rename = "pagingendpoints")]
+    pub paging_endpoints: String,
 }
 
 impl Default for Settings {
@@ -79,6 +83,7 @@ impl Default for Settings {
             stale_incident_days: String::new(),
             role_nudge_minutes: String::new(),
             stakeholders: String::new(),
+            paging_endpoints: String::new(),
             webhooks: String::new(),
         }
     }
@@ -139,6 +144,16 @@ pub trait Mattermost {
     fn permalink(&self, team_id: &str, post_id: &str) -> String;
     /// One outgoing webhook call: the status code, or why there was none.
     fn http_post(&self, url: &str, headers: &[(String, String)], body: &[u8], timeout_ms: u32) -> Result<u16, String>;
+    /// One request to a pager or status page: the status and the answer's body (at most 64
+    /// KiB), or why there was none.
+    fn http_request(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &[(String, String)],
+        body: &[u8],
+        timeout_ms: u32,
+    ) -> Result<(u16, Vec<u8>), String>;
     /// A post only `user_id` sees, in a channel, from the bot.
     fn ephemeral(&self, user_id: &str, post: &Post);
     /// Opens an interactive dialog for the user whose action carried the trigger id.
@@ -372,6 +387,17 @@ impl Mattermost for ServerApi {
 
     fn http_post(&self, url: &str, headers: &[(String, String)], body: &[u8], timeout_ms: u32) -> Result<u16, String> {
         mattermost_plugin_sdk::outbound::http_post(url, headers, body, timeout_ms)
+    }
+
+    fn http_request(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &[(String, String)],
+        body: &[u8],
+        timeout_ms: u32,
+    ) -> Result<(u16, Vec<u8>), String> {
+        mattermost_plugin_sdk::outbound::http_request(method, url, headers, body, timeout_ms).map(|a| (a.status, a.body))
     }
 
     fn ephemeral(&self, user_id: &str, post: &Post) {

@@ -7,6 +7,7 @@ import {fullDate} from '../time';
 import type {Conduct, Incident} from '../types/incident';
 
 import {Ago, CLS, FormButtons, UserName, closeOnEscape, errorMessage, isAbort, useMounted, useSave} from './common';
+import {StatusPageBox} from './paging_settings';
 import {UserPicker} from './user_picker';
 
 // The conduct changes only when an admin edits the settings: fetch it once per page.
@@ -53,6 +54,7 @@ function UpdateForm({incident, conduct, onChange, onClose}: {
     const [impact, setImpact] = React.useState('');
     const [message, setMessage] = React.useState('');
     const [next, setNext] = React.useState(30);
+    const [mirror, setMirror] = React.useState(false);
     const {saving, save} = useSave();
     const messageRef = React.useRef<HTMLTextAreaElement>(null);
     React.useEffect(() => {
@@ -68,7 +70,7 @@ function UpdateForm({incident, conduct, onChange, onClose}: {
                 if (saving) {
                     return;
                 }
-                const draft: UpdateDraft = {message, impact};
+                const draft: UpdateDraft = {message, impact, ...(mirror ? {statuspage: true} : {})};
                 if (status && status !== incident.status) {
                     draft.status = status;
                 }
@@ -136,6 +138,11 @@ function UpdateForm({incident, conduct, onChange, onClose}: {
                     ))}
                 </select>
             </label>
+            <StatusPageBox
+                teamId={incident.team_id}
+                checked={mirror}
+                onChange={setMirror}
+            />
             <div className={`${CLS}-update-form__actions`}>
                 <FormButtons
                     busy={saving}

@@ -11,6 +11,7 @@ import type {Store} from '../types/mattermost';
 import {CLS, ErrorBanner, errorMessage} from './common';
 import {CrossTeamSection} from './cross_team_report';
 import {PageNav} from './page_nav';
+import {PagingSettingsCard} from './paging_settings';
 
 // Bars of one number per period, drawn in SVG with the theme's colours. The numbers are also in
 // the table under it, so the chart is an image with a summary for screen readers.
@@ -214,6 +215,7 @@ export function ReportsPage({store}: {store: Store}): React.ReactElement {
                         <CrossTeamSection period={period}/>
                     </div>
                 )}
+                {teamId && <PagingSettingsCard teamId={teamId}/>}
             </div>
         </div>
     );

@@ -330,6 +330,7 @@ fn header_and_status_update_post() {
         impact: "5% of checkouts fail @all".into(),
         message: "Rolled back.\nWatching errors.".into(),
         next_update_at: Some(T0 + 1_800_000),
+        statuspage: false,
     };
     let mut ids = SequentialIds::new("u");
     incident.post_update("bob", &conduct, &draft, &mut ids, T0).expect("update");
@@ -401,6 +402,7 @@ fn report_matches_the_golden_file() {
         impact: "Writes failed for 20 minutes".into(),
         message: "Failed over; watching replication.".into(),
         next_update_at: Some(T0 + 45 * minute),
+        statuspage: false,
     };
     i.post_update("carol", &conduct, &draft, &mut ids, T0 + 15 * minute).expect("update");
     i.end_impact("alice", T0 + 14 * minute, T0 + 16 * minute).expect("impact end");

@@ -123,6 +123,9 @@ fn dispatch<M: Mattermost, D: Database>(
     if let Some(reply) = crate::api::edit::dispatch(s, user, method, path, request) {
         return reply;
     }
+    if let Some(reply) = crate::api::paging::dispatch(s, user, method, path, request) {
+        return reply;
+    }
     match (method, path) {
         ("GET", ["api", "v0", "health"]) => ok(json!({"status": "ok", "plugin_id": PLUGIN_ID, "version": VERSION,
             "interface": mattermost_plugin_sdk::INTERFACE_VERSION})),
@@ -180,8 +183,9 @@ fn dispatch<M: Mattermost, D: Database>(
                 Some("true") => true,
                 Some(_) => return Err(ServiceError::Invalid("`archive_channel` is true or false.".into())),
             };
-            let (deleted, archived) = s.delete_incident(user, id, archive)?;
-            ok(json!({"deleted": deleted.id, "reference": deleted.reference(), "channel_archived": archived}))
+            let deleted = s.delete_incident(user, id, archive)?;
+            ok(json!({"deleted": deleted.incident.id, "reference": deleted.incident.reference(),
+                "channel_archived": deleted.channel_archived, "unresolved": deleted.unresolved}))
         }
         ("POST", ["api", "v0", "incidents", id, "end"]) => ok(incident_json(&s.end(user, id)?)),
         ("POST", ["api", "v0", "incidents", id, "commander"]) => {
@@ -556,6 +560,13 @@ fn autocomplete<M: Mattermost, D: Database>(
                 .items()
                 .map(|(n, section, item)| suggestion(n.to_string(), item.title.clone(), section.title.clone()))
                 .collect())
+        }
+        "services" => {
+            let (names, _) = s.pageable_services(user, &team)?;
+            let mut out: Vec<AutocompleteSuggestion> =
+                names.into_iter().map(|n| suggestion(n, String::new(), "Page its on-call".into())).collect();
+            out.push(suggestion("resolve".into(), String::new(), "Retry resolving the pages after the end".into()));
+            Ok(out)
         }
         _ => Err(ServiceError::NotFound("No such suggestion list.".into())),
     }

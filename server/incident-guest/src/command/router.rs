@@ -39,7 +39,16 @@ pub const SUBCOMMANDS: &[(&str, &str, &str)] = &[
     ("tasks", "", "List your open checklist items across the team's active incidents"),
     ("severity", "[level] [INC-0042]", "Show the severity levels, or raise or lower the incident's"),
     ("status", "[status] [INC-0042]", "Show the statuses, or move the incident on (the last one resolves it)"),
-    ("update", "[message]", "Post a status update in the channel and the announcement channels (a form without a message)"),
+    (
+        "update",
+        "[--statuspage] [message]",
+        "Post a status update in the channel and the announcement channels (a form without a message); --statuspage mirrors it to the team's status page",
+    ),
+    (
+        "page",
+        "[<service>|resolve] [INC-0042]",
+        "Page a service's on-call (PagerDuty, Opsgenie), list the services, or retry failed resolves",
+    ),
     ("role", "<role> @user|none [INC-0042]", "Give a role (or take it back with none)"),
     ("claim", "<role> [INC-0042]", "Take a role yourself"),
     ("reopen", "[INC-0042]", "Reopen a resolved incident"),
@@ -100,6 +109,9 @@ pub fn registration() -> Command {
             }
             "status" => {
                 sub = sub.with_dynamic_arg("", "Status", &autocomplete_url("statuses"), true);
+            }
+            "page" => {
+                sub = sub.with_dynamic_arg("", "A service to page, or resolve", &autocomplete_url("services"), true);
             }
             "role" | "claim" => {
                 sub = sub.with_dynamic_arg("", "Role", &autocomplete_url("roles"), true);
@@ -177,7 +189,7 @@ pub(crate) fn reply(text: impl Into<String>) -> Outcome {
 }
 
 /// Takes a leading `INC-…` reference off the arguments, if there is one.
-fn take_reference(args: &mut Vec<String>) -> Option<String> {
+pub(crate) fn take_reference(args: &mut Vec<String>) -> Option<String> {
     // `get`, not indexing: the fourth byte may be inside a character (`/incident end aéé`).
     let i = args.iter().position(|a| a.len() > 4 && a.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("inc-")))?;
     Some(args.remove(i))
@@ -255,13 +267,23 @@ fn run<M: Mattermost, D: Database>(
             let request = StartRequest { team_id: at.team_id.to_owned(), name: args.join(" "), ..StartRequest::default() };
             let incident = service.start(user, request)?;
             let channel = service.mm.channel(&incident.channel_id).map(|c| c.name).unwrap_or_default();
-            Ok(reply(format!("Started {} **{}** in ~{channel}.", incident.reference(), render::safe(&incident.name))))
+            let mut said = format!("Started {} **{}** in ~{channel}.", incident.reference(), render::safe(&incident.name));
+            // The services paged for its severity that did not take the page.
+            for failure in crate::service::paging::failures_since(&incident, 0) {
+                said.push_str(&format!("\n{failure}"));
+            }
+            Ok(reply(said))
         }
         "end" => {
             let reference = take_reference(&mut args);
             let target = service.incident_for_command(user, at.team_id, at.channel_id, reference.as_deref())?;
+            let before = target.value.timeline.len();
             let incident = service.end(user, &target.value.id)?;
-            Ok(reply(format!("Ended {} **{}**.", incident.reference(), render::safe(&incident.name))))
+            let mut said = format!("Ended {} **{}**.", incident.reference(), render::safe(&incident.name));
+            for failure in crate::service::paging::failures_since(&incident, before) {
+                said.push_str(&format!("\n{failure}"));
+            }
+            Ok(reply(said))
         }
         "info" => {
             let reference = take_reference(&mut args);
@@ -441,13 +463,18 @@ fn run<M: Mattermost, D: Database>(
                 }
             };
             let target = service.incident_for_command(user, at.team_id, at.channel_id, Some(&reference))?;
-            let (deleted, archived) = service.delete_incident(user, &target.value.id, archive)?;
-            let channel = match (archive, archived) {
+            let deleted = service.delete_incident(user, &target.value.id, archive)?;
+            let channel = match (archive, deleted.channel_archived) {
                 (false, _) => "its channel stays.",
                 (true, true) => "its channel is archived.",
                 (true, false) => "its channel could not be archived; archive it from the channel menu.",
             };
-            Ok(reply(format!("Deleted {} **{}**; {channel}", deleted.reference(), render::safe(&deleted.name))))
+            let mut text =
+                format!("Deleted {} **{}**; {channel}", deleted.incident.reference(), render::safe(&deleted.incident.name));
+            for failure in &deleted.unresolved {
+                text.push_str(&format!("\n{} Resolve it at the provider.", render::safe(failure)));
+            }
+            Ok(reply(text))
         }
         "pause" | "resume" => {
             let reference = take_reference(&mut args);
@@ -518,6 +545,10 @@ fn run<M: Mattermost, D: Database>(
                 }
                 _ => None,
             };
+            let statuspage = args.first().is_some_and(|a| a.eq_ignore_ascii_case("--statuspage"));
+            if statuspage {
+                args.remove(0);
+            }
             let message = args.join(" ");
             let target = service.incident_for_command(user, at.team_id, at.channel_id, reference.as_deref())?;
             if message.trim().is_empty() {
@@ -527,14 +558,22 @@ fn run<M: Mattermost, D: Database>(
                     ));
                 }
                 let statuses: Vec<String> = service.conduct()?.statuses.into_iter().map(|l| l.name).collect();
-                crate::service::dialog::open_update(service.mm, &target.value, &statuses, at.trigger_id)
+                let statuspage = service.paging_config(&target.value.team_id)?.statuspage.is_some();
+                crate::service::dialog::open_update(service.mm, &target.value, &statuses, statuspage, at.trigger_id)
                     .map_err(|e| ServiceError::Internal(format!("cannot open the form: {e}")))?;
                 return Ok(Outcome::Reply(Box::default()));
             }
-            let draft = incident_core::lifecycle::UpdateDraft { message, ..Default::default() };
+            let draft = incident_core::lifecycle::UpdateDraft { message, statuspage, ..Default::default() };
+            let before = target.value.timeline.len();
             let incident = service.post_update(user, &target.value.id, &draft)?;
-            Ok(reply(format!("Update posted for {}.", incident.reference())))
+            let mut said = format!("Update posted for {}.", incident.reference());
+            // A page or mirror that failed is on the timeline; the author hears it here too.
+            for failure in crate::service::paging::failures_since(&incident, before) {
+                said.push_str(&format!("\n{failure}"));
+            }
+            Ok(reply(said))
         }
+        "page" => crate::command::paging::run(service, at, args),
         "timeline" | "decision" | "hypothesis" | "keyevent" | "impact" | "action" | "actions" | "report" | "transcript" => {
             crate::command::learning_review::run(service, at, sub, args)
         }

@@ -21,6 +21,14 @@ const FOLLOWERS_PER_READ: usize = 1000;
 /// A stakeholder group brings at most this many people into an incident channel.
 const MAX_GROUP_INVITES: usize = 200;
 
+/// What a deletion did besides removing the record.
+pub struct DeletedIncident {
+    pub incident: Incident,
+    pub channel_archived: bool,
+    /// Pages or the status page incident that could not be resolved, in words.
+    pub unresolved: Vec<String>,
+}
+
 impl<M: Mattermost, D: Database> Service<'_, M, D> {
     /// The team's severities, statuses and roles from the plugin's settings.
     pub fn conduct(&self) -> Result<Conduct> {
@@ -86,7 +94,8 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     pub fn change_status(&mut self, user_id: &str, incident_id: &str, status: &str) -> Result<Incident> {
         let conduct = self.conduct()?;
         let actor = user_id.to_owned();
-        Ok(self.change(user_id, incident_id, |i, _, now| i.change_status(&actor, &conduct, status, now))?.0)
+        let incident = self.change(user_id, incident_id, |i, _, now| i.change_status(&actor, &conduct, status, now))?.0;
+        Ok(self.after_end(user_id, incident, None))
     }
 
     /// Whether the user may delete the incident (team and system admins).
@@ -98,11 +107,10 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     /// followers, follow-up actions and captured messages with it), the digest post goes, and
     /// the deletion is kept (`deleted_incidents`), logged and said in the channel. Its number is
     /// not given again. The channel stays, archived if `archive_channel` (which takes the
-    /// caller's own permission to archive it, checked before anything is deleted); whether it
-    /// was archived is the second value.
-    pub fn delete_incident(&mut self, user_id: &str, incident_id: &str, archive_channel: bool) -> Result<(Incident, bool)> {
-        let found = self.incident(user_id, incident_id)?;
-        let incident = found.value;
+    /// caller's own permission to archive it, checked before anything is deleted). Open pages
+    /// and the public status page incident are resolved first.
+    pub fn delete_incident(&mut self, user_id: &str, incident_id: &str, archive_channel: bool) -> Result<DeletedIncident> {
+        let incident = self.incident(user_id, incident_id)?.value;
         if !self.may_delete(user_id, &incident) {
             return Err(ServiceError::Forbidden("Only a team admin or a system admin may delete an incident.".into()));
         }
@@ -129,6 +137,10 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                 self.delete_digest_post(&incident, &digest);
             }
         }
+        let unresolved = self.before_delete(user_id, incident);
+        // Resolving pages saves the incident: delete what is stored now.
+        let found = self.incident(user_id, incident_id)?;
+        let incident = found.value;
         self.repo.delete_incident(&incident, found.revision, user_id, self.now)?;
         let who = self.mm.user(user_id).map(|u| format!("@{}", u.username)).unwrap_or_default();
         eprintln!("[INFO] incident {} ({}) of team {} deleted by {user_id}", incident.reference(), incident.id, incident.team_id);
@@ -161,7 +173,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                     false
                 }
             };
-        Ok((incident, archived))
+        Ok(DeletedIncident { incident, channel_archived: archived, unresolved })
     }
 
     /// Pauses the incident with a reason: no reminders or nudges, the header says Paused.
@@ -218,6 +230,15 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     /// Posts a status update in the incident channel and the announcement channels.
     pub fn post_update(&mut self, user_id: &str, incident_id: &str, draft: &UpdateDraft) -> Result<Incident> {
         let conduct = self.conduct()?;
+        if draft.statuspage {
+            let team = self.incident(user_id, incident_id)?.value.team_id;
+            if self.paging_config(&team)?.statuspage.is_none() {
+                return Err(ServiceError::Invalid(
+                    "This team has no status page to mirror the update to; a team or system admin can set one (Reports page, Paging)."
+                        .into(),
+                ));
+            }
+        }
         let actor = user_id.to_owned();
         let (incident, _) = self.change(user_id, incident_id, |i, ids, now| i.post_update(&actor, &conduct, draft, ids, now))?;
         if let Some(update) = incident.last_update() {
@@ -243,7 +264,18 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                 }
             }
         }
-        Ok(incident)
+        // Opted in: the update goes to the team's status page too (created the first time). A
+        // failure is recorded on the timeline and in the channel; the update stands.
+        let mirrored = draft.statuspage.then_some(draft.message.as_str());
+        let incident = match mirrored {
+            Some(message) if incident.is_active() => match self.mirror(user_id, &incident, message, true) {
+                Ok(mirrored) => mirrored,
+                // Read again: the failure is on the timeline now.
+                Err(_) => self.incident(user_id, &incident.id).map(|v| v.value).unwrap_or(incident),
+            },
+            _ => incident,
+        };
+        Ok(self.after_end(user_id, incident, mirrored))
     }
 
     /// Following an incident: its status updates by direct message. Anyone who may see the

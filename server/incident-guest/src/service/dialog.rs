@@ -174,10 +174,11 @@ pub fn open_update<M: Mattermost>(
     mm: &M,
     incident: &incident_core::Incident,
     statuses: &[String],
+    statuspage: bool,
     trigger_id: &str,
 ) -> Result<(), String> {
     let option = |text: &str, value: &str| DialogOption { text: text.into(), value: value.into() };
-    let request = OpenDialogRequest {
+    let mut request = OpenDialogRequest {
         trigger_id: trigger_id.to_owned(),
         url: format!("/plugins/{PLUGIN_ID}/api/v0/dialogs/update"),
         dialog: Dialog {
@@ -230,6 +231,17 @@ pub fn open_update<M: Mattermost>(
             ..Dialog::default()
         },
     };
+    // Offered only when the team has a status page; what is checked there is public.
+    if statuspage {
+        request.dialog.elements.push(DialogElement {
+            name: "statuspage".into(),
+            display_name: "Status page".into(),
+            element_type: "bool".into(),
+            optional: true,
+            placeholder: "Also post this update on the team's public status page".into(),
+            ..DialogElement::default()
+        });
+    }
     mm.open_dialog(&request)
 }
 
@@ -243,6 +255,7 @@ pub fn update_draft(body: &Value, now_ms: i64) -> (String, incident_core::lifecy
         impact: text("impact"),
         message: text("message"),
         next_update_at: (minutes > 0).then(|| now_ms + minutes * 60_000),
+        statuspage: submission.get("statuspage").and_then(Value::as_bool).unwrap_or(false),
     };
     (body.get("state").and_then(Value::as_str).unwrap_or_default().to_owned(), draft)
 }

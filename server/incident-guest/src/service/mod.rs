@@ -14,6 +14,7 @@ pub(crate) mod dialog;
 pub(crate) mod editing;
 pub(crate) mod fields;
 pub(crate) mod learning_review;
+pub(crate) mod paging;
 pub(crate) mod playbook_access;
 pub(crate) mod privacy;
 pub(crate) mod scheduled;
@@ -101,6 +102,10 @@ pub enum ServiceError {
     TooManyRequests(String),
     #[error("{0}")]
     Internal(String),
+    /// A provider the plugin called for the user (a pager, the status page) did not accept the
+    /// request; what the user asked of the incident itself is saved.
+    #[error("{0}")]
+    Upstream(String),
     /// The database cannot be used (full disk, read-only file): the host's message names the
     /// file and the fix, so it is shown as it is.
     #[error("Incident Response cannot use its database: {0}")]
@@ -116,6 +121,7 @@ impl ServiceError {
             ServiceError::Conflict(_) => 409,
             ServiceError::TooManyRequests(_) => 429,
             ServiceError::Internal(_) => 500,
+            ServiceError::Upstream(_) => 502,
             ServiceError::Unavailable(_) => 503,
         }
     }
@@ -423,7 +429,12 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         let number = self.repo.reserve_incident(&id, &request.team_id, &name, user_id, self.now)?;
         let opening = Opening { severity, status, stakeholders: self.stakeholder_rules()?, field_values };
         match self.create_incident(user_id, &request, &id, number, &name, &commander_id, playbook.as_ref(), &opening) {
-            Ok(incident) => Ok(self.run_start_commands(user_id, incident, playbook.as_ref())),
+            // The on-call of the services set for this severity is paged once the incident exists,
+            // then the playbook's start commands run.
+            Ok(incident) => {
+                let incident = self.page_on_declare(user_id, incident);
+                Ok(self.run_start_commands(user_id, incident, playbook.as_ref()))
+            }
             Err(e) => {
                 let _ = self.repo.release_reservation(&id);
                 Err(e)
@@ -627,7 +638,8 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     pub fn end(&mut self, user_id: &str, incident_id: &str) -> Result<Incident> {
         let actor = user_id.to_owned();
         let conduct = self.conduct()?;
-        Ok(self.change(user_id, incident_id, |i, _, now| i.resolve(&actor, &conduct, now))?.0)
+        let incident = self.change(user_id, incident_id, |i, _, now| i.resolve(&actor, &conduct, now))?.0;
+        Ok(self.after_end(user_id, incident, None))
     }
 
     /// Bringing someone into the channel takes what Mattermost asks of it

@@ -45,6 +45,10 @@ pub struct FakeMattermost {
     /// How long the receiver takes to answer: a call whose timeout is shorter waits out the
     /// timeout and fails, as a real one does.
     pub webhook_delay: std::cell::Cell<std::time::Duration>,
+    /// Pager and status page requests (method, URL, headers, body), in order; answers queued in
+    /// `http_answers` come first, then the providers' usual answers (see `provider_answer`).
+    pub http_requests: RefCell<Vec<HttpCall>>,
+    pub http_answers: RefCell<std::collections::VecDeque<HttpAnswer>>,
     pub settings: Settings,
     /// Channel permissions taken away from someone who would hold them by default:
     /// (user, channel, permission), as channel moderation or a scheme would.
@@ -235,6 +239,25 @@ impl Mattermost for FakeMattermost {
         queued.or_else(|| self.webhook_default.borrow().clone()).unwrap_or(Ok(200))
     }
 
+    fn http_request(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &[(String, String)],
+        body: &[u8],
+        _timeout_ms: u32,
+    ) -> Result<(u16, Vec<u8>), String> {
+        let call = HttpCall {
+            method: method.to_owned(),
+            url: url.to_owned(),
+            headers: headers.to_vec(),
+            body: serde_json::from_slice(body).unwrap_or(serde_json::Value::Null),
+        };
+        let answer = self.http_answers.borrow_mut().pop_front().unwrap_or_else(|| Ok(provider_answer(&call)));
+        self.http_requests.borrow_mut().push(call);
+        answer
+    }
+
     fn ephemeral(&self, user_id: &str, post: &Post) {
         self.ephemerals.borrow_mut().push((user_id.to_owned(), post.clone()));
     }
@@ -286,5 +309,37 @@ impl Mattermost for FakeMattermost {
 
     fn message_retention_hours(&self) -> Option<i64> {
         self.message_retention_hours
+    }
+}
+
+/// What the fake answers a pager or status page request: status and body, or why none.
+pub type HttpAnswer = Result<(u16, Vec<u8>), String>;
+
+/// One pager or status page request as the fake received it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpCall {
+    pub method: String,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: serde_json::Value,
+}
+
+impl HttpCall {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+/// What the providers answer an accepted request: PagerDuty 202 with its status line, Opsgenie
+/// 202 with a request id, Statuspage the incident (201 created, 200 updated) with an id.
+fn provider_answer(call: &HttpCall) -> (u16, Vec<u8>) {
+    if call.url.ends_with("/v2/enqueue") {
+        (202, br#"{"status":"success","message":"Event processed"}"#.to_vec())
+    } else if call.url.contains("/v2/alerts") {
+        (202, br#"{"result":"Request will be processed","took":0.01,"requestId":"r1"}"#.to_vec())
+    } else if call.method == "POST" {
+        (201, br#"{"id":"sp0incident1","status":"investigating"}"#.to_vec())
+    } else {
+        (200, br#"{"id":"sp0incident1"}"#.to_vec())
     }
 }

@@ -5,6 +5,7 @@
 pub(crate) mod edit;
 pub(crate) mod fake_mattermost;
 pub(crate) mod fields;
+pub(crate) mod paging;
 pub(crate) mod privacy;
 pub(crate) mod scenarios;
 pub(crate) mod security;

@@ -144,6 +144,14 @@ export function TimelineWords({actor, kind}: {actor: React.ReactNode; kind: Time
     case 'reminders_set':
         return kind.on ? fill(t('timeline.remindersOn', '{actor} turned update reminders back on', slots('actor')), {actor}) :
             fill(t('timeline.remindersOff', '{actor} stopped update reminders', slots('actor')), {actor});
+    case 'paged':
+        return fill(t('timeline.paged', '{actor} paged the on-call of {service}', slots('actor', 'service')), {actor, service: q(kind.service)});
+    case 'page_resolved':
+        return fill(t('timeline.pageResolved', '{actor} resolved the page of {service}', slots('actor', 'service')), {actor, service: q(kind.service)});
+    case 'status_page_mirrored':
+        return fill(t('timeline.statusPage', '{actor} updated the public status page ({status})', slots('actor', 'status')), {actor, status: q(kind.status)});
+    case 'paging_failed':
+        return fill(t('timeline.pagingFailed', '{actor}: a page or status page update failed: {reason}', slots('actor', 'reason')), {actor, reason: q(kind.reason)});
     default:
         return fill(t('timeline.other', '{actor} made a change ({type})', {...slots('actor'), type: kind.type.replace(/_/g, ' ')}), {actor});
     }
