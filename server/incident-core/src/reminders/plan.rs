@@ -6,6 +6,8 @@ use serde::Serialize;
 
 use super::{MINUTE_MS, ReminderPolicy, update_due_at};
 use crate::incident::Incident;
+use crate::render::{safe, utc_minute};
+use crate::time_fmt::duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -92,4 +94,67 @@ pub fn plan(incident: &Incident, policy: &ReminderPolicy, now_ms: i64) -> Remind
     }
     out.escalated = out.escalates_at.is_some_and(|at| now_ms >= at);
     out
+}
+
+impl ReminderPlan {
+    /// What `/incident reminders` answers: the plan in a few lines. `stakeholder_channels`:
+    /// the severity's stakeholder channels the escalation posts in (by name).
+    pub fn describe(&self, incident: &Incident, stakeholder_channels: &[String], now_ms: i64) -> String {
+        let reference = incident.reference();
+        let severity = safe(&incident.severity);
+        match self.state {
+            ReminderState::Ended => return format!("{reference} is over: no more update reminders."),
+            ReminderState::Paused => return format!("{reference} is paused: no reminders until `/incident resume`."),
+            ReminderState::Off => {
+                return format!("Update reminders for {reference} are off; `/incident reminders on` brings them back.");
+            }
+            ReminderState::NotScheduled => {
+                return format!(
+                    "{reference} is {}, which has no update reminders; an update that promises a next time is reminded then.",
+                    if severity.is_empty() { "without a severity".to_string() } else { severity }
+                );
+            }
+            ReminderState::On | ReminderState::Snoozed => {}
+        }
+        let when = |at: i64| {
+            let minutes = (at - now_ms) / MINUTE_MS;
+            if minutes > 0 { format!("{} (in {})", utc_minute(at), duration(minutes * MINUTE_MS)) } else { utc_minute(at) }
+        };
+        let mut out = format!("Update reminders for {reference}");
+        if self.every_minutes > 0 {
+            out.push_str(&format!(" ({severity}: due {} after each update)", duration(self.every_minutes * MINUTE_MS)));
+        }
+        out.push(':');
+        if let Some(until) = self.snoozed_until {
+            out.push_str(&format!("\n- Snoozed until {}.", utc_minute(until)));
+        }
+        if let Some(due_at) = self.next_due_at {
+            let verb = if due_at <= now_ms { "was due" } else { "is due" };
+            out.push_str(&format!("\n- The next update {verb} {}.", when(due_at)));
+        }
+        if self.reminders_so_far > 0 {
+            out.push_str(&format!("\n- Reminders so far without an update: {}.", self.reminders_so_far));
+        }
+        match (self.repeat_minutes, self.next_reminder_at) {
+            (0, _) => out.push_str("\n- The reminder is posted once, not repeated."),
+            (repeat, Some(next)) => {
+                out.push_str(&format!("\n- Next reminder {}; repeated every {} until an update is posted.", when(next), duration(repeat * MINUTE_MS)))
+            }
+            (_, None) => {}
+        }
+        let whom = if stakeholder_channels.is_empty() {
+            "a direct message to the commander and to the severity's stakeholders".to_string()
+        } else {
+            let channels: Vec<String> = stakeholder_channels.iter().map(|c| format!("~{c}")).collect();
+            format!("a direct message to the commander and a post in {}", channels.join(", "))
+        };
+        match (self.escalated, self.escalates_at) {
+            (true, _) => out.push_str(&format!("\n- Escalated after {} reminders ({whom}).", self.escalate_after)),
+            (false, Some(at)) => {
+                out.push_str(&format!("\n- Escalates {} after {} reminders without an update: {whom}.", when(at), self.escalate_after))
+            }
+            (false, None) => out.push_str("\n- Never escalated."),
+        }
+        out
+    }
 }

@@ -242,3 +242,29 @@ fn an_escalation_is_recorded_once_per_cycle() {
     assert_eq!(i, before);
     i.record_escalation("bot", 2, T0 + 200 * MINUTE_MS, T0 + 250 * MINUTE_MS).expect("another cycle");
 }
+
+#[test]
+fn the_plan_reads_as_a_few_lines() {
+    let policy = ReminderPolicy::from_settings("P1: 30, repeat 25, escalate after 2", "0", "0").expect("policy");
+    let mut i = at("P1");
+    let now = T0 + 40 * MINUTE_MS;
+    let text = plan(&i, &policy, now).describe(&i, &["leadership".into()], now);
+    assert_eq!(
+        text,
+        "Update reminders for INC-0042 (P1: due 30m after each update):\n\
+         - The next update was due 2024-05-01 13:34 UTC.\n\
+         - Reminders so far without an update: 1.\n\
+         - Next reminder 2024-05-01 13:59 UTC (in 15m); repeated every 25m until an update is posted.\n\
+         - Escalates 2024-05-01 14:24 UTC (in 40m) after 2 reminders without an update: a direct message to the commander and a post in ~leadership."
+    );
+    i.set_reminders("alice", false, now).expect("off");
+    assert_eq!(
+        plan(&i, &policy, now).describe(&i, &[], now),
+        "Update reminders for INC-0042 are off; `/incident reminders on` brings them back."
+    );
+    let p4 = at("P4");
+    assert_eq!(
+        plan(&p4, &policy, now).describe(&p4, &[], now),
+        "INC-0042 is P4, which has no update reminders; an update that promises a next time is reminded then."
+    );
+}

@@ -15,6 +15,7 @@ pub(crate) mod editing;
 pub(crate) mod learning_review;
 pub(crate) mod playbook_access;
 pub(crate) mod privacy;
+pub(crate) mod reminder_plan;
 pub(crate) mod scheduled;
 pub(crate) mod shared_channels;
 pub(crate) mod tasks;
@@ -559,11 +560,36 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         &mut self,
         user_id: &str,
         incident_id: &str,
+        change: impl FnMut(&mut Incident, &mut dyn IdGen, i64) -> std::result::Result<T, DomainError>,
+    ) -> Result<(Incident, T)> {
+        self.save_change(user_id, incident_id, true, change)
+    }
+
+    /// [`Service::change`] by the plugin's bot (the timer's escalations): no one to check.
+    pub(crate) fn change_as_bot<T>(
+        &mut self,
+        incident_id: &str,
+        change: impl FnMut(&mut Incident, &mut dyn IdGen, i64) -> std::result::Result<T, DomainError>,
+    ) -> Result<(Incident, T)> {
+        let bot_id = self.bot_id.clone();
+        self.save_change(&bot_id, incident_id, false, change)
+    }
+
+    fn save_change<T>(
+        &mut self,
+        user_id: &str,
+        incident_id: &str,
+        check: bool,
         mut change: impl FnMut(&mut Incident, &mut dyn IdGen, i64) -> std::result::Result<T, DomainError>,
     ) -> Result<(Incident, T)> {
         for _ in 0..SAVE_ATTEMPTS {
-            let Versioned { value: mut incident, revision } = self.incident(user_id, incident_id)?;
-            self.require_change(&incident, user_id)?;
+            let Versioned { value: mut incident, revision } = if check {
+                let found = self.incident(user_id, incident_id)?;
+                self.require_change(&found.value, user_id)?;
+                found
+            } else {
+                self.repo.incident(incident_id)?.ok_or_else(|| ServiceError::NotFound("No such incident.".into()))?
+            };
             let before = incident.timeline.len();
             let was_active = incident.is_active();
             let header_before = render::channel_header(&incident);

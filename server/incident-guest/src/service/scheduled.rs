@@ -1,5 +1,5 @@
-//! Timed work, run by the host about once a minute (`RunScheduled`): update reminders and
-//! nudges for long-running incidents. Each reminder is claimed in Mattermost's key-value store
+//! Timed work, run by the host about once a minute (`RunScheduled`): update reminders (repeated
+//! until an update comes, then escalated: reminder_plan.rs) and nudges for long-running incidents. Each reminder is claimed in Mattermost's key-value store
 //! first, so several plugin processes (a cluster) post it once.
 
 use incident_core::reminders::{self, Reminder, ReminderPolicy};
@@ -41,27 +41,40 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         let roles: Vec<String> = self.conduct()?.roles.into_iter().map(|r| r.name).collect();
         let filter = IncidentFilter { state: Some(IncidentState::Active), ..IncidentFilter::default() };
         let mut sent = 0;
+        let mut escalations = Vec::new();
         // A budget of documents at a time (store/incident_list.rs), not every active incident at once.
         self.repo.visit_incidents(&filter, &Visible::All, MAX_ACTIVE_INCIDENTS, |incident| {
             for reminder in reminders::due(&incident, &policy, &roles, self.now) {
                 if self.mm.claim_once(&format!("reminder:{}:{}", incident.id, reminder.key()), CLAIM_TTL_SECONDS) {
-                    self.post_reminder(&incident, &reminder);
+                    if let Reminder::UpdateEscalated { due_at, last_at, missed } = reminder {
+                        // It saves the incident: after the visit, which reads the store.
+                        escalations.push((incident.clone(), due_at, last_at, missed));
+                    } else {
+                        self.post_reminder(&incident, &reminder);
+                    }
                     sent += 1;
                 }
             }
             Ok(())
         })?;
+        if !escalations.is_empty() {
+            let rules = self.stakeholder_rules()?;
+            for (incident, due_at, last_at, missed) in escalations {
+                self.escalate(&incident, &rules, due_at, last_at, missed);
+            }
+        }
         Ok(sent)
     }
 
     fn post_reminder(&self, incident: &Incident, reminder: &Reminder) {
         let commander = self.mm.user(&incident.commander_id).map(|u| format!("@{}", u.username)).unwrap_or_default();
         let (message, actions) = match reminder {
-            Reminder::UpdateDue { last_at, .. } => {
+            Reminder::UpdateDue { last_at, repeat, .. } => {
                 let minutes = (self.now - last_at).max(0) / 60_000;
+                let again = if *repeat > 0 { format!(" (reminder {})", repeat + 1) } else { String::new() };
                 (
                     format!(
-                        "{commander} Time for a status update on {}: the last one was {minutes} min ago. \
+                        "{commander} Time for a status update on {}{again}: the last one was {minutes} min ago. \
                          Post one with `/incident update <what happened and what is next>`.",
                         incident.reference()
                     ),
@@ -76,6 +89,8 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                 ),
                 vec![claim_button(role, &incident.id)],
             ),
+            // Posted by `escalate`, never here.
+            Reminder::UpdateEscalated { .. } => return,
             Reminder::Stale { days } => (
                 format!(
                     "{commander} {} has been active for {days} days. If it is over, resolve it with `/incident end`; \

@@ -5,6 +5,7 @@
 pub(crate) mod edit;
 pub(crate) mod fake_mattermost;
 pub(crate) mod privacy;
+pub(crate) mod reminders;
 pub(crate) mod scenarios;
 pub(crate) mod security;
 pub(crate) mod shared_channels;
