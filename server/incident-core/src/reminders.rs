@@ -7,7 +7,7 @@ use crate::incident::Incident;
 use crate::timeline::TimelineEventKind;
 
 mod plan;
-pub use plan::{ReminderPlan, ReminderState, plan};
+pub use plan::{ReminderPlan, ReminderState, plan, reminders_count};
 
 const MINUTE_MS: i64 = 60_000;
 const DAY_MS: i64 = 24 * 60 * MINUTE_MS;

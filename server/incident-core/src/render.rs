@@ -363,8 +363,9 @@ fn describe(
         RemindersSet { on: true } => "turned update reminders back on".to_string(),
         RemindersSet { on: false } => "stopped update reminders".to_string(),
         UpdateEscalated { missed, due_at } => format!(
-            "escalated the missing status update to the commander and the stakeholders: due {}, {missed} reminders without an update",
-            time_fmt::utc_timestamp(*due_at)
+            "escalated the missing status update to the commander and the stakeholders: due {}, {} without an update",
+            time_fmt::utc_timestamp(*due_at),
+            crate::reminders::reminders_count(*missed)
         ),
         NoteAdded { text, category, .. } => format!("added a {} to the timeline: {}", category.label(), safe(&one_line(text))),
         NoteEdited { to, .. } => format!("edited a timeline note: {}", safe(&one_line(to))),

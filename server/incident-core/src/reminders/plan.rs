@@ -149,12 +149,17 @@ impl ReminderPlan {
             format!("a direct message to the commander and a post in {}", channels.join(", "))
         };
         match (self.escalated, self.escalates_at) {
-            (true, _) => out.push_str(&format!("\n- Escalated after {} reminders ({whom}).", self.escalate_after)),
+            (true, _) => out.push_str(&format!("\n- Escalated after {} ({whom}).", reminders_count(self.escalate_after))),
             (false, Some(at)) => {
-                out.push_str(&format!("\n- Escalates {} after {} reminders without an update: {whom}.", when(at), self.escalate_after))
+                out.push_str(&format!("\n- Escalates {} after {} without an update: {whom}.", when(at), reminders_count(self.escalate_after)))
             }
             (false, None) => out.push_str("\n- Never escalated."),
         }
         out
     }
+}
+
+/// `1 reminder`, `2 reminders`.
+pub fn reminders_count(n: i64) -> String {
+    if n == 1 { "1 reminder".to_string() } else { format!("{n} reminders") }
 }

@@ -34,11 +34,12 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         let channel = self.mm.channel(&incident.channel_id).map(|c| c.name).unwrap_or_default();
         let commander = self.mm.user(&incident.commander_id).map(|u| u.username).unwrap_or_default();
         let full = format!(
-            "{} **{}** ({}) has had no status update for {minutes} min: {missed} reminders in ~{channel} went unanswered. \
+            "{} **{}** ({}) has had no status update for {minutes} min: {} in ~{channel} went unanswered. \
              Commander: @{}. Post one with `/incident update <what happened and what is next>` in ~{channel}.",
             incident.reference(),
             render::safe(&incident.name),
             render::safe(&incident.severity),
+            reminders::reminders_count(missed),
             render::safe(&commander),
         );
         let _ = self.mm.direct_message(&self.bot_id, &incident.commander_id, &full);
