@@ -432,6 +432,21 @@ export function setReminders(id: string, action: ReminderAction, minutes?: numbe
     return request<{message: string}>(`${apiBase()}/incidents/${enc(id)}/reminders`, 'POST', minutes === undefined ? {action} : {action, minutes});
 }
 
+// The update reminder plan (GET /incidents/{id}/reminders; times in Unix ms).
+export type ReminderPlan = {
+    state: 'on' | 'snoozed' | 'off' | 'paused' | 'ended' | 'not_scheduled';
+    next_due_at: number | null;
+    next_reminder_at: number | null;
+    repeat_minutes: number;
+    escalate_after: number;
+    escalates_at: number | null;
+    escalated: boolean;
+};
+
+export function getReminderPlan(id: string, signal?: AbortSignal): Promise<ReminderPlan> {
+    return request<ReminderPlan>(`${apiBase()}/incidents/${enc(id)}/reminders`, 'GET', undefined, signal);
+}
+
 // The customer-impact window: its start, its end, or both (Unix milliseconds).
 // Pauses the incident with a reason; resume with resumeIncident.
 export function pauseIncident(id: string, reason: string): Promise<Incident> {
