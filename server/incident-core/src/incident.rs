@@ -72,6 +72,15 @@ pub struct Incident {
     /// Time spent paused in earlier, finished pauses (ms): left out of time to resolve.
     #[serde(default)]
     pub paused_ms: i64,
+    /// Copied from its playbook at the start, so later edits of the playbook do not change a
+    /// running incident: the welcome for people who join its channel, the update template.
+    #[serde(default)]
+    pub welcome_message: String,
+    #[serde(default)]
+    pub update_template: String,
+    /// The playbook's announcement channels the starter kept ticked; `None`: all of them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub announcement_channel_ids: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -174,6 +183,9 @@ impl Incident {
             impact_ended_at: None,
             paused: None,
             paused_ms: 0,
+            welcome_message: playbook.map(|p| p.welcome_message.clone()).unwrap_or_default(),
+            update_template: playbook.map(|p| p.update_template.clone()).unwrap_or_default(),
+            announcement_channel_ids: None,
         };
         let reporter = incident.reporter_id.clone();
         incident.record(

@@ -89,6 +89,12 @@ pub struct Playbook {
     /// Words that, posted in a channel, suggest starting an incident with this playbook.
     #[serde(default)]
     pub keywords: Vec<String>,
+    /// Shown to whoever joins an incident channel started from it, to them only (issue 17).
+    #[serde(default)]
+    pub welcome_message: String,
+    /// What a status update starts from: the update form and `/incident update` offer it.
+    #[serde(default)]
+    pub update_template: String,
     pub created_at: i64,
     #[serde(default)]
     pub updated_at: i64,
@@ -154,6 +160,10 @@ impl Playbook {
                 }
             }
         }
+        text::multi_line(&self.welcome_message, MAX_TEXT_CHARS)
+            .map_err(|reason| invalid(format!("the welcome message: {reason}")))?;
+        text::multi_line(&self.update_template, MAX_TEXT_CHARS)
+            .map_err(|reason| invalid(format!("the status update template: {reason}")))?;
         if self.keywords.len() > MAX_KEYWORDS {
             return Err(invalid(format!("it has {} keywords; the limit is {MAX_KEYWORDS}.", self.keywords.len())));
         }
@@ -196,6 +206,8 @@ impl Playbook {
                         .collect(),
                 })
                 .collect(),
+            welcome_message: multi(&self.welcome_message),
+            update_template: multi(&self.update_template),
             default_commander_id: non_blank(&self.default_commander_id),
             announcement_channel_ids: distinct_channel_ids(&self.announcement_channel_ids),
             keywords: {
@@ -231,6 +243,20 @@ impl Playbook {
 
     pub fn item_count(&self) -> usize {
         self.checklists.iter().map(|s| s.items.len()).sum()
+    }
+
+    /// The announcement channels an incident started from it keeps: all of them (`None`), or
+    /// those the starter left ticked, which must be among them (the starter may untick, not add).
+    pub fn kept_announcement_channels(&self, ticked: Option<&[String]>) -> Result<Option<Vec<String>>, DomainError> {
+        let Some(ticked) = ticked else { return Ok(None) };
+        let ticked = distinct_channel_ids(ticked);
+        if let Some(other) = ticked.iter().find(|id| !self.announcement_channel_ids.contains(id)) {
+            return Err(DomainError::InvalidPlaybook(format!(
+                "the announcement channel {} is not one of the playbook's; untick channels, do not add them.",
+                other.chars().take(40).collect::<String>()
+            )));
+        }
+        Ok(Some(ticked))
     }
 
     /// Whether this user may start incidents from it (team membership is the caller's check).
@@ -285,6 +311,8 @@ pub fn export_json(playbook: &Playbook) -> String {
             "channel_name_template": playbook.channel_name_template,
             "private_channel": playbook.private_channel,
             "keywords": playbook.keywords,
+            "welcome_message": playbook.welcome_message,
+            "update_template": playbook.update_template,
             "checklists": checklists,
         },
     });
@@ -303,6 +331,10 @@ struct PortablePlaybook {
     private_channel: bool,
     #[serde(default)]
     keywords: Vec<String>,
+    #[serde(default)]
+    welcome_message: String,
+    #[serde(default)]
+    update_template: String,
     #[serde(default)]
     checklists: Vec<PortableSection>,
 }
@@ -383,6 +415,8 @@ pub fn import_json(json: &str, id: &str, team_id: &str, now_ms: i64) -> Result<P
         channel_name_template: portable.channel_name_template,
         private_channel: portable.private_channel,
         keywords: portable.keywords,
+        welcome_message: portable.welcome_message,
+        update_template: portable.update_template,
         created_at: now_ms,
         updated_at: now_ms,
         ..Playbook::default()

@@ -20,6 +20,7 @@ pub(crate) mod scheduled;
 pub(crate) mod shared_channels;
 pub(crate) mod tasks;
 pub(crate) mod webhooks;
+pub(crate) mod welcome;
 
 use incident_core::{
     DomainError, ErrorKind, IdGen, Incident, IncidentFilter, Playbook, StartIncident, TimelinePost, naming, render,
@@ -148,6 +149,8 @@ struct Opening {
     severity: String,
     status: String,
     stakeholders: Vec<incident_core::stakeholders::Stakeholders>,
+    /// The playbook's announcement channels the starter kept; `None`: all.
+    announcement_channel_ids: Option<Vec<String>>,
 }
 
 /// What starting an incident takes; everything but the name is optional.
@@ -163,6 +166,8 @@ pub struct StartRequest {
     pub private: Option<bool>,
     /// A configured severity; the least severe when absent.
     pub severity: Option<String>,
+    /// The playbook's announcement channels to keep (the others unticked); all when absent.
+    pub announcement_channel_ids: Option<Vec<String>>,
 }
 
 pub struct Service<'a, M: Mattermost, D: Database> {
@@ -400,7 +405,14 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
 
         let id = self.ids.new_id();
         let number = self.repo.reserve_incident(&id, &request.team_id, &name, user_id, self.now)?;
-        let opening = Opening { severity, status, stakeholders: self.stakeholder_rules()? };
+        let announcement_channel_ids = match (&playbook, request.announcement_channel_ids.as_deref()) {
+            (Some(p), ticked) => p.kept_announcement_channels(ticked)?,
+            (None, Some(ticked)) if !ticked.is_empty() => {
+                return Err(ServiceError::Invalid("`announcement_channel_ids` choose among a playbook's channels: name a playbook.".into()));
+            }
+            (None, _) => None,
+        };
+        let opening = Opening { severity, status, stakeholders: self.stakeholder_rules()?, announcement_channel_ids };
         match self.create_incident(user_id, &request, &id, number, &name, &commander_id, playbook.as_ref(), &opening) {
             Ok(incident) => Ok(incident),
             Err(e) => {
@@ -449,7 +461,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                     .map_err(|e| ServiceError::Internal(format!("cannot add a member to the incident channel: {e}")))?;
             }
         }
-        let incident = Incident::start(
+        let mut incident = Incident::start(
             StartIncident {
                 id: id.to_owned(),
                 team_id: request.team_id.clone(),
@@ -466,6 +478,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             self.ids,
             self.now,
         )?;
+        incident.announcement_channel_ids = opening.announcement_channel_ids.clone();
         // The start's webhook events commit with the incident, or neither does (finding #13).
         let webhooks = self.webhook_statements(&incident, 0);
         self.repo.activate_incident(&incident, channel.channel_type == "P", webhooks)?;

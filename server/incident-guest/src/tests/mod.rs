@@ -4,6 +4,7 @@
 
 pub(crate) mod edit;
 pub(crate) mod fake_mattermost;
+pub(crate) mod playbook_conduct;
 pub(crate) mod privacy;
 pub(crate) mod reminders;
 pub(crate) mod scenarios;
