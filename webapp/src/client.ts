@@ -149,6 +149,8 @@ export interface StartIncidentRequest {
     playbook_id?: string;
     channel_name?: string;
     private?: boolean;
+    // The playbook's announcement channels to keep; absent: all of them.
+    announcement_channel_ids?: string[];
 }
 
 export function startIncident(body: StartIncidentRequest): Promise<Incident> {

@@ -51,7 +51,7 @@ function UpdateForm({incident, conduct, onChange, onClose}: {
     const t = useT();
     const [status, setStatusChoice] = React.useState(incident.status || conduct.statuses[0]?.name || '');
     const [impact, setImpact] = React.useState('');
-    const [message, setMessage] = React.useState('');
+    const [message, setMessage] = React.useState(incident.update_template ?? '');
     const [next, setNext] = React.useState(30);
     const {saving, save} = useSave();
     const messageRef = React.useRef<HTMLTextAreaElement>(null);

@@ -166,6 +166,26 @@ export function PlaybookEditor({teamId, playbook, onDone}: Props): React.ReactEl
                         {t('editor.keywordsHint', 'Comma-separated; each a word of at least 4 letters, or several words. A message with one of them offers its poster to start an incident with this playbook.')}
                     </span>
                 </label>
+                <label className={`${CLS}-field`}>
+                    <span className={`${CLS}-label`}>{t('editor.welcome', 'Welcome message')}</span>
+                    <textarea
+                        className={`${CLS}-input ${CLS}-textarea`}
+                        rows={2}
+                        value={draft.welcome_message ?? ''}
+                        placeholder={t('editor.welcomeHint', 'Shown only to each person who joins the incident channel')}
+                        onChange={(e) => set({welcome_message: e.target.value})}
+                    />
+                </label>
+                <label className={`${CLS}-field`}>
+                    <span className={`${CLS}-label`}>{t('editor.updateTemplate', 'Status update template')}</span>
+                    <textarea
+                        className={`${CLS}-input ${CLS}-textarea`}
+                        rows={3}
+                        value={draft.update_template ?? ''}
+                        placeholder={t('editor.updateTemplateHint', 'What each status update starts from, e.g. Impact: / Cause: / Next:')}
+                        onChange={(e) => set({update_template: e.target.value})}
+                    />
+                </label>
             </div>
 
             <fieldset className={`${CLS}-editor__group`}>

@@ -64,6 +64,8 @@ export interface Incident {
     // Time spent in finished pauses (ms), left out of time to resolve.
     paused_ms?: number;
     reminders_snoozed_until?: number | null;
+    // From its playbook at the start.
+    update_template?: string;
     // The customer-impact window.
     impact_started_at?: number | null;
     impact_ended_at?: number | null;
@@ -161,6 +163,9 @@ export interface Playbook {
     editor_ids: string[];
     // Words that, posted in a channel, suggest starting an incident with this playbook.
     keywords?: string[];
+    // Shown to whoever joins an incident channel; what a status update starts from.
+    welcome_message?: string;
+    update_template?: string;
     created_at: number;
     updated_at: number;
 }
