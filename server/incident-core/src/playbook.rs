@@ -34,6 +34,8 @@ pub fn distinct_channel_ids(ids: &[String]) -> Vec<String> {
     out
 }
 const MAX_KEYWORD_CHARS: usize = 40;
+pub const MAX_INVITED_USERS: usize = 50;
+pub const MAX_INVITED_GROUPS: usize = 10;
 
 /// Letters and digits a one-word keyword needs at least: shorter ones ("is", "ok", "db") are in
 /// nearly every message, and every match shows its poster an offer (security review #10).
@@ -95,6 +97,12 @@ pub struct Playbook {
     /// What a status update starts from: the update form and `/incident update` offer it.
     #[serde(default)]
     pub update_template: String,
+    /// People added to the incident channel at the start (team members).
+    #[serde(default)]
+    pub invited_user_ids: Vec<String>,
+    /// Mattermost user groups (by name, without `@`) whose members on the team are added too.
+    #[serde(default)]
+    pub invited_groups: Vec<String>,
     pub created_at: i64,
     #[serde(default)]
     pub updated_at: i64,
@@ -164,6 +172,18 @@ impl Playbook {
             .map_err(|reason| invalid(format!("the welcome message: {reason}")))?;
         text::multi_line(&self.update_template, MAX_TEXT_CHARS)
             .map_err(|reason| invalid(format!("the status update template: {reason}")))?;
+        if self.invited_user_ids.len() > MAX_INVITED_USERS {
+            return Err(invalid(format!("it invites {} people; the limit is {MAX_INVITED_USERS}.", self.invited_user_ids.len())));
+        }
+        if self.invited_groups.len() > MAX_INVITED_GROUPS {
+            return Err(invalid(format!("it invites {} groups; the limit is {MAX_INVITED_GROUPS}.", self.invited_groups.len())));
+        }
+        if let Some(bad) = self.invited_groups.iter().find(|g| !is_group_name(g)) {
+            return Err(invalid(format!(
+                "\"{}\" is not a group name: 1 to 64 letters, digits, dots, dashes or underscores.",
+                bad.chars().take(64).collect::<String>()
+            )));
+        }
         if self.keywords.len() > MAX_KEYWORDS {
             return Err(invalid(format!("it has {} keywords; the limit is {MAX_KEYWORDS}.", self.keywords.len())));
         }
@@ -208,6 +228,17 @@ impl Playbook {
                 .collect(),
             welcome_message: multi(&self.welcome_message),
             update_template: multi(&self.update_template),
+            invited_user_ids: distinct_channel_ids(&self.invited_user_ids),
+            invited_groups: {
+                let mut groups: Vec<String> = Vec::new();
+                for g in &self.invited_groups {
+                    let g = g.trim().trim_start_matches('@').to_lowercase();
+                    if !g.is_empty() && !groups.contains(&g) {
+                        groups.push(g);
+                    }
+                }
+                groups
+            },
             default_commander_id: non_blank(&self.default_commander_id),
             announcement_channel_ids: distinct_channel_ids(&self.announcement_channel_ids),
             keywords: {
@@ -268,6 +299,11 @@ impl Playbook {
     pub fn may_edit(&self, user_id: &str, is_team_or_system_admin: bool) -> bool {
         is_team_or_system_admin || self.editor_ids.iter().any(|id| id == user_id)
     }
+}
+
+/// A Mattermost group name as `@name` mentions it.
+fn is_group_name(name: &str) -> bool {
+    (1..=64).contains(&name.chars().count()) && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
 }
 
 fn non_blank(value: &Option<String>) -> Option<String> {

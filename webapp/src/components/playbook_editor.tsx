@@ -40,8 +40,9 @@ function moved<T>(list: T[], from: number, delta: number): T[] {
     return out;
 }
 
-// Which user picker is open: the default commander's, or one item's default assignee.
-type Picking = {kind: 'commander'} | {kind: 'assignee'; section: number; item: number} | null;
+// Which user picker is open: the default commander's, a person to add, or one item's default
+// assignee.
+type Picking = {kind: 'commander'} | {kind: 'invite'} | {kind: 'assignee'; section: number; item: number} | null;
 
 export function PlaybookEditor({teamId, playbook, onDone}: Props): React.ReactElement {
     const t = useT();
@@ -49,6 +50,8 @@ export function PlaybookEditor({teamId, playbook, onDone}: Props): React.ReactEl
     const [draft, setDraft] = React.useState<PlaybookDraft>(() => toDraft(teamId, playbook));
     const [picking, setPicking] = React.useState<Picking>(null);
     const [keywords, setKeywords] = React.useState(() => (playbook?.keywords ?? []).join(', '));
+    const [groups, setGroups] = React.useState(() => (playbook?.invited_groups ?? []).join(', '));
+    const invited = draft.invited_user_ids ?? [];
     const [saving, setSaving] = React.useState(false);
     const [error, setError] = React.useState('');
     const headingRef = React.useRef<HTMLHeadingElement>(null);
@@ -82,6 +85,7 @@ export function PlaybookEditor({teamId, playbook, onDone}: Props): React.ReactEl
         const body: PlaybookDraft = {
             ...draft,
             keywords: keywords.split(',').map((k) => k.trim()).filter(Boolean),
+            invited_groups: groups.split(',').map((g) => g.trim()).filter(Boolean),
             checklists: draft.checklists.map((s) => ({
                 ...s,
                 items: s.items.map((i) => ({...i, command: i.command?.trim() ? i.command.trim() : null})),
@@ -285,6 +289,54 @@ export function PlaybookEditor({teamId, playbook, onDone}: Props): React.ReactEl
                         teamId={teamId}
                         excludeIds={draft.announcement_channel_ids}
                         onPick={(c) => set({announcement_channel_ids: [...draft.announcement_channel_ids, c.id]})}
+                    />
+                </div>
+                <div
+                    className={`${CLS}-field`}
+                    role='group'
+                    aria-labelledby={`${id}-invite`}
+                >
+                    <span
+                        id={`${id}-invite`}
+                        className={`${CLS}-label`}
+                    >
+                        {t('editor.invite', 'Add to the incident channel')}
+                    </span>
+                    {invited.length > 0 && (
+                        <ul className={`${CLS}-editor__chips`}>
+                            {invited.map((userId) => (
+                                <li
+                                    key={userId}
+                                    className={`${CLS}-editor__chip`}
+                                >
+                                    <UserName userId={userId}/>
+                                    <button
+                                        type='button'
+                                        className={`${CLS}-icon-button ${CLS}-icon-button--on`}
+                                        aria-label={t('editor.removeInvited', 'Remove this person')}
+                                        onClick={() => set({invited_user_ids: invited.filter((u) => u !== userId)})}
+                                    >
+                                        <span aria-hidden='true'>{'\u00d7'}</span>
+                                    </button>
+                                </li>
+                            ))}
+                        </ul>
+                    )}
+                    {picking?.kind === 'invite' ? picker(t('editor.invitePick', 'Person to add'), (userId) => set({invited_user_ids: [...invited.filter((u) => u !== userId), userId]})) : (
+                        <button
+                            type='button'
+                            className={`${CLS}-link-button`}
+                            onClick={() => setPicking({kind: 'invite'})}
+                        >
+                            {t('editor.invitePerson', 'Add a person')}
+                        </button>
+                    )}
+                    <input
+                        className={`${CLS}-input`}
+                        value={groups}
+                        aria-label={t('editor.inviteGroups', 'User groups to add')}
+                        placeholder={t('editor.inviteGroupsPlaceholder', 'User groups: sre, dba')}
+                        onChange={(e) => setGroups(e.target.value)}
                     />
                 </div>
             </fieldset>

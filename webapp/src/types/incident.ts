@@ -166,6 +166,9 @@ export interface Playbook {
     // Shown to whoever joins an incident channel; what a status update starts from.
     welcome_message?: string;
     update_template?: string;
+    // Added to the incident channel at the start: people, and user groups by name.
+    invited_user_ids?: string[];
+    invited_groups?: string[];
     created_at: number;
     updated_at: number;
 }

@@ -316,3 +316,23 @@ fn the_starter_may_untick_announcement_channels_but_not_add_any() {
         Err(DomainError::InvalidPlaybook(m)) if m.contains("c3 is not one of the playbook's")
     ));
 }
+
+#[test]
+fn invited_people_and_groups_are_kept_once_and_group_names_checked() {
+    let mut p = playbook();
+    p.invited_user_ids = vec!["u1".into(), " u1 ".into(), "u2".into()];
+    p.invited_groups = vec!["@SRE".into(), "sre".into(), " dba-team ".into()];
+    let clean = p.normalised().expect("valid");
+    assert_eq!(clean.invited_user_ids, ["u1", "u2"]);
+    assert_eq!(clean.invited_groups, ["sre", "dba-team"]);
+    p.invited_groups = vec!["on call".into()];
+    assert!(matches!(p.normalised(), Err(DomainError::InvalidPlaybook(m)) if m.starts_with("\"on call\" is not a group name")));
+    p.invited_groups = (0..11).map(|n| format!("g{n}")).collect();
+    assert!(matches!(p.validate(), Err(DomainError::InvalidPlaybook(m)) if m == "it invites 11 groups; the limit is 10."));
+    p.invited_groups.clear();
+    p.invited_user_ids = (0..51).map(|n| format!("u{n}")).collect();
+    assert!(p.validate().is_err());
+    // People are left out of the portable form.
+    let exported = export_json(&clean);
+    assert!(!exported.contains("invited"), "{exported}");
+}

@@ -20,7 +20,7 @@ pub(crate) mod scheduled;
 pub(crate) mod shared_channels;
 pub(crate) mod tasks;
 pub(crate) mod webhooks;
-pub(crate) mod welcome;
+pub(crate) mod playbook_conduct;
 
 use incident_core::{
     DomainError, ErrorKind, IdGen, Incident, IncidentFilter, Playbook, StartIncident, TimelinePost, naming, render,
@@ -514,6 +514,9 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         );
         self.refresh_digest(&incident);
         self.notify_stakeholders(&incident, &opening.stakeholders);
+        if let Some(playbook) = playbook {
+            self.invite_from_playbook(&incident, playbook);
+        }
         Ok(incident)
     }
 
@@ -770,6 +773,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         self.require_full_member(&playbook.team_id, user_id)?;
         self.ensure_seeded(&playbook.team_id)?;
         self.check_announcement_channels(user_id, &playbook.team_id, &playbook.announcement_channel_ids, &[])?;
+        self.check_invited_users(&playbook.team_id, &playbook.invited_user_ids)?;
         playbook.id = self.ids.new_id();
         playbook.created_at = self.now;
         playbook.updated_at = self.now;
@@ -790,6 +794,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             &update.announcement_channel_ids,
             &current.announcement_channel_ids,
         )?;
+        self.check_invited_users(&current.team_id, &update.invited_user_ids)?;
         update.id = current.id;
         update.team_id = current.team_id;
         update.created_at = current.created_at;

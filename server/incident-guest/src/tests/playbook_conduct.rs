@@ -114,3 +114,27 @@ fn the_starter_unticks_announcement_channels_and_cannot_add_any() {
     assert_eq!(status, 201);
     assert_eq!((w.mm.posts_in("ann1").len(), w.mm.posts_in("ann2").len()), (1, 3));
 }
+
+#[test]
+fn a_playbook_brings_its_people_and_groups_into_the_channel() {
+    let mut w = World::new();
+    w.mm.groups.insert("sre".into(), vec!["u-root".into(), "u-carol".into()]);
+    let w = w;
+    let (status, v) = w.http(
+        Some("u-alice"),
+        "POST",
+        "/api/v0/playbooks",
+        json!({"team_id": TEAM, "title": "Outage", "invited_user_ids": ["u-carol"], "checklists": []}),
+    );
+    assert_eq!(status, 400, "carol is on no team: {v}");
+    assert!(v["error"].as_str().is_some_and(|e| e.contains("`invited_user_ids`: u-carol is not an active member")), "{v}");
+    let pb = playbook(&w, json!({"team_id": TEAM, "title": "Outage", "invited_user_ids": ["u-bob"], "invited_groups": ["@SRE", "gone"], "checklists": []}));
+    let (status, inc) = w.http(Some("u-alice"), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": "Disk", "playbook_id": pb}));
+    assert_eq!(status, 201, "{inc}");
+    let ch = inc["channel_id"].as_str().expect("channel");
+    assert!(w.mm.is_channel_member(ch, "u-bob"), "invited");
+    assert!(w.mm.is_channel_member(ch, "u-root"), "the @sre group's member on the team");
+    assert!(!w.mm.is_channel_member(ch, "u-carol"), "not on the team");
+    let (_, stored) = w.http(Some("u-alice"), "GET", &format!("/api/v0/playbooks/{pb}"), Value::Null);
+    assert_eq!(stored["invited_groups"], json!(["sre", "gone"]));
+}
