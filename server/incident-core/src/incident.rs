@@ -78,6 +78,9 @@ pub struct Incident {
     pub welcome_message: String,
     #[serde(default)]
     pub update_template: String,
+    /// The retrospective's outline, at the end of the report draft (and reminded about).
+    #[serde(default)]
+    pub retrospective_template: String,
     /// The playbook's announcement channels the starter kept ticked; `None`: all of them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub announcement_channel_ids: Option<Vec<String>>,
@@ -185,6 +188,7 @@ impl Incident {
             paused_ms: 0,
             welcome_message: playbook.map(|p| p.welcome_message.clone()).unwrap_or_default(),
             update_template: playbook.map(|p| p.update_template.clone()).unwrap_or_default(),
+            retrospective_template: playbook.map(|p| p.retrospective_template.clone()).unwrap_or_default(),
             announcement_channel_ids: None,
         };
         let reporter = incident.reporter_id.clone();

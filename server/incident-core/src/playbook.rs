@@ -35,6 +35,9 @@ pub fn distinct_channel_ids(ids: &[String]) -> Vec<String> {
 }
 const MAX_KEYWORD_CHARS: usize = 40;
 pub const MAX_INVITED_USERS: usize = 50;
+/// What the playbook editor offers for a new playbook's retrospective: the root cause first.
+pub const SUGGESTED_RETROSPECTIVE_TEMPLATE: &str =
+    "### Root cause\n\n### Contributing factors\n\n### What went well\n\n### What to improve";
 pub const MAX_INVITED_GROUPS: usize = 10;
 
 /// Letters and digits a one-word keyword needs at least: shorter ones ("is", "ok", "db") are in
@@ -97,6 +100,10 @@ pub struct Playbook {
     /// What a status update starts from: the update form and `/incident update` offer it.
     #[serde(default)]
     pub update_template: String,
+    /// The retrospective's outline (Markdown), at the end of the report draft; while the
+    /// report is not written, the commander is reminded daily after the end. Empty: neither.
+    #[serde(default)]
+    pub retrospective_template: String,
     /// People added to the incident channel at the start (team members).
     #[serde(default)]
     pub invited_user_ids: Vec<String>,
@@ -172,6 +179,8 @@ impl Playbook {
             .map_err(|reason| invalid(format!("the welcome message: {reason}")))?;
         text::multi_line(&self.update_template, MAX_TEXT_CHARS)
             .map_err(|reason| invalid(format!("the status update template: {reason}")))?;
+        text::multi_line(&self.retrospective_template, MAX_TEXT_CHARS)
+            .map_err(|reason| invalid(format!("the retrospective template: {reason}")))?;
         if self.invited_user_ids.len() > MAX_INVITED_USERS {
             return Err(invalid(format!("it invites {} people; the limit is {MAX_INVITED_USERS}.", self.invited_user_ids.len())));
         }
@@ -228,6 +237,7 @@ impl Playbook {
                 .collect(),
             welcome_message: multi(&self.welcome_message),
             update_template: multi(&self.update_template),
+            retrospective_template: multi(&self.retrospective_template),
             invited_user_ids: distinct_channel_ids(&self.invited_user_ids),
             invited_groups: {
                 let mut groups: Vec<String> = Vec::new();
@@ -349,6 +359,7 @@ pub fn export_json(playbook: &Playbook) -> String {
             "keywords": playbook.keywords,
             "welcome_message": playbook.welcome_message,
             "update_template": playbook.update_template,
+            "retrospective_template": playbook.retrospective_template,
             "checklists": checklists,
         },
     });
@@ -371,6 +382,8 @@ struct PortablePlaybook {
     welcome_message: String,
     #[serde(default)]
     update_template: String,
+    #[serde(default)]
+    retrospective_template: String,
     #[serde(default)]
     checklists: Vec<PortableSection>,
 }
@@ -453,6 +466,7 @@ pub fn import_json(json: &str, id: &str, team_id: &str, now_ms: i64) -> Result<P
         keywords: portable.keywords,
         welcome_message: portable.welcome_message,
         update_template: portable.update_template,
+        retrospective_template: portable.retrospective_template,
         created_at: now_ms,
         updated_at: now_ms,
         ..Playbook::default()

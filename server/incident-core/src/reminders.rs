@@ -180,6 +180,8 @@ pub enum Reminder {
     Stale { days: i64 },
     /// Nobody holds this role yet.
     RoleUnfilled { role: String },
+    /// Ended `days` whole days ago and its retrospective (the report) is not written yet.
+    RetrospectiveDue { days: i64 },
     /// A checklist item is open past its due time (`number` as the commands read it).
     ItemOverdue { item_id: String, number: usize, title: String, due_at: i64, assignee_ids: Vec<String> },
 }
@@ -194,6 +196,7 @@ impl Reminder {
             Reminder::UpdateDue { due_at, repeat, .. } => format!("update:{due_at}:{repeat}"),
             Reminder::UpdateEscalated { due_at, .. } => format!("escalate:{due_at}"),
             Reminder::Stale { days } => format!("stale:{days}"),
+            Reminder::RetrospectiveDue { days } => format!("retrospective:{days}"),
             Reminder::RoleUnfilled { role } => format!("role:{}", role.to_lowercase()),
             // Once per item and due time: moving the due time makes a new reminder.
             Reminder::ItemOverdue { item_id, due_at, .. } => format!("item:{item_id}:{due_at}"),
@@ -270,6 +273,20 @@ pub fn due(incident: &Incident, policy: &ReminderPolicy, roles: &[String], now_m
         }
     }
     out
+}
+
+/// Days after the end during which an unwritten retrospective is reminded about, once a day.
+pub const RETROSPECTIVE_REMINDER_DAYS: i64 = 14;
+
+/// For an ended incident whose playbook asked for a retrospective that is not `written` yet:
+/// a reminder a day, from a day after the end for [`RETROSPECTIVE_REMINDER_DAYS`] days.
+pub fn retrospective_due(incident: &Incident, written: bool, now_ms: i64) -> Option<Reminder> {
+    let ended_at = incident.ended_at.filter(|_| !incident.is_active())?;
+    if written || incident.retrospective_template.trim().is_empty() {
+        return None;
+    }
+    let days = (now_ms - ended_at) / DAY_MS;
+    (1..=RETROSPECTIVE_REMINDER_DAYS).contains(&days).then_some(Reminder::RetrospectiveDue { days })
 }
 
 impl Incident {

@@ -16,13 +16,16 @@ interface Props {
     onDone: (saved: Playbook | null) => void;
 }
 
+// A new playbook's retrospective outline: the root cause first (incident-core's suggestion).
+const SUGGESTED_RETROSPECTIVE = '### Root cause\n\n### Contributing factors\n\n### What went well\n\n### What to improve';
+
 const blankItem = (): PlaybookItem => ({title: '', description: '', default_assignee_id: null, command: null, due_after_minutes: null});
 
 function toDraft(teamId: string, p: Playbook | null): PlaybookDraft {
     if (!p) {
         return {team_id: teamId, title: '', description: '', checklists: [{title: 'Tasks', items: [blankItem()]}],
             channel_name_template: '', private_channel: false, default_commander_id: null, announcement_channel_ids: [],
-            member_ids: [], editor_ids: [], keywords: []};
+            member_ids: [], editor_ids: [], keywords: [], retrospective_template: SUGGESTED_RETROSPECTIVE};
     }
     // Members and editors are kept as they are: this form does not edit them.
     const {id: _id, created_at: _c, updated_at: _u, ...rest} = p;
@@ -179,6 +182,22 @@ export function PlaybookEditor({teamId, playbook, onDone}: Props): React.ReactEl
                         placeholder={t('editor.welcomeHint', 'Shown only to each person who joins the incident channel')}
                         onChange={(e) => set({welcome_message: e.target.value})}
                     />
+                </label>
+                <label className={`${CLS}-field`}>
+                    <span className={`${CLS}-label`}>{t('editor.retrospective', 'Retrospective outline')}</span>
+                    <textarea
+                        className={`${CLS}-input ${CLS}-textarea`}
+                        rows={4}
+                        value={draft.retrospective_template ?? ''}
+                        aria-describedby={`${id}-retro-hint`}
+                        onChange={(e) => set({retrospective_template: e.target.value})}
+                    />
+                    <span
+                        id={`${id}-retro-hint`}
+                        className={`${CLS}-small ${CLS}-muted`}
+                    >
+                        {t('editor.retrospectiveHint', 'Ends the report draft; until the report is written, the commander is reminded daily for two weeks after the end. Empty: neither.')}
+                    </span>
                 </label>
                 <label className={`${CLS}-field`}>
                     <span className={`${CLS}-label`}>{t('editor.updateTemplate', 'Status update template')}</span>

@@ -166,6 +166,8 @@ export interface Playbook {
     // Shown to whoever joins an incident channel; what a status update starts from.
     welcome_message?: string;
     update_template?: string;
+    // Ends the report draft; its absence stops the reminder to write the retrospective.
+    retrospective_template?: string;
     // Added to the incident channel at the start: people, and user groups by name.
     invited_user_ids?: string[];
     invited_groups?: string[];

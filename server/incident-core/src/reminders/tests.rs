@@ -268,3 +268,20 @@ fn the_plan_reads_as_a_few_lines() {
         "INC-0042 is P4, which has no update reminders; an update that promises a next time is reminded then."
     );
 }
+
+#[test]
+fn an_unwritten_retrospective_is_reminded_daily_for_two_weeks_after_the_end() {
+    let mut i = at("P2");
+    i.retrospective_template = "### Root cause".into();
+    assert_eq!(retrospective_due(&i, false, T0 + 3 * DAY_MS), None, "still active");
+    i.end("alice", T0 + MINUTE_MS).expect("end");
+    let end = T0 + MINUTE_MS;
+    assert_eq!(retrospective_due(&i, false, end + DAY_MS - 1), None, "a day to write it first");
+    let first = retrospective_due(&i, false, end + DAY_MS).expect("due");
+    assert_eq!((first.clone(), first.key()), (Reminder::RetrospectiveDue { days: 1 }, "retrospective:1".to_string()));
+    assert_eq!(retrospective_due(&i, false, end + 14 * DAY_MS), Some(Reminder::RetrospectiveDue { days: 14 }));
+    assert_eq!(retrospective_due(&i, false, end + 15 * DAY_MS), None, "not forever");
+    assert_eq!(retrospective_due(&i, true, end + 2 * DAY_MS), None, "written");
+    i.retrospective_template.clear();
+    assert_eq!(retrospective_due(&i, false, end + 2 * DAY_MS), None, "its playbook asked for none");
+}

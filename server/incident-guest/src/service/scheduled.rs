@@ -11,8 +11,12 @@ use crate::manifest::PLUGIN_ID;
 use crate::mattermost::Mattermost;
 use crate::service::{Result, Service, ServiceError, claim_button, invalid_settings};
 use crate::store::db::Database;
+use crate::service::learning_review::report_key;
 use crate::store::incident_list::Visible;
 
+/// Ended incidents created this many days ago or later are looked at for retrospective
+/// reminders (which stop two weeks after the end).
+const RECENTLY_ENDED_DAYS: i64 = 60;
 /// Claims outlive any reminder they guard.
 const CLAIM_TTL_SECONDS: i64 = 8 * 24 * 3600;
 pub const SNOOZE_MINUTES: i64 = 30;
@@ -63,6 +67,41 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                 self.escalate(&incident, &rules, due_at, last_at, missed);
             }
         }
+        Ok(sent + self.send_retrospective_reminders()?)
+    }
+
+    /// Reminds the commanders of recently ended incidents whose playbook asked for a
+    /// retrospective that nobody has written yet (the report never saved), once a day.
+    fn send_retrospective_reminders(&mut self) -> Result<usize> {
+        let recently = self.now - RECENTLY_ENDED_DAYS * 86_400_000;
+        let filter = IncidentFilter { state: Some(IncidentState::Ended), created_after: Some(recently), ..IncidentFilter::default() };
+        let mut asked = Vec::new();
+        self.repo.visit_incidents(&filter, &Visible::All, MAX_ACTIVE_INCIDENTS, |incident| {
+            if !incident.retrospective_template.trim().is_empty() && incident.ended_at.is_some_and(|e| e >= recently) {
+                asked.push(incident);
+            }
+            Ok(())
+        })?;
+        let mut sent = 0;
+        for incident in asked {
+            let written = self.repo.meta(&report_key(&incident.id))?.is_some_and(|r| !r.trim().is_empty());
+            let Some(reminder) = reminders::retrospective_due(&incident, written, self.now) else { continue };
+            if self.mm.claim_once(&format!("reminder:{}:{}", incident.id, reminder.key()), CLAIM_TTL_SECONDS) {
+                let days = match reminder {
+                    Reminder::RetrospectiveDue { days: 1 } => "a day".to_string(),
+                    Reminder::RetrospectiveDue { days } => format!("{days} days"),
+                    _ => continue,
+                };
+                let message = format!(
+                    "{} **{}** ended {days} ago and its retrospective is not written yet. Write it in its report on the \
+                     incidents page (Report and follow-up): the draft ends with your playbook's outline, the root cause first.",
+                    incident.reference(),
+                    render::safe(&incident.name)
+                );
+                let _ = self.mm.direct_message(&self.bot_id, &incident.commander_id, &message);
+                sent += 1;
+            }
+        }
         Ok(sent)
     }
 
@@ -90,7 +129,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                 vec![claim_button(role, &incident.id)],
             ),
             // Posted by `escalate`, never here.
-            Reminder::UpdateEscalated { .. } => return,
+            Reminder::UpdateEscalated { .. } | Reminder::RetrospectiveDue { .. } => return,
             Reminder::Stale { days } => (
                 format!(
                     "{commander} {} has been active for {days} days. If it is over, resolve it with `/incident end`; \

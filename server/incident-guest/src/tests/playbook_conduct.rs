@@ -138,3 +138,47 @@ fn a_playbook_brings_its_people_and_groups_into_the_channel() {
     let (_, stored) = w.http(Some("u-alice"), "GET", &format!("/api/v0/playbooks/{pb}"), Value::Null);
     assert_eq!(stored["invited_groups"], json!(["sre", "gone"]));
 }
+
+#[test]
+fn the_retrospective_outline_ends_the_report_and_its_commander_is_reminded_until_it_is_written() {
+    let mut w = World::new();
+    w.mm.settings.update_reminders = "none".into();
+    w.mm.settings.role_nudge_minutes = "0".into();
+    let w = w;
+    let pb = playbook(&w, json!({"team_id": TEAM, "title": "Outage", "retrospective_template": "### Root cause\n\n### What to improve", "checklists": []}));
+    let (_, inc) = w.http(Some("u-alice"), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": "Queue stuck", "playbook_id": pb}));
+    let id = inc["id"].as_str().expect("id").to_owned();
+    let ch = inc["channel_id"].as_str().expect("channel").to_owned();
+    let plain = w.start("u-alice", "No playbook");
+    w.cmd("u-alice", plain["channel_id"].as_str().expect("channel"), "/incident end");
+    w.cmd("u-alice", &ch, "/incident end");
+    let ended = crate::ids_and_clock::now_ms();
+    let (_, report) = w.http(Some("u-alice"), "GET", &format!("/api/v0/incidents/{id}/report"), Value::Null);
+    let markdown = report["markdown"].as_str().expect("markdown");
+    assert!(markdown.contains("\n## Retrospective\n\n### Root cause\n\n### What to improve\n"), "{markdown}");
+
+    let remind_at = |now: i64| {
+        let repo = crate::store::repo::Repo::new(&w.db);
+        let mut ids = crate::ids_and_clock::RandomIds;
+        let mut s = crate::service::Service { mm: &w.mm, repo, ids: &mut ids, now, bot_id: "u-bot".into() };
+        s.send_due_reminders().expect("reminders")
+    };
+    let day = 86_400_000;
+    assert_eq!(remind_at(ended + day / 2), 0, "a day to write it first");
+    assert_eq!(remind_at(ended + day + 60_000), 1, "only the incident whose playbook asked for one");
+    assert_eq!(remind_at(ended + day + 120_000), 0, "once a day");
+    let dms = w.mm.dms.borrow().clone();
+    let (to, message) = dms.last().expect("a direct message");
+    assert_eq!(to, "u-alice");
+    assert!(message.starts_with("INC-0001 **Queue stuck** ended a day ago and its retrospective is not written yet."), "{message}");
+    assert_eq!(remind_at(ended + 2 * day + 60_000), 1, "the next day");
+    // Written: no more reminders.
+    let (status, v) = w.http(
+        Some("u-alice"),
+        "PUT",
+        &format!("/api/v0/incidents/{id}/report"),
+        json!({"markdown": "## Retrospective\n\n### Root cause\nA stuck consumer.", "revision": report["revision"]}),
+    );
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(remind_at(ended + 3 * day + 60_000), 0);
+}
