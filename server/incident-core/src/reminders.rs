@@ -49,7 +49,8 @@ impl Cadence {
 
     /// When a cycle that fell due at `due_at` escalates, if it ever does.
     pub fn escalates_at(&self, due_at: i64) -> Option<i64> {
-        (self.repeat_minutes > 0 && self.escalate_after > 0).then(|| due_at + self.escalate_after * self.repeat_minutes * MINUTE_MS)
+        (self.repeat_minutes > 0 && self.escalate_after > 0)
+            .then(|| due_at + self.escalate_after * self.repeat_minutes * MINUTE_MS)
     }
 }
 
@@ -305,7 +306,8 @@ impl Incident {
     /// `due_at`, once.
     pub fn record_escalation(&mut self, actor_id: &str, missed: i64, due_at: i64, now_ms: i64) -> Result<(), DomainError> {
         self.check_mutable(actor_id)?;
-        let recorded = self.timeline.iter().any(|e| matches!(e.kind, TimelineEventKind::UpdateEscalated { due_at: d, .. } if d == due_at));
+        let recorded =
+            self.timeline.iter().any(|e| matches!(e.kind, TimelineEventKind::UpdateEscalated { due_at: d, .. } if d == due_at));
         if recorded {
             return Err(DomainError::NoChange("this escalation is on the timeline already.".into()));
         }

@@ -284,7 +284,10 @@ fn welcome_message_and_update_template_are_checked_kept_and_carried_to_the_incid
     p.welcome_message = "  Welcome! Read the runbook first.  ".into();
     p.update_template = "Impact:\nCause:\nNext:".into();
     let clean = p.normalised().expect("valid");
-    assert_eq!((clean.welcome_message.as_str(), clean.update_template.as_str()), ("Welcome! Read the runbook first.", "Impact:\nCause:\nNext:"));
+    assert_eq!(
+        (clean.welcome_message.as_str(), clean.update_template.as_str()),
+        ("Welcome! Read the runbook first.", "Impact:\nCause:\nNext:")
+    );
     let mut long = p.clone();
     long.welcome_message = "x".repeat(MAX_TEXT_CHARS + 1);
     assert!(matches!(long.validate(), Err(DomainError::InvalidPlaybook(m)) if m.starts_with("the welcome message:")));
@@ -301,7 +304,10 @@ fn welcome_message_and_update_template_are_checked_kept_and_carried_to_the_incid
         crate::test_support::T0,
     )
     .expect("start");
-    assert_eq!((incident.welcome_message.as_str(), incident.update_template.as_str()), ("Welcome! Read the runbook first.", "Impact:\nCause:\nNext:"));
+    assert_eq!(
+        (incident.welcome_message.as_str(), incident.update_template.as_str()),
+        ("Welcome! Read the runbook first.", "Impact:\nCause:\nNext:")
+    );
 }
 
 #[test]

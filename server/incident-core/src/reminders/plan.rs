@@ -137,9 +137,11 @@ impl ReminderPlan {
         }
         match (self.repeat_minutes, self.next_reminder_at) {
             (0, _) => out.push_str("\n- The reminder is posted once, not repeated."),
-            (repeat, Some(next)) => {
-                out.push_str(&format!("\n- Next reminder {}; repeated every {} until an update is posted.", when(next), duration(repeat * MINUTE_MS)))
-            }
+            (repeat, Some(next)) => out.push_str(&format!(
+                "\n- Next reminder {}; repeated every {} until an update is posted.",
+                when(next),
+                duration(repeat * MINUTE_MS)
+            )),
             (_, None) => {}
         }
         let whom = if stakeholder_channels.is_empty() {
@@ -150,9 +152,11 @@ impl ReminderPlan {
         };
         match (self.escalated, self.escalates_at) {
             (true, _) => out.push_str(&format!("\n- Escalated after {} ({whom}).", reminders_count(self.escalate_after))),
-            (false, Some(at)) => {
-                out.push_str(&format!("\n- Escalates {} after {} without an update: {whom}.", when(at), reminders_count(self.escalate_after)))
-            }
+            (false, Some(at)) => out.push_str(&format!(
+                "\n- Escalates {} after {} without an update: {whom}.",
+                when(at),
+                reminders_count(self.escalate_after)
+            )),
             (false, None) => out.push_str("\n- Never escalated."),
         }
         out

@@ -126,8 +126,12 @@ fn long_running_incidents_are_nudged_once_a_day() {
 
 #[test]
 fn cadences_take_a_repeat_and_an_escalation_and_old_lines_stay_valid() {
-    let p = ReminderPolicy::from_settings("P1: 30, repeat 10, escalate after 3\nP2: 60, repeat never\nP3: 90, Escalate Never\nP4: 120", "", "")
-        .expect("parse");
+    let p = ReminderPolicy::from_settings(
+        "P1: 30, repeat 10, escalate after 3\nP2: 60, repeat never\nP3: 90, Escalate Never\nP4: 120",
+        "",
+        "",
+    )
+    .expect("parse");
     let c = |s: &str| p.cadence(s).cloned().expect("cadence");
     assert_eq!(c("P1"), Cadence { severity: "P1".into(), every_minutes: 30, repeat_minutes: 10, escalate_after: 3 });
     assert_eq!((c("p2").repeat_minutes, c("P2").escalate_after), (0, 2));
@@ -211,7 +215,10 @@ fn the_plan_says_what_comes_next_and_why_nothing_does() {
 
     i.snooze_reminders("alice", due_at + 60 * MINUTE_MS, due_at + MINUTE_MS).expect("snooze");
     let p = plan(&i, &policy, due_at + 2 * MINUTE_MS);
-    assert_eq!((p.state, p.next_due_at, p.snoozed_until), (ReminderState::Snoozed, Some(due_at + 60 * MINUTE_MS), Some(due_at + 60 * MINUTE_MS)));
+    assert_eq!(
+        (p.state, p.next_due_at, p.snoozed_until),
+        (ReminderState::Snoozed, Some(due_at + 60 * MINUTE_MS), Some(due_at + 60 * MINUTE_MS))
+    );
     assert_eq!(p.escalates_at, Some(due_at + 110 * MINUTE_MS), "a snooze starts the cycle again");
     i.pause("alice", "vendor", due_at + 3 * MINUTE_MS).expect("pause");
     assert_eq!(plan(&i, &policy, due_at + 4 * MINUTE_MS).state, ReminderState::Paused);

@@ -43,7 +43,11 @@ pub const SUBCOMMANDS: &[(&str, &str, &str)] = &[
     ("resume", "[INC-0042]", "Resume a paused incident"),
     ("follow", "[INC-0042]", "Get the incident's status updates by direct message"),
     ("unfollow", "[INC-0042]", "Stop getting its status updates"),
-    ("reminders", "[snooze|off|on] [INC-0042]", "Show the update reminder plan (next due, repeats, escalation); or snooze reminders for 30 minutes, or stop or restart them"),
+    (
+        "reminders",
+        "[snooze|off|on] [INC-0042]",
+        "Show the update reminder plan (next due, repeats, escalation); or snooze reminders for 30 minutes, or stop or restart them",
+    ),
     ("timeline", "add [15m ago] <text>", "Add a line to the timeline (allowed after the end)"),
     ("decision", "<text>", "Record a decision in the timeline's decision log"),
     ("hypothesis", "<text>", "Record a hypothesis"),

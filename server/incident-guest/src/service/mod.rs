@@ -14,13 +14,13 @@ pub(crate) mod dialog;
 pub(crate) mod editing;
 pub(crate) mod learning_review;
 pub(crate) mod playbook_access;
+pub(crate) mod playbook_conduct;
 pub(crate) mod privacy;
 pub(crate) mod reminder_plan;
 pub(crate) mod scheduled;
 pub(crate) mod shared_channels;
 pub(crate) mod tasks;
 pub(crate) mod webhooks;
-pub(crate) mod playbook_conduct;
 
 use incident_core::{
     DomainError, ErrorKind, IdGen, Incident, IncidentFilter, Playbook, StartIncident, TimelinePost, naming, render,
@@ -408,7 +408,9 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         let announcement_channel_ids = match (&playbook, request.announcement_channel_ids.as_deref()) {
             (Some(p), ticked) => p.kept_announcement_channels(ticked)?,
             (None, Some(ticked)) if !ticked.is_empty() => {
-                return Err(ServiceError::Invalid("`announcement_channel_ids` choose among a playbook's channels: name a playbook.".into()));
+                return Err(ServiceError::Invalid(
+                    "`announcement_channel_ids` choose among a playbook's channels: name a playbook.".into(),
+                ));
             }
             (None, _) => None,
         };

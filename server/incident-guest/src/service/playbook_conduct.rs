@@ -57,7 +57,9 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             people.extend(self.mm.group_members(group, MAX_GROUP_INVITES).unwrap_or_default());
         }
         for user_id in people {
-            if self.is_active_team_member(&incident.team_id, &user_id) && !self.mm.is_channel_member(&incident.channel_id, &user_id) {
+            if self.is_active_team_member(&incident.team_id, &user_id)
+                && !self.mm.is_channel_member(&incident.channel_id, &user_id)
+            {
                 let _ = self.mm.add_channel_member(&incident.channel_id, &user_id);
             }
         }

@@ -73,10 +73,11 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         }
         let bot = self.bot_id.clone();
         // Already on the timeline (another server recorded it): nothing to add.
-        let record = |i: &mut Incident, _: &mut dyn incident_core::IdGen, now: i64| match i.record_escalation(&bot, missed, due_at, now) {
-            Err(DomainError::NoChange(_)) => Ok(()),
-            other => other,
-        };
+        let record =
+            |i: &mut Incident, _: &mut dyn incident_core::IdGen, now: i64| match i.record_escalation(&bot, missed, due_at, now) {
+                Err(DomainError::NoChange(_)) => Ok(()),
+                other => other,
+            };
         if let Err(e) = self.change_as_bot(&incident.id, record) {
             eprintln!("[WARN] recording the escalation of {} failed: {e}", incident.id);
         }

@@ -9,9 +9,9 @@ use serde_json::json;
 
 use crate::manifest::PLUGIN_ID;
 use crate::mattermost::Mattermost;
+use crate::service::learning_review::report_key;
 use crate::service::{Result, Service, ServiceError, claim_button, invalid_settings};
 use crate::store::db::Database;
-use crate::service::learning_review::report_key;
 use crate::store::incident_list::Visible;
 
 /// Ended incidents created this many days ago or later are looked at for retrospective
@@ -74,7 +74,8 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     /// retrospective that nobody has written yet (the report never saved), once a day.
     fn send_retrospective_reminders(&mut self) -> Result<usize> {
         let recently = self.now - RECENTLY_ENDED_DAYS * 86_400_000;
-        let filter = IncidentFilter { state: Some(IncidentState::Ended), created_after: Some(recently), ..IncidentFilter::default() };
+        let filter =
+            IncidentFilter { state: Some(IncidentState::Ended), created_after: Some(recently), ..IncidentFilter::default() };
         let mut asked = Vec::new();
         self.repo.visit_incidents(&filter, &Visible::All, MAX_ACTIVE_INCIDENTS, |incident| {
             if !incident.retrospective_template.trim().is_empty() && incident.ended_at.is_some_and(|e| e >= recently) {

@@ -38,7 +38,8 @@ fn whoever_joins_gets_the_welcome_message_only_they_see() {
         &w,
         json!({"team_id": TEAM, "title": "Outage", "welcome_message": "Read the runbook, then ask @channel nothing.", "checklists": []}),
     );
-    let (status, inc) = w.http(Some("u-alice"), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": "Login down", "playbook_id": pb}));
+    let (status, inc) =
+        w.http(Some("u-alice"), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": "Login down", "playbook_id": pb}));
     assert_eq!(status, 201, "{inc}");
     assert_eq!(inc["welcome_message"], "Read the runbook, then ask @channel nothing.");
     let ch = inc["channel_id"].as_str().expect("channel").to_owned();
@@ -46,7 +47,11 @@ fn whoever_joins_gets_the_welcome_message_only_they_see() {
     assert!(join("u-bob", &ch));
     let (to, post) = w.mm.ephemerals.borrow().last().cloned().expect("ephemeral");
     assert_eq!((to.as_str(), post.channel_id.as_str(), post.user_id.as_str()), ("u-bob", ch.as_str(), "u-bot"));
-    assert!(post.message.starts_with("#### Welcome to INC-0001 · Login down\nRead the runbook, then ask @\u{200b}channel"), "{}", post.message);
+    assert!(
+        post.message.starts_with("#### Welcome to INC-0001 · Login down\nRead the runbook, then ask @\u{200b}channel"),
+        "{}",
+        post.message
+    );
     assert!(!join("u-bot", &ch), "not the bot");
     assert!(!join("u-bob", "town"), "not another channel");
     // A later edit of the playbook does not change a running incident's welcome.
@@ -67,8 +72,10 @@ fn whoever_joins_gets_the_welcome_message_only_they_see() {
 #[test]
 fn the_update_form_starts_from_the_template() {
     let w = World::new();
-    let pb = playbook(&w, json!({"team_id": TEAM, "title": "Outage", "update_template": "Impact:\nCause:\nNext:", "checklists": []}));
-    let (_, inc) = w.http(Some("u-alice"), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": "Slow", "playbook_id": pb}));
+    let pb =
+        playbook(&w, json!({"team_id": TEAM, "title": "Outage", "update_template": "Impact:\nCause:\nNext:", "checklists": []}));
+    let (_, inc) =
+        w.http(Some("u-alice"), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": "Slow", "playbook_id": pb}));
     assert_eq!(inc["update_template"], "Impact:\nCause:\nNext:");
     let ch = inc["channel_id"].as_str().expect("channel").to_owned();
     let at = crate::command::Invocation { user_id: "u-alice", team_id: TEAM, channel_id: &ch, trigger_id: "trigger" };
@@ -85,7 +92,8 @@ fn the_starter_unticks_announcement_channels_and_cannot_add_any() {
     open_channel(&w, "ann1", "status-a", &["u-alice", "u-bob"]);
     open_channel(&w, "ann2", "status-b", &["u-alice", "u-bob"]);
     open_channel(&w, "ann3", "status-c", &["u-alice", "u-bob"]);
-    let pb = playbook(&w, json!({"team_id": TEAM, "title": "Outage", "announcement_channel_ids": ["ann1", "ann2"], "checklists": []}));
+    let pb =
+        playbook(&w, json!({"team_id": TEAM, "title": "Outage", "announcement_channel_ids": ["ann1", "ann2"], "checklists": []}));
     let start = |body: Value| w.http(Some("u-bob"), "POST", "/api/v0/incidents", body);
     let (status, v) = start(json!({"team_id": TEAM, "name": "Adds", "playbook_id": pb, "announcement_channel_ids": ["ann3"]}));
     assert_eq!(status, 400, "{v}");
@@ -94,7 +102,8 @@ fn the_starter_unticks_announcement_channels_and_cannot_add_any() {
     assert_eq!(status, 400, "{v}");
     let channels_before = w.mm.channel_count();
 
-    let (status, inc) = start(json!({"team_id": TEAM, "name": "Kept one", "playbook_id": pb, "announcement_channel_ids": ["ann2"]}));
+    let (status, inc) =
+        start(json!({"team_id": TEAM, "name": "Kept one", "playbook_id": pb, "announcement_channel_ids": ["ann2"]}));
     assert_eq!(status, 201, "{inc}");
     assert_eq!(w.mm.channel_count(), channels_before + 1, "the refused starts made no channel");
     assert_eq!(inc["announcement_channel_ids"], json!(["ann2"]));
@@ -128,8 +137,12 @@ fn a_playbook_brings_its_people_and_groups_into_the_channel() {
     );
     assert_eq!(status, 400, "carol is on no team: {v}");
     assert!(v["error"].as_str().is_some_and(|e| e.contains("`invited_user_ids`: u-carol is not an active member")), "{v}");
-    let pb = playbook(&w, json!({"team_id": TEAM, "title": "Outage", "invited_user_ids": ["u-bob"], "invited_groups": ["@SRE", "gone"], "checklists": []}));
-    let (status, inc) = w.http(Some("u-alice"), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": "Disk", "playbook_id": pb}));
+    let pb = playbook(
+        &w,
+        json!({"team_id": TEAM, "title": "Outage", "invited_user_ids": ["u-bob"], "invited_groups": ["@SRE", "gone"], "checklists": []}),
+    );
+    let (status, inc) =
+        w.http(Some("u-alice"), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": "Disk", "playbook_id": pb}));
     assert_eq!(status, 201, "{inc}");
     let ch = inc["channel_id"].as_str().expect("channel");
     assert!(w.mm.is_channel_member(ch, "u-bob"), "invited");
@@ -145,8 +158,12 @@ fn the_retrospective_outline_ends_the_report_and_its_commander_is_reminded_until
     w.mm.settings.update_reminders = "none".into();
     w.mm.settings.role_nudge_minutes = "0".into();
     let w = w;
-    let pb = playbook(&w, json!({"team_id": TEAM, "title": "Outage", "retrospective_template": "### Root cause\n\n### What to improve", "checklists": []}));
-    let (_, inc) = w.http(Some("u-alice"), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": "Queue stuck", "playbook_id": pb}));
+    let pb = playbook(
+        &w,
+        json!({"team_id": TEAM, "title": "Outage", "retrospective_template": "### Root cause\n\n### What to improve", "checklists": []}),
+    );
+    let (_, inc) =
+        w.http(Some("u-alice"), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": "Queue stuck", "playbook_id": pb}));
     let id = inc["id"].as_str().expect("id").to_owned();
     let ch = inc["channel_id"].as_str().expect("channel").to_owned();
     let plain = w.start("u-alice", "No playbook");
@@ -170,7 +187,10 @@ fn the_retrospective_outline_ends_the_report_and_its_commander_is_reminded_until
     let dms = w.mm.dms.borrow().clone();
     let (to, message) = dms.last().expect("a direct message");
     assert_eq!(to, "u-alice");
-    assert!(message.starts_with("INC-0001 **Queue stuck** ended a day ago and its retrospective is not written yet."), "{message}");
+    assert!(
+        message.starts_with("INC-0001 **Queue stuck** ended a day ago and its retrospective is not written yet."),
+        "{message}"
+    );
     assert_eq!(remind_at(ended + 2 * day + 60_000), 1, "the next day");
     // Written: no more reminders.
     let (status, v) = w.http(

@@ -115,7 +115,10 @@ fn the_plan_shows_by_command_and_rest_and_paused_incidents_get_nothing() {
     let plan = w.cmd("u-alice", &ch, "/incident reminders");
     assert!(plan.starts_with("Update reminders for INC-0001 (P1: due 30m after each update):"), "{plan}");
     assert!(plan.contains("repeated every 25m until an update is posted"), "{plan}");
-    assert!(plan.contains("after 2 reminders without an update: a direct message to the commander and a post in ~leadership."), "{plan}");
+    assert!(
+        plan.contains("after 2 reminders without an update: a direct message to the commander and a post in ~leadership."),
+        "{plan}"
+    );
     let url = format!("/api/v0/incidents/{id}/reminders");
     let (status, v) = w.http(Some("u-alice"), "GET", &url, Value::Null);
     assert_eq!(status, 200, "{v}");
