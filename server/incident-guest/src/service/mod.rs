@@ -403,8 +403,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             self.now,
         )?;
 
-        let id = self.ids.new_id();
-        let number = self.repo.reserve_incident(&id, &request.team_id, &name, user_id, self.now)?;
+        // Checked before a number is reserved: a refused start takes none.
         let announcement_channel_ids = match (&playbook, request.announcement_channel_ids.as_deref()) {
             (Some(p), ticked) => p.kept_announcement_channels(ticked)?,
             (None, Some(ticked)) if !ticked.is_empty() => {
@@ -414,6 +413,8 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             }
             (None, _) => None,
         };
+        let id = self.ids.new_id();
+        let number = self.repo.reserve_incident(&id, &request.team_id, &name, user_id, self.now)?;
         let opening = Opening { severity, status, stakeholders: self.stakeholder_rules()?, announcement_channel_ids };
         match self.create_incident(user_id, &request, &id, number, &name, &commander_id, playbook.as_ref(), &opening) {
             Ok(incident) => Ok(incident),

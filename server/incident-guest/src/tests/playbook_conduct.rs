@@ -106,6 +106,7 @@ fn the_starter_unticks_announcement_channels_and_cannot_add_any() {
         start(json!({"team_id": TEAM, "name": "Kept one", "playbook_id": pb, "announcement_channel_ids": ["ann2"]}));
     assert_eq!(status, 201, "{inc}");
     assert_eq!(w.mm.channel_count(), channels_before + 1, "the refused starts made no channel");
+    assert_eq!(inc["reference"], "INC-0001", "and took no number");
     assert_eq!(inc["announcement_channel_ids"], json!(["ann2"]));
     assert!(w.mm.posts_in("ann1").is_empty(), "unticked");
     assert_eq!(w.mm.posts_in("ann2").len(), 1);
