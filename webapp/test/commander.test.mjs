@@ -403,7 +403,7 @@ for (const react of REACT_VERSIONS) {
             const plan = rhs().getByRole('note', {name: 'Reminder plan'});
             await plan.filter({hasText: /^Next update due .+ · repeats every 25 min · escalates .+$/}).waitFor();
             const served = (await api('alice', 'GET', `/incidents/${incQ.id}/reminders`)).data;
-            assert.equal(served.state, 'on');
+            assert.equal(served.state, 'snoozed', 'turning reminders back on keeps the hour snoozed above');
             assert.equal(served.escalates_at - served.next_due_at, 50 * 60_000, 'two repeats of 25 minutes');
 
             // Times in the browser's local time, to the minute (what a datetime-local input holds).
