@@ -45,6 +45,10 @@ await build({
     minify: true,
     sourcemap: false,
     legalComments: 'none',
+    // Non-ASCII text (French messages, typographic quotes) as UTF-8 rather than \u escapes:
+    // Mattermost serves plugin bundles as text/javascript; charset=utf-8 (Go's FileServer) into
+    // a utf-8 page.
+    charset: 'utf8',
     jsx: 'transform',
     jsxFactory: 'React.createElement',
     jsxFragment: 'React.Fragment',

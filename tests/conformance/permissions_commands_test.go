@@ -41,6 +41,7 @@ var permissionCommands = []permCommand{
 	{"update", "/incident update {ref} all hands on it", kWrite},
 	{"role", "/incident role Comms lead @alice {ref}", kWrite},
 	{"claim", "/incident claim Technical lead {ref}", kWrite},
+	{"reminders", "/incident reminders {ref}", kRead},
 	{"reminders", "/incident reminders snooze {ref}", kWrite},
 	{"pause", "/incident pause {ref} waiting in the matrix", kWrite},
 	{"resume", "/incident resume {ref}", kWrite},

@@ -118,6 +118,7 @@ var permissionRoutes = []permRoute{
 	{"DELETE", "/api/v0/incidents/{id}/followers/me", kRead, nil},
 	{"GET", "/api/v0/incidents/{id}/actions", kRead, nil},
 	{"GET", "/api/v0/incidents/{id}/report", kRead, nil},
+	{"GET", "/api/v0/incidents/{id}/reminders", kRead, nil},
 	{"GET", "/api/v0/incidents/{id}/transcript", kMessages, nil},
 	{"POST", "/api/v0/incidents/{id}/items", kWrite, map[string]any{"section": "Tasks", "title": "matrix item"}},
 	{"PATCH", "/api/v0/incidents/{id}/items/{item}", kWrite, map[string]any{"state": "done"}},

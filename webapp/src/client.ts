@@ -155,6 +155,8 @@ export interface StartIncidentRequest {
     private?: boolean;
     // Values of the playbook's custom fields by name (a user field takes @username).
     fields?: Record<string, string>;
+    // The playbook's announcement channels to keep; absent: all of them.
+    announcement_channel_ids?: string[];
 }
 
 // Sets custom fields by name; null clears one.
@@ -455,6 +457,21 @@ export type ReminderAction = 'snooze' | 'off' | 'on';
 
 export function setReminders(id: string, action: ReminderAction, minutes?: number): Promise<{message: string}> {
     return request<{message: string}>(`${apiBase()}/incidents/${enc(id)}/reminders`, 'POST', minutes === undefined ? {action} : {action, minutes});
+}
+
+// The update reminder plan (GET /incidents/{id}/reminders; times in Unix ms).
+export type ReminderPlan = {
+    state: 'on' | 'snoozed' | 'off' | 'paused' | 'ended' | 'not_scheduled';
+    next_due_at: number | null;
+    next_reminder_at: number | null;
+    repeat_minutes: number;
+    escalate_after: number;
+    escalates_at: number | null;
+    escalated: boolean;
+};
+
+export function getReminderPlan(id: string, signal?: AbortSignal): Promise<ReminderPlan> {
+    return request<ReminderPlan>(`${apiBase()}/incidents/${enc(id)}/reminders`, 'GET', undefined, signal);
 }
 
 // The customer-impact window: its start, its end, or both (Unix milliseconds).

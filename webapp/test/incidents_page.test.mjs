@@ -366,6 +366,17 @@ for (const react of REACT_VERSIONS) {
             await form.getByRole('searchbox', {name: 'Add an announcement channel'}).fill('ann');
             await form.getByRole('button', {name: 'Add ~Announcements'}).click();
             await form.getByRole('group', {name: 'Announce new incidents in'}).getByText('~Announcements').waitFor();
+            // Issue 17's conduct: welcome, update template, the suggested retrospective outline, people and groups.
+            await form.getByRole('textbox', {name: 'Welcome message'}).fill('Read the failover runbook first.');
+            await form.getByRole('textbox', {name: 'Status update template'}).fill('Impact:\nNext:');
+            assert.match(await form.getByRole('textbox', {name: 'Retrospective outline'}).inputValue(), /^### Root cause\n/);
+            await form.getByRole('group', {name: 'Add to the incident channel'}).getByRole('button', {name: 'Add a person'}).click();
+            const invitee = form.getByRole('combobox', {name: 'Person to add'});
+            await invitee.fill('bob');
+            await page.getByRole('option', {name: /@bob/}).waitFor();
+            await invitee.press('Enter');
+            await form.getByRole('group', {name: 'Add to the incident channel'}).getByText('@bob').waitFor();
+            await form.getByRole('textbox', {name: 'User groups to add'}).fill('dba, @SRE');
 
             await form.getByRole('textbox', {name: 'Section 1 title'}).fill('Failover');
             await form.getByRole('textbox', {name: 'Failover: item 1'}).fill('Point the app at the new primary');
@@ -397,6 +408,11 @@ for (const react of REACT_VERSIONS) {
             assert.equal(saved.private_channel, true);
             assert.equal(saved.default_commander_id, seed.users.bob.id);
             assert.deepEqual(saved.announcement_channel_ids, [channels[0].id]);
+            assert.equal(saved.welcome_message, 'Read the failover runbook first.');
+            assert.equal(saved.update_template, 'Impact:\nNext:');
+            assert.match(saved.retrospective_template, /^### Root cause/);
+            assert.deepEqual(saved.invited_user_ids, [seed.users.bob.id]);
+            assert.deepEqual(saved.invited_groups, ['dba', 'sre']);
             assert.deepEqual(saved.checklists.map((c) => [c.title, c.items.map((i) => [i.title, i.command, i.default_assignee_id])]), [
                 ['Failover', [['Promote the replica', '/dbctl promote', null], ['Point the app at the new primary', null, seed.users.alice.id]]],
                 ['Follow-up', [['Write the review', null, null]]],
@@ -411,6 +427,7 @@ for (const react of REACT_VERSIONS) {
             // The item due 15 minutes after the start is due then.
             const promote = started.data.checklists[0].items[0];
             assert.equal(promote.due_at, started.data.created_at + 15 * 60_000);
+            assert.equal(started.data.update_template, 'Impact:\nNext:');
             await command('alice', '/incident end', started.data.channel_id);
         });
 

@@ -640,6 +640,29 @@ for (const react of REACT_VERSIONS) {
             await alert.getByRole('button', {name: 'Dismiss'}).click();
         });
 
+        test('the start form: the playbook\'s announcement channels are ticked, and one can be unticked', async () => {
+            const created = await api('alice', 'POST', '/playbooks',
+                {team_id: seed.team_id, title: 'Announced', announcement_channel_ids: [seed.town_square_id], checklists: []});
+            assert.equal(created.status, 201, JSON.stringify(created.data));
+            const region = page.getByRole('region', {name: 'Incidents'});
+            await region.getByRole('button', {name: 'All incidents'}).click();
+            await region.getByRole('button', {name: 'Start incident'}).click();
+            const dialog = page.getByRole('dialog', {name: 'Start an incident'});
+            await dialog.waitFor();
+            const playbook = dialog.getByRole('combobox', {name: 'Playbook'});
+            await until(async () => (await playbook.inputValue()) !== '', 'the playbooks did not load');
+            await playbook.selectOption({label: 'Announced'});
+            const town = dialog.getByRole('group', {name: 'Announce in'}).getByRole('checkbox');
+            assert.equal(await town.isChecked(), true);
+            await town.uncheck();
+            await dialog.getByRole('textbox', {name: 'Name', exact: true}).fill('Quiet start');
+            await dialog.getByRole('button', {name: 'Start incident'}).click();
+            await dialog.waitFor({state: 'detached'});
+            const started = (await api('alice', 'GET', `/incidents/${(await incidentNamed('Quiet start')).id}`)).data;
+            assert.deepEqual(started.announcement_channel_ids, []);
+            await command('alice', '/incident end', started.channel_id);
+        });
+
         test('the channel menu opens the same form; Escape closes it', async () => {
             // Channel name ▾ → More actions ▸ → Start incident, as Mattermost places channel-menu items.
             const menuButton = page.getByRole('button', {name: /Town Square channel menu/});

@@ -81,6 +81,18 @@ pub struct Incident {
     /// Its public incident on the team's status page, once an update was mirrored there.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_page: Option<crate::paging::StatusPageIncident>,
+    /// Copied from its playbook at the start, so later edits of the playbook do not change a
+    /// running incident: the welcome for people who join its channel, the update template.
+    #[serde(default)]
+    pub welcome_message: String,
+    #[serde(default)]
+    pub update_template: String,
+    /// The retrospective's outline, at the end of the report draft (and reminded about).
+    #[serde(default)]
+    pub retrospective_template: String,
+    /// The playbook's announcement channels the starter kept ticked; `None`: all of them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub announcement_channel_ids: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -190,6 +202,10 @@ impl Incident {
             fields: playbook.map(|p| crate::fields::fields_from(&p.fields)).unwrap_or_default(),
             pages: Vec::new(),
             status_page: None,
+            welcome_message: playbook.map(|p| p.welcome_message.clone()).unwrap_or_default(),
+            update_template: playbook.map(|p| p.update_template.clone()).unwrap_or_default(),
+            retrospective_template: playbook.map(|p| p.retrospective_template.clone()).unwrap_or_default(),
+            announcement_channel_ids: None,
         };
         incident.fill_fields(&request.field_values)?;
         let reporter = incident.reporter_id.clone();

@@ -79,7 +79,11 @@ mod tests {
 
     #[test]
     fn nothing_nags_while_paused() {
-        let policy = ReminderPolicy { intervals: vec![("P4".into(), 30)], stale_after_days: 1, role_nudge_minutes: 15 };
+        let policy = ReminderPolicy {
+            intervals: vec![crate::reminders::Cadence::every("P4", 30)],
+            stale_after_days: 1,
+            role_nudge_minutes: 15,
+        };
         let mut i = incident();
         i.severity = "P4".into();
         i.set_item_due("alice", 1, Some(T0 + MIN), T0).expect("due");

@@ -36,6 +36,11 @@ pub fn distinct_channel_ids(ids: &[String]) -> Vec<String> {
     out
 }
 const MAX_KEYWORD_CHARS: usize = 40;
+pub const MAX_INVITED_USERS: usize = 50;
+/// What the playbook editor offers for a new playbook's retrospective: the root cause first.
+pub const SUGGESTED_RETROSPECTIVE_TEMPLATE: &str =
+    "### Root cause\n\n### Contributing factors\n\n### What went well\n\n### What to improve";
+pub const MAX_INVITED_GROUPS: usize = 10;
 
 /// Letters and digits a one-word keyword needs at least: shorter ones ("is", "ok", "db") are in
 /// nearly every message, and every match shows its poster an offer (security review #10).
@@ -91,6 +96,22 @@ pub struct Playbook {
     /// Words that, posted in a channel, suggest starting an incident with this playbook.
     #[serde(default)]
     pub keywords: Vec<String>,
+    /// Shown to whoever joins an incident channel started from it, to them only (issue 17).
+    #[serde(default)]
+    pub welcome_message: String,
+    /// What a status update starts from: the update form and `/incident update` offer it.
+    #[serde(default)]
+    pub update_template: String,
+    /// The retrospective's outline (Markdown), at the end of the report draft; while the
+    /// report is not written, the commander is reminded daily after the end. Empty: neither.
+    #[serde(default)]
+    pub retrospective_template: String,
+    /// People added to the incident channel at the start (team members).
+    #[serde(default)]
+    pub invited_user_ids: Vec<String>,
+    /// Mattermost user groups (by name, without `@`) whose members on the team are added too.
+    #[serde(default)]
+    pub invited_groups: Vec<String>,
     pub created_at: i64,
     #[serde(default)]
     pub updated_at: i64,
@@ -176,6 +197,24 @@ impl Playbook {
             DomainError::InvalidField(reason) => invalid(format!("the fields: {reason}")),
             other => other,
         })?;
+        text::multi_line(&self.welcome_message, MAX_TEXT_CHARS)
+            .map_err(|reason| invalid(format!("the welcome message: {reason}")))?;
+        text::multi_line(&self.update_template, MAX_TEXT_CHARS)
+            .map_err(|reason| invalid(format!("the status update template: {reason}")))?;
+        text::multi_line(&self.retrospective_template, MAX_TEXT_CHARS)
+            .map_err(|reason| invalid(format!("the retrospective template: {reason}")))?;
+        if self.invited_user_ids.len() > MAX_INVITED_USERS {
+            return Err(invalid(format!("it invites {} people; the limit is {MAX_INVITED_USERS}.", self.invited_user_ids.len())));
+        }
+        if self.invited_groups.len() > MAX_INVITED_GROUPS {
+            return Err(invalid(format!("it invites {} groups; the limit is {MAX_INVITED_GROUPS}.", self.invited_groups.len())));
+        }
+        if let Some(bad) = self.invited_groups.iter().find(|g| !is_group_name(g)) {
+            return Err(invalid(format!(
+                "\"{}\" is not a group name: 1 to 64 letters, digits, dots, dashes or underscores.",
+                bad.chars().take(64).collect::<String>()
+            )));
+        }
         if self.keywords.len() > MAX_KEYWORDS {
             return Err(invalid(format!("it has {} keywords; the limit is {MAX_KEYWORDS}.", self.keywords.len())));
         }
@@ -220,6 +259,20 @@ impl Playbook {
                         .collect(),
                 })
                 .collect(),
+            welcome_message: multi(&self.welcome_message),
+            update_template: multi(&self.update_template),
+            retrospective_template: multi(&self.retrospective_template),
+            invited_user_ids: distinct_channel_ids(&self.invited_user_ids),
+            invited_groups: {
+                let mut groups: Vec<String> = Vec::new();
+                for g in &self.invited_groups {
+                    let g = g.trim().trim_start_matches('@').to_lowercase();
+                    if !g.is_empty() && !groups.contains(&g) {
+                        groups.push(g);
+                    }
+                }
+                groups
+            },
             default_commander_id: non_blank(&self.default_commander_id),
             announcement_channel_ids: distinct_channel_ids(&self.announcement_channel_ids),
             // Invalid definitions stay as they are for `validate` to name.
@@ -259,6 +312,20 @@ impl Playbook {
         self.checklists.iter().map(|s| s.items.len()).sum()
     }
 
+    /// The announcement channels an incident started from it keeps: all of them (`None`), or
+    /// those the starter left ticked, which must be among them (the starter may untick, not add).
+    pub fn kept_announcement_channels(&self, ticked: Option<&[String]>) -> Result<Option<Vec<String>>, DomainError> {
+        let Some(ticked) = ticked else { return Ok(None) };
+        let ticked = distinct_channel_ids(ticked);
+        if let Some(other) = ticked.iter().find(|id| !self.announcement_channel_ids.contains(id)) {
+            return Err(DomainError::InvalidPlaybook(format!(
+                "the announcement channel {} is not one of the playbook's; untick channels, do not add them.",
+                other.chars().take(40).collect::<String>()
+            )));
+        }
+        Ok(Some(ticked))
+    }
+
     /// Whether this user may start incidents from it (team membership is the caller's check).
     pub fn may_use(&self, user_id: &str) -> bool {
         self.member_ids.is_empty() || self.member_ids.iter().any(|id| id == user_id)
@@ -268,6 +335,11 @@ impl Playbook {
     pub fn may_edit(&self, user_id: &str, is_team_or_system_admin: bool) -> bool {
         is_team_or_system_admin || self.editor_ids.iter().any(|id| id == user_id)
     }
+}
+
+/// A Mattermost group name as `@name` mentions it.
+fn is_group_name(name: &str) -> bool {
+    (1..=64).contains(&name.chars().count()) && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
 }
 
 fn non_blank(value: &Option<String>) -> Option<String> {
@@ -312,6 +384,9 @@ pub fn export_json(playbook: &Playbook) -> String {
             "channel_name_template": playbook.channel_name_template,
             "private_channel": playbook.private_channel,
             "keywords": playbook.keywords,
+            "welcome_message": playbook.welcome_message,
+            "update_template": playbook.update_template,
+            "retrospective_template": playbook.retrospective_template,
             "checklists": checklists,
             "fields": playbook.fields,
         },
@@ -331,6 +406,12 @@ struct PortablePlaybook {
     private_channel: bool,
     #[serde(default)]
     keywords: Vec<String>,
+    #[serde(default)]
+    welcome_message: String,
+    #[serde(default)]
+    update_template: String,
+    #[serde(default)]
+    retrospective_template: String,
     #[serde(default)]
     checklists: Vec<PortableSection>,
     #[serde(default)]
@@ -420,6 +501,9 @@ pub fn import_json(json: &str, id: &str, team_id: &str, now_ms: i64) -> Result<P
         private_channel: portable.private_channel,
         keywords: portable.keywords,
         fields: portable.fields,
+        welcome_message: portable.welcome_message,
+        update_template: portable.update_template,
+        retrospective_template: portable.retrospective_template,
         created_at: now_ms,
         updated_at: now_ms,
         ..Playbook::default()

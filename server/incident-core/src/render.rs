@@ -372,6 +372,11 @@ fn describe(
         RemindersSnoozed { until } => format!("snoozed update reminders until {}", time_fmt::utc_timestamp(*until)),
         RemindersSet { on: true } => "turned update reminders back on".to_string(),
         RemindersSet { on: false } => "stopped update reminders".to_string(),
+        UpdateEscalated { missed, due_at } => format!(
+            "escalated the missing status update to the commander and the stakeholders: due {}, {} without an update",
+            time_fmt::utc_timestamp(*due_at),
+            crate::reminders::reminders_count(*missed)
+        ),
         NoteAdded { text, category, .. } => format!("added a {} to the timeline: {}", category.label(), safe(&one_line(text))),
         NoteEdited { to, .. } => format!("edited a timeline note: {}", safe(&one_line(to))),
         EventHidden { .. } => "hid an event from the timeline".to_string(),

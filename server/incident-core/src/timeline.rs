@@ -153,6 +153,12 @@ pub enum TimelineEventKind {
     RemindersSet {
         on: bool,
     },
+    /// `missed` update reminders went without an update since `due_at`: the commander and the
+    /// severity's stakeholders were told. Recorded by the plugin's bot.
+    UpdateEscalated {
+        missed: i64,
+        due_at: i64,
+    },
     /// A chat message someone put on the timeline ("Add to incident timeline"), copied as it
     /// read then, so the timeline keeps it if the post is edited or deleted later.
     PostAdded {
@@ -304,6 +310,7 @@ impl TimelineEventKind {
             | IncidentResumed { .. }
             | RemindersSnoozed { .. }
             | RemindersSet { .. }
+            | UpdateEscalated { .. }
             | NoteAdded { .. }
             | NoteEdited { .. }
             | EventHidden { .. }

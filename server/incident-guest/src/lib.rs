@@ -49,6 +49,7 @@ impl Plugin for IncidentResponse {
         Hook::MessageHasBeenUpdated,
         Hook::MessageHasBeenDeleted,
         Hook::ReactionHasBeenAdded,
+        Hook::UserHasJoinedChannel,
     ];
 
     fn on_activate(&self, api: &Api) -> Result<(), String> {
@@ -160,6 +161,19 @@ impl Plugin for IncidentResponse {
     fn reaction_has_been_added(&self, api: &Api, _ctx: &Context, reaction: &mattermost_plugin_sdk::model::Reaction) {
         if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.offer_from_reaction(reaction)) {
             api.log(LogLevel::Warn, "declare-by-reaction failed", &[("error", &e.to_string())]);
+        }
+    }
+
+    /// A playbook's welcome message for whoever joins an incident channel (service/welcome.rs).
+    fn user_has_joined_channel(
+        &self,
+        api: &Api,
+        _ctx: &Context,
+        member: &mattermost_plugin_sdk::model::ChannelMember,
+        _actor: Option<&mattermost_plugin_sdk::model::User>,
+    ) {
+        if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.welcome(&member.channel_id, &member.user_id)) {
+            api.log(LogLevel::Warn, "welcoming a channel member failed", &[("error", &e.to_string())]);
         }
     }
 

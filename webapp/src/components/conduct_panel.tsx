@@ -1,7 +1,7 @@
 import React from 'react';
 
-import {assignRole, getConduct, getFollowers, pauseIncident, postStatusUpdate, resumeIncident, setFollowing, setImpact, setReminders, setSeverity, setStatus} from '../client';
-import type {ReminderAction, UpdateDraft} from '../client';
+import {assignRole, getConduct, getFollowers, getReminderPlan, pauseIncident, postStatusUpdate, resumeIncident, setFollowing, setImpact, setReminders, setSeverity, setStatus} from '../client';
+import type {ReminderAction, ReminderPlan, UpdateDraft} from '../client';
 import {useT} from '../i18n';
 import {fullDate} from '../time';
 import type {Conduct, Incident} from '../types/incident';
@@ -52,7 +52,7 @@ function UpdateForm({incident, conduct, onChange, onClose}: {
     const t = useT();
     const [status, setStatusChoice] = React.useState(incident.status || conduct.statuses[0]?.name || '');
     const [impact, setImpact] = React.useState('');
-    const [message, setMessage] = React.useState('');
+    const [message, setMessage] = React.useState(incident.update_template ?? '');
     const [next, setNext] = React.useState(30);
     const [mirror, setMirror] = React.useState(false);
     const {saving, save} = useSave();
@@ -161,6 +161,37 @@ const SNOOZE_CHOICES = [15, 30, 60, 120, 240];
 function localInputValue(at: number): string {
     const d = new Date(at - (new Date(at).getTimezoneOffset() * 60_000));
     return d.toISOString().slice(0, 16);
+}
+
+// The reminder plan in one line: when the next update is due, how often the reminder repeats,
+// when it escalates; read again whenever the incident changes.
+function ReminderPlanLine({incident}: {incident: Incident}): React.ReactElement | null {
+    const t = useT();
+    const [plan, setPlan] = React.useState<ReminderPlan | null>(null);
+    React.useEffect(() => {
+        const controller = new AbortController();
+        getReminderPlan(incident.id, controller.signal).then(setPlan, () => setPlan(null));
+        return () => controller.abort();
+    }, [incident]);
+    if (!plan || !['on', 'snoozed'].includes(plan.state) || !plan.next_due_at) {
+        return null;
+    }
+    const parts = [t('conduct.planDue', 'Next update due {time}', {time: fullDate(plan.next_due_at)})];
+    if (plan.repeat_minutes > 0) {
+        parts.push(t('conduct.planRepeat', 'repeats every {count} min', {count: plan.repeat_minutes}));
+    }
+    if (plan.escalated) {
+        parts.push(t('conduct.planEscalated', 'escalated'));
+    } else if (plan.escalates_at) {
+        parts.push(t('conduct.planEscalates', 'escalates {time}', {time: fullDate(plan.escalates_at)}));
+    }
+    return (
+        <p
+            className={`${CLS}-muted ${CLS}-small`}
+            role='note'
+            aria-label={t('conduct.planLabel', 'Reminder plan')}
+        >{parts.join(' · ')}</p>
+    );
 }
 
 // What only commands could do before: follow or unfollow, snooze, stop or resume the update
@@ -327,6 +358,7 @@ function FollowRemindersImpact({incident, now, myUserId, onChange, onReload}: {
                     )}
                 </div>
             )}
+            {!ended && <ReminderPlanLine incident={incident}/>}
             {!ended && (
                 <div
                     className={`${CLS}-conduct__line`}

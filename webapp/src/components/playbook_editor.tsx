@@ -18,13 +18,16 @@ interface Props {
     onDone: (saved: Playbook | null) => void;
 }
 
+// A new playbook's retrospective outline: the root cause first (incident-core's suggestion).
+const SUGGESTED_RETROSPECTIVE = '### Root cause\n\n### Contributing factors\n\n### What went well\n\n### What to improve';
+
 const blankItem = (): PlaybookItem => ({title: '', description: '', default_assignee_id: null, command: null, due_after_minutes: null});
 
 function toDraft(teamId: string, p: Playbook | null): PlaybookDraft {
     if (!p) {
         return {team_id: teamId, title: '', description: '', checklists: [{title: 'Tasks', items: [blankItem()]}],
             channel_name_template: '', private_channel: false, default_commander_id: null, announcement_channel_ids: [],
-            member_ids: [], editor_ids: [], keywords: [], fields: []};
+            member_ids: [], editor_ids: [], keywords: [], fields: [], retrospective_template: SUGGESTED_RETROSPECTIVE};
     }
     // Members and editors are kept as they are: this form does not edit them.
     const {id: _id, created_at: _c, updated_at: _u, ...rest} = p;
@@ -42,8 +45,9 @@ function moved<T>(list: T[], from: number, delta: number): T[] {
     return out;
 }
 
-// Which user picker is open: the default commander's, or one item's default assignee.
-type Picking = {kind: 'commander'} | {kind: 'assignee'; section: number; item: number} | null;
+// Which user picker is open: the default commander's, a person to add, or one item's default
+// assignee.
+type Picking = {kind: 'commander'} | {kind: 'invite'} | {kind: 'assignee'; section: number; item: number} | null;
 
 export function PlaybookEditor({teamId, playbook, onDone}: Props): React.ReactElement {
     const t = useT();
@@ -51,6 +55,8 @@ export function PlaybookEditor({teamId, playbook, onDone}: Props): React.ReactEl
     const [draft, setDraft] = React.useState<PlaybookDraft>(() => toDraft(teamId, playbook));
     const [picking, setPicking] = React.useState<Picking>(null);
     const [keywords, setKeywords] = React.useState(() => (playbook?.keywords ?? []).join(', '));
+    const [groups, setGroups] = React.useState(() => (playbook?.invited_groups ?? []).join(', '));
+    const invited = draft.invited_user_ids ?? [];
     const [saving, setSaving] = React.useState(false);
     const [error, setError] = React.useState('');
     const headingRef = React.useRef<HTMLHeadingElement>(null);
@@ -84,6 +90,7 @@ export function PlaybookEditor({teamId, playbook, onDone}: Props): React.ReactEl
         const body: PlaybookDraft = {
             ...draft,
             keywords: keywords.split(',').map((k) => k.trim()).filter(Boolean),
+            invited_groups: groups.split(',').map((g) => g.trim()).filter(Boolean),
             checklists: draft.checklists.map((s) => ({
                 ...s,
                 items: s.items.map((i) => ({
@@ -171,6 +178,42 @@ export function PlaybookEditor({teamId, playbook, onDone}: Props): React.ReactEl
                     >
                         {t('editor.keywordsHint', 'Comma-separated; each a word of at least 4 letters, or several words. A message with one of them offers its poster to start an incident with this playbook.')}
                     </span>
+                </label>
+                <label className={`${CLS}-field`}>
+                    <span className={`${CLS}-label`}>{t('editor.welcome', 'Welcome message')}</span>
+                    <textarea
+                        className={`${CLS}-input ${CLS}-textarea`}
+                        rows={2}
+                        value={draft.welcome_message ?? ''}
+                        placeholder={t('editor.welcomeHint', 'Shown only to each person who joins the incident channel')}
+                        onChange={(e) => set({welcome_message: e.target.value})}
+                    />
+                </label>
+                <label className={`${CLS}-field`}>
+                    <span className={`${CLS}-label`}>{t('editor.retrospective', 'Retrospective outline')}</span>
+                    <textarea
+                        className={`${CLS}-input ${CLS}-textarea`}
+                        rows={4}
+                        value={draft.retrospective_template ?? ''}
+                        aria-describedby={`${id}-retro-hint`}
+                        onChange={(e) => set({retrospective_template: e.target.value})}
+                    />
+                    <span
+                        id={`${id}-retro-hint`}
+                        className={`${CLS}-small ${CLS}-muted`}
+                    >
+                        {t('editor.retrospectiveHint', 'Ends the report draft; until the report is written, the commander is reminded daily for two weeks after the end. Empty: neither.')}
+                    </span>
+                </label>
+                <label className={`${CLS}-field`}>
+                    <span className={`${CLS}-label`}>{t('editor.updateTemplate', 'Status update template')}</span>
+                    <textarea
+                        className={`${CLS}-input ${CLS}-textarea`}
+                        rows={3}
+                        value={draft.update_template ?? ''}
+                        placeholder={t('editor.updateTemplateHint', 'What each status update starts from, e.g. Impact: / Cause: / Next:')}
+                        onChange={(e) => set({update_template: e.target.value})}
+                    />
                 </label>
             </div>
 
@@ -271,6 +314,54 @@ export function PlaybookEditor({teamId, playbook, onDone}: Props): React.ReactEl
                         teamId={teamId}
                         excludeIds={draft.announcement_channel_ids}
                         onPick={(c) => set({announcement_channel_ids: [...draft.announcement_channel_ids, c.id]})}
+                    />
+                </div>
+                <div
+                    className={`${CLS}-field`}
+                    role='group'
+                    aria-labelledby={`${id}-invite`}
+                >
+                    <span
+                        id={`${id}-invite`}
+                        className={`${CLS}-label`}
+                    >
+                        {t('editor.invite', 'Add to the incident channel')}
+                    </span>
+                    {invited.length > 0 && (
+                        <ul className={`${CLS}-editor__chips`}>
+                            {invited.map((userId) => (
+                                <li
+                                    key={userId}
+                                    className={`${CLS}-editor__chip`}
+                                >
+                                    <UserName userId={userId}/>
+                                    <button
+                                        type='button'
+                                        className={`${CLS}-icon-button ${CLS}-icon-button--on`}
+                                        aria-label={t('editor.removeInvited', 'Remove this person')}
+                                        onClick={() => set({invited_user_ids: invited.filter((u) => u !== userId)})}
+                                    >
+                                        <span aria-hidden='true'>{'\u00d7'}</span>
+                                    </button>
+                                </li>
+                            ))}
+                        </ul>
+                    )}
+                    {picking?.kind === 'invite' ? picker(t('editor.invitePick', 'Person to add'), (userId) => set({invited_user_ids: [...invited.filter((u) => u !== userId), userId]})) : (
+                        <button
+                            type='button'
+                            className={`${CLS}-link-button`}
+                            onClick={() => setPicking({kind: 'invite'})}
+                        >
+                            {t('editor.invitePerson', 'Add a person')}
+                        </button>
+                    )}
+                    <input
+                        className={`${CLS}-input`}
+                        value={groups}
+                        aria-label={t('editor.inviteGroups', 'User groups to add')}
+                        placeholder={t('editor.inviteGroupsPlaceholder', 'User groups: sre, dba')}
+                        onChange={(e) => setGroups(e.target.value)}
                     />
                 </div>
             </fieldset>

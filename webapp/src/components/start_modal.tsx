@@ -8,6 +8,7 @@ import type {Incident, Playbook} from '../types/incident';
 import type {Store} from '../types/mattermost';
 import type {PluginUI, StartRequest} from '../ui';
 
+import {ChannelName} from './channel_search';
 import {CLS, errorMessage, isAbort, useMounted} from './common';
 import {FieldInputs} from './fields';
 import {ModalForm} from './modal';
@@ -53,6 +54,8 @@ function StartForm({teamId, request, onClose, onStarted}: {
     };
     // Values of the chosen playbook's custom fields, by name (kept when another playbook is tried).
     const [fieldValues, setFieldValues] = React.useState<Record<string, string>>({});
+    const announceIn = playbooks?.find((p) => p.id === playbookId)?.announcement_channel_ids ?? [];
+    const [unticked, setUnticked] = React.useState<string[]>([]);
     const [isPrivate, setIsPrivate] = React.useState(false);
     const [privateTouched, setPrivateTouched] = React.useState(false);
     const [saving, setSaving] = React.useState(false);
@@ -114,6 +117,10 @@ function StartForm({teamId, request, onClose, onStarted}: {
         const fields = Object.fromEntries((playbook?.fields ?? []).map((f) => [f.name, (fieldValues[f.name] ?? '').trim()]).filter(([, v]) => v));
         if (Object.keys(fields).length) {
             body.fields = fields;
+        }
+        // The playbook's announcement channels the starter left ticked (all: the server's default).
+        if (unticked.some((c) => announceIn.includes(c))) {
+            body.announcement_channel_ids = announceIn.filter((c) => !unticked.includes(c));
         }
         setSaving(true);
         setError('');
@@ -261,6 +268,26 @@ function StartForm({teamId, request, onClose, onStarted}: {
                 >
                     {t('startForm.privateHint', 'Left unticked, the plugin’s setting in the System Console decides.')}
                 </span>
+            )}
+            {announceIn.length > 0 && (
+                <fieldset className={`${CLS}-field`}>
+                    <legend className={`${CLS}-label`}>{t('startForm.announceIn', 'Announce in')}</legend>
+                    {announceIn.map((channelId) => (
+                        <label
+                            key={channelId}
+                            className={`${CLS}-check-field`}
+                        >
+                            <input
+                                type='checkbox'
+                                className={`${CLS}-checkbox`}
+                                checked={!unticked.includes(channelId)}
+                                onChange={(e) => setUnticked(e.target.checked ? unticked.filter((c) => c !== channelId) : [...unticked, channelId])}
+                                disabled={saving}
+                            />
+                            <ChannelName channelId={channelId}/>
+                        </label>
+                    ))}
+                </fieldset>
             )}
         </ModalForm>
     );

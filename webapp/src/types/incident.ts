@@ -67,6 +67,8 @@ export interface Incident {
     // Time spent in finished pauses (ms), left out of time to resolve.
     paused_ms?: number;
     reminders_snoozed_until?: number | null;
+    // From its playbook at the start.
+    update_template?: string;
     // The customer-impact window.
     impact_started_at?: number | null;
     impact_ended_at?: number | null;
@@ -200,6 +202,14 @@ export interface Playbook {
     keywords?: string[];
     // Custom fields its incidents get.
     fields?: FieldDefinition[];
+    // Shown to whoever joins an incident channel; what a status update starts from.
+    welcome_message?: string;
+    update_template?: string;
+    // Ends the report draft; its absence stops the reminder to write the retrospective.
+    retrospective_template?: string;
+    // Added to the incident channel at the start: people, and user groups by name.
+    invited_user_ids?: string[];
+    invited_groups?: string[];
     created_at: number;
     updated_at: number;
 }

@@ -183,6 +183,11 @@ pub fn report_markdown(incident: &Incident, actions: &[FollowUpAction], username
         }
     }
 
+    if !incident.retrospective_template.trim().is_empty() {
+        // The playbook's outline, for the team to fill in (defused when published).
+        out.push_str(&format!("\n## Retrospective\n\n{}\n", incident.retrospective_template.trim()));
+    }
+
     out.push_str("\n## Metrics\n\n");
     let m = metrics(incident);
     let shown = |ms: Option<i64>| ms.map(duration).unwrap_or_else(|| "—".into());

@@ -52,6 +52,12 @@ pub fn dispatch<M: Mattermost, D: Database>(
         ("POST", ["api", "v0", "incidents", id, "items", item, "run"]) => {
             (|| ok(incident_json(&s.record_command_run(user, id, ItemRef::Id((*item).to_owned()))?)))()
         }
+        ("GET", ["api", "v0", "incidents", id, "reminders"]) => (|| {
+            let (_, plan, text) = s.reminder_plan(user, id)?;
+            let mut body = serde_json::to_value(&plan).map_err(|e| ServiceError::Internal(e.to_string()))?;
+            body["text"] = json!(text);
+            ok(body)
+        })(),
         ("POST", ["api", "v0", "incidents", id, "reminders"]) => (|| {
             let b = object(request)?;
             let action = optional_text(&b, "action")?

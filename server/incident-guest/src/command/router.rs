@@ -57,7 +57,11 @@ pub const SUBCOMMANDS: &[(&str, &str, &str)] = &[
     ("resume", "[INC-0042]", "Resume a paused incident"),
     ("follow", "[INC-0042]", "Get the incident's status updates by direct message"),
     ("unfollow", "[INC-0042]", "Stop getting its status updates"),
-    ("reminders", "snooze|off|on [INC-0042]", "Snooze update reminders for 30 minutes, or stop or restart them"),
+    (
+        "reminders",
+        "[snooze|off|on] [INC-0042]",
+        "Show the update reminder plan (next due, repeats, escalation); or snooze reminders for 30 minutes, or stop or restart them",
+    ),
     ("timeline", "add [15m ago] <text>", "Add a line to the timeline (allowed after the end)"),
     ("decision", "<text>", "Record a decision in the timeline's decision log"),
     ("hypothesis", "<text>", "Record a hypothesis"),
@@ -440,10 +444,11 @@ fn run<M: Mattermost, D: Database>(
         "reminders" => {
             let reference = take_reference(&mut args);
             let what = args.first().map(|a| a.to_lowercase()).unwrap_or_default();
-            if what.is_empty() {
-                return Err(ServiceError::Invalid("`/incident reminders snooze`, `off` or `on`.".into()));
-            }
             let target = service.incident_for_command(user, at.team_id, at.channel_id, reference.as_deref())?;
+            if what.is_empty() {
+                // The plan: next update due, repeats, escalation, or why there are none.
+                return Ok(reply(service.reminder_plan(user, &target.value.id)?.2));
+            }
             Ok(reply(service.reminders_action(user, &target.value.id, &what)?))
         }
         "delete" => {

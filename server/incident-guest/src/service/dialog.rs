@@ -210,6 +210,8 @@ pub fn open_update<M: Mattermost>(
                     element_type: "textarea".into(),
                     max_length: 4000,
                     help_text: "What happened, and what is next.".into(),
+                    // The playbook's status update template, to fill in.
+                    default: incident.update_template.clone(),
                     ..DialogElement::default()
                 },
                 DialogElement {

@@ -16,7 +16,9 @@ pub(crate) mod fields;
 pub(crate) mod learning_review;
 pub(crate) mod paging;
 pub(crate) mod playbook_access;
+pub(crate) mod playbook_conduct;
 pub(crate) mod privacy;
+pub(crate) mod reminder_plan;
 pub(crate) mod scheduled;
 pub(crate) mod shared_channels;
 pub(crate) mod start_commands;
@@ -169,6 +171,8 @@ struct Opening {
     stakeholders: Vec<incident_core::stakeholders::Stakeholders>,
     /// The start's custom field values, people resolved.
     field_values: Vec<(String, String)>,
+    /// The playbook's announcement channels the starter kept; `None`: all.
+    announcement_channel_ids: Option<Vec<String>>,
 }
 
 /// What starting an incident takes; everything but the name is optional.
@@ -187,6 +191,8 @@ pub struct StartRequest {
     /// Values of the playbook's custom fields by name (any case); a user field takes
     /// `@username` or a user id.
     pub fields: std::collections::BTreeMap<String, String>,
+    /// The playbook's announcement channels to keep (the others unticked); all when absent.
+    pub announcement_channel_ids: Option<Vec<String>>,
 }
 
 pub struct Service<'a, M: Mattermost, D: Database> {
@@ -425,9 +431,20 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             self.now,
         )?;
 
+        // Checked before a number is reserved: a refused start takes none.
+        let announcement_channel_ids = match (&playbook, request.announcement_channel_ids.as_deref()) {
+            (Some(p), ticked) => p.kept_announcement_channels(ticked)?,
+            (None, Some(ticked)) if !ticked.is_empty() => {
+                return Err(ServiceError::Invalid(
+                    "`announcement_channel_ids` choose among a playbook's channels: name a playbook.".into(),
+                ));
+            }
+            (None, _) => None,
+        };
         let id = self.ids.new_id();
         let number = self.repo.reserve_incident(&id, &request.team_id, &name, user_id, self.now)?;
-        let opening = Opening { severity, status, stakeholders: self.stakeholder_rules()?, field_values };
+        let opening =
+            Opening { severity, status, stakeholders: self.stakeholder_rules()?, field_values, announcement_channel_ids };
         match self.create_incident(user_id, &request, &id, number, &name, &commander_id, playbook.as_ref(), &opening) {
             // The on-call of the services set for this severity is paged once the incident exists,
             // then the playbook's start commands run.
@@ -481,7 +498,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                     .map_err(|e| ServiceError::Internal(format!("cannot add a member to the incident channel: {e}")))?;
             }
         }
-        let incident = Incident::start(
+        let mut incident = Incident::start(
             StartIncident {
                 id: id.to_owned(),
                 team_id: request.team_id.clone(),
@@ -499,6 +516,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             self.ids,
             self.now,
         )?;
+        incident.announcement_channel_ids = opening.announcement_channel_ids.clone();
         // The start's webhook events commit with the incident, or neither does (finding #13).
         let webhooks = self.webhook_statements(&incident, 0);
         self.repo.activate_incident(&incident, channel.channel_type == "P", webhooks)?;
@@ -534,6 +552,9 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         );
         self.refresh_digest(&incident);
         self.notify_stakeholders(&incident, &opening.stakeholders);
+        if let Some(playbook) = playbook {
+            self.invite_from_playbook(&incident, playbook);
+        }
         Ok(incident)
     }
 
@@ -593,11 +614,36 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         &mut self,
         user_id: &str,
         incident_id: &str,
+        change: impl FnMut(&mut Incident, &mut dyn IdGen, i64) -> std::result::Result<T, DomainError>,
+    ) -> Result<(Incident, T)> {
+        self.save_change(user_id, incident_id, true, change)
+    }
+
+    /// [`Service::change`] by the plugin's bot (the timer's escalations): no one to check.
+    pub(crate) fn change_as_bot<T>(
+        &mut self,
+        incident_id: &str,
+        change: impl FnMut(&mut Incident, &mut dyn IdGen, i64) -> std::result::Result<T, DomainError>,
+    ) -> Result<(Incident, T)> {
+        let bot_id = self.bot_id.clone();
+        self.save_change(&bot_id, incident_id, false, change)
+    }
+
+    fn save_change<T>(
+        &mut self,
+        user_id: &str,
+        incident_id: &str,
+        check: bool,
         mut change: impl FnMut(&mut Incident, &mut dyn IdGen, i64) -> std::result::Result<T, DomainError>,
     ) -> Result<(Incident, T)> {
         for _ in 0..SAVE_ATTEMPTS {
-            let Versioned { value: mut incident, revision } = self.incident(user_id, incident_id)?;
-            self.require_change(&incident, user_id)?;
+            let Versioned { value: mut incident, revision } = if check {
+                let found = self.incident(user_id, incident_id)?;
+                self.require_change(&found.value, user_id)?;
+                found
+            } else {
+                self.repo.incident(incident_id)?.ok_or_else(|| ServiceError::NotFound("No such incident.".into()))?
+            };
             let before = incident.timeline.len();
             let was_active = incident.is_active();
             let header_before = render::channel_header(&incident);
@@ -766,6 +812,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         self.require_full_member(&playbook.team_id, user_id)?;
         self.ensure_seeded(&playbook.team_id)?;
         self.check_announcement_channels(user_id, &playbook.team_id, &playbook.announcement_channel_ids, &[])?;
+        self.check_invited_users(&playbook.team_id, &playbook.invited_user_ids)?;
         playbook.id = self.ids.new_id();
         playbook.created_at = self.now;
         playbook.updated_at = self.now;
@@ -786,6 +833,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             &update.announcement_channel_ids,
             &current.announcement_channel_ids,
         )?;
+        self.check_invited_users(&current.team_id, &update.invited_user_ids)?;
         update.id = current.id;
         update.team_id = current.team_id;
         update.created_at = current.created_at;

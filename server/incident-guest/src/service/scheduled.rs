@@ -1,5 +1,5 @@
-//! Timed work, run by the host about once a minute (`RunScheduled`): update reminders and
-//! nudges for long-running incidents. Each reminder is claimed in Mattermost's key-value store
+//! Timed work, run by the host about once a minute (`RunScheduled`): update reminders (repeated
+//! until an update comes, then escalated: reminder_plan.rs) and nudges for long-running incidents. Each reminder is claimed in Mattermost's key-value store
 //! first, so several plugin processes (a cluster) post it once.
 
 use incident_core::reminders::{self, Reminder, ReminderPolicy};
@@ -9,10 +9,14 @@ use serde_json::json;
 
 use crate::manifest::PLUGIN_ID;
 use crate::mattermost::Mattermost;
+use crate::service::learning_review::report_key;
 use crate::service::{Result, Service, ServiceError, claim_button, invalid_settings};
 use crate::store::db::Database;
 use crate::store::incident_list::Visible;
 
+/// Ended incidents created this many days ago or later are looked at for retrospective
+/// reminders (which stop two weeks after the end).
+const RECENTLY_ENDED_DAYS: i64 = 60;
 /// Claims outlive any reminder they guard.
 const CLAIM_TTL_SECONDS: i64 = 8 * 24 * 3600;
 pub const SNOOZE_MINUTES: i64 = 30;
@@ -41,27 +45,76 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         let roles: Vec<String> = self.conduct()?.roles.into_iter().map(|r| r.name).collect();
         let filter = IncidentFilter { state: Some(IncidentState::Active), ..IncidentFilter::default() };
         let mut sent = 0;
+        let mut escalations = Vec::new();
         // A budget of documents at a time (store/incident_list.rs), not every active incident at once.
         self.repo.visit_incidents(&filter, &Visible::All, MAX_ACTIVE_INCIDENTS, |incident| {
             for reminder in reminders::due(&incident, &policy, &roles, self.now) {
                 if self.mm.claim_once(&format!("reminder:{}:{}", incident.id, reminder.key()), CLAIM_TTL_SECONDS) {
-                    self.post_reminder(&incident, &reminder);
+                    if let Reminder::UpdateEscalated { due_at, last_at, missed } = reminder {
+                        // It saves the incident: after the visit, which reads the store.
+                        escalations.push((incident.clone(), due_at, last_at, missed));
+                    } else {
+                        self.post_reminder(&incident, &reminder);
+                    }
                     sent += 1;
                 }
             }
             Ok(())
         })?;
+        if !escalations.is_empty() {
+            let rules = self.stakeholder_rules()?;
+            for (incident, due_at, last_at, missed) in escalations {
+                self.escalate(&incident, &rules, due_at, last_at, missed);
+            }
+        }
+        Ok(sent + self.send_retrospective_reminders()?)
+    }
+
+    /// Reminds the commanders of recently ended incidents whose playbook asked for a
+    /// retrospective that nobody has written yet (the report never saved), once a day.
+    fn send_retrospective_reminders(&mut self) -> Result<usize> {
+        let recently = self.now - RECENTLY_ENDED_DAYS * 86_400_000;
+        let filter =
+            IncidentFilter { state: Some(IncidentState::Ended), created_after: Some(recently), ..IncidentFilter::default() };
+        let mut asked = Vec::new();
+        self.repo.visit_incidents(&filter, &Visible::All, MAX_ACTIVE_INCIDENTS, |incident| {
+            if !incident.retrospective_template.trim().is_empty() && incident.ended_at.is_some_and(|e| e >= recently) {
+                asked.push(incident);
+            }
+            Ok(())
+        })?;
+        let mut sent = 0;
+        for incident in asked {
+            let written = self.repo.meta(&report_key(&incident.id))?.is_some_and(|r| !r.trim().is_empty());
+            let Some(reminder) = reminders::retrospective_due(&incident, written, self.now) else { continue };
+            if self.mm.claim_once(&format!("reminder:{}:{}", incident.id, reminder.key()), CLAIM_TTL_SECONDS) {
+                let days = match reminder {
+                    Reminder::RetrospectiveDue { days: 1 } => "a day".to_string(),
+                    Reminder::RetrospectiveDue { days } => format!("{days} days"),
+                    _ => continue,
+                };
+                let message = format!(
+                    "{} **{}** ended {days} ago and its retrospective is not written yet. Write it in its report on the \
+                     incidents page (Report and follow-up): the draft ends with your playbook's outline, the root cause first.",
+                    incident.reference(),
+                    render::safe(&incident.name)
+                );
+                let _ = self.mm.direct_message(&self.bot_id, &incident.commander_id, &message);
+                sent += 1;
+            }
+        }
         Ok(sent)
     }
 
     fn post_reminder(&self, incident: &Incident, reminder: &Reminder) {
         let commander = self.mm.user(&incident.commander_id).map(|u| format!("@{}", u.username)).unwrap_or_default();
         let (message, actions) = match reminder {
-            Reminder::UpdateDue { last_at, .. } => {
+            Reminder::UpdateDue { last_at, repeat, .. } => {
                 let minutes = (self.now - last_at).max(0) / 60_000;
+                let again = if *repeat > 0 { format!(" (reminder {})", repeat + 1) } else { String::new() };
                 (
                     format!(
-                        "{commander} Time for a status update on {}: the last one was {minutes} min ago. \
+                        "{commander} Time for a status update on {}{again}: the last one was {minutes} min ago. \
                          Post one with `/incident update <what happened and what is next>`.",
                         incident.reference()
                     ),
@@ -76,6 +129,8 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                 ),
                 vec![claim_button(role, &incident.id)],
             ),
+            // Posted by `escalate`, never here.
+            Reminder::UpdateEscalated { .. } | Reminder::RetrospectiveDue { .. } => return,
             Reminder::Stale { days } => (
                 format!(
                     "{commander} {} has been active for {days} days. If it is over, resolve it with `/incident end`; \

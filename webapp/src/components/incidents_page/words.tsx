@@ -141,6 +141,8 @@ export function TimelineWords({actor, kind}: {actor: React.ReactNode; kind: Time
         return fill(t('timeline.reopened', '{actor} reopened the incident', slots('actor')), {actor});
     case 'reminders_snoozed':
         return fill(t('timeline.remindersSnoozed', '{actor} snoozed update reminders', slots('actor')), {actor});
+    case 'update_escalated':
+        return fill(t('timeline.updateEscalated', '{actor} escalated a missing status update to the commander and stakeholders', slots('actor')), {actor});
     case 'reminders_set':
         return kind.on ? fill(t('timeline.remindersOn', '{actor} turned update reminders back on', slots('actor')), {actor}) :
             fill(t('timeline.remindersOff', '{actor} stopped update reminders', slots('actor')), {actor});
