@@ -372,10 +372,11 @@ impl Mattermost for ServerApi {
     fn add_to_sidebar_category(&self, user_id: &str, team_id: &str, channel_id: &str, category_name: &str) -> Result<(), String> {
         let sidebar = self.0.get_channel_sidebar_categories(user_id, team_id).map_err(|e| e.to_string())?;
         let wanted = category_name.to_lowercase();
-        let (mut named, others): (Vec<SidebarCategoryWithChannels>, Vec<SidebarCategoryWithChannels>) =
-            sidebar.categories.into_iter().filter(|c| c.sidebar_category.category_type == SidebarCategory::CUSTOM).partition(
-                |c| c.sidebar_category.display_name.to_lowercase() == wanted,
-            );
+        let (mut named, others): (Vec<SidebarCategoryWithChannels>, Vec<SidebarCategoryWithChannels>) = sidebar
+            .categories
+            .into_iter()
+            .filter(|c| c.sidebar_category.category_type == SidebarCategory::CUSTOM)
+            .partition(|c| c.sidebar_category.display_name.to_lowercase() == wanted);
         if named.is_empty() {
             // Creating moves the channel out of any other category, on the server's side.
             let category = SidebarCategoryWithChannels {

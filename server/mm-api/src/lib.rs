@@ -192,7 +192,8 @@ impl ApiClient {
         categories: &[SidebarCategoryWithChannels],
     ) -> Res<Vec<SidebarCategoryWithChannels>> {
         let args = Args3 { a: user_id, b: team_id, c: categories };
-        let r: Ret2<Vec<SidebarCategoryWithChannels>, Option<AppError>> = self.call("UpdateChannelSidebarCategories", &args).await?;
+        let r: Ret2<Vec<SidebarCategoryWithChannels>, Option<AppError>> =
+            self.call("UpdateChannelSidebarCategories", &args).await?;
         match r.b {
             Some(error) => Err(ApiError::App { method: "UpdateChannelSidebarCategories", error: Box::new(error) }),
             None => Ok(r.a),

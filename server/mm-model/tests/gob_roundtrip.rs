@@ -139,8 +139,7 @@ const GO_ORDERED_SIDEBAR_CATEGORIES: &[&str] = &[
 #[test]
 fn sidebar_categories_decode_from_go_gob() {
     let hex: String = GO_ORDERED_SIDEBAR_CATEGORIES.concat();
-    let bytes: Vec<u8> =
-        (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex")).collect();
+    let bytes: Vec<u8> = (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex")).collect();
     let ordered: OrderedSidebarCategories = decode(&bytes);
     let mut expected = incidents_category();
     expected.sidebar_category.collapsed = true;

@@ -223,7 +223,10 @@ fn the_channel_is_filed_in_the_playbooks_sidebar_category_for_the_people_the_sta
         json!({"team_id": TEAM, "title": "Outage", "sidebar_category": "Incidents and outages here", "checklists": []}),
     );
     assert_eq!(status, 400, "{v}");
-    assert!(v["error"].as_str().is_some_and(|e| e.contains("the sidebar category: it has 26 characters; the limit is 22.")), "{v}");
+    assert!(
+        v["error"].as_str().is_some_and(|e| e.contains("the sidebar category: it has 26 characters; the limit is 22.")),
+        "{v}"
+    );
     let pb = playbook(
         &w,
         json!({"team_id": TEAM, "title": "Outage", "sidebar_category": " Incidents ", "invited_user_ids": ["u-bob"],

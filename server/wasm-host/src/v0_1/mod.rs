@@ -9,7 +9,9 @@ mod outbound;
 mod store;
 
 use mm_api::{ApiClient, ApiError, LogLevel};
-use mm_model::{Bot, Channel, Command, CommandArgs, OpenDialogRequest, Post, Props, SidebarCategoryWithChannels, WebsocketBroadcast};
+use mm_model::{
+    Bot, Channel, Command, CommandArgs, OpenDialogRequest, Post, Props, SidebarCategoryWithChannels, WebsocketBroadcast,
+};
 use mm_protocol::{HttpRequest, HttpResponse};
 use wasmtime::component::{HasSelf, Linker};
 
