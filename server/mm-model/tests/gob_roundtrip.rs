@@ -15,7 +15,7 @@ fn roundtrip<T: gobwire::Encode + gobwire::Decode + Default>(value: &T) -> T {
 
 fn decode<T: gobwire::Decode + Default>(bytes: &[u8]) -> T {
     let mut dec = Decoder::new();
-    let mut rest = &bytes[..];
+    let mut rest = bytes;
     loop {
         let (width, len) = parse_length_prefix(rest).expect("prefix").expect("complete");
         let body = &rest[width..width + len];

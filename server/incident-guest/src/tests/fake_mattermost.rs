@@ -57,8 +57,8 @@ pub struct FakeMattermost {
     pub hide_archived_channels: bool,
     /// Mattermost's message retention, in hours, when on.
     pub message_retention_hours: Option<i64>,
-    /// Custom sidebar categories per (user, team), in sidebar order: (name, channel ids).
-    pub sidebar_categories: RefCell<HashMap<(String, String), Vec<(String, Vec<String>)>>>,
+    /// Custom sidebar categories per (user, team), in sidebar order.
+    pub sidebar_categories: RefCell<HashMap<(String, String), Vec<SidebarCategory>>>,
     /// Users whose sidebar cannot be read (as when the server fails).
     pub sidebar_failures: HashSet<String>,
     /// Server log warnings: (message, error).
@@ -66,6 +66,9 @@ pub struct FakeMattermost {
 }
 
 pub const TEAM: &str = "team1";
+
+/// A custom channel sidebar category: its name and channel ids.
+pub type SidebarCategory = (String, Vec<String>);
 
 /// A webhook call's headers and its body, byte for byte (what a signature covers).
 pub type WebhookRequest = (Vec<(String, String)>, Vec<u8>);
