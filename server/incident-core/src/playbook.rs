@@ -41,7 +41,8 @@ pub const MAX_INVITED_USERS: usize = 50;
 pub const SUGGESTED_RETROSPECTIVE_TEMPLATE: &str =
     "### Root cause\n\n### Contributing factors\n\n### What went well\n\n### What to improve";
 pub const MAX_INVITED_GROUPS: usize = 10;
-/// The longest sidebar category name Mattermost's own "Rename category" dialog accepts.
+/// Sidebar category names are kept as short as Mattermost's web app keeps them (its category
+/// dialog); the server itself checks no length (`model/channel_sidebar.go`).
 pub const MAX_SIDEBAR_CATEGORY_CHARS: usize = 22;
 
 /// Letters and digits a one-word keyword needs at least: shorter ones ("is", "ok", "db") are in
