@@ -49,7 +49,8 @@ func TestAPIProbe(t *testing.T) {
 		"CreateChannel", "GetChannelByName", "UpdateChannel", "AddChannelMember", "EnsureBotUser",
 		"GetDirectChannel", "CreatePost", "GetPost", "UpdatePost", "GetPostThread", "SendEphemeralPost",
 		"DeletePost", "PublishWebSocketEvent", "PublishPluginClusterEvent", "OpenInteractiveDialog", "ExecuteSlashCommand",
-		"KVSet", "KVGet", "KVCompareAndSet", "KVSetWithOptions", "KVDelete", "UnregisterCommand", "SetProfileImage", "DeleteChannel"}
+		"KVSet", "KVGet", "KVCompareAndSet", "KVSetWithOptions", "KVDelete", "UnregisterCommand", "SetProfileImage", "DeleteChannel",
+		"GetChannelSidebarCategories", "CreateChannelSidebarCategory", "UpdateChannelSidebarCategories"}
 	seen := map[string]bool{}
 	for _, line := range lines {
 		name, outcome, _ := strings.Cut(line, ": ")

@@ -357,6 +357,9 @@ for (const react of REACT_VERSIONS) {
             await form.getByRole('textbox', {name: 'Keywords'}).fill('database down, Replication lag ');
             await form.getByRole('textbox', {name: 'Channel name template'}).fill('db-{number}-{name}');
             await form.getByRole('checkbox', {name: 'Private channel'}).check();
+            const sidebar = form.getByRole('textbox', {name: 'Sidebar category'});
+            assert.equal(await sidebar.getAttribute('maxlength'), '22');
+            await sidebar.fill(' Incidents ');
             await form.getByRole('group', {name: 'Default commander'}).getByRole('button', {name: 'Choose'}).click();
             const commander = form.getByRole('combobox', {name: 'Default commander'});
             await commander.fill('bob');
@@ -406,6 +409,7 @@ for (const react of REACT_VERSIONS) {
             assert.deepEqual(saved.keywords, ['database down', 'replication lag']);
             assert.equal(saved.channel_name_template, 'db-{number}-{name}');
             assert.equal(saved.private_channel, true);
+            assert.equal(saved.sidebar_category, 'Incidents');
             assert.equal(saved.default_commander_id, seed.users.bob.id);
             assert.deepEqual(saved.announcement_channel_ids, [channels[0].id]);
             assert.equal(saved.welcome_message, 'Read the failover runbook first.');

@@ -41,6 +41,9 @@ pub const MAX_INVITED_USERS: usize = 50;
 pub const SUGGESTED_RETROSPECTIVE_TEMPLATE: &str =
     "### Root cause\n\n### Contributing factors\n\n### What went well\n\n### What to improve";
 pub const MAX_INVITED_GROUPS: usize = 10;
+/// Sidebar category names are kept as short as Mattermost's web app keeps them (its category
+/// dialog); the server itself checks no length (`model/channel_sidebar.go`).
+pub const MAX_SIDEBAR_CATEGORY_CHARS: usize = 22;
 
 /// Letters and digits a one-word keyword needs at least: shorter ones ("is", "ok", "db") are in
 /// nearly every message, and every match shows its poster an offer (security review #10).
@@ -112,6 +115,10 @@ pub struct Playbook {
     /// Mattermost user groups (by name, without `@`) whose members on the team are added too.
     #[serde(default)]
     pub invited_groups: Vec<String>,
+    /// The channel sidebar category ("Incidents") the incident channel is filed under for the
+    /// people added at the start; made for whoever lacks it. Empty: left where Mattermost puts it.
+    #[serde(default)]
+    pub sidebar_category: String,
     pub created_at: i64,
     #[serde(default)]
     pub updated_at: i64,
@@ -203,6 +210,10 @@ impl Playbook {
             .map_err(|reason| invalid(format!("the status update template: {reason}")))?;
         text::multi_line(&self.retrospective_template, MAX_TEXT_CHARS)
             .map_err(|reason| invalid(format!("the retrospective template: {reason}")))?;
+        if !self.sidebar_category.trim().is_empty() {
+            text::single_line(&self.sidebar_category, MAX_SIDEBAR_CATEGORY_CHARS)
+                .map_err(|reason| invalid(format!("the sidebar category: {reason}")))?;
+        }
         if self.invited_user_ids.len() > MAX_INVITED_USERS {
             return Err(invalid(format!("it invites {} people; the limit is {MAX_INVITED_USERS}.", self.invited_user_ids.len())));
         }
@@ -262,6 +273,7 @@ impl Playbook {
             welcome_message: multi(&self.welcome_message),
             update_template: multi(&self.update_template),
             retrospective_template: multi(&self.retrospective_template),
+            sidebar_category: single(self.sidebar_category.trim(), MAX_SIDEBAR_CATEGORY_CHARS),
             invited_user_ids: distinct_channel_ids(&self.invited_user_ids),
             invited_groups: {
                 let mut groups: Vec<String> = Vec::new();
@@ -387,6 +399,7 @@ pub fn export_json(playbook: &Playbook) -> String {
             "welcome_message": playbook.welcome_message,
             "update_template": playbook.update_template,
             "retrospective_template": playbook.retrospective_template,
+            "sidebar_category": playbook.sidebar_category,
             "checklists": checklists,
             "fields": playbook.fields,
         },
@@ -412,6 +425,8 @@ struct PortablePlaybook {
     update_template: String,
     #[serde(default)]
     retrospective_template: String,
+    #[serde(default)]
+    sidebar_category: String,
     #[serde(default)]
     checklists: Vec<PortableSection>,
     #[serde(default)]
@@ -504,6 +519,7 @@ pub fn import_json(json: &str, id: &str, team_id: &str, now_ms: i64) -> Result<P
         welcome_message: portable.welcome_message,
         update_template: portable.update_template,
         retrospective_template: portable.retrospective_template,
+        sidebar_category: portable.sidebar_category,
         created_at: now_ms,
         updated_at: now_ms,
         ..Playbook::default()

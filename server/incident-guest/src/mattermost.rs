@@ -5,8 +5,10 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use mattermost_plugin_sdk::model::{Channel, CommandArgs, OpenDialogRequest, Post, Props, User, WebsocketBroadcast};
-use mattermost_plugin_sdk::{Api, ApiError};
+use mattermost_plugin_sdk::model::{
+    Channel, CommandArgs, OpenDialogRequest, Post, Props, SidebarCategory, SidebarCategoryWithChannels, User, WebsocketBroadcast,
+};
+use mattermost_plugin_sdk::{Api, ApiError, LogLevel};
 
 /// Settings an admin sets in System Console (plugin.json `settings_schema`).
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
@@ -138,6 +140,12 @@ pub trait Mattermost {
     fn update_channel(&self, channel: &Channel) -> Result<(), String>;
     /// Archives a channel.
     fn archive_channel(&self, channel_id: &str) -> Result<(), String>;
+    /// Puts the channel first in the user's custom sidebar category of that name on the team
+    /// (names match ignoring case, as Mattermost's own default categories do), making the
+    /// category if the user has none; the channel leaves the user's other custom categories.
+    fn add_to_sidebar_category(&self, user_id: &str, team_id: &str, channel_id: &str, category_name: &str) -> Result<(), String>;
+    /// A warning in the server log, for a best-effort step that failed.
+    fn warn(&self, message: &str, error: &str);
     /// Sets a channel's header (the incident channel shows severity and status there).
     fn set_channel_header(&self, channel_id: &str, header: &str) -> Result<(), String>;
     /// `<site URL>/<team name>/pl/<post id>`, Mattermost's link to a post; empty if unknown.
@@ -359,6 +367,50 @@ impl Mattermost for ServerApi {
     fn archive_channel(&self, channel_id: &str) -> Result<(), String> {
         forget_channel(channel_id);
         self.0.delete_channel(channel_id).map_err(|e| e.to_string())
+    }
+
+    fn add_to_sidebar_category(&self, user_id: &str, team_id: &str, channel_id: &str, category_name: &str) -> Result<(), String> {
+        let sidebar = self.0.get_channel_sidebar_categories(user_id, team_id).map_err(|e| e.to_string())?;
+        let wanted = category_name.to_lowercase();
+        let (mut named, others): (Vec<SidebarCategoryWithChannels>, Vec<SidebarCategoryWithChannels>) = sidebar
+            .categories
+            .into_iter()
+            .filter(|c| c.sidebar_category.category_type == SidebarCategory::CUSTOM)
+            .partition(|c| c.sidebar_category.display_name.to_lowercase() == wanted);
+        if named.is_empty() {
+            // Creating moves the channel out of any other category, on the server's side.
+            let category = SidebarCategoryWithChannels {
+                sidebar_category: SidebarCategory {
+                    user_id: user_id.to_owned(),
+                    team_id: team_id.to_owned(),
+                    category_type: SidebarCategory::CUSTOM.to_owned(),
+                    display_name: category_name.to_owned(),
+                    ..SidebarCategory::default()
+                },
+                channels: vec![channel_id.to_owned()],
+            };
+            return self.0.create_channel_sidebar_category(user_id, team_id, &category).map(|_| ()).map_err(|e| e.to_string());
+        }
+        let mut target = named.swap_remove(0);
+        if target.channels.first().is_some_and(|c| c == channel_id) {
+            return Ok(());
+        }
+        target.channels.retain(|c| c != channel_id);
+        target.channels.insert(0, channel_id.to_owned());
+        // Updating saves each list as given and keeps other lists as they are: the category the
+        // channel leaves is saved with it (a channel shown in two categories confuses everyone).
+        let mut changed = vec![target];
+        for mut other in others.into_iter().chain(named) {
+            if other.channels.iter().any(|c| c == channel_id) {
+                other.channels.retain(|c| c != channel_id);
+                changed.push(other);
+            }
+        }
+        self.0.update_channel_sidebar_categories(user_id, team_id, &changed).map(|_| ()).map_err(|e| e.to_string())
+    }
+
+    fn warn(&self, message: &str, error: &str) {
+        self.0.log(LogLevel::Warn, message, &[("error", error)]);
     }
 
     fn set_channel_header(&self, channel_id: &str, header: &str) -> Result<(), String> {

@@ -72,6 +72,7 @@ type FakeAPI struct {
 	wsEvents       []WebSocketEvent
 	clusterEvents  []model.PluginClusterEvent
 	dialogs        []model.OpenDialogRequest
+	sidebars       map[string][]*model.SidebarCategoryWithChannels // key user/team; explicit channels only (fakeapi_sidebar.go)
 	// ServiceSettings.AllowedUntrustedInternalConnections in GetConfig's answer.
 	allowedInternal string
 }

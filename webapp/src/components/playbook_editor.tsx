@@ -245,6 +245,22 @@ export function PlaybookEditor({teamId, playbook, onDone}: Props): React.ReactEl
                     />
                     <span>{t('editor.private', 'Private channel')}</span>
                 </label>
+                <label className={`${CLS}-field`}>
+                    <span className={`${CLS}-label`}>{t('editor.sidebar', 'Sidebar category')}</span>
+                    <input
+                        className={`${CLS}-input`}
+                        value={draft.sidebar_category ?? ''}
+                        maxLength={22}
+                        aria-describedby={`${id}-sidebar-hint`}
+                        onChange={(e) => set({sidebar_category: e.target.value})}
+                    />
+                    <span
+                        id={`${id}-sidebar-hint`}
+                        className={`${CLS}-small ${CLS}-muted`}
+                    >
+                        {t('editor.sidebarHint', 'Where the channel goes in the sidebar of everyone added at the start; made if missing.')}
+                    </span>
+                </label>
                 <div
                     className={`${CLS}-field`}
                     role='group'

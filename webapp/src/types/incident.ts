@@ -210,6 +210,8 @@ export interface Playbook {
     // Added to the incident channel at the start: people, and user groups by name.
     invited_user_ids?: string[];
     invited_groups?: string[];
+    // The sidebar category the channel is filed under for the people added at the start.
+    sidebar_category?: string;
     created_at: number;
     updated_at: number;
 }

@@ -311,6 +311,25 @@ fn welcome_message_and_update_template_are_checked_kept_and_carried_to_the_incid
 }
 
 #[test]
+fn the_sidebar_category_is_one_short_line_kept_through_export() {
+    let mut p = playbook();
+    p.sidebar_category = "  Active \t incidents ".into();
+    let clean = p.normalised().expect("valid");
+    assert_eq!(clean.sidebar_category, "Active incidents");
+    let back = import_json(&export_json(&clean), "pb2", "team2", 5).expect("import");
+    assert_eq!(back.sidebar_category, "Active incidents");
+    p.sidebar_category = "   ".into();
+    assert_eq!(p.normalised().expect("blank is none").sidebar_category, "");
+    p.sidebar_category = "x".repeat(MAX_SIDEBAR_CATEGORY_CHARS);
+    assert!(p.validate().is_ok());
+    p.sidebar_category.push('x');
+    assert!(matches!(p.validate(), Err(DomainError::InvalidPlaybook(m))
+        if m == "the sidebar category: it has 23 characters; the limit is 22."));
+    p.sidebar_category = "On\u{202E}call".into();
+    assert!(matches!(p.validate(), Err(DomainError::InvalidPlaybook(m)) if m.starts_with("the sidebar category:")));
+}
+
+#[test]
 fn the_starter_may_untick_announcement_channels_but_not_add_any() {
     let mut p = playbook();
     p.announcement_channel_ids = vec!["c1".into(), "c2".into()];

@@ -553,7 +553,9 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         self.refresh_digest(&incident);
         self.notify_stakeholders(&incident, &opening.stakeholders);
         if let Some(playbook) = playbook {
-            self.invite_from_playbook(&incident, playbook);
+            let invited = self.invite_from_playbook(&incident, playbook);
+            let people: Vec<&str> = [user_id, commander_id].into_iter().chain(invited.iter().map(String::as_str)).collect();
+            self.file_in_sidebar(&incident, &playbook.sidebar_category, &people);
         }
         Ok(incident)
     }

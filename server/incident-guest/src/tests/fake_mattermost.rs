@@ -57,9 +57,18 @@ pub struct FakeMattermost {
     pub hide_archived_channels: bool,
     /// Mattermost's message retention, in hours, when on.
     pub message_retention_hours: Option<i64>,
+    /// Custom sidebar categories per (user, team), in sidebar order.
+    pub sidebar_categories: RefCell<HashMap<(String, String), Vec<SidebarCategory>>>,
+    /// Users whose sidebar cannot be read (as when the server fails).
+    pub sidebar_failures: HashSet<String>,
+    /// Server log warnings: (message, error).
+    pub warnings: RefCell<Vec<(String, String)>>,
 }
 
 pub const TEAM: &str = "team1";
+
+/// A custom channel sidebar category: its name and channel ids.
+pub type SidebarCategory = (String, Vec<String>);
 
 /// A webhook call's headers and its body, byte for byte (what a signature covers).
 pub type WebhookRequest = (Vec<(String, String)>, Vec<u8>);
@@ -210,6 +219,28 @@ impl Mattermost for FakeMattermost {
         let channel = channels.get_mut(channel_id).ok_or_else(|| format!("no channel {channel_id}"))?;
         channel.delete_at = 1;
         Ok(())
+    }
+
+    fn add_to_sidebar_category(&self, user_id: &str, team_id: &str, channel_id: &str, category_name: &str) -> Result<(), String> {
+        if self.sidebar_failures.contains(user_id) {
+            return Err(format!("cannot read the sidebar of {user_id}"));
+        }
+        let mut sidebars = self.sidebar_categories.borrow_mut();
+        let categories = sidebars.entry((user_id.to_owned(), team_id.to_owned())).or_default();
+        for (_, channels) in categories.iter_mut() {
+            channels.retain(|c| c != channel_id);
+        }
+        let wanted = category_name.to_lowercase();
+        match categories.iter_mut().find(|(name, _)| name.to_lowercase() == wanted) {
+            Some((_, channels)) => channels.insert(0, channel_id.to_owned()),
+            // Mattermost puts a new category first (after Favorites).
+            None => categories.insert(0, (category_name.to_owned(), vec![channel_id.to_owned()])),
+        }
+        Ok(())
+    }
+
+    fn warn(&self, message: &str, error: &str) {
+        self.warnings.borrow_mut().push((message.to_owned(), error.to_owned()));
     }
 
     fn set_channel_header(&self, channel_id: &str, header: &str) -> Result<(), String> {

@@ -203,3 +203,58 @@ fn the_retrospective_outline_ends_the_report_and_its_commander_is_reminded_until
     assert_eq!(status, 200, "{v}");
     assert_eq!(remind_at(ended + 3 * day + 60_000), 0);
 }
+
+#[test]
+fn the_channel_is_filed_in_the_playbooks_sidebar_category_for_the_people_the_start_adds() {
+    let mut w = World::new();
+    w.mm.groups.insert("sre".into(), vec!["u-root".into(), "u-carol".into()]);
+    w.mm.sidebar_failures.insert("u-root".into());
+    let w = w;
+    let sidebar = |user: &str| w.mm.sidebar_categories.borrow().get(&(user.to_owned(), TEAM.to_owned())).cloned();
+    // Bob already has the category (named in lower case) with another channel, and a second one.
+    w.mm.sidebar_categories.borrow_mut().insert(
+        ("u-bob".into(), TEAM.into()),
+        vec![("Ops".into(), vec!["ops".into()]), ("incidents".into(), vec!["old".into()])],
+    );
+    let (status, v) = w.http(
+        Some("u-alice"),
+        "POST",
+        "/api/v0/playbooks",
+        json!({"team_id": TEAM, "title": "Outage", "sidebar_category": "Incidents and outages here", "checklists": []}),
+    );
+    assert_eq!(status, 400, "{v}");
+    assert!(
+        v["error"].as_str().is_some_and(|e| e.contains("the sidebar category: it has 26 characters; the limit is 22.")),
+        "{v}"
+    );
+    let pb = playbook(
+        &w,
+        json!({"team_id": TEAM, "title": "Outage", "sidebar_category": " Incidents ", "invited_user_ids": ["u-bob"],
+            "invited_groups": ["sre"], "checklists": []}),
+    );
+    let (_, stored) = w.http(Some("u-alice"), "GET", &format!("/api/v0/playbooks/{pb}"), Value::Null);
+    assert_eq!(stored["sidebar_category"], "Incidents");
+
+    let (status, inc) =
+        w.http(Some("u-alice"), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": "Disk", "playbook_id": pb}));
+    assert_eq!(status, 201, "root's sidebar failing does not fail the start: {inc}");
+    let ch = inc["channel_id"].as_str().expect("channel").to_owned();
+    assert_eq!(sidebar("u-alice"), Some(vec![("Incidents".to_owned(), vec![ch.clone()])]), "made for the starter");
+    assert_eq!(
+        sidebar("u-bob"),
+        Some(vec![("Ops".to_owned(), vec!["ops".to_owned()]), ("incidents".to_owned(), vec![ch.clone(), "old".to_owned()])]),
+        "bob's own category, the new channel first"
+    );
+    assert_eq!(sidebar("u-carol"), None, "not added: not on the team");
+    assert_eq!(sidebar("u-bot"), None, "not the bot's");
+    let warnings = w.mm.warnings.borrow().clone();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].1.starts_with("INC-0001 for user u-root: cannot read the sidebar"), "{warnings:?}");
+
+    // Without a category, sidebars are left alone.
+    let plain = playbook(&w, json!({"team_id": TEAM, "title": "Plain", "invited_user_ids": ["u-bob"], "checklists": []}));
+    let (status, _) =
+        w.http(Some("u-alice"), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": "Quiet", "playbook_id": plain}));
+    assert_eq!(status, 201);
+    assert_eq!(sidebar("u-alice"), Some(vec![("Incidents".to_owned(), vec![ch])]));
+}
