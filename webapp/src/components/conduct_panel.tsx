@@ -170,7 +170,7 @@ function ReminderPlanLine({incident}: {incident: Incident}): React.ReactElement 
     const [plan, setPlan] = React.useState<ReminderPlan | null>(null);
     React.useEffect(() => {
         const controller = new AbortController();
-        getReminderPlan(incident.id, controller.signal).then(setPlan, () => setPlan(null));
+        getReminderPlan(incident.id, controller.signal).then(setPlan, (e) => !isAbort(e) && setPlan(null));
         return () => controller.abort();
     }, [incident]);
     if (!plan || !['on', 'snoozed'].includes(plan.state) || !plan.next_due_at) {

@@ -4,7 +4,7 @@ import {ApiError, getPageableServices, getPagingSettings, savePagingSettings} fr
 import type {PagingKey, PagingService, PagingSettings} from '../client';
 import {useT} from '../i18n';
 
-import {CLS, ErrorBanner, errorMessage} from './common';
+import {CLS, ErrorBanner, errorMessage, isAbort} from './common';
 
 // A row as edited: the key field is empty unless a new key is typed (empty keeps the stored one).
 type Row = {name: string; provider: 'pagerduty' | 'opsgenie'; pageOn: string; key: string; stored?: PagingKey};
@@ -33,7 +33,7 @@ export function PagingSettingsCard({teamId}: {teamId: string}): React.ReactEleme
         getPagingSettings(teamId, ctl.signal).then(load, (e) => {
             if (e instanceof ApiError && e.status === 403) {
                 setHidden(true);
-            } else if ((e as {name?: string})?.name !== 'AbortError') {
+            } else if (!isAbort(e)) {
                 setError(errorMessage(e, t));
             }
         });
@@ -140,7 +140,7 @@ export function StatusPageBox({teamId, checked, onChange}: {teamId: string; chec
     const [offered, setOffered] = React.useState(false);
     React.useEffect(() => {
         const ctl = new AbortController();
-        getPageableServices(teamId, ctl.signal).then((r) => setOffered(r.statuspage), () => setOffered(false));
+        getPageableServices(teamId, ctl.signal).then((r) => setOffered(r.statuspage), (e) => !isAbort(e) && setOffered(false));
         return () => ctl.abort();
     }, [teamId]);
     if (!offered) {

@@ -64,7 +64,8 @@ export function PlaybooksPage({store}: {store: Store}): React.ReactElement {
         );
         listArchivedPlaybooks(teamId, controller.signal).then(
             (res) => setArchived(res.items || []),
-            () => setArchived([]),
+            // Aborted: the page is gone (or reads again), so nothing may be set.
+            (e) => !isAbort(e) && setArchived([]),
         );
         return () => controller.abort();
     }, [teamId, reloads, setError]);
