@@ -50,8 +50,9 @@ await build({
     // a utf-8 page.
     charset: 'utf8',
     jsx: 'transform',
-    jsxFactory: 'React.createElement',
-    jsxFragment: 'React.Fragment',
+    jsxFactory: 'h',
+    jsxFragment: 'Fragment',
+    inject: ['src/jsx.ts'],
     define: {'process.env.NODE_ENV': '"production"'},
     // Messages: short ids, English only in en.json, the tables in fewer bytes (see the plugin).
     plugins: [hostGlobalsPlugin, compactMessages],

@@ -46,11 +46,14 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     }
 
     /// `GET /conduct?team_id=`: the lists in effect for a team member, which are the team's own
-    /// (`team` holds the texts; empty means the server's), and `source`.
+    /// (`team` holds the texts; empty means the server's), `source`, and `may_edit`.
     pub fn team_conduct(&self, user_id: &str, team_id: &str) -> Result<Value> {
         self.require_team_member(team_id, user_id)?;
         let texts = self.team_conduct_texts(team_id)?;
-        Ok(conduct_view(&self.conduct_for(team_id)?, &texts))
+        let mut view = conduct_view(&self.conduct_for(team_id)?, &texts);
+        // The webapp offers the form only to whom may save it.
+        view["may_edit"] = json!(self.is_admin(team_id, user_id));
+        Ok(view)
     }
 
     /// `PUT /conduct?team_id=`: team and system admins replace the team's lists; bad text

@@ -32,8 +32,9 @@ fn own_lists() -> Value {
 fn team_and_system_admins_set_the_lists_members_read_them() {
     let w = with_team_admin();
     let (status, v) = w.http(Some("u-alice"), "GET", &url(), Value::Null);
-    assert_eq!((status, v["source"].as_str()), (200, Some("server")), "{v}");
+    assert_eq!((status, v["source"].as_str(), v["may_edit"].as_bool()), (200, Some("server"), Some(false)), "{v}");
     assert_eq!(names(&v, "severities"), ["P1", "P2", "P3", "P4"]);
+    assert_eq!(w.http(Some("u-ted"), "GET", &url(), Value::Null).1["may_edit"], true);
     let (status, _) = w.http(Some("u-carol"), "GET", &url(), Value::Null);
     assert_eq!(status, 403, "carol is on no team");
     let (status, v) = w.http(Some("u-alice"), "PUT", &url(), own_lists());

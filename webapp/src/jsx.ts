@@ -1,0 +1,6 @@
+import React from 'react';
+
+// JSX compiles to calls of these (build.mjs injects them): one short name per element instead of
+// the host global's `React.default.createElement`, about 20 bytes less at each of ~1,000 elements.
+export const h = React.createElement;
+export const Fragment = React.Fragment;
