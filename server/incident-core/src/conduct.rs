@@ -106,6 +106,7 @@ impl Conduct {
 /// A team's own lists as its admins wrote them (the System Console's `Name: description` form);
 /// an empty text means the server-wide list.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TeamConductTexts {
     #[serde(default)]
     pub severities: String,

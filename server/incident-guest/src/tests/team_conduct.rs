@@ -48,6 +48,8 @@ fn team_and_system_admins_set_the_lists_members_read_them() {
     let (status, v) = w.http(Some("u-root"), "PUT", &url(), json!({"statuses": "Only"}));
     assert_eq!(status, 400, "{v}");
     assert!(v["error"].as_str().is_some_and(|e| e.starts_with("statuses: list at least two")), "{v}");
+    let (status, v) = w.http(Some("u-ted"), "PUT", &url(), json!({"severity": "SEV1"}));
+    assert_eq!(status, 400, "a misspelt list is refused, not ignored: {v}");
     assert_eq!(w.http(Some("u-alice"), "GET", &url(), Value::Null).1["source"], "server");
 
     // A team admin sets severities only: statuses and roles stay the server's.
