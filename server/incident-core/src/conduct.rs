@@ -158,7 +158,8 @@ impl TeamConductTexts {
 /// A team's list as typed: room for the most entries with comments, not a store of text.
 const MAX_LIST_TEXT_CHARS: usize = 20_000;
 
-const STATUSES_AT_LEAST_TWO: &str = "statuses: list at least two, the first where incidents start and the last that resolves them.";
+const STATUSES_AT_LEAST_TWO: &str =
+    "statuses: list at least two, the first where incidents start and the last that resolves them.";
 
 fn find<'a>(levels: &'a [Level], name: &str) -> Option<&'a Level> {
     let name = name.trim();

@@ -562,7 +562,8 @@ fn run<M: Mattermost, D: Database>(
                         "Write the update: `/incident update <what happened and what is next>`.".into(),
                     ));
                 }
-                let statuses: Vec<String> = service.conduct_for(&target.value.team_id)?.statuses.into_iter().map(|l| l.name).collect();
+                let statuses: Vec<String> =
+                    service.conduct_for(&target.value.team_id)?.statuses.into_iter().map(|l| l.name).collect();
                 let statuspage = service.paging_config(&target.value.team_id)?.statuspage.is_some();
                 crate::service::dialog::open_update(service.mm, &target.value, &statuses, statuspage, at.trigger_id)
                     .map_err(|e| ServiceError::Internal(format!("cannot open the form: {e}")))?;

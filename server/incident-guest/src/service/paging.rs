@@ -106,7 +106,10 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     }
 
     fn severity_rank(&self, incident: &Incident) -> usize {
-        self.conduct_for(&incident.team_id).ok().and_then(|c| c.severities.iter().position(|l| l.name == incident.severity)).unwrap_or(usize::MAX)
+        self.conduct_for(&incident.team_id)
+            .ok()
+            .and_then(|c| c.severities.iter().position(|l| l.name == incident.severity))
+            .unwrap_or(usize::MAX)
     }
 
     /// The incident channel's address, for the page to link to (empty when unknown).

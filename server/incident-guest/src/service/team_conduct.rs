@@ -19,8 +19,9 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     /// What the team's admins saved (all empty when nothing is).
     fn team_conduct_texts(&self, team_id: &str) -> Result<TeamConductTexts> {
         match self.repo.meta(&conduct_key(team_id))? {
-            Some(text) => serde_json::from_str(&text)
-                .map_err(|e| ServiceError::Internal(format!("the team's stored severities, statuses and roles cannot be read: {e}"))),
+            Some(text) => serde_json::from_str(&text).map_err(|e| {
+                ServiceError::Internal(format!("the team's stored severities, statuses and roles cannot be read: {e}"))
+            }),
             None => Ok(TeamConductTexts::default()),
         }
     }
@@ -72,7 +73,10 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             let stored = serde_json::to_string(&texts).map_err(|e| ServiceError::Internal(e.to_string()))?;
             self.repo.set_meta(&conduct_key(team_id), &stored)?;
         }
-        eprintln!("[INFO] team {team_id}: severities, statuses and roles changed by {user_id} (own lists: {:?})", texts.own_lists());
+        eprintln!(
+            "[INFO] team {team_id}: severities, statuses and roles changed by {user_id} (own lists: {:?})",
+            texts.own_lists()
+        );
         Ok(conduct_view(&conduct, &texts))
     }
 }

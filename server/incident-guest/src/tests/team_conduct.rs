@@ -91,9 +91,15 @@ fn an_incident_runs_on_its_team_lists() {
     assert!(text.contains("SEV1, SEV2"), "{text}");
     let (status, v) = w.http(Some("u-alice"), "POST", &format!("/api/v0/incidents/{id}/severity"), json!({"severity": "sev1"}));
     assert_eq!((status, v["severity"].as_str()), (200, Some("SEV1")), "{v}");
-    let (status, v) = w.http(Some("u-alice"), "POST", &format!("/api/v0/incidents/{id}/roles"), json!({"role": "Scribe", "user_id": "u-bob"}));
+    let (status, v) =
+        w.http(Some("u-alice"), "POST", &format!("/api/v0/incidents/{id}/roles"), json!({"role": "Scribe", "user_id": "u-bob"}));
     assert_eq!(status, 200, "{v}");
-    let (status, _) = w.http(Some("u-alice"), "POST", &format!("/api/v0/incidents/{id}/roles"), json!({"role": "Comms lead", "user_id": "u-bob"}));
+    let (status, _) = w.http(
+        Some("u-alice"),
+        "POST",
+        &format!("/api/v0/incidents/{id}/roles"),
+        json!({"role": "Comms lead", "user_id": "u-bob"}),
+    );
     assert_eq!(status, 400, "the server's roles are not this team's");
     let (_, list) = w.http(Some("u-alice"), "GET", &format!("/api/v0/autocomplete/statuses?team_id={TEAM}"), Value::Null);
     assert_eq!(list[2]["Item"], "Closed");
@@ -106,7 +112,8 @@ fn an_incident_runs_on_its_team_lists() {
 
     // The role nudge names the team's role.
     let created = inc["created_at"].as_i64().expect("created");
-    let (status, _) = w.http(Some("u-alice"), "POST", &format!("/api/v0/incidents/{id}/roles"), json!({"role": "Scribe", "user_id": null}));
+    let (status, _) =
+        w.http(Some("u-alice"), "POST", &format!("/api/v0/incidents/{id}/roles"), json!({"role": "Scribe", "user_id": null}));
     assert_eq!(status, 200);
     let repo = crate::store::repo::Repo::new(&w.db);
     let mut ids = crate::ids_and_clock::RandomIds;
