@@ -77,7 +77,9 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             "[INFO] team {team_id}: severities, statuses and roles changed by {user_id} (own lists: {:?})",
             texts.own_lists()
         );
-        Ok(conduct_view(&conduct, &texts))
+        let mut view = conduct_view(&conduct, &texts);
+        view["may_edit"] = json!(true);
+        Ok(view)
     }
 }
 

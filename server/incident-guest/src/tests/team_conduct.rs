@@ -54,7 +54,7 @@ fn team_and_system_admins_set_the_lists_members_read_them() {
 
     // A team admin sets severities only: statuses and roles stay the server's.
     let (status, v) = w.http(Some("u-ted"), "PUT", &url(), json!({"severities": "SEV1: all hands\nSEV2"}));
-    assert_eq!((status, v["source"].as_str()), (200, Some("team")), "{v}");
+    assert_eq!((status, v["source"].as_str(), v["may_edit"].as_bool()), (200, Some("team"), Some(true)), "{v}");
     let (_, v) = w.http(Some("u-alice"), "GET", &url(), Value::Null);
     assert_eq!(names(&v, "severities"), ["SEV1", "SEV2"]);
     assert_eq!(names(&v, "statuses"), ["Investigating", "Identified", "Monitoring", "Resolved"]);
