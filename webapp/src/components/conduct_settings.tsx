@@ -64,7 +64,7 @@ export function ConductSettingsCard({teamId}: {teamId: string}): React.ReactElem
                         >
                             <span className={`${CLS}-label ${CLS}-small`}>{label[k]}</span>
                             <textarea
-                                className={`${CLS}-input`}
+                                className={`${CLS}-input ${CLS}-textarea`}
                                 rows={4}
                                 placeholder={texts[k] ? '' : conduct[k].map((l) => `${l.name}: ${l.description}`).join('\n')}
                                 value={texts[k]}
