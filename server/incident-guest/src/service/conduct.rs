@@ -232,13 +232,11 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     pub fn post_update(&mut self, user_id: &str, incident_id: &str, draft: &UpdateDraft) -> Result<Incident> {
         let team = self.incident(user_id, incident_id)?.value.team_id;
         let conduct = self.conduct_for(&team)?;
-        if draft.statuspage {
-            if self.paging_config(&team)?.statuspage.is_none() {
-                return Err(ServiceError::Invalid(
-                    "This team has no status page to mirror the update to; a team or system admin can set one (Reports page, Paging)."
-                        .into(),
-                ));
-            }
+        if draft.statuspage && self.paging_config(&team)?.statuspage.is_none() {
+            return Err(ServiceError::Invalid(
+                "This team has no status page to mirror the update to; a team or system admin can set one (Reports page, Paging)."
+                    .into(),
+            ));
         }
         let actor = user_id.to_owned();
         let (incident, _) = self.change(user_id, incident_id, |i, ids, now| i.post_update(&actor, &conduct, draft, ids, now))?;
