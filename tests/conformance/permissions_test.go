@@ -93,6 +93,9 @@ var permissionRoutes = []permRoute{
 	{"GET", "/api/v0/health", kAnyone, nil},
 	{"POST", "/api/v0/echo", kAnyone, "ping"},
 	{"GET", "/api/v0/conduct", kAnyone, nil},
+	{"GET", "/api/v0/conduct?team_id={team}", kTeam, nil},
+	// Returns the team to the server-wide lists: allowed callers change nothing the next one sees.
+	{"PUT", "/api/v0/conduct?team_id={team}", kTeamAdmin, map[string]any{"severities": "", "statuses": "", "roles": ""}},
 	{"GET", "/api/v0/autocomplete/{what}", kAnyone, nil},
 	{"GET", "/api/v0/webhooks/deliveries", kSysadmin, nil},
 	{"GET", "/api/v0/paging?team_id={team}", kTeamAdmin, nil},

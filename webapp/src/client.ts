@@ -252,8 +252,18 @@ export async function searchTeamChannels(teamId: string, term: string, signal?: 
 
 // --- running the incident ------------------------------------------------------------------
 
-export function getConduct(signal?: AbortSignal): Promise<Conduct> {
-    return request<Conduct>(`${apiBase()}/conduct`, 'GET', undefined, signal);
+// A team's lists: its own where `team` has text, else the server's; `may_edit` for its admins.
+export type ConductTexts = {severities: string; statuses: string; roles: string};
+export interface TeamConduct extends Conduct {source: 'team' | 'server'; team?: ConductTexts; may_edit?: boolean}
+
+const conductUrl = (teamId: string) => `${apiBase()}/conduct?team_id=${enc(teamId)}`;
+
+export function getConduct(teamId: string, signal?: AbortSignal): Promise<TeamConduct> {
+    return request<TeamConduct>(conductUrl(teamId), 'GET', undefined, signal);
+}
+
+export function saveConduct(teamId: string, texts: ConductTexts): Promise<TeamConduct> {
+    return request<TeamConduct>(conductUrl(teamId), 'PUT', texts);
 }
 
 export function setSeverity(id: string, severity: string): Promise<Incident> {

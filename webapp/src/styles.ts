@@ -206,6 +206,8 @@ ${c}-chart text{fill:rgba(${fgRGB},0.72);font-size:11px}
 ${c}-chart__bar{fill:${btn}}
 ${c}-reports__grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:16px;margin-top:12px;align-items:start}
 ${c}-reports__card--wide{grid-column:1 / -1}
+${c}-reports__grid+${c}-reports__card,${c}-reports__card+${c}-reports__card{margin-top:16px}
+${c}-reports__grid ${c}-reports__card{margin-top:0}
 ${c}-reports__card ${c}-page__table th{white-space:nowrap}
 ${c}-reports__card{padding:12px 14px;border:1px solid rgba(${fgRGB},0.16);border-radius:4px}
 ${c}-reports__card h2{margin:0 0 8px;font-size:14px;font-weight:600}

@@ -693,6 +693,48 @@ for (const react of REACT_VERSIONS) {
             await openPage('reports');
         });
 
+        test('reports page: the team\'s own severities, statuses and roles, for its admins; the filters follow them', async () => {
+            await openPage('reports');
+            await page.getByRole('region', {name: 'Open follow-up actions'}).waitFor();
+            assert.equal(await page.getByRole('region', {name: 'Severities, statuses and roles'}).count(), 0, 'alice is no admin');
+
+            await openAs(page, host, 'sysadmin', pagePath('reports'), pageErrors);
+            await setTheme(THEMES.denim);
+            const card = page.getByRole('region', {name: 'Severities, statuses and roles'});
+            const severities = card.getByRole('textbox', {name: 'Severities (worst first)'});
+            // An empty list is the server's, shown as the placeholder.
+            assert.equal(await severities.inputValue(), '');
+            assert.match(await severities.getAttribute('placeholder'), /^P1: Critical\./);
+            assert.equal(await card.getByRole('button', {name: 'Use server defaults'}).count(), 0, 'nothing to reset yet');
+            await severities.fill('SEV1: all hands\nSEV2: degraded');
+            await card.getByRole('button', {name: 'Save', exact: true}).click();
+            await card.getByRole('status').filter({hasText: 'Saved.'}).waitFor();
+            const saved = await api('sysadmin', 'GET', `/conduct?team_id=${seed.team_id}`);
+            assert.equal(saved.data.source, 'team');
+            assert.deepEqual(saved.data.severities.map((l) => l.name), ['SEV1', 'SEV2']);
+            assert.equal(saved.data.statuses.length, 4, 'statuses stay the server\'s');
+            // A refusal is shown in the parser's words and changes nothing.
+            await card.getByRole('textbox', {name: 'Statuses, the last resolves'}).fill('Only one');
+            await card.getByRole('button', {name: 'Save', exact: true}).click();
+            await card.getByRole('alert').filter({hasText: /statuses: list at least two/}).waitFor();
+            assert.deepEqual((await api('sysadmin', 'GET', `/conduct?team_id=${seed.team_id}`)).data, saved.data);
+            await card.getByRole('textbox', {name: 'Statuses, the last resolves'}).fill('');
+            await shot('reports-page-team-conduct');
+
+            // The incidents page's severity filter offers the team's list.
+            await openPage('incidents');
+            const filter = page.getByRole('combobox', {name: 'Severity'}).first();
+            await until(async () => (await filter.locator('option').allInnerTexts()).includes('SEV1'), 'the team\'s severities in the filter');
+            assert.ok(!(await filter.locator('option').allInnerTexts()).includes('P1'));
+
+            await openAs(page, host, 'sysadmin', pagePath('reports'), pageErrors);
+            await card.getByRole('button', {name: 'Use server defaults'}).click();
+            await card.getByRole('status').filter({hasText: 'Saved.'}).waitFor();
+            assert.equal(await severities.inputValue(), '');
+            assert.equal((await api('sysadmin', 'GET', `/conduct?team_id=${seed.team_id}`)).data.source, 'server');
+            await openPage('reports');
+        });
+
         test('no page errors or console errors', () => {
             assert.deepEqual(pageErrors, []);
             // 40x answers the plugin asks for on purpose (channel membership, the refused save) are

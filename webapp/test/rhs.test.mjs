@@ -748,6 +748,24 @@ for (const react of REACT_VERSIONS) {
             assert.equal(after2.timeline.length, after1.timeline.length);
         });
 
+        test('a team\'s own severities: the detail offers them and still shows the one the incident held before', async () => {
+            const started = await api('alice', 'POST', '/incidents', {team_id: seed.team_id, name: 'Before the team lists'});
+            assert.equal(started.status, 201, JSON.stringify(started.data));
+            const lists = await api('sysadmin', 'PUT', `/conduct?team_id=${seed.team_id}`, {severities: 'SEV1: all hands\nSEV2: degraded'});
+            assert.equal(lists.status, 200, JSON.stringify(lists.data));
+            // A fresh load: the lists are read once per page.
+            await openAs(page, host, 'alice', `/${seed.team_name}/channels/town-square`, pageErrors);
+            await appBarIcon().click();
+            const region = page.getByRole('region', {name: 'Incidents'});
+            await region.getByRole('button', {name: /Before the team lists/}).click();
+            const severity = region.getByRole('region', {name: 'Severity, status and roles'}).getByRole('combobox', {name: 'Severity'});
+            await until(async () => (await severity.inputValue()) === 'P4', 'the held severity still shows');
+            assert.deepEqual(await severity.locator('option').allInnerTexts(), ['SEV1', 'SEV2', 'P4']);
+            await severity.selectOption('SEV1');
+            await until(async () => (await api('alice', 'GET', `/incidents/${started.data.id}`)).data.severity === 'SEV1', 'the server has SEV1');
+            assert.equal((await api('sysadmin', 'PUT', `/conduct?team_id=${seed.team_id}`, {})).data.source, 'server');
+        });
+
         test('no page errors or console errors', () => {
             assert.deepEqual(pageErrors, []);
             // The refusals above are logged by Chromium as failed resource loads (400, 403, 409), and

@@ -10,34 +10,39 @@ import {Ago, CLS, FormButtons, UserName, closeOnEscape, errorMessage, isAbort, u
 import {StatusPageBox} from './paging_settings';
 import {UserPicker} from './user_picker';
 
-// The conduct changes only when an admin edits the settings: fetch it once per page.
-let conductOnce: Promise<Conduct> | null = null;
-function loadConduct(): Promise<Conduct> {
-    if (!conductOnce) {
-        conductOnce = getConduct();
-        conductOnce.catch(() => {
-            conductOnce = null;
-        });
+// A team's lists change only when an admin edits them: fetched once per team and page
+// (forgotten when they are saved here).
+const conductOnce = new Map<string, Promise<Conduct>>();
+export const forgetConduct = (teamId: string) => conductOnce.delete(teamId);
+function loadConduct(teamId: string): Promise<Conduct> {
+    let once = conductOnce.get(teamId);
+    if (!once) {
+        once = getConduct(teamId);
+        conductOnce.set(teamId, once);
+        once.catch(() => forgetConduct(teamId));
     }
-    return conductOnce;
+    return once;
 }
 
-export function useConduct(): {conduct: Conduct | null; error: string} {
+export function useConduct(teamId: string): {conduct: Conduct | null; error: string} {
     const t = useT();
     const [conduct, setConduct] = React.useState<Conduct | null>(null);
     const [error, setError] = React.useState('');
     React.useEffect(() => {
         let live = true;
-        loadConduct().then(
+        loadConduct(teamId).then(
             (c) => live && setConduct(c),
             (e) => live && !isAbort(e) && setError(errorMessage(e, t)),
         );
         return () => {
             live = false;
         };
-    }, [t]);
+    }, [teamId, t]);
     return {conduct, error};
 }
+
+// A name the incident holds that its team's list no longer has still shows as chosen.
+const withCurrent = (levels: Conduct['statuses'], name: string) => (name && !levels.some((l) => l.name === name) ? [...levels, {name, description: ''}] : levels);
 
 type Change = (what: () => Promise<Incident>) => Promise<boolean>;
 
@@ -90,7 +95,7 @@ function UpdateForm({incident, conduct, onChange, onClose}: {
                     value={status}
                     onChange={(e) => setStatusChoice(e.target.value)}
                 >
-                    {conduct.statuses.map((s) => (
+                    {withCurrent(conduct.statuses, status).map((s) => (
                         <option
                             key={s.name}
                             value={s.name}
@@ -479,7 +484,7 @@ export function ConductPanel({incident, now, myUserId, onChange, onReload}: {
     onReload?: () => void;
 }): React.ReactElement | null {
     const t = useT();
-    const {conduct, error} = useConduct();
+    const {conduct, error} = useConduct(incident.team_id);
     const [picking, setPicking] = React.useState<string | null>(null);
     const [writing, setWriting] = React.useState(false);
     const writeRef = React.useRef<HTMLButtonElement>(null);
@@ -501,7 +506,7 @@ export function ConductPanel({incident, now, myUserId, onChange, onReload}: {
             onChange={(e) => onPick(e.target.value)}
         >
             {!value && <option value=''>{t('conduct.notSet', 'Not set')}</option>}
-            {levels.map((l) => (
+            {withCurrent(levels, value).map((l) => (
                 <option
                     key={l.name}
                     value={l.name}

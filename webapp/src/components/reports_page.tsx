@@ -11,6 +11,7 @@ import type {Store} from '../types/mattermost';
 import {CLS, ErrorBanner, errorMessage} from './common';
 import {CrossTeamSection} from './cross_team_report';
 import {PageNav} from './page_nav';
+import {ConductSettingsCard} from './conduct_settings';
 import {PagingSettingsCard} from './paging_settings';
 
 // Bars of one number per period, drawn in SVG with the theme's colours. The numbers are also in
@@ -216,6 +217,7 @@ export function ReportsPage({store}: {store: Store}): React.ReactElement {
                     </div>
                 )}
                 {teamId && <PagingSettingsCard teamId={teamId}/>}
+                {teamId && <ConductSettingsCard teamId={teamId}/>}
             </div>
         </div>
     );

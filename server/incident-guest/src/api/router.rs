@@ -293,7 +293,21 @@ fn dispatch<M: Mattermost, D: Database>(
             ok(json!({ "ephemeral_text": answer }))
         }
         ("GET", ["api", "v0", "webhooks", "deliveries"]) => ok(s.webhook_log(user, 100)?),
-        ("GET", ["api", "v0", "conduct"]) => ok(serde_json::to_value(s.conduct()?).unwrap_or(Value::Null)),
+        // Without a team: the server-wide lists (as before teams had their own).
+        ("GET", ["api", "v0", "conduct"]) => match query(request, "team_id") {
+            Some(team) => ok(s.team_conduct(user, &team)?),
+            None => {
+                let mut server = serde_json::to_value(s.conduct()?).unwrap_or(Value::Null);
+                server["source"] = json!("server");
+                ok(server)
+            }
+        },
+        ("PUT", ["api", "v0", "conduct"]) => {
+            let team = query(request, "team_id").ok_or_else(|| ServiceError::Invalid("`team_id` is required.".into()))?;
+            // An empty body returns the team to the server-wide lists.
+            let texts = if request.body.iter().all(u8::is_ascii_whitespace) { Default::default() } else { body(request)? };
+            ok(s.set_team_conduct(user, &team, texts)?)
+        }
         ("POST", ["api", "v0", "incidents", id, "timeline"]) => {
             let b: Value = body(request)?;
             let text = |key: &str| match b.get(key) {
@@ -532,7 +546,7 @@ fn autocomplete<M: Mattermost, D: Database>(
     let suggestion = |item: String, hint: String, help: String| AutocompleteSuggestion { item, hint, help_text: help };
     match what {
         "severities" | "statuses" | "roles" => {
-            let conduct = s.conduct()?;
+            let conduct = s.conduct_for(&team)?;
             let levels = match what {
                 "severities" => conduct.severities,
                 "statuses" => conduct.statuses,

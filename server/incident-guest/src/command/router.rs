@@ -417,7 +417,7 @@ fn run<M: Mattermost, D: Database>(
         }
         "severity" | "status" => {
             let reference = take_reference(&mut args);
-            let conduct = service.conduct()?;
+            let conduct = service.conduct_for(at.team_id)?;
             let levels = if sub == "severity" { &conduct.severities } else { &conduct.statuses };
             if args.is_empty() {
                 let mut text = format!("#### {}\n", if sub == "severity" { "Severity levels" } else { "Statuses" });
@@ -530,7 +530,7 @@ fn run<M: Mattermost, D: Database>(
             };
             let role = args.join(" ");
             if role.trim().is_empty() {
-                let known = service.conduct()?.roles.iter().map(|l| l.name.clone()).collect::<Vec<_>>().join(", ");
+                let known = service.conduct_for(at.team_id)?.roles.iter().map(|l| l.name.clone()).collect::<Vec<_>>().join(", ");
                 return Err(ServiceError::Invalid(format!("Which role? One of {known}.")));
             }
             let target = service.incident_for_command(user, at.team_id, at.channel_id, reference.as_deref())?;
@@ -562,7 +562,8 @@ fn run<M: Mattermost, D: Database>(
                         "Write the update: `/incident update <what happened and what is next>`.".into(),
                     ));
                 }
-                let statuses: Vec<String> = service.conduct()?.statuses.into_iter().map(|l| l.name).collect();
+                let statuses: Vec<String> =
+                    service.conduct_for(&target.value.team_id)?.statuses.into_iter().map(|l| l.name).collect();
                 let statuspage = service.paging_config(&target.value.team_id)?.statuspage.is_some();
                 crate::service::dialog::open_update(service.mm, &target.value, &statuses, statuspage, at.trigger_id)
                     .map_err(|e| ServiceError::Internal(format!("cannot open the form: {e}")))?;

@@ -30,14 +30,15 @@ pub struct DeletedIncident {
 }
 
 impl<M: Mattermost, D: Database> Service<'_, M, D> {
-    /// The team's severities, statuses and roles from the plugin's settings.
+    /// The server-wide severities, statuses and roles from the plugin's settings (a team's own
+    /// lists replace them: [`Service::conduct_for`]).
     pub fn conduct(&self) -> Result<Conduct> {
         let s = self.mm.settings();
         Conduct::from_settings(&s.severities, &s.statuses, &s.roles).map_err(invalid_settings)
     }
 
     pub fn change_severity(&mut self, user_id: &str, incident_id: &str, severity: &str) -> Result<Incident> {
-        let conduct = self.conduct()?;
+        let conduct = self.incident_conduct(user_id, incident_id)?;
         let rules = self.stakeholder_rules()?;
         let actor = user_id.to_owned();
         let incident = self.change(user_id, incident_id, |i, _, now| i.change_severity(&actor, &conduct, severity, now))?.0;
@@ -92,7 +93,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     }
 
     pub fn change_status(&mut self, user_id: &str, incident_id: &str, status: &str) -> Result<Incident> {
-        let conduct = self.conduct()?;
+        let conduct = self.incident_conduct(user_id, incident_id)?;
         let actor = user_id.to_owned();
         let incident = self.change(user_id, incident_id, |i, _, now| i.change_status(&actor, &conduct, status, now))?.0;
         Ok(self.after_end(user_id, incident, None))
@@ -188,7 +189,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     }
 
     pub fn reopen(&mut self, user_id: &str, incident_id: &str) -> Result<Incident> {
-        let conduct = self.conduct()?;
+        let conduct = self.incident_conduct(user_id, incident_id)?;
         let actor = user_id.to_owned();
         Ok(self.change(user_id, incident_id, |i, _, now| i.reopen(&actor, &conduct, now))?.0)
     }
@@ -197,8 +198,8 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     /// a direct message saying what the role asks of them. Bringing someone into the channel
     /// takes what Mattermost asks of it (`require_may_add_member`); without it nothing changes.
     pub fn assign_role(&mut self, user_id: &str, incident_id: &str, role: &str, holder: Option<&str>) -> Result<Incident> {
-        let conduct = self.conduct()?;
         let current = self.incident(user_id, incident_id)?.value;
+        let conduct = self.conduct_for(&current.team_id)?;
         if let Some(h) = holder {
             if !self.is_active_team_member(&current.team_id, h) {
                 return Err(ServiceError::Invalid("Roles can only go to active members of the team.".into()));
@@ -229,15 +230,13 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
 
     /// Posts a status update in the incident channel and the announcement channels.
     pub fn post_update(&mut self, user_id: &str, incident_id: &str, draft: &UpdateDraft) -> Result<Incident> {
-        let conduct = self.conduct()?;
-        if draft.statuspage {
-            let team = self.incident(user_id, incident_id)?.value.team_id;
-            if self.paging_config(&team)?.statuspage.is_none() {
-                return Err(ServiceError::Invalid(
-                    "This team has no status page to mirror the update to; a team or system admin can set one (Reports page, Paging)."
-                        .into(),
-                ));
-            }
+        let team = self.incident(user_id, incident_id)?.value.team_id;
+        let conduct = self.conduct_for(&team)?;
+        if draft.statuspage && self.paging_config(&team)?.statuspage.is_none() {
+            return Err(ServiceError::Invalid(
+                "This team has no status page to mirror the update to; a team or system admin can set one (Reports page, Paging)."
+                    .into(),
+            ));
         }
         let actor = user_id.to_owned();
         let (incident, _) = self.change(user_id, incident_id, |i, ids, now| i.post_update(&actor, &conduct, draft, ids, now))?;

@@ -23,6 +23,7 @@ pub(crate) mod scheduled;
 pub(crate) mod shared_channels;
 pub(crate) mod start_commands;
 pub(crate) mod tasks;
+pub(crate) mod team_conduct;
 pub(crate) mod webhooks;
 
 use incident_core::{
@@ -398,7 +399,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         if let Some(template) = &request.channel_name {
             naming::validate_template(template)?;
         }
-        let conduct = self.conduct()?;
+        let conduct = self.conduct_for(&request.team_id)?;
         let severity = match request.severity.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             Some(name) => conduct.severity(name).map(|l| l.name.clone()).ok_or_else(|| {
                 ServiceError::Invalid(format!(
@@ -524,7 +525,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
 
         let usernames = |id: &str| self.mm.user(id).map(|u| u.username);
         let commander = usernames(commander_id).unwrap_or_default();
-        let roles = self.conduct().map(|c| c.roles).unwrap_or_default();
+        let roles = self.conduct_for(&incident.team_id).map(|c| c.roles).unwrap_or_default();
         let mut intro = Post {
             channel_id: channel.id.clone(),
             user_id: self.bot_id.clone(),
@@ -685,7 +686,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     /// Ending is resolving: the final status, then the end.
     pub fn end(&mut self, user_id: &str, incident_id: &str) -> Result<Incident> {
         let actor = user_id.to_owned();
-        let conduct = self.conduct()?;
+        let conduct = self.incident_conduct(user_id, incident_id)?;
         let incident = self.change(user_id, incident_id, |i, _, now| i.resolve(&actor, &conduct, now))?.0;
         Ok(self.after_end(user_id, incident, None))
     }

@@ -64,7 +64,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
 
     pub fn set_paging_settings(&self, user_id: &str, team_id: &str, update: PagingConfigUpdate) -> Result<serde_json::Value> {
         self.require_paging_admin(team_id, user_id)?;
-        let severities: Vec<String> = self.conduct()?.severities.into_iter().map(|l| l.name).collect();
+        let severities: Vec<String> = self.conduct_for(team_id)?.severities.into_iter().map(|l| l.name).collect();
         let next = self.paging_config(team_id)?.updated(update, &severities).map_err(|e| ServiceError::Invalid(e.to_string()))?;
         let text = serde_json::to_string(&next).map_err(|e| ServiceError::Internal(e.to_string()))?;
         self.repo.set_meta(&config_key(team_id), &text)?;
@@ -106,7 +106,10 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     }
 
     fn severity_rank(&self, incident: &Incident) -> usize {
-        self.conduct().ok().and_then(|c| c.severities.iter().position(|l| l.name == incident.severity)).unwrap_or(usize::MAX)
+        self.conduct_for(&incident.team_id)
+            .ok()
+            .and_then(|c| c.severities.iter().position(|l| l.name == incident.severity))
+            .unwrap_or(usize::MAX)
     }
 
     /// The incident channel's address, for the page to link to (empty when unknown).

@@ -2,6 +2,9 @@
 //! until an update comes, then escalated: reminder_plan.rs) and nudges for long-running incidents. Each reminder is claimed in Mattermost's key-value store
 //! first, so several plugin processes (a cluster) post it once.
 
+use std::collections::HashMap;
+
+use incident_core::conduct::Conduct;
 use incident_core::reminders::{self, Reminder, ReminderPolicy};
 use incident_core::{Incident, IncidentFilter, IncidentState, render};
 use mattermost_plugin_sdk::model::{Post, Props};
@@ -42,13 +45,21 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     /// Posts every reminder that is due and not yet posted; answers how many were posted.
     pub fn send_due_reminders(&mut self) -> Result<usize> {
         let policy = self.reminder_policy()?;
-        let roles: Vec<String> = self.conduct()?.roles.into_iter().map(|r| r.name).collect();
+        // Each team's roles (its own or the server's), read once per run.
+        let names = |c: Conduct| c.roles.into_iter().map(|r| r.name).collect::<Vec<String>>();
+        let server_roles = names(self.conduct()?);
+        let mut roles_by_team: HashMap<String, Vec<String>> = HashMap::new();
         let filter = IncidentFilter { state: Some(IncidentState::Active), ..IncidentFilter::default() };
         let mut sent = 0;
         let mut escalations = Vec::new();
         // A budget of documents at a time (store/incident_list.rs), not every active incident at once.
         self.repo.visit_incidents(&filter, &Visible::All, MAX_ACTIVE_INCIDENTS, |incident| {
-            for reminder in reminders::due(&incident, &policy, &roles, self.now) {
+            if !roles_by_team.contains_key(&incident.team_id) {
+                let roles = self.conduct_for(&incident.team_id).map(names).unwrap_or_else(|_| server_roles.clone());
+                roles_by_team.insert(incident.team_id.clone(), roles);
+            }
+            let roles = roles_by_team.get(&incident.team_id).map(Vec::as_slice).unwrap_or_default();
+            for reminder in reminders::due(&incident, &policy, roles, self.now) {
                 if self.mm.claim_once(&format!("reminder:{}:{}", incident.id, reminder.key()), CLAIM_TTL_SECONDS) {
                     if let Reminder::UpdateEscalated { due_at, last_at, missed } = reminder {
                         // It saves the incident: after the visit, which reads the store.

@@ -14,6 +14,7 @@ pub(crate) mod security;
 pub(crate) mod shared_channels;
 mod start_commands;
 pub(crate) mod tasks;
+mod team_conduct;
 pub(crate) mod unicode;
 pub(crate) mod webhooks;
 

@@ -42,7 +42,7 @@ export interface FilterProps {
 // The filter bar: state, free-text search, commander (a user picker in place) and creation dates.
 export function Filters({teamId, stateFilter, setStateFilter, search, setSearch, onSubmitSearch, commander, setCommander, from, setFrom, to, setTo, more, setMore}: FilterProps): React.ReactElement {
     const t = useT();
-    const {conduct} = useConduct();
+    const {conduct} = useConduct(teamId);
     const playbooks = useFetched((signal) => (teamId ? listPlaybooks(teamId, signal) : undefined), [teamId]).data?.items ?? [];
     const choose = (key: keyof MoreFilters, label: string, options: Array<[string, string]>) => (
         <label className={`${CLS}-page__field`}>
