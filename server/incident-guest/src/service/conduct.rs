@@ -59,24 +59,12 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         };
         let channel = self.mm.channel(&incident.channel_id).map(|c| c.name).unwrap_or_default();
         let commander = self.mm.user(&incident.commander_id).map(|u| u.username).unwrap_or_default();
-        // A stakeholder channel is shared like an announcement channel: a private incident
-        // shows there only as a line (or not at all), and names resolve in the incident's team.
-        let policy = private_policy(&self.mm.settings());
-        let public = self.incident_is_public(incident);
-        let mut posted: Vec<String> = Vec::new();
-        for name in &rule.channels {
-            let Some(target) = self.mm.channel_by_name(&incident.team_id, name) else { continue };
-            if target.id == incident.channel_id || posted.contains(&target.id) {
-                continue;
-            }
-            let message = match self.disclosure_in(incident, public, policy, &target.id) {
-                Disclosure::Full => render::stakeholder_post(incident, &channel, &commander),
-                Disclosure::Line => render::private_stakeholder_line(incident),
-                Disclosure::Nothing => continue,
-            };
-            self.post(&target.id, message);
-            posted.push(target.id);
-        }
+        self.post_to_stakeholder_channels(
+            incident,
+            rule,
+            &render::stakeholder_post(incident, &channel, &commander),
+            &render::private_stakeholder_line(incident),
+        );
         // `@name` is a person, or else a user group (its members, up to a bound).
         let mut people: Vec<String> = Vec::new();
         for name in &rule.users {
@@ -89,6 +77,29 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             if self.mm.is_team_member(&incident.team_id, &user_id) && !self.mm.is_channel_member(&incident.channel_id, &user_id) {
                 let _ = self.mm.add_channel_member(&incident.channel_id, &user_id);
             }
+        }
+    }
+
+    /// Posts in each of the rule's channels of the incident's team (once each, never the
+    /// incident channel): `full` where every reader may see the incident, `line` where only its
+    /// existence may be shown, nothing where not even that (a stakeholder channel is shared like
+    /// an announcement channel). Names that do not resolve are skipped.
+    pub(crate) fn post_to_stakeholder_channels(&self, incident: &Incident, rule: &Stakeholders, full: &str, line: &str) {
+        let policy = private_policy(&self.mm.settings());
+        let public = self.incident_is_public(incident);
+        let mut posted: Vec<String> = Vec::new();
+        for name in &rule.channels {
+            let Some(target) = self.mm.channel_by_name(&incident.team_id, name) else { continue };
+            if target.id == incident.channel_id || posted.contains(&target.id) {
+                continue;
+            }
+            let message = match self.disclosure_in(incident, public, policy, &target.id) {
+                Disclosure::Full => full.to_owned(),
+                Disclosure::Line => line.to_owned(),
+                Disclosure::Nothing => continue,
+            };
+            self.post(&target.id, message);
+            posted.push(target.id);
         }
     }
 

@@ -5,12 +5,10 @@
 //! who may see the incident, and the escalation on the timeline.
 
 use incident_core::reminders::{self, ReminderPlan};
-use incident_core::shared_channels::Disclosure;
 use incident_core::stakeholders::{self, Stakeholders};
 use incident_core::{DomainError, Incident, render};
 
 use crate::mattermost::Mattermost;
-use crate::service::shared_channels::private_policy;
 use crate::service::{Result, Service};
 use crate::store::db::Database;
 
@@ -44,26 +42,12 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         );
         let _ = self.mm.direct_message(&self.bot_id, &incident.commander_id, &full);
         if let Some(rule) = stakeholders::for_severity(rules, &incident.severity) {
-            let policy = private_policy(&self.mm.settings());
-            let public = self.incident_is_public(incident);
-            let mut posted: Vec<String> = Vec::new();
-            for name in &rule.channels {
-                let Some(target) = self.mm.channel_by_name(&incident.team_id, name) else { continue };
-                if target.id == incident.channel_id || posted.contains(&target.id) {
-                    continue;
-                }
-                let message = match self.disclosure_in(incident, public, policy, &target.id) {
-                    Disclosure::Full => full.clone(),
-                    Disclosure::Line => format!(
-                        "A private incident ({}, {}) has had no status update for {minutes} min.",
-                        render::safe(&incident.severity),
-                        incident.reference()
-                    ),
-                    Disclosure::Nothing => continue,
-                };
-                self.post(&target.id, message);
-                posted.push(target.id);
-            }
+            let line = format!(
+                "A private incident ({}, {}) has had no status update for {minutes} min.",
+                render::safe(&incident.severity),
+                incident.reference()
+            );
+            self.post_to_stakeholder_channels(incident, rule, &full, &line);
             // The people named in the rule (not its groups), if they may see the incident.
             for user in rule.users.iter().filter_map(|name| self.mm.user_by_username(name)) {
                 if user.id != incident.commander_id && self.may_view(incident, &user.id) {
