@@ -16,6 +16,9 @@ pub fn search_text(incident: &Incident) -> String {
 use crate::store::db::Database;
 
 /// Released migrations are never edited; a schema change appends one.
+/// How often a start reads the next number again when another start took it meanwhile.
+const RESERVE_ATTEMPTS: u32 = 8;
+
 pub const MIGRATIONS: &[&str] = &[
     "CREATE TABLE playbooks (
         id TEXT PRIMARY KEY,
@@ -236,14 +239,30 @@ impl<'a, D: Database> Repo<'a, D> {
     /// Reserves the team's next incident number before anything else exists (the channel name
     /// may contain it). The row stays invisible ("starting") until [`Repo::activate_incident`].
     pub fn reserve_incident(&self, id: &str, team_id: &str, name: &str, reporter_id: &str, now: i64) -> Result<u32> {
-        self.db.execute(vec![Statement::new(
-            "INSERT INTO incidents (id, team_id, number, name, state, commander_id, channel_id, created_at, doc)
-             VALUES (?1, ?2, (SELECT COALESCE(MAX(n), 0) + 1 FROM (
-                         SELECT number AS n FROM incidents WHERE team_id = ?2
-                         UNION ALL SELECT number AS n FROM deleted_incidents WHERE team_id = ?2) AS numbers),
-                     ?3, 'starting', ?4, '', ?5, '{}')",
-            vec![id.into(), team_id.into(), name.into(), reporter_id.into(), now.into()],
-        )])?;
+        let reserve = || {
+            self.db.execute(vec![Statement::new(
+                "INSERT INTO incidents (id, team_id, number, name, state, commander_id, channel_id, created_at, doc)
+                 VALUES (?1, ?2, (SELECT COALESCE(MAX(n), 0) + 1 FROM (
+                             SELECT number AS n FROM incidents WHERE team_id = ?2
+                             UNION ALL SELECT number AS n FROM deleted_incidents WHERE team_id = ?2) AS numbers),
+                         ?3, 'starting', ?4, '', ?5, '{}')",
+                vec![id.into(), team_id.into(), name.into(), reporter_id.into(), now.into()],
+            )])
+        };
+        // Two starts at the same moment (two servers on one PostgreSQL) can read the same highest
+        // number: the second insert is refused by the unique (team_id, number) and reads again.
+        // PostgreSQL reports that as a unique violation, not always as a serialization failure
+        // the host retries, since the number is read through two tables.
+        let mut attempt = 1;
+        loop {
+            match reserve() {
+                Err(StoreError::Constraint(_)) if attempt < RESERVE_ATTEMPTS => attempt += 1,
+                other => {
+                    other?;
+                    break;
+                }
+            }
+        }
         let rows = self.db.query("SELECT number FROM incidents WHERE id = ?", &[id.into()])?;
         Ok(u32::try_from(rows.integer(0, "number")?).unwrap_or(0))
     }
