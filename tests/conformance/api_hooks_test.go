@@ -48,8 +48,9 @@ func TestAPIProbe(t *testing.T) {
 		"GetUsersInChannel", "HasPermissionTo", "HasPermissionToTeam", "HasPermissionToChannel",
 		"CreateChannel", "GetChannelByName", "UpdateChannel", "AddChannelMember", "EnsureBotUser",
 		"GetDirectChannel", "CreatePost", "GetPost", "UpdatePost", "GetPostThread", "SendEphemeralPost",
-		"DeletePost", "PublishWebSocketEvent", "PublishPluginClusterEvent", "OpenInteractiveDialog",
-		"KVSet", "KVGet", "KVCompareAndSet", "KVSetWithOptions", "KVDelete", "UnregisterCommand", "SetProfileImage"}
+		"DeletePost", "PublishWebSocketEvent", "PublishPluginClusterEvent", "OpenInteractiveDialog", "ExecuteSlashCommand",
+		"KVSet", "KVGet", "KVCompareAndSet", "KVSetWithOptions", "KVDelete", "UnregisterCommand", "SetProfileImage", "DeleteChannel",
+		"GetChannelSidebarCategories", "CreateChannelSidebarCategory", "UpdateChannelSidebarCategories"}
 	seen := map[string]bool{}
 	for _, line := range lines {
 		name, outcome, _ := strings.Cut(line, ": ")

@@ -65,7 +65,9 @@ type item struct {
 	Title         string       `json:"title"`
 	Description   string       `json:"description"`
 	State         string       `json:"state"`
-	AssigneeID    *string      `json:"assignee_id"`
+	AssigneeIDs   []string     `json:"assignee_ids"`
+	DueAt         *int64       `json:"due_at"`
+	Evidence      *string      `json:"evidence"`
 	Command       *string      `json:"command"`
 	LastChangedBy *string      `json:"last_changed_by"`
 	LastChangedAt *int64       `json:"last_changed_at"`
@@ -74,6 +76,8 @@ type item struct {
 	LastRunAt     *int64       `json:"last_run_at"`
 	LastRunBy     *string      `json:"last_run_by"`
 	History       []itemChange `json:"history"`
+	// false on an item that does not apply at the incident's severity; absent otherwise.
+	Applies *bool `json:"applies"`
 }
 
 type itemChange struct {
@@ -932,10 +936,11 @@ func TestIncidentChecklistByCommand(t *testing.T) {
 	reply, m = run(s.alice, "/incident assign 1 @alice")
 	replyHas(t, "assign 1 @alice", reply, "@alice")
 	inc = s.get(t, s.alice, inc.ID)
-	s.changed(t, "assign 1 @alice", m, inc, "item_assigned", s.alice, "assigned", first.Title, "@alice")
+	s.changed(t, "assign 1 @alice", m, inc, "item_assignees_changed", s.alice, "assigned", first.Title, "@alice")
 	it = inc.item(first.ID)
-	if deref(it.AssigneeID) != s.alice || len(it.History) != 3 || it.History[2].Change["type"] != "assigned" || it.History[2].Change["to"] != s.alice {
-		t.Errorf("assigned item: assignee %v history %+v", deref(it.AssigneeID), it.History)
+	if !slices.Equal(it.AssigneeIDs, []string{s.alice}) || len(it.History) != 3 || it.History[2].Change["type"] != "assignees_changed" ||
+		!slices.Equal(anyStrings(it.History[2].Change["added"]), []string{s.alice}) {
+		t.Errorf("assigned item: assignees %v history %+v", it.AssigneeIDs, it.History)
 	}
 
 	// commander
@@ -1045,11 +1050,11 @@ func TestIncidentChecklistByREST(t *testing.T) {
 	}
 
 	got = do(s.alice, http.MethodPatch, base+"/items/"+three.ID, map[string]any{"assignee_id": s.bob}, 200, "item_assigned", "assigned", "@bob")
-	if it := got.item(three.ID); deref(it.AssigneeID) != s.bob {
+	if it := got.item(three.ID); !slices.Equal(it.AssigneeIDs, []string{s.bob}) {
 		t.Errorf("PATCH assignee_id bob: %+v", it)
 	}
 	got = do(s.alice, http.MethodPatch, base+"/items/"+three.ID, map[string]any{"assignee_id": nil}, 200, "item_assigned", "unassigned")
-	if it := got.item(three.ID); it.AssigneeID != nil {
+	if it := got.item(three.ID); len(it.AssigneeIDs) != 0 {
 		t.Errorf("PATCH assignee_id null: %+v", it)
 	}
 	refused(s.alice, http.MethodPatch, base+"/items/"+three.ID, map[string]any{"assignee_id": s.carol}, http.StatusBadRequest)
@@ -1353,7 +1358,7 @@ func TestPlaybooks(t *testing.T) {
 	townPosts := len(s.api.ChannelPosts(s.town))
 	inc := s.start(t, s.alice, map[string]any{"name": "Card payments failing", "playbook_id": created.ID})
 	s.checkIncidentChannel(t, inc, "pay-0001-card-payments-failing", "O", []string{s.alice}, "alice")
-	if its := inc.items(); len(its) != 3 || deref(its[2].AssigneeID) != s.bob || deref(its[1].Command) != cmdText {
+	if its := inc.items(); len(its) != 3 || !slices.Equal(its[2].AssigneeIDs, []string{s.bob}) || deref(its[1].Command) != cmdText {
 		t.Errorf("checklist from the playbook: %+v", its)
 	}
 	if posts := s.api.ChannelPosts(s.town); len(posts) != townPosts+1 || !strings.Contains(posts[len(posts)-1].Message, "~pay-0001-card-payments-failing") {
@@ -1392,11 +1397,23 @@ func TestPlaybooks(t *testing.T) {
 	if len(r.Body) != 0 {
 		t.Errorf("DELETE answered a body: %q", r.Body)
 	}
-	s.fails(t, s.alice, http.MethodGet, "/api/v0/playbooks/"+imported.ID, nil, http.StatusNotFound)
+	// Deleting archives (issue 17): no longer listed or usable, kept, restorable by an editor.
+	var archived map[string]any
+	s.ok(t, s.admin, http.MethodGet, "/api/v0/playbooks/"+imported.ID, nil, http.StatusOK, &archived)
+	if _, ok := archived["archived_at"].(float64); !ok {
+		t.Errorf("a deleted playbook is not marked archived: %v", archived["archived_at"])
+	}
 	s.ok(t, s.alice, http.MethodDelete, "/api/v0/playbooks/"+created.ID, nil, http.StatusNoContent, nil)
 	if n := len(s.playbooks(t, s.alice)); n != 2 {
 		t.Errorf("%d playbooks after deleting both, want 2", n)
 	}
+	s.fails(t, s.alice, http.MethodPost, "/api/v0/incidents", map[string]any{"team_id": s.team, "name": "From an archived one", "playbook_id": created.ID}, http.StatusBadRequest)
+	s.fails(t, s.bob, http.MethodPost, "/api/v0/playbooks/"+created.ID+"/restore", nil, http.StatusForbidden)
+	s.ok(t, s.alice, http.MethodPost, "/api/v0/playbooks/"+created.ID+"/restore", nil, http.StatusOK, nil)
+	if n := len(s.playbooks(t, s.alice)); n != 3 {
+		t.Errorf("%d playbooks after restoring one, want 3", n)
+	}
+	s.ok(t, s.alice, http.MethodDelete, "/api/v0/playbooks/"+created.ID, nil, http.StatusNoContent, nil)
 	// The incident started from it keeps its checklist.
 	if got := s.get(t, s.alice, inc.ID); len(got.items()) != 3 {
 		t.Errorf("deleting the playbook changed its incident: %d items", len(got.items()))
@@ -1813,4 +1830,16 @@ func TestBadInputMalformedREST(t *testing.T) {
 		t.Errorf("PATCH an unknown item: %s, want 404 (or 400, \"unknown item\")", r)
 	}
 	s.unchanged(t, "PATCH an unknown item", before, inc.ID)
+}
+
+// anyStrings reads a JSON list of strings decoded into `any`.
+func anyStrings(v any) []string {
+	list, _ := v.([]any)
+	out := make([]string, 0, len(list))
+	for _, x := range list {
+		if s, ok := x.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
 }

@@ -19,7 +19,8 @@ type permCommand struct {
 var permissionCommands = []permCommand{
 	{"ping", "/incident ping", kAnyone},
 	{"help", "/incident help", kAnyone},
-	{"list", "/incident list all", kTeam},
+	{"list", "/incident list all severity:P4", kTeam},
+	{"tasks", "/incident tasks", kTeam},
 	{"playbooks", "/incident playbooks", kStart},
 	{"start", "/incident start Matrix by command", kStart},
 	{"info", "/incident info {ref}", kRead},
@@ -29,15 +30,22 @@ var permissionCommands = []permCommand{
 	{"transcript", "/incident transcript {ref}", kRead},
 	{"rename", "/incident rename {ref} Renamed by command", kWrite},
 	{"summary", "/incident summary {ref} summary by command", kWrite},
+	{"set", "/incident set {ref} Region EU", kWrite},
 	{"check", "/incident check 1 {ref}", kWrite},
 	{"checkadd", "/incident checkadd Tasks Another task {ref}", kWrite},
 	{"assign", "/incident assign 1 @alice {ref}", kWrite},
+	{"unassign", "/incident unassign 1 @alice {ref}", kWrite},
+	{"due", "/incident due 1 in 1h {ref}", kWrite},
 	{"severity", "/incident severity P2 {ref}", kWrite},
 	{"status", "/incident status Identified {ref}", kWrite},
 	{"update", "/incident update {ref} all hands on it", kWrite},
 	{"role", "/incident role Comms lead @alice {ref}", kWrite},
 	{"claim", "/incident claim Technical lead {ref}", kWrite},
+	{"reminders", "/incident reminders {ref}", kRead},
 	{"reminders", "/incident reminders snooze {ref}", kWrite},
+	{"pause", "/incident pause {ref} waiting in the matrix", kWrite},
+	{"resume", "/incident resume {ref}", kWrite},
+	{"page", "/incident page matrix {ref}", kWrite},
 	{"timeline", "/incident timeline {ref} add a line", kWrite},
 	{"decision", "/incident decision {ref} roll back", kWrite},
 	{"hypothesis", "/incident hypothesis {ref} the cache", kWrite},
@@ -49,6 +57,7 @@ var permissionCommands = []permCommand{
 	{"checkremove", "/incident checkremove 1 {ref}", kWrite},
 	{"end", "/incident end {ref}", kWrite},
 	{"reopen", "/incident reopen {ref}", kWrite},
+	{"delete", "/incident delete {ref}", kDelete},
 }
 
 // Words of the refusals (incident-guest's service/mod.rs): hidden, visible but not changeable, not on the team,
@@ -59,6 +68,7 @@ const (
 	sayNotMember    = "not a member of this team"
 	sayGuest        = "Guest accounts cannot"
 	sayNotCommander = "Only the incident's commander, a team admin or a system admin may publish"
+	sayNotAdmin     = "Only a team admin or a system admin may delete"
 )
 
 func TestCommandPermissionMatrix(t *testing.T) {
@@ -106,6 +116,12 @@ func TestCommandPermissionMatrix(t *testing.T) {
 					t.Errorf("%s: the reply names a private incident: %q", what, reply)
 				}
 				expected := want(c.kind, name, private)
+				if c.kind == kDelete && expected == http.StatusForbidden {
+					if !strings.Contains(reply, sayNotAdmin) {
+						t.Errorf("%s: replied %q, want a refusal saying %q", what, short(reply), sayNotAdmin)
+					}
+					continue
+				}
 				if c.kind == kPublish && expected == http.StatusForbidden {
 					// Whoever may see the incident but is not its commander or an admin.
 					if !strings.Contains(reply, sayNotCommander) {

@@ -110,8 +110,11 @@ func TestLifecycle(t *testing.T) {
 		{"webapp main.js in Chromium against this server", stepBrowser},
 		{"server restart: incidents intact, one new plugin process", stepRestart},
 		{"a promised update's reminder comes after a restart, once", stepReminderAfterRestart},
+		{"an unanswered reminder repeats and escalates, each step once", stepReminderRepeatsAndEscalates},
 		{"disable and re-enable: no orphan process, state intact", stepDisableEnable},
 		{"upload a newer version over it: data kept, schema at least as new", stepUpgrade},
+		{"a playbook's start command runs as the starter; an admin deletes the incident and archives its channel", stepStartCommandAndDelete},
+		{"a playbook's sidebar category holds the incident channel for the starter and the invited", stepSidebarCategory},
 		{"no server query ever ran on a connection left inside a plugin transaction", stepNoTransactionLeaks},
 	}
 	for _, s := range steps {

@@ -78,6 +78,14 @@ export function scanMessages(files) {
     return {calls, nonLiteral};
 }
 
+/**
+ * The source with every t('<id>', '<default>' call (the calls scanMessages reads) written as
+ * t('<rename(id)>', '': the bundle's compact form (scripts/esbuild-messages.mjs).
+ */
+export function rewriteCalls(text, rename) {
+    return text.replace(CALL, (_call, id) => `t(${JSON.stringify(rename(unquote(id)))}, ''`);
+}
+
 /** The ids used with more than one default message, each with every default and where it is. */
 export function conflicts(calls) {
     const byId = new Map();

@@ -1,5 +1,5 @@
 import {id as pluginId} from './manifest';
-import type {Channel, Conduct, Incident, IncidentFilters, IncidentList, ItemState, Playbook, Team, User} from './types/incident';
+import type {Channel, Conduct, Incident, IncidentFilters, IncidentList, ItemState, Playbook, Task, Team, User} from './types/incident';
 
 // Mattermost may live under a subpath (https://example.com/chat); the host puts it on
 // window.basename. Every URL we build starts with it.
@@ -91,6 +91,10 @@ export function listIncidents(teamId: string, filters: IncidentFilters, signal?:
     return request<IncidentList>(`${apiBase()}/incidents?${params.toString()}`, 'GET', undefined, signal);
 }
 
+export function deleteIncident(id: string, archiveChannel: boolean): Promise<unknown> {
+    return request(`${apiBase()}/incidents/${enc(id)}?archive_channel=${archiveChannel}`, 'DELETE');
+}
+
 export function getIncident(id: string, signal?: AbortSignal): Promise<Incident> {
     return request<Incident>(`${apiBase()}/incidents/${enc(id)}`, 'GET', undefined, signal);
 }
@@ -119,9 +123,19 @@ export function setCommander(id: string, userId: string): Promise<Incident> {
     return request<Incident>(`${apiBase()}/incidents/${enc(id)}/commander`, 'POST', {user_id: userId});
 }
 
-// assigneeId null unassigns.
-export function setAssignee(id: string, itemId: string, assigneeId: string | null): Promise<Incident> {
-    return request<Incident>(`${apiBase()}/incidents/${enc(id)}/items/${enc(itemId)}`, 'PATCH', {assignee_id: assigneeId});
+// The item's whole list of assignees ([] unassigns everyone).
+export function setAssignees(id: string, itemId: string, assigneeIds: string[]): Promise<Incident> {
+    return request<Incident>(`${apiBase()}/incidents/${enc(id)}/items/${enc(itemId)}`, 'PATCH', {assignee_ids: assigneeIds});
+}
+
+// When the item is due (ms), or null to clear it.
+export function setDue(id: string, itemId: string, dueAt: number | null): Promise<Incident> {
+    return request<Incident>(`${apiBase()}/incidents/${enc(id)}/items/${enc(itemId)}`, 'PATCH', {due_at: dueAt});
+}
+
+// The viewer's open items across the team's active incidents, overdue first.
+export function getTasks(teamId: string, signal?: AbortSignal): Promise<{items: Task[]}> {
+    return request<{items: Task[]}>(`${apiBase()}/tasks?team_id=${enc(teamId)}`, 'GET', undefined, signal);
 }
 
 export function removeItem(id: string, itemId: string): Promise<Incident> {
@@ -139,6 +153,15 @@ export interface StartIncidentRequest {
     playbook_id?: string;
     channel_name?: string;
     private?: boolean;
+    // Values of the playbook's custom fields by name (a user field takes @username).
+    fields?: Record<string, string>;
+    // The playbook's announcement channels to keep; absent: all of them.
+    announcement_channel_ids?: string[];
+}
+
+// Sets custom fields by name; null clears one.
+export function setFields(id: string, fields: Record<string, string | null>): Promise<Incident> {
+    return request<Incident>(`${apiBase()}/incidents/${enc(id)}/fields`, 'PATCH', {fields});
 }
 
 export function startIncident(body: StartIncidentRequest): Promise<Incident> {
@@ -174,8 +197,17 @@ export function updatePlaybook(id: string, draft: PlaybookDraft): Promise<Playbo
     return request<Playbook>(`${apiBase()}/playbooks/${enc(id)}`, 'PUT', draft);
 }
 
+// Deleting archives it; restorePlaybook brings it back.
 export function deletePlaybook(id: string): Promise<unknown> {
     return request<unknown>(`${apiBase()}/playbooks/${enc(id)}`, 'DELETE');
+}
+
+export function listArchivedPlaybooks(teamId: string, signal?: AbortSignal): Promise<{items: Playbook[]}> {
+    return request<{items: Playbook[]}>(`${apiBase()}/playbooks?team_id=${enc(teamId)}&archived=true`, 'GET', undefined, signal);
+}
+
+export function restorePlaybook(id: string): Promise<Playbook> {
+    return request<Playbook>(`${apiBase()}/playbooks/${enc(id)}/restore`, 'POST');
 }
 
 // The portable form: no ids, people or channels (docs/api.md).
@@ -220,8 +252,18 @@ export async function searchTeamChannels(teamId: string, term: string, signal?: 
 
 // --- running the incident ------------------------------------------------------------------
 
-export function getConduct(signal?: AbortSignal): Promise<Conduct> {
-    return request<Conduct>(`${apiBase()}/conduct`, 'GET', undefined, signal);
+// A team's lists: its own where `team` has text, else the server's; `may_edit` for its admins.
+export type ConductTexts = {severities: string; statuses: string; roles: string};
+export interface TeamConduct extends Conduct {source: 'team' | 'server'; team?: ConductTexts; may_edit?: boolean}
+
+const conductUrl = (teamId: string) => `${apiBase()}/conduct?team_id=${enc(teamId)}`;
+
+export function getConduct(teamId: string, signal?: AbortSignal): Promise<TeamConduct> {
+    return request<TeamConduct>(conductUrl(teamId), 'GET', undefined, signal);
+}
+
+export function saveConduct(teamId: string, texts: ConductTexts): Promise<TeamConduct> {
+    return request<TeamConduct>(conductUrl(teamId), 'PUT', texts);
 }
 
 export function setSeverity(id: string, severity: string): Promise<Incident> {
@@ -246,6 +288,7 @@ export interface UpdateDraft {
     status?: string;
     impact?: string;
     next_update_at?: number;
+    statuspage?: boolean;
 }
 
 export function postStatusUpdate(id: string, draft: UpdateDraft): Promise<Incident> {
@@ -323,6 +366,19 @@ export interface TeamReport {
     open_actions: number;
     overdue_actions: number;
     monthly_review: Array<{incident_id: string; reference: string; name: string; severity: string; ended_at: number | null; duration_ms: number; open_actions: number}>;
+}
+
+// GET /reports/teams: every team's incidents, for system admins (403 for others).
+export interface CrossTeamReport {
+    since: number;
+    incidents: number;
+    truncated: boolean;
+    teams: Array<{team_id: string; incidents: number; active: number; by_severity: Record<string, number>;
+        mean_time_to_first_update_ms: number | null; mean_time_to_resolve_ms: number | null}>;
+}
+
+export function getCrossTeamReport(period: 'week' | 'month', periods: number, signal?: AbortSignal): Promise<CrossTeamReport> {
+    return request<CrossTeamReport>(`${apiBase()}/reports/teams?period=${period}&periods=${periods}`, 'GET', undefined, signal);
 }
 
 export function getTeamReport(teamId: string, period: 'week' | 'month', periods: number, signal?: AbortSignal): Promise<TeamReport> {
@@ -413,7 +469,50 @@ export function setReminders(id: string, action: ReminderAction, minutes?: numbe
     return request<{message: string}>(`${apiBase()}/incidents/${enc(id)}/reminders`, 'POST', minutes === undefined ? {action} : {action, minutes});
 }
 
+// The update reminder plan (GET /incidents/{id}/reminders; times in Unix ms).
+export type ReminderPlan = {
+    state: 'on' | 'snoozed' | 'off' | 'paused' | 'ended' | 'not_scheduled';
+    next_due_at: number | null;
+    next_reminder_at: number | null;
+    repeat_minutes: number;
+    escalate_after: number;
+    escalates_at: number | null;
+    escalated: boolean;
+};
+
+export function getReminderPlan(id: string, signal?: AbortSignal): Promise<ReminderPlan> {
+    return request<ReminderPlan>(`${apiBase()}/incidents/${enc(id)}/reminders`, 'GET', undefined, signal);
+}
+
 // The customer-impact window: its start, its end, or both (Unix milliseconds).
+// Pauses the incident with a reason; resume with resumeIncident.
+export function pauseIncident(id: string, reason: string): Promise<Incident> {
+    return request<Incident>(`${apiBase()}/incidents/${enc(id)}/pause`, 'POST', {reason});
+}
+
+export function resumeIncident(id: string): Promise<Incident> {
+    return request<Incident>(`${apiBase()}/incidents/${enc(id)}/resume`, 'POST');
+}
+
 export function setImpact(id: string, window: {started_at?: number; ended_at?: number}): Promise<Incident> {
     return request<Incident>(`${apiBase()}/incidents/${enc(id)}/impact`, 'POST', window);
+}
+
+// --- paging and the status page (team and system admins) ------------------------------------
+
+export interface PagingKey {configured: boolean; last4?: string}
+export interface PagingService {name: string; provider: 'pagerduty' | 'opsgenie'; page_on: string[]; key?: PagingKey | string}
+export interface PagingSettings {services: PagingService[]; statuspage: {page_id: string; key?: PagingKey | string} | null}
+
+export function getPagingSettings(teamId: string, signal?: AbortSignal): Promise<PagingSettings> {
+    return request<PagingSettings>(`${apiBase()}/paging?team_id=${enc(teamId)}`, 'GET', undefined, signal);
+}
+
+// A key left empty keeps the stored one.
+export function savePagingSettings(teamId: string, settings: PagingSettings): Promise<PagingSettings> {
+    return request<PagingSettings>(`${apiBase()}/paging?team_id=${enc(teamId)}`, 'PUT', settings);
+}
+
+export function getPageableServices(teamId: string, signal?: AbortSignal): Promise<{services: string[]; statuspage: boolean}> {
+    return request<{services: string[]; statuspage: boolean}>(`${apiBase()}/paging/services?team_id=${enc(teamId)}`, 'GET', undefined, signal);
 }

@@ -2,6 +2,7 @@ import React from 'react';
 import * as ReactIntl from 'react-intl';
 
 import {id as pluginId} from './manifest';
+import englishTable from './translations/en.json';
 
 // Messages go through the host's react-intl (window.ReactIntl and the IntlProvider Mattermost
 // wraps every plugin component in), so a translation registered for the user's locale is used
@@ -14,6 +15,14 @@ export type Translate = (id: string, defaultMessage: string, values?: MessageVal
 
 export function messageId(id: string): string {
     return `${pluginId}.${id}`;
+}
+
+// The bundle leaves the defaults of t() calls empty (scripts/esbuild-messages.mjs): English comes
+// from en.json, made from those same defaults. Unbundled (tests of single modules) the default is
+// still there and wins.
+const englishMessages = englishTable as Record<string, string>;
+function defaultOf(id: string, defaultMessage: string): string {
+    return defaultMessage || englishMessages[messageId(id)] || '';
 }
 
 type Formatter = {formatMessage: (d: {id: string; defaultMessage: string}, v?: MessageValues) => string};
@@ -80,7 +89,7 @@ function formatArgument(arg: string, values: MessageValues): string {
 }
 
 /** The default messages, formatted: for code that has no `t` from useT. */
-export const english: Translate = (_id, defaultMessage, values) => formatDefault(defaultMessage, values);
+export const english: Translate = (id, defaultMessage, values) => formatDefault(defaultOf(id, defaultMessage), values);
 
 // The host's IntlContext; a context nobody provides when the host has no react-intl.
 const HostIntl: React.Context<unknown> = (ReactIntl as unknown as {IntlContext?: React.Context<unknown>}).IntlContext ??
@@ -89,7 +98,8 @@ const HostIntl: React.Context<unknown> = (ReactIntl as unknown as {IntlContext?:
 /** `t('rhs.title', 'Incidents')`: the message in the user's language. */
 export function useT(): Translate {
     const intl = React.useContext(HostIntl) as Formatter | null;
-    return React.useCallback<Translate>((id, defaultMessage, values) => {
+    return React.useCallback<Translate>((id, given, values) => {
+        const defaultMessage = defaultOf(id, given);
         if (intl && typeof intl.formatMessage === 'function') {
             return intl.formatMessage({id: messageId(id), defaultMessage}, values);
         }

@@ -79,6 +79,7 @@ ${c}-detail__name{margin:4px 0 0;font-size:18px;line-height:24px;font-weight:600
 ${c}-badge{display:inline-flex;align-items:center;height:20px;padding:0 8px;border-radius:10px;font-size:11px;font-weight:600;line-height:20px;text-transform:uppercase;letter-spacing:.02em}
 ${c}-badge--active{background:rgba(${btnRGB},0.12);color:${btn}}
 ${c}-badge--ended{background:rgba(${okRGB},0.16);color:${fg}}
+${c}-editor__field-row{display:flex;gap:8px;align-items:center;margin:4px 0}
 ${c}-props{display:grid;grid-template-columns:max-content 1fr;gap:8px 16px;margin:8px 0 0;padding:8px 16px 12px;border-bottom:1px solid rgba(${fgRGB},0.08)}
 ${c}-props dt{color:rgba(${fgRGB},0.64);font-size:12px;line-height:20px}
 ${c}-props dd{margin:0;min-width:0;overflow-wrap:anywhere}
@@ -106,6 +107,18 @@ ${c}-item--skipped ${c}-item__title{color:rgba(${fgRGB},0.56);text-decoration:li
 ${c}-item__meta{display:flex;flex-wrap:wrap;gap:4px 12px;margin-top:2px;font-size:12px;line-height:16px;color:rgba(${fgRGB},0.64)}
 ${c}-item__meta ${c}-user{color:rgba(${fgRGB},0.72);vertical-align:baseline}
 ${c}-tag{display:inline-block;padding:0 6px;border-radius:4px;background:rgba(${fgRGB},0.08);font-weight:600}
+${c}-tag--danger{background:rgba(${errRGB},0.12);color:${err}}
+${c}-item__evidence{overflow-wrap:anywhere}
+${c}-form--inline{display:flex;flex-wrap:wrap;align-items:flex-end;gap:8px}
+${c}-editor__due{width:10em}
+${c}-page__archived{margin-top:24px}
+${c}-page__archived-list{margin:8px 0 0;padding-left:20px}
+${c}-tasks{padding:8px 16px;border-bottom:1px solid rgba(${fgRGB},0.08)}
+${c}-tasks__heading{margin:0 0 4px;padding:0}
+${c}-tasks__list{list-style:none;margin:0;padding:0}
+${c}-tasks__open{display:flex;flex-wrap:wrap;align-items:baseline;gap:2px 8px;width:100%;padding:6px 4px;border:0;border-radius:4px;background:transparent;color:inherit;font:inherit;text-align:left;cursor:pointer}
+${c}-tasks__open:hover{background:rgba(${fgRGB},0.08)}
+${c}-tasks__title{font-weight:600;overflow-wrap:anywhere}
 ${c}-link-button{display:inline-flex;align-items:center;gap:4px;padding:4px 8px;border:0;border-radius:4px;background:transparent;color:${btn};font:inherit;font-size:12px;font-weight:600;cursor:pointer}
 ${c}-link-button:hover{background:rgba(${btnRGB},0.08)}
 ${c}-add-item{margin:2px 0 8px 28px}
@@ -193,9 +206,15 @@ ${c}-chart text{fill:rgba(${fgRGB},0.72);font-size:11px}
 ${c}-chart__bar{fill:${btn}}
 ${c}-reports__grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:16px;margin-top:12px;align-items:start}
 ${c}-reports__card--wide{grid-column:1 / -1}
+${c}-reports__grid+${c}-reports__card,${c}-reports__card+${c}-reports__card{margin-top:16px}
+${c}-reports__grid ${c}-reports__card{margin-top:0}
 ${c}-reports__card ${c}-page__table th{white-space:nowrap}
 ${c}-reports__card{padding:12px 14px;border:1px solid rgba(${fgRGB},0.16);border-radius:4px}
 ${c}-reports__card h2{margin:0 0 8px;font-size:14px;font-weight:600}
+${c}-paging__list{list-style:none;padding:0;margin:0 0 8px}
+${c}-paging__list li,${c}-paging__page{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:6px;align-items:center;margin:0 0 8px}
+${c}-paging__page{border:0;padding:0}
+${c}-paging__page legend{margin-bottom:4px;font-weight:600}
 ${c}-reports__big{font-size:28px;line-height:32px;font-weight:600}
 ${c}-page__nav{display:flex;gap:4px;margin:-4px 0 12px;border-bottom:1px solid rgba(${fgRGB},0.12)}
 ${c}-page__tab{padding:8px 12px;margin-bottom:-1px;font-weight:600;color:rgba(${fgRGB},0.64);text-decoration:none;border-bottom:2px solid transparent}

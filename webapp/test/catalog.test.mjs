@@ -15,8 +15,10 @@ import {build} from 'esbuild';
 import {createIntl} from 'react-intl';
 
 import {
-    catalogOf, compareTranslation, englishFile, extract, formatCatalog, translationFiles, translationsDir, webappDir,
+    catalogOf, compareTranslation, englishFile, extract, formatCatalog, pluginIdPrefix, rewriteCalls, translationFiles,
+    translationsDir, webappDir,
 } from '../scripts/extract-messages.mjs';
+import {compactMessages, shortIds} from '../scripts/esbuild-messages.mjs';
 import {translationTables} from '../scripts/esbuild-translations.mjs';
 
 const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
@@ -151,7 +153,7 @@ function argumentsOf(elements, onPlural = () => {}) {
 
 // A module bundled as build.mjs does it, with the translation tables through its plugin.
 mkdirSync(path.join(webappDir, 'node_modules', '.cache'), {recursive: true});
-async function bundled(entry) {
+async function bundled(entry, plugins = [translationTables]) {
     const work = mkdtempSync(path.join(webappDir, 'node_modules', '.cache', 'ir-catalog-'));
     try {
         await build({
@@ -160,7 +162,7 @@ async function bundled(entry) {
             bundle: true,
             format: 'esm',
             platform: 'node',
-            plugins: [translationTables],
+            plugins,
             logLevel: 'error',
         });
         return await import(pathToFileURL(path.join(work, 'out.mjs')).href);
@@ -203,4 +205,24 @@ test('translationsFor gives French for fr and its regional variants, English oth
     assert.equal(translationsFor('fr')['incident-response.rhs.startIncident'], 'Déclarer un incident');
     assert.equal(translationsFor('de')['incident-response.rhs.startIncident'], 'Start incident');
     assert.notEqual(translationsFor('fr-CA')['incident-response.rhs.startIncident'], 'Start incident');
+});
+
+test('the shipped bundle keys every message by its short id, with the same text in every table', async () => {
+    const prefix = pluginIdPrefix();
+    const short = shortIds(english, prefix);
+    assert.equal(short.size, Object.keys(english).length);
+    assert.equal(new Set(short.values()).size, short.size, 'short ids are unique');
+    const compact = await bundled(path.join(translationsDir, 'index.ts'), [compactMessages]);
+    for (const [locale, table] of [['en', english], ...Object.entries(translations)]) {
+        const shipped = compact.translationsFor(locale);
+        assert.equal(Object.keys(shipped).length, Object.keys(table).length, locale);
+        for (const [id, message] of Object.entries(table)) {
+            assert.equal(shipped[prefix + short.get(id.slice(prefix.length))], message, `${locale}: ${id}`);
+        }
+    }
+    // The calls are renamed the same way, and their defaults emptied (src/i18n.ts reads en.json).
+    const [id, message] = Object.entries(english)[7];
+    const bare = id.slice(prefix.length);
+    const call = `t(\n  '${bare}',\n  ${JSON.stringify(message)}, {n: 1})`;
+    assert.equal(rewriteCalls(call, (x) => short.get(x)), `t("${short.get(bare)}", '', {n: 1})`);
 });

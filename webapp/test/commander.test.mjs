@@ -396,6 +396,15 @@ for (const react of REACT_VERSIONS) {
             await until(async () => (await get(incQ.id)).reminders_off === true, 'reminders off');
             await reminders.getByRole('button', {name: 'Turn on'}).click();
             await until(async () => (await get(incQ.id)).reminders_off !== true, 'reminders on');
+            // At P1 (every 30 min by default) the plan line says when the next update is due,
+            // how often the reminder repeats and when it escalates, as GET .../reminders does.
+            const raised = await api('alice', 'POST', `/incidents/${incQ.id}/severity`, {severity: 'P1'});
+            assert.equal(raised.status, 200, JSON.stringify(raised.data));
+            const plan = rhs().getByRole('note', {name: 'Reminder plan'});
+            await plan.filter({hasText: /^Next update due .+ · repeats every 25 min · escalates .+$/}).waitFor();
+            const served = (await api('alice', 'GET', `/incidents/${incQ.id}/reminders`)).data;
+            assert.equal(served.state, 'snoozed', 'turning reminders back on keeps the hour snoozed above');
+            assert.equal(served.escalates_at - served.next_due_at, 50 * 60_000, 'two repeats of 25 minutes');
 
             // Times in the browser's local time, to the minute (what a datetime-local input holds).
             const minute = (ms) => Math.floor(ms / 60_000) * 60_000;

@@ -357,6 +357,9 @@ for (const react of REACT_VERSIONS) {
             await form.getByRole('textbox', {name: 'Keywords'}).fill('database down, Replication lag ');
             await form.getByRole('textbox', {name: 'Channel name template'}).fill('db-{number}-{name}');
             await form.getByRole('checkbox', {name: 'Private channel'}).check();
+            const sidebar = form.getByRole('textbox', {name: 'Sidebar category'});
+            assert.equal(await sidebar.getAttribute('maxlength'), '22');
+            await sidebar.fill(' Incidents ');
             await form.getByRole('group', {name: 'Default commander'}).getByRole('button', {name: 'Choose'}).click();
             const commander = form.getByRole('combobox', {name: 'Default commander'});
             await commander.fill('bob');
@@ -366,6 +369,17 @@ for (const react of REACT_VERSIONS) {
             await form.getByRole('searchbox', {name: 'Add an announcement channel'}).fill('ann');
             await form.getByRole('button', {name: 'Add ~Announcements'}).click();
             await form.getByRole('group', {name: 'Announce new incidents in'}).getByText('~Announcements').waitFor();
+            // Issue 17's conduct: welcome, update template, the suggested retrospective outline, people and groups.
+            await form.getByRole('textbox', {name: 'Welcome message'}).fill('Read the failover runbook first.');
+            await form.getByRole('textbox', {name: 'Status update template'}).fill('Impact:\nNext:');
+            assert.match(await form.getByRole('textbox', {name: 'Retrospective outline'}).inputValue(), /^### Root cause\n/);
+            await form.getByRole('group', {name: 'Add to the incident channel'}).getByRole('button', {name: 'Add a person'}).click();
+            const invitee = form.getByRole('combobox', {name: 'Person to add'});
+            await invitee.fill('bob');
+            await page.getByRole('option', {name: /@bob/}).waitFor();
+            await invitee.press('Enter');
+            await form.getByRole('group', {name: 'Add to the incident channel'}).getByText('@bob').waitFor();
+            await form.getByRole('textbox', {name: 'User groups to add'}).fill('dba, @SRE');
 
             await form.getByRole('textbox', {name: 'Section 1 title'}).fill('Failover');
             await form.getByRole('textbox', {name: 'Failover: item 1'}).fill('Point the app at the new primary');
@@ -374,6 +388,7 @@ for (const react of REACT_VERSIONS) {
             await form.getByRole('button', {name: 'Move Promote the replica up'}).click();
             assert.equal(await form.getByRole('textbox', {name: 'Failover: item 1'}).inputValue(), 'Promote the replica');
             await form.getByRole('textbox', {name: 'Slash command for Promote the replica'}).fill('/dbctl promote');
+            await form.getByRole('spinbutton', {name: 'Minutes after the start Promote the replica is due'}).fill('15');
             await form.getByRole('button', {name: 'Default assignee for Point the app at the new primary'}).click();
             const assignee = form.getByRole('combobox', {name: 'Default assignee for Point the app at the new primary'});
             await assignee.fill('ali');
@@ -394,18 +409,29 @@ for (const react of REACT_VERSIONS) {
             assert.deepEqual(saved.keywords, ['database down', 'replication lag']);
             assert.equal(saved.channel_name_template, 'db-{number}-{name}');
             assert.equal(saved.private_channel, true);
+            assert.equal(saved.sidebar_category, 'Incidents');
             assert.equal(saved.default_commander_id, seed.users.bob.id);
             assert.deepEqual(saved.announcement_channel_ids, [channels[0].id]);
+            assert.equal(saved.welcome_message, 'Read the failover runbook first.');
+            assert.equal(saved.update_template, 'Impact:\nNext:');
+            assert.match(saved.retrospective_template, /^### Root cause/);
+            assert.deepEqual(saved.invited_user_ids, [seed.users.bob.id]);
+            assert.deepEqual(saved.invited_groups, ['dba', 'sre']);
             assert.deepEqual(saved.checklists.map((c) => [c.title, c.items.map((i) => [i.title, i.command, i.default_assignee_id])]), [
                 ['Failover', [['Promote the replica', '/dbctl promote', null], ['Point the app at the new primary', null, seed.users.alice.id]]],
                 ['Follow-up', [['Write the review', null, null]]],
             ]);
+            assert.deepEqual(saved.checklists[0].items.map((i) => i.due_after_minutes ?? null), [15, null]);
 
             // What the editor saved is what an incident starts with.
             const started = await api('alice', 'POST', '/incidents', {team_id: seed.team_id, name: 'Primary lost', playbook_id: saved.id});
             assert.equal(started.status, 201, JSON.stringify(started.data));
             assert.equal(started.data.commander_id, seed.users.bob.id);
             assert.deepEqual(started.data.checklists.map((c) => c.title), ['Failover', 'Follow-up']);
+            // The item due 15 minutes after the start is due then.
+            const promote = started.data.checklists[0].items[0];
+            assert.equal(promote.due_at, started.data.created_at + 15 * 60_000);
+            assert.equal(started.data.update_template, 'Impact:\nNext:');
             await command('alice', '/incident end', started.data.channel_id);
         });
 
@@ -449,6 +475,16 @@ for (const react of REACT_VERSIONS) {
             const confirm = page.getByRole('group', {name: 'Confirm deleting “Database failover”'});
             await confirm.getByRole('button', {name: 'Cancel'}).click();
             assert.equal((await playbookNamed('Database failover')).length, 2);
+            await copies.nth(1).getByRole('button', {name: 'Delete “Database failover”'}).click();
+            await confirm.getByRole('button', {name: 'Delete'}).click();
+            await page.getByRole('status').filter({hasText: 'Deleted “Database failover”.'}).waitFor();
+            assert.equal((await playbookNamed('Database failover')).length, 1);
+            // Deleted is archived (issue 17): listed apart, and restorable.
+            const archivedList = page.getByRole('region', {name: 'Archived playbooks'});
+            await archivedList.getByRole('button', {name: 'Restore “Database failover”'}).click();
+            await page.getByRole('status').filter({hasText: 'Restored “Database failover”.'}).waitFor();
+            assert.equal((await playbookNamed('Database failover')).length, 2);
+            await archivedList.waitFor({state: 'detached'});
             await copies.nth(1).getByRole('button', {name: 'Delete “Database failover”'}).click();
             await confirm.getByRole('button', {name: 'Delete'}).click();
             await page.getByRole('status').filter({hasText: 'Deleted “Database failover”.'}).waitFor();
@@ -545,6 +581,158 @@ for (const react of REACT_VERSIONS) {
             await setTheme(THEMES.onyx);
             await shot('reports-page-dark');
             await setTheme(THEMES.denim);
+        });
+
+        test('filters: severity, status, playbook and a custom field; the detail shows the fields; all teams for a system admin', async () => {
+            const pb = await api('alice', 'POST', '/playbooks', {team_id: seed.team_id, title: 'Customer outage',
+                fields: [{name: 'Region', kind: 'select', options: ['EU', 'US']}, {name: 'Ticket', kind: 'link'}]});
+            assert.equal(pb.status, 201, JSON.stringify(pb.data));
+            const started = await api('alice', 'POST', '/incidents', {team_id: seed.team_id, name: 'Payments failing in the EU',
+                playbook_id: pb.data.id, severity: 'P1', fields: {Region: 'EU', Ticket: 'https://tracker.example/T-7'}});
+            assert.equal(started.status, 201, JSON.stringify(started.data));
+            await open();
+            await page.getByRole('combobox', {name: 'State'}).selectOption('all');
+            const severity = page.getByRole('combobox', {name: 'Severity'});
+            await until(async () => (await severity.locator('option').allInnerTexts()).includes('P1'), 'the severities are offered');
+            await severity.selectOption('P1');
+            await expectRows(['Payments failing in the EU'], 'severity P1');
+            await severity.selectOption('');
+            const field = page.getByRole('searchbox', {name: 'Field'});
+            await field.fill('region=eu');
+            await expectRows(['Payments failing in the EU'], 'Region=EU, any case');
+            await field.fill('Region=US');
+            await page.getByText('No incidents match these filters.').waitFor();
+            await field.fill('');
+            const playbook = page.getByRole('combobox', {name: 'Playbook'});
+            await until(async () => (await playbook.locator('option').allInnerTexts()).includes('Customer outage'), 'the playbooks are offered');
+            await playbook.selectOption({label: 'Customer outage'});
+            await expectRows(['Payments failing in the EU'], 'by playbook');
+            await playbook.selectOption('');
+            await page.getByRole('combobox', {name: 'Status'}).selectOption('Resolved');
+            await until(async () => {
+                const names = await rowNames();
+                return names.includes('Database down') && !names.includes('Payments failing in the EU');
+            }, 'Resolved lists the ended incident, not the active one');
+            await page.getByRole('combobox', {name: 'Status'}).selectOption('');
+            await shot('incidents-page-filters-light');
+
+            await rowButton('Payments failing in the EU').click();
+            const detail = page.getByRole('region', {name: 'Incident detail'});
+            await detail.getByRole('link', {name: 'https://tracker.example/T-7'}).waitFor();
+            assert.match((await detail.locator('dl').first().innerText()).replace(/\s+/g, ' '), /Region EU Ticket https:\/\/tracker\.example\/T-7/);
+
+            // The reports page's table of every team: for a system admin only.
+            await openAs(page, host, 'sysadmin', pagePath('reports'), pageErrors);
+            const allTeams = page.getByRole('region', {name: 'All teams'});
+            await allTeams.waitFor();
+            const cells = await allTeams.locator('tbody tr').first().locator('th, td').allInnerTexts();
+            assert.equal(cells.length, 5, JSON.stringify(cells));
+            assert.ok(cells[0].trim() !== '' && Number(cells[1]) >= 4 && Number(cells[2]) >= 1, JSON.stringify(cells));
+            await shot('reports-page-all-teams-light');
+            await openPage('reports');
+            await page.getByRole('region', {name: 'By period'}).waitFor();
+            assert.equal(await page.getByRole('region', {name: 'All teams'}).count(), 0, 'alice is not a system admin');
+        });
+
+        test('delete: only admins see Delete…; the confirmation deletes and archives the channel', async () => {
+            await command('alice', '/incident start Drill by mistake');
+            const list = await api('alice', 'GET', `/incidents?team_id=${seed.team_id}&state=all`);
+            const drill = list.data.items.find((i) => i.name === 'Drill by mistake');
+            await open('?state=all');
+            await rowButton('Drill by mistake').click();
+            const detail = page.getByRole('region', {name: 'Incident detail'});
+            await detail.getByRole('heading', {name: /Drill by mistake/}).waitFor();
+            assert.equal(await detail.getByRole('button', {name: 'Delete…'}).count(), 0, 'alice is no admin');
+
+            await openAs(page, host, 'sysadmin', pagePath('incidents') + '?state=all', pageErrors);
+            await rowButton('Drill by mistake').click();
+            await detail.getByRole('button', {name: 'Delete…'}).click();
+            const dialog = page.getByRole('dialog', {name: `Delete ${drill.reference}?`});
+            await dialog.getByText(/goes for good/).waitFor();
+            await dialog.getByRole('checkbox', {name: /Also archive its channel/}).check();
+            await shot('delete-dialog');
+            await dialog.getByRole('button', {name: 'Delete incident'}).click();
+            await dialog.waitFor({state: 'detached'});
+            await until(async () => (await api('sysadmin', 'GET', `/incidents/${drill.id}`)).status === 404, 'the incident is gone');
+            await until(async () => !(await rowNames()).includes('Drill by mistake'), 'its row is gone');
+        });
+
+        test('reports page: the paging settings card, for team and system admins only, keys write-only', async () => {
+            await openPage('reports');
+            await page.getByRole('heading', {name: 'Reports', level: 1}).waitFor();
+            await page.getByRole('region', {name: 'Open follow-up actions'}).waitFor();
+            assert.equal(await page.getByRole('region', {name: 'Paging and status page'}).count(), 0, 'alice is no admin');
+
+            await openAs(page, host, 'sysadmin', pagePath('reports'), pageErrors);
+            await setTheme(THEMES.denim);
+            const card = page.getByRole('region', {name: 'Paging and status page'});
+            await card.waitFor();
+            await card.getByRole('button', {name: 'Add a service'}).click();
+            await card.getByRole('textbox', {name: 'Service name'}).fill('db');
+            await card.getByRole('combobox', {name: 'Provider'}).selectOption('opsgenie');
+            await card.getByLabel('Key', {exact: true}).first().fill('og-key-for-the-chromium-test-1234');
+            await card.getByRole('textbox', {name: 'Page on declare at (e.g. P1, P2)'}).fill('P1');
+            await card.getByRole('textbox', {name: 'Page id (empty: none)'}).fill('chromiumpage');
+            await card.getByLabel('Key', {exact: true}).last().fill('sp-key-for-the-chromium-test-5678');
+            await card.getByRole('button', {name: 'Save paging settings'}).click();
+            await card.getByRole('status').filter({hasText: 'Saved.'}).waitFor();
+            // The keys are gone from the form; it says one is set, and its last four.
+            await card.getByLabel('Key set (…1234); leave empty to keep it').waitFor();
+            await card.getByLabel('Key set (…5678); leave empty to keep it').waitFor();
+            assert.equal(await card.getByLabel('Key set (…1234); leave empty to keep it').inputValue(), '');
+            const saved = await api('sysadmin', 'GET', `/paging?team_id=${seed.team_id}`);
+            assert.equal(saved.status, 200);
+            assert.deepEqual(saved.data.services, [{name: 'db', provider: 'opsgenie', page_on: ['P1'], key: {configured: true, last4: '1234'}}]);
+            assert.ok(!JSON.stringify(saved.data).includes('chromium-test'), 'no key in the answer');
+            // A refusal is shown in the server's words and changes nothing.
+            await card.getByRole('textbox', {name: 'Service name'}).fill('not a name');
+            await card.getByRole('button', {name: 'Save paging settings'}).click();
+            await card.getByRole('alert').filter({hasText: /service name "not a name" must be/}).waitFor();
+            assert.deepEqual((await api('sysadmin', 'GET', `/paging?team_id=${seed.team_id}`)).data, saved.data);
+            await shot('reports-page-paging');
+            await openPage('reports');
+        });
+
+        test('reports page: the team\'s own severities, statuses and roles, for its admins; the filters follow them', async () => {
+            await openPage('reports');
+            await page.getByRole('region', {name: 'Open follow-up actions'}).waitFor();
+            assert.equal(await page.getByRole('region', {name: 'Severities, statuses and roles'}).count(), 0, 'alice is no admin');
+
+            await openAs(page, host, 'sysadmin', pagePath('reports'), pageErrors);
+            await setTheme(THEMES.denim);
+            const card = page.getByRole('region', {name: 'Severities, statuses and roles'});
+            const severities = card.getByRole('textbox', {name: 'Severities (worst first)'});
+            // An empty list is the server's, shown as the placeholder.
+            assert.equal(await severities.inputValue(), '');
+            assert.match(await severities.getAttribute('placeholder'), /^P1: Critical\./);
+            assert.equal(await card.getByRole('button', {name: 'Use server defaults'}).count(), 0, 'nothing to reset yet');
+            await severities.fill('SEV1: all hands\nSEV2: degraded');
+            await card.getByRole('button', {name: 'Save', exact: true}).click();
+            await card.getByRole('status').filter({hasText: 'Saved.'}).waitFor();
+            const saved = await api('sysadmin', 'GET', `/conduct?team_id=${seed.team_id}`);
+            assert.equal(saved.data.source, 'team');
+            assert.deepEqual(saved.data.severities.map((l) => l.name), ['SEV1', 'SEV2']);
+            assert.equal(saved.data.statuses.length, 4, 'statuses stay the server\'s');
+            // A refusal is shown in the parser's words and changes nothing.
+            await card.getByRole('textbox', {name: 'Statuses, the last resolves'}).fill('Only one');
+            await card.getByRole('button', {name: 'Save', exact: true}).click();
+            await card.getByRole('alert').filter({hasText: /statuses: list at least two/}).waitFor();
+            assert.deepEqual((await api('sysadmin', 'GET', `/conduct?team_id=${seed.team_id}`)).data, saved.data);
+            await card.getByRole('textbox', {name: 'Statuses, the last resolves'}).fill('');
+            await shot('reports-page-team-conduct');
+
+            // The incidents page's severity filter offers the team's list.
+            await openPage('incidents');
+            const filter = page.getByRole('combobox', {name: 'Severity'}).first();
+            await until(async () => (await filter.locator('option').allInnerTexts()).includes('SEV1'), 'the team\'s severities in the filter');
+            assert.ok(!(await filter.locator('option').allInnerTexts()).includes('P1'));
+
+            await openAs(page, host, 'sysadmin', pagePath('reports'), pageErrors);
+            await card.getByRole('button', {name: 'Use server defaults'}).click();
+            await card.getByRole('status').filter({hasText: 'Saved.'}).waitFor();
+            assert.equal(await severities.inputValue(), '');
+            assert.equal((await api('sysadmin', 'GET', `/conduct?team_id=${seed.team_id}`)).data.source, 'server');
+            await openPage('reports');
         });
 
         test('no page errors or console errors', () => {

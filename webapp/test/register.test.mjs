@@ -7,6 +7,8 @@ import {after, before, describe, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {existsSync, readFileSync} from 'node:fs';
 
+import {englishFile} from '../scripts/extract-messages.mjs';
+import {shortIds} from '../scripts/esbuild-messages.mjs';
 import {PLUGIN_ID, distMain, launchChromium, skipReason, stopHarness} from '../test-support/devserver.mjs';
 import {REACT_VERSIONS} from '../test-support/faithful/build.mjs';
 import {openAs, startFaithfulHost, waitMounted} from '../test-support/faithful/harness.mjs';
@@ -81,9 +83,11 @@ for (const react of REACT_VERSIONS) {
 
         test('initialize registers translations, the App Bar item, the RHS, three team routes and both post menu items', async () => {
             assert.deepEqual(await page.evaluate(() => window.__host.unmodelledReads), []);
-            // Translations: the host asks the plugin's source for the user's locale.
-            const table = await page.evaluate((id) => window.__host.intl.messages[`${id}.rhs.title`], PLUGIN_ID);
-            assert.equal(typeof table, 'string');
+            // Translations: the host asks the plugin's source for the user's locale. The bundle
+            // keys messages by short ids (scripts/esbuild-messages.mjs).
+            const rhsTitle = shortIds(JSON.parse(readFileSync(englishFile, 'utf8'))).get('rhs.title');
+            const table = await page.evaluate((key) => window.__host.intl.messages[key], `${PLUGIN_ID}.${rhsTitle}`);
+            assert.equal(table, 'Incidents');
             assert.deepEqual(await components('AppBar'), [{pluginId: PLUGIN_ID, text: null, route: null,
                 iconUrl: (await components('AppBar'))[0].iconUrl, tooltip: 'Incident Response', title: null}]);
             assert.match((await components('AppBar'))[0].iconUrl, /^data:image\/svg\+xml,/);

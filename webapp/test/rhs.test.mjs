@@ -215,6 +215,7 @@ for (const react of REACT_VERSIONS) {
             await form.getByRole('combobox', {name: 'Status'}).selectOption('Monitoring');
             await form.getByRole('textbox', {name: 'Impact'}).fill('Reads slow for 10% of users');
             await form.getByRole('textbox', {name: 'Update'}).fill('Failed over to the replica; watching latency.');
+            assert.equal(await form.getByRole('checkbox', {name: /public status page/}).count(), 0, 'the team has no status page');
             await shot('rhs-update-form-light');
             await form.getByRole('button', {name: 'Post update'}).click();
             await form.waitFor({state: 'detached'});
@@ -228,13 +229,32 @@ for (const react of REACT_VERSIONS) {
             assert.match(await text(region.getByRole('listitem').filter({hasText: 'Technical lead'})), /Technical lead.*@bob/);
             await shot('rhs-conduct-light');
 
+            // A team with a status page (issue 17): the form offers to mirror the update there.
+            const paging = await api('sysadmin', 'PUT', `/paging?team_id=${seed.team_id}`, {services: [], statuspage: {page_id: 'rhspage', key: 'rhs-statuspage-key-0000'}});
+            assert.equal(paging.status, 200, JSON.stringify(paging.data));
             // A refusal in words: posting an empty update.
             await panel.getByRole('button', {name: 'Post update'}).click();
+            await form.getByRole('checkbox', {name: 'Also post it on the team\'s public status page'}).waitFor();
             await form.getByRole('button', {name: 'Post update'}).click();
             await region.getByRole('alert').filter({hasText: 'write what has happened and what is next'}).waitFor();
             await form.getByRole('button', {name: 'Cancel'}).click();
             assert.equal((await api('alice', 'GET', `/incidents/${incA.id}`)).data.updates.length, after.updates.length);
             await region.getByRole('button', {name: 'Dismiss'}).click();
+
+            // Pause with a reason, then resume (issue 17).
+            const pause = panel.getByRole('group', {name: 'Pause'});
+            assert.equal(await pause.getByRole('button', {name: 'Pause'}).isDisabled(), true, 'no pause without a reason');
+            await pause.getByRole('textbox', {name: 'Why pause it?'}).fill('Waiting for the storage vendor');
+            await pause.getByRole('button', {name: 'Pause'}).click();
+            await pause.getByText(/^Paused since .*: Waiting for the storage vendor$/).waitFor();
+            const paused = (await api('alice', 'GET', `/incidents/${incA.id}`)).data;
+            assert.equal(paused.paused?.reason, 'Waiting for the storage vendor');
+            await shot('rhs-paused-light');
+            await pause.getByRole('button', {name: 'Resume'}).click();
+            await pause.getByRole('textbox', {name: 'Why pause it?'}).waitFor();
+            const resumed = (await api('alice', 'GET', `/incidents/${incA.id}`)).data;
+            assert.equal(resumed.paused, null);
+            assert.ok(resumed.paused_ms >= 0);
         });
 
         test('end the incident with confirmation', async () => {
@@ -392,15 +412,43 @@ for (const react of REACT_VERSIONS) {
             await box.waitFor({state: 'detached'});
             await rebuild.getByText('Assigned to @sysadmin').waitFor();
             let now = (await api('alice', 'GET', `/incidents/${inc.id}`)).data;
-            assert.equal(item(now, 'Rebuild the search index').assignee_id, seed.users.sysadmin.id);
+            assert.deepEqual(item(now, 'Rebuild the search index').assignee_ids, [seed.users.sysadmin.id]);
+
+            // A second person on the same item (issue 17: several assignees).
+            await toggle.click();
+            await region.getByRole('group', {name: 'Actions for Rebuild the search index'}).getByRole('button', {name: 'Add an assignee…'}).click();
+            const more = region.getByRole('combobox', {name: 'Assign “Rebuild the search index” to'});
+            await more.fill('bo');
+            await region.getByRole('option', {name: '@bob'}).click();
+            await more.waitFor({state: 'detached'});
+            await rebuild.getByText('Assigned to @sysadmin, @bob').waitFor();
+            now = (await api('alice', 'GET', `/incidents/${inc.id}`)).data;
+            assert.deepEqual(item(now, 'Rebuild the search index').assignee_ids, [seed.users.sysadmin.id, seed.users.bob.id]);
             await shot('rhs-assigned-light');
 
-            // Unassign.
+            // A due time, typed in the viewer's own time; one in the past makes the item overdue.
             await toggle.click();
-            await region.getByRole('button', {name: 'Unassign'}).click();
-            await until(async () => !(await text(rebuild)).includes('Assigned to'), 'the assignee stayed on screen');
+            await region.getByRole('button', {name: 'Set a due time…'}).click();
+            await region.getByLabel('Due “Rebuild the search index” at').fill('2020-01-02T03:04');
+            await region.getByRole('button', {name: 'Save'}).click();
+            await rebuild.getByText('Overdue').waitFor();
             now = (await api('alice', 'GET', `/incidents/${inc.id}`)).data;
-            assert.equal(item(now, 'Rebuild the search index').assignee_id, null);
+            assert.equal(item(now, 'Rebuild the search index').due_at, await page.evaluate(() => new Date('2020-01-02T03:04').getTime()));
+            await until(async () => (await toggle.isEnabled()), 'the actions button stayed disabled');
+            await toggle.click();
+            await region.getByRole('button', {name: 'Change the due time…'}).click();
+            await region.getByRole('button', {name: 'No due time'}).click();
+            await until(async () => !(await text(rebuild)).includes('Overdue'), 'the overdue tag stayed on screen');
+            now = (await api('alice', 'GET', `/incidents/${inc.id}`)).data;
+            assert.equal(item(now, 'Rebuild the search index').due_at, null);
+
+            // Unassign everyone.
+            await until(async () => (await toggle.isEnabled()), 'the actions button stayed disabled');
+            await toggle.click();
+            await region.getByRole('button', {name: 'Unassign everyone'}).click();
+            await until(async () => !(await text(rebuild)).includes('Assigned to'), 'the assignees stayed on screen');
+            now = (await api('alice', 'GET', `/incidents/${inc.id}`)).data;
+            assert.deepEqual(item(now, 'Rebuild the search index').assignee_ids, []);
 
             // Remove asks first; Escape keeps the item.
             const other = 'Tell support about stale results';
@@ -420,6 +468,49 @@ for (const react of REACT_VERSIONS) {
             now = (await api('alice', 'GET', `/incidents/${inc.id}`)).data;
             assert.equal(item(now, other), undefined);
             assert.ok(item(now, 'Rebuild the search index'));
+        });
+
+        test('your tasks: the viewer\'s open items above the list, overdue first, each opening its incident', async () => {
+            const inc = await incidentNamed('Search index lagging');
+            const added = await api('alice', 'POST', `/incidents/${inc.id}/items`, {section: 'Recovery', title: 'Check the replica lag'});
+            assert.equal(added.status, 201, JSON.stringify(added.data));
+            const patched = await api('alice', 'PATCH', `/incidents/${inc.id}/items/${added.data.item_id}`,
+                {assignee_ids: [seed.users.alice.id], due_at: Date.UTC(2020, 0, 1)});
+            assert.equal(patched.status, 200, JSON.stringify(patched.data));
+            const region = page.getByRole('region', {name: 'Incidents'});
+            if (await region.getByRole('button', {name: 'All incidents'}).count()) {
+                await region.getByRole('button', {name: 'All incidents'}).click();
+            }
+            const tasks = region.getByRole('region', {name: /^Your tasks \(\d+\)$/});
+            await tasks.waitFor();
+            const first = tasks.getByRole('button').first();
+            assert.match(await text(first), /^Check the replica lag .*Search index lagging, item \d+ Overdue$/);
+            await shot('rhs-tasks-light');
+            await first.click();
+            await region.getByRole('heading', {name: 'Search index lagging', level: 2}).waitFor();
+            await region.getByRole('checkbox', {name: 'Check the replica lag'}).waitFor();
+        });
+
+        test('an item for another severity is left out until the severity is raised', async () => {
+            const pb = await api('alice', 'POST', '/playbooks', {team_id: seed.team_id, title: 'Drills', checklists: [{title: 'Drill', items: [
+                {title: 'Say it is a drill'}, {title: 'Call the CTO', condition: {severities: ['P1']}}]}]});
+            assert.equal(pb.status, 201, JSON.stringify(pb.data));
+            const started = await api('alice', 'POST', '/incidents', {team_id: seed.team_id, name: 'Conditional drill', playbook_id: pb.data.id});
+            assert.equal(started.status, 201, JSON.stringify(started.data));
+            const region = page.getByRole('region', {name: 'Incidents'});
+            if (await region.getByRole('button', {name: 'All incidents'}).count()) {
+                await region.getByRole('button', {name: 'All incidents'}).click();
+            }
+            await region.getByRole('button', {name: /Conditional drill/}).first().click();
+            await region.getByRole('heading', {name: 'Conditional drill', level: 2}).waitFor();
+            await region.getByRole('checkbox', {name: 'Say it is a drill'}).waitFor();
+            assert.equal(await region.getByRole('checkbox', {name: 'Call the CTO'}).count(), 0);
+            await region.getByText('1 item does not apply to this incident now.').waitFor();
+            assert.equal(await region.getByRole('button', {name: /^Drill \d/}).innerText(), 'Drill\n0/1');
+            const raised = await api('alice', 'POST', `/incidents/${started.data.id}/severity`, {severity: 'P1'});
+            assert.equal(raised.status, 200, JSON.stringify(raised.data));
+            await region.getByRole('checkbox', {name: 'Call the CTO'}).waitFor();
+            assert.equal(await region.getByRole('button', {name: /^Drill \d/}).innerText(), 'Drill\n0/2');
         });
 
         test('a refused commander change is shown in the server\'s words', async () => {
@@ -489,6 +580,87 @@ for (const react of REACT_VERSIONS) {
             assert.equal(started.summary, '401s on /login tripled since 09:40.');
             assert.ok(started.checklists.length > 0);
             await shot('rhs-started-light');
+        });
+
+        test('custom fields: set in the start form, shown and edited in the detail', async () => {
+            const created = await api('alice', 'POST', '/playbooks', {team_id: seed.team_id, title: 'Customer outage', fields: [
+                {name: 'Region', kind: 'select', options: ['EU', 'US']},
+                {name: 'Ticket', kind: 'link'},
+                {name: 'Owner', kind: 'user'},
+            ]});
+            assert.equal(created.status, 201, JSON.stringify(created.data));
+            const region = page.getByRole('region', {name: 'Incidents'});
+            await region.getByRole('button', {name: 'All incidents'}).click();
+            await region.getByRole('button', {name: 'Start incident'}).click();
+            const dialog = page.getByRole('dialog', {name: 'Start an incident'});
+            await dialog.waitFor();
+            const playbook = dialog.getByRole('combobox', {name: 'Playbook'});
+            await until(async () => (await playbook.locator('option').allInnerTexts()).includes('Customer outage'), 'the new playbook is offered');
+            await playbook.selectOption({label: 'Customer outage'});
+            // The chosen playbook's fields appear in the form, each kind as its input.
+            const regionField = dialog.getByRole('combobox', {name: 'Region'});
+            await regionField.waitFor();
+            assert.deepEqual(await regionField.locator('option').allInnerTexts(), ['—', 'EU', 'US']);
+            await regionField.selectOption('EU');
+            await dialog.getByRole('textbox', {name: 'Owner'}).fill('@bob');
+            await dialog.getByRole('textbox', {name: 'Name', exact: true}).fill('Checkout down in Frankfurt');
+            await shot('start-modal-fields-light');
+            await dialog.getByRole('button', {name: 'Start incident'}).click();
+            await dialog.waitFor({state: 'detached'});
+            await region.getByRole('heading', {name: 'Checkout down in Frankfurt', level: 2}).waitFor();
+            const started = await incidentNamed('Checkout down in Frankfurt');
+            const value = (inc, name) => inc.fields.find((f) => f.name === name).value;
+            assert.equal(value(started, 'Region'), 'EU');
+            assert.equal(value(started, 'Owner'), seed.users.bob.id);
+
+            // The detail shows them: a person by name, an empty one as not set.
+            const fields = region.getByRole('region', {name: 'Fields'});
+            await fields.getByText('@bob').waitFor();
+            assert.match((await fields.locator('dl').innerText()).replace(/\s+/g, ' '), /Region EU Ticket Not set Owner @bob/);
+            await fields.getByRole('button', {name: `Edit the fields of ${started.reference}`}).click();
+            await fields.getByRole('textbox', {name: 'Ticket'}).fill('https://tracker.example/T-42');
+            await fields.getByRole('combobox', {name: 'Region'}).selectOption('');
+            await fields.getByRole('button', {name: 'Save'}).click();
+            const link = fields.getByRole('link', {name: 'https://tracker.example/T-42'});
+            await link.waitFor();
+            assert.equal(await link.getAttribute('target'), '_blank');
+            const after = (await api('alice', 'GET', `/incidents/${started.id}`)).data;
+            assert.equal(value(after, 'Ticket'), 'https://tracker.example/T-42');
+            assert.equal(value(after, 'Region'), null);
+            assert.deepEqual(after.timeline.filter((e) => e.kind.type === 'field_set').map((e) => e.kind.name).sort(), ['Region', 'Ticket']);
+            await shot('rhs-fields-light');
+
+            // A value the server refuses is shown in its words, and the form stays open.
+            await fields.getByRole('button', {name: `Edit the fields of ${started.reference}`}).click();
+            await fields.getByRole('textbox', {name: 'Ticket'}).fill('ftp://tracker.example');
+            await fields.getByRole('button', {name: 'Save'}).click();
+            const alert = region.getByRole('alert').filter({hasText: 'http://'});
+            await alert.waitFor();
+            await fields.getByRole('button', {name: 'Cancel'}).click();
+            await alert.getByRole('button', {name: 'Dismiss'}).click();
+        });
+
+        test('the start form: the playbook\'s announcement channels are ticked, and one can be unticked', async () => {
+            const created = await api('alice', 'POST', '/playbooks',
+                {team_id: seed.team_id, title: 'Announced', announcement_channel_ids: [seed.town_square_id], checklists: []});
+            assert.equal(created.status, 201, JSON.stringify(created.data));
+            const region = page.getByRole('region', {name: 'Incidents'});
+            await region.getByRole('button', {name: 'All incidents'}).click();
+            await region.getByRole('button', {name: 'Start incident'}).click();
+            const dialog = page.getByRole('dialog', {name: 'Start an incident'});
+            await dialog.waitFor();
+            const playbook = dialog.getByRole('combobox', {name: 'Playbook'});
+            await until(async () => (await playbook.inputValue()) !== '', 'the playbooks did not load');
+            await playbook.selectOption({label: 'Announced'});
+            const town = dialog.getByRole('group', {name: 'Announce in'}).getByRole('checkbox');
+            assert.equal(await town.isChecked(), true);
+            await town.uncheck();
+            await dialog.getByRole('textbox', {name: 'Name', exact: true}).fill('Quiet start');
+            await dialog.getByRole('button', {name: 'Start incident'}).click();
+            await dialog.waitFor({state: 'detached'});
+            const started = (await api('alice', 'GET', `/incidents/${(await incidentNamed('Quiet start')).id}`)).data;
+            assert.deepEqual(started.announcement_channel_ids, []);
+            await command('alice', '/incident end', started.channel_id);
         });
 
         test('the channel menu opens the same form; Escape closes it', async () => {
@@ -574,6 +746,24 @@ for (const react of REACT_VERSIONS) {
             await dialog.waitFor({state: 'detached'});
             const after2 = (await api('alice', 'GET', `/incidents/${target.id}`)).data;
             assert.equal(after2.timeline.length, after1.timeline.length);
+        });
+
+        test('a team\'s own severities: the detail offers them and still shows the one the incident held before', async () => {
+            const started = await api('alice', 'POST', '/incidents', {team_id: seed.team_id, name: 'Before the team lists'});
+            assert.equal(started.status, 201, JSON.stringify(started.data));
+            const lists = await api('sysadmin', 'PUT', `/conduct?team_id=${seed.team_id}`, {severities: 'SEV1: all hands\nSEV2: degraded'});
+            assert.equal(lists.status, 200, JSON.stringify(lists.data));
+            // A fresh load: the lists are read once per page.
+            await openAs(page, host, 'alice', `/${seed.team_name}/channels/town-square`, pageErrors);
+            await appBarIcon().click();
+            const region = page.getByRole('region', {name: 'Incidents'});
+            await region.getByRole('button', {name: /Before the team lists/}).click();
+            const severity = region.getByRole('region', {name: 'Severity, status and roles'}).getByRole('combobox', {name: 'Severity'});
+            await until(async () => (await severity.inputValue()) === 'P4', 'the held severity still shows');
+            assert.deepEqual(await severity.locator('option').allInnerTexts(), ['SEV1', 'SEV2', 'P4']);
+            await severity.selectOption('SEV1');
+            await until(async () => (await api('alice', 'GET', `/incidents/${started.data.id}`)).data.severity === 'SEV1', 'the server has SEV1');
+            assert.equal((await api('sysadmin', 'PUT', `/conduct?team_id=${seed.team_id}`, {})).data.source, 'server');
         });
 
         test('no page errors or console errors', () => {

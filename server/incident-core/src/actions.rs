@@ -136,13 +136,16 @@ pub const MIN_DUE_AT_MS: i64 = 946_684_800_000;
 pub const MAX_DUE_AHEAD_MS: i64 = 10 * 366 * 86_400_000;
 
 /// A due day as given, if it is a real day between 2000 and ten years from now.
+/// Whether a due time (if any) lies between 2000-01-01 and ten years from now.
+pub(crate) fn due_bounds_ok(due_at: Option<i64>, now_ms: i64) -> bool {
+    due_at.is_none_or(|due| (MIN_DUE_AT_MS..=now_ms.saturating_add(MAX_DUE_AHEAD_MS)).contains(&due))
+}
+
 pub fn checked_due_at(due_at: Option<i64>, now_ms: i64) -> Result<Option<i64>, DomainError> {
     match due_at {
-        Some(due) if !(MIN_DUE_AT_MS..=now_ms.saturating_add(MAX_DUE_AHEAD_MS)).contains(&due) => {
-            Err(DomainError::InvalidAction(
-                "the due day must be a date from 2000-01-01 to ten years from now (Unix milliseconds).".to_string(),
-            ))
-        }
+        Some(due) if !due_bounds_ok(Some(due), now_ms) => Err(DomainError::InvalidAction(
+            "the due day must be a date from 2000-01-01 to ten years from now (Unix milliseconds).".to_string(),
+        )),
         other => Ok(other),
     }
 }

@@ -47,11 +47,24 @@ pub struct ChecklistItem {
     pub description: String,
     #[serde(default)]
     pub state: ItemState,
+    /// Who is on it, in the order they were assigned: several people may share an item.
+    /// Records from before that have one `assignee_id`, read as a list of one.
+    #[serde(default, alias = "assignee_id", deserialize_with = "one_or_many")]
+    pub assignee_ids: Vec<String>,
+    /// When the item should be done (Unix ms): set by hand, or at the start from the
+    /// playbook item's `due_after_minutes`.
     #[serde(default)]
-    pub assignee_id: Option<String>,
+    pub due_at: Option<i64>,
+    /// What the person who (last) checked it gave as evidence: a link or a short note. Cleared
+    /// with the completion; earlier evidence stays on the timeline.
+    #[serde(default)]
+    pub evidence: Option<String>,
     /// A slash command the item suggests running (shown with a run button in the webapp).
     #[serde(default)]
     pub command: Option<String>,
+    /// When the item applies at all (from its playbook item); `None`: always.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<crate::conditions::ItemCondition>,
     #[serde(default)]
     pub last_changed_by: Option<String>,
     #[serde(default)]
@@ -80,8 +93,11 @@ impl ChecklistItem {
             title,
             description: String::new(),
             state: ItemState::Open,
-            assignee_id: None,
+            assignee_ids: Vec::new(),
+            due_at: None,
+            evidence: None,
             command: None,
+            condition: None,
             last_changed_by: None,
             last_changed_at: None,
             completed_at: None,
@@ -91,6 +107,34 @@ impl ChecklistItem {
             history: Vec::new(),
         }
     }
+}
+
+impl ChecklistItem {
+    /// Open with its due time passed.
+    pub fn is_overdue(&self, now_ms: i64) -> bool {
+        self.state == ItemState::Open && self.due_at.is_some_and(|due| now_ms > due)
+    }
+
+    pub fn is_assigned_to(&self, user_id: &str) -> bool {
+        self.assignee_ids.iter().any(|a| a == user_id)
+    }
+}
+
+/// Reads `null`, one id, or a list of ids (an item stored with one `assignee_id`, or with
+/// `assignee_ids`).
+fn one_or_many<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match Option::<OneOrMany>::deserialize(deserializer)? {
+        None => Vec::new(),
+        Some(OneOrMany::One(id)) if id.trim().is_empty() => Vec::new(),
+        Some(OneOrMany::One(id)) => vec![id],
+        Some(OneOrMany::Many(ids)) => ids,
+    })
 }
 
 /// One change to one item, kept on the item so "when was this last completed, and by whom"
@@ -111,6 +155,17 @@ pub enum ItemChangeKind {
     Restored,
     Assigned {
         to: Option<String>,
+    },
+    /// People added to or removed from its assignees.
+    AssigneesChanged {
+        #[serde(default)]
+        added: Vec<String>,
+        #[serde(default)]
+        removed: Vec<String>,
+    },
+    /// Its due time set (`None`: cleared).
+    DueChanged {
+        due_at: Option<i64>,
     },
     Renamed {
         from: String,
@@ -187,19 +242,28 @@ impl ChecklistProgress {
     pub fn of(sections: &[ChecklistSection]) -> Self {
         let mut progress = ChecklistProgress::default();
         for item in sections.iter().flat_map(|s| &s.items) {
-            progress.total += 1;
-            match item.state {
-                ItemState::Open => progress.open += 1,
-                ItemState::Done => progress.done += 1,
-                ItemState::Skipped => progress.skipped += 1,
-            }
+            progress.add(item);
         }
         progress
+    }
+
+    fn add(&mut self, item: &ChecklistItem) {
+        self.total += 1;
+        match item.state {
+            ItemState::Open => self.open += 1,
+            ItemState::Done => self.done += 1,
+            ItemState::Skipped => self.skipped += 1,
+        }
     }
 }
 
 /// Read-only addressing of items and sections.
 impl Incident {
+    /// How many open items are past their due time.
+    pub fn overdue_items(&self, now_ms: i64) -> usize {
+        self.checklists.iter().flat_map(|s| &s.items).filter(|i| i.is_overdue(now_ms) && self.item_applies(i)).count()
+    }
+
     /// Every item with its 1-based number and its section, in display order.
     pub fn items(&self) -> impl Iterator<Item = (usize, &ChecklistSection, &ChecklistItem)> {
         self.checklists
@@ -231,8 +295,13 @@ impl Incident {
         self.items().find(|(_, _, item)| item.id == id).map(|(number, _, _)| number)
     }
 
+    /// Counts of the items that apply now (see [`crate::conditions`]).
     pub fn progress(&self) -> ChecklistProgress {
-        ChecklistProgress::of(&self.checklists)
+        let mut progress = ChecklistProgress::default();
+        for item in self.checklists.iter().flat_map(|s| &s.items).filter(|i| self.item_applies(i)) {
+            progress.add(item);
+        }
+        progress
     }
 
     /// The section a user or client means by `key`: its id, else its 1-based number (all

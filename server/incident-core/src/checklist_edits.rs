@@ -9,16 +9,29 @@ use crate::checklist::{ChecklistItem, ChecklistSection, ItemChange, ItemChangeKi
 use crate::error::DomainError;
 use crate::ids::IdGen;
 use crate::incident::Incident;
-use crate::limits::{MAX_ITEM_TITLE_CHARS, MAX_ITEMS, MAX_NAME_CHARS, MAX_SECTIONS};
+use crate::limits::{MAX_ASSIGNEES, MAX_EVIDENCE_CHARS, MAX_ITEM_TITLE_CHARS, MAX_ITEMS, MAX_NAME_CHARS, MAX_SECTIONS};
 use crate::text;
 use crate::timeline::TimelineEventKind;
 
 impl Incident {
+    /// Where an item is, refusing one that does not apply to this incident now: it cannot be
+    /// checked, skipped or restored while it is left out.
+    fn locate_applying(&self, item: &ItemRef) -> Result<(usize, usize), DomainError> {
+        let at = self.locate(item)?;
+        let found = self.item_at(at);
+        match &found.condition {
+            Some(condition) if !self.item_applies(found) => {
+                Err(DomainError::ItemNotApplicable { item: item.clone(), condition: condition.describe() })
+            }
+            _ => Ok(at),
+        }
+    }
+
     /// Checks an open item; unchecks a done one and restores a skipped one. Returns the new state.
     pub fn toggle_item(&mut self, actor_id: &str, item: impl Into<ItemRef>, now_ms: i64) -> Result<ItemState, DomainError> {
         let item = item.into();
         self.check_mutable(actor_id)?;
-        let at = self.locate(&item)?;
+        let at = self.locate_applying(&item)?;
         let next = match self.item_at(at).state {
             ItemState::Open => ItemState::Done,
             ItemState::Done | ItemState::Skipped => ItemState::Open,
@@ -38,7 +51,7 @@ impl Incident {
     ) -> Result<(), DomainError> {
         let item = item.into();
         self.check_mutable(actor_id)?;
-        let at = self.locate(&item)?;
+        let at = self.locate_applying(&item)?;
         if self.item_at(at).state == state {
             return Err(DomainError::ItemAlreadyInState(state));
         }
@@ -105,18 +118,133 @@ impl Incident {
         self.check_mutable(actor_id)?;
         let at = self.locate(&item)?;
         let assignee_id = assignee_id.map(|id| id.trim().to_string()).filter(|id| !id.is_empty());
-        if self.item_at(at).assignee_id == assignee_id {
+        if self.item_at(at).assignee_ids == assignee_id.iter().cloned().collect::<Vec<_>>() {
             return Err(DomainError::NoChange(match assignee_id {
                 Some(_) => "the item is already assigned to that user.".to_string(),
                 None => "the item has no assignee.".to_string(),
             }));
         }
         let target = self.item_at_mut(at);
-        target.assignee_id = assignee_id.clone();
+        target.assignee_ids = assignee_id.iter().cloned().collect();
         touch(target, actor_id, now_ms, ItemChangeKind::Assigned { to: assignee_id.clone() });
         let event =
             TimelineEventKind::ItemAssigned { item_id: target.id.clone(), title: target.title.clone(), assignee: assignee_id };
         self.record(actor_id, now_ms, event);
+        Ok(())
+    }
+
+    /// Adds people to an item's assignees (`/incident assign <item> @a @b`). Those already on
+    /// it are left as they are; adding nobody new is a no-change error.
+    pub fn add_assignees(
+        &mut self,
+        actor_id: &str,
+        item: impl Into<ItemRef>,
+        user_ids: &[String],
+        now_ms: i64,
+    ) -> Result<(), DomainError> {
+        let item = item.into();
+        self.check_mutable(actor_id)?;
+        let at = self.locate(&item)?;
+        let current = &self.item_at(at).assignee_ids;
+        let mut added: Vec<String> = Vec::new();
+        for id in user_ids.iter().map(|id| id.trim()).filter(|id| !id.is_empty()) {
+            if !current.iter().any(|c| c == id) && !added.iter().any(|a| a == id) {
+                added.push(id.to_string());
+            }
+        }
+        if added.is_empty() {
+            return Err(DomainError::NoChange("everyone named is already assigned to the item.".to_string()));
+        }
+        if current.len() + added.len() > MAX_ASSIGNEES {
+            return Err(DomainError::TooManyAssignees { max: MAX_ASSIGNEES });
+        }
+        let target = self.item_at_mut(at);
+        target.assignee_ids.extend(added.iter().cloned());
+        self.record_assignees(actor_id, at, added, Vec::new(), now_ms);
+        Ok(())
+    }
+
+    /// Takes people off an item's assignees (`/incident unassign <item> @a`).
+    pub fn remove_assignees(
+        &mut self,
+        actor_id: &str,
+        item: impl Into<ItemRef>,
+        user_ids: &[String],
+        now_ms: i64,
+    ) -> Result<(), DomainError> {
+        let item = item.into();
+        self.check_mutable(actor_id)?;
+        let at = self.locate(&item)?;
+        let removed: Vec<String> =
+            self.item_at(at).assignee_ids.iter().filter(|a| user_ids.iter().any(|u| u.trim() == a.as_str())).cloned().collect();
+        if removed.is_empty() {
+            return Err(DomainError::NoChange("nobody named is assigned to the item.".to_string()));
+        }
+        let target = self.item_at_mut(at);
+        target.assignee_ids.retain(|a| !removed.contains(a));
+        self.record_assignees(actor_id, at, Vec::new(), removed, now_ms);
+        Ok(())
+    }
+
+    fn record_assignees(&mut self, actor_id: &str, at: (usize, usize), added: Vec<String>, removed: Vec<String>, now_ms: i64) {
+        let target = self.item_at_mut(at);
+        touch(target, actor_id, now_ms, ItemChangeKind::AssigneesChanged { added: added.clone(), removed: removed.clone() });
+        let event =
+            TimelineEventKind::ItemAssigneesChanged { item_id: target.id.clone(), title: target.title.clone(), added, removed };
+        self.record(actor_id, now_ms, event);
+    }
+
+    /// Sets when an item is due (Unix ms), or clears it with `None`. The time must lie between
+    /// 2000-01-01 and ten years from now, as for follow-up actions.
+    pub fn set_item_due(
+        &mut self,
+        actor_id: &str,
+        item: impl Into<ItemRef>,
+        due_at: Option<i64>,
+        now_ms: i64,
+    ) -> Result<(), DomainError> {
+        let item = item.into();
+        self.check_mutable(actor_id)?;
+        let at = self.locate(&item)?;
+        let due_at = checked_item_due(due_at, now_ms)?;
+        if self.item_at(at).due_at == due_at {
+            return Err(DomainError::NoChange(match due_at {
+                Some(_) => "the item is already due then.".to_string(),
+                None => "the item has no due time.".to_string(),
+            }));
+        }
+        let target = self.item_at_mut(at);
+        target.due_at = due_at;
+        touch(target, actor_id, now_ms, ItemChangeKind::DueChanged { due_at });
+        let event = TimelineEventKind::ItemDueChanged { item_id: target.id.clone(), title: target.title.clone(), due_at };
+        self.record(actor_id, now_ms, event);
+        Ok(())
+    }
+
+    /// Checks an open (or skipped) item with evidence: a link or note, kept on the item while it
+    /// is done and on the timeline for good (`/incident check <item> <link or note>`).
+    pub fn check_item_with_evidence(
+        &mut self,
+        actor_id: &str,
+        item: impl Into<ItemRef>,
+        evidence: &str,
+        now_ms: i64,
+    ) -> Result<(), DomainError> {
+        let item = item.into();
+        self.check_mutable(actor_id)?;
+        let at = self.locate_applying(&item)?;
+        let evidence = text::single_line(evidence, MAX_EVIDENCE_CHARS).map_err(DomainError::InvalidEvidence)?;
+        if self.item_at(at).state == ItemState::Done {
+            return Err(DomainError::ItemAlreadyInState(ItemState::Done));
+        }
+        self.apply_state(actor_id, at, ItemState::Done, now_ms);
+        let target = self.item_at_mut(at);
+        target.evidence = Some(evidence.clone());
+        if let Some(event) = self.timeline.last_mut()
+            && let TimelineEventKind::ItemChecked { evidence: slot, .. } = &mut event.kind
+        {
+            *slot = Some(evidence);
+        }
         Ok(())
     }
 
@@ -227,7 +355,7 @@ impl Incident {
         let target = self.item_at_mut(at);
         let (item_id, title) = (target.id.clone(), target.title.clone());
         let (change, kind) = match (target.state, next) {
-            (_, ItemState::Done) => (ItemChangeKind::Checked, TimelineEventKind::ItemChecked { item_id, title }),
+            (_, ItemState::Done) => (ItemChangeKind::Checked, TimelineEventKind::ItemChecked { item_id, title, evidence: None }),
             (_, ItemState::Skipped) => (ItemChangeKind::Skipped, TimelineEventKind::ItemSkipped { item_id, title }),
             (ItemState::Skipped, ItemState::Open) => {
                 (ItemChangeKind::Restored, TimelineEventKind::ItemRestored { item_id, title })
@@ -235,6 +363,7 @@ impl Incident {
             (_, ItemState::Open) => (ItemChangeKind::Unchecked, TimelineEventKind::ItemUnchecked { item_id, title }),
         };
         target.state = next;
+        target.evidence = None;
         // Completion fields describe the current completion only; earlier ones are in history.
         if next == ItemState::Done {
             target.completed_at = Some(now_ms);
@@ -287,3 +416,10 @@ fn touch(item: &mut ChecklistItem, actor_id: &str, now_ms: i64, change: ItemChan
 
 #[cfg(test)]
 mod tests;
+
+/// The earliest and latest due time an item may have: as for follow-up actions.
+fn checked_item_due(due_at: Option<i64>, now_ms: i64) -> Result<Option<i64>, DomainError> {
+    crate::actions::due_bounds_ok(due_at, now_ms).then_some(due_at).ok_or_else(|| {
+        DomainError::InvalidTime("an item's due time must lie between 2000-01-01 and ten years from now.".to_string())
+    })
+}

@@ -66,7 +66,7 @@ impl Conduct {
             roles: parse_levels(&or_default(roles, DEFAULT_ROLES), "roles")?,
         };
         if conduct.statuses.len() < 2 {
-            return Err("statuses: list at least two, the first where incidents start and the last that resolves them.".into());
+            return Err(STATUSES_AT_LEAST_TWO.into());
         }
         Ok(conduct)
     }
@@ -102,6 +102,64 @@ impl Conduct {
         self.severities.iter().position(|l| l.name.eq_ignore_ascii_case(name.trim()))
     }
 }
+
+/// A team's own lists as its admins wrote them (the System Console's `Name: description` form);
+/// an empty text means the server-wide list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TeamConductTexts {
+    #[serde(default)]
+    pub severities: String,
+    #[serde(default)]
+    pub statuses: String,
+    #[serde(default)]
+    pub roles: String,
+}
+
+impl TeamConductTexts {
+    /// Whether the team keeps none of its own (it uses the server-wide lists).
+    pub fn is_empty(&self) -> bool {
+        [&self.severities, &self.statuses, &self.roles].iter().all(|t| t.trim().is_empty())
+    }
+
+    /// The team's conduct: each list the team wrote, else the server's. Errors as
+    /// [`Conduct::from_settings`], naming the list and line.
+    pub fn over(&self, server: &Conduct) -> Result<Conduct, String> {
+        let list = |text: &str, name: &str, server: &[Level]| {
+            if text.chars().count() > MAX_LIST_TEXT_CHARS {
+                Err(format!("{name}: at most {MAX_LIST_TEXT_CHARS} characters."))
+            } else if text.trim().is_empty() {
+                Ok(server.to_vec())
+            } else {
+                parse_levels(text, name)
+            }
+        };
+        let conduct = Conduct {
+            severities: list(&self.severities, "severities", &server.severities)?,
+            statuses: list(&self.statuses, "statuses", &server.statuses)?,
+            roles: list(&self.roles, "roles", &server.roles)?,
+        };
+        if conduct.statuses.len() < 2 {
+            return Err(STATUSES_AT_LEAST_TWO.into());
+        }
+        Ok(conduct)
+    }
+
+    /// Which lists are the team's own, by name, for people to read.
+    pub fn own_lists(&self) -> Vec<&'static str> {
+        [("severities", &self.severities), ("statuses", &self.statuses), ("roles", &self.roles)]
+            .into_iter()
+            .filter(|(_, text)| !text.trim().is_empty())
+            .map(|(name, _)| name)
+            .collect()
+    }
+}
+
+/// A team's list as typed: room for the most entries with comments, not a store of text.
+const MAX_LIST_TEXT_CHARS: usize = 20_000;
+
+const STATUSES_AT_LEAST_TWO: &str =
+    "statuses: list at least two, the first where incidents start and the last that resolves them.";
 
 fn find<'a>(levels: &'a [Level], name: &str) -> Option<&'a Level> {
     let name = name.trim();
@@ -180,5 +238,32 @@ mod tests {
         assert_eq!(parse_levels("# only a comment", "roles"), Err("roles: list at least one.".into()));
         let many: String = (0..21).map(|i| format!("L{i}\n")).collect();
         assert_eq!(parse_levels(&many, "roles"), Err("roles: at most 20 entries.".into()));
+    }
+
+    #[test]
+    fn a_team_list_replaces_the_server_list_it_names() {
+        let server = Conduct::from_settings("", "", "Scribe: notes").expect("server");
+        let none = TeamConductTexts::default();
+        assert!(none.is_empty());
+        assert_eq!(none.over(&server), Ok(server.clone()));
+        let own = TeamConductTexts { severities: "SEV1: all hands\nSEV2".into(), roles: " \n".into(), ..Default::default() };
+        let team = own.over(&server).expect("team");
+        assert_eq!(team.severities.iter().map(|l| l.name.as_str()).collect::<Vec<_>>(), ["SEV1", "SEV2"]);
+        assert_eq!((team.statuses.clone(), team.roles.clone()), (server.statuses.clone(), server.roles.clone()));
+        assert_eq!(team.initial_severity(), "SEV2");
+        assert_eq!(own.own_lists(), ["severities"]);
+    }
+
+    #[test]
+    fn a_bad_team_list_is_refused_with_the_line() {
+        let server = Conduct::default();
+        let twice = TeamConductTexts { roles: "Scribe\nscribe".into(), ..Default::default() };
+        assert_eq!(twice.over(&server), Err("roles, line 2: \"scribe\" is listed twice.".into()));
+        let one = TeamConductTexts { statuses: "Open".into(), ..Default::default() };
+        assert_eq!(one.over(&server), Err(STATUSES_AT_LEAST_TWO.into()));
+        let only_comments = TeamConductTexts { severities: "# none yet".into(), ..Default::default() };
+        assert_eq!(only_comments.over(&server), Err("severities: list at least one.".into()));
+        let huge = TeamConductTexts { roles: "#".repeat(20_001), ..Default::default() };
+        assert_eq!(huge.over(&server), Err("roles: at most 20000 characters.".into()));
     }
 }

@@ -192,8 +192,7 @@ fn section(title: &str, items: &[(&str, &str)]) -> PlaybookSection {
             .map(|(title, description)| PlaybookItem {
                 title: (*title).to_string(),
                 description: (*description).to_string(),
-                default_assignee_id: None,
-                command: None,
+                ..PlaybookItem::default()
             })
             .collect(),
     }

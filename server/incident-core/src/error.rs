@@ -50,9 +50,21 @@ pub enum DomainError {
     InvalidTime(String),
     #[error("Invalid follow-up action: {0}")]
     InvalidAction(String),
+    #[error("Invalid evidence: {0}")]
+    InvalidEvidence(String),
+    #[error("Invalid pause reason: {0}")]
+    InvalidPause(String),
+    #[error("Invalid field: {0}")]
+    InvalidField(String),
+    #[error("There is no field \"{name}\"; the incident's fields are {known}.")]
+    NoSuchField { name: String, known: String },
+    #[error("An item can have at most {max} assignees.")]
+    TooManyAssignees { max: usize },
 
     #[error("There is no checklist item {0}.")]
     NoSuchItem(ItemRef),
+    #[error("Checklist item {item} applies only when {condition}.")]
+    ItemNotApplicable { item: ItemRef, condition: String },
     #[error("There is no checklist section \"{0}\".")]
     NoSuchSection(String),
     #[error("There is no timeline event {0}.")]
@@ -96,11 +108,17 @@ impl DomainError {
             | InvalidUpdate(_)
             | InvalidTime(_)
             | InvalidAction(_)
+            | InvalidEvidence(_)
+            | InvalidPause(_)
+            | TooManyAssignees { .. }
+            | InvalidField(_)
+            | NoSuchField { .. }
             | NoCommand => ErrorKind::Invalid,
             NoSuchItem(_) | NoSuchSection(_) | NoSuchEvent(_) => ErrorKind::NotFound,
             IncidentEnded
             | AlreadyCommander
             | ItemAlreadyInState(_)
+            | ItemNotApplicable { .. }
             | NoChange(_)
             | PostAlreadyAdded
             | NotEnded
@@ -128,12 +146,18 @@ impl DomainError {
             InvalidUpdate(_) => "invalid_update",
             InvalidTime(_) => "invalid_time",
             InvalidAction(_) => "invalid_action",
+            InvalidEvidence(_) => "invalid_evidence",
+            InvalidPause(_) => "invalid_pause",
+            TooManyAssignees { .. } => "too_many_assignees",
+            InvalidField(_) => "invalid_field",
+            NoSuchField { .. } => "no_such_field",
             NoSuchItem(_) => "no_such_item",
             NoSuchSection(_) => "no_such_section",
             NoSuchEvent(_) => "no_such_event",
             IncidentEnded => "incident_ended",
             AlreadyCommander => "already_commander",
             ItemAlreadyInState(_) => "item_already_in_state",
+            ItemNotApplicable { .. } => "item_not_applicable",
             NoChange(_) => "no_change",
             PostAlreadyAdded => "post_already_added",
             NotEnded => "not_ended",

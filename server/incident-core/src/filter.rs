@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::fields::match_key;
 use crate::incident::{Incident, IncidentState};
 
 /// Every `Some` field must match; `None` fields match anything.
@@ -25,6 +26,19 @@ pub struct IncidentFilter {
     /// Blank text matches everything.
     #[serde(default)]
     pub text: Option<String>,
+    /// A configured severity, any case.
+    #[serde(default)]
+    pub severity: Option<String>,
+    /// A status, any case.
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub playbook_id: Option<String>,
+    /// Custom field values, each `(name, value)` compared ignoring case (a number as stored,
+    /// `3.5`; a user field by user id); all must match. An incident without the field does
+    /// not match.
+    #[serde(default)]
+    pub fields: Vec<(String, String)>,
 }
 
 impl IncidentFilter {
@@ -36,7 +50,47 @@ impl IncidentFilter {
             && self.created_after.is_none_or(|after| incident.created_at >= after)
             && self.created_before.is_none_or(|before| incident.created_at < before)
             && self.text.as_deref().is_none_or(|text| matches_text(incident, text))
+            && self.playbook_id.as_deref().is_none_or(|p| incident.playbook_id.as_deref() == Some(p))
+            && self.facet_lines().iter().all(|line| facets(incident).contains(line.as_str()))
     }
+
+    /// The lines of [`facets`] an incident must have to match the severity, status and field
+    /// filters: what the store's SQL looks for too.
+    pub fn facet_lines(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        if let Some(severity) = &self.severity {
+            lines.push(facet_line("severity", severity));
+        }
+        if let Some(status) = &self.status {
+            lines.push(facet_line("status", status));
+        }
+        for (name, value) in &self.fields {
+            lines.push(facet_line(&format!("field:{}", match_key(name)), value));
+        }
+        lines
+    }
+}
+
+/// `\n<key>=<value>\n`, lower-cased: one line of [`facets`].
+fn facet_line(key: &str, value: &str) -> String {
+    format!("\n{key}={}\n", match_key(value))
+}
+
+/// What the severity, status and field filters compare, as one text the store keeps beside the
+/// document (`facets`): a line each for the severity, the status and every field with a value,
+/// `severity=p1`, `status=investigating`, `field:region=eu`, lower-cased, between newlines.
+/// Names and values are single lines and field names hold no `=`, so a line cannot be forged
+/// by a value.
+pub fn facets(incident: &Incident) -> String {
+    let mut out = String::from("\n");
+    out.push_str(&facet_line("severity", &incident.severity)[1..]);
+    out.push_str(&facet_line("status", &incident.status)[1..]);
+    for field in &incident.fields {
+        if let Some(value) = &field.value {
+            out.push_str(&facet_line(&format!("field:{}", match_key(&field.name)), value)[1..]);
+        }
+    }
+    out
 }
 
 fn matches_text(incident: &Incident, text: &str) -> bool {

@@ -66,6 +66,33 @@ pub struct Incident {
     pub impact_started_at: Option<i64>,
     #[serde(default)]
     pub impact_ended_at: Option<i64>,
+    /// While paused (`/incident pause`): since when and why. No reminders or nudges then.
+    #[serde(default)]
+    pub paused: Option<crate::pause::Pause>,
+    /// Time spent paused in earlier, finished pauses (ms): left out of time to resolve.
+    #[serde(default)]
+    pub paused_ms: i64,
+    /// Custom fields from the playbook (definitions copied at the start) and their values.
+    #[serde(default)]
+    pub fields: Vec<crate::fields::IncidentField>,
+    /// The on-call pages sent for it (PagerDuty, Opsgenie), open until resolved.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pages: Vec<crate::paging::Page>,
+    /// Its public incident on the team's status page, once an update was mirrored there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_page: Option<crate::paging::StatusPageIncident>,
+    /// Copied from its playbook at the start, so later edits of the playbook do not change a
+    /// running incident: the welcome for people who join its channel, the update template.
+    #[serde(default)]
+    pub welcome_message: String,
+    #[serde(default)]
+    pub update_template: String,
+    /// The retrospective's outline, at the end of the report draft (and reminded about).
+    #[serde(default)]
+    pub retrospective_template: String,
+    /// The playbook's announcement channels the starter kept ticked; `None`: all of them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub announcement_channel_ids: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -93,6 +120,10 @@ pub struct StartIncident {
     pub severity: String,
     #[serde(default)]
     pub status: String,
+    /// Values for the playbook's custom fields (name, value as typed; a user field's value is a
+    /// user id the caller resolved). Empty values leave the field empty.
+    #[serde(default)]
+    pub field_values: Vec<(String, String)>,
 }
 
 /// Normalises an incident name (trim, collapse whitespace) and checks it: 1 to 100 characters,
@@ -142,7 +173,7 @@ impl Incident {
             playbook.validate()?;
         }
 
-        let checklists = playbook.map(|p| copy_checklists(p, ids)).unwrap_or_default();
+        let checklists = playbook.map(|p| copy_checklists(p, ids, now_ms)).unwrap_or_default();
         let mut incident = Incident {
             id: request.id,
             team_id: request.team_id,
@@ -166,7 +197,17 @@ impl Incident {
             reminders_off: false,
             impact_started_at: None,
             impact_ended_at: None,
+            paused: None,
+            paused_ms: 0,
+            fields: playbook.map(|p| crate::fields::fields_from(&p.fields)).unwrap_or_default(),
+            pages: Vec::new(),
+            status_page: None,
+            welcome_message: playbook.map(|p| p.welcome_message.clone()).unwrap_or_default(),
+            update_template: playbook.map(|p| p.update_template.clone()).unwrap_or_default(),
+            retrospective_template: playbook.map(|p| p.retrospective_template.clone()).unwrap_or_default(),
+            announcement_channel_ids: None,
         };
+        incident.fill_fields(&request.field_values)?;
         let reporter = incident.reporter_id.clone();
         incident.record(
             &reporter,
@@ -192,6 +233,10 @@ impl Incident {
 
     pub fn end(&mut self, actor_id: &str, now_ms: i64) -> Result<(), DomainError> {
         self.check_mutable(actor_id)?;
+        // Ending a paused incident ends the pause first, so its time is counted as paused.
+        if self.paused.is_some() {
+            self.resume(actor_id, now_ms)?;
+        }
         self.state = IncidentState::Ended;
         self.ended_at = Some(now_ms);
         self.record(actor_id, now_ms, TimelineEventKind::IncidentEnded);
@@ -244,7 +289,9 @@ impl Incident {
     }
 }
 
-fn copy_checklists(playbook: &Playbook, ids: &mut dyn IdGen) -> Vec<ChecklistSection> {
+/// The playbook's checklists as a new incident's: fresh ids, default assignees, and due times
+/// counted from the start.
+fn copy_checklists(playbook: &Playbook, ids: &mut dyn IdGen, started_at: i64) -> Vec<ChecklistSection> {
     playbook
         .checklists
         .iter()
@@ -256,8 +303,10 @@ fn copy_checklists(playbook: &Playbook, ids: &mut dyn IdGen) -> Vec<ChecklistSec
                 .iter()
                 .map(|template| ChecklistItem {
                     description: template.description.clone(),
-                    assignee_id: template.default_assignee_id.clone(),
+                    assignee_ids: template.default_assignee_id.iter().cloned().collect(),
+                    due_at: template.due_after_minutes.map(|m| started_at + i64::from(m) * 60_000),
                     command: template.command.clone(),
+                    condition: template.condition.clone(),
                     ..ChecklistItem::new(ids.new_id(), template.title.clone())
                 })
                 .collect(),

@@ -18,9 +18,11 @@
 pub mod actions;
 pub mod checklist;
 mod checklist_edits;
+pub mod conditions;
 pub mod conduct;
 pub mod default_playbooks;
 pub mod error;
+pub mod fields;
 pub mod filter;
 pub mod ids;
 pub mod incident;
@@ -28,6 +30,8 @@ pub mod lifecycle;
 pub mod metrics;
 pub mod naming;
 pub mod notes;
+pub mod paging;
+pub mod pause;
 pub mod playbook;
 pub mod reminders;
 pub mod render;
@@ -46,6 +50,7 @@ pub use filter::IncidentFilter;
 pub use ids::{IdGen, SequentialIds};
 pub use incident::{Incident, IncidentState, RoleAssignment, StartIncident, parse_reference, validate_incident_name};
 pub use playbook::{Playbook, PlaybookItem, PlaybookSection};
+pub use time_fmt::parse_due;
 pub use timeline::{TimelineEvent, TimelineEventKind, TimelinePost};
 
 /// Limits shared by incidents and playbooks, so a playbook that validates can always be started.
@@ -61,4 +66,10 @@ pub mod limits {
     pub const MAX_SECTIONS: usize = 50;
     /// Items across all sections of one checklist (incident or playbook).
     pub const MAX_ITEMS: usize = 200;
+    /// People assigned to one checklist item.
+    pub const MAX_ASSIGNEES: usize = 10;
+    /// The evidence given when checking an item: a link or a short note.
+    pub const MAX_EVIDENCE_CHARS: usize = 500;
+    /// A playbook item's due time, in minutes after the start: up to 30 days.
+    pub const MAX_DUE_AFTER_MINUTES: u32 = 30 * 24 * 60;
 }

@@ -36,6 +36,8 @@ pub struct UpdateDraft {
     pub impact: String,
     pub message: String,
     pub next_update_at: Option<i64>,
+    /// Also mirror it to the team's status page (the guest does; the record is the same).
+    pub statuspage: bool,
 }
 
 fn level<'a>(levels: &'a [Level], found: Option<&'a Level>, kind: &'static str, name: &str) -> Result<&'a Level, DomainError> {
@@ -298,6 +300,7 @@ mod tests {
             impact: "Checkout fails for 5% of users".into(),
             message: "  Rolled back the 14:05 deploy.  ".into(),
             next_update_at: Some(1_000),
+            statuspage: false,
         };
         let id = i.post_update("bob", &conduct(), &draft, &mut ids, 100).expect("update");
         let u = i.last_update().expect("kept");

@@ -37,7 +37,8 @@ pub fn metrics(incident: &Incident) -> IncidentMetrics {
         time_to_commander_ms,
         time_to_first_update_ms: incident.updates.first().map(|u| since(u.at)),
         time_to_mitigate_ms: incident.impact_ended_at.map(|end| (end - incident.impact_started_at.unwrap_or(start)).max(0)),
-        time_to_resolve_ms: incident.ended_at.map(since),
+        // Time spent paused (waiting on a vendor, overnight) is not time to resolve.
+        time_to_resolve_ms: incident.ended_at.map(|end| (since(end) - incident.paused_total_ms(end)).max(0)),
         items: incident.items().filter_map(|(_, _, item)| item.completed_at.map(|at| (item.title.clone(), since(at)))).collect(),
         roles,
     }

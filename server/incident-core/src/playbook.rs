@@ -4,8 +4,10 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use crate::conditions::ItemCondition;
 use crate::error::DomainError;
-use crate::limits::{MAX_ITEM_TITLE_CHARS, MAX_ITEMS, MAX_NAME_CHARS, MAX_SECTIONS, MAX_TEXT_CHARS};
+use crate::fields::{FieldDefinition, normalise_definitions};
+use crate::limits::{MAX_DUE_AFTER_MINUTES, MAX_ITEM_TITLE_CHARS, MAX_ITEMS, MAX_NAME_CHARS, MAX_SECTIONS, MAX_TEXT_CHARS};
 use crate::naming;
 use crate::text;
 
@@ -34,6 +36,14 @@ pub fn distinct_channel_ids(ids: &[String]) -> Vec<String> {
     out
 }
 const MAX_KEYWORD_CHARS: usize = 40;
+pub const MAX_INVITED_USERS: usize = 50;
+/// What the playbook editor offers for a new playbook's retrospective: the root cause first.
+pub const SUGGESTED_RETROSPECTIVE_TEMPLATE: &str =
+    "### Root cause\n\n### Contributing factors\n\n### What went well\n\n### What to improve";
+pub const MAX_INVITED_GROUPS: usize = 10;
+/// Sidebar category names are kept as short as Mattermost's web app keeps them (its category
+/// dialog); the server itself checks no length (`model/channel_sidebar.go`).
+pub const MAX_SIDEBAR_CATEGORY_CHARS: usize = 22;
 
 /// Letters and digits a one-word keyword needs at least: shorter ones ("is", "ok", "db") are in
 /// nearly every message, and every match shows its poster an offer (security review #10).
@@ -89,9 +99,36 @@ pub struct Playbook {
     /// Words that, posted in a channel, suggest starting an incident with this playbook.
     #[serde(default)]
     pub keywords: Vec<String>,
+    /// Shown to whoever joins an incident channel started from it, to them only (issue 17).
+    #[serde(default)]
+    pub welcome_message: String,
+    /// What a status update starts from: the update form and `/incident update` offer it.
+    #[serde(default)]
+    pub update_template: String,
+    /// The retrospective's outline (Markdown), at the end of the report draft; while the
+    /// report is not written, the commander is reminded daily after the end. Empty: neither.
+    #[serde(default)]
+    pub retrospective_template: String,
+    /// People added to the incident channel at the start (team members).
+    #[serde(default)]
+    pub invited_user_ids: Vec<String>,
+    /// Mattermost user groups (by name, without `@`) whose members on the team are added too.
+    #[serde(default)]
+    pub invited_groups: Vec<String>,
+    /// The channel sidebar category ("Incidents") the incident channel is filed under for the
+    /// people added at the start; made for whoever lacks it. Empty: left where Mattermost puts it.
+    #[serde(default)]
+    pub sidebar_category: String,
     pub created_at: i64,
     #[serde(default)]
     pub updated_at: i64,
+    /// When it was archived (deleting a playbook archives it): it is then listed only among
+    /// the archived ones, starts nothing, offers nothing, and can be restored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archived_at: Option<i64>,
+    /// Custom fields its incidents get (crate::fields): names unique ignoring case.
+    #[serde(default)]
+    pub fields: Vec<FieldDefinition>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -110,6 +147,16 @@ pub struct PlaybookItem {
     pub default_assignee_id: Option<String>,
     #[serde(default)]
     pub command: Option<String>,
+    /// Due this many minutes after the incident starts (the item's `due_at` is set then).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_after_minutes: Option<u32>,
+    /// The item applies only while this holds (see [`crate::conditions`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<ItemCondition>,
+    /// Run `command` in the incident channel, as the person who starts the incident, when it
+    /// starts (Playbooks' task actions, without a licence).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub run_at_start: bool,
 }
 
 impl Playbook {
@@ -140,7 +187,44 @@ impl Playbook {
                 if let Some(command) = &item.command {
                     validate_command(command).map_err(|reason| invalid(format!("{at}'s command: {reason}")))?;
                 }
+                if let Some(condition) = &item.condition {
+                    condition.normalised(&self.fields).map_err(|reason| invalid(format!("{at}'s condition: {reason}")))?;
+                }
+                if item.run_at_start && item.command.as_deref().is_none_or(|c| c.trim().is_empty()) {
+                    return Err(invalid(format!("{at} runs its command at the start but has no command.")));
+                }
+                if item.due_after_minutes.is_some_and(|m| m == 0 || m > MAX_DUE_AFTER_MINUTES) {
+                    return Err(invalid(format!(
+                        "{at}'s due time must be from 1 to {MAX_DUE_AFTER_MINUTES} minutes (30 days) after the start."
+                    )));
+                }
             }
+        }
+        normalise_definitions(&self.fields).map_err(|e| match e {
+            DomainError::InvalidField(reason) => invalid(format!("the fields: {reason}")),
+            other => other,
+        })?;
+        text::multi_line(&self.welcome_message, MAX_TEXT_CHARS)
+            .map_err(|reason| invalid(format!("the welcome message: {reason}")))?;
+        text::multi_line(&self.update_template, MAX_TEXT_CHARS)
+            .map_err(|reason| invalid(format!("the status update template: {reason}")))?;
+        text::multi_line(&self.retrospective_template, MAX_TEXT_CHARS)
+            .map_err(|reason| invalid(format!("the retrospective template: {reason}")))?;
+        if !self.sidebar_category.trim().is_empty() {
+            text::single_line(&self.sidebar_category, MAX_SIDEBAR_CATEGORY_CHARS)
+                .map_err(|reason| invalid(format!("the sidebar category: {reason}")))?;
+        }
+        if self.invited_user_ids.len() > MAX_INVITED_USERS {
+            return Err(invalid(format!("it invites {} people; the limit is {MAX_INVITED_USERS}.", self.invited_user_ids.len())));
+        }
+        if self.invited_groups.len() > MAX_INVITED_GROUPS {
+            return Err(invalid(format!("it invites {} groups; the limit is {MAX_INVITED_GROUPS}.", self.invited_groups.len())));
+        }
+        if let Some(bad) = self.invited_groups.iter().find(|g| !is_group_name(g)) {
+            return Err(invalid(format!(
+                "\"{}\" is not a group name: 1 to 64 letters, digits, dots, dashes or underscores.",
+                bad.chars().take(64).collect::<String>()
+            )));
         }
         if self.keywords.len() > MAX_KEYWORDS {
             return Err(invalid(format!("it has {} keywords; the limit is {MAX_KEYWORDS}.", self.keywords.len())));
@@ -179,12 +263,32 @@ impl Playbook {
                             description: multi(&item.description),
                             default_assignee_id: non_blank(&item.default_assignee_id),
                             command: non_blank(&item.command),
+                            due_after_minutes: item.due_after_minutes,
+                            condition: item.condition.as_ref().map(|c| c.normalised(&self.fields).unwrap_or_else(|_| c.clone())),
+                            run_at_start: item.run_at_start,
                         })
                         .collect(),
                 })
                 .collect(),
+            welcome_message: multi(&self.welcome_message),
+            update_template: multi(&self.update_template),
+            retrospective_template: multi(&self.retrospective_template),
+            sidebar_category: single(self.sidebar_category.trim(), MAX_SIDEBAR_CATEGORY_CHARS),
+            invited_user_ids: distinct_channel_ids(&self.invited_user_ids),
+            invited_groups: {
+                let mut groups: Vec<String> = Vec::new();
+                for g in &self.invited_groups {
+                    let g = g.trim().trim_start_matches('@').to_lowercase();
+                    if !g.is_empty() && !groups.contains(&g) {
+                        groups.push(g);
+                    }
+                }
+                groups
+            },
             default_commander_id: non_blank(&self.default_commander_id),
             announcement_channel_ids: distinct_channel_ids(&self.announcement_channel_ids),
+            // Invalid definitions stay as they are for `validate` to name.
+            fields: normalise_definitions(&self.fields).unwrap_or_else(|_| self.fields.clone()),
             keywords: {
                 let mut words: Vec<String> = Vec::new();
                 for k in &self.keywords {
@@ -220,6 +324,20 @@ impl Playbook {
         self.checklists.iter().map(|s| s.items.len()).sum()
     }
 
+    /// The announcement channels an incident started from it keeps: all of them (`None`), or
+    /// those the starter left ticked, which must be among them (the starter may untick, not add).
+    pub fn kept_announcement_channels(&self, ticked: Option<&[String]>) -> Result<Option<Vec<String>>, DomainError> {
+        let Some(ticked) = ticked else { return Ok(None) };
+        let ticked = distinct_channel_ids(ticked);
+        if let Some(other) = ticked.iter().find(|id| !self.announcement_channel_ids.contains(id)) {
+            return Err(DomainError::InvalidPlaybook(format!(
+                "the announcement channel {} is not one of the playbook's; untick channels, do not add them.",
+                other.chars().take(40).collect::<String>()
+            )));
+        }
+        Ok(Some(ticked))
+    }
+
     /// Whether this user may start incidents from it (team membership is the caller's check).
     pub fn may_use(&self, user_id: &str) -> bool {
         self.member_ids.is_empty() || self.member_ids.iter().any(|id| id == user_id)
@@ -229,6 +347,11 @@ impl Playbook {
     pub fn may_edit(&self, user_id: &str, is_team_or_system_admin: bool) -> bool {
         is_team_or_system_admin || self.editor_ids.iter().any(|id| id == user_id)
     }
+}
+
+/// A Mattermost group name as `@name` mentions it.
+fn is_group_name(name: &str) -> bool {
+    (1..=64).contains(&name.chars().count()) && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
 }
 
 fn non_blank(value: &Option<String>) -> Option<String> {
@@ -255,7 +378,11 @@ pub fn export_json(playbook: &Playbook) -> String {
             let items: Vec<Value> = section
                 .items
                 .iter()
-                .map(|item| json!({"title": item.title, "description": item.description, "command": item.command}))
+                .map(|item| {
+                    json!({"title": item.title, "description": item.description, "command": item.command,
+                        "due_after_minutes": item.due_after_minutes, "condition": item.condition,
+                        "run_at_start": item.run_at_start})
+                })
                 .collect();
             json!({"title": section.title, "items": items})
         })
@@ -269,7 +396,12 @@ pub fn export_json(playbook: &Playbook) -> String {
             "channel_name_template": playbook.channel_name_template,
             "private_channel": playbook.private_channel,
             "keywords": playbook.keywords,
+            "welcome_message": playbook.welcome_message,
+            "update_template": playbook.update_template,
+            "retrospective_template": playbook.retrospective_template,
+            "sidebar_category": playbook.sidebar_category,
             "checklists": checklists,
+            "fields": playbook.fields,
         },
     });
     // `{:#}` is serde_json's pretty form: exports are read and diffed by people.
@@ -288,7 +420,17 @@ struct PortablePlaybook {
     #[serde(default)]
     keywords: Vec<String>,
     #[serde(default)]
+    welcome_message: String,
+    #[serde(default)]
+    update_template: String,
+    #[serde(default)]
+    retrospective_template: String,
+    #[serde(default)]
+    sidebar_category: String,
+    #[serde(default)]
     checklists: Vec<PortableSection>,
+    #[serde(default)]
+    fields: Vec<FieldDefinition>,
 }
 
 #[derive(Deserialize)]
@@ -305,6 +447,12 @@ struct PortableItem {
     description: String,
     #[serde(default)]
     command: Option<String>,
+    #[serde(default)]
+    due_after_minutes: Option<u32>,
+    #[serde(default)]
+    condition: Option<ItemCondition>,
+    #[serde(default)]
+    run_at_start: bool,
 }
 
 /// Reads an export into a new playbook of `team_id`, normalised and validated. Unknown fields
@@ -357,6 +505,9 @@ pub fn import_json(json: &str, id: &str, team_id: &str, now_ms: i64) -> Result<P
                         description: item.description,
                         default_assignee_id: None,
                         command: item.command,
+                        due_after_minutes: item.due_after_minutes,
+                        condition: item.condition,
+                        run_at_start: item.run_at_start,
                     })
                     .collect(),
             })
@@ -364,6 +515,11 @@ pub fn import_json(json: &str, id: &str, team_id: &str, now_ms: i64) -> Result<P
         channel_name_template: portable.channel_name_template,
         private_channel: portable.private_channel,
         keywords: portable.keywords,
+        fields: portable.fields,
+        welcome_message: portable.welcome_message,
+        update_template: portable.update_template,
+        retrospective_template: portable.retrospective_template,
+        sidebar_category: portable.sidebar_category,
         created_at: now_ms,
         updated_at: now_ms,
         ..Playbook::default()

@@ -7,6 +7,7 @@
 
 use crate::checklist::{ChecklistItem, ItemState};
 use crate::incident::{Incident, IncidentState};
+use crate::paging::{PagingAction, StatusPageAction};
 use crate::time_fmt;
 use crate::timeline::{TimelineEvent, TimelineEventKind};
 
@@ -32,7 +33,7 @@ pub fn intro_post(incident: &Incident, commander_username: &str, usernames: User
     } else {
         let progress = incident.progress();
         post.push_str(&format!("**Checklist** ({} of {} done)\n", progress.done, progress.total));
-        post.push_str(&checklist_markdown(incident, usernames));
+        post.push_str(&checklist_markdown(incident, incident.created_at, usernames));
         post.push_str("\nCheck an item with `/incident check <number>`; see `/incident help` for more.\n");
     }
     post
@@ -40,7 +41,7 @@ pub fn intro_post(incident: &Incident, commander_username: &str, usernames: User
 
 /// The checklist, one line per item, numbered across sections as the commands address them:
 /// `☐ 1. Page the on-call · @alice`, `☑` when done, `⊘ ~~title~~ (skipped)` when skipped.
-pub fn checklist_markdown(incident: &Incident, usernames: Usernames<'_>) -> String {
+pub fn checklist_markdown(incident: &Incident, now_ms: i64, usernames: Usernames<'_>) -> String {
     let mut out = String::new();
     let mut number = 0;
     for section in &incident.checklists {
@@ -49,23 +50,46 @@ pub fn checklist_markdown(incident: &Incident, usernames: Usernames<'_>) -> Stri
             out.push_str("_(no items)_\n");
         }
         for item in &section.items {
+            // Items that do not apply keep their numbers, so the numbers shown skip them.
             number += 1;
-            out.push_str(&item_line(number, item, usernames));
-            out.push('\n');
+            if incident.item_applies(item) {
+                out.push_str(&item_line(number, item, now_ms, usernames));
+                out.push('\n');
+            }
         }
+    }
+    let left_out = incident.items_not_applying();
+    if left_out > 0 {
+        let (count, verb) = if left_out == 1 { ("1 item".to_string(), "does") } else { (format!("{left_out} items"), "do") };
+        out.push_str(&format!("_{count} of the playbook {verb} not apply to this incident now._\n"));
     }
     out
 }
 
-fn item_line(number: usize, item: &ChecklistItem, usernames: Usernames<'_>) -> String {
+/// `☐ 3. Title · @alice, @bob · due 2026-12-01 14:00 UTC`; an open item past its due time says
+/// **overdue**; a done one shows the evidence it was checked with.
+fn item_line(number: usize, item: &ChecklistItem, now_ms: i64, usernames: Usernames<'_>) -> String {
     let title = safe(&item.title);
     let mut line = match item.state {
         ItemState::Open => format!("☐ {number}. {title}"),
         ItemState::Done => format!("☑ {number}. {title}"),
         ItemState::Skipped => format!("⊘ {number}. ~~{title}~~ (skipped)"),
     };
-    if let Some(assignee) = &item.assignee_id {
-        line.push_str(&format!(" · {}", mention(assignee, usernames)));
+    if !item.assignee_ids.is_empty() {
+        let names: Vec<String> = item.assignee_ids.iter().map(|a| mention(a, usernames)).collect();
+        line.push_str(&format!(" · {}", names.join(", ")));
+    }
+    if let Some(due) = item.due_at
+        && item.state == ItemState::Open
+    {
+        if item.is_overdue(now_ms) {
+            line.push_str(&format!(" · **overdue** (due {})", time_fmt::utc_minute(due)));
+        } else {
+            line.push_str(&format!(" · due {}", time_fmt::utc_minute(due)));
+        }
+    }
+    if let (ItemState::Done, Some(evidence)) = (item.state, &item.evidence) {
+        line.push_str(&format!(" · evidence: {}", safe(evidence)));
     }
     line
 }
@@ -91,7 +115,16 @@ pub fn info_text(incident: &Incident, now_ms: i64, usernames: Usernames<'_>) -> 
     if !incident.severity.is_empty() || !incident.status.is_empty() {
         text.push_str(&format!("{}\n", channel_header(incident)));
     }
+    if let Some(pause) = &incident.paused {
+        text.push_str(&format!(
+            "Paused since {} by {}: {}\n",
+            time_fmt::utc_timestamp(pause.since),
+            mention(&pause.by, usernames),
+            safe(&pause.reason)
+        ));
+    }
     text.push_str(&format!("Commander: {}\n", mention(&incident.commander_id, usernames)));
+    text.push_str(&fields_markdown(incident, usernames));
     for role in &incident.roles {
         text.push_str(&format!("{}: {}\n", safe(&role.role), mention(&role.user_id, usernames)));
     }
@@ -110,7 +143,7 @@ pub fn info_text(incident: &Incident, now_ms: i64, usernames: Usernames<'_>) -> 
     // The checklist itself, numbered as `/incident check <number>` reads it.
     if !incident.checklists.is_empty() {
         text.push('\n');
-        text.push_str(&checklist_markdown(incident, usernames));
+        text.push_str(&checklist_markdown(incident, now_ms, usernames));
     }
     text
 }
@@ -124,12 +157,16 @@ pub fn channel_header(incident: &Incident) -> String {
     if !incident.status.is_empty() {
         parts.push(format!("Status: {}", safe(&incident.status)));
     }
+    if incident.paused.is_some() && incident.is_active() {
+        parts.push("Paused".to_string());
+    }
     parts.join(" | ")
 }
 
-/// The incident's post in the digest channel, edited in place as it changes: severity,
-/// status, commander, the latest update; struck through once resolved.
-pub fn digest_post(incident: &Incident, channel_name: &str, usernames: Usernames<'_>) -> String {
+/// The incident's post in the digest channel, edited in place as it changes (and when an item
+/// becomes overdue): severity, status, commander, overdue items, the latest update; struck
+/// through once resolved.
+pub fn digest_post(incident: &Incident, channel_name: &str, now_ms: i64, usernames: Usernames<'_>) -> String {
     let title = format!("{} · {}", incident.reference(), safe(&incident.name));
     let mut post = if incident.is_active() { format!("#### {title}\n") } else { format!("#### ~~{title}~~ (resolved)\n") };
     let header = channel_header(incident);
@@ -139,6 +176,10 @@ pub fn digest_post(incident: &Incident, channel_name: &str, usernames: Usernames
     post.push_str(&format!("Commander: {}", mention(&incident.commander_id, usernames)));
     if !channel_name.is_empty() {
         post.push_str(&format!(" | ~{channel_name}"));
+    }
+    let overdue = incident.overdue_items(now_ms);
+    if overdue > 0 {
+        post.push_str(&format!(" | **{overdue} overdue** checklist item{}", if overdue == 1 { "" } else { "s" }));
     }
     post.push('\n');
     if let Some(update) = incident.last_update() {
@@ -270,7 +311,10 @@ fn describe(
         CommanderChanged { from, to } => {
             format!("changed the commander from {} to {}", mention(from, usernames), mention(to, usernames))
         }
-        ItemChecked { item_id, title } => format!("checked {}", item(item_id, title)),
+        ItemChecked { item_id, title, evidence: None } => format!("checked {}", item(item_id, title)),
+        ItemChecked { item_id, title, evidence: Some(evidence) } => {
+            format!("checked {} (evidence: {})", item(item_id, title), safe(evidence))
+        }
         ItemUnchecked { item_id, title } => format!("unchecked {}", item(item_id, title)),
         ItemSkipped { item_id, title } => format!("skipped {}", item(item_id, title)),
         ItemRestored { item_id, title } => format!("restored {}", item(item_id, title)),
@@ -282,6 +326,18 @@ fn describe(
             format!("assigned {} to {}", item(item_id, title), mention(assignee, usernames))
         }
         ItemAssigned { item_id, title, assignee: None } => format!("unassigned {}", item(item_id, title)),
+        ItemAssigneesChanged { item_id, title, added, removed } => {
+            let names = |ids: &[String]| ids.iter().map(|id| mention(id, usernames)).collect::<Vec<_>>().join(", ");
+            match (added.is_empty(), removed.is_empty()) {
+                (false, true) => format!("assigned {} to {}", item(item_id, title), names(added)),
+                (true, false) => format!("took {} off {}", names(removed), item(item_id, title)),
+                _ => format!("assigned {} to {} instead of {}", item(item_id, title), names(added), names(removed)),
+            }
+        }
+        ItemDueChanged { item_id, title, due_at: Some(due) } => {
+            format!("set {} due {}", item(item_id, title), time_fmt::utc_minute(*due))
+        }
+        ItemDueChanged { item_id, title, due_at: None } => format!("cleared the due time of {}", item(item_id, title)),
         ItemRenamed { item_id, from, to } => {
             format!("renamed {} (was {})", item(item_id, to), safe(from))
         }
@@ -311,14 +367,38 @@ fn describe(
         RoleAssigned { role, from: None, to: None } => format!("left the {} role empty", safe(role)),
         UpdatePosted { status, .. } => format!("posted a status update ({})", safe(status)),
         IncidentReopened => "reopened the incident".to_string(),
+        IncidentPaused { reason } => format!("paused the incident: {}", safe(reason)),
+        IncidentResumed { paused_ms } => format!("resumed the incident after {} paused", time_fmt::duration(*paused_ms)),
         RemindersSnoozed { until } => format!("snoozed update reminders until {}", time_fmt::utc_timestamp(*until)),
         RemindersSet { on: true } => "turned update reminders back on".to_string(),
         RemindersSet { on: false } => "stopped update reminders".to_string(),
+        UpdateEscalated { missed, due_at } => format!(
+            "escalated the missing status update to the commander and the stakeholders: due {}, {} without an update",
+            time_fmt::utc_timestamp(*due_at),
+            crate::reminders::reminders_count(*missed)
+        ),
         NoteAdded { text, category, .. } => format!("added a {} to the timeline: {}", category.label(), safe(&one_line(text))),
         NoteEdited { to, .. } => format!("edited a timeline note: {}", safe(&one_line(to))),
         EventHidden { .. } => "hid an event from the timeline".to_string(),
         ImpactStarted { at } => format!("recorded that customer impact started at {}", time_fmt::utc_timestamp(*at)),
         ImpactEnded { at } => format!("recorded that customer impact ended at {}", time_fmt::utc_timestamp(*at)),
+        FieldSet { name, kind, value: Some(value) } => {
+            format!("set {} to {}", safe(name), shown_value(*kind, value, usernames))
+        }
+        FieldSet { name, value: None, .. } => format!("cleared {}", safe(name)),
+        Paged { service, provider } => format!("paged the on-call of {} ({})", safe(service), provider.label()),
+        PageResolved { service, provider } => format!("resolved the page of {} ({})", safe(service), provider.label()),
+        StatusPageMirrored { action, status } => match action {
+            StatusPageAction::Created => format!("created the public incident on the status page ({})", safe(status)),
+            StatusPageAction::Updated => format!("updated the public incident on the status page ({})", safe(status)),
+            StatusPageAction::Resolved => "resolved the public incident on the status page".to_string(),
+        },
+        PagingFailed { action, service, reason } => match action {
+            PagingAction::Page => format!("could not page the on-call of {}: {}", safe(service), safe(reason)),
+            PagingAction::Resolve if service.is_empty() => format!("could not resolve the pages: {}", safe(reason)),
+            PagingAction::Resolve => format!("could not resolve the page of {}: {}", safe(service), safe(reason)),
+            PagingAction::StatusPage => format!("could not update the status page: {}", safe(reason)),
+        },
         PostAdded { author_id, note, .. } if note.is_empty() => {
             format!("added a message by {} to the timeline", mention(author_id, usernames))
         }
@@ -337,6 +417,26 @@ fn one_line(text: &str) -> String {
         None if text.lines().nth(1).is_some() => format!("{first} …"),
         None => first.to_string(),
     }
+}
+
+/// A field's value as posts show it: a person as a mention, other values as typed, defused.
+pub fn shown_value(kind: crate::fields::FieldKind, value: &str, usernames: Usernames<'_>) -> String {
+    match kind {
+        crate::fields::FieldKind::User => mention(value, usernames),
+        _ => safe(value),
+    }
+}
+
+/// `Region: EU`, one line per field (`—` for an empty one); empty text without fields.
+pub fn fields_markdown(incident: &Incident, usernames: Usernames<'_>) -> String {
+    incident
+        .fields
+        .iter()
+        .map(|f| {
+            let value = f.value.as_deref().map(|v| shown_value(f.kind, v, usernames)).unwrap_or_else(|| "—".to_string());
+            format!("{}: {value}\n", safe(&f.name))
+        })
+        .collect()
 }
 
 fn mention(user_id: &str, usernames: Usernames<'_>) -> String {
@@ -479,6 +579,11 @@ fn decode_mention_characters(text: &str) -> String {
 
 mod report;
 pub use report::report_markdown;
+
+/// `2026-12-01 14:05 UTC`: a due time as commands show it.
+pub fn utc_minute(ms: i64) -> String {
+    time_fmt::utc_minute(ms)
+}
 
 #[cfg(test)]
 mod tests;

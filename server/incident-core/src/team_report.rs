@@ -232,6 +232,46 @@ pub fn team_report(
     }
 }
 
+/// One team's line in the cross-team report (system admins): its incidents started since the
+/// report's start, how many are still active, by severity, and the mean times.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TeamSummary {
+    pub team_id: String,
+    pub incidents: usize,
+    pub active: usize,
+    pub by_severity: BTreeMap<String, usize>,
+    pub mean_time_to_first_update_ms: Option<i64>,
+    pub mean_time_to_resolve_ms: Option<i64>,
+}
+
+/// Per team (by team id), the incidents of `rows` (team id, incident) created at or after
+/// `since`; teams without any are left out. Most incidents first, then by team id.
+pub fn cross_team_summaries(rows: &[(String, ReportIncident)], since: i64) -> Vec<TeamSummary> {
+    let mut teams: BTreeMap<&str, Vec<&ReportIncident>> = BTreeMap::new();
+    for (team, incident) in rows.iter().filter(|(_, i)| i.created_at >= since) {
+        teams.entry(team.as_str()).or_default().push(incident);
+    }
+    let mut out: Vec<TeamSummary> = teams
+        .into_iter()
+        .map(|(team, incidents)| {
+            let mut by_severity = BTreeMap::new();
+            for i in &incidents {
+                *by_severity.entry(i.severity.clone()).or_insert(0) += 1;
+            }
+            TeamSummary {
+                team_id: team.to_string(),
+                incidents: incidents.len(),
+                active: incidents.iter().filter(|i| i.ended_at.is_none()).count(),
+                by_severity,
+                mean_time_to_first_update_ms: mean(incidents.iter().filter_map(|i| i.metrics.time_to_first_update_ms)),
+                mean_time_to_resolve_ms: mean(incidents.iter().filter_map(|i| i.metrics.time_to_resolve_ms)),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| b.incidents.cmp(&a.incidents).then(a.team_id.cmp(&b.team_id)));
+    out
+}
+
 /// The report's first period start: incidents created before it only count when they ended in
 /// the review month.
 pub fn first_period_start(period: Period, periods: usize, now_ms: i64) -> i64 {
@@ -323,6 +363,16 @@ mod tests {
             r.monthly_review.iter().map(|e| (e.reference.as_str(), e.open_actions)).collect::<Vec<_>>(),
             [("INC-0002", 1), ("INC-0003", 1)]
         );
+
+        let by_team: Vec<(String, ReportIncident)> =
+            rows.iter().enumerate().map(|(n, r)| (if n == 0 { "t2" } else { "t1" }.to_string(), r.clone())).collect();
+        let teams = cross_team_summaries(&by_team, at("2026-10-01", 0));
+        assert_eq!(teams.len(), 1, "t2's only incident is older than the start: {teams:?}");
+        assert_eq!((teams[0].team_id.as_str(), teams[0].incidents, teams[0].active), ("t1", 3, 1));
+        assert_eq!(teams[0].by_severity.get("P1"), Some(&2));
+        assert_eq!(teams[0].mean_time_to_resolve_ms, Some(3 * 3_600_000));
+        let all = cross_team_summaries(&by_team, 0);
+        assert_eq!(all.iter().map(|t| (t.team_id.as_str(), t.incidents)).collect::<Vec<_>>(), [("t1", 3), ("t2", 1)]);
 
         let w = team_report(&rows, &actions, &title, Period::Week, 2, now);
         assert_eq!(w.buckets[1].label, "week of 2026-11-23", "a Monday");

@@ -25,7 +25,7 @@ fn item(title: &str, assignee: Option<&str>) -> PlaybookItem {
         title: title.into(),
         description: format!("How to {title}"),
         default_assignee_id: assignee.map(str::to_string),
-        command: None,
+        ..PlaybookItem::default()
     }
 }
 

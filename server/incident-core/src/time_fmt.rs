@@ -43,6 +43,40 @@ pub(crate) fn parse_utc_date(text: &str) -> Option<i64> {
     (civil_from_days(days) == (y, m, d)).then_some(days * MS_PER_DAY)
 }
 
+/// `2026-12-01 14:05 UTC`: a due time, to the minute.
+pub(crate) fn utc_minute(ms: i64) -> String {
+    let (days, ms_of_day) = (ms.div_euclid(MS_PER_DAY), ms.rem_euclid(MS_PER_DAY));
+    let (year, month, day) = civil_from_days(days);
+    let minutes = ms_of_day / 60_000;
+    format!("{year:04}-{month:02}-{day:02} {:02}:{:02} UTC", minutes / 60, minutes % 60)
+}
+
+/// A due time as people type it after `/incident due <item>`: `2026-12-01 14:00` (UTC) or
+/// `in 30m`, `in 2h`, `in 1d` (from `now_ms`). None for anything else.
+pub fn parse_due(text: &str, now_ms: i64) -> Option<i64> {
+    let text = text.trim();
+    if let Some(amount) = text.strip_prefix("in ").map(str::trim) {
+        let split = amount.find(|c: char| !c.is_ascii_digit())?;
+        let (number, unit) = amount.split_at(split);
+        let number: i64 = number.parse().ok().filter(|n| *n > 0)?;
+        let unit_ms = match unit.trim() {
+            "m" | "min" | "mins" | "minute" | "minutes" => 60_000,
+            "h" | "hour" | "hours" => 3_600_000,
+            "d" | "day" | "days" => MS_PER_DAY,
+            _ => return None,
+        };
+        return now_ms.checked_add(number.checked_mul(unit_ms)?);
+    }
+    let (date, time) = text.split_once(' ')?;
+    let day = parse_utc_date(date)?;
+    let (hours, minutes) = time.trim().trim_end_matches("UTC").trim().split_once(':')?;
+    let (hours, minutes): (i64, i64) = (hours.parse().ok()?, minutes.parse().ok()?);
+    if !(0..24).contains(&hours) || !(0..60).contains(&minutes) {
+        return None;
+    }
+    Some(day + (hours * 60 + minutes) * 60_000)
+}
+
 /// `2026-12-01`.
 pub(crate) fn utc_date(ms: i64) -> String {
     let (year, month, day) = civil_from_days(ms.div_euclid(MS_PER_DAY));
@@ -101,5 +135,36 @@ mod tests {
         assert_eq!(duration(3_600_000), "1h");
         assert_eq!(duration(183_840_000), "2d 3h");
         assert_eq!(duration(3_660_000), "1h 1m");
+    }
+}
+
+#[cfg(test)]
+mod due_tests {
+    use super::*;
+
+    #[test]
+    fn due_times_read_as_typed() {
+        let day = parse_utc_date("2026-12-01").expect("a day");
+        assert_eq!(parse_due("2026-12-01 14:05", 0), Some(day + (14 * 60 + 5) * 60_000));
+        assert_eq!(parse_due(" 2026-12-01 14:05 UTC ", 0), Some(day + (14 * 60 + 5) * 60_000));
+        assert_eq!(utc_minute(day + (14 * 60 + 5) * 60_000), "2026-12-01 14:05 UTC");
+        assert_eq!(parse_due("in 30m", 1_000), Some(1_000 + 30 * 60_000));
+        assert_eq!(parse_due("in 2 hours", 0), Some(2 * 3_600_000));
+        assert_eq!(parse_due("in 1d", 0), Some(MS_PER_DAY));
+        for bad in [
+            "",
+            "tomorrow",
+            "in",
+            "in 0m",
+            "in -5m",
+            "in 5 weeks",
+            "2026-12-01",
+            "2026-12-01 24:00",
+            "2026-02-30 10:00",
+            "2026-12-01 9",
+        ] {
+            assert_eq!(parse_due(bad, 0), None, "{bad:?}");
+        }
+        assert_eq!(parse_due(&format!("in {}d", i64::MAX), 0), None);
     }
 }

@@ -36,6 +36,9 @@ pub enum TimelineEventKind {
     ItemChecked {
         item_id: String,
         title: String,
+        /// A link or note the person gave as evidence.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        evidence: Option<String>,
     },
     ItemUnchecked {
         item_id: String,
@@ -65,6 +68,22 @@ pub enum TimelineEventKind {
         /// `None` when the item was unassigned.
         #[serde(default)]
         assignee: Option<String>,
+    },
+    /// People added to or removed from an item's assignees (several may share one).
+    ItemAssigneesChanged {
+        item_id: String,
+        title: String,
+        #[serde(default)]
+        added: Vec<String>,
+        #[serde(default)]
+        removed: Vec<String>,
+    },
+    /// An item's due time set, moved or cleared (`None`).
+    ItemDueChanged {
+        item_id: String,
+        title: String,
+        #[serde(default)]
+        due_at: Option<i64>,
     },
     ItemRenamed {
         item_id: String,
@@ -120,11 +139,25 @@ pub enum TimelineEventKind {
         status: String,
     },
     IncidentReopened,
+    /// Paused (no reminders or nudges, the time left out of time to resolve).
+    IncidentPaused {
+        reason: String,
+    },
+    /// Resumed after `paused_ms` paused.
+    IncidentResumed {
+        paused_ms: i64,
+    },
     RemindersSnoozed {
         until: i64,
     },
     RemindersSet {
         on: bool,
+    },
+    /// `missed` update reminders went without an update since `due_at`: the commander and the
+    /// severity's stakeholders were told. Recorded by the plugin's bot.
+    UpdateEscalated {
+        missed: i64,
+        due_at: i64,
     },
     /// A chat message someone put on the timeline ("Add to incident timeline"), copied as it
     /// read then, so the timeline keeps it if the post is edited or deleted later.
@@ -167,6 +200,37 @@ pub enum TimelineEventKind {
     },
     ImpactEnded {
         at: i64,
+    },
+    /// A custom field set (`value`) or cleared (`None`); a user field's value is a user id.
+    FieldSet {
+        name: String,
+        #[serde(default)]
+        kind: crate::fields::FieldKind,
+        #[serde(default)]
+        value: Option<String>,
+    },
+    /// The on-call of a configured service was paged (the provider accepted it).
+    Paged {
+        service: String,
+        provider: crate::paging::Provider,
+    },
+    /// The page was resolved at the provider (the incident ended).
+    PageResolved {
+        service: String,
+        provider: crate::paging::Provider,
+    },
+    /// A status update was mirrored to the team's status page.
+    StatusPageMirrored {
+        action: crate::paging::StatusPageAction,
+        /// The status page's status (investigating, identified, monitoring, resolved).
+        status: String,
+    },
+    /// A page, resolve or mirror the provider did not accept, and why (never a key).
+    PagingFailed {
+        action: crate::paging::PagingAction,
+        /// The service's name; empty for the status page.
+        service: String,
+        reason: String,
     },
 }
 
@@ -228,6 +292,8 @@ impl TimelineEventKind {
             | ItemAdded { item_id, .. }
             | ItemRemoved { item_id, .. }
             | ItemAssigned { item_id, .. }
+            | ItemAssigneesChanged { item_id, .. }
+            | ItemDueChanged { item_id, .. }
             | ItemRenamed { item_id, .. }
             | ItemMoved { item_id, .. }
             | ItemCommandRun { item_id, .. } => Some(item_id),
@@ -240,13 +306,21 @@ impl TimelineEventKind {
             | RoleAssigned { .. }
             | UpdatePosted { .. }
             | IncidentReopened
+            | IncidentPaused { .. }
+            | IncidentResumed { .. }
             | RemindersSnoozed { .. }
             | RemindersSet { .. }
+            | UpdateEscalated { .. }
             | NoteAdded { .. }
             | NoteEdited { .. }
             | EventHidden { .. }
             | ImpactStarted { .. }
             | ImpactEnded { .. }
+            | FieldSet { .. }
+            | Paged { .. }
+            | PageResolved { .. }
+            | StatusPageMirrored { .. }
+            | PagingFailed { .. }
             | Renamed { .. }
             | SummaryChanged { .. }
             | SectionRenamed { .. } => None,
@@ -321,7 +395,7 @@ mod tests {
             id: "i1-2".into(),
             at: 5,
             actor_id: "u1".into(),
-            kind: TimelineEventKind::ItemChecked { item_id: "it1".into(), title: "Page".into() },
+            kind: TimelineEventKind::ItemChecked { item_id: "it1".into(), title: "Page".into(), evidence: None },
         };
         let json = serde_json::to_value(&event).expect("serialise");
         assert_eq!(

@@ -49,6 +49,7 @@ impl Plugin for IncidentResponse {
         Hook::MessageHasBeenUpdated,
         Hook::MessageHasBeenDeleted,
         Hook::ReactionHasBeenAdded,
+        Hook::UserHasJoinedChannel,
     ];
 
     fn on_activate(&self, api: &Api) -> Result<(), String> {
@@ -163,6 +164,19 @@ impl Plugin for IncidentResponse {
         }
     }
 
+    /// A playbook's welcome message for whoever joins an incident channel (service/welcome.rs).
+    fn user_has_joined_channel(
+        &self,
+        api: &Api,
+        _ctx: &Context,
+        member: &mattermost_plugin_sdk::model::ChannelMember,
+        _actor: Option<&mattermost_plugin_sdk::model::User>,
+    ) {
+        if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.welcome(&member.channel_id, &member.user_id)) {
+            api.log(LogLevel::Warn, "welcoming a channel member failed", &[("error", &e.to_string())]);
+        }
+    }
+
     fn run_scheduled(&self, api: &Api) {
         // The webhook deliveries' budget counts from here: the host stops the whole run at its
         // deadline, so they go last and stop in time for their outcomes to be written.
@@ -178,6 +192,12 @@ impl Plugin for IncidentResponse {
         }
         if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.backfill_list_columns()) {
             api.log(LogLevel::Error, "filling in the incident list columns failed", &[("error", &e.to_string())]);
+        }
+        if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.fill_facets()) {
+            api.log(LogLevel::Error, "filling in the incident filter columns failed", &[("error", &e.to_string())]);
+        }
+        if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.retry_failed_resolves()) {
+            api.log(LogLevel::Error, "retrying failed page resolves failed", &[("error", &e.to_string())]);
         }
         let budget = service::webhooks::DeliveryBudget::for_timer_run(run_started);
         if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.deliver_webhooks(budget)) {

@@ -5,8 +5,10 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use mattermost_plugin_sdk::model::{Channel, OpenDialogRequest, Post, Props, User, WebsocketBroadcast};
-use mattermost_plugin_sdk::{Api, ApiError};
+use mattermost_plugin_sdk::model::{
+    Channel, CommandArgs, OpenDialogRequest, Post, Props, SidebarCategory, SidebarCategoryWithChannels, User, WebsocketBroadcast,
+};
+use mattermost_plugin_sdk::{Api, ApiError, LogLevel};
 
 /// Settings an admin sets in System Console (plugin.json `settings_schema`).
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
@@ -60,6 +62,10 @@ pub struct Settings {
     /// `Severity: ~channel @user` per line: who hears of incidents at that severity.
     #[serde(rename = "stakeholders")]
     pub stakeholders: String,
+    /// `pagerduty: URL` (and `opsgenie:`, `statuspage:`) per line: other base URLs for the
+    /// providers (an EU Opsgenie account, a proxy, a test receiver); empty: their public ones.
+    #[serde(rename = "pagingendpoints")]
+    pub paging_endpoints: String,
 }
 
 impl Default for Settings {
@@ -79,6 +85,7 @@ impl Default for Settings {
             stale_incident_days: String::new(),
             role_nudge_minutes: String::new(),
             stakeholders: String::new(),
+            paging_endpoints: String::new(),
             webhooks: String::new(),
         }
     }
@@ -131,16 +138,37 @@ pub trait Mattermost {
     fn delete_post(&self, post_id: &str) -> Result<(), String>;
     /// Saves a changed channel (display name, purpose) as it is given.
     fn update_channel(&self, channel: &Channel) -> Result<(), String>;
+    /// Archives a channel.
+    fn archive_channel(&self, channel_id: &str) -> Result<(), String>;
+    /// Puts the channel first in the user's custom sidebar category of that name on the team
+    /// (names match ignoring case, as Mattermost's own default categories do), making the
+    /// category if the user has none; the channel leaves the user's other custom categories.
+    fn add_to_sidebar_category(&self, user_id: &str, team_id: &str, channel_id: &str, category_name: &str) -> Result<(), String>;
+    /// A warning in the server log, for a best-effort step that failed.
+    fn warn(&self, message: &str, error: &str);
     /// Sets a channel's header (the incident channel shows severity and status there).
     fn set_channel_header(&self, channel_id: &str, header: &str) -> Result<(), String>;
     /// `<site URL>/<team name>/pl/<post id>`, Mattermost's link to a post; empty if unknown.
     fn permalink(&self, team_id: &str, post_id: &str) -> String;
     /// One outgoing webhook call: the status code, or why there was none.
     fn http_post(&self, url: &str, headers: &[(String, String)], body: &[u8], timeout_ms: u32) -> Result<u16, String>;
+    /// One request to a pager or status page: the status and the answer's body (at most 64
+    /// KiB), or why there was none.
+    fn http_request(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &[(String, String)],
+        body: &[u8],
+        timeout_ms: u32,
+    ) -> Result<(u16, Vec<u8>), String>;
     /// A post only `user_id` sees, in a channel, from the bot.
     fn ephemeral(&self, user_id: &str, post: &Post);
     /// Opens an interactive dialog for the user whose action carried the trigger id.
     fn open_dialog(&self, request: &OpenDialogRequest) -> Result<(), String>;
+    /// Runs a slash command as `user_id` in a channel of a team, as if they had typed it; the
+    /// reply text, or why it failed.
+    fn run_slash_command(&self, user_id: &str, channel_id: &str, team_id: &str, command: &str) -> Result<String, String>;
     /// A direct message from the bot to a user.
     fn direct_message(&self, bot_id: &str, user_id: &str, message: &str) -> Result<(), String>;
     /// A websocket event to a team or a channel (the webapp's panels listen for it).
@@ -336,6 +364,55 @@ impl Mattermost for ServerApi {
         self.0.update_channel(channel).map(|_| ()).map_err(|e| e.to_string())
     }
 
+    fn archive_channel(&self, channel_id: &str) -> Result<(), String> {
+        forget_channel(channel_id);
+        self.0.delete_channel(channel_id).map_err(|e| e.to_string())
+    }
+
+    fn add_to_sidebar_category(&self, user_id: &str, team_id: &str, channel_id: &str, category_name: &str) -> Result<(), String> {
+        let sidebar = self.0.get_channel_sidebar_categories(user_id, team_id).map_err(|e| e.to_string())?;
+        let wanted = category_name.to_lowercase();
+        let (mut named, others): (Vec<SidebarCategoryWithChannels>, Vec<SidebarCategoryWithChannels>) = sidebar
+            .categories
+            .into_iter()
+            .filter(|c| c.sidebar_category.category_type == SidebarCategory::CUSTOM)
+            .partition(|c| c.sidebar_category.display_name.to_lowercase() == wanted);
+        if named.is_empty() {
+            // Creating moves the channel out of any other category, on the server's side.
+            let category = SidebarCategoryWithChannels {
+                sidebar_category: SidebarCategory {
+                    user_id: user_id.to_owned(),
+                    team_id: team_id.to_owned(),
+                    category_type: SidebarCategory::CUSTOM.to_owned(),
+                    display_name: category_name.to_owned(),
+                    ..SidebarCategory::default()
+                },
+                channels: vec![channel_id.to_owned()],
+            };
+            return self.0.create_channel_sidebar_category(user_id, team_id, &category).map(|_| ()).map_err(|e| e.to_string());
+        }
+        let mut target = named.swap_remove(0);
+        if target.channels.first().is_some_and(|c| c == channel_id) {
+            return Ok(());
+        }
+        target.channels.retain(|c| c != channel_id);
+        target.channels.insert(0, channel_id.to_owned());
+        // Updating saves each list as given and keeps other lists as they are: the category the
+        // channel leaves is saved with it (a channel shown in two categories confuses everyone).
+        let mut changed = vec![target];
+        for mut other in others.into_iter().chain(named) {
+            if other.channels.iter().any(|c| c == channel_id) {
+                other.channels.retain(|c| c != channel_id);
+                changed.push(other);
+            }
+        }
+        self.0.update_channel_sidebar_categories(user_id, team_id, &changed).map(|_| ()).map_err(|e| e.to_string())
+    }
+
+    fn warn(&self, message: &str, error: &str) {
+        self.0.log(LogLevel::Warn, message, &[("error", error)]);
+    }
+
     fn set_channel_header(&self, channel_id: &str, header: &str) -> Result<(), String> {
         // Read fresh: the header is written back whole, so it must not come from the memo.
         forget_channel(channel_id);
@@ -364,12 +441,34 @@ impl Mattermost for ServerApi {
         mattermost_plugin_sdk::outbound::http_post(url, headers, body, timeout_ms)
     }
 
+    fn http_request(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &[(String, String)],
+        body: &[u8],
+        timeout_ms: u32,
+    ) -> Result<(u16, Vec<u8>), String> {
+        mattermost_plugin_sdk::outbound::http_request(method, url, headers, body, timeout_ms).map(|a| (a.status, a.body))
+    }
+
     fn ephemeral(&self, user_id: &str, post: &Post) {
         let _ = self.0.send_ephemeral_post(user_id, post);
     }
 
     fn open_dialog(&self, request: &OpenDialogRequest) -> Result<(), String> {
         self.0.open_interactive_dialog(request).map_err(|e| e.to_string())
+    }
+
+    fn run_slash_command(&self, user_id: &str, channel_id: &str, team_id: &str, command: &str) -> Result<String, String> {
+        let args = CommandArgs {
+            user_id: user_id.to_owned(),
+            channel_id: channel_id.to_owned(),
+            team_id: team_id.to_owned(),
+            command: command.to_owned(),
+            ..CommandArgs::default()
+        };
+        self.0.execute_slash_command(&args).map(|r| r.text).map_err(|e| e.to_string())
     }
 
     fn direct_message(&self, bot_id: &str, user_id: &str, message: &str) -> Result<(), String> {

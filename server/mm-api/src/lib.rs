@@ -10,8 +10,8 @@ mod wire;
 
 use gobwire::{Decode, Dynamic, Encode, Interface};
 use mm_model::{
-    AppError, Bot, Channel, ChannelMember, Command, Group, OpenDialogRequest, Post, PostList, Props, Team, TeamMember, User,
-    WebsocketBroadcast,
+    AppError, Bot, Channel, ChannelMember, Command, CommandArgs, CommandResponse, Group, OpenDialogRequest,
+    OrderedSidebarCategories, Post, PostList, Props, SidebarCategoryWithChannels, Team, TeamMember, User, WebsocketBroadcast,
 };
 
 pub use driver::{DriverClient, DriverError, DriverValue, QueryResult};
@@ -163,6 +163,43 @@ impl ApiClient {
         self.call_app("UpdateChannel", &Args1 { a: channel }).await
     }
 
+    /// Archives the channel.
+    pub async fn delete_channel(&self, channel_id: &str) -> Res<()> {
+        self.call_app_only("DeleteChannel", &Args1 { a: channel_id }).await
+    }
+
+    /// The user's sidebar categories on the team, in order (the server makes the default ones
+    /// for a user who has none yet).
+    pub async fn get_channel_sidebar_categories(&self, user_id: &str, team_id: &str) -> Res<OrderedSidebarCategories> {
+        self.call_app("GetChannelSidebarCategories", &Args2 { a: user_id, b: team_id }).await
+    }
+
+    /// Creates a custom category holding `category.channels` (moved out of their other categories).
+    pub async fn create_channel_sidebar_category(
+        &self,
+        user_id: &str,
+        team_id: &str,
+        category: &SidebarCategoryWithChannels,
+    ) -> Res<SidebarCategoryWithChannels> {
+        self.call_app("CreateChannelSidebarCategory", &Args3 { a: user_id, b: team_id, c: category }).await
+    }
+
+    /// Saves the categories' names and channel lists as given.
+    pub async fn update_channel_sidebar_categories(
+        &self,
+        user_id: &str,
+        team_id: &str,
+        categories: &[SidebarCategoryWithChannels],
+    ) -> Res<Vec<SidebarCategoryWithChannels>> {
+        let args = Args3 { a: user_id, b: team_id, c: categories };
+        let r: Ret2<Vec<SidebarCategoryWithChannels>, Option<AppError>> =
+            self.call("UpdateChannelSidebarCategories", &args).await?;
+        match r.b {
+            Some(error) => Err(ApiError::App { method: "UpdateChannelSidebarCategories", error: Box::new(error) }),
+            None => Ok(r.a),
+        }
+    }
+
     pub async fn add_channel_member(&self, channel_id: &str, user_id: &str) -> Res<ChannelMember> {
         self.call_app("AddChannelMember", &Args2 { a: channel_id, b: user_id }).await
     }
@@ -257,6 +294,13 @@ impl ApiClient {
     }
 
     /// A missing key, and (gob cannot tell them apart) a key holding an empty value, read as `None`.
+    /// Runs a slash command as `args.user_id` would (the server checks nothing more: the caller
+    /// decides whose command may run).
+    pub async fn execute_slash_command(&self, args: &CommandArgs) -> Res<CommandResponse> {
+        let r: Ret2<Option<CommandResponse>, GoError> = self.call("ExecuteSlashCommand", &Args1 { a: args }).await?;
+        ApiError::from_go_error("ExecuteSlashCommand", r.b).map_or(Ok(r.a.unwrap_or_default()), Err)
+    }
+
     pub async fn kv_get(&self, key: &str) -> Res<Option<Vec<u8>>> {
         let r: Ret2<Vec<u8>, Option<AppError>> = self.call("KVGet", &Args1 { a: key }).await?;
         match r.b {

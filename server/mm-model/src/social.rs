@@ -174,3 +174,46 @@ model! {
         pub omit_connection_id: String,
     }
 }
+
+model! {
+    /// `model.SidebarCategory`: one category of a user's channel sidebar on a team.
+    pub struct SidebarCategory {
+        pub id: String,
+        pub user_id: String,
+        pub team_id: String,
+        pub sort_order: i64,
+        /// "" (default), "manual", "recent" or "alpha".
+        pub sorting: String,
+        /// "channels", "direct_messages", "favorites" or "custom" (made by the user).
+        #[cfg_attr(feature = "gob", gob(name = "Type"))]
+        #[serde(rename = "type")]
+        pub category_type: String,
+        pub display_name: String,
+        pub muted: bool,
+        pub collapsed: bool,
+    }
+}
+
+impl SidebarCategory {
+    pub const CUSTOM: &'static str = "custom";
+}
+
+model! {
+    /// `model.SidebarCategoryWithChannels`. Go embeds `SidebarCategory`: JSON flattens its
+    /// fields, gob sends it as one field named after its type.
+    pub struct SidebarCategoryWithChannels {
+        #[serde(flatten)]
+        pub sidebar_category: SidebarCategory,
+        #[cfg_attr(feature = "gob", gob(name = "Channels"))]
+        #[serde(rename = "channel_ids")]
+        pub channels: Vec<String>,
+    }
+}
+
+model! {
+    /// `model.OrderedSidebarCategories`: a user's categories on a team, in sidebar order.
+    pub struct OrderedSidebarCategories {
+        pub categories: Vec<SidebarCategoryWithChannels>,
+        pub order: Vec<String>,
+    }
+}

@@ -3,13 +3,19 @@
 #![cfg(feature = "gob")]
 
 use gobwire::{Decoder, Encoder, Progress, parse_length_prefix};
-use mm_model::{AppError, AutocompleteData, Command, CommandResponse, Post, Props};
+use mm_model::{
+    AppError, AutocompleteData, Command, CommandResponse, OrderedSidebarCategories, Post, Props, SidebarCategory,
+    SidebarCategoryWithChannels,
+};
 use serde_json::json;
 
 fn roundtrip<T: gobwire::Encode + gobwire::Decode + Default>(value: &T) -> T {
-    let bytes = Encoder::new().encode(value).expect("encode");
+    decode(&Encoder::new().encode(value).expect("encode"))
+}
+
+fn decode<T: gobwire::Decode + Default>(bytes: &[u8]) -> T {
     let mut dec = Decoder::new();
-    let mut rest = &bytes[..];
+    let mut rest = bytes;
     loop {
         let (width, len) = parse_length_prefix(rest).expect("prefix").expect("complete");
         let body = &rest[width..width + len];
@@ -81,4 +87,61 @@ fn json_form_uses_mattermost_keys() {
     assert_eq!(v["type"], "t");
     let parsed: Post = serde_json::from_str(r#"{"message":"m"}"#).expect("missing keys default");
     assert_eq!(parsed.message, "m");
+}
+
+fn incidents_category() -> SidebarCategoryWithChannels {
+    SidebarCategoryWithChannels {
+        sidebar_category: SidebarCategory {
+            id: "cat1".into(),
+            user_id: "u1".into(),
+            team_id: "t1".into(),
+            sort_order: 10,
+            category_type: SidebarCategory::CUSTOM.into(),
+            display_name: "Incidents".into(),
+            ..SidebarCategory::default()
+        },
+        channels: vec!["c1".into(), "c2".into()],
+    }
+}
+
+#[test]
+fn sidebar_categories_roundtrip_with_the_embedded_category() {
+    let ordered = OrderedSidebarCategories { categories: vec![incidents_category()], order: vec!["cat1".into()] };
+    assert_eq!(roundtrip(&ordered), ordered);
+}
+
+#[test]
+fn sidebar_category_json_flattens_the_embedded_category_as_go_does() {
+    let v = serde_json::to_value(incidents_category()).expect("json");
+    assert_eq!(v["display_name"], "Incidents");
+    assert_eq!(v["type"], "custom");
+    assert_eq!(v["channel_ids"], json!(["c1", "c2"]));
+    assert!(v.get("sidebar_category").is_none());
+    let parsed: SidebarCategoryWithChannels =
+        serde_json::from_str(r#"{"id":"x","display_name":"Ops","type":"custom","channel_ids":["c"]}"#).expect("parse");
+    assert_eq!(parsed.sidebar_category.display_name, "Ops");
+    assert_eq!(parsed.channels, vec!["c".to_owned()]);
+}
+
+/// What Go's encoding/gob writes for a one-category `model.OrderedSidebarCategories` (the embedded
+/// `SidebarCategory` travels as a field of that name): made by a Go program with the same types.
+const GO_ORDERED_SIDEBAR_CATEGORIES: &[&str] = &[
+    "407f030101184f7264657265645369646562617243617465676f7269657301ff80000102010a43617465676f72696573",
+    "01ff880001054f7264657201ff8600000032ff87020101235b5d2a6d61696e2e5369646562617243617465676f727957",
+    "6974684368616e6e656c7301ff880001ff8200002fff81030102ff82000102010f5369646562617243617465676f7279",
+    "01ff840001084368616e6e656c7301ff86000000ff85ff830301010f5369646562617243617465676f727901ff840001",
+    "0901024964010c000106557365724964010c0001065465616d4964010c000109536f72744f726465720104000107536f",
+    "7274696e67010c00010454797065010c00010b446973706c61794e616d65010c0001054d757465640102000109436f6c",
+    "6c6170736564010200000016ff85020101085b5d737472696e6701ff8600010c00003cff800101010104636174310102",
+    "75310102743101140206637573746f6d0109496e636964656e74730201000102026331026332000101046361743100",
+];
+
+#[test]
+fn sidebar_categories_decode_from_go_gob() {
+    let hex: String = GO_ORDERED_SIDEBAR_CATEGORIES.concat();
+    let bytes: Vec<u8> = (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex")).collect();
+    let ordered: OrderedSidebarCategories = decode(&bytes);
+    let mut expected = incidents_category();
+    expected.sidebar_category.collapsed = true;
+    assert_eq!(ordered, OrderedSidebarCategories { categories: vec![expected], order: vec!["cat1".into()] });
 }

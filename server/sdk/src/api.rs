@@ -1,8 +1,8 @@
 //! The typed Mattermost plugin API, as a guest calls it.
 
 use mm_model::{
-    AppError, Bot, Channel, ChannelMember, Command, Group, OpenDialogRequest, Post, PostList, Props, Team, TeamMember, User,
-    WebsocketBroadcast,
+    AppError, Bot, Channel, ChannelMember, Command, CommandArgs, CommandResponse, Group, OpenDialogRequest,
+    OrderedSidebarCategories, Post, PostList, Props, SidebarCategoryWithChannels, Team, TeamMember, User, WebsocketBroadcast,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -164,6 +164,36 @@ impl Api {
         dec(host::update_channel(&enc(channel)?))
     }
 
+    /// Archives the channel.
+    pub fn delete_channel(&self, channel_id: &str) -> Result<()> {
+        Ok(host::delete_channel(channel_id)?)
+    }
+
+    /// The user's channel sidebar on a team, categories in order.
+    pub fn get_channel_sidebar_categories(&self, user_id: &str, team_id: &str) -> Result<OrderedSidebarCategories> {
+        dec(host::get_channel_sidebar_categories(user_id, team_id))
+    }
+
+    /// Creates a custom sidebar category; its channels leave their other categories.
+    pub fn create_channel_sidebar_category(
+        &self,
+        user_id: &str,
+        team_id: &str,
+        category: &SidebarCategoryWithChannels,
+    ) -> Result<SidebarCategoryWithChannels> {
+        dec(host::create_channel_sidebar_category(user_id, team_id, &enc(category)?))
+    }
+
+    /// Saves sidebar categories (names, channel lists) as given.
+    pub fn update_channel_sidebar_categories(
+        &self,
+        user_id: &str,
+        team_id: &str,
+        categories: &[SidebarCategoryWithChannels],
+    ) -> Result<Vec<SidebarCategoryWithChannels>> {
+        dec(host::update_channel_sidebar_categories(user_id, team_id, &enc(&categories)?))
+    }
+
     pub fn add_channel_member(&self, channel_id: &str, user_id: &str) -> Result<ChannelMember> {
         dec(host::add_channel_member(channel_id, user_id))
     }
@@ -244,6 +274,11 @@ impl Api {
 
     pub fn open_interactive_dialog(&self, request: &OpenDialogRequest) -> Result<()> {
         Ok(host::open_interactive_dialog(&enc(request)?)?)
+    }
+
+    /// Runs a slash command as `args.user_id`, in `args.channel_id`.
+    pub fn execute_slash_command(&self, args: &CommandArgs) -> Result<CommandResponse> {
+        dec(host::execute_slash_command(&enc(args)?))
     }
 
     pub fn kv_get(&self, key: &str) -> Result<Option<Vec<u8>>> {

@@ -72,6 +72,7 @@ type FakeAPI struct {
 	wsEvents       []WebSocketEvent
 	clusterEvents  []model.PluginClusterEvent
 	dialogs        []model.OpenDialogRequest
+	sidebars       map[string][]*model.SidebarCategoryWithChannels // key user/team; explicit channels only (fakeapi_sidebar.go)
 	// ServiceSettings.AllowedUntrustedInternalConnections in GetConfig's answer.
 	allowedInternal string
 }
@@ -475,6 +476,27 @@ func (f *FakeAPI) GetChannel(channelID string) (*model.Channel, *model.AppError)
 	return c.DeepCopy(), nil
 }
 
+// DeleteChannel archives, as app.DeleteChannel does (server/channels/app/channel.go): an
+// unknown channel is GetChannel's error, an archived one and the default channel are refused.
+func (f *FakeAPI) DeleteChannel(channelID string) *model.AppError {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("DeleteChannel", channelID)
+	c, ok := f.channels[channelID]
+	if !ok {
+		return notFound("GetChannel", "channel", channelID)
+	}
+	if c.DeleteAt > 0 {
+		return appErr("deleteChannel", "api.channel.delete_channel.deleted.app_error", "The channel has been archived or deleted.", http.StatusBadRequest)
+	}
+	if c.Name == model.DefaultChannelName {
+		return appErr("deleteChannel", "api.channel.delete_channel.cannot.app_error", "Unable to delete the default channel town-square.", http.StatusBadRequest)
+	}
+	c.DeleteAt = model.GetMillis()
+	c.UpdateAt = c.DeleteAt
+	return nil
+}
+
 func (f *FakeAPI) GetChannelByName(teamID, name string, includeDeleted bool) (*model.Channel, *model.AppError) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -862,6 +884,35 @@ func (f *FakeAPI) OpenInteractiveDialog(dialog model.OpenDialogRequest) *model.A
 	}
 	f.dialogs = append(f.dialogs, dialog)
 	return nil
+}
+
+// ExecuteSlashCommand follows app.PluginAPI.ExecuteSlashCommand and app.ExecuteCommand
+// (server/channels/app/plugin_api.go, command.go): an unknown user is the GetUser error; the
+// built-in /echo posts its text as the user (returning an empty response); any other trigger
+// is "not found" with the server's message, as on a server with no such command.
+func (f *FakeAPI) ExecuteSlashCommand(args *model.CommandArgs) (*model.CommandResponse, error) {
+	f.mu.Lock()
+	f.record("ExecuteSlashCommand", *args)
+	_, known := f.users[args.UserId]
+	f.mu.Unlock()
+	if !known {
+		return nil, appErr("GetUser", "app.user.missing_account.const", "Unable to find the user.", http.StatusNotFound)
+	}
+	parts := strings.Fields(args.Command)
+	trigger := ""
+	if len(parts) > 0 {
+		trigger = strings.TrimPrefix(parts[0], "/")
+	}
+	if trigger == "echo" {
+		message := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(args.Command), parts[0]))
+		if _, err := f.CreatePost(&model.Post{ChannelId: args.ChannelId, UserId: args.UserId, Message: message}); err != nil {
+			return nil, err
+		}
+		return &model.CommandResponse{}, nil
+	}
+	return nil, appErr("command", "api.command.execute_command.not_found.app_error",
+		fmt.Sprintf("Command with a trigger of '%s' not found. To send a message beginning with \"/\", try adding an empty space at the beginning of the message.", trigger),
+		http.StatusNotFound)
 }
 
 // ---------------------------------------------------------------- KV store

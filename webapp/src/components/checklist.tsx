@@ -3,15 +3,20 @@ import React from 'react';
 import {fill, slots, useT} from '../i18n';
 import type {ChecklistItem, ChecklistSection, ItemState, User} from '../types/incident';
 
+import {fullDate} from '../time';
+
 import {BY_WHOM_WHEN, ByWhomWhen, CLS, FormButtons, UserName, closeOnEscape, useMounted, useSave} from './common';
 import {Markdown} from './markdown';
 import {UserPicker} from './user_picker';
 
-// Assign (a user id) or unassign (null), remove, skip or restore, move, run the item's command;
-// each resolves to whether the server agreed.
+// Add an assignee (a user id) or unassign everyone (null), take one person off, set or clear
+// the due time, remove, skip or restore, move, run the item's command; each resolves to whether
+// the server agreed.
 export interface ItemActions {
     teamId: string;
     onAssign: (item: ChecklistItem, userId: string | null) => Promise<boolean>;
+    onUnassign: (item: ChecklistItem, userId: string) => Promise<boolean>;
+    onDue: (item: ChecklistItem, dueAt: number | null) => Promise<boolean>;
     onRemove: (item: ChecklistItem) => Promise<boolean>;
     onSkip: (item: ChecklistItem, skip: boolean) => Promise<boolean>;
     // section: 1-based; position: 1-based, in that section once moved.
@@ -58,7 +63,7 @@ function lastCompletion(item: ChecklistItem): {by: string; at: number; current: 
     return null;
 }
 
-type Mode = 'closed' | 'menu' | 'assign' | 'remove';
+type Mode = 'closed' | 'menu' | 'assign' | 'due' | 'remove';
 
 // The item's actions, behind a disclosure button so the list stays quiet: assign (with the user
 // picker), unassign, remove (after a confirmation).
@@ -126,9 +131,21 @@ function ItemActionsPanel({item, place, mode, setMode, actions, toggleRef}: {
                 <UserPicker
                     teamId={actions.teamId}
                     label={t('checklist.assignLabel', 'Assign “{title}” to', {title: item.title})}
-                    excludeIds={item.assignee_id ? [item.assignee_id] : []}
+                    excludeIds={item.assignee_ids}
                     busy={saving}
                     onPick={(u: User) => run(() => actions.onAssign(item, u.id))}
+                    onCancel={close}
+                />
+            </div>
+        );
+    }
+    if (mode === 'due') {
+        return (
+            <div className={`${CLS}-item__panel`}>
+                <DueForm
+                    item={item}
+                    busy={saving}
+                    onSave={(dueAt) => run(() => actions.onDue(item, dueAt))}
                     onCancel={close}
                 />
             </div>
@@ -187,18 +204,26 @@ function ItemActionsPanel({item, place, mode, setMode, actions, toggleRef}: {
                     onClick={() => setMode('assign')}
                     disabled={saving}
                 >
-                    {item.assignee_id ? t('checklist.reassign', 'Reassign…') : t('checklist.assign', 'Assign…')}
+                    {item.assignee_ids.length > 0 ? t('checklist.addAssignee', 'Add an assignee…') : t('checklist.assign', 'Assign…')}
                 </button>
-                {item.assignee_id && (
+                {item.assignee_ids.length > 0 && (
                     <button
                         type='button'
                         className={`${CLS}-link-button`}
                         onClick={() => run(() => actions.onAssign(item, null))}
                         disabled={saving}
                     >
-                        {t('checklist.unassign', 'Unassign')}
+                        {item.assignee_ids.length > 1 ? t('checklist.unassignAll', 'Unassign everyone') : t('checklist.unassign', 'Unassign')}
                     </button>
                 )}
+                <button
+                    type='button'
+                    className={`${CLS}-link-button`}
+                    onClick={() => setMode('due')}
+                    disabled={saving}
+                >
+                    {item.due_at ? t('checklist.changeDue', 'Change the due time…') : t('checklist.setDue', 'Set a due time…')}
+                </button>
                 <button
                     type='button'
                     className={`${CLS}-link-button`}
@@ -274,6 +299,71 @@ function ItemActionsPanel({item, place, mode, setMode, actions, toggleRef}: {
         );
     }
     return null;
+}
+
+// The due time in the viewer's own time (a datetime-local field), saved as Unix ms; Clear takes
+// it away.
+function DueForm({item, busy, onSave, onCancel}: {
+    item: ChecklistItem;
+    busy: boolean;
+    onSave: (dueAt: number | null) => void;
+    onCancel: () => void;
+}): React.ReactElement {
+    const t = useT();
+    const inputRef = React.useRef<HTMLInputElement>(null);
+    const [value, setValue] = React.useState(item.due_at ? localInputValue(item.due_at) : '');
+    React.useEffect(() => {
+        inputRef.current?.focus();
+    }, []);
+    const at = value ? new Date(value).getTime() : NaN;
+    return (
+        <form
+            className={`${CLS}-form ${CLS}-form--inline`}
+            onSubmit={(e) => {
+                e.preventDefault();
+                if (!Number.isNaN(at)) {
+                    onSave(at);
+                }
+            }}
+            onKeyDown={closeOnEscape(onCancel)}
+        >
+            <label className={`${CLS}-label`}>
+                {t('checklist.dueLabel', 'Due “{title}” at', {title: item.title})}
+                <input
+                    ref={inputRef}
+                    type='datetime-local'
+                    className={`${CLS}-input ${CLS}-input--small`}
+                    value={value}
+                    disabled={busy}
+                    onChange={(e) => setValue(e.target.value)}
+                />
+            </label>
+            {item.due_at ? (
+                <button
+                    type='button'
+                    className={`${CLS}-link-button`}
+                    disabled={busy}
+                    onClick={() => onSave(null)}
+                >
+                    {t('checklist.clearDue', 'No due time')}
+                </button>
+            ) : null}
+            <FormButtons
+                busy={busy}
+                canSubmit={!Number.isNaN(at)}
+                onCancel={onCancel}
+                submitLabel={t('common.save', 'Save')}
+                busyLabel={t('common.saving', 'Saving…')}
+            />
+        </form>
+    );
+}
+
+// `2026-12-01T14:05` in the viewer's time zone, as a datetime-local field shows it.
+function localInputValue(at: number): string {
+    const d = new Date(at);
+    const two = (n: number) => String(n).padStart(2, '0');
+    return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${two(d.getHours())}:${two(d.getMinutes())}`;
 }
 
 // The item's slash command with a Run button, its last run, and what the command answered.
@@ -371,6 +461,11 @@ function Item({item, place, readOnly, now, busy, onSetState, actions}: {
     const description = (item.description ?? '').trim();
     const done = lastCompletion(item);
     const skipped = item.state === 'skipped';
+    const assignees = item.assignee_ids ?? [];
+    const due = item.state === 'open' && item.due_at ? item.due_at : null;
+    const overdue = due !== null && now > due;
+    const evidence = item.state === 'done' ? (item.evidence ?? '').trim() : '';
+    const hasMeta = Boolean(done || skipped || assignees.length > 0 || due || evidence);
     return (
         <li className={`${CLS}-item${item.state === 'done' ? ` ${CLS}-item--done` : ''}${skipped ? ` ${CLS}-item--skipped` : ''}`}>
             <input
@@ -380,7 +475,7 @@ function Item({item, place, readOnly, now, busy, onSetState, actions}: {
                 checked={item.state === 'done'}
                 disabled={readOnly}
                 aria-busy={busy || undefined}
-                aria-describedby={[description ? descId : '', done || skipped || item.assignee_id ? metaId : ''].filter(Boolean).join(' ') || undefined}
+                aria-describedby={[description ? descId : '', hasMeta ? metaId : ''].filter(Boolean).join(' ') || undefined}
                 onChange={(e) => {
                     // Kept focusable while saving (a disabled control drops keyboard focus).
                     if (!busy) {
@@ -410,12 +505,18 @@ function Item({item, place, readOnly, now, busy, onSetState, actions}: {
                         actions={actions}
                     />
                 )}
-                {(done || skipped || item.assignee_id) && (
+                {hasMeta && (
                     <div
                         id={metaId}
                         className={`${CLS}-item__meta`}
                     >
                         {skipped && <span className={`${CLS}-tag`}>{t('itemState.skipped', 'Skipped')}</span>}
+                        {overdue && <span className={`${CLS}-tag ${CLS}-tag--danger`}>{t('checklist.overdue', 'Overdue')}</span>}
+                        {due !== null && (
+                            <span>
+                                {t('checklist.dueAt', 'Due {time}', {time: fullDate(due)})}
+                            </span>
+                        )}
                         {done && (
                             <span>
                                 <ByWhomWhen
@@ -427,16 +528,28 @@ function Item({item, place, readOnly, now, busy, onSetState, actions}: {
                                 />
                             </span>
                         )}
-                        {item.assignee_id && (
+                        {assignees.length > 0 && (
                             <span>
                                 {fill(t('checklist.assignedTo', 'Assigned to {user}', slots('user')), {
                                     user: (
-                                        <UserName
-                                            userId={item.assignee_id}
-                                            avatar={false}
-                                        />
+                                        <React.Fragment>
+                                            {assignees.map((a, i) => (
+                                                <React.Fragment key={a}>
+                                                    {i > 0 && ', '}
+                                                    <UserName
+                                                        userId={a}
+                                                        avatar={false}
+                                                    />
+                                                </React.Fragment>
+                                            ))}
+                                        </React.Fragment>
                                     ),
                                 })}
+                            </span>
+                        )}
+                        {evidence && (
+                            <span className={`${CLS}-item__evidence`}>
+                                {t('checklist.evidence', 'Evidence: {text}', {text: evidence})}
                             </span>
                         )}
                     </div>
@@ -588,7 +701,11 @@ export function ChecklistSectionView({section, index, readOnly, now, busyItem, o
     const addButtonRef = React.useRef<HTMLButtonElement>(null);
     const headingId = `${CLS}-section-${section.id}`;
     const listId = `${headingId}-items`;
-    const done = section.items.filter((i) => i.state !== 'open').length;
+    // Items for another severity are left out (the server marks them applies: false); they keep
+    // their places, so moves still count every item.
+    const shown = section.items.filter((i) => i.applies !== false);
+    const leftOut = section.items.length - shown.length;
+    const done = shown.filter((i) => i.state !== 'open').length;
     const close = () => {
         setAdding(false);
         window.setTimeout(() => addButtonRef.current?.focus(), 0);
@@ -626,7 +743,7 @@ export function ChecklistSectionView({section, index, readOnly, now, busyItem, o
                             aria-hidden='true'
                         />
                         <span className={`${CLS}-section__title`}>{section.title}</span>
-                        <span className={`${CLS}-muted ${CLS}-small`}>{t('checklist.sectionProgress', '{done}/{total}', {done, total: section.items.length})}</span>
+                        <span className={`${CLS}-muted ${CLS}-small`}>{t('checklist.sectionProgress', '{done}/{total}', {done, total: shown.length})}</span>
                     </button>
                 </h3>
                 {!readOnly && onRename && (
@@ -647,7 +764,7 @@ export function ChecklistSectionView({section, index, readOnly, now, busyItem, o
             >
                 {section.items.length > 0 ? (
                     <ul className={`${CLS}-items`}>
-                        {section.items.map((item, n) => (
+                        {section.items.map((item, n) => item.applies !== false && (
                             <Item
                                 key={item.id}
                                 item={item}
@@ -662,6 +779,11 @@ export function ChecklistSectionView({section, index, readOnly, now, busyItem, o
                     </ul>
                 ) : (
                     <p className={`${CLS}-muted ${CLS}-small ${CLS}-items-empty`}>{t('common.noItems', 'No items.')}</p>
+                )}
+                {leftOut > 0 && (
+                    <p className={`${CLS}-muted ${CLS}-small ${CLS}-items-empty`}>
+                        {t('checklist.leftOut', '{count, plural, one {# item does} other {# items do}} not apply to this incident now.', {count: leftOut})}
+                    </p>
                 )}
                 {!readOnly && (adding ? (
                     <AddItemForm

@@ -1,42 +1,48 @@
 import React from 'react';
 
-import {assignRole, getConduct, getFollowers, postStatusUpdate, setFollowing, setImpact, setReminders, setSeverity, setStatus} from '../client';
-import type {ReminderAction, UpdateDraft} from '../client';
+import {assignRole, getConduct, getFollowers, getReminderPlan, pauseIncident, postStatusUpdate, resumeIncident, setFollowing, setImpact, setReminders, setSeverity, setStatus} from '../client';
+import type {ReminderAction, ReminderPlan, UpdateDraft} from '../client';
 import {useT} from '../i18n';
 import {fullDate} from '../time';
 import type {Conduct, Incident} from '../types/incident';
 
 import {Ago, CLS, FormButtons, UserName, closeOnEscape, errorMessage, isAbort, useMounted, useSave} from './common';
+import {StatusPageBox} from './paging_settings';
 import {UserPicker} from './user_picker';
 
-// The conduct changes only when an admin edits the settings: fetch it once per page.
-let conductOnce: Promise<Conduct> | null = null;
-function loadConduct(): Promise<Conduct> {
-    if (!conductOnce) {
-        conductOnce = getConduct();
-        conductOnce.catch(() => {
-            conductOnce = null;
-        });
+// A team's lists change only when an admin edits them: fetched once per team and page
+// (forgotten when they are saved here).
+const conductOnce = new Map<string, Promise<Conduct>>();
+export const forgetConduct = (teamId: string) => conductOnce.delete(teamId);
+function loadConduct(teamId: string): Promise<Conduct> {
+    let once = conductOnce.get(teamId);
+    if (!once) {
+        once = getConduct(teamId);
+        conductOnce.set(teamId, once);
+        once.catch(() => forgetConduct(teamId));
     }
-    return conductOnce;
+    return once;
 }
 
-export function useConduct(): {conduct: Conduct | null; error: string} {
+export function useConduct(teamId: string): {conduct: Conduct | null; error: string} {
     const t = useT();
     const [conduct, setConduct] = React.useState<Conduct | null>(null);
     const [error, setError] = React.useState('');
     React.useEffect(() => {
         let live = true;
-        loadConduct().then(
+        loadConduct(teamId).then(
             (c) => live && setConduct(c),
             (e) => live && !isAbort(e) && setError(errorMessage(e, t)),
         );
         return () => {
             live = false;
         };
-    }, [t]);
+    }, [teamId, t]);
     return {conduct, error};
 }
+
+// A name the incident holds that its team's list no longer has still shows as chosen.
+const withCurrent = (levels: Conduct['statuses'], name: string) => (name && !levels.some((l) => l.name === name) ? [...levels, {name, description: ''}] : levels);
 
 type Change = (what: () => Promise<Incident>) => Promise<boolean>;
 
@@ -51,8 +57,9 @@ function UpdateForm({incident, conduct, onChange, onClose}: {
     const t = useT();
     const [status, setStatusChoice] = React.useState(incident.status || conduct.statuses[0]?.name || '');
     const [impact, setImpact] = React.useState('');
-    const [message, setMessage] = React.useState('');
+    const [message, setMessage] = React.useState(incident.update_template ?? '');
     const [next, setNext] = React.useState(30);
+    const [mirror, setMirror] = React.useState(false);
     const {saving, save} = useSave();
     const messageRef = React.useRef<HTMLTextAreaElement>(null);
     React.useEffect(() => {
@@ -68,7 +75,7 @@ function UpdateForm({incident, conduct, onChange, onClose}: {
                 if (saving) {
                     return;
                 }
-                const draft: UpdateDraft = {message, impact};
+                const draft: UpdateDraft = {message, impact, ...(mirror ? {statuspage: true} : {})};
                 if (status && status !== incident.status) {
                     draft.status = status;
                 }
@@ -88,7 +95,7 @@ function UpdateForm({incident, conduct, onChange, onClose}: {
                     value={status}
                     onChange={(e) => setStatusChoice(e.target.value)}
                 >
-                    {conduct.statuses.map((s) => (
+                    {withCurrent(conduct.statuses, status).map((s) => (
                         <option
                             key={s.name}
                             value={s.name}
@@ -136,6 +143,11 @@ function UpdateForm({incident, conduct, onChange, onClose}: {
                     ))}
                 </select>
             </label>
+            <StatusPageBox
+                teamId={incident.team_id}
+                checked={mirror}
+                onChange={setMirror}
+            />
             <div className={`${CLS}-update-form__actions`}>
                 <FormButtons
                     busy={saving}
@@ -156,6 +168,37 @@ function localInputValue(at: number): string {
     return d.toISOString().slice(0, 16);
 }
 
+// The reminder plan in one line: when the next update is due, how often the reminder repeats,
+// when it escalates; read again whenever the incident changes.
+function ReminderPlanLine({incident}: {incident: Incident}): React.ReactElement | null {
+    const t = useT();
+    const [plan, setPlan] = React.useState<ReminderPlan | null>(null);
+    React.useEffect(() => {
+        const controller = new AbortController();
+        getReminderPlan(incident.id, controller.signal).then(setPlan, (e) => !isAbort(e) && setPlan(null));
+        return () => controller.abort();
+    }, [incident]);
+    if (!plan || !['on', 'snoozed'].includes(plan.state) || !plan.next_due_at) {
+        return null;
+    }
+    const parts = [t('conduct.planDue', 'Next update due {time}', {time: fullDate(plan.next_due_at)})];
+    if (plan.repeat_minutes > 0) {
+        parts.push(t('conduct.planRepeat', 'repeats every {count} min', {count: plan.repeat_minutes}));
+    }
+    if (plan.escalated) {
+        parts.push(t('conduct.planEscalated', 'escalated'));
+    } else if (plan.escalates_at) {
+        parts.push(t('conduct.planEscalates', 'escalates {time}', {time: fullDate(plan.escalates_at)}));
+    }
+    return (
+        <p
+            className={`${CLS}-muted ${CLS}-small`}
+            role='note'
+            aria-label={t('conduct.planLabel', 'Reminder plan')}
+        >{parts.join(' · ')}</p>
+    );
+}
+
 // What only commands could do before: follow or unfollow, snooze, stop or resume the update
 // reminders, and set the customer-impact window.
 function FollowRemindersImpact({incident, now, myUserId, onChange, onReload}: {
@@ -173,6 +216,7 @@ function FollowRemindersImpact({incident, now, myUserId, onChange, onReload}: {
     const [error, setError] = React.useState('');
     const [snooze, setSnooze] = React.useState(30);
     const [impactAt, setImpactAt] = React.useState(() => localInputValue(Date.now()));
+    const [pauseReason, setPauseReason] = React.useState('');
     const ended = incident.state === 'ended';
 
     React.useEffect(() => {
@@ -218,6 +262,19 @@ function FollowRemindersImpact({incident, now, myUserId, onChange, onReload}: {
         await onChange(() => setImpact(incident.id, {[key]: at}));
         if (mounted.current) {
             setBusy('');
+        }
+    };
+    // Pause with the reason typed, or resume.
+    const pauseOrResume = async () => {
+        setBusy('pause');
+        setError('');
+        setNotice('');
+        const ok = await onChange(() => (incident.paused ? resumeIncident(incident.id) : pauseIncident(incident.id, pauseReason.trim())));
+        if (mounted.current) {
+            setBusy('');
+            if (ok) {
+                setPauseReason('');
+            }
         }
     };
     const reminders = (action: ReminderAction, minutes?: number) => say(`reminders-${action}`, () => setReminders(incident.id, action, minutes));
@@ -306,6 +363,51 @@ function FollowRemindersImpact({incident, now, myUserId, onChange, onReload}: {
                     )}
                 </div>
             )}
+            {!ended && <ReminderPlanLine incident={incident}/>}
+            {!ended && (
+                <div
+                    className={`${CLS}-conduct__line`}
+                    role='group'
+                    aria-label={t('conduct.pauseGroup', 'Pause')}
+                >
+                    <span className={`${CLS}-label ${CLS}-small`}>{t('conduct.pause', 'Pause')}</span>
+                    {incident.paused ? (
+                        <>
+                            <span className={`${CLS}-small`}>
+                                {t('conduct.pausedSince', 'Paused since {time}: {reason}', {time: fullDate(incident.paused.since), reason: incident.paused.reason})}
+                            </span>
+                            <button
+                                type='button'
+                                className={`${CLS}-button ${CLS}-button--tertiary ${CLS}-button--small`}
+                                disabled={Boolean(busy)}
+                                onClick={pauseOrResume}
+                            >
+                                {t('conduct.resume', 'Resume')}
+                            </button>
+                        </>
+                    ) : (
+                        <>
+                            <input
+                                className={`${CLS}-input ${CLS}-input--small`}
+                                aria-label={t('conduct.pauseReason', 'Why pause it?')}
+                                placeholder={t('conduct.pausePlaceholder', 'Waiting for the vendor')}
+                                maxLength={200}
+                                value={pauseReason}
+                                disabled={Boolean(busy)}
+                                onChange={(e) => setPauseReason(e.target.value)}
+                            />
+                            <button
+                                type='button'
+                                className={`${CLS}-button ${CLS}-button--tertiary ${CLS}-button--small`}
+                                disabled={Boolean(busy) || !pauseReason.trim()}
+                                onClick={pauseOrResume}
+                            >
+                                {t('conduct.pauseButton', 'Pause')}
+                            </button>
+                        </>
+                    )}
+                </div>
+            )}
             <div
                 className={`${CLS}-conduct__line ${CLS}-conduct__impact`}
                 role='group'
@@ -382,7 +484,7 @@ export function ConductPanel({incident, now, myUserId, onChange, onReload}: {
     onReload?: () => void;
 }): React.ReactElement | null {
     const t = useT();
-    const {conduct, error} = useConduct();
+    const {conduct, error} = useConduct(incident.team_id);
     const [picking, setPicking] = React.useState<string | null>(null);
     const [writing, setWriting] = React.useState(false);
     const writeRef = React.useRef<HTMLButtonElement>(null);
@@ -404,7 +506,7 @@ export function ConductPanel({incident, now, myUserId, onChange, onReload}: {
             onChange={(e) => onPick(e.target.value)}
         >
             {!value && <option value=''>{t('conduct.notSet', 'Not set')}</option>}
-            {levels.map((l) => (
+            {withCurrent(levels, value).map((l) => (
                 <option
                     key={l.name}
                     value={l.name}

@@ -1,6 +1,6 @@
 import React from 'react';
 
-import {addItem, endIncident, executeCommand, getIncident, moveItem, patchIncident, recordItemRun, removeItem, renameSection, reopenIncident, setAssignee, setCommander, setItemState} from '../client';
+import {addItem, endIncident, executeCommand, getIncident, moveItem, patchIncident, recordItemRun, removeItem, renameSection, reopenIncident, setAssignees, setCommander, setDue, setFields, setItemState} from '../client';
 import type {IncidentEvents} from '../events';
 import {useT} from '../i18n';
 import type {ChecklistItem, Incident, ItemState} from '../types/incident';
@@ -9,6 +9,7 @@ import {ChannelLink} from './channel_link';
 import {ChecklistSectionView, NewSectionForm} from './checklist';
 import {Ago, CLS, ErrorBanner, FormButtons, UserName, closeOnEscape, errorMessage, isAbort, useSave} from './common';
 import {ConductPanel} from './conduct_panel';
+import {IncidentFields} from './fields';
 import {UserPicker} from './user_picker';
 
 interface Props {
@@ -353,7 +354,11 @@ export function IncidentDetail({incidentId, initial, events, now, myUserId, team
     const ended = incident.state === 'ended';
     const itemActions = {
         teamId: incident.team_id,
-        onAssign: (item: ChecklistItem, userId: string | null) => change(() => setAssignee(incidentId, item.id, userId)),
+        onAssign: (item: ChecklistItem, userId: string | null) =>
+            change(() => setAssignees(incidentId, item.id, userId ? [...item.assignee_ids, userId] : [])),
+        onUnassign: (item: ChecklistItem, userId: string) =>
+            change(() => setAssignees(incidentId, item.id, item.assignee_ids.filter((a) => a !== userId))),
+        onDue: (item: ChecklistItem, dueAt: number | null) => change(() => setDue(incidentId, item.id, dueAt)),
         onRemove: (item: ChecklistItem) => change(() => removeItem(incidentId, item.id)),
         onSkip: (item: ChecklistItem, skip: boolean) => change(() => setItemState(incidentId, item.id, skip ? 'skipped' : 'open')),
         onMove: (item: ChecklistItem, section: number, position: number) => change(() => moveItem(incidentId, item.id, section, position)),
@@ -370,8 +375,10 @@ export function IncidentDetail({incidentId, initial, events, now, myUserId, team
         setEditing(false);
         window.setTimeout(() => editButtonRef.current?.focus(), 0);
     };
-    const items = incident.checklists.reduce((n, s) => n + s.items.length, 0);
-    const doneCount = incident.checklists.reduce((n, s) => n + s.items.filter((i) => i.state !== 'open').length, 0);
+    // Items for another severity (applies: false) are not counted.
+    const applying = incident.checklists.flatMap((s) => s.items.filter((i) => i.applies !== false));
+    const items = applying.length;
+    const doneCount = applying.filter((i) => i.state !== 'open').length;
     return (
         <div className={`${CLS}-detail`}>
             <div className={`${CLS}-toolbar`}>{back}</div>
@@ -481,6 +488,10 @@ export function IncidentDetail({incidentId, initial, events, now, myUserId, team
                         {incident.summary || t('field.noSummary', 'No summary yet.')}
                     </dd>
                 </dl>
+                <IncidentFields
+                    incident={incident}
+                    onSave={(fields) => change(() => setFields(incidentId, fields))}
+                />
                 <div className={`${CLS}-checklists`}>
                     <h2 className={`${CLS}-subheading`}>
                         {t('field.checklist', 'Checklist')}

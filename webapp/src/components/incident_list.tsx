@@ -25,7 +25,7 @@ function progress(incident: Incident): {done: number; total: number} {
     let done = 0;
     let total = 0;
     for (const s of incident.checklists) {
-        for (const i of s.items) {
+        for (const i of s.items.filter((x) => x.applies !== false)) {
             total++;
             if (i.state !== 'open') {
                 done++;

@@ -7,6 +7,8 @@ import type {Playbook, PlaybookItem, PlaybookSection} from '../types/incident';
 
 import {ChannelName, ChannelSearch} from './channel_search';
 import {CLS, ErrorBanner, UserName, errorMessage, useMounted} from './common';
+import {ConditionInputs} from './item_condition';
+import {PlaybookFieldsEditor} from './playbook_fields';
 import {UserPicker} from './user_picker';
 
 interface Props {
@@ -16,13 +18,16 @@ interface Props {
     onDone: (saved: Playbook | null) => void;
 }
 
-const blankItem = (): PlaybookItem => ({title: '', description: '', default_assignee_id: null, command: null});
+// A new playbook's retrospective outline: the root cause first (incident-core's suggestion).
+const SUGGESTED_RETROSPECTIVE = '### Root cause\n\n### Contributing factors\n\n### What went well\n\n### What to improve';
+
+const blankItem = (): PlaybookItem => ({title: '', description: '', default_assignee_id: null, command: null, due_after_minutes: null});
 
 function toDraft(teamId: string, p: Playbook | null): PlaybookDraft {
     if (!p) {
         return {team_id: teamId, title: '', description: '', checklists: [{title: 'Tasks', items: [blankItem()]}],
             channel_name_template: '', private_channel: false, default_commander_id: null, announcement_channel_ids: [],
-            member_ids: [], editor_ids: [], keywords: []};
+            member_ids: [], editor_ids: [], keywords: [], fields: [], retrospective_template: SUGGESTED_RETROSPECTIVE};
     }
     // Members and editors are kept as they are: this form does not edit them.
     const {id: _id, created_at: _c, updated_at: _u, ...rest} = p;
@@ -40,8 +45,9 @@ function moved<T>(list: T[], from: number, delta: number): T[] {
     return out;
 }
 
-// Which user picker is open: the default commander's, or one item's default assignee.
-type Picking = {kind: 'commander'} | {kind: 'assignee'; section: number; item: number} | null;
+// Which user picker is open: the default commander's, a person to add, or one item's default
+// assignee.
+type Picking = {kind: 'commander'} | {kind: 'invite'} | {kind: 'assignee'; section: number; item: number} | null;
 
 export function PlaybookEditor({teamId, playbook, onDone}: Props): React.ReactElement {
     const t = useT();
@@ -49,6 +55,8 @@ export function PlaybookEditor({teamId, playbook, onDone}: Props): React.ReactEl
     const [draft, setDraft] = React.useState<PlaybookDraft>(() => toDraft(teamId, playbook));
     const [picking, setPicking] = React.useState<Picking>(null);
     const [keywords, setKeywords] = React.useState(() => (playbook?.keywords ?? []).join(', '));
+    const [groups, setGroups] = React.useState(() => (playbook?.invited_groups ?? []).join(', '));
+    const invited = draft.invited_user_ids ?? [];
     const [saving, setSaving] = React.useState(false);
     const [error, setError] = React.useState('');
     const headingRef = React.useRef<HTMLHeadingElement>(null);
@@ -82,9 +90,14 @@ export function PlaybookEditor({teamId, playbook, onDone}: Props): React.ReactEl
         const body: PlaybookDraft = {
             ...draft,
             keywords: keywords.split(',').map((k) => k.trim()).filter(Boolean),
+            invited_groups: groups.split(',').map((g) => g.trim()).filter(Boolean),
             checklists: draft.checklists.map((s) => ({
                 ...s,
-                items: s.items.map((i) => ({...i, command: i.command?.trim() ? i.command.trim() : null})),
+                items: s.items.map((i) => ({
+                    ...i,
+                    command: i.command?.trim() ? i.command.trim() : null,
+                    run_at_start: Boolean(i.run_at_start && i.command?.trim()),
+                })),
             })),
         };
         try {
@@ -166,6 +179,42 @@ export function PlaybookEditor({teamId, playbook, onDone}: Props): React.ReactEl
                         {t('editor.keywordsHint', 'Comma-separated; each a word of at least 4 letters, or several words. A message with one of them offers its poster to start an incident with this playbook.')}
                     </span>
                 </label>
+                <label className={`${CLS}-field`}>
+                    <span className={`${CLS}-label`}>{t('editor.welcome', 'Welcome message')}</span>
+                    <textarea
+                        className={`${CLS}-input ${CLS}-textarea`}
+                        rows={2}
+                        value={draft.welcome_message ?? ''}
+                        placeholder={t('editor.welcomeHint', 'Shown only to each person who joins the incident channel')}
+                        onChange={(e) => set({welcome_message: e.target.value})}
+                    />
+                </label>
+                <label className={`${CLS}-field`}>
+                    <span className={`${CLS}-label`}>{t('editor.retrospective', 'Retrospective outline')}</span>
+                    <textarea
+                        className={`${CLS}-input ${CLS}-textarea`}
+                        rows={4}
+                        value={draft.retrospective_template ?? ''}
+                        aria-describedby={`${id}-retro-hint`}
+                        onChange={(e) => set({retrospective_template: e.target.value})}
+                    />
+                    <span
+                        id={`${id}-retro-hint`}
+                        className={`${CLS}-small ${CLS}-muted`}
+                    >
+                        {t('editor.retrospectiveHint', 'Ends the report draft; until the report is written, the commander is reminded daily for two weeks after the end. Empty: neither.')}
+                    </span>
+                </label>
+                <label className={`${CLS}-field`}>
+                    <span className={`${CLS}-label`}>{t('editor.updateTemplate', 'Status update template')}</span>
+                    <textarea
+                        className={`${CLS}-input ${CLS}-textarea`}
+                        rows={3}
+                        value={draft.update_template ?? ''}
+                        placeholder={t('editor.updateTemplateHint', 'What each status update starts from, e.g. Impact: / Cause: / Next:')}
+                        onChange={(e) => set({update_template: e.target.value})}
+                    />
+                </label>
             </div>
 
             <fieldset className={`${CLS}-editor__group`}>
@@ -195,6 +244,22 @@ export function PlaybookEditor({teamId, playbook, onDone}: Props): React.ReactEl
                         onChange={(e) => set({private_channel: e.target.checked})}
                     />
                     <span>{t('editor.private', 'Private channel')}</span>
+                </label>
+                <label className={`${CLS}-field`}>
+                    <span className={`${CLS}-label`}>{t('editor.sidebar', 'Sidebar category')}</span>
+                    <input
+                        className={`${CLS}-input`}
+                        value={draft.sidebar_category ?? ''}
+                        maxLength={22}
+                        aria-describedby={`${id}-sidebar-hint`}
+                        onChange={(e) => set({sidebar_category: e.target.value})}
+                    />
+                    <span
+                        id={`${id}-sidebar-hint`}
+                        className={`${CLS}-small ${CLS}-muted`}
+                    >
+                        {t('editor.sidebarHint', 'Where the channel goes in the sidebar of everyone added at the start; made if missing.')}
+                    </span>
                 </label>
                 <div
                     className={`${CLS}-field`}
@@ -267,8 +332,60 @@ export function PlaybookEditor({teamId, playbook, onDone}: Props): React.ReactEl
                         onPick={(c) => set({announcement_channel_ids: [...draft.announcement_channel_ids, c.id]})}
                     />
                 </div>
+                <div
+                    className={`${CLS}-field`}
+                    role='group'
+                    aria-labelledby={`${id}-invite`}
+                >
+                    <span
+                        id={`${id}-invite`}
+                        className={`${CLS}-label`}
+                    >
+                        {t('editor.invite', 'Add to the incident channel')}
+                    </span>
+                    {invited.length > 0 && (
+                        <ul className={`${CLS}-editor__chips`}>
+                            {invited.map((userId) => (
+                                <li
+                                    key={userId}
+                                    className={`${CLS}-editor__chip`}
+                                >
+                                    <UserName userId={userId}/>
+                                    <button
+                                        type='button'
+                                        className={`${CLS}-icon-button ${CLS}-icon-button--on`}
+                                        aria-label={t('editor.removeInvited', 'Remove this person')}
+                                        onClick={() => set({invited_user_ids: invited.filter((u) => u !== userId)})}
+                                    >
+                                        <span aria-hidden='true'>{'\u00d7'}</span>
+                                    </button>
+                                </li>
+                            ))}
+                        </ul>
+                    )}
+                    {picking?.kind === 'invite' ? picker(t('editor.invitePick', 'Person to add'), (userId) => set({invited_user_ids: [...invited.filter((u) => u !== userId), userId]})) : (
+                        <button
+                            type='button'
+                            className={`${CLS}-link-button`}
+                            onClick={() => setPicking({kind: 'invite'})}
+                        >
+                            {t('editor.invitePerson', 'Add a person')}
+                        </button>
+                    )}
+                    <input
+                        className={`${CLS}-input`}
+                        value={groups}
+                        aria-label={t('editor.inviteGroups', 'User groups to add')}
+                        placeholder={t('editor.inviteGroupsPlaceholder', 'User groups: sre, dba')}
+                        onChange={(e) => setGroups(e.target.value)}
+                    />
+                </div>
             </fieldset>
 
+            <PlaybookFieldsEditor
+                fields={draft.fields ?? []}
+                onChange={(fields) => set({fields})}
+            />
             <fieldset className={`${CLS}-editor__group`}>
                 <legend className={`${CLS}-page__h3`}>{t('editor.checklist', 'Checklist')}</legend>
                 {draft.checklists.map((section, s) => {
@@ -341,6 +458,33 @@ export function PlaybookEditor({teamId, playbook, onDone}: Props): React.ReactEl
                                                         aria-label={t('editor.commandFor', 'Slash command for {item}', {item: itemName})}
                                                         onChange={(e) => setItem(s, n, {command: e.target.value})}
                                                     />
+                                                </label>
+                                                <label className={`${CLS}-field ${CLS}-editor__due`}>
+                                                    <span className={`${CLS}-small ${CLS}-muted`}>{t('editor.dueAfter', 'Due after (minutes, optional)')}</span>
+                                                    <input
+                                                        className={`${CLS}-input ${CLS}-input--small`}
+                                                        type='number'
+                                                        min={1}
+                                                        max={43200}
+                                                        value={item.due_after_minutes ?? ''}
+                                                        aria-label={t('editor.dueAfterFor', 'Minutes after the start {item} is due', {item: itemName})}
+                                                        onChange={(e) => setItem(s, n, {due_after_minutes: e.target.value === '' ? null : Number(e.target.value)})}
+                                                    />
+                                                </label>
+                                                <ConditionInputs
+                                                    condition={item.condition ?? null}
+                                                    fields={(draft.fields ?? []).map((f) => f.name).filter(Boolean)}
+                                                    itemName={itemName}
+                                                    onChange={(condition) => setItem(s, n, {condition})}
+                                                />
+                                                <label className={`${CLS}-check-field ${CLS}-small`}>
+                                                    <input
+                                                        type='checkbox'
+                                                        checked={Boolean(item.run_at_start)}
+                                                        disabled={!item.command?.trim()}
+                                                        onChange={(e) => setItem(s, n, {run_at_start: e.target.checked})}
+                                                    />
+                                                    {t('editor.runAtStart', 'Run the command when the incident starts')}
                                                 </label>
                                                 <div className={`${CLS}-editor__person`}>
                                                     {picking?.kind === 'assignee' && picking.section === s && picking.item === n ?

@@ -1,6 +1,6 @@
 import React from 'react';
 
-import {deletePlaybook, exportPlaybook, importPlaybook, listPlaybooks} from '../client';
+import {deletePlaybook, exportPlaybook, importPlaybook, listArchivedPlaybooks, listPlaybooks, restorePlaybook} from '../client';
 import {currentTeamId, useHostState} from '../host';
 import {useT} from '../i18n';
 import type {Playbook} from '../types/incident';
@@ -36,6 +36,8 @@ export function PlaybooksPage({store}: {store: Store}): React.ReactElement {
     const t = useT();
     const teamId = useHostState(store, currentTeamId);
     const [playbooks, setPlaybooks] = React.useState<Playbook[] | null>(null);
+    // Deleted playbooks are archived: listed apart, each with Restore.
+    const [archived, setArchived] = React.useState<Playbook[]>([]);
     const [editing, setEditing] = React.useState<Editing>(null);
     const [confirming, setConfirming] = React.useState<string | null>(null);
     const [reloads, setReloads] = React.useState(0);
@@ -60,6 +62,11 @@ export function PlaybooksPage({store}: {store: Store}): React.ReactElement {
                 }
             },
         );
+        listArchivedPlaybooks(teamId, controller.signal).then(
+            (res) => setArchived(res.items || []),
+            // Aborted: the page is gone (or reads again), so nothing may be set.
+            (e) => !isAbort(e) && setArchived([]),
+        );
         return () => controller.abort();
     }, [teamId, reloads, setError]);
 
@@ -73,6 +80,11 @@ export function PlaybooksPage({store}: {store: Store}): React.ReactElement {
         await deletePlaybook(p.id);
         setConfirming(null);
         return t('playbooks.deleted', 'Deleted “{title}”.', {title: p.title});
+    });
+
+    const onRestore = (p: Playbook) => act(async () => {
+        await restorePlaybook(p.id);
+        return t('playbooks.restored', 'Restored “{title}”.', {title: p.title});
     });
 
     const onImportFile = (file: File) => act(async () => {
@@ -204,7 +216,7 @@ export function PlaybooksPage({store}: {store: Store}): React.ReactElement {
                                                 aria-label={t('playbooks.confirmLabel', 'Confirm deleting “{title}”', {title: p.title})}
                                             >
                                                 <span className={`${CLS}-small`}>
-                                                    {t('playbooks.confirm', 'Delete it? Incidents started from it keep their checklists.')}
+                                                    {t('playbooks.confirm', 'Delete it? Incidents started from it keep their checklists, and it stays among the archived playbooks, where it can be restored.')}
                                                 </span>
                                                 <button
                                                     type='button'
@@ -250,6 +262,36 @@ export function PlaybooksPage({store}: {store: Store}): React.ReactElement {
                             ))}
                         </tbody>
                     </table>
+                    {archived.length > 0 && (
+                        <section
+                            className={`${CLS}-page__archived`}
+                            aria-labelledby={`${CLS}-archived-heading`}
+                        >
+                            <h3
+                                id={`${CLS}-archived-heading`}
+                                className={`${CLS}-heading`}
+                            >
+                                {t('playbooks.archived', 'Archived playbooks')}
+                            </h3>
+                            <ul className={`${CLS}-page__archived-list`}>
+                                {archived.map((p) => (
+                                    <li key={p.id}>
+                                        <span>{p.title}</span>
+                                        {' '}
+                                        <button
+                                            type='button'
+                                            className={`${CLS}-link-button`}
+                                            onClick={() => onRestore(p)}
+                                            disabled={busy}
+                                            aria-label={t('playbooks.restoreOne', 'Restore “{title}”', {title: p.title})}
+                                        >
+                                            {t('playbooks.restore', 'Restore')}
+                                        </button>
+                                    </li>
+                                ))}
+                            </ul>
+                        </section>
+                    )}
                 </div>
             </div>
         </div>

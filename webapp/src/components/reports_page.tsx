@@ -9,7 +9,10 @@ import {duration} from '../time';
 import type {Store} from '../types/mattermost';
 
 import {CLS, ErrorBanner, errorMessage} from './common';
+import {CrossTeamSection} from './cross_team_report';
 import {PageNav} from './page_nav';
+import {ConductSettingsCard} from './conduct_settings';
+import {PagingSettingsCard} from './paging_settings';
 
 // Bars of one number per period, drawn in SVG with the theme's colours. The numbers are also in
 // the table under it, so the chart is an image with a summary for screen readers.
@@ -210,8 +213,11 @@ export function ReportsPage({store}: {store: Store}): React.ReactElement {
                                 </ul>
                             )}
                         </section>
+                        <CrossTeamSection period={period}/>
                     </div>
                 )}
+                {teamId && <PagingSettingsCard teamId={teamId}/>}
+                {teamId && <ConductSettingsCard teamId={teamId}/>}
             </div>
         </div>
     );

@@ -12,6 +12,7 @@ import type {PluginUI} from '../ui';
 import {CLS, errorMessage, isAbort} from './common';
 import {IncidentDetail} from './incident_detail';
 import {IncidentList} from './incident_list';
+import {MyTasks} from './my_tasks';
 
 interface Props {
     store: Store;
@@ -116,22 +117,29 @@ export function RHSView({store, events, ui}: Props): React.ReactElement {
                     }}
                 />
             ) : (
-                <IncidentList
-                    incidents={incidents}
-                    error={listError}
-                    now={now}
-                    onOpen={(inc) => setSelected({id: inc.id, initial: inc})}
-                    onRetry={() => load()}
-                    teamName={teamName}
-                    myUserId={myUserId}
-                    onStart={() => ui.openStart()}
-                    allIncidentsHref={pagePath ? basePath() + pagePath : ''}
-                    onAllIncidents={(e) => {
-                        if (pagePath && navigateInHost(pagePath)) {
-                            e.preventDefault();
-                        }
-                    }}
-                />
+                <React.Fragment>
+                    <MyTasks
+                        teamId={teamId}
+                        events={events}
+                        onOpen={(id) => setSelected({id, initial: null})}
+                    />
+                    <IncidentList
+                        incidents={incidents}
+                        error={listError}
+                        now={now}
+                        onOpen={(inc) => setSelected({id: inc.id, initial: inc})}
+                        onRetry={() => load()}
+                        teamName={teamName}
+                        myUserId={myUserId}
+                        onStart={() => ui.openStart()}
+                        allIncidentsHref={pagePath ? basePath() + pagePath : ''}
+                        onAllIncidents={(e) => {
+                            if (pagePath && navigateInHost(pagePath)) {
+                                e.preventDefault();
+                            }
+                        }}
+                    />
+                </React.Fragment>
             )}
         </div>
     );

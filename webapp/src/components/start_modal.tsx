@@ -8,7 +8,9 @@ import type {Incident, Playbook} from '../types/incident';
 import type {Store} from '../types/mattermost';
 import type {PluginUI, StartRequest} from '../ui';
 
+import {ChannelName} from './channel_search';
 import {CLS, errorMessage, isAbort, useMounted} from './common';
+import {FieldInputs} from './fields';
 import {ModalForm} from './modal';
 
 interface Props {
@@ -30,6 +32,9 @@ function StartForm({teamId, request, onClose, onStarted}: {
     const [playbooks, setPlaybooks] = React.useState<Playbook[] | null>(null);
     const [playbooksError, setPlaybooksError] = React.useState('');
     const [playbookId, setPlaybookIdState] = React.useState(request.playbookId || '');
+    // The chosen playbook's start commands, shown before they run as the starter.
+    const startCommands = (playbooks?.find((p) => p.id === playbookId)?.checklists ?? [])
+        .flatMap((s) => s.items.filter((i) => i.run_at_start && i.command).map((i) => String(i.command)));
     const [channelName, setChannelNameState] = React.useState(request.channelName || '');
     const setName = (v: string) => {
         request.name = v;
@@ -47,6 +52,10 @@ function StartForm({teamId, request, onClose, onStarted}: {
         request.channelName = v;
         setChannelNameState(v);
     };
+    // Values of the chosen playbook's custom fields, by name (kept when another playbook is tried).
+    const [fieldValues, setFieldValues] = React.useState<Record<string, string>>({});
+    const announceIn = playbooks?.find((p) => p.id === playbookId)?.announcement_channel_ids ?? [];
+    const [unticked, setUnticked] = React.useState<string[]>([]);
     const [isPrivate, setIsPrivate] = React.useState(false);
     const [privateTouched, setPrivateTouched] = React.useState(false);
     const [saving, setSaving] = React.useState(false);
@@ -84,6 +93,7 @@ function StartForm({teamId, request, onClose, onStarted}: {
         }
     }, [playbookId, playbooks, privateTouched]);
 
+    const playbook = playbooks?.find((p) => p.id === playbookId);
     const submit = async () => {
         if (!name.trim()) {
             setError(t('startForm.nameRequired', 'Give the incident a name.'));
@@ -103,6 +113,14 @@ function StartForm({teamId, request, onClose, onStarted}: {
         }
         if (channelName.trim()) {
             body.channel_name = channelName.trim();
+        }
+        const fields = Object.fromEntries((playbook?.fields ?? []).map((f) => [f.name, (fieldValues[f.name] ?? '').trim()]).filter(([, v]) => v));
+        if (Object.keys(fields).length) {
+            body.fields = fields;
+        }
+        // The playbook's announcement channels the starter left ticked (all: the server's default).
+        if (unticked.some((c) => announceIn.includes(c))) {
+            body.announcement_channel_ids = announceIn.filter((c) => !unticked.includes(c));
         }
         setSaving(true);
         setError('');
@@ -191,6 +209,11 @@ function StartForm({teamId, request, onClose, onStarted}: {
                     ))}
                     {playbooks !== null && <option value=''>{t('startForm.noPlaybook', 'No playbook (empty checklist)')}</option>}
                 </select>
+                {startCommands.length > 0 && (
+                    <span className={`${CLS}-small ${CLS}-muted`}>
+                        {t('startForm.startCommands', 'Starting runs, as you, in the new channel: {commands}', {commands: startCommands.join(', ')})}
+                    </span>
+                )}
                 {playbooksError && (
                     <span
                         id={`${id}-pb-error`}
@@ -200,6 +223,12 @@ function StartForm({teamId, request, onClose, onStarted}: {
                     </span>
                 )}
             </label>
+            <FieldInputs
+                fields={playbook?.fields ?? []}
+                values={fieldValues}
+                onChange={(name, value) => setFieldValues({...fieldValues, [name]: value})}
+                disabled={saving}
+            />
             <label className={`${CLS}-field`}>
                 <span className={`${CLS}-label`}>{t('startForm.channelName', 'Channel name')}</span>
                 <input
@@ -239,6 +268,26 @@ function StartForm({teamId, request, onClose, onStarted}: {
                 >
                     {t('startForm.privateHint', 'Left unticked, the plugin’s setting in the System Console decides.')}
                 </span>
+            )}
+            {announceIn.length > 0 && (
+                <fieldset className={`${CLS}-field`}>
+                    <legend className={`${CLS}-label`}>{t('startForm.announceIn', 'Announce in')}</legend>
+                    {announceIn.map((channelId) => (
+                        <label
+                            key={channelId}
+                            className={`${CLS}-check-field`}
+                        >
+                            <input
+                                type='checkbox'
+                                className={`${CLS}-checkbox`}
+                                checked={!unticked.includes(channelId)}
+                                onChange={(e) => setUnticked(e.target.checked ? unticked.filter((c) => c !== channelId) : [...unticked, channelId])}
+                                disabled={saving}
+                            />
+                            <ChannelName channelId={channelId}/>
+                        </label>
+                    ))}
+                </fieldset>
             )}
         </ModalForm>
     );

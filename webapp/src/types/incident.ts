@@ -13,7 +13,12 @@ export interface ChecklistItem {
     title: string;
     description: string;
     state: ItemState;
-    assignee_id: string | null;
+    // Everyone on the item, in the order they were assigned.
+    assignee_ids: string[];
+    // When it is due (ms); an open item past it is overdue.
+    due_at?: number | null;
+    // The link or note it was checked with, while it is done.
+    evidence?: string | null;
     command: string | null;
     last_changed_by: string | null;
     last_changed_at: number | null;
@@ -23,6 +28,9 @@ export interface ChecklistItem {
     // When and by whom the item's slash command was last run from the checklist.
     last_run_at?: number | null;
     last_run_by?: string | null;
+    // false when the item does not apply at the incident's current severity (it is left out).
+    applies?: boolean;
+    condition?: ItemCondition | null;
 }
 
 export interface ChecklistSection {
@@ -54,10 +62,34 @@ export interface Incident {
     roles?: RoleAssignment[];
     updates?: StatusUpdate[];
     reminders_off?: boolean;
+    // While paused: since when, by whom and why (no reminders then).
+    paused?: {since: number; by: string; reason: string} | null;
+    // Time spent in finished pauses (ms), left out of time to resolve.
+    paused_ms?: number;
     reminders_snoozed_until?: number | null;
+    // From its playbook at the start.
+    update_template?: string;
     // The customer-impact window.
     impact_started_at?: number | null;
     impact_ended_at?: number | null;
+    // Only in GET /incidents/{id}: whether the caller may delete it (team and system admins).
+    may_delete?: boolean;
+    // Custom fields from the playbook.
+    fields?: IncidentField[];
+}
+
+// A custom field as a playbook defines it (docs/api.md, Playbooks).
+export type FieldKind = 'text' | 'select' | 'user' | 'link' | 'number';
+
+export interface FieldDefinition {
+    name: string;
+    kind: FieldKind;
+    options: string[];
+}
+
+// A custom field on an incident: a user field's value is a user id; null until set.
+export interface IncidentField extends FieldDefinition {
+    value: string | null;
 }
 
 export interface RoleAssignment {
@@ -103,6 +135,11 @@ export interface IncidentFilters {
     commander_id?: string;
     created_after?: number;
     created_before?: number;
+    severity?: string;
+    status?: string;
+    playbook_id?: string;
+    // One custom field filter, `Name=value`.
+    field?: string;
     page?: number;
     per_page?: number;
 }
@@ -123,11 +160,24 @@ export interface User {
     is_bot?: boolean;
 }
 
+export interface ItemCondition {
+    severities?: string[];
+    field?: string | null;
+    values?: string[];
+}
+
 export interface PlaybookItem {
     title: string;
     description: string;
     default_assignee_id: string | null;
     command: string | null;
+    // Due this many minutes after the incident starts.
+    due_after_minutes?: number | null;
+    // The item applies only while the incident's severity is one of `severities`, or while the
+    // custom field `field` has one of `values` (any value when there are none).
+    condition?: ItemCondition | null;
+    // Its command runs in the incident channel, as the starter, when the incident starts.
+    run_at_start?: boolean;
 }
 
 export interface PlaybookSection {
@@ -150,6 +200,18 @@ export interface Playbook {
     editor_ids: string[];
     // Words that, posted in a channel, suggest starting an incident with this playbook.
     keywords?: string[];
+    // Custom fields its incidents get.
+    fields?: FieldDefinition[];
+    // Shown to whoever joins an incident channel; what a status update starts from.
+    welcome_message?: string;
+    update_template?: string;
+    // Ends the report draft; its absence stops the reminder to write the retrospective.
+    retrospective_template?: string;
+    // Added to the incident channel at the start: people, and user groups by name.
+    invited_user_ids?: string[];
+    invited_groups?: string[];
+    // The sidebar category the channel is filed under for the people added at the start.
+    sidebar_category?: string;
     created_at: number;
     updated_at: number;
 }
@@ -168,4 +230,18 @@ export interface Channel {
     display_name: string;
     type: string;
     delete_at?: number;
+}
+
+// GET /tasks: one of the viewer's open items, with its incident.
+export interface Task {
+    incident_id: string;
+    reference: string;
+    incident_name: string;
+    channel_id: string;
+    number: number;
+    item_id: string;
+    title: string;
+    assignee_ids: string[];
+    due_at: number | null;
+    overdue: boolean;
 }

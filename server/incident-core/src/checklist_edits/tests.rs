@@ -39,7 +39,7 @@ fn toggle_cycles_open_done_open() {
     assert_eq!(
         kinds,
         [
-            TimelineEventKind::ItemChecked { item_id: item_id.clone(), title: title.clone() },
+            TimelineEventKind::ItemChecked { item_id: item_id.clone(), title: title.clone(), evidence: None },
             TimelineEventKind::ItemUnchecked { item_id, title },
         ]
     );
@@ -106,7 +106,7 @@ fn set_state_transitions_and_their_events() {
         assert_eq!((event.at, event.actor_id.as_str()), (T0 + 7, "bob"));
         let (item_id, title) = ("id2".to_string(), "Page the on-call".to_string());
         let expected = match change {
-            ItemChangeKind::Checked => TimelineEventKind::ItemChecked { item_id, title },
+            ItemChangeKind::Checked => TimelineEventKind::ItemChecked { item_id, title, evidence: None },
             ItemChangeKind::Unchecked => TimelineEventKind::ItemUnchecked { item_id, title },
             ItemChangeKind::Skipped => TimelineEventKind::ItemSkipped { item_id, title },
             _ => TimelineEventKind::ItemRestored { item_id, title },
@@ -285,7 +285,7 @@ fn assign_and_unassign() {
     let mut incident = incident();
     incident.assign_item("alice", 2, Some("dave".into()), T0 + 1).expect("assign");
     let item = incident.item_by_number(2).expect("item");
-    assert_eq!(item.assignee_id.as_deref(), Some("dave"));
+    assert_eq!(item.assignee_ids, ["dave"]);
     assert_eq!(item.history[0].change, ItemChangeKind::Assigned { to: Some("dave".into()) });
     assert_eq!(item.last_changed_by.as_deref(), Some("alice"));
     assert_eq!(
@@ -299,7 +299,7 @@ fn assign_and_unassign() {
 
     incident.assign_item("alice", "id3", Some("  ".into()), T0 + 2).expect("blank unassigns");
     let item = incident.item_by_number(2).expect("item");
-    assert_eq!(item.assignee_id, None);
+    assert!(item.assignee_ids.is_empty());
     assert_eq!(item.history[1].change, ItemChangeKind::Assigned { to: None });
     assert_eq!(incident.timeline.len(), 3);
 }
@@ -488,4 +488,127 @@ fn a_command_run_is_recorded_on_the_item_and_the_timeline() {
     refused(&mut incident, DomainError::NoSuchItem(ItemRef::Number(9)), |i| i.record_command_run("dave", 9, T0).map(|_| ()));
     let mut over = ended();
     refused(&mut over, DomainError::IncidentEnded, |i| i.record_command_run("dave", 4, T0).map(|_| ()));
+}
+
+#[test]
+fn several_people_share_an_item() {
+    let mut incident = incident();
+    incident.add_assignees("alice", 2, &["dave".into(), "erin".into(), "dave".into()], T0 + 1).expect("assign two");
+    let item = incident.item_by_number(2).expect("item");
+    assert_eq!(item.assignee_ids, ["dave", "erin"]);
+    assert_eq!(
+        item.history[0].change,
+        ItemChangeKind::AssigneesChanged { added: vec!["dave".into(), "erin".into()], removed: vec![] }
+    );
+    assert!(matches!(
+        &incident.last_event().expect("event").kind,
+        TimelineEventKind::ItemAssigneesChanged { added, removed, .. } if added == &["dave", "erin"] && removed.is_empty()
+    ));
+
+    // Adding one already there and one new adds only the new one.
+    incident.add_assignees("alice", 2, &["erin".into(), "frank".into()], T0 + 2).expect("add frank");
+    assert_eq!(incident.item_by_number(2).expect("item").assignee_ids, ["dave", "erin", "frank"]);
+
+    incident.remove_assignees("alice", 2, &["erin".into(), "nobody".into()], T0 + 3).expect("take erin off");
+    let item = incident.item_by_number(2).expect("item");
+    assert_eq!(item.assignee_ids, ["dave", "frank"]);
+    assert!(item.is_assigned_to("frank") && !item.is_assigned_to("erin"));
+    assert_eq!(incident.timeline.len(), 4);
+}
+
+#[test]
+fn assignee_changes_that_change_nothing_or_too_much_are_refused() {
+    let mut incident = incident();
+    incident.add_assignees("alice", 2, &["dave".into()], T0 + 1).expect("assign");
+    refused(&mut incident, DomainError::NoChange("everyone named is already assigned to the item.".into()), |i| {
+        i.add_assignees("alice", 2, &["dave".into(), " ".into()], T0 + 2)
+    });
+    refused(&mut incident, DomainError::NoChange("nobody named is assigned to the item.".into()), |i| {
+        i.remove_assignees("alice", 2, &["erin".into()], T0 + 2)
+    });
+    let many: Vec<String> = (0..crate::limits::MAX_ASSIGNEES).map(|n| format!("user{n}")).collect();
+    refused(&mut incident, DomainError::TooManyAssignees { max: crate::limits::MAX_ASSIGNEES }, |i| {
+        i.add_assignees("alice", 2, &many, T0 + 2)
+    });
+    refused(&mut incident, DomainError::NoSuchItem(ItemRef::Number(99)), |i| {
+        i.add_assignees("alice", 99, &["erin".into()], T0 + 2)
+    });
+    let mut ended = ended();
+    refused(&mut ended, DomainError::IncidentEnded, |i| i.add_assignees("alice", 2, &["erin".into()], T0 + 2));
+}
+
+#[test]
+fn a_due_time_is_set_moved_cleared_and_makes_an_open_item_overdue() {
+    let mut incident = incident();
+    let due = T0 + 30 * 60_000;
+    incident.set_item_due("alice", 2, Some(due), T0 + 1).expect("due");
+    let item = incident.item_by_number(2).expect("item");
+    assert_eq!(item.due_at, Some(due));
+    assert!(!item.is_overdue(due) && item.is_overdue(due + 1));
+    assert_eq!(item.history[0].change, ItemChangeKind::DueChanged { due_at: Some(due) });
+    assert_eq!(
+        incident.last_event().map(|e| &e.kind),
+        Some(&TimelineEventKind::ItemDueChanged { item_id: "id3".into(), title: "Assess severity".into(), due_at: Some(due) })
+    );
+    // Done items are never overdue.
+    incident.set_item_state("alice", 2, ItemState::Done, T0 + 2).expect("done");
+    assert!(!incident.item_by_number(2).expect("item").is_overdue(due + 1));
+
+    refused(&mut incident, DomainError::NoChange("the item is already due then.".into()), |i| {
+        i.set_item_due("alice", 2, Some(due), T0 + 3)
+    });
+    incident.set_item_due("alice", 2, None, T0 + 3).expect("clear");
+    assert_eq!(incident.item_by_number(2).expect("item").due_at, None);
+    refused(&mut incident, DomainError::NoChange("the item has no due time.".into()), |i| {
+        i.set_item_due("alice", 2, None, T0 + 4)
+    });
+}
+
+#[test]
+fn a_due_time_out_of_bounds_is_refused() {
+    let mut incident = incident();
+    let message = "an item's due time must lie between 2000-01-01 and ten years from now.";
+    refused(&mut incident, DomainError::InvalidTime(message.into()), |i| i.set_item_due("alice", 2, Some(0), T0 + 1));
+    refused(&mut incident, DomainError::InvalidTime(message.into()), |i| {
+        i.set_item_due("alice", 2, Some(T0 + 11 * 365 * 86_400_000), T0 + 1)
+    });
+}
+
+#[test]
+fn checking_with_evidence_keeps_it_while_done() {
+    let mut incident = incident();
+    incident.check_item_with_evidence("dave", 2, "https://grafana.example/d/db  ", T0 + 1).expect("check");
+    let item = incident.item_by_number(2).expect("item");
+    assert_eq!((item.state, item.evidence.as_deref()), (ItemState::Done, Some("https://grafana.example/d/db")));
+    assert_eq!(item.history[0].change, ItemChangeKind::Checked);
+    assert!(matches!(
+        &incident.last_event().expect("event").kind,
+        TimelineEventKind::ItemChecked { evidence: Some(e), .. } if e == "https://grafana.example/d/db"
+    ));
+    refused(&mut incident, DomainError::ItemAlreadyInState(ItemState::Done), |i| {
+        i.check_item_with_evidence("dave", 2, "again", T0 + 2)
+    });
+    // Unchecking drops the evidence from the item; the timeline keeps it.
+    incident.toggle_item("dave", 2, T0 + 3).expect("uncheck");
+    assert_eq!(incident.item_by_number(2).expect("item").evidence, None);
+    assert!(incident.timeline.iter().any(|e| matches!(&e.kind, TimelineEventKind::ItemChecked { evidence: Some(_), .. })));
+
+    let long = "x".repeat(crate::limits::MAX_EVIDENCE_CHARS + 1);
+    assert!(matches!(incident.clone().check_item_with_evidence("dave", 3, &long, T0 + 4), Err(DomainError::InvalidEvidence(_))));
+    refused(&mut incident, DomainError::InvalidEvidence("it is empty.".into()), |i| {
+        i.check_item_with_evidence("dave", 3, "  ", T0 + 4)
+    })
+}
+
+#[test]
+fn an_item_stored_with_one_assignee_reads_as_a_list_of_one() {
+    let old = r#"{"id":"i1","title":"Page","state":"open","assignee_id":"dave"}"#;
+    let item: ChecklistItem = serde_json::from_str(old).expect("old record");
+    assert_eq!(item.assignee_ids, ["dave"]);
+    for none in [r#"{"id":"i1","title":"Page","assignee_id":null}"#, r#"{"id":"i1","title":"Page"}"#] {
+        assert!(serde_json::from_str::<ChecklistItem>(none).expect("no assignee").assignee_ids.is_empty());
+    }
+    let new = serde_json::to_value(&item).expect("json");
+    assert_eq!(new["assignee_ids"], serde_json::json!(["dave"]));
+    assert!(new.get("assignee_id").is_none());
 }

@@ -32,7 +32,7 @@ fn start_copies_the_playbook_checklist_with_new_ids() {
     assert_eq!(page.id, "id2");
     assert_eq!(page.title, "Page the on-call");
     assert_eq!(page.description, "How to Page the on-call");
-    assert_eq!(page.assignee_id.as_deref(), Some("carol"), "default assignee becomes assignee");
+    assert_eq!(page.assignee_ids, ["carol"], "default assignee becomes assignee");
     assert_eq!(page.state, ItemState::Open);
     assert!(page.history.is_empty() && page.last_changed_by.is_none() && page.completed_at.is_none());
     assert_eq!(incident.checklists[1].id, "id4");
@@ -261,4 +261,18 @@ fn rename_and_summary_follow_the_start_rules_and_are_recorded() {
     incident.end("alice", T0 + 3).expect("end");
     assert_eq!(incident.rename("alice", "Later", T0 + 4), Err(DomainError::IncidentEnded));
     assert_eq!(incident.change_summary("alice", "Later", T0 + 4), Err(DomainError::IncidentEnded));
+}
+
+#[test]
+fn a_playbook_items_relative_due_time_becomes_absolute_at_the_start() {
+    let mut playbook = playbook();
+    playbook.checklists[0].items[1].due_after_minutes = Some(30);
+    let incident = Incident::start(request("Database down"), Some(&playbook), &mut SequentialIds::new("id"), T0).expect("start");
+    assert_eq!(incident.checklists[0].items[1].due_at, Some(T0 + 30 * 60_000));
+    assert_eq!(incident.checklists[0].items[0].due_at, None);
+
+    for bad in [0, crate::limits::MAX_DUE_AFTER_MINUTES + 1] {
+        playbook.checklists[0].items[1].due_after_minutes = Some(bad);
+        assert!(matches!(playbook.validate(), Err(DomainError::InvalidPlaybook(m)) if m.contains("due time")), "{bad}");
+    }
 }

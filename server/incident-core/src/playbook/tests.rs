@@ -277,3 +277,87 @@ fn keywords_too_common_to_offer_on_are_refused_and_old_ones_never_match() {
     assert_eq!(keyword_match(&list, "this is fine"), None);
     assert_eq!(keyword_match(&list, "is this an outage").map(|(_, k)| k), Some("outage"));
 }
+
+#[test]
+fn welcome_message_and_update_template_are_checked_kept_and_carried_to_the_incident() {
+    let mut p = playbook();
+    p.welcome_message = "  Welcome! Read the runbook first.  ".into();
+    p.update_template = "Impact:\nCause:\nNext:".into();
+    let clean = p.normalised().expect("valid");
+    assert_eq!(
+        (clean.welcome_message.as_str(), clean.update_template.as_str()),
+        ("Welcome! Read the runbook first.", "Impact:\nCause:\nNext:")
+    );
+    let mut long = p.clone();
+    long.welcome_message = "x".repeat(MAX_TEXT_CHARS + 1);
+    assert!(matches!(long.validate(), Err(DomainError::InvalidPlaybook(m)) if m.starts_with("the welcome message:")));
+    long.welcome_message.clear();
+    long.update_template = "\u{7}".into();
+    assert!(matches!(long.validate(), Err(DomainError::InvalidPlaybook(m)) if m.starts_with("the status update template:")));
+    // Portable: they are text, not ids.
+    let back = import_json(&export_json(&clean), "pb2", "team2", 5).expect("import");
+    assert_eq!((back.welcome_message, back.update_template), (clean.welcome_message.clone(), clean.update_template.clone()));
+    let incident = crate::Incident::start(
+        crate::test_support::request("Outage"),
+        Some(&clean),
+        &mut crate::ids::SequentialIds::new("i"),
+        crate::test_support::T0,
+    )
+    .expect("start");
+    assert_eq!(
+        (incident.welcome_message.as_str(), incident.update_template.as_str()),
+        ("Welcome! Read the runbook first.", "Impact:\nCause:\nNext:")
+    );
+}
+
+#[test]
+fn the_sidebar_category_is_one_short_line_kept_through_export() {
+    let mut p = playbook();
+    p.sidebar_category = "  Active \t incidents ".into();
+    let clean = p.normalised().expect("valid");
+    assert_eq!(clean.sidebar_category, "Active incidents");
+    let back = import_json(&export_json(&clean), "pb2", "team2", 5).expect("import");
+    assert_eq!(back.sidebar_category, "Active incidents");
+    p.sidebar_category = "   ".into();
+    assert_eq!(p.normalised().expect("blank is none").sidebar_category, "");
+    p.sidebar_category = "x".repeat(MAX_SIDEBAR_CATEGORY_CHARS);
+    assert!(p.validate().is_ok());
+    p.sidebar_category.push('x');
+    assert!(matches!(p.validate(), Err(DomainError::InvalidPlaybook(m))
+        if m == "the sidebar category: it has 23 characters; the limit is 22."));
+    p.sidebar_category = "On\u{202E}call".into();
+    assert!(matches!(p.validate(), Err(DomainError::InvalidPlaybook(m)) if m.starts_with("the sidebar category:")));
+}
+
+#[test]
+fn the_starter_may_untick_announcement_channels_but_not_add_any() {
+    let mut p = playbook();
+    p.announcement_channel_ids = vec!["c1".into(), "c2".into()];
+    assert_eq!(p.kept_announcement_channels(None), Ok(None));
+    assert_eq!(p.kept_announcement_channels(Some(&["c2".into(), " c2 ".into()])), Ok(Some(vec!["c2".into()])));
+    assert_eq!(p.kept_announcement_channels(Some(&[])), Ok(Some(Vec::new())));
+    assert!(matches!(
+        p.kept_announcement_channels(Some(&["c3".into()])),
+        Err(DomainError::InvalidPlaybook(m)) if m.contains("c3 is not one of the playbook's")
+    ));
+}
+
+#[test]
+fn invited_people_and_groups_are_kept_once_and_group_names_checked() {
+    let mut p = playbook();
+    p.invited_user_ids = vec!["u1".into(), " u1 ".into(), "u2".into()];
+    p.invited_groups = vec!["@SRE".into(), "sre".into(), " dba-team ".into()];
+    let clean = p.normalised().expect("valid");
+    assert_eq!(clean.invited_user_ids, ["u1", "u2"]);
+    assert_eq!(clean.invited_groups, ["sre", "dba-team"]);
+    p.invited_groups = vec!["on call".into()];
+    assert!(matches!(p.normalised(), Err(DomainError::InvalidPlaybook(m)) if m.starts_with("\"on call\" is not a group name")));
+    p.invited_groups = (0..11).map(|n| format!("g{n}")).collect();
+    assert!(matches!(p.validate(), Err(DomainError::InvalidPlaybook(m)) if m == "it invites 11 groups; the limit is 10."));
+    p.invited_groups.clear();
+    p.invited_user_ids = (0..51).map(|n| format!("u{n}")).collect();
+    assert!(p.validate().is_err());
+    // People are left out of the portable form.
+    let exported = export_json(&clean);
+    assert!(!exported.contains("invited"), "{exported}");
+}

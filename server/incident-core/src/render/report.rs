@@ -3,7 +3,7 @@
 //! completion times, status updates, follow-up actions and metrics — drawn from the record.
 //! Generated on resolution; people edit it in the webapp before publishing.
 
-use super::{Usernames, describe, mention, safe};
+use super::{Usernames, describe, mention, safe, shown_value};
 use crate::actions::{ActionState, FollowUpAction};
 use crate::checklist::ItemState;
 use crate::incident::Incident;
@@ -26,6 +26,10 @@ pub fn report_markdown(incident: &Incident, actions: &[FollowUpAction], username
     }
     for role in &incident.roles {
         out.push_str(&format!("- **{}:** {}\n", safe(&role.role), mention(&role.user_id, usernames)));
+    }
+    for field in &incident.fields {
+        let value = field.value.as_deref().map(|v| shown_value(field.kind, v, usernames)).unwrap_or_else(|| "not set".into());
+        out.push_str(&format!("- **{}:** {value}\n", safe(&field.name)));
     }
 
     out.push_str("\n## Summary\n\n");
@@ -177,6 +181,11 @@ pub fn report_markdown(incident: &Incident, actions: &[FollowUpAction], username
                 action.due_at.map(utc_date).unwrap_or_else(|| "—".into()),
             ));
         }
+    }
+
+    if !incident.retrospective_template.trim().is_empty() {
+        // The playbook's outline, for the team to fill in (defused when published).
+        out.push_str(&format!("\n## Retrospective\n\n{}\n", incident.retrospective_template.trim()));
     }
 
     out.push_str("\n## Metrics\n\n");

@@ -53,7 +53,7 @@ fn unknown_users_and_empty_sections() {
     let mut incident = incident();
     incident.assign_item("alice", 3, Some("stranger".into()), T0).expect("assign");
     incident.checklists.push(crate::ChecklistSection { id: "e".into(), title: "Later".into(), items: vec![] });
-    let markdown = checklist_markdown(&incident, &usernames);
+    let markdown = checklist_markdown(&incident, incident.created_at, &usernames);
     assert!(markdown.contains("☐ 3. Find the cause · (unknown user)\n"), "{markdown}");
     assert!(markdown.ends_with("**Later**\n_(no items)_\n"), "{markdown}");
 }
@@ -153,7 +153,7 @@ fn channel_wide_mentions_are_defused_as_mattermost_reads_them() {
     assert_eq!(safe("&#46;&amp;&#12345678;&#x;"), "&#46;&amp;&#12345678;&#x;", "other references stay");
     let mut incident = incident();
     incident.rename_item("alice", 1, "Tell x.@channel-x", T0).expect("rename");
-    assert!(checklist_markdown(&incident, &usernames).contains("Tell x.@\u{200B}channel-x"));
+    assert!(checklist_markdown(&incident, incident.created_at, &usernames).contains("Tell x.@\u{200B}channel-x"));
 }
 
 #[test]
@@ -330,6 +330,7 @@ fn header_and_status_update_post() {
         impact: "5% of checkouts fail @all".into(),
         message: "Rolled back.\nWatching errors.".into(),
         next_update_at: Some(T0 + 1_800_000),
+        statuspage: false,
     };
     let mut ids = SequentialIds::new("u");
     incident.post_update("bob", &conduct, &draft, &mut ids, T0).expect("update");
@@ -351,14 +352,14 @@ fn digest_post_follows_the_incident() {
     incident.severity = "P4".into();
     incident.status = "Investigating".into();
     assert_eq!(
-        digest_post(&incident, "inc-0042-database-down", &usernames),
+        digest_post(&incident, "inc-0042-database-down", T0, &usernames),
         "#### INC-0042 · Database down\nSeverity: P4 | Status: Investigating | Commander: @alice_u | ~inc-0042-database-down\n"
     );
     let draft = crate::lifecycle::UpdateDraft { message: "Failing over.\nMore soon.".into(), ..Default::default() };
     incident.post_update("bob", &conduct, &draft, &mut SequentialIds::new("u"), T0).expect("update");
     incident.change_status("bob", &conduct, "Resolved", T0 + 1).expect("resolve");
     assert_eq!(
-        digest_post(&incident, "inc-0042-database-down", &usernames),
+        digest_post(&incident, "inc-0042-database-down", T0, &usernames),
         "#### ~~INC-0042 · Database down~~ (resolved)\nSeverity: P4 | Status: Resolved | Commander: @alice_u | ~inc-0042-database-down\n\
          > **Latest update** (2024-05-01 13:04:05 UTC): Failing over.\n"
     );
@@ -401,6 +402,7 @@ fn report_matches_the_golden_file() {
         impact: "Writes failed for 20 minutes".into(),
         message: "Failed over; watching replication.".into(),
         next_update_at: Some(T0 + 45 * minute),
+        statuspage: false,
     };
     i.post_update("carol", &conduct, &draft, &mut ids, T0 + 15 * minute).expect("update");
     i.end_impact("alice", T0 + 14 * minute, T0 + 16 * minute).expect("impact end");
@@ -438,4 +440,40 @@ fn report_matches_the_golden_file() {
     }
     let want = std::fs::read_to_string(&path).expect("the golden file exists (UPDATE_GOLDEN=1 writes it)");
     assert_eq!(got, want, "the report differs from {}", path.display());
+}
+
+#[test]
+fn checklist_lines_show_assignees_due_times_overdue_and_evidence() {
+    let mut incident = incident();
+    incident.add_assignees("alice", 1, &["dave".into(), "bob".into()], T0 + 1).expect("assign");
+    incident.set_item_due("alice", 1, Some(T0 + 60_000), T0 + 1).expect("due");
+    incident.check_item_with_evidence("dave", 2, "see @channel dashboard", T0 + 1).expect("check");
+    let before = checklist_markdown(&incident, T0 + 60_000, &usernames);
+    assert!(before.contains("☐ 1. Page the on-call · @carol_u, @dave_u, @bob_u · due 2024-05-01 13:05 UTC\n"), "{before}");
+    let after = checklist_markdown(&incident, T0 + 60_001, &usernames);
+    assert!(
+        after.contains("☐ 1. Page the on-call · @carol_u, @dave_u, @bob_u · **overdue** (due 2024-05-01 13:05 UTC)\n"),
+        "{after}"
+    );
+    assert!(after.contains("☑ 2. Assess severity · evidence: see @\u{200B}channel dashboard\n"), "{after}");
+}
+
+#[test]
+fn the_digest_counts_overdue_items() {
+    let mut incident = incident();
+    incident.set_item_due("alice", 1, Some(T0 + 60_000), T0 + 1).expect("due");
+    assert!(!digest_post(&incident, "inc", T0 + 60_000, &usernames).contains("overdue"));
+    assert!(digest_post(&incident, "inc", T0 + 60_001, &usernames).contains(" | **1 overdue** checklist item\n"));
+}
+
+#[test]
+fn a_paused_incident_says_so_in_its_header_and_info() {
+    let mut incident = incident();
+    incident.severity = "P2".into();
+    incident.pause("alice", "waiting for @here the vendor", T0 + 60_000).expect("pause");
+    assert_eq!(channel_header(&incident), "Severity: P2 | Paused");
+    let info = info_text(&incident, T0 + 120_000, &usernames);
+    assert!(info.contains("Paused since 2024-05-01 13:05:05 UTC by @alice_u: waiting for @\u{200B}here the vendor\n"), "{info}");
+    incident.resume("alice", T0 + 180_000).expect("resume");
+    assert!(!channel_header(&incident).contains("Paused"));
 }

@@ -15,6 +15,7 @@ fn private_incident() -> Incident {
         impact: "payroll export".into(),
         message: "attacker exfiltrated the payroll export".into(),
         next_update_at: None,
+        statuspage: false,
     };
     incident.post_update("bob", &conduct, &draft, &mut SequentialIds::new("u"), T0).expect("update");
     incident

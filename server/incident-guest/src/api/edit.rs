@@ -1,5 +1,5 @@
 //! REST routes for edits after the start (docs/api.md, "Incidents"): the incident's name and
-//! summary, a section's title, an item's command run, and the update reminders.
+//! summary, a section's title, an item's command run, the update reminders and custom fields.
 
 use incident_core::ItemRef;
 use mattermost_plugin_sdk::{HttpRequest, HttpResponse};
@@ -52,6 +52,12 @@ pub fn dispatch<M: Mattermost, D: Database>(
         ("POST", ["api", "v0", "incidents", id, "items", item, "run"]) => {
             (|| ok(incident_json(&s.record_command_run(user, id, ItemRef::Id((*item).to_owned()))?)))()
         }
+        ("GET", ["api", "v0", "incidents", id, "reminders"]) => (|| {
+            let (_, plan, text) = s.reminder_plan(user, id)?;
+            let mut body = serde_json::to_value(&plan).map_err(|e| ServiceError::Internal(e.to_string()))?;
+            body["text"] = json!(text);
+            ok(body)
+        })(),
         ("POST", ["api", "v0", "incidents", id, "reminders"]) => (|| {
             let b = object(request)?;
             let action = optional_text(&b, "action")?
@@ -63,6 +69,30 @@ pub fn dispatch<M: Mattermost, D: Database>(
             };
             let (incident, message) = s.reminders(user, id, action.trim(), minutes)?;
             ok(json!({ "message": message, "incident": incident_json(&incident) }))
+        })(),
+        ("PATCH", ["api", "v0", "incidents", id, "fields"]) => (|| {
+            let b = object(request)?;
+            let Some(Value::Object(fields)) = b.get("fields") else {
+                return Err(ServiceError::Invalid(
+                    "`fields` is required: an object of field names and values (null clears one).".into(),
+                ));
+            };
+            let mut values = Vec::with_capacity(fields.len());
+            for (name, value) in fields {
+                let value = match value {
+                    Value::Null => None,
+                    Value::String(t) => Some(t.clone()),
+                    Value::Number(n) => Some(n.to_string()),
+                    _ => {
+                        return Err(ServiceError::Invalid(format!(
+                            "The value of `{}` is text, a number or null.",
+                            crate::service::short(name)
+                        )));
+                    }
+                };
+                values.push((name.clone(), value));
+            }
+            ok(incident_json(&s.set_fields(user, id, &values)?))
         })(),
         _ => return None,
     })

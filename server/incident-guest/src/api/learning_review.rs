@@ -20,6 +20,26 @@ use crate::service::{Service, ServiceError};
 
 type Reply = Result<HttpResponse, ServiceError>;
 
+/// A report's `period` (week or month, default month) and `periods` (1 to 104, default 6).
+fn report_period(
+    request: &mattermost_plugin_sdk::HttpRequest,
+) -> Result<(incident_core::team_report::Period, usize), ServiceError> {
+    let period = match query_param(request, "period").as_deref() {
+        None => incident_core::team_report::Period::Month,
+        Some(p) => incident_core::team_report::Period::parse(p)
+            .ok_or_else(|| ServiceError::Invalid("`period` is week or month.".into()))?,
+    };
+    let periods = match query_param(request, "periods") {
+        None => 6,
+        Some(n) => n
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=104).contains(n))
+            .ok_or_else(|| ServiceError::Invalid("`periods` is 1 to 104.".into()))?,
+    };
+    Ok((period, periods))
+}
+
 /// `None` when the path is not one of these routes.
 pub fn dispatch<M: Mattermost, D: Database>(
     s: &mut Service<'_, M, D>,
@@ -99,21 +119,13 @@ pub fn dispatch<M: Mattermost, D: Database>(
             let (items, total) = s.team_actions(user, &team, open_only, page, per_page)?;
             ok(json!({ "items": items, "total": total, "page": page, "per_page": per_page }))
         })(),
+        ("GET", ["api", "v0", "reports", "teams"]) => (|| {
+            let (period, periods) = report_period(request)?;
+            ok(s.cross_team_report(user, period, periods)?)
+        })(),
         ("GET", ["api", "v0", "reports"]) => (|| {
             let team = query_param(request, "team_id").ok_or_else(|| ServiceError::Invalid("`team_id` is required.".into()))?;
-            let period = match query_param(request, "period").as_deref() {
-                None => incident_core::team_report::Period::Month,
-                Some(p) => incident_core::team_report::Period::parse(p)
-                    .ok_or_else(|| ServiceError::Invalid("`period` is week or month.".into()))?,
-            };
-            let periods = match query_param(request, "periods") {
-                None => 6,
-                Some(n) => n
-                    .parse::<usize>()
-                    .ok()
-                    .filter(|n| (1..=104).contains(n))
-                    .ok_or_else(|| ServiceError::Invalid("`periods` is 1 to 104.".into()))?,
-            };
+            let (period, periods) = report_period(request)?;
             ok(serde_json::to_value(s.team_report(user, &team, period, periods)?).unwrap_or(Value::Null))
         })(),
         ("GET", ["api", "v0", "incidents", id, "report"]) => (|| {

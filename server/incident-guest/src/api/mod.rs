@@ -7,6 +7,7 @@
 pub(crate) mod edit;
 pub(crate) mod input_limits;
 pub(crate) mod learning_review;
+pub(crate) mod paging;
 pub(crate) mod request;
 pub(crate) mod router;
 

@@ -46,3 +46,17 @@ pub(crate) fn number(request: &HttpRequest, key: &str, default: usize, max: usiz
         }
     }
 }
+
+/// Every value of a query key that may repeat (`field=Region=EU&field=Tier=Gold`), decoded.
+pub(crate) fn query_all(request: &HttpRequest, key: &str) -> Vec<String> {
+    let Some((_, query)) = request.url.split_once('?') else {
+        return Vec::new();
+    };
+    query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .filter(|(k, _)| *k == key)
+        .map(|(_, v)| decode(v))
+        .filter(|v| !v.is_empty())
+        .collect()
+}

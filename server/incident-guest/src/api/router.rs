@@ -6,7 +6,7 @@ use mattermost_plugin_sdk::model::AutocompleteSuggestion;
 use mattermost_plugin_sdk::{HttpRequest, HttpResponse};
 use serde_json::{Value, json};
 
-use super::request::{body, number, query};
+use super::request::{body, number, query, query_all};
 use crate::manifest::{PLUGIN_ID, VERSION};
 use crate::mattermost::Mattermost;
 use crate::service::dialog;
@@ -37,6 +37,23 @@ fn playbook_body(request: &HttpRequest) -> Result<Playbook, ServiceError> {
         map.entry(key).or_insert(default);
     }
     serde_json::from_value(v).map_err(|e| ServiceError::Invalid(format!("Not a valid playbook: {e}")))
+}
+
+/// `field=<name>=<value>`, repeatable: every one must match.
+fn field_filters(request: &HttpRequest) -> Result<Vec<(String, String)>, ServiceError> {
+    let filters = query_all(request, "field");
+    if filters.len() > 20 {
+        return Err(ServiceError::Invalid("At most 20 `field` filters.".into()));
+    }
+    filters
+        .iter()
+        .map(|f| match f.split_once('=') {
+            Some((name, value)) if !name.trim().is_empty() && !value.trim().is_empty() => {
+                Ok((name.trim().to_owned(), value.trim().to_owned()))
+            }
+            _ => Err(ServiceError::Invalid("`field` is <name>=<value>, e.g. field=Region%3DEU.".into())),
+        })
+        .collect()
 }
 
 fn millis(request: &HttpRequest, key: &str) -> Result<Option<i64>, ServiceError> {
@@ -106,6 +123,9 @@ fn dispatch<M: Mattermost, D: Database>(
     if let Some(reply) = crate::api::edit::dispatch(s, user, method, path, request) {
         return reply;
     }
+    if let Some(reply) = crate::api::paging::dispatch(s, user, method, path, request) {
+        return reply;
+    }
     match (method, path) {
         ("GET", ["api", "v0", "health"]) => ok(json!({"status": "ok", "plugin_id": PLUGIN_ID, "version": VERSION,
             "interface": mattermost_plugin_sdk::INTERFACE_VERSION})),
@@ -129,6 +149,10 @@ fn dispatch<M: Mattermost, D: Database>(
                 created_after: millis(request, "created_after")?,
                 created_before: millis(request, "created_before")?,
                 text: query(request, "q"),
+                severity: query(request, "severity"),
+                status: query(request, "status"),
+                playbook_id: query(request, "playbook_id"),
+                fields: field_filters(request)?,
             };
             let page = number(request, "page", 0, 100_000)?;
             let per_page = number(request, "per_page", 20, MAX_INCIDENTS_PAGE)?.max(1);
@@ -136,11 +160,33 @@ fn dispatch<M: Mattermost, D: Database>(
             ok(json!({"items": items.iter().map(incident_json).collect::<Vec<_>>(), "total": total,
                 "page": page, "per_page": per_page}))
         }
+        ("GET", ["api", "v0", "tasks"]) => {
+            let team = query(request, "team_id").ok_or_else(|| ServiceError::Invalid("`team_id` is required.".into()))?;
+            let tasks = s.my_tasks(user, &team)?;
+            let now = s.now;
+            ok(json!({"items": tasks.iter().map(|t| t.to_json(now)).collect::<Vec<_>>()}))
+        }
         ("POST", ["api", "v0", "incidents"]) => {
             let incident = s.start(user, body::<StartRequest>(request)?)?;
             Ok(HttpResponse::json(201, &incident_json(&incident)))
         }
-        ("GET", ["api", "v0", "incidents", id]) => ok(incident_json(&s.incident(user, id)?.value)),
+        ("GET", ["api", "v0", "incidents", id]) => {
+            let incident = s.incident(user, id)?.value;
+            let mut v = incident_json(&incident);
+            // What the caller may do that the webapp offers only to some (a Delete button).
+            v["may_delete"] = s.may_delete(user, &incident).into();
+            ok(v)
+        }
+        ("DELETE", ["api", "v0", "incidents", id]) => {
+            let archive = match query(request, "archive_channel").as_deref() {
+                None | Some("false") => false,
+                Some("true") => true,
+                Some(_) => return Err(ServiceError::Invalid("`archive_channel` is true or false.".into())),
+            };
+            let deleted = s.delete_incident(user, id, archive)?;
+            ok(json!({"deleted": deleted.incident.id, "reference": deleted.incident.reference(),
+                "channel_archived": deleted.channel_archived, "unresolved": deleted.unresolved}))
+        }
         ("POST", ["api", "v0", "incidents", id, "end"]) => ok(incident_json(&s.end(user, id)?)),
         ("POST", ["api", "v0", "incidents", id, "commander"]) => {
             let b: Value = body(request)?;
@@ -172,6 +218,11 @@ fn dispatch<M: Mattermost, D: Database>(
             ok(incident_json(&s.change_status(user, id, required_text(&b, "status")?.as_str())?))
         }
         ("POST", ["api", "v0", "incidents", id, "reopen"]) => ok(incident_json(&s.reopen(user, id)?)),
+        ("POST", ["api", "v0", "incidents", id, "pause"]) => {
+            let reason = required_text(&body(request)?, "reason")?;
+            ok(incident_json(&s.pause(user, id, &reason)?))
+        }
+        ("POST", ["api", "v0", "incidents", id, "resume"]) => ok(incident_json(&s.resume(user, id)?)),
         ("POST", ["api", "v0", "incidents", id, "roles"]) => {
             let b: Value = body(request)?;
             let role = required_text(&b, "role")?;
@@ -242,7 +293,21 @@ fn dispatch<M: Mattermost, D: Database>(
             ok(json!({ "ephemeral_text": answer }))
         }
         ("GET", ["api", "v0", "webhooks", "deliveries"]) => ok(s.webhook_log(user, 100)?),
-        ("GET", ["api", "v0", "conduct"]) => ok(serde_json::to_value(s.conduct()?).unwrap_or(Value::Null)),
+        // Without a team: the server-wide lists (as before teams had their own).
+        ("GET", ["api", "v0", "conduct"]) => match query(request, "team_id") {
+            Some(team) => ok(s.team_conduct(user, &team)?),
+            None => {
+                let mut server = serde_json::to_value(s.conduct()?).unwrap_or(Value::Null);
+                server["source"] = json!("server");
+                ok(server)
+            }
+        },
+        ("PUT", ["api", "v0", "conduct"]) => {
+            let team = query(request, "team_id").ok_or_else(|| ServiceError::Invalid("`team_id` is required.".into()))?;
+            // An empty body returns the team to the server-wide lists.
+            let texts = if request.body.iter().all(u8::is_ascii_whitespace) { Default::default() } else { body(request)? };
+            ok(s.set_team_conduct(user, &team, texts)?)
+        }
         ("POST", ["api", "v0", "incidents", id, "timeline"]) => {
             let b: Value = body(request)?;
             let text = |key: &str| match b.get(key) {
@@ -281,7 +346,12 @@ fn dispatch<M: Mattermost, D: Database>(
         // --- playbooks --------------------------------------------------------------------
         ("GET", ["api", "v0", "playbooks"]) => {
             let team = query(request, "team_id").ok_or_else(|| ServiceError::Invalid("`team_id` is required.".into()))?;
-            ok(json!({"items": s.playbooks(user, &team)?}))
+            let archived = match query(request, "archived").as_deref() {
+                None | Some("false") => false,
+                Some("true") => true,
+                Some(_) => return Err(ServiceError::Invalid("`archived` is true or false.".into())),
+            };
+            ok(json!({"items": s.playbooks_archived_or_not(user, &team, archived)?}))
         }
         ("POST", ["api", "v0", "playbooks"]) => Ok(HttpResponse::json(201, &s.create_playbook(user, playbook_body(request)?)?)),
         ("POST", ["api", "v0", "playbooks", "import"]) => {
@@ -294,8 +364,11 @@ fn dispatch<M: Mattermost, D: Database>(
             ok(serde_json::to_value(s.update_playbook(user, id, playbook_body(request)?)?).unwrap_or(Value::Null))
         }
         ("DELETE", ["api", "v0", "playbooks", id]) => {
-            s.delete_playbook(user, id)?;
+            s.archive_playbook(user, id)?;
             Ok(HttpResponse { status: 204, headers: Vec::new(), body: Vec::new() })
+        }
+        ("POST", ["api", "v0", "playbooks", id, "restore"]) => {
+            ok(serde_json::to_value(s.restore_playbook(user, id)?).unwrap_or(Value::Null))
         }
         ("GET", ["api", "v0", "playbooks", id, "export"]) => {
             let playbook = s.playbook(user, id)?.value;
@@ -375,12 +448,40 @@ fn patch_item<M: Mattermost, D: Database>(
         Some(Value::String(a)) => Some(Some(a.clone()).filter(|a| !a.is_empty())),
         Some(_) => return Err(invalid("`assignee_id` is a user id or null.")),
     };
-    if state.is_none() && title.is_none() && assignee.is_none() {
-        return Err(invalid("Nothing to change: send state, title or assignee_id."));
+    let assignees: Option<Vec<String>> = match b.get("assignee_ids") {
+        None => None,
+        Some(Value::Array(list)) => Some(
+            list.iter()
+                .map(|v| v.as_str().map(str::to_owned).ok_or_else(|| invalid("`assignee_ids` is a list of user ids.")))
+                .collect::<Result<_, _>>()?,
+        ),
+        Some(_) => return Err(invalid("`assignee_ids` is a list of user ids.")),
+    };
+    let due: Option<Option<i64>> = match b.get("due_at") {
+        None => None,
+        Some(Value::Null) => Some(None),
+        Some(v) => Some(Some(v.as_i64().ok_or_else(|| invalid("`due_at` is a time in Unix milliseconds, or null."))?)),
+    };
+    let evidence: Option<String> = match b.get("evidence") {
+        None => None,
+        Some(Value::String(e)) => Some(e.clone()),
+        Some(_) => return Err(invalid("`evidence` is text.")),
+    };
+    if evidence.is_some() && state != Some(ItemState::Done) {
+        return Err(invalid("`evidence` comes with \"state\": \"done\": it is given when the item is checked."));
     }
-    if let Some(Some(a)) = &assignee {
+    if state.is_none() && title.is_none() && assignee.is_none() && assignees.is_none() && due.is_none() {
+        return Err(invalid("Nothing to change: send state, title, assignee_id, assignee_ids or due_at."));
+    }
+    if assignee.is_some() && assignees.is_some() {
+        return Err(invalid("Send assignee_id or assignee_ids, not both."));
+    }
+    let new_people: Vec<&String> = assignee.iter().flatten().chain(assignees.iter().flatten()).collect();
+    if !new_people.is_empty() {
         let current = s.incident(user, id)?.value;
-        s.item_assignee_check(&current, Some(a))?;
+        for person in new_people {
+            s.item_assignee_check(&current, Some(person))?;
+        }
     }
     let item = ItemRef::Id(item.to_owned());
     let actor = user.to_owned();
@@ -396,13 +497,35 @@ fn patch_item<M: Mattermost, D: Database>(
         if let Some(st) = &state
             && *st != current.state
         {
-            i.set_item_state(&actor, item.clone(), *st, now)?;
+            match &evidence {
+                Some(e) => i.check_item_with_evidence(&actor, item.clone(), e, now)?,
+                None => i.set_item_state(&actor, item.clone(), *st, now)?,
+            }
             changed = true;
         }
         if let Some(a) = &assignee
-            && *a != current.assignee_id
+            && a.iter().cloned().collect::<Vec<_>>() != current.assignee_ids
         {
             i.assign_item(&actor, item.clone(), a.clone(), now)?;
+            changed = true;
+        }
+        if let Some(wanted) = &assignees {
+            // The whole list as sent: those no longer in it go, those new to it come.
+            let gone: Vec<String> = current.assignee_ids.iter().filter(|a| !wanted.contains(a)).cloned().collect();
+            let new: Vec<String> = wanted.iter().filter(|a| !current.assignee_ids.contains(a)).cloned().collect();
+            if !gone.is_empty() {
+                i.remove_assignees(&actor, item.clone(), &gone, now)?;
+                changed = true;
+            }
+            if !new.iter().all(|a| a.trim().is_empty()) {
+                i.add_assignees(&actor, item.clone(), &new, now)?;
+                changed = true;
+            }
+        }
+        if let Some(d) = &due
+            && *d != current.due_at
+        {
+            i.set_item_due(&actor, item.clone(), *d, now)?;
             changed = true;
         }
         if changed { Ok(()) } else { Err(DomainError::NoChange("The item already is as asked.".into())) }
@@ -423,7 +546,7 @@ fn autocomplete<M: Mattermost, D: Database>(
     let suggestion = |item: String, hint: String, help: String| AutocompleteSuggestion { item, hint, help_text: help };
     match what {
         "severities" | "statuses" | "roles" => {
-            let conduct = s.conduct()?;
+            let conduct = s.conduct_for(&team)?;
             let levels = match what {
                 "severities" => conduct.severities,
                 "statuses" => conduct.statuses,
@@ -451,6 +574,13 @@ fn autocomplete<M: Mattermost, D: Database>(
                 .items()
                 .map(|(n, section, item)| suggestion(n.to_string(), item.title.clone(), section.title.clone()))
                 .collect())
+        }
+        "services" => {
+            let (names, _) = s.pageable_services(user, &team)?;
+            let mut out: Vec<AutocompleteSuggestion> =
+                names.into_iter().map(|n| suggestion(n, String::new(), "Page its on-call".into())).collect();
+            out.push(suggestion("resolve".into(), String::new(), "Retry resolving the pages after the end".into()));
+            Ok(out)
         }
         _ => Err(ServiceError::NotFound("No such suggestion list.".into())),
     }

@@ -5,6 +5,8 @@
 //! below it depends on this layer.
 
 pub(crate) mod learning_review;
+pub(crate) mod lists;
+pub(crate) mod paging;
 pub(crate) mod router;
 
 pub(crate) use router::{Invocation, Outcome, TRIGGER, execute, registration, reply};

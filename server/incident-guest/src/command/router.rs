@@ -1,6 +1,6 @@
 //! The `/incident` slash command: parsing, and answers for the caller.
 
-use incident_core::{IncidentFilter, IncidentState, ItemRef, render};
+use incident_core::{ItemRef, render};
 use mattermost_plugin_sdk::model::{AutocompleteData, Command, CommandResponse};
 
 use crate::manifest::{PLUGIN_ID, VERSION};
@@ -16,24 +16,52 @@ pub const TRIGGER: &str = "incident";
 pub const SUBCOMMANDS: &[(&str, &str, &str)] = &[
     ("start", "[name]", "Start an incident; without a name, a form asks for the details"),
     ("end", "[INC-0042]", "End the incident"),
-    ("list", "[active|ended|all]", "List the team's incidents"),
+    (
+        "list",
+        "[active|ended|all] [severity:P1] [status:…] [playbook:\"…\"] [commander:@user] [field:Name=value]",
+        "List the team's incidents (active ones unless a state or status is given), filtered by severity, status, playbook, commander and custom fields",
+    ),
     ("info", "[INC-0042]", "Show the incident's details and checklist"),
     ("rename", "[INC-0042] <new name>", "Rename the incident (the channel's display name follows)"),
     ("summary", "[INC-0042] [text]", "Replace the incident's summary, or show it"),
+    ("set", "[INC-0042] <field> [value]", "Set a custom field of the incident (from its playbook); without a value, clear it"),
     ("commander", "@user [INC-0042]", "Hand the incident to a new commander"),
-    ("check", "<item> [INC-0042]", "Check or uncheck a checklist item by its number"),
+    (
+        "check",
+        "<item> [evidence] [INC-0042]",
+        "Check or uncheck a checklist item by its number; a link or note after it is kept as evidence",
+    ),
     ("checkadd", "<section> <text>", "Add an item to a checklist section (quote a section with spaces)"),
     ("checkremove", "<item> [INC-0042]", "Remove a checklist item"),
-    ("assign", "<item> @user [INC-0042]", "Assign a checklist item"),
+    ("assign", "<item> @user [@user...] [INC-0042]", "Assign a checklist item to one or more people"),
+    ("unassign", "<item> @user [@user...] [INC-0042]", "Take people off a checklist item"),
+    ("due", "<item> <2026-12-01 14:00|in 30m|none> [INC-0042]", "Set when a checklist item is due (UTC), or clear it"),
+    ("tasks", "", "List your open checklist items across the team's active incidents"),
     ("severity", "[level] [INC-0042]", "Show the severity levels, or raise or lower the incident's"),
     ("status", "[status] [INC-0042]", "Show the statuses, or move the incident on (the last one resolves it)"),
-    ("update", "[message]", "Post a status update in the channel and the announcement channels (a form without a message)"),
+    (
+        "update",
+        "[--statuspage] [message]",
+        "Post a status update in the channel and the announcement channels (a form without a message); --statuspage mirrors it to the team's status page",
+    ),
+    (
+        "page",
+        "[<service>|resolve] [INC-0042]",
+        "Page a service's on-call (PagerDuty, Opsgenie), list the services, or retry failed resolves",
+    ),
     ("role", "<role> @user|none [INC-0042]", "Give a role (or take it back with none)"),
     ("claim", "<role> [INC-0042]", "Take a role yourself"),
     ("reopen", "[INC-0042]", "Reopen a resolved incident"),
+    ("delete", "INC-0042 [archive]", "Delete an incident's record (team and system admins); the channel stays, or is archived"),
+    ("pause", "<reason> [INC-0042]", "Pause the incident (no reminders; the paused time is left out of time to resolve)"),
+    ("resume", "[INC-0042]", "Resume a paused incident"),
     ("follow", "[INC-0042]", "Get the incident's status updates by direct message"),
     ("unfollow", "[INC-0042]", "Stop getting its status updates"),
-    ("reminders", "snooze|off|on [INC-0042]", "Snooze update reminders for 30 minutes, or stop or restart them"),
+    (
+        "reminders",
+        "[snooze|off|on] [INC-0042]",
+        "Show the update reminder plan (next due, repeats, escalation); or snooze reminders for 30 minutes, or stop or restart them",
+    ),
     ("timeline", "add [15m ago] <text>", "Add a line to the timeline (allowed after the end)"),
     ("decision", "<text>", "Record a decision in the timeline's decision log"),
     ("hypothesis", "<text>", "Record a hypothesis"),
@@ -65,10 +93,10 @@ pub fn registration() -> Command {
     for (name, hint, help) in SUBCOMMANDS {
         let mut sub = AutocompleteData::new(name, hint, help);
         match *name {
-            "end" | "info" => {
+            "end" | "info" | "delete" => {
                 sub = sub.with_dynamic_arg("", "Incident (implicit in its channel)", &autocomplete_url("incidents"), true);
             }
-            "check" | "checkremove" | "assign" => {
+            "check" | "checkremove" | "assign" | "unassign" | "due" => {
                 sub = sub.with_dynamic_arg("", "Checklist item", &autocomplete_url("items"), true);
             }
             "commander" => {
@@ -86,6 +114,9 @@ pub fn registration() -> Command {
             "status" => {
                 sub = sub.with_dynamic_arg("", "Status", &autocomplete_url("statuses"), true);
             }
+            "page" => {
+                sub = sub.with_dynamic_arg("", "A service to page, or resolve", &autocomplete_url("services"), true);
+            }
             "role" | "claim" => {
                 sub = sub.with_dynamic_arg("", "Role", &autocomplete_url("roles"), true);
             }
@@ -95,10 +126,13 @@ pub fn registration() -> Command {
             "rename" => {
                 sub = sub.with_text_arg("", "The incident's new name", "new name", true);
             }
+            "set" => {
+                sub = sub.with_text_arg("", "The field and its value (without a value, it is cleared)", "field value", true);
+            }
             "summary" => {
                 sub = sub.with_text_arg("", "The new summary (without one, the current summary is shown)", "text", true);
             }
-            "reopen" | "follow" | "unfollow" => {
+            "reopen" | "follow" | "unfollow" | "resume" => {
                 sub = sub.with_dynamic_arg("", "Incident (implicit in its channel)", &autocomplete_url("incidents"), true);
             }
             _ => {}
@@ -159,7 +193,7 @@ pub(crate) fn reply(text: impl Into<String>) -> Outcome {
 }
 
 /// Takes a leading `INC-…` reference off the arguments, if there is one.
-fn take_reference(args: &mut Vec<String>) -> Option<String> {
+pub(crate) fn take_reference(args: &mut Vec<String>) -> Option<String> {
     // `get`, not indexing: the fourth byte may be inside a character (`/incident end aéé`).
     let i = args.iter().position(|a| a.len() > 4 && a.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("inc-")))?;
     Some(args.remove(i))
@@ -200,6 +234,7 @@ pub fn execute<M: Mattermost, D: Database>(service: &mut Service<'_, M, D>, at: 
     let result = match sub.as_str() {
         // Free text taken as typed (quotes, line breaks), not as words.
         "rename" | "summary" => edit(service, at, &sub, remainder(command, 2)),
+        "set" => crate::command::lists::set(service, at, remainder(command, 2)),
         _ => run(service, at, &sub, words),
     };
     match result {
@@ -236,46 +271,30 @@ fn run<M: Mattermost, D: Database>(
             let request = StartRequest { team_id: at.team_id.to_owned(), name: args.join(" "), ..StartRequest::default() };
             let incident = service.start(user, request)?;
             let channel = service.mm.channel(&incident.channel_id).map(|c| c.name).unwrap_or_default();
-            Ok(reply(format!("Started {} **{}** in ~{channel}.", incident.reference(), render::safe(&incident.name))))
+            let mut said = format!("Started {} **{}** in ~{channel}.", incident.reference(), render::safe(&incident.name));
+            // The services paged for its severity that did not take the page.
+            for failure in crate::service::paging::failures_since(&incident, 0) {
+                said.push_str(&format!("\n{failure}"));
+            }
+            Ok(reply(said))
         }
         "end" => {
             let reference = take_reference(&mut args);
             let target = service.incident_for_command(user, at.team_id, at.channel_id, reference.as_deref())?;
+            let before = target.value.timeline.len();
             let incident = service.end(user, &target.value.id)?;
-            Ok(reply(format!("Ended {} **{}**.", incident.reference(), render::safe(&incident.name))))
+            let mut said = format!("Ended {} **{}**.", incident.reference(), render::safe(&incident.name));
+            for failure in crate::service::paging::failures_since(&incident, before) {
+                said.push_str(&format!("\n{failure}"));
+            }
+            Ok(reply(said))
         }
         "info" => {
             let reference = take_reference(&mut args);
             let target = service.incident_for_command(user, at.team_id, at.channel_id, reference.as_deref())?;
             Ok(reply(render::info_text(&target.value, service.now, &usernames)))
         }
-        "list" => {
-            let state = match args.first().map(|s| s.to_lowercase()).as_deref() {
-                None | Some("active") => Some(IncidentState::Active),
-                Some("ended") => Some(IncidentState::Ended),
-                Some("all") => None,
-                Some(other) => {
-                    return Err(ServiceError::Invalid(format!("List `active`, `ended` or `all`, not `{}`.", short(other))));
-                }
-            };
-            let filter = IncidentFilter { team_id: Some(at.team_id.to_owned()), state, ..IncidentFilter::default() };
-            let (incidents, total) = service.list(user, &filter, 0, 20)?;
-            if incidents.is_empty() {
-                return Ok(reply("No incidents to show."));
-            }
-            let mut text = format!("#### Incidents ({} of {total})\n", incidents.len());
-            for i in &incidents {
-                let commander = usernames(&i.commander_id).unwrap_or_default();
-                let channel = service.mm.channel(&i.channel_id).map(|c| c.name).unwrap_or_default();
-                let state = if i.is_active() { "active" } else { "ended" };
-                text.push_str(&format!(
-                    "- {} **{}** ({state}) ~{channel}, commander @{commander}\n",
-                    i.reference(),
-                    render::safe(&i.name)
-                ));
-            }
-            Ok(reply(text))
-        }
+        "list" => crate::command::lists::list(service, at, &args),
         "commander" => {
             let reference = take_reference(&mut args);
             let name = args.first().ok_or_else(|| ServiceError::Invalid("Who? `/incident commander @user`.".into()))?;
@@ -292,7 +311,13 @@ fn run<M: Mattermost, D: Database>(
             let item = item_number(args.first())?;
             let target = service.incident_for_command(user, at.team_id, at.channel_id, reference.as_deref())?;
             let actor = user.to_owned();
-            if sub == "check" {
+            if sub == "check" && args.len() > 1 {
+                let evidence = args[1..].join(" ");
+                service.change(user, &target.value.id, |i, _, now| {
+                    i.check_item_with_evidence(&actor, item.clone(), &evidence, now)
+                })?;
+                Ok(reply("Item is now done, with its evidence."))
+            } else if sub == "check" {
                 let (_, state) = service.change(user, &target.value.id, |i, _, now| i.toggle_item(&actor, item.clone(), now))?;
                 Ok(reply(format!("Item is now {}.", format!("{state:?}").to_lowercase())))
             } else {
@@ -312,25 +337,87 @@ fn run<M: Mattermost, D: Database>(
             service.change(user, &target.value.id, |i, ids, now| i.add_item(&actor, &section, &title, ids, now))?;
             Ok(reply(format!("Added to {section}.")))
         }
-        "assign" => {
+        "assign" | "unassign" => {
             let reference = take_reference(&mut args);
             let item = item_number(args.first())?;
-            let name =
-                args.get(1).ok_or_else(|| ServiceError::Invalid("Assign to whom? `/incident assign <item> @user`.".into()))?;
-            let assignee = service
-                .mm
-                .user_by_username(name)
-                .ok_or_else(|| ServiceError::Invalid(format!("There is no user {}.", short(name))))?;
+            if args.len() < 2 {
+                return Err(ServiceError::Invalid(format!("Whom? `/incident {sub} <item> @user [@user...]`.")));
+            }
+            let mut people = Vec::new();
+            for name in &args[1..] {
+                let person = service
+                    .mm
+                    .user_by_username(name)
+                    .ok_or_else(|| ServiceError::Invalid(format!("There is no user {}.", short(name))))?;
+                people.push(person);
+            }
             let target = service.incident_for_command(user, at.team_id, at.channel_id, reference.as_deref())?;
-            service.item_assignee_check(&target.value, Some(&assignee.id))?;
+            let ids: Vec<String> = people.iter().map(|p| p.id.clone()).collect();
+            let names = people.iter().map(|p| format!("@{}", p.username)).collect::<Vec<_>>().join(", ");
             let actor = user.to_owned();
-            let to = Some(assignee.id.clone());
-            service.change(user, &target.value.id, |i, _, now| i.assign_item(&actor, item.clone(), to.clone(), now))?;
-            Ok(reply(format!("Assigned to @{}.", assignee.username)))
+            if sub == "assign" {
+                for id in &ids {
+                    service.item_assignee_check(&target.value, Some(id))?;
+                }
+                service.change(user, &target.value.id, |i, _, now| i.add_assignees(&actor, item.clone(), &ids, now))?;
+                Ok(reply(format!("Assigned to {names}.")))
+            } else {
+                service.change(user, &target.value.id, |i, _, now| i.remove_assignees(&actor, item.clone(), &ids, now))?;
+                Ok(reply(format!("Took {names} off the item.")))
+            }
+        }
+        "due" => {
+            let reference = take_reference(&mut args);
+            let item = item_number(args.first())?;
+            let when = args.get(1..).map(|w| w.join(" ")).unwrap_or_default();
+            let due = match when.trim() {
+                "" => {
+                    return Err(ServiceError::Invalid(
+                        "When? `/incident due <item> 2026-12-01 14:00`, `in 30m`, or `none`.".into(),
+                    ));
+                }
+                "none" | "clear" => None,
+                text => Some(incident_core::parse_due(text, service.now).ok_or_else(|| {
+                    ServiceError::Invalid(format!(
+                        "`{}` is not a due time: write `2026-12-01 14:00` (UTC), `in 30m`, `in 2h`, `in 1d`, or `none`.",
+                        short(text)
+                    ))
+                })?),
+            };
+            let target = service.incident_for_command(user, at.team_id, at.channel_id, reference.as_deref())?;
+            let actor = user.to_owned();
+            service.change(user, &target.value.id, |i, _, now| i.set_item_due(&actor, item.clone(), due, now))?;
+            Ok(reply(match due {
+                Some(ms) => format!("The item is due {}.", render::utc_minute(ms)),
+                None => "The item has no due time now.".to_string(),
+            }))
+        }
+        "tasks" => {
+            let tasks = service.my_tasks(user, at.team_id)?;
+            if tasks.is_empty() {
+                return Ok(reply("You have no open checklist items in this team's active incidents."));
+            }
+            let mut text = String::from("#### Your open checklist items\n");
+            for t in &tasks {
+                let due = match t.item.due_at {
+                    Some(ms) if t.item.is_overdue(service.now) => format!(" · **overdue** (due {})", render::utc_minute(ms)),
+                    Some(ms) => format!(" · due {}", render::utc_minute(ms)),
+                    None => String::new(),
+                };
+                text.push_str(&format!(
+                    "- {} {}: {}. {}{due}\n",
+                    t.reference,
+                    render::safe(&t.incident_name),
+                    t.number,
+                    render::safe(&t.item.title)
+                ));
+            }
+            text.push_str("\nCheck one with `/incident check <number> <INC-…>`.");
+            Ok(reply(text))
         }
         "severity" | "status" => {
             let reference = take_reference(&mut args);
-            let conduct = service.conduct()?;
+            let conduct = service.conduct_for(at.team_id)?;
             let levels = if sub == "severity" { &conduct.severities } else { &conduct.statuses };
             if args.is_empty() {
                 let mut text = format!("#### {}\n", if sub == "severity" { "Severity levels" } else { "Statuses" });
@@ -357,11 +444,59 @@ fn run<M: Mattermost, D: Database>(
         "reminders" => {
             let reference = take_reference(&mut args);
             let what = args.first().map(|a| a.to_lowercase()).unwrap_or_default();
-            if what.is_empty() {
-                return Err(ServiceError::Invalid("`/incident reminders snooze`, `off` or `on`.".into()));
-            }
             let target = service.incident_for_command(user, at.team_id, at.channel_id, reference.as_deref())?;
+            if what.is_empty() {
+                // The plan: next update due, repeats, escalation, or why there are none.
+                return Ok(reply(service.reminder_plan(user, &target.value.id)?.2));
+            }
             Ok(reply(service.reminders_action(user, &target.value.id, &what)?))
+        }
+        "delete" => {
+            // The reference must be typed, even in the incident's channel: naming it is the
+            // confirmation.
+            let Some(reference) = take_reference(&mut args) else {
+                return Err(ServiceError::Invalid("Name the incident to delete: `/incident delete INC-0042`.".into()));
+            };
+            let archive = match args.iter().map(|a| a.trim_start_matches('-').to_lowercase()).collect::<Vec<_>>().as_slice() {
+                [] => false,
+                [word] if word == "archive" => true,
+                _ => {
+                    return Err(ServiceError::Invalid(
+                        "Write `/incident delete INC-0042`, or `/incident delete INC-0042 archive` to archive its channel too."
+                            .into(),
+                    ));
+                }
+            };
+            let target = service.incident_for_command(user, at.team_id, at.channel_id, Some(&reference))?;
+            let deleted = service.delete_incident(user, &target.value.id, archive)?;
+            let channel = match (archive, deleted.channel_archived) {
+                (false, _) => "its channel stays.",
+                (true, true) => "its channel is archived.",
+                (true, false) => "its channel could not be archived; archive it from the channel menu.",
+            };
+            let mut text =
+                format!("Deleted {} **{}**; {channel}", deleted.incident.reference(), render::safe(&deleted.incident.name));
+            for failure in &deleted.unresolved {
+                text.push_str(&format!("\n{} Resolve it at the provider.", render::safe(failure)));
+            }
+            Ok(reply(text))
+        }
+        "pause" | "resume" => {
+            let reference = take_reference(&mut args);
+            let target = service.incident_for_command(user, at.team_id, at.channel_id, reference.as_deref())?;
+            if sub == "pause" {
+                let reason = args.join(" ");
+                if reason.trim().is_empty() {
+                    return Err(ServiceError::Invalid(
+                        "Why? `/incident pause <reason>`, e.g. `/incident pause waiting for the vendor`.".into(),
+                    ));
+                }
+                let incident = service.pause(user, &target.value.id, &reason)?;
+                Ok(reply(format!("Paused {}: no reminders until `/incident resume`.", incident.reference())))
+            } else {
+                let incident = service.resume(user, &target.value.id)?;
+                Ok(reply(format!("Resumed {}.", incident.reference())))
+            }
         }
         "reopen" => {
             let reference = take_reference(&mut args);
@@ -395,7 +530,7 @@ fn run<M: Mattermost, D: Database>(
             };
             let role = args.join(" ");
             if role.trim().is_empty() {
-                let known = service.conduct()?.roles.iter().map(|l| l.name.clone()).collect::<Vec<_>>().join(", ");
+                let known = service.conduct_for(at.team_id)?.roles.iter().map(|l| l.name.clone()).collect::<Vec<_>>().join(", ");
                 return Err(ServiceError::Invalid(format!("Which role? One of {known}.")));
             }
             let target = service.incident_for_command(user, at.team_id, at.channel_id, reference.as_deref())?;
@@ -415,6 +550,10 @@ fn run<M: Mattermost, D: Database>(
                 }
                 _ => None,
             };
+            let statuspage = args.first().is_some_and(|a| a.eq_ignore_ascii_case("--statuspage"));
+            if statuspage {
+                args.remove(0);
+            }
             let message = args.join(" ");
             let target = service.incident_for_command(user, at.team_id, at.channel_id, reference.as_deref())?;
             if message.trim().is_empty() {
@@ -423,15 +562,24 @@ fn run<M: Mattermost, D: Database>(
                         "Write the update: `/incident update <what happened and what is next>`.".into(),
                     ));
                 }
-                let statuses: Vec<String> = service.conduct()?.statuses.into_iter().map(|l| l.name).collect();
-                crate::service::dialog::open_update(service.mm, &target.value, &statuses, at.trigger_id)
+                let statuses: Vec<String> =
+                    service.conduct_for(&target.value.team_id)?.statuses.into_iter().map(|l| l.name).collect();
+                let statuspage = service.paging_config(&target.value.team_id)?.statuspage.is_some();
+                crate::service::dialog::open_update(service.mm, &target.value, &statuses, statuspage, at.trigger_id)
                     .map_err(|e| ServiceError::Internal(format!("cannot open the form: {e}")))?;
                 return Ok(Outcome::Reply(Box::default()));
             }
-            let draft = incident_core::lifecycle::UpdateDraft { message, ..Default::default() };
+            let draft = incident_core::lifecycle::UpdateDraft { message, statuspage, ..Default::default() };
+            let before = target.value.timeline.len();
             let incident = service.post_update(user, &target.value.id, &draft)?;
-            Ok(reply(format!("Update posted for {}.", incident.reference())))
+            let mut said = format!("Update posted for {}.", incident.reference());
+            // A page or mirror that failed is on the timeline; the author hears it here too.
+            for failure in crate::service::paging::failures_since(&incident, before) {
+                said.push_str(&format!("\n{failure}"));
+            }
+            Ok(reply(said))
         }
+        "page" => crate::command::paging::run(service, at, args),
         "timeline" | "decision" | "hypothesis" | "keyevent" | "impact" | "action" | "actions" | "report" | "transcript" => {
             crate::command::learning_review::run(service, at, sub, args)
         }

@@ -8,6 +8,7 @@ use incident_core::lifecycle::UpdateDraft;
 use incident_core::shared_channels::Disclosure;
 use incident_core::stakeholders::{self, Stakeholders, parse_stakeholders};
 use incident_core::{Incident, render};
+use mattermost_plugin_sdk::model::Post;
 
 use crate::mattermost::Mattermost;
 use crate::service::shared_channels::{private_policy, team_channels};
@@ -20,15 +21,24 @@ const FOLLOWERS_PER_READ: usize = 1000;
 /// A stakeholder group brings at most this many people into an incident channel.
 const MAX_GROUP_INVITES: usize = 200;
 
+/// What a deletion did besides removing the record.
+pub struct DeletedIncident {
+    pub incident: Incident,
+    pub channel_archived: bool,
+    /// Pages or the status page incident that could not be resolved, in words.
+    pub unresolved: Vec<String>,
+}
+
 impl<M: Mattermost, D: Database> Service<'_, M, D> {
-    /// The team's severities, statuses and roles from the plugin's settings.
+    /// The server-wide severities, statuses and roles from the plugin's settings (a team's own
+    /// lists replace them: [`Service::conduct_for`]).
     pub fn conduct(&self) -> Result<Conduct> {
         let s = self.mm.settings();
         Conduct::from_settings(&s.severities, &s.statuses, &s.roles).map_err(invalid_settings)
     }
 
     pub fn change_severity(&mut self, user_id: &str, incident_id: &str, severity: &str) -> Result<Incident> {
-        let conduct = self.conduct()?;
+        let conduct = self.incident_conduct(user_id, incident_id)?;
         let rules = self.stakeholder_rules()?;
         let actor = user_id.to_owned();
         let incident = self.change(user_id, incident_id, |i, _, now| i.change_severity(&actor, &conduct, severity, now))?.0;
@@ -49,24 +59,12 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         };
         let channel = self.mm.channel(&incident.channel_id).map(|c| c.name).unwrap_or_default();
         let commander = self.mm.user(&incident.commander_id).map(|u| u.username).unwrap_or_default();
-        // A stakeholder channel is shared like an announcement channel: a private incident
-        // shows there only as a line (or not at all), and names resolve in the incident's team.
-        let policy = private_policy(&self.mm.settings());
-        let public = self.incident_is_public(incident);
-        let mut posted: Vec<String> = Vec::new();
-        for name in &rule.channels {
-            let Some(target) = self.mm.channel_by_name(&incident.team_id, name) else { continue };
-            if target.id == incident.channel_id || posted.contains(&target.id) {
-                continue;
-            }
-            let message = match self.disclosure_in(incident, public, policy, &target.id) {
-                Disclosure::Full => render::stakeholder_post(incident, &channel, &commander),
-                Disclosure::Line => render::private_stakeholder_line(incident),
-                Disclosure::Nothing => continue,
-            };
-            self.post(&target.id, message);
-            posted.push(target.id);
-        }
+        self.post_to_stakeholder_channels(
+            incident,
+            rule,
+            &render::stakeholder_post(incident, &channel, &commander),
+            &render::private_stakeholder_line(incident),
+        );
         // `@name` is a person, or else a user group (its members, up to a bound).
         let mut people: Vec<String> = Vec::new();
         for name in &rule.users {
@@ -82,14 +80,127 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         }
     }
 
+    /// Posts in each of the rule's channels of the incident's team (once each, never the
+    /// incident channel): `full` where every reader may see the incident, `line` where only its
+    /// existence may be shown, nothing where not even that (a stakeholder channel is shared like
+    /// an announcement channel). Names that do not resolve are skipped.
+    pub(crate) fn post_to_stakeholder_channels(&self, incident: &Incident, rule: &Stakeholders, full: &str, line: &str) {
+        let policy = private_policy(&self.mm.settings());
+        let public = self.incident_is_public(incident);
+        let mut posted: Vec<String> = Vec::new();
+        for name in &rule.channels {
+            let Some(target) = self.mm.channel_by_name(&incident.team_id, name) else { continue };
+            if target.id == incident.channel_id || posted.contains(&target.id) {
+                continue;
+            }
+            let message = match self.disclosure_in(incident, public, policy, &target.id) {
+                Disclosure::Full => full.to_owned(),
+                Disclosure::Line => line.to_owned(),
+                Disclosure::Nothing => continue,
+            };
+            self.post(&target.id, message);
+            posted.push(target.id);
+        }
+    }
+
     pub fn change_status(&mut self, user_id: &str, incident_id: &str, status: &str) -> Result<Incident> {
-        let conduct = self.conduct()?;
+        let conduct = self.incident_conduct(user_id, incident_id)?;
         let actor = user_id.to_owned();
-        Ok(self.change(user_id, incident_id, |i, _, now| i.change_status(&actor, &conduct, status, now))?.0)
+        let incident = self.change(user_id, incident_id, |i, _, now| i.change_status(&actor, &conduct, status, now))?.0;
+        Ok(self.after_end(user_id, incident, None))
+    }
+
+    /// Whether the user may delete the incident (team and system admins).
+    pub fn may_delete(&self, user_id: &str, incident: &Incident) -> bool {
+        self.is_admin(&incident.team_id, user_id)
+    }
+
+    /// Deletes an incident: team and system admins only (issue 17). The record goes (its
+    /// followers, follow-up actions and captured messages with it), the digest post goes, and
+    /// the deletion is kept (`deleted_incidents`), logged and said in the channel. Its number is
+    /// not given again. The channel stays, archived if `archive_channel` (which takes the
+    /// caller's own permission to archive it, checked before anything is deleted). Open pages
+    /// and the public status page incident are resolved first.
+    pub fn delete_incident(&mut self, user_id: &str, incident_id: &str, archive_channel: bool) -> Result<DeletedIncident> {
+        let incident = self.incident(user_id, incident_id)?.value;
+        if !self.may_delete(user_id, &incident) {
+            return Err(ServiceError::Forbidden("Only a team admin or a system admin may delete an incident.".into()));
+        }
+        let channel = self.mm.channel(&incident.channel_id).filter(|c| c.delete_at == 0);
+        if archive_channel {
+            let permission = match channel.as_ref().map(|c| c.channel_type.as_str()) {
+                Some("O") => "delete_public_channel",
+                Some("P") => "delete_private_channel",
+                _ => {
+                    return Err(ServiceError::Invalid(
+                        "The incident's channel is already archived (or gone): delete without archiving.".into(),
+                    ));
+                }
+            };
+            if !self.mm.has_channel_permission(user_id, &incident.channel_id, permission) {
+                return Err(ServiceError::Forbidden(
+                    "You may not archive the incident's channel: delete the incident without archiving it.".into(),
+                ));
+            }
+        }
+        let settings = self.mm.settings();
+        for digest in [team_channels(&settings, &incident.team_id).digest_channel_id, settings.digest_channel.trim().to_owned()] {
+            if !digest.is_empty() {
+                self.delete_digest_post(&incident, &digest);
+            }
+        }
+        let unresolved = self.before_delete(user_id, incident);
+        // Resolving pages saves the incident: delete what is stored now.
+        let found = self.incident(user_id, incident_id)?;
+        let incident = found.value;
+        self.repo.delete_incident(&incident, found.revision, user_id, self.now)?;
+        let who = self.mm.user(user_id).map(|u| format!("@{}", u.username)).unwrap_or_default();
+        eprintln!("[INFO] incident {} ({}) of team {} deleted by {user_id}", incident.reference(), incident.id, incident.team_id);
+        if !self.bot_id.is_empty() {
+            let channel_fate = if archive_channel {
+                "This channel is archived: its messages stay readable."
+            } else {
+                "This channel stays; archive it from the channel menu when it is no longer needed."
+            };
+            let message = format!(
+                "{} **{}** was deleted by {who}: its record is gone. {channel_fate}",
+                incident.reference(),
+                render::safe(&incident.name)
+            );
+            let post = Post { channel_id: incident.channel_id.clone(), user_id: self.bot_id.clone(), message, ..Post::default() };
+            let _ = self.mm.create_post(&post);
+        }
+        // Open lists and panels read again (and find it gone).
+        self.publish_updated(&incident);
+        // After the record is gone: a failure here leaves an unarchived channel, said in the reply.
+        let archived = archive_channel
+            && match self.mm.archive_channel(&incident.channel_id) {
+                Ok(()) => true,
+                Err(e) => {
+                    eprintln!(
+                        "[WARN] incident {} deleted, its channel {} not archived: {e}",
+                        incident.reference(),
+                        incident.channel_id
+                    );
+                    false
+                }
+            };
+        Ok(DeletedIncident { incident, channel_archived: archived, unresolved })
+    }
+
+    /// Pauses the incident with a reason: no reminders or nudges, the header says Paused.
+    pub fn pause(&mut self, user_id: &str, incident_id: &str, reason: &str) -> Result<Incident> {
+        let actor = user_id.to_owned();
+        Ok(self.change(user_id, incident_id, |i, _, now| i.pause(&actor, reason, now))?.0)
+    }
+
+    pub fn resume(&mut self, user_id: &str, incident_id: &str) -> Result<Incident> {
+        let actor = user_id.to_owned();
+        Ok(self.change(user_id, incident_id, |i, _, now| i.resume(&actor, now))?.0)
     }
 
     pub fn reopen(&mut self, user_id: &str, incident_id: &str) -> Result<Incident> {
-        let conduct = self.conduct()?;
+        let conduct = self.incident_conduct(user_id, incident_id)?;
         let actor = user_id.to_owned();
         Ok(self.change(user_id, incident_id, |i, _, now| i.reopen(&actor, &conduct, now))?.0)
     }
@@ -98,8 +209,8 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     /// a direct message saying what the role asks of them. Bringing someone into the channel
     /// takes what Mattermost asks of it (`require_may_add_member`); without it nothing changes.
     pub fn assign_role(&mut self, user_id: &str, incident_id: &str, role: &str, holder: Option<&str>) -> Result<Incident> {
-        let conduct = self.conduct()?;
         let current = self.incident(user_id, incident_id)?.value;
+        let conduct = self.conduct_for(&current.team_id)?;
         if let Some(h) = holder {
             if !self.is_active_team_member(&current.team_id, h) {
                 return Err(ServiceError::Invalid("Roles can only go to active members of the team.".into()));
@@ -130,7 +241,14 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
 
     /// Posts a status update in the incident channel and the announcement channels.
     pub fn post_update(&mut self, user_id: &str, incident_id: &str, draft: &UpdateDraft) -> Result<Incident> {
-        let conduct = self.conduct()?;
+        let team = self.incident(user_id, incident_id)?.value.team_id;
+        let conduct = self.conduct_for(&team)?;
+        if draft.statuspage && self.paging_config(&team)?.statuspage.is_none() {
+            return Err(ServiceError::Invalid(
+                "This team has no status page to mirror the update to; a team or system admin can set one (Reports page, Paging)."
+                    .into(),
+            ));
+        }
         let actor = user_id.to_owned();
         let (incident, _) = self.change(user_id, incident_id, |i, ids, now| i.post_update(&actor, &conduct, draft, ids, now))?;
         if let Some(update) = incident.last_update() {
@@ -156,7 +274,18 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                 }
             }
         }
-        Ok(incident)
+        // Opted in: the update goes to the team's status page too (created the first time). A
+        // failure is recorded on the timeline and in the channel; the update stands.
+        let mirrored = draft.statuspage.then_some(draft.message.as_str());
+        let incident = match mirrored {
+            Some(message) if incident.is_active() => match self.mirror(user_id, &incident, message, true) {
+                Ok(mirrored) => mirrored,
+                // Read again: the failure is on the timeline now.
+                Err(_) => self.incident(user_id, &incident.id).map(|v| v.value).unwrap_or(incident),
+            },
+            _ => incident,
+        };
+        Ok(self.after_end(user_id, incident, mirrored))
     }
 
     /// Following an incident: its status updates by direct message. Anyone who may see the
@@ -210,7 +339,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             Disclosure::Full => {
                 let channel = self.mm.channel(&incident.channel_id).map(|c| c.name).unwrap_or_default();
                 let usernames = |id: &str| self.mm.user(id).map(|u| u.username);
-                render::digest_post(incident, &channel, &usernames)
+                render::digest_post(incident, &channel, self.now, &usernames)
             }
             Disclosure::Line => render::digest_line(incident),
             Disclosure::Nothing => {

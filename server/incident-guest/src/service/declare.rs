@@ -62,7 +62,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             .repo
             .playbooks_with_keywords(&channel.team_id)?
             .into_iter()
-            .filter(|p| !p.keywords.is_empty() && p.may_use(&post.user_id))
+            .filter(|p| !p.keywords.is_empty() && p.archived_at.is_none() && p.may_use(&post.user_id))
             .collect();
         let Some((playbook, keyword)) = keyword_match(&playbooks, &post.message) else {
             return Ok(false);

@@ -34,6 +34,9 @@ pub fn open_start<M: Mattermost, D: Database>(service: &mut Service<'_, M, D>, f
         max_length: 100,
         ..DialogElement::default()
     };
+    // The form cannot change with the playbook chosen in it, so it offers the custom fields of
+    // the playbook it opens with (from a message); others are set later with `/incident set`.
+    let fields = playbooks.iter().find(|p| !form.playbook_id.is_empty() && p.id == form.playbook_id).map(|p| p.fields.as_slice());
     let request = OpenDialogRequest {
         trigger_id: form.trigger_id.to_owned(),
         url: format!("/plugins/{PLUGIN_ID}/api/v0/dialogs/start"),
@@ -70,12 +73,41 @@ pub fn open_start<M: Mattermost, D: Database>(service: &mut Service<'_, M, D>, f
                     optional: true,
                     ..DialogElement::default()
                 },
-            ],
+            ]
+            .into_iter()
+            .chain(fields.unwrap_or_default().iter().map(field_element))
+            .collect(),
             ..Dialog::default()
         },
     };
     service.mm.open_dialog(&request)
 }
+
+/// A custom field in the form, named `field:<name>` (Mattermost shows 24 characters of a label).
+fn field_element(field: &incident_core::fields::FieldDefinition) -> DialogElement {
+    use incident_core::fields::FieldKind;
+    let (element_type, subtype, data_source) = match field.kind {
+        FieldKind::Select => ("select", "", ""),
+        FieldKind::User => ("select", "", "users"),
+        FieldKind::Number => ("text", "number", ""),
+        FieldKind::Link => ("text", "url", ""),
+        FieldKind::Text => ("text", "", ""),
+    };
+    DialogElement {
+        name: format!("{FIELD_PREFIX}{}", field.name),
+        display_name: field.name.chars().take(24).collect(),
+        element_type: element_type.into(),
+        subtype: subtype.into(),
+        data_source: data_source.into(),
+        optional: true,
+        max_length: if field.kind == FieldKind::Link { 1000 } else { 200 },
+        options: field.options.iter().map(|o| DialogOption { text: o.clone(), value: o.clone() }).collect(),
+        ..DialogElement::default()
+    }
+}
+
+/// How the form names a custom field's element.
+const FIELD_PREFIX: &str = "field:";
 
 /// Turns a dialog submission (`model.SubmitDialogRequest` JSON) into a start request. The
 /// submitting user comes from the authenticated request, never from the body.
@@ -96,6 +128,22 @@ pub fn start_request(body: &Value) -> Result<StartRequest, ServiceError> {
         playbook_id: Some(text("playbook")).filter(|p| !p.is_empty()),
         channel_name: Some(text("channel_name")).filter(|c| !c.is_empty()),
         private: submission.get("private").and_then(|p| p.as_bool().or_else(|| p.as_str().map(|s| s == "true"))),
+        fields: submission
+            .as_object()
+            .map(|all| {
+                all.iter()
+                    .filter_map(|(key, value)| {
+                        let name = key.strip_prefix(FIELD_PREFIX)?;
+                        let value = match value {
+                            Value::String(t) => t.trim().to_owned(),
+                            Value::Number(n) => n.to_string(),
+                            _ => return None,
+                        };
+                        (!value.is_empty()).then(|| (name.to_owned(), value))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
         ..StartRequest::default()
     })
 }
@@ -108,6 +156,13 @@ pub fn errors_response(e: &ServiceError) -> Value {
         ServiceError::Invalid(m) if m.to_lowercase().contains("playbook") => "playbook",
         _ => "",
     };
+    // A refused custom field: under its own element.
+    if let ServiceError::Invalid(m) = e
+        && let Some(rest) = m.strip_prefix("Invalid field: ")
+        && let Some((name, _)) = rest.split_once(": ")
+    {
+        return json!({ "errors": { format!("{FIELD_PREFIX}{name}"): e.to_string() } });
+    }
     if field.is_empty() { json!({ "error": e.to_string() }) } else { json!({ "errors": { field: e.to_string() } }) }
 }
 
@@ -119,10 +174,11 @@ pub fn open_update<M: Mattermost>(
     mm: &M,
     incident: &incident_core::Incident,
     statuses: &[String],
+    statuspage: bool,
     trigger_id: &str,
 ) -> Result<(), String> {
     let option = |text: &str, value: &str| DialogOption { text: text.into(), value: value.into() };
-    let request = OpenDialogRequest {
+    let mut request = OpenDialogRequest {
         trigger_id: trigger_id.to_owned(),
         url: format!("/plugins/{PLUGIN_ID}/api/v0/dialogs/update"),
         dialog: Dialog {
@@ -154,6 +210,8 @@ pub fn open_update<M: Mattermost>(
                     element_type: "textarea".into(),
                     max_length: 4000,
                     help_text: "What happened, and what is next.".into(),
+                    // The playbook's status update template, to fill in.
+                    default: incident.update_template.clone(),
                     ..DialogElement::default()
                 },
                 DialogElement {
@@ -175,6 +233,17 @@ pub fn open_update<M: Mattermost>(
             ..Dialog::default()
         },
     };
+    // Offered only when the team has a status page; what is checked there is public.
+    if statuspage {
+        request.dialog.elements.push(DialogElement {
+            name: "statuspage".into(),
+            display_name: "Status page".into(),
+            element_type: "bool".into(),
+            optional: true,
+            placeholder: "Also post this update on the team's public status page".into(),
+            ..DialogElement::default()
+        });
+    }
     mm.open_dialog(&request)
 }
 
@@ -188,6 +257,7 @@ pub fn update_draft(body: &Value, now_ms: i64) -> (String, incident_core::lifecy
         impact: text("impact"),
         message: text("message"),
         next_update_at: (minutes > 0).then(|| now_ms + minutes * 60_000),
+        statuspage: submission.get("statuspage").and_then(Value::as_bool).unwrap_or(false),
     };
     (body.get("state").and_then(Value::as_str).unwrap_or_default().to_owned(), draft)
 }

@@ -403,7 +403,7 @@ fn some_option<'de, T: serde::Deserialize<'de>, D: serde::Deserializer<'de>>(
     Ok(Some(<Option<T> as serde::Deserialize>::deserialize(d)?))
 }
 
-fn report_key(incident_id: &str) -> String {
+pub(crate) fn report_key(incident_id: &str) -> String {
     format!("report:{incident_id}")
 }
 

@@ -5,18 +5,25 @@
 //!
 //! The service layer: `Service` and its `impl` blocks, one file per area (conduct, editing,
 //! declare, dialogs, the learning review, playbook access, privacy, shared channels, scheduled
-//! work, webhooks). May depend on `store`, `mattermost`, `ids_and_clock` and the crate root;
+//! work, my tasks, webhooks). May depend on `store`, `mattermost`, `ids_and_clock` and the crate root;
 //! never on `api` or `command`.
 
 pub(crate) mod conduct;
 pub(crate) mod declare;
 pub(crate) mod dialog;
 pub(crate) mod editing;
+pub(crate) mod fields;
 pub(crate) mod learning_review;
+pub(crate) mod paging;
 pub(crate) mod playbook_access;
+pub(crate) mod playbook_conduct;
 pub(crate) mod privacy;
+pub(crate) mod reminder_plan;
 pub(crate) mod scheduled;
 pub(crate) mod shared_channels;
+pub(crate) mod start_commands;
+pub(crate) mod tasks;
+pub(crate) mod team_conduct;
 pub(crate) mod webhooks;
 
 use incident_core::{
@@ -61,11 +68,23 @@ pub fn claim_button(role: &str, incident_id: &str) -> serde_json::Value {
     })
 }
 
-/// An incident as the API shows it: the stored document plus its human reference.
+/// An incident as the API shows it: the stored document plus its human reference, and
+/// `"applies": false` on the checklist items that do not apply now (see incident-core's
+/// `conditions`), which clients leave out.
 pub fn incident_json(incident: &Incident) -> serde_json::Value {
     let mut v = serde_json::to_value(incident).unwrap_or(serde_json::Value::Null);
     if let serde_json::Value::Object(map) = &mut v {
         map.insert("reference".into(), incident.reference().into());
+        if let Some(serde_json::Value::Array(sections)) = map.get_mut("checklists") {
+            let items = sections.iter_mut().filter_map(|s| s.get_mut("items")?.as_array_mut()).flatten();
+            for (json, item) in items.zip(incident.checklists.iter().flat_map(|s| &s.items)) {
+                if let Some(json) = json.as_object_mut()
+                    && !incident.item_applies(item)
+                {
+                    json.insert("applies".into(), false.into());
+                }
+            }
+        }
     }
     v
 }
@@ -86,6 +105,10 @@ pub enum ServiceError {
     TooManyRequests(String),
     #[error("{0}")]
     Internal(String),
+    /// A provider the plugin called for the user (a pager, the status page) did not accept the
+    /// request; what the user asked of the incident itself is saved.
+    #[error("{0}")]
+    Upstream(String),
     /// The database cannot be used (full disk, read-only file): the host's message names the
     /// file and the fix, so it is shown as it is.
     #[error("Incident Response cannot use its database: {0}")]
@@ -101,6 +124,7 @@ impl ServiceError {
             ServiceError::Conflict(_) => 409,
             ServiceError::TooManyRequests(_) => 429,
             ServiceError::Internal(_) => 500,
+            ServiceError::Upstream(_) => 502,
             ServiceError::Unavailable(_) => 503,
         }
     }
@@ -146,6 +170,10 @@ struct Opening {
     severity: String,
     status: String,
     stakeholders: Vec<incident_core::stakeholders::Stakeholders>,
+    /// The start's custom field values, people resolved.
+    field_values: Vec<(String, String)>,
+    /// The playbook's announcement channels the starter kept; `None`: all.
+    announcement_channel_ids: Option<Vec<String>>,
 }
 
 /// What starting an incident takes; everything but the name is optional.
@@ -161,6 +189,11 @@ pub struct StartRequest {
     pub private: Option<bool>,
     /// A configured severity; the least severe when absent.
     pub severity: Option<String>,
+    /// Values of the playbook's custom fields by name (any case); a user field takes
+    /// `@username` or a user id.
+    pub fields: std::collections::BTreeMap<String, String>,
+    /// The playbook's announcement channels to keep (the others unticked); all when absent.
+    pub announcement_channel_ids: Option<Vec<String>>,
 }
 
 pub struct Service<'a, M: Mattermost, D: Database> {
@@ -238,7 +271,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         )))
     }
 
-    fn require_team_member(&self, team_id: &str, user_id: &str) -> Result<()> {
+    pub(crate) fn require_team_member(&self, team_id: &str, user_id: &str) -> Result<()> {
         if team_id.is_empty() {
             return Err(ServiceError::Invalid("A team is required.".into()));
         }
@@ -309,6 +342,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     pub fn list(&self, user_id: &str, filter: &IncidentFilter, page: usize, per_page: usize) -> Result<(Vec<Incident>, usize)> {
         let team = filter.team_id.clone().unwrap_or_default();
         self.require_team_member(&team, user_id)?;
+        self.prepare_facets(filter)?;
         // The page's public rows are re-checked against their channels; a correction is
         // followed by a fresh read, so the page and its total come from corrected data.
         for round in 1..=CORRECTION_ROUNDS {
@@ -365,7 +399,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         if let Some(template) = &request.channel_name {
             naming::validate_template(template)?;
         }
-        let conduct = self.conduct()?;
+        let conduct = self.conduct_for(&request.team_id)?;
         let severity = match request.severity.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             Some(name) => conduct.severity(name).map(|l| l.name.clone()).ok_or_else(|| {
                 ServiceError::Invalid(format!(
@@ -377,6 +411,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             None => conduct.initial_severity().to_owned(),
         };
         let status = conduct.initial_status().to_owned();
+        let field_values = self.start_field_values(&request.team_id, playbook.as_ref(), &request.fields)?;
         // Dry run of the domain's own checks (summary, playbook) before anything exists.
         Incident::start(
             StartIncident {
@@ -390,17 +425,34 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                 reporter_id: user_id.to_owned(),
                 severity: severity.clone(),
                 status: status.clone(),
+                field_values: field_values.clone(),
             },
             playbook.as_ref(),
             self.ids,
             self.now,
         )?;
 
+        // Checked before a number is reserved: a refused start takes none.
+        let announcement_channel_ids = match (&playbook, request.announcement_channel_ids.as_deref()) {
+            (Some(p), ticked) => p.kept_announcement_channels(ticked)?,
+            (None, Some(ticked)) if !ticked.is_empty() => {
+                return Err(ServiceError::Invalid(
+                    "`announcement_channel_ids` choose among a playbook's channels: name a playbook.".into(),
+                ));
+            }
+            (None, _) => None,
+        };
         let id = self.ids.new_id();
         let number = self.repo.reserve_incident(&id, &request.team_id, &name, user_id, self.now)?;
-        let opening = Opening { severity, status, stakeholders: self.stakeholder_rules()? };
+        let opening =
+            Opening { severity, status, stakeholders: self.stakeholder_rules()?, field_values, announcement_channel_ids };
         match self.create_incident(user_id, &request, &id, number, &name, &commander_id, playbook.as_ref(), &opening) {
-            Ok(incident) => Ok(incident),
+            // The on-call of the services set for this severity is paged once the incident exists,
+            // then the playbook's start commands run.
+            Ok(incident) => {
+                let incident = self.page_on_declare(user_id, incident);
+                Ok(self.run_start_commands(user_id, incident, playbook.as_ref()))
+            }
             Err(e) => {
                 let _ = self.repo.release_reservation(&id);
                 Err(e)
@@ -447,7 +499,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                     .map_err(|e| ServiceError::Internal(format!("cannot add a member to the incident channel: {e}")))?;
             }
         }
-        let incident = Incident::start(
+        let mut incident = Incident::start(
             StartIncident {
                 id: id.to_owned(),
                 team_id: request.team_id.clone(),
@@ -459,11 +511,13 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                 reporter_id: user_id.to_owned(),
                 severity: opening.severity.clone(),
                 status: opening.status.clone(),
+                field_values: opening.field_values.clone(),
             },
             playbook,
             self.ids,
             self.now,
         )?;
+        incident.announcement_channel_ids = opening.announcement_channel_ids.clone();
         // The start's webhook events commit with the incident, or neither does (finding #13).
         let webhooks = self.webhook_statements(&incident, 0);
         self.repo.activate_incident(&incident, channel.channel_type == "P", webhooks)?;
@@ -471,7 +525,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
 
         let usernames = |id: &str| self.mm.user(id).map(|u| u.username);
         let commander = usernames(commander_id).unwrap_or_default();
-        let roles = self.conduct().map(|c| c.roles).unwrap_or_default();
+        let roles = self.conduct_for(&incident.team_id).map(|c| c.roles).unwrap_or_default();
         let mut intro = Post {
             channel_id: channel.id.clone(),
             user_id: self.bot_id.clone(),
@@ -499,6 +553,11 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         );
         self.refresh_digest(&incident);
         self.notify_stakeholders(&incident, &opening.stakeholders);
+        if let Some(playbook) = playbook {
+            let invited = self.invite_from_playbook(&incident, playbook);
+            let people: Vec<&str> = [user_id, commander_id].into_iter().chain(invited.iter().map(String::as_str)).collect();
+            self.file_in_sidebar(&incident, &playbook.sidebar_category, &people);
+        }
         Ok(incident)
     }
 
@@ -558,11 +617,36 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         &mut self,
         user_id: &str,
         incident_id: &str,
+        change: impl FnMut(&mut Incident, &mut dyn IdGen, i64) -> std::result::Result<T, DomainError>,
+    ) -> Result<(Incident, T)> {
+        self.save_change(user_id, incident_id, true, change)
+    }
+
+    /// [`Service::change`] by the plugin's bot (the timer's escalations): no one to check.
+    pub(crate) fn change_as_bot<T>(
+        &mut self,
+        incident_id: &str,
+        change: impl FnMut(&mut Incident, &mut dyn IdGen, i64) -> std::result::Result<T, DomainError>,
+    ) -> Result<(Incident, T)> {
+        let bot_id = self.bot_id.clone();
+        self.save_change(&bot_id, incident_id, false, change)
+    }
+
+    fn save_change<T>(
+        &mut self,
+        user_id: &str,
+        incident_id: &str,
+        check: bool,
         mut change: impl FnMut(&mut Incident, &mut dyn IdGen, i64) -> std::result::Result<T, DomainError>,
     ) -> Result<(Incident, T)> {
         for _ in 0..SAVE_ATTEMPTS {
-            let Versioned { value: mut incident, revision } = self.incident(user_id, incident_id)?;
-            self.require_change(&incident, user_id)?;
+            let Versioned { value: mut incident, revision } = if check {
+                let found = self.incident(user_id, incident_id)?;
+                self.require_change(&found.value, user_id)?;
+                found
+            } else {
+                self.repo.incident(incident_id)?.ok_or_else(|| ServiceError::NotFound("No such incident.".into()))?
+            };
             let before = incident.timeline.len();
             let was_active = incident.is_active();
             let header_before = render::channel_header(&incident);
@@ -602,8 +686,9 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     /// Ending is resolving: the final status, then the end.
     pub fn end(&mut self, user_id: &str, incident_id: &str) -> Result<Incident> {
         let actor = user_id.to_owned();
-        let conduct = self.conduct()?;
-        Ok(self.change(user_id, incident_id, |i, _, now| i.resolve(&actor, &conduct, now))?.0)
+        let conduct = self.incident_conduct(user_id, incident_id)?;
+        let incident = self.change(user_id, incident_id, |i, _, now| i.resolve(&actor, &conduct, now))?.0;
+        Ok(self.after_end(user_id, incident, None))
     }
 
     /// Bringing someone into the channel takes what Mattermost asks of it
@@ -680,17 +765,33 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         Ok(())
     }
 
+    /// The team's playbooks the user may use; with `archived`, the archived ones instead.
     pub fn playbooks(&mut self, user_id: &str, team_id: &str) -> Result<Vec<Playbook>> {
+        self.playbooks_archived_or_not(user_id, team_id, false)
+    }
+
+    pub fn playbooks_archived_or_not(&mut self, user_id: &str, team_id: &str, archived: bool) -> Result<Vec<Playbook>> {
         self.require_full_member(team_id, user_id)?;
         self.ensure_seeded(team_id)?;
         let admin = self.is_admin(team_id, user_id);
-        Ok(self.repo.playbooks(team_id)?.into_iter().filter(|p| admin || p.may_use(user_id)).collect())
+        Ok(self
+            .repo
+            .playbooks(team_id)?
+            .into_iter()
+            .filter(|p| (admin || p.may_use(user_id)) && p.archived_at.is_some() == archived)
+            .collect())
     }
 
     fn usable_playbook(&self, user_id: &str, team_id: &str, id: &str) -> Result<Playbook> {
         let playbook = self.playbook(user_id, id)?.value;
         if playbook.team_id != team_id {
             return Err(ServiceError::Invalid("That playbook belongs to another team.".into()));
+        }
+        if playbook.archived_at.is_some() {
+            return Err(ServiceError::Invalid(format!(
+                "The playbook {} is archived: restore it on the playbooks page to use it.",
+                render::safe(&playbook.title)
+            )));
         }
         Ok(playbook)
     }
@@ -714,6 +815,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         self.require_full_member(&playbook.team_id, user_id)?;
         self.ensure_seeded(&playbook.team_id)?;
         self.check_announcement_channels(user_id, &playbook.team_id, &playbook.announcement_channel_ids, &[])?;
+        self.check_invited_users(&playbook.team_id, &playbook.invited_user_ids)?;
         playbook.id = self.ids.new_id();
         playbook.created_at = self.now;
         playbook.updated_at = self.now;
@@ -734,9 +836,12 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             &update.announcement_channel_ids,
             &current.announcement_channel_ids,
         )?;
+        self.check_invited_users(&current.team_id, &update.invited_user_ids)?;
         update.id = current.id;
         update.team_id = current.team_id;
         update.created_at = current.created_at;
+        // Archiving and restoring have their own routes; an edit keeps the playbook as it is.
+        update.archived_at = current.archived_at;
         update.updated_at = self.now;
         let update = update.normalised()?;
         match self.repo.save_playbook(&update, revision) {
@@ -746,13 +851,35 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         }
     }
 
-    pub fn delete_playbook(&mut self, user_id: &str, id: &str) -> Result<()> {
-        let current = self.playbook(user_id, id)?.value;
-        if !current.may_edit(user_id, self.is_admin(&current.team_id, user_id)) {
-            return Err(ServiceError::Forbidden("You may not delete this playbook.".into()));
+    /// Deleting a playbook archives it (issue 17): nothing is lost, and it can be restored.
+    pub fn archive_playbook(&mut self, user_id: &str, id: &str) -> Result<()> {
+        self.set_archived(user_id, id, Some(self.now)).map(|_| ())
+    }
+
+    pub fn restore_playbook(&mut self, user_id: &str, id: &str) -> Result<Playbook> {
+        self.set_archived(user_id, id, None)
+    }
+
+    fn set_archived(&mut self, user_id: &str, id: &str, archived_at: Option<i64>) -> Result<Playbook> {
+        let Versioned { value: mut playbook, revision } = self.playbook(user_id, id)?;
+        if !playbook.may_edit(user_id, self.is_admin(&playbook.team_id, user_id)) {
+            return Err(ServiceError::Forbidden(
+                if archived_at.is_some() { "You may not delete this playbook." } else { "You may not restore this playbook." }
+                    .into(),
+            ));
         }
-        self.repo.delete_playbook(id)?;
-        Ok(())
+        if playbook.archived_at.is_some() == archived_at.is_some() {
+            return Err(ServiceError::Conflict(
+                if archived_at.is_some() { "The playbook is already archived." } else { "The playbook is not archived." }.into(),
+            ));
+        }
+        playbook.archived_at = archived_at;
+        playbook.updated_at = self.now;
+        match self.repo.save_playbook(&playbook, revision) {
+            Ok(()) => Ok(playbook),
+            Err(e) if e.is_conflict() => Err(ServiceError::Conflict("The playbook was changed meanwhile; reload it.".into())),
+            Err(e) => Err(e.into()),
+        }
     }
 
     pub fn import_playbook(&mut self, user_id: &str, team_id: &str, json: &str) -> Result<Playbook> {

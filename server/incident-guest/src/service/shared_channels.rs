@@ -51,12 +51,15 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         disclosure(&incident.team_id, public, target.as_ref(), policy)
     }
 
-    /// The announcement channels of the incident: its playbook's, then its team's; each once,
+    /// The announcement channels of the incident: its playbook's (those the starter kept),
+    /// then its team's; each once,
     /// never its own channel, and only those that may show something of it.
     pub(crate) fn announcement_targets(&self, incident: &Incident) -> Result<Vec<SharedTarget>> {
-        let mut wanted: Vec<String> = match &incident.playbook_id {
-            Some(id) => self.repo.playbook(id)?.map(|p| p.value.announcement_channel_ids).unwrap_or_default(),
-            None => Vec::new(),
+        // The channels the starter kept, or (`None`) the playbook's as it is now.
+        let mut wanted: Vec<String> = match (&incident.announcement_channel_ids, &incident.playbook_id) {
+            (Some(kept), _) => kept.clone(),
+            (None, Some(id)) => self.repo.playbook(id)?.map(|p| p.value.announcement_channel_ids).unwrap_or_default(),
+            (None, None) => Vec::new(),
         };
         // A playbook saved before the limit existed may name more channels (or one many
         // times): the bot still posts in at most the limit's worth of distinct channels.

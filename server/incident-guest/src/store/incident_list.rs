@@ -76,6 +76,14 @@ pub(crate) fn filter_sql(filter: &IncidentFilter) -> (String, Vec<Value>) {
     if let Some(before) = filter.created_before {
         add(" AND created_at < ?", before.into());
     }
+    if let Some(playbook) = &filter.playbook_id {
+        add(" AND playbook_id = ?", playbook.into());
+    }
+    // Rows whose facets are not filled in yet match none of these: a listing that uses them
+    // fills them first (`Repo::fill_facets`).
+    for line in filter.facet_lines() {
+        add(" AND facets LIKE ? ESCAPE '\\'", format!("%{}%", like_escape(&line)).into());
+    }
     let needle = filter.text.as_deref().map(|t| t.trim().to_lowercase()).unwrap_or_default();
     if !needle.is_empty() {
         let pattern = format!("%{}%", like_escape(&needle));
@@ -131,6 +139,9 @@ pub fn list_card(mut incident: Incident) -> Incident {
     }
     incident
 }
+
+/// Rows whose `facets` one [`Repo::fill_facets`] call fills at most.
+pub const FACETS_BATCH: i64 = 200;
 
 /// Rows per backfill step: small enough for one hook's time.
 const BACKFILL_BATCH: i64 = 200;
@@ -225,6 +236,44 @@ impl<D: Database> Repo<'_, D> {
             page.extend(self.incidents_by_ids(chunk)?.into_iter().map(list_card));
         }
         Ok((page, total))
+    }
+
+    /// Fills `facets` (migration 7) of up to [`FACETS_BATCH`] incidents stored before it existed,
+    /// of `team_id` or of any team; answers how many it filled. A row saved meanwhile (its
+    /// revision moved) is left alone: the save wrote its facets.
+    pub fn fill_facets(&self, team_id: Option<&str>) -> Result<usize> {
+        let mut sql = String::from("SELECT id, length(doc) AS chars FROM incidents WHERE state != 'starting' AND facets IS NULL");
+        let mut params: Vec<Value> = Vec::new();
+        if let Some(team) = team_id {
+            sql.push_str(" AND team_id = ?");
+            params.push(team.into());
+        }
+        sql.push_str(" LIMIT ?");
+        params.push(FACETS_BATCH.into());
+        let sized = self.db().query(&sql, &params)?;
+        let mut ids = Vec::with_capacity(sized.len());
+        for i in 0..sized.len() {
+            ids.push((sized.text(i, "id")?, sized.integer(i, "chars")?));
+        }
+        let mut filled = 0;
+        for chunk in budget_chunks(&ids) {
+            let sql = format!("SELECT doc, number, revision FROM incidents WHERE id IN ({})", vec!["?"; chunk.len()].join(", "));
+            let params: Vec<Value> = chunk.iter().map(|(id, _)| Value::from(id.as_str())).collect();
+            let statements: Vec<Statement> = incidents_from(&self.db().query(&sql, &params)?)?
+                .into_iter()
+                .map(|v| {
+                    Statement::new(
+                        "UPDATE incidents SET facets = ? WHERE id = ? AND revision = ? AND facets IS NULL",
+                        vec![incident_core::filter::facets(&v.value).into(), (&v.value.id).into(), v.revision.into()],
+                    )
+                })
+                .collect();
+            filled += statements.len();
+            if !statements.is_empty() {
+                self.db().execute(statements)?;
+            }
+        }
+        Ok(filled)
     }
 
     /// Fills `search_text` and `private` of up to one batch of incidents stored before they

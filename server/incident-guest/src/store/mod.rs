@@ -7,5 +7,6 @@
 pub(crate) mod db;
 pub(crate) mod incident_list;
 pub(crate) mod learning_review;
+pub(crate) mod paging_rows;
 pub(crate) mod privacy_rows;
 pub(crate) mod repo;

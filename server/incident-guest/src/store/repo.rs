@@ -5,6 +5,7 @@
 //! update only applies to the revision that was read, so two people checking items at the same
 //! moment cannot overwrite each other (the loser retries on fresh data).
 
+use incident_core::filter::facets;
 use incident_core::{Incident, IncidentState, Playbook};
 use mattermost_plugin_sdk::store::{Rows, Statement, StoreError};
 
@@ -15,6 +16,9 @@ pub fn search_text(incident: &Incident) -> String {
 use crate::store::db::Database;
 
 /// Released migrations are never edited; a schema change appends one.
+/// How often a start reads the next number again when another start took it meanwhile.
+const RESERVE_ATTEMPTS: u32 = 8;
+
 pub const MIGRATIONS: &[&str] = &[
     "CREATE TABLE playbooks (
         id TEXT PRIMARY KEY,
@@ -100,6 +104,21 @@ pub const MIGRATIONS: &[&str] = &[
     "ALTER TABLE incidents ADD COLUMN search_text TEXT;
     ALTER TABLE incidents ADD COLUMN private INTEGER;
     CREATE INDEX incidents_list ON incidents (team_id, created_at, number, state, private, id, channel_id);",
+    // 6: deleted incidents (issue 17): who deleted which and when, and their numbers, which are
+    // never given again (a report or a link may still name INC-0042).
+    "CREATE TABLE deleted_incidents (
+        id TEXT PRIMARY KEY,
+        team_id TEXT NOT NULL,
+        number INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        deleted_by TEXT NOT NULL,
+        deleted_at INTEGER NOT NULL
+    );
+    CREATE INDEX deleted_incidents_by_team ON deleted_incidents (team_id, number);",
+    // 7: what the severity, status and custom field filters compare (incident_core::filter::facets),
+    // beside the document; NULL until filled in (store/incident_list.rs, `fill_facets`).
+    "ALTER TABLE incidents ADD COLUMN facets TEXT;",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -220,14 +239,59 @@ impl<'a, D: Database> Repo<'a, D> {
     /// Reserves the team's next incident number before anything else exists (the channel name
     /// may contain it). The row stays invisible ("starting") until [`Repo::activate_incident`].
     pub fn reserve_incident(&self, id: &str, team_id: &str, name: &str, reporter_id: &str, now: i64) -> Result<u32> {
-        self.db.execute(vec![Statement::new(
-            "INSERT INTO incidents (id, team_id, number, name, state, commander_id, channel_id, created_at, doc)
-             VALUES (?1, ?2, (SELECT COALESCE(MAX(number), 0) + 1 FROM incidents WHERE team_id = ?2),
-                     ?3, 'starting', ?4, '', ?5, '{}')",
-            vec![id.into(), team_id.into(), name.into(), reporter_id.into(), now.into()],
-        )])?;
+        let reserve = || {
+            self.db.execute(vec![Statement::new(
+                "INSERT INTO incidents (id, team_id, number, name, state, commander_id, channel_id, created_at, doc)
+                 VALUES (?1, ?2, (SELECT COALESCE(MAX(n), 0) + 1 FROM (
+                             SELECT number AS n FROM incidents WHERE team_id = ?2
+                             UNION ALL SELECT number AS n FROM deleted_incidents WHERE team_id = ?2) AS numbers),
+                         ?3, 'starting', ?4, '', ?5, '{}')",
+                vec![id.into(), team_id.into(), name.into(), reporter_id.into(), now.into()],
+            )])
+        };
+        // Two starts at the same moment (two servers on one PostgreSQL) can read the same highest
+        // number: the second insert is refused by the unique (team_id, number) and reads again.
+        // PostgreSQL reports that as a unique violation, not always as a serialization failure
+        // the host retries, since the number is read through two tables.
+        let mut attempt = 1;
+        loop {
+            match reserve() {
+                Err(StoreError::Constraint(_)) if attempt < RESERVE_ATTEMPTS => attempt += 1,
+                other => {
+                    other?;
+                    break;
+                }
+            }
+        }
         let rows = self.db.query("SELECT number FROM incidents WHERE id = ?", &[id.into()])?;
         Ok(u32::try_from(rows.integer(0, "number")?).unwrap_or(0))
+    }
+
+    /// Deletes an incident (its followers, follow-up actions and captured messages go with it)
+    /// and records who did it; `revision` must be the one read, so a change made meanwhile is
+    /// not deleted unseen.
+    pub fn delete_incident(&self, incident: &Incident, revision: i64, deleted_by: &str, now: i64) -> Result<()> {
+        self.db.execute(vec![
+            Statement::new(
+                "INSERT INTO deleted_incidents (id, team_id, number, name, channel_id, deleted_by, deleted_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+                vec![
+                    incident.id.as_str().into(),
+                    incident.team_id.as_str().into(),
+                    i64::from(incident.number).into(),
+                    incident.name.as_str().into(),
+                    incident.channel_id.as_str().into(),
+                    deleted_by.into(),
+                    now.into(),
+                ],
+            ),
+            Statement::new(
+                "DELETE FROM incidents WHERE id = ? AND revision = ?",
+                vec![incident.id.as_str().into(), revision.into()],
+            )
+            .expect_changes(1),
+        ])?;
+        Ok(())
     }
 
     /// Undoes a reservation whose start failed.
@@ -241,7 +305,7 @@ impl<'a, D: Database> Repo<'a, D> {
         let mut batch = vec![
             Statement::new(
                 "UPDATE incidents SET name = ?, state = 'active', commander_id = ?, channel_id = ?, playbook_id = ?,
-                     created_at = ?, doc = ?, search_text = ?, private = ?, revision = revision + 1
+                     created_at = ?, doc = ?, search_text = ?, facets = ?, private = ?, revision = revision + 1
                  WHERE id = ? AND state = 'starting'",
                 vec![
                     (&incident.name).into(),
@@ -251,6 +315,7 @@ impl<'a, D: Database> Repo<'a, D> {
                     incident.created_at.into(),
                     incident_doc(incident)?.into(),
                     search_text(incident).into(),
+                    facets(incident).into(),
                     i64::from(private).into(),
                     (&incident.id).into(),
                 ],
@@ -268,7 +333,7 @@ impl<'a, D: Database> Repo<'a, D> {
         let mut batch = vec![
             Statement::new(
                 "UPDATE incidents SET name = ?, state = ?, commander_id = ?, ended_at = ?, doc = ?, search_text = ?,
-                     revision = revision + 1
+                     facets = ?, revision = revision + 1
                  WHERE id = ? AND revision = ?",
                 vec![
                     (&incident.name).into(),
@@ -277,6 +342,7 @@ impl<'a, D: Database> Repo<'a, D> {
                     incident.ended_at.into(),
                     incident_doc(incident)?.into(),
                     search_text(incident).into(),
+                    facets(incident).into(),
                     (&incident.id).into(),
                     revision.into(),
                 ],
@@ -359,11 +425,6 @@ impl<'a, D: Database> Repo<'a, D> {
             .expect_changes(1),
         ])?;
         Ok(())
-    }
-
-    pub fn delete_playbook(&self, id: &str) -> Result<bool> {
-        let counts = self.db.execute(vec![Statement::new("DELETE FROM playbooks WHERE id = ?", vec![id.into()])])?;
-        Ok(counts.first().copied().unwrap_or(0) == 1)
     }
 
     pub fn playbook(&self, id: &str) -> Result<Option<Versioned<Playbook>>> {

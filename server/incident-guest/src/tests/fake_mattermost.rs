@@ -32,6 +32,9 @@ pub struct FakeMattermost {
     /// Ephemeral posts: (to user, post).
     pub ephemerals: RefCell<Vec<(String, Post)>>,
     pub dialogs: RefCell<Vec<OpenDialogRequest>>,
+    /// Slash commands run for users: (user, channel, command). A command starting `/fail`
+    /// fails, as an unknown trigger does on a real server.
+    pub slash_commands: RefCell<Vec<(String, String, String)>>,
     /// Webhook calls (url, body); per URL, the answers to give in order, then `webhook_default`
     /// (200 unless set).
     pub webhook_calls: RefCell<Vec<(String, serde_json::Value)>>,
@@ -42,6 +45,10 @@ pub struct FakeMattermost {
     /// How long the receiver takes to answer: a call whose timeout is shorter waits out the
     /// timeout and fails, as a real one does.
     pub webhook_delay: std::cell::Cell<std::time::Duration>,
+    /// Pager and status page requests (method, URL, headers, body), in order; answers queued in
+    /// `http_answers` come first, then the providers' usual answers (see `provider_answer`).
+    pub http_requests: RefCell<Vec<HttpCall>>,
+    pub http_answers: RefCell<std::collections::VecDeque<HttpAnswer>>,
     pub settings: Settings,
     /// Channel permissions taken away from someone who would hold them by default:
     /// (user, channel, permission), as channel moderation or a scheme would.
@@ -50,9 +57,18 @@ pub struct FakeMattermost {
     pub hide_archived_channels: bool,
     /// Mattermost's message retention, in hours, when on.
     pub message_retention_hours: Option<i64>,
+    /// Custom sidebar categories per (user, team), in sidebar order.
+    pub sidebar_categories: RefCell<HashMap<(String, String), Vec<SidebarCategory>>>,
+    /// Users whose sidebar cannot be read (as when the server fails).
+    pub sidebar_failures: HashSet<String>,
+    /// Server log warnings: (message, error).
+    pub warnings: RefCell<Vec<(String, String)>>,
 }
 
 pub const TEAM: &str = "team1";
+
+/// A custom channel sidebar category: its name and channel ids.
+pub type SidebarCategory = (String, Vec<String>);
 
 /// A webhook call's headers and its body, byte for byte (what a signature covers).
 pub type WebhookRequest = (Vec<(String, String)>, Vec<u8>);
@@ -198,6 +214,35 @@ impl Mattermost for FakeMattermost {
         Ok(())
     }
 
+    fn archive_channel(&self, channel_id: &str) -> Result<(), String> {
+        let mut channels = self.channels.borrow_mut();
+        let channel = channels.get_mut(channel_id).ok_or_else(|| format!("no channel {channel_id}"))?;
+        channel.delete_at = 1;
+        Ok(())
+    }
+
+    fn add_to_sidebar_category(&self, user_id: &str, team_id: &str, channel_id: &str, category_name: &str) -> Result<(), String> {
+        if self.sidebar_failures.contains(user_id) {
+            return Err(format!("cannot read the sidebar of {user_id}"));
+        }
+        let mut sidebars = self.sidebar_categories.borrow_mut();
+        let categories = sidebars.entry((user_id.to_owned(), team_id.to_owned())).or_default();
+        for (_, channels) in categories.iter_mut() {
+            channels.retain(|c| c != channel_id);
+        }
+        let wanted = category_name.to_lowercase();
+        match categories.iter_mut().find(|(name, _)| name.to_lowercase() == wanted) {
+            Some((_, channels)) => channels.insert(0, channel_id.to_owned()),
+            // Mattermost puts a new category first (after Favorites).
+            None => categories.insert(0, (category_name.to_owned(), vec![channel_id.to_owned()])),
+        }
+        Ok(())
+    }
+
+    fn warn(&self, message: &str, error: &str) {
+        self.warnings.borrow_mut().push((message.to_owned(), error.to_owned()));
+    }
+
     fn set_channel_header(&self, channel_id: &str, header: &str) -> Result<(), String> {
         let mut channels = self.channels.borrow_mut();
         let channel = channels.get_mut(channel_id).ok_or_else(|| format!("no channel {channel_id}"))?;
@@ -225,6 +270,25 @@ impl Mattermost for FakeMattermost {
         queued.or_else(|| self.webhook_default.borrow().clone()).unwrap_or(Ok(200))
     }
 
+    fn http_request(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &[(String, String)],
+        body: &[u8],
+        _timeout_ms: u32,
+    ) -> Result<(u16, Vec<u8>), String> {
+        let call = HttpCall {
+            method: method.to_owned(),
+            url: url.to_owned(),
+            headers: headers.to_vec(),
+            body: serde_json::from_slice(body).unwrap_or(serde_json::Value::Null),
+        };
+        let answer = self.http_answers.borrow_mut().pop_front().unwrap_or_else(|| Ok(provider_answer(&call)));
+        self.http_requests.borrow_mut().push(call);
+        answer
+    }
+
     fn ephemeral(&self, user_id: &str, post: &Post) {
         self.ephemerals.borrow_mut().push((user_id.to_owned(), post.clone()));
     }
@@ -232,6 +296,15 @@ impl Mattermost for FakeMattermost {
     fn open_dialog(&self, request: &OpenDialogRequest) -> Result<(), String> {
         self.dialogs.borrow_mut().push(request.clone());
         Ok(())
+    }
+
+    fn run_slash_command(&self, user_id: &str, channel_id: &str, _team_id: &str, command: &str) -> Result<String, String> {
+        self.slash_commands.borrow_mut().push((user_id.to_owned(), channel_id.to_owned(), command.to_owned()));
+        if command.starts_with("/fail") {
+            let trigger = command.split_whitespace().next().unwrap_or("").trim_start_matches('/');
+            return Err(format!("Command with a trigger of '{trigger}' not found."));
+        }
+        Ok(String::new())
     }
 
     fn direct_message(&self, _bot_id: &str, user_id: &str, message: &str) -> Result<(), String> {
@@ -267,5 +340,37 @@ impl Mattermost for FakeMattermost {
 
     fn message_retention_hours(&self) -> Option<i64> {
         self.message_retention_hours
+    }
+}
+
+/// What the fake answers a pager or status page request: status and body, or why none.
+pub type HttpAnswer = Result<(u16, Vec<u8>), String>;
+
+/// One pager or status page request as the fake received it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpCall {
+    pub method: String,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: serde_json::Value,
+}
+
+impl HttpCall {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+/// What the providers answer an accepted request: PagerDuty 202 with its status line, Opsgenie
+/// 202 with a request id, Statuspage the incident (201 created, 200 updated) with an id.
+fn provider_answer(call: &HttpCall) -> (u16, Vec<u8>) {
+    if call.url.ends_with("/v2/enqueue") {
+        (202, br#"{"status":"success","message":"Event processed"}"#.to_vec())
+    } else if call.url.contains("/v2/alerts") {
+        (202, br#"{"result":"Request will be processed","took":0.01,"requestId":"r1"}"#.to_vec())
+    } else if call.method == "POST" {
+        (201, br#"{"id":"sp0incident1","status":"investigating"}"#.to_vec())
+    } else {
+        (200, br#"{"id":"sp0incident1"}"#.to_vec())
     }
 }

@@ -4,10 +4,17 @@
 
 pub(crate) mod edit;
 pub(crate) mod fake_mattermost;
+pub(crate) mod fields;
+pub(crate) mod paging;
+pub(crate) mod playbook_conduct;
 pub(crate) mod privacy;
+pub(crate) mod reminders;
 pub(crate) mod scenarios;
 pub(crate) mod security;
 pub(crate) mod shared_channels;
+mod start_commands;
+pub(crate) mod tasks;
+mod team_conduct;
 pub(crate) mod unicode;
 pub(crate) mod webhooks;
 

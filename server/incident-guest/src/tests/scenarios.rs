@@ -351,10 +351,27 @@ fn playbooks_crud_and_import_export() {
     assert_eq!(imported.status, 201);
     let copy: Value = serde_json::from_slice(&imported.body).expect("json");
     assert_eq!(copy["editor_ids"], json!(["u-bob"]), "who imports may edit the copy");
+    // Deleting archives (issue 17): gone from the list and from starts, kept, and restorable.
     let (status, _) = w.http(Some("u-alice"), "DELETE", &format!("/api/v0/playbooks/{id}"), Value::Null);
     assert_eq!(status, 204);
-    let (status, _) = w.http(Some("u-alice"), "GET", &format!("/api/v0/playbooks/{id}"), Value::Null);
-    assert_eq!(status, 404);
+    let (status, archived) = w.http(Some("u-alice"), "GET", &format!("/api/v0/playbooks/{id}"), Value::Null);
+    assert_eq!(status, 200);
+    assert!(archived["archived_at"].is_i64(), "{archived}");
+    let (_, list) = w.http(Some("u-alice"), "GET", &format!("/api/v0/playbooks?team_id={TEAM}"), Value::Null);
+    assert!(!list.to_string().contains(id), "archived playbooks are not listed");
+    let (_, list) = w.http(Some("u-alice"), "GET", &format!("/api/v0/playbooks?team_id={TEAM}&archived=true"), Value::Null);
+    assert_eq!(list["items"][0]["id"], json!(id));
+    let (status, v) =
+        w.http(Some("u-alice"), "POST", "/api/v0/incidents", json!({"team_id": TEAM, "name": "x", "playbook_id": id}));
+    assert_eq!(status, 400, "{v}");
+    assert!(v["error"].as_str().unwrap_or("").contains("is archived"), "{v}");
+    let (status, _) = w.http(Some("u-alice"), "DELETE", &format!("/api/v0/playbooks/{id}"), Value::Null);
+    assert_eq!(status, 409, "already archived");
+    let (status, restored) = w.http(Some("u-alice"), "POST", &format!("/api/v0/playbooks/{id}/restore"), Value::Null);
+    assert_eq!(status, 200, "{restored}");
+    assert!(restored.get("archived_at").is_none(), "{restored}");
+    let (status, _) = w.http(Some("u-alice"), "POST", &format!("/api/v0/playbooks/{id}/restore"), Value::Null);
+    assert_eq!(status, 409, "not archived");
     assert!(w.cmd("u-alice", "town", "/incident playbooks").contains("Payments v2"));
 }
 
@@ -610,7 +627,8 @@ fn reminders_are_posted_once_when_due_and_can_be_snoozed_or_stopped() {
     let far = ids_now() + 3 * 3_600_000;
     assert_eq!(remind_at(far), 0);
     assert_eq!(w.cmd("u-alice", &ch, "/incident reminders on"), "Update reminders for INC-0001 are on.");
-    assert_eq!(remind_at(far), 1);
+    // Back on: the next reminder and then, unanswered, its escalation (tests/reminders.rs).
+    assert_eq!(remind_at(far), 2);
     assert_eq!(w.cmd("u-alice", &ch, "/incident reminders later"), "Reminders: `snooze`, `off` or `on`, not `later`.");
     w.cmd("u-alice", &ch, "/incident end");
     assert_eq!(remind_at(far + 3_600_000), 0);

@@ -9,7 +9,9 @@ mod outbound;
 mod store;
 
 use mm_api::{ApiClient, ApiError, LogLevel};
-use mm_model::{Bot, Channel, Command, OpenDialogRequest, Post, Props, WebsocketBroadcast};
+use mm_model::{
+    Bot, Channel, Command, CommandArgs, OpenDialogRequest, Post, Props, SidebarCategoryWithChannels, WebsocketBroadcast,
+};
 use mm_protocol::{HttpRequest, HttpResponse};
 use wasmtime::component::{HasSelf, Linker};
 
@@ -208,6 +210,30 @@ impl mattermost::plugin::api::Host for HostState {
         self.model_call("UpdateChannel", |api| async move { api.update_channel(&channel).await })
     }
 
+    fn delete_channel(&mut self, channel_id: String) -> R<()> {
+        self.unit_call("DeleteChannel", |api| async move { api.delete_channel(&channel_id).await })
+    }
+
+    fn get_channel_sidebar_categories(&mut self, user_id: String, team_id: String) -> R<String> {
+        self.model_call("GetChannelSidebarCategories", |api| async move {
+            api.get_channel_sidebar_categories(&user_id, &team_id).await
+        })
+    }
+
+    fn create_channel_sidebar_category(&mut self, user_id: String, team_id: String, category: String) -> R<String> {
+        let category: SidebarCategoryWithChannels = parse("sidebar category", &category)?;
+        self.model_call("CreateChannelSidebarCategory", |api| async move {
+            api.create_channel_sidebar_category(&user_id, &team_id, &category).await
+        })
+    }
+
+    fn update_channel_sidebar_categories(&mut self, user_id: String, team_id: String, categories: String) -> R<String> {
+        let categories: Vec<SidebarCategoryWithChannels> = parse("sidebar categories", &categories)?;
+        self.model_call("UpdateChannelSidebarCategories", |api| async move {
+            api.update_channel_sidebar_categories(&user_id, &team_id, &categories).await
+        })
+    }
+
     fn add_channel_member(&mut self, channel_id: String, user_id: String) -> R<String> {
         self.model_call("AddChannelMember", |api| async move { api.add_channel_member(&channel_id, &user_id).await })
     }
@@ -308,6 +334,11 @@ impl mattermost::plugin::api::Host for HostState {
     fn open_interactive_dialog(&mut self, request: String) -> R<()> {
         let request: OpenDialogRequest = parse("dialog request", &request)?;
         self.unit_call("OpenInteractiveDialog", |api| async move { api.open_interactive_dialog(&request).await })
+    }
+
+    fn execute_slash_command(&mut self, args: String) -> R<String> {
+        let args: CommandArgs = parse("command args", &args)?;
+        self.model_call("ExecuteSlashCommand", |api| async move { api.execute_slash_command(&args).await })
     }
 
     fn kv_get(&mut self, key: String) -> R<Option<Vec<u8>>> {

@@ -1,8 +1,10 @@
-//! The `outbound` interface: one HTTP POST on the guest's behalf (outgoing webhooks). Runs on
+//! The `outbound` interface: one HTTP request on the guest's behalf (outgoing webhooks, pagers,
+//! status pages). Runs on
 //! the guest call's blocking thread, bounded by its own timeout, so a slow receiver cannot hold
 //! a hook longer than that.
 //!
-//! Webhook URLs are written by whoever may edit plugin settings, so the host applies
+//! Webhook URLs are written by whoever may edit plugin settings (and pager and status page base
+//! URLs by them too), so the host applies
 //! Mattermost's own rule for untrusted outgoing connections (its `httpservice` transport): the
 //! name is resolved once, every address is checked, and the connection goes only to a checked
 //! address (no second lookup that could answer differently). Loopback, private, link-local,
@@ -17,7 +19,7 @@ use std::net::{IpAddr, SocketAddr, ToSocketAddrs, UdpSocket};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use super::mattermost::plugin::outbound::Host;
+use super::mattermost::plugin::outbound::{Host, HttpAnswer};
 use crate::state::HostState;
 
 const MAX_TIMEOUT_MS: u32 = 10_000;
@@ -27,16 +29,40 @@ const MAX_BODY_BYTES: usize = 1024 * 1024;
 impl Host for HostState {
     fn http_post(&mut self, url: String, headers: Vec<(String, String)>, body: Vec<u8>, timeout_ms: u32) -> Result<u16, String> {
         let deadline = Instant::now() + timeout(timeout_ms);
-        // Read at each call: an admin's change applies to the next delivery. Without an answer
-        // nothing internal is allowed (as Mattermost does when it cannot tell).
+        let allowance = self.allowance(timeout_ms);
+        post(&url, &headers, &body, deadline, &allowance)
+    }
+
+    fn http_request(
+        &mut self,
+        method: String,
+        url: String,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+        timeout_ms: u32,
+    ) -> Result<HttpAnswer, String> {
+        let deadline = Instant::now() + timeout(timeout_ms);
+        let allowance = self.allowance(timeout_ms);
+        send(&method, &url, &headers, &body, deadline, &allowance).map(|(status, body)| HttpAnswer { status, body })
+    }
+}
+
+impl HostState {
+    /// Read at each call: an admin's change applies to the next request. Without an answer
+    /// nothing internal is allowed (as Mattermost does when it cannot tell).
+    fn allowance(&mut self, timeout_ms: u32) -> Allowance {
         let setting = self
             .block_on_within("GetConfig", timeout(timeout_ms), |api| async move { api.get_config().await })
             .ok()
             .and_then(|config| config["ServiceSettings"]["AllowedUntrustedInternalConnections"].as_str().map(str::to_owned))
             .unwrap_or_default();
-        post(&url, &headers, &body, deadline, &Allowance::parse(&setting))
+        Allowance::parse(&setting)
     }
 }
+
+/// The methods the guest may use: those of the REST APIs it calls (no CONNECT, TRACE or
+/// anything a proxy or the host itself would read differently).
+const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];
 
 fn timeout(timeout_ms: u32) -> Duration {
     Duration::from_millis(u64::from(timeout_ms.clamp(1, MAX_TIMEOUT_MS)))
@@ -229,6 +255,22 @@ pub(crate) fn post(
     deadline: Instant,
     allowance: &Allowance,
 ) -> Result<u16, String> {
+    send("POST", url, headers, body, deadline, allowance).map(|(status, _)| status)
+}
+
+/// One request; the status and at most [`MAX_ANSWER_BYTES`] of the answer's body.
+pub(crate) fn send(
+    method: &str,
+    url: &str,
+    headers: &[(String, String)],
+    body: &[u8],
+    deadline: Instant,
+    allowance: &Allowance,
+) -> Result<(u16, Vec<u8>), String> {
+    let method = METHODS
+        .iter()
+        .find(|m| m.eq_ignore_ascii_case(method.trim()))
+        .ok_or_else(|| format!("the method must be one of {}", METHODS.join(", ")))?;
     let lower = url.trim().to_ascii_lowercase();
     if !(lower.starts_with("http://") || lower.starts_with("https://")) {
         return Err("only http and https URLs can be called".into());
@@ -252,16 +294,18 @@ pub(crate) fn post(
         .build();
     let agent =
         ureq::Agent::with_parts(config, ureq::unversioned::transport::DefaultConnector::new(), CheckedResolver(addresses));
-    let mut request = agent.post(url.trim());
+    let mut request = ureq::http::Request::builder().method(*method).uri(url.trim());
     for (name, value) in headers {
         request = request.header(name.as_str(), value.as_str());
     }
-    let mut response = request.send(body).map_err(|e| e.to_string())?;
+    let request = request.body(body.to_vec()).map_err(|e| format!("not a valid request: {e}"))?;
+    let mut response = agent.run(request).map_err(|e| e.to_string())?;
     let status = response.status().as_u16();
-    // Read (a bounded part of) the answer so the connection ends cleanly.
-    let mut sink = Vec::new();
-    let _ = response.body_mut().as_reader().take(MAX_ANSWER_BYTES).read_to_end(&mut sink);
-    Ok(status)
+    // Read (a bounded part of) the answer: the caller may need it (a created record's id), and
+    // the connection ends cleanly.
+    let mut answer = Vec::new();
+    let _ = response.body_mut().as_reader().take(MAX_ANSWER_BYTES).read_to_end(&mut answer);
+    Ok((status, answer))
 }
 
 #[cfg(test)]
@@ -314,6 +358,67 @@ mod tests {
         assert!(request.starts_with("POST /hook HTTP/1.1"), "{request}");
         assert!(request.to_ascii_lowercase().contains("x-event: incident_started"), "{request}");
         assert!(request.ends_with(r#"{"a":1}"#), "{request}");
+    }
+
+    /// `http-request` (pagers, status pages): any of the REST methods, the answer's body
+    /// handed back (a created record's id is in it), capped at 64 KiB.
+    #[test]
+    fn requests_with_other_methods_hand_back_the_answers_body() {
+        let (url, seen) = receiver(201);
+        let (status, body) = send(
+            "patch",
+            &url,
+            &[("Authorization".into(), "OAuth k".into())],
+            br#"{"incident":{}}"#,
+            soon(),
+            &Allowance::parse("127.0.0.1"),
+        )
+        .expect("sent");
+        assert_eq!((status, body.as_slice()), (201, b"ok".as_slice()));
+        let request = seen.join().expect("receiver");
+        assert!(request.starts_with("PATCH /hook HTTP/1.1"), "{request}");
+        assert!(request.to_ascii_lowercase().contains("authorization: oauth k"), "{request}");
+        assert!(request.ends_with(r#"{"incident":{}}"#), "{request}");
+
+        let big = "x".repeat(100 * 1024);
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!("http://{}/big", listener.local_addr().expect("addr"));
+        let answer = big.clone();
+        let server = std::thread::spawn(move || {
+            let (stream, _) = listener.accept().expect("accept");
+            let mut reader = BufReader::new(stream);
+            loop {
+                let mut line = String::new();
+                reader.read_line(&mut line).expect("line");
+                if line == "\r\n" || line.is_empty() {
+                    break;
+                }
+            }
+            let mut stream = reader.into_inner();
+            let _ = write!(stream, "HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{answer}", answer.len());
+        });
+        let (status, body) = send("GET", &url, &[], b"", soon(), &Allowance::parse("127.0.0.1")).expect("sent");
+        assert_eq!((status, body.len()), (200, 64 * 1024), "the answer is cut at 64 KiB");
+        server.join().expect("server");
+    }
+
+    #[test]
+    fn only_rest_methods_are_sent_and_other_schemes_are_refused_for_them_too() {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.set_nonblocking(true).expect("nonblocking");
+        let url = format!("http://{}/x", listener.local_addr().expect("addr"));
+        let allow = Allowance::parse("127.0.0.1");
+        for method in ["CONNECT", "TRACE", "OPTIONS", "", "GET\r\nX-Evil: 1"] {
+            let err = send(method, &url, &[], b"", soon(), &allow).expect_err("refused");
+            assert!(err.starts_with("the method must be one of"), "{method:?}: {err}");
+        }
+        assert!(listener.accept().is_err(), "nothing connected to the receiver");
+        assert_eq!(
+            send("PATCH", "file:///etc/passwd", &[], b"", soon(), &allow),
+            Err("only http and https URLs can be called".into())
+        );
+        let err = send("PATCH", &url, &[], b"{}", soon(), &Allowance::default()).expect_err("loopback refused");
+        assert!(err.starts_with("address forbidden: 127.0.0.1 is loopback"), "{err}");
     }
 
     #[test]

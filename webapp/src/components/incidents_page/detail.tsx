@@ -8,8 +8,10 @@ import {duration} from '../../time';
 import type {Incident} from '../../types/incident';
 import {ChannelLink} from '../channel_link';
 import {CLS, ErrorBanner, UserName, closeOnEscape, errorMessage} from '../common';
+import {FieldTerms} from '../fields';
 import {ReportSection} from '../report_section';
 
+import {DeleteIncidentDialog} from './delete_dialog';
 import {ItemWithHistory, LocalTime, StateBadge, TimelineWords, Who} from './words';
 
 // One incident's full record beside the table: facts, summary, report, checklist with each item's
@@ -33,6 +35,7 @@ export function PageDetail({incidentId, events, now, teamName, myUserId, onClose
     const error = failure ? errorMessage(failure, t) : '';
     const headingRef = React.useRef<HTMLHeadingElement>(null);
     const focused = React.useRef(false);
+    const [deleting, setDeleting] = React.useState(false);
 
     React.useEffect(() => events.subscribe((ev) => {
         if (!ev.incidentId || ev.incidentId === incidentId) {
@@ -68,6 +71,15 @@ export function PageDetail({incidentId, events, now, teamName, myUserId, onClose
                         <span>{incident.name}</span>
                     </h2>
                 ) : <span/>}
+                {incident?.may_delete && (
+                    <button
+                        type='button'
+                        className={`${CLS}-button ${CLS}-button--tertiary ${CLS}-button--small`}
+                        onClick={() => setDeleting(true)}
+                    >
+                        {t('delete.open', 'Delete…')}
+                    </button>
+                )}
                 <button
                     type='button'
                     className={`${CLS}-button ${CLS}-button--tertiary ${CLS}-button--small`}
@@ -76,6 +88,13 @@ export function PageDetail({incidentId, events, now, teamName, myUserId, onClose
                     {t('common.close', 'Close')}
                 </button>
             </div>
+            {deleting && incident && (
+                <DeleteIncidentDialog
+                    incident={incident}
+                    onClose={() => setDeleting(false)}
+                    onDeleted={onClose}
+                />
+            )}
             {error && <ErrorBanner message={error}/>}
             {!incident && !error && <p
                 className={`${CLS}-muted`}
@@ -105,6 +124,7 @@ export function PageDetail({incidentId, events, now, teamName, myUserId, onClose
                                 duration: duration(incident.ended_at - incident.created_at, t),
                             }), {time: <LocalTime at={incident.ended_at}/>}) : t('page.activeFor', 'Active for {duration}', {duration: duration(now - incident.created_at, t)})}
                         </dd>
+                        <FieldTerms incident={incident}/>
                     </dl>
                     <h3 className={`${CLS}-page__h3`}>{t('field.summary', 'Summary')}</h3>
                     <p className={`${CLS}-page__summary${incident.summary ? '' : ` ${CLS}-muted`}`}>{incident.summary || t('field.noSummary', 'No summary yet.')}</p>
@@ -125,7 +145,7 @@ export function PageDetail({incidentId, events, now, teamName, myUserId, onClose
                                     className={`${CLS}-page__items`}
                                     aria-label={section.title}
                                 >
-                                    {section.items.map((it) => <ItemWithHistory
+                                    {section.items.filter((it) => it.applies !== false).map((it) => <ItemWithHistory
                                         key={it.id}
                                         item={it}
                                     />)}

@@ -11,8 +11,8 @@ import {CLS, ErrorBanner, errorMessage} from '../common';
 import {PageNav} from '../page_nav';
 
 import {PageDetail} from './detail';
-import {Filters} from './filters';
-import type {StateFilter} from './filters';
+import {Filters, NO_MORE_FILTERS} from './filters';
+import type {MoreFilters, StateFilter} from './filters';
 import {Pager} from './pager';
 import {IncidentTable} from './table';
 
@@ -64,6 +64,15 @@ export function IncidentsPage({store, events}: Props): React.ReactElement {
     const [commander, setCommander] = React.useState<User | null>(null);
     const [from, setFrom] = React.useState('');
     const [to, setTo] = React.useState('');
+    const [more, setMore] = React.useState<MoreFilters>(NO_MORE_FILTERS);
+    // What the list asks for: the field filter once it reads name=value, after the typing pause.
+    const [applied, setApplied] = React.useState<MoreFilters>(NO_MORE_FILTERS);
+    React.useEffect(() => {
+        const next = {...more, field: /^[^=]+=.+$/.test(more.field.trim()) ? more.field.trim() : ''};
+        // The same filters keep their object: a new one would send the list back to its first page.
+        const timer = window.setTimeout(() => setApplied((prev) => (JSON.stringify(prev) === JSON.stringify(next) ? prev : next)), 250);
+        return () => window.clearTimeout(timer);
+    }, [more]);
     const [page, setPage] = React.useState(0);
     const [selected, setSelected] = React.useState<string | null>(null);
     const rowButtons = React.useRef(new Map<string, HTMLButtonElement>());
@@ -77,7 +86,7 @@ export function IncidentsPage({store, events}: Props): React.ReactElement {
     // Any filter change goes back to the first page.
     React.useEffect(() => {
         setPage(0);
-    }, [stateFilter, q, commander, from, to]);
+    }, [stateFilter, q, commander, from, to, applied]);
 
     const fetched = useFetched<IncidentList>((signal) => {
         if (!teamId) {
@@ -89,11 +98,15 @@ export function IncidentsPage({store, events}: Props): React.ReactElement {
             commander_id: commander?.id,
             created_after: localDayStart(from),
             created_before: localDayStart(to, 1),
+            severity: applied.severity || undefined,
+            status: applied.status || undefined,
+            playbook_id: applied.playbook_id || undefined,
+            field: applied.field || undefined,
             page,
             per_page: perPage,
         };
         return listIncidents(teamId, filters, signal);
-    }, [teamId, stateFilter, q, commander, from, to, page, perPage]);
+    }, [teamId, stateFilter, q, commander, from, to, applied, page, perPage]);
     const {data: list, loading, reload} = fetched;
     const error = fetched.error ? errorMessage(fetched.error, t) : '';
 
@@ -138,6 +151,8 @@ export function IncidentsPage({store, events}: Props): React.ReactElement {
                     setFrom={setFrom}
                     to={to}
                     setTo={setTo}
+                    more={more}
+                    setMore={setMore}
                 />
                 {error && <ErrorBanner message={error}/>}
                 <IncidentTable

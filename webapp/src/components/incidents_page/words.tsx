@@ -2,7 +2,7 @@ import React from 'react';
 
 import {fill, slots, useT} from '../../i18n';
 import type {Translate} from '../../i18n';
-import {fullDate, isoDate} from '../../time';
+import {duration, fullDate, isoDate} from '../../time';
 import type {ChecklistItem, Incident, ItemChange, TimelineEvent} from '../../types/incident';
 import {CLS, UserName} from '../common';
 
@@ -39,7 +39,10 @@ export function TimelineWords({actor, kind}: {actor: React.ReactNode; kind: Time
         return fill(t('timeline.commanderChanged', '{actor} changed the commander from {from} to {to}', slots('actor', 'from', 'to')),
             {actor, from: who(kind.from), to: who(kind.to)});
     case 'item_checked':
-        return fill(t('timeline.itemChecked', '{actor} checked {title}', slots('actor', 'title')), {actor, title: q(kind.title)});
+        return kind.evidence ?
+            fill(t('timeline.itemCheckedWithEvidence', '{actor} checked {title}: {evidence}', slots('actor', 'title', 'evidence')),
+                {actor, title: q(kind.title), evidence: q(kind.evidence)}) :
+            fill(t('timeline.itemChecked', '{actor} checked {title}', slots('actor', 'title')), {actor, title: q(kind.title)});
     case 'item_unchecked':
         return fill(t('timeline.itemUnchecked', '{actor} unchecked {title}', slots('actor', 'title')), {actor, title: q(kind.title)});
     case 'item_skipped':
@@ -55,11 +58,50 @@ export function TimelineWords({actor, kind}: {actor: React.ReactNode; kind: Time
         return kind.assignee ? fill(t('timeline.itemAssigned', '{actor} assigned {title} to {assignee}', slots('actor', 'title', 'assignee')),
             {actor, title: q(kind.title), assignee: who(kind.assignee)}) :
             fill(t('timeline.itemUnassigned', '{actor} unassigned {title}', slots('actor', 'title')), {actor, title: q(kind.title)});
+    case 'item_assignees_changed': {
+        const people = (ids: unknown) => (
+            <React.Fragment>
+                {(Array.isArray(ids) ? ids : []).map((id, i) => (
+                    <React.Fragment key={String(id)}>
+                        {i > 0 && ', '}
+                        {who(id)}
+                    </React.Fragment>
+                ))}
+            </React.Fragment>
+        );
+        const added = Array.isArray(kind.added) && kind.added.length > 0;
+        const removed = Array.isArray(kind.removed) && kind.removed.length > 0;
+        if (added && !removed) {
+            return fill(t('timeline.itemAssigned', '{actor} assigned {title} to {assignee}', slots('actor', 'title', 'assignee')),
+                {actor, title: q(kind.title), assignee: people(kind.added)});
+        }
+        if (removed && !added) {
+            return fill(t('timeline.itemAssigneesRemoved', '{actor} took {people} off {title}', slots('actor', 'people', 'title')),
+                {actor, people: people(kind.removed), title: q(kind.title)});
+        }
+        return fill(t('timeline.itemAssigneesReplaced', '{actor} assigned {title} to {assignee} instead of {people}',
+            slots('actor', 'title', 'assignee', 'people')), {actor, title: q(kind.title), assignee: people(kind.added), people: people(kind.removed)});
+    }
+    case 'item_due_changed':
+        return typeof kind.due_at === 'number' ?
+            fill(t('timeline.itemDue', '{actor} set {title} due {time}', {...slots('actor', 'title'), time: fullDate(kind.due_at)}),
+                {actor, title: q(kind.title)}) :
+            fill(t('timeline.itemDueCleared', '{actor} cleared the due time of {title}', slots('actor', 'title')), {actor, title: q(kind.title)});
     case 'item_renamed':
         return fill(t('timeline.itemRenamed', '{actor} renamed {from} to {to}', slots('actor', 'from', 'to')),
             {actor, from: q(kind.from), to: q(kind.to)});
     case 'item_moved':
         return fill(t('timeline.itemMoved', '{actor} moved {title}', slots('actor', 'title')), {actor, title: q(kind.title)});
+    case 'field_set':
+        return kind.value === null || kind.value === undefined ?
+            fill(t('timeline.fieldCleared', '{actor} cleared {name}', slots('actor', 'name')), {actor, name: q(kind.name)}) :
+            fill(t('timeline.fieldSet', '{actor} set {name} to {value}', slots('actor', 'name', 'value')),
+                {actor, name: q(kind.name), value: kind.kind === 'user' ? who(kind.value) : q(kind.value)});
+    case 'incident_paused':
+        return fill(t('timeline.paused', '{actor} paused the incident: {reason}', slots('actor', 'reason')), {actor, reason: q(kind.reason)});
+    case 'incident_resumed':
+        return fill(t('timeline.resumed', '{actor} resumed the incident after {paused}', {...slots('actor'), paused: duration(Number(kind.paused_ms) || 0, t)}),
+            {actor});
     case 'incident_ended':
         return fill(t('timeline.ended', '{actor} ended the incident', slots('actor')), {actor});
     case 'post_added': {
@@ -99,9 +141,19 @@ export function TimelineWords({actor, kind}: {actor: React.ReactNode; kind: Time
         return fill(t('timeline.reopened', '{actor} reopened the incident', slots('actor')), {actor});
     case 'reminders_snoozed':
         return fill(t('timeline.remindersSnoozed', '{actor} snoozed update reminders', slots('actor')), {actor});
+    case 'update_escalated':
+        return fill(t('timeline.updateEscalated', '{actor} escalated a missing status update to the commander and stakeholders', slots('actor')), {actor});
     case 'reminders_set':
         return kind.on ? fill(t('timeline.remindersOn', '{actor} turned update reminders back on', slots('actor')), {actor}) :
             fill(t('timeline.remindersOff', '{actor} stopped update reminders', slots('actor')), {actor});
+    case 'paged':
+        return fill(t('timeline.paged', '{actor} paged the on-call of {service}', slots('actor', 'service')), {actor, service: q(kind.service)});
+    case 'page_resolved':
+        return fill(t('timeline.pageResolved', '{actor} resolved the page of {service}', slots('actor', 'service')), {actor, service: q(kind.service)});
+    case 'status_page_mirrored':
+        return fill(t('timeline.statusPage', '{actor} updated the public status page ({status})', slots('actor', 'status')), {actor, status: q(kind.status)});
+    case 'paging_failed':
+        return fill(t('timeline.pagingFailed', '{actor}: a page or status page update failed: {reason}', slots('actor', 'reason')), {actor, reason: q(kind.reason)});
     default:
         return fill(t('timeline.other', '{actor} made a change ({type})', {...slots('actor'), type: kind.type.replace(/_/g, ' ')}), {actor});
     }
@@ -152,16 +204,19 @@ export function ItemWithHistory({item}: {item: ChecklistItem}): React.ReactEleme
             <div className={`${CLS}-page__item-top`}>
                 <span className={`${CLS}-page__item-state ${CLS}-page__item-state--${item.state}`}>{itemStateWord(item.state, t)}</span>
                 <span className={`${CLS}-page__item-title`}>{item.title}</span>
-                {item.assignee_id && (
-                    <span className={`${CLS}-small ${CLS}-muted`}>{fill(t('page.itemAssignee', 'Assignee {user}', slots('user')), {
-                        user: (
-                            <UserName
-                                userId={item.assignee_id}
-                                avatar={false}
-                            />
-                        ),
-                    })}</span>
-                )}
+                {(item.assignee_ids ?? []).map((a) => (
+                    <span
+                        key={a}
+                        className={`${CLS}-small ${CLS}-muted`}
+                    >{fill(t('page.itemAssignee', 'Assignee {user}', slots('user')), {
+                            user: (
+                                <UserName
+                                    userId={a}
+                                    avatar={false}
+                                />
+                            ),
+                        })}</span>
+                ))}
             </div>
             {item.history.length > 0 ? (
                 <ol
