@@ -63,6 +63,13 @@ pub enum StoreError {
     Unavailable(String),
 }
 
+/// The database engine behind a [`Store`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
 /// Most rows one query may return; a guest asking for more should page.
 pub const MAX_ROWS: usize = 10_000;
 
@@ -76,6 +83,9 @@ pub trait Store: Send + Sync {
     fn migrate(&self, migrations: &[String]) -> Result<u32, StoreError>;
     /// Where the data is, for the log and error messages.
     fn describe(&self) -> String;
+    /// Which database engine runs the SQL: the guest writes what the two do differently
+    /// (full-text search) once per backend.
+    fn backend(&self) -> Backend;
     /// The plugin is being deactivated: refuse new work, wait up to `wait` for what is under
     /// way, let go of connections. `false` if work was still running when the wait ran out.
     fn shut_down(&self, _wait: std::time::Duration) -> bool {

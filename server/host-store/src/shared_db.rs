@@ -385,6 +385,10 @@ impl Store for SharedDbStore {
         }
     }
 
+    fn backend(&self) -> crate::Backend {
+        crate::Backend::Postgres
+    }
+
     fn describe(&self) -> String {
         format!("schema \"{}\" of {}", self.schema, self.connector.describe())
     }

@@ -186,6 +186,10 @@ impl Store for SqliteStore {
         SqliteStore::migrate(self, migrations)
     }
 
+    fn backend(&self) -> crate::Backend {
+        crate::Backend::Sqlite
+    }
+
     fn describe(&self) -> String {
         match &self.path {
             Some(p) => format!("SQLite file {}", p.display()),

@@ -36,6 +36,7 @@ pub mod playbook;
 pub mod reminders;
 pub mod render;
 pub mod shared_channels;
+pub mod similar;
 pub mod stakeholders;
 pub mod team_report;
 #[cfg(test)]

@@ -196,6 +196,9 @@ impl Plugin for IncidentResponse {
         if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.fill_facets()) {
             api.log(LogLevel::Error, "filling in the incident filter columns failed", &[("error", &e.to_string())]);
         }
+        if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.repo.fill_search_words(None)) {
+            api.log(LogLevel::Error, "indexing incidents for similar incidents failed", &[("error", &e.to_string())]);
+        }
         if let Err(e) = with_service(&ServerApi(*api), &Store, |s| s.retry_failed_resolves()) {
             api.log(LogLevel::Error, "retrying failed page resolves failed", &[("error", &e.to_string())]);
         }

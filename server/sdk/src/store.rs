@@ -4,7 +4,7 @@
 
 use crate::wit::mattermost::plugin::store as host;
 
-pub use host::Value;
+pub use host::{BackendKind as Backend, Value};
 
 /// Why a store call failed.
 #[derive(Debug, Clone, PartialEq)]
@@ -171,6 +171,11 @@ impl Store {
     pub fn execute(&self, statements: Vec<Statement>) -> Result<Vec<u64>, StoreError> {
         let statements: Vec<host::Statement> = statements.into_iter().map(|s| s.0).collect();
         Ok(host::execute(&statements)?)
+    }
+
+    /// Which database the SQL runs on (full-text search is written per backend).
+    pub fn backend(&self) -> Backend {
+        host::backend()
     }
 
     /// Brings the schema to `migrations.len()`; migration `n` takes version `n` to `n + 1`.

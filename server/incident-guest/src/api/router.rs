@@ -187,6 +187,7 @@ fn dispatch<M: Mattermost, D: Database>(
             ok(json!({"deleted": deleted.incident.id, "reference": deleted.incident.reference(),
                 "channel_archived": deleted.channel_archived, "unresolved": deleted.unresolved}))
         }
+        ("GET", ["api", "v0", "incidents", id, "similar"]) => ok(json!({"items": s.similar(user, id)?})),
         ("POST", ["api", "v0", "incidents", id, "end"]) => ok(incident_json(&s.end(user, id)?)),
         ("POST", ["api", "v0", "incidents", id, "commander"]) => {
             let b: Value = body(request)?;

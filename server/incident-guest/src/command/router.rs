@@ -71,6 +71,11 @@ pub const SUBCOMMANDS: &[(&str, &str, &str)] = &[
     ("actions", "[INC-0042]", "List the incident's follow-up actions"),
     ("report", "[INC-0042]", "Publish the incident report in the channel and announcement channels"),
     ("transcript", "[INC-0042]", "Where to download the channel transcript and the report"),
+    (
+        "similar",
+        "[INC-0042]",
+        "Past incidents like this one: their outcome, report and open follow-up actions (shown only to you)",
+    ),
     ("playbooks", "", "List the team's playbooks"),
     ("ping", "", "Check that Incident Response is running"),
     ("help", "", "Show this help"),
@@ -93,7 +98,7 @@ pub fn registration() -> Command {
     for (name, hint, help) in SUBCOMMANDS {
         let mut sub = AutocompleteData::new(name, hint, help);
         match *name {
-            "end" | "info" | "delete" => {
+            "end" | "info" | "delete" | "similar" => {
                 sub = sub.with_dynamic_arg("", "Incident (implicit in its channel)", &autocomplete_url("incidents"), true);
             }
             "check" | "checkremove" | "assign" | "unassign" | "due" => {
@@ -288,6 +293,15 @@ fn run<M: Mattermost, D: Database>(
                 said.push_str(&format!("\n{failure}"));
             }
             Ok(reply(said))
+        }
+        "similar" => {
+            let reference = take_reference(&mut args);
+            let target = service.incident_for_command(user, at.team_id, at.channel_id, reference.as_deref())?;
+            let reference = target.value.reference();
+            let found = service.similar(user, &target.value.id)?;
+            Ok(reply(incident_core::similar::suggestion_post(&reference, &found, false).unwrap_or_else(|| {
+                format!("No past incident you may see is like {reference} (by its name, summary, playbook and fields).")
+            })))
         }
         "info" => {
             let reference = take_reference(&mut args);

@@ -21,6 +21,7 @@ pub(crate) mod privacy;
 pub(crate) mod reminder_plan;
 pub(crate) mod scheduled;
 pub(crate) mod shared_channels;
+pub(crate) mod similar;
 pub(crate) mod start_commands;
 pub(crate) mod tasks;
 pub(crate) mod team_conduct;
@@ -451,7 +452,9 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             // then the playbook's start commands run.
             Ok(incident) => {
                 let incident = self.page_on_declare(user_id, incident);
-                Ok(self.run_start_commands(user_id, incident, playbook.as_ref()))
+                let incident = self.run_start_commands(user_id, incident, playbook.as_ref());
+                self.suggest_similar(user_id, &incident);
+                Ok(incident)
             }
             Err(e) => {
                 let _ = self.repo.release_reservation(&id);

@@ -2,15 +2,21 @@
 //! the SDK's host-backed `Store` in the plugin and by a native SQLite in tests.
 
 use mattermost_plugin_sdk::Store;
-use mattermost_plugin_sdk::store::{Rows, Statement, StoreError, Value};
+use mattermost_plugin_sdk::store::{Backend, Rows, Statement, StoreError, Value};
 
 pub trait Database {
+    /// SQLite or PostgreSQL: full-text search (store/similar.rs) is written for each.
+    fn backend(&self) -> Backend;
     fn query(&self, sql: &str, params: &[Value]) -> Result<Rows, StoreError>;
     fn execute(&self, statements: Vec<Statement>) -> Result<Vec<u64>, StoreError>;
     fn migrate(&self, migrations: &[&str]) -> Result<u32, StoreError>;
 }
 
 impl Database for Store {
+    fn backend(&self) -> Backend {
+        Store::backend(self)
+    }
+
     fn query(&self, sql: &str, params: &[Value]) -> Result<Rows, StoreError> {
         Store::query(self, sql, params)
     }
@@ -84,6 +90,13 @@ pub mod native {
     }
 
     impl Database for NativeDb {
+        fn backend(&self) -> Backend {
+            match self.0.backend() {
+                host_store::Backend::Sqlite => Backend::Sqlite,
+                host_store::Backend::Postgres => Backend::Postgres,
+            }
+        }
+
         fn query(&self, sql: &str, params: &[Value]) -> Result<Rows, StoreError> {
             let params: Vec<StoreValue> = params.iter().map(to_host).collect();
             let rows = self.0.query(sql, &params).map_err(err)?;

@@ -107,7 +107,7 @@ const DOCS_PER_READ: usize = 50;
 
 /// `ids` (with their documents' length in characters) cut into reads within the budget; a
 /// document larger than the budget is read alone.
-fn budget_chunks(ids: &[(String, i64)]) -> Vec<&[(String, i64)]> {
+pub(crate) fn budget_chunks(ids: &[(String, i64)]) -> Vec<&[(String, i64)]> {
     let mut chunks = Vec::new();
     let (mut start, mut bytes) = (0, 0i64);
     for (n, (_, chars)) in ids.iter().enumerate() {
@@ -193,7 +193,7 @@ impl<D: Database> Repo<'_, D> {
     }
 
     /// The incidents with these ids, in this order (rows gone meanwhile are left out).
-    fn incidents_by_ids(&self, ids: &[(String, i64)]) -> Result<Vec<Incident>> {
+    pub(crate) fn incidents_by_ids(&self, ids: &[(String, i64)]) -> Result<Vec<Incident>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }

@@ -10,3 +10,4 @@ pub(crate) mod learning_review;
 pub(crate) mod paging_rows;
 pub(crate) mod privacy_rows;
 pub(crate) mod repo;
+pub(crate) mod similar;

@@ -119,6 +119,9 @@ pub const MIGRATIONS: &[&str] = &[
     // 7: what the severity, status and custom field filters compare (incident_core::filter::facets),
     // beside the document; NULL until filled in (store/incident_list.rs, `fill_facets`).
     "ALTER TABLE incidents ADD COLUMN facets TEXT;",
+    // 8: the words incidents are found by for similar past incidents (issue 18): SQLite's text,
+    // PostgreSQL's in `similar::SEARCH_INDEX_POSTGRES` (see `migrations_for`).
+    crate::store::similar::SEARCH_INDEX_SQLITE,
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -231,7 +234,7 @@ impl<'a, D: Database> Repo<'a, D> {
     }
 
     pub fn migrate(&self) -> Result<u32> {
-        Ok(self.db.migrate(MIGRATIONS)?)
+        Ok(self.db.migrate(&crate::store::similar::migrations_for(self.db.backend()))?)
     }
 
     // --- incidents ------------------------------------------------------------------------
@@ -321,6 +324,7 @@ impl<'a, D: Database> Repo<'a, D> {
                 ],
             )
             .expect_changes(1),
+            crate::store::similar::save_search_words(incident),
         ];
         batch.extend(also);
         self.db.execute(batch)?;
@@ -348,6 +352,7 @@ impl<'a, D: Database> Repo<'a, D> {
                 ],
             )
             .expect_changes(1),
+            crate::store::similar::save_search_words(incident),
         ];
         batch.extend(also);
         self.db.execute(batch)?;

@@ -12,6 +12,7 @@ pub(crate) mod reminders;
 pub(crate) mod scenarios;
 pub(crate) mod security;
 pub(crate) mod shared_channels;
+mod similar;
 mod start_commands;
 pub(crate) mod tasks;
 mod team_conduct;

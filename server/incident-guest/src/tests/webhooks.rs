@@ -108,6 +108,10 @@ struct Recording<'a> {
 }
 
 impl Database for Recording<'_> {
+    fn backend(&self) -> mattermost_plugin_sdk::store::Backend {
+        self.db.backend()
+    }
+
     fn query(&self, sql: &str, params: &[DbValue]) -> Result<Rows, StoreError> {
         self.db.query(sql, params)
     }
@@ -143,7 +147,8 @@ fn webhook_events_are_queued_in_the_same_transaction_as_the_change() {
     let save = batches.iter().find(|b| b.iter().any(|s| s == "UPDATE incidents SET")).expect("the save");
     assert_eq!(
         save,
-        &["UPDATE incidents SET", "INSERT INTO webhook_deliveries", "INSERT INTO webhook_deliveries"],
+        // The incident's words for similar incidents (store/similar.rs) are part of its save.
+        &["UPDATE incidents SET", "INSERT INTO incident_words", "INSERT INTO webhook_deliveries", "INSERT INTO webhook_deliveries"],
         "{batches:?}"
     );
     assert_eq!(

@@ -78,4 +78,13 @@ impl wit::Host for HostState {
     fn migrate(&mut self, migrations: Vec<String>) -> Result<u32, wit::StoreError> {
         self.store()?.migrate(&migrations).map_err(error_out)
     }
+
+    /// Before activation opened the database there is none; SQLite is the default answer
+    /// then, and every store call that follows fails anyway.
+    fn backend(&mut self) -> wit::BackendKind {
+        match self.store.as_deref().map(host_store::Store::backend) {
+            Some(host_store::Backend::Postgres) => wit::BackendKind::Postgres,
+            Some(host_store::Backend::Sqlite) | None => wit::BackendKind::Sqlite,
+        }
+    }
 }
