@@ -123,6 +123,7 @@ var permissionRoutes = []permRoute{
 	{"GET", "/api/v0/incidents/{id}/report", kRead, nil},
 	{"GET", "/api/v0/incidents/{id}/reminders", kRead, nil},
 	{"GET", "/api/v0/incidents/{id}/transcript", kMessages, nil},
+	{"GET", "/api/v0/incidents/{id}/similar", kRead, nil},
 	{"POST", "/api/v0/incidents/{id}/items", kWrite, map[string]any{"section": "Tasks", "title": "matrix item"}},
 	{"PATCH", "/api/v0/incidents/{id}/items/{item}", kWrite, map[string]any{"state": "done"}},
 	{"POST", "/api/v0/incidents/{id}/items/{item}/move", kWrite, map[string]any{"section": 1, "position": 1}},

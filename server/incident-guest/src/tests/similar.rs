@@ -3,6 +3,7 @@
 
 use serde_json::{Value, json};
 
+use crate::mattermost::Mattermost;
 use crate::store::db::Database;
 use crate::store::repo::Repo;
 use crate::tests::fake_mattermost::TEAM;
@@ -164,4 +165,21 @@ fn the_report_link_is_given_once_a_report_is_written() {
     let new = start(&w, "u-alice", json!({"name": "DNS failing", "summary": "Resolver timeouts again"}));
     let (_, v) = w.http(Some("u-alice"), "GET", &format!("/api/v0/incidents/{}/similar", id(&new)), Value::Null);
     assert!(v["items"][0]["report_url"].as_str().is_some_and(|u| u.ends_with(&url)), "{v}");
+}
+
+#[test]
+fn a_guest_is_offered_only_incidents_of_channels_it_was_added_to() {
+    let mut w = World::new();
+    w.mm.users.push(mattermost_plugin_sdk::model::User { id: "u-gina".into(), username: "gina".into(), ..Default::default() });
+    w.mm.team_members.insert((TEAM.into(), "u-gina".into()));
+    w.mm.guests.insert("u-gina".into());
+    let seen = start(&w, "u-alice", json!({"name": "Billing export stuck", "summary": "Nightly export"}));
+    let unseen = start(&w, "u-alice", json!({"name": "Billing export slow", "summary": "Nightly export"}));
+    let asked = start(&w, "u-alice", json!({"name": "Billing export", "summary": "Nightly export"}));
+    for inc in [&seen, &asked] {
+        w.mm.add_channel_member(&channel(inc), "u-gina").expect("join");
+    }
+    let (status, refs) = similar(&w, "u-gina", &asked);
+    assert_eq!(status, 200);
+    assert_eq!(refs, vec![seen["reference"].as_str().expect("ref").to_owned()], "not {}", unseen["reference"]);
 }

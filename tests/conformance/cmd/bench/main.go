@@ -60,6 +60,9 @@
 //	                        and rendering the answer), sql, and api_<Method> per plugin API method
 //	                        called (0 in a run that did not call it)
 //	phase_check_item_<phase>_us, _calls   the same for 50 checklist checks (the load's rest_check)
+//	similar_p50_us, _p99_us   GET /api/v0/incidents/{id}/similar over the stored incidents (the
+//	                        lookup a start makes), -list-runs calls, as a responder; phase_similar_…
+//	                        where its time went
 //	                        as a responder on the quiet plugin, before the load
 //	load_clients, load_seconds   the concurrent clients (-load-clients) and how long they ran (-load-seconds)
 //	load_requests, load_errors, load_requests_per_s, load_p50_us, load_p99_us   over all requests

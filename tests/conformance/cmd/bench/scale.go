@@ -97,6 +97,7 @@ func scale(bundle, workDir, logFile string, cfg scaleConfig) int {
 	fmt.Printf("list_page50_reader_us: %.1f\n", float64(d.Nanoseconds())/1e3)
 	fmt.Printf("list_page50_reader_api_calls: %d\n", calls)
 	checkPhases(h, c, ids.UserID, actives, 50).print("check_item")
+	similarPhases(h, c, ids.UserID, actives, cfg.listRuns)
 
 	loaders := newLoaders(c, ids, bob, actives, pages, cfg)
 	fmt.Printf("load_clients: %d\n", len(loaders))
@@ -160,6 +161,39 @@ func checkPhases(h *harness.Harness, c client, user string, actives []incidentDo
 		}
 	}
 	return &s
+}
+
+// similarPhases looks up the incidents most like n random active incidents as user on the quiet
+// plugin (GET /incidents/{id}/similar: the full-text search over every stored incident that a
+// start makes too), and prints its latency and phases. Every seeded incident shares its name's
+// words, so each lookup ranks all of them: the search's worst case.
+func similarPhases(h *harness.Harness, c client, user string, actives []incidentDoc, n int) {
+	rng := rand.New(rand.NewSource(13))
+	lat := make([]float64, 0, n)
+	var s phaseSeries
+	for i := 0; i < n; i++ {
+		inc := actives[rng.Intn(len(actives))]
+		var got struct {
+			Items []struct {
+				ID string `json:"id"`
+			} `json:"items"`
+		}
+		hdr, d, err := c.restHeader(user, http.MethodGet, "/api/v0/incidents/"+inc.ID+"/similar", nil, http.StatusOK, &got)
+		if err == nil && len(got.Items) != 3 {
+			err = fmt.Errorf("%s: %d similar incidents, want 3", inc.Reference, len(got.Items))
+		}
+		if err == nil {
+			err = s.add(hdr)
+		}
+		if err != nil {
+			fatal(h, "similar %d: %v", i+1, err)
+		}
+		lat = append(lat, float64(d.Nanoseconds())/1e3)
+	}
+	sort.Float64s(lat)
+	fmt.Printf("similar_p50_us: %.1f\n", percentile(lat, 50))
+	fmt.Printf("similar_p99_us: %.1f\n", percentile(lat, 99))
+	s.print("similar")
 }
 
 // newLoaders makes the clients: by client number modulo 4, alice, alice, the system admin, bob.
