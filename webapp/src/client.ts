@@ -516,3 +516,18 @@ export function savePagingSettings(teamId: string, settings: PagingSettings): Pr
 export function getPageableServices(teamId: string, signal?: AbortSignal): Promise<{services: string[]; statuspage: boolean}> {
     return request<{services: string[]; statuspage: boolean}>(`${apiBase()}/paging/services?team_id=${enc(teamId)}`, 'GET', undefined, signal);
 }
+
+// A past incident like this one (GET /incidents/{id}/similar), with its outcome.
+export interface SimilarIncident {
+    id: string;
+    reference: string;
+    name: string;
+    state: 'active' | 'ended';
+    time_to_resolve_ms: number | null;
+    open_actions: number;
+    report_url: string | null;
+}
+
+export function getSimilar(id: string, signal?: AbortSignal): Promise<{items: SimilarIncident[]}> {
+    return request<{items: SimilarIncident[]}>(`${apiBase()}/incidents/${enc(id)}/similar`, 'GET', undefined, signal);
+}

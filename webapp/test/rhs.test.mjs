@@ -766,6 +766,24 @@ for (const react of REACT_VERSIONS) {
             assert.equal((await api('sysadmin', 'PUT', `/conduct?team_id=${seed.team_id}`, {})).data.source, 'server');
         });
 
+        test('the detail lists similar past incidents with their outcome and open follow-up actions', async () => {
+            const past = await api('alice', 'POST', '/incidents', {team_id: seed.team_id, name: 'Kafka consumer lag', summary: 'Orders queue backed up'});
+            assert.equal(past.status, 201, JSON.stringify(past.data));
+            assert.equal((await api('alice', 'POST', `/incidents/${past.data.id}/actions`, {text: 'Alert on consumer lag'})).status, 201);
+            assert.equal((await api('alice', 'POST', `/incidents/${past.data.id}/end`)).status, 200);
+            const now = await api('alice', 'POST', '/incidents', {team_id: seed.team_id, name: 'Kafka lag again', summary: 'Orders queue backed up'});
+            assert.equal(now.status, 201, JSON.stringify(now.data));
+            await openAs(page, host, 'alice', `/${seed.team_name}/channels/town-square`, pageErrors);
+            await appBarIcon().click();
+            const region = page.getByRole('region', {name: 'Incidents'});
+            await region.getByRole('button', {name: /Kafka lag again/}).click();
+            const similar = region.getByRole('region', {name: 'Similar incidents'});
+            await similar.waitFor();
+            const line = await text(similar.getByRole('listitem').first());
+            assert.match(line, new RegExp(`^${past.data.reference} Kafka consumer lag: resolved in .*; 1 follow-up action still open$`));
+            await shot('rhs-similar-light');
+        });
+
         test('no page errors or console errors', () => {
             assert.deepEqual(pageErrors, []);
             // The refusals above are logged by Chromium as failed resource loads (400, 403, 409), and

@@ -10,6 +10,7 @@ import {ChecklistSectionView, NewSectionForm} from './checklist';
 import {Ago, CLS, ErrorBanner, FormButtons, UserName, closeOnEscape, errorMessage, isAbort, useSave} from './common';
 import {ConductPanel} from './conduct_panel';
 import {IncidentFields} from './fields';
+import {SimilarIncidents} from './similar';
 import {UserPicker} from './user_picker';
 
 interface Props {
@@ -492,6 +493,7 @@ export function IncidentDetail({incidentId, initial, events, now, myUserId, team
                     incident={incident}
                     onSave={(fields) => change(() => setFields(incidentId, fields))}
                 />
+                <SimilarIncidents incidentId={incidentId}/>
                 <div className={`${CLS}-checklists`}>
                     <h2 className={`${CLS}-subheading`}>
                         {t('field.checklist', 'Checklist')}
