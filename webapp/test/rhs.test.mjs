@@ -781,6 +781,7 @@ for (const react of REACT_VERSIONS) {
             await similar.waitFor();
             const line = await text(similar.getByRole('listitem').first());
             assert.match(line, new RegExp(`^${past.data.reference} Kafka consumer lag: resolved in .*; 1 follow-up action still open$`));
+            await similar.scrollIntoViewIfNeeded();
             await shot('rhs-similar-light');
         });
 

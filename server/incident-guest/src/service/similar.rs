@@ -16,6 +16,7 @@ use crate::mattermost::Mattermost;
 use crate::service::learning_review::report_key;
 use crate::service::{Result, Service};
 use crate::store::db::Database;
+use crate::store::incident_list::Visible;
 
 /// Suggestions shown at most.
 pub const SUGGESTIONS: usize = 3;
@@ -35,6 +36,8 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     /// The incidents most like `incident_id` that `user_id` may see, best first.
     pub fn similar(&self, user_id: &str, incident_id: &str) -> Result<Vec<SimilarIncident>> {
         let incident = self.incident(user_id, incident_id)?.value;
+        // Other incidents of the team are for its members (a channel member from outside sees this one only).
+        self.require_team_member(&incident.team_id, user_id)?;
         Ok(self.similar_to(&incident, user_id)?.into_iter().map(|f| f.similar).collect())
     }
 
@@ -52,17 +55,22 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         let visible = self.visibility(&filter, &incident.team_id, user_id)?;
         let candidates = self.repo.similar_incidents(&incident.team_id, &incident.id, &terms, &visible, CANDIDATES)?;
         // The stored `private` column may lag a channel converted a moment ago: the channel as
-        // it is now has the last word (privacy.rs).
+        // it is now has the last word (privacy.rs). The private ones `visible` names were
+        // checked one by one already; a row that passed as public is seen only if it still is.
         let mut kept: Vec<(Incident, bool)> = Vec::new();
         for candidate in candidates {
             if kept.len() == SUGGESTIONS {
                 break;
             }
-            if !self.may_view(&candidate, user_id) {
-                continue;
-            }
             let public = !self.channel_hides_incident(&candidate.team_id, self.mm.channel(&candidate.channel_id).as_ref());
-            kept.push((candidate, public));
+            let seen = match &visible {
+                Visible::All => true,
+                Visible::PublicAnd(checked) => public || checked.contains(&candidate.id),
+                Visible::Only(checked) => checked.contains(&candidate.id),
+            };
+            if seen {
+                kept.push((candidate, public));
+            }
         }
         let ids: Vec<&str> = kept.iter().map(|(i, _)| i.id.as_str()).collect();
         let counts = self.repo.action_counts(&ids)?;
