@@ -89,6 +89,8 @@ pub struct LoadReport {
     pub now: i64,
     /// The reader's zone, in which weeks and the month begin.
     pub zone: String,
+    /// False when the reader's Mattermost time zone is empty or unknown: then weeks are UTC's.
+    pub zone_known: bool,
     pub working_hours: &'static str,
     /// Incidents that counted: active ones, and those active at some time since the first
     /// week or month start.
@@ -106,6 +108,15 @@ pub struct LoadQuery<'a> {
     pub weeks: usize,
     pub now_ms: i64,
     pub only_user: Option<&'a str>,
+}
+
+/// Since when incidents count for a report read in `reader_zone` over `weeks` weeks: the first
+/// week's start or the month's, whichever is earlier. An incident that ended before it counts
+/// for nothing.
+pub fn report_window_start(reader_zone: Option<&str>, weeks: usize, now_ms: i64) -> i64 {
+    let reader = reader_zone.and_then(parse_zone).unwrap_or(chrono_tz::UTC);
+    let first_week = week_starts(reader, now_ms, weeks.clamp(1, MAX_WEEKS)).first().copied().unwrap_or(now_ms);
+    first_week.min(month_start(reader, now_ms))
 }
 
 /// The periods an incident was active, as `(from, to)` in Unix ms.
@@ -151,9 +162,7 @@ fn concerns(kind: &TimelineEventKind, user: &str) -> bool {
         TimelineEventKind::CommanderChanged { from, to } => from == user || to == user,
         TimelineEventKind::RoleAssigned { from, to, .. } => from.as_deref() == Some(user) || to.as_deref() == Some(user),
         TimelineEventKind::ItemAssigned { assignee, .. } => assignee.as_deref() == Some(user),
-        TimelineEventKind::ItemAssigneesChanged { added, removed, .. } => {
-            added.iter().chain(removed).any(|u| u == user)
-        }
+        TimelineEventKind::ItemAssigneesChanged { added, removed, .. } => added.iter().chain(removed).any(|u| u == user),
         _ => false,
     }
 }
@@ -179,9 +188,7 @@ fn open_items_of<'i>(incident: &'i Incident, user: &str) -> Vec<(usize, &'i crat
         .iter()
         .flat_map(|s| &s.items)
         .enumerate()
-        .filter(|(_, item)| {
-            item.state == crate::ItemState::Open && item.is_assigned_to(user) && incident.item_applies(item)
-        })
+        .filter(|(_, item)| item.state == crate::ItemState::Open && item.is_assigned_to(user) && incident.item_applies(item))
         .map(|(i, item)| (i + 1, item))
         .collect()
 }
@@ -261,7 +268,7 @@ pub fn responder_load(incidents: &[Incident], zone_of: &mut dyn FnMut(&str) -> O
     let reader = query.reader_zone.and_then(parse_zone).unwrap_or(chrono_tz::UTC);
     let weeks = week_starts(reader, now, query.weeks.clamp(1, MAX_WEEKS));
     let month = month_start(reader, now);
-    let window = weeks.first().copied().unwrap_or(now).min(month);
+    let window = report_window_start(query.reader_zone, query.weeks, now);
     let relevant: Vec<&Incident> = incidents
         .iter()
         .filter(|i| i.state == IncidentState::Active || active_spans(i, now).iter().any(|(_, to)| *to >= window))
@@ -317,7 +324,8 @@ pub fn responder_load(incidents: &[Incident], zone_of: &mut dyn FnMut(&str) -> O
         if load.commanded_this_month > 0 {
             commanders.push(CommanderCount { user_id: user.clone(), incidents: load.commanded_this_month });
         }
-        let shows = !load.open_roles.is_empty() || !load.open_items.is_empty() || load.incidents > 0 || load.commanded_this_month > 0;
+        let shows =
+            !load.open_roles.is_empty() || !load.open_items.is_empty() || load.incidents > 0 || load.commanded_this_month > 0;
         if shows || query.only_user.is_some() {
             loads.push(load);
         }
@@ -332,6 +340,7 @@ pub fn responder_load(incidents: &[Incident], zone_of: &mut dyn FnMut(&str) -> O
         month_start: month,
         now,
         zone: reader.name().to_owned(),
+        zone_known: query.reader_zone.and_then(parse_zone).is_some(),
         working_hours: crate::working_hours::WORKING_HOURS,
         incidents: relevant.len(),
         people: loads,

@@ -46,19 +46,20 @@ fn incident_a() -> Incident {
     let mut a = started("a", "alice", "bob", utc(2026, 12, 5, 20));
     a.number = 1;
     a.roles.push(RoleAssignment { role: "Comms lead".into(), user_id: "carol".into(), assigned_at: utc(2026, 12, 8, 10) });
-    push(&mut a, utc(2026, 12, 8, 10), "alice", TimelineEventKind::RoleAssigned {
-        role: "Comms lead".into(),
-        from: None,
-        to: Some("carol".into()),
-    });
+    push(
+        &mut a,
+        utc(2026, 12, 8, 10),
+        "alice",
+        TimelineEventKind::RoleAssigned { role: "Comms lead".into(), from: None, to: Some("carol".into()) },
+    );
     a.checklists[0].items[1].assignee_ids = vec!["dave".into()];
     let (item_id, title) = (a.checklists[0].items[1].id.clone(), a.checklists[0].items[1].title.clone());
-    push(&mut a, utc(2026, 12, 8, 11), "alice", TimelineEventKind::ItemAssigneesChanged {
-        item_id,
-        title,
-        added: vec!["dave".into()],
-        removed: vec![],
-    });
+    push(
+        &mut a,
+        utc(2026, 12, 8, 11),
+        "alice",
+        TimelineEventKind::ItemAssigneesChanged { item_id, title, added: vec!["dave".into()], removed: vec![] },
+    );
     a
 }
 
@@ -125,10 +126,13 @@ fn engagement_runs_while_one_holds_something_and_ends_with_ones_last_moment_othe
     assert_eq!(engagement(&b, "carol", now()), vec![(utc(2026, 11, 2, 10), utc(2026, 11, 2, 15))]);
     // dave commanded from the hand-over to the end.
     assert_eq!(engagement(&b, "dave", now()), vec![(utc(2026, 11, 2, 15), utc(2026, 11, 3, 10))]);
-    assert_eq!(commander_spans(&b, now()), vec![
-        ("carol".to_string(), utc(2026, 11, 2, 10), utc(2026, 11, 2, 15)),
-        ("dave".to_string(), utc(2026, 11, 2, 15), utc(2026, 11, 3, 10)),
-    ]);
+    assert_eq!(
+        commander_spans(&b, now()),
+        vec![
+            ("carol".to_string(), utc(2026, 11, 2, 10), utc(2026, 11, 2, 15)),
+            ("dave".to_string(), utc(2026, 11, 2, 15), utc(2026, 11, 3, 10)),
+        ]
+    );
     let a = incident_a();
     // bob only reported it: one moment, no time.
     assert_eq!(engagement(&a, "bob", now()), vec![(utc(2026, 12, 5, 20), utc(2026, 12, 5, 20))]);
