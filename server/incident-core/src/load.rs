@@ -274,9 +274,16 @@ pub fn responder_load(incidents: &[Incident], zone_of: &mut dyn FnMut(&str) -> O
         .filter(|i| i.state == IncidentState::Active || active_spans(i, now).iter().any(|(_, to)| *to >= window))
         .collect();
 
-    let mut people: Vec<String> = relevant.iter().flat_map(|i| people_of(i)).collect();
-    people.sort();
-    people.dedup();
+    // Each person's incidents, so that a person is weighed only against the incidents they
+    // had a part in (a team's hundreds of incidents times its dozens of people otherwise).
+    let mut parts: std::collections::BTreeMap<String, Vec<usize>> = std::collections::BTreeMap::new();
+    for (n, incident) in relevant.iter().enumerate() {
+        for person in people_of(incident) {
+            parts.entry(person).or_default().push(n);
+        }
+    }
+    let commander_spans: Vec<Vec<(String, i64, i64)>> = relevant.iter().map(|i| commander_spans(i, now)).collect();
+    let mut people: Vec<String> = parts.keys().cloned().collect();
     if let Some(only) = query.only_user {
         people.retain(|p| p == only);
         if people.is_empty() {
@@ -301,7 +308,8 @@ pub fn responder_load(incidents: &[Incident], zone_of: &mut dyn FnMut(&str) -> O
             out_of_hours_ms_month: 0,
             commanded_this_month: 0,
         };
-        for incident in &relevant {
+        for &n in parts.get(user).map(Vec::as_slice).unwrap_or_default() {
+            let incident = relevant[n];
             if incident.state == IncidentState::Active {
                 collect_open(incident, user, &mut load);
             }
@@ -318,7 +326,7 @@ pub fn responder_load(incidents: &[Incident], zone_of: &mut dyn FnMut(&str) -> O
             load.incidents += usize::from(worked);
             load.out_of_hours_ms += out_of_hours_within(tz, &engaged, weeks.first().copied().unwrap_or(now), now);
             load.out_of_hours_ms_month += out_of_hours_within(tz, &engaged, month, now);
-            let led = commander_spans(incident, now).iter().any(|(u, from, to)| u == user && *from <= now && *to > month);
+            let led = commander_spans[n].iter().any(|(u, from, to)| u == user && *from <= now && *to > month);
             load.commanded_this_month += usize::from(led);
         }
         if load.commanded_this_month > 0 {
