@@ -610,6 +610,7 @@ for (const react of REACT_VERSIONS) {
             assert.ok(aliceCount >= 2, JSON.stringify(load.commanders_this_month));
             assert.equal(await text(alice.locator('td').nth(3)), String(aliceCount));
             assert.match(await text(card), new RegExp(`Commanders this month: .*@alice \\(${aliceCount}\\)`));
+            await card.scrollIntoViewIfNeeded();
             await shot('reports-page-responders-light');
         });
 
