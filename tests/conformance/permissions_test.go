@@ -105,6 +105,7 @@ var permissionRoutes = []permRoute{
 	{"GET", "/api/v0/actions?team_id={team}", kTeam, nil},
 	{"GET", "/api/v0/tasks?team_id={team}", kTeam, nil},
 	{"GET", "/api/v0/reports?team_id={team}", kTeam, nil},
+	{"GET", "/api/v0/reports/responders?team_id={team}", kTeam, nil},
 	{"GET", "/api/v0/reports/teams", kSysadmin, nil},
 	{"POST", "/api/v0/incidents", kStart, map[string]any{"team_id": "{team}", "name": "Started in the matrix"}},
 	{"GET", "/api/v0/playbooks?team_id={team}", kStart, nil},
@@ -415,7 +416,8 @@ func TestPrivateIncidentsStayOutOfLists(t *testing.T) {
 		seesPublic bool
 	}{{"bob", s.bob, true}, {"guest", guest, false}} {
 		for _, path := range []string{"/api/v0/incidents?state=all&team_id=" + s.team, "/api/v0/autocomplete/incidents?team_id=" + s.team,
-			"/api/v0/actions?state=all&team_id=" + s.team, "/api/v0/reports?team_id=" + s.team} {
+			"/api/v0/actions?state=all&team_id=" + s.team, "/api/v0/reports?team_id=" + s.team,
+			"/api/v0/reports/responders?team_id=" + s.team} {
 			res := s.ok(t, c.user, http.MethodGet, path, nil, http.StatusOK, nil)
 			if strings.Contains(string(res.Body), private.ID) || strings.Contains(string(res.Body), "Private secret") {
 				t.Errorf("%s: GET %s shows the private incident: %s", c.name, path, res)

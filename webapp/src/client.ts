@@ -381,6 +381,22 @@ export function getCrossTeamReport(period: 'week' | 'month', periods: number, si
     return request<CrossTeamReport>(`${apiBase()}/reports/teams?period=${period}&periods=${periods}`, 'GET', undefined, signal);
 }
 
+// GET /reports/responders (docs/api.md, "Responder load").
+export interface ResponderLoad {
+    week_starts: number[];
+    zone: string;
+    zone_known: boolean;
+    people: Array<{user_id: string; username: string; time_zone: string; time_zone_known: boolean;
+        open_roles: Array<{reference: string; role: string; is_commander: boolean}>;
+        open_items: Array<{reference: string; number: number; title: string}>;
+        incidents_per_week: number[]; out_of_hours_ms: number; commanded_this_month: number}>;
+    commanders_this_month: Array<{user_id: string; username: string; incidents: number}>;
+}
+
+export function getResponderLoad(teamId: string, weeks: number, signal?: AbortSignal): Promise<ResponderLoad> {
+    return request<ResponderLoad>(`${apiBase()}/reports/responders?team_id=${enc(teamId)}&weeks=${weeks}`, 'GET', undefined, signal);
+}
+
 export function getTeamReport(teamId: string, period: 'week' | 'month', periods: number, signal?: AbortSignal): Promise<TeamReport> {
     return request<TeamReport>(`${apiBase()}/reports?team_id=${enc(teamId)}&period=${period}&periods=${periods}`, 'GET', undefined, signal);
 }

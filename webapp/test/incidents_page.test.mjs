@@ -583,6 +583,37 @@ for (const react of REACT_VERSIONS) {
             await setTheme(THEMES.denim);
         });
 
+        test('reports page: the Responders table, per person, accessibly, as the API counts it', async () => {
+            await openPage('reports');
+            const card = page.getByRole('region', {name: 'Responders'});
+            const table = card.getByRole('table', {name: /^Responder load since \d{4}-\d{2}-\d{2}$/});
+            await table.waitFor();
+            assert.deepEqual(await table.locator('thead th[scope=col]').allInnerTexts(),
+                ['Person', 'Holds now', 'Incidents per week, oldest first', 'Out of hours', 'Commander this month']);
+            assert.match(await text(card), /outside Monday–Friday 09:00–18:00 in each person's own time zone/);
+            const load = (await api('alice', 'GET', `/reports/responders?team_id=${seed.team_id}&weeks=8`)).data;
+            const rows = table.locator('tbody tr');
+            await until(async () => (await rows.count()) === load.people.length, 'a row per person of the API');
+            assert.deepEqual(await rows.locator('th[scope=row]').evaluateAll((cells) => cells.map((c) => c.firstChild.textContent)),
+                load.people.map((p) => `@${p.username}`));
+            // alice commands the active incident she started and never handed over; sysadmin took over incB.
+            const active = (await api('alice', 'GET', `/incidents?team_id=${seed.team_id}&state=active`)).data.items;
+            const alicesActive = active.find((i) => i.name === 'Login errors for SSO users');
+            const alice = rows.filter({has: page.locator('th', {hasText: '@alice'})});
+            assert.match(await text(alice.locator('td').nth(0)), new RegExp(`Commander · ${alicesActive.reference}`));
+            const weeks = (await text(alice.locator('td').nth(1))).split(' · ').map(Number);
+            assert.equal(weeks.length, 8);
+            assert.ok(weeks[7] >= 2, `alice worked this week's incidents: ${weeks}`);
+            const sysadmin = rows.filter({has: page.locator('th', {hasText: '@sysadmin'})});
+            assert.match(await text(sysadmin.locator('td').nth(0)), new RegExp(`Commander · ${incB.reference}`));
+            const aliceCount = load.commanders_this_month.find((c) => c.username === 'alice').incidents;
+            assert.ok(aliceCount >= 2, JSON.stringify(load.commanders_this_month));
+            assert.equal(await text(alice.locator('td').nth(3)), String(aliceCount));
+            assert.match(await text(card), new RegExp(`Commanders this month: .*@alice \\(${aliceCount}\\)`));
+            await card.scrollIntoViewIfNeeded();
+            await shot('reports-page-responders-light');
+        });
+
         test('filters: severity, status, playbook and a custom field; the detail shows the fields; all teams for a system admin', async () => {
             const pb = await api('alice', 'POST', '/playbooks', {team_id: seed.team_id, title: 'Customer outage',
                 fields: [{name: 'Region', kind: 'select', options: ['EU', 'US']}, {name: 'Ticket', kind: 'link'}]});

@@ -27,6 +27,7 @@ pub mod filter;
 pub mod ids;
 pub mod incident;
 pub mod lifecycle;
+pub mod load;
 pub mod metrics;
 pub mod naming;
 pub mod notes;
@@ -44,6 +45,7 @@ mod test_support;
 mod text;
 mod time_fmt;
 pub mod timeline;
+pub mod working_hours;
 
 pub use checklist::{ChecklistItem, ChecklistProgress, ChecklistSection, ItemChange, ItemChangeKind, ItemRef, ItemState};
 pub use error::{DomainError, ErrorKind};

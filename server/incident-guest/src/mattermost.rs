@@ -188,6 +188,17 @@ pub trait Mattermost {
 /// Mattermost's system role of guest accounts.
 pub const GUEST_ROLE: &str = "system_guest";
 
+/// A user's IANA time zone name from Mattermost's `User.timezone`: `automaticTimezone` when
+/// `useAutomaticTimezone` is `"true"` (Mattermost's default when it is missing), else
+/// `manualTimezone`; `None` when that is empty. The name is as stored: callers check it
+/// (incident-core's `working_hours::parse_zone`).
+pub fn user_time_zone(user: &User) -> Option<String> {
+    let setting = |key: &str| user.timezone.get(key).map(|v| v.trim()).unwrap_or_default();
+    let automatic = user.timezone.get("useAutomaticTimezone").is_none_or(|v| v.trim() == "true");
+    let zone = if automatic { setting("automaticTimezone") } else { setting("manualTimezone") };
+    (!zone.is_empty()).then(|| zone.to_owned())
+}
+
 /// The real thing, over the plugin API.
 pub struct ServerApi(pub Api);
 

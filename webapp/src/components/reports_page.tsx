@@ -10,6 +10,7 @@ import type {Store} from '../types/mattermost';
 
 import {CLS, ErrorBanner, errorMessage} from './common';
 import {CrossTeamSection} from './cross_team_report';
+import {RespondersSection} from './responders';
 import {PageNav} from './page_nav';
 import {ConductSettingsCard} from './conduct_settings';
 import {PagingSettingsCard} from './paging_settings';
@@ -213,6 +214,7 @@ export function ReportsPage({store}: {store: Store}): React.ReactElement {
                                 </ul>
                             )}
                         </section>
+                        {teamId && <RespondersSection teamId={teamId}/>}
                         <CrossTeamSection period={period}/>
                     </div>
                 )}

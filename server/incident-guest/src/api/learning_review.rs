@@ -123,6 +123,19 @@ pub fn dispatch<M: Mattermost, D: Database>(
             let (period, periods) = report_period(request)?;
             ok(s.cross_team_report(user, period, periods)?)
         })(),
+        ("GET", ["api", "v0", "reports", "responders"]) => (|| {
+            let team = query_param(request, "team_id").ok_or_else(|| ServiceError::Invalid("`team_id` is required.".into()))?;
+            let max = incident_core::load::MAX_WEEKS;
+            let weeks = match query_param(request, "weeks") {
+                None => crate::service::load::DEFAULT_WEEKS,
+                Some(n) => n
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|n| (1..=max).contains(n))
+                    .ok_or_else(|| ServiceError::Invalid(format!("`weeks` is 1 to {max}.")))?,
+            };
+            ok(s.responder_load_json(user, &team, weeks)?)
+        })(),
         ("GET", ["api", "v0", "reports"]) => (|| {
             let team = query_param(request, "team_id").ok_or_else(|| ServiceError::Invalid("`team_id` is required.".into()))?;
             let (period, periods) = report_period(request)?;

@@ -6,6 +6,7 @@
 
 pub(crate) mod learning_review;
 pub(crate) mod lists;
+pub(crate) mod load;
 pub(crate) mod paging;
 pub(crate) mod router;
 

@@ -37,6 +37,11 @@ pub const SUBCOMMANDS: &[(&str, &str, &str)] = &[
     ("unassign", "<item> @user [@user...] [INC-0042]", "Take people off a checklist item"),
     ("due", "<item> <2026-12-01 14:00|in 30m|none> [INC-0042]", "Set when a checklist item is due (UTC), or clear it"),
     ("tasks", "", "List your open checklist items across the team's active incidents"),
+    (
+        "load",
+        "",
+        "Your load: the roles and open items you hold now, incidents worked this week and last, out-of-hours time this month",
+    ),
     ("severity", "[level] [INC-0042]", "Show the severity levels, or raise or lower the incident's"),
     ("status", "[status] [INC-0042]", "Show the statuses, or move the incident on (the last one resolves it)"),
     (
@@ -406,6 +411,7 @@ fn run<M: Mattermost, D: Database>(
                 None => "The item has no due time now.".to_string(),
             }))
         }
+        "load" => crate::command::load::run(service, at),
         "tasks" => {
             let tasks = service.my_tasks(user, at.team_id)?;
             if tasks.is_empty() {

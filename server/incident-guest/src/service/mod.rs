@@ -14,6 +14,7 @@ pub(crate) mod dialog;
 pub(crate) mod editing;
 pub(crate) mod fields;
 pub(crate) mod learning_review;
+pub(crate) mod load;
 pub(crate) mod paging;
 pub(crate) mod playbook_access;
 pub(crate) mod playbook_conduct;

@@ -27,6 +27,7 @@ const SUBCOMMANDS: &[&str] = &[
     "info",
     "keyevent",
     "list",
+    "load",
     "nobody",
     "none",
     "ping",
