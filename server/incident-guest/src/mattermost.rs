@@ -183,6 +183,9 @@ pub trait Mattermost {
     /// Hours after which Mattermost's global data retention deletes messages, when message
     /// deletion is on (`DataRetentionSettings`); None when it is off.
     fn message_retention_hours(&self) -> Option<i64>;
+    /// The IANA name of the server's time zone as the host found it (`Europe/London`), empty
+    /// when it could not tell.
+    fn server_time_zone(&self) -> String;
 }
 
 /// Mattermost's system role of guest accounts.
@@ -515,5 +518,11 @@ impl Mattermost for ServerApi {
         let hours = settings["MessageRetentionHours"].as_i64().filter(|h| *h > 0);
         let days = settings["MessageRetentionDays"].as_i64().filter(|d| *d > 0);
         Some(hours.or(days.map(|d| d * 24)).unwrap_or(365 * 24))
+    }
+
+    fn server_time_zone(&self) -> String {
+        // The guest has no OS zone: the host gives it the server's as `TZ`, as a process is given
+        // its zone (wasm-host's server_zone.rs).
+        std::env::var("TZ").unwrap_or_default()
     }
 }
