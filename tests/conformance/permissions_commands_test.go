@@ -21,6 +21,7 @@ var permissionCommands = []permCommand{
 	{"help", "/incident help", kAnyone},
 	{"list", "/incident list all severity:P4", kTeam},
 	{"tasks", "/incident tasks", kTeam},
+	{"timezone", "/incident timezone", kTeam},
 	{"playbooks", "/incident playbooks", kStart},
 	{"start", "/incident start Matrix by command", kStart},
 	{"info", "/incident info {ref}", kRead},

@@ -15,6 +15,7 @@ pub(crate) mod shared_channels;
 mod start_commands;
 pub(crate) mod tasks;
 mod team_conduct;
+mod time_zones;
 pub(crate) mod unicode;
 pub(crate) mod webhooks;
 

@@ -41,6 +41,7 @@ const SUBCOMMANDS: &[&str] = &[
     "status",
     "summary",
     "timeline",
+    "timezone",
     "transcript",
     "unfollow",
     "update",
