@@ -95,5 +95,25 @@ for (const react of REACT_VERSIONS) {
             assert.equal(await region.getByLabel('Due “Check the clocks” at').inputValue(), '2030-12-01T14:00');
             assert.deepEqual(pageErrors, []);
         });
+
+        test('team admins choose the team\'s zone on the conduct card; an unknown one is refused', async () => {
+            await openAs(page, host, 'sysadmin', `/${host.seed.team_name}/${PLUGIN_ID}/reports`, pageErrors);
+            const card = page.getByRole('region', {name: 'Severities, statuses and roles'});
+            const zone = card.getByRole('combobox', {name: 'Time zone of posts and reports (empty: the server\'s)'});
+            const before = (await host.api('sysadmin', 'GET', `/conduct?team_id=${host.seed.team_id}`)).data;
+            assert.equal(await zone.getAttribute('placeholder'), before.server_time_zone);
+            await zone.fill('Europe/Pariss');
+            await card.getByRole('button', {name: 'Save', exact: true}).click();
+            await card.getByRole('alert').filter({hasText: /`Europe\/Pariss` is not a time zone/}).waitFor();
+            assert.deepEqual((await host.api('sysadmin', 'GET', `/conduct?team_id=${host.seed.team_id}`)).data, before);
+            await zone.fill('Europe/Paris');
+            await card.getByRole('button', {name: 'Save', exact: true}).click();
+            await card.getByRole('status').filter({hasText: 'Saved.'}).waitFor();
+            const saved = (await host.api('sysadmin', 'GET', `/conduct?team_id=${host.seed.team_id}`)).data;
+            assert.equal(saved.time_zone, 'Europe/Paris');
+            assert.equal(saved.team.time_zone, 'Europe/Paris');
+            const reply = await host.command('sysadmin', '/incident timezone');
+            assert.match(reply, /\*\*Europe\/Paris\*\* \(the team's choice/);
+        });
     });
 }

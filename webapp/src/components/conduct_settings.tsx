@@ -47,7 +47,7 @@ export function ConductSettingsCard({teamId}: {teamId: string}): React.ReactElem
             className={`${CLS}-reports__card`}
             aria-labelledby={`${CLS}-r-conduct`}
         >
-            <h2 id={`${CLS}-r-conduct`}>{t('teamConduct.title', 'Severities, statuses, roles and time zone')}</h2>
+            <h2 id={`${CLS}-r-conduct`}>{t('teamConduct.title', 'Severities, statuses and roles')}</h2>
             <p className={`${CLS}-small ${CLS}-muted`}>{t('teamConduct.help', 'One "Name: description" a line; empty: the server\'s list.')}</p>
             {error && <ErrorBanner message={error}/>}
             <form
