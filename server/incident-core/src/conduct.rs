@@ -285,7 +285,8 @@ mod tests {
         let nowhere = TeamConductTexts { time_zone: "Europe/Londres".into(), ..Default::default() };
         assert_eq!(
             nowhere.over(&server),
-            Err("`Europe/Londres` is not a time zone: write an IANA name such as `Europe/London`, `America/New_York` or `UTC`.".into())
+            Err("`Europe/Londres` is not a time zone: write an IANA name such as `Europe/London`, `America/New_York` or `UTC`."
+                .into())
         );
     }
 }

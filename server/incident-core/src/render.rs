@@ -134,11 +134,7 @@ pub fn info_text(incident: &Incident, now_ms: i64, zone: Zone, usernames: Userna
         time_fmt::duration(incident.duration_ms(now_ms)),
     ));
     if let Some(update) = incident.last_update() {
-        text.push_str(&format!(
-            "Last update: {} by {}\n",
-            zone.timestamp(update.at),
-            mention(&update.author_id, usernames)
-        ));
+        text.push_str(&format!("Last update: {} by {}\n", zone.timestamp(update.at), mention(&update.author_id, usernames)));
     }
     // The checklist itself, numbered as `/incident check <number>` reads it.
     if !incident.checklists.is_empty() {
@@ -585,7 +581,6 @@ fn decode_mention_characters(text: &str) -> String {
 
 mod report;
 pub use report::report_markdown;
-
 
 #[cfg(test)]
 mod tests;

@@ -134,9 +134,7 @@ pub(crate) fn parse_utc_date(text: &str) -> Option<i64> {
 
 /// `2026-12-01`: the UTC day of an instant.
 pub(crate) fn utc_date(ms: i64) -> String {
-    DateTime::<Utc>::from_timestamp_millis(ms)
-        .map(|t| t.format("%Y-%m-%d").to_string())
-        .unwrap_or_else(|| format!("{ms} ms"))
+    DateTime::<Utc>::from_timestamp_millis(ms).map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_else(|| format!("{ms} ms"))
 }
 
 /// A due time as people type it after `/incident due <item>`: `2026-12-01 14:00`, read in
@@ -163,7 +161,8 @@ pub fn parse_due(text: &str, now_ms: i64, zone: Zone) -> Result<i64, DueError> {
         None => (time.trim(), zone),
     };
     let (hours, minutes) = time.split_once(':').ok_or(DueError::Unreadable)?;
-    let read = |t: &str| if (1..=2).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit()) { t.parse::<u32>().ok() } else { None };
+    let read =
+        |t: &str| if (1..=2).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit()) { t.parse::<u32>().ok() } else { None };
     let (hours, minutes) = (read(hours).ok_or(DueError::Unreadable)?, read(minutes).ok_or(DueError::Unreadable)?);
     let time = NaiveTime::from_hms_opt(hours, minutes, 0).ok_or(DueError::Unreadable)?;
     zone.instant(day.and_time(time))

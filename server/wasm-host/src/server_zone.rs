@@ -11,9 +11,7 @@ use std::sync::OnceLock;
 /// Read once per process: the server's zone changes with a restart, as Mattermost's does.
 pub fn server_time_zone() -> &'static str {
     static ZONE: OnceLock<String> = OnceLock::new();
-    ZONE.get_or_init(|| {
-        find(std::env::var("TZ").ok().as_deref(), Path::new("/etc/timezone"), Path::new("/etc/localtime"))
-    })
+    ZONE.get_or_init(|| find(std::env::var("TZ").ok().as_deref(), Path::new("/etc/timezone"), Path::new("/etc/localtime")))
 }
 
 fn find(tz: Option<&str>, timezone_file: &Path, localtime: &Path) -> String {

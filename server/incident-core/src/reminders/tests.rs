@@ -1,9 +1,9 @@
 use super::*;
-use crate::time_fmt::Zone;
 use crate::conduct::Conduct;
 use crate::ids::SequentialIds;
 use crate::lifecycle::UpdateDraft;
 use crate::test_support::{T0, incident};
+use crate::time_fmt::Zone;
 
 fn at(severity: &str) -> Incident {
     let mut i = incident();

@@ -113,5 +113,3 @@ pub fn run<M: Mattermost, D: Database>(
         other => Err(ServiceError::Invalid(format!("Unknown command `{}`.", short(other)))),
     }
 }
-
-

@@ -35,7 +35,11 @@ pub const SUBCOMMANDS: &[(&str, &str, &str)] = &[
     ("checkremove", "<item> [INC-0042]", "Remove a checklist item"),
     ("assign", "<item> @user [@user...] [INC-0042]", "Assign a checklist item to one or more people"),
     ("unassign", "<item> @user [@user...] [INC-0042]", "Take people off a checklist item"),
-    ("due", "<item> <2026-12-01 14:00|in 30m|none> [INC-0042]", "Set when a checklist item is due (read in your Mattermost time zone), or clear it"),
+    (
+        "due",
+        "<item> <2026-12-01 14:00|in 30m|none> [INC-0042]",
+        "Set when a checklist item is due (read in your Mattermost time zone), or clear it",
+    ),
     ("tasks", "", "List your open checklist items across the team's active incidents"),
     ("severity", "[level] [INC-0042]", "Show the severity levels, or raise or lower the incident's"),
     ("status", "[status] [INC-0042]", "Show the statuses, or move the incident on (the last one resolves it)"),

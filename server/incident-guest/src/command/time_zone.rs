@@ -25,13 +25,10 @@ pub fn time_zone<M: Mattermost, D: Database>(
         service.require_team_member(team_id, user)?;
     }
     let team = service.team_zone(team_id);
-    let whose = if service.team_conduct_texts(team_id)?.time_zone.trim().is_empty() { "the server's" } else { "the team's choice" };
+    let whose =
+        if service.team_conduct_texts(team_id)?.time_zone.trim().is_empty() { "the server's" } else { "the team's choice" };
     let now = service.now;
-    let mut text = format!(
-        "The team's posts and reports write times in **{}** ({whose}; now {}).",
-        team.name(),
-        team.clock(now)
-    );
+    let mut text = format!("The team's posts and reports write times in **{}** ({whose}; now {}).", team.name(), team.clock(now));
     match service.mm.user(user).as_ref().and_then(user_time_zone) {
         Some(mine) => text.push_str(&format!(
             "\nYour replies, and times you type (`/incident due 3 2026-12-01 14:00`), use your Mattermost time zone, **{}**.",

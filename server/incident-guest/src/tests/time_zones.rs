@@ -71,7 +71,11 @@ fn posts_use_the_servers_zone_until_the_team_chooses_its_own() {
     assert_eq!((v["time_zone"].as_str(), v["server_time_zone"].as_str()), (Some("Europe/London"), Some("Europe/London")), "{v}");
 
     let (status, v) = w.http(Some("u-root"), "PUT", &conduct_url(), json!({"time_zone": " America/New_York "}));
-    assert_eq!((status, v["time_zone"].as_str(), v["team"]["time_zone"].as_str()), (200, Some("America/New_York"), Some("America/New_York")), "{v}");
+    assert_eq!(
+        (status, v["time_zone"].as_str(), v["team"]["time_zone"].as_str()),
+        (200, Some("America/New_York"), Some("America/New_York")),
+        "{v}"
+    );
     assert_eq!(v["source"], "team");
     update(&w, "Second look.");
     let posts = w.mm.posts_in(&ch).join("\n");
