@@ -22,6 +22,7 @@ var permissionCommands = []permCommand{
 	{"list", "/incident list all severity:P4", kTeam},
 	{"tasks", "/incident tasks", kTeam},
 	{"load", "/incident load", kTeam},
+	{"timezone", "/incident timezone", kTeam},
 	{"playbooks", "/incident playbooks", kStart},
 	{"start", "/incident start Matrix by command", kStart},
 	{"info", "/incident info {ref}", kRead},

@@ -253,8 +253,8 @@ export async function searchTeamChannels(teamId: string, term: string, signal?: 
 // --- running the incident ------------------------------------------------------------------
 
 // A team's lists: its own where `team` has text, else the server's; `may_edit` for its admins.
-export type ConductTexts = {severities: string; statuses: string; roles: string};
-export interface TeamConduct extends Conduct {source: 'team' | 'server'; team?: ConductTexts; may_edit?: boolean}
+export type ConductTexts = {severities: string; statuses: string; roles: string; time_zone: string};
+export interface TeamConduct extends Conduct {source: 'team' | 'server'; team?: ConductTexts; may_edit?: boolean; time_zone?: string; server_time_zone?: string}
 
 const conductUrl = (teamId: string) => `${apiBase()}/conduct?team_id=${enc(teamId)}`;
 

@@ -1,5 +1,6 @@
 import React from 'react';
 
+import {preferredTimeZone} from './time';
 import type {Store} from './types/mattermost';
 
 // The parts of the host's redux state we read. Internal to Mattermost, so read in one place.
@@ -59,6 +60,13 @@ export function navigateInHost(path: string): boolean {
 
 export function currentUserId(state: unknown): string {
     return (state as {entities?: {users?: {currentUserId?: string}}})?.entities?.users?.currentUserId ?? '';
+}
+
+// The current user's profile time zone: state.entities.users.profiles[currentUserId].timezone,
+// what mattermost-redux's getCurrentTimezone reads.
+export function currentUserTimeZone(state: unknown): string | undefined {
+    const users = (state as {entities?: {users?: {profiles?: Record<string, {timezone?: Parameters<typeof preferredTimeZone>[0]}>}}})?.entities?.users;
+    return preferredTimeZone(users?.profiles?.[currentUserId(state)]?.timezone);
 }
 
 export function currentChannelId(state: unknown): string {

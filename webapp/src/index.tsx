@@ -11,9 +11,10 @@ import {StartIncidentModal} from './components/start_modal';
 import {TeamChannelsSetting} from './components/team_channels_setting';
 import {AddToTimelineModal} from './components/timeline_modal';
 import {IncidentEvents} from './events';
-import {getPost, postPermalink} from './host';
+import {currentUserTimeZone, getPost, postPermalink} from './host';
 import {id as pluginId} from './manifest';
 import {injectStyles, removeStyles} from './styles';
+import {setViewerTimeZone} from './time';
 import {translationsFor} from './translations';
 import type {PluginClass, PluginRegistry, Store, WebSocketMessage} from './types/mattermost';
 import {PluginUI} from './ui';
@@ -63,9 +64,14 @@ export function summaryFromPost(message: string, permalink: string): string {
 export default class Plugin implements PluginClass {
     private events = new IncidentEvents();
     private ui = new PluginUI();
+    private unfollowZone = () => {};
 
     public initialize(registry: PluginRegistry, store: Store): void {
         injectStyles();
+        // Times show in the viewer's Mattermost zone, followed as it changes.
+        const followZone = () => setViewerTimeZone(currentUserTimeZone(store.getState()));
+        followZone();
+        this.unfollowZone = store.subscribe(followZone);
         // Our messages reach the host's IntlProvider only through a registered source: the host
         // calls it with the user's locale and merges the table into its own.
         registry.registerTranslations(translationsFor);
@@ -221,6 +227,7 @@ export default class Plugin implements PluginClass {
         removeStyles();
         clearUserCache();
         clearChannelCache();
+        this.unfollowZone();
     }
 }
 

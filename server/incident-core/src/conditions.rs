@@ -195,7 +195,7 @@ mod tests {
             Err(DomainError::ItemNotApplicable { item: 2.into(), condition: "the severity is P1 or P2".into() })
         );
         assert_eq!(i.overdue_items(T0 + 11 * 60_000), 0);
-        let list = render::checklist_markdown(&i, T0, &usernames);
+        let list = render::checklist_markdown(&i, T0, crate::Zone::UTC, &usernames);
         assert!(!list.contains("Assess severity") && list.contains("☐ 3. Find the cause"), "{list}");
         assert!(list.contains("_1 item of the playbook does not apply to this incident now._"), "{list}");
 
@@ -204,7 +204,7 @@ mod tests {
         assert!(i.item_applies(&item));
         assert_eq!((i.progress().total, i.overdue_items(T0 + 11 * 60_000)), (5, 1));
         assert_eq!(i.toggle_item("alice", 2, T0 + 3), Ok(ItemState::Done));
-        assert!(render::checklist_markdown(&i, T0, &usernames).contains("☑ 2. Assess severity"));
+        assert!(render::checklist_markdown(&i, T0, crate::Zone::UTC, &usernames).contains("☑ 2. Assess severity"));
     }
 
     #[test]

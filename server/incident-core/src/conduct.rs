@@ -6,6 +6,7 @@
 //! severe). Statuses are listed in lifecycle order: the first is where an incident starts, the
 //! last resolves it.
 
+use crate::time_fmt::{UnknownZone, Zone};
 use serde::{Deserialize, Serialize};
 
 use crate::text;
@@ -114,12 +115,16 @@ pub struct TeamConductTexts {
     pub statuses: String,
     #[serde(default)]
     pub roles: String,
+    /// The IANA zone (`Europe/Paris`) the team's posts and reports write times in; empty: the
+    /// server's.
+    #[serde(default)]
+    pub time_zone: String,
 }
 
 impl TeamConductTexts {
     /// Whether the team keeps none of its own (it uses the server-wide lists).
     pub fn is_empty(&self) -> bool {
-        [&self.severities, &self.statuses, &self.roles].iter().all(|t| t.trim().is_empty())
+        [&self.severities, &self.statuses, &self.roles, &self.time_zone].iter().all(|t| t.trim().is_empty())
     }
 
     /// The team's conduct: each list the team wrote, else the server's. Errors as
@@ -142,12 +147,18 @@ impl TeamConductTexts {
         if conduct.statuses.len() < 2 {
             return Err(STATUSES_AT_LEAST_TWO.into());
         }
+        self.zone().map_err(|e| e.to_string())?;
         Ok(conduct)
+    }
+
+    /// The team's own time zone; None when it uses the server's.
+    pub fn zone(&self) -> Result<Option<Zone>, UnknownZone> {
+        if self.time_zone.trim().is_empty() { Ok(None) } else { Zone::named(&self.time_zone).map(Some) }
     }
 
     /// Which lists are the team's own, by name, for people to read.
     pub fn own_lists(&self) -> Vec<&'static str> {
-        [("severities", &self.severities), ("statuses", &self.statuses), ("roles", &self.roles)]
+        [("severities", &self.severities), ("statuses", &self.statuses), ("roles", &self.roles), ("time zone", &self.time_zone)]
             .into_iter()
             .filter(|(_, text)| !text.trim().is_empty())
             .map(|(name, _)| name)
@@ -252,6 +263,12 @@ mod tests {
         assert_eq!((team.statuses.clone(), team.roles.clone()), (server.statuses.clone(), server.roles.clone()));
         assert_eq!(team.initial_severity(), "SEV2");
         assert_eq!(own.own_lists(), ["severities"]);
+        assert_eq!(own.zone(), Ok(None));
+        let paris = TeamConductTexts { time_zone: " Europe/Paris ".into(), ..Default::default() };
+        assert!(!paris.is_empty());
+        assert_eq!(paris.over(&server), Ok(server.clone()));
+        assert_eq!(paris.zone().map(|z| z.map(|z| z.name())), Ok(Some("Europe/Paris")));
+        assert_eq!(paris.own_lists(), ["time zone"]);
     }
 
     #[test]
@@ -265,5 +282,11 @@ mod tests {
         assert_eq!(only_comments.over(&server), Err("severities: list at least one.".into()));
         let huge = TeamConductTexts { roles: "#".repeat(20_001), ..Default::default() };
         assert_eq!(huge.over(&server), Err("roles: at most 20000 characters.".into()));
+        let nowhere = TeamConductTexts { time_zone: "Europe/Londres".into(), ..Default::default() };
+        assert_eq!(
+            nowhere.over(&server),
+            Err("`Europe/Londres` is not a time zone: write an IANA name such as `Europe/London`, `America/New_York` or `UTC`."
+                .into())
+        );
     }
 }

@@ -43,7 +43,7 @@ pub mod team_report;
 #[cfg(test)]
 mod test_support;
 mod text;
-mod time_fmt;
+pub mod time_fmt;
 pub mod timeline;
 pub mod working_hours;
 
@@ -53,7 +53,7 @@ pub use filter::IncidentFilter;
 pub use ids::{IdGen, SequentialIds};
 pub use incident::{Incident, IncidentState, RoleAssignment, StartIncident, parse_reference, validate_incident_name};
 pub use playbook::{Playbook, PlaybookItem, PlaybookSection};
-pub use time_fmt::parse_due;
+pub use time_fmt::{DueError, UnknownZone, Zone, parse_due};
 pub use timeline::{TimelineEvent, TimelineEventKind, TimelinePost};
 
 /// Limits shared by incidents and playbooks, so a playbook that validates can always be started.

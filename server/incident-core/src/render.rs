@@ -8,14 +8,14 @@
 use crate::checklist::{ChecklistItem, ItemState};
 use crate::incident::{Incident, IncidentState};
 use crate::paging::{PagingAction, StatusPageAction};
-use crate::time_fmt;
+use crate::time_fmt::{self, Zone};
 use crate::timeline::{TimelineEvent, TimelineEventKind};
 
 /// Maps a user id to a username (without `@`), or `None` when unknown.
 pub type Usernames<'a> = &'a dyn Fn(&str) -> Option<String>;
 
 /// The first post in a new incident channel: who leads, what happened, what to do.
-pub fn intro_post(incident: &Incident, commander_username: &str, usernames: Usernames<'_>) -> String {
+pub fn intro_post(incident: &Incident, commander_username: &str, zone: Zone, usernames: Usernames<'_>) -> String {
     let mut post = format!(
         "#### {} · {}\nIncident commander: @{}\n",
         incident.reference(),
@@ -33,7 +33,7 @@ pub fn intro_post(incident: &Incident, commander_username: &str, usernames: User
     } else {
         let progress = incident.progress();
         post.push_str(&format!("**Checklist** ({} of {} done)\n", progress.done, progress.total));
-        post.push_str(&checklist_markdown(incident, incident.created_at, usernames));
+        post.push_str(&checklist_markdown(incident, incident.created_at, zone, usernames));
         post.push_str("\nCheck an item with `/incident check <number>`; see `/incident help` for more.\n");
     }
     post
@@ -41,7 +41,7 @@ pub fn intro_post(incident: &Incident, commander_username: &str, usernames: User
 
 /// The checklist, one line per item, numbered across sections as the commands address them:
 /// `☐ 1. Page the on-call · @alice`, `☑` when done, `⊘ ~~title~~ (skipped)` when skipped.
-pub fn checklist_markdown(incident: &Incident, now_ms: i64, usernames: Usernames<'_>) -> String {
+pub fn checklist_markdown(incident: &Incident, now_ms: i64, zone: Zone, usernames: Usernames<'_>) -> String {
     let mut out = String::new();
     let mut number = 0;
     for section in &incident.checklists {
@@ -53,7 +53,7 @@ pub fn checklist_markdown(incident: &Incident, now_ms: i64, usernames: Usernames
             // Items that do not apply keep their numbers, so the numbers shown skip them.
             number += 1;
             if incident.item_applies(item) {
-                out.push_str(&item_line(number, item, now_ms, usernames));
+                out.push_str(&item_line(number, item, now_ms, zone, usernames));
                 out.push('\n');
             }
         }
@@ -68,7 +68,7 @@ pub fn checklist_markdown(incident: &Incident, now_ms: i64, usernames: Usernames
 
 /// `☐ 3. Title · @alice, @bob · due 2026-12-01 14:00 UTC`; an open item past its due time says
 /// **overdue**; a done one shows the evidence it was checked with.
-fn item_line(number: usize, item: &ChecklistItem, now_ms: i64, usernames: Usernames<'_>) -> String {
+fn item_line(number: usize, item: &ChecklistItem, now_ms: i64, zone: Zone, usernames: Usernames<'_>) -> String {
     let title = safe(&item.title);
     let mut line = match item.state {
         ItemState::Open => format!("☐ {number}. {title}"),
@@ -83,9 +83,9 @@ fn item_line(number: usize, item: &ChecklistItem, now_ms: i64, usernames: Userna
         && item.state == ItemState::Open
     {
         if item.is_overdue(now_ms) {
-            line.push_str(&format!(" · **overdue** (due {})", time_fmt::utc_minute(due)));
+            line.push_str(&format!(" · **overdue** (due {})", zone.minute(due)));
         } else {
-            line.push_str(&format!(" · due {}", time_fmt::utc_minute(due)));
+            line.push_str(&format!(" · due {}", zone.minute(due)));
         }
     }
     if let (ItemState::Done, Some(evidence)) = (item.state, &item.evidence) {
@@ -96,9 +96,9 @@ fn item_line(number: usize, item: &ChecklistItem, now_ms: i64, usernames: Userna
 
 /// The `/incident info` reply: name, reference, state, commander, duration, progress, then the
 /// checklist (numbered, with states and assignees) as [`checklist_markdown`] shows it.
-pub fn info_text(incident: &Incident, now_ms: i64, usernames: Usernames<'_>) -> String {
+pub fn info_text(incident: &Incident, now_ms: i64, zone: Zone, usernames: Usernames<'_>) -> String {
     let state = match (incident.state, incident.ended_at) {
-        (IncidentState::Ended, Some(at)) => format!("ended {}", time_fmt::utc_timestamp(at)),
+        (IncidentState::Ended, Some(at)) => format!("ended {}", zone.timestamp(at)),
         (IncidentState::Ended, None) => "ended".to_string(),
         (IncidentState::Active, _) => "active".to_string(),
     };
@@ -118,7 +118,7 @@ pub fn info_text(incident: &Incident, now_ms: i64, usernames: Usernames<'_>) -> 
     if let Some(pause) = &incident.paused {
         text.push_str(&format!(
             "Paused since {} by {}: {}\n",
-            time_fmt::utc_timestamp(pause.since),
+            zone.timestamp(pause.since),
             mention(&pause.by, usernames),
             safe(&pause.reason)
         ));
@@ -130,20 +130,16 @@ pub fn info_text(incident: &Incident, now_ms: i64, usernames: Usernames<'_>) -> 
     }
     text.push_str(&format!(
         "Started: {}\nDuration: {}\nChecklist: {checklist}\n",
-        time_fmt::utc_timestamp(incident.created_at),
+        zone.timestamp(incident.created_at),
         time_fmt::duration(incident.duration_ms(now_ms)),
     ));
     if let Some(update) = incident.last_update() {
-        text.push_str(&format!(
-            "Last update: {} by {}\n",
-            time_fmt::utc_timestamp(update.at),
-            mention(&update.author_id, usernames)
-        ));
+        text.push_str(&format!("Last update: {} by {}\n", zone.timestamp(update.at), mention(&update.author_id, usernames)));
     }
     // The checklist itself, numbered as `/incident check <number>` reads it.
     if !incident.checklists.is_empty() {
         text.push('\n');
-        text.push_str(&checklist_markdown(incident, now_ms, usernames));
+        text.push_str(&checklist_markdown(incident, now_ms, zone, usernames));
     }
     text
 }
@@ -166,7 +162,7 @@ pub fn channel_header(incident: &Incident) -> String {
 /// The incident's post in the digest channel, edited in place as it changes (and when an item
 /// becomes overdue): severity, status, commander, overdue items, the latest update; struck
 /// through once resolved.
-pub fn digest_post(incident: &Incident, channel_name: &str, now_ms: i64, usernames: Usernames<'_>) -> String {
+pub fn digest_post(incident: &Incident, channel_name: &str, now_ms: i64, zone: Zone, usernames: Usernames<'_>) -> String {
     let title = format!("{} · {}", incident.reference(), safe(&incident.name));
     let mut post = if incident.is_active() { format!("#### {title}\n") } else { format!("#### ~~{title}~~ (resolved)\n") };
     let header = channel_header(incident);
@@ -184,7 +180,7 @@ pub fn digest_post(incident: &Incident, channel_name: &str, now_ms: i64, usernam
     post.push('\n');
     if let Some(update) = incident.last_update() {
         let first_line = update.message.lines().next().unwrap_or_default();
-        post.push_str(&format!("> **Latest update** ({}): {}\n", time_fmt::utc_timestamp(update.at), safe(first_line)));
+        post.push_str(&format!("> **Latest update** ({}): {}\n", zone.timestamp(update.at), safe(first_line)));
     }
     post
 }
@@ -246,7 +242,12 @@ pub fn private_stakeholder_line(incident: &Incident) -> String {
 }
 
 /// A status update as posted in the incident and announcement channels.
-pub fn status_update_post(incident: &Incident, update: &crate::lifecycle::StatusUpdate, usernames: Usernames<'_>) -> String {
+pub fn status_update_post(
+    incident: &Incident,
+    update: &crate::lifecycle::StatusUpdate,
+    zone: Zone,
+    usernames: Usernames<'_>,
+) -> String {
     let mut post = format!(
         "#### Status update · {} {}\n**Status:** {} · **Severity:** {} · by {}\n",
         incident.reference(),
@@ -263,7 +264,7 @@ pub fn status_update_post(incident: &Incident, update: &crate::lifecycle::Status
         post.push_str(&format!("{}\n", safe(line)));
     }
     if let Some(next) = update.next_update_at {
-        post.push_str(&format!("\n_Next update by {}._\n", time_fmt::utc_timestamp(next)));
+        post.push_str(&format!("\n_Next update by {}._\n", zone.timestamp(next)));
     }
     post
 }
@@ -271,25 +272,25 @@ pub fn status_update_post(incident: &Incident, update: &crate::lifecycle::Status
 /// One line for the incident channel saying who did what, e.g. `@alice checked 3. Page the
 /// on-call`. Items are numbered as they are in `incident` now (the event's own item, when it
 /// still exists), so call it right after the mutation.
-pub fn change_message(incident: &Incident, event: &TimelineEvent, usernames: Usernames<'_>) -> String {
+pub fn change_message(incident: &Incident, event: &TimelineEvent, zone: Zone, usernames: Usernames<'_>) -> String {
     let item = |item_id: &str, title: &str| match incident.item_number_of(item_id) {
         Some(number) => format!("{number}. {}", safe(title)),
         None => safe(title),
     };
     let section_of =
         |item_id: &str| incident.items().find(|(_, _, i)| i.id == item_id).map(|(_, section, _)| safe(&section.title));
-    describe(event, usernames, &item, &section_of)
+    describe(event, zone, usernames, &item, &section_of)
 }
 
-/// The whole timeline, oldest first, one line per event with its UTC time. Items are named by
+/// The whole timeline, oldest first, one line per event with its time in `zone`. Items are named by
 /// title only: their numbers have changed since.
-pub fn timeline_markdown(incident: &Incident, usernames: Usernames<'_>) -> String {
+pub fn timeline_markdown(incident: &Incident, zone: Zone, usernames: Usernames<'_>) -> String {
     let item = |_: &str, title: &str| safe(title);
     let no_section = |_: &str| None;
     incident
         .timeline
         .iter()
-        .map(|event| format!("- `{}` {}\n", time_fmt::utc_timestamp(event.at), describe(event, usernames, &item, &no_section)))
+        .map(|event| format!("- `{}` {}\n", zone.timestamp(event.at), describe(event, zone, usernames, &item, &no_section)))
         .collect()
 }
 
@@ -297,6 +298,7 @@ pub fn timeline_markdown(incident: &Incident, usernames: Usernames<'_>) -> Strin
 /// section an item is in now, if known.
 fn describe(
     event: &TimelineEvent,
+    zone: Zone,
     usernames: Usernames<'_>,
     item: &dyn Fn(&str, &str) -> String,
     section_of: &dyn Fn(&str) -> Option<String>,
@@ -335,7 +337,7 @@ fn describe(
             }
         }
         ItemDueChanged { item_id, title, due_at: Some(due) } => {
-            format!("set {} due {}", item(item_id, title), time_fmt::utc_minute(*due))
+            format!("set {} due {}", item(item_id, title), zone.minute(*due))
         }
         ItemDueChanged { item_id, title, due_at: None } => format!("cleared the due time of {}", item(item_id, title)),
         ItemRenamed { item_id, from, to } => {
@@ -369,19 +371,19 @@ fn describe(
         IncidentReopened => "reopened the incident".to_string(),
         IncidentPaused { reason } => format!("paused the incident: {}", safe(reason)),
         IncidentResumed { paused_ms } => format!("resumed the incident after {} paused", time_fmt::duration(*paused_ms)),
-        RemindersSnoozed { until } => format!("snoozed update reminders until {}", time_fmt::utc_timestamp(*until)),
+        RemindersSnoozed { until } => format!("snoozed update reminders until {}", zone.timestamp(*until)),
         RemindersSet { on: true } => "turned update reminders back on".to_string(),
         RemindersSet { on: false } => "stopped update reminders".to_string(),
         UpdateEscalated { missed, due_at } => format!(
             "escalated the missing status update to the commander and the stakeholders: due {}, {} without an update",
-            time_fmt::utc_timestamp(*due_at),
+            zone.timestamp(*due_at),
             crate::reminders::reminders_count(*missed)
         ),
         NoteAdded { text, category, .. } => format!("added a {} to the timeline: {}", category.label(), safe(&one_line(text))),
         NoteEdited { to, .. } => format!("edited a timeline note: {}", safe(&one_line(to))),
         EventHidden { .. } => "hid an event from the timeline".to_string(),
-        ImpactStarted { at } => format!("recorded that customer impact started at {}", time_fmt::utc_timestamp(*at)),
-        ImpactEnded { at } => format!("recorded that customer impact ended at {}", time_fmt::utc_timestamp(*at)),
+        ImpactStarted { at } => format!("recorded that customer impact started at {}", zone.timestamp(*at)),
+        ImpactEnded { at } => format!("recorded that customer impact ended at {}", zone.timestamp(*at)),
         FieldSet { name, kind, value: Some(value) } => {
             format!("set {} to {}", safe(name), shown_value(*kind, value, usernames))
         }
@@ -579,11 +581,6 @@ fn decode_mention_characters(text: &str) -> String {
 
 mod report;
 pub use report::report_markdown;
-
-/// `2026-12-01 14:05 UTC`: a due time as commands show it.
-pub fn utc_minute(ms: i64) -> String {
-    time_fmt::utc_minute(ms)
-}
 
 #[cfg(test)]
 mod tests;

@@ -7,6 +7,7 @@
 use crate::fields::FieldKind;
 use crate::incident::{Incident, IncidentState};
 use crate::timeline::TimelineEventKind;
+use crate::time_fmt::Zone;
 
 /// The timeline part of the indexed text is cut here (characters): the words that describe an
 /// incident come early (summary, first notes), and an index row stays small whatever the size.
@@ -141,14 +142,14 @@ impl SimilarIncident {
 }
 
 /// One line of a suggestion post: the reference, the name (defused, as code so nothing in it
-/// renders), the outcome, the open follow-up actions and the report.
-pub fn suggestion_line(s: &SimilarIncident) -> String {
+/// renders), the outcome (its end written in `zone`), the open follow-up actions and the report.
+pub fn suggestion_line(s: &SimilarIncident, zone: Zone) -> String {
     let mut line = format!("- **{}** {}: ", s.reference, crate::render::safe(&s.name));
     match (s.ended_at, s.time_to_resolve_ms) {
         (Some(ended), Some(took)) => line.push_str(&format!(
             "resolved in {} (ended {})",
             crate::time_fmt::duration(took),
-            crate::time_fmt::utc_minute(ended)
+            zone.minute(ended)
         )),
         _ => line.push_str("still active"),
     }
@@ -169,7 +170,12 @@ pub fn suggestion_line(s: &SimilarIncident) -> String {
 }
 
 /// The whole post: a heading, then one line per incident; `None` when there is nothing to say.
-pub fn suggestion_post(reference: &str, similar: &[SimilarIncident], only_you: bool) -> Option<String> {
+pub fn suggestion_post(
+    reference: &str,
+    similar: &[SimilarIncident],
+    only_you: bool,
+    zone: Zone,
+) -> Option<String> {
     if similar.is_empty() {
         return None;
     }
@@ -178,7 +184,7 @@ pub fn suggestion_post(reference: &str, similar: &[SimilarIncident], only_you: b
     } else {
         format!("Past incidents like {reference}: what happened then may help now.")
     };
-    let lines: Vec<String> = similar.iter().map(suggestion_line).collect();
+    let lines: Vec<String> = similar.iter().map(|s| suggestion_line(s, zone)).collect();
     Some(format!("{heading}\n{}", lines.join("\n")))
 }
 
@@ -216,13 +222,19 @@ mod tests {
         i.name = "DB @channel down".into();
         i.severity = "SEV-2".into();
         i.end("alice", T0 + 2 * 3_600_000).expect("end");
-        let line = suggestion_line(&SimilarIncident::of(&i, 2, 3, Some("/r".into())));
+        let line = suggestion_line(&SimilarIncident::of(&i, 2, 3, Some("/r".into())), Zone::UTC);
         assert!(line.contains("resolved in 2h"), "{line}");
+        let ended = i.ended_at.expect("ended");
+        assert!(line.contains(&format!("(ended {})", Zone::UTC.minute(ended))), "{line}");
+        let paris = Zone::named("Europe/Paris").expect("a zone");
+        let in_paris = suggestion_line(&SimilarIncident::of(&i, 2, 3, None), paris);
+        assert!(in_paris.contains(&format!("(ended {})", paris.minute(ended))), "the end in the reader's zone: {in_paris}");
+        assert_ne!(paris.minute(ended), Zone::UTC.minute(ended));
         assert!(line.contains("2 of its follow-up actions are still open"), "{line}");
         assert!(line.contains("DB @\u{200B}channel down"), "mentions in names are defused: {line}");
         assert!(line.contains("report: /r"));
-        let done = suggestion_line(&SimilarIncident::of(&i, 0, 1, None));
+        let done = suggestion_line(&SimilarIncident::of(&i, 0, 1, None), Zone::UTC);
         assert!(done.contains("its follow-up action is done"), "{done}");
-        assert_eq!(suggestion_post("INC-0002", &[], false), None);
+        assert_eq!(suggestion_post("INC-0002", &[], false, Zone::UTC), None);
     }
 }

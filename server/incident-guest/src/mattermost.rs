@@ -183,18 +183,21 @@ pub trait Mattermost {
     /// Hours after which Mattermost's global data retention deletes messages, when message
     /// deletion is on (`DataRetentionSettings`); None when it is off.
     fn message_retention_hours(&self) -> Option<i64>;
+    /// The IANA name of the server's time zone as the host found it (`Europe/London`), empty
+    /// when it could not tell.
+    fn server_time_zone(&self) -> String;
 }
 
 /// Mattermost's system role of guest accounts.
 pub const GUEST_ROLE: &str = "system_guest";
 
-/// A user's IANA time zone name from Mattermost's `User.timezone`: `automaticTimezone` when
-/// `useAutomaticTimezone` is `"true"` (Mattermost's default when it is missing), else
-/// `manualTimezone`; `None` when that is empty. The name is as stored: callers check it
-/// (incident-core's `working_hours::parse_zone`).
+/// A user's IANA time zone name from Mattermost's `User.timezone`, as Mattermost's own
+/// `model.GetPreferredTimezone` reads it: `automaticTimezone` when `useAutomaticTimezone` is
+/// `"true"`, else `manualTimezone`; `None` when that is empty. The name is as stored: callers
+/// check it (`service::time_zones::user_time_zone`, incident-core's `working_hours::parse_zone`).
 pub fn user_time_zone(user: &User) -> Option<String> {
     let setting = |key: &str| user.timezone.get(key).map(|v| v.trim()).unwrap_or_default();
-    let automatic = user.timezone.get("useAutomaticTimezone").is_none_or(|v| v.trim() == "true");
+    let automatic = user.timezone.get("useAutomaticTimezone").is_some_and(|v| v.trim() == "true");
     let zone = if automatic { setting("automaticTimezone") } else { setting("manualTimezone") };
     (!zone.is_empty()).then(|| zone.to_owned())
 }
@@ -526,5 +529,11 @@ impl Mattermost for ServerApi {
         let hours = settings["MessageRetentionHours"].as_i64().filter(|h| *h > 0);
         let days = settings["MessageRetentionDays"].as_i64().filter(|d| *d > 0);
         Some(hours.or(days.map(|d| d * 24)).unwrap_or(365 * 24))
+    }
+
+    fn server_time_zone(&self) -> String {
+        // The guest has no OS zone: the host gives it the server's as `TZ`, as a process is given
+        // its zone (wasm-host's server_zone.rs).
+        std::env::var("TZ").unwrap_or_default()
     }
 }

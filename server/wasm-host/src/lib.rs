@@ -10,6 +10,7 @@
 
 pub mod engine;
 mod limits;
+mod server_zone;
 mod slots;
 mod state;
 pub mod timing;

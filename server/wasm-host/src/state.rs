@@ -13,7 +13,7 @@ use crate::limits::MemoryCap;
 use crate::timing::Recorder;
 
 /// Built once and then reused by later calls (see `GuestRuntime::call`): the WASI context holds
-/// nothing of a call (no files, no environment, no arguments), so only the per-call parts are
+/// nothing of a call (no files, no arguments; its environment is the server's zone), so only the per-call parts are
 /// renewed.
 pub struct HostState {
     wasi: WasiCtx,
@@ -93,9 +93,10 @@ impl HostState {
         runtime: tokio::runtime::Handle,
         limits: GuestLimits,
     ) -> Self {
-        // No files, no network, no environment: the guest reaches the world only through the
-        // typed API. Its stderr (panic messages) goes to ours, which the server logs.
-        let wasi = WasiCtxBuilder::new().inherit_stderr().build();
+        // No files, no network: the guest reaches the world only through the typed API. Its
+        // environment holds one variable, `TZ`, the server's zone (server_zone.rs), as a process
+        // is told its zone. Its stderr (panic messages) goes to ours, which the server logs.
+        let wasi = WasiCtxBuilder::new().inherit_stderr().env("TZ", crate::server_zone::server_time_zone()).build();
         Self {
             wasi,
             table: ResourceTable::new(),

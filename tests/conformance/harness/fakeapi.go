@@ -667,6 +667,18 @@ func (f *FakeAPI) GetUsersInChannel(channelID, sortBy string, page, perPage int)
 	return out[start:end], nil
 }
 
+// SetUserTimezone sets a user's User.Timezone, as Settings > Display > Timezone saves it
+// (Mattermost's keys: useAutomaticTimezone "true"/"false", automaticTimezone, manualTimezone).
+func (f *FakeAPI) SetUserTimezone(userID string, tz model.StringMap) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	u, ok := f.users[userID]
+	if ok {
+		u.Timezone = tz
+	}
+	return ok
+}
+
 func sanitizedUser(u *model.User) *model.User {
 	c := u.DeepCopy()
 	c.Password = ""

@@ -3,7 +3,7 @@ import React from 'react';
 import {fill, slots, useT} from '../i18n';
 import type {ChecklistItem, ChecklistSection, ItemState, User} from '../types/incident';
 
-import {fullDate} from '../time';
+import {fromZoneInput, fullDate, toZoneInput} from '../time';
 
 import {BY_WHOM_WHEN, ByWhomWhen, CLS, FormButtons, UserName, closeOnEscape, useMounted, useSave} from './common';
 import {Markdown} from './markdown';
@@ -311,11 +311,11 @@ function DueForm({item, busy, onSave, onCancel}: {
 }): React.ReactElement {
     const t = useT();
     const inputRef = React.useRef<HTMLInputElement>(null);
-    const [value, setValue] = React.useState(item.due_at ? localInputValue(item.due_at) : '');
+    const [value, setValue] = React.useState(item.due_at ? toZoneInput(item.due_at) : '');
     React.useEffect(() => {
         inputRef.current?.focus();
     }, []);
-    const at = value ? new Date(value).getTime() : NaN;
+    const at = fromZoneInput(value);
     return (
         <form
             className={`${CLS}-form ${CLS}-form--inline`}
@@ -359,12 +359,6 @@ function DueForm({item, busy, onSave, onCancel}: {
     );
 }
 
-// `2026-12-01T14:05` in the viewer's time zone, as a datetime-local field shows it.
-function localInputValue(at: number): string {
-    const d = new Date(at);
-    const two = (n: number) => String(n).padStart(2, '0');
-    return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${two(d.getHours())}:${two(d.getMinutes())}`;
-}
 
 // The item's slash command with a Run button, its last run, and what the command answered.
 function CommandRow({item, readOnly, now, actions}: {

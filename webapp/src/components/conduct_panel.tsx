@@ -3,7 +3,7 @@ import React from 'react';
 import {assignRole, getConduct, getFollowers, getReminderPlan, pauseIncident, postStatusUpdate, resumeIncident, setFollowing, setImpact, setReminders, setSeverity, setStatus} from '../client';
 import type {ReminderAction, ReminderPlan, UpdateDraft} from '../client';
 import {useT} from '../i18n';
-import {fullDate} from '../time';
+import {fromZoneInput, fullDate, toZoneInput} from '../time';
 import type {Conduct, Incident} from '../types/incident';
 
 import {Ago, CLS, FormButtons, UserName, closeOnEscape, errorMessage, isAbort, useMounted, useSave} from './common';
@@ -162,11 +162,6 @@ function UpdateForm({incident, conduct, onChange, onClose}: {
 
 const SNOOZE_CHOICES = [15, 30, 60, 120, 240];
 
-// "2026-03-01T14:05" in local time, for a datetime-local input.
-function localInputValue(at: number): string {
-    const d = new Date(at - (new Date(at).getTimezoneOffset() * 60_000));
-    return d.toISOString().slice(0, 16);
-}
 
 // The reminder plan in one line: when the next update is due, how often the reminder repeats,
 // when it escalates; read again whenever the incident changes.
@@ -215,7 +210,7 @@ function FollowRemindersImpact({incident, now, myUserId, onChange, onReload}: {
     const [notice, setNotice] = React.useState('');
     const [error, setError] = React.useState('');
     const [snooze, setSnooze] = React.useState(30);
-    const [impactAt, setImpactAt] = React.useState(() => localInputValue(Date.now()));
+    const [impactAt, setImpactAt] = React.useState(() => toZoneInput(Date.now()));
     const [pauseReason, setPauseReason] = React.useState('');
     const ended = incident.state === 'ended';
 
@@ -251,7 +246,7 @@ function FollowRemindersImpact({incident, now, myUserId, onChange, onReload}: {
         }
     };
     const impact = async (key: 'started_at' | 'ended_at') => {
-        const at = impactAt ? new Date(impactAt).getTime() : Date.now();
+        const at = impactAt ? fromZoneInput(impactAt) : Date.now();
         if (!Number.isFinite(at)) {
             setError(t('conduct.impactBadTime', 'Pick a date and time.'));
             return;

@@ -8,7 +8,7 @@ import {CLS, ErrorBanner, errorMessage} from './common';
 import {forgetConduct} from './conduct_panel';
 
 const LISTS = ['severities', 'statuses', 'roles'] as const;
-const NONE: ConductTexts = {severities: '', statuses: '', roles: ''};
+const NONE: ConductTexts = {severities: '', statuses: '', roles: '', time_zone: ''};
 
 // The team's own severities, statuses and roles, for its admins (members get no card). An empty
 // list is the server's, shown as the placeholder.
@@ -72,6 +72,17 @@ export function ConductSettingsCard({teamId}: {teamId: string}): React.ReactElem
                             />
                         </label>
                     ))}
+                    <label className={`${CLS}-field`}>
+                        <span className={`${CLS}-label ${CLS}-small`}>{t('teamConduct.timeZone', 'Time zone of posts and reports (empty: the server\'s)')}</span>
+                        <input
+                            className={`${CLS}-input`}
+                            list={`${CLS}-zones`}
+                            placeholder={conduct.server_time_zone}
+                            value={texts.time_zone}
+                            onChange={(e) => setTexts({...texts, time_zone: e.target.value})}
+                        />
+                        <datalist id={`${CLS}-zones`}>{(Intl as unknown as {supportedValuesOf?: (k: string) => string[]}).supportedValuesOf?.('timeZone').map((z) => <option key={z} value={z}/>)}</datalist>
+                    </label>
                 </div>
                 <button
                     type='submit'

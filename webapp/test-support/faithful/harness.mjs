@@ -47,12 +47,18 @@ export async function startFaithfulHost({react, prefix, subpath = '', disableApp
         const res = await fetch(`${base}/test/locale`, {method: 'POST', body: JSON.stringify({user, locale})});
         assert.equal(res.status, 200);
     }
+    // The user's Mattermost time zone (User.timezone, as Settings > Display saves it): read by
+    // the web app from users/me and by the plugin through GetUser.
+    async function setTimezone(user, timezone) {
+        const res = await fetch(`${base}/test/timezone`, {method: 'POST', body: JSON.stringify({user, timezone})});
+        assert.equal(res.status, 200);
+    }
     async function post(user, message, channelId) {
         const res = await fetch(`${base}/test/post`, {method: 'POST', body: JSON.stringify({user, message, channel_id: channelId || ''})});
         assert.equal(res.status, 200);
         return res.json();
     }
-    return {work, server, origin, base, subpath, seed, api, command, eventsSince, setLocale, post,
+    return {work, server, origin, base, subpath, seed, api, command, eventsSince, setLocale, setTimezone, post,
         stopArgs: (context) => ({context, server, work})};
 }
 

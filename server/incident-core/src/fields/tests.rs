@@ -120,19 +120,19 @@ fn setting_and_clearing_record_one_event_each_and_read_as_a_sentence() {
         event.kind,
         TimelineEventKind::FieldSet { name: "Customer".into(), kind: FieldKind::Text, value: Some("ACME @channel".into()) }
     );
-    let line = render::change_message(&incident, &event, &usernames);
+    let line = render::change_message(&incident, &event, crate::Zone::UTC, &usernames);
     assert_eq!(line, "@alice_u set Customer to ACME @\u{200B}channel");
     incident.set_field("bob", "Owner", Some("carol"), T0 + 6).expect("owner");
-    let line = render::change_message(&incident, incident.last_event().expect("e"), &usernames);
+    let line = render::change_message(&incident, incident.last_event().expect("e"), crate::Zone::UTC, &usernames);
     assert_eq!(line, "@bob_u set Owner to @carol_u");
     incident.set_field("bob", "Customer", None, T0 + 7).expect("clear");
-    let line = render::change_message(&incident, incident.last_event().expect("e"), &usernames);
+    let line = render::change_message(&incident, incident.last_event().expect("e"), crate::Zone::UTC, &usernames);
     assert_eq!(line, "@bob_u cleared Customer");
     assert!(matches!(incident.set_field("bob", "Owner", Some("carol"), T0), Err(DomainError::NoChange(_))));
 
-    let info = render::info_text(&incident, T0 + 10, &usernames);
+    let info = render::info_text(&incident, T0 + 10, crate::Zone::UTC, &usernames);
     assert!(info.contains("Owner: @carol_u\n") && info.contains("Region: —\n"), "{info}");
-    let report = render::report_markdown(&incident, &[], &usernames);
+    let report = render::report_markdown(&incident, &[], crate::Zone::UTC, &usernames);
     assert!(report.contains("- **Owner:** @carol_u\n") && report.contains("- **Region:** not set\n"), "{report}");
 
     incident.end("alice", T0 + 20).expect("end");

@@ -191,7 +191,8 @@ fn pages_are_recorded_once_while_open_and_resolved_on_the_timeline_without_keys(
     i.record_paging_failure("alice", T0 + 5, PagingAction::Page, "web", "Opsgenie answered 422: bad\u{7} key").expect("failure");
 
     let usernames = |id: &str| Some(id.to_string());
-    let lines: Vec<String> = i.timeline.iter().skip(1).map(|e| render::change_message(&i, e, &usernames)).collect();
+    let lines: Vec<String> =
+        i.timeline.iter().skip(1).map(|e| render::change_message(&i, e, crate::Zone::UTC, &usernames)).collect();
     assert!(lines[0].contains("@alice paged the on-call of db (PagerDuty)"), "{lines:?}");
     assert!(lines[1].contains("resolved the page of db (PagerDuty)"), "{lines:?}");
     assert!(lines[3].contains("could not page the on-call of web: Opsgenie answered 422: bad key"), "{lines:?}");
@@ -210,7 +211,7 @@ fn the_status_page_mirror_is_created_once_then_updated_and_resolved() {
     let mirror = i.status_page.clone().expect("mirror");
     assert_eq!((mirror.incident_id.as_str(), mirror.resolved_at), ("sp1", Some(T0 + 2)));
     let usernames = |id: &str| Some(id.to_string());
-    let last = render::change_message(&i, i.last_event().expect("event"), &usernames);
+    let last = render::change_message(&i, i.last_event().expect("event"), crate::Zone::UTC, &usernames);
     assert!(last.contains("resolved the public incident on the status page"), "{last}");
 }
 

@@ -6,8 +6,8 @@ use serde::Serialize;
 
 use super::{MINUTE_MS, ReminderPolicy, update_due_at};
 use crate::incident::Incident;
-use crate::render::{safe, utc_minute};
-use crate::time_fmt::duration;
+use crate::render::safe;
+use crate::time_fmt::{Zone, duration};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -99,7 +99,7 @@ pub fn plan(incident: &Incident, policy: &ReminderPolicy, now_ms: i64) -> Remind
 impl ReminderPlan {
     /// What `/incident reminders` answers: the plan in a few lines. `stakeholder_channels`:
     /// the severity's stakeholder channels the escalation posts in (by name).
-    pub fn describe(&self, incident: &Incident, stakeholder_channels: &[String], now_ms: i64) -> String {
+    pub fn describe(&self, incident: &Incident, stakeholder_channels: &[String], now_ms: i64, zone: Zone) -> String {
         let reference = incident.reference();
         let severity = safe(&incident.severity);
         match self.state {
@@ -118,7 +118,7 @@ impl ReminderPlan {
         }
         let when = |at: i64| {
             let minutes = (at - now_ms) / MINUTE_MS;
-            if minutes > 0 { format!("{} (in {})", utc_minute(at), duration(minutes * MINUTE_MS)) } else { utc_minute(at) }
+            if minutes > 0 { format!("{} (in {})", zone.minute(at), duration(minutes * MINUTE_MS)) } else { zone.minute(at) }
         };
         let mut out = format!("Update reminders for {reference}");
         if self.every_minutes > 0 {
@@ -126,7 +126,7 @@ impl ReminderPlan {
         }
         out.push(':');
         if let Some(until) = self.snoozed_until {
-            out.push_str(&format!("\n- Snoozed until {}.", utc_minute(until)));
+            out.push_str(&format!("\n- Snoozed until {}.", zone.minute(until)));
         }
         if let Some(due_at) = self.next_due_at {
             let verb = if due_at <= now_ms { "was due" } else { "is due" };

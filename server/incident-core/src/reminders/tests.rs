@@ -3,6 +3,7 @@ use crate::conduct::Conduct;
 use crate::ids::SequentialIds;
 use crate::lifecycle::UpdateDraft;
 use crate::test_support::{T0, incident};
+use crate::time_fmt::Zone;
 
 fn at(severity: &str) -> Incident {
     let mut i = incident();
@@ -255,7 +256,7 @@ fn the_plan_reads_as_a_few_lines() {
     let policy = ReminderPolicy::from_settings("P1: 30, repeat 25, escalate after 2", "0", "0").expect("policy");
     let mut i = at("P1");
     let now = T0 + 40 * MINUTE_MS;
-    let text = plan(&i, &policy, now).describe(&i, &["leadership".into()], now);
+    let text = plan(&i, &policy, now).describe(&i, &["leadership".into()], now, Zone::UTC);
     assert_eq!(
         text,
         "Update reminders for INC-0042 (P1: due 30m after each update):\n\
@@ -266,12 +267,12 @@ fn the_plan_reads_as_a_few_lines() {
     );
     i.set_reminders("alice", false, now).expect("off");
     assert_eq!(
-        plan(&i, &policy, now).describe(&i, &[], now),
+        plan(&i, &policy, now).describe(&i, &[], now, Zone::UTC),
         "Update reminders for INC-0042 are off; `/incident reminders on` brings them back."
     );
     let p4 = at("P4");
     assert_eq!(
-        plan(&p4, &policy, now).describe(&p4, &[], now),
+        plan(&p4, &policy, now).describe(&p4, &[], now, Zone::UTC),
         "INC-0042 is P4, which has no update reminders; an update that promises a next time is reminded then."
     );
 }

@@ -8,17 +8,17 @@ use crate::actions::{ActionState, FollowUpAction};
 use crate::checklist::ItemState;
 use crate::incident::Incident;
 use crate::metrics::metrics;
-use crate::time_fmt::{duration, utc_date, utc_timestamp};
+use crate::time_fmt::{Zone, duration, utc_date};
 use crate::timeline::{EntryCategory, TimelineEventKind};
 
-pub fn report_markdown(incident: &Incident, actions: &[FollowUpAction], usernames: Usernames<'_>) -> String {
+pub fn report_markdown(incident: &Incident, actions: &[FollowUpAction], zone: Zone, usernames: Usernames<'_>) -> String {
     let mut out = format!("# {} · {} — incident report\n\n", incident.reference(), safe(&incident.name));
     let facts = [
         ("Severity", if incident.severity.is_empty() { "not set".into() } else { safe(&incident.severity) }),
         ("Status", if incident.status.is_empty() { "not set".into() } else { safe(&incident.status) }),
         ("Commander", mention(&incident.commander_id, usernames)),
-        ("Started", utc_timestamp(incident.created_at)),
-        ("Ended", incident.ended_at.map(utc_timestamp).unwrap_or_else(|| "still active".into())),
+        ("Started", zone.timestamp(incident.created_at)),
+        ("Ended", incident.ended_at.map(|at| zone.timestamp(at)).unwrap_or_else(|| "still active".into())),
         ("Duration", incident.ended_at.map(|e| duration(e - incident.created_at)).unwrap_or_else(|| "ongoing".into())),
     ];
     for (label, value) in facts {
@@ -45,13 +45,13 @@ pub fn report_markdown(incident: &Incident, actions: &[FollowUpAction], username
             let from = start.unwrap_or(incident.created_at);
             out.push_str(&format!(
                 "Customers were affected from {} to {} ({}).\n",
-                utc_timestamp(from),
-                utc_timestamp(end),
+                zone.timestamp(from),
+                zone.timestamp(end),
                 duration(end - from)
             ));
         }
         (Some(start), None) => {
-            out.push_str(&format!("Customers were affected from {}; no end was recorded.\n", utc_timestamp(start)))
+            out.push_str(&format!("Customers were affected from {}; no end was recorded.\n", zone.timestamp(start)))
         }
         (None, None) => out.push_str("_The customer impact window was not recorded._\n"),
     }
@@ -70,14 +70,14 @@ pub fn report_markdown(incident: &Incident, actions: &[FollowUpAction], username
         .unwrap_or_else(|| incident.severity.clone());
     out.push_str(&format!(
         "- `{}` {} at the start\n",
-        utc_timestamp(incident.created_at),
+        zone.timestamp(incident.created_at),
         if severity_at_start.is_empty() { "not set".into() } else { safe(&severity_at_start) }
     ));
     for event in &incident.timeline {
         if let TimelineEventKind::SeverityChanged { from, to } = &event.kind {
             out.push_str(&format!(
                 "- `{}` {} → {} by {}\n",
-                utc_timestamp(event.at),
+                zone.timestamp(event.at),
                 safe(from),
                 safe(to),
                 mention(&event.actor_id, usernames)
@@ -110,12 +110,12 @@ pub fn report_markdown(incident: &Incident, actions: &[FollowUpAction], username
             | TimelineEventKind::ImpactStarted { .. }
             | TimelineEventKind::ImpactEnded { .. } => {
                 let no_item = |_: &str, title: &str| safe(title);
-                Some((event.at, describe(event, usernames, &no_item, &|_| None)))
+                Some((event.at, describe(event, zone, usernames, &no_item, &|_| None)))
             }
             _ => None,
         };
         if let Some((at, text)) = line {
-            out.push_str(&format!("- `{}` {text}\n", utc_timestamp(at)));
+            out.push_str(&format!("- `{}` {text}\n", zone.timestamp(at)));
             key_events += 1;
         }
     }
@@ -136,7 +136,7 @@ pub fn report_markdown(incident: &Incident, actions: &[FollowUpAction], username
                     "- [x] {} — done{} at {} ({} in)",
                     safe(&item.title),
                     by.as_deref().map(|b| format!(" by {}", mention(b, usernames))).unwrap_or_default(),
-                    utc_timestamp(at),
+                    zone.timestamp(at),
                     duration(at - incident.created_at)
                 ),
                 (ItemState::Skipped, _, _) => format!("- [ ] ~~{}~~ (skipped)", safe(&item.title)),
@@ -155,7 +155,7 @@ pub fn report_markdown(incident: &Incident, actions: &[FollowUpAction], username
         let first_line = update.message.lines().next().unwrap_or_default();
         out.push_str(&format!(
             "- `{}` **{}** by {}: {}\n",
-            utc_timestamp(update.at),
+            zone.timestamp(update.at),
             safe(&update.status),
             mention(&update.author_id, usernames),
             safe(first_line)

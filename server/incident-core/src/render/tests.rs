@@ -7,7 +7,7 @@ fn intro_post_names_the_commander_and_shows_the_checklist() {
     let mut incident = incident();
     incident.toggle_item("alice", 2, T0).expect("check");
     incident.set_item_state("alice", 5, ItemState::Skipped, T0).expect("skip");
-    let post = intro_post(&incident, "alice_u", &usernames);
+    let post = intro_post(&incident, "alice_u", Zone::UTC, &usernames);
     assert_eq!(
         post,
         "#### INC-0042 · Database down\n\
@@ -32,7 +32,7 @@ fn intro_post_without_checklist_or_summary() {
     let mut start = request("Quiet");
     start.summary = String::new();
     let incident = Incident::start(start, None, &mut SequentialIds::new("x"), T0).expect("start");
-    let post = intro_post(&incident, "@alice_u", &usernames);
+    let post = intro_post(&incident, "@alice_u", Zone::UTC, &usernames);
     assert_eq!(
         post,
         "#### INC-0042 · Quiet\nIncident commander: @alice_u\n\n\
@@ -45,7 +45,7 @@ fn multi_line_summaries_stay_quoted() {
     let mut start = request("x");
     start.summary = "line one\nline two".into();
     let incident = Incident::start(start, None, &mut SequentialIds::new("x"), T0).expect("start");
-    assert!(intro_post(&incident, "a", &usernames).contains("> line one\n> line two\n"));
+    assert!(intro_post(&incident, "a", Zone::UTC, &usernames).contains("> line one\n> line two\n"));
 }
 
 #[test]
@@ -53,7 +53,7 @@ fn unknown_users_and_empty_sections() {
     let mut incident = incident();
     incident.assign_item("alice", 3, Some("stranger".into()), T0).expect("assign");
     incident.checklists.push(crate::ChecklistSection { id: "e".into(), title: "Later".into(), items: vec![] });
-    let markdown = checklist_markdown(&incident, incident.created_at, &usernames);
+    let markdown = checklist_markdown(&incident, incident.created_at, Zone::UTC, &usernames);
     assert!(markdown.contains("☐ 3. Find the cause · (unknown user)\n"), "{markdown}");
     assert!(markdown.ends_with("**Later**\n_(no items)_\n"), "{markdown}");
 }
@@ -153,7 +153,7 @@ fn channel_wide_mentions_are_defused_as_mattermost_reads_them() {
     assert_eq!(safe("&#46;&amp;&#12345678;&#x;"), "&#46;&amp;&#12345678;&#x;", "other references stay");
     let mut incident = incident();
     incident.rename_item("alice", 1, "Tell x.@channel-x", T0).expect("rename");
-    assert!(checklist_markdown(&incident, incident.created_at, &usernames).contains("Tell x.@\u{200B}channel-x"));
+    assert!(checklist_markdown(&incident, incident.created_at, Zone::UTC, &usernames).contains("Tell x.@\u{200B}channel-x"));
 }
 
 #[test]
@@ -171,7 +171,7 @@ fn info_text_for_active_and_ended_incidents() {
     incident.set_item_state("alice", 2, ItemState::Skipped, T0).expect("skip");
     incident.assign_item("alice", 4, Some("dave".into()), T0).expect("assign");
     assert_eq!(
-        info_text(&incident, T0 + 3_900_000, &usernames),
+        info_text(&incident, T0 + 3_900_000, Zone::UTC, &usernames),
         "**INC-0042 · Database down**\n> Primary database unreachable\nState: active\nCommander: @alice_u\n\
          Started: 2024-05-01 13:04:05 UTC\nDuration: 1h 5m\nChecklist: 1 of 5 done, 1 skipped\n\
          \n\
@@ -187,11 +187,11 @@ fn info_text_for_active_and_ended_incidents() {
     incident.rename("alice", "Ping @channel", T0).expect("rename");
     incident.add_item("alice", "Later", "x", &mut SequentialIds::new("l"), T0).expect("add");
     incident.remove_item("alice", 6, T0).expect("remove");
-    let info = info_text(&incident, T0, &usernames);
+    let info = info_text(&incident, T0, Zone::UTC, &usernames);
     assert!(info.starts_with("**INC-0042 · Ping @\u{200B}channel**\n"), "{info}");
     assert!(info.ends_with("**Later**\n_(no items)_\n"), "{info}");
     incident.end("alice", T0 + 60_000).expect("end");
-    let info = info_text(&incident, T0 + 999_999_999, &usernames);
+    let info = info_text(&incident, T0 + 999_999_999, Zone::UTC, &usernames);
     assert!(info.contains("State: ended 2024-05-01 13:05:05 UTC\n"), "{info}");
     assert!(info.contains("Duration: 1m\n"), "{info}");
 }
@@ -203,7 +203,7 @@ fn change_messages() {
     let mut said = Vec::new();
     let mut say = |incident: &Incident| {
         let event = incident.last_event().expect("event");
-        said.push(change_message(incident, event, &usernames));
+        said.push(change_message(incident, event, Zone::UTC, &usernames));
     };
     say(&incident);
     incident.toggle_item("alice", 3, T0).expect("check");
@@ -309,7 +309,7 @@ fn timeline_lists_every_event_with_time_and_actor() {
     incident.remove_item("carol", 3, T0 + 122_000).expect("remove");
     incident.end("stranger", T0 + 183_000).expect("end");
     assert_eq!(
-        timeline_markdown(&incident, &usernames),
+        timeline_markdown(&incident, Zone::UTC, &usernames),
         "- `2024-05-01 13:04:05 UTC` @bob_u started the incident Database down from the playbook Service incident\n\
          - `2024-05-01 13:05:06 UTC` @alice_u checked Find the cause\n\
          - `2024-05-01 13:06:07 UTC` @carol_u removed Find the cause\n\
@@ -336,11 +336,11 @@ fn header_and_status_update_post() {
     incident.post_update("bob", &conduct, &draft, &mut ids, T0).expect("update");
     let update = incident.last_update().expect("update").clone();
     assert_eq!(
-        status_update_post(&incident, &update, &usernames),
+        status_update_post(&incident, &update, Zone::UTC, &usernames),
         "#### Status update · INC-0042 Database down\n**Status:** Identified · **Severity:** P2 · by @bob_u\n\
          **Impact:** 5% of checkouts fail @\u{200B}all\n\nRolled back.\nWatching errors.\n\n_Next update by 2024-05-01 13:34:05 UTC._\n"
     );
-    let info = info_text(&incident, T0, &usernames);
+    let info = info_text(&incident, T0, Zone::UTC, &usernames);
     assert!(info.contains("Severity: P2 | Status: Identified\nCommander: @alice_u\n"), "{info}");
     assert!(info.contains("Last update: 2024-05-01 13:04:05 UTC by @bob_u"), "{info}");
 }
@@ -352,14 +352,14 @@ fn digest_post_follows_the_incident() {
     incident.severity = "P4".into();
     incident.status = "Investigating".into();
     assert_eq!(
-        digest_post(&incident, "inc-0042-database-down", T0, &usernames),
+        digest_post(&incident, "inc-0042-database-down", T0, Zone::UTC, &usernames),
         "#### INC-0042 · Database down\nSeverity: P4 | Status: Investigating | Commander: @alice_u | ~inc-0042-database-down\n"
     );
     let draft = crate::lifecycle::UpdateDraft { message: "Failing over.\nMore soon.".into(), ..Default::default() };
     incident.post_update("bob", &conduct, &draft, &mut SequentialIds::new("u"), T0).expect("update");
     incident.change_status("bob", &conduct, "Resolved", T0 + 1).expect("resolve");
     assert_eq!(
-        digest_post(&incident, "inc-0042-database-down", T0, &usernames),
+        digest_post(&incident, "inc-0042-database-down", T0, Zone::UTC, &usernames),
         "#### ~~INC-0042 · Database down~~ (resolved)\nSeverity: P4 | Status: Resolved | Commander: @alice_u | ~inc-0042-database-down\n\
          > **Latest update** (2024-05-01 13:04:05 UTC): Failing over.\n"
     );
@@ -432,7 +432,7 @@ fn report_matches_the_golden_file() {
         )
         .expect("action"),
     ];
-    let got = report_markdown(&i, &actions, &usernames);
+    let got = report_markdown(&i, &actions, Zone::UTC, &usernames);
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/render/golden/report.md");
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::create_dir_all(path.parent().expect("dir")).expect("mkdir");
@@ -448,9 +448,9 @@ fn checklist_lines_show_assignees_due_times_overdue_and_evidence() {
     incident.add_assignees("alice", 1, &["dave".into(), "bob".into()], T0 + 1).expect("assign");
     incident.set_item_due("alice", 1, Some(T0 + 60_000), T0 + 1).expect("due");
     incident.check_item_with_evidence("dave", 2, "see @channel dashboard", T0 + 1).expect("check");
-    let before = checklist_markdown(&incident, T0 + 60_000, &usernames);
+    let before = checklist_markdown(&incident, T0 + 60_000, Zone::UTC, &usernames);
     assert!(before.contains("☐ 1. Page the on-call · @carol_u, @dave_u, @bob_u · due 2024-05-01 13:05 UTC\n"), "{before}");
-    let after = checklist_markdown(&incident, T0 + 60_001, &usernames);
+    let after = checklist_markdown(&incident, T0 + 60_001, Zone::UTC, &usernames);
     assert!(
         after.contains("☐ 1. Page the on-call · @carol_u, @dave_u, @bob_u · **overdue** (due 2024-05-01 13:05 UTC)\n"),
         "{after}"
@@ -462,8 +462,8 @@ fn checklist_lines_show_assignees_due_times_overdue_and_evidence() {
 fn the_digest_counts_overdue_items() {
     let mut incident = incident();
     incident.set_item_due("alice", 1, Some(T0 + 60_000), T0 + 1).expect("due");
-    assert!(!digest_post(&incident, "inc", T0 + 60_000, &usernames).contains("overdue"));
-    assert!(digest_post(&incident, "inc", T0 + 60_001, &usernames).contains(" | **1 overdue** checklist item\n"));
+    assert!(!digest_post(&incident, "inc", T0 + 60_000, Zone::UTC, &usernames).contains("overdue"));
+    assert!(digest_post(&incident, "inc", T0 + 60_001, Zone::UTC, &usernames).contains(" | **1 overdue** checklist item\n"));
 }
 
 #[test]
@@ -472,7 +472,7 @@ fn a_paused_incident_says_so_in_its_header_and_info() {
     incident.severity = "P2".into();
     incident.pause("alice", "waiting for @here the vendor", T0 + 60_000).expect("pause");
     assert_eq!(channel_header(&incident), "Severity: P2 | Paused");
-    let info = info_text(&incident, T0 + 120_000, &usernames);
+    let info = info_text(&incident, T0 + 120_000, Zone::UTC, &usernames);
     assert!(info.contains("Paused since 2024-05-01 13:05:05 UTC by @alice_u: waiting for @\u{200B}here the vendor\n"), "{info}");
     incident.resume("alice", T0 + 180_000).expect("resume");
     assert!(!channel_header(&incident).contains("Paused"));

@@ -166,6 +166,8 @@ pub fn dispatch<M: Mattermost, D: Database>(
             let (incident, messages, next) = s.transcript(user, id, after.as_deref(), limit)?;
             if query_param(request, "format").as_deref() == Some("md") {
                 let usernames = |uid: &str| s.mm.user(uid).map(|u| u.username).unwrap_or_else(|| uid.to_owned());
+                // Written in the team's zone, as the report it goes with.
+                let zone = s.team_zone(&incident.team_id);
                 let mut md = if after.is_none() {
                     format!("# {} · {} — channel transcript\n\n", incident.reference(), incident.name)
                 } else {
@@ -176,7 +178,7 @@ pub fn dispatch<M: Mattermost, D: Database>(
                     let edited = if m.edit_at > 0 { " (edited)" } else { "" };
                     md.push_str(&format!(
                         "- {indent}`{}` @{}{edited}: {}\n",
-                        m.create_at,
+                        zone.timestamp(m.create_at),
                         usernames(&m.user_id),
                         m.message.replace('\n', " ")
                     ));

@@ -58,7 +58,7 @@ pub fn run<M: Mattermost, D: Database>(
             Ok(reply(format!(
                 "Customer impact {} recorded for {reference} ({}).",
                 if which == "start" { "start" } else { "end" },
-                fmt_time(at)
+                at.map(|ms| service.caller_zone(user, &incident.team_id).clock(ms)).unwrap_or_default()
             )))
         }
         "action" => {
@@ -112,12 +112,4 @@ pub fn run<M: Mattermost, D: Database>(
         ))),
         other => Err(ServiceError::Invalid(format!("Unknown command `{}`.", short(other)))),
     }
-}
-
-fn fmt_time(at: Option<i64>) -> String {
-    at.map(|ms| {
-        let seconds = ms / 1000;
-        format!("{:02}:{:02} UTC", seconds / 3600 % 24, seconds / 60 % 60)
-    })
-    .unwrap_or_default()
 }

@@ -9,5 +9,6 @@ pub(crate) mod lists;
 pub(crate) mod load;
 pub(crate) mod paging;
 pub(crate) mod router;
+pub(crate) mod time_zone;
 
 pub(crate) use router::{Invocation, Outcome, TRIGGER, execute, registration, reply};

@@ -35,7 +35,11 @@ pub const SUBCOMMANDS: &[(&str, &str, &str)] = &[
     ("checkremove", "<item> [INC-0042]", "Remove a checklist item"),
     ("assign", "<item> @user [@user...] [INC-0042]", "Assign a checklist item to one or more people"),
     ("unassign", "<item> @user [@user...] [INC-0042]", "Take people off a checklist item"),
-    ("due", "<item> <2026-12-01 14:00|in 30m|none> [INC-0042]", "Set when a checklist item is due (UTC), or clear it"),
+    (
+        "due",
+        "<item> <2026-12-01 14:00|in 30m|none> [INC-0042]",
+        "Set when a checklist item is due (read in your Mattermost time zone), or clear it",
+    ),
     ("tasks", "", "List your open checklist items across the team's active incidents"),
     (
         "load",
@@ -80,6 +84,11 @@ pub const SUBCOMMANDS: &[(&str, &str, &str)] = &[
         "similar",
         "[INC-0042]",
         "Past incidents like this one: their outcome, report and open follow-up actions (shown only to you)",
+    ),
+    (
+        "timezone",
+        "[<zone>|server]",
+        "Show the time zone of the team's posts and reports, and yours; team admins set it (an IANA name such as Europe/Paris)",
     ),
     ("playbooks", "", "List the team's playbooks"),
     ("ping", "", "Check that Incident Response is running"),
@@ -304,14 +313,14 @@ fn run<M: Mattermost, D: Database>(
             let target = service.incident_for_command(user, at.team_id, at.channel_id, reference.as_deref())?;
             let reference = target.value.reference();
             let found = service.similar(user, &target.value.id)?;
-            Ok(reply(incident_core::similar::suggestion_post(&reference, &found, false).unwrap_or_else(|| {
+            Ok(reply(incident_core::similar::suggestion_post(&reference, &found, false, service.caller_zone(user, at.team_id)).unwrap_or_else(|| {
                 format!("No past incident you may see is like {reference} (by its name, summary, playbook and fields).")
             })))
         }
         "info" => {
             let reference = take_reference(&mut args);
             let target = service.incident_for_command(user, at.team_id, at.channel_id, reference.as_deref())?;
-            Ok(reply(render::info_text(&target.value, service.now, &usernames)))
+            Ok(reply(render::info_text(&target.value, service.now, service.caller_zone(user, at.team_id), &usernames)))
         }
         "list" => crate::command::lists::list(service, at, &args),
         "commander" => {
@@ -389,6 +398,8 @@ fn run<M: Mattermost, D: Database>(
             let reference = take_reference(&mut args);
             let item = item_number(args.first())?;
             let when = args.get(1..).map(|w| w.join(" ")).unwrap_or_default();
+            // A typed time is read in the caller's own Mattermost zone, and echoed in it.
+            let zone = service.caller_zone(user, at.team_id);
             let due = match when.trim() {
                 "" => {
                     return Err(ServiceError::Invalid(
@@ -396,32 +407,37 @@ fn run<M: Mattermost, D: Database>(
                     ));
                 }
                 "none" | "clear" => None,
-                text => Some(incident_core::parse_due(text, service.now).ok_or_else(|| {
-                    ServiceError::Invalid(format!(
-                        "`{}` is not a due time: write `2026-12-01 14:00` (UTC), `in 30m`, `in 2h`, `in 1d`, or `none`.",
-                        short(text)
-                    ))
+                text => Some(incident_core::parse_due(text, service.now, zone).map_err(|e| match e {
+                    incident_core::DueError::Unreadable => ServiceError::Invalid(format!(
+                        "`{}` is not a due time: write `2026-12-01 14:00` (read in your time zone, {}; add `UTC` for UTC), \
+                         `in 30m`, `in 2h`, `in 1d`, or `none`.",
+                        short(text),
+                        zone.name()
+                    )),
+                    skipped => ServiceError::Invalid(skipped.to_string()),
                 })?),
             };
             let target = service.incident_for_command(user, at.team_id, at.channel_id, reference.as_deref())?;
             let actor = user.to_owned();
             service.change(user, &target.value.id, |i, _, now| i.set_item_due(&actor, item.clone(), due, now))?;
             Ok(reply(match due {
-                Some(ms) => format!("The item is due {}.", render::utc_minute(ms)),
+                Some(ms) => format!("The item is due {}.", zone.minute(ms)),
                 None => "The item has no due time now.".to_string(),
             }))
         }
         "load" => crate::command::load::run(service, at),
+        "timezone" => crate::command::time_zone::time_zone(service, user, at.team_id, &args),
         "tasks" => {
             let tasks = service.my_tasks(user, at.team_id)?;
             if tasks.is_empty() {
                 return Ok(reply("You have no open checklist items in this team's active incidents."));
             }
             let mut text = String::from("#### Your open checklist items\n");
+            let zone = service.caller_zone(user, at.team_id);
             for t in &tasks {
                 let due = match t.item.due_at {
-                    Some(ms) if t.item.is_overdue(service.now) => format!(" · **overdue** (due {})", render::utc_minute(ms)),
-                    Some(ms) => format!(" · due {}", render::utc_minute(ms)),
+                    Some(ms) if t.item.is_overdue(service.now) => format!(" · **overdue** (due {})", zone.minute(ms)),
+                    Some(ms) => format!(" · due {}", zone.minute(ms)),
                     None => String::new(),
                 };
                 text.push_str(&format!(

@@ -253,7 +253,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         let (incident, _) = self.change(user_id, incident_id, |i, ids, now| i.post_update(&actor, &conduct, draft, ids, now))?;
         if let Some(update) = incident.last_update() {
             let usernames = |id: &str| self.mm.user(id).map(|u| u.username);
-            let post = render::status_update_post(&incident, update, &usernames);
+            let post = render::status_update_post(&incident, update, self.team_zone(&incident.team_id), &usernames);
             self.post(&incident.channel_id, post.clone());
             self.announce(&incident, &post, &render::private_update_line(&incident, update));
             if !self.bot_id.is_empty() {
@@ -339,7 +339,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             Disclosure::Full => {
                 let channel = self.mm.channel(&incident.channel_id).map(|c| c.name).unwrap_or_default();
                 let usernames = |id: &str| self.mm.user(id).map(|u| u.username);
-                render::digest_post(incident, &channel, self.now, &usernames)
+                render::digest_post(incident, &channel, self.now, self.team_zone(&incident.team_id), &usernames)
             }
             Disclosure::Line => render::digest_line(incident),
             Disclosure::Nothing => {

@@ -226,7 +226,8 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         let actions = self.repo.incident_actions(&incident.id)?;
         let usernames = |id: &str| self.mm.user(id).map(|u| u.username);
         let edited = self.repo.meta(&report_key(&incident.id))?;
-        let markdown = edited.unwrap_or_else(|| render::report_markdown(&incident, &actions, &usernames));
+        let markdown =
+            edited.unwrap_or_else(|| render::report_markdown(&incident, &actions, self.team_zone(&incident.team_id), &usernames));
         Ok((markdown, metrics(&incident), self.report_revision(&incident.id)?))
     }
 

@@ -26,6 +26,7 @@ pub(crate) mod similar;
 pub(crate) mod start_commands;
 pub(crate) mod tasks;
 pub(crate) mod team_conduct;
+pub(crate) mod time_zones;
 pub(crate) mod webhooks;
 
 use incident_core::{
@@ -533,7 +534,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         let mut intro = Post {
             channel_id: channel.id.clone(),
             user_id: self.bot_id.clone(),
-            message: render::intro_post(&incident, &commander, &usernames),
+            message: render::intro_post(&incident, &commander, self.team_zone(&incident.team_id), &usernames),
             ..Post::default()
         };
         if !roles.is_empty() {
@@ -665,7 +666,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                     }
                     let usernames = |id: &str| self.mm.user(id).map(|u| u.username);
                     for event in &incident.timeline[before.min(incident.timeline.len())..] {
-                        let mut message = render::change_message(&incident, event, &usernames);
+                        let mut message = render::change_message(&incident, event, self.team_zone(&incident.team_id), &usernames);
                         if was_active && matches!(event.kind, incident_core::TimelineEventKind::IncidentEnded) {
                             // The report is generated from the record; say where to review it.
                             message.push_str(&format!(

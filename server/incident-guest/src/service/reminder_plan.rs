@@ -21,7 +21,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         let channels: Vec<String> = stakeholders::for_severity(&channels, &incident.severity)
             .map(|r| r.channels.iter().filter(|c| self.mm.channel_by_name(&incident.team_id, c).is_some()).cloned().collect())
             .unwrap_or_default();
-        let text = plan.describe(&incident, &channels, self.now);
+        let text = plan.describe(&incident, &channels, self.now, self.caller_zone(user_id, &incident.team_id));
         Ok((incident, plan, text))
     }
 

@@ -161,7 +161,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                          `/incident check {number}`, or give it a new due time with `/incident due {number} in 30m`.",
                         incident.reference(),
                         render::safe(title),
-                        render::utc_minute(*due_at)
+                        self.team_zone(&incident.team_id).minute(*due_at)
                     ),
                     Vec::new(),
                 )

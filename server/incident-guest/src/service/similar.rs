@@ -98,12 +98,13 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         };
         let (public, private): (Vec<Found>, Vec<Found>) = found.into_iter().partition(|f| f.public);
         let reference = incident.reference();
+        let zone = self.team_zone(&incident.team_id);
         let public: Vec<SimilarIncident> = public.into_iter().map(|f| f.similar).collect();
-        if let Some(message) = suggestion_post(&reference, &public, false) {
+        if let Some(message) = suggestion_post(&reference, &public, false, zone) {
             self.post(&incident.channel_id, message);
         }
         let private: Vec<SimilarIncident> = private.into_iter().map(|f| f.similar).collect();
-        if let Some(message) = suggestion_post(&reference, &private, true) {
+        if let Some(message) = suggestion_post(&reference, &private, true, self.caller_zone(starter_id, &incident.team_id)) {
             let post = Post {
                 channel_id: incident.channel_id.clone(),
                 user_id: self.bot_id.clone(),

@@ -1,5 +1,6 @@
-//! Severities, statuses and roles per team (issue 17): a team's admins may replace any of the
-//! three server-wide lists for their team; a list they leave empty stays the server's. Kept in
+//! Severities, statuses and roles per team (issue 17), and the team's time zone (issue 18): a
+//! team's admins may replace any of the three server-wide lists for their team, and choose the
+//! zone its posts and reports write times in; what they leave empty stays the server's. Kept in
 //! `meta` under `conduct:<team id>` in the System Console's text form, checked by the same
 //! parser when saved. Everything about an incident uses its team's lists; names an incident
 //! already holds stay as they are when a list changes (as after a System Console change).
@@ -17,7 +18,7 @@ fn conduct_key(team_id: &str) -> String {
 
 impl<M: Mattermost, D: Database> Service<'_, M, D> {
     /// What the team's admins saved (all empty when nothing is).
-    fn team_conduct_texts(&self, team_id: &str) -> Result<TeamConductTexts> {
+    pub(crate) fn team_conduct_texts(&self, team_id: &str) -> Result<TeamConductTexts> {
         match self.repo.meta(&conduct_key(team_id))? {
             Some(text) => serde_json::from_str(&text).map_err(|e| {
                 ServiceError::Internal(format!("the team's stored severities, statuses and roles cannot be read: {e}"))
@@ -54,19 +55,23 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         let mut view = conduct_view(&self.conduct_for(team_id)?, &texts);
         // The webapp offers the form only to whom may save it.
         view["may_edit"] = json!(self.is_admin(team_id, user_id));
+        self.add_zones(&mut view, team_id);
         Ok(view)
     }
 
     /// `PUT /conduct?team_id=`: team and system admins replace the team's lists; bad text
     /// changes nothing; all empty returns the team to the server-wide lists.
-    pub fn set_team_conduct(&self, user_id: &str, team_id: &str, texts: TeamConductTexts) -> Result<Value> {
+    pub fn set_team_conduct(&self, user_id: &str, team_id: &str, mut texts: TeamConductTexts) -> Result<Value> {
         self.require_team_member(team_id, user_id)?;
         if !self.is_admin(team_id, user_id) {
             return Err(ServiceError::Forbidden(
-                "Only team and system admins may change the team's severities, statuses and roles.".into(),
+                "Only team and system admins may change the team's severities, statuses, roles and time zone.".into(),
             ));
         }
         let conduct = texts.over(&self.conduct()?).map_err(ServiceError::Invalid)?;
+        if let Ok(Some(zone)) = texts.zone() {
+            texts.time_zone = zone.name().to_string();
+        }
         if texts.is_empty() {
             self.repo.delete_meta(&conduct_key(team_id))?;
         } else {
@@ -79,7 +84,15 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         );
         let mut view = conduct_view(&conduct, &texts);
         view["may_edit"] = json!(true);
+        self.add_zones(&mut view, team_id);
         Ok(view)
+    }
+
+    /// `time_zone`: the zone the team's posts and reports use now; `server_time_zone`: the
+    /// server's, which an empty `team.time_zone` means.
+    fn add_zones(&self, view: &mut Value, team_id: &str) {
+        view["time_zone"] = json!(self.team_zone(team_id).name());
+        view["server_time_zone"] = json!(self.server_zone().name());
     }
 }
 

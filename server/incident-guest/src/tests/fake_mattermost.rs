@@ -57,6 +57,8 @@ pub struct FakeMattermost {
     pub hide_archived_channels: bool,
     /// Mattermost's message retention, in hours, when on.
     pub message_retention_hours: Option<i64>,
+    /// The server's time zone as the host tells it (empty: unknown, so UTC).
+    pub server_time_zone: String,
     /// Custom sidebar categories per (user, team), in sidebar order.
     pub sidebar_categories: RefCell<HashMap<(String, String), Vec<SidebarCategory>>>,
     /// Users whose sidebar cannot be read (as when the server fails).
@@ -340,6 +342,10 @@ impl Mattermost for FakeMattermost {
 
     fn message_retention_hours(&self) -> Option<i64> {
         self.message_retention_hours
+    }
+
+    fn server_time_zone(&self) -> String {
+        self.server_time_zone.clone()
     }
 }
 

@@ -17,6 +17,7 @@ mod similar;
 mod start_commands;
 pub(crate) mod tasks;
 mod team_conduct;
+mod time_zones;
 pub(crate) mod unicode;
 pub(crate) mod webhooks;
 

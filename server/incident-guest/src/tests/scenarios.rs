@@ -1025,7 +1025,7 @@ fn learning_capture_notes_impact_actions_report_and_transcript() {
         },
     );
     let md = String::from_utf8(md.body).expect("utf8");
-    assert!(md.contains("@bob (edited): Consumers are stuck since 10:02") && md.contains("↳"), "{md}");
+    assert!(md.contains(" UTC` @bob (edited): Consumers are stuck since 10:02") && md.contains("↳"), "{md}");
 
     // Notes, decision log, impact window by command.
     assert_eq!(

@@ -42,6 +42,7 @@ const SUBCOMMANDS: &[&str] = &[
     "status",
     "summary",
     "timeline",
+    "timezone",
     "transcript",
     "unfollow",
     "update",

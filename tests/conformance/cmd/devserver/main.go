@@ -66,6 +66,8 @@
 //	                                 as an admin adding them would (a guest gets the channel_guest role)
 //	POST /test/post                  {"user":"bob","message":"…","channel_id"?} posts as that user (default
 //	                                 town-square) and answers the post, as a browser's store would hold it
+//	POST /test/timezone              {"user":"alice","timezone":{"useAutomaticTimezone":"false","manualTimezone":"Asia/Tokyo"}}
+//	                                 sets the user's User.Timezone (what users/me and the plugin's GetUser read)
 //	GET  /test/events?since=N        websocket events the plugin published, as a browser would get
 //	                                 them: {"events":[{"event":"custom_incident-response_…","data":{…},
 //	                                 "broadcast":{…}}],"next":M}
@@ -368,6 +370,8 @@ type userJSON struct {
 	IsBot     bool   `json:"is_bot"`
 	Roles     string `json:"roles"`
 	Locale    string `json:"locale"`
+	// As Mattermost sends it: {"useAutomaticTimezone","automaticTimezone","manualTimezone"}.
+	Timezone model.StringMap `json:"timezone,omitempty"`
 }
 
 func (s *server) serveUsers(w http.ResponseWriter, r *http.Request) {
@@ -408,7 +412,7 @@ func (s *server) serveUsers(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, userJSON{ID: u.Id, Username: u.Username, FirstName: u.FirstName, LastName: u.LastName,
-		Nickname: u.Nickname, IsBot: u.IsBot, Roles: u.Roles, Locale: s.localeOf(u.Id)})
+		Nickname: u.Nickname, IsBot: u.IsBot, Roles: u.Roles, Locale: s.localeOf(u.Id), Timezone: u.Timezone})
 }
 
 // serveAutocomplete answers like Mattermost's GET /api/v4/users/autocomplete, over the fake's

@@ -10,6 +10,7 @@
 //	GET  /api/v4/websocket                   the event stream, filtered per connection the way
 //	                                         Mattermost's hub does (see shouldSend)
 //	POST /test/locale                        {"user":"alice","locale":"fr"}: the user's language
+//	POST /test/timezone                      {"user":"alice","timezone":{…}}: the user's User.Timezone (main.go)
 //
 // Flags: -subpath /chat serves everything below that path, as a Mattermost whose SiteURL has a
 // subpath does; -disable-app-bar answers DisableAppBar "true" (Mattermost's default is "false");
@@ -45,6 +46,7 @@ func (s *server) routeWebClient(mux *http.ServeMux) {
 	mux.HandleFunc("/api/v4/plugins/webapp", s.serveWebappPlugins)
 	mux.HandleFunc("/api/v4/websocket", s.serveWebSocket)
 	mux.HandleFunc("/test/locale", s.serveSetLocale)
+	mux.HandleFunc("/test/timezone", s.serveSetTimezone)
 }
 
 // withSubpath answers only below the subpath, with it stripped, as Mattermost does when its
@@ -259,4 +261,21 @@ func (s *server) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+}
+
+func (s *server) serveSetTimezone(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		User     string          `json:"user"`
+		Timezone model.StringMap `json:"timezone"`
+	}
+	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&in); err != nil {
+		writeErr(w, http.StatusBadRequest, "body: "+err.Error())
+		return
+	}
+	id := s.userID(in.User)
+	if id == "" || !s.api.SetUserTimezone(id, in.Timezone) {
+		writeErr(w, http.StatusBadRequest, "no such user: "+in.User)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"user_id": id, "timezone": in.Timezone})
 }

@@ -9,6 +9,7 @@ import type {IncidentFilters, IncidentList, User} from '../../types/incident';
 import type {Store} from '../../types/mattermost';
 import {CLS, ErrorBanner, errorMessage} from '../common';
 import {PageNav} from '../page_nav';
+import {fromZoneInput} from '../../time';
 
 import {PageDetail} from './detail';
 import {Filters, NO_MORE_FILTERS} from './filters';
@@ -29,13 +30,14 @@ function perPageFromLocation(): number {
     return Number.isInteger(n) && n >= 1 && n <= 100 ? n : DEFAULT_PER_PAGE;
 }
 
-// A yyyy-mm-dd from a date input, as local midnight in ms; plusDays moves it.
+// A yyyy-mm-dd from a date input, as midnight in the viewer's zone in ms; plusDays moves it.
 function localDayStart(value: string, plusDays = 0): number | undefined {
     const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
     if (!m) {
         return undefined;
     }
-    return new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + plusDays).getTime();
+    const next = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + plusDays));
+    return fromZoneInput(next.toISOString().slice(0, 10));
 }
 
 // Native controls (the date inputs' calendar icon) follow color-scheme, which Mattermost's themes
