@@ -5,6 +5,7 @@
 pub(crate) mod edit;
 pub(crate) mod fake_mattermost;
 pub(crate) mod fields;
+mod here;
 pub(crate) mod paging;
 pub(crate) mod playbook_conduct;
 pub(crate) mod privacy;
