@@ -65,8 +65,8 @@ mod tests {
     use crate::test_support::{T0, request};
 
     fn incident(number: u32, active: bool) -> Incident {
-        let mut i = Incident::start(request(&format!("outage @all {number}")), None, &mut SequentialIds::new("e"), T0)
-            .expect("starts");
+        let mut i =
+            Incident::start(request(&format!("outage @all {number}")), None, &mut SequentialIds::new("e"), T0).expect("starts");
         i.number = number;
         if !active {
             i.state = IncidentState::Ended;

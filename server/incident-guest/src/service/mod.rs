@@ -325,9 +325,8 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         reference: Option<&str>,
     ) -> Result<Versioned<Incident>> {
         if let Some(r) = reference {
-            let number = incident_core::parse_reference(r).ok_or_else(|| {
-                ServiceError::Invalid(format!("`{}` is not an incident reference like INC-0042.", short(r)))
-            })?;
+            let number = incident_core::parse_reference(r)
+                .ok_or_else(|| ServiceError::Invalid(format!("`{}` is not an incident reference like INC-0042.", short(r))))?;
             return match self.repo.incident_by_number(team_id, number)? {
                 Some(v) if self.may_view(&v.value, user_id) => Ok(v),
                 _ => Err(ServiceError::NotFound(format!("There is no incident {} in this team.", short(r)))),
@@ -599,7 +598,13 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     /// channels (a direct or group message has no team to hold an incident), not archived, and
     /// the starter a member who may post in it. A commander outside it is added only as the
     /// starter could add them. Checked before a number is reserved.
-    fn channel_to_start_in(&self, user_id: &str, request: &StartRequest, channel_id: &str, commander_id: &str) -> Result<Channel> {
+    fn channel_to_start_in(
+        &self,
+        user_id: &str,
+        request: &StartRequest,
+        channel_id: &str,
+        commander_id: &str,
+    ) -> Result<Channel> {
         if request.channel_name.as_deref().is_some_and(|n| !n.trim().is_empty()) || request.private.is_some() {
             return Err(ServiceError::Invalid(
                 "`channel_name` and `private` are for a new channel: an incident in an existing channel keeps its name, and its privacy follows the channel.".into(),

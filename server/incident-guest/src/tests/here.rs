@@ -82,7 +82,10 @@ fn start_here_runs_in_the_channel_keeps_its_names_and_follows_its_privacy() {
     assert_eq!((status, &inc["channel_id"], &inc["existing_channel"]), (200, &json!("general"), &json!(true)));
     assert!(w.mm.is_channel_member("general", "u-bot"), "the bot joins to post");
     let general = w.mm.channel("general").expect("channel");
-    assert_eq!((general.header.as_str(), general.purpose.as_str(), general.display_name.as_str()), ("Our header", "Our purpose", "Our general"));
+    assert_eq!(
+        (general.header.as_str(), general.purpose.as_str(), general.display_name.as_str()),
+        ("Our header", "Our purpose", "Our general")
+    );
     assert!(w.mm.posts_in("general").iter().any(|p| p.contains("INC-0001")), "the intro is posted there");
 
     // Commands in the channel mean it; its changes and a rename leave the channel's names alone,
@@ -130,7 +133,11 @@ fn start_here_is_refused_where_the_starter_may_not_run_it_and_nothing_is_made() 
     assert_eq!(rest(json!({"team_id": TEAM, "name": "x", "channel_id": "general", "private": true})), 400);
     assert_eq!(rest(json!({"team_id": TEAM, "name": "x", "channel_id": "general", "channel_name": "x-{number}"})), 400);
     // A commander outside the channel, whom the starter may not add.
-    w.mm.denied_channel_permissions.borrow_mut().insert(("u-alice".into(), "general".into(), "manage_public_channel_members".into()));
+    w.mm.denied_channel_permissions.borrow_mut().insert((
+        "u-alice".into(),
+        "general".into(),
+        "manage_public_channel_members".into(),
+    ));
     assert_eq!(rest(json!({"team_id": TEAM, "name": "x", "channel_id": "general", "commander_id": "u-bob"})), 403);
     // An archived channel.
     w.mm.channels.borrow_mut().get_mut("general").expect("general").delete_at = 1;
@@ -155,7 +162,9 @@ fn two_incidents_in_one_channel_need_a_reference_until_one_is_left_active() {
     let ambiguous = w.cmd("u-alice", "general", "/incident info");
     assert!(ambiguous.starts_with("This channel has 2 active incidents"), "{ambiguous}");
     assert!(ambiguous.contains("- INC-0001 **Checkout slow**") && ambiguous.contains("- INC-0002 **Login down**"), "{ambiguous}");
-    for command in ["/incident severity P1", "/incident check 1", "/incident end", "/incident update all fine", "/incident rename x"] {
+    for command in
+        ["/incident severity P1", "/incident check 1", "/incident end", "/incident update all fine", "/incident rename x"]
+    {
         assert!(w.cmd("u-alice", "general", command).starts_with("This channel has 2 active incidents"), "{command}");
     }
     assert!(w.cmd("u-alice", "general", "/incident info INC-0002").contains("Login down"));
@@ -269,8 +278,12 @@ fn autocomplete_lists_the_channels_incidents_first_and_items_follow_the_typed_re
     };
     let (status, list) = get("incidents", "");
     assert_eq!(status, 200, "{list}");
-    let items: Vec<(&str, &str)> =
-        list.as_array().expect("list").iter().map(|s| (s["Item"].as_str().unwrap_or(""), s["HelpText"].as_str().unwrap_or(""))).collect();
+    let items: Vec<(&str, &str)> = list
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|s| (s["Item"].as_str().unwrap_or(""), s["HelpText"].as_str().unwrap_or("")))
+        .collect();
     assert_eq!(items, vec![("INC-0002", "In this channel"), ("INC-0003", "In this channel"), ("INC-0001", "")], "{list}");
     let (status, _) = get("items", "check");
     assert_eq!(status, 400, "two incidents: which one's items?");
@@ -283,7 +296,7 @@ fn autocomplete_lists_the_channels_incidents_first_and_items_follow_the_typed_re
 }
 
 #[test]
-fn a_shared_channel_welcomes_for_each_active_incident_while_it_is_active() {
+fn a_shared_channel_welcomes_for_each_active_incident_and_offers_no_new_one_meanwhile() {
     let w = World::new();
     channel(&w, "general", TEAM, "O", &["u-alice"]);
     w.cmd("u-alice", "general", "/incident start --here One");
@@ -301,10 +314,35 @@ fn a_shared_channel_welcomes_for_each_active_incident_while_it_is_active() {
             .expect("found");
     }
     assert!(with_service(&w.mm, &w.db, |s| s.welcome("general", "u-bob")).expect("welcome"));
+    // Meanwhile the declare emoji offers no new incident there; once they ended, it does again.
+    let message = w
+        .mm
+        .create_post(&Post { channel_id: "general".into(), user_id: "u-alice".into(), message: "down".into(), ..Post::default() })
+        .expect("post");
+    let reaction = mattermost_plugin_sdk::model::Reaction {
+        user_id: "u-alice".into(),
+        post_id: message.id.clone(),
+        emoji_name: "rotating_light".into(),
+        channel_id: "general".into(),
+        ..Default::default()
+    };
+    assert!(!with_service(&w.mm, &w.db, |s| s.offer_from_reaction(&reaction)).expect("hook"));
     let welcomes: Vec<String> = w.mm.ephemerals.borrow().iter().map(|(_, p)| p.message.clone()).collect();
-    assert!(welcomes.iter().any(|m| m.contains("runbook of INC-0001")) && welcomes.iter().any(|m| m.contains("runbook of INC-0002")));
+    assert!(
+        welcomes.iter().any(|m| m.contains("runbook of INC-0001")) && welcomes.iter().any(|m| m.contains("runbook of INC-0002"))
+    );
     // Once they ended, the channel is ordinary again: no welcome.
     w.cmd("u-alice", "general", "/incident end INC-0001");
     w.cmd("u-alice", "general", "/incident end INC-0002");
     assert!(!with_service(&w.mm, &w.db, |s| s.welcome("general", "u-carol")).expect("welcome"));
+    assert!(with_service(&w.mm, &w.db, |s| s.offer_from_reaction(&reaction)).expect("hook"));
+    // A channel made for an incident never offers another, ended or not.
+    let made = w.start("u-alice", "Made");
+    let ch = made["channel_id"].as_str().expect("channel").to_owned();
+    w.cmd("u-alice", &ch, "/incident end");
+    let there =
+        w.mm.create_post(&Post { channel_id: ch.clone(), user_id: "u-alice".into(), message: "x".into(), ..Post::default() })
+            .expect("post");
+    let reaction = mattermost_plugin_sdk::model::Reaction { post_id: there.id, channel_id: ch, ..reaction };
+    assert!(!with_service(&w.mm, &w.db, |s| s.offer_from_reaction(&reaction)).expect("hook"));
 }
