@@ -47,7 +47,7 @@ for (const react of REACT_VERSIONS) {
             const dialog = page.getByRole('dialog', {name: 'Start an incident'});
             await dialog.waitFor();
             const here = dialog.getByRole('checkbox', {name: /Run it in this channel/});
-            await dialog.getByText('town-square').waitFor(); // the channel, by name
+            await dialog.getByText('~Town Square').waitFor(); // the channel, by its display name
             assert.equal(await here.isChecked(), false);
             assert.equal(await dialog.getByRole('textbox', {name: 'Channel name'}).count(), 1);
             await here.check();
