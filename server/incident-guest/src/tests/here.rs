@@ -346,3 +346,31 @@ fn a_shared_channel_welcomes_for_each_active_incident_and_offers_no_new_one_mean
     let reaction = mattermost_plugin_sdk::model::Reaction { post_id: there.id, channel_id: ch, ..reaction };
     assert!(!with_service(&w.mm, &w.db, |s| s.offer_from_reaction(&reaction)).expect("hook"));
 }
+
+#[test]
+fn the_start_form_runs_the_incident_in_the_channel_it_was_opened_in_when_ticked() {
+    let w = World::new();
+    channel(&w, "general", TEAM, "O", &["u-alice"]);
+    let submit = |submission: Value, channel: &str| {
+        w.http(
+            Some("u-alice"),
+            "POST",
+            "/api/v0/dialogs/start",
+            json!({"team_id": TEAM, "channel_id": channel, "submission": submission}),
+        )
+        .1
+    };
+    // Ticked: the channel and privacy fields are for a new channel and do not apply.
+    let answer = submit(json!({"name": "From the form", "here": true, "private": false, "channel_name": "ignored"}), "general");
+    assert_eq!(answer, json!({}));
+    let (status, inc) = incident(&w, "u-alice", "INC-0001");
+    assert_eq!((status, &inc["channel_id"], &inc["existing_channel"]), (200, &json!("general"), &json!(true)));
+    // Unticked: a new channel, as before.
+    assert_eq!(submit(json!({"name": "Own channel", "here": false}), "general"), json!({}));
+    let (_, inc) = incident(&w, "u-alice", "INC-0002");
+    assert_ne!(inc["channel_id"], "general");
+    // A refusal keeps the form open with the reason.
+    let refused = submit(json!({"name": "Nowhere", "here": true}), "");
+    assert!(refused.to_string().contains("does not say which channel"), "{refused}");
+    assert_eq!(count(&w), 2);
+}
