@@ -374,3 +374,48 @@ fn the_start_form_runs_the_incident_in_the_channel_it_was_opened_in_when_ticked(
     assert!(refused.to_string().contains("does not say which channel"), "{refused}");
     assert_eq!(count(&w), 2);
 }
+
+/// The migration that lets a message belong to several incidents keeps the messages captured
+/// before it, on either backend.
+#[test]
+fn the_transcript_migration_keeps_earlier_messages_and_lets_one_post_belong_to_two_incidents() {
+    use crate::store::db::Database;
+    use crate::store::repo::MIGRATIONS;
+    use mattermost_plugin_sdk::store::Statement;
+    let db = crate::store::db::native::NativeDb::new();
+    let before = MIGRATIONS.len() - 1;
+    db.migrate(&MIGRATIONS[..before]).expect("the earlier schema");
+    let incident = |id: &str, number: i64| {
+        Statement::new(
+            "INSERT INTO incidents (id, team_id, number, name, state, commander_id, channel_id, created_at, doc)
+             VALUES (?, 'team1', ?, 'x', 'active', 'u-alice', 'general', 1, '{}')",
+            vec![id.into(), number.into()],
+        )
+    };
+    db.execute(vec![
+        incident("i1", 1),
+        incident("i2", 2),
+        Statement::new(
+            "INSERT INTO channel_messages (post_id, incident_id, user_id, message, original_message, create_at)
+             VALUES ('p1', 'i1', 'u-bob', 'kept', 'kept', 5)",
+            Vec::new(),
+        ),
+    ])
+    .expect("earlier data");
+    db.migrate(MIGRATIONS).expect("migrated");
+    db.execute(vec![Statement::new(
+        "INSERT INTO channel_messages (post_id, incident_id, user_id, message, original_message, create_at)
+         VALUES ('p1', 'i2', 'u-bob', 'kept', 'kept', 5)",
+        Vec::new(),
+    )])
+    .expect("the same post for the other incident");
+    let rows = db
+        .query("SELECT incident_id, message FROM channel_messages WHERE post_id = 'p1' ORDER BY incident_id", &[])
+        .expect("read");
+    assert_eq!(rows.len(), 2);
+    assert_eq!(
+        (rows.text(0, "incident_id").expect("id"), rows.text(0, "message").expect("message")),
+        ("i1".into(), "kept".into())
+    );
+    assert_eq!(rows.text(1, "incident_id").expect("id"), "i2");
+}
