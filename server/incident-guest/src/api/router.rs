@@ -567,13 +567,13 @@ fn autocomplete<M: Mattermost, D: Database>(
         "incidents" => {
             // The channel's own incidents first (those the user may see, of this team), then
             // the team's other active ones.
-            let here: Vec<Incident> = s
-                .repo
-                .incidents_by_channel(&channel)?
-                .into_iter()
-                .map(|v| v.value)
-                .filter(|i| i.team_id == team && s.may_view(i, user))
-                .collect();
+            // Its active ones; its ended ones only when none is active (a channel may hold many).
+            let mut in_channel = s.repo.active_incidents_by_channel(&channel)?;
+            if in_channel.is_empty() {
+                in_channel = s.repo.incidents_by_channel(&channel)?;
+            }
+            let here: Vec<Incident> =
+                in_channel.into_iter().map(|v| v.value).filter(|i| i.team_id == team && s.may_view(i, user)).collect();
             let filter = IncidentFilter { team_id: Some(team), state: Some(IncidentState::Active), ..IncidentFilter::default() };
             let others = s.list(user, &filter, 0, 25)?.0.into_iter().filter(|i| !here.iter().any(|h| h.id == i.id));
             let in_channel = |i: &Incident| match (i.channel_id == channel, i.is_active()) {

@@ -332,8 +332,15 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                 _ => Err(ServiceError::NotFound(format!("There is no incident {} in this team.", short(r)))),
             };
         }
-        let mut found: Vec<Versioned<Incident>> =
-            self.repo.incidents_by_channel(channel_id)?.into_iter().filter(|v| self.may_view(&v.value, user_id)).collect();
+        // The active ones decide when there are any (a channel may hold many ended ones, which
+        // are only read when none is active); `choose` gives the same answer as over all of them.
+        let visible = |all: Vec<Versioned<Incident>>| -> Vec<Versioned<Incident>> {
+            all.into_iter().filter(|v| self.may_view(&v.value, user_id)).collect()
+        };
+        let mut found = visible(self.repo.active_incidents_by_channel(channel_id)?);
+        if found.is_empty() {
+            found = visible(self.repo.incidents_by_channel(channel_id)?);
+        }
         let candidates: Vec<&Incident> = found.iter().map(|v| &v.value).collect();
         let chosen = match channel_incidents::choose(&candidates) {
             ChannelChoice::One(one) => one.id.clone(),
