@@ -25,6 +25,7 @@ var permissionCommands = []permCommand{
 	{"timezone", "/incident timezone", kTeam},
 	{"playbooks", "/incident playbooks", kStart},
 	{"start", "/incident start Matrix by command", kStart},
+	{"start", "/incident start --here Matrix here", kStartHere},
 	{"info", "/incident info {ref}", kRead},
 	{"follow", "/incident follow {ref}", kRead},
 	{"unfollow", "/incident unfollow {ref}", kRead},
@@ -72,6 +73,7 @@ const (
 	sayGuest        = "Guest accounts cannot"
 	sayNotCommander = "Only the incident's commander, a team admin or a system admin may publish"
 	sayNotAdmin     = "Only a team admin or a system admin may delete"
+	sayNoChannel    = "No such channel"
 )
 
 func TestCommandPermissionMatrix(t *testing.T) {
@@ -108,7 +110,7 @@ func TestCommandPermissionMatrix(t *testing.T) {
 			private := i == 0
 			s.ok(t, s.alice, http.MethodPost, "/api/v0/incidents/"+inc.ID+"/items", map[string]any{"section": "Tasks", "title": "first task"}, http.StatusCreated, nil)
 			for _, c := range permissionCommands {
-				if !private && (c.kind == kAnyone || c.kind == kTeam || c.kind == kStart) {
+				if !private && (c.kind == kAnyone || c.kind == kTeam || c.kind == kStart || c.kind == kStartHere) {
 					continue
 				}
 				text := strings.ReplaceAll(c.text, "{ref}", inc.Reference)
@@ -119,6 +121,13 @@ func TestCommandPermissionMatrix(t *testing.T) {
 					t.Errorf("%s: the reply names a private incident: %q", what, reply)
 				}
 				expected := want(c.kind, name, private)
+				if c.kind == kStartHere && expected == http.StatusNotFound {
+					// Not in town-square, where the command was typed.
+					if !strings.Contains(reply, sayNoChannel) {
+						t.Errorf("%s: replied %q, want a refusal saying %q", what, short(reply), sayNoChannel)
+					}
+					continue
+				}
 				if c.kind == kDelete && expected == http.StatusForbidden {
 					if !strings.Contains(reply, sayNotAdmin) {
 						t.Errorf("%s: replied %q, want a refusal saying %q", what, short(reply), sayNotAdmin)

@@ -78,6 +78,9 @@ const (
 	// Paging: as changing the incident; the matrix's team has no services, so an allowed caller
 	// hears that (400) rather than paging anyone.
 	kPage = "change incident: page a service"
+	// An incident in an existing channel (`--here`, `channel_id`): a full team member who is in
+	// the channel (town-square: alice and the system admin); to others the channel is not found.
+	kStartHere = "full team member in the channel"
 )
 
 type permRoute struct {
@@ -108,6 +111,7 @@ var permissionRoutes = []permRoute{
 	{"GET", "/api/v0/reports/responders?team_id={team}", kTeam, nil},
 	{"GET", "/api/v0/reports/teams", kSysadmin, nil},
 	{"POST", "/api/v0/incidents", kStart, map[string]any{"team_id": "{team}", "name": "Started in the matrix"}},
+	{"POST", "/api/v0/incidents", kStartHere, map[string]any{"team_id": "{team}", "name": "Here in the matrix", "channel_id": "{town}"}},
 	{"GET", "/api/v0/playbooks?team_id={team}", kStart, nil},
 	{"POST", "/api/v0/playbooks", kStart, map[string]any{"team_id": "{team}", "title": "Matrix playbook"}},
 	{"POST", "/api/v0/playbooks/import?team_id={team}", kStart, "{export}"},
@@ -220,7 +224,7 @@ func setupCaller(t *testing.T, s *scenario, name string, n int) (string, matrixW
 func fill(s *scenario, w matrixWorld, inc incident, extra map[string]string, text string) string {
 	r := strings.NewReplacer(`"{created}"`, strconv.FormatInt(inc.CreatedAt, 10), "{team}", s.team, "{alice}", s.alice, "{admin}", s.admin, "{what}", "severities", "{id}", inc.ID,
 		"{item}", extra["{item}"], "{runitem}", extra["{runitem}"], "{section}", "1", "{event}", extra["{event}"], "{action}", extra["{action}"],
-		"{playbook}", w.ids["{playbook}"], "{post}", w.ids["{post}"])
+		"{playbook}", w.ids["{playbook}"], "{post}", w.ids["{post}"], "{town}", s.town)
 	return r.Replace(text)
 }
 
@@ -269,6 +273,14 @@ func want(kind, caller string, private bool) int {
 			return http.StatusForbidden
 		}
 		return 0
+	case kStartHere:
+		switch {
+		case caller == cNoTeam || guest:
+			return http.StatusForbidden
+		case caller == cSAdmin:
+			return 0
+		}
+		return http.StatusNotFound
 	case kEditor:
 		if caller == cNoTeam || guest || caller == cTeam || caller == cMember {
 			return http.StatusForbidden
@@ -317,7 +329,7 @@ func TestPermissionMatrix(t *testing.T) {
 			items := withItem.items()
 			extra := map[string]string{"{item}": items[len(items)-1].ID, "{runitem}": items[0].ID, "{event}": noted.lastEvent().ID, "{action}": action.ID}
 			for _, r := range permissionRoutes {
-				if !private && (r.kind == kStart || r.kind == kPlaybook || r.kind == kEditor || r.kind == kTeam || r.kind == kAnyone || r.kind == kSysadmin || r.kind == kTeamAdmin) {
+				if !private && (r.kind == kStart || r.kind == kStartHere || r.kind == kPlaybook || r.kind == kEditor || r.kind == kTeam || r.kind == kAnyone || r.kind == kSysadmin || r.kind == kTeamAdmin) {
 					continue // not about an incident: once is enough
 				}
 				path := fill(s, w, inc, extra, r.path)

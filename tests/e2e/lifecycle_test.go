@@ -115,6 +115,7 @@ func TestLifecycle(t *testing.T) {
 		{"upload a newer version over it: data kept, schema at least as new", stepUpgrade},
 		{"a playbook's start command runs as the starter; an admin deletes the incident and archives its channel", stepStartCommandAndDelete},
 		{"a playbook's sidebar category holds the incident channel for the starter and the invited", stepSidebarCategory},
+		{"two incidents run in an existing channel (--here); commands name one by INC-…", stepIncidentHere},
 		{"no server query ever ran on a connection left inside a plugin transaction", stepNoTransactionLeaks},
 	}
 	for _, s := range steps {

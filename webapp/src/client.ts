@@ -157,6 +157,8 @@ export interface StartIncidentRequest {
     fields?: Record<string, string>;
     // The playbook's announcement channels to keep; absent: all of them.
     announcement_channel_ids?: string[];
+    // Run it in this existing channel instead of creating one.
+    channel_id?: string;
 }
 
 // Sets custom fields by name; null clears one.

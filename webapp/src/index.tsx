@@ -132,7 +132,7 @@ export default class Plugin implements PluginClass {
             registry.registerRootComponent(PluginRoot);
         }
         if (typeof registry.registerChannelHeaderMenuAction === 'function') {
-            registry.registerChannelHeaderMenuAction('Start incident', () => ui.openStart(), () => true);
+            registry.registerChannelHeaderMenuAction('Start incident', (channelId) => ui.openStart({channelId}), () => true);
         }
         if (typeof registry.registerPostDropdownMenuAction === 'function') {
             registry.registerPostDropdownMenuAction(
@@ -141,7 +141,7 @@ export default class Plugin implements PluginClass {
                     const state = store.getState();
                     const post = getPost(state, postId);
                     const link = postPermalink(state, postId, basePath());
-                    ui.openStart({summary: summaryFromPost(post?.message ?? '', link), postLink: link});
+                    ui.openStart({summary: summaryFromPost(post?.message ?? '', link), postLink: link, channelId: post?.channel_id});
                 },
                 isUserPost,
             );

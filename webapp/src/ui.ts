@@ -9,6 +9,9 @@ export interface StartRequest {
     name?: string;
     channelName?: string;
     playbookId?: string;
+    // The channel it was opened from: the form offers to run the incident there (`--here`).
+    channelId?: string;
+    here?: boolean;
 }
 
 // A post to put on an incident's timeline (the post menu's "Add to incident timeline").

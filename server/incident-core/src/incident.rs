@@ -93,6 +93,11 @@ pub struct Incident {
     /// The playbook's announcement channels the starter kept ticked; `None`: all of them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub announcement_channel_ids: Option<Vec<String>>,
+    /// Runs in a channel that was there before it (`/incident start --here`), which the plugin
+    /// therefore never renames, re-heads, files in the sidebar or archives. False for incidents
+    /// that created their channel (and for every incident from before this existed).
+    #[serde(default)]
+    pub existing_channel: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -206,6 +211,7 @@ impl Incident {
             update_template: playbook.map(|p| p.update_template.clone()).unwrap_or_default(),
             retrospective_template: playbook.map(|p| p.retrospective_template.clone()).unwrap_or_default(),
             announcement_channel_ids: None,
+            existing_channel: false,
         };
         incident.fill_fields(&request.field_values)?;
         let reporter = incident.reporter_id.clone();

@@ -16,6 +16,7 @@
 //! timeline's own bookkeeping in `timeline.rs`.
 
 pub mod actions;
+pub mod channel_incidents;
 pub mod checklist;
 mod checklist_edits;
 pub mod conditions;

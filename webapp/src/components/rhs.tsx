@@ -21,7 +21,8 @@ interface Props {
 }
 
 // The right-hand sidebar: the team's active incidents, and one incident's detail. Opened from an
-// incident's channel it shows that incident first.
+// incident's channel it shows that incident first; in a channel several active incidents share,
+// it lists them above the team's to pick one.
 export function RHSView({store, events, ui}: Props): React.ReactElement {
     const t = useT();
     const teamId = useHostState(store, currentTeamId);
@@ -88,12 +89,13 @@ export function RHSView({store, events, ui}: Props): React.ReactElement {
         if (!incidents || !channelId || autoOpenedFor.current === channelId) {
             return;
         }
-        const here = incidents.find((i) => i.channel_id === channelId);
-        if (here) {
+        const here = incidents.filter((i) => i.channel_id === channelId);
+        if (here.length === 1) {
             autoOpenedFor.current = channelId;
-            setSelected({id: here.id, initial: here});
+            setSelected({id: here[0].id, initial: here[0]});
         }
     }, [incidents, channelId]);
+    const inChannel = (incidents ?? []).filter((i) => i.channel_id === channelId);
 
     return (
         <div
@@ -118,6 +120,23 @@ export function RHSView({store, events, ui}: Props): React.ReactElement {
                 />
             ) : (
                 <React.Fragment>
+                    {inChannel.length > 1 && (
+                        <nav
+                            className={`${CLS}-section`}
+                            aria-label={t('rhs.inChannel', 'Incidents in this channel')}
+                        >
+                            <p className={`${CLS}-small ${CLS}-muted`}>{t('rhs.inChannelPick', 'Several incidents run in this channel; pick one:')}</p>
+                            {inChannel.map((i) => (
+                                <div key={i.id}>
+                                    <button
+                                        type='button'
+                                        className={`${CLS}-link-button`}
+                                        onClick={() => setSelected({id: i.id, initial: i})}
+                                    >{`${i.reference} ${i.name}`}</button>
+                                </div>
+                            ))}
+                        </nav>
+                    )}
                     <MyTasks
                         teamId={teamId}
                         events={events}

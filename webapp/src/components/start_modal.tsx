@@ -36,6 +36,11 @@ function StartForm({teamId, request, onClose, onStarted}: {
     const startCommands = (playbooks?.find((p) => p.id === playbookId)?.checklists ?? [])
         .flatMap((s) => s.items.filter((i) => i.run_at_start && i.command).map((i) => String(i.command)));
     const [channelName, setChannelNameState] = React.useState(request.channelName || '');
+    const [here, setHereState] = React.useState(Boolean(request.here && request.channelId));
+    const setHere = (v: boolean) => {
+        request.here = v;
+        setHereState(v);
+    };
     const setName = (v: string) => {
         request.name = v;
         setNameState(v);
@@ -102,7 +107,9 @@ function StartForm({teamId, request, onClose, onStarted}: {
         }
         const body: StartIncidentRequest = {team_id: teamId, name: name.trim()};
         // Untouched, the server decides: the playbook's setting, else the plugin's.
-        if (privateTouched) {
+        if (here && request.channelId) {
+            body.channel_id = request.channelId;
+        } else if (privateTouched) {
             body.private = isPrivate;
         }
         if (summary.trim()) {
@@ -111,7 +118,7 @@ function StartForm({teamId, request, onClose, onStarted}: {
         if (playbookId) {
             body.playbook_id = playbookId;
         }
-        if (channelName.trim()) {
+        if (channelName.trim() && !here) {
             body.channel_name = channelName.trim();
         }
         const fields = Object.fromEntries((playbook?.fields ?? []).map((f) => [f.name, (fieldValues[f.name] ?? '').trim()]).filter(([, v]) => v));
@@ -229,6 +236,19 @@ function StartForm({teamId, request, onClose, onStarted}: {
                 onChange={(name, value) => setFieldValues({...fieldValues, [name]: value})}
                 disabled={saving}
             />
+            {request.channelId && (
+                <label className={`${CLS}-check-field`}>
+                    <input
+                        type='checkbox'
+                        className={`${CLS}-checkbox`}
+                        checked={here}
+                        onChange={(e) => setHere(e.target.checked)}
+                        disabled={saving}
+                    />
+                    <span>{t('startForm.here', 'Run it in this channel')} (<ChannelName channelId={request.channelId}/>)</span>
+                </label>
+            )}
+            {!here && (<React.Fragment>
             <label className={`${CLS}-field`}>
                 <span className={`${CLS}-label`}>{t('startForm.channelName', 'Channel name')}</span>
                 <input
@@ -269,6 +289,7 @@ function StartForm({teamId, request, onClose, onStarted}: {
                     {t('startForm.privateHint', 'Left unticked, the plugin’s setting in the System Console decides.')}
                 </span>
             )}
+            </React.Fragment>)}
             {announceIn.length > 0 && (
                 <fieldset className={`${CLS}-field`}>
                     <legend className={`${CLS}-label`}>{t('startForm.announceIn', 'Announce in')}</legend>

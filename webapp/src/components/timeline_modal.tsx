@@ -25,7 +25,11 @@ function preview(message: string, t: Translate): string {
 // Which incident to preselect: the one whose channel holds the post, else the one whose channel
 // is open, else the newest.
 export function preselect(incidents: Incident[], postChannelId: string, openChannelId: string): string {
-    const inChannel = (channelId: string) => incidents.find((i) => i.channel_id === channelId)?.id;
+    // Preselected only when the channel holds one active incident (several share some channels).
+    const inChannel = (channelId: string) => {
+        const here = incidents.filter((i) => i.channel_id === channelId);
+        return here.length === 1 ? here[0].id : undefined;
+    };
     return inChannel(postChannelId) || inChannel(openChannelId) || incidents[0]?.id || '';
 }
 

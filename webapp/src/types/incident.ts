@@ -47,6 +47,8 @@ export interface Incident {
     name: string;
     summary: string;
     channel_id: string;
+    // Runs in a channel that was there before it (`--here`): never archived with it.
+    existing_channel?: boolean;
     commander_id: string;
     reporter_id: string;
     playbook_id: string | null;

@@ -566,11 +566,29 @@ fn autocomplete<M: Mattermost, D: Database>(
             .map(|s| suggestion((*s).into(), String::new(), format!("{s} incidents")))
             .collect()),
         "incidents" => {
+            // The channel's own incidents first (those the user may see, of this team), then
+            // the team's other active ones.
+            // Its active ones; its ended ones only when none is active (a channel may hold many).
+            let mut in_channel = s.repo.active_incidents_by_channel(&channel)?;
+            if in_channel.is_empty() {
+                in_channel = s.repo.incidents_by_channel(&channel)?;
+            }
+            let here: Vec<Incident> =
+                in_channel.into_iter().map(|v| v.value).filter(|i| i.team_id == team && s.may_view(i, user)).collect();
             let filter = IncidentFilter { team_id: Some(team), state: Some(IncidentState::Active), ..IncidentFilter::default() };
-            Ok(s.list(user, &filter, 0, 25)?.0.iter().map(|i| suggestion(i.reference(), i.name.clone(), String::new())).collect())
+            let others = s.list(user, &filter, 0, 25)?.0.into_iter().filter(|i| !here.iter().any(|h| h.id == i.id));
+            let in_channel = |i: &Incident| match (i.channel_id == channel, i.is_active()) {
+                (true, true) => "In this channel".to_owned(),
+                (true, false) => "In this channel (ended)".to_owned(),
+                _ => String::new(),
+            };
+            Ok(here.iter().cloned().chain(others).map(|i| suggestion(i.reference(), i.name.clone(), in_channel(&i))).collect())
         }
         "items" => {
-            let incident = s.incident_for_command(user, &team, &channel, None)?.value;
+            // In a channel several incidents share, the reference typed so far says whose items.
+            let mut typed = crate::command::router::tokenize(&query(request, "user_input").unwrap_or_default());
+            let reference = crate::command::router::take_reference(&mut typed);
+            let incident = s.incident_for_command(user, &team, &channel, reference.as_deref())?.value;
             Ok(incident
                 .items()
                 .map(|(n, section, item)| suggestion(n.to_string(), item.title.clone(), section.title.clone()))

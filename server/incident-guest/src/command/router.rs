@@ -14,7 +14,11 @@ pub const TRIGGER: &str = "incident";
 /// Subcommands with usage and help. Autocomplete and `/incident help` come from this one list,
 /// so they never offer something that is not there.
 pub const SUBCOMMANDS: &[(&str, &str, &str)] = &[
-    ("start", "[name]", "Start an incident; without a name, a form asks for the details"),
+    (
+        "start",
+        "[--here] [name]",
+        "Start an incident; without a name, a form asks for the details. --here runs it in this channel instead of a new one",
+    ),
     ("end", "[INC-0042]", "End the incident"),
     (
         "list",
@@ -122,7 +126,12 @@ pub fn registration() -> Command {
                 sub = sub.with_text_arg("", "The new commander", "@username", true);
             }
             "start" => {
-                sub = sub.with_text_arg("", "Name of the incident (a form opens without one)", "name", true);
+                sub = sub.with_text_arg(
+                    "",
+                    "Name of the incident (a form opens without one); --here runs it in this channel",
+                    "[--here] name",
+                    true,
+                );
             }
             "list" => {
                 sub = sub.with_dynamic_arg("", "Which incidents (default: active)", &autocomplete_url("states"), true);
@@ -280,6 +289,13 @@ fn run<M: Mattermost, D: Database>(
         ))),
         "help" => Ok(reply(help())),
         "start" => {
+            let here = args.first().is_some_and(|a| a.eq_ignore_ascii_case("--here"));
+            if here {
+                args.remove(0);
+                if args.is_empty() {
+                    return Err(ServiceError::Invalid("Give the incident a name: `/incident start --here <name>`.".into()));
+                }
+            }
             if args.is_empty() {
                 return if at.trigger_id.is_empty() {
                     Err(ServiceError::Invalid("Give the incident a name: `/incident start <name>`.".into()))
@@ -287,10 +303,21 @@ fn run<M: Mattermost, D: Database>(
                     Ok(Outcome::OpenStartDialog)
                 };
             }
-            let request = StartRequest { team_id: at.team_id.to_owned(), name: args.join(" "), ..StartRequest::default() };
+            let request = StartRequest {
+                team_id: at.team_id.to_owned(),
+                name: args.join(" "),
+                channel_id: here.then(|| at.channel_id.to_owned()),
+                ..StartRequest::default()
+            };
             let incident = service.start(user, request)?;
             let channel = service.mm.channel(&incident.channel_id).map(|c| c.name).unwrap_or_default();
             let mut said = format!("Started {} **{}** in ~{channel}.", incident.reference(), render::safe(&incident.name));
+            if here && service.repo.incidents_in_channel(&incident.channel_id)? > 1 {
+                said.push_str(&format!(
+                    "\nOther incidents run in this channel too: name this one in commands, e.g. `/incident info {}`.",
+                    incident.reference()
+                ));
+            }
             // The services paged for its severity that did not take the page.
             for failure in crate::service::paging::failures_since(&incident, 0) {
                 said.push_str(&format!("\n{failure}"));
@@ -699,7 +726,9 @@ pub fn help() -> String {
         let usage = if hint.is_empty() { format!("/{TRIGGER} {name}") } else { format!("/{TRIGGER} {name} {hint}") };
         text.push_str(&format!("- `{usage}`: {help}\n"));
     }
-    text.push_str("\nInside an incident channel the incident is implicit; elsewhere name it, e.g. `INC-0042`.");
+    text.push_str(
+        "\nInside an incident channel the incident is implicit; elsewhere, or in a channel several active incidents share, name it, e.g. `INC-0042`.",
+    );
     text
 }
 

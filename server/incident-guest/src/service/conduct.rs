@@ -128,6 +128,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         }
         let channel = self.mm.channel(&incident.channel_id).filter(|c| c.delete_at == 0);
         if archive_channel {
+            self.require_channel_archivable(&incident)?;
             let permission = match channel.as_ref().map(|c| c.channel_type.as_str()) {
                 Some("O") => "delete_public_channel",
                 Some("P") => "delete_private_channel",
@@ -186,6 +187,33 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                 }
             };
         Ok(DeletedIncident { incident, channel_archived: archived, unresolved })
+    }
+
+    /// Archiving goes with the incident only for a channel it created that no other incident
+    /// uses: a `--here` channel was the team's before, and a shared one still serves the others.
+    fn require_channel_archivable(&self, incident: &Incident) -> Result<()> {
+        let channel = self.mm.channel(&incident.channel_id).map(|c| c.name).unwrap_or_default();
+        if incident.existing_channel {
+            return Err(ServiceError::Invalid(format!(
+                "{} runs in ~{channel}, a channel it did not create: Incident Response does not archive it. Delete the incident without archiving.",
+                incident.reference()
+            )));
+        }
+        let others: Vec<String> = self
+            .repo
+            .incidents_by_channel(&incident.channel_id)?
+            .into_iter()
+            .filter(|v| v.value.id != incident.id)
+            .map(|v| v.value.reference())
+            .collect();
+        if !others.is_empty() {
+            return Err(ServiceError::Conflict(format!(
+                "~{channel} is still used by {}: delete {} without archiving, or delete the others first.",
+                others.join(", "),
+                incident.reference()
+            )));
+        }
+        Ok(())
     }
 
     /// Pauses the incident with a reason: no reminders or nudges, the header says Paused.

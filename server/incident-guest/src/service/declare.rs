@@ -47,7 +47,17 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             return Ok(false);
         }
         let thread = if post.root_id.is_empty() { &post.id } else { &post.root_id };
-        Ok(self.repo.incident_by_channel(&post.channel_id)?.is_none() && self.repo.meta(&ignored_key(thread))?.is_none())
+        Ok(!self.holds_incident(&post.channel_id)? && self.repo.meta(&ignored_key(thread))?.is_none())
+    }
+
+    /// A channel made for an incident, or one where an incident is active now (`--here`): no
+    /// offers to start one there. An ordinary channel that once held a `--here` incident offers again.
+    fn holds_incident(&self, channel_id: &str) -> Result<bool> {
+        // A channel made for an incident holds it first.
+        if self.repo.first_incident_in_channel(channel_id)?.is_some_and(|v| !v.value.existing_channel) {
+            return Ok(true);
+        }
+        Ok(!self.repo.active_incidents_by_channel(channel_id)?.is_empty())
     }
 
     /// MessageHasBeenPosted: a playbook keyword offers that playbook.
@@ -102,7 +112,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         let Some(post) = self.mm.post(&reaction.post_id) else {
             return Ok(false);
         };
-        if !post.post_type.is_empty() || self.repo.incident_by_channel(&post.channel_id)?.is_some() {
+        if !post.post_type.is_empty() || self.holds_incident(&post.channel_id)? {
             return Ok(false);
         }
         let offer_to = Post { user_id: reaction.user_id.clone(), ..post.clone() };

@@ -65,6 +65,14 @@ pub fn open_start<M: Mattermost, D: Database>(service: &mut Service<'_, M, D>, f
                     options,
                     ..DialogElement::default()
                 },
+                DialogElement {
+                    name: "here".into(),
+                    display_name: "Run it in this channel".into(),
+                    element_type: "bool".into(),
+                    optional: true,
+                    help_text: "Instead of a new channel (then the channel name and privacy below do not apply).".into(),
+                    ..DialogElement::default()
+                },
                 text("channel_name", "Channel name", true, "Defaults to the playbook's, like inc-0042-name."),
                 DialogElement {
                     name: "private".into(),
@@ -121,13 +129,24 @@ pub fn start_request(body: &Value) -> Result<StartRequest, ServiceError> {
         .or_else(|| body.get("state").and_then(Value::as_str))
         .unwrap_or_default()
         .to_owned();
+    let ticked = |key: &str| submission.get(key).and_then(|p| p.as_bool().or_else(|| p.as_str().map(|s| s == "true")));
+    // "Run it in this channel": the channel the form was opened in (the server says which).
+    let here = ticked("here") == Some(true);
+    let channel_id = body.get("channel_id").and_then(Value::as_str).unwrap_or_default().to_owned();
+    if here && channel_id.is_empty() {
+        return Err(ServiceError::Invalid(
+            "The form does not say which channel it was opened in; start the incident with `/incident start --here <name>`."
+                .into(),
+        ));
+    }
     Ok(StartRequest {
         team_id,
         name: text("name"),
         summary: text("summary"),
         playbook_id: Some(text("playbook")).filter(|p| !p.is_empty()),
-        channel_name: Some(text("channel_name")).filter(|c| !c.is_empty()),
-        private: submission.get("private").and_then(|p| p.as_bool().or_else(|| p.as_str().map(|s| s == "true"))),
+        channel_name: Some(text("channel_name")).filter(|c| !c.is_empty() && !here),
+        private: ticked("private").filter(|_| !here),
+        channel_id: here.then_some(channel_id),
         fields: submission
             .as_object()
             .map(|all| {

@@ -60,7 +60,11 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     /// purpose follows only while it is still the one the start wrote (someone may have
     /// rewritten it). The channel's URL name stays: links to it keep working. Best effort, like
     /// the header: the rename itself is saved.
+    /// A channel the incident did not create (`--here`) keeps its names.
     fn follow_name_in_channel(&self, incident: &Incident, old_name: &str) {
+        if incident.existing_channel {
+            return;
+        }
         let Some(mut channel) = self.mm.channel(&incident.channel_id) else {
             return;
         };

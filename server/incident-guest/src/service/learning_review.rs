@@ -334,14 +334,26 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         Ok((incident, messages, next))
     }
 
-    /// MessageHasBeenPosted: messages by people in an incident channel are kept.
+    /// MessageHasBeenPosted: messages by people in an incident channel are kept. In a channel
+    /// several incidents share, a message belongs to each incident active in it when it is
+    /// posted (thread replies included): who reads the channel cannot tell them apart either,
+    /// and an ended incident's transcript stops at its end.
     pub fn capture_post(&mut self, post: &Post) -> Result<bool> {
         if !post.post_type.is_empty() || post.user_id == self.bot_id || post.user_id.is_empty() {
             return Ok(false);
         }
-        let Some(incident) = self.repo.incident_by_channel(&post.channel_id)? else {
+        let mut incidents = self.repo.active_incidents_by_channel(&post.channel_id)?;
+        if incidents.is_empty() {
+            // A channel's only incident keeps its transcript after its end, as before channels
+            // were shared (a late note in the channel is part of the record).
+            let all = self.repo.incidents_by_channel(&post.channel_id)?;
+            if all.len() == 1 && !all[0].value.existing_channel {
+                incidents = all;
+            }
+        }
+        if incidents.is_empty() {
             return Ok(false);
-        };
+        }
         let message = ChannelMessage {
             post_id: post.id.clone(),
             user_id: post.user_id.clone(),
@@ -350,7 +362,9 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             create_at: post.create_at,
             edit_at: post.edit_at,
         };
-        self.repo.capture_message(&incident.value.id, &message)?;
+        for incident in &incidents {
+            self.repo.capture_message(&incident.value.id, &message)?;
+        }
         Ok(true)
     }
 

@@ -29,6 +29,7 @@ pub(crate) mod team_conduct;
 pub(crate) mod time_zones;
 pub(crate) mod webhooks;
 
+use incident_core::channel_incidents::{self, ChannelChoice};
 use incident_core::{
     DomainError, ErrorKind, IdGen, Incident, IncidentFilter, Playbook, StartIncident, TimelinePost, naming, render,
     validate_incident_name,
@@ -197,6 +198,9 @@ pub struct StartRequest {
     pub fields: std::collections::BTreeMap<String, String>,
     /// The playbook's announcement channels to keep (the others unticked); all when absent.
     pub announcement_channel_ids: Option<Vec<String>>,
+    /// Run the incident in this existing channel of the team (`/incident start --here`)
+    /// instead of creating one; the channel's type decides its privacy.
+    pub channel_id: Option<String>,
 }
 
 pub struct Service<'a, M: Mattermost, D: Database> {
@@ -312,8 +316,10 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         found.ok_or_else(|| ServiceError::NotFound("No such incident.".into()))
     }
 
-    /// The incident a slash command means: the one whose channel it was typed in, or the one
-    /// its reference names (`INC-0042`, `42`) in the command's team.
+    /// The incident a slash command means, decided here for every command: the one its
+    /// reference names (`INC-0042`) in the command's team, or else the channel's incident when
+    /// that is unambiguous (incident_core::channel_incidents). An incident of another team, or
+    /// one the caller may not see, reads as no incident at all.
     pub fn incident_for_command(
         &self,
         user_id: &str,
@@ -321,25 +327,37 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         channel_id: &str,
         reference: Option<&str>,
     ) -> Result<Versioned<Incident>> {
-        let found = match reference {
-            Some(r) => {
-                let number = incident_core::parse_reference(r).ok_or_else(|| {
-                    ServiceError::Invalid(format!("`{}` is not an incident reference like INC-0042.", short(r)))
-                })?;
-                self.repo.incident_by_number(team_id, number)?
-            }
-            None => self.repo.incident_by_channel(channel_id)?,
-        };
-        match found {
-            Some(v) if self.may_view(&v.value, user_id) => Ok(v),
-            Some(_) | None if reference.is_some() => Err(ServiceError::NotFound(format!(
-                "There is no incident {} in this team.",
-                short(reference.unwrap_or_default())
-            ))),
-            _ => Err(ServiceError::Invalid(
-                "This channel is not an incident channel: run the command in one, or name the incident (INC-0042).".into(),
-            )),
+        if let Some(r) = reference {
+            let number = incident_core::parse_reference(r)
+                .ok_or_else(|| ServiceError::Invalid(format!("`{}` is not an incident reference like INC-0042.", short(r))))?;
+            return match self.repo.incident_by_number(team_id, number)? {
+                Some(v) if self.may_view(&v.value, user_id) => Ok(v),
+                _ => Err(ServiceError::NotFound(format!("There is no incident {} in this team.", short(r)))),
+            };
         }
+        // The active ones decide when there are any (a channel may hold many ended ones, which
+        // are only read when none is active); `choose` gives the same answer as over all of them.
+        let visible = |all: Vec<Versioned<Incident>>| -> Vec<Versioned<Incident>> {
+            all.into_iter().filter(|v| self.may_view(&v.value, user_id)).collect()
+        };
+        let mut found = visible(self.repo.active_incidents_by_channel(channel_id)?);
+        if found.is_empty() {
+            found = visible(self.repo.incidents_by_channel(channel_id)?);
+        }
+        let candidates: Vec<&Incident> = found.iter().map(|v| &v.value).collect();
+        let chosen = match channel_incidents::choose(&candidates) {
+            ChannelChoice::One(one) => one.id.clone(),
+            ChannelChoice::Several(several) => {
+                return Err(ServiceError::Invalid(channel_incidents::ambiguity_message(&several)));
+            }
+            ChannelChoice::None => {
+                return Err(ServiceError::Invalid(
+                    "This channel is not an incident channel: run the command in one, or name the incident (INC-0042).".into(),
+                ));
+            }
+        };
+        let at = found.iter().position(|v| v.value.id == chosen).unwrap_or_default();
+        Ok(found.swap_remove(at))
     }
 
     pub fn list(&self, user_id: &str, filter: &IncidentFilter, page: usize, per_page: usize) -> Result<(Vec<Incident>, usize)> {
@@ -402,6 +420,10 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         if let Some(template) = &request.channel_name {
             naming::validate_template(template)?;
         }
+        let here = match request.channel_id.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+            Some(channel_id) => Some(self.channel_to_start_in(user_id, &request, channel_id, &commander_id)?),
+            None => None,
+        };
         let conduct = self.conduct_for(&request.team_id)?;
         let severity = match request.severity.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             Some(name) => conduct.severity(name).map(|l| l.name.clone()).ok_or_else(|| {
@@ -449,7 +471,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         let number = self.repo.reserve_incident(&id, &request.team_id, &name, user_id, self.now)?;
         let opening =
             Opening { severity, status, stakeholders: self.stakeholder_rules()?, field_values, announcement_channel_ids };
-        match self.create_incident(user_id, &request, &id, number, &name, &commander_id, playbook.as_ref(), &opening) {
+        match self.create_incident(user_id, &request, here, &id, number, &name, &commander_id, playbook.as_ref(), &opening) {
             // The on-call of the services set for this severity is paged once the incident exists,
             // then the playbook's start commands run.
             Ok(incident) => {
@@ -470,6 +492,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         &mut self,
         user_id: &str,
         request: &StartRequest,
+        here: Option<Channel>,
         id: &str,
         number: u32,
         name: &str,
@@ -496,8 +519,15 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         {
             return Err(ServiceError::Internal(format!("cannot add the bot to the team: {e}")));
         }
-        let channel = self.create_channel(&request.team_id, &template, number, name, private)?;
+        let existing_channel = here.is_some();
+        let channel = match here {
+            Some(channel) => channel,
+            None => self.create_channel(&request.team_id, &template, number, name, private)?,
+        };
         for member in [user_id, commander_id, self.bot_id.as_str()] {
+            if existing_channel && self.mm.is_channel_member(&channel.id, member) {
+                continue;
+            }
             if !member.is_empty() {
                 self.mm
                     .add_channel_member(&channel.id, member)
@@ -523,6 +553,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             self.now,
         )?;
         incident.announcement_channel_ids = opening.announcement_channel_ids.clone();
+        incident.existing_channel = existing_channel;
         // The start's webhook events commit with the incident, or neither does (finding #13).
         let webhooks = self.webhook_statements(&incident, 0);
         self.repo.activate_incident(&incident, channel.channel_type == "P", webhooks)?;
@@ -558,12 +589,72 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         );
         self.refresh_digest(&incident);
         self.notify_stakeholders(&incident, &opening.stakeholders);
-        if let Some(playbook) = playbook {
+        // A channel that was there before is the team's: the playbook's people are added only
+        // as the starter could add them, and nobody's sidebar is rearranged around it.
+        let may_invite = !existing_channel || {
+            let permission =
+                if channel.channel_type == "O" { "manage_public_channel_members" } else { "manage_private_channel_members" };
+            self.mm.has_channel_permission(user_id, &channel.id, permission)
+        };
+        if let Some(playbook) = playbook.filter(|_| may_invite) {
             let invited = self.invite_from_playbook(&incident, playbook);
             let people: Vec<&str> = [user_id, commander_id].into_iter().chain(invited.iter().map(String::as_str)).collect();
-            self.file_in_sidebar(&incident, &playbook.sidebar_category, &people);
+            if !existing_channel {
+                self.file_in_sidebar(&incident, &playbook.sidebar_category, &people);
+            }
         }
         Ok(incident)
+    }
+
+    /// `/incident start --here`: the channel must be one of the team's public or private
+    /// channels (a direct or group message has no team to hold an incident), not archived, and
+    /// the starter a member who may post in it. A commander outside it is added only as the
+    /// starter could add them. Checked before a number is reserved.
+    fn channel_to_start_in(
+        &self,
+        user_id: &str,
+        request: &StartRequest,
+        channel_id: &str,
+        commander_id: &str,
+    ) -> Result<Channel> {
+        if request.channel_name.as_deref().is_some_and(|n| !n.trim().is_empty()) || request.private.is_some() {
+            return Err(ServiceError::Invalid(
+                "`channel_name` and `private` are for a new channel: an incident in an existing channel keeps its name, and its privacy follows the channel.".into(),
+            ));
+        }
+        let not_found = || ServiceError::NotFound("No such channel: start the incident in a channel you are a member of.".into());
+        let channel = self.mm.channel(channel_id).ok_or_else(not_found)?;
+        if channel.channel_type == "D" || channel.channel_type == "G" {
+            return Err(ServiceError::Invalid(
+                "An incident runs in a team's channel; a direct or group message cannot hold one. Start it without --here, or in a channel."
+                    .into(),
+            ));
+        }
+        if !self.mm.is_channel_member(&channel.id, user_id) {
+            return Err(not_found());
+        }
+        if channel.team_id != request.team_id {
+            return Err(ServiceError::Invalid("That channel belongs to another team.".into()));
+        }
+        if channel.delete_at != 0 {
+            return Err(ServiceError::Invalid("The channel is archived: start the incident in an active channel.".into()));
+        }
+        if !self.mm.may_post(&channel.id, user_id) {
+            return Err(ServiceError::Forbidden(
+                "You may not post in this channel, so an incident cannot run in it: start one in its own channel instead.".into(),
+            ));
+        }
+        if !self.mm.is_channel_member(&channel.id, commander_id) {
+            let permission =
+                if channel.channel_type == "O" { "manage_public_channel_members" } else { "manage_private_channel_members" };
+            if !self.mm.has_channel_permission(user_id, &channel.id, permission) {
+                return Err(ServiceError::Forbidden(
+                    "The commander is not in this channel, and you may not add members to it; choose a commander who is in it."
+                        .into(),
+                ));
+            }
+        }
+        Ok(channel)
     }
 
     fn create_channel(&self, team_id: &str, template: &str, number: u32, name: &str, private: bool) -> Result<Channel> {
@@ -589,7 +680,11 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
 
     /// Severity and status in the incident channel's header. A failure is not the user's:
     /// the change it reflects has been saved.
+    /// Only in a channel the incident created: an existing channel's header is its owners'.
     pub(crate) fn show_in_header(&self, incident: &Incident) {
+        if incident.existing_channel {
+            return;
+        }
         let header = render::channel_header(incident);
         if !header.is_empty() {
             let _ = self.mm.set_channel_header(&incident.channel_id, &header);
@@ -606,6 +701,12 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             None => EventAudience::Channel(incident.channel_id.clone()),
         };
         self.mm.publish(EVENT_INCIDENT_UPDATED, &serde_json::json!({ "incident_id": incident.id }), &audience);
+    }
+
+    /// Whether the incident's channel is not its alone (it ran in an existing channel, or
+    /// another incident runs in it too): the bot's posts there then say which incident.
+    pub(crate) fn channel_is_shared(&self, incident: &Incident) -> bool {
+        incident.existing_channel || self.repo.incidents_in_channel(&incident.channel_id).is_ok_and(|n| n > 1)
     }
 
     pub(crate) fn post(&self, channel_id: &str, message: String) {
@@ -665,8 +766,12 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                         self.show_in_header(&incident);
                     }
                     let usernames = |id: &str| self.mm.user(id).map(|u| u.username);
+                    let named = self.channel_is_shared(&incident);
                     for event in &incident.timeline[before.min(incident.timeline.len())..] {
                         let mut message = render::change_message(&incident, event, self.team_zone(&incident.team_id), &usernames);
+                        if named {
+                            message = format!("{} · {message}", incident.reference());
+                        }
                         if was_active && matches!(event.kind, incident_core::TimelineEventKind::IncidentEnded) {
                             // The report is generated from the record; say where to review it.
                             message.push_str(&format!(

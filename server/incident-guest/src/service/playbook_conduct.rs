@@ -14,25 +14,28 @@ use crate::store::db::Database;
 
 impl<M: Mattermost, D: Database> Service<'_, M, D> {
     /// Called for every channel join on the server (`UserHasJoinedChannel`); answers whether a
-    /// welcome was shown.
+    /// welcome was shown. A channel several active incidents share gives one welcome each.
     pub fn welcome(&self, channel_id: &str, user_id: &str) -> Result<bool> {
         if user_id.is_empty() || user_id == self.bot_id {
             return Ok(false);
         }
-        let Some(found) = self.repo.incident_by_channel(channel_id)? else { return Ok(false) };
-        let incident = found.value;
-        if !incident.is_active() || incident.welcome_message.trim().is_empty() {
-            return Ok(false);
+        let mut shown = false;
+        for found in self.repo.active_incidents_by_channel(channel_id)? {
+            let incident = found.value;
+            if incident.welcome_message.trim().is_empty() {
+                continue;
+            }
+            let message = format!(
+                "#### Welcome to {} · {}\n{}",
+                incident.reference(),
+                render::safe(&incident.name),
+                render::safe(&incident.welcome_message)
+            );
+            let post = Post { channel_id: channel_id.to_owned(), user_id: self.bot_id.clone(), message, ..Post::default() };
+            self.mm.ephemeral(user_id, &post);
+            shown = true;
         }
-        let message = format!(
-            "#### Welcome to {} · {}\n{}",
-            incident.reference(),
-            render::safe(&incident.name),
-            render::safe(&incident.welcome_message)
-        );
-        let post = Post { channel_id: channel_id.to_owned(), user_id: self.bot_id.clone(), message, ..Post::default() };
-        self.mm.ephemeral(user_id, &post);
-        Ok(true)
+        Ok(shown)
     }
 }
 

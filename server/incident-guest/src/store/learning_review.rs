@@ -218,7 +218,7 @@ impl<D: Database> Repo<'_, D> {
     pub fn capture_message(&self, incident_id: &str, m: &ChannelMessage) -> Result<()> {
         self.db().execute(vec![Statement::new(
             "INSERT INTO channel_messages (post_id, incident_id, user_id, root_id, message, original_message, create_at, edit_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (post_id) DO NOTHING",
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (post_id, incident_id) DO NOTHING",
             vec![
                 m.post_id.as_str().into(),
                 incident_id.into(),
@@ -290,10 +290,10 @@ impl<D: Database> Repo<'_, D> {
         let mut clause = String::from("incident_id = ? AND delete_at = 0");
         if let Some(after) = after {
             clause.push_str(
-                " AND (create_at > (SELECT create_at FROM channel_messages WHERE post_id = ?)
-                   OR (create_at = (SELECT create_at FROM channel_messages WHERE post_id = ?) AND post_id > ?))",
+                " AND (create_at > (SELECT create_at FROM channel_messages WHERE post_id = ? AND incident_id = ?)
+                   OR (create_at = (SELECT create_at FROM channel_messages WHERE post_id = ? AND incident_id = ?) AND post_id > ?))",
             );
-            params.extend([after.into(), after.into(), after.into()]);
+            params.extend([after.into(), incident_id.into(), after.into(), incident_id.into(), after.into()]);
         }
         let limit = limit.clamp(1, MAX_TRANSCRIPT_PAGE);
         // One more than the page, to know whether more follow.
@@ -316,11 +316,12 @@ impl<D: Database> Repo<'_, D> {
         if ids.is_empty() {
             return Ok((Vec::new(), more));
         }
-        let params: Vec<mattermost_plugin_sdk::store::Value> = ids.iter().map(|id| id.as_str().into()).collect();
+        let mut params: Vec<mattermost_plugin_sdk::store::Value> = vec![incident_id.into()];
+        params.extend(ids.iter().map(|id| id.as_str().into()));
         let rows = self.db().query(
             &format!(
                 "SELECT post_id, user_id, root_id, message, create_at, edit_at FROM channel_messages
-                 WHERE post_id IN ({}) ORDER BY create_at, post_id",
+                 WHERE incident_id = ? AND post_id IN ({}) ORDER BY create_at, post_id",
                 vec!["?"; ids.len()].join(", ")
             ),
             &params,

@@ -122,6 +122,28 @@ pub const MIGRATIONS: &[&str] = &[
     // 8: the words incidents are found by for similar past incidents (issue 18): SQLite's text,
     // PostgreSQL's in `similar::SEARCH_INDEX_POSTGRES` (see `migrations_for`).
     crate::store::similar::SEARCH_INDEX_SQLITE,
+    // 9: several incidents may share a channel (`/incident start --here`): a message of a shared
+    // channel is kept once for each incident active in it, so the key is the pair.
+    "CREATE TABLE channel_messages_by_pair (
+        post_id TEXT NOT NULL,
+        incident_id TEXT NOT NULL REFERENCES incidents (id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL,
+        root_id TEXT NOT NULL DEFAULT '',
+        message TEXT NOT NULL,
+        original_message TEXT NOT NULL,
+        create_at INTEGER NOT NULL,
+        edit_at INTEGER NOT NULL DEFAULT 0,
+        delete_at INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (post_id, incident_id)
+    );
+    INSERT INTO channel_messages_by_pair
+        (post_id, incident_id, user_id, root_id, message, original_message, create_at, edit_at, delete_at)
+        SELECT post_id, incident_id, user_id, root_id, message, original_message, create_at, edit_at, delete_at
+        FROM channel_messages;
+    DROP TABLE channel_messages;
+    ALTER TABLE channel_messages_by_pair RENAME TO channel_messages;
+    CREATE INDEX channel_messages_by_incident ON channel_messages (incident_id, create_at);
+    CREATE INDEX channel_messages_by_post ON channel_messages (post_id);",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -366,9 +388,40 @@ impl<'a, D: Database> Repo<'a, D> {
         Ok(incidents_from(&self.db.query(&sql, &[id.into()])?)?.into_iter().next())
     }
 
-    pub fn incident_by_channel(&self, channel_id: &str) -> Result<Option<Versioned<Incident>>> {
-        let sql = format!("SELECT {} FROM incidents WHERE channel_id = ? AND state != 'starting'", Self::INCIDENT_COLUMNS);
+    /// The incidents that run in a channel, oldest first: usually one, several when incidents
+    /// were started in it with `--here` (see incident_core::channel_incidents).
+    pub fn incidents_by_channel(&self, channel_id: &str) -> Result<Vec<Versioned<Incident>>> {
+        let sql = format!(
+            "SELECT {} FROM incidents WHERE channel_id = ? AND state != 'starting' ORDER BY created_at, number",
+            Self::INCIDENT_COLUMNS
+        );
+        incidents_from(&self.db.query(&sql, &[channel_id.into()])?)
+    }
+
+    /// The first incident that ran in a channel: the one that created it, if any did.
+    pub fn first_incident_in_channel(&self, channel_id: &str) -> Result<Option<Versioned<Incident>>> {
+        let sql = format!(
+            "SELECT {} FROM incidents WHERE channel_id = ? AND state != 'starting' ORDER BY created_at, number LIMIT 1",
+            Self::INCIDENT_COLUMNS
+        );
         Ok(incidents_from(&self.db.query(&sql, &[channel_id.into()])?)?.into_iter().next())
+    }
+
+    /// How many incidents run in a channel (ended ones included).
+    pub fn incidents_in_channel(&self, channel_id: &str) -> Result<i64> {
+        let rows = self
+            .db
+            .query("SELECT COUNT(*) AS n FROM incidents WHERE channel_id = ? AND state != 'starting'", &[channel_id.into()])?;
+        Ok(rows.integer(0, "n")?)
+    }
+
+    /// The channel's active incidents, oldest first.
+    pub fn active_incidents_by_channel(&self, channel_id: &str) -> Result<Vec<Versioned<Incident>>> {
+        let sql = format!(
+            "SELECT {} FROM incidents WHERE channel_id = ? AND state = 'active' ORDER BY created_at, number",
+            Self::INCIDENT_COLUMNS
+        );
+        incidents_from(&self.db.query(&sql, &[channel_id.into()])?)
     }
 
     pub fn incident_by_number(&self, team_id: &str, number: u32) -> Result<Option<Versioned<Incident>>> {

@@ -5,6 +5,7 @@
 pub(crate) mod edit;
 pub(crate) mod fake_mattermost;
 pub(crate) mod fields;
+mod here;
 mod load;
 pub(crate) mod paging;
 pub(crate) mod playbook_conduct;

@@ -46,14 +46,16 @@ export function DeleteIncidentDialog({incident, onClose, onDeleted}: {
             onSubmit={submit}
         >
             <p>{t('delete.what', 'The record of {name} goes for good: its checklist, timeline, report and follow-up actions. Its number is not given again.', {name: incident.name})}</p>
-            <label className={`${CLS}-check-field`}>
-                <input
-                    type='checkbox'
-                    checked={archive}
-                    onChange={(e) => setArchive(e.target.checked)}
-                />
-                {t('delete.archive', 'Also archive its channel (its messages stay readable)')}
-            </label>
+            {incident.existing_channel ? <p>{t('delete.keepChannel', 'It runs in a channel it did not create: the channel stays.')}</p> : (
+                <label className={`${CLS}-check-field`}>
+                    <input
+                        type='checkbox'
+                        checked={archive}
+                        onChange={(e) => setArchive(e.target.checked)}
+                    />
+                    {t('delete.archive', 'Also archive its channel (its messages stay readable)')}
+                </label>
+            )}
         </ModalForm>
     );
 }
