@@ -93,6 +93,11 @@ pub struct Incident {
     /// The playbook's announcement channels the starter kept ticked; `None`: all of them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub announcement_channel_ids: Option<Vec<String>>,
+    /// For an incident imported from a dossier: where it came from (`INC-0042 of
+    /// https://chat.example.com, exported 2026-12-01 14:00:00 UTC`). Such an incident is history:
+    /// it has no channel and is ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub imported_from: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -206,6 +211,7 @@ impl Incident {
             update_template: playbook.map(|p| p.update_template.clone()).unwrap_or_default(),
             retrospective_template: playbook.map(|p| p.retrospective_template.clone()).unwrap_or_default(),
             announcement_channel_ids: None,
+            imported_from: None,
         };
         incident.fill_fields(&request.field_values)?;
         let reporter = incident.reporter_id.clone();

@@ -20,6 +20,7 @@ pub mod checklist;
 mod checklist_edits;
 pub mod conditions;
 pub mod conduct;
+pub mod dossier;
 pub mod default_playbooks;
 pub mod error;
 pub mod fields;
