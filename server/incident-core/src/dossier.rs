@@ -98,15 +98,41 @@ impl Dossier {
     }
 }
 
-/// Every string in a JSON value that could be a Mattermost id (26 lowercase letters and
-/// digits): the exporter asks which of them are people.
-pub fn id_like_strings(value: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
-    match value {
-        serde_json::Value::String(s) if s.len() == 26 && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) => {
+/// Keys whose values are user ids (a string or a list of them) wherever they appear in the
+/// record: the incident, its timeline events, checklist items, updates, actions and messages.
+const PERSON_KEYS: &[&str] = &[
+    "commander_id", "reporter_id", "user_id", "actor_id", "author_id", "owner_id", "assignee_ids", "last_changed_by",
+    "assignee", "added", "removed", "by",
+];
+
+/// The user ids a record names: what the exporter looks up to write [`Dossier::people`].
+pub fn person_ids(value: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
+    use serde_json::Value;
+    let mut add = |v: &Value| match v {
+        Value::String(s) if !s.is_empty() => {
             out.insert(s.clone());
         }
-        serde_json::Value::Array(items) => items.iter().for_each(|v| id_like_strings(v, out)),
-        serde_json::Value::Object(map) => map.values().for_each(|v| id_like_strings(v, out)),
+        Value::Array(items) => out.extend(items.iter().filter_map(Value::as_str).filter(|s| !s.is_empty()).map(str::to_owned)),
+        _ => {}
+    };
+    match value {
+        Value::Object(map) => {
+            for key in PERSON_KEYS {
+                if let Some(v) = map.get(*key) {
+                    add(v);
+                }
+            }
+            // Events whose `from`/`to` are people, and user fields' values.
+            let kind = map.get("type").or_else(|| map.get("kind")).and_then(Value::as_str);
+            if matches!(kind, Some("commander_changed" | "role_assigned")) {
+                map.get("from").into_iter().chain(map.get("to")).for_each(&mut add);
+            }
+            if kind == Some("user") {
+                map.get("value").into_iter().for_each(&mut add);
+            }
+            map.values().for_each(|v| person_ids(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| person_ids(v, out)),
         _ => {}
     }
 }

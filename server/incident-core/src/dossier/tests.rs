@@ -158,3 +158,12 @@ fn real_zip_readers_read_the_archive() {
     }
     let _ = std::fs::remove_file(&path);
 }
+
+#[test]
+fn person_ids_finds_everyone_the_record_names() {
+    let d = dossier();
+    let mut ids = std::collections::BTreeSet::new();
+    person_ids(&serde_json::to_value((&d.incident, &d.follow_up_actions, &d.transcript)).expect("json"), &mut ids);
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    assert_eq!(ids, vec!["alice", "bob", "carol"]);
+}

@@ -71,6 +71,7 @@ pub const SUBCOMMANDS: &[(&str, &str, &str)] = &[
     ("actions", "[INC-0042]", "List the incident's follow-up actions"),
     ("report", "[INC-0042]", "Publish the incident report in the channel and announcement channels"),
     ("transcript", "[INC-0042]", "Where to download the channel transcript and the report"),
+    ("dossier", "[INC-0042]", "Download the incident dossier: report, timeline, transcript and all records, as a ZIP"),
     ("playbooks", "", "List the team's playbooks"),
     ("ping", "", "Check that Incident Response is running"),
     ("help", "", "Show this help"),
@@ -580,7 +581,7 @@ fn run<M: Mattermost, D: Database>(
             Ok(reply(said))
         }
         "page" => crate::command::paging::run(service, at, args),
-        "timeline" | "decision" | "hypothesis" | "keyevent" | "impact" | "action" | "actions" | "report" | "transcript" => {
+        "timeline" | "decision" | "hypothesis" | "keyevent" | "impact" | "action" | "actions" | "report" | "transcript" | "dossier" => {
             crate::command::learning_review::run(service, at, sub, args)
         }
         "playbooks" => {
