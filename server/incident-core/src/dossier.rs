@@ -102,7 +102,7 @@ impl Dossier {
 /// record: the incident, its timeline events, checklist items, updates, actions and messages.
 const PERSON_KEYS: &[&str] = &[
     "commander_id", "reporter_id", "user_id", "actor_id", "author_id", "owner_id", "assignee_ids", "last_changed_by",
-    "assignee", "added", "removed", "by",
+    "assignee", "added", "removed", "by", "completed_by", "last_run_by", "paged_by",
 ];
 
 /// The user ids a record names: what the exporter looks up to write [`Dossier::people`].

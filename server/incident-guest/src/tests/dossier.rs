@@ -182,7 +182,9 @@ fn an_import_on_another_server_gets_new_ids_matches_people_and_reads_the_same() 
     let (after_files, after) = download(&target, "u-root", &new_id);
     assert_eq!(after.follow_up_actions.len(), before.follow_up_actions.len());
     assert_eq!(after.transcript.messages.len(), 2);
-    assert_eq!(after.transcript.messages[1].root_id, after.transcript.messages[0].id);
+    let reply = after.transcript.messages.iter().find(|m| !m.root_id.is_empty()).expect("the reply");
+    let root = after.transcript.messages.iter().find(|m| m.root_id.is_empty()).expect("the root");
+    assert_eq!(reply.root_id, root.id, "the thread is kept");
     for ((name, a), (_, b)) in before_files.iter().zip(&after_files) {
         if name == "dossier.json" || name == "README.md" {
             continue;
@@ -248,4 +250,62 @@ fn only_admins_import_and_bad_dossiers_change_nothing() {
 fn raw_status(w: &World, url: &str) -> (u16, Value) {
     let r = raw(w, "u-root", "POST", url, b"{}".to_vec());
     (r.status, serde_json::from_slice(&r.body).unwrap_or(Value::Null))
+}
+
+/// The Python virtual environment `build/setup.sh` makes (`API_FUZZ_VENV`), holding the pinned
+/// `jsonschema`.
+fn venv_python() -> std::path::PathBuf {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let venv = std::env::var("API_FUZZ_VENV").map(std::path::PathBuf::from).unwrap_or_else(|_| root.join("target/api-fuzz-venv"));
+    let venv = if venv.is_absolute() { venv } else { root.join(venv) };
+    let python = venv.join("bin/python");
+    assert!(python.exists(), "{} is missing: run ./build/setup.sh (it installs the pinned jsonschema)", python.display());
+    python
+}
+
+/// Real dossiers, exported and imported-then-exported, are valid against the published schema
+/// (docs/dossier.schema.json), checked by the `jsonschema` validator (draft 2020-12).
+#[test]
+fn produced_dossiers_follow_the_published_json_schema() {
+    let source = World::new();
+    let (id, _) = worked_incident(&source, false);
+    let (files, _) = download(&source, "u-alice", &id);
+    let exported = file(&files, "dossier.json").to_owned();
+    let target = other_server();
+    let (status, v) = import(&target, "u-root", exported.clone().into_bytes());
+    assert_eq!(status, 201, "{v}");
+    let (again, _) = download(&target, "u-root", v["id"].as_str().expect("id"));
+    let reexported = file(&again, "dossier.json").to_owned();
+
+    let schema = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/dossier.schema.json");
+    let dir = std::env::temp_dir().join(format!("dossier-schema-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let mut paths = Vec::new();
+    for (name, text) in [("exported.json", &exported), ("reexported.json", &reexported)] {
+        let path = dir.join(name);
+        std::fs::write(&path, text).expect("write");
+        paths.push(path);
+    }
+    let script = "import json, sys, jsonschema\n\
+        schema = json.load(open(sys.argv[1]))\n\
+        jsonschema.Draft202012Validator.check_schema(schema)\n\
+        v = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())\n\
+        bad = 0\n\
+        for p in sys.argv[2:]:\n\
+        \x20   for e in v.iter_errors(json.load(open(p))):\n\
+        \x20       bad += 1; print(p, list(e.absolute_path), e.message)\n\
+        print('checked', len(sys.argv) - 2)\n\
+        sys.exit(1 if bad else 0)";
+    let out = std::process::Command::new(venv_python()).arg("-c").arg(script).arg(&schema).args(&paths).output().expect("python");
+    let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success() && said.contains("checked 2"), "{said}");
+    // The validator does refuse what the schema rules out.
+    let mut broken: Value = serde_json::from_str(&exported).expect("json");
+    broken["format_version"] = 2.into();
+    broken["transcript"]["messages"][0]["extra"] = true.into();
+    std::fs::write(&paths[0], broken.to_string()).expect("write");
+    let out = std::process::Command::new(venv_python()).arg("-c").arg(script).arg(&schema).arg(&paths[0]).output().expect("python");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success() && said.contains("format_version") && said.contains("extra"), "{said}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
