@@ -28,6 +28,7 @@ var permissionCommands = []permCommand{
 	{"unfollow", "/incident unfollow {ref}", kRead},
 	{"actions", "/incident actions {ref}", kRead},
 	{"transcript", "/incident transcript {ref}", kRead},
+	{"dossier", "/incident dossier {ref}", kRead},
 	{"rename", "/incident rename {ref} Renamed by command", kWrite},
 	{"summary", "/incident summary {ref} summary by command", kWrite},
 	{"set", "/incident set {ref} Region EU", kWrite},

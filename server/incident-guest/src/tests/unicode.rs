@@ -42,6 +42,7 @@ const SUBCOMMANDS: &[&str] = &[
     "summary",
     "timeline",
     "transcript",
+    "dossier",
     "unfollow",
     "update",
     "add",
