@@ -15,9 +15,10 @@ use crate::service::{Result, Service, ServiceError};
 use crate::store::db::Database;
 use crate::store::learning_review::MAX_TRANSCRIPT_PAGE;
 
-/// The largest upload `POST /incidents/import` reads: a dossier of the largest incident (8 MiB)
-/// with a long transcript; the guest parses it a few times over within its 128 MiB.
-pub const MAX_IMPORT_BYTES: usize = 24 * 1024 * 1024;
+/// The largest upload `POST /incidents/import` reads: the most the host reads of any request
+/// body (mm-protocol's `MAX_REQUEST_BODY`, answered 413 beyond). A larger dossier's
+/// `dossier.json` alone is about half its ZIP (which holds the record twice, as JSON and as Markdown).
+pub const MAX_IMPORT_BYTES: usize = 8 * 1024 * 1024;
 /// Message text an exported transcript carries at most (bytes, each character counted as 4),
 /// so that the dossier of any incident fits in an import.
 const MAX_EXPORT_TRANSCRIPT_BYTES: usize = 8 * 1024 * 1024;
