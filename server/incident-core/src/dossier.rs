@@ -101,8 +101,21 @@ impl Dossier {
 /// Keys whose values are user ids (a string or a list of them) wherever they appear in the
 /// record: the incident, its timeline events, checklist items, updates, actions and messages.
 const PERSON_KEYS: &[&str] = &[
-    "commander_id", "reporter_id", "user_id", "actor_id", "author_id", "owner_id", "assignee_ids", "last_changed_by",
-    "assignee", "added", "removed", "by", "completed_by", "last_run_by", "paged_by",
+    "commander_id",
+    "reporter_id",
+    "user_id",
+    "actor_id",
+    "author_id",
+    "owner_id",
+    "assignee_ids",
+    "last_changed_by",
+    "assignee",
+    "added",
+    "removed",
+    "by",
+    "completed_by",
+    "last_run_by",
+    "paged_by",
 ];
 
 /// The user ids a record names: what the exporter looks up to write [`Dossier::people`].

@@ -36,9 +36,30 @@ fn dossier() -> Dossier {
         transcript: Transcript {
             included: true,
             messages: vec![
-                TranscriptMessage { id: "p1".into(), user_id: "alice".into(), root_id: String::new(), message: "Looking".into(), create_at: T0, edit_at: 0 },
-                TranscriptMessage { id: "p2".into(), user_id: "bob".into(), root_id: String::new(), message: "Me too".into(), create_at: T0 + 5, edit_at: 0 },
-                TranscriptMessage { id: "p3".into(), user_id: "carol".into(), root_id: "p1".into(), message: "Found it".into(), create_at: T0 + 9, edit_at: 1 },
+                TranscriptMessage {
+                    id: "p1".into(),
+                    user_id: "alice".into(),
+                    root_id: String::new(),
+                    message: "Looking".into(),
+                    create_at: T0,
+                    edit_at: 0,
+                },
+                TranscriptMessage {
+                    id: "p2".into(),
+                    user_id: "bob".into(),
+                    root_id: String::new(),
+                    message: "Me too".into(),
+                    create_at: T0 + 5,
+                    edit_at: 0,
+                },
+                TranscriptMessage {
+                    id: "p3".into(),
+                    user_id: "carol".into(),
+                    root_id: "p1".into(),
+                    message: "Found it".into(),
+                    create_at: T0 + 9,
+                    edit_at: 1,
+                },
             ],
         },
         incident: i,
@@ -57,8 +78,11 @@ fn markdown_holds_decisions_checklist_history_and_threads() {
     let checklist = md.split("=== ").find(|f| f.starts_with("checklist")).expect("checklist file");
     assert!(checklist.contains("## History") && checklist.contains("@carol_u"), "{checklist}");
     let transcript = md.split("=== ").find(|f| f.starts_with("transcript")).expect("transcript file");
-    let (looking, found, me_too) =
-        (transcript.find("Looking").expect("root"), transcript.find("    - ").expect("reply"), transcript.find("Me too").expect("other"));
+    let (looking, found, me_too) = (
+        transcript.find("Looking").expect("root"),
+        transcript.find("    - ").expect("reply"),
+        transcript.find("Me too").expect("other"),
+    );
     assert!(looking < found && found < me_too, "the reply sits under its thread's first message: {transcript}");
     assert!(md.contains("Add an alert (detective, open, owner @bob_u)"), "{md}");
 }

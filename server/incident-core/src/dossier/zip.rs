@@ -11,7 +11,9 @@ const MAX_ENTRIES: usize = 1000;
 pub enum ZipError {
     #[error("not a ZIP archive: {0}")]
     Malformed(&'static str),
-    #[error("the ZIP entry `{0}` is compressed; this server reads stored (uncompressed) entries only, as its exports write them: send dossier.json itself instead")]
+    #[error(
+        "the ZIP entry `{0}` is compressed; this server reads stored (uncompressed) entries only, as its exports write them: send dossier.json itself instead"
+    )]
     Compressed(String),
     #[error("the ZIP entry `{0}` is damaged (its checksum does not match)")]
     Checksum(String),

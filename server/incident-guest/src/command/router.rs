@@ -581,9 +581,8 @@ fn run<M: Mattermost, D: Database>(
             Ok(reply(said))
         }
         "page" => crate::command::paging::run(service, at, args),
-        "timeline" | "decision" | "hypothesis" | "keyevent" | "impact" | "action" | "actions" | "report" | "transcript" | "dossier" => {
-            crate::command::learning_review::run(service, at, sub, args)
-        }
+        "timeline" | "decision" | "hypothesis" | "keyevent" | "impact" | "action" | "actions" | "report" | "transcript"
+        | "dossier" => crate::command::learning_review::run(service, at, sub, args),
         "playbooks" => {
             let playbooks = service.playbooks(user, at.team_id)?;
             if playbooks.is_empty() {

@@ -86,11 +86,10 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             };
             for m in page.0 {
                 bytes = bytes.saturating_add(m.message.len().saturating_mul(4));
-                if bytes > MAX_EXPORT_TRANSCRIPT_BYTES
-                    || messages.len() >= incident_core::dossier::remap::MAX_MESSAGES
-                {
+                if bytes > MAX_EXPORT_TRANSCRIPT_BYTES || messages.len() >= incident_core::dossier::remap::MAX_MESSAGES {
                     return Err(ServiceError::Invalid(
-                        "This incident's channel transcript is too long for one dossier; download it in pages from …/transcript.".into(),
+                        "This incident's channel transcript is too long for one dossier; download it in pages from …/transcript."
+                            .into(),
                     ));
                 }
                 messages.push(TranscriptMessage {

@@ -7,7 +7,7 @@ use mattermost_plugin_sdk::store::Statement;
 
 use crate::store::db::Database;
 use crate::store::learning_review::state_word;
-use crate::store::repo::{RepoError, Repo, incident_doc, search_text, to_json_pub};
+use crate::store::repo::{Repo, RepoError, incident_doc, search_text, to_json_pub};
 
 impl<D: Database> Repo<'_, D> {
     /// Fills the reservation made for `plan.incident` (state `starting`) with the import.

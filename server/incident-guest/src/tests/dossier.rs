@@ -59,12 +59,14 @@ fn worked_incident(w: &World, private: bool) -> (String, String) {
     assert!(w.cmd("u-alice", &ch, "/incident decision Roll back release 42").contains("decision"));
     assert!(w.cmd("u-bob", &ch, "/incident hypothesis The cache is cold").contains("hypothesis"));
     assert!(w.cmd("u-bob", &ch, "/incident check 1").contains("done"));
-    assert!(w.cmd("u-alice", &ch, "/incident action Add a checkout alert @bob detective").contains("Follow-up action added"), "action");
+    assert!(
+        w.cmd("u-alice", &ch, "/incident action Add a checkout alert @bob detective").contains("Follow-up action added"),
+        "action"
+    );
     assert!(w.cmd("u-alice", &ch, "/incident update Rolled back; watching").contains("Update posted"));
     let post = |user: &str, message: &str, root: &str| {
-        let p = w
-            .mm
-            .create_post(&Post {
+        let p =
+            w.mm.create_post(&Post {
                 channel_id: ch.clone(),
                 user_id: user.into(),
                 message: message.into(),
@@ -88,9 +90,18 @@ fn the_dossier_holds_every_record_as_markdown_and_json() {
     let (id, _) = worked_incident(&w, false);
     let (files, dossier) = download(&w, "u-bob", &id);
     let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
-    for want in ["README.md", "report.md", "timeline.md", "decisions-and-hypotheses.md", "checklist.md", "status-updates.md",
-        "fields.md", "follow-up-actions.md", "transcript.md", "dossier.json"]
-    {
+    for want in [
+        "README.md",
+        "report.md",
+        "timeline.md",
+        "decisions-and-hypotheses.md",
+        "checklist.md",
+        "status-updates.md",
+        "fields.md",
+        "follow-up-actions.md",
+        "transcript.md",
+        "dossier.json",
+    ] {
         assert!(names.contains(&want), "{want} missing from {names:?}");
     }
     assert!(file(&files, "decisions-and-hypotheses.md").contains("Roll back release 42"));
@@ -304,7 +315,8 @@ fn produced_dossiers_follow_the_published_json_schema() {
     broken["format_version"] = 2.into();
     broken["transcript"]["messages"][0]["extra"] = true.into();
     std::fs::write(&paths[0], broken.to_string()).expect("write");
-    let out = std::process::Command::new(venv_python()).arg("-c").arg(script).arg(&schema).arg(&paths[0]).output().expect("python");
+    let out =
+        std::process::Command::new(venv_python()).arg("-c").arg(script).arg(&schema).arg(&paths[0]).output().expect("python");
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(!out.status.success() && said.contains("format_version") && said.contains("extra"), "{said}");
     let _ = std::fs::remove_dir_all(&dir);
