@@ -205,6 +205,10 @@ fn an_import_on_another_server_gets_new_ids_matches_people_and_reads_the_same() 
         assert_eq!(a, b, "{name} reads differently");
     }
     assert!(file(&after_files, "README.md").contains("Imported from:** INC-0001"));
+    // History: it is not reopened.
+    let (status, v) = target.http(Some("u-root"), "POST", &format!("/api/v0/incidents/{new_id}/reopen"), Value::Null);
+    assert_eq!(status, 409, "{v}");
+    assert!(v["error"].as_str().unwrap_or_default().contains("imported from a dossier"), "{v}");
 
     // Nothing is overwritten: a second import is a third incident.
     let (status, again) = import(&target, "u-root", zip);
