@@ -55,11 +55,13 @@ fi
 
 # schemathesis for `make api-fuzz` (part of `make test`), pinned, in a venv under target/.
 # Hypothesis 6.150 and later removed an internal schemathesis 3.39 uses; pin the one it was
-# released against.
+# released against. jsonschema (which schemathesis uses too) validates produced dossiers against
+# docs/dossier.schema.json in the guest's tests (tests/dossier.rs).
 api_fuzz_venv=${API_FUZZ_VENV:-target/api-fuzz-venv}
-api_fuzz_pins=(schemathesis==3.39.16 hypothesis==6.131.0)
+api_fuzz_pins=(schemathesis==3.39.16 hypothesis==6.131.0 jsonschema==4.26.0)
 if ! "$api_fuzz_venv/bin/pip" freeze 2>/dev/null | grep -qxF -e "${api_fuzz_pins[0]}" ||
-   ! "$api_fuzz_venv/bin/pip" freeze 2>/dev/null | grep -qxF -e "${api_fuzz_pins[1]}"; then
+   ! "$api_fuzz_venv/bin/pip" freeze 2>/dev/null | grep -qxF -e "${api_fuzz_pins[1]}" ||
+   ! "$api_fuzz_venv/bin/pip" freeze 2>/dev/null | grep -qxF -e "${api_fuzz_pins[2]}"; then
   echo "setup: installing ${api_fuzz_pins[*]} in $api_fuzz_venv"
   python3 -m venv "$api_fuzz_venv"
   "$api_fuzz_venv/bin/pip" install -q "${api_fuzz_pins[@]}"

@@ -32,6 +32,7 @@ var permissionCommands = []permCommand{
 	{"actions", "/incident actions {ref}", kRead},
 	{"transcript", "/incident transcript {ref}", kRead},
 	{"similar", "/incident similar {ref}", kRead},
+	{"dossier", "/incident dossier {ref}", kRead},
 	{"rename", "/incident rename {ref} Renamed by command", kWrite},
 	{"summary", "/incident summary {ref} summary by command", kWrite},
 	{"set", "/incident set {ref} Region EU", kWrite},

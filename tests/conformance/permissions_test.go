@@ -129,6 +129,10 @@ var permissionRoutes = []permRoute{
 	{"GET", "/api/v0/incidents/{id}/reminders", kRead, nil},
 	{"GET", "/api/v0/incidents/{id}/transcript", kMessages, nil},
 	{"GET", "/api/v0/incidents/{id}/similar", kRead, nil},
+	// The dossier: whoever sees the incident (the transcript inside only for readers of the channel).
+	{"GET", "/api/v0/incidents/{id}/dossier", kRead, nil},
+	// Imports alice's public incident's dossier as a new incident of the team.
+	{"POST", "/api/v0/incidents/import?team_id={team}", kTeamAdmin, "{dossier}"},
 	{"POST", "/api/v0/incidents/{id}/items", kWrite, map[string]any{"section": "Tasks", "title": "matrix item"}},
 	{"PATCH", "/api/v0/incidents/{id}/items/{item}", kWrite, map[string]any{"state": "done"}},
 	{"POST", "/api/v0/incidents/{id}/items/{item}/move", kWrite, map[string]any{"section": 1, "position": 1}},
@@ -210,6 +214,11 @@ func setupCaller(t *testing.T, s *scenario, name string, n int) (string, matrixW
 	}
 	export := s.ok(t, s.alice, http.MethodGet, "/api/v0/playbooks/"+pb.ID+"/export", nil, http.StatusOK, nil)
 	w.ids["{export}"] = string(export.Body)
+	dossier := s.rest(t, s.alice, http.MethodGet, "/api/v0/incidents/"+w.public.ID+"/dossier", nil)
+	if dossier.Status != http.StatusOK {
+		t.Fatalf("dossier: %s", dossier)
+	}
+	w.ids["{dossier}"] = string(dossier.Body)
 	body, _ := json.Marshal(map[string]any{"team_id": s.team, "title": "Renamed " + suffix})
 	w.ids["{playbook-body}"] = string(body)
 	post, appErr := s.api.CreatePost(&model.Post{ChannelId: s.town, UserId: s.alice, Message: "town message " + suffix})

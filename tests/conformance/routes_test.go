@@ -10,7 +10,7 @@ import (
 )
 
 // The REST routes exist in three places that must agree: the router (the Rust match arms in
-// server/incident-guest/src/api/{router,edit,learning_review,paging}.rs), docs/api.md and docs/openapi.yaml. The permission matrix
+// server/incident-guest/src/api/{router,edit,learning_review,paging,dossier}.rs), docs/api.md and docs/openapi.yaml. The permission matrix
 // (permissionRoutes) must cover every one, so a new route cannot slip in untested.
 
 // routeKey is "METHOD /api/v0/path" with every parameter written as {}.
@@ -56,7 +56,7 @@ func routerRoutes(t *testing.T) []routeKey {
 	t.Helper()
 	arm := regexp.MustCompile(`\("(GET|POST|PUT|PATCH|DELETE)", \["api", "v0"((?:, [^\]]+)?)\]\)`)
 	var out []routeKey
-	for _, file := range []string{"server/incident-guest/src/api/router.rs", "server/incident-guest/src/api/learning_review.rs", "server/incident-guest/src/api/edit.rs", "server/incident-guest/src/api/paging.rs"} {
+	for _, file := range []string{"server/incident-guest/src/api/router.rs", "server/incident-guest/src/api/learning_review.rs", "server/incident-guest/src/api/edit.rs", "server/incident-guest/src/api/paging.rs", "server/incident-guest/src/api/dossier.rs"} {
 		for _, m := range arm.FindAllStringSubmatch(repoFile(t, file), -1) {
 			path := "/api/v0"
 			for _, seg := range strings.Split(strings.TrimPrefix(m[2], ", "), ", ") {

@@ -37,8 +37,10 @@ async function request<T>(url: string, method = 'GET', body?: unknown, signal?: 
             headers['X-CSRF-Token'] = token;
         }
     }
+    // A file (an imported dossier) goes as it is; anything else as JSON.
+    const raw = body instanceof Blob;
     if (body !== undefined) {
-        headers['Content-Type'] = 'application/json';
+        headers['Content-Type'] = raw ? 'application/octet-stream' : 'application/json';
     }
     let response: Response;
     try {
@@ -46,7 +48,7 @@ async function request<T>(url: string, method = 'GET', body?: unknown, signal?: 
             method,
             headers,
             credentials: 'same-origin',
-            body: body === undefined ? undefined : JSON.stringify(body),
+            body: body === undefined || raw ? body as Blob | undefined : JSON.stringify(body),
             signal,
         });
     } catch (e) {
@@ -410,6 +412,15 @@ export function listTeamActions(teamId: string, signal?: AbortSignal): Promise<{
 // Leaves a timeline entry out of the shown timeline and the report (the record keeps it).
 export function hideEvent(id: string, eventId: string): Promise<Incident> {
     return request<Incident>(`${apiBase()}/incidents/${enc(id)}/events/${enc(eventId)}/hide`, 'POST');
+}
+
+// The incident dossier: a ZIP to download; importing one makes a new, ended incident (admins).
+export function dossierURL(id: string): string {
+    return `${apiBase()}/incidents/${enc(id)}/dossier`;
+}
+
+export function importDossier(teamId: string, file: Blob): Promise<Incident> {
+    return request<Incident>(`${apiBase()}/incidents/import?team_id=${enc(teamId)}`, 'POST', file);
 }
 
 export function transcriptURL(id: string, format: 'md' | 'json'): string {

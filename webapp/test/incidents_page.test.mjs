@@ -688,6 +688,41 @@ for (const react of REACT_VERSIONS) {
             await until(async () => !(await rowNames()).includes('Drill by mistake'), 'its row is gone');
         });
 
+        test('dossier: the detail links its download; admins import a dossier as a new, ended incident', async () => {
+            await command('alice', '/incident start Dossier drill');
+            const list = await api('alice', 'GET', `/incidents?team_id=${seed.team_id}&state=all`);
+            const drill = list.data.items.find((i) => i.name === 'Dossier drill');
+            await open('?state=all');
+            assert.equal(await page.getByRole('button', {name: 'Import a dossier…'}).count(), 0, 'alice is no admin');
+            await rowButton('Dossier drill').click();
+            const detail = page.getByRole('region', {name: 'Incident detail'});
+            const link = detail.getByRole('link', {name: 'Download dossier'});
+            await link.waitFor();
+            const href = await link.getAttribute('href');
+            assert.ok(href.endsWith(`/api/v0/incidents/${drill.id}/dossier`), href);
+            assert.equal(await link.getAttribute('download'), `${drill.reference}-dossier.zip`);
+            // The browser's own request (its session) downloads the ZIP.
+            const zip = await page.evaluate(async (url) => {
+                const res = await fetch(url, {credentials: 'same-origin'});
+                return {status: res.status, type: res.headers.get('Content-Type'), bytes: Array.from(new Uint8Array(await res.arrayBuffer()))};
+            }, href);
+            assert.equal(zip.status, 200);
+            assert.equal(zip.type, 'application/zip');
+            assert.deepEqual(zip.bytes.slice(0, 4), [0x50, 0x4b, 0x03, 0x04]);
+
+            await openAs(page, host, 'sysadmin', pagePath('incidents') + '?state=all', pageErrors);
+            await page.getByRole('button', {name: 'Import a dossier…'}).waitFor();
+            await page.locator('input[type=file]').setInputFiles({name: `${drill.reference}-dossier.zip`, mimeType: 'application/zip', buffer: Buffer.from(zip.bytes)});
+            const said = page.getByRole('status').filter({hasText: /^Imported as INC-\d{4}\.$/});
+            await said.waitFor();
+            const reference = (await said.innerText()).match(/INC-\d{4}/)[0];
+            assert.notEqual(reference, drill.reference);
+            await until(async () => (await rowNames()).filter((n) => n === 'Dossier drill').length === 2, 'the imported incident is listed beside the original');
+            await page.locator('input[type=file]').setInputFiles({name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a dossier')});
+            await page.getByRole('alert').filter({hasText: /Not a dossier this server can import/}).waitFor();
+            await shot('incidents-page-import');
+        });
+
         test('reports page: the paging settings card, for team and system admins only, keys write-only', async () => {
             await openPage('reports');
             await page.getByRole('heading', {name: 'Reports', level: 1}).waitFor();

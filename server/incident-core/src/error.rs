@@ -82,6 +82,8 @@ pub enum DomainError {
     PostAlreadyAdded,
     #[error("This incident is active; only ended incidents can be reopened.")]
     NotEnded,
+    #[error("This incident was imported from a dossier: it is history, without a channel, and cannot be reopened.")]
+    ImportedHistory,
     #[error("There already is a checklist section \"{0}\"; choose another title.")]
     SectionExists(String),
     #[error("That checklist item has no slash command to run.")]
@@ -122,6 +124,7 @@ impl DomainError {
             | NoChange(_)
             | PostAlreadyAdded
             | NotEnded
+            | ImportedHistory
             | SectionExists(_) => ErrorKind::Conflict,
         }
     }
@@ -161,6 +164,7 @@ impl DomainError {
             NoChange(_) => "no_change",
             PostAlreadyAdded => "post_already_added",
             NotEnded => "not_ended",
+            ImportedHistory => "imported_history",
             SectionExists(_) => "section_exists",
             NoCommand => "no_command",
         }

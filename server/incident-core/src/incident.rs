@@ -98,6 +98,11 @@ pub struct Incident {
     /// that created their channel (and for every incident from before this existed).
     #[serde(default)]
     pub existing_channel: bool,
+    /// For an incident imported from a dossier: where it came from (`INC-0042 of
+    /// https://chat.example.com, exported 2026-12-01 14:00:00 UTC`). Such an incident is history:
+    /// it has no channel and is ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub imported_from: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -212,6 +217,7 @@ impl Incident {
             retrospective_template: playbook.map(|p| p.retrospective_template.clone()).unwrap_or_default(),
             announcement_channel_ids: None,
             existing_channel: false,
+            imported_from: None,
         };
         incident.fill_fields(&request.field_values)?;
         let reporter = incident.reporter_id.clone();

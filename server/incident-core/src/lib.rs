@@ -22,6 +22,7 @@ mod checklist_edits;
 pub mod conditions;
 pub mod conduct;
 pub mod default_playbooks;
+pub mod dossier;
 pub mod error;
 pub mod fields;
 pub mod filter;

@@ -98,6 +98,9 @@ impl Incident {
         if self.state != IncidentState::Ended {
             return Err(DomainError::NotEnded);
         }
+        if self.imported_from.is_some() {
+            return Err(DomainError::ImportedHistory);
+        }
         self.state = IncidentState::Active;
         self.ended_at = None;
         self.status = conduct.initial_status().to_string();

@@ -9,6 +9,7 @@ import {ChannelLink} from './channel_link';
 import {ChecklistSectionView, NewSectionForm} from './checklist';
 import {Ago, CLS, ErrorBanner, FormButtons, UserName, closeOnEscape, errorMessage, isAbort, useSave} from './common';
 import {ConductPanel} from './conduct_panel';
+import {DossierLink} from './dossier';
 import {IncidentFields} from './fields';
 import {SimilarIncidents} from './similar';
 import {UserPicker} from './user_picker';
@@ -390,7 +391,9 @@ export function IncidentDetail({incidentId, initial, events, now, myUserId, team
                         <span className={`${CLS}-badge ${ended ? `${CLS}-badge--ended` : `${CLS}-badge--active`}`}>
                             {ended ? t('incidentState.ended', 'Ended') : t('detail.inProgress', 'In progress')}
                         </span>
+                        <DossierLink incident={incident}/>
                     </div>
+                    {incident.imported_from && <p className={`${CLS}-muted ${CLS}-small`}>{t('dossier.importedFrom', 'Imported from {origin}', {origin: incident.imported_from})}</p>}
                     {editing ? (
                         <EditForm
                             incident={incident}

@@ -76,6 +76,8 @@ export interface Incident {
     impact_ended_at?: number | null;
     // Only in GET /incidents/{id}: whether the caller may delete it (team and system admins).
     may_delete?: boolean;
+    // Imported from a dossier: its reference there and when it was exported.
+    imported_from?: string;
     // Custom fields from the playbook.
     fields?: IncidentField[];
 }

@@ -4,6 +4,7 @@
 //! May depend on `service`, `store` (types only), `mattermost` and the crate root; nothing
 //! below it depends on this layer.
 
+pub(crate) mod dossier;
 pub(crate) mod edit;
 pub(crate) mod input_limits;
 pub(crate) mod learning_review;

@@ -74,9 +74,10 @@ pub fn route<M: Mattermost, D: Database>(mm: &M, db: &D, request: &HttpRequest) 
     }
     let path: Vec<&str> = request.path().trim_matches('/').split('/').collect();
     let method = request.method.as_str();
-    // The echo route carries arbitrary bytes for the transport's tests; everything else is
-    // bounded before it runs.
+    // The echo route carries arbitrary bytes for the transport's tests, and the import a whole
+    // dossier (bounded by its own limits); everything else is bounded before it runs.
     if path != ["api", "v0", "echo"]
+        && !crate::api::dossier::is_import(&path)
         && let Err(e) = crate::api::input_limits::check_request(request)
     {
         return refuse_too_long(&path, e);
@@ -118,6 +119,9 @@ fn dispatch<M: Mattermost, D: Database>(
 ) -> Reply {
     let ok = |v: Value| Ok(HttpResponse::json(200, &v));
     if let Some(reply) = crate::api::learning_review::dispatch(s, user, method, path, request) {
+        return reply;
+    }
+    if let Some(reply) = crate::api::dossier::dispatch(s, user, method, path, request) {
         return reply;
     }
     if let Some(reply) = crate::api::edit::dispatch(s, user, method, path, request) {

@@ -110,6 +110,15 @@ pub fn run<M: Mattermost, D: Database>(
         "transcript" => Ok(reply(format!(
             "The transcript of {reference}: `/plugins/{PLUGIN_ID}/api/v0/incidents/{id}/transcript?format=md` (or `format=json`), and the report: `…/{id}/report`."
         ))),
+        "dossier" => {
+            // Refused here, as the download would be, for someone who may not see it.
+            service.incident(user, &id)?;
+            Ok(reply(format!(
+                "[Download the dossier of {reference}](/plugins/{PLUGIN_ID}/api/v0/incidents/{id}/dossier) (`{reference}-dossier.zip`): \
+                 the report, timeline, decisions, checklist history, status updates, fields, follow-up actions and the channel transcript, \
+                 as Markdown and as `dossier.json`."
+            )))
+        }
         other => Err(ServiceError::Invalid(format!("Unknown command `{}`.", short(other)))),
     }
 }

@@ -94,6 +94,7 @@ pub const SUBCOMMANDS: &[(&str, &str, &str)] = &[
         "[<zone>|server]",
         "Show the time zone of the team's posts and reports, and yours; team admins set it (an IANA name such as Europe/Paris)",
     ),
+    ("dossier", "[INC-0042]", "Download the incident dossier: report, timeline, transcript and all records, as a ZIP"),
     ("playbooks", "", "List the team's playbooks"),
     ("ping", "", "Check that Incident Response is running"),
     ("help", "", "Show this help"),
@@ -643,9 +644,8 @@ fn run<M: Mattermost, D: Database>(
             Ok(reply(said))
         }
         "page" => crate::command::paging::run(service, at, args),
-        "timeline" | "decision" | "hypothesis" | "keyevent" | "impact" | "action" | "actions" | "report" | "transcript" => {
-            crate::command::learning_review::run(service, at, sub, args)
-        }
+        "timeline" | "decision" | "hypothesis" | "keyevent" | "impact" | "action" | "actions" | "report" | "transcript"
+        | "dossier" => crate::command::learning_review::run(service, at, sub, args),
         "playbooks" => {
             let playbooks = service.playbooks(user, at.team_id)?;
             if playbooks.is_empty() {

@@ -422,7 +422,7 @@ pub(crate) fn report_key(incident_id: &str) -> String {
     format!("report:{incident_id}")
 }
 
-fn report_revision_key(incident_id: &str) -> String {
+pub(crate) fn report_revision_key(incident_id: &str) -> String {
     format!("report-revision:{incident_id}")
 }
 

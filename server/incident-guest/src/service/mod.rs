@@ -11,6 +11,7 @@
 pub(crate) mod conduct;
 pub(crate) mod declare;
 pub(crate) mod dialog;
+pub(crate) mod dossier;
 pub(crate) mod editing;
 pub(crate) mod fields;
 pub(crate) mod learning_review;

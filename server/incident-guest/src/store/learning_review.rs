@@ -37,7 +37,7 @@ fn visible_incidents_sql(
 
 type Result<T> = std::result::Result<T, RepoError>;
 
-fn state_word(state: ActionState) -> &'static str {
+pub(crate) fn state_word(state: ActionState) -> &'static str {
     match state {
         ActionState::Open => "open",
         ActionState::Done => "done",

@@ -5,6 +5,7 @@
 //! Depends on nothing else in the crate: only on incident-core and the SDK's store types.
 
 pub(crate) mod db;
+pub(crate) mod dossier;
 pub(crate) mod incident_list;
 pub(crate) mod learning_review;
 pub(crate) mod paging_rows;

@@ -173,7 +173,7 @@ pub const MAX_PLAYBOOKS_PER_TEAM: i64 = 200;
 pub const MAX_TEAM_PLAYBOOK_CHARS: i64 = 4 * 1024 * 1024;
 
 /// The incident's JSON, if it is within the caps.
-fn incident_doc(incident: &Incident) -> Result<String> {
+pub(crate) fn incident_doc(incident: &Incident) -> Result<String> {
     if incident.timeline.len() > MAX_TIMELINE_EVENTS {
         return Err(RepoError::Full(format!(
             "{} has {MAX_TIMELINE_EVENTS} timeline events, the most an incident keeps; start a follow-up incident to go on.",

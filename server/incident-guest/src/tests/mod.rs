@@ -2,6 +2,7 @@
 //! the real SQL and a recording fake Mattermost (`fake_mattermost`). Test code may depend on
 //! every layer; no production module depends on it.
 
+pub(crate) mod dossier;
 pub(crate) mod edit;
 pub(crate) mod fake_mattermost;
 pub(crate) mod fields;

@@ -44,6 +44,7 @@ const SUBCOMMANDS: &[&str] = &[
     "timeline",
     "timezone",
     "transcript",
+    "dossier",
     "unfollow",
     "update",
     "add",

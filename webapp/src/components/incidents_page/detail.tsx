@@ -8,6 +8,7 @@ import {duration} from '../../time';
 import type {Incident} from '../../types/incident';
 import {ChannelLink} from '../channel_link';
 import {CLS, ErrorBanner, UserName, closeOnEscape, errorMessage} from '../common';
+import {DossierLink} from '../dossier';
 import {FieldTerms} from '../fields';
 import {ReportSection} from '../report_section';
 
@@ -71,6 +72,7 @@ export function PageDetail({incidentId, events, now, teamName, myUserId, onClose
                         <span>{incident.name}</span>
                     </h2>
                 ) : <span/>}
+                {incident && <DossierLink incident={incident}/>}
                 {incident?.may_delete && (
                     <button
                         type='button'

@@ -8,6 +8,7 @@ import {useT} from '../../i18n';
 import type {IncidentFilters, IncidentList, User} from '../../types/incident';
 import type {Store} from '../../types/mattermost';
 import {CLS, ErrorBanner, errorMessage} from '../common';
+import {ImportDossier, mayImport} from '../dossier';
 import {PageNav} from '../page_nav';
 import {fromZoneInput} from '../../time';
 
@@ -58,6 +59,7 @@ export function IncidentsPage({store, events}: Props): React.ReactElement {
     const teamId = useHostState(store, currentTeamId);
     const teamName = useHostState(store, currentTeamName);
     const myUserId = useHostState(store, currentUserId);
+    const mayImportHere = useHostState(store, React.useCallback((state: unknown) => mayImport(state, teamId), [teamId]));
     const now = useNow();
     const [perPage] = React.useState(perPageFromLocation);
     const [stateFilter, setStateFilter] = React.useState<StateFilter>('all');
@@ -139,6 +141,10 @@ export function IncidentsPage({store, events}: Props): React.ReactElement {
                 />
                 <header className={`${CLS}-page__header`}>
                     <h1 className={`${CLS}-page__title`}>{t('page.title', 'Incidents')}</h1>
+                    {mayImportHere && <ImportDossier
+                        teamId={teamId}
+                        onDone={reload}
+                    />}
                 </header>
                 <Filters
                     teamId={teamId}
