@@ -6,8 +6,8 @@
 
 use crate::fields::FieldKind;
 use crate::incident::{Incident, IncidentState};
-use crate::timeline::TimelineEventKind;
 use crate::time_fmt::Zone;
+use crate::timeline::TimelineEventKind;
 
 /// The timeline part of the indexed text is cut here (characters): the words that describe an
 /// incident come early (summary, first notes), and an index row stays small whatever the size.
@@ -70,9 +70,47 @@ pub fn search_words(incident: &Incident) -> SearchWords {
 
 /// Words too common to tell incidents apart.
 const STOP_WORDS: &[&str] = &[
-    "the", "and", "for", "are", "was", "were", "with", "from", "this", "that", "not", "but", "has", "have", "had", "its",
-    "our", "you", "all", "any", "can", "out", "into", "after", "when", "some", "than", "then", "there", "their", "les",
-    "des", "une", "est", "pas", "sur", "par", "dans", "pour", "incident", "incidents",
+    "the",
+    "and",
+    "for",
+    "are",
+    "was",
+    "were",
+    "with",
+    "from",
+    "this",
+    "that",
+    "not",
+    "but",
+    "has",
+    "have",
+    "had",
+    "its",
+    "our",
+    "you",
+    "all",
+    "any",
+    "can",
+    "out",
+    "into",
+    "after",
+    "when",
+    "some",
+    "than",
+    "then",
+    "there",
+    "their",
+    "les",
+    "des",
+    "une",
+    "est",
+    "pas",
+    "sur",
+    "par",
+    "dans",
+    "pour",
+    "incident",
+    "incidents",
 ];
 
 /// The distinct lower-cased words of `texts` worth asking with: letters and digits only (so
@@ -129,7 +167,7 @@ impl SimilarIncident {
             id: incident.id.clone(),
             reference: incident.reference(),
             name: incident.name.clone(),
-            state: incident.state.clone(),
+            state: incident.state,
             severity: incident.severity.clone(),
             created_at: incident.created_at,
             ended_at: incident.ended_at,
@@ -146,11 +184,9 @@ impl SimilarIncident {
 pub fn suggestion_line(s: &SimilarIncident, zone: Zone) -> String {
     let mut line = format!("- **{}** {}: ", s.reference, crate::render::safe(&s.name));
     match (s.ended_at, s.time_to_resolve_ms) {
-        (Some(ended), Some(took)) => line.push_str(&format!(
-            "resolved in {} (ended {})",
-            crate::time_fmt::duration(took),
-            zone.minute(ended)
-        )),
+        (Some(ended), Some(took)) => {
+            line.push_str(&format!("resolved in {} (ended {})", crate::time_fmt::duration(took), zone.minute(ended)))
+        }
         _ => line.push_str("still active"),
     }
     if !s.severity.is_empty() {
@@ -170,12 +206,7 @@ pub fn suggestion_line(s: &SimilarIncident, zone: Zone) -> String {
 }
 
 /// The whole post: a heading, then one line per incident; `None` when there is nothing to say.
-pub fn suggestion_post(
-    reference: &str,
-    similar: &[SimilarIncident],
-    only_you: bool,
-    zone: Zone,
-) -> Option<String> {
+pub fn suggestion_post(reference: &str, similar: &[SimilarIncident], only_you: bool, zone: Zone) -> Option<String> {
     if similar.is_empty() {
         return None;
     }

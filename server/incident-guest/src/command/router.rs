@@ -341,9 +341,12 @@ fn run<M: Mattermost, D: Database>(
             let target = service.incident_for_command(user, at.team_id, at.channel_id, reference.as_deref())?;
             let reference = target.value.reference();
             let found = service.similar(user, &target.value.id)?;
-            Ok(reply(incident_core::similar::suggestion_post(&reference, &found, false, service.caller_zone(user, at.team_id)).unwrap_or_else(|| {
-                format!("No past incident you may see is like {reference} (by its name, summary, playbook and fields).")
-            })))
+            Ok(reply(
+                incident_core::similar::suggestion_post(&reference, &found, false, service.caller_zone(user, at.team_id))
+                    .unwrap_or_else(|| {
+                        format!("No past incident you may see is like {reference} (by its name, summary, playbook and fields).")
+                    }),
+            ))
         }
         "info" => {
             let reference = take_reference(&mut args);

@@ -40,7 +40,10 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             Some(markdown) => Report { markdown, edited: true },
             None => {
                 let usernames = |id: &str| self.username_of(id);
-                Report { markdown: render::report_markdown(&incident, &actions, incident_core::Zone::UTC, &usernames), edited: false }
+                Report {
+                    markdown: render::report_markdown(&incident, &actions, incident_core::Zone::UTC, &usernames),
+                    edited: false,
+                }
             }
         };
         let transcript = self.whole_transcript(user_id, &incident.id)?;

@@ -15,8 +15,8 @@
 //! Incidents stored before migration 8 have no row until [`Repo::fill_search_words`] writes
 //! one (a batch per `RunScheduled`, and before a lookup).
 
-use incident_core::similar::search_words;
 use incident_core::Incident;
+use incident_core::similar::search_words;
 use mattermost_plugin_sdk::store::{Backend, Statement, Value};
 
 use crate::store::db::Database;
