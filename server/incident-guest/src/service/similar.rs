@@ -110,12 +110,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         }
         let private: Vec<SimilarIncident> = private.into_iter().map(|f| f.similar).collect();
         if let Some(message) = suggestion_post(&reference, &private, true) {
-            let post = Post {
-                channel_id: incident.channel_id.clone(),
-                user_id: self.bot_id.clone(),
-                message,
-                ..Post::default()
-            };
+            let post = Post { channel_id: incident.channel_id.clone(), user_id: self.bot_id.clone(), message, ..Post::default() };
             self.mm.ephemeral(starter_id, &post);
         }
     }

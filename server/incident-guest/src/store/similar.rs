@@ -15,8 +15,8 @@
 //! Incidents stored before migration 8 have no row until [`Repo::fill_search_words`] writes
 //! one (a batch per `RunScheduled`, and before a lookup).
 
-use incident_core::similar::search_words;
 use incident_core::Incident;
+use incident_core::similar::search_words;
 use mattermost_plugin_sdk::store::{Backend, Statement, Value};
 
 use crate::store::db::Database;
@@ -156,8 +156,7 @@ impl<D: Database> Repo<'_, D> {
         for r in 0..sized.len() {
             chars.insert(sized.text(r, "id")?, sized.integer(r, "chars")?);
         }
-        let ranked: Vec<(String, i64)> =
-            ids.into_iter().filter_map(|id| chars.get(&id).copied().map(|c| (id, c))).collect();
+        let ranked: Vec<(String, i64)> = ids.into_iter().filter_map(|id| chars.get(&id).copied().map(|c| (id, c))).collect();
         let mut found = Vec::with_capacity(ranked.len());
         for chunk in budget_chunks(&ranked) {
             found.extend(self.incidents_by_ids(chunk)?);

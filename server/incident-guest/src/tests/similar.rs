@@ -88,22 +88,25 @@ fn nothing_similar_posts_nothing() {
 #[test]
 fn private_incidents_are_offered_only_to_who_may_see_them_and_never_in_the_channel() {
     let w = World::new();
-    let secret = start(&w, "u-alice", json!({"name": "Leaked signing key", "summary": "Signing key in a public repo", "private": true}));
+    let secret =
+        start(&w, "u-alice", json!({"name": "Leaked signing key", "summary": "Signing key in a public repo", "private": true}));
     let public = start(&w, "u-bob", json!({"name": "Signing service down", "summary": "Signing key rotation failed"}));
     // Alice (in the private channel) starts one like both: the public one is posted in the
     // channel, the private one only to her.
     let new = start(&w, "u-alice", json!({"name": "Signing key problem", "summary": "Signing key rotation"}));
     let posts = w.mm.posts_in(&channel(&new)).join("\n");
     assert!(posts.contains(public["reference"].as_str().expect("ref")), "{posts}");
-    assert!(!posts.contains(secret["reference"].as_str().expect("ref")), "a private incident is never posted in the channel: {posts}");
-    let to_alice: Vec<String> = w
-        .mm
-        .ephemerals
-        .borrow()
-        .iter()
-        .filter(|(u, p)| u == "u-alice" && p.message.contains("shown only to you"))
-        .map(|(_, p)| p.message.clone())
-        .collect();
+    assert!(
+        !posts.contains(secret["reference"].as_str().expect("ref")),
+        "a private incident is never posted in the channel: {posts}"
+    );
+    let to_alice: Vec<String> =
+        w.mm.ephemerals
+            .borrow()
+            .iter()
+            .filter(|(u, p)| u == "u-alice" && p.message.contains("shown only to you"))
+            .map(|(_, p)| p.message.clone())
+            .collect();
     assert_eq!(to_alice.len(), 1, "{to_alice:?}");
     assert!(to_alice[0].contains(secret["reference"].as_str().expect("ref")), "{to_alice:?}");
     // Bob is not in the private channel: the route and the command do not name it to him.

@@ -148,7 +148,12 @@ fn webhook_events_are_queued_in_the_same_transaction_as_the_change() {
     assert_eq!(
         save,
         // The incident's words for similar incidents (store/similar.rs) are part of its save.
-        &["UPDATE incidents SET", "INSERT INTO incident_words", "INSERT INTO webhook_deliveries", "INSERT INTO webhook_deliveries"],
+        &[
+            "UPDATE incidents SET",
+            "INSERT INTO incident_words",
+            "INSERT INTO webhook_deliveries",
+            "INSERT INTO webhook_deliveries"
+        ],
         "{batches:?}"
     );
     assert_eq!(
