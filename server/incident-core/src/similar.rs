@@ -125,7 +125,7 @@ impl SimilarIncident {
             id: incident.id.clone(),
             reference: incident.reference(),
             name: incident.name.clone(),
-            state: incident.state.clone(),
+            state: incident.state,
             severity: incident.severity.clone(),
             created_at: incident.created_at,
             ended_at: incident.ended_at,
