@@ -68,50 +68,9 @@ pub fn search_words(incident: &Incident) -> SearchWords {
     SearchWords { headline: headline.join("\n"), body: body.chars().take(MAX_BODY_CHARS).collect() }
 }
 
-/// Words too common to tell incidents apart.
-const STOP_WORDS: &[&str] = &[
-    "the",
-    "and",
-    "for",
-    "are",
-    "was",
-    "were",
-    "with",
-    "from",
-    "this",
-    "that",
-    "not",
-    "but",
-    "has",
-    "have",
-    "had",
-    "its",
-    "our",
-    "you",
-    "all",
-    "any",
-    "can",
-    "out",
-    "into",
-    "after",
-    "when",
-    "some",
-    "than",
-    "then",
-    "there",
-    "their",
-    "les",
-    "des",
-    "une",
-    "est",
-    "pas",
-    "sur",
-    "par",
-    "dans",
-    "pour",
-    "incident",
-    "incidents",
-];
+/// Words too common to tell incidents apart (English and French), separated by spaces.
+const STOP_WORDS: &str = "the and for are was were with from this that not but has have had its our you all any can out \
+    into after when some than then there their les des une est pas sur par dans pour incident incidents";
 
 /// The distinct lower-cased words of `texts` worth asking with: letters and digits only (so
 /// they are safe inside either backend's query syntax), three characters or more (two when
@@ -123,7 +82,7 @@ pub fn query_terms<'t>(texts: impl IntoIterator<Item = &'t str>) -> Vec<String> 
             let word = word.to_lowercase();
             let chars = word.chars().count();
             let long_enough = chars >= 3 || (chars == 2 && word.chars().any(|c| c.is_ascii_digit()));
-            if long_enough && chars <= 40 && !STOP_WORDS.contains(&word.as_str()) && !terms.contains(&word) {
+            if long_enough && chars <= 40 && !STOP_WORDS.split_whitespace().any(|stop| stop == word) && !terms.contains(&word) {
                 terms.push(word);
                 if terms.len() == MAX_QUERY_TERMS {
                     return terms;

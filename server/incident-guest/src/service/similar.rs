@@ -42,9 +42,15 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
     }
 
     fn similar_to(&self, incident: &Incident, user_id: &str) -> Result<Vec<Found>> {
-        for _ in 0..FILL_ROUNDS {
-            if self.repo.fill_search_words(Some(&incident.team_id))? == 0 {
-                break;
+        // Once a team's incidents all have their words, every later one gets them as it starts:
+        // the lookup stops asking (the timer still fills any row that lacks them).
+        let filled_key = format!("search_words_filled:{}", incident.team_id);
+        if self.repo.meta(&filled_key)?.is_none() {
+            for _ in 0..FILL_ROUNDS {
+                if self.repo.fill_search_words(Some(&incident.team_id))? == 0 {
+                    self.repo.set_meta(&filled_key, "1")?;
+                    break;
+                }
             }
         }
         let terms = incident_query_terms(incident);

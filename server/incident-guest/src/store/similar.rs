@@ -21,7 +21,7 @@ use mattermost_plugin_sdk::store::{Backend, Statement, Value};
 
 use crate::store::db::Database;
 use crate::store::incident_list::{Visible, budget_chunks, restrict};
-use crate::store::repo::{MIGRATIONS, Repo, RepoError, incidents_from};
+use crate::store::repo::{MIGRATIONS, Repo, RepoError};
 
 type Result<T> = std::result::Result<T, RepoError>;
 
@@ -117,7 +117,7 @@ impl<D: Database> Repo<'_, D> {
             Backend::Sqlite => {
                 let query = terms.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(" OR ");
                 let sql = format!(
-                    "SELECT i.doc, i.number, i.revision FROM incident_words_fts f
+                    "SELECT i.id FROM incident_words_fts f
                      JOIN incident_words w ON w.seq = f.rowid JOIN incidents i ON i.id = w.incident_id
                      WHERE incident_words_fts MATCH ? AND {clause}
                      ORDER BY bm25(incident_words_fts, 3.0, 1.0), i.created_at DESC LIMIT ?"
@@ -130,7 +130,7 @@ impl<D: Database> Repo<'_, D> {
             Backend::Postgres => {
                 let query = terms.join(" | ");
                 let sql = format!(
-                    "SELECT i.doc, i.number, i.revision FROM incident_words w JOIN incidents i ON i.id = w.incident_id
+                    "SELECT i.id FROM incident_words w JOIN incidents i ON i.id = w.incident_id
                      WHERE w.words @@ to_tsquery('simple', ?) AND {clause}
                      ORDER BY ts_rank(w.words, to_tsquery('simple', ?)) DESC, i.created_at DESC LIMIT ?"
                 );
@@ -141,7 +141,27 @@ impl<D: Database> Repo<'_, D> {
                 (sql, all)
             }
         };
-        Ok(incidents_from(&self.db().query(&sql, &params)?)?.into_iter().map(|v| v.value).collect())
+        // Only ids are ranked: a sort carries its rows' columns, and every matching row's
+        // document would be read. The few documents shown are read after, a budget at a time.
+        let ranked = self.db().query(&sql, &params)?;
+        let ids: Vec<String> = (0..ranked.len()).map(|r| ranked.text(r, "id")).collect::<std::result::Result<_, _>>()?;
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sized = self.db().query(
+            &format!("SELECT id, length(doc) AS chars FROM incidents WHERE id IN ({})", vec!["?"; ids.len()].join(", ")),
+            &ids.iter().map(|id| Value::from(id.as_str())).collect::<Vec<_>>(),
+        )?;
+        let mut chars = std::collections::HashMap::new();
+        for r in 0..sized.len() {
+            chars.insert(sized.text(r, "id")?, sized.integer(r, "chars")?);
+        }
+        let ranked: Vec<(String, i64)> = ids.into_iter().filter_map(|id| chars.get(&id).copied().map(|c| (id, c))).collect();
+        let mut found = Vec::with_capacity(ranked.len());
+        for chunk in budget_chunks(&ranked) {
+            found.extend(self.incidents_by_ids(chunk)?);
+        }
+        Ok(found)
     }
 
     /// How many follow-up actions each of `incident_ids` has, and how many are still open.

@@ -151,7 +151,10 @@ fn incidents_from_before_the_index_are_filled_in() {
     // As if stored before migration 8.
     Repo::new(&w.db)
         .db()
-        .execute(vec![mattermost_plugin_sdk::store::Statement::new("DELETE FROM incident_words", vec![])])
+        .execute(vec![
+            mattermost_plugin_sdk::store::Statement::new("DELETE FROM incident_words", vec![]),
+            mattermost_plugin_sdk::store::Statement::new("DELETE FROM meta WHERE key LIKE 'search_words_filled:%'", vec![]),
+        ])
         .expect("forget the words");
     let new = start(&w, "u-alice", json!({"name": "Redis evictions", "summary": "Cache misses again"}));
     let (_, refs) = similar(&w, "u-alice", &new);
