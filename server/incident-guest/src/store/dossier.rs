@@ -6,8 +6,8 @@ use incident_core::dossier::remap::ImportPlan;
 use mattermost_plugin_sdk::store::Statement;
 
 use crate::store::db::Database;
-use crate::store::learning_review::state_word;
-use crate::store::repo::{Repo, RepoError, incident_doc, search_text, to_json_pub};
+use crate::store::learning_review::insert_action_statement;
+use crate::store::repo::{Repo, RepoError, incident_doc, search_text};
 
 impl<D: Database> Repo<'_, D> {
     /// Fills the reservation made for `plan.incident` (state `starting`) with the import.
@@ -33,20 +33,7 @@ impl<D: Database> Repo<'_, D> {
             .expect_changes(1),
         ];
         for a in &plan.actions {
-            batch.push(Statement::new(
-                "INSERT INTO follow_up_actions (id, incident_id, team_id, state, owner_id, due_at, doc, created_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                vec![
-                    a.id.as_str().into(),
-                    a.incident_id.as_str().into(),
-                    a.team_id.as_str().into(),
-                    state_word(a.state).into(),
-                    a.owner_id.clone().into(),
-                    a.due_at.into(),
-                    to_json_pub(a)?.into(),
-                    a.created_at.into(),
-                ],
-            ));
+            batch.push(insert_action_statement(a)?);
         }
         for m in &plan.messages {
             batch.push(Statement::new(

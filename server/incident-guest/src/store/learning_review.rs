@@ -76,21 +76,26 @@ pub const MAX_TRANSCRIPT_PAGE: usize = 5000;
 /// page stays far below the guest's 128 MiB however long the messages are.
 pub const TRANSCRIPT_BUDGET_BYTES: i64 = 8 * 1024 * 1024;
 
+/// The statement that stores a new follow-up action (alone, or in an import's batch).
+pub(crate) fn insert_action_statement(action: &FollowUpAction) -> Result<Statement> {
+    Ok(Statement::new(
+        "INSERT INTO follow_up_actions (id, incident_id, team_id, state, owner_id, due_at, doc, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        vec![
+            action.id.as_str().into(),
+            action.incident_id.as_str().into(),
+            action.team_id.as_str().into(),
+            state_word(action.state).into(),
+            action.owner_id.clone().into(),
+            action.due_at.into(),
+            to_json_pub(action)?.into(),
+            action.created_at.into(),
+        ],
+    ))
+}
+
 impl<D: Database> Repo<'_, D> {
     pub fn insert_action(&self, action: &FollowUpAction) -> Result<()> {
-        self.db().execute(vec![Statement::new(
-            "INSERT INTO follow_up_actions (id, incident_id, team_id, state, owner_id, due_at, doc, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            vec![
-                action.id.as_str().into(),
-                action.incident_id.as_str().into(),
-                action.team_id.as_str().into(),
-                state_word(action.state).into(),
-                action.owner_id.clone().into(),
-                action.due_at.into(),
-                to_json_pub(action)?.into(),
-                action.created_at.into(),
-            ],
-        )])?;
+        self.db().execute(vec![insert_action_statement(action)?])?;
         Ok(())
     }
 
