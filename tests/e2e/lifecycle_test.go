@@ -114,6 +114,7 @@ func TestLifecycle(t *testing.T) {
 		{"disable and re-enable: no orphan process, state intact", stepDisableEnable},
 		{"upload a newer version over it: data kept, schema at least as new", stepUpgrade},
 		{"a playbook's start command runs as the starter; an admin deletes the incident and archives its channel", stepStartCommandAndDelete},
+		{"similar past incidents are found by their words, posted at the start and listed", stepSimilarIncidents},
 		{"a playbook's sidebar category holds the incident channel for the starter and the invited", stepSidebarCategory},
 		{"two incidents run in an existing channel (--here); commands name one by INC-…", stepIncidentHere},
 		{"no server query ever ran on a connection left inside a plugin transaction", stepNoTransactionLeaks},
