@@ -5,7 +5,9 @@
 //! Only incidents the asker may see are offered. On start the suggestions are split by
 //! audience: the incident channel is read by all its members, so a post there names only
 //! incidents every team member may see (public ones); the starter's private ones go to the
-//! starter alone, as an ephemeral post.
+//! starter alone, as an ephemeral post. A channel whose readers are not known to be full team
+//! members gets nothing: an existing channel (`--here`: guests may read it) or one whose
+//! commander is a guest; there every suggestion goes to the starter alone.
 
 use incident_core::similar::{SimilarIncident, incident_query_terms, suggestion_post};
 use incident_core::{Incident, IncidentFilter};
@@ -91,8 +93,8 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         Ok(found)
     }
 
-    /// After a start: the public suggestions in the incident channel, the starter's private
-    /// ones to the starter alone; nothing when nothing is similar. Never fails the start: a
+    /// After a start: the public suggestions in the incident channel (one it created, with a
+    /// member commander), the rest to the starter alone; nothing when nothing is similar. Never fails the start: a
     /// failed lookup is logged and the incident goes on without suggestions.
     pub(crate) fn suggest_similar(&self, starter_id: &str, incident: &Incident) {
         let found = match self.similar_to(incident, starter_id) {
@@ -102,7 +104,8 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                 return;
             }
         };
-        let (public, private): (Vec<Found>, Vec<Found>) = found.into_iter().partition(|f| f.public);
+        let channel_may_show = !incident.existing_channel && !self.mm.is_guest(&incident.commander_id);
+        let (public, private): (Vec<Found>, Vec<Found>) = found.into_iter().partition(|f| f.public && channel_may_show);
         let reference = incident.reference();
         let zone = self.team_zone(&incident.team_id);
         let public: Vec<SimilarIncident> = public.into_iter().map(|f| f.similar).collect();

@@ -13,7 +13,7 @@ use crate::tests::fake_mattermost::TEAM;
 use crate::tests::scenarios::World;
 
 /// A channel of `team` with `members`, its header and purpose set by people.
-fn channel(w: &World, id: &str, team: &str, kind: &str, members: &[&str]) {
+pub(super) fn channel(w: &World, id: &str, team: &str, kind: &str, members: &[&str]) {
     w.mm.channels.borrow_mut().insert(
         id.into(),
         Channel {

@@ -189,3 +189,21 @@ fn a_guest_is_offered_only_incidents_of_channels_it_was_added_to() {
     assert_eq!(status, 200);
     assert_eq!(refs, vec![seen["reference"].as_str().expect("ref").to_owned()], "not {}", unseen["reference"]);
 }
+
+/// An existing channel may have readers who are not full team members (guests added to it):
+/// a `--here` start names no past incident in it; the starter gets every suggestion alone.
+#[test]
+fn an_incident_in_an_existing_channel_gets_its_suggestions_only_to_the_starter() {
+    let w = World::new();
+    let (failover, _, _) = history(&w);
+    crate::tests::here::channel(&w, "general", TEAM, "O", &["u-alice", "u-bob"]);
+    let before = w.mm.posts_in("general").len();
+    let here = start(&w, "u-bob", json!({"name": "Checkout errors again", "summary": "Payments 502", "channel_id": "general"}));
+    assert_eq!(here["existing_channel"], json!(true), "{here}");
+    let reference = failover["reference"].as_str().expect("ref");
+    let posts = w.mm.posts_in("general");
+    assert!(posts[before..].iter().all(|p| !p.contains(reference)), "no suggestion in the shared channel: {posts:?}");
+    let to_bob: Vec<String> =
+        w.mm.ephemerals.borrow().iter().filter(|(u, _)| u == "u-bob").map(|(_, p)| p.message.clone()).collect();
+    assert!(to_bob.iter().any(|m| m.contains(reference) && m.contains("shown only to you")), "{to_bob:?}");
+}
