@@ -119,6 +119,9 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
 
     fn post_reminder(&self, incident: &Incident, reminder: &Reminder) {
         let commander = self.mm.user(&incident.commander_id).map(|u| format!("@{}", u.username)).unwrap_or_default();
+        // In a channel several incidents share, a command without a reference asks which one:
+        // the commands suggested here name theirs.
+        let named = if self.channel_is_shared(incident) { format!(" {}", incident.reference()) } else { String::new() };
         let (message, actions) = match reminder {
             Reminder::UpdateDue { last_at, repeat, .. } => {
                 let minutes = (self.now - last_at).max(0) / 60_000;
@@ -126,7 +129,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                 (
                     format!(
                         "{commander} Time for a status update on {}{again}: the last one was {minutes} min ago. \
-                         Post one with `/incident update <what happened and what is next>`.",
+                         Post one with `/incident update{named} <what happened and what is next>`.",
                         incident.reference()
                     ),
                     vec![action("Snooze 30 min", "snooze", &incident.id), action("Stop reminders", "off", &incident.id)],
@@ -134,8 +137,8 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             }
             Reminder::RoleUnfilled { role } => (
                 format!(
-                    "{commander} Nobody is the **{role}** of {} yet. Claim it with the button or `/incident claim {role}`, \
-                     or give it with `/incident role {role} @user`.",
+                    "{commander} Nobody is the **{role}** of {} yet. Claim it with the button or `/incident claim {role}{named}`, \
+                     or give it with `/incident role {role} @user{named}`.",
                     incident.reference()
                 ),
                 vec![claim_button(role, &incident.id)],
@@ -144,7 +147,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
             Reminder::UpdateEscalated { .. } | Reminder::RetrospectiveDue { .. } => return,
             Reminder::Stale { days } => (
                 format!(
-                    "{commander} {} has been active for {days} days. If it is over, resolve it with `/incident end`; \
+                    "{commander} {} has been active for {days} days. If it is over, resolve it with `/incident end{named}`; \
                      if not, post an update so everyone knows it is still being worked on.",
                     incident.reference()
                 ),
@@ -158,7 +161,7 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
                 (
                     format!(
                         "{who} Item {number} of {}, **{}**, was due {} and is still open. Check it with \
-                         `/incident check {number}`, or give it a new due time with `/incident due {number} in 30m`.",
+                         `/incident check {number}{named}`, or give it a new due time with `/incident due {number} in 30m{named}`.",
                         incident.reference(),
                         render::safe(title),
                         self.team_zone(&incident.team_id).minute(*due_at)

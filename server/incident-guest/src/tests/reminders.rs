@@ -148,3 +148,20 @@ fn the_plan_shows_by_command_and_rest_and_paused_incidents_get_nothing() {
     w.cmd("u-alice", &ch, "/incident end");
     assert_eq!(w.cmd("u-alice", &ch, "/incident reminders"), "INC-0001 is over: no more update reminders.");
 }
+
+/// In a channel two incidents share, a command without a reference asks which incident: the
+/// commands a reminder suggests name theirs, and work as written.
+#[test]
+fn reminders_in_a_shared_channel_name_their_incident_in_the_commands_they_suggest() {
+    let w = world();
+    let (ch, _, due) = p1(&w, "Payments down");
+    assert!(w.cmd("u-alice", &ch, "/incident start --here Refunds slow").contains("INC-0002"));
+    assert_eq!(remind_at(&w, due), 1);
+    let posted: Vec<String> = w.mm.posts_in(&ch).into_iter().filter(|m| m.contains("Time for a status update")).collect();
+    assert_eq!(posted.len(), 1, "{posted:?}");
+    assert!(posted[0].contains("`/incident update INC-0001 <what happened and what is next>`"), "{}", posted[0]);
+    let unnamed = w.cmd("u-alice", &ch, "/incident update Rolled back");
+    assert!(unnamed.contains("INC-0001") && unnamed.contains("INC-0002"), "without a reference it asks: {unnamed}");
+    let named = w.cmd("u-alice", &ch, "/incident update INC-0001 Rolled back");
+    assert!(!named.contains("INC-0002"), "as the reminder says, it posts on INC-0001: {named}");
+}
