@@ -14,7 +14,7 @@ FAULTY_GUEST := target/wasm32-wasip2/wasm/faulty_guest.wasm
 GUEST_CWASM := $(GUEST:.wasm=.cwasm)
 FAULTY_GUEST_CWASM := $(FAULTY_GUEST:.wasm=.cwasm)
 
-.PHONY: all dist host guest webapp lint test test-rust test-webapp test-conformance api-fuzz e2e run setup-e2e bench fuzz deploy setup clean
+.PHONY: all dist host guest webapp lint test test-rust test-webapp test-conformance test-versions api-fuzz e2e run setup-e2e bench fuzz deploy setup clean
 
 all: dist
 
@@ -56,6 +56,8 @@ lint: setup
 	$(CARGO) clippy -p incident-guest -p faulty-guest --target wasm32-wasip2 -- -D warnings
 	cd webapp && $(NPM) run lint
 	cd tests/conformance && $(GO) vet ./...
+	cd tests/conformance && $(GO) vet -modfile=versions/go.$$(../../build/conformance-versions.sh oldest).mod ./...
+	cd tests/conformance && $(GO) vet -modfile=versions/go.$$(../../build/conformance-versions.sh newest).mod ./...
 	cd tests/e2e && $(GO) vet ./...
 	cd tests/gobaseline && $(GO) vet ./...
 	python3 build/check-licences.py
@@ -72,8 +74,18 @@ test-rust: guest
 test-webapp: dist
 	cd webapp && BUNDLE_TGZ=$(CURDIR)/$(BUNDLE) $(NPM) test
 
+## The conformance suite against the oldest and the newest release of Mattermost's plugin host
+## code we support (server/public; build/conformance-versions.sh, docs/compatibility.md).
+CONFORMANCE_ENV = BUNDLE_TGZ=$(CURDIR)/$(BUNDLE) FAULTY_GUEST_CWASM=$(CURDIR)/$(FAULTY_GUEST_CWASM) GO=$(GO)
 test-conformance: dist guest
-	cd tests/conformance && BUNDLE_TGZ=$(CURDIR)/$(BUNDLE) FAULTY_GUEST_CWASM=$(CURDIR)/$(FAULTY_GUEST_CWASM) $(GO) test -count=1 -timeout 20m ./...
+	$(CONFORMANCE_ENV) ./build/conformance-versions.sh test $$(./build/conformance-versions.sh oldest) -count=1 -timeout 20m
+	$(CONFORMANCE_ENV) ./build/conformance-versions.sh test $$(./build/conformance-versions.sh newest) -count=1 -timeout 20m
+
+## The same against every release the Go module proxy serves (about 4 minutes each); releases
+## below plugin.json's min_server_version only check that Mattermost refuses the plugin.
+test-versions: dist guest
+	./build/conformance-versions.sh download
+	$(CONFORMANCE_ENV) ./build/conformance-versions.sh all -count=1 -timeout 20m
 
 ## schemathesis (pinned by build/setup.sh) against docs/openapi.yaml on the real plugin behind
 ## tests/conformance/cmd/devserver, as a team member, a user of another team, a guest and a

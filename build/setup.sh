@@ -51,6 +51,11 @@ if [ ! -f webapp/node_modules/.package-lock.json ] || [ webapp/package-lock.json
 fi
 
 (cd tests/conformance && go mod download)
+# The oldest and newest releases of Mattermost's plugin host code `make test` runs the suite
+# against (`make test-versions` fetches the others).
+for v in $(build/conformance-versions.sh oldest) $(build/conformance-versions.sh newest); do
+  (cd tests/conformance && go mod download -modfile="versions/go.$v.mod")
+done
 (cd tests/gobaseline && go mod download)
 
 # schemathesis for `make api-fuzz` (part of `make test`), pinned, in a venv under target/.

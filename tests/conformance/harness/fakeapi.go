@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"sync"
@@ -17,8 +18,11 @@ import (
 	"github.com/mattermost/mattermost/server/public/shared/mlog"
 )
 
-// ServerVersion is what the fake answers to GetServerVersion.
-const ServerVersion = "10.11.0"
+// ServerVersion is what the fake answers to GetServerVersion: the release of the plugin host
+// code the suite is built against (model.CurrentVersion), which is also what that code checks
+// a manifest's min_server_version against (plugin.Environment.Activate), as a real server of
+// that release does.
+var ServerVersion = model.CurrentVersion
 
 // Call is one recorded plugin -> server API call.
 type Call struct {
@@ -1077,8 +1081,21 @@ func (f *FakeAPI) GetConfig() *model.Config {
 	f.record("GetConfig")
 	f.mu.Unlock()
 	cfg := f.buildConfig()
-	cfg.Sanitize(nil, nil)
+	sanitizeConfig(cfg)
 	return cfg
+}
+
+// sanitizeConfig blanks the secrets as Mattermost's GetConfig does. Config.Sanitize took only
+// the plugin manifests before server/public v0.1.15 (10.10) and gained a *SanitizeOptions
+// then; the suite builds against both (build/conformance-versions.sh), so it is called by
+// reflection with a nil for each parameter, whatever their number.
+func sanitizeConfig(cfg *model.Config) {
+	sanitize := reflect.ValueOf(cfg).MethodByName("Sanitize")
+	args := make([]reflect.Value, sanitize.Type().NumIn())
+	for i := range args {
+		args[i] = reflect.Zero(sanitize.Type().In(i))
+	}
+	sanitize.Call(args)
 }
 
 func (f *FakeAPI) buildConfig() *model.Config {
