@@ -12,7 +12,7 @@ import (
 // without a reference answers with both; INC-… names one; someone outside the channel cannot
 // start one there; deleting never archives it.
 func stepIncidentHere(t *testing.T, ctx context.Context, w *world) {
-	before, _, err := w.admin.Client.GetChannel(ctx, w.ops.Id, "")
+	before, _, err := getChannel(ctx, w.admin.Client, w.ops.Id)
 	if err != nil {
 		t.Fatalf("operations: %v", err)
 	}
@@ -43,7 +43,7 @@ func stepIncidentHere(t *testing.T, ctx context.Context, w *world) {
 	if reply := command(t, w.alice, w.ops.Id, "/incident severity P2 "+queue.Reference); !strings.Contains(reply, queue.Reference+" is now") {
 		t.Errorf("severity by reference: %q", reply)
 	}
-	after, _, err := w.admin.Client.GetChannel(ctx, w.ops.Id, "")
+	after, _, err := getChannel(ctx, w.admin.Client, w.ops.Id)
 	if err != nil || after.Header != before.Header || after.DisplayName != before.DisplayName || after.Purpose != before.Purpose {
 		t.Errorf("operations changed: %+v (before %+v) %v", after, before, err)
 	}
@@ -57,7 +57,7 @@ func stepIncidentHere(t *testing.T, ctx context.Context, w *world) {
 	if reply := command(t, w.bob, w.ops.Id, "/incident end"); !strings.Contains(reply, "Ended "+queue.Reference) {
 		t.Errorf("end of the only active one: %q", reply)
 	}
-	final, _, err := w.admin.Client.GetChannel(ctx, w.ops.Id, "")
+	final, _, err := getChannel(ctx, w.admin.Client, w.ops.Id)
 	if err != nil || final.DeleteAt != 0 || final.Header != before.Header {
 		t.Errorf("operations after both ended: %+v %v", final, err)
 	}

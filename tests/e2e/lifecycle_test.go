@@ -267,7 +267,7 @@ func stepStart(t *testing.T, ctx context.Context, w *world) {
 	}
 
 	// The server holds the channel, its members and the intro post.
-	ch, _, err := w.admin.Client.GetChannel(ctx, inc.ChannelID, "")
+	ch, _, err := getChannel(ctx, w.admin.Client, inc.ChannelID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -503,7 +503,7 @@ func stepRESTStart(t *testing.T, ctx context.Context, w *world) {
 	if inc.Reference != "INC-0002" || inc.CommanderID != w.carol.User.Id || len(inc.items()) == 0 {
 		t.Fatalf("REST start: %+v", inc)
 	}
-	ch, _, err := w.carol.Client.GetChannel(ctx, inc.ChannelID, "")
+	ch, _, err := getChannel(ctx, w.carol.Client, inc.ChannelID)
 	if err != nil || ch.TeamId != w.team.Id {
 		t.Fatalf("carol cannot read her incident channel: %v", err)
 	}

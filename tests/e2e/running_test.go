@@ -37,7 +37,7 @@ func stepRunIncident(t *testing.T, ctx context.Context, w *world) {
 	}
 	command(t, w.carol, inc.ChannelID, "/incident update Rolled back the 14:05 deploy")
 	command(t, w.carol, inc.ChannelID, "/incident status identified")
-	ch, _, err := w.carol.Client.GetChannel(ctx, inc.ChannelID, "")
+	ch, _, err := getChannel(ctx, w.carol.Client, inc.ChannelID)
 	if err != nil || ch.Header != "Severity: P2 | Status: Identified" {
 		t.Fatalf("incident channel header %q (%v)", ch.Header, err)
 	}

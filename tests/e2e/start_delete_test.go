@@ -68,7 +68,7 @@ func stepStartCommandAndDelete(t *testing.T, ctx context.Context, w *world) {
 	if !deleted.ChannelArchived {
 		t.Errorf("the channel was not archived")
 	}
-	ch, _, err := w.admin.Client.GetChannel(ctx, inc.ChannelID, "")
+	ch, _, err := getChannel(ctx, w.admin.Client, inc.ChannelID)
 	if err != nil || ch.DeleteAt == 0 {
 		t.Errorf("the incident channel is not archived on the server: %+v %v", ch, err)
 	}
