@@ -14,7 +14,7 @@ FAULTY_GUEST := target/wasm32-wasip2/wasm/faulty_guest.wasm
 GUEST_CWASM := $(GUEST:.wasm=.cwasm)
 FAULTY_GUEST_CWASM := $(FAULTY_GUEST:.wasm=.cwasm)
 
-.PHONY: all dist host guest webapp lint test test-rust test-webapp test-conformance test-versions api-fuzz e2e run setup-e2e bench fuzz deploy setup clean
+.PHONY: all dist host guest webapp lint test test-rust test-webapp test-conformance test-versions e2e-servers api-fuzz e2e run setup-e2e bench fuzz deploy setup clean
 
 all: dist
 
@@ -102,6 +102,15 @@ api-fuzz: dist
 e2e: setup-e2e dist
 	cd tests/e2e && BUNDLE_TGZ=$(CURDIR)/$(BUNDLE) $(GO) test -count=1 -timeout 30m ./...
 	cd tests/e2e && E2E_STORAGE_BACKEND=database BUNDLE_TGZ=$(CURDIR)/$(BUNDLE) $(GO) test -count=1 -timeout 30m -skip TestHA ./...
+
+## The end-to-end suite, both backends, against each other server build the proxy serves
+## (tests/e2e/servers/go.<server/v8 version>.mod; docs/compatibility.md).
+e2e-servers: setup-e2e dist
+	set -e; for mod in tests/e2e/servers/go.*.mod; do \
+	  echo "== e2e against $$mod"; \
+	  (cd tests/e2e && GOFLAGS="$$($(GO) env GOFLAGS) -modfile=servers/$$(basename $$mod)" BUNDLE_TGZ=$(CURDIR)/$(BUNDLE) $(GO) test -count=1 -timeout 30m ./...); \
+	  (cd tests/e2e && GOFLAGS="$$($(GO) env GOFLAGS) -modfile=servers/$$(basename $$mod)" E2E_STORAGE_BACKEND=database BUNDLE_TGZ=$(CURDIR)/$(BUNDLE) $(GO) test -count=1 -timeout 30m -skip TestHA ./...); \
+	done
 
 ## A local Mattermost with the plugin installed, a demo team and users; prints the URL and
 ## logins; Ctrl-C stops it (MM_RUN_PORT, default 8065).
