@@ -48,7 +48,7 @@ for (const react of REACT_VERSIONS) {
         const shot = (name) => screenshot(page, name, react);
         // Mattermost's default config shows the App Bar; its icon is named by the img alt, the plugin id.
         const appBarIcon = () => page.getByRole('navigation', {name: 'App Bar'}).getByRole('button', {name: PLUGIN_ID});
-        const rhs = () => page.getByRole('region', {name: 'Incidents'});
+        const rhs = () => page.getByRole('region', {name: 'Incidents', exact: true});
         const card = (name) => rhs().getByRole('button', {name: new RegExp(`^INC-\\d+.*${escapeRegExp(name)}`)});
         const pluginPage = (p) => `/${team}/${PLUGIN_ID}/${p}`;
         const channelRoute = (name) => `/${team}/channels/${name}`;

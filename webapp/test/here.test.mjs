@@ -28,7 +28,7 @@ for (const react of REACT_VERSIONS) {
         const api = (...a) => host.api(...a);
         const command = (...a) => host.command(...a);
         const appBarIcon = () => page.getByRole('navigation', {name: 'App Bar'}).getByRole('button', {name: PLUGIN_ID});
-        const rhs = () => page.getByRole('region', {name: 'Incidents'});
+        const rhs = () => page.getByRole('region', {name: 'Incidents', exact: true});
 
         before(async () => {
             host = await startFaithfulHost({react, prefix: 'ir-here-'});

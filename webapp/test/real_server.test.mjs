@@ -33,7 +33,7 @@ describe('webapp against a real Mattermost server', {skip: skipReason, timeout: 
     const pageErrors = [];
 
     const byTitle = (inc, title) => inc.checklists.flatMap((s) => s.items).find((i) => i.title === title);
-    const region = () => page.getByRole('region', {name: 'Incidents'});
+    const region = () => page.getByRole('region', {name: 'Incidents', exact: true});
     async function until(fn, what, ms = 15_000) {
         const end = Date.now() + ms;
         while (!(await fn())) {

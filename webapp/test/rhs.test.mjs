@@ -98,7 +98,7 @@ for (const react of REACT_VERSIONS) {
 
             // The App Bar icon opens the RHS (the host's toggle action).
             await appBarIcon().click();
-            const region = page.getByRole('region', {name: 'Incidents'});
+            const region = page.getByRole('region', {name: 'Incidents', exact: true});
             await region.waitFor();
             await region.getByRole('heading', {name: /Active incidents/}).waitFor();
             const cardA = region.getByRole('button', {name: /^INC-0001.*Database down/});
@@ -119,7 +119,7 @@ for (const react of REACT_VERSIONS) {
         });
 
         test('detail: check an item, add an item, see the server agree', async () => {
-            const region = page.getByRole('region', {name: 'Incidents'});
+            const region = page.getByRole('region', {name: 'Incidents', exact: true});
             await region.getByRole('button', {name: /^INC-0001.*Database down/}).click();
             await region.getByRole('heading', {name: 'Database down', level: 2}).waitFor();
             await region.getByText('No summary yet.').waitFor();
@@ -167,7 +167,7 @@ for (const react of REACT_VERSIONS) {
         });
 
         test('live update: another user changes the incident, the websocket event refreshes the detail', async () => {
-            const region = page.getByRole('region', {name: 'Incidents'});
+            const region = page.getByRole('region', {name: 'Incidents', exact: true});
             const target = item(incA, 'Confirm which services are affected');
             const mark = (await eventsSince(0)).next;
             const patched = await api('sysadmin', 'PATCH', `/incidents/${incA.id}/items/${target.id}`, {state: 'done'});
@@ -192,7 +192,7 @@ for (const react of REACT_VERSIONS) {
         });
 
         test('severity, status, roles and a status update from the detail', async () => {
-            const region = page.getByRole('region', {name: 'Incidents'});
+            const region = page.getByRole('region', {name: 'Incidents', exact: true});
             const panel = region.getByRole('region', {name: 'Severity, status and roles'});
             const severity = panel.getByRole('combobox', {name: 'Severity'});
             await until(async () => (await severity.inputValue()) === 'P4', 'a new incident starts at P4');
@@ -258,7 +258,7 @@ for (const react of REACT_VERSIONS) {
         });
 
         test('end the incident with confirmation', async () => {
-            const region = page.getByRole('region', {name: 'Incidents'});
+            const region = page.getByRole('region', {name: 'Incidents', exact: true});
             await region.getByRole('button', {name: 'End incident'}).click();
             const dialog = region.getByRole('alertdialog', {name: 'End INC-0001?'});
             await dialog.waitFor();
@@ -286,7 +286,7 @@ for (const react of REACT_VERSIONS) {
 
         test('a refusal from the server is shown in its own words', async () => {
             // INC-0002 runs in a public channel alice is not in: she may read it but not change it.
-            const region = page.getByRole('region', {name: 'Incidents'});
+            const region = page.getByRole('region', {name: 'Incidents', exact: true});
             await region.getByRole('button', {name: /^INC-0002/}).click();
             await region.getByRole('heading', {name: 'Checkout latency above 2 s', level: 2}).waitFor();
             await region.getByText(/p99 latency of \/checkout/).waitFor();
@@ -311,7 +311,7 @@ for (const react of REACT_VERSIONS) {
 
         test('list in the dark theme', async () => {
             await command('alice', '/incident start Search index lagging');
-            const region = page.getByRole('region', {name: 'Incidents'});
+            const region = page.getByRole('region', {name: 'Incidents', exact: true});
             await region.getByRole('button', {name: /^INC-\d+.*Search index lagging/}).waitFor();
             await page.evaluate((t) => window.__host.setTheme(t), THEMES.onyx);
             await shot('rhs-list-dark');
@@ -320,7 +320,7 @@ for (const react of REACT_VERSIONS) {
 
         // INC-0003 ("Search index lagging"), started by alice above: she commands it and is in its channel.
         async function openIncident(name) {
-            const region = page.getByRole('region', {name: 'Incidents'});
+            const region = page.getByRole('region', {name: 'Incidents', exact: true});
             if (await region.getByRole('button', {name: 'All incidents'}).count()) {
                 await region.getByRole('button', {name: 'All incidents'}).click();
             }
@@ -397,7 +397,7 @@ for (const react of REACT_VERSIONS) {
                 const added = await api('alice', 'POST', `/incidents/${inc.id}/items`, {section: 'Recovery', title});
                 assert.equal(added.status, 201, JSON.stringify(added.data));
             }
-            const region = page.getByRole('region', {name: 'Incidents'});
+            const region = page.getByRole('region', {name: 'Incidents', exact: true});
             await region.getByRole('checkbox', {name: 'Rebuild the search index'}).waitFor();
             const rebuild = row(region, 'Rebuild the search index');
 
@@ -477,7 +477,7 @@ for (const react of REACT_VERSIONS) {
             const patched = await api('alice', 'PATCH', `/incidents/${inc.id}/items/${added.data.item_id}`,
                 {assignee_ids: [seed.users.alice.id], due_at: Date.UTC(2020, 0, 1)});
             assert.equal(patched.status, 200, JSON.stringify(patched.data));
-            const region = page.getByRole('region', {name: 'Incidents'});
+            const region = page.getByRole('region', {name: 'Incidents', exact: true});
             if (await region.getByRole('button', {name: 'All incidents'}).count()) {
                 await region.getByRole('button', {name: 'All incidents'}).click();
             }
@@ -497,7 +497,7 @@ for (const react of REACT_VERSIONS) {
             assert.equal(pb.status, 201, JSON.stringify(pb.data));
             const started = await api('alice', 'POST', '/incidents', {team_id: seed.team_id, name: 'Conditional drill', playbook_id: pb.data.id});
             assert.equal(started.status, 201, JSON.stringify(started.data));
-            const region = page.getByRole('region', {name: 'Incidents'});
+            const region = page.getByRole('region', {name: 'Incidents', exact: true});
             if (await region.getByRole('button', {name: 'All incidents'}).count()) {
                 await region.getByRole('button', {name: 'All incidents'}).click();
             }
@@ -534,7 +534,7 @@ for (const react of REACT_VERSIONS) {
         });
 
         test('start an incident from the modal: validation from the server, then success', async () => {
-            const region = page.getByRole('region', {name: 'Incidents'});
+            const region = page.getByRole('region', {name: 'Incidents', exact: true});
             await region.getByRole('button', {name: 'All incidents'}).click();
             await region.getByRole('button', {name: 'Start incident'}).click();
             const dialog = page.getByRole('dialog', {name: 'Start an incident'});
@@ -589,7 +589,7 @@ for (const react of REACT_VERSIONS) {
                 {name: 'Owner', kind: 'user'},
             ]});
             assert.equal(created.status, 201, JSON.stringify(created.data));
-            const region = page.getByRole('region', {name: 'Incidents'});
+            const region = page.getByRole('region', {name: 'Incidents', exact: true});
             await region.getByRole('button', {name: 'All incidents'}).click();
             await region.getByRole('button', {name: 'Start incident'}).click();
             const dialog = page.getByRole('dialog', {name: 'Start an incident'});
@@ -644,7 +644,7 @@ for (const react of REACT_VERSIONS) {
             const created = await api('alice', 'POST', '/playbooks',
                 {team_id: seed.team_id, title: 'Announced', announcement_channel_ids: [seed.town_square_id], checklists: []});
             assert.equal(created.status, 201, JSON.stringify(created.data));
-            const region = page.getByRole('region', {name: 'Incidents'});
+            const region = page.getByRole('region', {name: 'Incidents', exact: true});
             await region.getByRole('button', {name: 'All incidents'}).click();
             await region.getByRole('button', {name: 'Start incident'}).click();
             const dialog = page.getByRole('dialog', {name: 'Start an incident'});
@@ -700,7 +700,7 @@ for (const react of REACT_VERSIONS) {
             await shot('start-from-post-light');
             await dialog.getByRole('textbox', {name: 'Name', exact: true}).press('Enter');
             await dialog.waitFor({state: 'detached'});
-            const region = page.getByRole('region', {name: 'Incidents'});
+            const region = page.getByRole('region', {name: 'Incidents', exact: true});
             await region.getByRole('heading', {name: 'Payments failing', level: 2}).waitFor();
             const started = await incidentNamed('Payments failing');
             assert.equal(started.summary, `${message}\n\nStarted from ${permalink}`);
@@ -756,7 +756,7 @@ for (const react of REACT_VERSIONS) {
             // A fresh load: the lists are read once per page.
             await openAs(page, host, 'alice', `/${seed.team_name}/channels/town-square`, pageErrors);
             await appBarIcon().click();
-            const region = page.getByRole('region', {name: 'Incidents'});
+            const region = page.getByRole('region', {name: 'Incidents', exact: true});
             await region.getByRole('button', {name: /Before the team lists/}).click();
             const severity = region.getByRole('region', {name: 'Severity, status and roles'}).getByRole('combobox', {name: 'Severity'});
             await until(async () => (await severity.inputValue()) === 'P4', 'the held severity still shows');
@@ -775,7 +775,7 @@ for (const react of REACT_VERSIONS) {
             assert.equal(now.status, 201, JSON.stringify(now.data));
             await openAs(page, host, 'alice', `/${seed.team_name}/channels/town-square`, pageErrors);
             await appBarIcon().click();
-            const region = page.getByRole('region', {name: 'Incidents'});
+            const region = page.getByRole('region', {name: 'Incidents', exact: true});
             await region.getByRole('button', {name: /Kafka lag again/}).click();
             const similar = region.getByRole('region', {name: 'Similar incidents'});
             await similar.waitFor();

@@ -32,7 +32,7 @@ for (const react of REACT_VERSIONS) {
         const consoleErrors = [];
         let team;
         const appBarIcon = () => page.getByRole('navigation', {name: 'App Bar'}).getByRole('button', {name: PLUGIN_ID});
-        const rhs = () => page.getByRole('region', {name: 'Incidents'});
+        const rhs = () => page.getByRole('region', {name: 'Incidents', exact: true});
         const shot = (name) => screenshot(page, name, react);
 
         before(async () => {
@@ -129,7 +129,7 @@ for (const react of REACT_VERSIONS) {
                 await openAs(bob.page, host, 'bob', `/${team}/${PLUGIN_ID}/incidents`, bobErrors);
                 await bob.page.waitForFunction(() => window.__host.websocket.connected);
                 await bob.page.getByRole('navigation', {name: 'App Bar'}).getByRole('button', {name: PLUGIN_ID}).click();
-                const bobRhs = bob.page.getByRole('region', {name: 'Incidents'});
+                const bobRhs = bob.page.getByRole('region', {name: 'Incidents', exact: true});
                 await bobRhs.getByRole('heading', {name: /Active incidents/}).waitFor();
                 const mark = (await host.eventsSince(0)).next;
                 const secret = await host.api('alice', 'POST', '/incidents', {team_id: host.seed.team_id, name: 'Leaked credentials', private: true});
@@ -166,7 +166,7 @@ for (const react of REACT_VERSIONS) {
             try {
                 await openAs(admin.page, host, 'sysadmin', `/${team}/channels/town-square`, frErrors);
                 await admin.page.getByRole('navigation', {name: 'App Bar'}).getByRole('button', {name: PLUGIN_ID}).click();
-                const region = admin.page.getByRole('region', {name: 'Incidents'});
+                const region = admin.page.getByRole('region', {name: 'Incidents', exact: true});
                 assert.ok(fr('rhs.listTitle') && fr('rhs.startIncident'));
                 await region.getByRole('heading', {name: fr('rhs.listTitle')}).waitFor();
                 await region.getByRole('button', {name: fr('rhs.startIncident')}).waitFor();
@@ -249,7 +249,7 @@ for (const react of REACT_VERSIONS) {
             await button.waitFor();
             assert.equal(await page.getByRole('navigation', {name: 'App Bar'}).count(), 0);
             await button.click();
-            const region = page.getByRole('region', {name: 'Incidents'});
+            const region = page.getByRole('region', {name: 'Incidents', exact: true});
             await region.getByRole('heading', {name: /Active incidents/}).waitFor();
             await screenshot(page, 'layout-header-button-light', react);
             await button.click();
@@ -280,7 +280,7 @@ for (const react of REACT_VERSIONS) {
             assert.equal(await page.evaluate(() => window.basename), '/chat');
             await host.command('alice', '/incident start Mail delayed');
             await page.getByRole('navigation', {name: 'App Bar'}).getByRole('button', {name: PLUGIN_ID}).click();
-            const region = page.getByRole('region', {name: 'Incidents'});
+            const region = page.getByRole('region', {name: 'Incidents', exact: true});
             await region.getByRole('button', {name: /^INC-\d+.*Mail delayed/}).waitFor();
             await region.getByRole('link', {name: 'All incidents'}).click();
             await until(async () => new URL(page.url()).pathname === `/chat/${host.seed.team_name}/${PLUGIN_ID}/incidents`, `the page is at ${page.url()}`);

@@ -76,7 +76,7 @@ for (const react of REACT_VERSIONS) {
             assert.equal(added.status, 201, JSON.stringify(added.data));
             await openAs(page, host, 'alice', `/${host.seed.team_name}/channels/town-square`, pageErrors);
             await page.getByRole('navigation', {name: 'App Bar'}).getByRole('button', {name: PLUGIN_ID}).click();
-            const region = page.getByRole('region', {name: 'Incidents'});
+            const region = page.getByRole('region', {name: 'Incidents', exact: true});
             await region.getByRole('button', {name: /^INC-0001.*Clock skew/}).click();
             await region.getByRole('checkbox', {name: 'Check the clocks'}).waitFor();
             await region.getByRole('button', {name: 'Actions for Check the clocks'}).click();

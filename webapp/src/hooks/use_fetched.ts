@@ -35,10 +35,16 @@ export function useFetched<T>(load: (signal: AbortSignal) => Promise<T> | undefi
             return undefined;
         }
         setState((s) => ({...s, loading: true}));
+        // An answer that arrives after the abort (it was already on its way when deps changed or
+        // the component unmounted) sets nothing either.
         pending.then(
-            (data) => setState({data, error: null, loading: false}),
+            (data) => {
+                if (!controller.signal.aborted) {
+                    setState({data, error: null, loading: false});
+                }
+            },
             (e) => {
-                if (!isAbort(e)) {
+                if (!isAbort(e) && !controller.signal.aborted) {
                     setState((s) => ({...s, error: e, loading: false}));
                 }
             },

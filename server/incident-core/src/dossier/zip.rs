@@ -137,6 +137,7 @@ pub fn read_stored(data: &[u8]) -> Result<Vec<(String, Vec<u8>)>, ZipError> {
     let mut at = usize_of(le32(data, end + 16)?);
     let mut entries = Vec::with_capacity(count);
     for _ in 0..count {
+        let at_entry = at;
         if le32(data, at)? != 0x0201_4b50 {
             return Err(ZipError::Malformed("a central directory entry is damaged"));
         }
@@ -152,7 +153,16 @@ pub fn read_stored(data: &[u8]) -> Result<Vec<(String, Vec<u8>)>, ZipError> {
         if method != 0 {
             return Err(ZipError::Compressed(name));
         }
-        if le32(data, local)? != 0x0403_4b50 {
+        // The local header repeats the central entry (version needed, flags, method, time, date,
+        // checksum, sizes, then the name): any difference is damage the checksum would not see.
+        let central_fields = data.get(at_entry + 6..at_entry + 28).ok_or(ZipError::Malformed("it ends early"))?;
+        let local_fields = data.get(local + 4..local + 26);
+        let local_name = data.get(local + 30..local + 30 + name_len);
+        if le32(data, local)? != 0x0403_4b50
+            || local_fields != Some(central_fields)
+            || usize::from(le16(data, local + 26)?) != name_len
+            || local_name != Some(name_bytes)
+        {
             return Err(ZipError::Malformed("a local header is damaged"));
         }
         let start = local + 30 + usize::from(le16(data, local + 26)?) + usize::from(le16(data, local + 28)?);
@@ -192,6 +202,18 @@ mod tests {
         zip[at] = b'j';
         assert_eq!(read_stored(&zip), Err(ZipError::Checksum("a.md".into())));
         assert!(read_stored(b"PK\x05\x06").is_err());
+    }
+
+    #[test]
+    fn any_changed_byte_of_the_entries_is_refused() {
+        let files = vec![("a.md".to_string(), b"# A\n".to_vec()), ("dossier.json".to_string(), b"{\"x\": 1}".to_vec())];
+        let zip = write_stored(&files, 1_780_000_000_000).expect("written");
+        let central = zip.windows(4).position(|w| w == b"PK\x01\x02").expect("central directory");
+        for at in 0..central {
+            let mut damaged = zip.clone();
+            damaged[at] ^= 0xFF;
+            assert!(read_stored(&damaged).is_err(), "byte {at} of the local headers and contents changed, and it was read");
+        }
     }
 
     #[test]

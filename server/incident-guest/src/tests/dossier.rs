@@ -4,13 +4,12 @@
 
 use incident_core::dossier::Dossier;
 use incident_core::dossier::zip::read_stored;
-use mattermost_plugin_sdk::model::{Post, User};
+use mattermost_plugin_sdk::model::User;
 use mattermost_plugin_sdk::{HttpRequest, HttpResponse};
 use serde_json::{Value, json};
 
 use crate::api;
 use crate::mattermost::Mattermost;
-use crate::service::with_service;
 use crate::tests::fake_mattermost::TEAM;
 use crate::tests::scenarios::World;
 
@@ -64,20 +63,7 @@ fn worked_incident(w: &World, private: bool) -> (String, String) {
         "action"
     );
     assert!(w.cmd("u-alice", &ch, "/incident update Rolled back; watching").contains("Update posted"));
-    let post = |user: &str, message: &str, root: &str| {
-        let p =
-            w.mm.create_post(&Post {
-                channel_id: ch.clone(),
-                user_id: user.into(),
-                message: message.into(),
-                root_id: root.into(),
-                create_at: crate::ids_and_clock::now_ms(),
-                ..Default::default()
-            })
-            .expect("post");
-        assert!(with_service(&w.mm, &w.db, |s| s.capture_post(&p)).expect("capture"));
-        p
-    };
+    let post = |user: &str, message: &str, root: &str| w.post_captured(&ch, user, message, root);
     let root = post("u-bob", "Payments fail with 502", "");
     post("u-alice", "Seen in the gateway logs too", &root.id);
     assert!(w.cmd("u-alice", &ch, "/incident end").contains("Ended"));

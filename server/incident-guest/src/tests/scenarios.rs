@@ -19,6 +19,30 @@ pub(crate) struct World {
 }
 
 impl World {
+    /// A message posted in `channel` now (a thread reply when `root` is set), captured as the
+    /// MessageHasBeenPosted hook delivers it.
+    pub(crate) fn post_captured(
+        &self,
+        channel: &str,
+        user: &str,
+        message: &str,
+        root: &str,
+    ) -> mattermost_plugin_sdk::model::Post {
+        let p = self
+            .mm
+            .create_post(&mattermost_plugin_sdk::model::Post {
+                channel_id: channel.into(),
+                user_id: user.into(),
+                message: message.into(),
+                root_id: root.into(),
+                create_at: crate::ids_and_clock::now_ms(),
+                ..Default::default()
+            })
+            .expect("post");
+        assert!(with_service(&self.mm, &self.db, |s| s.capture_post(&p)).expect("capture"));
+        p
+    }
+
     /// One timer run of webhook deliveries at `now`, with the timer's own budget.
     pub(crate) fn deliver_webhooks_at(&self, now: i64) -> usize {
         let mut ids = crate::ids_and_clock::RandomIds;
@@ -973,20 +997,7 @@ fn learning_capture_notes_impact_actions_report_and_transcript() {
     w.mm.add_channel_member(&ch, "u-bob").expect("join");
 
     // Capture: a message, a thread reply and an edit, as the hooks deliver them.
-    let post = |user: &str, message: &str, root: &str| {
-        let p =
-            w.mm.create_post(&mattermost_plugin_sdk::model::Post {
-                channel_id: ch.clone(),
-                user_id: user.into(),
-                message: message.into(),
-                root_id: root.into(),
-                create_at: crate::ids_and_clock::now_ms(),
-                ..Default::default()
-            })
-            .expect("post");
-        assert!(with_service(&w.mm, &w.db, |s| s.capture_post(&p)).expect("capture"));
-        p
-    };
+    let post = |user: &str, message: &str, root: &str| w.post_captured(&ch, user, message, root);
     let root = post("u-bob", "Consumers are stuck", "");
     post("u-alice", "Restarting them", &root.id);
     let mut edited = root.clone();
