@@ -94,6 +94,15 @@ func TestPostingSecurity(t *testing.T) {
 		}
 		return m.MentionCount
 	}
+	// Being added to a channel by someone else is a mention: Mattermost posts "@eve added to
+	// the channel" in a goroutine of its own after AddChannelMember returns, and counts an
+	// implicit mention of the added user (channels/app notification.go, PostTypeAddToChannel).
+	// Wait for those first, or one landing late is counted against the bot's update.
+	for _, channelID := range []string{inc.ChannelID, ops.Id} {
+		if !eventually(15*time.Second, func() bool { return mentions(channelID) == 1 }) {
+			t.Fatalf("eve's mentions in %s are %d, not the 1 of being added to it", channelID, mentions(channelID))
+		}
+	}
 	before := map[string]int64{inc.ChannelID: mentions(inc.ChannelID), ops.Id: mentions(ops.Id)}
 	mustCall(t, dana, "POST", "/incidents/"+inc.ID+"/updates", http.StatusCreated, map[string]any{"message": "DB down, x.@channel-x please join"}, nil)
 	for _, channelID := range []string{inc.ChannelID, ops.Id} {

@@ -119,3 +119,31 @@ fn a_folder_that_cannot_be_made_is_named_with_the_fix() {
     assert!(message.contains(&blocker.join("plugins").display().to_string()), "{message}");
     assert!(message.contains("restart the plugin"), "{message}");
 }
+
+#[test]
+fn shutting_down_leaves_the_file_whole_while_still_open() {
+    use host_store::Store as _;
+    let dir = std::env::temp_dir().join(format!("host-store-shutdown-{}", std::process::id()));
+    let path = dir.join("incident.db");
+    let store = SqliteStore::open(&path).expect("open");
+    store.migrate(&schema()).expect("migrate");
+    store
+        .execute(&[stmt(
+            "INSERT INTO playbooks (id, title) VALUES (?1, ?2)",
+            vec![V::Text("p1".into()), V::Text("Outage".into())],
+        )])
+        .expect("insert");
+    let wal = path.with_extension("db-wal");
+    assert!(std::fs::metadata(&wal).expect("wal").len() > 0, "the write is in the write-ahead log");
+    assert!(store.shut_down(std::time::Duration::from_secs(1)), "nothing kept the checkpoint from finishing");
+    assert_eq!(std::fs::metadata(&wal).expect("wal").len(), 0, "merged into the file and emptied");
+    // As if the process were killed now: a copy of the file alone has the row.
+    let copy = dir.join("copy.db");
+    std::fs::copy(&path, &copy).expect("copy");
+    let reopened = SqliteStore::open(&copy).expect("open copy");
+    assert_eq!(reopened.query("SELECT title FROM playbooks", &[]).expect("query").rows.len(), 1);
+    // Still usable until dropped.
+    assert_eq!(store.query("SELECT id FROM playbooks", &[]).expect("query").rows.len(), 1);
+    drop((store, reopened));
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -48,6 +48,33 @@ pub struct HostHooks {
     /// request's time went (instantiation, each API method, SQL, the guest); `make bench` reads it.
     /// Off by default: it tells a client how the server spends its time.
     server_timing: bool,
+    /// Guest calls under way, so that the process does not stop under them (see `wait_for_calls`).
+    calls: Arc<CallsUnderWay>,
+}
+
+/// Counts the guest calls running on blocking threads; `Notify` wakes the waiter at zero.
+#[derive(Default)]
+struct CallsUnderWay {
+    count: std::sync::atomic::AtomicUsize,
+    none_left: tokio::sync::Notify,
+}
+
+/// One guest call under way, from its start to its end (on any path, panics included).
+struct CallUnderWay(Arc<CallsUnderWay>);
+
+impl CallUnderWay {
+    fn start(calls: &Arc<CallsUnderWay>) -> Self {
+        calls.count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Self(calls.clone())
+    }
+}
+
+impl Drop for CallUnderWay {
+    fn drop(&mut self) {
+        if self.0.count.fetch_sub(1, std::sync::atomic::Ordering::SeqCst) == 1 {
+            self.0.none_left.notify_waiters();
+        }
+    }
 }
 
 /// Longest wait at deactivation for the database work under way.
@@ -66,12 +93,39 @@ fn tick_period() -> std::time::Duration {
 impl HostHooks {
     pub fn new(guest: GuestSlot, plugin_id: String) -> Self {
         let server_timing = std::env::var("INCIDENT_SERVER_TIMING").is_ok_and(|v| v.trim() == "1");
-        Self { guest, plugin_id, ticker: std::sync::Mutex::new(None), store: std::sync::Mutex::new(None), server_timing }
+        Self {
+            guest,
+            plugin_id,
+            ticker: std::sync::Mutex::new(None),
+            store: std::sync::Mutex::new(None),
+            server_timing,
+            calls: Arc::default(),
+        }
+    }
+
+    /// Waits up to `limit` for the guest calls under way to finish; `false` if some still run.
+    /// Mattermost's `Control.Quit` (or a broken connection) can end the protocol while hooks
+    /// still run in the guest, and those need the async runtime (its timers, the API client):
+    /// stopping the runtime under them made them panic, and the panic hook then exited before
+    /// the store closed its file (e2e: an unmerged write-ahead log after disabling under load).
+    pub async fn wait_for_calls(&self, limit: std::time::Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            // Registered before the count is read, so a call ending in between still wakes us.
+            let none_left = self.calls.none_left.notified();
+            if self.calls.count.load(std::sync::atomic::Ordering::SeqCst) == 0 {
+                return true;
+            }
+            if tokio::time::timeout_at(deadline, none_left).await.is_err() {
+                return self.calls.count.load(std::sync::atomic::Ordering::SeqCst) == 0;
+            }
+        }
     }
 
     /// Starts (or restarts) the timer when the guest has timed work. A slow run delays the
     /// next one rather than piling up; a failed run is logged and the timer goes on.
     fn start_ticker(&self, guest: Arc<GuestRuntime>) {
+        let calls = self.calls.clone();
         let task = tokio::spawn(async move {
             let mut interval = tokio::time::interval(tick_period());
             interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -79,7 +133,13 @@ impl HostHooks {
             loop {
                 interval.tick().await;
                 let g = guest.clone();
-                match tokio::task::spawn_blocking(move || g.run_scheduled()).await {
+                let call = CallUnderWay::start(&calls);
+                match tokio::task::spawn_blocking(move || {
+                    let _call = call;
+                    g.run_scheduled()
+                })
+                .await
+                {
                     Ok(Ok(())) => {}
                     Ok(Err(e)) => log::error(&format!("RunScheduled: {e}")),
                     Err(e) => log::error(&format!("RunScheduled: the plugin logic thread failed: {e}")),
@@ -108,9 +168,13 @@ impl HostHooks {
         f: impl FnOnce(&GuestRuntime) -> Result<R, wasm_host::GuestError> + Send + 'static,
     ) -> Result<R, String> {
         let guest = self.guest.get().await?;
-        let outcome = tokio::task::spawn_blocking(move || f(&guest))
-            .await
-            .map_err(|e| format!("{hook}: the plugin logic thread failed: {e}"))?;
+        let call = CallUnderWay::start(&self.calls);
+        let outcome = tokio::task::spawn_blocking(move || {
+            let _call = call;
+            f(&guest)
+        })
+        .await
+        .map_err(|e| format!("{hook}: the plugin logic thread failed: {e}"))?;
         outcome.map_err(|e| {
             let message = format!("{hook}: {e}");
             log::error(&message);
@@ -273,5 +337,24 @@ mod tests {
             assert_eq!(answer.body, br#"{"error":"not authenticated: log in to Mattermost"}"#);
         }
         assert_eq!(unauthenticated(&request(&[("mattermost-user-id", "u1")])), None);
+    }
+
+    /// The process stops only after the guest calls under way, or after the limit.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn stopping_waits_for_the_calls_under_way() {
+        let hooks = HostHooks::new(GuestSlot::new(), "incident-response".into());
+        assert!(hooks.wait_for_calls(std::time::Duration::ZERO).await, "nothing under way");
+        let first = CallUnderWay::start(&hooks.calls);
+        let second = CallUnderWay::start(&hooks.calls);
+        assert!(!hooks.wait_for_calls(std::time::Duration::from_millis(50)).await, "two still run");
+        let ends = tokio::task::spawn_blocking(move || {
+            drop(first);
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            drop(second);
+        });
+        let started = std::time::Instant::now();
+        assert!(hooks.wait_for_calls(std::time::Duration::from_secs(10)).await, "both ended");
+        assert!(started.elapsed() >= std::time::Duration::from_millis(90), "it waited for the second");
+        ends.await.expect("joined");
     }
 }

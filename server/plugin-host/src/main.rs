@@ -29,6 +29,9 @@ const GUEST_STEM: &str = "incident";
 /// after 10 s idle), so two are plenty whatever the number of cores.
 const ASYNC_WORKERS: usize = 2;
 
+/// Longest wait, once Mattermost has ended the connection, for hooks still running.
+const QUIT_WAIT: Duration = Duration::from_millis(1500);
+
 fn main() -> ExitCode {
     if std::env::var(mm_protocol::MAGIC_COOKIE_KEY).ok().as_deref() != Some(mm_protocol::MAGIC_COOKIE_VALUE) {
         eprintln!(
@@ -75,7 +78,14 @@ async fn run() -> anyhow::Result<()> {
         loader.set(loaded.map_err(|e| e.to_string()));
     });
     let plugin_id = storage::plugin_id(&guest_dir()?);
-    mm_protocol::serve(Arc::new(HostHooks::new(slot, plugin_id))).await.context("plugin protocol")?;
+    let hooks = Arc::new(HostHooks::new(slot, plugin_id));
+    let served = mm_protocol::serve(hooks.clone()).await;
+    // The runtime stops when this returns; let the hooks still running in the guest finish
+    // first (go-plugin kills the process 2 s after Control.Quit).
+    if !hooks.wait_for_calls(QUIT_WAIT).await {
+        log::warn(&format!("hooks were still running {QUIT_WAIT:?} after the connection ended; stopping anyway"));
+    }
+    served.context("plugin protocol")?;
     Ok(())
 }
 
