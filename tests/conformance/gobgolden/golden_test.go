@@ -108,7 +108,7 @@ func readRust(t *testing.T, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(goldenDir, "from-rust", name))
 	if err != nil {
-		t.Fatalf("%v (the Rust test writes it: GOLDEN_UPDATE=1 cargo test -p mm-protocol --test golden_releases)", err)
+		t.Fatalf("%v (the Rust test writes it: GOLDEN_UPDATE=1 cargo test -p mm-protocol --test golden_to_go)", err)
 	}
 	return b
 }

@@ -6,7 +6,7 @@ import (
 )
 
 // The values recorded. Every field the plugin reads (server/mm-model) is set here explicitly,
-// to the values server/mm-protocol/tests/golden_releases.rs expects; FillZeroFields then fills
+// to the values server/mm-protocol/tests/golden_values/mod.rs expects; FillZeroFields then fills
 // every other field, those the release added included. Change both sides together.
 
 func hookContext() *plugin.Context {
@@ -71,7 +71,7 @@ func postList() *model.PostList {
 }
 
 // The types the plugin sends: the fields it sets, with the values the Rust tests encode
-// (server/mm-protocol/tests/golden_releases.rs, server/mm-api/tests/golden_requests.rs); the
+// (server/mm-protocol/tests/golden_values/mod.rs, used by golden_to_go.rs); the
 // Go test decodes the Rust bytes and expects exactly these. Recorded from Go, filled: attachments
 // are of the type the release calls SlackAttachment or MessageAttachment.
 
