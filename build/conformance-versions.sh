@@ -13,6 +13,9 @@
 #        min_server_version is lowered to that release: evidence for lowering it, nothing more
 #   build/conformance-versions.sh regen [VERSION…]   (re)write module files (needs the Go proxy)
 #   build/conformance-versions.sh download           fetch every release's modules (setup)
+#   build/conformance-versions.sh golden [VERSION…]  (re)record the gob bytes each release sends
+#        (tests/conformance/cmd/gobgolden) into server/mm-protocol/tests/golden/<version>/;
+#        without VERSION every release (those below min_server_version too: evidence for probe)
 #
 # `test` on a release below plugin.json's min_server_version runs only TestMinServerVersion
 # (the host code refuses the plugin there, as that release of Mattermost does); from the
@@ -108,6 +111,14 @@ PY
   BUNDLE_TGZ="$tmp/bundle.tar.gz" "$GO" test -modfile="$(modfile "$v")" "$@" ./...
 }
 
+# golden VERSION: that release's recordings, written afresh.
+golden() {
+  local v=$1 out=$root/server/mm-protocol/tests/golden
+  mattermost_of "$v" >/dev/null
+  rm -rf "${out:?}/$v"
+  "$GO" run -modfile="$(modfile "$v")" ./cmd/gobgolden -out "$out"
+}
+
 cmd=${1:-list}
 shift || true
 case "$cmd" in
@@ -123,6 +134,11 @@ case "$cmd" in
   regen)
     if [ $# -eq 0 ]; then set -- $(versions); fi
     for v in "$@"; do regen "$v"; done ;;
+  golden)
+    if [ $# -eq 0 ]; then
+      set -- $(versions)
+    fi
+    for v in "$@"; do golden "$v"; done ;;
   download) for v in $(versions); do "$GO" mod download -modfile="$(modfile "$v")"; done ;;
-  *) echo "usage: $0 list|oldest|newest|all|test VERSION|probe VERSION|regen [VERSION…]|download" >&2; exit 2 ;;
+  *) echo "usage: $0 list|oldest|newest|all|test VERSION|probe VERSION|regen [VERSION…]|download|golden [VERSION…]" >&2; exit 2 ;;
 esac
