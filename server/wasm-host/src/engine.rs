@@ -1,7 +1,7 @@
 //! The one wasmtime configuration, and how the plugin logic gets from a file into it.
 //!
 //! `make dist` compiles the guest ahead of time (`guest-compiler`, [`precompile`]) with the very
-//! [`engine_config`] the host runs with, for the bundle's target without host-inferred CPU
+//! [`engine_config`] the host runs with, for each target the bundle ships, without host-inferred CPU
 //! features (so a bundle built on a new CPU runs on an older one). The shipped host loads that
 //! `.cwasm` with [`Component::deserialize_file`]: the code is mapped from the file, not copied
 //! or compiled, and wasmtime refuses a file made by another wasmtime version or configuration,
@@ -90,10 +90,7 @@ pub fn precompiled_name(stem: &str) -> String {
     }
 }
 
-/// The configuration both the precompiler and the host use. What affects compiled code (wasm
-/// features, memory reservation and guards, epoch interruption, the target) must be identical on
-/// both sides, and is; the pooling sizes only matter at run time.
-/// This host's own: [`engine_config_for`] its [`Target::host`].
+/// This host's own configuration: [`engine_config_for`] its [`Target::host`].
 pub fn engine_config(limits: GuestLimits) -> Result<Config, GuestError> {
     let target = Target::host().ok_or_else(|| {
         GuestError::Instantiate(format!(
@@ -104,9 +101,11 @@ pub fn engine_config(limits: GuestLimits) -> Result<Config, GuestError> {
     engine_config_for(limits, target)
 }
 
-/// The configuration for `target`: the precompiler's for each target the bundle ships, and (via
-/// [`engine_config`]) the host's for its own. One function, so that what an arm64 host runs
-/// with is exactly what its guest was precompiled with on an amd64 build machine.
+/// The configuration both the precompiler and the host use. What affects compiled code (wasm
+/// features, memory reservation and guards, epoch interruption, the target) must be identical on
+/// both sides, and is; the pooling sizes only matter at run time. One function for every
+/// target, so that what an arm64 host runs with (via [`engine_config`]) is exactly what its guest
+/// was precompiled with on an amd64 build machine.
 pub fn engine_config_for(limits: GuestLimits, target: Target) -> Result<Config, GuestError> {
     let mut config = Config::new();
     config.wasm_component_model(true);
