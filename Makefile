@@ -12,6 +12,9 @@ BUNDLE := dist/$(ID)-$(VERSION).tar.gz
 GUEST := target/wasm32-wasip2/wasm/incident_guest.wasm
 FAULTY_GUEST := target/wasm32-wasip2/wasm/faulty_guest.wasm
 GUEST_CWASM := $(GUEST:.wasm=.cwasm)
+# The same precompiled for the linux-arm64 host (GUEST_CWASM is this machine's, linux-amd64).
+GUEST_CWASM_ARM64 := $(GUEST:.wasm=-linux-arm64.cwasm)
+ARM64 := aarch64-unknown-linux-gnu
 FAULTY_GUEST_CWASM := $(FAULTY_GUEST:.wasm=.cwasm)
 
 .PHONY: all dist host guest webapp lint test test-rust test-webapp test-conformance test-versions e2e-servers api-fuzz e2e run setup-e2e bench fuzz deploy setup clean
@@ -23,16 +26,22 @@ all: dist
 setup:
 	./build/setup.sh
 
+## The plugin host for linux-amd64 (this machine) and linux-arm64, cross-compiled with Debian's
+## gcc-aarch64-linux-gnu (.cargo/config.toml; build/setup.sh installs it and the Rust target).
 host: setup
 	$(CARGO) build --release -p plugin-host
+	$(CARGO) build --release -p plugin-host --target $(ARM64)
 
 ## The plugin logic (and the sandbox tests' fault fixture) as wasm components, then each
 ## compiled ahead of time with the host's own wasmtime configuration (precompile-guest): the
-## shipped host loads the .cwasm and has no compiler.
+## shipped host loads the .cwasm and has no compiler. The plugin logic once more for the
+## linux-arm64 host (the same configuration, aarch64 code).
 guest: setup
 	$(CARGO) build --profile wasm --target wasm32-wasip2 -p incident-guest -p faulty-guest
 	$(CARGO) run --quiet --release -p wasm-host --features compiler --bin precompile-guest -- \
 		$(GUEST) $(GUEST_CWASM) $(FAULTY_GUEST) $(FAULTY_GUEST_CWASM)
+	$(CARGO) run --quiet --release -p wasm-host --features compiler --bin precompile-guest -- \
+		--target linux-arm64 $(GUEST) $(GUEST_CWASM_ARM64)
 
 webapp: setup
 	cd webapp && $(NPM) run build

@@ -220,9 +220,21 @@ def notice_block(meta):
         return lines + [""]
 
     host = linked_graph(meta, "plugin-host", "x86_64-unknown-linux-gnu")
+    host_arm64 = linked_graph(meta, "plugin-host", "aarch64-unknown-linux-gnu")
     guest = linked_graph(meta, "incident-guest", "wasm32-wasip2")
     lines = [NOTICE_BEGIN, ""]
     lines += section(f"server/dist/plugin-linux-amd64 (plugin-host, x86_64-unknown-linux-gnu): {len(host)} crates", host)
+    # The arm64 host links nearly the same crates: say how it differs, list only what it adds.
+    key = lambda p: (p["name"], p["version"])
+    amd64_keys, arm64_keys = {key(p) for p in host}, {key(p) for p in host_arm64}
+    only_amd64 = sorted(f"{n} {v}" for n, v in amd64_keys - arm64_keys)
+    only_arm64 = [p for p in host_arm64 if key(p) not in amd64_keys]
+    title = (f"server/dist/plugin-linux-arm64 (plugin-host, aarch64-unknown-linux-gnu): {len(host_arm64)} crates, "
+             f"those of plugin-linux-amd64" + (f" without {', '.join(only_amd64)}" if only_amd64 else ""))
+    if only_arm64:
+        lines += section(title + f", and {len(only_arm64)} more", only_arm64)
+    else:
+        lines += _wrap(title, "") + [""]
     lines += section(f"server/dist/incident.wasm (wasm32-wasip2): {len(guest)} crates", guest)
     lines.append(NOTICE_END)
     return "\n".join(lines) + "\n"

@@ -20,6 +20,12 @@ command -v chattr >/dev/null || need_apt+=(e2fsprogs)
 if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
   need_apt+=(postgresql)
 fi
+# The linux-arm64 host: Debian's cross toolchain (gcc and the arm64 C library, which also holds
+# the loader and libraries qemu needs) links it, and qemu-user runs it in the conformance suite
+# (TestLinuxArm64UnderQemu) on this amd64 machine.
+command -v aarch64-linux-gnu-gcc >/dev/null || need_apt+=(gcc-aarch64-linux-gnu)
+[ -f /usr/aarch64-linux-gnu/lib/crt1.o ] || need_apt+=(libc6-dev-arm64-cross)
+command -v qemu-aarch64 >/dev/null || need_apt+=(qemu-user)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "setup: installing ${need_apt[*]} (Debian packages)"
@@ -31,10 +37,12 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   fi
 fi
 
-if ! rustup target list --installed | grep -qx wasm32-wasip2; then
-  echo "setup: adding the wasm32-wasip2 Rust target"
-  rustup target add wasm32-wasip2
-fi
+for target in wasm32-wasip2 aarch64-unknown-linux-gnu; do
+  if ! rustup target list --installed | grep -qx "$target"; then
+    echo "setup: adding the $target Rust target"
+    rustup target add "$target"
+  fi
+done
 
 # `make lint` checks formatting and clippy's lints.
 for component in rustfmt clippy; do

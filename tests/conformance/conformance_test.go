@@ -208,8 +208,10 @@ func TestBundleLayout(t *testing.T) {
 		{"LICENSE", false, 0},
 		{"NOTICE", false, 0},
 		{"server/dist/plugin-linux-amd64", false, 0o755},
+		{"server/dist/plugin-linux-arm64", false, 0o755},
 		{harness.GuestWasmRel, false, 0},
 		{harness.GuestPrecompiledRel, false, 0},
+		{"server/dist/incident-linux-arm64.cwasm", false, 0},
 		{"webapp/dist/main.js", false, 0},
 		{"assets", true, 0},
 	}
@@ -228,6 +230,9 @@ func TestBundleLayout(t *testing.T) {
 	}
 	if got := filepath.Join(f.inst.Dir, "server/dist/plugin-linux-amd64"); f.inst.Executable != got {
 		t.Errorf("manifest's linux-amd64 executable resolves to %s, want %s", f.inst.Executable, got)
+	}
+	if got := m.GetExecutableForRuntime("linux", "arm64"); got != "server/dist/plugin-linux-arm64" {
+		t.Errorf("manifest's linux-arm64 executable is %q, want server/dist/plugin-linux-arm64", got)
 	}
 }
 

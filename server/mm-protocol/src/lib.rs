@@ -99,6 +99,14 @@ const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 /// generic go-plugin server it does not wait for further connections: Mattermost never makes a
 /// second one, so a broken connection means this process is done and should exit.
 pub async fn serve<H: Hooks>(hooks: Arc<H>) -> Result<(), ProtocolError> {
+    serve_after_handshake(hooks, || {}).await
+}
+
+/// [`serve`], calling `after_handshake` as soon as the handshake line is out. Mattermost gives a
+/// plugin 3 s to print it: work that competes with it for the process (loading the plugin logic,
+/// which under an emulator such as qemu-user holds the process's memory-map lock for seconds)
+/// starts only then.
+pub async fn serve_after_handshake<H: Hooks>(hooks: Arc<H>, after_handshake: impl FnOnce()) -> Result<(), ProtocolError> {
     let (listener, path) = bind_socket()?;
     let cleanup = SocketFile(path.clone());
     {
@@ -108,6 +116,7 @@ pub async fn serve<H: Hooks>(hooks: Arc<H>) -> Result<(), ProtocolError> {
         out.write_all(line.as_bytes())?;
         out.flush()?;
     }
+    after_handshake();
     // Like Go plugins, ignore Ctrl-C sent to the server's process group: the server shuts
     // plugins down itself, in order, with Control.Quit.
     tokio::spawn(async { while tokio::signal::ctrl_c().await.is_ok() {} });

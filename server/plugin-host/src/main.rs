@@ -20,8 +20,8 @@ use wasm_host::GuestLimits;
 use crate::hooks::{GuestSlot, HostHooks};
 
 /// The plugin logic's file names, in the same folder as this executable: `incident.wasm`, and
-/// the same precompiled for this target by `make dist` (`incident-linux-amd64.cwasm`), which is
-/// what the shipped host runs.
+/// the same precompiled for each target by `make dist` (`incident-linux-amd64.cwasm`,
+/// `incident-linux-arm64.cwasm`); the shipped host runs the one for its own.
 const GUEST_STEM: &str = "incident";
 
 /// Threads of the async runtime. They only move bytes between Mattermost and the hooks (the
@@ -64,22 +64,28 @@ fn main() -> ExitCode {
 }
 
 async fn run() -> anyhow::Result<()> {
-    let guest_path = guest_path().context("cannot locate the plugin logic module")?;
+    let guest = guest_path().context("cannot locate the plugin logic module")?;
     let limits = limits_from_env();
     let slot = GuestSlot::new();
     let loader = slot.clone();
     let handle = tokio::runtime::Handle::current();
-    // Load off the async threads and after `serve` has printed the handshake line.
-    tokio::task::spawn_blocking(move || {
-        let loaded = wasm_host::GuestRuntime::load(&guest_path, limits, handle);
-        if let Err(e) = &loaded {
-            log::error(&e.to_string());
-        }
-        loader.set(loaded.map_err(|e| e.to_string()));
-    });
     let plugin_id = storage::plugin_id(&guest_dir()?);
+    // Load off the async threads, once the handshake line is out (Mattermost allows it 3 s).
+    let load = move || {
+        tokio::task::spawn_blocking(move || {
+            let loaded = wasm_host::GuestRuntime::load(&guest.path, limits, handle).map_err(|e| match &guest.missing {
+                Some(missing) => format!("the bundle has no precompiled plugin logic for this platform ({missing}): {e}"),
+                None => e.to_string(),
+            });
+            match &loaded {
+                Ok(_) => log::info(&format!("plugin logic loaded from {}", guest.path.display())),
+                Err(e) => log::error(e),
+            }
+            loader.set(loaded);
+        });
+    };
     let hooks = Arc::new(HostHooks::new(slot, plugin_id));
-    let served = mm_protocol::serve(hooks.clone()).await;
+    let served = mm_protocol::serve_after_handshake(hooks.clone(), load).await;
     // The runtime stops when this returns; let the hooks still running in the guest finish
     // first (go-plugin kills the process 2 s after Control.Quit).
     if !hooks.wait_for_calls(QUIT_WAIT).await {
@@ -123,15 +129,23 @@ fn guest_dir() -> anyhow::Result<PathBuf> {
     Ok(exe.parent().context("the executable has no folder")?.to_path_buf())
 }
 
-/// The precompiled guest when the bundle has one for this target, else the portable `.wasm`
-/// (which only a host built with the `compiler` feature runs; the shipped one says so).
-fn guest_path() -> anyhow::Result<PathBuf> {
+/// Where the plugin logic is, and which precompiled file was looked for in vain.
+struct GuestFile {
+    path: PathBuf,
+    /// The precompiled guest for this platform, when the bundle lacks it.
+    missing: Option<String>,
+}
+
+/// The precompiled guest when the bundle has one for this target (`incident-linux-arm64.cwasm`
+/// on arm64), else the portable `.wasm` (which only a host built with the `compiler` feature
+/// runs; the shipped one says so, naming the file it missed).
+fn guest_path() -> anyhow::Result<GuestFile> {
     let dir = guest_dir()?;
     let precompiled = dir.join(wasm_host::engine::precompiled_name(GUEST_STEM));
     if precompiled.is_file() {
-        return Ok(precompiled);
+        return Ok(GuestFile { path: precompiled, missing: None });
     }
-    Ok(dir.join(format!("{GUEST_STEM}.wasm")))
+    Ok(GuestFile { path: dir.join(format!("{GUEST_STEM}.wasm")), missing: Some(precompiled.display().to_string()) })
 }
 
 /// Limits can be lowered for tests and raised for big installations without a rebuild.

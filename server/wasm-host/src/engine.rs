@@ -1,7 +1,7 @@
 //! The one wasmtime configuration, and how the plugin logic gets from a file into it.
 //!
 //! `make dist` compiles the guest ahead of time (`guest-compiler`, [`precompile`]) with the very
-//! [`engine_config`] the host runs with, for the bundle's target without host-inferred CPU
+//! [`engine_config`] the host runs with, for each target the bundle ships, without host-inferred CPU
 //! features (so a bundle built on a new CPU runs on an older one). The shipped host loads that
 //! `.cwasm` with [`Component::deserialize_file`]: the code is mapped from the file, not copied
 //! or compiled, and wasmtime refuses a file made by another wasmtime version or configuration,
@@ -32,38 +32,85 @@ const TABLES_PER_COMPONENT: u32 = 8;
 /// Bytes of a reused slot's memory and tables kept resident between calls (see below).
 const KEEP_RESIDENT: usize = 4 << 20;
 
+/// A platform the bundle ships a host for, by Mattermost's (Go's) name as in plugin.json's
+/// executables. The precompiler makes the guest for each; a host loads the one for its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    LinuxAmd64,
+    LinuxArm64,
+}
+
+impl Target {
+    pub const ALL: [Target; 2] = [Target::LinuxAmd64, Target::LinuxArm64];
+
+    /// The target this host was built for. Only the two the bundle ships are known; a host built
+    /// for another architecture has no precompiled guest to load (and says so at activation).
+    pub fn host() -> Option<Target> {
+        match std::env::consts::ARCH {
+            "x86_64" => Some(Target::LinuxAmd64),
+            "aarch64" => Some(Target::LinuxArm64),
+            _ => None,
+        }
+    }
+
+    /// Go's name, as in plugin.json and the file names: `linux-amd64`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Target::LinuxAmd64 => "linux-amd64",
+            Target::LinuxArm64 => "linux-arm64",
+        }
+    }
+
+    /// From Go's name (`linux-arm64`), as `precompile-guest --target` takes it.
+    pub fn from_name(name: &str) -> Option<Target> {
+        Target::ALL.into_iter().find(|t| t.name() == name)
+    }
+
+    /// The triple the guest is compiled for, named explicitly so that Cranelift uses the
+    /// architecture's baseline features instead of the build machine's CPU.
+    fn triple(self) -> &'static str {
+        match self {
+            Target::LinuxAmd64 => "x86_64-unknown-linux-gnu",
+            Target::LinuxArm64 => "aarch64-unknown-linux-gnu",
+        }
+    }
+
+    /// The precompiled guest's file name for this target, e.g. `incident-linux-arm64.cwasm`.
+    pub fn precompiled_name(self, stem: &str) -> String {
+        format!("{stem}-{}.cwasm", self.name())
+    }
+}
+
 /// The precompiled guest's file name for the target this host was built for, e.g.
 /// `incident-linux-amd64.cwasm`: one per target, beside the portable `incident.wasm`.
 pub fn precompiled_name(stem: &str) -> String {
-    format!("{stem}-{}.cwasm", target_suffix())
-}
-
-/// Mattermost's (Go's) names for this target, as in plugin.json's executables.
-fn target_suffix() -> &'static str {
-    match std::env::consts::ARCH {
-        "x86_64" => "linux-amd64",
-        "aarch64" => "linux-arm64",
-        other => other,
+    match Target::host() {
+        Some(target) => target.precompiled_name(stem),
+        None => format!("{stem}-linux-{}.cwasm", std::env::consts::ARCH),
     }
 }
 
-/// The target triple the guest is compiled for: the host's own architecture, named explicitly so
-/// that Cranelift uses the architecture's baseline features instead of the build machine's CPU.
-fn target_triple() -> &'static str {
-    match std::env::consts::ARCH {
-        "aarch64" => "aarch64-unknown-linux-gnu",
-        _ => "x86_64-unknown-linux-gnu",
-    }
+/// This host's own configuration: [`engine_config_for`] its [`Target::host`].
+pub fn engine_config(limits: GuestLimits) -> Result<Config, GuestError> {
+    let target = Target::host().ok_or_else(|| {
+        GuestError::Instantiate(format!(
+            "this host was built for {}, a platform the bundle ships no precompiled plugin logic for",
+            std::env::consts::ARCH
+        ))
+    })?;
+    engine_config_for(limits, target)
 }
 
 /// The configuration both the precompiler and the host use. What affects compiled code (wasm
 /// features, memory reservation and guards, epoch interruption, the target) must be identical on
-/// both sides, and is; the pooling sizes only matter at run time.
-pub fn engine_config(limits: GuestLimits) -> Result<Config, GuestError> {
+/// both sides, and is; the pooling sizes only matter at run time. One function for every
+/// target, so that what an arm64 host runs with (via [`engine_config`]) is exactly what its guest
+/// was precompiled with on an amd64 build machine.
+pub fn engine_config_for(limits: GuestLimits, target: Target) -> Result<Config, GuestError> {
     let mut config = Config::new();
     config.wasm_component_model(true);
     config.epoch_interruption(true);
-    config.target(target_triple()).map_err(|e| GuestError::Compile(format!("{e:#}")))?;
+    config.target(target.triple()).map_err(|e| GuestError::Compile(format!("{e:#}")))?;
 
     // Every hook runs on a fresh instance. The pooling allocator keeps instance slots reserved
     // and reuses them, so an instance costs a few system calls less; copy-on-write memory
@@ -98,10 +145,13 @@ pub fn engine(limits: GuestLimits) -> Result<Engine, GuestError> {
     Engine::new(&engine_config(limits)?).map_err(|e| GuestError::Instantiate(format!("{e:#}")))
 }
 
-/// Compiles a guest `.wasm` into the precompiled form the host loads (for `make dist`).
+/// Compiles a guest `.wasm` into the precompiled form a host for `target` loads (for
+/// `make dist`; the compiler holds both backends, wasm-host's `compiler` feature).
 #[cfg(feature = "compiler")]
-pub fn precompile(wasm: &[u8]) -> Result<Vec<u8>, GuestError> {
-    engine(GuestLimits::default())?.precompile_component(wasm).map_err(|e| GuestError::Compile(format!("{e:#}")))
+pub fn precompile(wasm: &[u8], target: Target) -> Result<Vec<u8>, GuestError> {
+    let engine = Engine::new(&engine_config_for(GuestLimits::default(), target)?)
+        .map_err(|e| GuestError::Compile(format!("{}: {e:#}", target.name())))?;
+    engine.precompile_component(wasm).map_err(|e| GuestError::Compile(format!("{e:#}")))
 }
 
 /// Loads the guest from `path`: a precompiled `.cwasm` (mapped), or with the `compiler` feature

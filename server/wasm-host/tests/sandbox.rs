@@ -148,6 +148,37 @@ fn a_cwasm_made_with_another_configuration_is_refused_by_name() {
     assert!(message.contains("make dist"), "{message}");
 }
 
+/// The bundle ships a .cwasm per platform; one made for the other architecture (a bundle put
+/// together by hand, a file renamed) is refused at load with the file's name, never run.
+#[cfg(feature = "compiler")]
+#[test]
+fn a_cwasm_for_the_other_architecture_is_refused_by_name() {
+    use wasm_host::engine::Target;
+    let here = Target::host().expect("tests run on a platform the bundle ships");
+    let other = Target::ALL.into_iter().find(|t| *t != here).expect("two targets");
+    let compiled = wasm_host::engine::precompile(&fixture("faulty_guest.wasm"), other).expect("precompile for the other target");
+    let path = scratch(other.name(), "cwasm");
+    std::fs::write(&path, compiled).expect("write");
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let err = GuestRuntime::load(&path, limits(), rt.handle().clone()).err().expect("refused");
+    assert!(matches!(err, GuestError::Precompiled { .. }), "{err}");
+    let message = err.to_string();
+    assert!(message.contains(&path.display().to_string()) && message.contains("make dist"), "{message}");
+}
+
+/// `precompile-guest --target` takes plugin.json's platform names, and the file names follow them.
+#[test]
+fn targets_are_named_as_in_plugin_json() {
+    use wasm_host::engine::Target;
+    for target in Target::ALL {
+        assert_eq!(Target::from_name(target.name()), Some(target));
+    }
+    assert_eq!(Target::LinuxArm64.precompiled_name("incident"), "incident-linux-arm64.cwasm");
+    assert_eq!(Target::from_name("linux-riscv64"), None);
+    let here = Target::host().expect("tests run on a platform the bundle ships");
+    assert_eq!(wasm_host::engine::precompiled_name("incident"), here.precompiled_name("incident"));
+}
+
 #[test]
 fn a_precompiled_core_module_is_refused() {
     let engine = wasmtime::Engine::new(&host_config()).expect("engine");
