@@ -7,6 +7,8 @@
 #   build/conformance-versions.sh list               every release, oldest first
 #   build/conformance-versions.sh oldest|newest      the oldest (at or above min_server_version) / newest
 #   build/conformance-versions.sh all [go test args]  test every release (make test-versions)
+#   build/conformance-versions.sh ends [go test args] the oldest and the newest (make test)
+#        (both: CONFORMANCE_JOBS releases at a time, default 2)
 #   build/conformance-versions.sh test VERSION [go test args…]
 #   build/conformance-versions.sh probe VERSION [go test args…]
 #        the whole suite on a release below min_server_version, with a copy of the bundle whose
@@ -55,6 +57,8 @@ below_min() {
   [ "$mm" != "$min_server" ] && [ "$(printf '%s\n%s\n' "$mm" "$min_server" | sort -V | head -1)" = "$mm" ]
 }
 modfile() { echo "versions/go.$1.mod"; }
+# The oldest release at or above min_server_version.
+oldest() { local v; for v in $(versions); do below_min "$v" || { echo "$v"; return 0; }; done; }
 
 regen() {
   local v=$1 mod websocket server
@@ -119,16 +123,44 @@ golden() {
   "$GO" run -modfile="$(modfile "$v")" ./cmd/gobgolden -out "$out"
 }
 
+# run_many "V1 V2 …" [go test args…]: the releases CONFORMANCE_JOBS at a time (default 2; each
+# run is its own process tree, plugin folder and sockets, and spends much of its time waiting on
+# timers), each one's output printed whole as it ends, then one summary line.
+run_many() {
+  local list=$1 jobs=${CONFORMANCE_JOBS:-2} logs v pid passed=0 failed=()
+  shift
+  logs=$(mktemp -d)
+  declare -A running=()
+  finish() {
+    local pid=$1 status=0
+    wait "$pid" || status=$?
+    cat "$logs/${running[$pid]}.log"
+    if [ "$status" -eq 0 ]; then passed=$((passed + 1)); else failed+=("${running[$pid]}"); fi
+    unset "running[$pid]"
+  }
+  for v in $list; do
+    while [ ${#running[@]} -ge "$jobs" ]; do
+      # The oldest started: outputs then come in the order of the list.
+      finish "$(printf '%s\n' "${!running[@]}" | sort -n | head -1)"
+    done
+    run_tests "$v" "$@" >"$logs/$v.log" 2>&1 &
+    running[$!]=$v
+  done
+  while [ ${#running[@]} -gt 0 ]; do finish "$(printf '%s\n' "${!running[@]}" | sort -n | head -1)"; done
+  rm -rf "$logs"
+  if [ ${#failed[@]} -gt 0 ]; then echo "conformance failed on: ${failed[*]}" >&2; fi
+  echo "conformance releases: $passed passed, ${#failed[@]} failed"
+  [ ${#failed[@]} -eq 0 ]
+}
+
 cmd=${1:-list}
 shift || true
 case "$cmd" in
   list) versions ;;
-  oldest) for v in $(versions); do below_min "$v" || { echo "$v"; break; }; done ;;
+  oldest) oldest ;;
   newest) versions | tail -1 ;;
-  all)
-    failed=()
-    for v in $(versions); do run_tests "$v" "$@" || failed+=("$v"); done
-    if [ ${#failed[@]} -gt 0 ]; then echo "conformance failed on: ${failed[*]}" >&2; exit 1; fi ;;
+  all) run_many "$(versions)" "$@" ;;
+  ends) run_many "$(oldest) $(versions | tail -1)" "$@" ;;
   test) v=${1:?version}; shift; run_tests "$v" "$@" ;;
   probe) v=${1:?version}; shift; probe "$v" "$@" ;;
   regen)
@@ -140,5 +172,5 @@ case "$cmd" in
     fi
     for v in "$@"; do golden "$v"; done ;;
   download) for v in $(versions); do "$GO" mod download -modfile="$(modfile "$v")"; done ;;
-  *) echo "usage: $0 list|oldest|newest|all|test VERSION|probe VERSION|regen [VERSION…]|download|golden [VERSION…]" >&2; exit 2 ;;
+  *) echo "usage: $0 list|oldest|newest|all|ends|test VERSION|probe VERSION|regen [VERSION…]|download|golden [VERSION…]" >&2; exit 2 ;;
 esac
