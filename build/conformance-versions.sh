@@ -127,27 +127,25 @@ golden() {
 # run is its own process tree, plugin folder and sockets, and spends much of its time waiting on
 # timers), each one's output printed whole as it ends, then one summary line.
 run_many() {
-  local list=$1 jobs=${CONFORMANCE_JOBS:-2} logs v pid passed=0 failed=()
+  local list=$1 jobs=${CONFORMANCE_JOBS:-2} logs v ended status passed=0 failed=()
   shift
   logs=$(mktemp -d)
+  trap 'rm -rf "$logs"' RETURN
   declare -A running=()
-  finish() {
-    local pid=$1 status=0
-    wait "$pid" || status=$?
-    cat "$logs/${running[$pid]}.log"
-    if [ "$status" -eq 0 ]; then passed=$((passed + 1)); else failed+=("${running[$pid]}"); fi
-    unset "running[$pid]"
+  # Waits for whichever run ends first (`wait -n -p`, bash 5.1), prints its output, counts it.
+  one_ends() {
+    status=0
+    wait -n -p ended || status=$?
+    cat "$logs/${running[$ended]}.log"
+    if [ "$status" -eq 0 ]; then passed=$((passed + 1)); else failed+=("${running[$ended]}"); fi
+    unset "running[$ended]"
   }
   for v in $list; do
-    while [ ${#running[@]} -ge "$jobs" ]; do
-      # The oldest started: outputs then come in the order of the list.
-      finish "$(printf '%s\n' "${!running[@]}" | sort -n | head -1)"
-    done
+    while [ ${#running[@]} -ge "$jobs" ]; do one_ends; done
     run_tests "$v" "$@" >"$logs/$v.log" 2>&1 &
     running[$!]=$v
   done
-  while [ ${#running[@]} -gt 0 ]; do finish "$(printf '%s\n' "${!running[@]}" | sort -n | head -1)"; done
-  rm -rf "$logs"
+  while [ ${#running[@]} -gt 0 ]; do one_ends; done
   if [ ${#failed[@]} -gt 0 ]; then echo "conformance failed on: ${failed[*]}" >&2; fi
   echo "conformance releases: $passed passed, ${#failed[@]} failed"
   [ ${#failed[@]} -eq 0 ]
