@@ -168,7 +168,7 @@ func runArm64UnderQemu(t *testing.T, f *fixture, qemu string) {
 	// The deadline per hook is 10 times the suite's: the guest's code runs emulated.
 	script := fmt.Sprintf("#!/bin/sh\nINCIDENT_HOOK_TIMEOUT_MS=20000 exec %s -L %s %s \"$@\"\n",
 		shellQuote(qemu), shellQuote(arm64Sysroot), shellQuote(filepath.Join(dir, arm64Executable)))
-	if err := os.WriteFile(filepath.Join(dir, qemuWrapper), []byte(script), 0o755); err != nil {
+	if err := harness.WriteWithForksHeld(filepath.Join(dir, qemuWrapper), 0o755, strings.NewReader(script)); err != nil {
 		t.Fatal(err)
 	}
 	setManifestExecutable(t, filepath.Join(dir, "plugin.json"), runtime.GOOS+"-"+runtime.GOARCH, qemuWrapper)

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 
 	"github.com/mattermost/mattermost/server/public/model"
 )
@@ -57,15 +58,7 @@ func ExtractTarGz(tgzPath, destDir string) error {
 			if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
 				return err
 			}
-			out, err := os.OpenFile(target, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, mode)
-			if err != nil {
-				return err
-			}
-			if _, err := io.Copy(out, tr); err != nil {
-				out.Close()
-				return err
-			}
-			if err := out.Close(); err != nil {
+			if err := WriteWithForksHeld(target, mode, tr); err != nil {
 				return err
 			}
 			// OpenFile's mode is subject to the umask; set it exactly.
@@ -157,18 +150,29 @@ func copyFile(src, dst string, mode os.FileMode) error {
 		return err
 	}
 	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, mode)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	if err := out.Close(); err != nil {
+	if err := WriteWithForksHeld(dst, mode, in); err != nil {
 		return err
 	}
 	return os.Chmod(dst, mode)
+}
+
+// WriteWithForksHeld writes a file that may be executed next with no fork in this process
+// while it is open for writing. A child forked in that window inherits the open file until it
+// execs, and executing the file meanwhile fails with ETXTBSY ("text file busy",
+// golang/go#22315): the parallel tests install bundles and start plugins at the same time.
+// os/exec forks under syscall.ForkLock's write lock, so its read lock keeps forks out.
+func WriteWithForksHeld(path string, mode os.FileMode, content io.Reader) error {
+	syscall.ForkLock.RLock()
+	defer syscall.ForkLock.RUnlock()
+	out, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, mode)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, content); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }
 
 // GuestWasmRel is where the bundle keeps the portable wasm guest.
