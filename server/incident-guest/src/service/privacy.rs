@@ -40,7 +40,10 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         }
     }
 
-    /// Brings one incident's `private` column in step with its channel; true when it changed.
+    /// Brings one incident's `private` column in step with its channel; true when it changed,
+    /// or, with `stored` known, when what was read is out of date: another hook (the channel's
+    /// system message) may have corrected the column between the caller's read and this write,
+    /// which then changes no row, yet the caller still holds the stale page and must read again.
     /// `stored` is the column as read, when known: nothing is written when it is right.
     /// A channel that cannot be looked up changes nothing: the lookup fails while the server
     /// stops or is busy, and taking that for "gone" would hide every public incident until the
@@ -53,7 +56,8 @@ impl<M: Mattermost, D: Database> Service<'_, M, D> {
         if stored == Some(hidden) {
             return Ok(false);
         }
-        Ok(self.repo.set_private(&row.id, hidden)?)
+        let changed = self.repo.set_private(&row.id, hidden)?;
+        Ok(changed || stored.is_some())
     }
 
     /// MessageHasBeenPosted: Mattermost's own message in a channel that was converted,

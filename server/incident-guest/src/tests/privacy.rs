@@ -510,3 +510,58 @@ fn a_channel_lookup_that_fails_leaves_the_privacy_column_as_it_was() {
     let (_, list) = w.http(Some("u-bob"), "GET", &format!("/api/v0/incidents?team_id={TEAM}"), Value::Null);
     assert_eq!(list["total"], 1, "{list}");
 }
+
+/// The database as a request sees it while the channel's system message is handled at the same
+/// time: just before the request's own correction of the `private` column, the other hook's
+/// correction lands (the same UPDATE, first), so the request's changes no row.
+struct HookCorrectsFirst<'a> {
+    db: &'a crate::store::db::native::NativeDb,
+}
+
+impl Database for HookCorrectsFirst<'_> {
+    fn backend(&self) -> mattermost_plugin_sdk::store::Backend {
+        self.db.backend()
+    }
+
+    fn query(
+        &self,
+        sql: &str,
+        params: &[mattermost_plugin_sdk::store::Value],
+    ) -> Result<mattermost_plugin_sdk::store::Rows, mattermost_plugin_sdk::store::StoreError> {
+        self.db.query(sql, params)
+    }
+
+    fn execute(
+        &self,
+        statements: Vec<mattermost_plugin_sdk::store::Statement>,
+    ) -> Result<Vec<u64>, mattermost_plugin_sdk::store::StoreError> {
+        if statements.iter().any(|s| s.sql().starts_with("UPDATE incidents SET private")) {
+            self.db.execute(statements.clone())?;
+        }
+        self.db.execute(statements)
+    }
+
+    fn migrate(&self, migrations: &[&str]) -> Result<u32, mattermost_plugin_sdk::store::StoreError> {
+        self.db.migrate(migrations)
+    }
+}
+
+/// A list read while the conversion's system message is handled: the page read before either
+/// correction must not be shown (e2e on PostgreSQL under load showed it once).
+#[test]
+fn a_list_read_while_the_system_message_corrects_the_column_reads_again() {
+    let (w, incident) = converted_world();
+    let racing = HookCorrectsFirst { db: &w.db };
+    let request = HttpRequest {
+        method: "GET".into(),
+        url: format!("/api/v0/incidents?team_id={TEAM}&state=all&q=suspicious"),
+        headers: Vec::new(),
+        body: Vec::new(),
+        user_id: Some("u-bob".into()),
+    };
+    let answer = api::route(&w.mm, &racing, &request);
+    let list: Value = serde_json::from_slice(&answer.body).expect("json");
+    assert_eq!((answer.status, list["total"].clone()), (200, json!(0)), "{list}");
+    assert!(!list.to_string().contains("Suspicious"), "{list}");
+    assert_eq!(private_column(&w, &incident), Some(1));
+}
