@@ -11,7 +11,7 @@ mod golden_values;
 use std::collections::BTreeMap;
 
 use golden_values::*;
-use mm_model::{Channel, ChannelMember, OpenDialogRequest, PostList, Props, Team, WebsocketBroadcast};
+use mm_model::{OpenDialogRequest, Props, WebsocketBroadcast};
 use mm_protocol::wire::{ExecuteCommandArgs, ExecuteCommandReturns};
 
 // --- What changed between releases (docs/compatibility.md) -------------------------------
@@ -91,29 +91,13 @@ fn every_release_decodes_with_our_types() {
         assert_eq!(args.b, Some(command_args()), "{name}: command arguments");
         streams.push(st);
 
-        let mut st = Stream::open(name, "GetTeam.response");
-        st.response("GetTeam");
-        let r: AppReturns<Team> = st.next();
-        assert_eq!((r.a, r.b), (Some(team()), None), "{name}: GetTeam");
-        streams.push(st);
+        streams.push(api_answer(name, "GetTeam", team()));
 
-        let mut st = Stream::open(name, "GetChannel.response");
-        st.response("GetChannel");
-        let r: AppReturns<Channel> = st.next();
-        assert_eq!((r.a, r.b), (Some(channel()), None), "{name}: GetChannel");
-        streams.push(st);
+        streams.push(api_answer(name, "GetChannel", channel()));
 
-        let mut st = Stream::open(name, "GetChannelMember.response");
-        st.response("GetChannelMember");
-        let r: AppReturns<ChannelMember> = st.next();
-        assert_eq!((r.a, r.b), (Some(channel_member()), None), "{name}: GetChannelMember");
-        streams.push(st);
+        streams.push(api_answer(name, "GetChannelMember", channel_member()));
 
-        let mut st = Stream::open(name, "GetPostThread.response");
-        st.response("GetPostThread");
-        let r: AppReturns<PostList> = st.next();
-        assert_eq!((r.a, r.b), (Some(post_list()), None), "{name}: GetPostThread");
-        streams.push(st);
+        streams.push(api_answer(name, "GetPostThread", post_list()));
 
         // The types we send, as a Go plugin of that release sends them with every field set:
         // our decoders read them too.
@@ -168,4 +152,17 @@ fn oldest_and_newest_supported_releases_are_recorded() {
     for want in ["v0.1.16", "v0.2.1", "v0.4.0", "v0.4.3", "v0.4.4"] {
         assert!(names.iter().any(|n| n == want), "no recordings of {want}: {names:?}");
     }
+}
+
+/// The recorded answer of one API method that returns `(T, *AppError)`: the value as set, no
+/// error. Answers the stream, for the checks that run over all of them.
+fn api_answer<T>(release: &str, method: &str, want: T) -> Stream
+where
+    T: gobwire::Decode + Default + PartialEq + std::fmt::Debug,
+{
+    let mut st = Stream::open(release, &format!("{method}.response"));
+    st.response(method);
+    let r: AppReturns<T> = st.next();
+    assert_eq!((r.a, r.b), (Some(want), None), "{release}: {method}");
+    st
 }
